@@ -1,0 +1,214 @@
+"""The ``plan-align`` command line: argument parsing, one call into the core, printing.
+
+Every error the user can cause ends as one line on stderr and exit code 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from align.exceptions import PlanAlignError
+from align.settings import Settings
+
+EXIT_USER_ERROR = 2
+
+
+def _settings(args: argparse.Namespace, **overrides) -> Settings:
+    return Settings.from_env(data_dir=getattr(args, "data", None), **overrides)
+
+
+def _print_table(frame: pl.DataFrame) -> None:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+        print(frame)
+
+
+def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns as readable strings, for table and CSV output."""
+    converted = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List):
+            converted.append(pl.col(name).map_elements(lambda v: json.dumps(v.to_list() if hasattr(v, "to_list") else list(v), ensure_ascii=False), return_dtype=pl.String))
+        elif isinstance(dtype, pl.Struct):
+            converted.append(pl.col(name).struct.json_encode())
+        else:
+            converted.append(pl.col(name))
+    return frame.select(converted)
+
+
+def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
+    """Write a table as table/csv/json/parquet to ``out`` or stdout."""
+    if fmt == "parquet":
+        if not out:
+            raise PlanAlignError("Parquet output needs --out FILE.parquet.")
+        frame.write_parquet(out)
+        return
+    if fmt == "json":
+        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1)
+    elif fmt == "csv":
+        text = _plain(frame).write_csv()
+    else:
+        if out:
+            text = str(_plain(frame))
+        else:
+            _print_table(_plain(frame))
+            return
+    if out:
+        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_docs(args: argparse.Namespace) -> None:
+    from align.registry import registry_frame
+
+    _print_table(registry_frame(_settings(args).data_dir))
+
+
+def cmd_add(args: argparse.Namespace) -> None:
+    from align.parsing import parse_text
+    from align.readers import read_document_text
+    from align.registry import DocumentMeta, add_document
+
+    settings = _settings(args)
+    source = Path(args.file)
+    meta = DocumentMeta(
+        id=args.id, title=args.title or source.stem, jurisdiction=args.jurisdiction, level=args.level,
+        year=args.year, kind=args.kind, file=source.name, parent=args.parent or "",
+    )
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+
+    def check(path: Path, meta: DocumentMeta) -> None:
+        parsed = parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=source)
+        print(f"parsed {parsed.items.height} items from {source}")
+        for warning in parsed.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+
+    added = add_document(settings.data_dir, source, meta, check=check)
+    print(f"registered '{added.id}' ({added.file})")
+
+
+def cmd_ingest(args: argparse.Namespace) -> None:
+    from align.ingest import ingest
+
+    settings = _settings(args)
+
+    def progress(index: int, total: int, doc_id: str) -> None:
+        print(f"[{index}/{total}] {doc_id}", file=sys.stderr, flush=True)
+
+    reports = ingest(settings, args.ids or None, progress=progress)
+    failed = 0
+    for report in reports:
+        if report.error:
+            failed += 1
+            print(f"error: {report.error}", file=sys.stderr)
+            continue
+        state = "parsed" if report.parsed else "unchanged"
+        print(f"{report.doc_id}: {report.items} items ({state})")
+        for warning in report.warnings:
+            print(f"  warning: {warning}")
+    if failed:
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def cmd_items(args: argparse.Namespace) -> None:
+    from align.ingest import load_items
+    from align.items import SCHEMA_FIELDS
+
+    items = load_items(_settings(args), args.doc).select(SCHEMA_FIELDS)
+    write_frame(items, args.format, args.out)
+
+
+def cmd_indicators(args: argparse.Namespace) -> None:
+    from align.ingest import load_indicators
+    from align.items import TARGET_STRUCT
+
+    indicators = load_indicators(_settings(args), args.doc)
+    frame = pl.DataFrame(indicators, schema=dict(TARGET_STRUCT.to_schema()))
+    if frame.is_empty():
+        print(f"{args.doc}: no headline indicators (no 主要预期目标 paragraph).")
+        return
+    write_frame(frame, args.format, args.out)
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plan-align", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", help="data folder (registry.toml plus files); default: bundled data/ or $PLAN_ALIGN_DATA")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func: Callable[[argparse.Namespace], None], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    command("docs", cmd_docs, "List the registered documents.")
+
+    p = command("add", cmd_add, "Copy a document into the data folder and register it.")
+    p.add_argument("file")
+    p.add_argument("--id", required=True)
+    p.add_argument("--jurisdiction", required=True)
+    p.add_argument("--level", required=True, choices=["district", "city", "new-area", "province", "county"])
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--kind", default="plan", choices=["task_table", "livelihood_plan", "work_points", "work_report", "plan"])
+    p.add_argument("--title")
+    p.add_argument("--parent")
+
+    p = command("ingest", cmd_ingest, "Parse registered documents into the Parquet cache (only what changed).")
+    p.add_argument("ids", nargs="*", help="document ids (default: all)")
+
+    for name, func, help_text in (
+        ("items", cmd_items, "Show one document's plan items."),
+        ("indicators", cmd_indicators, "Show a document's headline indicators (主要预期目标)."),
+    ):
+        p = command(name, func, help_text)
+        p.add_argument("doc")
+        p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
+        p.add_argument("--out")
+
+    register_more_commands(command)
+    return parser
+
+
+def register_more_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """Commands of the matching, evolution, review and export modules."""
+    for module_name in ("matching.cli", "align.evolution_cli", "align.review_cli"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except PlanAlignError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

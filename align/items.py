@@ -1,0 +1,53 @@
+"""The one plan-item schema shared by every kind of document."""
+
+from __future__ import annotations
+
+import polars as pl
+
+TARGET_STRUCT = pl.Struct(
+    {"indicator": pl.String, "value": pl.Float64, "unit": pl.String, "qualifier": pl.String, "raw": pl.String}
+)
+QUOTA_STRUCT = pl.Struct({"jurisdiction": pl.String, "value": pl.Float64, "unit": pl.String, "raw": pl.String})
+ATTACHMENT_STRUCT = pl.Struct({"heading": pl.String, "text": pl.String})
+
+ITEM_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String,
+    "item_id": pl.String,
+    "number": pl.String,
+    "section_path": pl.List(pl.String),
+    "title": pl.String,
+    "text": pl.String,
+    "raw_text": pl.String,
+    "units": pl.List(pl.String),
+    "status": pl.String,
+    "progress": pl.String,
+    "targets": pl.List(TARGET_STRUCT),
+    "quotas": pl.List(QUOTA_STRUCT),
+    "source_lines": pl.List(pl.Int64),
+    # Not in the core schema of the issue but carried for city plans: the item's
+    # attachment (implementation plan) as (heading, text) sections, and unit keys.
+    "attachment": pl.List(ATTACHMENT_STRUCT),
+    "unit_keys": pl.List(pl.String),
+}
+
+SCHEMA_FIELDS = [
+    "doc_id", "item_id", "number", "section_path", "title", "text", "raw_text", "units",
+    "status", "progress", "targets", "quotas", "source_lines",
+]
+
+STATUSES = ("done", "in_progress")
+
+
+def empty_items() -> pl.DataFrame:
+    return pl.DataFrame(schema=ITEM_SCHEMA)
+
+
+def items_frame(rows: list[dict]) -> pl.DataFrame:
+    """Build the item table from row dicts, with the schema enforced."""
+    if not rows:
+        return empty_items()
+    return pl.DataFrame(rows, schema=ITEM_SCHEMA)
+
+
+def targets_frame(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"doc_id": pl.String, "targets": pl.List(TARGET_STRUCT)})

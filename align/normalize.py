@@ -1,0 +1,142 @@
+"""Text normalisation for Chinese planning documents.
+
+PDF and web extraction leave the same defects in every document: full-width forms,
+spaces between Chinese characters and numbers (``增长 7%左右``), HTML inside table
+cells and numbers written as ``1.5万`` or ``十四``. Everything downstream (targets,
+matching, diffs) reads text through these functions so that it sees one spelling.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import warnings
+
+import cn2an
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’、。，；：！？（）《》【】…—·"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \\t\\u00a0\\u3000]+|[ \\t\\u00a0\\u3000]+(?=[{CJK}{CJK_PUNCT}])")
+_SPACE_AROUND_ASCII_PUNCT = re.compile(r"[ \t\u00a0]+(?=[,;:!?)%])|(?<=[(])[ \t\u00a0]+")
+_MULTISPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ol|ul|tr|td|th|table|h[1-6])\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_SEPARATOR_PUNCT = "。；;，,、:：！!？?"
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_CN_NUMERAL = re.compile(f"[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?[万亿]?")
+_ARABIC_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿]?)")
+
+
+def strip_html(text: str) -> str:
+    """Remove HTML tags, keeping block and list boundaries as separators.
+
+    A boundary (``<p>``, ``<li>``, ``<br>``) becomes ``；`` unless the text before it
+    already ends in punctuation, so paragraphs and list items stay distinguishable.
+    """
+    if "<" not in text and "&" not in text:
+        return text
+    pieces = [_ANY_TAG.sub(" ", piece).strip() for piece in _BLOCK_TAG.split(text)]
+    joined = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if joined and joined[-1] not in _SEPARATOR_PUNCT:
+            joined += "；"
+        joined += piece
+    return html.unescape(joined)
+
+
+def normalize_text(text: str | None) -> str:
+    """NFKC, HTML stripped, extraction spaces next to Chinese removed, whitespace collapsed.
+
+    Idempotent: ``normalize_text(normalize_text(s)) == normalize_text(s)``. ``None``
+    and empty text give ``""``.
+    """
+    if not text:
+        return ""
+    text = strip_html(text)
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r", " ").replace("\n", " ")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\t")
+    text = _SPACE_NEXT_TO_CJK.sub("", text)
+    text = _SPACE_AROUND_ASCII_PUNCT.sub("", text)
+    text = _MULTISPACE.sub(" ", text)
+    return text.strip()
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_CJK_CHAR.search(text or ""))
+
+
+def chinese_to_number(numeral: str) -> float | None:
+    """``十四`` → 14, ``1.5万`` → 15000, ``两`` → 2; ``None`` where it is not a number."""
+    numeral = numeral.strip()
+    if not numeral:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = cn2an.cn2an(numeral, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return float(value)
+
+
+def parse_number(text: str) -> float | None:
+    """Parse one quantity written in Arabic or Chinese numerals with 万/亿 multipliers.
+
+    ``"1.5万"`` → 15000.0, ``"2.1 万"`` → 21000.0, ``"十四"`` → 14.0, ``"abc"`` → None.
+    """
+    text = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
+    if not text:
+        return None
+    match = _ARABIC_NUMBER.fullmatch(text)
+    if match:
+        value = float(match.group(1))
+        return value * {"": 1, "万": 1e4, "亿": 1e8}[match.group(2)]
+    if _CN_NUMERAL.fullmatch(text):
+        return chinese_to_number(text)
+    return None
+
+
+def format_number(value: float) -> str:
+    """15000.0 → '15000', 7.5 → '7.5' (no trailing zeros)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def convert_numerals(text: str) -> str:
+    """Write every quantity in Arabic digits with 万/亿 multiplied out.
+
+    ``"1.5万个"`` → ``"15000个"``, ``"新建两所"`` → ``"新建2所"``. A Chinese numeral is
+    converted only where a measure word follows it, so words such as ``一体化`` or
+    ``十四五`` keep their meaning.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+
+    def arabic(match: re.Match[str]) -> str:
+        if not match.group(2):
+            return match.group(0)
+        value = parse_number(match.group(1) + match.group(2))
+        return format_number(value) if value is not None else match.group(0)
+
+    text = _ARABIC_NUMBER.sub(arabic, text)
+
+    def chinese(match: re.Match[str]) -> str:
+        token = match.group(0)
+        end = match.end()
+        following = text[end : end + 1]
+        if not following or not _MEASURE_START.match(following):
+            return token
+        value = chinese_to_number(token)
+        return format_number(value) if value is not None else token
+
+    return _CN_NUMERAL.sub(chinese, text)
+
+
+# First characters of measure words after which a Chinese numeral is a quantity.
+_MEASURE_START = re.compile("[个所套处座条家人名项批次场辆户张吨台间栋件份类支部公千米亩平元亿万倍%]")

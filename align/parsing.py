@@ -1,0 +1,512 @@
+"""Parsing a planning document into the plan-item table.
+
+Two general shapes cover Chinese planning documents:
+
+* **Task tables** (任务分解表, 落实情况统计表): tab-separated rows under a header that names
+  its columns (序号, 主要任务, 责任单位, 进展情况 …). The header may repeat on every page,
+  a row may be broken across lines, a row may hold only the continuation of the one
+  before, and a section heading such as ``持续推进 11 项：`` may restart the numbering.
+* **Outlines** (工作要点, 为民实事, 政府工作报告): Chinese outline numbering (一、 （一） 1.
+  （1） ①). Numbered paragraphs are the items; where a document numbers none, each
+  paragraph that opens with a short lead phrase (``扩大投资稳增长。``) is one. An
+  attachment (``附件3``) is attached to the item with the same number.
+
+Nothing here names a particular document: the rules are the shapes above.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from align.exceptions import DocumentParseError
+from align.items import items_frame
+from align.normalize import normalize_text
+from align.readers import read_document_text
+from align.registry import DocumentMeta
+from align.targets import extract_quotas, extract_targets
+from align.units import department_keys, split_units
+
+MAX_LINE_CHARS = 200_000
+
+HEADER_ROLES: dict[str, tuple[str, ...]] = {
+    "number": ("序号", "编号", "序"),
+    "task": ("主要任务", "工作任务", "目标任务", "重点任务", "任务内容", "任务", "工作内容", "事项"),
+    "units": ("责任单位", "牵头单位", "责任部门", "牵头部门", "承办单位", "主办单位", "负责单位"),
+    "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
+}
+STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况", None), ("持续推进", "in_progress"),
+                ("正在推进", "in_progress"), ("推进中", "in_progress"), ("未完成", "in_progress"))
+
+_CN_NUM = "一二三四五六七八九十百"
+_LEVEL1 = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.*)$")
+_LEVEL2 = re.compile(rf"^[(（]\s*([{_CN_NUM}]+)\s*[)）]\s*(.*)$")
+_LEVEL3 = re.compile(r"^(\d{1,3})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
+_LEVEL4 = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
+_LEVEL5 = re.compile(r"^([①-⑳])\s*(.*)$")
+_ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
+_ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
+_RESPONSIBLE = re.compile(r"^[(（]\s*(?:责任单位|牵头单位|责任部门)\s*[:：]\s*(.+?)\s*[)）]\s*$")
+_INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
+_ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
+_HEADLINE = re.compile(r"主要(?:预期)?目标(?:是|为)?\s*[:：]?")
+_SECTION_LINE = re.compile(r"^(?:#+\s*)?(.{2,24}?)\s*[:：]\s*$")
+_COUNT_TOTAL = re.compile(r"共(?:计)?\s*(\d+)\s*项")
+_COUNT_STATUS = re.compile(r"(已完成|持续推进|正在推进中?)\s*(\d+)\s*项|(\d+)\s*项(?:任务)?\s*(已完成|正在推进中?)")
+_MD_HEADING = re.compile(r"^#+\s*")
+_LEAD_MAX = 20
+
+
+@dataclass
+class ParsedDocument:
+    """The parse of one document: its items, headline indicators and warnings."""
+
+    meta: DocumentMeta
+    items: pl.DataFrame
+    indicators: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    number: str
+    section_path: list[str]
+    first_line: int
+    last_line: int
+    task: str = ""
+    raw_lines: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    progress: str = ""
+    status: str | None = None
+    prefix: str = ""
+    attachment: list[dict] = field(default_factory=list)
+    quota_text: str = ""
+    title: str = ""
+
+
+def parse_document(path: str | Path, meta: DocumentMeta, *, max_bytes: int = 20 * 1024 * 1024) -> pl.DataFrame:
+    """The item table of one document file."""
+    return parse_file(path, meta, max_bytes=max_bytes).items
+
+
+def parse_file(path: str | Path, meta: DocumentMeta, *, max_bytes: int = 20 * 1024 * 1024) -> ParsedDocument:
+    text = read_document_text(path, max_bytes=max_bytes)
+    return parse_text(text, meta, path=path)
+
+
+def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") -> ParsedDocument:
+    """Parse document text; raises ``DocumentParseError`` naming the file and line."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise DocumentParseError(
+                f"the line is {len(line)} characters long (limit {MAX_LINE_CHARS}); is this really a plan?",
+                path=path,
+                line=number,
+            )
+    if not any(line.strip() for line in lines):
+        raise DocumentParseError("the file is empty.", path=path)
+    header_line = _find_table_header(lines)
+    if header_line is not None:
+        drafts, warnings = _parse_table(lines, path)
+        indicators: list[dict] = []
+    else:
+        drafts, indicators, warnings = _parse_outline(lines, path)
+    if not drafts:
+        raise DocumentParseError(
+            "no plan items found: expected numbered tasks (1. …), a task table with a header row "
+            "(序号/主要任务/责任单位), or paragraphs opening with a short lead phrase.",
+            path=path,
+        )
+    items = _to_frame(drafts, meta)
+    return ParsedDocument(meta=meta, items=items, indicators=indicators, warnings=warnings)
+
+
+# ---------------------------------------------------------------- task tables
+
+
+def _header_roles(cells: list[str]) -> dict[int, str] | None:
+    roles: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        name = normalize_text(cell).replace(" ", "")
+        for role, words in HEADER_ROLES.items():
+            if name and any(name == w or (len(w) > 1 and name.startswith(w)) for w in words):
+                if role not in roles.values():
+                    roles[index] = role
+                break
+    if "task" in roles.values() and len(roles) >= 2:
+        return roles
+    return None
+
+
+def _find_table_header(lines: list[str]) -> int | None:
+    for number, line in enumerate(lines):
+        if "\t" in line and _header_roles(line.split("\t")) is not None:
+            return number
+    return None
+
+
+def _status_of(text: str) -> str | None:
+    head = normalize_text(text)[:16]
+    found = [(head.find(word), status) for word, status in STATUS_WORDS if word in head]
+    return min(found, key=lambda hit: hit[0])[1] if found else None
+
+
+def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list[str]]:
+    drafts: list[_Draft] = []
+    warnings: list[str] = []
+    roles: dict[int, str] = {}
+    header_width = 0
+    header_at = 0
+    section: list[str] = []
+    section_status: str | None = None
+    section_prefix = ""
+    max_number = 0
+    section_first = True
+    used_prefixes: set[str] = set()
+    preamble: list[tuple[int, str]] = []
+    table_started = False
+
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            clean = normalize_text(_MD_HEADING.sub("", line))
+            heading = _SECTION_LINE.match(clean)
+            if heading and len(clean) <= 30:
+                name = re.sub(r"\s*\d+\s*项$", "", heading.group(1)).strip()
+                section = [name]
+                section_status = _status_of(name)
+                section_prefix = ""
+                section_first = True
+                preamble.append((lineno, clean))
+            elif not table_started or not drafts:
+                preamble.append((lineno, clean))
+            elif _LEVEL3.match(clean):
+                warnings.append(f"{path}, line {lineno}: a numbered line outside the table was ignored: {clean[:40]}")
+            continue
+        cells = line.split("\t")
+        candidate_roles = _header_roles(cells)
+        if candidate_roles is not None:
+            roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
+            continue
+        if not table_started:
+            continue
+        if all(re.fullmatch(r"\s*[-—:|]*\s*", c) for c in cells):
+            continue
+        while len(cells) > header_width and not cells[-1].strip():
+            cells.pop()
+        if len(cells) > header_width:
+            raise DocumentParseError(
+                f"this row has {len(cells)} columns but the header at line {header_at} has {header_width}; "
+                "check for a stray tab in the row.",
+                path=path,
+                line=lineno,
+            )
+        cells += [""] * (header_width - len(cells))
+        row = {role: cells[index] for index, role in roles.items()}
+        task_cell = row.get("task", "")
+        number = None
+        if row.get("number", "").strip():
+            number_match = re.fullmatch(r"\s*(\d{1,4})\s*[.、．]?\s*", row["number"])
+            if not number_match:
+                raise DocumentParseError(
+                    f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno
+                )
+            number = number_match.group(1)
+        else:
+            lead = _LEVEL3.match(task_cell.strip())
+            if lead:
+                number, task_cell = lead.group(1), lead.group(2)
+        if number is None:
+            if not drafts:
+                warnings.append(f"{path}, line {lineno}: a row without a task number before the first task was ignored")
+                continue
+            _continue_row(drafts[-1], task_cell, row, line, lineno)
+            continue
+        value = int(number)
+        if section_first and drafts and value <= max_number:
+            section_prefix = _section_prefix(section_status, used_prefixes)
+            used_prefixes.add(section_prefix)
+        section_first = False
+        max_number = max(max_number, value)
+        progress = row.get("progress", "")
+        drafts.append(
+            _Draft(
+                number=f"{section_prefix}{number}",
+                section_path=list(section),
+                first_line=lineno,
+                last_line=lineno,
+                task=task_cell.strip(),
+                raw_lines=[line],
+                units=split_units(row.get("units", "")),
+                progress=progress.strip(),
+                status=section_status or _status_of(progress),
+            )
+        )
+    if any(d.status for d in drafts):
+        # In a progress report a task not reported as done is still under way.
+        for draft in drafts:
+            draft.status = draft.status or "in_progress"
+    if drafts:
+        warnings.extend(_check_counts(preamble, drafts, path))
+    _check_duplicates(drafts, path)
+    return drafts, warnings
+
+
+def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str, lineno: int) -> None:
+    """A row without a number continues the task before it (a row broken across lines)."""
+    if task_cell.strip():
+        draft.task += task_cell.strip()
+    for unit in split_units(row.get("units", "")):
+        if unit not in draft.units:
+            draft.units.append(unit)
+    if row.get("progress", "").strip():
+        separator = "" if not draft.progress or draft.progress[-1] in "。；;，," else " "
+        draft.progress += separator + row["progress"].strip()
+    draft.raw_lines.append(line)
+    draft.last_line = lineno
+
+
+def _section_prefix(status: str | None, used: set[str]) -> str:
+    preferred = {"in_progress": "p", "done": "d"}.get(status or "", "")
+    if preferred and preferred not in used:
+        return preferred
+    for letter in "bcdefghjkmnqrstuvwxyz":
+        if letter not in used:
+            return letter
+    return f"s{len(used)}"
+
+
+def _check_counts(preamble: list[tuple[int, str]], drafts: list[_Draft], path: str | Path) -> list[str]:
+    """Compare the counts a preamble claims with the items found; report, never trust."""
+    found_total = len(drafts)
+    found = Counter(d.status for d in drafts)
+    claims: list[tuple[int, str, int]] = []
+    for lineno, text in preamble:
+        for match in _COUNT_TOTAL.finditer(text):
+            claims.append((lineno, "total", int(match.group(1))))
+        for match in _COUNT_STATUS.finditer(text):
+            word = match.group(1) or match.group(4)
+            count = int(match.group(2) or match.group(3))
+            claims.append((lineno, "done" if "完成" in word else "in_progress", count))
+    warnings = []
+    by_kind: dict[str, set[int]] = {}
+    for lineno, kind, count in claims:
+        by_kind.setdefault(kind, set()).add(count)
+        actual = found_total if kind == "total" else found.get(kind, 0)
+        if count != actual:
+            label = {"total": "items in all", "done": "done items", "in_progress": "items in progress"}[kind]
+            warnings.append(
+                f"{path}, line {lineno}: the document says {count} {label}, but {actual} were found; "
+                "the items found are used."
+            )
+    for kind, counts in by_kind.items():
+        if len(counts) > 1:
+            warnings.append(f"{path}: the document's own counts disagree ({kind}: {sorted(counts)}).")
+    return warnings
+
+
+def _check_duplicates(drafts: list[_Draft], path: str | Path) -> None:
+    seen: dict[str, int] = {}
+    problems = []
+    for draft in drafts:
+        if draft.number in seen:
+            problems.append(f"number {draft.number} at lines {seen[draft.number]} and {draft.first_line}")
+        seen[draft.number] = draft.first_line
+    if problems:
+        raise DocumentParseError(
+            "task numbers repeat without a new section: " + "; ".join(problems[:5]),
+            path=path,
+            line=int(re.search(r"and (\d+)", problems[0]).group(1)),
+        )
+
+
+# ---------------------------------------------------------------- outlines
+
+
+def _heading_text(text: str) -> str:
+    """A section heading without its body: cut at the first full stop."""
+    text = normalize_text(text)
+    return text.split("。")[0][:60]
+
+
+def _lead_phrase(text: str) -> str | None:
+    """The lead phrase of a paragraph (``扩大投资稳增长``), or None if it has none."""
+    text = normalize_text(text)
+    ordinal = _ORDINAL_LEAD.match(text)
+    if ordinal:
+        return ordinal.group(0).rstrip("。")
+    sentence, stop, _ = text.partition("。")
+    if stop and 2 <= len(sentence) <= _LEAD_MAX and not re.search(r"[,，:：;；]", sentence):
+        return sentence
+    return None
+
+
+def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], list[dict], list[str]]:
+    warnings: list[str] = []
+    counts = Counter(line.strip() for line in lines if line.strip())
+    watermark = {line for line, n in counts.items() if n >= 2 and _URL.search(line)}
+    if watermark:
+        warnings.append(f"{path}: ignored {sum(counts[w] for w in watermark)} repeated watermark line(s).")
+
+    numbered: list[_Draft] = []
+    paragraphs: list[_Draft] = []
+    indicators: list[dict] = []
+    attachments: dict[str, dict] = {}
+    index_units: dict[str, list[str]] = {}
+    level1 = level2 = ""
+    review_section = False
+    in_attachments = False
+    current_attachment: dict | None = None
+    current: _Draft | None = None
+
+    for lineno, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line in watermark:
+            continue
+        clean = normalize_text(line)
+        if not clean:
+            continue
+        index_match = _ATTACHMENT_INDEX.match(clean)
+        start_match = _ATTACHMENT_START.match(clean)
+        if start_match:
+            in_attachments = True
+            current = None
+            current_attachment = {"number": start_match.group(1), "title": "", "units": [], "sections": [],
+                                  "lines": [lineno, lineno], "text": []}
+            attachments[start_match.group(1)] = current_attachment
+            continue
+        if index_match and not in_attachments:
+            in_attachments = True
+            current = None
+            entry = _LEVEL3.match(index_match.group(1))
+            if entry:
+                _index_entry(entry, index_units)
+            continue
+        if in_attachments:
+            if current_attachment is None:
+                entry = _LEVEL3.match(clean)
+                if entry:
+                    _index_entry(entry, index_units)
+                continue
+            _attachment_line(current_attachment, clean, lineno)
+            continue
+
+        if match := _LEVEL1.match(clean):
+            level1, level2 = _heading_text(clean), ""
+            review_section = bool(_REVIEW_HEADING.search(level1))
+            current = None
+            continue
+        if match := _LEVEL2.match(clean):
+            level2 = _heading_text(clean)
+            current = None
+            continue
+        section_path = [s for s in (level1, level2) if s]
+        if _HEADLINE.search(clean) and not numbered:
+            body = _HEADLINE.split(clean, maxsplit=1)[-1]
+            indicators.extend(extract_targets(body))
+            current = None
+            continue
+        if match := _LEVEL3.match(clean):
+            current = _Draft(number=match.group(1), section_path=section_path, first_line=lineno,
+                             last_line=lineno, task=match.group(2), raw_lines=[raw])
+            numbered.append(current)
+            continue
+        if current is not None and numbered and current is numbered[-1]:
+            current.task += clean
+            current.raw_lines.append(raw)
+            current.last_line = lineno
+            continue
+        lead = _lead_phrase(clean)
+        if lead and level1 and not review_section:
+            current = _Draft(number=str(len(paragraphs) + 1), section_path=section_path, first_line=lineno,
+                             last_line=lineno, task=clean, raw_lines=[raw], title=lead)
+            paragraphs.append(current)
+        else:
+            current = None
+
+    drafts = numbered if numbered else paragraphs
+    for draft in drafts:
+        attachment = attachments.get(draft.number)
+        if attachment:
+            draft.attachment = attachment["sections"]
+            draft.units = attachment["units"] or index_units.get(draft.number, [])
+            draft.quota_text = " ".join(attachment["text"])
+            draft.last_line = max(draft.last_line, attachment["lines"][1])
+        elif draft.number in index_units:
+            draft.units = index_units[draft.number]
+    if numbered:
+        orphan = sorted(set(attachments) - {d.number for d in drafts}, key=int)
+        if orphan:
+            warnings.append(f"{path}: attachment(s) {', '.join(orphan)} match no numbered item.")
+    _check_duplicates(drafts, path)
+    return drafts, indicators, warnings
+
+
+def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]]) -> None:
+    units = _INDEX_UNITS.search(entry.group(2))
+    if units:
+        index_units[entry.group(1)] = [u for u in re.split(r"[、,，]", units.group(1)) if u.strip()]
+
+
+def _attachment_line(attachment: dict, clean: str, lineno: int) -> None:
+    attachment["lines"][1] = lineno
+    if responsible := _RESPONSIBLE.match(clean):
+        attachment["units"] = [u.strip() for u in re.split(r"[、,，]", responsible.group(1)) if u.strip()]
+        return
+    if not attachment["title"] and not _LEVEL1.match(clean):
+        attachment["title"] = clean
+        return
+    if match := _LEVEL1.match(clean):
+        attachment["sections"].append({"heading": _heading_text(match.group(2)), "text": ""})
+        return
+    if not attachment["sections"]:
+        attachment["sections"].append({"heading": "", "text": ""})
+    section = attachment["sections"][-1]
+    section["text"] = f"{section['text']}\n{clean}".strip()
+    attachment["text"].append(clean)
+
+
+# ---------------------------------------------------------------- to the table
+
+
+def _title(task: str) -> str:
+    text = normalize_text(task)
+    sentence = text.split("。")[0]
+    if len(sentence) > 40:
+        sentence = re.split(r"[,，;；]", sentence)[0]
+    return sentence
+
+
+def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
+    rows = []
+    for draft in drafts:
+        text = normalize_text(draft.task)
+        title = draft.title or _title(draft.task)
+        rows.append(
+            {
+                "doc_id": meta.id,
+                "item_id": f"{meta.id}:{draft.number}",
+                "number": draft.number,
+                "section_path": draft.section_path,
+                "title": title,
+                "text": text,
+                "raw_text": "\n".join(draft.raw_lines),
+                "units": draft.units,
+                "status": draft.status,
+                "progress": normalize_text(draft.progress) or None,
+                "targets": extract_targets(text),
+                "quotas": extract_quotas(draft.quota_text),
+                "source_lines": [draft.first_line, draft.last_line],
+                "attachment": draft.attachment,
+                "unit_keys": department_keys(draft.units),
+            }
+        )
+    return items_frame(rows)

@@ -1,0 +1,164 @@
+"""The document registry: one TOML file listing every document and its metadata.
+
+Adding a document is adding a file and an entry; ``add_document`` does both, writing
+the registry atomically so a failed add never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polars as pl
+import tomli_w
+
+from align.exceptions import RegistryError, UnknownDocumentError
+
+REGISTRY_FILE = "registry.toml"
+LEVELS = ("district", "city", "new-area", "province", "county")
+KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Metadata of one registered document; ``file`` is relative to the data folder."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    level: str
+    year: int
+    kind: str
+    file: str
+    parent: str = ""
+
+    def problems(self) -> list[str]:
+        found = []
+        if not _ID_PATTERN.match(self.id or ""):
+            found.append(
+                f"The 'id' must be lowercase letters, digits, '-' or '_' (at most 64). Got {self.id!r} instead."
+            )
+        if self.level not in LEVELS:
+            found.append(f"The 'level' must be one of {', '.join(LEVELS)}. Got {self.level!r} instead.")
+        if self.kind not in KINDS:
+            found.append(f"The 'kind' must be one of {', '.join(KINDS)}. Got {self.kind!r} instead.")
+        if not isinstance(self.year, int) or not 1949 <= self.year <= 2100:
+            found.append(f"The 'year' must be an integer between 1949 and 2100. Got {self.year!r} instead.")
+        if not str(self.jurisdiction).strip():
+            found.append("The 'jurisdiction' must not be empty.")
+        if not str(self.file).strip():
+            found.append("The 'file' must not be empty.")
+        return found
+
+
+def registry_path(data_dir: Path) -> Path:
+    return Path(data_dir) / REGISTRY_FILE
+
+
+def load_registry(data_dir: Path) -> list[DocumentMeta]:
+    """Read and validate every entry; all problems are reported together."""
+    path = registry_path(data_dir)
+    if not path.exists():
+        raise RegistryError(
+            f"{path}: no registry file. Create it or point --data / PLAN_ALIGN_DATA at a folder that has one."
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RegistryError(f"{path}: the registry is not valid TOML ({exc}).") from exc
+    docs: list[DocumentMeta] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw.get("document", []), start=1):
+        try:
+            meta = DocumentMeta(**{k: entry[k] for k in entry if k in DocumentMeta.__dataclass_fields__})
+        except TypeError as exc:
+            problems.append(f"entry {index}: {exc}")
+            continue
+        problems.extend(f"entry {index} ({meta.id}): {p}" for p in meta.problems())
+        if meta.id in seen:
+            problems.append(f"entry {index}: duplicate id {meta.id!r}")
+        seen.add(meta.id)
+        docs.append(meta)
+    if problems:
+        raise RegistryError(f"{path}: " + "; ".join(problems))
+    return docs
+
+
+def get_document(data_dir: Path, doc_id: str) -> DocumentMeta:
+    docs = load_registry(data_dir)
+    for meta in docs:
+        if meta.id == doc_id:
+            return meta
+    raise UnknownDocumentError(doc_id, [d.id for d in docs])
+
+
+def document_path(data_dir: Path, meta: DocumentMeta) -> Path:
+    return (Path(data_dir) / meta.file).resolve()
+
+
+def registry_frame(data_dir: Path) -> pl.DataFrame:
+    """The registry as a table, for listing."""
+    docs = load_registry(data_dir)
+    return pl.DataFrame(
+        [asdict(d) for d in docs],
+        schema={
+            "id": pl.String, "title": pl.String, "jurisdiction": pl.String, "level": pl.String,
+            "year": pl.Int64, "kind": pl.String, "file": pl.String, "parent": pl.String,
+        },
+    ).select("id", "title", "jurisdiction", "level", "parent", "year", "kind", "file")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".registry-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check=None) -> DocumentMeta:
+    """Copy ``source_file`` into ``data_dir/documents`` and register it.
+
+    ``check`` is called with the copied path before the registry is written (the CLI
+    passes the parser), so a file that does not parse is never registered. On any
+    failure the copy is removed and the registry is left as it was.
+    """
+    data_dir = Path(data_dir)
+    source_file = Path(source_file)
+    if not source_file.is_file():
+        raise RegistryError(f"{source_file}: no such file.")
+    docs = load_registry(data_dir) if registry_path(data_dir).exists() else []
+    if any(d.id == meta.id for d in docs):
+        raise RegistryError(f"A document with id {meta.id!r} is already registered. Choose another --id.")
+    target_dir = data_dir / "documents"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{meta.id}{''.join(source_file.suffixes[-1:]) or '.txt'}"
+    meta = DocumentMeta(**{**asdict(meta), "file": str(target.relative_to(data_dir))})
+    problems = meta.problems()
+    if problems:
+        raise RegistryError(" ".join(problems))
+    if target.exists():
+        raise RegistryError(f"{target}: a file with this name already exists; choose another --id.")
+    shutil.copyfile(source_file, target)
+    try:
+        if check is not None:
+            check(target, meta)
+        entries = [asdict(d) for d in docs] + [asdict(meta)]
+        header = "# Document registry of plan-align. One [[document]] table per document.\n\n"
+        _write_atomically(registry_path(data_dir), header + tomli_w.dumps({"document": entries}))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return meta

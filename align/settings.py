@@ -1,0 +1,124 @@
+"""The one settings object of plan-align, validated once when it is built.
+
+Paths, matching knobs and store location live here so that the CLI, the app and the
+tests pass one value around instead of reading globals or environment variables deep
+inside the core.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from align.exceptions import SettingsError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DATA = PACKAGE_ROOT / "data"
+
+Direction = Literal["source_to_target", "target_to_source"]
+DIRECTIONS: tuple[str, ...] = ("source_to_target", "target_to_source")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All knobs of plan-align.
+
+    Parameters
+    ----------
+    data_dir : folder holding ``registry.toml`` and the document files.
+    cache_dir : where parsed item tables are kept as Parquet; defaults to ``data_dir/.cache``.
+    db_path : the SQLite decision store; defaults to ``data_dir/decisions.sqlite``.
+    top_k : candidates kept per source item.
+    threshold : probability at or above which a candidate is proposed as ``linked``.
+    one_to_one_threshold : minimum score for the optional one-to-one assignment.
+    block_size : source rows per block in candidate search (bounds memory).
+    max_file_mb : files larger than this are refused before reading.
+    """
+
+    data_dir: Path = BUNDLED_DATA
+    cache_dir: Path | None = None
+    db_path: Path | None = None
+    top_k: int = 10
+    threshold: float = 0.5
+    one_to_one_threshold: float = 0.3
+    direction: Direction = "source_to_target"
+    block_size: int = 2048
+    max_file_mb: float = 20.0
+    reviewer: str = "planner"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.cache_dir is None:
+            object.__setattr__(self, "cache_dir", self.data_dir / ".cache")
+        else:
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+        if self.db_path is None:
+            object.__setattr__(self, "db_path", self.data_dir / "decisions.sqlite")
+        else:
+            object.__setattr__(self, "db_path", Path(self.db_path))
+        if not isinstance(self.top_k, int) or not 1 <= self.top_k <= 1000:
+            problems.append(f"The 'top_k' setting must be an int in [1, 1000]. Got {self.top_k!r} instead.")
+        for name in ("threshold", "one_to_one_threshold"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+                problems.append(f"The '{name}' setting must be a float in [0, 1]. Got {value!r} instead.")
+        if self.direction not in DIRECTIONS:
+            problems.append(
+                f"The 'direction' setting must be one of {', '.join(DIRECTIONS)}. Got {self.direction!r} instead."
+            )
+        if not isinstance(self.block_size, int) or self.block_size < 1:
+            problems.append(f"The 'block_size' setting must be a positive int. Got {self.block_size!r} instead.")
+        if not isinstance(self.max_file_mb, (int, float)) or self.max_file_mb <= 0:
+            problems.append(f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.")
+        if not str(self.reviewer).strip():
+            problems.append("The 'reviewer' setting must be a non-empty name.")
+        if problems:
+            raise SettingsError(" ".join(problems))
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Build settings from ``PLAN_ALIGN_DATA`` / ``PLAN_ALIGN_DB`` plus explicit overrides.
+
+        Explicit overrides win; ``None`` overrides are ignored so CLI flags left unset fall through.
+        """
+        values: dict[str, Any] = {}
+        if os.environ.get("PLAN_ALIGN_DATA"):
+            values["data_dir"] = Path(os.environ["PLAN_ALIGN_DATA"])
+        if os.environ.get("PLAN_ALIGN_DB"):
+            values["db_path"] = Path(os.environ["PLAN_ALIGN_DB"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.from_dict(values)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Settings:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise SettingsError(
+                f"Unknown setting(s): {', '.join(unknown)}. Known settings: {', '.join(sorted(known))}."
+            )
+        return cls(**values)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Settings:
+        try:
+            values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"Cannot read settings file {path}: {exc}") from exc
+        return cls.from_dict(values)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+
+    @property
+    def match_key(self) -> tuple[Any, ...]:
+        """The settings that change match results (for caching)."""
+        return (self.top_k, self.threshold, self.one_to_one_threshold, self.direction)

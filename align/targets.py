@@ -1,0 +1,181 @@
+"""Quantitative commitments (targets) and district quotas read from task text.
+
+A target is a number with a measure unit inside one clause: ``地区生产总值增长7%左右``
+gives indicator ``地区生产总值增长``, value 7, unit ``%``, qualifier ``左右``. Numbers that
+are dates, ordinals, line numbers or document numbers carry no measure unit from the
+list below and are skipped. 万 and 亿 are multiplied out so that ``1.5万个`` and
+``15000个`` compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from align.normalize import CN_DIGITS, format_number, normalize_text, parse_number
+
+# Longest first: the regex alternation takes the first that matches.
+MEASURE_UNITS = sorted(
+    {
+        "%", "个百分点", "个", "所", "套", "处", "座", "条", "家", "人次", "人", "名", "户", "项", "批次", "场次",
+        "场", "辆", "张", "吨", "台", "间", "栋", "宗", "件", "份", "批", "类", "支", "部", "公里", "千米",
+        "平方米", "平米", "平方公里", "米", "亩", "元", "美元", "亿元", "万元", "倍", "千瓦", "兆瓦", "床",
+        "万人", "门", "路", "次", "天", "小时", "分钟", "微克/立方米", "立方米", "标段", "只", "棵", "株",
+    },
+    key=len,
+    reverse=True,
+)
+# Units that measure the same kind of thing, for "same unit family" evidence.
+UNIT_FAMILY: dict[str, str] = {
+    "%": "percent", "个百分点": "percent",
+    "公里": "length", "千米": "length", "米": "length",
+    "平方米": "area", "平米": "area", "平方公里": "area", "亩": "area",
+    "元": "money", "美元": "money", "亿元": "money", "万元": "money",
+    "人": "people", "人次": "people", "名": "people", "户": "people", "万人": "people",
+    "所": "facility", "处": "facility", "座": "facility", "家": "facility", "个": "count", "套": "housing",
+    "间": "housing", "栋": "housing",
+    "条": "route", "路": "route", "场": "event", "场次": "event", "次": "event", "批次": "event",
+    "辆": "vehicle", "台": "device", "吨": "mass", "床": "bed", "张": "bed",
+}
+
+QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "达到", "力争", "控制在", "约", "达")
+QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
+_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*[万亿]?"
+_TARGET = re.compile(
+    rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?P<number>{_NUMBER})\s*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+)
+_CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
+_LEADING_FILLER = re.compile(
+    r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
+)
+_TRAILING_LINK = re.compile(r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在|约)$")
+_NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|近|约\d|\d{4}年)$")
+_ENUM_END = re.compile(r"^.*等")
+
+JURISDICTION = r"[\u4e00-\u9fff]{1,6}?(?:新区|开发区|国际港|基地|区|县)(?:\([^()]{1,8}\))?"
+_QUOTA_DIRECT = re.compile(
+    rf"(?:^|(?<=[,，、;；:：。)）\s])|(?<=其中))(?P<jur>{JURISDICTION})\s*[:：]?\s*(?P<number>\d+(?:\.\d+)?\s*[万亿]?)\s*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})"
+)
+_QUOTA_EACH = re.compile(
+    rf"(?:^|(?<=[,，;；:：。\s])|(?<=其中))(?P<jurs>{JURISDICTION}(?:[、,，]{JURISDICTION})*)\s*各\s*(?P<number>\d+(?:\.\d+)?)\s*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})"
+)
+_JURISDICTION_SPLIT = re.compile(r"[、,，]")
+
+
+def unit_family(unit: str | None) -> str:
+    """The family of a measure unit (``所`` → facility); unknown units are their own family."""
+    if not unit:
+        return ""
+    return UNIT_FAMILY.get(unit, unit)
+
+
+def _number_value(raw: str) -> float | None:
+    """The lower bound of a number or range (``2-3`` → 2), 万/亿 applied."""
+    raw = raw.replace(" ", "")
+    multiplier = ""
+    if raw and raw[-1] in "万亿":
+        raw, multiplier = raw[:-1], raw[-1]
+    first = re.split(r"[-~至到—]", raw)[0]
+    return parse_number(first + multiplier)
+
+
+def _indicator(clause_before: str, clause_after: str) -> str:
+    before = _ENUM_END.sub("", clause_before) if "等" in clause_before else clause_before
+    before = _LEADING_FILLER.sub("", before.strip())
+    before = _TRAILING_LINK.sub("", before).strip()
+    after = re.split(r"[和及与并,，、\d]|不少于|不低于|以上", clause_after.strip())[0]
+    if before and after and len(after) <= 12:
+        return f"{before}{after}"
+    return before or after
+
+
+def extract_targets(text: str | None) -> list[dict]:
+    """Every quantitative commitment in ``text``, in reading order.
+
+    Returns dicts with ``indicator, value, unit, qualifier, raw``; empty text gives ``[]``.
+    """
+    text = normalize_text(text)
+    found: list[dict] = []
+    previous_end = 0
+    for match in _TARGET.finditer(text):
+        start, end = match.span()
+        number = match.group("number")
+        if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and match.group("unit") in ("部", "路", "门", "类", "批", "支"):
+            continue  # 一部, 一路, 两类: words, not quantities
+        before_text = text[:start]
+        if _NOT_A_QUANTITY_BEFORE.search(before_text):
+            continue
+        if before_text and re.search(r"[\dA-Za-z.]$", before_text):
+            continue  # part of a longer token such as 5G or 4+7
+        value = _number_value(number)
+        if value is None:
+            continue
+        clause_start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
+        clause_start = max(clause_start, previous_end)
+        while clause_start < start and text[clause_start] in "、,， ":
+            clause_start += 1
+        clause_end_match = _CLAUSE_SPLIT.search(text, end)
+        clause_end = clause_end_match.start() if clause_end_match else len(text)
+        enumeration = text.find("、", end, clause_end)
+        raw_end = enumeration if enumeration != -1 else clause_end
+        qualifier = match.group("before") or match.group("after") or ""
+        indicator = _indicator(text[clause_start:start], text[end:raw_end])
+        if not indicator and found and previous_end == clause_start - 1:
+            indicator = found[-1]["indicator"]  # 分别增长7%、8%: the second shares the first's indicator
+        previous_end = end
+        found.append(
+            {
+                "indicator": indicator,
+                "value": value,
+                "unit": match.group("unit"),
+                "qualifier": qualifier,
+                "raw": text[clause_start:raw_end].strip(),
+            }
+        )
+    return found
+
+
+def extract_quotas(text: str | None) -> list[dict]:
+    """District quotas written inline in a city plan: ``灞桥区200个``, ``莲湖区、灞桥区各2个``."""
+    text = normalize_text(text)
+    quotas: list[dict] = []
+    for match in _QUOTA_DIRECT.finditer(text):
+        value = _number_value(match.group("number"))
+        if value is None:
+            continue
+        quotas.append(
+            {
+                "jurisdiction": _clean_jurisdiction(match.group("jur")),
+                "value": value,
+                "unit": match.group("unit"),
+                "raw": match.group(0).strip(" ,，、:："),
+            }
+        )
+    for match in _QUOTA_EACH.finditer(text):
+        value = _number_value(match.group("number"))
+        if value is None:
+            continue
+        for jurisdiction in _JURISDICTION_SPLIT.split(match.group("jurs")):
+            if jurisdiction.strip():
+                quotas.append(
+                    {
+                        "jurisdiction": _clean_jurisdiction(jurisdiction),
+                        "value": value,
+                        "unit": match.group("unit"),
+                        "raw": match.group(0).strip(" ,，、:："),
+                    }
+                )
+    return quotas
+
+
+def _clean_jurisdiction(name: str) -> str:
+    return re.sub(r"\(.*?\)$", "", name.strip())
+
+
+def describe_target(target: dict) -> str:
+    """``地区生产总值增长 7% 左右`` for display."""
+    value = format_number(target["value"]) if target.get("value") is not None else "?"
+    qualifier = target.get("qualifier") or ""
+    return f"{target.get('indicator') or ''} {value}{target.get('unit') or ''}{qualifier}".strip()

@@ -1,0 +1,124 @@
+"""Responsible units: splitting a table cell into units and a cross-level department key.
+
+Extraction separates several units with spaces but also breaks one unit over a space
+(``资源规划 灞桥分局``). A unit name ends in an organisational suffix (局, 委, 办, 中心,
+公司 …), so a space-separated piece that does not end in one is joined to the next.
+The department key strips the level and place (区/市, 灞桥分局) and maps common short
+forms, so ``区住建局`` and ``市住建局`` both become ``住建``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from align.normalize import normalize_text
+
+# Organisational suffixes, longest first so that 委员会 wins over 会.
+UNIT_SUFFIXES = (
+    "管理委员会", "委员会", "管委会", "事业部", "办公室", "服务中心", "中心", "集团", "公司", "分局",
+    "大队", "支队", "总队", "管理办", "街道办", "街道", "政府", "局", "委", "办", "院", "所", "站",
+    "会", "部", "处", "室", "厅", "馆", "园", "队", "社", "行", "团", "校", "镇", "署",
+)
+_SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + ")$")
+_SPLIT = re.compile(r"[\s,，、;；/]+")
+
+# Place and level prefixes that do not change which department a unit is.
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|市|区|县)(?=[\u4e00-\u9fff]{2})")
+_BRANCH_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2}(?:分局|大队|支队)$")
+_DEPARTMENT_SUFFIX = re.compile(r"(?:委员会|局|委|办公室|办)$")
+
+# Short forms of the same department, written differently across levels and years.
+DEPARTMENT_ALIASES: dict[str, str] = {
+    "发展和改革": "发改", "发展改革": "发改", "发改": "发改",
+    "住房和城乡建设": "住建", "住房城乡建设": "住建", "住建": "住建", "建设": "住建",
+    "科技工信": "科技工信", "科工": "科技工信", "科工信": "科技工信", "科学技术和工业信息化": "科技工信",
+    "工业和信息化": "科技工信", "工信": "科技工信", "科技": "科技工信",
+    "卫生健康": "卫健", "卫健": "卫健", "卫生和计划生育": "卫健",
+    "文化和旅游": "文旅", "文化旅游": "文旅", "文旅体育": "文旅", "文旅": "文旅", "文化体育旅游": "文旅",
+    "城市管理": "城管", "城管": "城管", "城市管理综合执法": "城管", "城管执法": "城管",
+    "生态环境": "生态环境", "环保": "生态环境", "环境保护": "生态环境",
+    "资源规划": "资源规划", "自然资源和规划": "资源规划", "自然资源": "资源规划", "规划和自然资源": "资源规划",
+    "人力资源和社会保障": "人社", "人社": "人社",
+    "农业农村": "农业农村", "农业": "农业农村",
+    "投资商务": "商务", "商务": "商务", "招商": "商务",
+    "教育": "教育", "民政": "民政", "交通": "交通", "交通运输": "交通", "财政": "财政",
+    "行政审批服务": "行政审批", "行政审批": "行政审批", "数据": "数据", "大数据": "数据",
+    "水务": "水务", "水利": "水务", "医疗保障": "医保", "医保": "医保",
+    "市场监督管理": "市场监管", "市场监管": "市场监管", "应急管理": "应急", "应急": "应急",
+    "乡村振兴": "乡村振兴", "扶贫": "乡村振兴", "扶贫开发": "乡村振兴",
+    "统计": "统计", "审计": "审计", "司法": "司法", "信访": "信访", "税务": "税务",
+    "公安": "公安", "交警": "交警", "体育": "体育", "营商": "营商环境", "营商环境": "营商环境",
+}
+
+
+def split_units(cell: str | None) -> list[str]:
+    """Split a responsible-unit cell into unit names.
+
+    ``"区发改委 区财政局"`` → ``["区发改委", "区财政局"]``;
+    ``"资源规划 灞桥分局"`` → ``["资源规划灞桥分局"]``. Empty cells give ``[]``.
+    """
+    pieces = [normalize_text(p) for p in _SPLIT.split(cell or "")]
+    pieces = [p for p in pieces if p]
+    if not pieces:
+        return []
+    units: list[str] = []
+    pending = ""
+    for piece in pieces:
+        pending += piece
+        if _SUFFIX_PATTERN.search(pending):
+            units.append(pending)
+            pending = ""
+    if pending:
+        if units and not _looks_like_unit_start(pending):
+            units[-1] += pending
+        else:
+            units.append(pending)
+    seen: set[str] = set()
+    return [u for u in units if not (u in seen or seen.add(u))]
+
+
+def _looks_like_unit_start(piece: str) -> bool:
+    return bool(re.match(r"^[区市县省]|^[\u4e00-\u9fff]{2,}(?:新区|新城|开发区)", piece)) or len(piece) > 3
+
+
+def department_key(unit: str) -> str:
+    """A key for the department that is the same across levels and spellings.
+
+    ``区住建局`` and ``市住建局`` → ``住建``; ``区科工局`` and ``区科技工信局`` → ``科技工信``;
+    ``生态环境灞桥分局`` → ``生态环境``. Units outside the alias table keep their core name.
+    """
+    name = normalize_text(unit)
+    if not name:
+        return ""
+    name = re.sub(r"\(.*?\)", "", name) or name
+    candidates = []
+    if name[0] in "区市县省" and len(name) > 2:
+        candidates.append(name[1:])
+    placeless = _PLACE_PREFIX.sub("", name)
+    if placeless != name:
+        candidates.append(placeless)
+    candidates.append(name)
+    cores = [_core(c) for c in candidates]
+    for core in cores:
+        if core in DEPARTMENT_ALIASES:
+            return DEPARTMENT_ALIASES[core]
+    for core in cores:
+        for length in range(len(core) - 1, 1, -1):
+            head = core[:length]
+            if head in DEPARTMENT_ALIASES and len(core) - length <= 2:
+                return DEPARTMENT_ALIASES[head]
+    return cores[0]
+
+
+def _core(name: str) -> str:
+    core = _BRANCH_SUFFIX.sub("", name) or name
+    return _DEPARTMENT_SUFFIX.sub("", core) or core
+
+
+def department_keys(units: list[str]) -> list[str]:
+    keys: list[str] = []
+    for unit in units:
+        key = department_key(unit)
+        if key and key not in keys:
+            keys.append(key)
+    return keys

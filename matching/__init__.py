@@ -1,0 +1,1 @@
+"""plan-align matching: candidate search, features, scoring, assignment and evaluation."""

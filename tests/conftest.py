@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from align.parsing import parse_file
+from align.registry import document_path, get_document
+from align.settings import BUNDLED_DATA, Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="run the longer robustness variants")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="longer variant: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Settings:
+    """Settings on the bundled data, with a private cache so tests never touch the user's."""
+    return Settings(data_dir=BUNDLED_DATA)
+
+
+@pytest.fixture(scope="session")
+def parsed_docs():
+    """Each bundled document parsed once per session."""
+    cache = {}
+
+    def get(doc_id: str):
+        if doc_id not in cache:
+            meta = get_document(BUNDLED_DATA, doc_id)
+            cache[doc_id] = parse_file(document_path(BUNDLED_DATA, meta), meta)
+        return cache[doc_id]
+
+    return get
+
+
+@pytest.fixture()
+def data_copy(tmp_path) -> Settings:
+    """A private copy of the bundled data folder, for tests that write."""
+    target = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA, target, ignore=shutil.ignore_patterns(".cache", "decisions.sqlite*"))
+    return Settings(data_dir=target)

@@ -1,0 +1,140 @@
+"""Golden facts about the five bundled documents, each read from the text by hand."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+
+def item(parsed, item_id: str) -> dict:
+    rows = parsed.items.filter(pl.col("item_id") == item_id).to_dicts()
+    assert rows, f"{item_id} missing"
+    return rows[0]
+
+
+def targets_of(row: dict) -> list[tuple]:
+    return [(t["indicator"], t["value"], t["unit"], t["qualifier"]) for t in row["targets"]]
+
+
+@pytest.mark.parametrize(
+    "doc_id, count",
+    [("baqiao-2023", 111), ("baqiao-2020", 107), ("xian-2024", 30), ("xixian-2023", 42), ("xianyang-2023", 33)],
+)
+def test_item_counts(parsed_docs, doc_id, count):
+    items = parsed_docs(doc_id).items
+    assert items.height == count
+    assert items["item_id"].n_unique() == count
+    assert items["item_id"].str.starts_with(f"{doc_id}:").all()
+
+
+def test_baqiao_2023_statuses_match_the_preamble(parsed_docs):
+    items = parsed_docs("baqiao-2023").items
+    counts = dict(items.group_by("status").len().iter_rows())
+    assert counts == {"done": 74, "in_progress": 37}
+    assert [n for n in items["number"]] == [str(i) for i in range(1, 112)]
+
+
+def test_baqiao_2023_rows(parsed_docs):
+    parsed = parsed_docs("baqiao-2023")
+    first = item(parsed, "baqiao-2023:1")
+    assert first["text"] == "地区生产总值增长7%左右"
+    assert first["units"] == ["区发改委"]
+    assert targets_of(first) == [("地区生产总值增长", 7.0, "%", "左右")]
+    charging = item(parsed, "baqiao-2023:75")
+    assert targets_of(charging) == [("新建汽车充电站", 15.0, "处", "不少于")]
+    assert charging["status"] == "done"
+    assert charging["units"] == ["灞河新区市政公用事业部"]
+    assert item(parsed, "baqiao-2023:19")["units"] == ["灞河新区高铁东城服务中心", "区城棚改中心"]
+    assert item(parsed, "baqiao-2023:21")["units"] == ["区发改委", "资源规划灞桥分局", "区农业农村局"]
+    assert item(parsed, "baqiao-2023:62")["units"][:3] == ["区交通局", "区秦岭保护执法局", "区发改委"]
+    assert item(parsed, "baqiao-2023:25")["status"] == "in_progress", "正在推进中 before 已完成 in the text"
+    assert item(parsed, "baqiao-2023:1")["status"] == "in_progress", "no status word: not reported done"
+    old_compounds = item(parsed, "baqiao-2023:54")
+    assert ("老旧小区改造", 7.0, "个", "") in targets_of(old_compounds)
+    assert item(parsed, "baqiao-2023:13")["source_lines"] == [47, 47], "after a repeated header row"
+    assert "<p>" not in item(parsed, "baqiao-2023:25")["progress"]
+    assert "<p>" in item(parsed, "baqiao-2023:25")["raw_text"]
+
+
+def test_baqiao_2020_sections_and_restarted_numbering(parsed_docs):
+    parsed = parsed_docs("baqiao-2020")
+    items = parsed.items
+    done = items.filter(pl.col("status") == "done")
+    assert done.height == 96
+    assert done["section_path"].to_list()[0] == ["已完成"]
+    pending = items.filter(pl.col("status") == "in_progress")
+    assert pending["item_id"].to_list() == [f"baqiao-2020:p{i}" for i in range(1, 12)]
+    assert pending["section_path"].to_list()[0] == ["持续推进"]
+    assert any("98" in w for w in parsed.warnings), "the preamble's inconsistent count is reported"
+
+
+def test_baqiao_2020_broken_rows_are_joined(parsed_docs):
+    parsed = parsed_docs("baqiao-2020")
+    row89 = item(parsed, "baqiao-2020:89")
+    assert "重点行业安全生产执法监察" in row89["text"]
+    assert row89["units"] == ["区交通局", "区市场监管局", "区应急管理局", "交警灞桥大队"]
+    assert row89["source_lines"] == [108, 110]
+    p7 = item(parsed, "baqiao-2020:p7")
+    assert p7["text"].endswith("力争西安国际文创城项目早日落地。")
+    row96 = item(parsed, "baqiao-2020:96")
+    assert "区审计局依法履行审计监督职责" in row96["progress"], "a continuation-only row joins the row before"
+    row32 = item(parsed, "baqiao-2020:32")
+    assert row32["text"].startswith("2021年4月底前"), "a number followed by a year is still a task number"
+
+
+def test_baqiao_2020_targets(parsed_docs):
+    parsed = parsed_docs("baqiao-2020")
+    assert targets_of(item(parsed, "baqiao-2020:4")) == [("地区生产总值增长", 7.5, "%", "以上")]
+    assert ("城镇新增就业", 8000.0, "人", "不少于") in targets_of(item(parsed, "baqiao-2020:71"))
+    assert ("老旧小区改造", 16.0, "个", "") in targets_of(item(parsed, "baqiao-2020:28"))
+    assert item(parsed, "baqiao-2020:12")["units"] == ["区秦岭保护执法局", "资源规划灞桥分局"]
+
+
+def test_xian_2024_categories_and_attachments(parsed_docs):
+    parsed = parsed_docs("xian-2024")
+    items = parsed.items
+    categories = items["section_path"].list.get(1).unique(maintain_order=True).to_list()
+    assert len(categories) == 10
+    assert categories[0] == "(一)交通出行方面" and categories[-1] == "(十)便民服务方面"
+    charging = item(parsed, "xian-2024:4")
+    headings = [s["heading"] for s in charging["attachment"]]
+    assert headings == ["总体目标", "落实措施", "具体项目", "资金来源", "进度计划"]
+    assert charging["units"] == ["市发改委", "市住建局"]
+    baqiao = [q for q in charging["quotas"] if q["jurisdiction"] == "灞桥区"]
+    assert {(q["value"], q["unit"]) for q in baqiao} == {(200.0, "个"), (800.0, "个")}
+    assert ("建成投运充电桩", 4700.0, "个", "") in targets_of(charging)
+    assert ("开工建设公共停车位", 15000.0, "个", "") in targets_of(charging), "1.5万 multiplied out"
+    compounds = item(parsed, "xian-2024:15")
+    assert {"jurisdiction": "灞桥区", "value": 7.0, "unit": "个"} in [
+        {k: q[k] for k in ("jurisdiction", "value", "unit")} for q in compounds["quotas"]
+    ]
+    assert item(parsed, "xian-2024:1")["units"] == ["市轨道集团"]
+    assert "通用头部" not in " ".join(items["text"].to_list())
+    assert not any(t.endswith("实施方案(市轨道集团)") for t in items["text"].to_list()), "attachment index is no item"
+
+
+def test_xixian_2023_sections_and_headline(parsed_docs):
+    parsed = parsed_docs("xixian-2023")
+    items = parsed.items
+    assert items["section_path"].list.get(0).n_unique() == 9
+    first = item(parsed, "xixian-2023:1")
+    assert first["title"] == "不断优化创新生态"
+    assert first["section_path"] == ["一、坚持创新驱动发展,加快推进秦创原总窗口由势转能"]
+    assert ("新增骨干数字企业", 30.0, "家", "以上") in targets_of(item(parsed, "xixian-2023:14"))
+    headline = {(t["indicator"], t["value"], t["qualifier"]) for t in parsed.indicators}
+    assert ("GDP增长", 20.0, "以上") in headline
+    assert ("固投增长", 12.0, "以上") in headline
+
+
+def test_xianyang_2023_lead_phrase_paragraphs(parsed_docs):
+    parsed = parsed_docs("xianyang-2023")
+    items = parsed.items
+    titles = items["title"].to_list()
+    assert titles[0] == "扩大投资稳增长"
+    assert "激活消费促增长" in titles
+    assert titles[-1] == "四是严纪律,永葆清廉之风"
+    assert all(not t.startswith("一年来") for t in titles), "the 2022 review is not a task"
+    assert all("数据皮皮侠" not in t for t in items["text"].to_list()), "watermark dropped"
+    assert items["section_path"].list.get(0).unique().sort().to_list() == ["三、2023年重点工作", "四、全面加强政府自身建设"]
+    headline = {(t["indicator"], t["value"], t["qualifier"]) for t in parsed.indicators}
+    assert ("生产总值增长", 6.0, "左右") in headline
