@@ -1,0 +1,277 @@
+"""Candidate search: for each source item, the top-k target items by TF-IDF cosine.
+
+The target side is fitted once into a :class:`TargetIndex` (vectorizers plus the target
+matrices). :func:`candidate_search` is then a pure function of one block of source rows
+and that index, table in and table out, with no global state: the same function can run
+on each partition of a corpus on a distributed engine. Memory is bounded by the block
+size: each block's product with the target matrix keeps only its top-k per row.
+
+The retrieval score is one sparse product of blended vectors: char n-gram, word and
+context TF-IDF vectors, each L2-normalised and scaled by the square root of its weight,
+stacked side by side, so that their dot product is the weighted sum of the three
+cosines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from matching.text import tokenize
+
+try:  # optional fast kernel; plain SciPy is the reference and the fallback
+    from sparse_dot_topn import sp_matmul_topn
+except ImportError:  # pragma: no cover - exercised only without the package
+    sp_matmul_topn = None
+
+CANDIDATE_SCHEMA = {
+    "source_id": pl.String,
+    "target_id": pl.String,
+    "rank": pl.Int32,
+    "retrieval": pl.Float64,
+    "char_cosine": pl.Float64,
+    "word_cosine": pl.Float64,
+    "context_cosine": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class RetrievalWeights:
+    """How much each cosine counts in the retrieval score (they sum to 1)."""
+
+    char: float = 0.45
+    word: float = 0.35
+    context: float = 0.20
+
+    def __post_init__(self) -> None:
+        values = (self.char, self.word, self.context)
+        if any(v < 0 for v in values) or not np.isclose(sum(values), 1.0):
+            raise ValueError(f"Retrieval weights must be >= 0 and sum to 1. Got {values} instead.")
+
+
+@dataclass(frozen=True)
+class TargetIndex:
+    """Fitted vectorizers and the target side's matrices (attributes end in ``_``)."""
+
+    target_ids_: tuple[str, ...]
+    char_vectorizer_: TfidfVectorizer
+    word_vectorizer_: TfidfVectorizer | None
+    words_: frozenset[str]
+    target_char_: sp.csr_matrix
+    target_word_: sp.csr_matrix | None
+    target_context_: sp.csr_matrix | None
+    target_blend_: sp.csr_matrix
+    weights_: RetrievalWeights
+
+
+def item_texts(items: pl.DataFrame) -> list[str]:
+    """The text an item is matched on: its normalised task text (title included)."""
+    return items["text"].fill_null("").to_list()
+
+
+def context_texts(items: pl.DataFrame) -> list[str]:
+    """An item's context: its attachment (implementation plan) where it has one."""
+    if "attachment" not in items.columns:
+        return [""] * items.height
+    return [
+        " ".join(section["text"] or "" for section in sections) if sections else ""
+        for sections in items["attachment"].to_list()
+    ]
+
+
+def _word_analyzer(words: frozenset[str]):
+    def analyze(text: str) -> list[str]:
+        return tokenize(text, words)
+
+    return analyze
+
+
+def fit_index(
+    source_items: pl.DataFrame,
+    target_items: pl.DataFrame,
+    *,
+    words: frozenset[str] = frozenset(),
+    weights: RetrievalWeights | None = None,
+    use_words: bool = True,
+    max_df: float = 1.0,
+    min_df: int = 1,
+) -> TargetIndex:
+    """Fit TF-IDF on the union of both sides' texts and encode the targets.
+
+    ``max_df`` below 1 drops the most common n-grams, which speeds up search on large
+    corpora at a small cost in recall (measured in benchmarks/).
+    """
+    weights = weights or (RetrievalWeights() if use_words else RetrievalWeights(char=0.8, word=0.0, context=0.2))
+    source_texts, target_texts = item_texts(source_items), item_texts(target_items)
+    target_context = context_texts(target_items)
+    corpus = source_texts + target_texts + [c for c in target_context if c]
+    char_vectorizer = TfidfVectorizer(
+        analyzer="char", ngram_range=(2, 3), sublinear_tf=True, max_df=max_df, min_df=min_df, dtype=np.float32
+    )
+    char_vectorizer.fit(corpus)
+    word_vectorizer = None
+    target_word = None
+    if use_words and weights.word > 0:
+        word_vectorizer = TfidfVectorizer(
+            analyzer=_word_analyzer(words), sublinear_tf=True, min_df=1, dtype=np.float32
+        )
+        word_vectorizer.fit(corpus)
+        target_word = word_vectorizer.transform(target_texts).tocsr()
+    target_char = char_vectorizer.transform(target_texts).tocsr()
+    has_context = any(target_context) and weights.context > 0
+    target_ctx = char_vectorizer.transform(target_context).tocsr() if has_context else None
+    index = TargetIndex(
+        target_ids_=tuple(target_items["item_id"].to_list()),
+        char_vectorizer_=char_vectorizer,
+        word_vectorizer_=word_vectorizer,
+        words_=words,
+        target_char_=target_char,
+        target_word_=target_word,
+        target_context_=target_ctx,
+        target_blend_=sp.csr_matrix((0, 0)),
+        weights_=weights,
+    )
+    blend = _blend(index, target_char, target_word, target_ctx, side="target")
+    return TargetIndex(**{**index.__dict__, "target_blend_": blend})
+
+
+def _blend(index: TargetIndex, char, word, context, *, side: str) -> sp.csr_matrix:
+    """Stack weighted, L2-normalised blocks so one dot product gives the weighted cosine sum.
+
+    The source side puts its main-text vector in the context block too: a source task
+    is compared with both the target's task text and the target's attachment.
+    """
+    w = index.weights_
+    blocks = [normalize(char) * np.sqrt(w.char)]
+    if index.word_vectorizer_ is not None:
+        blocks.append(normalize(word) * np.sqrt(w.word))
+    if index.target_context_ is not None:
+        blocks.append(normalize(context if side == "target" else char) * np.sqrt(w.context))
+    return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def encode_sources(source_block: pl.DataFrame, index: TargetIndex) -> tuple[sp.csr_matrix, ...]:
+    """Char, word and blended vectors of a block of source rows under the fitted index."""
+    texts = item_texts(source_block)
+    char = index.char_vectorizer_.transform(texts).tocsr()
+    word = index.word_vectorizer_.transform(texts).tocsr() if index.word_vectorizer_ is not None else None
+    return char, word, _blend(index, char, word, None, side="source")
+
+
+def _top_k(query: sp.csr_matrix, targets: sp.csr_matrix, k: int, *, n_threads: int = 1) -> tuple[np.ndarray, ...]:
+    """Row, column and value arrays of the k largest entries of each row of ``query @ targets.T``."""
+    k = min(k, targets.shape[0])
+    if k == 0 or query.shape[0] == 0:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=np.float32)
+    if sp_matmul_topn is not None:
+        product = sp_matmul_topn(query, targets.T.tocsr(), top_n=k, n_threads=n_threads, sort=True)
+        product = product.tocoo()
+        return product.row.astype(np.int64), product.col.astype(np.int64), product.data
+    dense = (query @ targets.T).toarray()
+    return top_k_dense(dense, k)
+
+
+def top_k_dense(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reference top-k of a dense score block (rows, cols, values), zeros dropped."""
+    k = min(k, scores.shape[1])
+    cols = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    rows = np.repeat(np.arange(scores.shape[0]), k)
+    cols = cols.ravel()
+    values = scores[rows, cols]
+    keep = values > 0
+    return rows[keep], cols[keep], values[keep]
+
+
+def rowwise_cosine(a: sp.csr_matrix, b: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """Cosine of row ``rows_a[i]`` of ``a`` with row ``rows_b[i]`` of ``b``, for every i (vectorised)."""
+    if len(rows_a) == 0:
+        return np.array([], dtype=np.float64)
+    left = normalize(a)[rows_a]
+    right = normalize(b)[rows_b]
+    return np.asarray(left.multiply(right).sum(axis=1)).ravel().astype(np.float64)
+
+
+def candidate_search(
+    source_block: pl.DataFrame, index: TargetIndex, *, top_k: int = 10, n_threads: int = 1
+) -> pl.DataFrame:
+    """Top-k targets for each row of ``source_block`` (table in, table out).
+
+    Returns one row per candidate with ``source_id, target_id, rank`` (1 = best),
+    ``retrieval`` (the blended cosine, 0–1) and the three component cosines (each 0–1,
+    0 for empty text).
+    """
+    if source_block.height == 0 or not index.target_ids_:
+        return pl.DataFrame(schema=CANDIDATE_SCHEMA)
+    char, word, blend = encode_sources(source_block, index)
+    rows, cols, values = _top_k(blend, index.target_blend_, top_k, n_threads=n_threads)
+    char_cos = rowwise_cosine(char, index.target_char_, rows, cols)
+    word_cos = (
+        rowwise_cosine(word, index.target_word_, rows, cols) if word is not None else np.zeros(len(rows))
+    )
+    context_cos = (
+        rowwise_cosine(char, index.target_context_, rows, cols)
+        if index.target_context_ is not None
+        else np.zeros(len(rows))
+    )
+    source_ids = np.asarray(source_block["item_id"].to_list(), dtype=object)
+    target_ids = np.asarray(index.target_ids_, dtype=object)
+    frame = pl.DataFrame(
+        {
+            "source_id": source_ids[rows].tolist() if len(rows) else [],
+            "target_id": target_ids[cols].tolist() if len(cols) else [],
+            "retrieval": np.asarray(values, dtype=np.float64),
+            "char_cosine": char_cos,
+            "word_cosine": word_cos,
+            "context_cosine": context_cos,
+        },
+        schema={k: v for k, v in CANDIDATE_SCHEMA.items() if k != "rank"},
+    )
+    ranked = frame.sort(["source_id", "retrieval"], descending=[False, True]).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("source_id").alias("rank")
+    )
+    return ranked.select(list(CANDIDATE_SCHEMA))
+
+
+def search_in_blocks(
+    source_items: pl.DataFrame, index: TargetIndex, *, top_k: int, block_size: int, n_threads: int = 1
+) -> pl.DataFrame:
+    """Run :func:`candidate_search` over row blocks of the source table and stack the results."""
+    parts = [
+        candidate_search(source_items.slice(offset, block_size), index, top_k=top_k, n_threads=n_threads)
+        for offset in range(0, source_items.height, block_size)
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=CANDIDATE_SCHEMA)
+
+
+def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetIndex) -> pl.DataFrame:
+    """The retrieval cosines of given (source_id, target_id) pairs under ``index``.
+
+    Used when candidates were found the other way round (target → source), so that a
+    pair's features do not depend on the direction of search.
+    """
+    source_pos = {item_id: i for i, item_id in enumerate(source_items["item_id"].to_list())}
+    target_pos = {item_id: i for i, item_id in enumerate(index.target_ids_)}
+    rows = np.array([source_pos[s] for s in pairs["source_id"].to_list()], dtype=np.int64)
+    cols = np.array([target_pos[t] for t in pairs["target_id"].to_list()], dtype=np.int64)
+    char, word, blend = encode_sources(source_items, index)
+    zeros = np.zeros(len(rows))
+    return pairs.with_columns(
+        pl.Series("retrieval", rowwise_cosine(blend, index.target_blend_, rows, cols) if len(rows) else zeros),
+        pl.Series("char_cosine", rowwise_cosine(char, index.target_char_, rows, cols) if len(rows) else zeros),
+        pl.Series(
+            "word_cosine",
+            rowwise_cosine(word, index.target_word_, rows, cols) if word is not None and len(rows) else zeros,
+        ),
+        pl.Series(
+            "context_cosine",
+            rowwise_cosine(char, index.target_context_, rows, cols)
+            if index.target_context_ is not None and len(rows)
+            else zeros,
+        ),
+    )

@@ -1,0 +1,136 @@
+"""Matching two documents end to end: search, features, scores, decisions, reasons.
+
+``match_items`` is the pure core (two item tables in, one candidate table out);
+``match_documents`` adds the registry, the Parquet cache of results (so adding a
+document scores only its new pairs) and the settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import polars as pl
+
+from align.ingest import load_items
+from align.registry import get_document
+from align.settings import Settings
+from matching.assignment import one_to_one
+from matching.candidates import fit_index, pair_cosines, search_in_blocks, context_texts, item_texts
+from matching.explain import reasons
+from matching.features import FEATURES, pair_features
+from matching.scoring import LinkModel, default_model
+from matching.text import corpus_terms, load_dictionary
+
+OUTPUT_COLUMNS = ["source_id", "target_id", "rank", "score", "linked", "retrieval", *[
+    f for f in FEATURES if f not in ("char_cosine", "word_cosine", "context_cosine")
+], "char_cosine", "word_cosine", "context_cosine"]
+
+
+def vocabulary(source_items: pl.DataFrame, target_items: pl.DataFrame, data_dir: Path | None = None) -> frozenset[str]:
+    """The jieba user words for a pair: the dictionary file plus both documents' quoted terms."""
+    texts = item_texts(source_items) + item_texts(target_items) + context_texts(target_items)
+    base = load_dictionary(data_dir) if data_dir is not None else load_dictionary()
+    return frozenset(base) | corpus_terms(texts)
+
+
+def match_items(
+    source_items: pl.DataFrame,
+    target_items: pl.DataFrame,
+    *,
+    source_jurisdiction: str = "",
+    settings: Settings | None = None,
+    model: LinkModel | None = None,
+    one_to_one_pairs: bool = False,
+    words: frozenset[str] | None = None,
+) -> pl.DataFrame:
+    """Candidates, features, scores and reasons for two item tables.
+
+    With ``settings.direction == "target_to_source"`` the top-k is taken per target item
+    (a city item lists every district task that serves it); features and scores are
+    the same either way.
+    """
+    settings = settings or Settings()
+    model = model or default_model()
+    words = words if words is not None else vocabulary(source_items, target_items, settings.data_dir)
+    index = fit_index(source_items, target_items, words=words)
+    if settings.direction == "source_to_target":
+        candidates = search_in_blocks(source_items, index, top_k=settings.top_k, block_size=settings.block_size)
+        group = "source_id"
+    else:
+        reverse = fit_index(target_items, source_items, words=words)
+        found = search_in_blocks(target_items, reverse, top_k=settings.top_k, block_size=settings.block_size)
+        pairs = found.select(pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"))
+        candidates = pair_cosines(pairs, source_items, index)
+        group = "target_id"
+    features = pair_features(
+        candidates, source_items, target_items, source_jurisdiction=source_jurisdiction, words=words
+    )
+    scored = model.score(features).with_columns(
+        (pl.col("score") >= model.threshold).alias("linked"),
+    )
+    scored = scored.sort([group, "score"], descending=[False, True]).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(group).alias("rank")
+    )
+    if one_to_one_pairs:
+        scored = one_to_one(scored, threshold=settings.one_to_one_threshold)
+    scored = scored.with_columns(
+        pl.Series("reasons", reasons(scored, source_items, target_items, words=words, source_jurisdiction=source_jurisdiction), dtype=pl.String),
+        pl.lit(model.version).alias("engine_version"),
+    )
+    order = {item_id: i for i, item_id in enumerate((source_items if group == "source_id" else target_items)["item_id"].to_list())}
+    scored = scored.with_columns(pl.col(group).replace_strict(order, default=len(order)).alias("_order"))
+    scored = scored.sort(["_order", "rank"]).drop("_order")
+    extra = [c for c in scored.columns if c not in OUTPUT_COLUMNS]
+    return scored.select(OUTPUT_COLUMNS + extra)
+
+
+def _result_key(settings: Settings, model: LinkModel, source_id: str, target_id: str, parts: list[str]) -> str:
+    payload = json.dumps([source_id, target_id, parts, settings.match_key, model.to_json()], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def match_documents(
+    settings: Settings,
+    source_id: str,
+    target_id: str,
+    *,
+    model: LinkModel | None = None,
+    one_to_one_pairs: bool | None = None,
+    use_cache: bool = True,
+) -> pl.DataFrame:
+    """Match two registered documents; results are cached per content, settings and model.
+
+    A new document or year adds new pairs only: results of pairs whose documents did not
+    change are read back from the cache, and decisions live in the store, untouched.
+    """
+    model = model or default_model()
+    source_meta = get_document(settings.data_dir, source_id)
+    target_meta = get_document(settings.data_dir, target_id)
+    source_items = load_items(settings, source_id)
+    target_items = load_items(settings, target_id)
+    if one_to_one_pairs is None:
+        one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
+    digests = [
+        hashlib.sha256(source_items.write_ipc(None).getvalue()).hexdigest()[:12],
+        hashlib.sha256(target_items.write_ipc(None).getvalue()).hexdigest()[:12],
+        str(one_to_one_pairs),
+    ]
+    cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, digests)}.parquet"
+    if use_cache and cache.exists():
+        return pl.read_parquet(cache)
+    result = match_items(
+        source_items,
+        target_items,
+        source_jurisdiction=source_meta.jurisdiction,
+        settings=settings,
+        model=model,
+        one_to_one_pairs=one_to_one_pairs,
+    )
+    if use_cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        result.write_parquet(tmp)
+        tmp.replace(cache)
+    return result

@@ -1,0 +1,176 @@
+"""Measuring links against hand-labelled gold, and the learned scorer against plain cosine.
+
+Gold files have ``source_id, target_id, grade[, change], note``: grade 2 is a direct
+link, 1 a related one, 0 marks a source item with no counterpart. Only labelled source
+items count: an unlisted pair of a labelled source is a negative, an unlabelled source
+is ignored. The learned scorer is measured by cross-validation grouped by source item
+(every fold holds out whole source items), never in-sample, and beside the plain cosine
+it replaces on the same folds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from sklearn.model_selection import GroupKFold
+
+from align.exceptions import PlanAlignError
+from matching.scoring import fit_model
+
+GOLD_SCHEMA = {"source_id": pl.String, "target_id": pl.String, "grade": pl.Int64, "change": pl.String, "note": pl.String}
+
+
+def load_gold(path: str | Path) -> pl.DataFrame:
+    """Read a gold CSV; missing optional columns are added empty."""
+    try:
+        frame = pl.read_csv(path, infer_schema=False)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise PlanAlignError(f"{path}: cannot read the gold file ({exc}).") from exc
+    missing = {"source_id", "target_id", "grade"} - set(frame.columns)
+    if missing:
+        raise PlanAlignError(f"{path}: the gold file lacks the column(s) {', '.join(sorted(missing))}.")
+    for column in GOLD_SCHEMA:
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    return frame.select(
+        pl.col("source_id").str.strip_chars(),
+        pl.col("target_id").str.strip_chars().replace("", None),
+        pl.col("grade").cast(pl.Int64, strict=False).fill_null(0),
+        pl.col("change"),
+        pl.col("note"),
+    )
+
+
+def label_candidates(candidates: pl.DataFrame, gold: pl.DataFrame) -> pl.DataFrame:
+    """Candidates of labelled source items with their gold ``grade`` (0 where unlisted)."""
+    labelled = gold["source_id"].unique().implode()
+    links = gold.filter(pl.col("target_id").is_not_null()).group_by("source_id", "target_id").agg(pl.col("grade").max())
+    return (
+        candidates.filter(pl.col("source_id").is_in(labelled))
+        .join(links, on=["source_id", "target_id"], how="left")
+        .with_columns(pl.col("grade").fill_null(0))
+    )
+
+
+@dataclass(frozen=True)
+class Metrics:
+    precision: float
+    recall: float
+    f1: float
+    precision_related: float
+    recall_related: float
+    f1_related: float
+    recall_at_1: float
+    recall_at_5: float
+    mrr: float
+    links: int
+    predicted: int
+
+    def row(self, name: str) -> dict:
+        return {"method": name, **{k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}}
+
+
+def _prf(predicted: set, truth: set) -> tuple[float, float, float]:
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def metrics(scored: pl.DataFrame, gold: pl.DataFrame, *, score: str = "score", linked: str = "linked") -> Metrics:
+    """Precision/recall/F1 of ``linked`` against grade-2 and grade ≥ 1 links, and ranking metrics.
+
+    Ranks are recomputed from ``score`` within each source item; a gold link missing
+    from the candidates counts as not found (rank infinity).
+    """
+    labelled = set(gold["source_id"].to_list())
+    rows = scored.filter(pl.col("source_id").is_in(list(labelled)))
+    rows = rows.with_columns(pl.col(score).rank("ordinal", descending=True).over("source_id").alias("_rank"))
+    links = gold.filter(pl.col("target_id").is_not_null())
+    direct = {(s, t) for s, t, g in links.select("source_id", "target_id", "grade").iter_rows() if g >= 2}
+    related = {(s, t) for s, t, g in links.select("source_id", "target_id", "grade").iter_rows() if g >= 1}
+    predicted = {(s, t) for s, t in rows.filter(pl.col(linked)).select("source_id", "target_id").iter_rows()}
+    p2, r2, f2 = _prf(predicted, direct)
+    p1, r1, f1_related = _prf(predicted, related)
+    rank_of = {(s, t): r for s, t, r in rows.select("source_id", "target_id", "_rank").iter_rows()}
+    ranks = [rank_of.get(pair, np.inf) for pair in direct]
+    first_hit: dict[str, float] = {}
+    for (source, _), rank in zip(direct, ranks):
+        first_hit[source] = min(first_hit.get(source, np.inf), rank)
+    return Metrics(
+        precision=p2, recall=r2, f1=f2,
+        precision_related=p1, recall_related=r1, f1_related=f1_related,
+        recall_at_1=float(np.mean([r <= 1 for r in ranks])) if ranks else 0.0,
+        recall_at_5=float(np.mean([r <= 5 for r in ranks])) if ranks else 0.0,
+        mrr=float(np.mean([1.0 / r for r in first_hit.values()])) if first_hit else 0.0,
+        links=len(direct),
+        predicted=len(predicted),
+    )
+
+
+def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The cut-off with the best F1 on these scores (used on training folds only)."""
+    order = np.unique(scores)
+    best, best_f1 = 0.5, -1.0
+    positives = labels.sum()
+    for cut in order:
+        chosen = scores >= cut
+        hits = (chosen & (labels == 1)).sum()
+        if chosen.sum() == 0 or positives == 0:
+            continue
+        precision, recall = hits / chosen.sum(), hits / positives
+        f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(cut), f1
+    return best
+
+
+def cross_validate(
+    labelled: pl.DataFrame,
+    *,
+    folds: int = 5,
+    c: float = 1.0,
+    baselines: dict[str, str] | None = None,
+    seed: int = 0,
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """Out-of-fold scores for the learned model and for single-score baselines.
+
+    ``labelled`` is :func:`label_candidates` output with every feature column. Folds are
+    grouped by ``source_id``. Each baseline is a column used as the score; its
+    threshold, like the model's, is chosen on the training folds only. Returns the
+    out-of-fold table per method (``score`` and ``linked`` columns).
+    """
+    baselines = baselines or {}
+    groups = labelled["source_id"].to_numpy()
+    y = (labelled["grade"].to_numpy() >= 2).astype(int)
+    n_groups = len(np.unique(groups))
+    if n_groups < 2:
+        raise PlanAlignError("Cross-validation needs at least two labelled source items.")
+    splitter = GroupKFold(n_splits=min(folds, n_groups))
+    out_scores = {name: np.zeros(labelled.height) for name in ["model", *baselines]}
+    out_linked = {name: np.zeros(labelled.height, dtype=bool) for name in out_scores}
+    for train, test in splitter.split(np.zeros(len(y)), y, groups):
+        train_frame, test_frame = labelled[train], labelled[test]
+        if len(np.unique(y[train])) < 2:
+            continue
+        model = fit_model(train_frame, y[train], c=c)
+        train_scores = model.score(train_frame)["score"].to_numpy()
+        cut = best_threshold(train_scores, y[train])
+        test_scores = model.score(test_frame)["score"].to_numpy()
+        out_scores["model"][test] = test_scores
+        out_linked["model"][test] = test_scores >= cut
+        for name, column in baselines.items():
+            train_values = train_frame[column].to_numpy()
+            cut = best_threshold(train_values, y[train])
+            values = test_frame[column].to_numpy()
+            out_scores[name][test] = values
+            out_linked[name][test] = values >= cut
+    keys = labelled.select("source_id", "target_id")
+    return {
+        name: keys.with_columns(pl.Series("score", out_scores[name]), pl.Series("linked", out_linked[name]))
+        for name in out_scores
+    }

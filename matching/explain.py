@@ -1,0 +1,89 @@
+"""Explanations a planner can read: reasons in words and the text two items share."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+from rapidfuzz.distance import Indel
+
+from align.targets import describe_target
+from matching.features import FEATURE_LABELS, FEATURES
+from matching.text import entities
+
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# Below this contribution (log-odds) a feature is not worth a reason.
+_MIN_CONTRIBUTION = 0.25
+
+
+def shared_spans(source_text: str, target_text: str, *, min_chars: int = 2) -> list[str]:
+    """Stretches of text that both items contain, longest first (for highlighting).
+
+    Uses the matching blocks of an LCS alignment, so spans appear in reading order of
+    both texts; spans shorter than ``min_chars`` or without a Chinese character, letter
+    or digit are dropped. Empty text gives ``[]``.
+    """
+    if not source_text or not target_text:
+        return []
+    spans = []
+    for block in Indel.opcodes(source_text, target_text):
+        if block.tag == "equal" and block.src_end - block.src_start >= min_chars:
+            span = source_text[block.src_start : block.src_end].strip(" ,，。;；、")
+            if len(span) >= min_chars and _MEANINGFUL.search(span) and span not in spans:
+                spans.append(span)
+    return sorted(spans, key=len, reverse=True)
+
+
+def _targets_text(targets: list[dict] | None) -> str:
+    return "、".join(describe_target(t) for t in (targets or [])[:2])
+
+
+def reasons(
+    scored: pl.DataFrame,
+    source_items: pl.DataFrame,
+    target_items: pl.DataFrame,
+    *,
+    words: frozenset[str],
+    source_jurisdiction: str = "",
+) -> list[str]:
+    """One line per candidate naming its strongest evidence, e.g. ``责任部门一致: 住建; 共同专名: 保交楼``."""
+    if scored.height == 0:
+        return []
+    source = {r["item_id"]: r for r in source_items.select("item_id", "text", "unit_keys", "targets").to_dicts()}
+    target_cols = ["item_id", "text", "unit_keys", "targets"] + (["quotas"] if "quotas" in target_items.columns else [])
+    target = {r["item_id"]: r for r in target_items.select(target_cols).to_dicts()}
+    out = []
+    for row in scored.iter_rows(named=True):
+        s, t = source.get(row["source_id"], {}), target.get(row["target_id"], {})
+        parts = []
+        ranked = sorted(FEATURES, key=lambda f: row.get(f"contrib_{f}", 0.0), reverse=True)
+        for feature in ranked:
+            if row.get(f"contrib_{feature}", 0.0) < _MIN_CONTRIBUTION:
+                break
+            label = FEATURE_LABELS[feature]
+            if feature == "unit_agreement":
+                shared = sorted(set(s.get("unit_keys") or []) & set(t.get("unit_keys") or []))
+                parts.append(f"{label}: {'、'.join(shared)}")
+            elif feature == "shared_entities":
+                shared = sorted(entities(s.get("text", ""), words) & entities(t.get("text", ""), words))
+                parts.append(f"{label}: {'、'.join(shared[:3])}")
+            elif feature == "quota_for_source":
+                quotas = [q for q in t.get("quotas") or [] if q["jurisdiction"] == source_jurisdiction]
+                shown = next((q["raw"] for q in quotas), "")
+                parts.append(f"{label}: {shown}" if shown else label)
+            elif feature in ("quantity_family", "indicator_match"):
+                parts.append(f"{label}: {_targets_text(s.get('targets'))} ~ {_targets_text(t.get('targets'))}")
+            else:
+                parts.append(f"{label} {row.get(feature, 0.0):.2f}")
+            if len(parts) == 3:
+                break
+        out.append("; ".join(parts) if parts else "证据不足 (weak evidence)")
+    return out
+
+
+def waterfall(row: dict, intercept: float) -> pl.DataFrame:
+    """One candidate's score as steps: intercept, then each feature's contribution (log-odds)."""
+    steps = [("intercept", FEATURE_LABELS["intercept"], intercept)]
+    steps += [(f, FEATURE_LABELS[f], float(row.get(f"contrib_{f}", 0.0))) for f in FEATURES]
+    frame = pl.DataFrame(steps, schema=["feature", "label", "contribution"], orient="row")
+    return frame.with_columns(pl.col("contribution").cum_sum().alias("cumulative"))

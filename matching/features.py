@@ -1,0 +1,135 @@
+"""Evidence for a candidate pair, each a vectorised function over polars columns.
+
+All features are in [0, 1] and 0 where the evidence is absent (empty text, no units,
+no targets), so a logistic model's coefficient on each reads as "how much this kind of
+evidence is worth". They are computed only on the candidates that search kept, never
+on all pairs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from align.targets import unit_family
+from matching.text import entities, tokenize
+
+FEATURES: tuple[str, ...] = (
+    "char_cosine",
+    "word_cosine",
+    "context_cosine",
+    "relative_retrieval",
+    "fuzz_token_set",
+    "fuzz_partial",
+    "unit_agreement",
+    "quantity_family",
+    "indicator_match",
+    "quota_for_source",
+    "shared_entities",
+)
+
+FEATURE_LABELS: dict[str, str] = {
+    "char_cosine": "字面相似 (char TF-IDF)",
+    "word_cosine": "词语相似 (word TF-IDF)",
+    "context_cosine": "与实施方案相似 (attachment)",
+    "relative_retrieval": "在候选中的相对得分",
+    "fuzz_token_set": "词集重合 (token set)",
+    "fuzz_partial": "标题片段匹配 (partial)",
+    "unit_agreement": "责任部门一致",
+    "quantity_family": "同类数量目标",
+    "indicator_match": "同一指标",
+    "quota_for_source": "上级给本辖区下达配额",
+    "shared_entities": "共同专名 (项目/工程/品牌)",
+    "intercept": "基线 (intercept)",
+}
+
+
+def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.DataFrame:
+    """Per-item attributes the pair features need, computed once per item (not per pair)."""
+    texts = items["text"].fill_null("").to_list()
+    titles = items["title"].fill_null("").to_list()
+    targets = items["targets"].to_list()
+    quotas = items["quotas"].to_list() if "quotas" in items.columns else [[] for _ in texts]
+    return pl.DataFrame(
+        {
+            "item_id": items["item_id"].to_list(),
+            "tokens": [" ".join(sorted(set(tokenize(t, words)))) for t in texts],
+            "title": titles,
+            "text": texts,
+            "unit_keys": items["unit_keys"].to_list() if "unit_keys" in items.columns else [[] for _ in texts],
+            "families": [sorted({unit_family(t["unit"]) for t in ts or []} - {"percent"}) for ts in targets],
+            "indicators": [
+                [f"{unit_family(t['unit'])}|{t['indicator']}" for t in ts or [] if t.get("indicator")] for ts in targets
+            ],
+            "quota_places": [sorted({q["jurisdiction"] for q in qs or []}) for qs in quotas],
+            "entities": [sorted(entities(t, words)) for t in texts],
+        },
+        schema_overrides={"unit_keys": pl.List(pl.String), "families": pl.List(pl.String),
+                          "indicators": pl.List(pl.String), "quota_places": pl.List(pl.String),
+                          "entities": pl.List(pl.String)},
+    ).rename(lambda c: c if c == "item_id" else f"{prefix}{c}")
+
+
+def _indicator_similarity(left: list[list[str]], right: list[list[str]]) -> np.ndarray:
+    """Best fuzzy similarity of two items' indicators within one unit family (0–1)."""
+    out = np.zeros(len(left))
+    for i, (a_list, b_list) in enumerate(zip(left, right)):
+        best = 0.0
+        for a in a_list or []:
+            family_a, _, name_a = a.partition("|")
+            for b in b_list or []:
+                family_b, _, name_b = b.partition("|")
+                if family_a == family_b and name_a and name_b:
+                    best = max(best, fuzz.token_set_ratio(list(name_a), list(name_b)) / 100.0)
+        out[i] = best
+    return out
+
+
+def pair_features(
+    candidates: pl.DataFrame,
+    source_items: pl.DataFrame,
+    target_items: pl.DataFrame,
+    *,
+    source_jurisdiction: str = "",
+    words: frozenset[str] = frozenset(),
+) -> pl.DataFrame:
+    """Add every feature of :data:`FEATURES` to a candidate table.
+
+    ``candidates`` needs ``source_id, target_id, retrieval, char_cosine, word_cosine,
+    context_cosine``. ``source_jurisdiction`` is the source document's jurisdiction,
+    looked for among the target's district quotas.
+    """
+    if candidates.height == 0:
+        return candidates.with_columns([pl.lit(0.0).alias(f) for f in FEATURES if f not in candidates.columns])
+    source = _item_side(source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), "s_", words)
+    target = _item_side(target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), "t_", words)
+    pairs = candidates.join(source.rename({"item_id": "source_id"}), on="source_id", how="left").join(
+        target.rename({"item_id": "target_id"}), on="target_id", how="left"
+    )
+    token_set = cpdist(pairs["s_tokens"].to_list(), pairs["t_tokens"].to_list(), scorer=fuzz.token_set_ratio, workers=1)
+    partial = cpdist(pairs["t_title"].to_list(), pairs["s_text"].to_list(), scorer=fuzz.partial_ratio, workers=1)
+    indicator = _indicator_similarity(pairs["s_indicators"].to_list(), pairs["t_indicators"].to_list())
+    pairs = pairs.with_columns(
+        (pl.col("retrieval") / pl.col("retrieval").max().over("source_id")).fill_nan(0.0).fill_null(0.0)
+        .alias("relative_retrieval"),
+        pl.Series("fuzz_token_set", np.asarray(token_set, dtype=np.float64) / 100.0),
+        pl.Series("fuzz_partial", np.asarray(partial, dtype=np.float64) / 100.0),
+        (pl.col("s_unit_keys").list.set_intersection(pl.col("t_unit_keys")).list.len() > 0)
+        .cast(pl.Float64).alias("unit_agreement"),
+        (pl.col("s_families").list.set_intersection(pl.col("t_families")).list.len() > 0)
+        .cast(pl.Float64).alias("quantity_family"),
+        pl.Series("indicator_match", indicator),
+        pl.col("t_quota_places").list.contains(pl.lit(source_jurisdiction)).fill_null(False)
+        .cast(pl.Float64).alias("quota_for_source"),
+        (pl.col("s_entities").list.set_intersection(pl.col("t_entities")).list.len().clip(0, 3) / 3.0)
+        .cast(pl.Float64).alias("shared_entities"),
+    )
+    helper_columns = [c for c in pairs.columns if c.startswith(("s_", "t_"))]
+    return pairs.drop(helper_columns).with_columns([pl.col(f).fill_null(0.0) for f in FEATURES])
+
+
+def shared_entities(source_text: str, target_text: str, words: frozenset[str]) -> list[str]:
+    """The named entities two texts share, for explanations."""
+    return sorted(entities(source_text, words) & entities(target_text, words))

@@ -1,0 +1,138 @@
+"""A logistic link model: a probability per candidate and each feature's contribution.
+
+The model is deliberately small (one weight per feature in :data:`FEATURES`, L2
+regularised) because labels are few: tens of links per document pair. Its weights are
+a readable JSON file; ``plan-align fit-weights`` refits them from labelled links or a
+planner's confirmed and rejected decisions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from sklearn.linear_model import LogisticRegression
+
+from align.exceptions import PlanAlignError
+from matching.features import FEATURES
+
+DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
+ENGINE_VERSION = "plan-align-match/1"
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """Logistic weights over :data:`FEATURES`; ``threshold`` decides ``linked``."""
+
+    coefficients: dict[str, float]
+    intercept: float
+    threshold: float = 0.5
+    regularisation_c: float = 1.0
+    trained_on: str = ""
+    metrics: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = [f for f in FEATURES if f not in self.coefficients]
+        if missing:
+            raise PlanAlignError(
+                f"The link model lacks weights for {', '.join(missing)}. Refit it with 'plan-align fit-weights'."
+            )
+        if not 0.0 <= self.threshold <= 1.0:
+            raise PlanAlignError(f"The model 'threshold' must be in [0, 1]. Got {self.threshold} instead.")
+
+    @property
+    def version(self) -> str:
+        return f"{ENGINE_VERSION}+{self.trained_on or 'custom'}"
+
+    def _matrix(self, frame: pl.DataFrame) -> np.ndarray:
+        return frame.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
+
+    def logits(self, frame: pl.DataFrame) -> np.ndarray:
+        weights = np.array([self.coefficients[f] for f in FEATURES])
+        return self._matrix(frame) @ weights + self.intercept
+
+    def score(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Add ``score`` (probability 0–1) and one ``contrib_<feature>`` column per feature.
+
+        A contribution is the feature's value times its weight, in log-odds; the
+        contributions plus the intercept add up to the score's log-odds.
+        """
+        matrix = self._matrix(frame)
+        weights = np.array([self.coefficients[f] for f in FEATURES])
+        contributions = matrix * weights
+        logits = contributions.sum(axis=1) + self.intercept
+        scores = 1.0 / (1.0 + np.exp(-logits))
+        return frame.with_columns(
+            pl.Series("score", scores),
+            *[pl.Series(f"contrib_{f}", contributions[:, i]) for i, f in enumerate(FEATURES)],
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "engine_version": ENGINE_VERSION,
+                "trained_on": self.trained_on,
+                "regularisation_c": self.regularisation_c,
+                "threshold": round(self.threshold, 4),
+                "intercept": round(self.intercept, 6),
+                "coefficients": {f: round(self.coefficients[f], 6) for f in FEATURES},
+                "metrics": self.metrics,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_WEIGHTS) -> LinkModel:
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+            return cls(
+                coefficients={k: float(v) for k, v in raw["coefficients"].items()},
+                intercept=float(raw["intercept"]),
+                threshold=float(raw.get("threshold", 0.5)),
+                regularisation_c=float(raw.get("regularisation_c", 1.0)),
+                trained_on=str(raw.get("trained_on", "")),
+                metrics=raw.get("metrics", {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise PlanAlignError(f"{path}: not a readable link-model file ({exc}).") from exc
+
+
+def fit_model(
+    features: pl.DataFrame,
+    labels: np.ndarray,
+    *,
+    c: float = 1.0,
+    threshold: float = 0.5,
+    trained_on: str = "",
+    sample_weight: np.ndarray | None = None,
+) -> LinkModel:
+    """Fit L2-regularised logistic weights; classes balanced because links are rare."""
+    labels = np.asarray(labels, dtype=int)
+    if len(np.unique(labels)) < 2:
+        raise PlanAlignError("Fitting needs both linked and not-linked examples; label or decide some of each first.")
+    matrix = features.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    model.fit(matrix, labels, sample_weight=sample_weight)
+    return LinkModel(
+        coefficients={f: float(w) for f, w in zip(FEATURES, model.coef_[0])},
+        intercept=float(model.intercept_[0]),
+        threshold=threshold,
+        regularisation_c=c,
+        trained_on=trained_on,
+    )
+
+
+def default_model() -> LinkModel:
+    """The shipped weights, or an even-weighted cosine model before any fit."""
+    if DEFAULT_WEIGHTS.exists():
+        return LinkModel.load(DEFAULT_WEIGHTS)
+    coefficients = {f: 0.0 for f in FEATURES}
+    coefficients["char_cosine"] = 8.0
+    return LinkModel(coefficients=coefficients, intercept=-3.0, trained_on="untrained")

@@ -1,0 +1,102 @@
+"""Words and named entities of plan text, for TF-IDF, fuzzy matching and evidence.
+
+jieba cuts Chinese text into words; its user dictionary (``data/dictionary.txt``) keeps
+programme, project and place names whole, and every quoted term in the corpus
+(``“保交楼”``, ``《…》``) is added on top, so a new document brings its own names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from align.normalize import normalize_text
+from align.settings import BUNDLED_DATA
+
+jieba.setLogLevel(logging.WARNING)
+
+DICTIONARY_FILE = "dictionary.txt"
+_QUOTED = re.compile(r"[“\"《「『]([^”\"》」』]{2,16})[”\"》」』]")
+_PROJECT = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:项目|工程|基地|产业园|园区|中心|公园|水库|大道|医院|博物馆|遗址|小镇|新城|商圈))")
+_LEADING_VERB = re.compile(
+    r"^(?:加快|推进|推动|启动|完成|配合|实施|建设|建成|新建|改扩建|扩建|开工|打造|做好|确保|力争|全力|积极|持续|"
+    r"加大|开展|筹划|依托|围绕|支持|保障|服务|提升|完善|推广|组织|举办|创建|落实|发挥|加强|发展|引进|争创)+"
+)
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]")
+_NUMBER_TOKEN = re.compile(r"^[\d.%+]+$")
+
+# Words every plan uses; they say nothing about which task is which.
+STOPWORDS = frozenset(
+    """的 和 与 及 等 在 对 为 以 把 将 从 到 由 了 着 是 并 或 其 中 上 下 年 月 日 各 全 新 大 好 更
+    加快 推进 推动 加强 持续 全面 深入 深化 积极 进一步 确保 力争 争取 不断 扎实 切实 大力 着力 全力
+    稳步 有序 努力 坚持 坚决 统筹 完善 提升 提高 实施 开展 做好 抓好 落实 强化 健全 建立 优化 发挥 围绕
+    实现 形成 打造 推广 促进 支持 保障 服务 工作 建设 发展 管理 体系 机制 能力 水平 质量 作用 方面 领域
+    于 处 所 家 条 座 套 人 名 次 批 场 户 台 辆
+    项 个 全年 年内 今年 我区 我市 全区 全市 新区 以上 左右 不少 不少于 达到 完成 新增 新建 重点 相关 有效""".split()
+)
+
+
+def corpus_terms(texts: Iterable[str]) -> set[str]:
+    """Quoted terms of a corpus (``“保交楼”``), which are its own named programmes."""
+    terms: set[str] = set()
+    for text in texts:
+        for term in _QUOTED.findall(normalize_text(text)):
+            term = term.strip()
+            if 2 <= len(term) <= 16 and not term.isdigit():
+                terms.add(term)
+    return terms
+
+
+def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
+    path = Path(data_dir) / DICTIONARY_FILE
+    if not path.exists():
+        path = BUNDLED_DATA / DICTIONARY_FILE
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(line.split()[0])
+    return tuple(words)
+
+
+@lru_cache(maxsize=8)
+def tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
+    """A private jieba tokenizer with ``words`` added (cached per word set)."""
+    cutter = jieba.Tokenizer()
+    cutter.initialize()
+    for word in sorted(words):
+        cutter.add_word(word, freq=200_000)
+    return cutter
+
+
+def tokenize(text: str, words: frozenset[str] = frozenset()) -> list[str]:
+    """Content words of ``text``: no punctuation, no stopwords, no bare numbers."""
+    cutter = tokenizer(words)
+    tokens = []
+    for token in cutter.lcut(normalize_text(text), HMM=False):
+        token = token.strip()
+        if not token or token in STOPWORDS or not _TOKEN_OK.search(token) or _NUMBER_TOKEN.match(token):
+            continue
+        tokens.append(token)
+    return tokens
+
+
+def entities(text: str, words: frozenset[str]) -> set[str]:
+    """Named programmes, projects and places in ``text``.
+
+    Quoted terms, dictionary words that occur in the text, and project-shaped names
+    (``…项目``, ``…工程``, ``…水库``).
+    """
+    text = normalize_text(text)
+    found = {t for t in _QUOTED.findall(text) if 2 <= len(t) <= 16}
+    found.update(w for w in words if len(w) >= 2 and w in text)
+    for name in _PROJECT.findall(text):
+        name = _LEADING_VERB.sub("", name)
+        if len(name) >= 4:
+            found.add(name)
+    return found
