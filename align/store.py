@@ -1,0 +1,584 @@
+"""The decision store: reviewers' decisions on proposed links, as an append-only log in SQLite.
+
+Nothing is ever updated or deleted: a decision is a new row, and an undo is a new row that
+retracts an earlier one. The log is therefore also the audit trail, and two reviewers who
+disagree both stay on record (see :meth:`DecisionStore.conflicts`) instead of the later one
+silently winning.
+
+Durability: the database runs in WAL mode with ``synchronous=FULL`` and every write is its own
+``BEGIN IMMEDIATE`` ... ``COMMIT`` transaction, finished before the call returns, so a decision
+whose id was returned survives the process being killed the next instant. Several processes
+(the app, the CLI, a second reviewer) may write at once; the busy timeout makes them queue.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from align.exceptions import StoreError
+
+Decision = Literal["confirmed", "rejected", "no_counterpart", "unsure"]
+DECISIONS: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart", "unsure")
+UNDO = "undo"
+#: Decisions that take a position; ``unsure`` never conflicts with anything.
+DEFINITE: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart")
+SCHEMA_VERSION = 1
+
+LOG_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "reviewer": pl.String,
+    "decided_at": pl.String,
+    "source_id": pl.String,
+    "target_id": pl.String,
+    "decision": pl.String,
+    "note": pl.String,
+    "score": pl.Float64,
+    "engine_version": pl.String,
+    "retracts": pl.Int64,
+}
+HISTORY_SCHEMA: dict[str, pl.DataType] = {**LOG_SCHEMA, "retracted": pl.Boolean}
+CURRENT_SCHEMA: dict[str, pl.DataType] = {k: v for k, v in LOG_SCHEMA.items() if k != "retracts"}
+OVERALL_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String,
+    "target_id": pl.String,
+    "decision": pl.String,
+    "reviewer": pl.String,
+    "decided_at": pl.String,
+    "reviewers": pl.List(pl.String),
+    "decisions": pl.List(pl.String),
+    "conflict": pl.Boolean,
+}
+CONFLICT_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String,
+    "source_id": pl.String,
+    "target_id": pl.String,
+    "reviewers": pl.List(pl.String),
+    "decisions": pl.List(pl.String),
+    "summary": pl.String,
+    "last_decided_at": pl.String,
+}
+LINK_SCHEMA: dict[str, pl.DataType] = {
+    "source_doc": pl.String,
+    "target_doc": pl.String,
+    "source_id": pl.String,
+    "target_id": pl.String,
+    "score": pl.Float64,
+    "reviewer": pl.String,
+    "decided_at": pl.String,
+    "engine_version": pl.String,
+    "note": pl.String,
+}
+
+_ITEM_ID = re.compile(r"^[^:\s]+:\S+$")
+_ROW_KEYS = {"reviewer", "source_id", "target_id", "decision", "note", "score", "engine_version"}
+_COLUMNS = ", ".join(LOG_SCHEMA)
+
+_DDL = f"""
+CREATE TABLE decisions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    reviewer       TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+    decided_at     TEXT NOT NULL,
+    source_id      TEXT NOT NULL,
+    target_id      TEXT,
+    decision       TEXT NOT NULL CHECK (decision IN ({", ".join(repr(d) for d in (*DECISIONS, UNDO))})),
+    note           TEXT,
+    score          REAL,
+    engine_version TEXT,
+    retracts       INTEGER REFERENCES decisions (id),
+    CHECK (decision = 'undo' OR (decision = 'no_counterpart') = (target_id IS NULL)),
+    CHECK ((decision = 'undo') = (retracts IS NOT NULL))
+);
+CREATE INDEX decisions_pair ON decisions (source_id, target_id, reviewer);
+CREATE UNIQUE INDEX decisions_retracts ON decisions (retracts) WHERE retracts IS NOT NULL;
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+# A row is effective when it is a decision (not an undo) that no undo row retracts.
+_EFFECTIVE = (
+    "d.decision != 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id)"
+)
+
+
+def doc_of(item_id: str) -> str:
+    """The document id of an item id: the part before the first colon (``baqiao-2023:17``)."""
+    return item_id.split(":", 1)[0]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _check_item_id(name: str, value: Any, problems: list[str]) -> None:
+    if not isinstance(value, str) or not _ITEM_ID.match(value):
+        problems.append(
+            f"The '{name}' must be an item id like 'baqiao-2023:17' (document id, colon, number). "
+            f"Got {value!r} instead."
+        )
+
+
+def validate_decision(
+    reviewer: Any,
+    source_id: Any,
+    target_id: Any,
+    decision: Any,
+    *,
+    note: Any = None,
+    score: Any = None,
+    engine_version: Any = None,
+) -> list[str]:
+    """Every problem with one decision, as messages; empty when it can be recorded."""
+    problems: list[str] = []
+    if not isinstance(reviewer, str) or not reviewer.strip():
+        problems.append(f"The 'reviewer' must be a non-empty name. Got {reviewer!r} instead; pass who decided.")
+    if decision not in DECISIONS:
+        problems.append(f"The 'decision' must be one of {', '.join(DECISIONS)}. Got {decision!r} instead.")
+    _check_item_id("source_id", source_id, problems)
+    if decision == "no_counterpart":
+        if target_id is not None:
+            problems.append(
+                f"A 'no_counterpart' decision has no target. Got target_id {target_id!r}; pass None "
+                "or record 'confirmed' for that pair instead."
+            )
+    elif target_id is None:
+        if decision in DECISIONS:
+            problems.append(
+                f"A '{decision}' decision needs a target_id. Pass the target item id, "
+                "or record 'no_counterpart' for a source item without any counterpart."
+            )
+    else:
+        _check_item_id("target_id", target_id, problems)
+        if target_id == source_id:
+            problems.append(f"An item cannot be linked to itself ({source_id!r}). Pick a target in another document.")
+    if note is not None and not isinstance(note, str):
+        problems.append(f"The 'note' must be text or None. Got {type(note).__name__} instead.")
+    if score is not None and (
+        isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score)
+    ):
+        problems.append(f"The 'score' must be a finite number or None. Got {score!r} instead.")
+    if engine_version is not None and not isinstance(engine_version, str):
+        problems.append(f"The 'engine_version' must be text or None. Got {engine_version!r} instead.")
+    return problems
+
+
+def _frame(rows: list[tuple] | list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    if isinstance(rows[0], dict):
+        return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+class DecisionStore:
+    """Append-only log of link decisions in one SQLite file.
+
+    Parameters
+    ----------
+    path : the database file (``Settings.db_path``); created with its folder when missing.
+    timeout : seconds a write waits for another process's write before giving up.
+
+    One instance may be shared between threads (the app caches it with ``st.cache_resource``);
+    calls are serialised by a lock. Open one instance per process.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.timeout = float(timeout)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        if self.path.is_dir():
+            raise StoreError(f"The decision store {self.path} is a folder. Set PLAN_ALIGN_DB to a file path.")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the folder of the decision store {self.path} ({exc.strerror}). "
+                "Set PLAN_ALIGN_DB to a writable location."
+            ) from None
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            self._setup()
+        except StoreError:
+            self.close()
+            raise
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(
+                f"Cannot open the decision store {self.path}: {exc}. If the file is damaged or not a "
+                "plan-align store, move it aside (keep it for recovery) or set PLAN_ALIGN_DB to another file."
+            ) from None
+
+    # ------------------------------------------------------------ connection
+
+    def _setup(self) -> None:
+        conn = self._connection
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        # Switching to WAL needs a moment of exclusive access; the busy handler does not
+        # always cover it, so several processes opening a new store at once retry here.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        with self._transaction():
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version == 0 and not tables - {"sqlite_sequence"}:
+                for statement in _DDL.split(";\n"):
+                    if statement.strip():
+                        conn.execute(statement)
+                return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The decision store {self.path} was written by a newer plan-align (schema {version}, "
+                f"this one reads {SCHEMA_VERSION}). Upgrade plan-align to open it."
+            )
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(decisions)")]
+        if version != SCHEMA_VERSION or columns != list(LOG_SCHEMA):
+            raise StoreError(
+                f"{self.path} is an SQLite file but not a plan-align decision store. "
+                "Set PLAN_ALIGN_DB to another file, or move this one aside."
+            )
+
+    @property
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"The decision store {self.path} is closed. Open a new DecisionStore.")
+        return self._conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` ... ``COMMIT``: the write lock is taken up front, so the
+        busy timeout applies and no other writer can slip in between our read and our insert."""
+        with self._lock:
+            conn = self._connection
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"Could not {action}: the decision store {self.path} stayed busy for {self.timeout:.0f} s "
+                    "(another process is writing). Try again."
+                ) from None
+            raise StoreError(f"Could not {action} in {self.path}: {exc}. Check the disk and try again.") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"Could not {action}: the decision store {self.path} is damaged ({exc}). "
+                "Move it aside (keep it for recovery) and set PLAN_ALIGN_DB to a new file."
+            ) from None
+
+    def close(self) -> None:
+        """Close the connection; the data is already on disk."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> DecisionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"DecisionStore({str(self.path)!r})"
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock, self._errors("read decisions"):
+            return self._connection.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------ writing
+
+    def record(
+        self,
+        reviewer: str,
+        source_id: str,
+        target_id: str | None,
+        decision: Decision,
+        *,
+        note: str | None = None,
+        score: float | None = None,
+        engine_version: str | None = None,
+    ) -> int:
+        """Append one decision and return its id once it is committed to disk.
+
+        ``target_id`` is None exactly for ``no_counterpart`` (the source item has no
+        counterpart in the other document).
+        """
+        problems = validate_decision(
+            reviewer, source_id, target_id, decision, note=note, score=score, engine_version=engine_version
+        )
+        if problems:
+            raise StoreError(" ".join(problems))
+        row = self._row(reviewer, source_id, target_id, decision, note, score, engine_version)
+        with self._errors("record the decision"), self._transaction() as conn:
+            return self._insert(conn, row)
+
+    def bulk_record(self, rows: Iterable[Mapping[str, Any]] | pl.DataFrame) -> list[int]:
+        """Append many decisions (bulk-confirm), one log row each, and return their ids.
+
+        Each row is a mapping with the arguments of :meth:`record`. All rows are checked
+        first and every problem is reported together; then they are written in one
+        transaction, so a bulk action is recorded entirely or not at all.
+        """
+        if isinstance(rows, pl.DataFrame):
+            rows = rows.to_dicts()
+        checked: list[tuple] = []
+        problems: list[str] = []
+        for index, row in enumerate(rows, start=1):
+            unknown = sorted(set(row) - _ROW_KEYS)
+            if unknown:
+                problems.append(f"Row {index}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_ROW_KEYS))}.")
+                continue
+            args = {key: row.get(key) for key in _ROW_KEYS}
+            row_problems = validate_decision(
+                args["reviewer"], args["source_id"], args["target_id"], args["decision"],
+                note=args["note"], score=args["score"], engine_version=args["engine_version"],
+            )
+            problems.extend(f"Row {index}: {problem}" for problem in row_problems)
+            if not row_problems:
+                checked.append(self._row(**args))
+        if problems:
+            raise StoreError("Nothing was recorded. " + " ".join(problems))
+        if not checked:
+            return []
+        with self._errors("record the decisions"), self._transaction() as conn:
+            return [self._insert(conn, row) for row in checked]
+
+    def undo(self, reviewer: str, source_id: str, target_id: str | None = None) -> int:
+        """Retract ``reviewer``'s latest effective decision on the pair; return the undo row's id.
+
+        The rule: an undo appends an ``undo`` row whose ``retracts`` column holds the id of the
+        most recent decision by the same reviewer on exactly ``(source_id, target_id)`` that is
+        not already retracted (``target_id=None`` is the pair's no-counterpart decision). The
+        reviewer's previous decision on the pair, if any, becomes current again; undoing again
+        walks further back. Other reviewers' decisions are never touched, and undo rows
+        themselves cannot be undone: record the decision again instead.
+        """
+        problems: list[str] = []
+        if not isinstance(reviewer, str) or not reviewer.strip():
+            problems.append(f"The 'reviewer' must be a non-empty name. Got {reviewer!r} instead; pass who decided.")
+        _check_item_id("source_id", source_id, problems)
+        if target_id is not None:
+            _check_item_id("target_id", target_id, problems)
+        if problems:
+            raise StoreError(" ".join(problems))
+        with self._errors("undo the decision"), self._transaction() as conn:
+            found = conn.execute(
+                f"SELECT id FROM decisions d WHERE reviewer = ? AND source_id = ? AND target_id IS ? "
+                f"AND {_EFFECTIVE} ORDER BY id DESC LIMIT 1",
+                (reviewer, source_id, target_id),
+            ).fetchone()
+            if found is None:
+                pair = f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart)"
+                raise StoreError(
+                    f"Nothing to undo: {reviewer!r} has no decision in effect on {pair}. "
+                    "Check the reviewer name and the item ids in the history."
+                )
+            row = self._row(reviewer, source_id, target_id, UNDO, None, None, None, retracts=found[0])
+            return self._insert(conn, row)
+
+    @staticmethod
+    def _row(
+        reviewer: str,
+        source_id: str,
+        target_id: str | None,
+        decision: str,
+        note: str | None,
+        score: float | None,
+        engine_version: str | None,
+        *,
+        retracts: int | None = None,
+    ) -> tuple:
+        return (
+            reviewer.strip(), _now(), source_id, target_id, decision, note or None,
+            None if score is None else float(score), engine_version, retracts,
+        )
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, row: tuple) -> int:
+        cursor = conn.execute(
+            "INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision, note, score, "
+            "engine_version, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+        return int(cursor.lastrowid)
+
+    # ------------------------------------------------------------ reading
+
+    def log(self) -> pl.DataFrame:
+        """Every row ever written, oldest first, with ``retracted`` telling which were undone."""
+        rows = self._query(
+            f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id) "
+            "FROM decisions d ORDER BY id"
+        )
+        return _frame(rows, HISTORY_SCHEMA)
+
+    def history(self, source_id: str, target_id: str | None = None) -> pl.DataFrame:
+        """The log rows of one source item (all its targets), or of one pair when ``target_id`` is given."""
+        sql = (
+            f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id) "
+            "FROM decisions d WHERE source_id = ?"
+        )
+        params: tuple = (source_id,)
+        if target_id is not None:
+            sql += " AND target_id = ?"
+            params += (target_id,)
+        return _frame(self._query(sql + " ORDER BY id", params), HISTORY_SCHEMA)
+
+    def current(self, *, overall: bool = False, reviewer: str | None = None) -> pl.DataFrame:
+        """The decisions in effect: each reviewer's latest non-retracted decision per pair.
+
+        With ``overall=True``, one row per pair instead: the latest reviewer's decision, every
+        reviewer's current decision in ``reviewers``/``decisions`` (same order), and
+        ``conflict`` when they disagree (see :meth:`conflicts`).
+        """
+        columns = ", ".join(CURRENT_SCHEMA)
+        sql = (
+            f"SELECT {columns} FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY reviewer, source_id, "
+            f"target_id ORDER BY id DESC) AS rank FROM decisions d WHERE {_EFFECTIVE}) WHERE rank = 1"
+        )
+        params: tuple = ()
+        if reviewer is not None:
+            sql += " AND reviewer = ?"
+            params = (reviewer,)
+        current = _frame(self._query(sql + " ORDER BY id", params), CURRENT_SCHEMA)
+        if not overall:
+            return current
+        found = self._conflicts(current)
+        # A source marked "no counterpart" while a link from it is confirmed: flag both rows.
+        conflicted = pl.concat([
+            found.select("source_id", "target_id"),
+            found.filter(pl.col("kind") == "no_counterpart_vs_link").select(
+                "source_id", pl.lit(None, dtype=pl.String).alias("target_id")
+            ),
+        ]).unique()
+        grouped = (
+            current.group_by("source_id", "target_id", maintain_order=True)
+            .agg(
+                pl.col("decision").last(),
+                pl.col("reviewer").last(),
+                pl.col("decided_at").last(),
+                pl.col("reviewer").alias("reviewers"),
+                pl.col("decision").alias("decisions"),
+            )
+            .join(
+                conflicted.with_columns(conflict=pl.lit(True)),
+                on=["source_id", "target_id"],
+                how="left",
+                nulls_equal=True,
+            )
+            .with_columns(pl.col("conflict").fill_null(False))
+        )
+        return grouped.select(list(OVERALL_SCHEMA)).cast(OVERALL_SCHEMA)
+
+    def conflicts(self) -> pl.DataFrame:
+        """Disagreements among current decisions, shown side by side and never resolved here.
+
+        ``kind`` is ``pair`` when reviewers' current decisions on one link differ (one
+        confirmed, another rejected), or ``no_counterpart_vs_link`` when a source item is
+        marked as having no counterpart while a link from it is confirmed (one row per such
+        link). ``unsure`` takes no position and never conflicts.
+        """
+        return self._conflicts(self.current())
+
+    @staticmethod
+    def _conflicts(current: pl.DataFrame) -> pl.DataFrame:
+        keys = ["source_id", "target_id"]
+        columns = ["id", "reviewer", "decided_at", "source_id", "target_id", "decision"]
+        definite = current.filter(pl.col("decision").is_in(DEFINITE)).select(columns)
+        linked = definite.filter(pl.col("target_id").is_not_null())
+        disputed = (
+            linked.group_by(keys).agg(pl.col("decision").n_unique().alias("positions"))
+            .filter(pl.col("positions") > 1)
+            .select(keys)
+        )
+        pair_rows = linked.join(disputed, on=keys, how="semi").with_columns(kind=pl.lit("pair"))
+        nones = definite.filter(pl.col("decision") == "no_counterpart")
+        confirmed = linked.filter(pl.col("decision") == "confirmed").join(
+            nones.select("source_id").unique(), on="source_id", how="semi"
+        )
+        # Each no-counterpart decision is shown against every confirmed link from that source.
+        none_rows = nones.drop("target_id").join(confirmed.select(keys).unique(), on="source_id").select(columns)
+        source_rows = pl.concat([none_rows, confirmed], how="vertical").with_columns(
+            kind=pl.lit("no_counterpart_vs_link")
+        )
+        rows = pl.concat([pair_rows, source_rows], how="vertical").sort("id")
+        grouped = rows.group_by("kind", *keys, maintain_order=True).agg(
+            pl.col("reviewer").alias("reviewers"),
+            pl.col("decision").alias("decisions"),
+            pl.concat_str("reviewer", pl.lit(": "), "decision").str.join("; ").alias("summary"),
+            pl.col("decided_at").max().alias("last_decided_at"),
+        )
+        return grouped.select(list(CONFLICT_SCHEMA)).cast(CONFLICT_SCHEMA).sort("source_id", "target_id", "kind")
+
+    def confirmed_links(
+        self,
+        source_doc: str | None = None,
+        target_doc: str | None = None,
+        *,
+        include_conflicts: bool = False,
+    ) -> pl.DataFrame:
+        """Links some reviewer currently confirms, one row per pair, optionally for one document pair.
+
+        A link listed by :meth:`conflicts` is left out unless ``include_conflicts``: an export
+        should not present a disputed link as agreed. ``reviewer`` joins every confirming
+        reviewer; ``score``, ``decided_at``, ``engine_version`` and ``note`` come from the
+        latest confirmation.
+        """
+        current = self.current()
+        confirmed = current.filter(pl.col("decision") == "confirmed").with_columns(
+            source_doc=pl.col("source_id").str.split(":").list.first(),
+            target_doc=pl.col("target_id").str.split(":").list.first(),
+        )
+        if source_doc is not None:
+            confirmed = confirmed.filter(pl.col("source_doc") == source_doc)
+        if target_doc is not None:
+            confirmed = confirmed.filter(pl.col("target_doc") == target_doc)
+        if not include_conflicts:
+            disputed = self._conflicts(current).select("source_id", "target_id")
+            confirmed = confirmed.join(disputed, on=["source_id", "target_id"], how="anti")
+        links = (
+            confirmed.sort("id")
+            .group_by("source_doc", "target_doc", "source_id", "target_id", maintain_order=True)
+            .agg(
+                pl.col("score").last(),
+                pl.col("reviewer").unique().sort().str.join(", "),
+                pl.col("decided_at").last(),
+                pl.col("engine_version").last(),
+                pl.col("note").last(),
+            )
+        )
+        return links.select(list(LINK_SCHEMA)).cast(LINK_SCHEMA).sort("source_doc", "target_doc", "source_id", "target_id")

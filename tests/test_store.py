@@ -1,0 +1,202 @@
+"""The decision store: append-only log, undo, current decisions, conflicts, confirmed links."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import polars as pl
+import pytest
+
+from align.exceptions import PlanAlignError, StoreError
+from align.store import DecisionStore
+
+
+@pytest.fixture()
+def store(tmp_path):
+    with DecisionStore(tmp_path / "decisions.sqlite") as opened:
+        yield opened
+
+
+def test_record_returns_increasing_ids_and_logs_every_field(store):
+    first = store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", note="同一指标", score=0.82,
+                         engine_version="match/1")
+    second = store.record("王", "baqiao-2023:2", None, "no_counterpart")
+    assert second > first
+    log = store.log()
+    assert log["id"].to_list() == [first, second]
+    row = log.row(0, named=True)
+    assert row["reviewer"] == "王"
+    assert row["source_id"] == "baqiao-2023:1" and row["target_id"] == "xian-2024:3"
+    assert row["decision"] == "confirmed" and row["note"] == "同一指标"
+    assert row["score"] == pytest.approx(0.82) and row["engine_version"] == "match/1"
+    assert row["decided_at"].endswith("+00:00"), "decided_at must be UTC ISO"
+    assert log.row(1, named=True)["target_id"] is None
+
+
+def test_later_decision_by_same_reviewer_becomes_current_and_earlier_stays_in_history(store):
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "unsure")
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    current = store.current()
+    assert current.select("reviewer", "decision").rows() == [("王", "confirmed")]
+    assert store.history("baqiao-2023:1", "xian-2024:3")["decision"].to_list() == ["unsure", "confirmed"]
+
+
+def test_undo_retracts_only_the_latest_decision_of_that_reviewer(store):
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    store.record("李", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    rejected = store.record("王", "baqiao-2023:1", "xian-2024:3", "rejected")
+    store.undo("王", "baqiao-2023:1", "xian-2024:3")
+    current = dict(store.current().select("reviewer", "decision").rows())
+    assert current == {"王": "confirmed", "李": "confirmed"}
+    history = store.history("baqiao-2023:1")
+    assert history["decision"].to_list() == ["confirmed", "confirmed", "rejected", "undo"]
+    assert history.filter(pl.col("id") == rejected)["retracted"].item() is True
+    assert history["retracts"].to_list()[-1] == rejected
+    # Undo walks back; once nothing is in effect it says so.
+    store.undo("王", "baqiao-2023:1", "xian-2024:3")
+    assert store.current(reviewer="王").is_empty()
+    with pytest.raises(StoreError, match="Nothing to undo"):
+        store.undo("王", "baqiao-2023:1", "xian-2024:3")
+    assert store.current(reviewer="李")["decision"].to_list() == ["confirmed"]
+
+
+def test_undo_of_no_counterpart_uses_no_target(store):
+    store.record("李", "baqiao-2023:5", None, "no_counterpart")
+    store.undo("李", "baqiao-2023:5")
+    assert store.current().is_empty()
+    assert store.log()["decision"].to_list() == ["no_counterpart", "undo"]
+
+
+def test_two_reviewers_confirm_and_reject_is_a_conflict_and_neither_is_overwritten(store):
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    store.record("李", "baqiao-2023:1", "xian-2024:3", "rejected")
+    store.record("李", "baqiao-2023:2", "xian-2024:1", "confirmed")
+    store.record("王", "baqiao-2023:2", "xian-2024:1", "unsure")  # unsure takes no position
+    conflicts = store.conflicts()
+    assert conflicts.select("kind", "source_id", "target_id").rows() == [("pair", "baqiao-2023:1", "xian-2024:3")]
+    assert conflicts["summary"].item() == "王: confirmed; 李: rejected"
+    assert sorted(store.current()["decision"].to_list()) == ["confirmed", "confirmed", "rejected", "unsure"]
+    overall = store.current(overall=True)
+    flags = dict(zip(overall["source_id"], overall["conflict"], strict=True))
+    assert flags == {"baqiao-2023:1": True, "baqiao-2023:2": False}
+    # The disputed link is not exported as agreed unless asked for.
+    assert store.confirmed_links()["source_id"].to_list() == ["baqiao-2023:2"]
+    assert store.confirmed_links(include_conflicts=True).height == 2
+
+
+def test_no_counterpart_against_a_confirmed_link_is_a_conflict(store):
+    store.record("李", "baqiao-2023:5", None, "no_counterpart")
+    store.record("王", "baqiao-2023:5", "xian-2024:2", "confirmed")
+    conflicts = store.conflicts()
+    assert conflicts.select("kind", "target_id").rows() == [("no_counterpart_vs_link", "xian-2024:2")]
+    assert conflicts["reviewers"].to_list() == [["李", "王"]]
+    assert store.current(overall=True)["conflict"].to_list() == [True, True]
+
+
+def test_confirmed_links_filter_by_document_pair_and_join_reviewers(store):
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=0.5)
+    store.record("李", "baqiao-2023:1", "xian-2024:3", "confirmed", score=0.9, engine_version="m/2")
+    store.record("李", "baqiao-2020:1", "baqiao-2023:97", "confirmed")
+    store.record("李", "baqiao-2023:2", "xian-2024:1", "rejected")
+    links = store.confirmed_links("baqiao-2023", "xian-2024")
+    assert links.select("source_id", "target_id", "reviewer", "score", "engine_version").rows() == [
+        ("baqiao-2023:1", "xian-2024:3", "李, 王", 0.9, "m/2")
+    ]
+    assert store.confirmed_links(source_doc="baqiao-2020")["target_doc"].to_list() == ["baqiao-2023"]
+    assert store.confirmed_links().height == 2
+
+
+def test_decision_survives_reopen(tmp_path):
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as first:
+        decision_id = first.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    with DecisionStore(path) as again:
+        assert again.log()["id"].to_list() == [decision_id]
+        assert again.confirmed_links().height == 1
+        assert again._connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert again._connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_bulk_record_writes_one_log_row_per_decision(store):
+    rows = [
+        {"reviewer": "王", "source_id": f"baqiao-2023:{n}", "target_id": f"xian-2024:{n}", "decision": "confirmed",
+         "score": 0.7}
+        for n in range(1, 6)
+    ]
+    ids = store.bulk_record(rows)
+    assert len(ids) == 5 and len(set(ids)) == 5
+    assert store.log().height == 5 and store.confirmed_links().height == 5
+
+
+def test_bulk_record_reports_every_bad_row_and_writes_nothing(store):
+    rows = [
+        {"reviewer": "王", "source_id": "baqiao-2023:1", "target_id": "xian-2024:1", "decision": "confirmed"},
+        {"reviewer": "", "source_id": "baqiao-2023:2", "target_id": "xian-2024:2", "decision": "confirmed"},
+        {"reviewer": "王", "source_id": "baqiao-2023:3", "target_id": "xian-2024:3", "decision": "maybe"},
+    ]
+    with pytest.raises(StoreError, match=r"Row 2: .*reviewer.* Row 3: .*decision"):
+        store.bulk_record(rows)
+    assert store.log().is_empty()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("王", "baqiao-2023:1", "xian-2024:3", "approved"), "'decision' must be one of confirmed"),
+        (("", "baqiao-2023:1", "xian-2024:3", "confirmed"), "'reviewer' must be a non-empty name"),
+        (("   ", "baqiao-2023:1", "xian-2024:3", "confirmed"), "'reviewer' must be a non-empty name"),
+        (("王", "baqiao-2023", "xian-2024:3", "confirmed"), "'source_id' must be an item id"),
+        (("王", "baqiao-2023:1", None, "confirmed"), "needs a target_id"),
+        (("王", "baqiao-2023:1", "xian-2024:3", "no_counterpart"), "has no target"),
+        (("王", "baqiao-2023:1", "baqiao-2023:1", "confirmed"), "cannot be linked to itself"),
+    ],
+)
+def test_invalid_decision_is_refused_with_a_clear_message(store, args, message):
+    with pytest.raises(StoreError, match=message):
+        store.record(*args)
+    assert store.log().is_empty()
+
+
+def test_invalid_score_is_refused(store):
+    with pytest.raises(PlanAlignError, match="finite number"):
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=float("nan"))
+
+
+def test_log_cannot_be_edited_in_place(tmp_path):
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    conn = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("UPDATE decisions SET decision = 'rejected'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("DELETE FROM decisions")
+    conn.close()
+
+
+def test_not_a_database_gives_one_line_store_error(tmp_path):
+    path = tmp_path / "decisions.sqlite"
+    path.write_bytes(b"this is a spreadsheet, not a database\n" * 100)
+    with pytest.raises(StoreError) as caught:
+        DecisionStore(path)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message and "PLAN_ALIGN_DB" in message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE accounts (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a plan-align decision store"):
+        DecisionStore(path)
+    tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    assert tables == [("accounts",)]
+
+
+def test_empty_store_returns_typed_empty_frames(store):
+    for frame in (store.log(), store.current(), store.current(overall=True), store.conflicts(),
+                  store.confirmed_links(), store.history("baqiao-2023:1")):
+        assert frame.is_empty() and frame.width > 0
