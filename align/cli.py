@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,7 +94,16 @@ def cmd_add(args: argparse.Namespace) -> None:
         for warning in parsed.warnings:
             print(f"warning: {warning}", file=sys.stderr)
 
-    added = add_document(settings.data_dir, source, meta, check=check)
+    if args.columns:  # columns named by hand: register the table as text with its columns mapped
+        from align.formats import parse_column_spec, read_table_file
+
+        text = read_table_file(source, parse_column_spec(args.columns), max_bytes=max_bytes)
+        with tempfile.TemporaryDirectory() as tmp:
+            mapped = Path(tmp) / f"{source.stem}.txt"
+            mapped.write_text(text, encoding="utf-8")
+            added = add_document(settings.data_dir, mapped, meta, check=check)
+    else:
+        added = add_document(settings.data_dir, source, meta, check=check)
     print(f"registered '{added.id}' ({added.file})")
 
 
@@ -165,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", default="plan", choices=["task_table", "livelihood_plan", "work_points", "work_report", "plan"])
     p.add_argument("--title")
     p.add_argument("--parent")
+    p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "
+                   "column); roles: number, task, units, status, progress")
 
     p = command("ingest", cmd_ingest, "Parse registered documents into the Parquet cache (only what changed).")
     p.add_argument("ids", nargs="*", help="document ids (default: all)")

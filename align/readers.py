@@ -15,8 +15,31 @@ from align.exceptions import DocumentParseError
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 _CONTROL_OK = {"\t", "\n", "\r", "\f"}
 
-# Readers for other formats register here (suffix → function returning text).
-READERS: dict[str, Callable[[Path], str]] = {}
+
+
+def _from_formats(name: str) -> Callable[[Path], str]:
+    """A reader of ``align.formats``, imported on first use so text-only use stays light."""
+
+    def read(path: Path) -> str:
+        from align import formats
+
+        return getattr(formats, name)(path)
+
+    read.__name__ = name
+    return read
+
+
+# Readers for other formats (suffix → function returning parser text); sizes are checked
+# by ``read_document_text`` before a reader is called.
+READERS: dict[str, Callable[[Path], str]] = {
+    ".docx": _from_formats("read_docx"),
+    ".doc": _from_formats("read_doc"),
+    ".xlsx": _from_formats("read_table"),
+    ".xlsm": _from_formats("read_table"),
+    ".xls": _from_formats("read_table"),
+    ".csv": _from_formats("read_table"),
+    ".pdf": _from_formats("read_pdf"),
+}
 
 
 def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:

@@ -1,0 +1,554 @@
+"""Readers for the files planners actually send: Word, Excel, CSV and PDF.
+
+Each reader returns text in the shape ``align.parsing`` already reads — paragraphs as
+lines, table rows as tab-separated lines under a header row — so every format yields
+the same item schema through the same parser. Spreadsheets come back with canonical
+headers (序号, 主要任务, 责任单位, 进展情况) and one text line per sheet row, so a parse
+error's "line N" is row N of the sheet.
+
+Every failure, whatever library raised it, becomes a ``DocumentParseError`` naming the
+file; work is bounded by a row limit, a page limit and a limit on unpacked size.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from align.exceptions import DocumentParseError
+from align.normalize import normalize_text
+
+MAX_TABLE_ROWS = 200_000
+MAX_TABLE_COLUMNS = 100
+MAX_PDF_PAGES = 2_000
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+HEADER_SEARCH_ROWS = 50
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+ROLES = ("number", "task", "units", "status", "progress")
+# Headers each role is recognised by; a header matches a word exactly or starts with it.
+# Kept in step with ``align.parsing.HEADER_ROLES`` plus a status column.
+COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
+    "number": ("序号", "编号", "序"),
+    "task": ("主要任务", "工作任务", "目标任务", "重点任务", "任务内容", "任务名称", "任务", "工作内容", "事项"),
+    "units": ("责任单位", "牵头单位", "责任部门", "牵头部门", "承办单位", "主办单位", "负责单位"),
+    "status": ("完成状态", "状态", "是否完成", "完成进度"),
+    "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
+}
+# The header line written out: names the parser recognises, in a fixed order.
+_OUTPUT_HEADER = "序号\t主要任务\t责任单位\t进展情况"
+_DONE_WORDS = {"已完成", "完成", "是", "√", "✓", "done", "yes", "y"}
+_PENDING_WORDS = {"未完成", "否", "推进中", "进行中", "正在推进", "持续推进", "×", "in progress", "no", "n"}
+
+# A line that opens an outline item (一、 （一） 1. （1）): never joined to the line before.
+_OPENS_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,3}\s*[.、．])")
+
+ColumnMap = dict[str, "str | int"]
+_T = TypeVar("_T")
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+_OPEN_WITH = {"Word": "Word or WPS", "Excel": "Excel or WPS", "PDF": "a PDF viewer", "CSV": "a text editor"}
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The innermost exception a library wrapped (pdfplumber wraps pdfminer's in its args)."""
+    while exc.args and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]
+    return exc
+
+
+def _guard(path: Path, kind: str, read: Callable[[], _T]) -> _T:
+    """Run a library reader; any failure becomes one ``DocumentParseError`` naming the file."""
+    try:
+        return read()
+    except DocumentParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a reader must never leak another exception type
+        cause = _cause(exc)
+        name = type(cause).__name__
+        if "password" in name.lower() or "encrypt" in name.lower():
+            raise DocumentParseError(
+                f"the {kind} file is password-protected; save an unprotected copy and try again.", path=path
+            ) from exc
+        detail = " ".join(str(cause).split())[:200] or name
+        raise DocumentParseError(
+            f"cannot read this {kind} file ({name}: {detail}). "
+            f"Check that it opens in {_OPEN_WITH.get(kind, kind)}, then save it again and retry.",
+            path=path,
+        ) from exc
+
+
+def _check_size(path: Path, max_bytes: int | None) -> None:
+    if not path.is_file():
+        raise DocumentParseError("no such file.", path=path)
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise DocumentParseError(
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            "(raise 'max_file_mb' in the settings to read it).",
+            path=path,
+        )
+    if size == 0:
+        raise DocumentParseError("the file is empty.", path=path)
+
+
+def _check_zip(path: Path, kind: str) -> None:
+    """Refuse a file that is not a zip package or that unpacks to more than the limit."""
+    if not zipfile.is_zipfile(path):
+        raise DocumentParseError(
+            f"this is not a {kind} file (not a zip package). If it is an older format, "
+            "open it and save it again as the newer one.",
+            path=path,
+        )
+    with zipfile.ZipFile(path) as package:
+        unpacked = sum(info.file_size for info in package.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DocumentParseError(
+            f"the file unpacks to {unpacked / 1e6:.0f} MB, over the {MAX_UNPACKED_BYTES / 1e6:.0f} MB limit; "
+            "split it into smaller files.",
+            path=path,
+        )
+
+
+def _cell_text(value: Any) -> str:
+    """One cell as a single line: numbers without '.0', newlines and tabs as spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
+    text = str(value)
+    return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
+
+
+# ---------------------------------------------------------------- tables (xlsx, xls, csv)
+
+
+def parse_column_spec(spec: str) -> ColumnMap:
+    """``"task=主要任务,units=3"`` → ``{"task": "主要任务", "units": 2}``.
+
+    Numbers count from 1, as a spreadsheet user counts columns; the map returned holds
+    0-based indices, as ``read_table_file`` takes them.
+    """
+    mapping: ColumnMap = {}
+    problems = []
+    for part in [p for p in spec.replace("，", ",").split(",") if p.strip()]:
+        role, sep, column = part.partition("=")
+        role, column = role.strip(), column.strip()
+        if not sep or not column:
+            problems.append(f"{part.strip()!r} is not ROLE=COLUMN")
+        elif role not in ROLES:
+            problems.append(f"the role {role!r} is not one of {', '.join(ROLES)}")
+        elif column.isdigit():
+            if int(column) < 1:
+                problems.append(f"column numbers count from 1; got {column}")
+            else:
+                mapping[role] = int(column) - 1
+        else:
+            mapping[role] = column
+    if problems:
+        raise DocumentParseError(
+            "The '--columns' option must look like task=主要任务,units=牵头单位 (or task=2 for the 2nd column): "
+            + "; ".join(problems) + "."
+        )
+    return mapping
+
+
+def _header_key(cell: str) -> str:
+    return normalize_text(cell).replace(" ", "")
+
+
+def _recognise(cells: list[str]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        name = _header_key(cell)
+        if not name:
+            continue
+        for role, words in COLUMN_HEADERS.items():
+            if any(name == w or (len(w) > 1 and name.startswith(w)) for w in words):
+                if role not in roles.values():
+                    roles[index] = role
+                break
+    return roles
+
+
+def _resolve_header(cells: list[str], column_map: ColumnMap | None) -> tuple[dict[int, str] | None, list[str]]:
+    """The roles of a candidate header row (None if it is not one), and what the hand map missed."""
+    keys = [_header_key(c) for c in cells]
+    roles: dict[int, str] = {}
+    problems: list[str] = []
+    for role, column in (column_map or {}).items():
+        if isinstance(column, int):
+            if not 0 <= column < MAX_TABLE_COLUMNS:
+                problems.append(f"the {role!r} column index {column} is outside 0..{MAX_TABLE_COLUMNS - 1}")
+            else:
+                roles[column] = role
+        elif _header_key(str(column)) in keys:
+            roles[keys.index(_header_key(str(column)))] = role
+        else:
+            problems.append(f"no column is headed {column!r}")
+    if problems:
+        return None, problems
+    for index, role in _recognise(cells).items():
+        if index not in roles and role not in roles.values():
+            roles[index] = role
+    if "task" in roles.values() and (len(roles) >= 2 or column_map):
+        return roles, []
+    return None, []
+
+
+def _status_word(value: str) -> str:
+    key = normalize_text(value).lower()
+    if key in _DONE_WORDS:
+        return "已完成"
+    if key in _PENDING_WORDS:
+        return "推进中"
+    return value
+
+
+def table_rows_to_text(
+    rows: Iterable[list[Any]], *, path: Path, column_map: ColumnMap | None = None, where: str = ""
+) -> str:
+    """A task table (rows of cells) as parser text: canonical header, one line per row.
+
+    Rows before the header are kept as plain lines (titles, the preamble with its
+    counts). A row holding only a heading (``持续推进 11 项：``) becomes a plain line, so the
+    parser reads it as a section. A table without a number column is numbered in row order.
+    """
+    label = f"{path}{where}"
+    lines: list[str] = []
+    roles: dict[int, str] | None = None
+    width = 0
+    header_row = 0
+    mapping_problems: list[str] = []
+    wide_rows: list[str] = []
+    running_number = 0
+    for row_number, raw in enumerate(rows, start=1):
+        if row_number > MAX_TABLE_ROWS:
+            raise DocumentParseError(
+                f"the table has more than {MAX_TABLE_ROWS:,} rows; split it into smaller files.", path=label
+            )
+        cells = [_cell_text(v) for v in raw[:MAX_TABLE_COLUMNS]]
+        while cells and not cells[-1]:
+            cells.pop()
+        if roles is None:
+            if row_number <= HEADER_SEARCH_ROWS and cells:
+                found, problems = _resolve_header(cells, column_map)
+                if found is not None:
+                    roles, width, header_row = found, max(len(cells), max(found) + 1), row_number
+                    lines.append(_OUTPUT_HEADER)
+                    continue
+                if problems and not mapping_problems and len([c for c in cells if c]) >= 2:
+                    shown = ", ".join(repr(c) for c in cells if c)[:200]
+                    mapping_problems = [*problems, f"the headers in row {row_number} are {shown}"]
+            lines.append(" ".join(c for c in cells if c))
+            if row_number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        if len(cells) > width:
+            wide_rows.append(f"row {row_number} has {len(cells)} columns")
+            continue
+        filled = [i for i, c in enumerate(cells) if c]
+        content = {i for i, r in roles.items() if r in ("task", "units", "progress", "status")}
+        if not filled:
+            lines.append("")
+            continue
+        if len(filled) == 1 and filled[0] not in content:
+            lines.append(cells[filled[0]])
+            continue
+        row = {role: (cells[i] if i < len(cells) else "") for i, role in roles.items()}
+        number = row.get("number", "")
+        if "number" not in roles.values() and row.get("task"):
+            running_number += 1
+            number = str(running_number)
+        progress = "；".join(p for p in (_status_word(row.get("status", "")), row.get("progress", "")) if p)
+        lines.append("\t".join((number, row.get("task", ""), row.get("units", ""), progress)))
+    if roles is None:
+        hint = "; ".join(mapping_problems) + ". " if mapping_problems else ""
+        raise DocumentParseError(
+            f"no header row found in the first {HEADER_SEARCH_ROWS} rows. {hint}"
+            "Expected a header such as 序号 / 主要任务 / 责任单位 / 进展情况; name the columns by hand with "
+            "--columns task=<header>,units=<header> (or column_map={'task': <header or index>}).",
+            path=label,
+        )
+    if wide_rows:
+        raise DocumentParseError(
+            f"{'; '.join(wide_rows[:5])}{' …' if len(wide_rows) > 5 else ''}, but the header at row "
+            f"{header_row} has {width}; give the extra columns a header or remove them.",
+            path=label,
+            line=int(wide_rows[0].split()[1]),
+        )
+    return "\n".join(lines) + "\n"
+
+
+def read_table_file(
+    path: str | Path, column_map: ColumnMap | None = None, *, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> str:
+    """The task table in an .xlsx, .xls or .csv file as parser text.
+
+    Parameters
+    ----------
+    path : the spreadsheet or CSV file.
+    column_map : columns named by hand, ``{role: header text or 0-based column index}``
+        with roles ``number, task, units, status, progress``; roles not given are still
+        recognised from the headers.
+    max_bytes : larger files are refused before reading; ``None`` when the caller
+        (``read_document_text``) has checked the size already.
+    """
+    path = Path(path)
+    _check_size(path, max_bytes)
+    if column_map:
+        unknown = sorted(set(column_map) - set(ROLES))
+        if unknown:
+            raise DocumentParseError(
+                f"The column_map roles must be among {', '.join(ROLES)}. Got {', '.join(unknown)} instead.", path=path
+            )
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx" or suffix == ".xlsm":
+        return _read_xlsx(path, column_map)
+    if suffix == ".xls":
+        return _read_xls(path, column_map)
+    if suffix == ".csv":
+        return _read_csv(path, column_map)
+    raise DocumentParseError(f"not a table file (expected .xlsx, .xls or .csv, got '{suffix}').", path=path)
+
+
+def _first_table(
+    sheets: Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]], path: Path, column_map: ColumnMap | None
+) -> str:
+    """The first sheet that holds a task table; the first sheet's error if none does."""
+    first_error: DocumentParseError | None = None
+    for name, rows in sheets:
+        try:
+            return table_rows_to_text(rows(), path=path, column_map=column_map, where=f" (sheet '{name}')")
+        except DocumentParseError as exc:
+            if "no header row" not in str(exc):
+                raise
+            first_error = first_error or exc
+    if first_error is None:
+        raise DocumentParseError("the workbook has no sheets.", path=path)
+    raise first_error
+
+
+def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
+    _check_zip(path, "Excel")
+
+    def read() -> str:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            def sheets() -> Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]]:
+                for sheet in book.worksheets:
+                    if not hasattr(sheet, "iter_rows"):
+                        continue  # a chart sheet
+                    yield sheet.title, lambda sheet=sheet: (
+                        list(r) for r in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
+                    )
+
+            return _first_table(sheets(), path, column_map)
+        finally:
+            book.close()
+
+    return _guard(path, "Excel", read)
+
+
+def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
+    try:
+        import xlrd
+    except ImportError:
+        raise DocumentParseError(
+            "old Excel .xls files need the 'xlrd' package, which is not installed; "
+            "open the file in Excel or WPS and save it as .xlsx.",
+            path=path,
+        ) from None
+
+    def read() -> str:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            def sheets() -> Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]]:
+                for index in range(book.nsheets):
+                    sheet = book.sheet_by_index(index)
+                    if sheet.nrows > MAX_TABLE_ROWS:
+                        raise DocumentParseError(
+                            f"the table has {sheet.nrows:,} rows, over the {MAX_TABLE_ROWS:,} limit; "
+                            "split it into smaller files.",
+                            path=f"{path} (sheet '{sheet.name}')",
+                        )
+                    yield sheet.name, lambda sheet=sheet: (
+                        [_xls_value(c, book.datemode) for c in sheet.row(i)] for i in range(sheet.nrows)
+                    )
+
+            return _first_table(sheets(), path, column_map)
+        finally:
+            book.release_resources()
+
+    return _guard(path, "Excel", read)
+
+
+def _xls_value(cell: Any, datemode: int) -> Any:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    return cell.value
+
+
+def _read_csv(path: Path, column_map: ColumnMap | None) -> str:
+    from align.readers import decode_text
+
+    text = decode_text(path.read_bytes(), path=path)
+    sample = [line for line in text[:65536].split("\n")[:20] if line.strip()]
+    delimiter = max(("\t", ",", ";"), key=lambda d: (sum(line.count(d) for line in sample), d == ","))
+    csv.field_size_limit(1_000_000)
+    reader = csv.reader(text.split("\n"), delimiter=delimiter)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise DocumentParseError(f"this is not a valid CSV file ({exc}).", path=path, line=reader.line_num) from exc
+
+    return _guard(path, "CSV", lambda: table_rows_to_text(rows(), path=path, column_map=column_map))
+
+
+def read_table(path: Path) -> str:
+    """Reader for ``READERS`` (.xlsx, .xls, .csv): a task table with recognised headers."""
+    return read_table_file(path, max_bytes=None)
+
+
+# ---------------------------------------------------------------- Word
+
+
+def read_docx(path: Path) -> str:
+    """Paragraphs and tables of a .docx in document order; table rows as tab-separated lines.
+
+    A row that is one merged cell across the table (a section heading) becomes a plain
+    line; a cell spanning several columns is written once, the spanned columns left empty.
+    """
+    path = Path(path)
+    _check_zip(path, "Word")
+
+    def read() -> str:
+        import docx
+        from docx.table import Table
+
+        document = docx.Document(str(path))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_docx_table_lines(block))
+            else:
+                lines.append(_cell_text(block.text))
+        if not any(line.strip() for line in lines):
+            raise DocumentParseError("the Word file holds no text.", path=path)
+        return "\n".join(lines) + "\n"
+
+    return _guard(path, "Word", read)
+
+
+def _docx_table_lines(table: Any) -> list[str]:
+    lines = []
+    for row in table.rows:
+        cells = []
+        previous = None
+        for cell in row.cells:
+            cells.append("" if cell._tc is previous else _cell_text(cell.text))
+            previous = cell._tc
+        filled = [c for c in cells if c]
+        if len({id(c._tc) for c in row.cells}) == 1 and len(row.cells) > 1:
+            lines.append(filled[0] if filled else "")
+        else:
+            lines.append("\t".join(cells).rstrip("\t") if filled else "")
+    return lines
+
+
+def read_doc(path: Path) -> str:
+    """Old binary Word files are not read: say how to convert them."""
+    raise DocumentParseError(
+        "old Word .doc files cannot be read; open it in Word or WPS and save it as .docx.", path=path
+    )
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def read_pdf(path: Path) -> str:
+    """The text of a PDF, lines in reading order and ruled tables as tab-separated rows.
+
+    A line that runs to the right margin is joined with the next unless the next opens
+    a numbered item, so a wrapped paragraph is one line as in the source text.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF" not in head:
+        raise DocumentParseError("this is not a PDF file (no %PDF header).", path=path)
+
+    def read() -> str:
+        import pdfplumber
+
+        with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise DocumentParseError(
+                    f"the PDF has {len(pdf.pages)} pages, over the {MAX_PDF_PAGES} limit; split it.", path=path
+                )
+            lines: list[str] = []
+            for page in pdf.pages:
+                lines.extend(_pdf_page_lines(page))
+                page.close()
+        if not any(line.strip() for line in lines):
+            raise DocumentParseError(
+                "the PDF holds no text (a scanned image?); run OCR on it or ask for the text version.", path=path
+            )
+        return "\n".join(lines) + "\n"
+
+    return _guard(path, "PDF", read)
+
+
+def _pdf_page_lines(page: Any) -> list[str]:
+    tables = page.find_tables()
+    blocks: list[tuple[float, str, bool]] = []  # (top, text, wraps)
+    rest = page
+    for table in tables:
+        rest = rest.outside_bbox(table.bbox)
+        for index, row in enumerate(table.extract()):
+            cells = [_cell_text(c) for c in row]
+            top = table.rows[index].bbox[1] if index < len(table.rows) else table.bbox[1]
+            blocks.append((top, "\t".join(cells).rstrip("\t"), False))
+    text_lines = rest.extract_text_lines(return_chars=True)
+    if text_lines:
+        right = max(line["x1"] for line in text_lines)
+        for line in text_lines:
+            widths = [c["x1"] - c["x0"] for c in line["chars"]] or [0.0]
+            wraps = right - line["x1"] < 1.5 * max(widths)
+            blocks.append((line["top"], _cell_text(line["text"]), wraps))
+    blocks.sort(key=lambda block: block[0])
+    lines: list[str] = []
+    joining = False
+    for _, text, wraps in blocks:
+        opens_item = bool(_OPENS_ITEM.match(text))
+        if joining and lines and not opens_item and "\t" not in text:
+            lines[-1] += text
+        else:
+            lines.append(text)
+        joining = wraps and "\t" not in text
+    return lines

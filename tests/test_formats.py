@@ -1,0 +1,292 @@
+"""Word, Excel, CSV and PDF files built from the bundled documents give the same items as the text."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from align.cli import main
+from align.exceptions import DocumentParseError
+from align.formats import parse_column_spec, read_table_file
+from align.parsing import parse_text
+from align.readers import read_document_text
+from align.registry import DocumentMeta
+from align.settings import BUNDLED_DATA
+
+DOCS = BUNDLED_DATA / "documents"
+META = DocumentMeta(id="t", title="t", jurisdiction="灞桥区", level="district", year=2023, kind="task_table", file="t")
+COMPARED = ["item_id", "text", "units", "status"]
+TITLE = "灞桥区 2023 年《政府工作报告》目标任务落实情况统计表"
+
+
+def baqiao_rows(count: int = 20) -> list[list[str]]:
+    """The header and the first ``count`` task rows of the baqiao-2023 table."""
+    lines = (DOCS / "baqiao-2023-task-progress.txt").read_text(encoding="utf-8").split("\n")
+    rows = [line.split("\t") for line in lines if "\t" in line]
+    header, body = rows[0], [r for r in rows if r != rows[0]]
+    return [header, *body[:count]]
+
+
+def items_of(text: str) -> pl.DataFrame:
+    return parse_text(text, META).items.select(COMPARED)
+
+
+@pytest.fixture(scope="module")
+def expected() -> pl.DataFrame:
+    rows = baqiao_rows()
+    items = items_of(TITLE + "\n" + "\n".join("\t".join(r) for r in rows) + "\n")
+    assert items.height == 20
+    return items
+
+
+def write_docx(path: Path, rows: list[list[str]]) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    document.add_paragraph("报：区长、各副区长。")
+    document.save(path)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list], title: str | None = TITLE) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    for row in rows:
+        sheet.append([int(v) if isinstance(v, str) and v.isdigit() else v for v in row])
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def write_pdf(path: Path, lines: list[str], table: list[list[str]] | None = None, password: str = "") -> Path:
+    """A PDF with Chinese text; reportlab's built-in CID font STSong-Light needs no font file."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("cn", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK")
+    small = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    story: list = [Paragraph(escape(line), body) for line in lines if line.strip()]
+    if table:
+        grid = Table([[Paragraph(escape(c), small) for c in row] for row in table], colWidths=[30, 160, 80, 200])
+        grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story.append(grid)
+    SimpleDocTemplate(str(path), encrypt=password or None).build(story)
+    return path
+
+
+# ---------------------------------------------------------------- same items, every format
+
+
+def test_docx_table_gives_the_text_items(tmp_path, expected):
+    path = write_docx(tmp_path / "baqiao.docx", baqiao_rows())
+    text = read_document_text(path)
+    assert text.startswith(TITLE)
+    assert items_of(text).equals(expected)
+
+
+def test_xlsx_gives_the_text_items(tmp_path, expected):
+    path = write_xlsx(tmp_path / "baqiao.xlsx", baqiao_rows())
+    assert items_of(read_document_text(path)).equals(expected)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_csv_gives_the_text_items(tmp_path, expected, encoding):
+    path = write_csv(tmp_path / "baqiao.csv", [[TITLE], *baqiao_rows()], encoding=encoding)
+    assert items_of(read_document_text(path)).equals(expected)
+
+
+def test_pdf_outline_gives_the_text_items_and_indicators(tmp_path):
+    lines = (DOCS / "xixian-2023-work-points.txt").read_text(encoding="utf-8").split("\n")[:14]
+    want = parse_text("\n".join(lines), META)
+    assert want.items.height == 4
+    path = write_pdf(tmp_path / "xixian.pdf", lines)
+    got = parse_text(read_document_text(path), META)
+    assert got.items.select(COMPARED).equals(want.items.select(COMPARED))
+    assert got.indicators == want.indicators, "a wrapped paragraph is joined again"
+
+
+def test_pdf_table_gives_the_text_items(tmp_path, expected):
+    rows = baqiao_rows(8)
+    path = write_pdf(tmp_path / "baqiao.pdf", [TITLE], table=rows)
+    assert items_of(read_document_text(path)).equals(expected.head(8))
+
+
+def test_section_row_in_a_spreadsheet_restarts_numbering(tmp_path):
+    rows = [["序号", "主要任务", "责任单位", "完成情况"], ["已完成 2 项："], ["1", "建成公园", "区城管局", "已完成"],
+            ["2", "新建学校", "区教育局", "已完成"], ["持续推进 1 项："], ["1", "改造老旧小区", "区住建局", "正在推进"]]
+    items = parse_text(read_document_text(write_xlsx(tmp_path / "s.xlsx", rows, title=None)), META).items
+    assert items["item_id"].to_list() == ["t:1", "t:2", "t:p1"]
+    assert items["status"].to_list() == ["done", "done", "in_progress"]
+
+
+# ---------------------------------------------------------------- columns by hand
+
+
+UNUSUAL = [["No.", "工作事项名称", "负责处室", "目前进度", "完成状态"],
+           [1, "建成口袋公园10个", "区城管局 区住建局", "已建成10个", "完成"],
+           [2, "新增停车位2000个", "区交通局", "建成1200个", "未完成"]]
+
+
+def test_unrecognised_headers_are_refused_with_a_hint(tmp_path):
+    path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
+    with pytest.raises(DocumentParseError, match=r"u\.xlsx.*no header row.*--columns"):
+        read_document_text(path)
+
+
+def test_columns_mapped_by_hand(tmp_path):
+    path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
+    column_map = {"number": "No.", "task": "工作事项名称", "units": 2, "progress": "目前进度"}
+    items = parse_text(read_table_file(path, column_map=column_map), META).items
+    assert items["item_id"].to_list() == ["t:1", "t:2"]
+    assert items["text"].to_list() == ["建成口袋公园10个", "新增停车位2000个"]
+    assert items["units"].to_list() == [["区城管局", "区住建局"], ["区交通局"]]
+    assert items["status"].to_list() == ["done", "in_progress"], "完成状态 is recognised as the status column"
+    assert items["progress"].to_list() == ["已完成;已建成10个", "推进中;建成1200个"]
+
+
+def test_a_mapped_header_that_is_missing_is_named(tmp_path):
+    path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
+    with pytest.raises(DocumentParseError, match="no column is headed '工作任务'.*'工作事项名称'"):
+        read_table_file(path, column_map={"task": "工作任务"})
+
+
+@pytest.mark.parametrize(
+    "spec, problem",
+    [("task", "not ROLE=COLUMN"), ("owner=责任单位", "'owner' is not one of"), ("task=0", "count from 1")],
+)
+def test_bad_column_spec(spec, problem):
+    with pytest.raises(DocumentParseError, match=problem):
+        parse_column_spec(spec)
+
+
+def test_column_spec_counts_from_one():
+    assert parse_column_spec("task=主要任务, units=3") == {"task": "主要任务", "units": 2}
+
+
+# ---------------------------------------------------------------- broken files
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".pdf", ".xls"])
+def test_corrupt_file_is_a_parse_error_naming_it(tmp_path, suffix):
+    path = tmp_path / f"broken{suffix}"
+    path.write_bytes(b"PK\x03\x04" + b"\x00garbage" * 50 if suffix != ".pdf" else b"%PDF-1.4\n garbage")
+    with pytest.raises(DocumentParseError, match=f"broken\\{suffix}"):
+        read_document_text(path)
+
+
+def test_a_docx_that_is_an_xlsx_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "table.xlsx", baqiao_rows(2))
+    wrong = path.rename(tmp_path / "table.docx")
+    with pytest.raises(DocumentParseError, match=r"table\.docx: cannot read this Word file"):
+        read_document_text(wrong)
+
+
+def test_encrypted_pdf_is_refused(tmp_path):
+    locked = write_pdf(tmp_path / "locked.pdf", ["一、总体要求", "1.建成口袋公园10个。"], password="secret")
+    with pytest.raises(DocumentParseError, match=r"locked\.pdf: the PDF file is password-protected"):
+        read_document_text(locked)
+
+
+def test_old_word_doc_says_save_as_docx(tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    with pytest.raises(DocumentParseError, match=r"old\.doc: .*save it as \.docx"):
+        read_document_text(path)
+
+
+def test_wrong_column_count_names_the_row(tmp_path):
+    rows = [["序号", "主要任务", "责任单位"], [1, "建成公园", "区城管局"], [2, "新建学校", "区教育局", "多余"]]
+    with pytest.raises(DocumentParseError, match=r"w\.xlsx \(sheet 'Sheet'\), line 3: row 3 has 4 columns"):
+        read_document_text(write_xlsx(tmp_path / "w.xlsx", rows, title=None))
+
+
+def test_csv_with_a_broken_quote_is_a_parse_error(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('序号,主要任务,责任单位\n1,"建成公园\x00,区城管局\n', encoding="utf-8")
+    with pytest.raises(DocumentParseError, match=r"q\.csv"):
+        read_document_text(path)
+
+
+def test_row_limit(tmp_path, monkeypatch):
+    import align.formats
+
+    monkeypatch.setattr(align.formats, "MAX_TABLE_ROWS", 10)
+    path = write_csv(tmp_path / "long.csv", baqiao_rows(20))
+    with pytest.raises(DocumentParseError, match=r"long\.csv: the table has more than 10 rows"):
+        read_document_text(path)
+
+
+# ---------------------------------------------------------------- plan-align add
+
+
+def cli_add(path: Path, data: Path, doc_id: str, *extra: str) -> int:
+    return main(["add", str(path), "--id", doc_id, "--jurisdiction", "灞桥区", "--level", "district",
+                 "--year", "2023", "--kind", "task_table", "--data", str(data), *extra])
+
+
+def test_cli_adds_an_xlsx(tmp_path, data_copy, capsys, expected):
+    data = data_copy.data_dir
+    path = write_xlsx(tmp_path / "baqiao.xlsx", baqiao_rows())
+    assert cli_add(path, data, "baqiao-xlsx") == 0
+    assert "parsed 20 items" in capsys.readouterr().out
+    registry = tomllib.loads((data / "registry.toml").read_text(encoding="utf-8"))
+    assert registry["document"][-1]["file"] == "documents/baqiao-xlsx.xlsx"
+    assert main(["items", "baqiao-xlsx", "--format", "csv", "--data", str(data)]) == 0
+    assert capsys.readouterr().out.count("baqiao-xlsx:") == 20
+
+
+def test_cli_adds_an_xlsx_with_columns_by_hand(tmp_path, data_copy, capsys):
+    data = data_copy.data_dir
+    path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
+    assert cli_add(path, data, "unusual", "--columns", "number=1,task=工作事项名称,units=负责处室") == 0
+    assert main(["items", "unusual", "--format", "json", "--data", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert '"item_id": "unusual:2"' in out and "区交通局" in out
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not really a zip", b"\x00\x01\x02" * 100])
+def test_cli_does_not_register_a_file_that_does_not_parse(tmp_path, data_copy, capsys, content):
+    data = data_copy.data_dir
+    before = (data / "registry.toml").read_bytes()
+    documents = sorted(p.name for p in (data / "documents").iterdir())
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(content)
+    assert cli_add(path, data, "broken") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "broken.xlsx" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert (data / "registry.toml").read_bytes() == before
+    assert sorted(p.name for p in (data / "documents").iterdir()) == documents
+
+
+def test_cli_refuses_unmapped_headers_and_registers_nothing(tmp_path, data_copy, capsys):
+    data = data_copy.data_dir
+    before = (data / "registry.toml").read_bytes()
+    path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
+    assert cli_add(path, data, "unusual", "--columns", "task=工作任务") == 2
+    assert "no column is headed '工作任务'" in capsys.readouterr().err
+    assert (data / "registry.toml").read_bytes() == before
