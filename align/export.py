@@ -1,0 +1,291 @@
+"""Export confirmed links with their provenance to Excel, CSV or Parquet.
+
+The export is what leaves the building, so it is defensive: string cells that a spreadsheet
+would run as a formula are neutralised, user-given file names cannot escape the export
+folder, and files are written to a temporary name and renamed so a failed export never
+leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Literal
+
+import polars as pl
+import xlsxwriter
+
+from align.exceptions import ExportError
+from align.ingest import load_items
+from align.settings import Settings
+from align.store import DecisionStore
+
+ExportFormat = Literal["xlsx", "csv", "parquet"]
+FORMATS: tuple[str, ...] = ("xlsx", "csv", "parquet")
+
+#: Export columns and the Chinese headers shown in Excel and CSV (Parquet keeps the
+#: English names, which programs read more easily).
+HEADERS: dict[str, str] = {
+    "source_doc": "源文档",
+    "target_doc": "目标文档",
+    "source_id": "源条目",
+    "target_id": "目标条目",
+    "source_text": "源任务",
+    "target_text": "目标任务",
+    "source_units": "源责任单位",
+    "target_units": "目标责任单位",
+    "source_targets": "源目标值",
+    "target_targets": "目标目标值",
+    "score": "得分",
+    "reviewer": "审核人",
+    "decided_at": "审核时间",
+    "engine_version": "引擎版本",
+    "note": "备注",
+}
+EXPORT_SCHEMA: dict[str, pl.DataType] = {name: pl.String for name in HEADERS} | {"score": pl.Float64}
+SUMMARY_SHEET = "汇总"
+MISSING_ITEM = "（该条目已不在当前文档中）"
+
+#: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula
+#: (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+_SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_MAX_SHEET = 31
+_MAX_WIDTH = 60
+_WIDE_COLUMNS = {"source_text", "target_text", "source_targets", "target_targets", "note"}
+
+
+# ------------------------------------------------------------------ building
+
+
+def build_export_frame(
+    store: DecisionStore,
+    settings: Settings,
+    pair: tuple[str, str] | None = None,
+    *,
+    include_conflicts: bool = False,
+) -> pl.DataFrame:
+    """Confirmed links joined with both items' text, responsible units and targets.
+
+    Parameters
+    ----------
+    store : the decision store to read confirmed links from.
+    settings : where the documents live (items are loaded with ``load_items``).
+    pair : ``(source_doc, target_doc)`` to export one document pair; all pairs when None.
+    include_conflicts : also export links that reviewers disagree on (off: a disputed
+        link should not leave the building as agreed).
+
+    An item that is no longer in its document (the file changed after the decision) is
+    kept, with its text marked as missing, so no decision silently disappears.
+    """
+    source_doc, target_doc = pair if pair is not None else (None, None)
+    links = store.confirmed_links(source_doc, target_doc, include_conflicts=include_conflicts)
+    if links.is_empty():
+        scope = f" from '{source_doc}' to '{target_doc}'" if pair is not None else ""
+        raise ExportError(
+            f"There are no confirmed links{scope} to export. Confirm links in the review app or with "
+            "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first."
+        )
+    doc_ids = sorted(set(links["source_doc"].to_list()) | set(links["target_doc"].to_list()))
+    items = pl.concat([_item_columns(load_items(settings, doc_id)) for doc_id in doc_ids], how="vertical")
+    frame = links
+    for side in ("source", "target"):
+        renamed = items.rename({name: f"{side}_{name}" for name in items.columns if name != "item_id"})
+        frame = frame.join(renamed, left_on=f"{side}_id", right_on="item_id", how="left").with_columns(
+            pl.col(f"{side}_text").fill_null(MISSING_ITEM)
+        )
+    return frame.select(list(EXPORT_SCHEMA)).cast(EXPORT_SCHEMA)
+
+
+def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
+    """One document's items flattened to text: units joined by 、, target phrases by ；."""
+    return items.select(
+        "item_id",
+        pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
+        pl.col("units").list.join("、").alias("units"),
+        pl.col("targets").list.eval(pl.element().struct.field("raw")).list.join("；").alias("targets"),
+    )
+
+
+# ------------------------------------------------------------------ safety
+
+
+def neutralize(value: str) -> str:
+    """Prefix a quote to text a spreadsheet would run as a formula (``=cmd|...``); others unchanged."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def neutralize_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`neutralize` applied to every string column."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(_FORMULA_PATTERN))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def safe_export_path(out_dir: str | Path, filename: str, fmt: ExportFormat) -> Path:
+    """The path ``out_dir/filename``, refusing any name that could land outside ``out_dir``.
+
+    A missing extension is added; a different export extension is refused rather than
+    producing a file whose name lies about its content.
+    """
+    name = str(filename)
+    problems: list[str] = []
+    if not name.strip():
+        problems.append("The file name is empty.")
+    if any(sep in name for sep in ("/", "\\", os.sep, os.altsep or "/")):
+        problems.append(f"The file name {name!r} contains a path separator.")
+    if ".." in name:
+        problems.append(f"The file name {name!r} contains '..'.")
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or ":" in name:
+        problems.append(f"The file name {name!r} is an absolute path or names a drive.")
+    if name.startswith("."):
+        problems.append(f"The file name {name!r} starts with a dot (a hidden file).")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        problems.append(f"The file name {name!r} contains control characters.")
+    if len(name.encode("utf-8")) > 200:
+        problems.append("The file name is longer than 200 bytes.")
+    if problems:
+        raise ExportError(
+            " ".join(problems) + " Give a plain file name such as 'links.xlsx'; it is written into the export folder."
+        )
+    suffix = Path(name).suffix.lower()
+    if suffix in {f".{f}" for f in FORMATS} and suffix != f".{fmt}":
+        raise ExportError(
+            f"The file name {name!r} ends in {suffix} but the format is {fmt}. Use a name ending in .{fmt}."
+        )
+    if suffix != f".{fmt}":
+        name += f".{fmt}"
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        raise ExportError(f"The export folder {folder} does not exist. Create it or choose another folder.")
+    target = folder.resolve() / name
+    if target.parent != folder.resolve():
+        raise ExportError(f"The file name {filename!r} would be written outside {folder}. Give a plain file name.")
+    return target
+
+
+# ------------------------------------------------------------------ writing
+
+
+def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, filename: str) -> Path:
+    """Write an export frame (from :func:`build_export_frame`) and return the file written.
+
+    Excel gets a 汇总 summary sheet and one sheet per document pair; CSV is UTF-8 with a
+    BOM so Excel opens it in the right encoding; Parquet keeps the English column names.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"The export format must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
+    missing = [name for name in EXPORT_SCHEMA if name not in frame.columns]
+    if missing:
+        raise ExportError(
+            f"The export frame lacks column(s) {', '.join(missing)}. Build it with build_export_frame()."
+        )
+    if frame.is_empty():
+        raise ExportError("There is nothing to export: the selection holds no confirmed links. Confirm links first.")
+    path = safe_export_path(out_dir, filename, fmt)
+    frame = frame.select(list(EXPORT_SCHEMA)).cast(EXPORT_SCHEMA)
+    writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
+        "xlsx": _write_xlsx,
+        "csv": _write_csv,
+        "parquet": lambda data, tmp: data.write_parquet(tmp),
+    }
+    _write_atomic(path, lambda tmp: writers[fmt](frame, tmp))
+    return path
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}. Check the folder is writable.") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(frame: pl.DataFrame, path: Path) -> None:
+    neutralize_frame(frame).rename(HEADERS).write_csv(path, include_bom=True)
+
+
+def sheet_name(source_doc: str, target_doc: str, taken: set[str]) -> str:
+    """An Excel-valid, unique sheet name like ``baqiao-2023→xian-2024`` (at most 31 characters)."""
+    base = f"{source_doc}→{target_doc}".translate(_SHEET_FORBIDDEN).strip("'") or "links"
+    name = base[:_MAX_SHEET]
+    counter = 2
+    while name.casefold() in taken or name.casefold() == "history":
+        tail = f"~{counter}"
+        name = base[: _MAX_SHEET - len(tail)] + tail
+        counter += 1
+    taken.add(name.casefold())
+    return name
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    plain = workbook.add_format({"valign": "top"})
+    score = workbook.add_format({"valign": "top", "num_format": "0.000"})
+    pairs = frame.group_by("source_doc", "target_doc", maintain_order=True).len().sort("source_doc", "target_doc")
+    taken = {SUMMARY_SHEET.casefold()}
+    summary_rows = []
+    sheets = []
+    for source_doc, target_doc, count in pairs.iter_rows():
+        name = sheet_name(source_doc, target_doc, taken)
+        part = frame.filter((pl.col("source_doc") == source_doc) & (pl.col("target_doc") == target_doc))
+        sheets.append((name, part.sort("source_id", "target_id")))
+        summary_rows.append({
+            "源文档": source_doc, "目标文档": target_doc, "工作表": name, "确认链接数": count,
+            "审核人": ", ".join(sorted({r.strip() for v in part["reviewer"] for r in v.split(",")})),
+            "最近审核时间": part["decided_at"].max(),
+        })
+    summary = pl.DataFrame(summary_rows, schema={
+        "源文档": pl.String, "目标文档": pl.String, "工作表": pl.String, "确认链接数": pl.Int64,
+        "审核人": pl.String, "最近审核时间": pl.String,
+    })
+    _write_sheet(workbook.add_worksheet(SUMMARY_SHEET), summary, header, plain, plain, score, wide=set())
+    for name, part in sheets:
+        _write_sheet(
+            workbook.add_worksheet(name), part.rename(HEADERS), header, wrap, plain, score,
+            wide={HEADERS[c] for c in _WIDE_COLUMNS},
+        )
+    workbook.close()
+
+
+def _write_sheet(sheet, frame: pl.DataFrame, header, wrap, plain, score, *, wide: set[str]) -> None:
+    """Write a table: frozen header, strings as literal text (never formulas), readable widths."""
+    for col, name in enumerate(frame.columns):
+        sheet.write_string(0, col, name, header)
+        values = frame[name].to_list()
+        numeric = frame.schema[name].is_numeric()
+        for row, value in enumerate(values, start=1):
+            if value is None or value == "":
+                sheet.write_blank(row, col, None, plain)
+            elif numeric:
+                sheet.write_number(row, col, value, score if frame.schema[name].is_float() else plain)
+            else:
+                sheet.write_string(row, col, neutralize(str(value)), wrap if name in wide else plain)
+        longest = max([_display_width(name)] + [_display_width(str(v)) for v in values if v is not None])
+        sheet.set_column(col, col, min(longest, _MAX_WIDTH) + 2)
+    sheet.freeze_panes(1, 0)
+    if frame.height:
+        sheet.autofilter(0, 0, frame.height, frame.width - 1)

@@ -1,0 +1,132 @@
+"""``plan-align decide`` and ``plan-align export``: review decisions and exports from the shell.
+
+Argument parsing, one call into :mod:`align.store` or :mod:`align.export`, printing. The
+decision store is ``Settings.db_path`` (``PLAN_ALIGN_DB`` overrides it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from align.exceptions import ExportError, PlanAlignError
+from align.export import FORMATS, build_export_frame, export_links
+from align.ingest import load_items
+from align.settings import Settings
+from align.store import DecisionStore, doc_of
+
+
+class UnknownItemError(PlanAlignError, LookupError):
+    """An item id whose document is registered but holds no such item."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(data_dir=getattr(args, "data", None))
+
+
+def require_items(settings: Settings, item_ids: list[str]) -> None:
+    """Raise unless every id names an item of a registered document (all unknown ids together)."""
+    unknown: list[str] = []
+    by_doc: dict[str, set[str]] = {}
+    for item_id in item_ids:
+        if ":" not in item_id:
+            raise UnknownItemError(
+                f"The item id {item_id!r} has no document part. Write it as DOC:NUMBER, e.g. 'baqiao-2023:17'."
+            )
+        doc_id = doc_of(item_id)
+        if doc_id not in by_doc:
+            by_doc[doc_id] = set(load_items(settings, doc_id)["item_id"].to_list())
+        if item_id not in by_doc[doc_id]:
+            unknown.append(item_id)
+    if unknown:
+        docs = sorted({doc_of(item_id) for item_id in unknown})
+        raise UnknownItemError(
+            f"Unknown item id(s): {', '.join(unknown)}. "
+            + " ".join(f"Run 'plan-align items {doc}' to list the ids of {doc}." for doc in docs)
+        )
+
+
+def cmd_decide(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    action: str = args.action
+    if action == "no_counterpart" and args.target:
+        raise PlanAlignError(
+            f"--none records that {args.source} has no counterpart, so it takes no TARGET_ID "
+            f"(got {args.target}). Drop the target, or use --confirm to link the pair."
+        )
+    if action in ("confirmed", "rejected", "unsure") and not args.target:
+        flag = {"confirmed": "--confirm", "rejected": "--reject", "unsure": "--unsure"}[action]
+        raise PlanAlignError(
+            f"{flag} needs a TARGET_ID: plan-align decide {args.source} TARGET_ID {flag} --reviewer NAME. "
+            "Use --none when the source item has no counterpart."
+        )
+    with DecisionStore(settings.db_path) as store:
+        if action == "undo":
+            undo_id = store.undo(args.reviewer, args.source, args.target)
+            print(f"#{undo_id}: {args.reviewer} undid their latest decision on {_pair(args.source, args.target)}")
+            return
+        require_items(settings, [args.source] + ([args.target] if args.target else []))
+        decision_id = store.record(
+            args.reviewer, args.source, args.target, action,  # type: ignore[arg-type]
+            note=args.note, score=args.score, engine_version=args.engine_version,
+        )
+        print(f"#{decision_id}: {args.reviewer.strip()} recorded {action} on {_pair(args.source, args.target)}")
+        conflicts = store.conflicts().filter(pl.col("source_id") == args.source)
+        for row in conflicts.iter_rows(named=True):
+            print(f"warning: reviewers disagree on {_pair(row['source_id'], row['target_id'])}: {row['summary']}",
+                  file=sys.stderr)
+
+
+def _pair(source: str, target: str | None) -> str:
+    return f"{source} → {target}" if target else f"{source} (no counterpart)"
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportError(
+            f"Cannot tell the export format from {args.out!r}. Pass --format {'|'.join(FORMATS)} "
+            "or end --out in .xlsx, .csv or .parquet."
+        )
+    with DecisionStore(settings.db_path) as store:
+        frame = build_export_frame(
+            store, settings, tuple(args.pair) if args.pair else None, include_conflicts=args.include_conflicts
+        )
+    path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name)  # type: ignore[arg-type]
+    print(f"wrote {frame.height} confirmed link(s) to {path}")
+
+
+def register(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``decide`` and ``export`` to the ``plan-align`` parser."""
+    p = command(
+        "decide", cmd_decide,
+        "Record a review decision on a link (the log is append-only; --undo retracts your latest).",
+    )
+    p.add_argument("source", metavar="SOURCE_ID", help="source item id, e.g. baqiao-2023:17")
+    p.add_argument("target", metavar="TARGET_ID", nargs="?", help="target item id (omit with --none)")
+    action = p.add_mutually_exclusive_group(required=True)
+    for flag, const, text in (
+        ("--confirm", "confirmed", "the two items are linked"),
+        ("--reject", "rejected", "the proposed link is wrong"),
+        ("--none", "no_counterpart", "the source item has no counterpart in the other document"),
+        ("--unsure", "unsure", "come back to this pair later"),
+        ("--undo", "undo", "retract your latest decision on this pair"),
+    ):
+        action.add_argument(flag, dest="action", action="store_const", const=const, help=text)
+    p.add_argument("--reviewer", required=True, help="who decides (recorded in the log)")
+    p.add_argument("--note", help="a short reason, kept with the decision")
+    p.add_argument("--score", type=float, help="the matcher's score for the pair, if known")
+    p.add_argument("--engine-version", help="the matcher version that proposed the pair, if known")
+
+    p = command("export", cmd_export, "Export confirmed links with provenance (xlsx, csv or parquet).")
+    p.add_argument("--pair", nargs=2, metavar=("SOURCE_DOC", "TARGET_DOC"), help="only links between these documents")
+    p.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
+    p.add_argument("--out", required=True, metavar="FILE", help="file to write, e.g. links.xlsx")
+    p.add_argument("--include-conflicts", action="store_true",
+                   help="also export links that reviewers disagree on")

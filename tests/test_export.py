@@ -1,0 +1,177 @@
+"""Export of confirmed links: what a planner sees in Excel, CSV and Parquet, and the CLI end to end."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import polars as pl
+import pytest
+
+from align.cli import main
+from align.exceptions import ExportError
+from align.export import HEADERS, MISSING_ITEM, build_export_frame, export_links, sheet_name
+from align.store import DecisionStore
+
+
+@pytest.fixture()
+def decided(data_copy, tmp_path):
+    """A data copy with three confirmed links over two document pairs, one rejected, one disputed."""
+    store = DecisionStore(tmp_path / "decisions.sqlite")
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=0.812, engine_version="m/1", note="同类")
+    store.record("王", "baqiao-2023:2", "xian-2024:1", "confirmed", score=0.4)
+    store.record("李", "baqiao-2020:1", "baqiao-2023:97", "confirmed")
+    store.record("李", "baqiao-2023:3", "xian-2024:2", "rejected")
+    store.record("王", "baqiao-2023:4", "xian-2024:4", "confirmed")
+    store.record("李", "baqiao-2023:4", "xian-2024:4", "rejected")
+    yield store, data_copy
+    store.close()
+
+
+def test_export_frame_carries_both_items_text_units_and_targets(decided):
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    assert frame.select("source_id", "target_id").rows() == [
+        ("baqiao-2020:1", "baqiao-2023:97"),
+        ("baqiao-2023:1", "xian-2024:3"),
+        ("baqiao-2023:2", "xian-2024:1"),
+    ]
+    row = frame.row(1, named=True)
+    assert row["source_text"].startswith("地区生产总值增长7%")
+    assert row["target_text"].startswith("市政道路建设改造")
+    assert row["source_units"] == "区发改委" and row["target_units"] == "市住建局"
+    assert row["source_targets"] == "地区生产总值增长7%左右"
+    assert row["score"] == pytest.approx(0.812) and row["reviewer"] == "王" and row["engine_version"] == "m/1"
+    assert build_export_frame(store, settings, ("baqiao-2020", "baqiao-2023")).height == 1
+
+
+def test_disputed_link_is_left_out_unless_asked(decided):
+    store, settings = decided
+    assert "baqiao-2023:4" not in build_export_frame(store, settings)["source_id"].to_list()
+    assert "baqiao-2023:4" in build_export_frame(store, settings, include_conflicts=True)["source_id"].to_list()
+
+
+def test_item_no_longer_in_document_is_kept_and_marked(decided):
+    store, settings = decided
+    store.record("王", "baqiao-2023:1", "xian-2024:999", "confirmed")
+    frame = build_export_frame(store, settings, ("baqiao-2023", "xian-2024"))
+    assert frame.filter(pl.col("target_id") == "xian-2024:999")["target_text"].item() == MISSING_ITEM
+
+
+def test_empty_selection_is_a_clear_error(decided):
+    store, settings = decided
+    with pytest.raises(ExportError, match="no confirmed links from 'xixian-2023' to 'xian-2024'.*plan-align decide"):
+        build_export_frame(store, settings, ("xixian-2023", "xian-2024"))
+    with pytest.raises(ExportError, match="nothing to export"):
+        export_links(build_export_frame(store, settings).clear(), "csv", settings.data_dir, "links.csv")
+
+
+def test_xlsx_has_summary_and_one_sheet_per_pair_with_frozen_chinese_header(decided, tmp_path):
+    store, settings = decided
+    path = export_links(build_export_frame(store, settings), "xlsx", tmp_path, "links")
+    assert path == tmp_path / "links.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["汇总", "baqiao-2020→baqiao-2023", "baqiao-2023→xian-2024"]
+    summary = book["汇总"]
+    assert [c.value for c in summary[1]][:4] == ["源文档", "目标文档", "工作表", "确认链接数"]
+    assert [c.value for c in summary[3]][:4] == ["baqiao-2023", "xian-2024", "baqiao-2023→xian-2024", 2]
+    sheet = book["baqiao-2023→xian-2024"]
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    for name in ("源条目", "目标条目", "源任务", "目标任务", "源责任单位", "目标责任单位", "源目标值", "目标目标值",
+                 "得分", "审核人", "审核时间", "引擎版本"):
+        assert name in header
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["源条目"] == "baqiao-2023:1" and row["目标条目"] == "xian-2024:3"
+    assert row["目标责任单位"] == "市住建局" and row["得分"] == pytest.approx(0.812) and row["审核人"] == "王"
+    text_column = header.index("源任务") + 1
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(text_column)].width >= 20
+    assert sheet.max_row == 3
+
+
+def test_csv_has_bom_and_reads_back(decided, tmp_path):
+    store, settings = decided
+    path = export_links(build_export_frame(store, settings), "csv", tmp_path, "links.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    back = pl.read_csv(path, encoding="utf8")
+    assert back.columns == list(HEADERS.values())
+    assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
+    assert back["目标责任单位"].to_list()[1] == "市住建局"
+
+
+def test_parquet_reads_back_with_english_columns(decided, tmp_path):
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    path = export_links(frame, "parquet", tmp_path, "links.parquet")
+    from polars.testing import assert_frame_equal
+
+    assert_frame_equal(pl.read_parquet(path), frame)
+
+
+def test_wrong_extension_for_format_is_refused(decided, tmp_path):
+    store, settings = decided
+    with pytest.raises(ExportError, match="ends in .csv but the format is xlsx"):
+        export_links(build_export_frame(store, settings), "xlsx", tmp_path, "links.csv")
+    with pytest.raises(ExportError, match="format must be one of"):
+        export_links(build_export_frame(store, settings), "json", tmp_path, "links.json")
+
+
+def test_sheet_names_are_valid_and_unique():
+    taken: set[str] = set()
+    long = sheet_name("a-very-long-document-id-2023", "another-long-id-2024", taken)
+    again = sheet_name("a-very-long-document-id-2023", "another-long-id-2024x", taken)
+    odd = sheet_name("x[1]", "y/2", taken)
+    assert len(long) == 31 and len(again) <= 31 and again != long
+    assert not set("[]:*?/\\") & set(odd)
+
+
+def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cli.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", "王", "--note", "对应", *data]) == 0
+    assert main(["decide", "baqiao-2023:2", "xian-2024:1", "--reject", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "baqiao-2023:5", "--none", "--reviewer", "王", *data]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["export", "--pair", "baqiao-2023", "xian-2024", "--format", "xlsx", "--out", str(out / "l.xlsx"),
+                 *data]) == 0
+    assert "wrote 1 confirmed link(s)" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(out / "l.xlsx")["baqiao-2023→xian-2024"]
+    assert [c.value for c in sheet[2]][2:4] == ["baqiao-2023:1", "xian-2024:3"]
+    assert sheet.max_row == 2
+    assert main(["export", "--out", str(out / "l.csv"), *data]) == 0
+    assert pl.read_csv(out / "l.csv")["备注"].to_list() == ["对应"]
+    with DecisionStore(tmp_path / "cli.sqlite") as store:
+        assert store.current()["decision"].to_list() == ["confirmed", "rejected", "no_counterpart"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["decide", "baqiao-2023:999", "xian-2024:3", "--confirm", "--reviewer", "王"], "Unknown item id.*baqiao-2023:999"),
+        (["decide", "nowhere-2023:1", "xian-2024:3", "--confirm", "--reviewer", "王"], "Unknown document id 'nowhere-2023'"),
+        (["decide", "baqiao-2023:1", "--confirm", "--reviewer", "王"], "needs a TARGET_ID"),
+        (["decide", "baqiao-2023:1", "xian-2024:3", "--none", "--reviewer", "王"], "takes no TARGET_ID"),
+        (["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", " "], "non-empty name"),
+        (["decide", "baqiao-2023:1", "xian-2024:3", "--undo", "--reviewer", "王"], "Nothing to undo"),
+        (["export", "--out", "links.txt"], "Cannot tell the export format"),
+        (["export", "--format", "csv", "--out", "links.csv"], "no confirmed links"),
+    ],
+)
+def test_cli_user_errors_are_one_line_and_exit_2(data_copy, tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cli.sqlite"))
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, "--data", str(data_copy.data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert re.search(message, err)
+
+
+def test_cli_reports_corrupt_store_in_one_line(data_copy, tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"\x00garbage" * 500)
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(bad))
+    code = main(["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", "王",
+                 "--data", str(data_copy.data_dir)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err and "PLAN_ALIGN_DB" in err
