@@ -222,7 +222,8 @@ def _write_csv(frame: pl.DataFrame, path: Path) -> None:
 
 def sheet_name(source_doc: str, target_doc: str, taken: set[str]) -> str:
     """An Excel-valid, unique sheet name like ``baqiao-2023→xian-2024`` (at most 31 characters)."""
-    base = f"{source_doc}→{target_doc}".translate(_SHEET_FORBIDDEN).strip("'") or "links"
+    base = f"{source_doc}→{target_doc}".translate(_SHEET_FORBIDDEN)
+    base = "".join("_" if unicodedata.category(ch) == "Cc" else ch for ch in base).strip("'") or "links"
     name = base[:_MAX_SHEET]
     counter = 2
     while name.casefold() in taken or name.casefold() == "history":
