@@ -31,7 +31,7 @@ UNIT_FAMILY: dict[str, str] = {
     "平方米": "area", "平米": "area", "平方公里": "area", "亩": "area",
     "元": "money", "美元": "money", "亿元": "money", "万元": "money",
     "人": "people", "人次": "people", "名": "people", "户": "people", "万人": "people",
-    "所": "facility", "处": "facility", "座": "facility", "家": "facility", "个": "count", "套": "housing",
+    "所": "count", "处": "count", "座": "count", "家": "count", "个": "count", "项": "count", "套": "housing",
     "间": "housing", "栋": "housing",
     "条": "route", "路": "route", "场": "event", "场次": "event", "次": "event", "批次": "event",
     "辆": "vehicle", "台": "device", "吨": "mass", "床": "bed", "张": "bed",

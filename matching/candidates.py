@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matching.text import tokenize
+from matching.text import tokenize, topical_text
 
 try:  # optional fast kernel; plain SciPy is the reference and the fallback
     from sparse_dot_topn import sp_matmul_topn
@@ -37,6 +37,7 @@ CANDIDATE_SCHEMA = {
     "char_cosine": pl.Float64,
     "word_cosine": pl.Float64,
     "context_cosine": pl.Float64,
+    "containment": pl.Float64,
 }
 
 
@@ -67,6 +68,7 @@ class TargetIndex:
     target_context_: sp.csr_matrix | None
     target_blend_: sp.csr_matrix
     weights_: RetrievalWeights
+    target_presence_: sp.csr_matrix | None = None
 
 
 def item_texts(items: pl.DataFrame) -> list[str]:
@@ -111,7 +113,8 @@ def fit_index(
     target_context = context_texts(target_items)
     corpus = source_texts + target_texts + [c for c in target_context if c]
     char_vectorizer = TfidfVectorizer(
-        analyzer="char", ngram_range=(2, 3), sublinear_tf=True, max_df=max_df, min_df=min_df, dtype=np.float32
+        analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True, max_df=max_df, min_df=min_df,
+        dtype=np.float32, preprocessor=topical_text,
     )
     char_vectorizer.fit(corpus)
     word_vectorizer = None
@@ -137,7 +140,23 @@ def fit_index(
         weights_=weights,
     )
     blend = _blend(index, target_char, target_word, target_ctx, side="target")
-    return TargetIndex(**{**index.__dict__, "target_blend_": blend})
+    presence = target_char if target_ctx is None else target_char + target_ctx
+    presence = (presence > 0).astype(np.float32).tocsr()
+    return TargetIndex(**{**index.__dict__, "target_blend_": blend, "target_presence_": presence})
+
+
+def containment(source_char: sp.csr_matrix, index: TargetIndex, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Share of a source item's n-grams, weighted by IDF, that occur in the target or its attachment.
+
+    Asymmetric on purpose: a short district task is covered by a long city item (and
+    its implementation plan) even where their cosine is low. 0–1; 0 for empty text.
+    """
+    if len(rows) == 0 or index.target_presence_ is None:
+        return np.zeros(len(rows))
+    present = (source_char > 0).astype(np.float32)
+    weighted = normalize(present.multiply(index.char_vectorizer_.idf_.astype(np.float32)).tocsr(), norm="l1")
+    covered = weighted[rows].multiply(index.target_presence_[cols])
+    return np.asarray(covered.sum(axis=1)).ravel().astype(np.float64)
 
 
 def _blend(index: TargetIndex, char, word, context, *, side: str) -> sp.csr_matrix:
@@ -219,6 +238,7 @@ def candidate_search(
         if index.target_context_ is not None
         else np.zeros(len(rows))
     )
+    contained = containment(char, index, rows, cols)
     source_ids = np.asarray(source_block["item_id"].to_list(), dtype=object)
     target_ids = np.asarray(index.target_ids_, dtype=object)
     frame = pl.DataFrame(
@@ -229,6 +249,7 @@ def candidate_search(
             "char_cosine": char_cos,
             "word_cosine": word_cos,
             "context_cosine": context_cos,
+            "containment": contained,
         },
         schema={k: v for k, v in CANDIDATE_SCHEMA.items() if k != "rank"},
     )
@@ -274,4 +295,5 @@ def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetI
             if index.target_context_ is not None and len(rows)
             else zeros,
         ),
+        pl.Series("containment", containment(char, index, rows, cols)),
     )

@@ -19,13 +19,11 @@ from align.settings import Settings
 from matching.assignment import one_to_one
 from matching.candidates import fit_index, pair_cosines, search_in_blocks, context_texts, item_texts
 from matching.explain import reasons
-from matching.features import FEATURES, pair_features
+from matching.features import EVIDENCE, pair_features
 from matching.scoring import LinkModel, default_model
 from matching.text import corpus_terms, load_dictionary
 
-OUTPUT_COLUMNS = ["source_id", "target_id", "rank", "score", "linked", "retrieval", *[
-    f for f in FEATURES if f not in ("char_cosine", "word_cosine", "context_cosine")
-], "char_cosine", "word_cosine", "context_cosine"]
+OUTPUT_COLUMNS = ["source_id", "target_id", "rank", "score", "linked", "retrieval", *EVIDENCE, "structured_evidence"]
 
 
 def vocabulary(source_items: pl.DataFrame, target_items: pl.DataFrame, data_dir: Path | None = None) -> frozenset[str]:
@@ -55,6 +53,7 @@ def match_items(
     model = model or default_model()
     words = words if words is not None else vocabulary(source_items, target_items, settings.data_dir)
     index = fit_index(source_items, target_items, words=words)
+    source_best = None
     if settings.direction == "source_to_target":
         candidates = search_in_blocks(source_items, index, top_k=settings.top_k, block_size=settings.block_size)
         group = "source_id"
@@ -63,9 +62,12 @@ def match_items(
         found = search_in_blocks(target_items, reverse, top_k=settings.top_k, block_size=settings.block_size)
         pairs = found.select(pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"))
         candidates = pair_cosines(pairs, source_items, index)
+        best = search_in_blocks(source_items, index, top_k=1, block_size=settings.block_size)
+        source_best = best.select("source_id", pl.col("retrieval").alias("best_retrieval"), pl.col("target_id").alias("best_target"))
         group = "target_id"
     features = pair_features(
-        candidates, source_items, target_items, source_jurisdiction=source_jurisdiction, words=words
+        candidates, source_items, target_items, source_jurisdiction=source_jurisdiction, words=words,
+        source_best=source_best,
     )
     scored = model.score(features).with_columns(
         (pl.col("score") >= model.threshold).alias("linked"),

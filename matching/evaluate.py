@@ -135,8 +135,8 @@ def cross_validate(
     folds: int = 5,
     c: float = 1.0,
     baselines: dict[str, str] | None = None,
-    seed: int = 0,
-) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    include_model: bool = True,
+) -> dict[str, pl.DataFrame]:
     """Out-of-fold scores for the learned model and for single-score baselines.
 
     ``labelled`` is :func:`label_candidates` output with every feature column. Folds are
@@ -151,18 +151,18 @@ def cross_validate(
     if n_groups < 2:
         raise PlanAlignError("Cross-validation needs at least two labelled source items.")
     splitter = GroupKFold(n_splits=min(folds, n_groups))
-    out_scores = {name: np.zeros(labelled.height) for name in ["model", *baselines]}
+    out_scores = {name: np.zeros(labelled.height) for name in [*(["model"] if include_model else []), *baselines]}
     out_linked = {name: np.zeros(labelled.height, dtype=bool) for name in out_scores}
     for train, test in splitter.split(np.zeros(len(y)), y, groups):
         train_frame, test_frame = labelled[train], labelled[test]
         if len(np.unique(y[train])) < 2:
             continue
-        model = fit_model(train_frame, y[train], c=c)
-        train_scores = model.score(train_frame)["score"].to_numpy()
-        cut = best_threshold(train_scores, y[train])
-        test_scores = model.score(test_frame)["score"].to_numpy()
-        out_scores["model"][test] = test_scores
-        out_linked["model"][test] = test_scores >= cut
+        if include_model:
+            model = fit_model(train_frame, y[train], c=c)
+            cut = best_threshold(model.score(train_frame)["score"].to_numpy(), y[train])
+            test_scores = model.score(test_frame)["score"].to_numpy()
+            out_scores["model"][test] = test_scores
+            out_linked["model"][test] = test_scores >= cut
         for name, column in baselines.items():
             train_values = train_frame[column].to_numpy()
             cut = best_threshold(train_values, y[train])
@@ -174,3 +174,8 @@ def cross_validate(
         name: keys.with_columns(pl.Series("score", out_scores[name]), pl.Series("linked", out_linked[name]))
         for name in out_scores
     }
+
+
+def metrics_table(results: dict[str, pl.DataFrame], gold: pl.DataFrame) -> pl.DataFrame:
+    """One row of :class:`Metrics` per method."""
+    return pl.DataFrame([metrics(frame, gold).row(name) for name, frame in results.items()])

@@ -8,7 +8,7 @@ import polars as pl
 from rapidfuzz.distance import Indel
 
 from align.targets import describe_target
-from matching.features import FEATURE_LABELS, FEATURES
+from matching.features import FEATURE_LABELS, FEATURES, STRUCTURED
 from matching.text import entities
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -60,25 +60,35 @@ def reasons(
         for feature in ranked:
             if row.get(f"contrib_{feature}", 0.0) < _MIN_CONTRIBUTION:
                 break
-            label = FEATURE_LABELS[feature]
-            if feature == "unit_agreement":
+            if feature == "structured_evidence":
+                parts.extend(_structured_reasons(row, s, t, words, source_jurisdiction))
+            elif feature == "unit_agreement":
                 shared = sorted(set(s.get("unit_keys") or []) & set(t.get("unit_keys") or []))
-                parts.append(f"{label}: {'、'.join(shared)}")
-            elif feature == "shared_entities":
-                shared = sorted(entities(s.get("text", ""), words) & entities(t.get("text", ""), words))
-                parts.append(f"{label}: {'、'.join(shared[:3])}")
-            elif feature == "quota_for_source":
-                quotas = [q for q in t.get("quotas") or [] if q["jurisdiction"] == source_jurisdiction]
-                shown = next((q["raw"] for q in quotas), "")
-                parts.append(f"{label}: {shown}" if shown else label)
-            elif feature in ("quantity_family", "indicator_match"):
-                parts.append(f"{label}: {_targets_text(s.get('targets'))} ~ {_targets_text(t.get('targets'))}")
+                parts.append(f"{FEATURE_LABELS[feature]}: {'、'.join(shared)}")
             else:
-                parts.append(f"{label} {row.get(feature, 0.0):.2f}")
-            if len(parts) == 3:
+                parts.append(f"{FEATURE_LABELS[feature]} {row.get(feature, 0.0):.2f}")
+            if len(parts) >= 3:
                 break
         out.append("; ".join(parts) if parts else "证据不足 (weak evidence)")
     return out
+
+
+def _structured_reasons(row: dict, s: dict, t: dict, words: frozenset[str], jurisdiction: str) -> list[str]:
+    """Name each structured signal that fired: quota, shared names, indicators, quantities."""
+    parts = []
+    for feature in STRUCTURED:
+        if row.get(feature, 0.0) <= 0:
+            continue
+        label = FEATURE_LABELS[feature]
+        if feature == "quota_for_source":
+            shown = next((q["raw"] for q in t.get("quotas") or [] if q["jurisdiction"] == jurisdiction), "")
+            parts.append(f"{label}: {shown}" if shown else label)
+        elif feature == "shared_entities":
+            shared = sorted(entities(s.get("text", ""), words) & entities(t.get("text", ""), words))
+            parts.append(f"{label}: {'、'.join(shared[:3])}")
+        else:
+            parts.append(f"{label}: {_targets_text(s.get('targets'))} ~ {_targets_text(t.get('targets'))}")
+    return parts
 
 
 def waterfall(row: dict, intercept: float) -> pl.DataFrame:

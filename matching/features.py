@@ -16,11 +16,14 @@ from rapidfuzz.process import cpdist
 from align.targets import unit_family
 from matching.text import entities, tokenize
 
-FEATURES: tuple[str, ...] = (
+# Evidence computed for every candidate (shown to the planner).
+EVIDENCE: tuple[str, ...] = (
     "char_cosine",
     "word_cosine",
     "context_cosine",
+    "containment",
     "relative_retrieval",
+    "top_candidate",
     "fuzz_token_set",
     "fuzz_partial",
     "unit_agreement",
@@ -29,12 +32,29 @@ FEATURES: tuple[str, ...] = (
     "quota_for_source",
     "shared_entities",
 )
+# Structured signals, each rare on its own, pooled into one feature so that the model
+# estimates one weight from tens of labels instead of four noisy ones.
+STRUCTURED: tuple[str, ...] = ("quantity_family", "indicator_match", "quota_for_source", "shared_entities")
+# What the link model weighs: few features, each with a reason to be there (see README).
+FEATURES: tuple[str, ...] = (
+    "char_cosine",
+    "word_cosine",
+    "context_cosine",
+    "containment",
+    "relative_retrieval",
+    "top_candidate",
+    "fuzz_token_set",
+    "unit_agreement",
+    "structured_evidence",
+)
 
 FEATURE_LABELS: dict[str, str] = {
     "char_cosine": "字面相似 (char TF-IDF)",
     "word_cosine": "词语相似 (word TF-IDF)",
     "context_cosine": "与实施方案相似 (attachment)",
+    "containment": "源任务被覆盖比例 (containment)",
     "relative_retrieval": "在候选中的相对得分",
+    "top_candidate": "检索排名第一",
     "fuzz_token_set": "词集重合 (token set)",
     "fuzz_partial": "标题片段匹配 (partial)",
     "unit_agreement": "责任部门一致",
@@ -42,6 +62,7 @@ FEATURE_LABELS: dict[str, str] = {
     "indicator_match": "同一指标",
     "quota_for_source": "上级给本辖区下达配额",
     "shared_entities": "共同专名 (项目/工程/品牌)",
+    "structured_evidence": "结构化证据 (数量/指标/配额/专名)",
     "intercept": "基线 (intercept)",
 }
 
@@ -94,17 +115,30 @@ def pair_features(
     *,
     source_jurisdiction: str = "",
     words: frozenset[str] = frozenset(),
+    source_best: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Add every feature of :data:`FEATURES` to a candidate table.
+    """Add every column of :data:`EVIDENCE` and ``structured_evidence`` to a candidate table.
 
     ``candidates`` needs ``source_id, target_id, retrieval, char_cosine, word_cosine,
     context_cosine``. ``source_jurisdiction`` is the source document's jurisdiction,
-    looked for among the target's district quotas.
+    looked for among the target's district quotas. ``source_best`` (``source_id,
+    best_retrieval, best_target``) gives each source's best target over all targets;
+    by default it is read from the candidates, which is right whenever each source's
+    top-1 is among them (search from the source side).
     """
     if candidates.height == 0:
-        return candidates.with_columns([pl.lit(0.0).alias(f) for f in FEATURES if f not in candidates.columns])
+        return candidates.with_columns(
+            [pl.lit(0.0).alias(f) for f in (*EVIDENCE, "structured_evidence") if f not in candidates.columns]
+        )
     source = _item_side(source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), "s_", words)
     target = _item_side(target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), "t_", words)
+    if source_best is None:
+        source_best = (
+            candidates.sort("retrieval", descending=True)
+            .group_by("source_id")
+            .agg(pl.col("retrieval").first().alias("best_retrieval"), pl.col("target_id").first().alias("best_target"))
+        )
+    candidates = candidates.join(source_best.select("source_id", "best_retrieval", "best_target"), on="source_id", how="left")
     pairs = candidates.join(source.rename({"item_id": "source_id"}), on="source_id", how="left").join(
         target.rename({"item_id": "target_id"}), on="target_id", how="left"
     )
@@ -112,8 +146,9 @@ def pair_features(
     partial = cpdist(pairs["t_title"].to_list(), pairs["s_text"].to_list(), scorer=fuzz.partial_ratio, workers=1)
     indicator = _indicator_similarity(pairs["s_indicators"].to_list(), pairs["t_indicators"].to_list())
     pairs = pairs.with_columns(
-        (pl.col("retrieval") / pl.col("retrieval").max().over("source_id")).fill_nan(0.0).fill_null(0.0)
+        (pl.col("retrieval") / pl.col("best_retrieval")).clip(0.0, 1.0).fill_nan(0.0).fill_null(0.0)
         .alias("relative_retrieval"),
+        (pl.col("target_id") == pl.col("best_target")).fill_null(False).cast(pl.Float64).alias("top_candidate"),
         pl.Series("fuzz_token_set", np.asarray(token_set, dtype=np.float64) / 100.0),
         pl.Series("fuzz_partial", np.asarray(partial, dtype=np.float64) / 100.0),
         (pl.col("s_unit_keys").list.set_intersection(pl.col("t_unit_keys")).list.len() > 0)
@@ -126,8 +161,9 @@ def pair_features(
         (pl.col("s_entities").list.set_intersection(pl.col("t_entities")).list.len().clip(0, 3) / 3.0)
         .cast(pl.Float64).alias("shared_entities"),
     )
-    helper_columns = [c for c in pairs.columns if c.startswith(("s_", "t_"))]
-    return pairs.drop(helper_columns).with_columns([pl.col(f).fill_null(0.0) for f in FEATURES])
+    helper_columns = [c for c in pairs.columns if c.startswith(("s_", "t_", "best_"))]
+    pairs = pairs.drop(helper_columns).with_columns([pl.col(f).fill_null(0.0) for f in EVIDENCE])
+    return pairs.with_columns((pl.sum_horizontal(STRUCTURED) / len(STRUCTURED)).alias("structured_evidence"))
 
 
 def shared_entities(source_text: str, target_text: str, words: frozenset[str]) -> list[str]:

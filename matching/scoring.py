@@ -113,16 +113,25 @@ def fit_model(
     trained_on: str = "",
     sample_weight: np.ndarray | None = None,
 ) -> LinkModel:
-    """Fit L2-regularised logistic weights; classes balanced because links are rare."""
+    """Fit L2-regularised logistic weights, so a score is a calibrated probability.
+
+    Classes are not reweighted: links are rare, and the rarity belongs in the
+    probability; the threshold, not the weights, decides how many to propose.
+    """
     labels = np.asarray(labels, dtype=int)
     if len(np.unique(labels)) < 2:
         raise PlanAlignError("Fitting needs both linked and not-linked examples; label or decide some of each first.")
     matrix = features.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-    model.fit(matrix, labels, sample_weight=sample_weight)
+    # Standardise so the penalty treats a cosine near 0.05 and a 0/1 flag alike, then
+    # fold the scaling back so the stored weights apply to raw feature values.
+    mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit((matrix - mean) / scale, labels, sample_weight=sample_weight)
+    weights = model.coef_[0] / scale
     return LinkModel(
-        coefficients={f: float(w) for f, w in zip(FEATURES, model.coef_[0])},
-        intercept=float(model.intercept_[0]),
+        coefficients={f: float(w) for f, w in zip(FEATURES, weights)},
+        intercept=float(model.intercept_[0] - (weights * mean).sum()),
         threshold=threshold,
         regularisation_c=c,
         trained_on=trained_on,

@@ -41,6 +41,21 @@ STOPWORDS = frozenset(
 )
 
 
+_NOT_TOPICAL = re.compile(
+    r"[\d.%+~\-]+|不少于|不低于|不超过|以上|以下|以内|左右|力争|确保|全年|年内|累计|达到|"
+    r"[,，。;；:：、!！?？()（）“”‘’\"'《》【】\s]"
+)
+
+
+def topical_text(text: str) -> str:
+    """Text for char n-grams: numbers, qualifiers and punctuation removed.
+
+    ``不少于15处`` and ``不少于1000场`` share n-grams that say nothing about the task;
+    removing them lets two tasks match on what they are about.
+    """
+    return _NOT_TOPICAL.sub(" ", normalize_text(text))
+
+
 def corpus_terms(texts: Iterable[str]) -> set[str]:
     """Quoted terms of a corpus (``“保交楼”``), which are its own named programmes."""
     terms: set[str] = set()

@@ -1,0 +1,136 @@
+"""``plan-align match``, ``evaluate`` and ``fit-weights``: argument parsing and printing only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from align.exceptions import PlanAlignError
+from align.settings import DIRECTIONS, Settings
+
+MATCH_COLUMNS = ["source_id", "target_id", "rank", "score", "linked"]
+
+
+def _settings(args: argparse.Namespace, **overrides) -> Settings:
+    return Settings.from_env(data_dir=getattr(args, "data", None), **overrides)
+
+
+def _print(frame: pl.DataFrame) -> None:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=220, tbl_hide_dataframe_shape=True, fmt_str_lengths=50):
+        print(frame)
+
+
+def cmd_match(args: argparse.Namespace) -> None:
+    from matching.engine import match_documents
+    from matching.features import EVIDENCE
+
+    settings = _settings(args, top_k=args.top_k, direction=args.direction)
+    model = _model(args)
+    result = match_documents(settings, args.source, args.target, model=model)
+    columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]
+    result = result.select([c for c in columns if c in result.columns] + (["assigned"] if "assigned" in result.columns else []))
+    if not args.out:
+        _print(result.select("source_id", "target_id", "rank", "score", "linked", "reasons"))
+        return
+    out = Path(args.out)
+    if out.suffix == ".parquet":
+        result.write_parquet(out)
+    elif out.suffix == ".csv":
+        out.write_text(result.write_csv(), encoding="utf-8-sig")
+    else:
+        raise PlanAlignError(f"Unsupported output '{out.suffix}'. Use --out FILE.csv or FILE.parquet.")
+    linked = result.filter(pl.col("linked")).height
+    print(f"wrote {result.height} candidates ({linked} linked) to {out}")
+
+
+def _model(args: argparse.Namespace):
+    from matching.scoring import LinkModel, default_model
+
+    model = LinkModel.load(args.weights) if getattr(args, "weights", None) else default_model()
+    if getattr(args, "threshold", None) is not None:
+        if not 0.0 <= args.threshold <= 1.0:
+            raise PlanAlignError(f"The '--threshold' must be in [0, 1]. Got {args.threshold} instead.")
+        model = type(model)(**{**model.__dict__, "threshold": args.threshold})
+    return model
+
+
+def _read_candidates(path: Path) -> pl.DataFrame:
+    if not path.exists():
+        raise PlanAlignError(f"{path}: no such file.")
+    try:
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema_length=10000)
+    except pl.exceptions.PolarsError as exc:
+        raise PlanAlignError(f"{path}: cannot read candidates ({exc}).") from exc
+    missing = {"source_id", "target_id", "score", "linked"} - set(frame.columns)
+    if missing:
+        raise PlanAlignError(f"{path}: the candidates lack column(s) {', '.join(sorted(missing))}; write them with 'plan-align match --out'.")
+    return frame.with_columns(pl.col("linked").cast(pl.Boolean), pl.col("score").cast(pl.Float64))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from matching.baselines import BASELINES, baseline_scores
+    from matching.engine import vocabulary
+    from align.ingest import load_items
+    from matching.evaluate import cross_validate, label_candidates, load_gold, metrics_table
+
+    settings = _settings(args)
+    candidates = _read_candidates(Path(args.candidates))
+    gold = load_gold(args.gold)
+    source_doc = gold["source_id"][0].split(":")[0]
+    target_doc = next((t.split(":")[0] for t in gold["target_id"].drop_nulls()), None)
+    if target_doc is None:
+        raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.")
+    source_items, target_items = load_items(settings, source_doc), load_items(settings, target_doc)
+    words = vocabulary(source_items, target_items, settings.data_dir)
+    baselines = label_candidates(baseline_scores(source_items, target_items, words=words), gold)
+    results = {"plan-align (as given)": candidates}
+    folds = cross_validate(baselines, baselines={name: name for name in BASELINES}, include_model=False) if baselines.height else {}
+    for name in BASELINES:
+        if name in folds:
+            results[f"{name} alone (CV threshold)"] = folds[name]
+    table = metrics_table(results, gold)
+    print(f"gold: {args.gold} ({gold['source_id'].n_unique()} labelled source items)")
+    _print(table)
+
+
+def cmd_fit_weights(args: argparse.Namespace) -> None:
+    from matching.scoring import DEFAULT_WEIGHTS
+    from matching.training import fit_from_decisions, fit_from_gold
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else DEFAULT_WEIGHTS
+    if args.from_decisions:
+        from align.store import DecisionStore
+
+        model = fit_from_decisions(settings, DecisionStore(settings.db_path).current())
+    else:
+        gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"
+        model, table = fit_from_gold(settings, gold_dir, c=args.c)
+        print("Cross-validation grouped by source item (5 folds), model vs plain cosine on the same folds:")
+        _print(table)
+    model.save(out)
+    print(f"wrote {out} (threshold {model.threshold:.3f})")
+
+
+def register(command) -> None:
+    p = command("match", cmd_match, "Propose links from a source document to a target document.")
+    p.add_argument("source")
+    p.add_argument("target")
+    p.add_argument("--top-k", type=int, default=None, dest="top_k")
+    p.add_argument("--threshold", type=float, default=None)
+    p.add_argument("--direction", choices=DIRECTIONS, default=None)
+    p.add_argument("--weights", help="a link-model JSON file (default: the shipped weights)")
+    p.add_argument("--out", help="FILE.csv or FILE.parquet (default: print a table)")
+
+    p = command("evaluate", cmd_evaluate, "Score candidates against gold links, beside single-signal baselines.")
+    p.add_argument("candidates", help="output of 'plan-align match --out'")
+    p.add_argument("gold", help="a gold CSV: source_id,target_id,grade[,change],note")
+
+    p = command("fit-weights", cmd_fit_weights, "Refit the link model from gold files or from decisions.")
+    p.add_argument("--gold", help="folder of <source>__<target>.csv gold files (default: DATA/gold)")
+    p.add_argument("--from-decisions", action="store_true", help="refit from confirmed/rejected decisions")
+    p.add_argument("--c", type=float, default=0.1, help="inverse L2 regularisation strength")
+    p.add_argument("--out", help="where to write the weights (default: the shipped matching/weights.json)")

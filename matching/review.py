@@ -1,0 +1,278 @@
+"""Review tables: the queue a planner works through, threshold statistics and city coverage.
+
+Pure polars over three inputs the app already has: item tables (``align.ingest.load_items``),
+match results (``matching.engine.match_documents``) and the decisions in effect
+(``align.store.DecisionStore.current``). Nothing here reads files, the store or session
+state, so the review app only calls these and renders what they return.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+QueueOrder = Literal["unreviewed", "uncertain", "document"]
+QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
+#: Decisions that settle a source item for the reviewer who made them.
+SETTLING: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart")
+COVERAGE_STATUSES: tuple[str, ...] = ("confirmed", "proposed", "none")
+
+ITEM_STATE_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String,
+    "confirmed": pl.List(pl.String),
+    "rejected": pl.List(pl.String),
+    "unsure": pl.List(pl.String),
+    "no_counterpart": pl.Boolean,
+    "reviewed": pl.Boolean,
+    "flagged": pl.Boolean,
+}
+
+
+def _in_doc(column: str, doc_id: str) -> pl.Expr:
+    return pl.col(column).str.starts_with(f"{doc_id}:")
+
+
+def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> pl.DataFrame:
+    """Decisions in effect between two documents (rows of ``DecisionStore.current()``).
+
+    A ``no_counterpart`` decision names no target, so it counts for every target document.
+    """
+    return current.filter(
+        _in_doc("source_id", source_doc)
+        & (pl.col("target_id").is_null() | _in_doc("target_id", target_doc))
+    )
+
+
+def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.DataFrame:
+    """One row per decided source item: which targets are confirmed, rejected or flagged.
+
+    ``reviewed`` is true once the item has a confirmed, rejected or no-counterpart decision
+    (of ``reviewer`` when given, else of anyone); ``flagged`` when some pair is marked unsure.
+    """
+    if reviewer is not None:
+        decisions = decisions.filter(pl.col("reviewer") == reviewer)
+    if decisions.is_empty():
+        return pl.DataFrame(schema=ITEM_STATE_SCHEMA)
+    states = decisions.group_by("source_id", maintain_order=True).agg(
+        pl.col("target_id").filter(pl.col("decision") == "confirmed").unique(maintain_order=True).alias("confirmed"),
+        pl.col("target_id").filter(pl.col("decision") == "rejected").unique(maintain_order=True).alias("rejected"),
+        pl.col("target_id").filter(pl.col("decision") == "unsure").unique(maintain_order=True).alias("unsure"),
+        (pl.col("decision") == "no_counterpart").any().alias("no_counterpart"),
+        pl.col("decision").is_in(SETTLING).any().alias("reviewed"),
+        (pl.col("decision") == "unsure").any().alias("flagged"),
+    )
+    return states.select(list(ITEM_STATE_SCHEMA)).cast(ITEM_STATE_SCHEMA)
+
+
+def review_queue(
+    items: pl.DataFrame,
+    matches: pl.DataFrame,
+    states: pl.DataFrame,
+    *,
+    order: QueueOrder = "unreviewed",
+    threshold: float = 0.5,
+    score_band: tuple[float, float] = (0.0, 1.0),
+    sections: list[str] | None = None,
+    units: list[str] | None = None,
+) -> pl.DataFrame:
+    """The source items to review, filtered and ordered, with their best candidate.
+
+    Parameters
+    ----------
+    items : the source document's items.
+    matches : ``match_documents`` rows for the pair (``source_id`` in ``items``).
+    states : :func:`item_states` of the reviewer.
+    order : ``unreviewed`` (unreviewed first, then least certain), ``uncertain`` (best score
+        closest to ``threshold`` first) or ``document`` (document order).
+    score_band : keep items whose best score lies in ``[low, high]``.
+    sections : keep items whose policy area (``section_path`` joined by `` / ``) is listed.
+    units : keep items with at least one of these responsible units.
+    """
+    if order not in QUEUE_ORDERS:
+        raise ValueError(f"The 'order' must be one of {', '.join(QUEUE_ORDERS)}. Got {order!r} instead.")
+    best = (
+        matches.sort("score", descending=True)
+        .group_by("source_id", maintain_order=True)
+        .agg(pl.col("target_id").first().alias("top_target"), pl.col("score").first().alias("top_score"))
+    )
+    queue = (
+        items.select(
+            pl.col("item_id"),
+            "number",
+            pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
+            pl.col("section_path").list.join(" / ").alias("section"),
+            "units",
+        )
+        .with_row_index("position")
+        .join(best, left_on="item_id", right_on="source_id", how="left")
+        .join(states.select("source_id", "reviewed", "flagged"), left_on="item_id", right_on="source_id", how="left")
+        .with_columns(
+            pl.col("top_score").fill_null(0.0),
+            pl.col("reviewed").fill_null(False),
+            pl.col("flagged").fill_null(False),
+        )
+        .with_columns((pl.col("top_score") - threshold).abs().alias("uncertainty"))
+    )
+    low, high = score_band
+    queue = queue.filter(pl.col("top_score").is_between(low, high))
+    if sections:
+        queue = queue.filter(pl.col("section").is_in(sections))
+    if units:
+        queue = queue.filter(pl.col("units").list.eval(pl.element().is_in(units)).list.any())
+    keys = {"unreviewed": ["reviewed", "uncertainty", "position"], "uncertain": ["uncertainty", "position"],
+            "document": ["position"]}[order]
+    return queue.sort(keys)
+
+
+def bulk_candidates(matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float) -> pl.DataFrame:
+    """Proposals at or above ``min_score`` on source items the reviewer has not decided yet.
+
+    These are what a bulk-confirm would record, one decision each.
+    """
+    decided = states.filter(pl.col("reviewed") | pl.col("flagged")).select("source_id")
+    return (
+        matches.filter(pl.col("score") >= min_score)
+        .join(decided, on="source_id", how="anti")
+        .select("source_id", "target_id", "rank", "score", "engine_version", "reasons")
+        .sort("score", descending=True)
+    )
+
+
+def labelled_scores(matches: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """Candidate scores with a label from the decisions: confirmed 1, rejected 0, else null.
+
+    A pair with both (reviewers disagree) takes the latest decision.
+    """
+    labels = (
+        decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
+        .sort("id")
+        .group_by("source_id", "target_id")
+        .agg(pl.col("decision").last())
+        .select("source_id", "target_id", (pl.col("decision") == "confirmed").cast(pl.Int8).alias("label"))
+    )
+    return matches.select("source_id", "target_id", "score").join(labels, on=["source_id", "target_id"], how="left")
+
+
+def threshold_curve(
+    matches: pl.DataFrame,
+    decisions: pl.DataFrame,
+    *,
+    cutoffs: list[float] | None = None,
+) -> pl.DataFrame:
+    """Precision and recall of proposing ``score >= cutoff``, measured on the decisions so far.
+
+    Also, per cutoff, the work left by hand if everything at or above it were accepted:
+    ``items_by_hand`` source items with no decision whose best score is below the cutoff, and
+    ``expected_links_by_hand`` the sum of their undecided candidates' scores (the expected
+    number of true links among them when scores are calibrated probabilities). Precision is
+    null where nothing labelled is proposed; recall is null without any confirmed link.
+    """
+    cutoffs = cutoffs if cutoffs is not None else [round(x, 2) for x in np.arange(0.0, 1.0001, 0.05)]
+    scored = labelled_scores(matches, decisions)
+    decided_items = set(decisions["source_id"].to_list())
+    undecided = scored.filter(pl.col("label").is_null() & ~pl.col("source_id").is_in(decided_items))
+    best = undecided.group_by("source_id").agg(pl.col("score").max())
+    labelled = scored.filter(pl.col("label").is_not_null())
+    scores = labelled["score"].to_numpy()
+    labels = labelled["label"].to_numpy().astype(bool)
+    open_scores = undecided["score"].to_numpy()
+    best_scores = best["score"].to_numpy()
+    rows = []
+    positives = int(labels.sum())
+    for cut in cutoffs:
+        proposed = scores >= cut
+        tp = int((proposed & labels).sum())
+        fp = int((proposed & ~labels).sum())
+        rows.append({
+            "cutoff": float(cut),
+            "labelled": int(labels.size),
+            "true_positives": tp,
+            "false_positives": fp,
+            "precision": tp / (tp + fp) if tp + fp else None,
+            "recall": tp / positives if positives else None,
+            "proposed_open": int((open_scores >= cut).sum()),
+            "items_by_hand": int((best_scores < cut).sum()),
+            "expected_links_by_hand": float(open_scores[open_scores < cut].sum()),
+        })
+    return pl.DataFrame(rows, schema={
+        "cutoff": pl.Float64, "labelled": pl.Int64, "true_positives": pl.Int64, "false_positives": pl.Int64,
+        "precision": pl.Float64, "recall": pl.Float64, "proposed_open": pl.Int64, "items_by_hand": pl.Int64,
+        "expected_links_by_hand": pl.Float64,
+    })
+
+
+def _targets_text(column: str) -> pl.Expr:
+    return pl.col(column).list.eval(pl.element().struct.field("raw")).list.join("；")
+
+
+def coverage_table(
+    city_items: pl.DataFrame,
+    district_items: pl.DataFrame,
+    matches: pl.DataFrame,
+    decisions: pl.DataFrame,
+    *,
+    district_jurisdiction: str,
+) -> pl.DataFrame:
+    """Each city item with the district tasks that serve it, the quota it gives the district,
+    and the district tasks' own targets.
+
+    Parameters
+    ----------
+    matches : candidates with ``source_id`` a district item and ``target_id`` a city item
+        (``match_documents`` district → city, best with ``direction="target_to_source"``).
+    decisions : decisions in effect on district → city pairs (``source_id`` district).
+
+    ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item,
+    ``proposed`` when the matcher links one that nobody rejected, else ``none``.
+    """
+    confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique()
+    rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
+    proposed = (
+        matches.filter(pl.col("linked"))
+        .select("source_id", "target_id")
+        .join(rejected, on=["source_id", "target_id"], how="anti")
+        .join(confirmed, on=["source_id", "target_id"], how="anti")
+    )
+    district = district_items.select(
+        pl.col("item_id").alias("source_id"),
+        pl.concat_str(pl.col("number"), pl.lit(" "), pl.col("text")).alias("task"),
+        _targets_text("targets").alias("task_targets"),
+    )
+    links = pl.concat([
+        confirmed.with_columns(kind=pl.lit("confirmed")),
+        proposed.with_columns(kind=pl.lit("proposed")),
+    ]).join(district, on="source_id", how="left")
+    per_city = links.group_by("target_id").agg(
+        pl.col("task").filter(pl.col("kind") == "confirmed").alias("confirmed_tasks"),
+        pl.col("task").filter(pl.col("kind") == "proposed").alias("proposed_tasks"),
+        pl.col("task_targets").filter(pl.col("task_targets") != "").alias("district_targets"),
+    )
+    city = city_items.select(
+        "item_id",
+        "number",
+        pl.col("section_path").list.get(1, null_on_oob=True)
+        .fill_null(pl.col("section_path").list.last())
+        .fill_null("（未分类）")
+        .alias("category"),
+        pl.when(pl.col("title").str.strip_chars() != "").then("title").otherwise("text").alias("text"),
+        pl.col("quotas")
+        .list.eval(pl.element().filter(pl.element().struct.field("jurisdiction") == district_jurisdiction)
+                   .struct.field("raw"))
+        .list.join("；")
+        .alias("quota"),
+        _targets_text("targets").alias("city_targets"),
+    )
+    table = city.join(per_city, left_on="item_id", right_on="target_id", how="left").with_columns(
+        pl.col("confirmed_tasks").fill_null([]),
+        pl.col("proposed_tasks").fill_null([]),
+        pl.col("district_targets").fill_null([]),
+    )
+    return table.with_columns(
+        pl.when(pl.col("confirmed_tasks").list.len() > 0).then(pl.lit("confirmed"))
+        .when(pl.col("proposed_tasks").list.len() > 0).then(pl.lit("proposed"))
+        .otherwise(pl.lit("none"))
+        .alias("status"),
+        pl.col("district_targets").list.join("；"),
+    )

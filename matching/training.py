@@ -1,0 +1,103 @@
+"""Labelled candidates from gold files or from a planner's decisions, and fitting the model.
+
+Gold files are named ``<source document>__<target document>.csv``. The training rows are
+the candidates of labelled source items (top-k per source with a generous k), labelled
+positive where the gold grades them 2; the model is refit from these, or from the
+confirmed (positive) and rejected (negative) decisions in the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from align.exceptions import PlanAlignError
+from align.ingest import load_items
+from align.registry import get_document
+from align.settings import Settings
+from matching.engine import match_items, vocabulary
+from matching.evaluate import best_threshold, cross_validate, label_candidates, load_gold, metrics_table
+from matching.scoring import LinkModel, fit_model
+
+TRAINING_TOP_K = 30
+DEFAULT_C = 0.1
+
+
+def gold_files(gold_dir: Path) -> list[tuple[str, str, Path]]:
+    files = []
+    for path in sorted(Path(gold_dir).glob("*__*.csv")):
+        source, _, target = path.stem.partition("__")
+        files.append((source, target, path))
+    if not files:
+        raise PlanAlignError(f"{gold_dir}: no gold files named <source>__<target>.csv.")
+    return files
+
+
+def candidates_for_pair(settings: Settings, source_id: str, target_id: str, model: LinkModel | None = None) -> pl.DataFrame:
+    """All evidence columns for a document pair, with a generous top-k for training and evaluation."""
+    source_items, target_items = load_items(settings, source_id), load_items(settings, target_id)
+    return match_items(
+        source_items,
+        target_items,
+        source_jurisdiction=get_document(settings.data_dir, source_id).jurisdiction,
+        settings=settings.with_changes(top_k=max(settings.top_k, TRAINING_TOP_K)),
+        model=model,
+        words=vocabulary(source_items, target_items, settings.data_dir),
+    )
+
+
+def labelled_from_gold(settings: Settings, gold_dir: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Labelled candidates of every gold file, stacked, and the stacked gold."""
+    labelled, golds = [], []
+    for source_id, target_id, path in gold_files(gold_dir):
+        gold = load_gold(path)
+        candidates = candidates_for_pair(settings, source_id, target_id)
+        labelled.append(label_candidates(candidates, gold).with_columns(pl.lit(path.stem).alias("pair")))
+        golds.append(gold)
+    return pl.concat(labelled, how="diagonal_relaxed"), pl.concat(golds)
+
+
+def fit_from_gold(settings: Settings, gold_dir: Path, *, c: float = DEFAULT_C) -> tuple[LinkModel, pl.DataFrame]:
+    """Fit the link model on gold; the threshold and the reported metrics come from grouped CV.
+
+    Returns the model (weights fitted on all labelled rows, threshold = best F1 cut-off
+    of the out-of-fold scores) and the CV table (model and plain-cosine baselines on
+    the same folds).
+    """
+    labelled, gold = labelled_from_gold(settings, gold_dir)
+    results = cross_validate(labelled, c=c, baselines={"cosine (char)": "char_cosine", "retrieval cosine": "retrieval"})
+    y = (labelled["grade"].to_numpy() >= 2).astype(int)
+    threshold = best_threshold(results["model"]["score"].to_numpy(), y)
+    table = metrics_table(results, gold)
+    model = fit_model(labelled, y, c=c, threshold=threshold, trained_on="dev-gold")
+    model_row = table.filter(pl.col("method") == "model").to_dicts()[0]
+    cv = {k: v for k, v in model_row.items() if k != "method"}
+    return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "folds": 5, "C": c}}), table
+
+
+def fit_from_decisions(settings: Settings, decisions: pl.DataFrame, *, c: float = DEFAULT_C) -> LinkModel:
+    """Refit from a planner's decisions: confirmed pairs positive, rejected pairs negative."""
+    decided = decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
+    if decided.height < 10 or decided.filter(pl.col("decision") == "confirmed").height < 3:
+        raise PlanAlignError(
+            "Too few decisions to refit: need at least 10 confirmed or rejected links, 3 of them confirmed."
+        )
+    frames = []
+    pairs = decided.with_columns(
+        pl.col("source_id").str.split(":").list.first().alias("source_doc"),
+        pl.col("target_id").str.split(":").list.first().alias("target_doc"),
+    )
+    for (source_doc, target_doc), group in pairs.group_by("source_doc", "target_doc"):
+        candidates = candidates_for_pair(settings, source_doc, target_doc)
+        frames.append(candidates.join(group.select("source_id", "target_id", "decision"), on=["source_id", "target_id"]))
+    rows = pl.concat(frames)
+    y = (rows["decision"] == "confirmed").to_numpy().astype(int)
+    model = fit_model(rows, y, c=c, trained_on="decisions")
+    threshold = best_threshold(model.score(rows)["score"].to_numpy(), y)
+    return LinkModel(**{**model.__dict__, "threshold": threshold})
+
+
+def positives(labelled: pl.DataFrame) -> np.ndarray:
+    return (labelled["grade"].to_numpy() >= 2).astype(int)

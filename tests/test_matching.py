@@ -1,0 +1,236 @@
+"""The matcher on real bundled pairs, each feature on hand-made pairs, and its search kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+import scipy.sparse as sp
+
+from align.cli import main
+from align.parsing import parse_text
+from align.registry import DocumentMeta
+from matching.candidates import candidate_search, fit_index, rowwise_cosine, search_in_blocks, top_k_dense
+from matching.engine import match_documents, match_items, vocabulary
+from matching.explain import shared_spans, waterfall
+from matching.features import FEATURES, pair_features
+from matching.scoring import default_model
+
+
+@pytest.fixture(scope="module")
+def cross_level(bundled):
+    return match_documents(bundled, "baqiao-2023", "xian-2024", use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def year_to_year(bundled):
+    return match_documents(bundled, "baqiao-2020", "baqiao-2023", use_cache=False)
+
+
+def top_targets(result: pl.DataFrame, source_id: str, n: int = 1) -> list[str]:
+    return result.filter(pl.col("source_id") == source_id).sort("rank")["target_id"].head(n).to_list()
+
+
+def test_charging_station_task_ranks_the_charging_pile_item_first(cross_level):
+    assert top_targets(cross_level, "baqiao-2023:75") == ["xian-2024:4"]
+
+
+@pytest.mark.parametrize(
+    "source_id, target_id",
+    [
+        ("baqiao-2023:54", "xian-2024:15"),  # 老旧小区改造
+        ("baqiao-2023:93", "xian-2024:14"),  # 保障性住房
+        ("baqiao-2023:65", "xian-2024:26"),  # 花园乡村 / 和美乡村
+        ("baqiao-2023:45", "xian-2024:29"),  # 政务服务
+    ],
+)
+def test_cross_level_best_candidate(cross_level, source_id, target_id):
+    assert top_targets(cross_level, source_id) == [target_id]
+
+
+def test_omnibus_employment_task_links_to_all_three_city_items(cross_level):
+    linked = cross_level.filter((pl.col("source_id") == "baqiao-2023:85") & pl.col("linked"))
+    assert set(linked["target_id"]) == {"xian-2024:16", "xian-2024:17", "xian-2024:18"}
+
+
+def test_unrelated_party_building_task_is_not_linked(cross_level):
+    assert cross_level.filter((pl.col("source_id") == "baqiao-2023:103") & pl.col("linked")).height == 0
+
+
+@pytest.mark.parametrize(
+    "source_id, target_id",
+    [("baqiao-2020:4", "baqiao-2023:1"), ("baqiao-2020:5", "baqiao-2023:4"), ("baqiao-2020:28", "baqiao-2023:54"),
+     ("baqiao-2020:71", "baqiao-2023:85"), ("baqiao-2020:37", "baqiao-2023:59")],
+)
+def test_year_to_year_successor_ranks_first(year_to_year, source_id, target_id):
+    assert top_targets(year_to_year, source_id) == [target_id]
+
+
+def test_same_jurisdiction_pair_gets_one_to_one_assignment(year_to_year):
+    assigned = year_to_year.filter(pl.col("assigned"))
+    assert assigned["source_id"].is_unique().all() and assigned["target_id"].is_unique().all()
+    assert assigned.filter(pl.col("source_id") == "baqiao-2020:4")["target_id"].to_list() == ["baqiao-2023:1"]
+
+
+def test_scores_are_probabilities_and_contributions_add_up(cross_level):
+    model = default_model()
+    assert cross_level["score"].is_between(0, 1).all()
+    row = cross_level.row(0, named=True)
+    logit = model.intercept + sum(row[f"contrib_{f}"] for f in FEATURES)
+    assert 1 / (1 + np.exp(-logit)) == pytest.approx(row["score"])
+    steps = waterfall(row, model.intercept)
+    assert steps["cumulative"][-1] == pytest.approx(logit)
+
+
+def test_reasons_name_the_evidence(cross_level):
+    row = cross_level.filter((pl.col("source_id") == "baqiao-2023:54") & (pl.col("target_id") == "xian-2024:15")).row(0, named=True)
+    assert "责任部门一致: 住建" in row["reasons"]
+
+
+def test_reverse_direction_lists_district_tasks_per_city_item(bundled):
+    reverse = match_documents(bundled.with_changes(direction="target_to_source"), "baqiao-2023", "xian-2024", use_cache=False)
+    per_city = reverse.filter(pl.col("target_id") == "xian-2024:16").sort("rank")
+    assert per_city.height == bundled.top_k
+    assert "baqiao-2023:85" in per_city["source_id"].head(3).to_list()
+    forward = match_documents(bundled, "baqiao-2023", "xian-2024", use_cache=False)
+    key = ["source_id", "target_id"]
+    both = forward.select(*key, "score").join(reverse.select(*key, pl.col("score").alias("reverse")), on=key)
+    assert both.height > 0
+    np.testing.assert_allclose(both["score"], both["reverse"], rtol=1e-5, err_msg="a pair scores the same either way")
+
+
+# ------------------------------------------------------------------ hand-made pairs
+
+def table(doc_id: str, rows: list[tuple[str, str]], jurisdiction: str = "灞桥区") -> pl.DataFrame:
+    text = "序号\t主要任务\t责任单位\n" + "\n".join(f"{i}\t{task}\t{units}" for i, (task, units) in enumerate(rows, 1))
+    meta = DocumentMeta(id=doc_id, title=doc_id, jurisdiction=jurisdiction, level="district", year=2023, kind="task_table", file="x.txt")
+    return parse_text(text, meta).items
+
+
+def features_of(source: pl.DataFrame, target: pl.DataFrame, **kwargs) -> dict[str, dict[str, float]]:
+    """Feature name → {target_id: value} for one source item; absent candidates read as 0."""
+    words = vocabulary(source, target)
+    index = fit_index(source, target, words=words)
+    candidates = candidate_search(source, index, top_k=target.height)
+    frame = pair_features(candidates, source, target, words=words, **kwargs)
+    ids = target["item_id"].to_list()
+    return {
+        column: {t: dict(zip(frame["target_id"], frame[column])).get(t, 0.0) for t in ids}
+        for column in frame.columns
+        if frame.schema[column] == pl.Float64
+    }
+
+
+def test_unit_agreement_across_levels():
+    source = table("d", [("完成7个老旧小区改造", "区住建局")])
+    target = table("c", [("老旧小区改造提升", "市住建局"), ("老旧小区改造", "市民政局")], jurisdiction="西安市")
+    f = features_of(source, target)
+    assert f["unit_agreement"] == {"c:1": 1.0, "c:2": 0.0}
+
+
+def test_quota_naming_the_source_district():
+    source = table("d", [("新建汽车充电站15处", "区发改委")])
+    target_text = "一、任务\n1.充电桩建设。建成充电桩4700个。\n2.停车位建设。建设停车位。\n附件1\n充电桩实施方案\n一、具体项目\n其中,灞桥区200个、雁塔区200个。\n附件2\n停车位实施方案\n一、具体项目\n莲湖区300个。"
+    meta = DocumentMeta(id="c", title="c", jurisdiction="西安市", level="city", year=2024, kind="plan", file="c.txt")
+    target = parse_text(target_text, meta).items
+    f = features_of(source, target, source_jurisdiction="灞桥区")
+    assert f["quota_for_source"] == {"c:1": 1.0, "c:2": 0.0}, "the other attachment's quota names another district"
+
+
+def test_shared_named_entity():
+    source = table("d", [("配合完成引汉济渭二期管线用地", "区水务局")])
+    target = table("c", [("推进引汉济渭工程建设", "市水务局"), ("推进供水管网建设", "市水务局")])
+    f = features_of(source, target)
+    assert f["shared_entities"]["c:1"] > 0 and f["shared_entities"]["c:2"] == 0
+
+
+def test_same_indicator_and_quantity_family():
+    source = table("d", [("全年城镇新增就业不少于8000人", "区人社局")])
+    target = table("c", [("城镇新增就业15万人", "市人社局"), ("新建幼儿园8所", "市教育局")])
+    f = features_of(source, target)
+    assert f["indicator_match"]["c:1"] > 0.9 and f["indicator_match"]["c:2"] == 0.0
+    assert f["quantity_family"] == {"c:1": 1.0, "c:2": 0.0}
+
+
+def test_containment_is_asymmetric_coverage():
+    source = table("d", [("建设口袋公园", "区城管局")])
+    target = table("c", [("建设口袋公园,新增绿道和绿化面积,提升城市景观", "市城管局"), ("发展数字经济", "市工信局")])
+    f = features_of(source, target)
+    assert f["containment"]["c:1"] == pytest.approx(1.0, abs=0.02)
+    assert f["char_cosine"]["c:1"] < f["containment"]["c:1"]
+    assert f["containment"]["c:2"] == 0.0
+
+
+def test_empty_text_gives_zero_similarity():
+    source = table("d", [("。", "区发改委")])
+    target = table("c", [("老旧小区改造", "市住建局")])
+    f = features_of(source, target)
+    assert f.get("char_cosine", {"c:1": 0.0})["c:1"] == 0.0
+
+
+def test_shared_spans_for_highlighting():
+    assert "老旧小区改造" in shared_spans("完成纺三南院等7个老旧小区改造", "完成74个城镇老旧小区改造")
+    assert shared_spans("", "abc") == []
+
+
+# ------------------------------------------------------------------ kernel
+
+def test_blocked_search_equals_one_block_and_brute_force(parsed_docs):
+    source, target = parsed_docs("baqiao-2023").items, parsed_docs("xian-2024").items
+    index = fit_index(source, target)
+    whole = candidate_search(source, index, top_k=5).sort("source_id", "rank")
+    blocks = search_in_blocks(source, index, top_k=5, block_size=7).sort("source_id", "rank")
+    assert whole.equals(blocks)
+    from matching.candidates import encode_sources
+
+    _, _, blend = encode_sources(source, index)
+    dense = (blend @ index.target_blend_.T).toarray()
+    best = np.sort(dense, axis=1)[:, ::-1][:, :5]
+    got = whole.group_by("source_id").agg(pl.col("retrieval").sort(descending=True)).sort("source_id")
+    expected = dict(zip(source["item_id"], best.tolist()))
+    for source_id, values in got.iter_rows():
+        np.testing.assert_allclose(values, [v for v in expected[source_id] if v > 0][: len(values)], rtol=1e-5)
+
+
+def test_rowwise_cosine_matches_slow_reference():
+    rng = np.random.default_rng(0)
+    a = sp.random(6, 20, density=0.3, random_state=1, format="csr")
+    b = sp.random(5, 20, density=0.3, random_state=2, format="csr")
+    rows, cols = rng.integers(0, 6, 10), rng.integers(0, 5, 10)
+    fast = rowwise_cosine(a, b, rows, cols)
+    dense_a, dense_b = a.toarray(), b.toarray()
+    for value, r, c in zip(fast, rows, cols):
+        na, nb = np.linalg.norm(dense_a[r]), np.linalg.norm(dense_b[c])
+        slow = dense_a[r] @ dense_b[c] / (na * nb) if na and nb else 0.0
+        assert value == pytest.approx(slow, abs=1e-6)
+
+
+def test_top_k_dense_reference():
+    scores = np.array([[0.1, 0.9, 0.5], [0.0, 0.0, 0.3]])
+    rows, cols, values = top_k_dense(scores, 2)
+    assert sorted(zip(rows.tolist(), cols.tolist())) == [(0, 1), (0, 2), (1, 2)]
+
+
+def test_match_items_works_on_any_pair_without_registry(parsed_docs, bundled):
+    result = match_items(parsed_docs("xixian-2023").items, parsed_docs("xian-2024").items, settings=bundled)
+    assert result["source_id"].n_unique() == 42
+    assert result.filter(pl.col("source_id") == "xixian-2023:29").sort("rank")["target_id"][0] == "xian-2024:7"
+
+
+# ------------------------------------------------------------------ CLI
+
+def test_match_cli_writes_candidates(tmp_path, capsys):
+    out = tmp_path / "c.csv"
+    assert main(["match", "baqiao-2023", "xian-2024", "--out", str(out)]) == 0
+    frame = pl.read_csv(out)
+    assert frame.columns[:5] == ["source_id", "target_id", "rank", "score", "linked"]
+    assert {"unit_agreement", "quota_for_source", "containment"} <= set(frame.columns)
+    assert main(["evaluate", str(out), "data/gold/baqiao-2023__xian-2024.csv"]) == 0
+    printed = capsys.readouterr().out
+    for method in ("plan-align", "rapidfuzz", "char_tfidf", "bm25"):
+        assert method in printed
+
+
+def test_match_cli_unknown_document(capsys):
+    assert main(["match", "baqiao-2023", "nowhere-2030"]) == 2
+    assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
