@@ -38,6 +38,7 @@ UNIT_FAMILY: dict[str, str] = {
 }
 
 QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "达到", "力争", "控制在", "约", "达")
+_BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过")
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*[万亿]?"
 _TARGET = re.compile(
@@ -120,7 +121,8 @@ def extract_targets(text: str | None) -> list[dict]:
         clause_end = clause_end_match.start() if clause_end_match else len(text)
         enumeration = text.find("、", end, clause_end)
         raw_end = enumeration if enumeration != -1 else clause_end
-        qualifier = match.group("before") or match.group("after") or ""
+        before, after = match.group("before") or "", match.group("after") or ""
+        qualifier = before if before in _BOUND_BEFORE else (after or before)
         indicator = _indicator(text[clause_start:start], text[end:raw_end])
         if not indicator and found and previous_end == clause_start - 1:
             indicator = found[-1]["indicator"]  # 分别增长7%、8%: the second shares the first's indicator

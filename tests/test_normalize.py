@@ -1,0 +1,146 @@
+"""Property and example tests for the normaliser, numeral conversion, units and targets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.normalize import convert_numerals, format_number, normalize_text, parse_number, strip_html
+from align.targets import extract_quotas, extract_targets
+from align.units import department_key, split_units
+
+chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=6)
+text_without_markup = st.text(
+    alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=("Cs",)), max_size=200
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_without_markup)
+def test_normalize_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_normalize_never_raises_and_has_no_newlines_or_html_blocks(text):
+    out = normalize_text(text)
+    assert "\n" not in out and "<p>" not in out.lower()
+
+
+@given(chinese, st.integers(min_value=0, max_value=10**6), chinese)
+def test_extraction_spaces_between_chinese_and_numbers_are_removed(left, number, right):
+    assert normalize_text(f"{left} {number} {right}") == f"{left}{number}{right}"
+
+
+@given(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True))
+def test_spaces_between_latin_words_are_kept(a, b):
+    assert normalize_text(f"{a}  {b}") == f"{a} {b}"
+
+
+@given(st.integers(min_value=0, max_value=99999))
+def test_integers_with_wan_multiply_out(n):
+    assert parse_number(f"{n}万") == n * 10000
+
+
+@given(st.decimals(min_value=0, max_value=9999, places=2, allow_nan=False, allow_infinity=False))
+def test_decimal_wan_round_trip(value):
+    assert parse_number(f"{value}万") == pytest.approx(float(value) * 1e4)
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_chinese_numerals_round_trip_through_cn2an(n):
+    import cn2an
+
+    assert parse_number(cn2an.an2cn(n)) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=100))
+def test_convert_numerals_never_raises_and_is_stable(text):
+    once = convert_numerals(text)
+    assert convert_numerals(once) == once
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1.5万个", "15000个"), ("新增学位2.1万个", "新增学位21000个"), ("新建两所学校", "新建2所学校"),
+     ("十四五规划", "十四五规划"), ("一体化", "一体化"), ("增长１５％", "增长15%")],
+)
+def test_convert_numerals_examples(text, expected):
+    assert convert_numerals(text) == expected
+
+
+def test_html_list_markers_become_separators():
+    assert normalize_text("<ol><li>一是A</li><li>二是B</li></ol>") == "一是A;二是B"
+    assert strip_html("<p>已完成。</p><p>下一步</p>") == "已完成。下一步"
+
+
+def test_fullwidth_percent_sign_in_target():
+    """Regression: a full-width ％ must still make a percentage target."""
+    assert extract_targets("增长８％以上")[0]["value"] == 8.0
+    assert extract_targets("增长８％以上")[0]["unit"] == "%"
+
+
+@pytest.mark.parametrize(
+    "cell, units",
+    [
+        ("区发改委 区财政局", ["区发改委", "区财政局"]),
+        ("资源规划 灞桥分局", ["资源规划灞桥分局"]),
+        ("灞河新区 高铁东城 服务中心", ["灞河新区高铁东城服务中心"]),
+        ("区交通局 区秦岭保护 执法局", ["区交通局", "区秦岭保护执法局"]),
+        ("市发改委、市住建局", ["市发改委", "市住建局"]),
+        ("", []),
+    ],
+)
+def test_split_units(cell, units):
+    assert split_units(cell) == units
+
+
+@pytest.mark.parametrize(
+    "unit, key",
+    [("区住建局", "住建"), ("市住建局", "住建"), ("区科工局", "科技工信"), ("区科技工信局", "科技工信"),
+     ("生态环境灞桥分局", "生态环境"), ("市卫生健康委", "卫健"), ("区卫健局", "卫健"), ("区城市管理局", "城管"),
+     ("市城管执法局", "城管"), ("区投资商务局", "商务"), ("市商务局", "商务")],
+)
+def test_department_key_is_the_same_across_levels(unit, key):
+    assert department_key(unit) == key
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(chinese.map(lambda s: s + "局"), min_size=1, max_size=5))
+def test_units_ending_in_a_suffix_are_never_merged(names):
+    assert split_units(" ".join(names)) == list(dict.fromkeys(names))
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("地区生产总值增长 7%左右", ("地区生产总值增长", 7.0, "%", "左右")),
+        ("新建汽车充电站不少于15处", ("新建汽车充电站", 15.0, "处", "不少于")),
+        ("增加学位2.1万个", ("增加学位", 21000.0, "个", "")),
+        ("城镇登记失业率控制在4%以内", ("城镇登记失业率", 4.0, "%", "以内")),
+    ],
+)
+def test_target_examples(text, target):
+    found = extract_targets(text)
+    assert (found[0]["indicator"], found[0]["value"], found[0]["unit"], found[0]["qualifier"]) == target
+
+
+@pytest.mark.parametrize("text", ["开通地铁8号线", "2023年12月底", "第五届丝博会", "打造5G物联网"])
+def test_numbers_that_are_not_quantities(text):
+    assert extract_targets(text) == []
+
+
+def test_quotas_inline_and_distributive():
+    quotas = extract_quotas("其中,新城区200个、灞桥区200个。莲湖区、灞桥区各2个。(一)灞桥区7个:电厂一区")
+    assert ("灞桥区", 200.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
+    assert ("灞桥区", 2.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
+    assert ("灞桥区", 7.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
+
+
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
+def test_format_number_round_trips(value):
+    assert float(format_number(value)) == pytest.approx(value, rel=1e-6, abs=1e-6)
