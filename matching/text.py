@@ -47,6 +47,7 @@ _NOT_TOPICAL = re.compile(
 )
 
 
+@lru_cache(maxsize=262_144)
 def topical_text(text: str) -> str:
     """Text for char n-grams: numbers, qualifiers and punctuation removed.
 
@@ -91,6 +92,12 @@ def tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
 
 def tokenize(text: str, words: frozenset[str] = frozenset()) -> list[str]:
     """Content words of ``text``: no punctuation, no stopwords, no bare numbers."""
+    return list(_tokenize(text, words))
+
+
+@lru_cache(maxsize=262_144)
+def _tokenize(text: str, words: frozenset[str]) -> tuple[str, ...]:
+    """Memoised: the same item text is cut once however often a pair is rematched."""
     cutter = tokenizer(words)
     tokens = []
     for token in cutter.lcut(normalize_text(text), HMM=False):
@@ -98,10 +105,16 @@ def tokenize(text: str, words: frozenset[str] = frozenset()) -> list[str]:
         if not token or token in STOPWORDS or not _TOKEN_OK.search(token) or _NUMBER_TOKEN.match(token):
             continue
         tokens.append(token)
-    return tokens
+    return tuple(tokens)
 
 
 def entities(text: str, words: frozenset[str]) -> set[str]:
+    """Named programmes, projects and places in ``text`` (a new set each call)."""
+    return set(_entities(text, words))
+
+
+@lru_cache(maxsize=65_536)
+def _entities(text: str, words: frozenset[str]) -> frozenset[str]:
     """Named programmes, projects and places in ``text``.
 
     Quoted terms, dictionary words that occur in the text, and project-shaped names
@@ -114,4 +127,4 @@ def entities(text: str, words: frozenset[str]) -> set[str]:
         name = _LEADING_VERB.sub("", name)
         if len(name) >= 4:
             found.add(name)
-    return found
+    return frozenset(found)
