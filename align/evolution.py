@@ -1,0 +1,754 @@
+"""How a jurisdiction's tasks evolve from one year's document to the next.
+
+Two task lists of the same district a few years apart are mostly one-to-one: a task is
+carried forward, rewritten, given a new number, finished and dropped, or new. The
+matcher's one-to-one assignment (its ``assigned`` column) gives the backbone; a few
+extra ``linked`` pairs are kept only where the scores say one task became two
+(``split``) or two became one (``merged``). For every linked pair the structured fields
+are compared: targets indicator by indicator, responsible units by department, status
+then and now, and the wording as a character diff a planner can read.
+
+Every item of both years gets one class:
+
+``split``, ``merged``
+    the old item has several successors / the new item has several predecessors;
+``lowered``, ``raised``
+    a paired target's number went down / up (a lowered target wins over a raised one in
+    the same pair: it is what a reviewer must see first; every target change is listed);
+``reworded``
+    no number moved, but a target appeared or disappeared, or the wording changed
+    (character similarity below ``same_wording``);
+``continued``
+    carried forward with the same numbers and nearly the same words;
+``dropped``
+    an old item with no successor (``old_done`` says whether it was marked done);
+``new``
+    a new item with no predecessor.
+
+The precedence is the order above: split/merged > lowered > raised > reworded > continued.
+
+Target directions (``raised | lowered | unchanged | newly_quantified |
+no_longer_quantified``) describe the stated number, scaled to a common unit (万元 and
+亿元, 公里 and 米). Where the numbers are equal the qualifier decides: a floor
+(以上, 不少于) is a stronger commitment than a plain number, which is stronger than an
+approximation (左右, 约), so ``7%以上 → 7%左右`` is lowered and ``7% → 7%以上`` raised.
+Ceilings (以内, 控制在, 不超过) bound a quantity from above; an equal number with a
+ceiling on one side and another qualifier on the other is ``unchanged``, because the
+number alone cannot say which is more ambitious. For a ceiling a raised number is a
+looser target: the direction is of the number, not of the ambition.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from align.exceptions import PlanAlignError
+from align.registry import DocumentMeta
+from align.settings import Settings
+from align.normalize import format_number
+from align.targets import QUALIFIERS_BEFORE, extract_targets, unit_family
+from align.units import department_key
+
+RELATIONS: tuple[str, ...] = ("continued", "raised", "lowered", "reworded", "split", "merged", "dropped", "new")
+DIRECTIONS: tuple[str, ...] = ("raised", "lowered", "unchanged", "newly_quantified", "no_longer_quantified")
+
+FLOOR_QUALIFIERS = frozenset({"以上", "不少于", "不低于", "至少", "超过", "余", "多"})
+APPROX_QUALIFIERS = frozenset({"左右", "约"})
+CEILING_QUALIFIERS = frozenset({"以内", "以下", "以里", "之内", "不超过", "不高于", "控制在", "不到"})
+
+# Units whose literal name carries a multiplier; values of one family are compared after scaling.
+UNIT_SCALE: dict[str, float] = {
+    "万元": 1e4, "亿元": 1e8, "万人": 1e4, "公里": 1e3, "千米": 1e3, "平方公里": 1e6, "亩": 666.67,
+}
+
+# The assignment floor for year-to-year pairs (see :func:`evolve_documents`).
+EVOLUTION_MIN_SCORE = 0.15
+
+# A section heading that only names a status is not a policy area.
+_STATUS_HEADING = re.compile(r"已完成|已经完成|持续推进|正在推进|推进中|未完成|完成情况")
+
+TARGET_CHANGE_STRUCT = pl.Struct(
+    {
+        "indicator": pl.String, "old": pl.String, "new": pl.String, "old_value": pl.Float64,
+        "new_value": pl.Float64, "unit_family": pl.String, "old_qualifier": pl.String,
+        "new_qualifier": pl.String, "direction": pl.String,
+    }
+)
+DIFF_OP_STRUCT = pl.Struct({"op": pl.String, "old": pl.String, "new": pl.String})
+EVOLUTION_SCHEMA: dict[str, pl.DataType] = {
+    "old_id": pl.String,
+    "new_id": pl.String,
+    "relation": pl.String,
+    "score": pl.Float64,
+    "link": pl.String,
+    "direction": pl.String,
+    "area": pl.String,
+    "old_status": pl.String,
+    "new_status": pl.String,
+    "old_done": pl.Boolean,
+    "target_changes": pl.List(TARGET_CHANGE_STRUCT),
+    "units_added": pl.List(pl.String),
+    "units_removed": pl.List(pl.String),
+    "wording_similarity": pl.Float64,
+    "diff_text": pl.String,
+    "diff_ops": pl.List(DIFF_OP_STRUCT),
+    "old_text": pl.String,
+    "new_text": pl.String,
+}
+
+
+class JurisdictionMismatchError(PlanAlignError, ValueError):
+    """Two documents of different jurisdictions were given to a year-to-year comparison."""
+
+
+# ---------------------------------------------------------------- targets
+
+
+def qualifier_strength(qualifier: str | None) -> int | None:
+    """2 for a floor, 1 for a plain number, 0 for an approximation, ``None`` for a ceiling.
+
+    Used only to break ties between equal numbers (see the module docstring).
+    """
+    qualifier = qualifier or ""
+    if qualifier in CEILING_QUALIFIERS:
+        return None
+    if qualifier in FLOOR_QUALIFIERS:
+        return 2
+    if qualifier in APPROX_QUALIFIERS:
+        return 0
+    return 1
+
+
+def _scaled(target: dict) -> float:
+    return float(target["value"]) * UNIT_SCALE.get(target.get("unit") or "", 1.0)
+
+
+def target_direction(old: dict | None, new: dict | None) -> str:
+    """The direction from ``old`` to ``new`` target; ``None`` on one side means absent."""
+    if old is None and new is None:
+        raise ValueError("target_direction needs at least one target.")
+    if old is None:
+        return "newly_quantified"
+    if new is None:
+        return "no_longer_quantified"
+    before, after = _scaled(old), _scaled(new)
+    if not math.isclose(before, after, rel_tol=1e-9, abs_tol=1e-9):
+        return "raised" if after > before else "lowered"
+    strength_before, strength_after = qualifier_strength(old.get("qualifier")), qualifier_strength(new.get("qualifier"))
+    if strength_before is None or strength_after is None or strength_before == strength_after:
+        return "unchanged"
+    return "raised" if strength_after > strength_before else "lowered"
+
+
+def indicator_similarity(a: str | None, b: str | None) -> float:
+    """How alike two indicator names are, 0–100 (the better of full and partial ratio); empty gives 0."""
+    if not a or not b:
+        return 0.0
+    return max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b))
+
+
+def pair_targets(
+    old_targets: Sequence[dict], new_targets: Sequence[dict], *, min_similarity: float = 50.0
+) -> list[tuple[int | None, int | None]]:
+    """Pair targets of two years by unit family and indicator similarity.
+
+    Greedy on similarity (ties: closer position). A pair needs the same unit family and
+    ``min_similarity``, except when the two are the only targets of their family on each
+    side: one percent target then and one now in a linked task are the same indicator
+    reworded far more often than two different ones. Unpaired targets come back with
+    ``None`` on the other side, old ones first.
+    """
+    old_families = [unit_family(t.get("unit")) for t in old_targets]
+    new_families = [unit_family(t.get("unit")) for t in new_targets]
+    options = []
+    for i, old in enumerate(old_targets):
+        for j, new in enumerate(new_targets):
+            if not old_families[i] or old_families[i] != new_families[j]:
+                continue
+            similarity = indicator_similarity(old.get("indicator"), new.get("indicator"))
+            sole = old_families.count(old_families[i]) == 1 and new_families.count(new_families[j]) == 1
+            if similarity >= min_similarity or sole:
+                options.append((-similarity, abs(i - j), i, j))
+    pairs: list[tuple[int | None, int | None]] = []
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    for _, _, i, j in sorted(options):
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        pairs.append((i, j))
+    pairs.sort(key=lambda p: (p[0], p[1]))
+    pairs += [(i, None) for i in range(len(old_targets)) if i not in used_old]
+    pairs += [(None, j) for j in range(len(new_targets)) if j not in used_new]
+    return pairs
+
+
+def compare_targets(
+    old_targets: Sequence[dict] | None, new_targets: Sequence[dict] | None, *, min_similarity: float = 50.0
+) -> list[dict]:
+    """One change record per paired or unpaired target (fields of :data:`TARGET_CHANGE_STRUCT`)."""
+    old_targets, new_targets = list(old_targets or []), list(new_targets or [])
+    changes = []
+    for i, j in pair_targets(old_targets, new_targets, min_similarity=min_similarity):
+        old = old_targets[i] if i is not None else None
+        new = new_targets[j] if j is not None else None
+        shown = old if old is not None else new
+        assert shown is not None
+        changes.append(
+            {
+                "indicator": (new or {}).get("indicator") or (old or {}).get("indicator") or "",
+                "old": _describe(old),
+                "new": _describe(new),
+                "old_value": old["value"] if old else None,
+                "new_value": new["value"] if new else None,
+                "unit_family": unit_family(shown.get("unit")),
+                "old_qualifier": (old or {}).get("qualifier"),
+                "new_qualifier": (new or {}).get("qualifier"),
+                "direction": target_direction(old, new),
+            }
+        )
+    return changes
+
+
+def _describe(target: dict | None) -> str | None:
+    """``不少于8000人``, ``7%左右``, ``23.41万平方米``: the number as a planner writes it."""
+    if target is None or target.get("value") is None:
+        return None
+    value = float(target["value"])
+    unit, qualifier = target.get("unit") or "", target.get("qualifier") or ""
+    if value >= 1e8 and unit not in ("亿元",):
+        number = f"{format_number(value / 1e8)}亿"
+    elif value >= 1e4 and unit not in ("万元", "万人"):
+        number = f"{format_number(value / 1e4)}万"
+    else:
+        number = format_number(value)
+    if qualifier in QUALIFIERS_BEFORE:
+        return f"{qualifier}{number}{unit}"
+    return f"{number}{unit}{qualifier}"
+
+
+def format_target_changes(changes: Sequence[dict] | None) -> str:
+    """``地区生产总值增长: 7.5%以上 → 7%左右 (lowered)``, one change per line, for CSV and Excel."""
+    if hasattr(changes, "to_list"):
+        changes = changes.to_list()
+    lines = []
+    for change in changes or []:
+        name = f"{change['indicator']}: " if change.get("indicator") else ""
+        lines.append(f"{name}{change.get('old') or '—'} → {change.get('new') or '—'} ({change['direction']})")
+    return "\n".join(lines)
+
+
+def overall_direction(directions: Sequence[str]) -> str | None:
+    """One direction for a pair: lowered > raised > unchanged > no_longer > newly quantified; ``None`` if no target.
+
+    Kept beside the class so a ``merged`` or ``split`` pair still shows a lowered target.
+    """
+    for direction in ("lowered", "raised", "unchanged", "no_longer_quantified", "newly_quantified"):
+        if direction in directions:
+            return direction
+    return None
+
+
+# ---------------------------------------------------------------- wording and units
+
+
+def wording_diff(old: str | None, new: str | None) -> tuple[str, list[dict]]:
+    """A character diff rendered as ``[-old-]{+new+}`` text, and its ops for the app.
+
+    Ops are ``{"op": equal|delete|insert|replace, "old": …, "new": …}`` in reading order.
+    """
+    old, new = old or "", new or ""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    pieces: list[str] = []
+    ops: list[dict] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        a, b = old[i1:i2], new[j1:j2]
+        ops.append({"op": tag, "old": a, "new": b})
+        if tag == "equal":
+            pieces.append(a)
+        else:
+            pieces.append((f"[-{a}-]" if a else "") + (f"{{+{b}+}}" if b else ""))
+    return "".join(pieces), ops
+
+
+def unit_changes(old_units: Sequence[str] | None, new_units: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    """Units added and removed, compared by department key so 区卫生健康局 and 区卫健局 are one."""
+    old_units, new_units = list(old_units or []), list(new_units or [])
+    old_keys = {department_key(u) for u in old_units}
+    new_keys = {department_key(u) for u in new_units}
+    added = [u for u in new_units if department_key(u) not in old_keys]
+    removed = [u for u in old_units if department_key(u) not in new_keys]
+    return added, removed
+
+
+def compare_pair(old: dict, new: dict, *, min_similarity: float = 50.0) -> dict:
+    """What changed between two linked item rows (dicts with the item schema's fields)."""
+    diff_text, diff_ops = wording_diff(old.get("text"), new.get("text"))
+    added, removed = unit_changes(old.get("units"), new.get("units"))
+    return {
+        "target_changes": compare_targets(old.get("targets"), new.get("targets"), min_similarity=min_similarity),
+        "units_added": added,
+        "units_removed": removed,
+        "old_status": old.get("status"),
+        "new_status": new.get("status"),
+        "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
+        "diff_text": diff_text,
+        "diff_ops": diff_ops,
+    }
+
+
+def pair_relation(change: dict, *, same_wording: float = 80.0) -> str:
+    """The class of a one-to-one pair from its :func:`compare_pair` record (precedence in the module doc)."""
+    directions = {c["direction"] for c in change["target_changes"]}
+    if "lowered" in directions:
+        return "lowered"
+    if "raised" in directions:
+        return "raised"
+    if directions & {"newly_quantified", "no_longer_quantified"} or change["wording_similarity"] < same_wording:
+        return "reworded"
+    return "continued"
+
+
+# ---------------------------------------------------------------- alignment
+
+
+def year_links(candidates: pl.DataFrame, *, split_margin: float = 0.15) -> pl.DataFrame:
+    """Year-to-year links from the matcher's candidates: ``old_id, new_id, score, link``.
+
+    ``candidates`` is :func:`matching.engine.match_items` output with ``assigned``. The
+    one-to-one pairs are the backbone (``link = "one_to_one"``). Extra ``linked`` pairs are
+    added only where the scores support them and no one-to-one pair claims the item:
+
+    * ``split``: an old item's second-best new item is linked, unassigned, and within
+      ``split_margin`` of the best score;
+    * ``merged``: an unassigned old item whose best new item is linked and is already the
+      one-to-one partner of another old item.
+    """
+    if "assigned" not in candidates.columns:
+        raise PlanAlignError("Year-to-year links need the one-to-one assignment: match with one_to_one_pairs=True.")
+    ranked = candidates.select("source_id", "target_id", "score", "linked", "assigned").with_columns(
+        pl.col("score").rank("ordinal", descending=True).over("source_id").alias("_rank")
+    )
+    backbone = ranked.filter(pl.col("assigned"))
+    assigned_old = set(backbone["source_id"].to_list())
+    assigned_new = set(backbone["target_id"].to_list())
+    best = ranked.filter(pl.col("_rank") == 1).select("source_id", pl.col("score").alias("_best"), pl.col("target_id").alias("_best_target"))
+    ranked = ranked.join(best, on="source_id", how="left")
+    # A split old item's best new item must be its own one-to-one partner.
+    split = ranked.filter(
+        (pl.col("_rank") == 2)
+        & pl.col("linked")
+        & ~pl.col("target_id").is_in(list(assigned_new))
+        & (pl.col("_best") - pl.col("score") <= split_margin)
+    ).join(
+        backbone.select("source_id", pl.col("target_id").alias("_best_target")),
+        on=["source_id", "_best_target"],
+        how="semi",
+    )
+    merged = ranked.filter(
+        (pl.col("_rank") == 1)
+        & pl.col("linked")
+        & ~pl.col("source_id").is_in(list(assigned_old))
+        & pl.col("target_id").is_in(list(assigned_new))
+    )
+    frames = [
+        backbone.select("source_id", "target_id", "score", pl.lit("one_to_one").alias("link")),
+        split.select("source_id", "target_id", "score", pl.lit("split").alias("link")),
+        merged.select("source_id", "target_id", "score", pl.lit("merged").alias("link")),
+    ]
+    return pl.concat(frames).rename({"source_id": "old_id", "target_id": "new_id"})
+
+
+def policy_area(item: dict, *, use_sections: bool) -> str:
+    """The policy area of an item: its top section, or its lead unit's department key.
+
+    ``use_sections`` is decided per document by :func:`document_has_areas`.
+    """
+    sections = item.get("section_path") or []
+    if use_sections and sections:
+        return sections[0]
+    units = item.get("units") or []
+    return department_key(units[0]) if units else "(no unit)"
+
+
+def document_has_areas(items: pl.DataFrame) -> bool:
+    """Whether a document's top sections are policy areas (not absent, not status headings such as 已完成)."""
+    tops = {path[0] for path in items["section_path"].to_list() if path}
+    return bool(tops) and not all(_STATUS_HEADING.search(top) for top in tops)
+
+
+def evolve(
+    old_items: pl.DataFrame,
+    new_items: pl.DataFrame,
+    candidates: pl.DataFrame,
+    *,
+    split_margin: float = 0.15,
+    same_wording: float = 80.0,
+    min_similarity: float = 50.0,
+) -> pl.DataFrame:
+    """The evolution table: one row per link, per dropped old item and per new item.
+
+    Every item of either year appears at least once (a split old item once per
+    successor). Columns are :data:`EVOLUTION_SCHEMA`; ``area`` is the old item's policy
+    area, or the new item's for a ``new`` row.
+    """
+    links = year_links(candidates, split_margin=split_margin)
+    old_rows = {row["item_id"]: row for row in old_items.to_dicts()}
+    new_rows = {row["item_id"]: row for row in new_items.to_dicts()}
+    links = links.filter(pl.col("old_id").is_in(list(old_rows)) & pl.col("new_id").is_in(list(new_rows)))
+    successors = links.group_by("old_id").len()
+    predecessors = links.group_by("new_id").len()
+    many_new = set(successors.filter(pl.col("len") > 1)["old_id"].to_list())
+    many_old = set(predecessors.filter(pl.col("len") > 1)["new_id"].to_list())
+    old_areas = document_has_areas(old_items)
+    new_areas = document_has_areas(new_items)
+    rows = []
+    for old_id, new_id, score, link in links.sort("old_id", "new_id").iter_rows():
+        old, new = old_rows[old_id], new_rows[new_id]
+        change = compare_pair(old, new, min_similarity=min_similarity)
+        if old_id in many_new:
+            relation = "split"
+        elif new_id in many_old:
+            relation = "merged"
+        else:
+            relation = pair_relation(change, same_wording=same_wording)
+        rows.append(
+            {
+                "old_id": old_id, "new_id": new_id, "relation": relation, "score": score, "link": link,
+                "direction": overall_direction([c["direction"] for c in change["target_changes"]]),
+                "area": policy_area(old, use_sections=old_areas), "old_done": old.get("status") == "done",
+                "old_text": old.get("text"), "new_text": new.get("text"), **change,
+            }
+        )
+    linked_old = set(links["old_id"].to_list())
+    linked_new = set(links["new_id"].to_list())
+    for old_id, old in old_rows.items():
+        if old_id not in linked_old:
+            rows.append(_unlinked(old, "dropped", use_sections=old_areas))
+    for new_id, new in new_rows.items():
+        if new_id not in linked_new:
+            rows.append(_unlinked(new, "new", use_sections=new_areas))
+    table = pl.DataFrame(rows, schema=EVOLUTION_SCHEMA) if rows else pl.DataFrame(schema=EVOLUTION_SCHEMA)
+    order_old = {item_id: i for i, item_id in enumerate(old_rows)}
+    order_new = {item_id: i for i, item_id in enumerate(new_rows)}
+    return (
+        table.with_columns(
+            pl.col("old_id").replace_strict(order_old, default=len(order_old), return_dtype=pl.Int64).alias("_o"),
+            pl.col("new_id").replace_strict(order_new, default=len(order_new), return_dtype=pl.Int64).alias("_n"),
+        )
+        .sort("_o", "_n")
+        .drop("_o", "_n")
+    )
+
+
+def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
+    side = "old" if relation == "dropped" else "new"
+    return {
+        "old_id": item["item_id"] if side == "old" else None,
+        "new_id": item["item_id"] if side == "new" else None,
+        "relation": relation,
+        "score": None,
+        "link": None,
+        "direction": None,
+        "area": policy_area(item, use_sections=use_sections),
+        "old_status": item.get("status") if side == "old" else None,
+        "new_status": item.get("status") if side == "new" else None,
+        "old_done": item.get("status") == "done" if side == "old" else None,
+        "target_changes": [
+            {
+                "indicator": t.get("indicator") or "", "old": _describe(t) if side == "old" else None,
+                "new": _describe(t) if side == "new" else None,
+                "old_value": t["value"] if side == "old" else None, "new_value": t["value"] if side == "new" else None,
+                "unit_family": unit_family(t.get("unit")),
+                "old_qualifier": t.get("qualifier") if side == "old" else None,
+                "new_qualifier": t.get("qualifier") if side == "new" else None,
+                "direction": "no_longer_quantified" if side == "old" else "newly_quantified",
+            }
+            for t in item.get("targets") or []
+        ],
+        "units_added": [],
+        "units_removed": [],
+        "wording_similarity": None,
+        "diff_text": None,
+        "diff_ops": [],
+        "old_text": item.get("text") if side == "old" else None,
+        "new_text": item.get("text") if side == "new" else None,
+    }
+
+
+def item_classes(table: pl.DataFrame) -> pl.DataFrame:
+    """One row per item of either year: ``side (old|new), item_id, relation, area``.
+
+    An item in several rows (a split old item, a merged new item) has one class: the
+    rows' relations agree by construction, the first row is kept.
+    """
+    old = table.filter(pl.col("old_id").is_not_null()).select(
+        pl.lit("old").alias("side"), pl.col("old_id").alias("item_id"), "relation", "area"
+    )
+    new = table.filter(pl.col("new_id").is_not_null()).select(
+        pl.lit("new").alias("side"), pl.col("new_id").alias("item_id"), "relation", "area"
+    )
+    return pl.concat([old, new]).unique(["side", "item_id"], keep="first", maintain_order=True)
+
+
+def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
+    """Items per class and year side (``relation, old_items, new_items``), every class listed."""
+    classes = item_classes(table)
+    counts = classes.group_by("relation", "side").len().pivot(on="side", index="relation", values="len")
+    for side in ("old", "new"):
+        if side not in counts.columns:
+            counts = counts.with_columns(pl.lit(0, dtype=pl.UInt32).alias(side))
+    base = pl.DataFrame({"relation": list(RELATIONS)})
+    return base.join(counts, on="relation", how="left").select(
+        "relation",
+        pl.col("old").fill_null(0).cast(pl.Int64).alias("old_items"),
+        pl.col("new").fill_null(0).cast(pl.Int64).alias("new_items"),
+    )
+
+
+def area_counts(table: pl.DataFrame) -> pl.DataFrame:
+    """Items per policy area and class (area of the row: old item's, or new item's for ``new``).
+
+    Columns: ``area`` then one count column per class present; an item counts once per
+    side, so a continued pair counts two (its old and its new item).
+    """
+    classes = item_classes(table)
+    if classes.is_empty():
+        return pl.DataFrame(schema={"area": pl.String, "total": pl.Int64})
+    wide = classes.group_by("area", "relation").len().pivot(on="relation", index="area", values="len")
+    present = [r for r in RELATIONS if r in wide.columns]
+    return (
+        wide.select("area", *[pl.col(r).fill_null(0).cast(pl.Int64) for r in present])
+        .with_columns(pl.sum_horizontal(present).alias("total"))
+        .sort(["total", "area"], descending=[True, False])
+    )
+
+
+# ---------------------------------------------------------------- chains
+
+
+def chains(steps: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """A task's line through three or more years, from consecutive evolution tables.
+
+    ``steps[k]`` is :func:`evolve` of document k → k+1 (documents sorted by year). Each
+    chain starts at an item of the first document or at a ``new`` item, and follows its
+    links forward; a split branches into one chain per successor (a merge therefore
+    appears in the chains of both predecessors). Returns ``chain_id, step, old_id,
+    new_id, relation``, one row per step the chain takes, ending at a ``dropped`` row or
+    at the last document.
+    """
+    forward: list[dict[str, list[tuple[str | None, str]]]] = []
+    for table in steps:
+        step_map: dict[str, list[tuple[str | None, str]]] = {}
+        for old_id, new_id, relation in table.filter(pl.col("old_id").is_not_null()).select(
+            "old_id", "new_id", "relation"
+        ).iter_rows():
+            step_map.setdefault(old_id, []).append((new_id, relation))
+        forward.append(step_map)
+    rows: list[dict] = []
+    chain_id = 0
+
+    def walk(step: int, item_id: str, trail: list[dict]) -> None:
+        nonlocal chain_id
+        if step == len(steps):
+            chain_id += 1
+            rows.extend({**r, "chain_id": chain_id} for r in trail)
+            return
+        for new_id, relation in forward[step].get(item_id, [(None, "dropped")]):
+            here = trail + [{"step": step, "old_id": item_id, "new_id": new_id, "relation": relation}]
+            if new_id is None:
+                chain_id += 1
+                rows.extend({**r, "chain_id": chain_id} for r in here)
+            else:
+                walk(step + 1, new_id, here)
+
+    if steps:
+        for old_id in steps[0].filter(pl.col("old_id").is_not_null())["old_id"].unique(maintain_order=True):
+            walk(0, old_id, [])
+    for step, table in enumerate(steps):
+        for new_id in table.filter(pl.col("relation") == "new")["new_id"].to_list():
+            walk(step + 1, new_id, [{"step": step, "old_id": None, "new_id": new_id, "relation": "new"}])
+    schema = {"chain_id": pl.Int64, "step": pl.Int64, "old_id": pl.String, "new_id": pl.String, "relation": pl.String}
+    return pl.DataFrame(rows, schema=schema).select(list(schema))
+
+
+def describe_chains(chain_table: pl.DataFrame) -> pl.DataFrame:
+    """One readable line per chain: ``a:1 →lowered→ b:1 →continued→ c:3``."""
+    lines = []
+    for (chain_id,), part in chain_table.group_by("chain_id", maintain_order=True):
+        text = ""
+        for old_id, new_id, relation in part.sort("step").select("old_id", "new_id", "relation").iter_rows():
+            if not text:
+                text = old_id or "∅"
+            text += f" →{relation}→ {new_id or '∅'}"
+        lines.append({"chain_id": chain_id, "line": text})
+    return pl.DataFrame(lines, schema={"chain_id": pl.Int64, "line": pl.String})
+
+
+# ---------------------------------------------------------------- documents
+
+
+def check_same_jurisdiction(metas: Sequence[DocumentMeta]) -> None:
+    """Raise :class:`JurisdictionMismatchError` unless every document is of one jurisdiction."""
+    places = {meta.jurisdiction for meta in metas}
+    if len(places) > 1:
+        shown = ", ".join(f"{m.id} ({m.jurisdiction})" for m in metas)
+        raise JurisdictionMismatchError(
+            f"Year-to-year evolution compares documents of one jurisdiction. Got {shown} instead. "
+            "Pick two documents of the same jurisdiction ('plan-align docs' lists them)."
+        )
+
+
+def evolve_documents(
+    settings: Settings, old_id: str, new_id: str, *, min_score: float = EVOLUTION_MIN_SCORE, **options: float
+) -> pl.DataFrame:
+    """:func:`evolve` on two registered documents of one jurisdiction, matched one-to-one.
+
+    ``min_score`` replaces ``settings.one_to_one_threshold`` for this comparison: the
+    link model's probabilities are calibrated on cross-level pairs and run low between
+    two years of one district (the best candidate's median score is below 0.1 on
+    Baqiao 2020 → 2023), so the default floor of 0.3 keeps only a handful of pairs.
+    Within one jurisdiction the assignment itself (each item used once) is the main
+    guard against false links.
+    """
+    from align.ingest import load_items
+    from align.registry import get_document
+    from matching.engine import match_documents
+
+    metas = [get_document(settings.data_dir, old_id), get_document(settings.data_dir, new_id)]
+    check_same_jurisdiction(metas)
+    candidates = match_documents(
+        settings.with_changes(one_to_one_threshold=min_score), old_id, new_id, one_to_one_pairs=True
+    )
+    return evolve(load_items(settings, old_id), load_items(settings, new_id), candidates, **options)
+
+
+def evolve_series(
+    settings: Settings, doc_ids: Sequence[str], **options: float
+) -> tuple[list[pl.DataFrame], pl.DataFrame]:
+    """Evolution tables of consecutive years and their chains, documents sorted by year."""
+    from align.registry import get_document
+
+    metas = sorted((get_document(settings.data_dir, d) for d in doc_ids), key=lambda m: m.year)
+    check_same_jurisdiction(metas)
+    steps = [evolve_documents(settings, a.id, b.id, **options) for a, b in zip(metas, metas[1:])]
+    return steps, chains(steps)
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class EvolutionEvaluation:
+    """Links against the gold (labelled old items only) and target-change direction accuracy."""
+
+    precision: float
+    recall: float
+    precision_related: float
+    recall_related: float
+    predicted: int
+    direct_links: int
+    related_links: int
+    direction_accuracy: float
+    direction_pairs: int
+    direction_pairs_linked: int
+    details: pl.DataFrame
+
+    def lines(self) -> list[str]:
+        return [
+            f"links (grade 2):  precision {self.precision:.3f}  recall {self.recall:.3f}  "
+            f"({self.predicted} predicted on labelled items, {self.direct_links} gold)",
+            f"links (grade ≥1): precision {self.precision_related:.3f}  recall {self.recall_related:.3f}  "
+            f"({self.related_links} gold)",
+            f"target-change direction: accuracy {self.direction_accuracy:.3f} on {self.direction_pairs} gold pairs "
+            f"stating a change ({self.direction_pairs_linked} of them linked by the alignment)",
+        ]
+
+
+
+
+def gold_direction(change: str) -> tuple[str, list[dict], list[dict]]:
+    """The direction a gold ``change`` text (``7.5%以上 → 8%以上``) states, with both sides' targets."""
+    left, _, right = change.partition("→")
+    before, after = extract_targets(left), extract_targets(right)
+    return overall_direction([c["direction"] for c in compare_targets(before, after)]) or "missing", before, after
+
+
+def _same_target(a: dict, b: dict) -> bool:
+    return unit_family(a.get("unit")) == unit_family(b.get("unit")) and math.isclose(_scaled(a), _scaled(b))
+
+
+def evaluate_evolution(
+    table: pl.DataFrame, gold: pl.DataFrame, old_items: pl.DataFrame, new_items: pl.DataFrame
+) -> EvolutionEvaluation:
+    """Precision and recall of the links, and direction accuracy on gold pairs with a ``change``.
+
+    Only old items the gold labels count (an unlabelled item is neither right nor wrong).
+    The direction is read from the items' own targets on each gold pair, whether or not
+    the alignment found the pair, restricted to the targets the gold change names.
+    """
+    labelled = set(gold["source_id"].to_list())
+    links = gold.filter(pl.col("target_id").is_not_null())
+    direct = {(s, t) for s, t, g in links.select("source_id", "target_id", "grade").iter_rows() if g >= 2}
+    related = {(s, t) for s, t, g in links.select("source_id", "target_id", "grade").iter_rows() if g >= 1}
+    linked = table.filter(pl.col("old_id").is_not_null() & pl.col("new_id").is_not_null())
+    predicted = {(s, t) for s, t in linked.select("old_id", "new_id").iter_rows() if s in labelled}
+
+    def prf(truth: set) -> tuple[float, float]:
+        hits = len(predicted & truth)
+        return (hits / len(predicted) if predicted else 0.0, hits / len(truth) if truth else 0.0)
+
+    precision, recall = prf(direct)
+    precision_related, recall_related = prf(related)
+    targets_of = {
+        row["item_id"]: row["targets"] or [] for row in pl.concat([old_items, new_items]).select("item_id", "targets").to_dicts()
+    }
+    details = []
+    changes = gold.filter(pl.col("change").is_not_null() & (pl.col("change").str.strip_chars() != ""))
+    for source, target, change in changes.select("source_id", "target_id", "change").iter_rows():
+        expected, before, after = gold_direction(change)
+        pair_changes = compare_targets(targets_of.get(source, []), targets_of.get(target, []))
+        old_targets, new_targets = targets_of.get(source, []), targets_of.get(target, [])
+        chosen = []
+        for record, (i, j) in zip(pair_changes, pair_targets(old_targets, new_targets)):
+            old = old_targets[i] if i is not None else None
+            new = new_targets[j] if j is not None else None
+            if (old and any(_same_target(old, b) for b in before)) or (new and any(_same_target(new, a) for a in after)):
+                chosen.append(record["direction"])
+        found = overall_direction(chosen) or "missing"
+        details.append(
+            {
+                "old_id": source, "new_id": target, "change": change, "gold_direction": expected,
+                "direction": found, "correct": found == expected, "linked": (source, target) in predicted,
+            }
+        )
+    detail_frame = pl.DataFrame(
+        details,
+        schema={"old_id": pl.String, "new_id": pl.String, "change": pl.String, "gold_direction": pl.String,
+                "direction": pl.String, "correct": pl.Boolean, "linked": pl.Boolean},
+    )
+    return EvolutionEvaluation(
+        precision=precision, recall=recall, precision_related=precision_related, recall_related=recall_related,
+        predicted=len(predicted), direct_links=len(direct), related_links=len(related),
+        direction_accuracy=float(detail_frame["correct"].mean()) if detail_frame.height else 0.0,
+        direction_pairs=detail_frame.height,
+        direction_pairs_linked=int(detail_frame["linked"].sum()) if detail_frame.height else 0,
+        details=detail_frame,
+    )
+
+
+__all__ = [
+    "DIRECTIONS", "EVOLUTION_MIN_SCORE", "EVOLUTION_SCHEMA", "EvolutionEvaluation", "JurisdictionMismatchError", "RELATIONS", "area_counts",
+    "chains", "compare_pair", "compare_targets", "describe_chains", "evaluate_evolution", "evolve",
+    "evolve_documents", "evolve_series", "format_target_changes", "gold_direction", "item_classes", "overall_direction",
+    "pair_relation", "pair_targets", "policy_area", "relation_counts", "target_direction", "unit_changes",
+    "wording_diff", "year_links",
+]
