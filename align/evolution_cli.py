@@ -1,0 +1,148 @@
+"""``plan-align evolve OLD NEW``: how one jurisdiction's tasks changed between two years.
+
+Argument parsing, one call into :mod:`align.evolution`, printing or writing. Nested
+columns (target changes, units, diff) become readable text for CSV and Excel; Parquet
+keeps them nested for programs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from align.exceptions import ExportError
+from align.settings import Settings
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+def neutralise(value: object) -> object:
+    """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def readable(table: pl.DataFrame) -> pl.DataFrame:
+    """The evolution table with nested columns as text, for CSV, Excel and the terminal."""
+    from align.evolution import format_target_changes
+
+    return table.select(
+        "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
+        pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
+        "old_status", "new_status", "old_done",
+        pl.col("units_added").list.join("、"),
+        pl.col("units_removed").list.join("、"),
+        pl.col("wording_similarity").round(1),
+        "diff_text", "old_text", "new_text",
+    )
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        sheet = workbook.add_worksheet("evolution")
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        for col, name in enumerate(frame.columns):
+            sheet.write_string(0, col, name)
+        for row, values in enumerate(frame.iter_rows(), start=1):
+            for col, value in enumerate(values):
+                value = neutralise(value)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(row, col, value, wrap)
+                else:
+                    sheet.write(row, col, value)
+        sheet.freeze_panes(1, 0)
+    finally:
+        workbook.close()
+
+
+def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
+    """Write the evolution table by the file's suffix: ``.csv``, ``.xlsx`` or ``.parquet``."""
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ExportError(
+            f"The '--out' file must end in {', '.join(OUTPUT_SUFFIXES)}. Got {path.name!r} instead."
+        )
+    if suffix == ".parquet":
+        _write_atomic(path, table.write_parquet)
+        return
+    plain = readable(table)
+    if suffix == ".csv":
+        plain = plain.with_columns(
+            pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c, t in plain.schema.items() if t == pl.String
+        )
+        _write_atomic(path, lambda tmp: tmp.write_bytes(b"\xef\xbb\xbf" + plain.write_csv().encode("utf-8")))
+    else:
+        _write_atomic(path, lambda tmp: _write_xlsx(plain, tmp))
+
+
+def _print(frame: pl.DataFrame) -> None:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+        print(frame)
+
+
+def cmd_evolve(args: argparse.Namespace) -> None:
+    from align.evolution import area_counts, evaluate_evolution, evolve_documents, relation_counts
+
+    settings = Settings.from_env(data_dir=getattr(args, "data", None))
+    table = evolve_documents(settings, args.old, args.new, min_score=args.min_score)
+    if args.out:
+        write_evolution(table, args.out)
+        print(f"wrote {table.height} rows to {args.out}")
+    elif not (args.summary or args.evaluate):
+        _print(readable(table).select("old_id", "new_id", "relation", "score", "direction", "target_changes"))
+    if args.summary:
+        print(f"{args.old} → {args.new}: items per class")
+        _print(relation_counts(table))
+        print("items per policy area (top section, or the lead unit's department where a document has none)")
+        _print(area_counts(table))
+    if args.evaluate:
+        from align.ingest import load_items
+        from matching.evaluate import load_gold
+
+        evaluation = evaluate_evolution(
+            table, load_gold(args.evaluate), load_items(settings, args.old), load_items(settings, args.new)
+        )
+        for line in evaluation.lines():
+            print(line)
+
+
+def register(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``evolve`` to the ``plan-align`` command line."""
+    from align.evolution import EVOLUTION_MIN_SCORE
+
+    p = command(
+        "evolve", cmd_evolve,
+        "Task evolution between two years of one jurisdiction: continued, raised, lowered, reworded, split, "
+        "merged, dropped, new.",
+    )
+    p.add_argument("old", help="the earlier document id")
+    p.add_argument("new", help="the later document id")
+    p.add_argument("--out", help="write the table to FILE.csv, FILE.xlsx or FILE.parquet")
+    p.add_argument("--summary", action="store_true", help="print items per class and per policy area")
+    p.add_argument("--evaluate", metavar="GOLD.csv", help="print link precision/recall and direction accuracy")
+    p.add_argument("--min-score", type=float, default=EVOLUTION_MIN_SCORE,
+                   help=f"lowest score a one-to-one pair may have (default {EVOLUTION_MIN_SCORE})")
