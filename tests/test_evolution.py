@@ -1,0 +1,386 @@
+"""Task evolution across years: classes, target directions, chains, the CLI and the gold.
+
+The Baqiao cases were read by hand from both documents in ``data/documents``. Where the
+matcher does not find a pair the gold says exists, the change comparison is tested on
+the pair directly (see ``test_old_compound_renovation_lowered_16_to_7``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from align.cli import main
+from align.evolution import (
+    EVOLUTION_SCHEMA,
+    JurisdictionMismatchError,
+    area_counts,
+    chains,
+    compare_pair,
+    compare_targets,
+    describe_chains,
+    evaluate_evolution,
+    evolve,
+    evolve_documents,
+    gold_direction,
+    relation_counts,
+    target_direction,
+    wording_diff,
+)
+from align.evolution_cli import neutralise, write_evolution
+from align.ingest import load_items
+from align.parsing import parse_text
+from align.registry import DocumentMeta
+from align.targets import extract_targets
+from matching.evaluate import load_gold
+
+GOLD = Path(__file__).resolve().parent.parent / "data" / "gold" / "baqiao-2020__baqiao-2023.csv"
+
+
+@pytest.fixture(scope="module")
+def baqiao(bundled):
+    old, new = load_items(bundled, "baqiao-2020"), load_items(bundled, "baqiao-2023")
+    return evolve_documents(bundled, "baqiao-2020", "baqiao-2023"), old, new
+
+
+def _row(table: pl.DataFrame, old_id: str | None = None, new_id: str | None = None) -> dict:
+    rows = table
+    if old_id:
+        rows = rows.filter(pl.col("old_id") == old_id)
+    if new_id:
+        rows = rows.filter(pl.col("new_id") == new_id)
+    assert rows.height >= 1, f"no evolution row for {old_id} → {new_id}"
+    return rows.row(0, named=True)
+
+
+def _item(items: pl.DataFrame, item_id: str) -> dict:
+    return items.filter(pl.col("item_id") == item_id).row(0, named=True)
+
+
+def _change(changes: list[dict], indicator_part: str) -> dict:
+    found = [c for c in changes if indicator_part in (c["indicator"] or "")]
+    assert found, f"no target change for {indicator_part!r} in {changes}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- target directions
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("地区生产总值增长7.5%以上", "地区生产总值增长7%左右", "lowered"),
+        ("服务业增加值增长7.5%以上", "服务业增加值增长8%以上", "raised"),
+        ("城镇新增就业不少于8000人", "城镇新增就业不少于8000人", "unchanged"),
+        ("完成16个老旧小区改造", "完成7个老旧小区改造", "lowered"),
+        ("增长7%以上", "增长7%左右", "lowered"),  # equal number, floor → approximation
+        ("增长7%", "增长7%以上", "raised"),  # equal number, plain → floor
+        ("不少于40个", "40个以上", "unchanged"),  # two ways of writing a floor
+        ("失业率控制在4%以内", "失业率4%左右", "unchanged"),  # ceiling: the number alone decides
+        ("投资1.5万元", "投资15000元", "unchanged"),  # 万 multiplied out
+        ("投资2亿元", "投资30000万元", "raised"),  # units of one family scaled
+    ],
+)
+def test_target_direction_reads_number_then_qualifier(old, new, expected):
+    assert target_direction(extract_targets(old)[0], extract_targets(new)[0]) == expected
+
+
+def test_unpaired_targets_are_newly_or_no_longer_quantified():
+    changes = compare_targets(extract_targets("城镇新增就业不少于8000人,城镇登记失业率控制在4%以内"),
+                              extract_targets("全年城镇新增就业不少于8000人,新建充电站15处"))
+    assert {c["indicator"]: c["direction"] for c in changes} == {
+        "城镇新增就业": "unchanged", "城镇登记失业率": "no_longer_quantified", "新建充电站": "newly_quantified",
+    }
+
+
+def test_targets_paired_by_indicator_not_position():
+    """Two percent targets swapped in order still pair with their own indicator."""
+    changes = compare_targets(extract_targets("服务业增加值增长7.5%以上,地区生产总值增长7.5%以上"),
+                              extract_targets("地区生产总值增长7%左右,服务业增加值增长8%以上"))
+    assert {c["indicator"]: c["direction"] for c in changes} == {"地区生产总值增长": "lowered", "服务业增加值增长": "raised"}
+
+
+def test_wording_diff_is_readable_and_reversible():
+    text, ops = wording_diff("地区生产总值增长7.5%以上", "地区生产总值增长7%左右")
+    assert text == "地区生产总值增长7[-.5-]%[-以上-]{+左右+}"
+    assert "".join(op["old"] for op in ops) == "地区生产总值增长7.5%以上"
+    assert "".join(op["new"] for op in ops) == "地区生产总值增长7%左右"
+    assert wording_diff("", "") == ("", [])
+
+
+# ---------------------------------------------------------------- Baqiao 2020 → 2023, read by hand
+
+
+def test_gdp_growth_lowered(baqiao):
+    table, _, _ = baqiao
+    row = _row(table, "baqiao-2020:4")
+    assert row["new_id"] == "baqiao-2023:1"
+    assert row["relation"] == "lowered"
+    change = _change(row["target_changes"], "地区生产总值")
+    assert (change["old"], change["new"], change["direction"]) == ("7.5%以上", "7%左右", "lowered")
+
+
+def test_service_industry_raised(baqiao):
+    table, _, _ = baqiao
+    row = _row(table, "baqiao-2020:5")
+    assert row["new_id"] == "baqiao-2023:4"
+    assert row["relation"] == "raised"
+    assert _change(row["target_changes"], "服务业")["direction"] == "raised"
+
+
+def test_industrial_output_lowered_from_carried_over_list(baqiao):
+    """The 持续推进 list's p11 (规上工业 6%以上) continues as 2023:3 with 5%以上."""
+    table, _, _ = baqiao
+    row = _row(table, "baqiao-2020:p11")
+    assert row["new_id"] == "baqiao-2023:3"
+    assert row["relation"] == "lowered"
+
+
+def test_fixed_asset_investment_raised_and_status_shown(baqiao):
+    table, _, _ = baqiao
+    row = _row(table, "baqiao-2020:2")
+    assert row["new_id"] == "baqiao-2023:2"
+    assert _change(row["target_changes"], "固定资产投资")["new"] == "12%以上"
+    assert row["relation"] == "raised"
+    assert (row["old_status"], row["new_status"]) == ("done", "in_progress")  # 9.6% fell short of 12%
+
+
+def test_new_urban_jobs_unchanged_but_unemployment_cap_gone(baqiao):
+    table, old, new = baqiao
+    change = compare_pair(_item(old, "baqiao-2020:71"), _item(new, "baqiao-2023:85"))
+    assert _change(change["target_changes"], "城镇新增就业")["direction"] == "unchanged"
+    assert _change(change["target_changes"], "失业率")["direction"] == "no_longer_quantified"
+    assert _row(table, "baqiao-2020:71")["new_id"] == "baqiao-2023:85"
+
+
+def test_old_compound_renovation_lowered_16_to_7(baqiao):
+    """Compared on the pair directly: the matcher has not always linked it (score near 0.2 at times)."""
+    _, old, new = baqiao
+    change = compare_pair(_item(old, "baqiao-2020:28"), _item(new, "baqiao-2023:54"))
+    target = _change(change["target_changes"], "老旧小区")
+    assert (target["old"], target["new"], target["direction"]) == ("16个", "7个", "lowered")
+    assert change["units_added"] == ["区城棚改中心", "区城建开发公司"]
+    assert change["units_removed"] == ["灞桥投资控股集团"]
+    assert (change["old_status"], change["new_status"]) == ("done", "in_progress")
+    assert "[-略钢小区、大信小区-]{+纺三南院+}" in change["diff_text"]
+
+
+def test_lowered_target_visible_even_when_merged(baqiao):
+    table, _, _ = baqiao
+    rows = table.filter(pl.col("old_id") == "baqiao-2020:28")
+    if rows["new_id"][0] == "baqiao-2023:54":
+        assert rows["relation"][0] in ("lowered", "merged")
+        assert rows["direction"][0] == "lowered"
+
+
+def test_census_dropped_and_marked_done(baqiao):
+    """The seventh census was a 2020 task: finished, then gone from 2023."""
+    table, _, _ = baqiao
+    row = _row(table, "baqiao-2020:69")
+    assert (row["relation"], row["new_id"], row["old_done"]) == ("dropped", None, True)
+
+
+def test_covid_task_of_2020_continues_rather_than_dropped(baqiao):
+    """The 2020 epidemic-control task is not dropped: 2023:99 (第十版方案) carries it; the gold agrees.
+
+    The 2020 target (5 starred vaccination clinics) is no longer quantified.
+    """
+    _, old, new = baqiao
+    change = compare_pair(_item(old, "baqiao-2020:79"), _item(new, "baqiao-2023:99"))
+    assert _change(change["target_changes"], "接种门诊")["direction"] == "no_longer_quantified"
+
+
+def test_bailing_museum_new_in_2023(baqiao):
+    table, _, _ = baqiao
+    row = _row(table, new_id="baqiao-2023:78")
+    assert (row["relation"], row["old_id"]) == ("new", None)
+
+
+def test_every_item_of_both_years_is_classified(baqiao):
+    table, old, new = baqiao
+    assert set(old["item_id"]) == set(table["old_id"].drop_nulls())
+    assert set(new["item_id"]) == set(table["new_id"].drop_nulls())
+    assert table.schema == pl.Schema(EVOLUTION_SCHEMA)
+    counts = relation_counts(table)
+    assert counts["old_items"].sum() == old.height
+    assert counts["new_items"].sum() == new.height
+
+
+def test_policy_area_falls_back_to_department_for_status_sections(baqiao):
+    """2020's sections are 已完成/持续推进 (statuses) and 2023 has none: areas are departments."""
+    table, _, _ = baqiao
+    assert _row(table, "baqiao-2020:4")["area"] == "发改"
+    assert "已完成" not in set(area_counts(table)["area"])
+
+
+def test_gold_evaluation(baqiao):
+    table, old, new = baqiao
+    evaluation = evaluate_evolution(table, load_gold(GOLD), old, new)
+    assert evaluation.direction_pairs == 9
+    assert evaluation.direction_accuracy >= 8 / 9
+    assert 0 < evaluation.precision <= 1 and 0 < evaluation.recall <= 1
+    assert gold_direction("7.5%以上 → 8%以上")[0] == "raised"
+    assert gold_direction("新增美丽乡村4个 → 核心十村建成市级花园乡村")[0] == "no_longer_quantified"
+
+
+# ---------------------------------------------------------------- classes on hand-made documents
+
+
+def _doc(doc_id: str, year: int, rows: list[tuple[str, str, str]], jurisdiction: str = "甲区") -> pl.DataFrame:
+    meta = DocumentMeta(id=doc_id, title=doc_id, jurisdiction=jurisdiction, level="district", year=year,
+                        kind="task_table", file=f"{doc_id}.txt")
+    lines = ["序号\t主要任务\t责任单位\t进展情况"]
+    lines += [f"{i}\t{task}\t{units}\t{progress}" for i, (task, units, progress) in enumerate(rows, start=1)]
+    return parse_text("\n".join(lines) + "\n", meta).items
+
+
+def _candidates(rows: list[tuple[str, str, float, bool]]) -> pl.DataFrame:
+    """A matcher table by hand: (source, target, score, assigned); linked means score ≥ 0.5."""
+    return pl.DataFrame(
+        [{"source_id": s, "target_id": t, "score": sc, "linked": sc >= 0.5, "assigned": a} for s, t, sc, a in rows],
+        schema={"source_id": pl.String, "target_id": pl.String, "score": pl.Float64, "linked": pl.Boolean,
+                "assigned": pl.Boolean},
+    )
+
+
+OLD_ROWS = [
+    ("地区生产总值增长7.5%以上", "区发改委", "已完成。"),  # 1 lowered
+    ("新建社区卫生服务站2个", "区卫健局", "已完成。"),  # 2 raised
+    ("推进数字化城管平台建设", "区城市管理局", "已完成。"),  # 3 continued
+    ("加快农村户厕改造,提升群众满意度", "区农业农村局", "已完成。"),  # 4 reworded
+    ("建设产业园区并完善配套道路", "区科技工信局", "正在推进中。"),  # 5 split
+    ("开展食品安全抽检", "区市场监管局", "已完成。"),  # 6 merged (with 7)
+    ("开展药品安全抽检", "区市场监管局", "已完成。"),  # 7 merged
+    ("做好第七次人口普查", "区统计局", "已完成。"),  # 8 dropped, done
+    ("完成三村城改回迁", "区城棚改中心", "正在推进中。"),  # 9 dropped, unfinished
+]
+NEW_ROWS = [
+    ("地区生产总值增长7%左右", "区发改委", "已完成。"),  # 1
+    ("新建社区卫生服务站3个", "区卫健局 区财政局", "已完成。"),  # 2
+    ("推进数字化城管平台建设", "区城市管理局", "正在推进中。"),  # 3
+    ("深入推进农村厕所革命,建立长效管护机制", "区农业农村局", "已完成。"),  # 4
+    ("建设产业园区", "区科技工信局", "已完成。"),  # 5
+    ("完善园区配套道路", "区交通局", "已完成。"),  # 6
+    ("开展食品药品安全抽检", "区市场监管局", "已完成。"),  # 7
+    ("投放汽车消费券", "区投资商务局", "正在推进中。"),  # 8 new
+]
+
+
+@pytest.fixture(scope="module")
+def small():
+    old, new = _doc("jia-2021", 2021, OLD_ROWS), _doc("jia-2022", 2022, NEW_ROWS)
+    candidates = _candidates([
+        ("jia-2021:1", "jia-2022:1", 0.95, True),
+        ("jia-2021:2", "jia-2022:2", 0.9, True),
+        ("jia-2021:3", "jia-2022:3", 0.99, True),
+        ("jia-2021:4", "jia-2022:4", 0.7, True),
+        ("jia-2021:5", "jia-2022:5", 0.8, True),
+        ("jia-2021:5", "jia-2022:6", 0.72, False),  # second best, linked, close: split
+        ("jia-2021:6", "jia-2022:7", 0.85, True),
+        ("jia-2021:7", "jia-2022:7", 0.8, False),  # best is 7, already assigned: merged
+        ("jia-2021:8", "jia-2022:8", 0.1, False),
+        ("jia-2021:9", "jia-2022:5", 0.2, False),
+    ])
+    return evolve(old, new, candidates), old, new
+
+
+@pytest.mark.parametrize(
+    ("old_id", "relation"),
+    [
+        ("jia-2021:1", "lowered"), ("jia-2021:2", "raised"), ("jia-2021:3", "continued"), ("jia-2021:4", "reworded"),
+        ("jia-2021:5", "split"), ("jia-2021:6", "merged"), ("jia-2021:7", "merged"), ("jia-2021:8", "dropped"),
+        ("jia-2021:9", "dropped"),
+    ],
+)
+def test_each_class_on_a_small_document(small, old_id, relation):
+    table, _, _ = small
+    assert set(table.filter(pl.col("old_id") == old_id)["relation"]) == {relation}
+
+
+def test_split_lists_both_successors_and_new_has_no_predecessor(small):
+    table, _, _ = small
+    assert sorted(table.filter(pl.col("old_id") == "jia-2021:5")["new_id"]) == ["jia-2022:5", "jia-2022:6"]
+    assert _row(table, new_id="jia-2022:8")["relation"] == "new"
+    counts = {r["relation"]: (r["old_items"], r["new_items"]) for r in relation_counts(table).to_dicts()}
+    assert counts["split"] == (1, 2) and counts["merged"] == (2, 1) and counts["new"] == (0, 1)
+
+
+def test_dropped_says_whether_it_was_done(small):
+    table, _, _ = small
+    assert _row(table, "jia-2021:8")["old_done"] is True
+    assert _row(table, "jia-2021:9")["old_done"] is False
+
+
+def test_units_added_by_department(small):
+    table, _, _ = small
+    row = _row(table, "jia-2021:2")
+    assert (row["units_added"], row["units_removed"]) == (["区财政局"], [])
+
+
+def test_split_needs_a_close_second():
+    """A linked second candidate far below the best is not a split."""
+    old, new = _doc("jia-2021", 2021, OLD_ROWS), _doc("jia-2022", 2022, NEW_ROWS)
+    table = evolve(old, new, _candidates([("jia-2021:5", "jia-2022:5", 0.95, True),
+                                          ("jia-2021:5", "jia-2022:6", 0.55, False)]))
+    assert set(table.filter(pl.col("old_id") == "jia-2021:5")["new_id"]) == {"jia-2022:5"}
+
+
+def test_chain_through_three_years():
+    d1 = _doc("jia-2021", 2021, [("地区生产总值增长8%以上", "区发改委", "已完成。"), ("做好人口普查", "区统计局", "已完成。")])
+    d2 = _doc("jia-2022", 2022, [("地区生产总值增长7%左右", "区发改委", "已完成。"), ("投放汽车消费券", "区投资商务局", "已完成。")])
+    d3 = _doc("jia-2023", 2023, [("地区生产总值增长7%左右", "区发改委", "已完成。"), ("投放新一批汽车消费券,促进消费提档升级", "区投资商务局", "已完成。")])
+    step1 = evolve(d1, d2, _candidates([("jia-2021:1", "jia-2022:1", 0.9, True), ("jia-2021:2", "jia-2022:2", 0.1, False)]))
+    step2 = evolve(d2, d3, _candidates([("jia-2022:1", "jia-2023:1", 0.99, True), ("jia-2022:2", "jia-2023:2", 0.8, True)]))
+    lines = set(describe_chains(chains([step1, step2]))["line"])
+    assert lines == {
+        "jia-2021:1 →lowered→ jia-2022:1 →continued→ jia-2023:1",
+        "jia-2021:2 →dropped→ ∅",
+        "∅ →new→ jia-2022:2 →reworded→ jia-2023:2",
+    }
+
+
+# ---------------------------------------------------------------- command line and files
+
+
+def test_cli_refuses_two_jurisdictions(capsys):
+    assert main(["evolve", "baqiao-2020", "xian-2024"]) == 2
+    assert "one jurisdiction" in capsys.readouterr().err
+
+
+def test_jurisdiction_error_is_a_value_error(bundled):
+    with pytest.raises(ValueError, match="灞桥区"):
+        evolve_documents(bundled, "baqiao-2023", "xian-2024")
+    assert issubclass(JurisdictionMismatchError, ValueError)
+
+
+def test_cli_summary_and_evaluate(capsys, baqiao):
+    assert main(["evolve", "baqiao-2020", "baqiao-2023", "--summary", "--evaluate", str(GOLD)]) == 0
+    out = capsys.readouterr().out
+    assert "dropped" in out and "发改" in out and "precision" in out and "direction: accuracy" in out
+
+
+def test_excel_neutralises_formula_like_cells(small, tmp_path):
+    table, _, _ = small
+    table = table.with_columns(pl.when(pl.col("old_id") == "jia-2021:1").then(pl.lit("=HYPERLINK(\"x\")"))
+                               .otherwise(pl.col("old_text")).alias("old_text"))
+    out = tmp_path / "evolution.xlsx"
+    write_evolution(table, out)
+    sheet = openpyxl.load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("old_text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"x\")" in cells
+    assert neutralise("-3") == "'-3" and neutralise("@a") == "'@a" and neutralise(3.0) == 3.0
+
+
+def test_csv_and_parquet_outputs(small, tmp_path):
+    table, _, _ = small
+    write_evolution(table, tmp_path / "e.csv")
+    csv = pl.read_csv(tmp_path / "e.csv")
+    assert "地区生产总值增长: 7.5%以上 → 7%左右 (lowered)" in csv["target_changes"].to_list()
+    write_evolution(table, tmp_path / "e.parquet")
+    assert pl.read_parquet(tmp_path / "e.parquet").schema == table.schema
+    with pytest.raises(ValueError, match="must end in"):
+        write_evolution(table, tmp_path / "e.txt")
