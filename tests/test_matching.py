@@ -234,3 +234,23 @@ def test_match_cli_writes_candidates(tmp_path, capsys):
 def test_match_cli_unknown_document(capsys):
     assert main(["match", "baqiao-2023", "nowhere-2030"]) == 2
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
+
+
+def test_adding_a_document_scores_only_new_pairs(data_copy, monkeypatch):
+    """Results of unchanged pairs come back from the cache; only the new document's pairs are computed."""
+    import matching.engine as engine
+    from align.registry import DocumentMeta, add_document
+
+    first = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    calls = []
+    real = engine.match_items
+    monkeypatch.setattr(engine, "match_items", lambda *a, **k: calls.append(1) or real(*a, **k))
+    source = data_copy.data_dir / "documents" / "xixian-2023-work-points.txt"
+    meta = DocumentMeta(id="xixian-2024", title="t", jurisdiction="西咸新区", level="new-area", year=2024,
+                        kind="work_points", file="x.txt")
+    add_document(data_copy.data_dir, source, meta)
+    again = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert calls == [], "the earlier pair was not recomputed"
+    assert again.equals(first)
+    match_documents(data_copy, "xixian-2024", "xian-2024")
+    assert calls == [1], "the new document's pair was computed once"
