@@ -37,7 +37,8 @@ UNIT_FAMILY: dict[str, str] = {
     "辆": "vehicle", "台": "device", "吨": "mass", "床": "bed", "张": "bed",
 }
 
-QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "达到", "力争", "控制在", "约", "达")
+# 约 and 达 alone are left out: inside 签约 or 下达 they are not qualifiers.
+QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "达到", "力争", "控制在")
 _BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过")
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*[万亿]?"
@@ -49,7 +50,7 @@ _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
 )
-_TRAILING_LINK = re.compile(r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在|约)$")
+_TRAILING_LINK = re.compile(r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)$")
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|近|约\d|\d{4}年)$")
 _ENUM_END = re.compile(r"^.*等")
 

@@ -24,6 +24,7 @@ _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 # Place and level prefixes that do not change which department a unit is.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|市|区|县)(?=[\u4e00-\u9fff]{2})")
+_PARTY_PREFIX = re.compile(r"^委(?=[\u4e00-\u9fff]{2,}部$)")
 _BRANCH_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2}(?:分局|大队|支队)$")
 _DEPARTMENT_SUFFIX = re.compile(r"(?:委员会|局|委|办公室|办)$")
 
@@ -47,7 +48,8 @@ DEPARTMENT_ALIASES: dict[str, str] = {
     "市场监督管理": "市场监管", "市场监管": "市场监管", "应急管理": "应急", "应急": "应急",
     "乡村振兴": "乡村振兴", "扶贫": "乡村振兴", "扶贫开发": "乡村振兴",
     "统计": "统计", "审计": "审计", "司法": "司法", "信访": "信访", "税务": "税务",
-    "公安": "公安", "交警": "交警", "体育": "体育", "营商": "营商环境", "营商环境": "营商环境",
+    "公安": "公安", "交警": "交警", "纪委监委": "纪检监察", "纪委": "纪检监察", "监委": "纪检监察",
+    "宣传部": "宣传", "组织部": "组织", "统战部": "统战", "体育": "体育", "营商": "营商环境", "营商环境": "营商环境",
 }
 
 
@@ -98,7 +100,7 @@ def department_key(unit: str) -> str:
     if placeless != name:
         candidates.append(placeless)
     candidates.append(name)
-    cores = [_core(c) for c in candidates]
+    cores = [_core(_PARTY_PREFIX.sub("", c)) for c in candidates]
     for core in cores:
         if core in DEPARTMENT_ALIASES:
             return DEPARTMENT_ALIASES[core]
@@ -107,7 +109,8 @@ def department_key(unit: str) -> str:
             head = core[:length]
             if head in DEPARTMENT_ALIASES and len(core) - length <= 2:
                 return DEPARTMENT_ALIASES[head]
-    return cores[0]
+    # No known department: strip only an unambiguous level character, never a guessed place name.
+    return cores[0] if name[0] in "区市县省" else cores[-1]
 
 
 def _core(name: str) -> str:

@@ -26,9 +26,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def bundled() -> Settings:
-    """Settings on the bundled data, with a private cache so tests never touch the user's."""
-    return Settings(data_dir=BUNDLED_DATA)
+def bundled(tmp_path_factory) -> Settings:
+    """Settings on the bundled data, with a private cache and store so tests never touch the user's."""
+    private = tmp_path_factory.mktemp("bundled")
+    return Settings(data_dir=BUNDLED_DATA, cache_dir=private / "cache", db_path=private / "decisions.sqlite")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,50 @@
+"""Refitting the link model from a planner's decisions, and the shipped weights file."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from align.exceptions import PlanAlignError
+from align.store import DecisionStore
+from matching.engine import match_documents
+from matching.features import FEATURES
+from matching.scoring import DEFAULT_WEIGHTS, LinkModel
+from matching.training import fit_from_decisions
+
+
+def test_shipped_weights_are_readable_and_report_cross_validation():
+    raw = json.loads(DEFAULT_WEIGHTS.read_text(encoding="utf-8"))
+    assert set(raw["coefficients"]) == set(FEATURES)
+    assert raw["metrics"]["cross_validation"]["links"] > 0, "metrics come from grouped CV, not in-sample"
+    model = LinkModel.load(DEFAULT_WEIGHTS)
+    assert 0 < model.threshold < 1
+
+
+def test_refit_from_decisions_learns_what_the_planner_confirmed(data_copy):
+    store = DecisionStore(data_copy.db_path)
+    result = match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False)
+    best = result.filter(pl.col("rank") == 1).head(20)
+    for row in best.iter_rows(named=True):
+        # the planner confirms links with a shared responsible department, rejects the rest
+        decision = "confirmed" if row["unit_agreement"] > 0 else "rejected"
+        store.record("planner", row["source_id"], row["target_id"], decision)
+    model = fit_from_decisions(data_copy, store.current())
+    assert model.trained_on == "decisions"
+    assert model.coefficients["unit_agreement"] > 0
+
+
+def test_refit_needs_enough_decisions(data_copy):
+    store = DecisionStore(data_copy.db_path)
+    store.record("planner", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    with pytest.raises(PlanAlignError, match="Too few decisions"):
+        fit_from_decisions(data_copy, store.current())
+
+
+def test_corrupt_weights_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "w.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(PlanAlignError, match="not a readable link-model file"):
+        LinkModel.load(bad)
