@@ -1,0 +1,357 @@
+"""What every page of the review app shares: session defaults, cached loaders, safe text.
+
+Only Streamlit glue lives here. The work is done by ``align`` and ``matching``; these
+functions call them once per file content and settings (``st.cache_data``) and keep one
+decision store per database file (``st.cache_resource``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from align.exceptions import PlanAlignError
+from align.ingest import file_digest, load_items
+from align.readers import read_document_text
+from align.registry import document_path, load_registry, registry_frame, registry_path
+from align.settings import Settings
+from align.store import DecisionStore
+from matching.engine import match_documents
+from matching.scoring import default_model
+
+DEFAULT_SOURCE = "baqiao-2023"
+DEFAULT_TARGET = "xian-2024"
+DEFAULT_CITY = "xian-2024"
+DEFAULT_DISTRICT = "baqiao-2023"
+
+#: Session state: plain keys (never widget keys) and their first values. A widget is drawn
+#: with :func:`bound`, under a page-specific key, and copies its value back here on change,
+#: so values survive page changes and callbacks can set them before the next run.
+DEFAULTS: dict[str, Any] = {
+    "reviewer": "",
+    "doc": None,
+    "doc_item": None,
+    "source_doc": None,
+    "target_doc": None,
+    "order": "unreviewed",
+    "band": (0.0, 1.0),
+    "sections": [],
+    "units": [],
+    "blind": False,
+    "note": "",
+    "bulk_min": 0.9,
+    "candidate": 0,
+    "current": None,
+    "city_doc": None,
+    "district_doc": None,
+    "place": None,
+    "relations": [],
+    "chain": None,
+    "scope": "pair",
+    "export_source": None,
+    "export_target": None,
+    "fmt": "xlsx",
+    "with_conflicts": False,
+    "new_id": "",
+    "new_title": "",
+    "new_jurisdiction": "",
+    "new_parent": "",
+    "new_level": "district",
+    "new_kind": "task_table",
+    "new_year": 2024,
+    "align_to": None,
+    "flash": [],
+    "export_file": None,
+    "added_id": None,
+}
+
+
+def settings() -> Settings:
+    """The one settings object (``PLAN_ALIGN_DATA`` / ``PLAN_ALIGN_DB`` decide the folders)."""
+    return Settings.from_env()
+
+
+def init_state() -> None:
+    """Set every session default once."""
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = list(value) if isinstance(value, list) else value
+
+
+def bound(widget: Callable[..., Any], label: str, name: str, prefix: str, *args: Any,
+          on_change: Callable[..., None] | None = None, on_change_args: tuple = (), **kwargs: Any) -> Any:
+    """Draw ``widget`` showing the plain state ``name``; a change is copied back to it.
+
+    The widget key is ``<prefix>_<name>`` (one per page): Streamlit forgets widget state on
+    pages that do not draw it, so the value lives in ``name`` and is handed to the widget on
+    every run.
+    """
+    key = f"{prefix}_{name}"
+    st.session_state[key] = st.session_state[name]
+
+    def changed() -> None:
+        st.session_state[name] = st.session_state[key]
+        if on_change is not None:
+            on_change(*on_change_args)
+
+    return widget(label, *args, key=key, on_change=changed, **kwargs)
+
+
+def page(title: str, prefix: str) -> None:
+    """Start a page: session defaults, the sidebar (reviewer, folders), the title, messages.
+
+    Every page calls this first, so a page works whether ``app.py``'s navigation runs it or
+    Streamlit runs the file alone (the ``pages/`` folder convention, as AppTest does).
+    """
+    init_state()
+    current = settings()
+    with st.sidebar:
+        bound(st.text_input, "审核人 Reviewer", "reviewer", prefix, placeholder=current.reviewer,
+              help="记录在每条决定中 (stored with every decision)")
+        st.caption(f"数据 data: `{current.data_dir}`  \n决定库 store: `{current.db_path}`")
+    st.markdown(_CSS, unsafe_allow_html=True)
+    st.title(title)
+    show_flash()
+
+
+_CSS = "<style>.pa-text{line-height:1.7;font-size:1rem}.pa-text mark{background:#ffe08a;padding:0 1px}</style>"
+
+
+def choose_default(name: str, options: list, preferred: Any, fallback: int = 0) -> None:
+    """Make the plain state ``name`` one of ``options`` (``preferred`` if present) before drawing."""
+    if st.session_state[name] not in options and options:
+        st.session_state[name] = preferred if preferred in options else options[fallback]
+
+
+def reviewer() -> str:
+    """Who decides: the sidebar name, else ``Settings.reviewer``."""
+    return (st.session_state.get("reviewer") or "").strip() or settings().reviewer
+
+
+def settings_key(value: Settings) -> str:
+    """Settings as a stable string, for cache keys."""
+    return json.dumps(value.as_dict(), sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _from_key(key: str) -> Settings:
+    return Settings.from_dict(json.loads(key))
+
+
+# ------------------------------------------------------------------ store
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(db_path: str) -> DecisionStore:
+    return DecisionStore(db_path)
+
+
+def store() -> DecisionStore:
+    """The decision store of ``settings().db_path``, opened once per process."""
+    return _open_store(str(settings().db_path))
+
+
+def flash(kind: str, message: str) -> None:
+    """Queue a message for the next run (callbacks cannot draw where the page wants it)."""
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.get("flash", []):
+        getattr(st, kind)(message)
+    st.session_state["flash"] = []
+
+
+# ------------------------------------------------------------------ documents
+
+
+def registry_digest(value: Settings) -> str:
+    path = registry_path(value.data_dir)
+    return file_digest(path) if path.exists() else ""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _registry(key: str, digest: str) -> pl.DataFrame:
+    return registry_frame(_from_key(key).data_dir)
+
+
+def registry(value: Settings | None = None) -> pl.DataFrame:
+    """The registry table, re-read only when ``registry.toml`` changes."""
+    value = value or settings()
+    return _registry(settings_key(value), registry_digest(value))
+
+
+def document_ids(value: Settings | None = None) -> list[str]:
+    return registry(value)["id"].to_list()
+
+
+def document_meta(doc_id: str, value: Settings | None = None) -> dict:
+    frame = registry(value).filter(pl.col("id") == doc_id)
+    if frame.is_empty():
+        raise PlanAlignError(f"Unknown document id '{doc_id}'.")
+    return frame.row(0, named=True)
+
+
+def document_digest(doc_id: str, value: Settings | None = None) -> str:
+    """SHA-256 of a registered document's file: the cache key of everything derived from it."""
+    value = value or settings()
+    meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
+    path = document_path(value.data_dir, meta)
+    return file_digest(path) if path.is_file() else ""
+
+
+@st.cache_data(show_spinner="解析文档 Parsing…", max_entries=64)
+def _items(key: str, doc_id: str, digest: str) -> pl.DataFrame:
+    return load_items(_from_key(key), doc_id)
+
+
+def items(doc_id: str, value: Settings | None = None) -> pl.DataFrame:
+    """A document's item table, parsed once per file content and settings."""
+    value = value or settings()
+    return _items(settings_key(value), doc_id, document_digest(doc_id, value))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _lines(key: str, doc_id: str, digest: str) -> list[str]:
+    value = _from_key(key)
+    meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
+    text = read_document_text(document_path(value.data_dir, meta), max_bytes=int(value.max_file_mb * 1024 * 1024))
+    return text.split("\n")
+
+
+def source_lines(doc_id: str, first: int, last: int, value: Settings | None = None) -> str:
+    """The item's original lines of the file, numbered, as plain text."""
+    value = value or settings()
+    lines = _lines(settings_key(value), doc_id, document_digest(doc_id, value))
+    width = len(str(last))
+    return "\n".join(f"{n:>{width}} │ {lines[n - 1]}" for n in range(first, min(last, len(lines)) + 1))
+
+
+@st.cache_data(show_spinner="匹配中 Matching…", max_entries=32)
+def _matches(key: str, source_id: str, target_id: str, digests: tuple[str, str], model_version: str) -> pl.DataFrame:
+    return match_documents(_from_key(key), source_id, target_id)
+
+
+def model_info() -> tuple[float, float, str]:
+    model = default_model()
+    return model.intercept, model.threshold, model.version
+
+
+def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl.DataFrame:
+    """Candidates of a document pair, computed once per both files' content, settings and model."""
+    value = value or settings()
+    digests = (document_digest(source_id, value), document_digest(target_id, value))
+    return _matches(settings_key(value), source_id, target_id, digests, model_info()[2])
+
+
+# ------------------------------------------------------------------ text
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$<>&:]")
+
+
+def escape_text(text: str) -> str:
+    """Document text as inert HTML: tags escaped and Markdown/LaTeX characters as entities."""
+    escaped = html.escape(text or "", quote=True)
+    # html.escape produced &…; — protect those, then entity-encode the remaining specials.
+    parts = re.split(r"(&(?:amp|lt|gt|quot|#x27);)", escaped)
+    out = []
+    for part in parts:
+        if part.startswith("&") and part.endswith(";"):
+            out.append(part)
+        else:
+            out.append(_MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", part))
+    return "".join(out).replace("\n", "<br>")
+
+
+def highlight_html(text: str, spans: list[str]) -> str:
+    """``text`` escaped, with every occurrence of ``spans`` wrapped in ``<mark>``.
+
+    The text is split on the spans first and each piece escaped on its own, so no document
+    character ever reaches the page as markup.
+    """
+    text = text or ""
+    spans = [s for s in sorted(set(spans), key=len, reverse=True) if s]
+    if not spans:
+        return f"<div class='pa-text'>{escape_text(text)}</div>"
+    pattern = re.compile("|".join(re.escape(s) for s in spans))
+    pieces = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(escape_text(text[last:match.start()]))
+        pieces.append(f"<mark>{escape_text(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape_text(text[last:]))
+    return f"<div class='pa-text'>{''.join(pieces)}</div>"
+
+
+def targets_text(targets: list[dict] | None) -> str:
+    return "；".join(t.get("raw") or "" for t in targets or []) or "—"
+
+
+def quotas_text(quotas: list[dict] | None) -> str:
+    return "；".join(f"{q.get('jurisdiction')} {q.get('raw')}" for q in quotas or []) or "—"
+
+
+def item_label(row: dict) -> str:
+    text = row.get("text") or row.get("title") or ""
+    return f"{row['item_id']}  {text[:48]}{'…' if len(text) > 48 else ''}"
+
+
+def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
+    """Items with list and struct columns flattened to text, for display tables."""
+    return frame.select(
+        "item_id",
+        "number",
+        pl.col("section_path").list.join(" / ").alias("section"),
+        pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
+        pl.col("units").list.join("、").alias("units"),
+        "status",
+        pl.col("targets").list.eval(pl.element().struct.field("raw")).list.join("；").alias("targets"),
+        pl.col("quotas")
+        .list.eval(pl.concat_str(pl.element().struct.field("jurisdiction"), pl.lit(" "),
+                                 pl.element().struct.field("raw")))
+        .list.join("；")
+        .alias("quotas"),
+    )
+
+
+def error_box(exc: BaseException) -> None:
+    """A user-fixable problem as one red box (never a traceback)."""
+    st.error(f"{type(exc).__name__}: {exc}")
+
+
+def data_dir() -> Path:
+    return Path(settings().data_dir)
+
+
+# ------------------------------------------------------------------ evolution
+
+
+def evolution_available() -> bool:
+    try:
+        import align.evolution  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
+def _evolution(key: str, doc_ids: tuple[str, ...], digests: tuple[str, ...],
+               model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame]:
+    from align.evolution import evolve_series
+
+    return evolve_series(_from_key(key), list(doc_ids))
+
+
+def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[pl.DataFrame], pl.DataFrame]:
+    """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``)."""
+    value = value or settings()
+    digests = tuple(document_digest(d, value) for d in doc_ids)
+    return _evolution(settings_key(value), tuple(doc_ids), digests, model_info()[2])

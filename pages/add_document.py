@@ -1,0 +1,126 @@
+"""添加文档 Add a document: upload, describe, see it parsed, register it, then align it."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+import app_support as ui
+from align.exceptions import PlanAlignError
+from align.parsing import parse_text
+from align.readers import READERS, TEXT_SUFFIXES, read_document_text
+from align.registry import KINDS, LEVELS, DocumentMeta, add_document
+
+UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s})
+
+
+def _meta(file_name: str) -> DocumentMeta:
+    state = st.session_state
+    return DocumentMeta(
+        id=state["new_id"].strip(), title=state["new_title"].strip() or Path(file_name).stem,
+        jurisdiction=state["new_jurisdiction"].strip(), level=state["new_level"], year=int(state["new_year"]),
+        kind=state["new_kind"], file=file_name, parent=state["new_parent"].strip(),
+    )
+
+
+@st.cache_data(show_spinner="解析 Parsing…", max_entries=8)
+def _parse_upload(data: bytes, file_name: str, max_mb: float) -> tuple[pl.DataFrame, list[str]]:
+    """Parse uploaded bytes with a placeholder id (the real id is given on registering)."""
+    meta = DocumentMeta(id="upload", title=file_name, jurisdiction="-", level="district", year=2024,
+                        kind="task_table", file=file_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(file_name).name
+        path.write_bytes(data)
+        text = read_document_text(path, max_bytes=int(max_mb * 1024 * 1024))
+    parsed = parse_text(text, meta, path=file_name)
+    return parsed.items, parsed.warnings
+
+
+def _register(data: bytes, file_name: str) -> None:
+    current = ui.settings()
+    max_bytes = int(current.max_file_mb * 1024 * 1024)
+    meta = _meta(file_name)
+    problems = meta.problems()
+    if problems:
+        ui.flash("error", "请修正元数据 Fix the metadata: " + " ".join(problems))
+        return
+
+    def check(path: Path, meta: DocumentMeta) -> None:
+        parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=file_name)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(file_name).name
+        path.write_bytes(data)
+        try:
+            added = add_document(current.data_dir, path, replace(meta, file=path.name), check=check)
+        except PlanAlignError as exc:
+            ui.flash("error", str(exc))
+            return
+    st.session_state["added_id"] = added.id
+    ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
+
+
+ui.page("添加文档 Add a document", "add")
+current = ui.settings()
+
+upload = st.file_uploader(
+    f"上传文件 Upload a file (≤ {current.max_file_mb:g} MB)", type=UPLOAD_TYPES, key="add_file",
+)
+parsed = None
+if upload is not None:
+    data = upload.getvalue()
+    if len(data) > current.max_file_mb * 1024 * 1024:
+        st.error(f"文件太大 The file is {len(data) / 1e6:.1f} MB, over the {current.max_file_mb:g} MB limit "
+                 "(raise 'max_file_mb' in the settings to read it).")
+    else:
+        try:
+            parsed = _parse_upload(data, upload.name, current.max_file_mb)
+        except PlanAlignError as exc:
+            st.error(f"无法解析 Could not parse {upload.name}: {exc}")
+        except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
+            st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
+
+if parsed is not None:
+    items, warnings = parsed
+    st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
+    for warning in warnings:
+        st.warning(warning)
+    st.dataframe(ui.plain_items(items), hide_index=True, width="stretch", key="add_items")
+
+    st.subheader("元数据 Metadata")
+    c1, c2 = st.columns(2)
+    with c1:
+        ui.bound(st.text_input, "编号 id (lowercase, e.g. lianhu-2024)", "new_id", "add")
+        ui.bound(st.text_input, "辖区 jurisdiction (e.g. 莲湖区)", "new_jurisdiction", "add")
+        ui.bound(st.selectbox, "层级 level", "new_level", "add", LEVELS)
+        ui.bound(st.number_input, "年份 year", "new_year", "add", min_value=1949, max_value=2100, step=1)
+    with c2:
+        ui.bound(st.text_input, "标题 title", "new_title", "add", placeholder=Path(upload.name).stem)
+        ui.bound(st.text_input, "上级 parent (e.g. 西安市)", "new_parent", "add")
+        ui.bound(st.selectbox, "类型 kind", "new_kind", "add", KINDS)
+    st.button("登记 Register", key="add_register", type="primary", on_click=_register,
+              args=(upload.getvalue(), upload.name))
+
+added = st.session_state.get("added_id")
+ids = ui.document_ids()
+if added and added in ids:
+    st.subheader(f"对齐 Align '{added}'")
+    others = [d for d in ids if d != added]
+    ui.choose_default("align_to", others, ui.DEFAULT_TARGET)
+    target = ui.bound(st.selectbox, "与 with", "align_to", "add", others)
+    try:
+        found = ui.matches(added, target)
+    except PlanAlignError as exc:
+        ui.error_box(exc)
+        st.stop()
+    proposed = found.filter(pl.col("linked"))
+    st.write(f"{found['source_id'].n_unique()} 个条目, {proposed.height} 条建议链接 proposed links.")
+    if st.button("去审核 Review these links", key="add_review"):
+        st.session_state["source_doc"] = added
+        st.session_state["target_doc"] = target
+        st.session_state["current"] = None
+        st.switch_page("pages/review.py")

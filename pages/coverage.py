@@ -1,0 +1,87 @@
+"""覆盖 Coverage: each city item with the district tasks that serve it and the quota it sets."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+import app_support as ui
+from align.exceptions import PlanAlignError
+from matching.review import COVERAGE_STATUSES, coverage_table, pair_decisions
+
+STATUS_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 proposed", "none": "无对应 none"}
+
+ui.page("覆盖 Coverage", "cov")
+st.caption("市级条目由区级任务承接的情况 (how a district's tasks cover a city plan).")
+
+try:
+    registry = ui.registry()
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+ids = registry["id"].to_list()
+ui.choose_default("city_doc", ids, ui.DEFAULT_CITY, -1)
+ui.choose_default("district_doc", ids, ui.DEFAULT_DISTRICT)
+cols = st.columns(2)
+with cols[0]:
+    city_doc = ui.bound(st.selectbox, "市级文档 City plan", "city_doc", "cov", ids)
+with cols[1]:
+    district_doc = ui.bound(st.selectbox, "区级文档 District", "district_doc", "cov", ids)
+if city_doc == district_doc:
+    st.warning("请选择两个不同的文档 Choose two different documents.")
+    st.stop()
+
+district_place = ui.document_meta(district_doc)["jurisdiction"]
+try:
+    city_items = ui.items(city_doc)
+    district_items = ui.items(district_doc)
+    # Top-k district tasks per city item: rows are district → city.
+    matches = ui.matches(district_doc, city_doc, ui.settings().with_changes(direction="target_to_source"))
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+
+current = ui.store().current()
+forward = pair_decisions(current, district_doc, city_doc).filter(pl.col("target_id").is_not_null())
+backward = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_not_null())
+decisions = pl.concat([forward, backward.with_columns(
+    source_id=backward["target_id"], target_id=backward["source_id"])], how="vertical")
+table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district_place)
+
+counts = table.group_by("status").len()
+m = st.columns(len(COVERAGE_STATUSES) + 1)
+m[0].metric("市级条目 city items", table.height)
+for col, status in zip(m[1:], COVERAGE_STATUSES):
+    found = counts.filter(pl.col("status") == status)["len"]
+    col.metric(STATUS_LABELS[status], int(found[0]) if found.len() else 0)
+
+shown = table.select(
+    "item_id", "category", "text",
+    pl.col("quota").alias(f"下达{district_place}配额 quota"),
+    pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务 confirmed"),
+    pl.col("proposed_tasks").list.join("\n").alias("建议区级任务 proposed"),
+    pl.col("district_targets").alias("区级任务目标 district targets"),
+    pl.col("status").replace_strict(STATUS_LABELS).alias("状态 status"),
+)
+st.dataframe(shown, hide_index=True, width="stretch", key="cov_table")
+
+st.subheader("分类 × 状态 Category × status")
+heat = table.group_by("category", "status").len().with_columns(pl.col("status").replace_strict(STATUS_LABELS))
+chart = alt.Chart(heat.to_pandas()).mark_rect().encode(
+    x=alt.X("status:N", title="状态 status", sort=[STATUS_LABELS[s] for s in COVERAGE_STATUSES]),
+    y=alt.Y("category:N", title="分类 category"),
+    color=alt.Color("len:Q", title="条目 items", scale=alt.Scale(scheme="blues")),
+    tooltip=["category", "status", "len"],
+)
+text = chart.mark_text(color="black").encode(text="len:Q", color=alt.value("black"))
+st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_unique(), 1) + 40),
+                width="stretch", key="cov_heat")
+
+st.subheader("没有区级对应的市级条目 City items without a district counterpart")
+missing = table.filter(pl.col("status") == "none").select(
+    "item_id", "category", "text", pl.col("quota").alias("配额 quota"))
+if missing.is_empty():
+    st.caption("全部有对应 Every city item has a district task.")
+else:
+    st.dataframe(missing, hide_index=True, width="stretch", key="cov_missing")

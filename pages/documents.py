@@ -1,0 +1,67 @@
+"""文档 Documents: the registry and each document's items; an item's original lines."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import app_support as ui
+from align.exceptions import PlanAlignError
+
+ui.page("文档 Documents", "doc")
+
+try:
+    registry = ui.registry()
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+
+st.dataframe(registry, hide_index=True, width="stretch", key="doc_registry")
+
+ids = registry["id"].to_list()
+ui.choose_default("doc", ids, ui.DEFAULT_SOURCE)
+doc_id = ui.bound(
+    st.selectbox, "文档 Document", "doc", "doc", ids,
+    format_func=lambda d: f"{d} — {registry.filter(pl.col('id') == d)['title'][0]}",
+)
+try:
+    items = ui.items(doc_id)
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+
+table = ui.plain_items(items)
+done = items.filter(pl.col("status") == "done").height
+cols = st.columns(3)
+cols[0].metric("条目 items", items.height)
+cols[1].metric("已完成 done", done)
+cols[2].metric("有目标值 with targets", items.filter(pl.col("targets").list.len() > 0).height)
+st.dataframe(
+    table, hide_index=True, width="stretch", key="doc_items",
+    column_config={"text": st.column_config.TextColumn("任务 text", width="large")},
+)
+
+item_ids = items["item_id"].to_list()
+ui.choose_default("doc_item", item_ids, None)
+rows = {row["item_id"]: row for row in items.to_dicts()}
+item_id = ui.bound(st.selectbox, "条目 Item", "doc_item", "doc", item_ids, format_func=lambda i: ui.item_label(rows[i]))
+row = rows[item_id]
+left, right = st.columns(2)
+with left:
+    st.subheader("原文 Original lines")
+    first, last = (row["source_lines"] or [1, 1])[0], (row["source_lines"] or [1, 1])[-1]
+    try:
+        st.code(ui.source_lines(doc_id, first, last), language=None)
+    except PlanAlignError as exc:
+        ui.error_box(exc)
+with right:
+    st.subheader("结构化 Parsed")
+    st.text(f"编号 number: {row['number']}\n"
+            f"分类 section: {' / '.join(row['section_path']) or '—'}\n"
+            f"责任单位 units: {'、'.join(row['units']) or '—'}\n"
+            f"状态 status: {row['status'] or '—'}\n"
+            f"目标 targets: {ui.targets_text(row['targets'])}\n"
+            f"配额 quotas: {ui.quotas_text(row['quotas'])}")
+    if row["progress"]:
+        st.caption("进展 progress")
+        st.text(row["progress"])

@@ -1,0 +1,97 @@
+"""演变 Evolution: a task's line across years, with how its targets changed."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import app_support as ui
+from align.exceptions import PlanAlignError
+
+RELATION_LABELS = {
+    "continued": "延续 continued", "raised": "提高 raised", "lowered": "降低 lowered", "reworded": "改写 reworded",
+    "split": "拆分 split", "merged": "合并 merged", "dropped": "不再出现 dropped", "new": "新增 new",
+}
+
+ui.page("演变 Evolution", "evo")
+st.caption("同一辖区不同年份的任务如何延续、调整目标或消失 (a task's line across years).")
+
+if not ui.evolution_available():
+    st.info("年度演变模块尚未安装 align/evolution.py is not available yet.")
+    st.stop()
+from align.evolution import describe_chains, format_target_changes, relation_counts  # noqa: E402
+
+try:
+    registry = ui.registry()
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+places = (
+    registry.group_by("jurisdiction").agg(pl.col("id"), pl.col("year"))
+    .filter(pl.col("id").list.len() >= 2).sort("jurisdiction")
+)
+if places.is_empty():
+    st.info("没有同一辖区的多年文档 No jurisdiction has documents of two or more years. Add one first.")
+    st.stop()
+names = places["jurisdiction"].to_list()
+ui.choose_default("place", names, "灞桥区")
+place = ui.bound(st.selectbox, "辖区 Jurisdiction", "place", "evo", names)
+docs = registry.filter(pl.col("jurisdiction") == place).sort("year")
+doc_ids = docs["id"].to_list()
+years = dict(zip(doc_ids, docs["year"].to_list()))
+st.caption("文档 documents: " + " → ".join(f"{d} ({years[d]})" for d in doc_ids))
+
+try:
+    steps, chain_table = ui.evolution(doc_ids)
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+
+counts = relation_counts(steps[0]) if len(steps) == 1 else None
+if counts is not None:
+    st.dataframe(counts.with_columns(pl.col("relation").replace(RELATION_LABELS)), hide_index=True,
+                 key="evo_counts")
+
+lines = describe_chains(chain_table)
+chain_rows = chain_table.join(lines, on="chain_id")
+first_ids = chain_rows.group_by("chain_id", maintain_order=True).agg(
+    pl.col("old_id").first().fill_null(pl.col("new_id").first()).alias("start"), pl.col("line").first(),
+    pl.col("relation").alias("relations"),
+)
+relations = sorted({r for rs in first_ids["relations"].to_list() for r in rs})
+st.session_state["relations"] = [r for r in st.session_state["relations"] if r in relations]
+chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations,
+                            format_func=lambda r: RELATION_LABELS.get(r, r))
+if chosen_relations:
+    first_ids = first_ids.filter(pl.col("relations").list.eval(pl.element().is_in(chosen_relations)).list.any())
+st.dataframe(first_ids.select("chain_id", "line"), hide_index=True, width="stretch", key="evo_chains")
+if first_ids.is_empty():
+    st.stop()
+
+chain_ids = first_ids["chain_id"].to_list()
+ui.choose_default("chain", chain_ids, None)
+lookup = dict(zip(chain_ids, first_ids["line"].to_list()))
+chain_id = ui.bound(st.selectbox, "任务线 Task line", "chain", "evo", chain_ids, format_func=lambda c: lookup[c])
+
+st.subheader("逐年变化 Year by year")
+for step, old_id, new_id, relation in (
+    chain_table.filter(pl.col("chain_id") == chain_id).sort("step").select("step", "old_id", "new_id", "relation")
+    .iter_rows()
+):
+    table = steps[step]
+    row = table.filter(
+        (pl.col("old_id").eq_missing(old_id)) & (pl.col("new_id").eq_missing(new_id))
+    ).row(0, named=True)
+    old_year, new_year = years[doc_ids[step]], years[doc_ids[step + 1]]
+    with st.container(border=True):
+        st.markdown(f"**{old_year} → {new_year}: {RELATION_LABELS.get(relation, relation)}**")
+        cols = st.columns(2)
+        cols[0].caption(f"{old_year} {old_id or '—'}")
+        cols[0].text(row["old_text"] or "—")
+        cols[1].caption(f"{new_year} {new_id or '—'}")
+        cols[1].text(row["new_text"] or "—")
+        changes = format_target_changes(row["target_changes"])
+        if changes:
+            st.text("目标变化 target changes:\n" + changes)
+        if row["units_added"] or row["units_removed"]:
+            st.text(f"责任单位 units: +{'、'.join(row['units_added']) or '—'}  −{'、'.join(row['units_removed']) or '—'}")

@@ -1,0 +1,78 @@
+"""导出 Export: confirmed links of a document pair, or all, as Excel, CSV or Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+import app_support as ui
+from align.exceptions import PlanAlignError
+from align.export import FORMATS, build_export_frame, export_links
+
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "parquet": "application/octet-stream",
+}
+FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "csv": "CSV (.csv, UTF-8)", "parquet": "Parquet (.parquet)"}
+
+
+def _prepare(scope: str, source_doc: str, target_doc: str, fmt: str, include_conflicts: bool) -> None:
+    """Write the export file into ``data_dir/exports`` and remember it for the download button."""
+    current = ui.settings()
+    pair = (source_doc, target_doc) if scope == "pair" else None
+    name = f"links_{source_doc}__{target_doc}" if pair else "links_all"
+    out_dir = Path(current.data_dir) / "exports"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        frame = build_export_frame(ui.store(), current, pair, include_conflicts=include_conflicts)
+        path = export_links(frame, fmt, out_dir, f"{name}.{fmt}")  # type: ignore[arg-type]
+    except (PlanAlignError, OSError) as exc:
+        st.session_state["export_file"] = None
+        ui.flash("error", str(exc))
+        return
+    st.session_state["export_file"] = {"path": str(path), "fmt": fmt, "rows": frame.height}
+    ui.flash("success", f"已生成 written: {path.name} ({frame.height} 条 links)")
+
+
+ui.page("导出 Export", "ex")
+
+try:
+    ids = ui.document_ids()
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+ui.choose_default("export_source", ids, ui.DEFAULT_SOURCE)
+ui.choose_default("export_target", ids, ui.DEFAULT_TARGET, -1)
+
+scope = ui.bound(st.radio, "范围 Scope", "scope", "ex", ["pair", "all"], horizontal=True,
+                 format_func={"pair": "一对文档 one document pair", "all": "全部 all pairs"}.get)
+cols = st.columns(2)
+with cols[0]:
+    source_doc = ui.bound(st.selectbox, "源文档 Source", "export_source", "ex", ids, disabled=scope == "all")
+with cols[1]:
+    target_doc = ui.bound(st.selectbox, "目标文档 Target", "export_target", "ex", ids, disabled=scope == "all")
+fmt = ui.bound(st.radio, "格式 Format", "fmt", "ex", list(FORMATS), horizontal=True, format_func=FORMAT_LABELS.get)
+include = ui.bound(st.checkbox, "包括有争议的链接 Include links reviewers disagree on", "with_conflicts", "ex")
+
+links = ui.store().confirmed_links(*((source_doc, target_doc) if scope == "pair" else (None, None)),
+                                   include_conflicts=include)
+st.metric("已确认链接 confirmed links", links.height)
+if links.height:
+    st.dataframe(links.select("source_id", "target_id", "score", "reviewer", "decided_at", "note"),
+                 hide_index=True, width="stretch", key="ex_preview")
+st.button("生成文件 Prepare file", key="ex_prepare", type="primary", disabled=links.is_empty(),
+          on_click=_prepare, args=(scope, source_doc, target_doc, fmt, include))
+
+prepared = st.session_state.get("export_file")
+if prepared and Path(prepared["path"]).is_file():
+    path = Path(prepared["path"])
+    st.download_button(
+        f"下载 Download {path.name}", data=path.read_bytes(), file_name=path.name, mime=MIME[prepared["fmt"]],
+        key="ex_download", icon="📥",
+    )
+    st.caption(f"文件也保存在 also saved at `{path}`")
+elif links.is_empty():
+    st.info("还没有已确认的链接 No confirmed links yet: confirm some on the 审核 Review page.")

@@ -1,0 +1,320 @@
+"""审核 Review: a queue of source items, their best candidates with evidence, and one-key decisions.
+
+Every button is an ``on_click`` callback that writes one decision to the store (committed
+before the callback returns), so a rerun never writes twice and a killed server loses nothing.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+import app_support as ui
+from align.exceptions import PlanAlignError
+from matching.explain import shared_spans, waterfall
+from matching.review import bulk_candidates, item_states, pair_decisions, review_queue
+
+SHOWN_CANDIDATES = 5
+ORDER_LABELS = {"unreviewed": "未审核优先 unreviewed first", "uncertain": "最不确定优先 least certain first",
+                "document": "文档顺序 document order"}
+DECISION_LABELS = {"confirmed": "✅ 确认", "rejected": "❌ 拒绝", "no_counterpart": "∅ 无对应", "unsure": "❓ 不确定"}
+
+# ------------------------------------------------------------------ callbacks
+
+
+def _reset_position() -> None:
+    st.session_state["current"] = None
+    st.session_state["candidate"] = 0
+
+
+def _first_candidate() -> None:
+    st.session_state["candidate"] = 0
+
+
+def _decide(decision: str, source_id: str, target_id: str | None, score: float | None, engine_version: str | None,
+            next_id: str | None, next_candidate: int | None) -> None:
+    """Record one decision, then move on: to the next candidate after a reject, else the next item."""
+    try:
+        ui.store().record(
+            ui.reviewer(), source_id, target_id, decision,  # type: ignore[arg-type]
+            note=(st.session_state.get("rv_note") or "").strip() or None, score=score,
+            engine_version=engine_version,
+        )
+    except PlanAlignError as exc:
+        ui.flash("error", str(exc))
+        return
+    st.session_state["note"] = ""
+    shown = f"{source_id} → {target_id}" if target_id else f"{source_id} (无对应 no counterpart)"
+    ui.flash("success", f"已记录 recorded: {DECISION_LABELS[decision]} {shown}")
+    if next_candidate is not None:
+        st.session_state["candidate"] = next_candidate
+    else:
+        st.session_state["current"] = next_id
+        st.session_state["candidate"] = 0
+
+
+def _skip(next_id: str | None) -> None:
+    st.session_state["current"] = next_id
+    st.session_state["candidate"] = 0
+
+
+def _undo(source_doc: str, target_doc: str) -> None:
+    """Retract this reviewer's latest decision in effect between the two documents."""
+    me = ui.reviewer()
+    store = ui.store()
+    try:
+        mine = pair_decisions(store.current(reviewer=me), source_doc, target_doc)
+        if mine.is_empty():
+            ui.flash("warning", "没有可撤销的决定 Nothing to undo.")
+            return
+        last = mine.sort("id").row(-1, named=True)
+        store.undo(me, last["source_id"], last["target_id"])
+    except PlanAlignError as exc:
+        ui.flash("error", str(exc))
+        return
+    st.session_state["current"] = last["source_id"]
+    st.session_state["candidate"] = 0
+    ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → {last['target_id'] or '∅'}")
+
+
+def _bulk_confirm(rows: list[dict]) -> None:
+    me = ui.reviewer()
+    try:
+        ids = ui.store().bulk_record([{**row, "reviewer": me, "decision": "confirmed"} for row in rows])
+    except PlanAlignError as exc:
+        ui.flash("error", str(exc))
+        return
+    ui.flash("success", f"已批量确认 bulk-confirmed {len(ids)} 条 links (每条单独记录 one decision each).")
+
+
+# ------------------------------------------------------------------ page
+
+ui.page("审核 Review", "rv")
+
+try:
+    ids = ui.document_ids()
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+ui.choose_default("source_doc", ids, ui.DEFAULT_SOURCE)
+ui.choose_default("target_doc", ids, ui.DEFAULT_TARGET, -1)
+
+top = st.columns([2, 2, 1, 1])
+with top[0]:
+    source_doc = ui.bound(st.selectbox, "源文档 Source", "source_doc", "rv", ids, on_change=_reset_position)
+with top[1]:
+    target_doc = ui.bound(st.selectbox, "目标文档 Target", "target_doc", "rv", ids, on_change=_reset_position)
+with top[2]:
+    blind = ui.bound(st.toggle, "盲审 Blind", "blind", "rv", help="隐藏得分 hide scores")
+if source_doc == target_doc:
+    st.warning("请选择两个不同的文档 Choose two different documents.")
+    st.stop()
+
+try:
+    source_items = ui.items(source_doc)
+    target_items = ui.items(target_doc)
+    matches = ui.matches(source_doc, target_doc)
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+intercept, threshold, _version = ui.model_info()
+store = ui.store()
+me = ui.reviewer()
+decisions = pair_decisions(store.current(), source_doc, target_doc)
+mine = item_states(decisions, reviewer=me)
+everyone = item_states(decisions)
+
+total = source_items.height
+reviewed = mine.filter(pl.col("reviewed")).height
+top[3].metric("进度 progress", f"{reviewed} / {total}")
+st.progress(reviewed / total if total else 0.0, text=f"已审核 reviewed {reviewed} / {total} · "
+            f"全体审核人 all reviewers {everyone.filter(pl.col('reviewed')).height} / {total}")
+st.sidebar.progress(reviewed / total if total else 0.0, text=f"审核进度 {reviewed} / {total}")
+
+sections = sorted({" / ".join(p) for p in source_items["section_path"].to_list() if p})
+units = sorted({u for us in source_items["units"].to_list() for u in us})
+with st.expander("队列与筛选 Queue & filters", expanded=False):
+    st.session_state["sections"] = [s for s in st.session_state["sections"] if s in sections]
+    st.session_state["units"] = [u for u in st.session_state["units"] if u in units]
+    f1, f2 = st.columns(2)
+    with f1:
+        ui.bound(st.radio, "排序 Order", "order", "rv", list(ORDER_LABELS), format_func=ORDER_LABELS.get,
+                 on_change=_reset_position)
+        ui.bound(st.multiselect, "政策领域 Policy area", "sections", "rv", sections, on_change=_reset_position)
+    with f2:
+        ui.bound(st.slider, "最高分区间 Best-score band", "band", "rv", 0.0, 1.0, step=0.05,
+                 on_change=_reset_position)
+        ui.bound(st.multiselect, "责任单位 Responsible unit", "units", "rv", units, on_change=_reset_position)
+
+queue = review_queue(
+    source_items, matches, mine, order=st.session_state["order"], threshold=threshold,
+    score_band=tuple(st.session_state["band"]), sections=st.session_state["sections"],
+    units=st.session_state["units"],
+)
+if queue.is_empty():
+    st.info("筛选后没有条目 No items match the filters.")
+    st.stop()
+
+queue_ids = queue["item_id"].to_list()
+ui.choose_default("current", queue_ids, None)
+current = st.session_state["current"]
+position = queue_ids.index(current)
+next_id = queue_ids[position + 1] if position + 1 < len(queue_ids) else None
+item_rows = {row["item_id"]: row for row in source_items.to_dicts()}
+reviewed_ids = set(mine.filter(pl.col("reviewed"))["source_id"].to_list())
+ui.bound(
+    st.selectbox, f"当前条目 Current item ({position + 1} / {len(queue_ids)} in queue)", "current", "rv", queue_ids,
+    on_change=_first_candidate,
+    format_func=lambda i: ("✔ " if i in reviewed_ids else "") + ui.item_label(item_rows[i]),
+)
+
+item = item_rows[current]
+left, right = st.columns([1, 1])
+with left:
+    st.subheader(f"源 {current}")
+    st.text(item["text"] or item["title"])
+    st.caption(
+        f"责任单位 units: {'、'.join(item['units']) or '—'} · 目标 targets: {ui.targets_text(item['targets'])} · "
+        f"状态 status: {item['status'] or '—'} · 领域 area: {' / '.join(item['section_path']) or '—'}"
+    )
+    state = mine.filter(pl.col("source_id") == current)
+    if state.height:
+        s = state.row(0, named=True)
+        done = [f"确认 {', '.join(s['confirmed'])}" if s["confirmed"] else "",
+                f"拒绝 {', '.join(s['rejected'])}" if s["rejected"] else "",
+                "无对应 no counterpart" if s["no_counterpart"] else "",
+                f"不确定 {', '.join(s['unsure'])}" if s["unsure"] else ""]
+        st.info("你的决定 your decisions: " + " · ".join(d for d in done if d))
+
+candidates = matches.filter(pl.col("source_id") == current).sort("rank").head(SHOWN_CANDIDATES)
+target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
+my_pairs = {(r["target_id"]): r["decision"] for r in
+            decisions.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
+
+with right:
+    if candidates.is_empty():
+        st.warning("没有候选 No candidates for this item.")
+        chosen = None
+    else:
+        if st.session_state["candidate"] >= candidates.height:
+            st.session_state["candidate"] = 0
+
+        def _label(index: int) -> str:
+            row = candidates.row(index, named=True)
+            mark = DECISION_LABELS.get(my_pairs.get(row["target_id"], ""), "")
+            text = ui.item_label(target_rows.get(row["target_id"], {"item_id": row["target_id"], "text": ""}))
+            score = "" if blind else f"  [{row['score']:.2f}]"
+            return f"{mark} #{row['rank']} {text}{score}".strip()
+
+        index = ui.bound(st.radio, "候选 Candidates", "candidate", "rv", list(range(candidates.height)),
+                         format_func=_label)
+        chosen = candidates.row(index, named=True)
+
+if chosen is not None:
+    target = target_rows.get(chosen["target_id"], {})
+    source_text = item["text"] or item["title"] or ""
+    target_text = target.get("text") or target.get("title") or ""
+    spans = shared_spans(source_text, target_text)
+    st.subheader(f"候选 {chosen['target_id']}")
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.markdown("**源 source** (共同文字高亮 shared text highlighted)")
+        st.markdown(ui.highlight_html(source_text, spans), unsafe_allow_html=True)
+        st.markdown("**目标 target**")
+        st.markdown(ui.highlight_html(target_text, spans), unsafe_allow_html=True)
+        st.caption(
+            f"责任单位 units: {'、'.join(target.get('units') or []) or '—'} · "
+            f"目标 targets: {ui.targets_text(target.get('targets'))} · 配额 quotas: {ui.quotas_text(target.get('quotas'))}"
+        )
+        st.markdown("**理由 Reasons**")
+        st.text(chosen["reasons"])
+    with c2:
+        if blind:
+            st.caption("盲审模式：得分与贡献已隐藏 Blind mode: scores hidden.")
+        else:
+            st.metric("得分 score", f"{chosen['score']:.3f}",
+                      help=f"阈值 threshold {threshold:.2f}; 建议 proposed: {'是' if chosen['linked'] else '否'}")
+            steps = waterfall(chosen, intercept).with_row_index("order")
+            steps = steps.filter((pl.col("contribution").abs() > 1e-9) | (pl.col("feature") == "intercept"))
+            steps = steps.with_columns((pl.col("cumulative") - pl.col("contribution")).alias("start"))
+            chart = (
+                alt.Chart(steps.to_pandas())
+                .mark_bar()
+                .encode(
+                    y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None),
+                    x=alt.X("start:Q", title="对数几率 log-odds"),
+                    x2="cumulative:Q",
+                    color=alt.condition("datum.contribution >= 0", alt.value("#2e7d32"), alt.value("#c62828")),
+                    tooltip=["label", alt.Tooltip("contribution:Q", format=".2f"),
+                             alt.Tooltip("cumulative:Q", format=".2f")],
+                )
+                .properties(height=28 * steps.height + 30)
+            )
+            st.altair_chart(chart, width="stretch", key="rv_waterfall")
+
+# ------------------------------------------------------------------ actions
+
+ui.bound(st.text_input, "备注 Note", "note", "rv", placeholder="可选 optional")
+score = None if chosen is None else float(chosen["score"])
+engine = None if chosen is None else chosen["engine_version"]
+target_id = None if chosen is None else chosen["target_id"]
+after_reject = st.session_state["candidate"] + 1
+buttons = st.columns(6)
+buttons[0].button("确认 Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
+                  on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None))
+buttons[1].button("拒绝 Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
+                  on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
+                                          after_reject if after_reject < candidates.height else None))
+buttons[2].button("无对应 No counterpart", key="rv_none", shortcut="X",
+                  on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None))
+buttons[3].button("不确定 Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
+                  on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None))
+buttons[4].button("跳过 Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id,))
+buttons[5].button("撤销 Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
+st.caption("快捷键 keys: Y 确认 · N 拒绝 · X 无对应 · U 不确定 · S 跳过 · Z 撤销")
+
+# ------------------------------------------------------------------ history and conflicts
+
+conflicts = store.conflicts()
+conflicts = conflicts.filter(
+    pl.col("source_id").str.starts_with(f"{source_doc}:")
+    & (pl.col("target_id").is_null() | pl.col("target_id").str.starts_with(f"{target_doc}:"))
+)
+here = conflicts.filter(pl.col("source_id") == current)
+if here.height:
+    st.warning("审核人意见不一 Reviewers disagree on this item: " + " | ".join(here["summary"].to_list()))
+
+history = store.history(current)
+history = history.filter(pl.col("target_id").is_null() | pl.col("target_id").str.starts_with(f"{target_doc}:"))
+with st.expander(f"决定历史 History of {current} ({history.height})", expanded=False):
+    if history.is_empty():
+        st.caption("尚无决定 No decisions yet.")
+    else:
+        shown = history.select("decided_at", "reviewer", "target_id", "decision", "note", "retracted", "retracts")
+        if not blind:
+            shown = shown.with_columns(history["score"])
+        st.dataframe(shown.sort("decided_at", descending=True), hide_index=True, width="stretch", key="rv_history")
+
+with st.expander(f"审核冲突 Conflicts between reviewers ({conflicts.height})", expanded=False):
+    if conflicts.is_empty():
+        st.caption("没有冲突 No conflicts.")
+    else:
+        st.dataframe(conflicts.select("kind", "source_id", "target_id", "summary", "last_decided_at"),
+                     hide_index=True, width="stretch", key="rv_conflicts")
+
+# ------------------------------------------------------------------ bulk confirm
+
+with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=False):
+    if blind:
+        st.caption("盲审模式下不提供批量确认 Bulk-confirm is off in blind mode (it works by score).")
+    else:
+        min_score = ui.bound(st.slider, "最低得分 Minimum score", "bulk_min", "rv", 0.0, 1.0, step=0.01)
+        bulk = bulk_candidates(matches, mine, min_score=min_score)
+        st.write(f"将确认 would confirm **{bulk.height}** 条 links on items you have not decided yet.")
+        if bulk.height:
+            st.dataframe(bulk.head(10).select("source_id", "target_id", "score", "reasons"), hide_index=True,
+                         width="stretch", key="rv_bulk_sample")
+            rows = bulk.select("source_id", "target_id", "score", "engine_version").to_dicts()
+            st.button(f"批量确认 {bulk.height} 条 Confirm {bulk.height}", key="rv_bulk_go",
+                      on_click=_bulk_confirm, args=(rows,))

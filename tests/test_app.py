@@ -1,0 +1,195 @@
+"""The review app through Streamlit's AppTest: every page renders, and every action is one
+decision in the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from align.registry import load_registry
+from align.store import DecisionStore
+from matching.engine import match_documents
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["documents", "review", "threshold", "coverage", "evolution", "export", "add_document"]
+TIMEOUT = 120  # the first match of a pair takes seconds; AppTest's default is 3 s
+
+
+@pytest.fixture()
+def env(data_copy, tmp_path, monkeypatch):
+    """A private data folder and decision store for the app, set before AppTest starts."""
+    db = tmp_path / "decisions.sqlite"
+    monkeypatch.setenv("PLAN_ALIGN_DATA", str(data_copy.data_dir))
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(db))
+    return data_copy.with_changes(db_path=db)
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    if page != "documents":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def decisions(settings) -> pl.DataFrame:
+    with DecisionStore(settings.db_path) as store:
+        return store.current().select("reviewer", "source_id", "target_id", "decision", "note").sort("source_id")
+
+
+def test_every_page_renders_on_the_bundled_documents(env):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.title, page
+
+
+def test_documents_page_shows_original_lines_of_the_selected_item(env):
+    at = open_page("documents")
+    at.selectbox(key="doc_doc_item").set_value("baqiao-2023:3").run()
+    code = "\n".join(c.value for c in at.code)
+    assert "规模以上工业增加值增长" in code and "35 │" in code
+
+
+def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(env):
+    at = open_page("review")
+    first = at.session_state["current"]
+    at.text_input(key="rv_note").set_value("同一任务").run()
+    first_target = at.radio(key="rv_candidate").options[0].split()[1]  # "#1 xian-2024:26 …"
+    at.button(key="rv_confirm").click().run()
+    second = at.session_state["current"]
+    assert second != first
+    at.button(key="rv_reject").click().run()
+    assert at.session_state["current"] == second and at.session_state["candidate"] == 1
+    at.button(key="rv_none").click().run()
+    third = at.session_state["current"]
+    assert third not in (first, second)
+    at.button(key="rv_none").click().run()  # a third item, undone below
+    at.button(key="rv_undo").click().run()
+    assert not at.exception
+    assert at.session_state["current"] == third
+
+    found = decisions(env)
+    assert found.height == 3
+    rows = {(r["source_id"], r["decision"]): r for r in found.iter_rows(named=True)}
+    assert rows[(first, "confirmed")]["note"] == "同一任务"
+    assert rows[(first, "confirmed")]["target_id"] == first_target
+    assert (second, "rejected") in rows and (second, "no_counterpart") in rows
+    assert all(r["reviewer"] == "planner" for r in rows.values())
+    assert "2 / 111" in [m.value for m in at.metric]  # progress: two items reviewed
+
+
+def test_reviewer_name_from_the_sidebar_is_recorded(env):
+    at = open_page("review")
+    at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
+    at.button(key="rv_confirm").click().run()
+    assert decisions(env)["reviewer"].to_list() == ["王工"]
+
+
+def test_blind_mode_hides_scores(env):
+    at = open_page("review")
+    labels = at.radio(key="rv_candidate")
+    assert any("[" in label for label in labels.options)
+    assert "得分 score" in [m.label for m in at.metric]
+    at.toggle(key="rv_blind").set_value(True).run()
+    assert not at.exception
+    assert "得分 score" not in [m.label for m in at.metric]
+    assert not any("[0." in option or "[1." in option for option in at.radio(key="rv_candidate").options)
+    assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
+
+
+def test_bulk_confirm_writes_one_decision_per_link(env):
+    scores = match_documents(env, "baqiao-2023", "xian-2024")["score"].sort(descending=True)
+    cut = round(float(scores[3]) - 1e-6, 2) if float(scores[3]) >= 0.01 else 0.0
+    expected = int((scores >= cut).sum())
+    at = open_page("review")
+    at.slider(key="rv_bulk_min").set_value(cut).run()
+    assert f"**{expected}**" in " ".join(m.value for m in at.markdown)
+    at.button(key="rv_bulk_go").click().run()
+    assert not at.exception
+    with DecisionStore(env.db_path) as store:
+        log = store.log()
+    assert log.height == expected
+    assert log["id"].n_unique() == expected and set(log["decision"]) == {"confirmed"}
+    at.run()  # a rerun never repeats the write
+    with DecisionStore(env.db_path) as store:
+        assert store.log().height == expected
+
+
+def test_threshold_page_measures_precision_from_decisions(env):
+    at = open_page("review")
+    at.button(key="rv_confirm").click().run()
+    at.button(key="rv_reject").click().run()
+    at.switch_page("pages/threshold.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["已标注 labelled"].iloc[0] == 2
+
+
+def test_export_to_excel_is_read_back(env):
+    with DecisionStore(env.db_path) as store:
+        store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed", note="充电桩", score=0.9)
+    at = open_page("export")
+    assert at.radio(key="ex_fmt").value == "xlsx"
+    at.button(key="ex_prepare").click().run()
+    assert not at.exception and not at.error
+    assert at.get("download_button")
+    path = Path(env.data_dir) / "exports" / "links_baqiao-2023__xian-2024.xlsx"
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = book[[name for name in book.sheetnames if name != "汇总"][0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    assert "源条目" in header and len(rows) == 2
+    assert first["源条目"] == "baqiao-2023:54" and first["目标条目"] == "xian-2024:26" and first["备注"] == "充电桩"
+
+
+def test_coverage_shows_the_quota_the_city_gives_the_district(env):
+    at = open_page("coverage")
+    table = at.dataframe[0].value
+    quota_column = next(c for c in table.columns if c.startswith("下达灞桥区配额"))
+    assert table[quota_column].str.contains("200").any()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("binary.txt", b"\x00\x01\x02" * 100, "binary"),
+        ("empty.txt", b"   ", "empty"),
+        ("prose.txt", "今天天气很好，我们去公园散步吧，顺便买点水果回来".encode(), "no plan items"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx"),
+    ],
+)
+def test_upload_of_a_bad_file_shows_an_error_not_a_traceback(env, name, content, message):
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload(name, content).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_upload_over_the_size_limit_is_refused(env):
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("big.txt", b"a" * int(env.max_file_mb * 1024 * 1024 + 10)).run()
+    assert not at.exception
+    assert any("MB" in e.value for e in at.error)
+
+
+def test_upload_parse_register_and_align(env):
+    text = "序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n2\t改造老旧小区30个\t区住建局\n"
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("lianhu.txt", text.encode()).run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.shape[0] == 2
+    at.text_input(key="add_new_id").set_value("lianhu-2024").run()
+    at.text_input(key="add_new_jurisdiction").set_value("莲湖区").run()
+    at.button(key="add_register").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "lianhu-2024" in [m.id for m in load_registry(env.data_dir)]
+    assert any("lianhu-2024" in s.value for s in at.success)
+    assert any("proposed links" in m.value for m in at.markdown)
