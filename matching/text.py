@@ -47,14 +47,14 @@ _NOT_TOPICAL = re.compile(
 )
 
 
-@lru_cache(maxsize=262_144)
 def topical_text(text: str) -> str:
     """Text for char n-grams: numbers, qualifiers and punctuation removed.
 
     ``不少于15处`` and ``不少于1000场`` share n-grams that say nothing about the task;
-    removing them lets two tasks match on what they are about.
+    removing them lets two tasks match on what they are about. Expects normalised text
+    (item tables hold it), so it is one regex pass, cheap on large corpora.
     """
-    return _NOT_TOPICAL.sub(" ", normalize_text(text))
+    return _NOT_TOPICAL.sub(" ", text)
 
 
 def corpus_terms(texts: Iterable[str]) -> set[str]:
