@@ -2,7 +2,8 @@
 with an Excel table.
 
 Run with ``streamlit run app.py``; ``PLAN_ALIGN_DATA`` and ``PLAN_ALIGN_DB`` choose the
-data folder and the decision store.
+data folder and the decision store. The pages live in ``pages/`` (Streamlit's folder
+convention: each file is a page, its name the label); each starts with ``app_support.page``.
 """
 
 from __future__ import annotations
@@ -16,17 +17,33 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # AppTest does not put the script's folder on the path
     sys.path.insert(0, str(HERE))
 
+import app_support as ui  # noqa: E402
+from align.exceptions import PlanAlignError  # noqa: E402
+
+PAGES = {
+    "pages/1_文档_Documents.py": ("文档 Documents", "登记的文档与条目 the registry and each document's items", "📄"),
+    "pages/2_审核_Review.py": ("审核 Review", "逐条确认或拒绝候选链接 confirm or reject proposed links", "✅"),
+    "pages/3_阈值_Threshold.py": ("阈值 Threshold", "各阈值的精确率与召回率 precision and recall by cut-off", "📈"),
+    "pages/4_覆盖_Coverage.py": ("覆盖 Coverage", "市级条目由区级任务承接 city items and district tasks", "🗺️"),
+    "pages/5_演变_Evolution.py": ("演变 Evolution", "任务的逐年变化 a task's line across years", "🕰️"),
+    "pages/6_导出_Export.py": ("导出 Export", "已确认链接导出为 Excel / CSV / Parquet", "📤"),
+    "pages/7_添加文档_Add_document.py": ("添加文档 Add a document", "上传、解析、登记并对齐 upload, parse, register", "➕"),
+}
+
 st.set_page_config(page_title="plan-align 规划对齐", page_icon="🗂️", layout="wide")
+ui.page("plan-align 规划对齐", "home")
+st.caption("跨层级规划文件对齐：区级任务表与市级实施方案、上一年与下一年 "
+           "(cross-level alignment of planning documents).")
+for path, (label, about, icon) in PAGES.items():
+    st.page_link(path, label=f"{label} — {about}", icon=icon)
 
-PAGES = [
-    st.Page("pages/documents.py", title="文档 Documents", icon="📄", default=True),
-    st.Page("pages/review.py", title="审核 Review", icon="✅"),
-    st.Page("pages/threshold.py", title="阈值 Threshold", icon="📈"),
-    st.Page("pages/coverage.py", title="覆盖 Coverage", icon="🗺️"),
-    st.Page("pages/evolution.py", title="演变 Evolution", icon="🕰️"),
-    st.Page("pages/export.py", title="导出 Export", icon="📤"),
-    st.Page("pages/add_document.py", title="添加文档 Add a document", icon="➕"),
-]
-
-# Each page starts with ``app_support.page()`` (session defaults, sidebar, title).
-st.navigation(PAGES).run()
+try:
+    registry = ui.registry()
+except PlanAlignError as exc:
+    ui.error_box(exc)
+    st.stop()
+links = ui.store().confirmed_links()
+cols = st.columns(3)
+cols[0].metric("文档 documents", registry.height)
+cols[1].metric("已确认链接 confirmed links", links.height)
+cols[2].metric("审核冲突 conflicts", ui.store().conflicts().height)

@@ -15,7 +15,15 @@ from align.store import DecisionStore
 from matching.engine import match_documents
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["documents", "review", "threshold", "coverage", "evolution", "export", "add_document"]
+PAGES = {
+    "documents": "pages/1_文档_Documents.py",
+    "review": "pages/2_审核_Review.py",
+    "threshold": "pages/3_阈值_Threshold.py",
+    "coverage": "pages/4_覆盖_Coverage.py",
+    "evolution": "pages/5_演变_Evolution.py",
+    "export": "pages/6_导出_Export.py",
+    "add_document": "pages/7_添加文档_Add_document.py",
+}
 TIMEOUT = 120  # the first match of a pair takes seconds; AppTest's default is 3 s
 
 
@@ -30,8 +38,7 @@ def env(data_copy, tmp_path, monkeypatch):
 
 def open_page(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    if page != "documents":
-        at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(PAGES[page]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -44,8 +51,9 @@ def decisions(settings) -> pl.DataFrame:
 def test_every_page_renders_on_the_bundled_documents(env):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
-    for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+    assert "plan-align 规划对齐" in [t.value for t in at.title]
+    for page, path in PAGES.items():
+        at.switch_page(path).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, [e.value for e in at.error])
         assert at.title, page
@@ -127,7 +135,7 @@ def test_threshold_page_measures_precision_from_decisions(env):
     at = open_page("review")
     at.button(key="rv_confirm").click().run()
     at.button(key="rv_reject").click().run()
-    at.switch_page("pages/threshold.py").run()
+    at.switch_page(PAGES["threshold"]).run()
     assert not at.exception
     table = at.dataframe[0].value
     assert table["已标注 labelled"].iloc[0] == 2

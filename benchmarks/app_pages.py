@@ -1,0 +1,64 @@
+"""Time each page of the review app with AppTest: the first visit against a warm page change.
+
+Runs on a temporary copy of the bundled data and a fresh decision store, so the first visit
+includes parsing and matching; a warm visit should stay under 300 ms. Prints a table with
+the ratio first / warm (the baseline is the first visit, measured in the same process).
+
+    python benchmarks/app_pages.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = [
+    "pages/1_文档_Documents.py", "pages/2_审核_Review.py", "pages/3_阈值_Threshold.py", "pages/4_覆盖_Coverage.py",
+    "pages/5_演变_Evolution.py", "pages/6_导出_Export.py", "pages/7_添加文档_Add_document.py",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="warm visits per page (median is shown)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns(".cache", "decisions.sqlite*", "exports"))
+        os.environ["PLAN_ALIGN_DATA"] = str(data)
+        os.environ["PLAN_ALIGN_DB"] = str(Path(tmp) / "decisions.sqlite")
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+        start = time.perf_counter()
+        at.run()
+        home = time.perf_counter() - start
+        first: dict[str, float] = {}
+        for page in PAGES:
+            start = time.perf_counter()
+            at.switch_page(page).run()
+            first[page] = time.perf_counter() - start
+            assert not at.exception, (page, [e.value for e in at.exception])
+        warm: dict[str, list[float]] = {page: [] for page in PAGES}
+        for _ in range(args.repeat):
+            for page in PAGES:
+                start = time.perf_counter()
+                at.switch_page(page).run()
+                warm[page].append(time.perf_counter() - start)
+    print(f"app.py first run (imports, registry): {home * 1000:.0f} ms")
+    print(f"{'page':<36} {'first ms':>9} {'warm ms':>8} {'first/warm':>10}")
+    for page in PAGES:
+        median = statistics.median(warm[page])
+        print(f"{Path(page).stem:<36} {first[page] * 1000:>9.0f} {median * 1000:>8.0f} {first[page] / median:>9.1f}x")
+    worst = max(statistics.median(v) for v in warm.values())
+    print(f"slowest warm page change: {worst * 1000:.0f} ms (target < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()

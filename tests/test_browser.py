@@ -1,0 +1,148 @@
+"""End to end in headless Chromium: the real server, a real click, a real download.
+
+Uses Debian's ``/usr/bin/chromium`` through the ``playwright`` package (no browser is ever
+downloaded). ``bash scripts/test.sh`` installs it; without it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+
+from align.store import DecisionStore
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENSHOT = REPO / "docs" / "review.png"
+
+if not CHROMIUM.exists():
+    pytest.skip("no /usr/bin/chromium: install Debian's chromium (bash scripts/test.sh does) to run the "
+                "browser tests", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def app_server(data_dir: Path, db: Path):
+    """Start ``streamlit run app.py`` on a free port; yield its URL; always stop it."""
+    port = _free_port()
+    env = {**os.environ, "PLAN_ALIGN_DATA": str(data_dir), "PLAN_ALIGN_DB": str(db)}
+    log = open(db.parent / f"server-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the app server did not start: {(db.parent / f'server-{port}.log').read_text()}")
+            time.sleep(0.3)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+@contextmanager
+def browser_page():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True,
+                                          locale="zh-CN")
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def _confirm_first_link(page, url: str) -> None:
+    page.goto(f"{url}/{quote('审核_Review')}")
+    page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
+    page.get_by_role("button", name="确认 Confirm").click()
+    page.get_by_text("已记录 recorded", exact=False).first.wait_for()
+
+
+@pytest.fixture()
+def private_data(data_copy, tmp_path):
+    return Path(data_copy.data_dir), tmp_path / "decisions.sqlite"
+
+
+def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
+    data_dir, db = private_data
+    with app_server(data_dir, db) as (url, _), browser_page() as page:
+        _confirm_first_link(page, url)
+        page.wait_for_timeout(500)  # let charts settle for the screenshot
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(tmp_path / "review.png", SCREENSHOT)
+
+        page.goto(f"{url}/{quote('导出_Export')}")
+        page.get_by_role("button", name="生成文件 Prepare file").click()
+        download_button = page.get_by_role("button", name="下载 Download", exact=False)
+        download_button.wait_for()
+        with page.expect_download() as info:
+            download_button.click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+
+    with DecisionStore(db) as store:
+        confirmed = store.confirmed_links("baqiao-2023", "xian-2024")
+    assert confirmed.height == 1
+    book = openpyxl.load_workbook(saved, read_only=True)
+    assert "汇总" in book.sheetnames
+    sheet = book[[name for name in book.sheetnames if name != "汇总"][0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    record = dict(zip(rows[0], rows[1]))
+    assert len(rows) == 2
+    assert (record["源条目"], record["目标条目"]) == tuple(confirmed.select("source_id", "target_id").row(0))
+
+
+def test_a_confirmed_decision_survives_the_server_being_killed(private_data):
+    data_dir, db = private_data
+    with app_server(data_dir, db) as (url, process), browser_page() as page:
+        _confirm_first_link(page, url)
+        os.kill(process.pid, signal.SIGKILL)  # the moment the app has acknowledged the click
+        process.wait(timeout=10)
+    with DecisionStore(db) as store:
+        current = store.current()
+    assert current.height == 1
+    assert current["decision"].to_list() == ["confirmed"]
