@@ -261,17 +261,17 @@ engine = None if chosen is None else chosen["engine_version"]
 target_id = None if chosen is None else chosen["target_id"]
 after_reject = st.session_state["candidate"] + 1
 buttons = st.columns(6)
-buttons[0].button("确认 Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
+buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
                   on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None))
-buttons[1].button("拒绝 Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
+buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
                   on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
                                           after_reject if after_reject < candidates.height else None))
-buttons[2].button("无对应 No counterpart", key="rv_none", shortcut="X",
+buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
                   on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None))
-buttons[3].button("不确定 Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
+buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
                   on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None))
-buttons[4].button("跳过 Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id,))
-buttons[5].button("撤销 Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
+buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id,))
+buttons[5].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
 st.caption("快捷键 keys: Y 确认 · N 拒绝 · X 无对应 · U 不确定 · S 跳过 · Z 撤销")
 
 # ------------------------------------------------------------------ history and conflicts

@@ -97,7 +97,7 @@ def browser_page():
 def _confirm_first_link(page, url: str) -> None:
     page.goto(f"{url}/{quote('审核_Review')}")
     page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
-    page.get_by_role("button", name="确认 Confirm").click()
+    page.get_by_role("button", name="确认", exact=False).first.click()
     page.get_by_text("已记录 recorded", exact=False).first.wait_for()
 
 
