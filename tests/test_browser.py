@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SCREENSHOT = REPO / "docs" / "review.png"
+# The screenshot goes to the test's tmp folder; PLAN_ALIGN_SCREENSHOT=docs/review.png refreshes the README's.
+SCREENSHOT = os.environ.get("PLAN_ALIGN_SCREENSHOT")
 
 if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium: install Debian's chromium (bash scripts/test.sh does) to run the "
@@ -112,8 +113,9 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         _confirm_first_link(page, url)
         page.wait_for_timeout(500)  # let charts settle for the screenshot
         page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(tmp_path / "review.png", SCREENSHOT)
+        assert (tmp_path / "review.png").stat().st_size > 10_000, "the screenshot shows a rendered page"
+        if SCREENSHOT:
+            shutil.copyfile(tmp_path / "review.png", REPO / SCREENSHOT)
 
         page.goto(f"{url}/{quote('导出_Export')}")
         page.get_by_role("button", name="生成文件 Prepare file").click()
