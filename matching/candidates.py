@@ -111,23 +111,30 @@ def fit_index(
     weights = weights or (RetrievalWeights() if use_words else RetrievalWeights(char=0.8, word=0.0, context=0.2))
     source_texts, target_texts = item_texts(source_items), item_texts(target_items)
     target_context = context_texts(target_items)
-    corpus = source_texts + target_texts + [c for c in target_context if c]
+    # Fit on the union and keep the target rows of the same pass: each text is analysed once.
+    with_context = [i for i, text in enumerate(target_context) if text]
+    corpus = target_texts + [target_context[i] for i in with_context] + source_texts
+    n_targets = len(target_texts)
     char_vectorizer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True, max_df=max_df, min_df=min_df,
         dtype=np.float32, preprocessor=topical_text,
     )
-    char_vectorizer.fit(corpus)
+    encoded = char_vectorizer.fit_transform(corpus).tocsr()
+    target_char = encoded[:n_targets]
     word_vectorizer = None
     target_word = None
     if use_words and weights.word > 0:
         word_vectorizer = TfidfVectorizer(
             analyzer=_word_analyzer(words), sublinear_tf=True, min_df=1, dtype=np.float32
         )
-        word_vectorizer.fit(corpus)
-        target_word = word_vectorizer.transform(target_texts).tocsr()
-    target_char = char_vectorizer.transform(target_texts).tocsr()
-    has_context = any(target_context) and weights.context > 0
-    target_ctx = char_vectorizer.transform(target_context).tocsr() if has_context else None
+        target_word = word_vectorizer.fit_transform(corpus).tocsr()[:n_targets]
+    target_ctx = None
+    if with_context and weights.context > 0:
+        placement = sp.csr_matrix(
+            (np.ones(len(with_context), dtype=np.float32), (with_context, np.arange(len(with_context)))),
+            shape=(n_targets, len(with_context)),
+        )
+        target_ctx = (placement @ encoded[n_targets : n_targets + len(with_context)]).tocsr()
     index = TargetIndex(
         target_ids_=tuple(target_items["item_id"].to_list()),
         char_vectorizer_=char_vectorizer,
