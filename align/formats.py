@@ -92,7 +92,7 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise DocumentParseError(
-            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
             "(raise 'max_file_mb' in the settings to read it).",
             path=path,
         )
@@ -108,8 +108,13 @@ def _check_zip(path: Path, kind: str) -> None:
             "open it and save it again as the newer one.",
             path=path,
         )
-    with zipfile.ZipFile(path) as package:
-        unpacked = sum(info.file_size for info in package.infolist())
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise DocumentParseError(
+            f"this {kind} file is damaged ({exc}); open it in {_OPEN_WITH[kind]} and save it again.", path=path
+        ) from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise DocumentParseError(
             f"the file unpacks to {unpacked / 1e6:.0f} MB, over the {MAX_UNPACKED_BYTES / 1e6:.0f} MB limit; "

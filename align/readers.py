@@ -92,7 +92,7 @@ def read_document_text(path: str | Path, *, max_bytes: int = 20 * 1024 * 1024) -
     size = path.stat().st_size
     if size > max_bytes:
         raise DocumentParseError(
-            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
             "(raise 'max_file_mb' in the settings to read it).",
             path=path,
         )

@@ -198,6 +198,16 @@ def test_corrupt_file_is_a_parse_error_naming_it(tmp_path, suffix):
         read_document_text(path)
 
 
+def test_zip_with_a_damaged_central_directory(tmp_path):
+    """Non-regression (found by fuzzing): zipfile.is_zipfile passed, then ZipFile raised BadZipFile."""
+    path = write_xlsx(tmp_path / "cd.xlsx", baqiao_rows(2))
+    data = bytearray(path.read_bytes())
+    data[data.index(b"PK\x01\x02")] = 0
+    path.write_bytes(bytes(data))
+    with pytest.raises(DocumentParseError, match=r"cd\.xlsx: this Excel file is damaged"):
+        read_document_text(path)
+
+
 def test_a_docx_that_is_an_xlsx_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "table.xlsx", baqiao_rows(2))
     wrong = path.rename(tmp_path / "table.docx")
