@@ -281,7 +281,7 @@ def _section_prefix(status: str | None, used: set[str]) -> str:
     for letter in "bcdefghjkmnqrstuvwxyz":
         if letter not in used:
             return letter
-    return f"s{len(used)}"
+    return f"s{len(used)}-"  # the dash keeps s2 + 114 apart from s21 + 14
 
 
 def _check_counts(preamble: list[tuple[int, str]], drafts: list[_Draft], path: str | Path) -> list[str]:

@@ -1,0 +1,112 @@
+"""Bad input through the command line: one line on stderr naming the file, exit code 2, nothing else touched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from align.cli import main
+from align.parsing import parse_text
+from align.registry import DocumentMeta
+from align.settings import Settings
+
+GOOD = "序号\t主要任务\t责任单位\t进展情况\n1\t新建口袋公园10个\t区城管局\t已完成。\n2\t改造老旧小区7个\t区住建局\t正在推进。\n"
+
+
+def register(settings: Settings, doc_id: str, content: bytes, suffix: str = ".txt") -> Path:
+    """Put a file in the data folder and append its registry entry by hand (no parse check)."""
+    path = settings.data_dir / "documents" / f"{doc_id}{suffix}"
+    path.write_bytes(content)
+    with (settings.data_dir / "registry.toml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            f'\n[[document]]\nid = "{doc_id}"\ntitle = "t"\njurisdiction = "灞桥区"\nlevel = "district"\n'
+            f'year = 2023\nkind = "task_table"\nfile = "documents/{doc_id}{suffix}"\n'
+        )
+    return path
+
+
+def snapshot(settings: Settings) -> dict[str, bytes]:
+    """The registry and every cached table of the other documents, byte for byte."""
+    files = {"registry.toml": (settings.data_dir / "registry.toml").read_bytes()}
+    files.update({p.name: p.read_bytes() for p in sorted(Path(settings.cache_dir).glob("*"))})
+    return files
+
+
+@pytest.fixture()
+def warm(data_copy, capsys) -> Settings:
+    """A data copy whose bundled documents are ingested, so their cache exists to be left alone."""
+    assert main(["ingest", "--data", str(data_copy.data_dir)]) == 0
+    capsys.readouterr()
+    return data_copy
+
+
+def items_error(settings: Settings, doc_id: str, capsys) -> str:
+    before = snapshot(settings)
+    assert main(["items", doc_id, "--data", str(settings.data_dir)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert err.startswith("error: ") and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert snapshot(settings) == before, "registry and other documents' cache untouched"
+    return err
+
+
+def test_unknown_document_id(warm, capsys):
+    err = items_error(warm, "no-such-doc", capsys)
+    assert "Unknown document id 'no-such-doc'" in err and "baqiao-2023" in err
+
+
+def test_missing_file(warm, capsys):
+    path = register(warm, "gone", b"")
+    path.unlink()
+    err = items_error(warm, "gone", capsys)
+    assert str(path) in err and "no such file" in err
+
+
+def test_empty_file(warm, capsys):
+    path = register(warm, "empty", b"  \n\n")
+    err = items_error(warm, "empty", capsys)
+    assert f"{path}: the file is empty" in err
+
+
+def test_binary_file(warm, capsys):
+    path = register(warm, "binary", bytes(range(256)) * 8)
+    err = items_error(warm, "binary", capsys)
+    assert f"{path}, line 1: this is a binary file" in err
+
+
+def test_wrong_column_count_names_file_and_line(warm, capsys):
+    path = register(warm, "wide", (GOOD + "3\t建成学校\t区教育局\t已完成\t多余\n").encode("utf-8"))
+    err = items_error(warm, "wide", capsys)
+    assert f"{path}, line 4: this row has 5 columns but the header at line 1 has 4" in err
+
+
+def test_undecodable_text_names_the_line(warm, capsys):
+    path = register(warm, "latin", GOOD.encode("utf-8") + b"3\t\xff\xfe\xfa\xfb\n")
+    err = items_error(warm, "latin", capsys)
+    assert f"{path}, line 4: the file is neither UTF-8 nor GB18030" in err
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
+def test_gb_encoded_file_gives_the_same_items_as_utf8(warm, capsys, encoding):
+    register(warm, "utf8", GOOD.encode("utf-8"))
+    register(warm, "gb", GOOD.encode(encoding))
+    results = {}
+    for doc_id in ("utf8", "gb"):
+        assert main(["items", doc_id, "--format", "json", "--data", str(warm.data_dir)]) == 0
+        rows = json.loads(capsys.readouterr().out)
+        results[doc_id] = [(r["number"], r["text"], r["units"], r["status"]) for r in rows]
+    assert results["gb"] == results["utf8"]
+    assert results["gb"][0] == ("1", "新建口袋公园10个", ["区城管局"], "done")
+
+
+def test_more_than_21_restarted_sections_give_unique_ids():
+    """Non-regression: after the 21 letter prefixes, 's2'+'114' collided with 's21'+'14'."""
+    rows = "".join(f"{n}\t任务{n}\t区发改委\n" for n in range(1, 120))
+    text = "序号\t主要任务\t责任单位\n" + "".join(f"第{k}部分：\n{rows}" for k in range(1, 26))
+    meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
+    items = parse_text(text, meta).items
+    assert items.height == 25 * 119
+    assert items["item_id"].n_unique() == items.height
