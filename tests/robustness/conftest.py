@@ -15,16 +15,22 @@ class RobustnessReport:
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.figures: dict[str, str] = {}
 
     def count(self, label: str, n: int = 1) -> None:
         self.counts[label] = self.counts.get(label, 0) + n
+
+    def figure(self, label: str, value: str) -> None:
+        """A measured result, printed as it is (``"size limits: 50 MB text"``, ``"refused, peak 0.1 MB"``)."""
+        self.figures[label] = value
 
     def lines(self) -> list[str]:
         groups: dict[str, list[str]] = {}
         for label, n in self.counts.items():
             group, _, what = label.partition(":")
             groups.setdefault(group.strip(), []).append(f"{n} {what.strip()}" if what else str(n))
-        return [f"robustness: {group}: {', '.join(parts)}" for group, parts in groups.items()]
+        lines = [f"robustness: {group}: {', '.join(parts)}" for group, parts in groups.items()]
+        return lines + [f"robustness: {label}: {value}" for label, value in self.figures.items()]
 
 
 REPORT = RobustnessReport()
