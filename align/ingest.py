@@ -27,7 +27,7 @@ from align.settings import Settings
 def _parser_version() -> str:
     """A digest of the parsing code, so a changed parser invalidates the cache by itself."""
     digest = hashlib.sha256()
-    for module in ("items", "normalize", "parsing", "readers", "targets", "units"):
+    for module in ("formats", "items", "normalize", "parsing", "readers", "targets", "units"):
         digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return digest.hexdigest()[:12]
 

@@ -132,6 +132,9 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
 
 
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
+    """Column roles if this row is a header row (short cells naming the columns), else None."""
+    if any(len(cell.strip()) > 16 for cell in cells):
+        return None  # a data row: header cells are short, task cells are not
     roles: dict[int, str] = {}
     for index, cell in enumerate(cells):
         name = normalize_text(cell).replace(" ", "")
