@@ -8,14 +8,13 @@ keeps them nested for programs.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import xlsxwriter
 
+from align.files import write_atomic
 from align.exceptions import ExportError
 from align.settings import Settings
 
@@ -43,18 +42,6 @@ def readable(table: pl.DataFrame) -> pl.DataFrame:
         pl.col("wording_similarity").round(1),
         "diff_text", "old_text", "new_text",
     )
-
-
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
@@ -87,16 +74,16 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
             f"The '--out' file must end in {', '.join(OUTPUT_SUFFIXES)}. Got {path.name!r} instead."
         )
     if suffix == ".parquet":
-        _write_atomic(path, table.write_parquet)
+        write_atomic(path, table.write_parquet)
         return
     plain = readable(table)
     if suffix == ".csv":
         plain = plain.with_columns(
             pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c, t in plain.schema.items() if t == pl.String
         )
-        _write_atomic(path, lambda tmp: tmp.write_bytes(b"\xef\xbb\xbf" + plain.write_csv().encode("utf-8")))
+        write_atomic(path, lambda tmp: tmp.write_bytes(b"\xef\xbb\xbf" + plain.write_csv().encode("utf-8")))
     else:
-        _write_atomic(path, lambda tmp: _write_xlsx(plain, tmp))
+        write_atomic(path, lambda tmp: _write_xlsx(plain, tmp))
 
 
 def _print(frame: pl.DataFrame) -> None:

@@ -9,7 +9,6 @@ leaves a half-written file behind.
 from __future__ import annotations
 
 import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -18,6 +17,7 @@ from typing import Literal
 import polars as pl
 import xlsxwriter
 
+from align.files import write_atomic
 from align.exceptions import ExportError
 from align.ingest import load_items
 from align.settings import Settings
@@ -198,22 +198,11 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
         "csv": _write_csv,
         "parquet": lambda data, tmp: data.write_parquet(tmp),
     }
-    _write_atomic(path, lambda tmp: writers[fmt](frame, tmp))
-    return path
-
-
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
     try:
-        write(Path(tmp))
-        os.replace(tmp, path)
+        write_atomic(path, lambda tmp: writers[fmt](frame, tmp))
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}. Check the folder is writable.") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return path
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from align.exceptions import PlanAlignError
+from align.files import write_atomic
 from align.items import ITEM_SCHEMA, TARGET_STRUCT
 from align.parsing import ParsedDocument, parse_text
 from align.readers import read_document_text
@@ -51,18 +50,6 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _manifest(cache_dir: Path) -> dict:
@@ -115,16 +102,14 @@ def ingest(
         except PlanAlignError as exc:
             reports.append(IngestReport(meta.id, False, 0, [], error=str(exc)))
             continue
-        _write_atomic(cache_dir / f"{meta.id}.parquet", parsed.items.write_parquet)
+        write_atomic(cache_dir / f"{meta.id}.parquet", parsed.items.write_parquet)
         indicators = pl.DataFrame({"doc_id": [meta.id], "targets": [parsed.indicators]},
                                   schema={"doc_id": pl.String, "targets": pl.List(TARGET_STRUCT)})
-        _write_atomic(cache_dir / f"{meta.id}.indicators.parquet", indicators.write_parquet)
+        write_atomic(cache_dir / f"{meta.id}.indicators.parquet", indicators.write_parquet)
         manifest = _manifest(cache_dir)
         manifest[meta.id] = {"key": key, "items": parsed.items.height, "warnings": parsed.warnings}
-        _write_atomic(
-            cache_dir / MANIFEST,
-            lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"),
-        )
+        manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1)
+        write_atomic(cache_dir / MANIFEST, lambda tmp, text=manifest_text: tmp.write_text(text, encoding="utf-8"))
         reports.append(IngestReport(meta.id, True, parsed.items.height, parsed.warnings))
     return reports
 

@@ -6,10 +6,8 @@ the registry atomically so a failed add never leaves a half-written file.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import tomli_w
 
+from align.files import write_atomic
 from align.exceptions import RegistryError, UnknownDocumentError
 
 REGISTRY_FILE = "registry.toml"
@@ -115,19 +114,6 @@ def registry_frame(data_dir: Path) -> pl.DataFrame:
     ).select("id", "title", "jurisdiction", "level", "parent", "year", "kind", "file")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".registry-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check=None) -> DocumentMeta:
     """Copy ``source_file`` into ``data_dir/documents`` and register it.
 
@@ -157,7 +143,8 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
             check(target, meta)
         entries = [asdict(d) for d in docs] + [asdict(meta)]
         header = "# Document registry of plan-align. One [[document]] table per document.\n\n"
-        _write_atomically(registry_path(data_dir), header + tomli_w.dumps({"document": entries}))
+        text = header + tomli_w.dumps({"document": entries})
+        write_atomic(registry_path(data_dir), lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
