@@ -327,6 +327,15 @@ def error_box(exc: BaseException) -> None:
     st.error(f"{type(exc).__name__}: {exc}")
 
 
+def or_stop(function, *args):
+    """``function(*args)``, or a red box and the end of this page run on a user-fixable error."""
+    try:
+        return function(*args)
+    except PlanAlignError as exc:
+        error_box(exc)
+        st.stop()
+
+
 def data_dir() -> Path:
     return Path(settings().data_dir)
 

@@ -10,11 +10,7 @@ from align.exceptions import PlanAlignError
 
 ui.page("文档 Documents", "doc")
 
-try:
-    registry = ui.registry()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+registry = ui.or_stop(ui.registry)
 
 st.dataframe(registry, hide_index=True, width="stretch", key="doc_registry")
 
@@ -24,11 +20,7 @@ doc_id = ui.bound(
     st.selectbox, "文档 Document", "doc", "doc", ids,
     format_func=lambda d: f"{d} — {registry.filter(pl.col('id') == d)['title'][0]}",
 )
-try:
-    items = ui.items(doc_id)
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+items = ui.or_stop(ui.items, doc_id)
 
 table = ui.plain_items(items)
 done = items.filter(pl.col("status") == "done").height

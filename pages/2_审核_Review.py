@@ -92,11 +92,7 @@ def _bulk_confirm(rows: list[dict]) -> None:
 
 ui.page("审核 Review", "rv")
 
-try:
-    ids = ui.document_ids()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+ids = ui.or_stop(ui.document_ids)
 ui.choose_default("source_doc", ids, ui.DEFAULT_SOURCE)
 ui.choose_default("target_doc", ids, ui.DEFAULT_TARGET, -1)
 

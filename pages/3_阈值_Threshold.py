@@ -7,18 +7,13 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
-from align.exceptions import PlanAlignError
 from matching.review import pair_decisions, threshold_curve
 
 ui.page("阈值 Threshold", "th")
 st.caption("已确认 = 正例，已拒绝 = 反例，与当前得分相连 (confirmed = positive, rejected = negative, "
            "joined to the current scores).")
 
-try:
-    ids = ui.document_ids()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+ids = ui.or_stop(ui.document_ids)
 ui.choose_default("source_doc", ids, ui.DEFAULT_SOURCE)
 ui.choose_default("target_doc", ids, ui.DEFAULT_TARGET, -1)
 cols = st.columns(2)
@@ -29,11 +24,7 @@ with cols[1]:
 if source_doc == target_doc:
     st.warning("请选择两个不同的文档 Choose two different documents.")
     st.stop()
-try:
-    matches = ui.matches(source_doc, target_doc)
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+matches = ui.or_stop(ui.matches, source_doc, target_doc)
 
 decisions = pair_decisions(ui.store().current(), source_doc, target_doc)
 curve = threshold_curve(matches, decisions)

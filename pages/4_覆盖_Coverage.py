@@ -15,11 +15,7 @@ STATUS_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 propose
 ui.page("覆盖 Coverage", "cov")
 st.caption("市级条目由区级任务承接的情况 (how a district's tasks cover a city plan).")
 
-try:
-    registry = ui.registry()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+registry = ui.or_stop(ui.registry)
 ids = registry["id"].to_list()
 ui.choose_default("city_doc", ids, ui.DEFAULT_CITY, -1)
 ui.choose_default("district_doc", ids, ui.DEFAULT_DISTRICT)

@@ -21,11 +21,7 @@ if not ui.evolution_available():
     st.stop()
 from align.evolution import describe_chains, format_target_changes, relation_counts  # noqa: E402
 
-try:
-    registry = ui.registry()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+registry = ui.or_stop(ui.registry)
 places = (
     registry.group_by("jurisdiction").agg(pl.col("id"), pl.col("year"))
     .filter(pl.col("id").list.len() >= 2).sort("jurisdiction")

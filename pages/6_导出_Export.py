@@ -38,11 +38,7 @@ def _prepare(scope: str, source_doc: str, target_doc: str, fmt: str, include_con
 
 ui.page("导出 Export", "ex")
 
-try:
-    ids = ui.document_ids()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+ids = ui.or_stop(ui.document_ids)
 ui.choose_default("export_source", ids, ui.DEFAULT_SOURCE)
 ui.choose_default("export_target", ids, ui.DEFAULT_TARGET, -1)
 
