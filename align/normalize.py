@@ -95,8 +95,8 @@ def parse_number(text: str) -> float | None:
         return None
     match = _ARABIC_NUMBER.fullmatch(text)
     if match:
-        value = float(match.group(1))
-        return value * {"": 1, "万": 1e4, "亿": 1e8}[match.group(2)]
+        value = float(match.group(1)) * {"": 1, "万": 1e4, "亿": 1e8}[match.group(2)]
+        return round(value, 6)  # 5.19万 is 51900, not 51900.00000000001
     if _CN_NUMERAL.fullmatch(text):
         return chinese_to_number(text)
     return None

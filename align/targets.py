@@ -46,6 +46,7 @@ _TARGET = re.compile(
     rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?P<number>{_NUMBER})\s*"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
 )
+_QUOTED_NAME = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"|《[^》]{1,40}》")
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
@@ -101,11 +102,16 @@ def extract_targets(text: str | None) -> list[dict]:
     text = normalize_text(text)
     found: list[dict] = []
     previous_end = 0
+    quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
     for match in _TARGET.finditer(text):
         start, end = match.span()
         number = match.group("number")
-        if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and match.group("unit") in ("部", "路", "门", "类", "批", "支"):
-            continue  # 一部, 一路, 两类: words, not quantities
+        if any(q_start < start < q_end for q_start, q_end in quoted):
+            continue  # “两个确立”, “15分钟政务服务圈”: a number inside a quoted name is part of the name
+        if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and (
+            match.group("unit") in ("部", "路", "门", "类", "批", "支") or number.strip() == "一"
+        ):
+            continue  # 一部, 一路, 两类, 一次办: words, not quantities
         before_text = text[:start]
         if _NOT_A_QUANTITY_BEFORE.search(before_text):
             continue

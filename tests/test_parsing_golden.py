@@ -138,3 +138,59 @@ def test_xianyang_2023_lead_phrase_paragraphs(parsed_docs):
     assert items["section_path"].list.get(0).unique().sort().to_list() == ["三、2023年重点工作", "四、全面加强政府自身建设"]
     headline = {(t["indicator"], t["value"], t["qualifier"]) for t in parsed.indicators}
     assert ("生产总值增长", 6.0, "左右") in headline
+
+
+def test_xian_2024_more_hand_read_facts(parsed_docs):
+    parsed = parsed_docs("xian-2024")
+    childcare = item(parsed, "xian-2024:5")
+    assert ("托位总数", 51900.0, "个", "达到") in targets_of(childcare), "5.19万 multiplied out exactly"
+    assert childcare["units"] == ["市卫生健康委"]
+    assert item(parsed, "xian-2024:13")["title"] == "推进回迁安置项目建设"
+    assert item(parsed, "xian-2024:27")["units"] == ["市农业农村局", "市生态环境局", "市城管执法局"]
+    assert item(parsed, "xian-2024:30")["units"] == ["市数据局"]
+
+    def baqiao_quotas(item_id):
+        return [(q["value"], q["unit"]) for q in item(parsed, item_id)["quotas"] if q["jurisdiction"] == "灞桥区"]
+
+    assert baqiao_quotas("xian-2024:26") == [(15.0, "个")], "和美乡村示范村: 灞桥区15个"
+    assert baqiao_quotas("xian-2024:28") == [(2.0, "个")], "各2个 distributes to every listed district"
+    assert baqiao_quotas("xian-2024:7") == [(1.0, "所")]
+    assert item(parsed, "xian-2024:1")["source_lines"] == [13, 197], "the item runs to the end of its attachment"
+
+
+def test_xixian_2023_more_hand_read_facts(parsed_docs):
+    parsed = parsed_docs("xixian-2023")
+    education = targets_of(item(parsed, "xixian-2023:29"))
+    assert ("新建改扩建学校", 20.0, "所", "") in education
+    assert ("新增学位", 15420.0, "个", "") in education
+    assert ("新增城镇就业", 9000.0, "人", "") in targets_of(item(parsed, "xixian-2023:27"))
+    assert ("征迁储备土地", 8000.0, "亩", "") in targets_of(item(parsed, "xixian-2023:10"))
+    assert ("粮食播种面积", 329000.0, "亩", "以上") in targets_of(item(parsed, "xixian-2023:33"))
+    assert targets_of(item(parsed, "xixian-2023:8"))[0][0] != "坚决落实“毫不动摇”", "a numeral in a quoted slogan is no target"
+    last = item(parsed, "xixian-2023:42")
+    assert last["title"] == "持续加强党风廉政建设"
+    assert last["section_path"][0].startswith("九、深化党的自我革命")
+    assert item(parsed, "xixian-2023:21")["title"] == "加快推进新轴线建设"
+    assert item(parsed, "xixian-2023:1")["source_lines"] == [7, 7]
+    assert parsed.items["units"].list.len().sum() == 0, "工作要点 name no responsible units"
+    headline = {(t["indicator"], t["value"], t["qualifier"]) for t in parsed.indicators}
+    assert ("社会消费品零售总额增长", 10.0, "以上") in headline
+    assert len(parsed.indicators) >= 12
+
+
+def test_xianyang_2023_more_hand_read_facts(parsed_docs):
+    parsed = parsed_docs("xianyang-2023")
+    innovation = item(parsed, "xianyang-2023:8")
+    assert innovation["title"] == "育强创新主体"
+    assert ("新培育科技型中小企业", 200.0, "家", "") in targets_of(innovation)
+    assert ("高新技术企业", 100.0, "家", "") in targets_of(innovation)
+    manufacturing = item(parsed, "xianyang-2023:4")
+    assert manufacturing["title"] == "加快建设制造强市"
+    assert manufacturing["section_path"][1].startswith("(二)做大做强实体经济")
+    assert item(parsed, "xianyang-2023:29")["title"] == "大道至简、实干为要"
+    assert item(parsed, "xianyang-2023:1")["source_lines"] == [49, 49]
+    subsections = parsed.items.filter(pl.col("section_path").list.len() == 2)["section_path"].list.get(1).n_unique()
+    assert subsections == 9, "(一) … (九) under 三、2023年重点工作"
+    headline = {(t["indicator"], t["value"], t["qualifier"]) for t in parsed.indicators}
+    assert ("规模以上工业增加值增长", 7.0, "左右") in headline
+    assert ("全社会固定资产投资增长", 8.0, "左右") in headline
