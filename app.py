@@ -18,7 +18,6 @@ if str(HERE) not in sys.path:  # AppTest does not put the script's folder on the
     sys.path.insert(0, str(HERE))
 
 import app_support as ui  # noqa: E402
-from align.exceptions import PlanAlignError  # noqa: E402
 
 PAGES = {
     "pages/1_文档_Documents.py": ("文档 Documents", "登记的文档与条目 the registry and each document's items", "📄"),
@@ -30,18 +29,13 @@ PAGES = {
     "pages/7_添加文档_Add_document.py": ("添加文档 Add a document", "上传、解析、登记并对齐 upload, parse, register", "➕"),
 }
 
-st.set_page_config(page_title="plan-align 规划对齐", page_icon="🗂️", layout="wide")
 ui.page("plan-align 规划对齐", "home")
 st.caption("跨层级规划文件对齐：区级任务表与市级实施方案、上一年与下一年 "
            "(cross-level alignment of planning documents).")
 for path, (label, about, icon) in PAGES.items():
     st.page_link(path, label=f"{label} — {about}", icon=icon)
 
-try:
-    registry = ui.registry()
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
+registry = ui.or_stop(ui.registry)
 links = ui.store().confirmed_links()
 cols = st.columns(3)
 cols[0].metric("文档 documents", registry.height)
