@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz import fuzz
 
-from align.exceptions import PlanAlignError
+from align.exceptions import JurisdictionMismatchError, PlanAlignError
 from align.registry import DocumentMeta
 from align.settings import Settings
 from align.normalize import format_number
@@ -102,10 +102,6 @@ EVOLUTION_SCHEMA: dict[str, pl.DataType] = {
     "old_text": pl.String,
     "new_text": pl.String,
 }
-
-
-class JurisdictionMismatchError(PlanAlignError, ValueError):
-    """Two documents of different jurisdictions were given to a year-to-year comparison."""
 
 
 # ---------------------------------------------------------------- targets

@@ -43,6 +43,14 @@ class UnknownDocumentError(PlanAlignError, KeyError):
         return str(self.args[0])
 
 
+class UnknownItemError(PlanAlignError, LookupError):
+    """An item id whose document is registered but holds no such item."""
+
+
+class JurisdictionMismatchError(PlanAlignError, ValueError):
+    """Two documents of different jurisdictions were given to a year-to-year comparison."""
+
+
 class RegistryError(PlanAlignError, ValueError):
     """The registry file is malformed or an entry is invalid."""
 

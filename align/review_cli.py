@@ -13,15 +13,11 @@ from pathlib import Path
 
 import polars as pl
 
-from align.exceptions import ExportError, PlanAlignError
+from align.exceptions import ExportError, PlanAlignError, UnknownItemError
 from align.export import FORMATS, build_export_frame, export_links
 from align.ingest import load_items
 from align.settings import Settings
 from align.store import DecisionStore, doc_of
-
-
-class UnknownItemError(PlanAlignError, LookupError):
-    """An item id whose document is registered but holds no such item."""
 
 
 def _settings(args: argparse.Namespace) -> Settings:
