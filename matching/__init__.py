@@ -1,15 +1,26 @@
-"""plan-align matching: candidate search, features, scoring, assignment and evaluation."""
+"""plan-align matching: candidate search, features, scoring, assignment and evaluation.
 
-from matching.assignment import one_to_one
-from matching.candidates import TargetIndex, candidate_search, fit_index, search_in_blocks
-from matching.engine import match_documents, match_items
-from matching.evaluate import cross_validate, load_gold, metrics
-from matching.explain import reasons, shared_spans, waterfall
-from matching.features import EVIDENCE, FEATURES, pair_features
-from matching.scoring import LinkModel, default_model, fit_model
+Names load on first use, so the command line starts without scikit-learn or jieba.
+"""
 
-__all__ = [
-    "EVIDENCE", "FEATURES", "LinkModel", "TargetIndex", "candidate_search", "cross_validate", "default_model",
-    "fit_index", "fit_model", "load_gold", "match_documents", "match_items", "metrics", "one_to_one",
-    "pair_features", "reasons", "search_in_blocks", "shared_spans", "waterfall",
-]
+import importlib
+
+_MODULES = {
+    "one_to_one": "assignment",
+    "TargetIndex": "candidates", "candidate_search": "candidates", "fit_index": "candidates",
+    "search_in_blocks": "candidates",
+    "match_documents": "engine", "match_items": "engine",
+    "cross_validate": "evaluate", "load_gold": "evaluate", "metrics": "evaluate",
+    "reasons": "explain", "shared_spans": "explain", "waterfall": "explain",
+    "EVIDENCE": "features", "FEATURES": "features", "pair_features": "features",
+    "LinkModel": "scoring", "default_model": "scoring", "fit_model": "scoring",
+}
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        return getattr(importlib.import_module(f"matching.{_MODULES[name]}"), name)
+    raise AttributeError(f"module 'matching' has no attribute {name!r}")
+
+
+__all__ = sorted(_MODULES)
