@@ -402,12 +402,12 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             _attachment_line(current_attachment, clean, lineno)
             continue
 
-        if match := _LEVEL1.match(clean):
+        if _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
             review_section = bool(_REVIEW_HEADING.search(level1))
             current = None
             continue
-        if match := _LEVEL2.match(clean):
+        if _LEVEL2.match(clean):
             level2 = _heading_text(clean)
             current = None
             continue
