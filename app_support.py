@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import polars as pl

@@ -50,9 +50,10 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from align.exceptions import JurisdictionMismatchError, PlanAlignError
+from align.items import Schema
+from align.normalize import format_number
 from align.registry import DocumentMeta
 from align.settings import Settings
-from align.normalize import format_number
 from align.targets import QUALIFIERS_BEFORE, extract_targets, unit_family
 from align.units import department_key
 
@@ -82,7 +83,7 @@ TARGET_CHANGE_STRUCT = pl.Struct(
     }
 )
 DIFF_OP_STRUCT = pl.Struct({"op": pl.String, "old": pl.String, "new": pl.String})
-EVOLUTION_SCHEMA: dict[str, pl.DataType] = {
+EVOLUTION_SCHEMA: Schema = {
     "old_id": pl.String,
     "new_id": pl.String,
     "relation": pl.String,
@@ -233,7 +234,7 @@ def _describe(target: dict | None) -> str | None:
 
 def format_target_changes(changes: Sequence[dict] | None) -> str:
     """``地区生产总值增长: 7.5%以上 → 7%左右 (lowered)``, one change per line, for CSV and Excel."""
-    if hasattr(changes, "to_list"):
+    if isinstance(changes, pl.Series):
         changes = changes.to_list()
     lines = []
     for change in changes or []:
@@ -734,7 +735,7 @@ def evaluate_evolution(
     return EvolutionEvaluation(
         precision=precision, recall=recall, precision_related=precision_related, recall_related=recall_related,
         predicted=len(predicted), direct_links=len(direct), related_links=len(related),
-        direction_accuracy=float(detail_frame["correct"].mean()) if detail_frame.height else 0.0,
+        direction_accuracy=float(detail_frame["correct"].sum()) / detail_frame.height if detail_frame.height else 0.0,
         direction_pairs=detail_frame.height,
         direction_pairs_linked=int(detail_frame["linked"].sum()) if detail_frame.height else 0,
         details=detail_frame,

@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from align.files import write_atomic
 from align.exceptions import ExportError
+from align.files import write_atomic
 from align.settings import Settings
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")

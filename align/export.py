@@ -17,9 +17,10 @@ from typing import Literal
 import polars as pl
 import xlsxwriter
 
-from align.files import write_atomic
 from align.exceptions import ExportError
+from align.files import write_atomic
 from align.ingest import load_items
+from align.items import Schema
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -45,7 +46,9 @@ HEADERS: dict[str, str] = {
     "engine_version": "引擎版本",
     "note": "备注",
 }
-EXPORT_SCHEMA: dict[str, pl.DataType] = {name: pl.String for name in HEADERS} | {"score": pl.Float64}
+EXPORT_SCHEMA: Schema = {}
+EXPORT_SCHEMA.update({name: pl.String for name in HEADERS})
+EXPORT_SCHEMA["score"] = pl.Float64
 SUMMARY_SHEET = "汇总"
 MISSING_ITEM = "（该条目已不在当前文档中）"
 
@@ -98,7 +101,7 @@ def build_export_frame(
         frame = frame.join(renamed, left_on=f"{side}_id", right_on="item_id", how="left").with_columns(
             pl.col(f"{side}_text").fill_null(MISSING_ITEM)
         )
-    return frame.select(list(EXPORT_SCHEMA)).cast(EXPORT_SCHEMA)
+    return frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
 
 
 def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
@@ -192,7 +195,7 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
     if frame.is_empty():
         raise ExportError("There is nothing to export: the selection holds no confirmed links. Confirm links first.")
     path = safe_export_path(out_dir, filename, fmt)
-    frame = frame.select(list(EXPORT_SCHEMA)).cast(EXPORT_SCHEMA)
+    frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
         "xlsx": _write_xlsx,
         "csv": _write_csv,

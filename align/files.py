@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def write_atomic(path: Path, write: Callable[[Path], None], *, durable: bool = False) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool = False) -> None:
     """Write through ``write(tmp)`` to a temporary file beside ``path``, then rename it over ``path``.
 
     An interrupted or failing write leaves the old file as it was. ``durable`` also

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -360,9 +361,7 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
                 for sheet in book.worksheets:
                     if not hasattr(sheet, "iter_rows"):
                         continue  # a chart sheet
-                    yield sheet.title, lambda sheet=sheet: (
-                        list(r) for r in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
-                    )
+                    yield sheet.title, partial(_xlsx_rows, sheet)
 
             return _first_table(sheets(), path, column_map)
         finally:
@@ -393,15 +392,21 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
                             "split it into smaller files.",
                             path=f"{path} (sheet '{sheet.name}')",
                         )
-                    yield sheet.name, lambda sheet=sheet: (
-                        [_xls_value(c, book.datemode) for c in sheet.row(i)] for i in range(sheet.nrows)
-                    )
+                    yield sheet.name, partial(_xls_rows, sheet, book.datemode)
 
             return _first_table(sheets(), path, column_map)
         finally:
             book.release_resources()
 
     return _guard(path, "Excel", read)
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[list[Any]]:
+    return (list(row) for row in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True))
+
+
+def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:
+    return ([_xls_value(cell, datemode) for cell in sheet.row(i)] for i in range(sheet.nrows))
 
 
 def _xls_value(cell: Any, datemode: int) -> Any:

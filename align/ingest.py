@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +23,7 @@ from align.parsing import ParsedDocument, parse_text
 from align.readers import read_document_text
 from align.registry import DocumentMeta, document_path, get_document, load_registry
 from align.settings import Settings
+
 
 def _parser_version() -> str:
     """A digest of the parsing code, so a changed parser invalidates the cache by itself."""
@@ -50,6 +52,10 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _write_json(value: dict, path: Path) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _manifest(cache_dir: Path) -> dict:
@@ -108,8 +114,7 @@ def ingest(
         write_atomic(cache_dir / f"{meta.id}.indicators.parquet", indicators.write_parquet)
         manifest = _manifest(cache_dir)
         manifest[meta.id] = {"key": key, "items": parsed.items.height, "warnings": parsed.warnings}
-        manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1)
-        write_atomic(cache_dir / MANIFEST, lambda tmp, text=manifest_text: tmp.write_text(text, encoding="utf-8"))
+        write_atomic(cache_dir / MANIFEST, partial(_write_json, manifest))
         reports.append(IngestReport(meta.id, True, parsed.items.height, parsed.warnings))
     return reports
 

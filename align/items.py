@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import polars as pl
+from polars._typing import PolarsDataType
+
+# A column-name → dtype mapping (polars accepts both dtype classes and instances).
+Schema: TypeAlias = dict[str, PolarsDataType]
 
 TARGET_STRUCT = pl.Struct(
     {"indicator": pl.String, "value": pl.Float64, "unit": pl.String, "qualifier": pl.String, "raw": pl.String}
@@ -10,7 +16,7 @@ TARGET_STRUCT = pl.Struct(
 QUOTA_STRUCT = pl.Struct({"jurisdiction": pl.String, "value": pl.Float64, "unit": pl.String, "raw": pl.String})
 ATTACHMENT_STRUCT = pl.Struct({"heading": pl.String, "text": pl.String})
 
-ITEM_SCHEMA: dict[str, pl.DataType] = {
+ITEM_SCHEMA: Schema = {
     "doc_id": pl.String,
     "item_id": pl.String,
     "number": pl.String,

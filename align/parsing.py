@@ -319,15 +319,15 @@ def _check_counts(preamble: list[tuple[int, str]], drafts: list[_Draft], path: s
 def _check_duplicates(drafts: list[_Draft], path: str | Path) -> None:
     seen: dict[str, int] = {}
     problems = []
+    first_repeat: int | None = None
     for draft in drafts:
         if draft.number in seen:
             problems.append(f"number {draft.number} at lines {seen[draft.number]} and {draft.first_line}")
+            first_repeat = first_repeat or draft.first_line
         seen[draft.number] = draft.first_line
     if problems:
         raise DocumentParseError(
-            "task numbers repeat without a new section: " + "; ".join(problems[:5]),
-            path=path,
-            line=int(re.search(r"and (\d+)", problems[0]).group(1)),
+            "task numbers repeat without a new section: " + "; ".join(problems[:5]), path=path, line=first_repeat
         )
 
 

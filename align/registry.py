@@ -15,8 +15,8 @@ from pathlib import Path
 import polars as pl
 import tomli_w
 
-from align.files import write_atomic
 from align.exceptions import RegistryError, UnknownDocumentError
+from align.files import write_atomic
 
 REGISTRY_FILE = "registry.toml"
 LEVELS = ("district", "city", "new-area", "province", "county")

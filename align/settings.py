@@ -39,8 +39,9 @@ class Settings:
     """
 
     data_dir: Path = BUNDLED_DATA
-    cache_dir: Path | None = None
-    db_path: Path | None = None
+    # Given as None, both are resolved in __post_init__ (so they are always a Path after).
+    cache_dir: Path = None  # type: ignore[assignment]
+    db_path: Path = None  # type: ignore[assignment]
     top_k: int = 10
     threshold: float = 0.5
     one_to_one_threshold: float = 0.3

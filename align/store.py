@@ -27,6 +27,7 @@ from typing import Any, Literal
 import polars as pl
 
 from align.exceptions import StoreError
+from align.items import Schema
 
 Decision = Literal["confirmed", "rejected", "no_counterpart", "unsure"]
 DECISIONS: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart", "unsure")
@@ -35,7 +36,7 @@ UNDO = "undo"
 DEFINITE: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart")
 SCHEMA_VERSION = 1
 
-LOG_SCHEMA: dict[str, pl.DataType] = {
+LOG_SCHEMA: Schema = {
     "id": pl.Int64,
     "reviewer": pl.String,
     "decided_at": pl.String,
@@ -47,9 +48,9 @@ LOG_SCHEMA: dict[str, pl.DataType] = {
     "engine_version": pl.String,
     "retracts": pl.Int64,
 }
-HISTORY_SCHEMA: dict[str, pl.DataType] = {**LOG_SCHEMA, "retracted": pl.Boolean}
-CURRENT_SCHEMA: dict[str, pl.DataType] = {k: v for k, v in LOG_SCHEMA.items() if k != "retracts"}
-OVERALL_SCHEMA: dict[str, pl.DataType] = {
+HISTORY_SCHEMA: Schema = {**LOG_SCHEMA, "retracted": pl.Boolean}
+CURRENT_SCHEMA: Schema = {k: v for k, v in LOG_SCHEMA.items() if k != "retracts"}
+OVERALL_SCHEMA: Schema = {
     "source_id": pl.String,
     "target_id": pl.String,
     "decision": pl.String,
@@ -59,7 +60,7 @@ OVERALL_SCHEMA: dict[str, pl.DataType] = {
     "decisions": pl.List(pl.String),
     "conflict": pl.Boolean,
 }
-CONFLICT_SCHEMA: dict[str, pl.DataType] = {
+CONFLICT_SCHEMA: Schema = {
     "kind": pl.String,
     "source_id": pl.String,
     "target_id": pl.String,
@@ -68,7 +69,7 @@ CONFLICT_SCHEMA: dict[str, pl.DataType] = {
     "summary": pl.String,
     "last_decided_at": pl.String,
 }
-LINK_SCHEMA: dict[str, pl.DataType] = {
+LINK_SCHEMA: Schema = {
     "source_doc": pl.String,
     "target_doc": pl.String,
     "source_id": pl.String,
@@ -175,7 +176,7 @@ def validate_decision(
     return problems
 
 
-def _frame(rows: list[tuple] | list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _frame(rows: list[tuple] | list[dict], schema: Schema) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema=schema)
     if isinstance(rows[0], dict):
@@ -369,7 +370,7 @@ class DecisionStore:
             )
             problems.extend(f"Row {index}: {problem}" for problem in row_problems)
             if not row_problems:
-                checked.append(self._row(**args))
+                checked.append(self._row(**args))  # type: ignore[arg-type]  # validated just above
         if problems:
             raise StoreError("Nothing was recorded. " + " ".join(problems))
         if not checked:
@@ -434,7 +435,8 @@ class DecisionStore:
             "engine_version, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         )
-        return int(cursor.lastrowid)
+        assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+        return cursor.lastrowid
 
     # ------------------------------------------------------------ reading
 
@@ -502,7 +504,7 @@ class DecisionStore:
             )
             .with_columns(pl.col("conflict").fill_null(False))
         )
-        return grouped.select(list(OVERALL_SCHEMA)).cast(OVERALL_SCHEMA)
+        return grouped.select(list(OVERALL_SCHEMA)).cast(pl.Schema(OVERALL_SCHEMA))
 
     def conflicts(self) -> pl.DataFrame:
         """Disagreements among current decisions, shown side by side and never resolved here.
@@ -542,7 +544,7 @@ class DecisionStore:
             pl.concat_str("reviewer", pl.lit(": "), "decision").str.join("; ").alias("summary"),
             pl.col("decided_at").max().alias("last_decided_at"),
         )
-        return grouped.select(list(CONFLICT_SCHEMA)).cast(CONFLICT_SCHEMA).sort("source_id", "target_id", "kind")
+        return grouped.select(list(CONFLICT_SCHEMA)).cast(pl.Schema(CONFLICT_SCHEMA)).sort("source_id", "target_id", "kind")
 
     def confirmed_links(
         self,
@@ -581,4 +583,4 @@ class DecisionStore:
                 pl.col("note").last(),
             )
         )
-        return links.select(list(LINK_SCHEMA)).cast(LINK_SCHEMA).sort("source_doc", "target_doc", "source_id", "target_id")
+        return links.select(list(LINK_SCHEMA)).cast(pl.Schema(LINK_SCHEMA)).sort("source_doc", "target_doc", "source_id", "target_id")

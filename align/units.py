@@ -75,8 +75,7 @@ def split_units(cell: str | None) -> list[str]:
             units[-1] += pending
         else:
             units.append(pending)
-    seen: set[str] = set()
-    return [u for u in units if not (u in seen or seen.add(u))]
+    return list(dict.fromkeys(units))
 
 
 def _looks_like_unit_start(piece: str) -> bool:

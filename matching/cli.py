@@ -70,9 +70,9 @@ def _read_candidates(path: Path) -> pl.DataFrame:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
+    from align.ingest import load_items
     from matching.baselines import BASELINES, baseline_scores
     from matching.engine import vocabulary
-    from align.ingest import load_items
     from matching.evaluate import cross_validate, label_candidates, load_gold, metrics_table
 
     settings = _settings(args)

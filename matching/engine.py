@@ -17,7 +17,7 @@ from align.ingest import load_items
 from align.registry import get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
-from matching.candidates import fit_index, pair_cosines, search_in_blocks, context_texts, item_texts
+from matching.candidates import context_texts, fit_index, item_texts, pair_cosines, search_in_blocks
 from matching.explain import reasons
 from matching.features import EVIDENCE, pair_features
 from matching.scoring import LinkModel, default_model

@@ -13,13 +13,15 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from align.items import Schema
+
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
 #: Decisions that settle a source item for the reviewer who made them.
 SETTLING: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart")
 COVERAGE_STATUSES: tuple[str, ...] = ("confirmed", "proposed", "none")
 
-ITEM_STATE_SCHEMA: dict[str, pl.DataType] = {
+ITEM_STATE_SCHEMA: Schema = {
     "source_id": pl.String,
     "confirmed": pl.List(pl.String),
     "rejected": pl.List(pl.String),
@@ -63,7 +65,7 @@ def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.D
         pl.col("decision").is_in(SETTLING).any().alias("reviewed"),
         (pl.col("decision") == "unsure").any().alias("flagged"),
     )
-    return states.select(list(ITEM_STATE_SCHEMA)).cast(ITEM_STATE_SCHEMA)
+    return states.select(list(ITEM_STATE_SCHEMA)).cast(pl.Schema(ITEM_STATE_SCHEMA))
 
 
 def review_queue(

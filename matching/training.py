@@ -18,7 +18,13 @@ from align.ingest import load_items
 from align.registry import get_document
 from align.settings import Settings
 from matching.engine import match_items, vocabulary
-from matching.evaluate import best_threshold, cross_validate, label_candidates, load_gold, metrics_table
+from matching.evaluate import (
+    best_threshold,
+    cross_validate,
+    label_candidates,
+    load_gold,
+    metrics_table,
+)
 from matching.scoring import LinkModel, fit_model
 
 TRAINING_TOP_K = 30
