@@ -104,6 +104,31 @@ def bound(widget: Callable[..., Any], label: str, name: str, prefix: str, *args:
     return widget(label, *args, key=key, on_change=changed, **kwargs)
 
 
+def document_pair(
+    prefix: str,
+    ids: list[str],
+    *,
+    keys: tuple[str, str] = ("source_doc", "target_doc"),
+    labels: tuple[str, str] = ("源文档 Source", "目标文档 Target"),
+    defaults: tuple[str, str] = (DEFAULT_SOURCE, DEFAULT_TARGET),
+    fallbacks: tuple[int, int] = (0, -1),
+    columns: list | None = None,
+    **widget_args: Any,
+) -> tuple[str, str]:
+    """Two documents chosen side by side; the page stops with a warning if they are the same."""
+    for key, default, fallback in zip(keys, defaults, fallbacks):
+        choose_default(key, ids, default, fallback)
+    columns = columns or st.columns(2)
+    chosen = []
+    for column, key, label in zip(columns, keys, labels):
+        with column:
+            chosen.append(bound(st.selectbox, label, key, prefix, ids, **widget_args))
+    if chosen[0] == chosen[1]:
+        st.warning("请选择两个不同的文档 Choose two different documents.")
+        st.stop()
+    return chosen[0], chosen[1]
+
+
 def page(title: str, prefix: str) -> None:
     """Start a page: session defaults, the sidebar (reviewer, folders), the title, messages.
 

@@ -92,20 +92,12 @@ def _bulk_confirm(rows: list[dict]) -> None:
 
 ui.page("审核 Review", "rv")
 
-ids = ui.or_stop(ui.document_ids)
-ui.choose_default("source_doc", ids, ui.DEFAULT_SOURCE)
-ui.choose_default("target_doc", ids, ui.DEFAULT_TARGET, -1)
-
 top = st.columns([2, 2, 1, 1])
-with top[0]:
-    source_doc = ui.bound(st.selectbox, "源文档 Source", "source_doc", "rv", ids, on_change=_reset_position)
-with top[1]:
-    target_doc = ui.bound(st.selectbox, "目标文档 Target", "target_doc", "rv", ids, on_change=_reset_position)
 with top[2]:
     blind = ui.bound(st.toggle, "盲审 Blind", "blind", "rv", help="隐藏得分 hide scores")
-if source_doc == target_doc:
-    st.warning("请选择两个不同的文档 Choose two different documents.")
-    st.stop()
+source_doc, target_doc = ui.document_pair(
+    "rv", ui.or_stop(ui.document_ids), columns=top[:2], on_change=_reset_position
+)
 
 try:
     source_items = ui.items(source_doc)

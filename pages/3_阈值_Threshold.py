@@ -13,17 +13,7 @@ ui.page("阈值 Threshold", "th")
 st.caption("已确认 = 正例，已拒绝 = 反例，与当前得分相连 (confirmed = positive, rejected = negative, "
            "joined to the current scores).")
 
-ids = ui.or_stop(ui.document_ids)
-ui.choose_default("source_doc", ids, ui.DEFAULT_SOURCE)
-ui.choose_default("target_doc", ids, ui.DEFAULT_TARGET, -1)
-cols = st.columns(2)
-with cols[0]:
-    source_doc = ui.bound(st.selectbox, "源文档 Source", "source_doc", "th", ids)
-with cols[1]:
-    target_doc = ui.bound(st.selectbox, "目标文档 Target", "target_doc", "th", ids)
-if source_doc == target_doc:
-    st.warning("请选择两个不同的文档 Choose two different documents.")
-    st.stop()
+source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
 
 decisions = pair_decisions(ui.store().current(), source_doc, target_doc)

@@ -16,17 +16,11 @@ ui.page("覆盖 Coverage", "cov")
 st.caption("市级条目由区级任务承接的情况 (how a district's tasks cover a city plan).")
 
 registry = ui.or_stop(ui.registry)
-ids = registry["id"].to_list()
-ui.choose_default("city_doc", ids, ui.DEFAULT_CITY, -1)
-ui.choose_default("district_doc", ids, ui.DEFAULT_DISTRICT)
-cols = st.columns(2)
-with cols[0]:
-    city_doc = ui.bound(st.selectbox, "市级文档 City plan", "city_doc", "cov", ids)
-with cols[1]:
-    district_doc = ui.bound(st.selectbox, "区级文档 District", "district_doc", "cov", ids)
-if city_doc == district_doc:
-    st.warning("请选择两个不同的文档 Choose two different documents.")
-    st.stop()
+city_doc, district_doc = ui.document_pair(
+    "cov", registry["id"].to_list(), keys=("city_doc", "district_doc"),
+    labels=("市级文档 City plan", "区级文档 District"), defaults=(ui.DEFAULT_CITY, ui.DEFAULT_DISTRICT),
+    fallbacks=(-1, 0),
+)
 
 district_place = ui.document_meta(district_doc)["jurisdiction"]
 try:
