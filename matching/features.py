@@ -35,16 +35,11 @@ EVIDENCE: tuple[str, ...] = (
 # Structured signals, each rare on its own, pooled into one feature so that the model
 # estimates one weight from tens of labels instead of four noisy ones.
 STRUCTURED: tuple[str, ...] = ("quantity_family", "indicator_match", "quota_for_source", "shared_entities")
-# What the link model weighs: few features, each with a reason to be there (see README).
+# Shown to the planner but not weighed: on the dev gold it added nothing in cross-validation.
+SHOWN_ONLY: tuple[str, ...] = ("fuzz_partial",)
+# What the link model weighs: the evidence less what is pooled or only shown, plus the pool.
 FEATURES: tuple[str, ...] = (
-    "char_cosine",
-    "word_cosine",
-    "context_cosine",
-    "containment",
-    "relative_retrieval",
-    "top_candidate",
-    "fuzz_token_set",
-    "unit_agreement",
+    *(f for f in EVIDENCE if f not in STRUCTURED and f not in SHOWN_ONLY),
     "structured_evidence",
 )
 
