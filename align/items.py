@@ -44,6 +44,16 @@ SCHEMA_FIELDS = [
 STATUSES = ("done", "in_progress")
 
 
+def doc_of(item_id: str) -> str:
+    """The document id of an item id: the part before the first colon (``baqiao-2023:17``)."""
+    return item_id.split(":", 1)[0]
+
+
+def doc_of_column(column: str) -> pl.Expr:
+    """:func:`doc_of` over a column of item ids."""
+    return pl.col(column).str.split(":").list.first()
+
+
 def empty_items() -> pl.DataFrame:
     return pl.DataFrame(schema=ITEM_SCHEMA)
 

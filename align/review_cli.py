@@ -16,8 +16,9 @@ import polars as pl
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
 from align.export import FORMATS, build_export_frame, export_links
 from align.ingest import load_items
+from align.items import doc_of
 from align.settings import Settings
-from align.store import DecisionStore, doc_of
+from align.store import DecisionStore
 
 
 def _settings(args: argparse.Namespace) -> Settings:

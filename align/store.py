@@ -27,7 +27,7 @@ from typing import Any, Literal
 import polars as pl
 
 from align.exceptions import StoreError
-from align.items import Schema
+from align.items import Schema, doc_of_column
 
 Decision = Literal["confirmed", "rejected", "no_counterpart", "unsure"]
 DECISIONS: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart", "unsure")
@@ -113,11 +113,6 @@ PRAGMA user_version = {SCHEMA_VERSION};
 _EFFECTIVE = (
     "d.decision != 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id)"
 )
-
-
-def doc_of(item_id: str) -> str:
-    """The document id of an item id: the part before the first colon (``baqiao-2023:17``)."""
-    return item_id.split(":", 1)[0]
 
 
 def _now() -> str:
@@ -562,8 +557,8 @@ class DecisionStore:
         """
         current = self.current()
         confirmed = current.filter(pl.col("decision") == "confirmed").with_columns(
-            source_doc=pl.col("source_id").str.split(":").list.first(),
-            target_doc=pl.col("target_id").str.split(":").list.first(),
+            source_doc=doc_of_column("source_id"),
+            target_doc=doc_of_column("target_id"),
         )
         if source_doc is not None:
             confirmed = confirmed.filter(pl.col("source_doc") == source_doc)

@@ -71,6 +71,7 @@ def _read_candidates(path: Path) -> pl.DataFrame:
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
     from align.ingest import load_items
+    from align.items import doc_of
     from matching.baselines import BASELINES, baseline_scores
     from matching.engine import vocabulary
     from matching.evaluate import cross_validate, label_candidates, load_gold, metrics_table
@@ -78,8 +79,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     settings = _settings(args)
     candidates = _read_candidates(Path(args.candidates))
     gold = load_gold(args.gold)
-    source_doc = gold["source_id"][0].split(":")[0]
-    target_doc = next((t.split(":")[0] for t in gold["target_id"].drop_nulls()), None)
+    source_doc = doc_of(gold["source_id"][0])
+    target_doc = next((doc_of(t) for t in gold["target_id"].drop_nulls()), None)
     if target_doc is None:
         raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.")
     source_items, target_items = load_items(settings, source_doc), load_items(settings, target_doc)

@@ -15,6 +15,7 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.ingest import load_items
+from align.items import doc_of_column
 from align.registry import get_document
 from align.settings import Settings
 from matching.engine import match_items, vocabulary
@@ -92,8 +93,8 @@ def fit_from_decisions(settings: Settings, decisions: pl.DataFrame, *, c: float 
         )
     frames = []
     pairs = decided.with_columns(
-        pl.col("source_id").str.split(":").list.first().alias("source_doc"),
-        pl.col("target_id").str.split(":").list.first().alias("target_doc"),
+        doc_of_column("source_id").alias("source_doc"),
+        doc_of_column("target_id").alias("target_doc"),
     )
     for (source_doc, target_doc), group in pairs.group_by("source_doc", "target_doc"):
         candidates = candidates_for_pair(settings, source_doc, target_doc)
