@@ -41,8 +41,6 @@ SCHEMA_FIELDS = [
     "status", "progress", "targets", "quotas", "source_lines",
 ]
 
-STATUSES = ("done", "in_progress")
-
 
 def doc_of(item_id: str) -> str:
     """The document id of an item id: the part before the first colon (``baqiao-2023:17``)."""
@@ -63,7 +61,3 @@ def items_frame(rows: list[dict]) -> pl.DataFrame:
     if not rows:
         return empty_items()
     return pl.DataFrame(rows, schema=ITEM_SCHEMA)
-
-
-def targets_frame(rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"doc_id": pl.String, "targets": pl.List(TARGET_STRUCT)})

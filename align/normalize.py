@@ -17,7 +17,6 @@ import cn2an
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’、。，；：！？（）《》【】…—·"
-_CJK_CHAR = re.compile(f"[{CJK}]")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \\t\\u00a0\\u3000]+|[ \\t\\u00a0\\u3000]+(?=[{CJK}{CJK_PUNCT}])")
 _SPACE_AROUND_ASCII_PUNCT = re.compile(r"[ \t\u00a0]+(?=[,;:!?)%])|(?<=[(])[ \t\u00a0]+")
 _MULTISPACE = re.compile(r"[ \t\u00a0\u3000]+")
@@ -65,10 +64,6 @@ def normalize_text(text: str | None) -> str:
     text = _SPACE_AROUND_ASCII_PUNCT.sub("", text)
     text = _MULTISPACE.sub(" ", text)
     return text.strip()
-
-
-def has_chinese(text: str) -> bool:
-    return bool(_CJK_CHAR.search(text or ""))
 
 
 def chinese_to_number(numeral: str) -> float | None:

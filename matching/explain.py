@@ -8,8 +8,7 @@ import polars as pl
 from rapidfuzz.distance import Indel
 
 from align.targets import describe_target
-from matching.features import FEATURE_LABELS, FEATURES, STRUCTURED
-from matching.text import entities
+from matching.features import FEATURE_LABELS, FEATURES, STRUCTURED, shared_entities
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Below this contribution (log-odds) a feature is not worth a reason.
@@ -84,7 +83,7 @@ def _structured_reasons(row: dict, s: dict, t: dict, words: frozenset[str], juri
             shown = next((q["raw"] for q in t.get("quotas") or [] if q["jurisdiction"] == jurisdiction), "")
             parts.append(f"{label}: {shown}" if shown else label)
         elif feature == "shared_entities":
-            shared = sorted(entities(s.get("text", ""), words) & entities(t.get("text", ""), words))
+            shared = shared_entities(s.get("text", ""), t.get("text", ""), words)
             parts.append(f"{label}: {'、'.join(shared[:3])}")
         else:
             parts.append(f"{label}: {_targets_text(s.get('targets'))} ~ {_targets_text(t.get('targets'))}")

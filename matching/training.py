@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from align.exceptions import PlanAlignError
@@ -104,7 +103,3 @@ def fit_from_decisions(settings: Settings, decisions: pl.DataFrame, *, c: float 
     model = fit_model(rows, y, c=c, trained_on="decisions")
     threshold = best_threshold(model.score(rows)["score"].to_numpy(), y)
     return LinkModel(**{**model.__dict__, "threshold": threshold})
-
-
-def positives(labelled: pl.DataFrame) -> np.ndarray:
-    return (labelled["grade"].to_numpy() >= 2).astype(int)
