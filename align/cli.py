@@ -21,11 +21,13 @@ from align.settings import Settings
 EXIT_USER_ERROR = 2
 
 
-def _settings(args: argparse.Namespace, **overrides) -> Settings:
+def settings_from_args(args: argparse.Namespace, **overrides) -> Settings:
+    """The one Settings object for a command: ``--data``, then the environment, then overrides."""
     return Settings.from_env(data_dir=getattr(args, "data", None), **overrides)
 
 
-def _print_table(frame: pl.DataFrame) -> None:
+def print_table(frame: pl.DataFrame) -> None:
+    """A whole table on the terminal: every row and column."""
     with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
         print(frame)
 
@@ -58,7 +60,7 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
         if out:
             text = str(_plain(frame))
         else:
-            _print_table(_plain(frame))
+            print_table(_plain(frame))
             return
     if out:
         Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
@@ -72,7 +74,7 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
 def cmd_docs(args: argparse.Namespace) -> None:
     from align.registry import registry_frame
 
-    _print_table(registry_frame(_settings(args).data_dir))
+    print_table(registry_frame(settings_from_args(args).data_dir))
 
 
 def cmd_add(args: argparse.Namespace) -> None:
@@ -80,7 +82,7 @@ def cmd_add(args: argparse.Namespace) -> None:
     from align.readers import read_document_text
     from align.registry import DocumentMeta, add_document
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     source = Path(args.file)
     meta = DocumentMeta(
         id=args.id, title=args.title or source.stem, jurisdiction=args.jurisdiction, level=args.level,
@@ -110,7 +112,7 @@ def cmd_add(args: argparse.Namespace) -> None:
 def cmd_ingest(args: argparse.Namespace) -> None:
     from align.ingest import ingest
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
 
     def progress(index: int, total: int, doc_id: str) -> None:
         print(f"[{index}/{total}] {doc_id}", file=sys.stderr, flush=True)
@@ -134,7 +136,7 @@ def cmd_items(args: argparse.Namespace) -> None:
     from align.ingest import load_items
     from align.items import SCHEMA_FIELDS
 
-    items = load_items(_settings(args), args.doc).select(SCHEMA_FIELDS)
+    items = load_items(settings_from_args(args), args.doc).select(SCHEMA_FIELDS)
     write_frame(items, args.format, args.out)
 
 
@@ -142,7 +144,7 @@ def cmd_indicators(args: argparse.Namespace) -> None:
     from align.ingest import load_indicators
     from align.items import TARGET_STRUCT
 
-    indicators = load_indicators(_settings(args), args.doc)
+    indicators = load_indicators(settings_from_args(args), args.doc)
     frame = pl.DataFrame(indicators, schema=dict(TARGET_STRUCT.to_schema()))
     if frame.is_empty():
         print(f"{args.doc}: no headline indicators (no 主要预期目标 paragraph).")

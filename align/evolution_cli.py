@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from align.cli import print_table, settings_from_args
 from align.exceptions import ExportError
 from align.files import write_atomic
-from align.settings import Settings
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -86,26 +86,21 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
         write_atomic(path, lambda tmp: _write_xlsx(plain, tmp))
 
 
-def _print(frame: pl.DataFrame) -> None:
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
-        print(frame)
-
-
 def cmd_evolve(args: argparse.Namespace) -> None:
     from align.evolution import area_counts, evaluate_evolution, evolve_documents, relation_counts
 
-    settings = Settings.from_env(data_dir=getattr(args, "data", None))
+    settings = settings_from_args(args)
     table = evolve_documents(settings, args.old, args.new, min_score=args.min_score)
     if args.out:
         write_evolution(table, args.out)
         print(f"wrote {table.height} rows to {args.out}")
     elif not (args.summary or args.evaluate):
-        _print(readable(table).select("old_id", "new_id", "relation", "score", "direction", "target_changes"))
+        print_table(readable(table).select("old_id", "new_id", "relation", "score", "direction", "target_changes"))
     if args.summary:
         print(f"{args.old} → {args.new}: items per class")
-        _print(relation_counts(table))
+        print_table(relation_counts(table))
         print("items per policy area (top section, or the lead unit's department where a document has none)")
-        _print(area_counts(table))
+        print_table(area_counts(table))
     if args.evaluate:
         from align.ingest import load_items
         from matching.evaluate import load_gold

@@ -13,16 +13,13 @@ from pathlib import Path
 
 import polars as pl
 
+from align.cli import settings_from_args
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
 from align.export import FORMATS, build_export_frame, export_links
 from align.ingest import load_items
 from align.items import doc_of
 from align.settings import Settings
 from align.store import DecisionStore
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(data_dir=getattr(args, "data", None))
 
 
 def require_items(settings: Settings, item_ids: list[str]) -> None:
@@ -48,7 +45,7 @@ def require_items(settings: Settings, item_ids: list[str]) -> None:
 
 
 def cmd_decide(args: argparse.Namespace) -> None:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     action: str = args.action
     if action == "no_counterpart" and args.target:
         raise PlanAlignError(
@@ -83,7 +80,7 @@ def _pair(source: str, target: str | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     out = Path(args.out)
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:

@@ -7,32 +7,24 @@ from pathlib import Path
 
 import polars as pl
 
+from align.cli import print_table, settings_from_args
 from align.exceptions import PlanAlignError
-from align.settings import DIRECTIONS, Settings
+from align.settings import DIRECTIONS
 
 MATCH_COLUMNS = ["source_id", "target_id", "rank", "score", "linked"]
-
-
-def _settings(args: argparse.Namespace, **overrides) -> Settings:
-    return Settings.from_env(data_dir=getattr(args, "data", None), **overrides)
-
-
-def _print(frame: pl.DataFrame) -> None:
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=220, tbl_hide_dataframe_shape=True, fmt_str_lengths=50):
-        print(frame)
 
 
 def cmd_match(args: argparse.Namespace) -> None:
     from matching.engine import match_documents
     from matching.features import EVIDENCE
 
-    settings = _settings(args, top_k=args.top_k, direction=args.direction)
+    settings = settings_from_args(args, top_k=args.top_k, direction=args.direction)
     model = _model(args)
     result = match_documents(settings, args.source, args.target, model=model)
     columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]
     result = result.select([c for c in columns if c in result.columns] + (["assigned"] if "assigned" in result.columns else []))
     if not args.out:
-        _print(result.select("source_id", "target_id", "rank", "score", "linked", "reasons"))
+        print_table(result.select("source_id", "target_id", "rank", "score", "linked", "reasons"))
         return
     out = Path(args.out)
     if out.suffix == ".parquet":
@@ -76,7 +68,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     from matching.engine import vocabulary
     from matching.evaluate import cross_validate, label_candidates, load_gold, metrics_table
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     candidates = _read_candidates(Path(args.candidates))
     gold = load_gold(args.gold)
     source_doc = doc_of(gold["source_id"][0])
@@ -93,14 +85,14 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
             results[f"{name} alone (CV threshold)"] = folds[name]
     table = metrics_table(results, gold)
     print(f"gold: {args.gold} ({gold['source_id'].n_unique()} labelled source items)")
-    _print(table)
+    print_table(table)
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:
     from matching.scoring import DEFAULT_WEIGHTS
     from matching.training import fit_from_decisions, fit_from_gold
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     out = Path(args.out) if args.out else DEFAULT_WEIGHTS
     if args.from_decisions:
         from align.store import DecisionStore
@@ -110,7 +102,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"
         model, table = fit_from_gold(settings, gold_dir, c=args.c)
         print("Cross-validation grouped by source item (5 folds), model vs plain cosine on the same folds:")
-        _print(table)
+        print_table(table)
     model.save(out)
     print(f"wrote {out} (threshold {model.threshold:.3f})")
 
