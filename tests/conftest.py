@@ -25,6 +25,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_default_data(tmp_path_factory):
+    """Commands run without --data use a private copy, so no test writes into the repo's data/."""
+    target = tmp_path_factory.mktemp("default") / "data"
+    shutil.copytree(BUNDLED_DATA, target, ignore=shutil.ignore_patterns(".cache", "decisions.sqlite*"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLAN_ALIGN_DATA", str(target))
+        patch.setenv("PLAN_ALIGN_DB", str(target / "decisions.sqlite"))
+        yield target
+
+
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory) -> Settings:
     """Settings on the bundled data, with a private cache and store so tests never touch the user's."""
