@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matching.text import tokenize, topical_text
+from matching.text import clauses, tokenize, topical_text
 
 try:  # optional fast kernel; plain SciPy is the reference and the fallback
     from sparse_dot_topn import sp_matmul_topn
@@ -275,6 +275,51 @@ def search_in_blocks(
         for offset in range(0, source_items.height, block_size)
     ]
     return pl.concat(parts) if parts else pl.DataFrame(schema=CANDIDATE_SCHEMA)
+
+
+def _clause_vectors(items: pl.DataFrame, index: TargetIndex) -> tuple[pl.DataFrame, sp.csr_matrix]:
+    """One row per clause (``item_id, clause_row``) and the clauses' blended char+word vectors."""
+    table = (
+        items.select("item_id", pl.col("text").fill_null("").map_elements(clauses, return_dtype=pl.List(pl.String)).alias("clause"))
+        .explode("clause")
+        .with_row_index("clause_row")
+    )
+    texts = table["clause"].to_list()
+    w = index.weights_
+    blocks = [normalize(index.char_vectorizer_.transform(texts)) * np.sqrt(w.char)]
+    if index.word_vectorizer_ is not None:
+        blocks.append(normalize(index.word_vectorizer_.transform(texts)) * np.sqrt(w.word))
+    return table.select("item_id", "clause_row"), sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def clause_cosine(
+    candidates: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, index: TargetIndex
+) -> np.ndarray:
+    """For each candidate, the best cosine between a source clause and a target clause (0–1).
+
+    Uses the index's fitted vectorizers (no second fit); every clause pair of every
+    candidate is one row of a join, scored in one vectorised pass and reduced by max.
+    """
+    if candidates.height == 0:
+        return np.zeros(0)
+    source_clauses, source_vectors = _clause_vectors(
+        source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), index
+    )
+    target_clauses, target_vectors = _clause_vectors(
+        target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), index
+    )
+    pairs = (
+        candidates.select("source_id", "target_id")
+        .with_row_index("candidate")
+        .join(source_clauses.rename({"item_id": "source_id", "clause_row": "s_row"}), on="source_id")
+        .join(target_clauses.rename({"item_id": "target_id", "clause_row": "t_row"}), on="target_id")
+    )
+    similarity = rowwise_cosine(
+        source_vectors, target_vectors, pairs["s_row"].to_numpy().astype(np.int64), pairs["t_row"].to_numpy().astype(np.int64)
+    )
+    best = np.zeros(candidates.height)
+    np.maximum.at(best, pairs["candidate"].to_numpy().astype(np.int64), similarity)
+    return best
 
 
 def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetIndex) -> pl.DataFrame:

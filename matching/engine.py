@@ -17,7 +17,14 @@ from align.ingest import load_items
 from align.registry import get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
-from matching.candidates import context_texts, fit_index, item_texts, pair_cosines, search_in_blocks
+from matching.candidates import (
+    clause_cosine,
+    context_texts,
+    fit_index,
+    item_texts,
+    pair_cosines,
+    search_in_blocks,
+)
 from matching.explain import reasons
 from matching.features import EVIDENCE, pair_features
 from matching.scoring import LinkModel, default_model
@@ -65,6 +72,9 @@ def match_items(
         best = search_in_blocks(source_items, index, top_k=1, block_size=settings.block_size)
         source_best = best.select("source_id", pl.col("retrieval").alias("best_retrieval"), pl.col("target_id").alias("best_target"))
         group = "target_id"
+    candidates = candidates.with_columns(
+        pl.Series("clause_cosine", clause_cosine(candidates, source_items, target_items, index), dtype=pl.Float64)
+    )
     features = pair_features(
         candidates, source_items, target_items, source_jurisdiction=source_jurisdiction, words=words,
         source_best=source_best,

@@ -138,10 +138,15 @@ def fit_model(
     )
 
 
-def default_model() -> LinkModel:
-    """The shipped weights, or an even-weighted cosine model before any fit."""
-    if DEFAULT_WEIGHTS.exists():
-        return LinkModel.load(DEFAULT_WEIGHTS)
+def untrained_model() -> LinkModel:
+    """A plain char-cosine model: what scores mean before any fit, and for computing features to fit on."""
     coefficients = {f: 0.0 for f in FEATURES}
     coefficients["char_cosine"] = 8.0
     return LinkModel(coefficients=coefficients, intercept=-3.0, trained_on="untrained")
+
+
+def default_model() -> LinkModel:
+    """The shipped weights, or the untrained cosine model before any fit."""
+    if DEFAULT_WEIGHTS.exists():
+        return LinkModel.load(DEFAULT_WEIGHTS)
+    return untrained_model()

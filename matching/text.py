@@ -57,6 +57,21 @@ def topical_text(text: str) -> str:
     return _NOT_TOPICAL.sub(" ", text)
 
 
+_CLAUSE_BREAK = re.compile(r"[,，;；。:：!！?？]")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a task text, each one commitment of an omnibus sentence.
+
+    A district task often strings several commitments together (``…商圈提升，加快美盛
+    国际建设``) and each may serve a different item elsewhere; comparing clause with
+    clause finds the one shared commitment that a whole-text cosine dilutes. Clauses
+    with fewer than two topical characters are dropped; a text without any keeps itself.
+    """
+    kept = [c.strip() for c in _CLAUSE_BREAK.split(text or "") if len(topical_text(c).replace(" ", "")) >= 2]
+    return kept or [text or ""]
+
+
 def corpus_terms(texts: Iterable[str]) -> set[str]:
     """Quoted terms of a corpus (``“保交楼”``), which are its own named programmes."""
     terms: set[str] = set()

@@ -25,7 +25,7 @@ from matching.evaluate import (
     load_gold,
     metrics_table,
 )
-from matching.scoring import LinkModel, fit_model
+from matching.scoring import LinkModel, fit_model, untrained_model
 
 TRAINING_TOP_K = 30
 DEFAULT_C = 0.1
@@ -42,14 +42,18 @@ def gold_files(gold_dir: Path) -> list[tuple[str, str, Path]]:
 
 
 def candidates_for_pair(settings: Settings, source_id: str, target_id: str, model: LinkModel | None = None) -> pl.DataFrame:
-    """All evidence columns for a document pair, with a generous top-k for training and evaluation."""
+    """All evidence columns for a document pair, with a generous top-k for training and evaluation.
+
+    Without a ``model`` the scores come from the untrained cosine model: fitting needs
+    only the features, and must work even when the shipped weights predate a feature.
+    """
     source_items, target_items = load_items(settings, source_id), load_items(settings, target_id)
     return match_items(
         source_items,
         target_items,
         source_jurisdiction=get_document(settings.data_dir, source_id).jurisdiction,
         settings=settings.with_changes(top_k=max(settings.top_k, TRAINING_TOP_K)),
-        model=model,
+        model=model or untrained_model(),
         words=vocabulary(source_items, target_items, settings.data_dir),
     )
 

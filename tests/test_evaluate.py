@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from matching.evaluate import best_threshold, cross_validate, label_candidates, metrics
+from matching.features import FEATURES
 
 GOLD = pl.DataFrame(
     {
@@ -73,9 +74,7 @@ def test_cross_validation_never_scores_a_source_with_a_model_that_saw_it():
         for t in range(5):
             positive = t == s % 5
             rows.append({"source_id": f"a:{s}", "target_id": f"b:{t}", "grade": 2 if positive else 0,
-                         **{f: float(positive) * 0.5 + rng.random() * 0.5 for f in
-                            ("char_cosine", "word_cosine", "context_cosine", "containment", "relative_retrieval",
-                             "top_candidate", "fuzz_token_set", "unit_agreement", "structured_evidence")}})
+                         **{f: float(positive) * 0.5 + rng.random() * 0.5 for f in FEATURES}})
     labelled = pl.DataFrame(rows)
     results = cross_validate(labelled, folds=5, baselines={"cos": "char_cosine"})
     assert set(results) == {"model", "cos"}

@@ -10,11 +10,19 @@ import scipy.sparse as sp
 from align.cli import main
 from align.parsing import parse_text
 from align.registry import DocumentMeta
-from matching.candidates import candidate_search, fit_index, rowwise_cosine, search_in_blocks, top_k_dense
+from matching.candidates import (
+    candidate_search,
+    clause_cosine,
+    fit_index,
+    rowwise_cosine,
+    search_in_blocks,
+    top_k_dense,
+)
 from matching.engine import match_documents, match_items, vocabulary
 from matching.explain import shared_spans, waterfall
 from matching.features import FEATURES, pair_features
 from matching.scoring import default_model
+from matching.text import clauses
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +120,7 @@ def features_of(source: pl.DataFrame, target: pl.DataFrame, **kwargs) -> dict[st
     words = vocabulary(source, target)
     index = fit_index(source, target, words=words)
     candidates = candidate_search(source, index, top_k=target.height)
+    candidates = candidates.with_columns(pl.Series("clause_cosine", clause_cosine(candidates, source, target, index)))
     frame = pair_features(candidates, source, target, words=words, **kwargs)
     ids = target["item_id"].to_list()
     return {
@@ -119,6 +128,23 @@ def features_of(source: pl.DataFrame, target: pl.DataFrame, **kwargs) -> dict[st
         for column in frame.columns
         if frame.schema[column] == pl.Float64
     }
+
+
+def test_clause_cosine_finds_the_one_shared_commitment_of_an_omnibus_task():
+    source = table("d", [("提升优化堡子村、新市商圈品质,推进苏街特色发展,加快美盛国际建设", "区商务局")])
+    target = table("c", [("加快美盛国际建设", "区住建局"), ("推进城市更新和品质提升", "区住建局"),
+                         ("农村生活污水治理", "区水务局")])
+    f = features_of(source, target)
+    assert f["clause_cosine"]["c:1"] == pytest.approx(1.0, abs=1e-6)  # one clause is the whole target
+    assert f["clause_cosine"]["c:1"] > 2 * f["char_cosine"]["c:1"]  # the whole-text cosine dilutes it
+    assert f["clause_cosine"]["c:1"] > f["clause_cosine"]["c:2"] > f["clause_cosine"]["c:3"]
+    assert f["clause_cosine"]["c:3"] == 0.0
+
+
+def test_clauses_split_commitments_and_drop_empty_ones():
+    assert clauses("加快美盛国际建设,全年。推进苏街特色发展;") == ["加快美盛国际建设", "推进苏街特色发展"]
+    assert clauses("15%") == ["15%"]  # nothing topical: the text stands for itself
+    assert clauses("") == [""]
 
 
 def test_unit_agreement_across_levels():
@@ -214,7 +240,10 @@ def test_top_k_dense_reference():
 def test_match_items_works_on_any_pair_without_registry(parsed_docs, bundled):
     result = match_items(parsed_docs("xixian-2023").items, parsed_docs("xian-2024").items, settings=bundled)
     assert result["source_id"].n_unique() == 42
-    assert result.filter(pl.col("source_id") == "xixian-2023:29").sort("rank")["target_id"][0] == "xian-2024:7"
+    # 新建改扩建学校20所、新增学位 serves both school-building items (中小学, 幼儿园), not the 高中 pairing
+    education = result.filter(pl.col("source_id") == "xixian-2023:29").sort("rank").head(2)
+    assert set(education["target_id"]) == {"xian-2024:6", "xian-2024:7"}
+    assert education["linked"].all()
 
 
 # ------------------------------------------------------------------ CLI

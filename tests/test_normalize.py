@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.normalize import convert_numerals, format_number, normalize_text, parse_number, strip_html
+from align.normalize import (
+    convert_numerals,
+    format_number,
+    normalize_text,
+    parse_number,
+    strip_html,
+)
 from align.targets import extract_quotas, extract_targets
 from align.units import department_key, split_units
 
