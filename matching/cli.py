@@ -97,7 +97,9 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
     if args.from_decisions:
         from align.store import DecisionStore
 
-        model = fit_from_decisions(settings, DecisionStore(settings.db_path).current())
+        model, table = fit_from_decisions(settings, DecisionStore(settings.db_path).current(), c=args.c)
+        print("On your decisions: the refit (grouped CV), the current model and the plain cosine:")
+        print_table(table)
     else:
         gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"
         model, table = fit_from_gold(settings, gold_dir, c=args.c)

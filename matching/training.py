@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from align.exceptions import PlanAlignError
@@ -25,7 +26,7 @@ from matching.evaluate import (
     load_gold,
     metrics_table,
 )
-from matching.scoring import LinkModel, fit_model, untrained_model
+from matching.scoring import LinkModel, default_model, fit_model, untrained_model
 
 TRAINING_TOP_K = 30
 DEFAULT_C = 0.1
@@ -87,8 +88,29 @@ def fit_from_gold(settings: Settings, gold_dir: Path, *, c: float = DEFAULT_C) -
     return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "folds": 5, "C": c}}), table
 
 
-def fit_from_decisions(settings: Settings, decisions: pl.DataFrame, *, c: float = DEFAULT_C) -> LinkModel:
-    """Refit from a planner's decisions: confirmed pairs positive, rejected pairs negative."""
+def decisions_as_gold(decided: pl.DataFrame) -> pl.DataFrame:
+    """Confirmed links as grade-2 gold; every decided source is labelled, so rejections count."""
+    links = decided.filter(pl.col("decision") == "confirmed").select(
+        "source_id", "target_id", pl.lit(2, dtype=pl.Int64).alias("grade")
+    )
+    sources = decided.select("source_id").unique().with_columns(
+        pl.lit(None, dtype=pl.String).alias("target_id"), pl.lit(0, dtype=pl.Int64).alias("grade")
+    )
+    return pl.concat([links, sources]).with_columns(
+        pl.lit(None, dtype=pl.String).alias("change"), pl.lit(None, dtype=pl.String).alias("note")
+    )
+
+
+def fit_from_decisions(
+    settings: Settings, decisions: pl.DataFrame, *, c: float = DEFAULT_C, current: LinkModel | None = None
+) -> tuple[LinkModel, pl.DataFrame]:
+    """Refit from a planner's decisions: confirmed pairs positive, rejected pairs negative.
+
+    Measured like the shipped model: cross-validation grouped by source item sets the
+    threshold and the reported numbers, beside the ``current`` model (default: the
+    shipped one, which never saw these decisions) and the plain char cosine on the same
+    decisions, so a planner sees whether the refit is worth adopting.
+    """
     decided = decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
     if decided.height < 10 or decided.filter(pl.col("decision") == "confirmed").height < 3:
         raise PlanAlignError(
@@ -102,8 +124,25 @@ def fit_from_decisions(settings: Settings, decisions: pl.DataFrame, *, c: float 
     for (source_doc, target_doc), group in pairs.group_by("source_doc", "target_doc"):
         candidates = candidates_for_pair(settings, source_doc, target_doc)
         frames.append(candidates.join(group.select("source_id", "target_id", "decision"), on=["source_id", "target_id"]))
-    rows = pl.concat(frames)
-    y = (rows["decision"] == "confirmed").to_numpy().astype(int)
-    model = fit_model(rows, y, c=c, trained_on="decisions")
-    threshold = best_threshold(model.score(rows)["score"].to_numpy(), y)
-    return LinkModel(**{**model.__dict__, "threshold": threshold})
+    rows = pl.concat(frames).with_columns(
+        pl.when(pl.col("decision") == "confirmed").then(2).otherwise(0).cast(pl.Int64).alias("grade")
+    )
+    y = (rows["grade"].to_numpy() >= 2).astype(int)
+    if len(np.unique(y)) < 2:
+        raise PlanAlignError(
+            "The decided links among the candidates are all confirmed or all rejected; decide some of each."
+        )
+    results = cross_validate(rows, c=c, baselines={"cosine (char)": "char_cosine"})
+    current = current or default_model()
+    scored = current.score(rows)
+    results = {
+        "refit (CV)": results["model"],
+        "current model": scored.select("source_id", "target_id", "score", (pl.col("score") >= current.threshold).alias("linked")),
+        "cosine (char)": results["cosine (char)"],
+    }
+    table = metrics_table(results, decisions_as_gold(rows.select("source_id", "target_id", "decision")))
+    threshold = best_threshold(results["refit (CV)"]["score"].to_numpy(), y)
+    model = fit_model(rows, y, c=c, threshold=threshold, trained_on="decisions")
+    refit_row = table.filter(pl.col("method") == "refit (CV)").to_dicts()[0]
+    cv = {k: v for k, v in refit_row.items() if k != "method"}
+    return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "decisions": rows.height, "C": c}}), table

@@ -34,9 +34,15 @@ def test_refit_from_decisions_learns_what_the_planner_confirmed(data_copy):
     for rows, decision in ((shared, "confirmed"), (other, "rejected")):
         for row in rows.iter_rows(named=True):
             store.record("planner", row["source_id"], row["target_id"], decision)
-    model = fit_from_decisions(data_copy, store.current())
+    model, table = fit_from_decisions(data_copy, store.current())
     assert model.trained_on == "decisions"
     assert model.coefficients["unit_agreement"] > 0
+    # measured out of sample and beside the model it would replace, on the same decisions
+    assert table["method"].to_list() == ["refit (CV)", "current model", "cosine (char)"]
+    assert table["links"].to_list() == [shared.height] * 3
+    refit = table.row(0, named=True)
+    assert model.metrics["cross_validation"]["f1"] == refit["f1"]
+    assert refit["f1"] >= table.row(2, named=True)["f1"]  # the rule is learnable; the cosine cannot see it
 
 
 def test_refit_needs_enough_decisions(data_copy):
@@ -51,3 +57,26 @@ def test_corrupt_weights_file_is_a_clear_error(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(PlanAlignError, match="not a readable link-model file"):
         LinkModel.load(bad)
+
+
+def test_fit_weights_cli_from_decisions_reports_and_leaves_shipped_weights_alone(
+    data_copy, tmp_path, capsys, monkeypatch
+):
+    from align.cli import main
+
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(data_copy.db_path))
+    shipped = DEFAULT_WEIGHTS.read_bytes()
+    store = DecisionStore(data_copy.db_path)
+    result = match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False).filter(pl.col("rank") <= 2)
+    for rows, decision in ((result.filter(pl.col("linked")).head(6), "confirmed"),
+                           (result.filter(~pl.col("linked")).head(14), "rejected")):
+        for row in rows.iter_rows(named=True):
+            store.record("planner", row["source_id"], row["target_id"], decision)
+    out = tmp_path / "planner-weights.json"
+    args = ["fit-weights", "--from-decisions", "--out", str(out), "--data", str(data_copy.data_dir)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "refit (CV)" in printed and "current model" in printed
+    refit = LinkModel.load(out)
+    assert refit.trained_on == "decisions" and "cross_validation" in refit.metrics
+    assert DEFAULT_WEIGHTS.read_bytes() == shipped
