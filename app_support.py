@@ -24,7 +24,7 @@ from align.registry import document_path, load_registry, registry_frame, registr
 from align.settings import Settings
 from align.store import DecisionStore
 from matching.engine import match_documents
-from matching.scoring import default_model
+from matching.scoring import model_for
 
 DEFAULT_SOURCE = "baqiao-2023"
 DEFAULT_TARGET = "xian-2024"
@@ -70,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "flash": [],
     "export_file": None,
     "added_id": None,
+    "refit": None,
 }
 
 
@@ -264,8 +265,9 @@ def _matches(key: str, source_id: str, target_id: str, digests: tuple[str, str],
     return match_documents(_from_key(key), source_id, target_id)
 
 
-def model_info() -> tuple[float, float, str]:
-    model = default_model()
+def model_info(value: Settings | None = None) -> tuple[float, float, str]:
+    """Intercept, threshold and version of the model the data folder uses now."""
+    model = model_for((value or settings()).data_dir)
     return model.intercept, model.threshold, model.version
 
 
@@ -273,7 +275,7 @@ def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl
     """Candidates of a document pair, computed once per both files' content, settings and model."""
     value = value or settings()
     digests = (document_digest(source_id, value), document_digest(target_id, value))
-    return _matches(settings_key(value), source_id, target_id, digests, model_info()[2])
+    return _matches(settings_key(value), source_id, target_id, digests, model_info(value)[2])
 
 
 # ------------------------------------------------------------------ text
@@ -389,4 +391,4 @@ def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[p
     """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``)."""
     value = value or settings()
     digests = tuple(document_digest(d, value) for d in doc_ids)
-    return _evolution(settings_key(value), tuple(doc_ids), digests, model_info()[2])
+    return _evolution(settings_key(value), tuple(doc_ids), digests, model_info(value)[2])

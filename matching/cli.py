@@ -9,7 +9,7 @@ import polars as pl
 
 from align.cli import print_table, settings_from_args
 from align.exceptions import PlanAlignError
-from align.settings import DIRECTIONS
+from align.settings import DIRECTIONS, Settings
 
 MATCH_COLUMNS = ["source_id", "target_id", "rank", "score", "linked"]
 
@@ -19,7 +19,7 @@ def cmd_match(args: argparse.Namespace) -> None:
     from matching.features import EVIDENCE
 
     settings = settings_from_args(args, top_k=args.top_k, direction=args.direction)
-    model = _model(args)
+    model = _model(args, settings)
     result = match_documents(settings, args.source, args.target, model=model)
     columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]
     result = result.select([c for c in columns if c in result.columns] + (["assigned"] if "assigned" in result.columns else []))
@@ -37,10 +37,10 @@ def cmd_match(args: argparse.Namespace) -> None:
     print(f"wrote {result.height} candidates ({linked} linked) to {out}")
 
 
-def _model(args: argparse.Namespace):
-    from matching.scoring import LinkModel, default_model
+def _model(args: argparse.Namespace, settings: Settings):
+    from matching.scoring import LinkModel, model_for
 
-    model = LinkModel.load(args.weights) if getattr(args, "weights", None) else default_model()
+    model = LinkModel.load(args.weights) if getattr(args, "weights", None) else model_for(settings.data_dir)
     if getattr(args, "threshold", None) is not None:
         if not 0.0 <= args.threshold <= 1.0:
             raise PlanAlignError(f"The '--threshold' must be in [0, 1]. Got {args.threshold} instead.")
@@ -89,11 +89,15 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:
-    from matching.scoring import DEFAULT_WEIGHTS
+    from matching.scoring import ADOPTED_WEIGHTS, DEFAULT_WEIGHTS
     from matching.training import fit_from_decisions, fit_from_gold
 
     settings = settings_from_args(args)
-    out = Path(args.out) if args.out else DEFAULT_WEIGHTS
+    if args.out:
+        out = Path(args.out)
+    else:
+        # decisions belong to a data folder, so does a model refit from them; gold refits the shipped one
+        out = Path(settings.data_dir) / ADOPTED_WEIGHTS if args.from_decisions else DEFAULT_WEIGHTS
     if args.from_decisions:
         from align.store import DecisionStore
 
@@ -127,4 +131,5 @@ def register(command) -> None:
     p.add_argument("--gold", help="folder of <source>__<target>.csv gold files (default: DATA/gold)")
     p.add_argument("--from-decisions", action="store_true", help="refit from confirmed/rejected decisions")
     p.add_argument("--c", type=float, default=0.1, help="inverse L2 regularisation strength")
-    p.add_argument("--out", help="where to write the weights (default: the shipped matching/weights.json)")
+    p.add_argument("--out", help="where to write the weights (default: DATA/weights.json, which match and the "
+                   "app then use, with --from-decisions; else the shipped matching/weights.json)")

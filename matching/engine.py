@@ -27,7 +27,7 @@ from matching.candidates import (
 )
 from matching.explain import reasons
 from matching.features import EVIDENCE, pair_features
-from matching.scoring import LinkModel, default_model
+from matching.scoring import LinkModel, default_model, model_for
 from matching.text import corpus_terms, load_dictionary
 
 OUTPUT_COLUMNS = ["source_id", "target_id", "rank", "score", "linked", "retrieval", *EVIDENCE, "structured_evidence"]
@@ -116,8 +116,9 @@ def match_documents(
 
     A new document or year adds new pairs only: results of pairs whose documents did not
     change are read back from the cache, and decisions live in the store, untouched.
+    Without a ``model``, the data folder's adopted model applies, else the shipped one.
     """
-    model = model or default_model()
+    model = model or model_for(settings.data_dir)
     source_meta = get_document(settings.data_dir, source_id)
     target_meta = get_document(settings.data_dir, target_id)
     source_items = load_items(settings, source_id)

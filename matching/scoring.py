@@ -8,6 +8,7 @@ planner's confirmed and rejected decisions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,12 @@ import polars as pl
 from sklearn.linear_model import LogisticRegression
 
 from align.exceptions import PlanAlignError
+from align.files import write_atomic
 from matching.features import FEATURES
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
+# A model the planners adopted (refit from their decisions) lives in their data folder.
+ADOPTED_WEIGHTS = "weights.json"
 ENGINE_VERSION = "plan-align-match/1"
 
 
@@ -45,7 +49,9 @@ class LinkModel:
 
     @property
     def version(self) -> str:
-        return f"{ENGINE_VERSION}+{self.trained_on or 'custom'}"
+        """Engine and weights: two models fitted on different decisions never share a version."""
+        weights = json.dumps([self.coefficients, self.intercept, self.threshold], sort_keys=True)
+        return f"{ENGINE_VERSION}+{self.trained_on or 'custom'}.{hashlib.sha256(weights.encode()).hexdigest()[:8]}"
 
     def _matrix(self, frame: pl.DataFrame) -> np.ndarray:
         return frame.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
@@ -86,22 +92,28 @@ class LinkModel:
         )
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        text = self.to_json() + "\n"
+        write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_WEIGHTS) -> LinkModel:
         try:
-            raw = json.loads(Path(path).read_text(encoding="utf-8"))
-            return cls(
-                coefficients={k: float(v) for k, v in raw["coefficients"].items()},
-                intercept=float(raw["intercept"]),
-                threshold=float(raw.get("threshold", 0.5)),
-                regularisation_c=float(raw.get("regularisation_c", 1.0)),
-                trained_on=str(raw.get("trained_on", "")),
-                metrics=raw.get("metrics", {}),
-            )
+            return cls.from_json(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PlanAlignError(f"{path}: not a readable link-model file ({exc}).") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> LinkModel:
+        """The inverse of :meth:`to_json` (raises ValueError, KeyError or TypeError on bad input)."""
+        raw = json.loads(text)
+        return cls(
+            coefficients={k: float(v) for k, v in raw["coefficients"].items()},
+            intercept=float(raw["intercept"]),
+            threshold=float(raw.get("threshold", 0.5)),
+            regularisation_c=float(raw.get("regularisation_c", 1.0)),
+            trained_on=str(raw.get("trained_on", "")),
+            metrics=raw.get("metrics", {}),
+        )
 
 
 def fit_model(
@@ -150,3 +162,25 @@ def default_model() -> LinkModel:
     if DEFAULT_WEIGHTS.exists():
         return LinkModel.load(DEFAULT_WEIGHTS)
     return untrained_model()
+
+
+def model_for(data_dir: str | Path) -> LinkModel:
+    """The model a data folder uses: the one its planners adopted, else the shipped one."""
+    adopted = Path(data_dir) / ADOPTED_WEIGHTS
+    return LinkModel.load(adopted) if adopted.exists() else default_model()
+
+
+def adopt_model(data_dir: str | Path, model: LinkModel) -> Path:
+    """Make ``model`` the data folder's model (written atomically); returns the file."""
+    path = Path(data_dir) / ADOPTED_WEIGHTS
+    model.save(path)
+    return path
+
+
+def restore_shipped_model(data_dir: str | Path) -> bool:
+    """Drop the data folder's adopted model, so the shipped one applies again."""
+    adopted = Path(data_dir) / ADOPTED_WEIGHTS
+    if not adopted.exists():
+        return False
+    adopted.unlink()
+    return True

@@ -26,7 +26,7 @@ from matching.evaluate import (
     load_gold,
     metrics_table,
 )
-from matching.scoring import LinkModel, default_model, fit_model, untrained_model
+from matching.scoring import LinkModel, fit_model, model_for, untrained_model
 
 TRAINING_TOP_K = 30
 DEFAULT_C = 0.1
@@ -107,8 +107,8 @@ def fit_from_decisions(
     """Refit from a planner's decisions: confirmed pairs positive, rejected pairs negative.
 
     Measured like the shipped model: cross-validation grouped by source item sets the
-    threshold and the reported numbers, beside the ``current`` model (default: the
-    shipped one, which never saw these decisions) and the plain char cosine on the same
+    threshold and the reported numbers, beside the ``current`` model (default: the one
+    the data folder uses now) and the plain char cosine on the same
     decisions, so a planner sees whether the refit is worth adopting.
     """
     decided = decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
@@ -133,7 +133,7 @@ def fit_from_decisions(
             "The decided links among the candidates are all confirmed or all rejected; decide some of each."
         )
     results = cross_validate(rows, c=c, baselines={"cosine (char)": "char_cosine"})
-    current = current or default_model()
+    current = current or model_for(settings.data_dir)
     scored = current.score(rows)
     results = {
         "refit (CV)": results["model"],

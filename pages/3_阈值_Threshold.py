@@ -1,4 +1,5 @@
-"""阈值 Threshold: precision, recall and the work left by hand at each score cut-off."""
+"""阈值 Threshold: precision, recall and the work left by hand at each score cut-off; refitting
+the model from the planners' decisions, measured before it is adopted."""
 
 from __future__ import annotations
 
@@ -7,7 +8,38 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
+from align.exceptions import PlanAlignError
 from matching.review import pair_decisions, threshold_curve
+from matching.scoring import ADOPTED_WEIGHTS, LinkModel, adopt_model, restore_shipped_model
+from matching.training import fit_from_decisions
+
+METHOD_LABELS = {"refit (CV)": "重新拟合 refit (交叉验证 CV)", "current model": "当前模型 current model",
+                 "cosine (char)": "字面相似 char cosine"}
+
+
+def _refit() -> None:
+    """Fit on every confirmed and rejected link; keep it in the session until adopted."""
+    try:
+        model, table = fit_from_decisions(ui.settings(), ui.store().current())
+    except PlanAlignError as exc:
+        st.session_state["refit"] = None
+        ui.flash("warning", str(exc))
+        return
+    st.session_state["refit"] = {"model": model.to_json(), "table": table.to_dicts()}
+
+
+def _adopt(model_json: str) -> None:
+    model = LinkModel.from_json(model_json)
+    path = adopt_model(ui.settings().data_dir, model)
+    st.session_state["refit"] = None
+    ui.flash("success", f"已采用 adopted: `{model.version}` ({path.name}); 所有页面按新模型重新打分 every page rescored.")
+
+
+def _restore() -> None:
+    restore_shipped_model(ui.settings().data_dir)
+    st.session_state["refit"] = None
+    ui.flash("success", "已恢复随附模型 the shipped model applies again.")
+
 
 ui.page("阈值 Threshold", "th")
 st.caption("已确认 = 正例，已拒绝 = 反例，与当前得分相连 (confirmed = positive, rejected = negative, "
@@ -49,3 +81,19 @@ work = alt.Chart(curve.to_pandas()).mark_area(opacity=0.3, color="#888").encode(
 left, right = st.columns(2)
 left.altair_chart(rates.properties(height=280), width="stretch", key="th_rates")
 right.altair_chart(work.properties(height=280), width="stretch", key="th_work")
+
+st.subheader("用审核决定重新拟合 Refit the model from your decisions")
+st.caption("用全部已确认/已拒绝的链接（所有文档对）拟合；按源条目分组交叉验证，与当前模型在同一批决定上比较，"
+           "采用后才生效 (fitted on every confirmed and rejected link of every pair, measured by cross-validation "
+           "grouped by source item beside the current model on the same decisions; nothing changes until you adopt it).")
+st.write(f"当前模型 model in use: `{ui.model_info()[2]}`")
+buttons = st.columns(2)
+buttons[0].button("重新拟合 Refit", key="th_refit", on_click=_refit)
+if (ui.settings().data_dir / ADOPTED_WEIGHTS).exists():
+    buttons[1].button("恢复随附模型 Restore the shipped model", key="th_restore", on_click=_restore)
+refit = st.session_state.get("refit")
+if refit:
+    result = pl.DataFrame(refit["table"]).with_columns(pl.col("method").replace(METHOD_LABELS))
+    st.dataframe(result.select("method", "precision", "recall", "f1", "recall_at_5", "links", "predicted"),
+                 hide_index=True, width="stretch", key="th_refit_table")
+    st.button("采用此模型 Adopt this model", key="th_adopt", type="primary", on_click=_adopt, args=(refit["model"],))

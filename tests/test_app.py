@@ -142,6 +142,37 @@ def test_threshold_page_measures_precision_from_decisions(env):
     assert table["已标注 labelled"].iloc[0] == 2
 
 
+def test_refit_from_decisions_is_measured_then_adopted_then_undone(env):
+    candidates = match_documents(env, "baqiao-2023", "xian-2024").filter(pl.col("rank") <= 2)
+    with DecisionStore(env.db_path) as store:
+        for rows, decision in ((candidates.filter(pl.col("linked")).head(6), "confirmed"),
+                               (candidates.filter(~pl.col("linked")).head(14), "rejected")):
+            for row in rows.iter_rows(named=True):
+                store.record("planner", row["source_id"], row["target_id"], decision)
+    adopted = env.data_dir / "weights.json"
+    at = open_page("threshold")
+    shipped_version = next(m.value for m in at.markdown if "model in use" in m.value)
+    at.button(key="th_refit").click().run()
+    assert not at.exception
+    table = at.dataframe[-1].value  # the refit table, below the threshold table
+    assert list(table["method"]) == ["重新拟合 refit (交叉验证 CV)", "当前模型 current model", "字面相似 char cosine"]
+    assert not adopted.exists(), "nothing changes before the planner adopts the refit"
+    at.button(key="th_adopt").click().run()
+    assert not at.exception and adopted.exists()
+    in_use = next(m.value for m in at.markdown if "model in use" in m.value)
+    assert "+decisions." in in_use and in_use != shipped_version
+    at.button(key="th_restore").click().run()
+    assert not adopted.exists()
+    assert next(m.value for m in at.markdown if "model in use" in m.value) == shipped_version
+
+
+def test_too_few_decisions_to_refit_is_a_message_not_a_traceback(env):
+    at = open_page("threshold")
+    at.button(key="th_refit").click().run()
+    assert not at.exception
+    assert any("Too few decisions" in w.value for w in at.warning)
+
+
 def test_export_to_excel_is_read_back(env):
     with DecisionStore(env.db_path) as store:
         store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed", note="充电桩", score=0.9)

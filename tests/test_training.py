@@ -80,3 +80,16 @@ def test_fit_weights_cli_from_decisions_reports_and_leaves_shipped_weights_alone
     refit = LinkModel.load(out)
     assert refit.trained_on == "decisions" and "cross_validation" in refit.metrics
     assert DEFAULT_WEIGHTS.read_bytes() == shipped
+
+
+def test_an_adopted_model_rescores_matches_and_restoring_brings_back_the_shipped_one(data_copy):
+    from matching.scoring import adopt_model, model_for, restore_shipped_model
+
+    shipped = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    stricter = LinkModel(**{**model_for(data_copy.data_dir).__dict__, "threshold": 0.99, "trained_on": "decisions"})
+    adopt_model(data_copy.data_dir, stricter)
+    rescored = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert rescored["engine_version"][0] == stricter.version != shipped["engine_version"][0]
+    assert rescored["linked"].sum() < shipped["linked"].sum()
+    assert restore_shipped_model(data_copy.data_dir)
+    assert match_documents(data_copy, "baqiao-2023", "xian-2024")["engine_version"][0] == shipped["engine_version"][0]
