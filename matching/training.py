@@ -66,7 +66,7 @@ def labelled_from_gold(settings: Settings, gold_dir: Path) -> tuple[pl.DataFrame
         gold = load_gold(path)
         candidates = candidates_for_pair(settings, source_id, target_id)
         labelled.append(label_candidates(candidates, gold).with_columns(pl.lit(path.stem).alias("pair")))
-        golds.append(gold)
+        golds.append(gold.with_columns(pl.lit(path.stem).alias("pair")))
     return pl.concat(labelled, how="diagonal_relaxed"), pl.concat(golds)
 
 
@@ -75,16 +75,21 @@ def fit_from_gold(settings: Settings, gold_dir: Path, *, c: float = DEFAULT_C) -
 
     Returns the model (weights fitted on all labelled rows, threshold = best F1 cut-off
     of the out-of-fold scores) and the CV table (model and plain-cosine baselines on
-    the same folds).
+    the same folds), for all gold files together and for each one.
     """
     labelled, gold = labelled_from_gold(settings, gold_dir)
     results = cross_validate(labelled, c=c, baselines={"cosine (char)": "char_cosine", "retrieval cosine": "retrieval"})
     y = (labelled["grade"].to_numpy() >= 2).astype(int)
     threshold = best_threshold(results["model"]["score"].to_numpy(), y)
-    table = metrics_table(results, gold)
+    tables = [metrics_table(results, gold).with_columns(pl.lit("all").alias("pair"))]
+    for pair in labelled["pair"].unique(maintain_order=True):
+        rows = labelled["pair"] == pair
+        per_pair = {name: frame.filter(rows) for name, frame in results.items()}
+        tables.append(metrics_table(per_pair, gold.filter(pl.col("pair") == pair)).with_columns(pl.lit(pair).alias("pair")))
+    table = pl.concat(tables).select("pair", pl.exclude("pair"))
     model = fit_model(labelled, y, c=c, threshold=threshold, trained_on="dev-gold")
-    model_row = table.filter(pl.col("method") == "model").to_dicts()[0]
-    cv = {k: v for k, v in model_row.items() if k != "method"}
+    model_row = table.filter((pl.col("method") == "model") & (pl.col("pair") == "all")).to_dicts()[0]
+    cv = {k: v for k, v in model_row.items() if k not in ("method", "pair")}
     return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "folds": 5, "C": c}}), table
 
 

@@ -93,3 +93,15 @@ def test_an_adopted_model_rescores_matches_and_restoring_brings_back_the_shipped
     assert rescored["linked"].sum() < shipped["linked"].sum()
     assert restore_shipped_model(data_copy.data_dir)
     assert match_documents(data_copy, "baqiao-2023", "xian-2024")["engine_version"][0] == shipped["engine_version"][0]
+
+
+def test_fit_from_gold_reports_each_pair_and_all_together(bundled):
+    from align.settings import BUNDLED_DATA
+    from matching.training import fit_from_gold
+
+    model, table = fit_from_gold(bundled, BUNDLED_DATA / "gold")
+    links = {pair: n for pair, n in table.filter(pl.col("method") == "model").select("pair", "links").iter_rows()}
+    assert links == {"all": 51, "baqiao-2020__baqiao-2023": 37, "baqiao-2023__xian-2024": 14}
+    overall = table.filter((pl.col("pair") == "all") & (pl.col("method") == "model")).row(0, named=True)
+    assert model.metrics["cross_validation"]["f1"] == overall["f1"]
+    assert set(table["method"]) == {"model", "cosine (char)", "retrieval cosine"}
