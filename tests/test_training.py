@@ -105,3 +105,19 @@ def test_fit_from_gold_reports_each_pair_and_all_together(bundled):
     overall = table.filter((pl.col("pair") == "all") & (pl.col("method") == "model")).row(0, named=True)
     assert model.metrics["cross_validation"]["f1"] == overall["f1"]
     assert set(table["method"]) == {"model", "cosine (char)", "retrieval cosine"}
+
+
+def test_fitted_weights_are_never_negative_so_evidence_only_raises_a_score():
+    import numpy as np
+
+    from matching.scoring import fit_model
+
+    rng = np.random.default_rng(1)
+    labels = (rng.random(400) < 0.2).astype(int)
+    columns = {f: rng.random(400) * 0.2 for f in FEATURES}
+    columns["clause_cosine"] = columns["clause_cosine"] + 0.6 * labels  # real evidence
+    columns["containment"] = columns["containment"] + 0.6 * (1 - labels)  # points the wrong way
+    model = fit_model(pl.DataFrame(columns), labels, c=1.0)
+    assert model.coefficients["clause_cosine"] > 1.0
+    assert model.coefficients["containment"] == 0.0
+    assert min(LinkModel.load(DEFAULT_WEIGHTS).coefficients.values()) >= 0.0
