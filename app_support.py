@@ -323,8 +323,14 @@ def targets_text(targets: list[dict] | None) -> str:
     return "；".join(t.get("raw") or "" for t in targets or []) or "—"
 
 
+def _quota_label(jurisdiction: str | None, raw: str | None) -> str:
+    """``灞桥区200个`` as written; the jurisdiction is prefixed only where the text lacks it."""
+    raw, jurisdiction = raw or "", jurisdiction or ""
+    return raw if jurisdiction in raw else f"{jurisdiction} {raw}".strip()
+
+
 def quotas_text(quotas: list[dict] | None) -> str:
-    return "；".join(f"{q.get('jurisdiction')} {q.get('raw')}" for q in quotas or []) or "—"
+    return "；".join(_quota_label(q.get("jurisdiction"), q.get("raw")) for q in quotas or []) or "—"
 
 
 def item_label(row: dict) -> str:
@@ -343,8 +349,12 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         "status",
         pl.col("targets").list.eval(pl.element().struct.field("raw")).list.join("；").alias("targets"),
         pl.col("quotas")
-        .list.eval(pl.concat_str(pl.element().struct.field("jurisdiction"), pl.lit(" "),
-                                 pl.element().struct.field("raw")))
+        .list.eval(
+            pl.when(pl.element().struct.field("raw").str.contains(pl.element().struct.field("jurisdiction"), literal=True))
+            .then(pl.element().struct.field("raw"))
+            .otherwise(pl.concat_str(pl.element().struct.field("jurisdiction"), pl.lit(" "),
+                                     pl.element().struct.field("raw")))
+        )
         .list.join("；")
         .alias("quotas"),
     )

@@ -233,3 +233,15 @@ def test_upload_parse_register_and_align(env):
     assert "lianhu-2024" in [m.id for m in load_registry(env.data_dir)]
     assert any("lianhu-2024" in s.value for s in at.success)
     assert any("proposed links" in m.value for m in at.markdown)
+
+
+def test_quotas_read_as_written_without_the_district_twice():
+    import app_support as ui
+
+    quotas = [{"jurisdiction": "灞桥区", "raw": "灞桥区200个"}, {"jurisdiction": "雁塔区", "raw": "7个"}]
+    assert ui.quotas_text(quotas) == "灞桥区200个；雁塔区 7个"
+    items = pl.DataFrame({"item_id": ["c:1"], "number": ["1"], "section_path": [["一"]], "text": ["充电桩"],
+                          "title": [""], "units": [[]], "status": [None], "targets": [[]], "quotas": [quotas]},
+                         schema_overrides={"units": pl.List(pl.String), "status": pl.String,
+                                           "targets": pl.List(pl.Struct({"raw": pl.String}))})
+    assert ui.plain_items(items)["quotas"][0] == "灞桥区200个；雁塔区 7个"
