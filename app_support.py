@@ -136,7 +136,7 @@ def page(title: str, prefix: str) -> None:
     Every page calls this first, so a page works whether ``app.py``'s navigation runs it or
     Streamlit runs the file alone (the ``pages/`` folder convention, as AppTest does).
     """
-    st.set_page_config(page_title=f"{title} · plan-align", page_icon="🗂️", layout="wide")
+    st.set_page_config(page_title=f"{title} · plan-align", page_icon=":material/account_tree:", layout="wide")
     init_state()
     current = settings()
     with st.sidebar:

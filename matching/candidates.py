@@ -38,6 +38,7 @@ CANDIDATE_SCHEMA = {
     "word_cosine": pl.Float64,
     "context_cosine": pl.Float64,
     "containment": pl.Float64,
+    "best_containment": pl.Float64,
 }
 
 
@@ -152,6 +153,12 @@ def fit_index(
     return TargetIndex(**{**index.__dict__, "target_blend_": blend, "target_presence_": presence})
 
 
+def _weighted_presence(source_char: sp.csr_matrix, index: TargetIndex) -> sp.csr_matrix:
+    """Each source row's n-grams, IDF-weighted and summing to 1 (0 rows for empty text)."""
+    present = (source_char > 0).astype(np.float32)
+    return normalize(present.multiply(index.char_vectorizer_.idf_.astype(np.float32)).tocsr(), norm="l1")
+
+
 def containment(source_char: sp.csr_matrix, index: TargetIndex, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Share of a source item's n-grams, weighted by IDF, that occur in the target or its attachment.
 
@@ -160,10 +167,23 @@ def containment(source_char: sp.csr_matrix, index: TargetIndex, rows: np.ndarray
     """
     if len(rows) == 0 or index.target_presence_ is None:
         return np.zeros(len(rows))
-    present = (source_char > 0).astype(np.float32)
-    weighted = normalize(present.multiply(index.char_vectorizer_.idf_.astype(np.float32)).tocsr(), norm="l1")
-    covered = weighted[rows].multiply(index.target_presence_[cols])
+    covered = _weighted_presence(source_char, index)[rows].multiply(index.target_presence_[cols])
     return np.asarray(covered.sum(axis=1)).ravel().astype(np.float64)
+
+
+def best_containment(source_char: sp.csr_matrix, index: TargetIndex, *, n_threads: int = 1) -> np.ndarray:
+    """Per source row, its highest :func:`containment` over every target (one sparse top-1 product).
+
+    Long implementation plans contain many n-grams, so containment alone favours them;
+    relative to a source's best-covering target it says "this target covers the task
+    about as well as any", which is what separates a link from a long neighbour.
+    """
+    best = np.zeros(source_char.shape[0])
+    if source_char.shape[0] == 0 or index.target_presence_ is None:
+        return best
+    rows, _, values = _top_k(_weighted_presence(source_char, index), index.target_presence_, 1, n_threads=n_threads)
+    best[rows] = values
+    return best
 
 
 def _blend(index: TargetIndex, char, word, context, *, side: str) -> sp.csr_matrix:
@@ -229,8 +249,9 @@ def candidate_search(
     """Top-k targets for each row of ``source_block`` (table in, table out).
 
     Returns one row per candidate with ``source_id, target_id, rank`` (1 = best),
-    ``retrieval`` (the blended cosine, 0–1) and the three component cosines (each 0–1,
-    0 for empty text).
+    ``retrieval`` (the blended cosine, 0–1), the three component cosines (each 0–1,
+    0 for empty text), ``containment`` and the source's ``best_containment`` over all
+    targets.
     """
     if source_block.height == 0 or not index.target_ids_:
         return pl.DataFrame(schema=CANDIDATE_SCHEMA)
@@ -246,6 +267,7 @@ def candidate_search(
         else np.zeros(len(rows))
     )
     contained = containment(char, index, rows, cols)
+    best_contained = best_containment(char, index, n_threads=n_threads)[rows] if len(rows) else np.zeros(0)
     source_ids = np.asarray(source_block["item_id"].to_list(), dtype=object)
     target_ids = np.asarray(index.target_ids_, dtype=object)
     frame = pl.DataFrame(
@@ -257,6 +279,7 @@ def candidate_search(
             "word_cosine": word_cos,
             "context_cosine": context_cos,
             "containment": contained,
+            "best_containment": best_contained,
         },
         schema={k: v for k, v in CANDIDATE_SCHEMA.items() if k != "rank"},
     )
@@ -348,4 +371,5 @@ def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetI
             else zeros,
         ),
         pl.Series("containment", containment(char, index, rows, cols)),
+        pl.Series("best_containment", best_containment(char, index)[rows] if len(rows) else zeros),
     )

@@ -79,7 +79,11 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     words = vocabulary(source_items, target_items, settings.data_dir)
     baselines = label_candidates(baseline_scores(source_items, target_items, words=words), gold)
     results = {"plan-align (as given)": candidates}
-    folds = cross_validate(baselines, baselines={name: name for name in BASELINES}, include_model=False) if baselines.height else {}
+    folds = (
+        cross_validate(baselines, baselines={name: name for name in BASELINES}, include_model=False, repeats=10)
+        if baselines.height
+        else {}
+    )
     for name in BASELINES:
         if name in folds:
             results[f"{name} alone (CV threshold)"] = folds[name]

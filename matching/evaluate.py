@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sklearn.model_selection import GroupKFold
 
 from align.exceptions import PlanAlignError
 from matching.scoring import fit_model
@@ -129,6 +128,14 @@ def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     return best
 
 
+def group_folds(groups: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """A fold number per row such that all rows of a group share a fold (groups shuffled by ``seed``)."""
+    unique = np.unique(groups)
+    order = np.random.default_rng(seed).permutation(len(unique))
+    fold_of = dict(zip(unique[order], np.arange(len(unique)) % folds))
+    return np.array([fold_of[g] for g in groups])
+
+
 def cross_validate(
     labelled: pl.DataFrame,
     *,
@@ -136,13 +143,18 @@ def cross_validate(
     c: float = 1.0,
     baselines: dict[str, str] | None = None,
     include_model: bool = True,
+    repeats: int = 1,
+    seed: int = 0,
 ) -> dict[str, pl.DataFrame]:
     """Out-of-fold scores for the learned model and for single-score baselines.
 
     ``labelled`` is :func:`label_candidates` output with every feature column. Folds are
     grouped by ``source_id``. Each baseline is a column used as the score; its
-    threshold, like the model's, is chosen on the training folds only. Returns the
-    out-of-fold table per method (``score`` and ``linked`` columns).
+    threshold, like the model's, is chosen on the training folds only. With tens of
+    labels one split of the sources into folds moves F1 by several points, so
+    ``repeats`` draws that many splits. Returns the out-of-fold table per method
+    (``repeat``, ``source_id``, ``target_id``, ``score``, ``linked``; one block of rows
+    per repeat).
     """
     baselines = baselines or {}
     groups = labelled["source_id"].to_numpy()
@@ -150,32 +162,53 @@ def cross_validate(
     n_groups = len(np.unique(groups))
     if n_groups < 2:
         raise PlanAlignError("Cross-validation needs at least two labelled source items.")
-    splitter = GroupKFold(n_splits=min(folds, n_groups))
-    out_scores = {name: np.zeros(labelled.height) for name in [*(["model"] if include_model else []), *baselines]}
-    out_linked = {name: np.zeros(labelled.height, dtype=bool) for name in out_scores}
-    for train, test in splitter.split(np.zeros(len(y)), y, groups):
-        train_frame, test_frame = labelled[train], labelled[test]
-        if len(np.unique(y[train])) < 2:
-            continue
-        if include_model:
-            model = fit_model(train_frame, y[train], c=c)
-            cut = best_threshold(model.score(train_frame)["score"].to_numpy(), y[train])
-            test_scores = model.score(test_frame)["score"].to_numpy()
-            out_scores["model"][test] = test_scores
-            out_linked["model"][test] = test_scores >= cut
-        for name, column in baselines.items():
-            train_values = train_frame[column].to_numpy()
-            cut = best_threshold(train_values, y[train])
-            values = test_frame[column].to_numpy()
-            out_scores[name][test] = values
-            out_linked[name][test] = values >= cut
+    folds = min(folds, n_groups)
+    names = [*(["model"] if include_model else []), *baselines]
     keys = labelled.select("source_id", "target_id")
-    return {
-        name: keys.with_columns(pl.Series("score", out_scores[name]), pl.Series("linked", out_linked[name]))
-        for name in out_scores
-    }
+    blocks: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
+    for repeat in range(repeats):
+        fold_of = group_folds(groups, folds, seed + repeat)
+        out_scores = {name: np.zeros(labelled.height) for name in names}
+        out_linked = {name: np.zeros(labelled.height, dtype=bool) for name in names}
+        for fold in range(folds):
+            train, test = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
+            if len(test) == 0 or len(np.unique(y[train])) < 2:
+                continue
+            train_frame, test_frame = labelled[train], labelled[test]
+            if include_model:
+                model = fit_model(train_frame, y[train], c=c)
+                cut = best_threshold(model.score(train_frame)["score"].to_numpy(), y[train])
+                test_scores = model.score(test_frame)["score"].to_numpy()
+                out_scores["model"][test] = test_scores
+                out_linked["model"][test] = test_scores >= cut
+            for name, column in baselines.items():
+                cut = best_threshold(train_frame[column].to_numpy(), y[train])
+                values = test_frame[column].to_numpy()
+                out_scores[name][test] = values
+                out_linked[name][test] = values >= cut
+        for name in names:
+            blocks[name].append(
+                keys.with_columns(pl.Series("score", out_scores[name]), pl.Series("linked", out_linked[name]))
+                .with_columns(pl.lit(repeat, dtype=pl.Int32).alias("repeat"))
+                .select("repeat", "source_id", "target_id", "score", "linked")
+            )
+    return {name: pl.concat(frames) for name, frames in blocks.items()}
 
 
 def metrics_table(results: dict[str, pl.DataFrame], gold: pl.DataFrame) -> pl.DataFrame:
-    """One row of :class:`Metrics` per method."""
-    return pl.DataFrame([metrics(frame, gold).row(name) for name, frame in results.items()])
+    """One row of :class:`Metrics` per method; over repeated splits, their mean and ``f1_sd``."""
+    rows = []
+    for name, frame in results.items():
+        if "repeat" not in frame.columns:
+            rows.append({**metrics(frame, gold).row(name), "f1_sd": 0.0})
+            continue
+        per_repeat = pl.DataFrame(
+            [metrics(part, gold).row(name) for _, part in frame.group_by("repeat", maintain_order=True)]
+        )
+        mean = per_repeat.drop("method").mean().row(0, named=True)
+        rows.append({
+            "method": name,
+            **{k: round(v, 3) if k not in ("links", "predicted") else round(v) for k, v in mean.items()},
+            "f1_sd": round(float(np.std(per_repeat["f1"].to_numpy())), 3),
+        })
+    return pl.DataFrame(rows)

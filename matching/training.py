@@ -30,6 +30,7 @@ from matching.scoring import LinkModel, fit_model, model_for, untrained_model
 
 TRAINING_TOP_K = 30
 DEFAULT_C = 0.1
+CV_REPEATS = 10  # random splits of the sources into 5 folds; the tables report their mean
 
 
 def gold_files(gold_dir: Path) -> list[tuple[str, str, Path]]:
@@ -78,19 +79,21 @@ def fit_from_gold(settings: Settings, gold_dir: Path, *, c: float = DEFAULT_C) -
     the same folds), for all gold files together and for each one.
     """
     labelled, gold = labelled_from_gold(settings, gold_dir)
-    results = cross_validate(labelled, c=c, baselines={"cosine (char)": "char_cosine", "retrieval cosine": "retrieval"})
+    results = cross_validate(
+        labelled, c=c, baselines={"cosine (char)": "char_cosine", "retrieval cosine": "retrieval"}, repeats=CV_REPEATS
+    )
     y = (labelled["grade"].to_numpy() >= 2).astype(int)
-    threshold = best_threshold(results["model"]["score"].to_numpy(), y)
+    threshold = best_threshold(results["model"]["score"].to_numpy(), np.tile(y, CV_REPEATS))
     tables = [metrics_table(results, gold).with_columns(pl.lit("all").alias("pair"))]
     for pair in labelled["pair"].unique(maintain_order=True):
-        rows = labelled["pair"] == pair
+        rows = pl.Series(np.tile((labelled["pair"] == pair).to_numpy(), CV_REPEATS))
         per_pair = {name: frame.filter(rows) for name, frame in results.items()}
         tables.append(metrics_table(per_pair, gold.filter(pl.col("pair") == pair)).with_columns(pl.lit(pair).alias("pair")))
     table = pl.concat(tables).select("pair", pl.exclude("pair"))
     model = fit_model(labelled, y, c=c, threshold=threshold, trained_on="dev-gold")
     model_row = table.filter((pl.col("method") == "model") & (pl.col("pair") == "all")).to_dicts()[0]
     cv = {k: v for k, v in model_row.items() if k not in ("method", "pair")}
-    return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "folds": 5, "C": c}}), table
+    return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "folds": 5, "repeats": CV_REPEATS, "C": c}}), table
 
 
 def decisions_as_gold(decided: pl.DataFrame) -> pl.DataFrame:
@@ -137,7 +140,7 @@ def fit_from_decisions(
         raise PlanAlignError(
             "The decided links among the candidates are all confirmed or all rejected; decide some of each."
         )
-    results = cross_validate(rows, c=c, baselines={"cosine (char)": "char_cosine"})
+    results = cross_validate(rows, c=c, baselines={"cosine (char)": "char_cosine"}, repeats=CV_REPEATS)
     current = current or model_for(settings.data_dir)
     scored = current.score(rows)
     results = {
@@ -146,7 +149,7 @@ def fit_from_decisions(
         "cosine (char)": results["cosine (char)"],
     }
     table = metrics_table(results, decisions_as_gold(rows.select("source_id", "target_id", "decision")))
-    threshold = best_threshold(results["refit (CV)"]["score"].to_numpy(), y)
+    threshold = best_threshold(results["refit (CV)"]["score"].to_numpy(), np.tile(y, CV_REPEATS))
     model = fit_model(rows, y, c=c, threshold=threshold, trained_on="decisions")
     refit_row = table.filter(pl.col("method") == "refit (CV)").to_dicts()[0]
     cv = {k: v for k, v in refit_row.items() if k != "method"}

@@ -66,7 +66,7 @@ if prepared and Path(prepared["path"]).is_file():
     path = Path(prepared["path"])
     st.download_button(
         f"下载 Download {path.name}", data=path.read_bytes(), file_name=path.name, mime=MIME[prepared["fmt"]],
-        key="ex_download", icon="📥",
+        key="ex_download", icon=":material/download:",
     )
     st.caption(f"文件也保存在 also saved at `{path}`")
 elif links.is_empty():

@@ -80,3 +80,28 @@ def test_cross_validation_never_scores_a_source_with_a_model_that_saw_it():
     assert set(results) == {"model", "cos"}
     assert results["model"].height == labelled.height
     assert results["model"]["score"].is_between(0, 1).all()
+
+
+def test_repeated_splits_keep_each_source_in_one_fold_and_report_the_spread():
+    import numpy as np
+
+    from matching.evaluate import group_folds, metrics_table
+
+    groups = np.array([f"a:{i // 3}" for i in range(60)])
+    for seed in range(3):
+        folds = group_folds(groups, 5, seed)
+        assert all(len(set(folds[groups == g])) == 1 for g in np.unique(groups)), "a source never straddles folds"
+        assert sorted(np.bincount(folds)) == [12] * 5
+    assert not np.array_equal(group_folds(groups, 5, 0), group_folds(groups, 5, 1)), "repeats draw new splits"
+
+    rng = np.random.default_rng(0)
+    rows = [{"source_id": f"a:{s}", "target_id": f"b:{t}", "grade": 2 if t == s % 5 else 0,
+             **{f: float(t == s % 5) * 0.3 + rng.random() * 0.7 for f in FEATURES}}
+            for s in range(20) for t in range(5)]
+    labelled = pl.DataFrame(rows)
+    gold = labelled.filter(pl.col("grade") == 2).select("source_id", "target_id", "grade")
+    results = cross_validate(labelled, folds=5, repeats=4, baselines={"cos": "char_cosine"})
+    assert results["model"].height == 4 * labelled.height
+    assert results["model"].group_by("repeat").len()["len"].to_list() == [labelled.height] * 4
+    table = metrics_table(results, gold)
+    assert (table["f1_sd"] >= 0).all() and (table["links"] == 20).all()

@@ -141,6 +141,21 @@ def test_clause_cosine_finds_the_one_shared_commitment_of_an_omnibus_task():
     assert f["clause_cosine"]["c:3"] == 0.0
 
 
+def test_relative_containment_compares_with_the_best_covering_target_of_all():
+    source = table("d", [("新建汽车充电站不少于15处", "区发改委")])
+    target = table("c", [("建成投运汽车充电站和充电桩", "市发改委"), ("新建学校", "市教育局"),
+                         ("停车位建设", "市住建局")])
+    words = vocabulary(source, target)
+    index = fit_index(source, target, words=words)
+    found = candidate_search(source, index, top_k=1)  # only the top candidate kept...
+    every = candidate_search(source, index, top_k=3)
+    # ...yet the best containment is over all targets, the same however many are kept
+    assert found["best_containment"][0] == pytest.approx(every["containment"].max())
+    f = features_of(source, target)
+    assert f["relative_containment"]["c:1"] == pytest.approx(1.0)
+    assert 0.0 <= f["relative_containment"]["c:2"] < 0.5
+
+
 def test_clauses_split_commitments_and_drop_empty_ones():
     assert clauses("加快美盛国际建设,全年。推进苏街特色发展;") == ["加快美盛国际建设", "推进苏街特色发展"]
     assert clauses("15%") == ["15%"]  # nothing topical: the text stands for itself
