@@ -228,6 +228,8 @@ def coverage_table(
 
     ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item,
     ``proposed`` when the matcher links one that nobody rejected, else ``none``.
+    ``nearest_task`` is the best-scoring district task nobody rejected, with its score,
+    so an item marked ``none`` still shows where a reviewer would look first.
     """
     confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique()
     rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
@@ -241,6 +243,18 @@ def coverage_table(
         pl.col("item_id").alias("source_id"),
         pl.concat_str(pl.col("number"), pl.lit(" "), pl.col("text")).alias("task"),
         _targets_text("targets").alias("task_targets"),
+    )
+    nearest = (
+        matches.select("source_id", "target_id", "score")
+        .join(rejected, on=["source_id", "target_id"], how="anti")
+        .sort("score", descending=True)
+        .group_by("target_id", maintain_order=True)
+        .first()
+        .join(district, on="source_id", how="left")
+        .select(
+            "target_id",
+            pl.format("{} ({})", pl.col("task"), pl.col("score").round(2)).alias("nearest_task"),
+        )
     )
     links = pl.concat([
         confirmed.with_columns(kind=pl.lit("confirmed")),
@@ -266,7 +280,10 @@ def coverage_table(
         .alias("quota"),
         _targets_text("targets").alias("city_targets"),
     )
-    table = city.join(per_city, left_on="item_id", right_on="target_id", how="left").with_columns(
+    table = (
+        city.join(per_city, left_on="item_id", right_on="target_id", how="left")
+        .join(nearest, left_on="item_id", right_on="target_id", how="left")
+    ).with_columns(
         pl.col("confirmed_tasks").fill_null([]),
         pl.col("proposed_tasks").fill_null([]),
         pl.col("district_targets").fill_null([]),

@@ -70,7 +70,8 @@ st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_uni
 
 st.subheader("没有区级对应的市级条目 City items without a district counterpart")
 missing = table.filter(pl.col("status") == "none").select(
-    "item_id", "category", "text", pl.col("quota").alias("配额 quota"))
+    "item_id", "category", "text", pl.col("quota").alias("配额 quota"),
+    pl.col("nearest_task").alias("最接近的区级任务 nearest district task (score)"))
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:

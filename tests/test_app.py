@@ -197,6 +197,26 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     assert table[quota_column].str.contains("200").any()
 
 
+def test_coverage_names_the_nearest_district_task_even_below_the_threshold(env):
+    from align.ingest import load_items
+    from matching.review import coverage_table
+
+    matches = match_documents(env, "baqiao-2023", "xian-2024")
+    no_decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
+    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, no_decisions,
+                           district_jurisdiction="灞桥区")
+    charging = table.filter(pl.col("item_id") == "xian-2024:4").row(0, named=True)
+    assert charging["nearest_task"].startswith("75 新建汽车充电站")  # the district's own 15 charging stations
+    rejected = pl.DataFrame({"source_id": ["baqiao-2023:75"], "target_id": ["xian-2024:4"], "decision": ["rejected"]})
+    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, rejected,
+                           district_jurisdiction="灞桥区")
+    assert not table.filter(pl.col("item_id") == "xian-2024:4")["nearest_task"][0].startswith("75 ")
+    at = open_page("coverage")
+    assert not at.exception
+    if (table["status"] == "none").any():
+        assert any("最接近的区级任务" in c for c in at.dataframe[-1].value.columns)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
