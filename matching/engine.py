@@ -45,6 +45,7 @@ def match_items(
     target_items: pl.DataFrame,
     *,
     source_jurisdiction: str = "",
+    target_jurisdiction: str = "",
     settings: Settings | None = None,
     model: LinkModel | None = None,
     one_to_one_pairs: bool = False,
@@ -76,7 +77,8 @@ def match_items(
         pl.Series("clause_cosine", clause_cosine(candidates, source_items, target_items, index), dtype=pl.Float64)
     )
     features = pair_features(
-        candidates, source_items, target_items, source_jurisdiction=source_jurisdiction, words=words,
+        candidates, source_items, target_items, source_jurisdiction=source_jurisdiction,
+        target_jurisdiction=target_jurisdiction, words=words,
         source_best=source_best,
     )
     scored = model.score(features).with_columns(
@@ -137,6 +139,7 @@ def match_documents(
         source_items,
         target_items,
         source_jurisdiction=source_meta.jurisdiction,
+        target_jurisdiction=target_meta.jurisdiction,
         settings=settings,
         model=model,
         one_to_one_pairs=one_to_one_pairs,

@@ -8,7 +8,7 @@ import polars as pl
 from rapidfuzz.distance import Indel
 
 from align.targets import describe_target
-from matching.features import FEATURE_LABELS, FEATURES, STRUCTURED, shared_entities
+from matching.features import FEATURE_LABELS, FEATURES, PAIR_PRIORS, STRUCTURED, shared_entities
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Below this contribution (log-odds) a feature is not worth a reason.
@@ -59,6 +59,8 @@ def reasons(
         for feature in ranked:
             if row.get(f"contrib_{feature}", 0.0) < _MIN_CONTRIBUTION:
                 break
+            if feature in PAIR_PRIORS:
+                continue
             if feature == "structured_evidence":
                 parts.extend(_structured_reasons(row, s, t, words, source_jurisdiction))
             elif feature == "unit_agreement":

@@ -26,6 +26,7 @@ EVIDENCE: tuple[str, ...] = (
     "relative_containment",
     "relative_retrieval",
     "top_candidate",
+    "same_jurisdiction",
     "fuzz_token_set",
     "fuzz_partial",
     "unit_agreement",
@@ -34,6 +35,9 @@ EVIDENCE: tuple[str, ...] = (
     "quota_for_source",
     "shared_entities",
 )
+# Not evidence about the two texts but a prior of the document pair: two years of one
+# government carry most tasks forward, so any link between them is likelier (reasons skip it).
+PAIR_PRIORS: tuple[str, ...] = ("same_jurisdiction",)
 # Structured signals, each rare on its own, pooled into one feature so that the model
 # estimates one weight from tens of labels instead of four noisy ones.
 STRUCTURED: tuple[str, ...] = ("quantity_family", "indicator_match", "quota_for_source", "shared_entities")
@@ -55,6 +59,7 @@ FEATURE_LABELS: dict[str, str] = {
     "relative_containment": "覆盖程度接近最佳目标 (relative containment)",
     "relative_retrieval": "在候选中的相对得分",
     "top_candidate": "检索排名第一",
+    "same_jurisdiction": "同一辖区逐年对照 (same jurisdiction)",
     "fuzz_token_set": "词集重合 (token set)",
     "fuzz_partial": "标题片段匹配 (partial)",
     "unit_agreement": "责任部门一致",
@@ -114,6 +119,7 @@ def pair_features(
     target_items: pl.DataFrame,
     *,
     source_jurisdiction: str = "",
+    target_jurisdiction: str = "",
     words: frozenset[str] = frozenset(),
     source_best: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
@@ -122,7 +128,8 @@ def pair_features(
     ``candidates`` needs ``source_id, target_id, retrieval, char_cosine, word_cosine,
     context_cosine`` (``clause_cosine`` is kept where present, else 0).
     ``source_jurisdiction`` is the source document's jurisdiction,
-    looked for among the target's district quotas. ``source_best`` (``source_id,
+    looked for among the target's district quotas; with ``target_jurisdiction`` it also
+    sets ``same_jurisdiction`` (1 for two plans of one government). ``source_best`` (``source_id,
     best_retrieval, best_target``) gives each source's best target over all targets;
     by default it is read from the candidates, which is right whenever each source's
     top-1 is among them (search from the source side).
@@ -163,6 +170,8 @@ def pair_features(
         (pl.col("s_families").list.set_intersection(pl.col("t_families")).list.len() > 0)
         .cast(pl.Float64).alias("quantity_family"),
         pl.Series("indicator_match", indicator),
+        pl.lit(float(bool(source_jurisdiction) and source_jurisdiction == target_jurisdiction))
+        .alias("same_jurisdiction"),
         pl.col("t_quota_places").list.contains(pl.lit(source_jurisdiction)).fill_null(False)
         .cast(pl.Float64).alias("quota_for_source"),
         (pl.col("s_entities").list.set_intersection(pl.col("t_entities")).list.len().clip(0, 3) / 3.0)

@@ -54,6 +54,7 @@ def candidates_for_pair(settings: Settings, source_id: str, target_id: str, mode
         source_items,
         target_items,
         source_jurisdiction=get_document(settings.data_dir, source_id).jurisdiction,
+        target_jurisdiction=get_document(settings.data_dir, target_id).jurisdiction,
         settings=settings.with_changes(top_k=max(settings.top_k, TRAINING_TOP_K)),
         model=model or untrained_model(),
         words=vocabulary(source_items, target_items, settings.data_dir),

@@ -162,6 +162,18 @@ def test_clauses_split_commitments_and_drop_empty_ones():
     assert clauses("") == [""]
 
 
+def test_same_jurisdiction_is_a_prior_of_the_document_pair_not_a_reason():
+    source = table("d2020", [("完成7个老旧小区改造", "区住建局"), ("新建幼儿园4所", "区教育局")])
+    target = table("d2023", [("完成纺三南院等7个老旧小区改造", "区住建局"), ("新建学校", "区教育局")])
+    same = features_of(source, target, source_jurisdiction="灞桥区", target_jurisdiction="灞桥区")
+    assert set(same["same_jurisdiction"].values()) == {1.0}
+    assert set(features_of(source, target, source_jurisdiction="灞桥区", target_jurisdiction="西安市")
+               ["same_jurisdiction"].values()) == {0.0}
+    assert set(features_of(source, target)["same_jurisdiction"].values()) == {0.0}, "unknown places are not the same"
+    linked = match_items(source, target, source_jurisdiction="灞桥区", target_jurisdiction="灞桥区")
+    assert not linked["reasons"].str.contains("同一辖区").any()
+
+
 def test_unit_agreement_across_levels():
     source = table("d", [("完成7个老旧小区改造", "区住建局")])
     target = table("c", [("老旧小区改造提升", "市住建局"), ("老旧小区改造", "市民政局")], jurisdiction="西安市")
