@@ -90,6 +90,10 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     table = metrics_table(results, gold)
     print(f"gold: {args.gold} ({gold['source_id'].n_unique()} labelled source items)")
     print_table(table)
+    versions = candidates["engine_version"].unique().to_list() if "engine_version" in candidates.columns else []
+    if any("+dev-gold" in str(v) for v in versions):
+        print("note: these candidates were scored by the shipped weights, fitted on the bundled dev gold; on that "
+              "gold the row above is in-sample. 'plan-align fit-weights' prints the grouped cross-validation.")
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:

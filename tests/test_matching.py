@@ -285,6 +285,7 @@ def test_match_cli_writes_candidates(tmp_path, capsys):
     printed = capsys.readouterr().out
     for method in ("plan-align", "rapidfuzz", "char_tfidf", "bm25"):
         assert method in printed
+    assert "in-sample" in printed, "the shipped weights were fitted on this gold, and the output says so"
 
 
 def test_match_cli_unknown_document(capsys):
