@@ -150,3 +150,20 @@ def test_quotas_inline_and_distributive():
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
 def test_format_number_round_trips(value):
     assert float(format_number(value)) == pytest.approx(value, rel=1e-6, abs=1e-6)
+
+
+clause_text = st.lists(
+    st.one_of(chinese, st.sampled_from(["，", ",", "；", "。", "：", "15%", "不少于", " ", "2024年"])), max_size=20
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(clause_text)
+def test_clauses_are_pieces_of_the_text_and_never_empty(text):
+    from matching.text import clauses
+
+    found = clauses(text)
+    assert found, "every text has at least one clause to compare"
+    for clause in found:
+        assert clause in text
+        assert not any(mark in clause for mark in "，,；;。：:") or found == [text], "a clause spans no break"
