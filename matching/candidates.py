@@ -42,6 +42,9 @@ CANDIDATE_SCHEMA = {
 }
 
 
+CLAUSE_PAIRS_PER_BLOCK = 200_000  # clause pairs scored at once by clause_cosine
+
+
 @dataclass(frozen=True)
 class RetrievalWeights:
     """How much each cosine counts in the retrieval score (they sum to 1)."""
@@ -337,11 +340,14 @@ def clause_cosine(
         .join(source_clauses.rename({"item_id": "source_id", "clause_row": "s_row"}), on="source_id")
         .join(target_clauses.rename({"item_id": "target_id", "clause_row": "t_row"}), on="target_id")
     )
-    similarity = rowwise_cosine(
-        source_vectors, target_vectors, pairs["s_row"].to_numpy().astype(np.int64), pairs["t_row"].to_numpy().astype(np.int64)
-    )
     best = np.zeros(candidates.height)
-    np.maximum.at(best, pairs["candidate"].to_numpy().astype(np.int64), similarity)
+    for offset in range(0, pairs.height, CLAUSE_PAIRS_PER_BLOCK):  # bounded memory on large tables
+        block = pairs.slice(offset, CLAUSE_PAIRS_PER_BLOCK)
+        similarity = rowwise_cosine(
+            source_vectors, target_vectors,
+            block["s_row"].to_numpy().astype(np.int64), block["t_row"].to_numpy().astype(np.int64),
+        )
+        np.maximum.at(best, block["candidate"].to_numpy().astype(np.int64), similarity)
     return best
 
 

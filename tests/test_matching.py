@@ -156,6 +156,18 @@ def test_relative_containment_compares_with_the_best_covering_target_of_all():
     assert 0.0 <= f["relative_containment"]["c:2"] < 0.5
 
 
+def test_clause_cosine_is_the_same_in_small_memory_blocks(parsed_docs, monkeypatch):
+    import matching.candidates as candidates
+
+    source, target = parsed_docs("baqiao-2020").items, parsed_docs("baqiao-2023").items
+    index = fit_index(source, target, words=vocabulary(source, target))
+    found = search_in_blocks(source, index, top_k=10, block_size=64)
+    whole = clause_cosine(found, source, target, index)
+    monkeypatch.setattr(candidates, "CLAUSE_PAIRS_PER_BLOCK", 97)
+    np.testing.assert_allclose(clause_cosine(found, source, target, index), whole)
+    assert (whole > 0).mean() > 0.9
+
+
 def test_clauses_split_commitments_and_drop_empty_ones():
     assert clauses("加快美盛国际建设,全年。推进苏街特色发展;") == ["加快美盛国际建设", "推进苏街特色发展"]
     assert clauses("15%") == ["15%"]  # nothing topical: the text stands for itself
