@@ -73,6 +73,7 @@ class TargetIndex:
     target_blend_: sp.csr_matrix
     weights_: RetrievalWeights
     target_presence_: sp.csr_matrix | None = None
+    source_context_: bool = False  # the source side has attachments too (a city plan as source)
 
 
 def item_texts(items: pl.DataFrame) -> list[str]:
@@ -115,9 +116,11 @@ def fit_index(
     weights = weights or (RetrievalWeights() if use_words else RetrievalWeights(char=0.8, word=0.0, context=0.2))
     source_texts, target_texts = item_texts(source_items), item_texts(target_items)
     target_context = context_texts(target_items)
+    source_context = [text for text in context_texts(source_items) if text]
     # Fit on the union and keep the target rows of the same pass: each text is analysed once.
+    # Both sides' attachments are in the corpus, so swapping the documents fits the same vocabulary.
     with_context = [i for i, text in enumerate(target_context) if text]
-    corpus = target_texts + [target_context[i] for i in with_context] + source_texts
+    corpus = target_texts + [target_context[i] for i in with_context] + source_texts + source_context
     n_targets = len(target_texts)
     char_vectorizer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True, max_df=max_df, min_df=min_df,
@@ -149,6 +152,7 @@ def fit_index(
         target_context_=target_ctx,
         target_blend_=sp.csr_matrix((0, 0)),
         weights_=weights,
+        source_context_=bool(source_context) and weights.context > 0,
     )
     blend = _blend(index, target_char, target_word, target_ctx, side="target")
     presence = target_char if target_ctx is None else target_char + target_ctx
@@ -192,16 +196,29 @@ def best_containment(source_char: sp.csr_matrix, index: TargetIndex, *, n_thread
 def _blend(index: TargetIndex, char, word, context, *, side: str) -> sp.csr_matrix:
     """Stack weighted, L2-normalised blocks so one dot product gives the weighted cosine sum.
 
-    The source side puts its main-text vector in the context block too: a source task
-    is compared with both the target's task text and the target's attachment.
+    A context block compares one side's task text with the other side's attachment (a
+    district task with a city item's implementation plan, whichever document is the
+    source); with attachments on both sides the context weight is shared by two blocks.
+    ``context`` is the side's own attachment vectors (None where it has none).
     """
     w = index.weights_
     blocks = [normalize(char) * np.sqrt(w.char)]
     if index.word_vectorizer_ is not None:
         blocks.append(normalize(word) * np.sqrt(w.word))
-    if index.target_context_ is not None:
-        blocks.append(normalize(context if side == "target" else char) * np.sqrt(w.context))
+    context_blocks = (index.target_context_ is not None) + index.source_context_
+    share = np.sqrt(w.context / max(context_blocks, 1))
+    if index.target_context_ is not None:  # source text · target attachment
+        blocks.append(normalize(context if side == "target" else char) * share)
+    if index.source_context_:  # source attachment · target text
+        blocks.append(normalize(char if side == "target" else context) * share)
     return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def _source_context(source_block: pl.DataFrame, index: TargetIndex) -> sp.csr_matrix | None:
+    """The source rows' attachments as char vectors, where the index expects them."""
+    if not index.source_context_:
+        return None
+    return index.char_vectorizer_.transform(context_texts(source_block)).tocsr()
 
 
 def encode_sources(source_block: pl.DataFrame, index: TargetIndex) -> tuple[sp.csr_matrix, ...]:
@@ -209,7 +226,21 @@ def encode_sources(source_block: pl.DataFrame, index: TargetIndex) -> tuple[sp.c
     texts = item_texts(source_block)
     char = index.char_vectorizer_.transform(texts).tocsr()
     word = index.word_vectorizer_.transform(texts).tocsr() if index.word_vectorizer_ is not None else None
-    return char, word, _blend(index, char, word, None, side="source")
+    return char, word, _blend(index, char, word, _source_context(source_block, index), side="source")
+
+
+def context_cosine(
+    char: sp.csr_matrix, source_context: sp.csr_matrix | None, index: TargetIndex, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Each pair's cosine of one side's task text with the other side's attachment (the larger of the two)."""
+    found = np.zeros(len(rows))
+    if len(rows) == 0:
+        return found
+    if index.target_context_ is not None:
+        found = rowwise_cosine(char, index.target_context_, rows, cols)
+    if source_context is not None:
+        found = np.maximum(found, rowwise_cosine(source_context, index.target_char_, rows, cols))
+    return found
 
 
 def _top_k(query: sp.csr_matrix, targets: sp.csr_matrix, k: int, *, n_threads: int = 1) -> tuple[np.ndarray, ...]:
@@ -264,11 +295,7 @@ def candidate_search(
     word_cos = (
         rowwise_cosine(word, index.target_word_, rows, cols) if word is not None else np.zeros(len(rows))
     )
-    context_cos = (
-        rowwise_cosine(char, index.target_context_, rows, cols)
-        if index.target_context_ is not None
-        else np.zeros(len(rows))
-    )
+    context_cos = context_cosine(char, _source_context(source_block, index), index, rows, cols)
     contained = containment(char, index, rows, cols)
     best_contained = best_containment(char, index, n_threads=n_threads)[rows] if len(rows) else np.zeros(0)
     source_ids = np.asarray(source_block["item_id"].to_list(), dtype=object)
@@ -370,12 +397,7 @@ def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetI
             "word_cosine",
             rowwise_cosine(word, index.target_word_, rows, cols) if word is not None and len(rows) else zeros,
         ),
-        pl.Series(
-            "context_cosine",
-            rowwise_cosine(char, index.target_context_, rows, cols)
-            if index.target_context_ is not None and len(rows)
-            else zeros,
-        ),
+        pl.Series("context_cosine", context_cosine(char, _source_context(source_items, index), index, rows, cols)),
         pl.Series("containment", containment(char, index, rows, cols)),
         pl.Series("best_containment", best_containment(char, index)[rows] if len(rows) else zeros),
     )

@@ -172,7 +172,9 @@ def pair_features(
         pl.Series("indicator_match", indicator),
         pl.lit(float(bool(source_jurisdiction) and source_jurisdiction == target_jurisdiction))
         .alias("same_jurisdiction"),
-        pl.col("t_quota_places").list.contains(pl.lit(source_jurisdiction)).fill_null(False)
+        # a quota in one plan naming the other plan's jurisdiction, whichever document is the source
+        (pl.col("t_quota_places").list.contains(pl.lit(source_jurisdiction)).fill_null(False)
+         | pl.col("s_quota_places").list.contains(pl.lit(target_jurisdiction)).fill_null(False))
         .cast(pl.Float64).alias("quota_for_source"),
         (pl.col("s_entities").list.set_intersection(pl.col("t_entities")).list.len().clip(0, 3) / 3.0)
         .cast(pl.Float64).alias("shared_entities"),

@@ -107,6 +107,21 @@ def test_reverse_direction_lists_district_tasks_per_city_item(bundled):
     np.testing.assert_allclose(both["score"], both["reverse"], rtol=1e-5, err_msg="a pair scores the same either way")
 
 
+def test_a_city_plan_as_source_still_reads_its_attachments(bundled):
+    """Swapping the documents keeps the attachment evidence: context cosine is the same either way."""
+    district_first = match_documents(bundled, "baqiao-2023", "xian-2024", use_cache=False)
+    city_first = match_documents(bundled, "xian-2024", "baqiao-2023", use_cache=False)
+    swapped = city_first.select(
+        pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"),
+        pl.col("context_cosine").alias("swapped"), pl.col("quota_for_source").alias("swapped_quota"),
+    )
+    both = district_first.join(swapped, on=["source_id", "target_id"])
+    assert both.height > 100
+    np.testing.assert_allclose(both["context_cosine"], both["swapped"], atol=1e-6)
+    assert (both["quota_for_source"] == both["swapped_quota"]).all()
+    assert both["context_cosine"].max() > 0.1, "the city's implementation plans are read in both orientations"
+
+
 # ------------------------------------------------------------------ hand-made pairs
 
 def table(doc_id: str, rows: list[tuple[str, str]], jurisdiction: str = "灞桥区") -> pl.DataFrame:
