@@ -200,7 +200,13 @@ def default_model() -> LinkModel:
 def model_for(data_dir: str | Path) -> LinkModel:
     """The model a data folder uses: the one its planners adopted, else the shipped one."""
     adopted = Path(data_dir) / ADOPTED_WEIGHTS
-    return LinkModel.load(adopted) if adopted.exists() else default_model()
+    if not adopted.exists():
+        return default_model()
+    try:
+        return LinkModel.load(adopted)
+    except PlanAlignError as exc:
+        raise PlanAlignError(f"{exc} Delete it to return to the shipped model, or refit with "
+                             "'plan-align fit-weights --from-decisions'.") from exc
 
 
 def adopt_model(data_dir: str | Path, model: LinkModel) -> Path:

@@ -45,6 +45,14 @@ ui.page("阈值 Threshold", "th")
 st.caption("已确认 = 正例，已拒绝 = 反例，与当前得分相连 (confirmed = positive, rejected = negative, "
            "joined to the current scores).")
 
+if (ui.settings().data_dir / ADOPTED_WEIGHTS).exists():
+    try:
+        ui.model_info()
+    except PlanAlignError as exc:  # a damaged adopted model: offer the way back before anything else
+        ui.error_box(exc)
+        st.button("恢复随附模型 Restore the shipped model", key="th_restore_damaged", on_click=_restore)
+        st.stop()
+
 source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
 

@@ -265,3 +265,16 @@ def test_quotas_read_as_written_without_the_district_twice():
                          schema_overrides={"units": pl.List(pl.String), "status": pl.String,
                                            "targets": pl.List(pl.Struct({"raw": pl.String}))})
     assert ui.plain_items(items)["quotas"][0] == "灞桥区200个；雁塔区 7个"
+
+
+def test_a_damaged_adopted_model_is_an_error_box_on_every_page(env):
+    (env.data_dir / "weights.json").write_text("{not json", encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    for page in ("review", "threshold", "coverage", "evolution"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert any("Delete it to return to the shipped model" in e.value for e in at.error), page
+    at.switch_page(PAGES["threshold"]).run()
+    at.button(key="th_restore_damaged").click().run()
+    assert not (env.data_dir / "weights.json").exists()
+    assert not at.exception and not at.error and at.dataframe, "the page works again with the shipped model"

@@ -121,3 +121,13 @@ def test_fitted_weights_are_never_negative_so_evidence_only_raises_a_score():
     assert model.coefficients["clause_cosine"] > 1.0
     assert model.coefficients["containment"] == 0.0
     assert min(LinkModel.load(DEFAULT_WEIGHTS).coefficients.values()) >= 0.0
+
+
+def test_a_damaged_adopted_model_is_one_clear_line_that_says_how_to_recover(data_copy, capsys):
+    from align.cli import main
+
+    (data_copy.data_dir / "weights.json").write_text('{"coefficients": {"char_cosine": 1}', encoding="utf-8")
+    assert main(["match", "baqiao-2023", "xian-2024", "--data", str(data_copy.data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "weights.json" in err and "Delete it to return to the shipped model" in err
+    assert "Traceback" not in err
