@@ -193,6 +193,15 @@ def best_containment(source_char: sp.csr_matrix, index: TargetIndex, *, n_thread
     return best
 
 
+def _text_blocks(index: TargetIndex, char, word) -> list[sp.csr_matrix]:
+    """The char and word blocks of a blended vector: L2-normalised, scaled by sqrt(weight)."""
+    w = index.weights_
+    blocks = [normalize(char) * np.sqrt(w.char)]
+    if index.word_vectorizer_ is not None:
+        blocks.append(normalize(word) * np.sqrt(w.word))
+    return blocks
+
+
 def _blend(index: TargetIndex, char, word, context, *, side: str) -> sp.csr_matrix:
     """Stack weighted, L2-normalised blocks so one dot product gives the weighted cosine sum.
 
@@ -202,9 +211,7 @@ def _blend(index: TargetIndex, char, word, context, *, side: str) -> sp.csr_matr
     ``context`` is the side's own attachment vectors (None where it has none).
     """
     w = index.weights_
-    blocks = [normalize(char) * np.sqrt(w.char)]
-    if index.word_vectorizer_ is not None:
-        blocks.append(normalize(word) * np.sqrt(w.word))
+    blocks = _text_blocks(index, char, word)
     context_blocks = (index.target_context_ is not None) + index.source_context_
     share = np.sqrt(w.context / max(context_blocks, 1))
     if index.target_context_ is not None:  # source text · target attachment
@@ -221,12 +228,33 @@ def _source_context(source_block: pl.DataFrame, index: TargetIndex) -> sp.csr_ma
     return index.char_vectorizer_.transform(context_texts(source_block)).tocsr()
 
 
-def encode_sources(source_block: pl.DataFrame, index: TargetIndex) -> tuple[sp.csr_matrix, ...]:
-    """Char, word and blended vectors of a block of source rows under the fitted index."""
+def _encode(source_block: pl.DataFrame, index: TargetIndex) -> tuple:
+    """Char, word, attachment (or None) and blended vectors of a block of source rows."""
     texts = item_texts(source_block)
     char = index.char_vectorizer_.transform(texts).tocsr()
     word = index.word_vectorizer_.transform(texts).tocsr() if index.word_vectorizer_ is not None else None
-    return char, word, _blend(index, char, word, _source_context(source_block, index), side="source")
+    context = _source_context(source_block, index)
+    return char, word, context, _blend(index, char, word, context, side="source")
+
+
+def encode_sources(source_block: pl.DataFrame, index: TargetIndex) -> tuple[sp.csr_matrix, ...]:
+    """Char, word and blended vectors of a block of source rows under the fitted index."""
+    char, word, _, blend = _encode(source_block, index)
+    return char, word, blend
+
+
+def _pair_columns(char, word, context, index: TargetIndex, rows: np.ndarray, cols: np.ndarray, *, n_threads: int = 1) -> dict:
+    """The component cosines and containment of (source row, target column) pairs, by column name.
+
+    One place for what :func:`candidate_search` and :func:`pair_cosines` both report.
+    """
+    return {
+        "char_cosine": rowwise_cosine(char, index.target_char_, rows, cols),
+        "word_cosine": rowwise_cosine(word, index.target_word_, rows, cols) if word is not None else np.zeros(len(rows)),
+        "context_cosine": context_cosine(char, context, index, rows, cols),
+        "containment": containment(char, index, rows, cols),
+        "best_containment": best_containment(char, index, n_threads=n_threads)[rows],
+    }
 
 
 def context_cosine(
@@ -289,15 +317,8 @@ def candidate_search(
     """
     if source_block.height == 0 or not index.target_ids_:
         return pl.DataFrame(schema=CANDIDATE_SCHEMA)
-    char, word, blend = encode_sources(source_block, index)
+    char, word, context, blend = _encode(source_block, index)
     rows, cols, values = _top_k(blend, index.target_blend_, top_k, n_threads=n_threads)
-    char_cos = rowwise_cosine(char, index.target_char_, rows, cols)
-    word_cos = (
-        rowwise_cosine(word, index.target_word_, rows, cols) if word is not None else np.zeros(len(rows))
-    )
-    context_cos = context_cosine(char, _source_context(source_block, index), index, rows, cols)
-    contained = containment(char, index, rows, cols)
-    best_contained = best_containment(char, index, n_threads=n_threads)[rows] if len(rows) else np.zeros(0)
     source_ids = np.asarray(source_block["item_id"].to_list(), dtype=object)
     target_ids = np.asarray(index.target_ids_, dtype=object)
     frame = pl.DataFrame(
@@ -305,11 +326,7 @@ def candidate_search(
             "source_id": source_ids[rows].tolist() if len(rows) else [],
             "target_id": target_ids[cols].tolist() if len(cols) else [],
             "retrieval": np.asarray(values, dtype=np.float64),
-            "char_cosine": char_cos,
-            "word_cosine": word_cos,
-            "context_cosine": context_cos,
-            "containment": contained,
-            "best_containment": best_contained,
+            **_pair_columns(char, word, context, index, rows, cols, n_threads=n_threads),
         },
         schema={k: v for k, v in CANDIDATE_SCHEMA.items() if k != "rank"},
     )
@@ -338,11 +355,9 @@ def _clause_vectors(items: pl.DataFrame, index: TargetIndex) -> tuple[pl.DataFra
         .with_row_index("clause_row")
     )
     texts = table["clause"].to_list()
-    w = index.weights_
-    blocks = [normalize(index.char_vectorizer_.transform(texts)) * np.sqrt(w.char)]
-    if index.word_vectorizer_ is not None:
-        blocks.append(normalize(index.word_vectorizer_.transform(texts)) * np.sqrt(w.word))
-    return table.select("item_id", "clause_row"), sp.hstack(blocks, format="csr", dtype=np.float32)
+    char = index.char_vectorizer_.transform(texts)
+    word = index.word_vectorizer_.transform(texts) if index.word_vectorizer_ is not None else None
+    return table.select("item_id", "clause_row"), sp.hstack(_text_blocks(index, char, word), format="csr", dtype=np.float32)
 
 
 def clause_cosine(
@@ -388,16 +403,7 @@ def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetI
     target_pos = {item_id: i for i, item_id in enumerate(index.target_ids_)}
     rows = np.array([source_pos[s] for s in pairs["source_id"].to_list()], dtype=np.int64)
     cols = np.array([target_pos[t] for t in pairs["target_id"].to_list()], dtype=np.int64)
-    char, word, blend = encode_sources(source_items, index)
-    zeros = np.zeros(len(rows))
-    return pairs.with_columns(
-        pl.Series("retrieval", rowwise_cosine(blend, index.target_blend_, rows, cols) if len(rows) else zeros),
-        pl.Series("char_cosine", rowwise_cosine(char, index.target_char_, rows, cols) if len(rows) else zeros),
-        pl.Series(
-            "word_cosine",
-            rowwise_cosine(word, index.target_word_, rows, cols) if word is not None and len(rows) else zeros,
-        ),
-        pl.Series("context_cosine", context_cosine(char, _source_context(source_items, index), index, rows, cols)),
-        pl.Series("containment", containment(char, index, rows, cols)),
-        pl.Series("best_containment", best_containment(char, index)[rows] if len(rows) else zeros),
-    )
+    char, word, context, blend = _encode(source_items, index)
+    columns = {"retrieval": rowwise_cosine(blend, index.target_blend_, rows, cols),
+               **_pair_columns(char, word, context, index, rows, cols)}
+    return pairs.with_columns(pl.Series(name, values, dtype=pl.Float64) for name, values in columns.items())
