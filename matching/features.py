@@ -125,8 +125,9 @@ def pair_features(
 ) -> pl.DataFrame:
     """Add every column of :data:`EVIDENCE` and ``structured_evidence`` to a candidate table.
 
-    ``candidates`` needs ``source_id, target_id, retrieval, char_cosine, word_cosine,
-    context_cosine`` (``clause_cosine`` is kept where present, else 0).
+    ``candidates`` needs ``source_id, target_id, retrieval``, the component cosines and
+    containment of :func:`~matching.candidates.candidate_search` (with its
+    ``best_containment``) and ``clause_cosine``.
     ``source_jurisdiction`` is the source document's jurisdiction,
     looked for among the target's district quotas; with ``target_jurisdiction`` it also
     sets ``same_jurisdiction`` (1 for two plans of one government). ``source_best`` (``source_id,
@@ -138,10 +139,6 @@ def pair_features(
         return candidates.with_columns(
             [pl.lit(0.0).alias(f) for f in (*EVIDENCE, "structured_evidence") if f not in candidates.columns]
         )
-    if "clause_cosine" not in candidates.columns:
-        candidates = candidates.with_columns(pl.lit(0.0).alias("clause_cosine"))
-    if "best_containment" not in candidates.columns:  # without search's value, the best among these candidates
-        candidates = candidates.with_columns(pl.col("containment").max().over("source_id").alias("best_containment"))
     source = _item_side(source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), "s_", words)
     target = _item_side(target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), "t_", words)
     if source_best is None:

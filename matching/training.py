@@ -83,18 +83,25 @@ def fit_from_gold(settings: Settings, gold_dir: Path, *, c: float = DEFAULT_C) -
     results = cross_validate(
         labelled, c=c, baselines={"cosine (char)": "char_cosine", "retrieval cosine": "retrieval"}, repeats=CV_REPEATS
     )
-    y = (labelled["grade"].to_numpy() >= 2).astype(int)
-    threshold = best_threshold(results["model"]["score"].to_numpy(), np.tile(y, CV_REPEATS))
     tables = [metrics_table(results, gold).with_columns(pl.lit("all").alias("pair"))]
     for pair in labelled["pair"].unique(maintain_order=True):
         rows = pl.Series(np.tile((labelled["pair"] == pair).to_numpy(), CV_REPEATS))
         per_pair = {name: frame.filter(rows) for name, frame in results.items()}
         tables.append(metrics_table(per_pair, gold.filter(pl.col("pair") == pair)).with_columns(pl.lit(pair).alias("pair")))
     table = pl.concat(tables).select("pair", pl.exclude("pair"))
-    model = fit_model(labelled, y, c=c, threshold=threshold, trained_on="dev-gold")
-    model_row = table.filter((pl.col("method") == "model") & (pl.col("pair") == "all")).to_dicts()[0]
-    cv = {k: v for k, v in model_row.items() if k not in ("method", "pair")}
-    return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "folds": 5, "repeats": CV_REPEATS, "C": c}}), table
+    model_row = table.filter((pl.col("method") == "model") & (pl.col("pair") == "all")).row(0, named=True)
+    return _fit_final(labelled, results["model"], model_row, c=c, trained_on="dev-gold"), table
+
+
+def _fit_final(rows: pl.DataFrame, out_of_fold: pl.DataFrame, cv_row: dict, *, c: float, trained_on: str) -> LinkModel:
+    """Weights fitted on every labelled row; the threshold is the best-F1 cut-off of the
+    out-of-fold scores of all repeats, and the metrics are the cross-validation row."""
+    y = (rows["grade"].to_numpy() >= 2).astype(int)
+    threshold = best_threshold(out_of_fold["score"].to_numpy(), np.tile(y, CV_REPEATS))
+    model = fit_model(rows, y, c=c, threshold=threshold, trained_on=trained_on)
+    cv = {k: v for k, v in cv_row.items() if k not in ("method", "pair")}
+    metrics = {"cross_validation": cv, "folds": 5, "repeats": CV_REPEATS, "C": c}
+    return LinkModel(**{**model.__dict__, "metrics": metrics})
 
 
 def decisions_as_gold(decided: pl.DataFrame) -> pl.DataFrame:
@@ -150,8 +157,6 @@ def fit_from_decisions(
         "cosine (char)": results["cosine (char)"],
     }
     table = metrics_table(results, decisions_as_gold(rows.select("source_id", "target_id", "decision")))
-    threshold = best_threshold(results["refit (CV)"]["score"].to_numpy(), np.tile(y, CV_REPEATS))
-    model = fit_model(rows, y, c=c, threshold=threshold, trained_on="decisions")
-    refit_row = table.filter(pl.col("method") == "refit (CV)").to_dicts()[0]
-    cv = {k: v for k, v in refit_row.items() if k != "method"}
-    return LinkModel(**{**model.__dict__, "metrics": {"cross_validation": cv, "decisions": rows.height, "C": c}}), table
+    refit_row = table.filter(pl.col("method") == "refit (CV)").row(0, named=True)
+    model = _fit_final(rows, results["refit (CV)"], refit_row, c=c, trained_on="decisions")
+    return LinkModel(**{**model.__dict__, "metrics": {**model.metrics, "decisions": rows.height}}), table
