@@ -349,13 +349,8 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         "status",
         pl.col("targets").list.eval(pl.element().struct.field("raw")).list.join("；").alias("targets"),
         pl.col("quotas")
-        .list.eval(
-            pl.when(pl.element().struct.field("raw").str.contains(pl.element().struct.field("jurisdiction"), literal=True))
-            .then(pl.element().struct.field("raw"))
-            .otherwise(pl.concat_str(pl.element().struct.field("jurisdiction"), pl.lit(" "),
-                                     pl.element().struct.field("raw")))
-        )
-        .list.join("；")
+        .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),
+                      return_dtype=pl.String)
         .alias("quotas"),
     )
 

@@ -97,7 +97,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:
-    from matching.scoring import ADOPTED_WEIGHTS, DEFAULT_WEIGHTS
+    from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
     from matching.training import fit_from_decisions, fit_from_gold
 
     settings = settings_from_args(args)
@@ -105,7 +105,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         out = Path(args.out)
     else:
         # decisions belong to a data folder, so does a model refit from them; gold refits the shipped one
-        out = Path(settings.data_dir) / ADOPTED_WEIGHTS if args.from_decisions else DEFAULT_WEIGHTS
+        out = adopted_weights(settings.data_dir) if args.from_decisions else DEFAULT_WEIGHTS
     if args.from_decisions:
         from align.store import DecisionStore
 

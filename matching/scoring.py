@@ -197,9 +197,14 @@ def default_model() -> LinkModel:
     return untrained_model()
 
 
+def adopted_weights(data_dir: str | Path) -> Path:
+    """Where a data folder keeps the model its planners adopted."""
+    return Path(data_dir) / ADOPTED_WEIGHTS
+
+
 def model_for(data_dir: str | Path) -> LinkModel:
     """The model a data folder uses: the one its planners adopted, else the shipped one."""
-    adopted = Path(data_dir) / ADOPTED_WEIGHTS
+    adopted = adopted_weights(data_dir)
     if not adopted.exists():
         return default_model()
     try:
@@ -211,14 +216,14 @@ def model_for(data_dir: str | Path) -> LinkModel:
 
 def adopt_model(data_dir: str | Path, model: LinkModel) -> Path:
     """Make ``model`` the data folder's model (written atomically); returns the file."""
-    path = Path(data_dir) / ADOPTED_WEIGHTS
+    path = adopted_weights(data_dir)
     model.save(path)
     return path
 
 
 def restore_shipped_model(data_dir: str | Path) -> bool:
     """Drop the data folder's adopted model, so the shipped one applies again."""
-    adopted = Path(data_dir) / ADOPTED_WEIGHTS
+    adopted = adopted_weights(data_dir)
     if not adopted.exists():
         return False
     adopted.unlink()

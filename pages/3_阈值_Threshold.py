@@ -10,7 +10,7 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from matching.review import pair_decisions, threshold_curve
-from matching.scoring import ADOPTED_WEIGHTS, LinkModel, adopt_model, restore_shipped_model
+from matching.scoring import LinkModel, adopt_model, adopted_weights, restore_shipped_model
 from matching.training import fit_from_decisions
 
 METHOD_LABELS = {"refit (CV)": "重新拟合 refit (交叉验证 CV)", "current model": "当前模型 current model",
@@ -45,7 +45,7 @@ ui.page("阈值 Threshold", "th")
 st.caption("已确认 = 正例，已拒绝 = 反例，与当前得分相连 (confirmed = positive, rejected = negative, "
            "joined to the current scores).")
 
-if (ui.settings().data_dir / ADOPTED_WEIGHTS).exists():
+if adopted_weights(ui.settings().data_dir).exists():
     try:
         ui.model_info()
     except PlanAlignError as exc:  # a damaged adopted model: offer the way back before anything else
@@ -97,7 +97,7 @@ st.caption("用全部已确认/已拒绝的链接（所有文档对）拟合；�
 st.write(f"当前模型 model in use: `{ui.model_info()[2]}`")
 buttons = st.columns(2)
 buttons[0].button("重新拟合 Refit", key="th_refit", on_click=_refit)
-if (ui.settings().data_dir / ADOPTED_WEIGHTS).exists():
+if adopted_weights(ui.settings().data_dir).exists():
     buttons[1].button("恢复随附模型 Restore the shipped model", key="th_restore", on_click=_restore)
 refit = st.session_state.get("refit")
 if refit:
