@@ -7,8 +7,8 @@ import re
 import polars as pl
 from rapidfuzz.distance import Indel
 
-from align.targets import describe_target
-from matching.features import FEATURE_LABELS, FEATURES, PAIR_PRIORS, STRUCTURED, shared_entities
+from align.targets import describe_target, headline_rates
+from matching.features import FEATURE_LABELS, FEATURES, PAIR_PRIORS, STRUCTURED, VETOES, shared_entities
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Below this contribution (log-odds) a feature is not worth a reason.
@@ -55,6 +55,9 @@ def reasons(
     for row in scored.iter_rows(named=True):
         s, t = source.get(row["source_id"], {}), target.get(row["target_id"], {})
         parts = []
+        if row.get("indicator_conflict", 0.0) > 0:
+            rates = (headline_rates(s.get("text"), s.get("targets")), headline_rates(t.get("text"), t.get("targets")))
+            parts.append(f"{FEATURE_LABELS['indicator_conflict']}: {'、'.join(rates[0])} ≠ {'、'.join(rates[1])}")
         ranked = sorted(FEATURES, key=lambda f: row.get(f"contrib_{f}", 0.0), reverse=True)
         for feature in ranked:
             if row.get(f"contrib_{feature}", 0.0) < _MIN_CONTRIBUTION:
@@ -93,8 +96,9 @@ def _structured_reasons(row: dict, s: dict, t: dict, words: frozenset[str], juri
 
 
 def waterfall(row: dict, intercept: float) -> pl.DataFrame:
-    """One candidate's score as steps: intercept, then each feature's contribution (log-odds)."""
+    """One candidate's score as steps: intercept, each feature's contribution (log-odds), then any veto that fired."""
     steps = [("intercept", FEATURE_LABELS["intercept"], intercept)]
     steps += [(f, FEATURE_LABELS[f], float(row.get(f"contrib_{f}", 0.0))) for f in FEATURES]
+    steps += [(f, FEATURE_LABELS[f], float(row[f"contrib_{f}"])) for f in VETOES if row.get(f"contrib_{f}")]
     frame = pl.DataFrame(steps, schema=["feature", "label", "contribution"], orient="row")
     return frame.with_columns(pl.col("contribution").cum_sum().alias("cumulative"))

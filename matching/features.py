@@ -13,7 +13,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from align.targets import unit_family
+from align.targets import headline_rates, unit_family
 from matching.text import entities, tokenize
 
 # Evidence computed for every candidate (shown to the planner).
@@ -34,6 +34,7 @@ EVIDENCE: tuple[str, ...] = (
     "indicator_match",
     "quota_for_source",
     "shared_entities",
+    "indicator_conflict",
 )
 # Not evidence about the two texts but a prior of the document pair: two years of one
 # government carry most tasks forward, so any link between them is likelier (reasons skip it).
@@ -44,9 +45,13 @@ STRUCTURED: tuple[str, ...] = ("quantity_family", "indicator_match", "quota_for_
 # Shown to the planner but not weighed: once clause_cosine was there, weighing the token-set
 # ratio moved repeated grouped-CV F1 by less than its spread (0.688 ± 0.020 vs 0.680 ± 0.018).
 SHOWN_ONLY: tuple[str, ...] = ("fuzz_token_set", "fuzz_partial")
-# What the link model weighs: the evidence less what is pooled or only shown, plus the pool.
+# Evidence against a link that no amount of similar wording outweighs: not weighed but a
+# fixed veto in the score (see matching.scoring.VETO_LOGIT). Two headline rates about
+# different indicators (服务业增加值 vs 规模以上工业增加值) read alike and are never one task.
+VETOES: tuple[str, ...] = ("indicator_conflict",)
+# What the link model weighs: the evidence less what is pooled, only shown or a veto, plus the pool.
 FEATURES: tuple[str, ...] = (
-    *(f for f in EVIDENCE if f not in STRUCTURED and f not in SHOWN_ONLY),
+    *(f for f in EVIDENCE if f not in STRUCTURED and f not in SHOWN_ONLY and f not in VETOES),
     "structured_evidence",
 )
 
@@ -68,6 +73,7 @@ FEATURE_LABELS: dict[str, str] = {
     "quota_for_source": "上级给本辖区下达配额",
     "shared_entities": "共同专名 (项目/工程/品牌)",
     "structured_evidence": "结构化证据 (数量/指标/配额/专名)",
+    "indicator_conflict": "指标不同 (different headline indicators)",
     "intercept": "基线 (intercept)",
 }
 
@@ -91,10 +97,11 @@ def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.Da
             ],
             "quota_places": [sorted({q["jurisdiction"] for q in qs or []}) for qs in quotas],
             "entities": [sorted(entities(t, words)) for t in texts],
+            "rates": [headline_rates(t, ts) for t, ts in zip(texts, targets)],
         },
         schema_overrides={"unit_keys": pl.List(pl.String), "families": pl.List(pl.String),
                           "indicators": pl.List(pl.String), "quota_places": pl.List(pl.String),
-                          "entities": pl.List(pl.String)},
+                          "entities": pl.List(pl.String), "rates": pl.List(pl.String)},
     ).rename(lambda c: c if c == "item_id" else f"{prefix}{c}")
 
 
@@ -110,6 +117,20 @@ def _indicator_similarity(left: list[list[str]], right: list[list[str]]) -> np.n
                 if family_a == family_b and name_a and name_b:
                     best = max(best, fuzz.token_set_ratio(list(name_a), list(name_b)) / 100.0)
         out[i] = best
+    return out
+
+
+def _rates_conflict(left: list[list[str]], right: list[list[str]]) -> np.ndarray:
+    """1 where both items are headline rates and no indicator of one matches one of the other.
+
+    Two indicator names match when one contains the other (碳排放强度 in 单位GDP碳排放强度)
+    or they are near-identical (农村居民人均纯收入 ~ 农村居民人均可支配收入, a renamed series).
+    """
+    out = np.zeros(len(left))
+    for i, (a_list, b_list) in enumerate(zip(left, right)):
+        if a_list and b_list:
+            agree = any(a in b or b in a or fuzz.ratio(a, b) >= 75 for a in a_list for b in b_list)
+            out[i] = 0.0 if agree else 1.0
     return out
 
 
@@ -167,6 +188,7 @@ def pair_features(
         (pl.col("s_families").list.set_intersection(pl.col("t_families")).list.len() > 0)
         .cast(pl.Float64).alias("quantity_family"),
         pl.Series("indicator_match", indicator),
+        pl.Series("indicator_conflict", _rates_conflict(pairs["s_rates"].to_list(), pairs["t_rates"].to_list())),
         pl.lit(float(bool(source_jurisdiction) and source_jurisdiction == target_jurisdiction))
         .alias("same_jurisdiction"),
         # a quota in one plan naming the other plan's jurisdiction, whichever document is the source

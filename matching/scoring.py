@@ -20,12 +20,15 @@ from scipy.special import expit
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
-from matching.features import FEATURES
+from matching.features import FEATURES, VETOES
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
 # A model the planners adopted (refit from their decisions) lives in their data folder.
 ADOPTED_WEIGHTS = "weights.json"
-ENGINE_VERSION = "plan-align-match/1"
+ENGINE_VERSION = "plan-align-match/2"
+# The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
+# labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
+VETO_LOGIT = -20.0
 
 
 @dataclass(frozen=True)
@@ -57,24 +60,32 @@ class LinkModel:
     def _matrix(self, frame: pl.DataFrame) -> np.ndarray:
         return frame.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
 
+    @staticmethod
+    def _vetoes(frame: pl.DataFrame) -> np.ndarray:
+        """Each veto's contribution (0 or :data:`VETO_LOGIT`); a frame without the column has none."""
+        fired = np.zeros((frame.height, len(VETOES)))
+        for i, f in enumerate(VETOES):
+            if f in frame.columns:
+                fired[:, i] = frame[f].cast(pl.Float64).fill_null(0.0).to_numpy()
+        return fired * VETO_LOGIT
+
     def logits(self, frame: pl.DataFrame) -> np.ndarray:
         weights = np.array([self.coefficients[f] for f in FEATURES])
-        return self._matrix(frame) @ weights + self.intercept
+        return self._matrix(frame) @ weights + self._vetoes(frame).sum(axis=1) + self.intercept
 
     def score(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Add ``score`` (probability 0–1) and one ``contrib_<feature>`` column per feature.
 
-        A contribution is the feature's value times its weight, in log-odds; the
-        contributions plus the intercept add up to the score's log-odds.
+        A contribution is the feature's value times its weight, in log-odds (a veto's is
+        fixed); the contributions plus the intercept add up to the score's log-odds.
         """
-        matrix = self._matrix(frame)
         weights = np.array([self.coefficients[f] for f in FEATURES])
-        contributions = matrix * weights
+        contributions = np.hstack([self._matrix(frame) * weights, self._vetoes(frame)])
         logits = contributions.sum(axis=1) + self.intercept
         scores = 1.0 / (1.0 + np.exp(-logits))
         return frame.with_columns(
             pl.Series("score", scores),
-            *[pl.Series(f"contrib_{f}", contributions[:, i]) for i, f in enumerate(FEATURES)],
+            *[pl.Series(f"contrib_{f}", contributions[:, i]) for i, f in enumerate((*FEATURES, *VETOES))],
         )
 
     def to_json(self) -> str:

@@ -20,8 +20,8 @@ from matching.candidates import (
 )
 from matching.engine import match_documents, match_items, vocabulary
 from matching.explain import shared_spans, waterfall
-from matching.features import FEATURES, pair_features
-from matching.scoring import default_model
+from matching.features import FEATURES, VETOES, pair_features
+from matching.scoring import VETO_LOGIT, default_model
 from matching.text import clauses
 
 
@@ -74,6 +74,14 @@ def test_year_to_year_successor_ranks_first(year_to_year, source_id, target_id):
     assert top_targets(year_to_year, source_id) == [target_id]
 
 
+def test_headline_rates_link_only_to_the_same_indicator(year_to_year):
+    """服务业增加值 7.5% → 8% is the successor; 规模以上工业增加值 5% reads alike but is another indicator."""
+    for source_id, successor, lookalike in [("baqiao-2020:5", "baqiao-2023:4", "baqiao-2023:3"),
+                                            ("baqiao-2020:p11", "baqiao-2023:3", "baqiao-2023:4")]:
+        linked = year_to_year.filter((pl.col("source_id") == source_id) & pl.col("linked"))["target_id"].to_list()
+        assert successor in linked and lookalike not in linked
+
+
 def test_same_jurisdiction_pair_gets_one_to_one_assignment(year_to_year):
     assigned = year_to_year.filter(pl.col("assigned"))
     assert assigned["source_id"].is_unique().all() and assigned["target_id"].is_unique().all()
@@ -84,7 +92,7 @@ def test_scores_are_probabilities_and_contributions_add_up(cross_level):
     model = default_model()
     assert cross_level["score"].is_between(0, 1).all()
     row = cross_level.row(0, named=True)
-    logit = model.intercept + sum(row[f"contrib_{f}"] for f in FEATURES)
+    logit = model.intercept + sum(row[f"contrib_{f}"] for f in (*FEATURES, *VETOES))
     assert 1 / (1 + np.exp(-logit)) == pytest.approx(row["score"])
     steps = waterfall(row, model.intercept)
     assert steps["cumulative"][-1] == pytest.approx(logit)
@@ -199,6 +207,24 @@ def test_same_jurisdiction_is_a_prior_of_the_document_pair_not_a_reason():
     assert set(features_of(source, target)["same_jurisdiction"].values()) == {0.0}, "unknown places are not the same"
     linked = match_items(source, target, source_jurisdiction="灞桥区", target_jurisdiction="灞桥区")
     assert not linked["reasons"].str.contains("同一辖区").any()
+
+
+def test_headline_rates_about_different_indicators_veto_a_link():
+    source = table("d2020", [("服务业增加值增长7.5%以上。", "区发改委")])
+    target = table("d2023", [("服务业增加值增长8%以上", "区发改委"), ("规模以上工业增加值增长5%以上", "区发改委"),
+                             ("推进服务业增加值统计入库,新增规上企业20家", "区统计局")])
+    f = features_of(source, target)
+    assert f["indicator_conflict"] == {"d2023:1": 0.0, "d2023:2": 1.0, "d2023:3": 0.0}, "item 3 is more than a rate"
+    model = default_model()
+    scored = match_items(source, target, source_jurisdiction="灞桥区", target_jurisdiction="灞桥区", model=model)
+    vetoed = scored.filter(pl.col("target_id") == "d2023:2").row(0, named=True)
+    assert not vetoed["linked"] and vetoed["contrib_indicator_conflict"] == VETO_LOGIT
+    assert vetoed["reasons"].startswith("指标不同 (different headline indicators): 服务业增加值 ≠ 规模以上工业增加值")
+    steps = waterfall(vetoed, model.intercept)
+    assert steps["feature"][-1] == "indicator_conflict"
+    assert 1 / (1 + np.exp(-steps["cumulative"][-1])) == pytest.approx(vetoed["score"])
+    kept = scored.filter(pl.col("target_id") == "d2023:1").row(0, named=True)
+    assert kept["linked"] and "indicator_conflict" not in waterfall(kept, model.intercept)["feature"].to_list()
 
 
 def test_unit_agreement_across_levels():

@@ -13,7 +13,7 @@ from align.normalize import (
     parse_number,
     strip_html,
 )
-from align.targets import extract_quotas, extract_targets
+from align.targets import extract_quotas, extract_targets, headline_rates, indicator_key
 from align.units import department_key, split_units
 
 chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=6)
@@ -138,6 +138,34 @@ def test_target_examples(text, target):
 @pytest.mark.parametrize("text", ["开通地铁8号线", "2023年12月底", "第五届丝博会", "打造5G物联网"])
 def test_numbers_that_are_not_quantities(text):
     assert extract_targets(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, rates",
+    [
+        ("服务业增加值增长7.5%以上。", ["服务业增加值"]),
+        ("确保单位GDP碳排放强度降低3.6%以上", ["碳排放强度"]),
+        ("重度及以上污染天数比率较2015年下降25%以上。", ["重度及以上污染天数比率"]),
+        # a rate among other commitments does not make the item a headline rate
+        ("加快白鹿原水生态中心建设,强力推进农村污水治理,年内全区60%的行政村污水得到有效治理。", []),
+        ("全年城镇新增就业不少于8000人,城镇登记失业率控制在4%以内。", []),
+        ("新建汽车充电站不少于15处", []),
+    ],
+)
+def test_headline_rates(text, rates):
+    assert headline_rates(text, extract_targets(text)) == rates
+
+
+rate_words = st.sampled_from(["增长", "下降", "降低", "提高", "提高到", "同比", "较2015年", "单位GDP", "控制在", "稳定在"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(chinese, rate_words), max_size=8).map("".join))
+def test_indicator_key_is_stable_and_only_removes_words(indicator):
+    key = indicator_key(indicator)
+    assert indicator_key(key) == key
+    remaining = iter(indicator)
+    assert all(char in remaining for char in key), "the key is the indicator with words taken out"
 
 
 def test_quotas_inline_and_distributive():
