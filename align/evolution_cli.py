@@ -114,8 +114,6 @@ def cmd_evolve(args: argparse.Namespace) -> None:
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     """Add ``evolve`` to the ``plan-align`` command line."""
-    from align.evolution import EVOLUTION_MIN_SCORE
-
     p = command(
         "evolve", cmd_evolve,
         "Task evolution between two years of one jurisdiction: continued, raised, lowered, reworded, split, "
@@ -126,5 +124,5 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--out", help="write the table to FILE.csv, FILE.xlsx or FILE.parquet")
     p.add_argument("--summary", action="store_true", help="print items per class and per policy area")
     p.add_argument("--evaluate", metavar="GOLD.csv", help="print link precision/recall and direction accuracy")
-    p.add_argument("--min-score", type=float, default=EVOLUTION_MIN_SCORE,
-                   help=f"lowest score a one-to-one pair may have (default {EVOLUTION_MIN_SCORE})")
+    p.add_argument("--min-score", type=float, default=None,
+                   help="lowest score a one-to-one pair may have (default: the one_to_one_threshold setting)")

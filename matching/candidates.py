@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matching.text import clauses, tokenize, topical_text
+from matching.text import clauses, general_idf, tokenize, topical_text
 
 try:  # optional fast kernel; plain SciPy is the reference and the fallback
     from sparse_dot_topn import sp_matmul_topn
@@ -131,10 +131,12 @@ def fit_index(
     word_vectorizer = None
     target_word = None
     if use_words and weights.word > 0:
+        # the vocabulary comes from both sides, the weights from Chinese at large (see general_idf)
         word_vectorizer = TfidfVectorizer(
             analyzer=_word_analyzer(words), sublinear_tf=True, min_df=1, dtype=np.float32
-        )
-        target_word = word_vectorizer.fit_transform(corpus).tocsr()[:n_targets]
+        ).fit(corpus)
+        word_vectorizer.idf_ = general_idf(word_vectorizer.get_feature_names_out())
+        target_word = word_vectorizer.transform(target_texts).tocsr()
     target_ctx = None
     if with_context and weights.context > 0:
         placement = sp.csr_matrix(

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import numpy as np
+import polars as pl
 
 from align.normalize import normalize_text
 from align.settings import BUNDLED_DATA
@@ -21,6 +23,8 @@ from align.settings import BUNDLED_DATA
 jieba.setLogLevel(logging.WARNING)
 
 DICTIONARY_FILE = "dictionary.txt"
+# jieba ships an IDF table estimated on a large general corpus (used by jieba.analyse).
+GENERAL_IDF_FILE = Path(jieba.__file__).parent / "analyse" / "idf.txt"
 _QUOTED = re.compile(r"[“\"《「『]([^”\"》」』]{2,16})[”\"》」』]")
 _PROJECT = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:项目|工程|基地|产业园|园区|中心|公园|水库|大道|医院|博物馆|遗址|小镇|新城|商圈))")
 _LEADING_VERB = re.compile(
@@ -143,3 +147,27 @@ def _entities(text: str, words: frozenset[str]) -> frozenset[str]:
         if len(name) >= 4:
             found.add(name)
     return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _general_idf_table() -> tuple[pl.DataFrame, float]:
+    """jieba's general-corpus IDF per word (``word``, ``idf``), and the median for words it has not seen."""
+    table = pl.read_csv(
+        GENERAL_IDF_FILE, separator=" ", has_header=False, new_columns=["word", "idf"], quote_char=None,
+        schema_overrides={"word": pl.String, "idf": pl.Float64},
+    ).unique("word", keep="first")
+    return table, float(table["idf"].median() or 1.0)
+
+
+def general_idf(words: Iterable[str]) -> np.ndarray:
+    """Word weights from Chinese at large rather than from the two documents being matched.
+
+    Two plans of a hundred items each estimate IDF badly: a word in three items looks
+    rare, and the boilerplate of one government looks specific. A word the general table
+    lacks (a project or place name, a new coinage) gets its median: rare but not special.
+    """
+    table, unseen = _general_idf_table()
+    found = pl.DataFrame({"word": list(words)}, schema={"word": pl.String}).join(
+        table, on="word", how="left", maintain_order="left"
+    )
+    return found["idf"].fill_null(unseen).to_numpy().astype(np.float64)

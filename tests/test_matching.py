@@ -22,7 +22,7 @@ from matching.engine import match_documents, match_items, vocabulary
 from matching.explain import shared_spans, waterfall
 from matching.features import FEATURES, VETOES, pair_features
 from matching.scoring import VETO_LOGIT, default_model
-from matching.text import clauses
+from matching.text import clauses, general_idf
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +225,15 @@ def test_headline_rates_about_different_indicators_veto_a_link():
     assert 1 / (1 + np.exp(-steps["cumulative"][-1])) == pytest.approx(vetoed["score"])
     kept = scored.filter(pl.col("target_id") == "d2023:1").row(0, named=True)
     assert kept["linked"] and "indicator_conflict" not in waterfall(kept, model.intercept)["feature"].to_list()
+
+
+def test_words_are_weighed_by_chinese_at_large_not_by_two_documents():
+    """Sharing 城市 and 项目 (words any plan uses) says less than sharing 污水, though two documents cannot tell."""
+    source = table("d", [("推进城市农村污水治理项目", "区水务局")])
+    target = table("c", [("城市经济项目", "市发改委"), ("污水收集", "市发改委")])
+    f = features_of(source, target)
+    assert f["word_cosine"]["c:2"] > f["word_cosine"]["c:1"] > 0
+    assert general_idf(["项目", "污水", "一个没见过的新词"]).tolist() == sorted(general_idf(["项目", "污水", "一个没见过的新词"]))
 
 
 def test_unit_agreement_across_levels():
