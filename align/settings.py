@@ -32,8 +32,9 @@ class Settings:
     cache_dir : where parsed item tables are kept as Parquet; defaults to ``data_dir/.cache``.
     db_path : the SQLite decision store; defaults to ``data_dir/decisions.sqlite``.
     top_k : candidates kept per source item.
-    threshold : probability at or above which a candidate is proposed as ``linked``.
-    one_to_one_threshold : minimum score for the optional one-to-one assignment.
+    one_to_one_threshold : minimum score for the optional one-to-one assignment. (Which candidates
+        are ``linked`` is the link model's own threshold, chosen by cross-validation and stored
+        with its weights; ``plan-align match --threshold`` overrides it for one run.)
     block_size : source rows per block in candidate search (bounds memory).
     max_file_mb : files larger than this are refused before reading.
     """
@@ -43,7 +44,6 @@ class Settings:
     cache_dir: Path = None  # type: ignore[assignment]
     db_path: Path = None  # type: ignore[assignment]
     top_k: int = 10
-    threshold: float = 0.5
     one_to_one_threshold: float = 0.3
     direction: Direction = "source_to_target"
     block_size: int = 2048
@@ -64,10 +64,9 @@ class Settings:
             object.__setattr__(self, "db_path", Path(self.db_path))
         if not isinstance(self.top_k, int) or not 1 <= self.top_k <= 1000:
             problems.append(f"The 'top_k' setting must be an int in [1, 1000]. Got {self.top_k!r} instead.")
-        for name in ("threshold", "one_to_one_threshold"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
-                problems.append(f"The '{name}' setting must be a float in [0, 1]. Got {value!r} instead.")
+        value = self.one_to_one_threshold
+        if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+            problems.append(f"The 'one_to_one_threshold' setting must be a float in [0, 1]. Got {value!r} instead.")
         if self.direction not in DIRECTIONS:
             problems.append(
                 f"The 'direction' setting must be one of {', '.join(DIRECTIONS)}. Got {self.direction!r} instead."
@@ -122,4 +121,4 @@ class Settings:
     @property
     def match_key(self) -> tuple[Any, ...]:
         """The settings that change match results (for caching)."""
-        return (self.top_k, self.threshold, self.one_to_one_threshold, self.direction)
+        return (self.top_k, self.one_to_one_threshold, self.direction)
