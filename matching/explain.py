@@ -8,7 +8,14 @@ import polars as pl
 from rapidfuzz.distance import Indel
 
 from align.targets import describe_target, headline_rates
-from matching.features import FEATURE_LABELS, FEATURES, PAIR_PRIORS, STRUCTURED, VETOES, shared_entities
+from matching.features import (
+    FEATURE_LABELS,
+    FEATURES,
+    PAIR_PRIORS,
+    STRUCTURED,
+    VETOES,
+    shared_entities,
+)
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Below this contribution (log-odds) a feature is not worth a reason.
