@@ -221,7 +221,8 @@ def test_gold_evaluation(baqiao):
     evaluation = evaluate_evolution(table, load_gold(GOLD), old, new)
     assert evaluation.direction_pairs == 9
     assert evaluation.direction_accuracy >= 8 / 9
-    assert 0 < evaluation.precision <= 1 and 0 < evaluation.recall <= 1
+    # in-sample (the link model was fitted on this gold), so a floor against regressions, not a quality claim
+    assert evaluation.precision >= 0.75 and evaluation.recall >= 0.6
     assert gold_direction("7.5%以上 → 8%以上")[0] == "raised"
     assert gold_direction("新增美丽乡村4个 → 核心十村建成市级花园乡村")[0] == "no_longer_quantified"
 
