@@ -17,6 +17,7 @@ import jieba
 import numpy as np
 import polars as pl
 
+from align.exceptions import PlanAlignError
 from align.normalize import normalize_text
 from align.settings import BUNDLED_DATA
 
@@ -152,11 +153,19 @@ def _entities(text: str, words: frozenset[str]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _general_idf_table() -> tuple[pl.DataFrame, float]:
     """jieba's general-corpus IDF per word (``word``, ``idf``), and the median for words it has not seen."""
-    table = pl.read_csv(
-        GENERAL_IDF_FILE, separator=" ", has_header=False, new_columns=["word", "idf"], quote_char=None,
-        schema_overrides={"word": pl.String, "idf": pl.Float64},
-    ).unique("word", keep="first")
-    return table, float(table["idf"].median() or 1.0)
+    try:
+        table = pl.read_csv(
+            GENERAL_IDF_FILE, separator=" ", has_header=False, new_columns=["word", "idf"], quote_char=None,
+            schema_overrides={"word": pl.String, "idf": pl.Float64},
+        ).unique("word", keep="first")
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise PlanAlignError(
+            f"jieba's word-frequency table {GENERAL_IDF_FILE} is missing or damaged ({exc}); "
+            "reinstall it with 'python -m pip install --force-reinstall jieba'."
+        ) from exc
+    if table.height == 0:
+        raise PlanAlignError(f"jieba's word-frequency table {GENERAL_IDF_FILE} is empty; reinstall jieba.")
+    return table, float(table["idf"].median())
 
 
 def general_idf(words: Iterable[str]) -> np.ndarray:

@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from align.cli import main
+from align.exceptions import PlanAlignError
 from align.parsing import parse_text
 from align.registry import DocumentMeta
 from matching.candidates import (
@@ -235,6 +236,23 @@ def test_words_are_weighed_by_chinese_at_large_not_by_two_documents():
     assert f["word_cosine"]["c:2"] > f["word_cosine"]["c:1"] > 0
     common, specific, unseen = general_idf(["项目", "污水", "一个没见过的新词"])
     assert common < specific < unseen, "an unseen word (a project or place name) counts as rare"
+
+
+@pytest.mark.parametrize("content", [None, b"", b"\xff\xfe not a table\n"])
+def test_a_missing_or_damaged_word_table_is_one_clear_error(tmp_path, monkeypatch, content):
+    import matching.text as text
+
+    table = tmp_path / "idf.txt"
+    if content is not None:
+        table.write_bytes(content)
+    monkeypatch.setattr(text, "GENERAL_IDF_FILE", table)
+    text._general_idf_table.cache_clear()
+    try:
+        with pytest.raises(PlanAlignError, match="reinstall"):
+            general_idf(["污水"])
+    finally:
+        monkeypatch.undo()
+        text._general_idf_table.cache_clear()
 
 
 def test_unit_agreement_across_levels():
