@@ -37,7 +37,8 @@ def _in_doc(column: str, doc_id: str) -> pl.Expr:
 
 
 def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> pl.DataFrame:
-    """Decisions in effect between two documents (rows of ``DecisionStore.current()``).
+    """The rows between two documents of any store table with ``source_id, target_id``
+    (``DecisionStore.current()``, ``history()`` or ``conflicts()``).
 
     A ``no_counterpart`` decision names no target, so it counts for every target document.
     """

@@ -264,17 +264,12 @@ st.caption("快捷键 keys: Y 确认 · N 拒绝 · X 无对应 · U 不确定 �
 
 # ------------------------------------------------------------------ history and conflicts
 
-conflicts = store.conflicts()
-conflicts = conflicts.filter(
-    pl.col("source_id").str.starts_with(f"{source_doc}:")
-    & (pl.col("target_id").is_null() | pl.col("target_id").str.starts_with(f"{target_doc}:"))
-)
+conflicts = pair_decisions(store.conflicts(), source_doc, target_doc)
 here = conflicts.filter(pl.col("source_id") == current)
 if here.height:
     st.warning("审核人意见不一 Reviewers disagree on this item: " + " | ".join(here["summary"].to_list()))
 
-history = store.history(current)
-history = history.filter(pl.col("target_id").is_null() | pl.col("target_id").str.starts_with(f"{target_doc}:"))
+history = pair_decisions(store.history(current), source_doc, target_doc)
 with st.expander(f"决定历史 History of {current} ({history.height})", expanded=False):
     if history.is_empty():
         st.caption("尚无决定 No decisions yet.")
