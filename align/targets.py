@@ -78,32 +78,12 @@ def unit_family(unit: str | None) -> str:
 _RATE_DIRECTION = re.compile(
     r"增长|下降|降低|提高到?|提升|减少|同比|[比较](?:上年|\d{4}年)|单位GDP|万元GDP|单位地区生产总值|控制在|达到|保持在?|稳定在"
 )
-_CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-_NOT_CONTENT = re.compile(r"[\d.%+~\-]+|不少于|不低于|不超过|以上|以下|以内|左右|力争|确保|全年|年内|达到")
-
-
 def indicator_key(indicator: str | None) -> str:
     """What a rate indicator measures: ``单位GDP碳排放强度降低`` → ``碳排放强度``."""
     key, previous = (indicator or "").strip(), None
     while key != previous:  # removing one word can join the halves of another (提提高高)
         key, previous = _RATE_DIRECTION.sub("", key).strip(), key
     return key
-
-
-def headline_rates(text: str | None, targets: list[dict] | None, *, min_share: float = 0.6) -> list[str]:
-    """The rate indicators an item is about, when stating them is all the item does.
-
-    Government work reports open with headline rates (地区生产总值增长7%左右,
-    服务业增加值增长8%以上); such an item is its indicator and nothing else, so two of
-    them about different indicators are different commitments however alike they read.
-    An item whose rate is one clause among others (``…年内60%的行政村污水得到有效治理``)
-    is about more than the rate and gives ``[]``.
-    """
-    rates = [t["indicator"] for t in targets or [] if t.get("indicator") and unit_family(t.get("unit")) == "percent"]
-    content = len(_CONTENT_CHAR.findall(_NOT_CONTENT.sub("", text or "")))
-    if not rates or sum(len(r) for r in rates) < min_share * max(content, 1):
-        return []
-    return [key for key in (indicator_key(r) for r in rates) if key]
 
 
 def _number_value(raw: str) -> float | None:

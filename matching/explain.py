@@ -7,13 +7,14 @@ import re
 import polars as pl
 from rapidfuzz.distance import Indel
 
-from align.targets import describe_target, headline_rates
+from align.targets import describe_target
 from matching.features import (
     FEATURE_LABELS,
     FEATURES,
     PAIR_PRIORS,
     STRUCTURED,
     VETOES,
+    headline_rates,
     shared_entities,
 )
 

@@ -8,13 +8,15 @@ on all pairs.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from align.targets import headline_rates, unit_family
-from matching.text import entities, tokenize
+from align.targets import indicator_key, unit_family
+from matching.text import entities, tokenize, topical_text
 
 # Evidence computed for every candidate (shown to the planner).
 EVIDENCE: tuple[str, ...] = (
@@ -118,6 +120,26 @@ def _indicator_similarity(left: list[list[str]], right: list[list[str]]) -> np.n
                     best = max(best, fuzz.token_set_ratio(list(name_a), list(name_b)) / 100.0)
         out[i] = best
     return out
+
+
+_CONTENT_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def headline_rates(text: str | None, targets: list[dict] | None, *, min_share: float = 0.6) -> list[str]:
+    """The rate indicators an item is about, when stating them is all the item does.
+
+    Government work reports open with headline rates (地区生产总值增长7%左右,
+    服务业增加值增长8%以上); such an item is its indicator and nothing else, so two of
+    them about different indicators are different commitments however alike they read.
+    An item whose rate is one clause among others (``…年内60%的行政村污水得到有效治理``)
+    is about more than the rate and gives ``[]``. Content is counted on the topical text
+    (numbers and qualifiers removed), as the char n-grams see it.
+    """
+    rates = [t["indicator"] for t in targets or [] if t.get("indicator") and unit_family(t.get("unit")) == "percent"]
+    content = len(_CONTENT_CHAR.findall(topical_text(text or "")))
+    if not rates or sum(len(r) for r in rates) < min_share * max(content, 1):
+        return []
+    return [key for key in (indicator_key(r) for r in rates) if key]
 
 
 def _rates_conflict(left: list[list[str]], right: list[list[str]]) -> np.ndarray:

@@ -13,8 +13,9 @@ from align.normalize import (
     parse_number,
     strip_html,
 )
-from align.targets import extract_quotas, extract_targets, headline_rates, indicator_key
+from align.targets import extract_quotas, extract_targets, indicator_key
 from align.units import department_key, split_units
+from matching.features import headline_rates
 
 chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=6)
 text_without_markup = st.text(
