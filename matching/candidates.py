@@ -66,7 +66,6 @@ class TargetIndex:
     target_ids_: tuple[str, ...]
     char_vectorizer_: TfidfVectorizer
     word_vectorizer_: TfidfVectorizer | None
-    words_: frozenset[str]
     target_char_: sp.csr_matrix
     target_word_: sp.csr_matrix | None
     target_context_: sp.csr_matrix | None
@@ -148,7 +147,6 @@ def fit_index(
         target_ids_=tuple(target_items["item_id"].to_list()),
         char_vectorizer_=char_vectorizer,
         word_vectorizer_=word_vectorizer,
-        words_=words,
         target_char_=target_char,
         target_word_=target_word,
         target_context_=target_ctx,
