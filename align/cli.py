@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from align.exceptions import PlanAlignError
+from align.files import write_atomic
 from align.settings import Settings
 
 EXIT_USER_ERROR = 2
@@ -50,7 +51,7 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
     if fmt == "parquet":
         if not out:
             raise PlanAlignError("Parquet output needs --out FILE.parquet.")
-        frame.write_parquet(out)
+        write_atomic(Path(out), frame.write_parquet)
         return
     if fmt == "json":
         text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1)
@@ -63,7 +64,7 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
             print_table(_plain(frame))
             return
     if out:
-        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        write_atomic(Path(out), lambda tmp: tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8"))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 

@@ -9,6 +9,7 @@ import polars as pl
 
 from align.cli import print_table, settings_from_args
 from align.exceptions import PlanAlignError
+from align.files import write_atomic
 from align.settings import DIRECTIONS, Settings
 
 MATCH_COLUMNS = ["source_id", "target_id", "rank", "score", "linked"]
@@ -28,9 +29,9 @@ def cmd_match(args: argparse.Namespace) -> None:
         return
     out = Path(args.out)
     if out.suffix == ".parquet":
-        result.write_parquet(out)
+        write_atomic(out, result.write_parquet)
     elif out.suffix == ".csv":
-        out.write_text(result.write_csv(), encoding="utf-8-sig")
+        write_atomic(out, lambda tmp: tmp.write_text(result.write_csv(), encoding="utf-8-sig"))
     else:
         raise PlanAlignError(f"Unsupported output '{out.suffix}'. Use --out FILE.csv or FILE.parquet.")
     linked = result.filter(pl.col("linked")).height

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from align.files import write_atomic
 from align.ingest import load_items
 from align.registry import get_document
 from align.settings import Settings
@@ -145,8 +146,5 @@ def match_documents(
         one_to_one_pairs=one_to_one_pairs,
     )
     if use_cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        result.write_parquet(tmp)
-        tmp.replace(cache)
+        write_atomic(cache, result.write_parquet)
     return result
