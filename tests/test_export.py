@@ -116,6 +116,22 @@ def test_wrong_extension_for_format_is_refused(decided, tmp_path):
         export_links(build_export_frame(store, settings), "json", tmp_path, "links.json")
 
 
+def test_written_files_are_shareable_like_a_plain_write(tmp_path):
+    """An atomic write goes through a temporary file, which is owner-only; the result must not be."""
+    import os
+    import stat
+
+    from align.files import write_atomic
+
+    plain, atomic = tmp_path / "plain.csv", tmp_path / "atomic.csv"
+    plain.write_text("a\n")
+    write_atomic(atomic, lambda tmp: tmp.write_text("a\n"))
+    assert stat.S_IMODE(atomic.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    os.chmod(atomic, 0o640)
+    write_atomic(atomic, lambda tmp: tmp.write_text("b\n"))
+    assert stat.S_IMODE(atomic.stat().st_mode) == 0o640, "rewriting keeps the file's own permissions"
+
+
 def test_sheet_names_are_valid_and_unique():
     taken: set[str] = set()
     long = sheet_name("a-very-long-document-id-2023", "another-long-id-2024", taken)
