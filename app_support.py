@@ -376,14 +376,6 @@ def data_dir() -> Path:
 # ------------------------------------------------------------------ evolution
 
 
-def evolution_available() -> bool:
-    try:
-        import align.evolution  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
 def _evolution(key: str, doc_ids: tuple[str, ...], digests: tuple[str, ...],
                model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame]:

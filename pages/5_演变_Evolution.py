@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
+from align.evolution import describe_chains, format_target_changes, relation_counts
 from align.exceptions import PlanAlignError
 
 RELATION_LABELS = {
@@ -15,11 +16,6 @@ RELATION_LABELS = {
 
 ui.page("演变 Evolution", "evo")
 st.caption("同一辖区不同年份的任务如何延续、调整目标或消失 (a task's line across years).")
-
-if not ui.evolution_available():
-    st.info("年度演变模块尚未安装 align/evolution.py is not available yet.")
-    st.stop()
-from align.evolution import describe_chains, format_target_changes, relation_counts  # noqa: E402
 
 registry = ui.or_stop(ui.registry)
 places = (
