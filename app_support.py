@@ -24,6 +24,7 @@ from align.registry import document_path, load_registry, registry_frame, registr
 from align.settings import Settings
 from align.store import DecisionStore
 from matching.engine import match_documents
+from matching.review import joined_targets
 from matching.scoring import model_for
 
 DEFAULT_SOURCE = "baqiao-2023"
@@ -347,7 +348,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
         pl.col("units").list.join("、").alias("units"),
         "status",
-        pl.col("targets").list.eval(pl.element().struct.field("raw")).list.join("；").alias("targets"),
+        joined_targets("targets").alias("targets"),
         pl.col("quotas")
         .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),
                       return_dtype=pl.String)

@@ -206,7 +206,8 @@ def threshold_curve(
     })
 
 
-def _targets_text(column: str) -> pl.Expr:
+def joined_targets(column: str) -> pl.Expr:
+    """A list-of-targets column as its targets as written, joined by ``；`` (for display tables)."""
     return pl.col(column).list.eval(pl.element().struct.field("raw")).list.join("；")
 
 
@@ -243,7 +244,7 @@ def coverage_table(
     district = district_items.select(
         pl.col("item_id").alias("source_id"),
         pl.concat_str(pl.col("number"), pl.lit(" "), pl.col("text")).alias("task"),
-        _targets_text("targets").alias("task_targets"),
+        joined_targets("targets").alias("task_targets"),
     )
     nearest = (
         matches.select("source_id", "target_id", "score")
@@ -279,7 +280,7 @@ def coverage_table(
                    .struct.field("raw"))
         .list.join("；")
         .alias("quota"),
-        _targets_text("targets").alias("city_targets"),
+        joined_targets("targets").alias("city_targets"),
     )
     table = (
         city.join(per_city, left_on="item_id", right_on="target_id", how="left")
