@@ -114,6 +114,9 @@ _EFFECTIVE = (
     "d.decision != 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id)"
 )
 
+# Log rows as written, each with ``retracted``: whether an undo row retracts it.
+_LOG_SELECT = f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id) FROM decisions d"
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
@@ -437,18 +440,11 @@ class DecisionStore:
 
     def log(self) -> pl.DataFrame:
         """Every row ever written, oldest first, with ``retracted`` telling which were undone."""
-        rows = self._query(
-            f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id) "
-            "FROM decisions d ORDER BY id"
-        )
-        return _frame(rows, HISTORY_SCHEMA)
+        return _frame(self._query(f"{_LOG_SELECT} ORDER BY id"), HISTORY_SCHEMA)
 
     def history(self, source_id: str, target_id: str | None = None) -> pl.DataFrame:
         """The log rows of one source item (all its targets), or of one pair when ``target_id`` is given."""
-        sql = (
-            f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id) "
-            "FROM decisions d WHERE source_id = ?"
-        )
+        sql = f"{_LOG_SELECT} WHERE source_id = ?"
         params: tuple = (source_id,)
         if target_id is not None:
             sql += " AND target_id = ?"
