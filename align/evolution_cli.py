@@ -16,17 +16,10 @@ import xlsxwriter
 
 from align.cli import print_table, settings_from_args
 from align.exceptions import ExportError
+from align.export import neutralize, neutralize_frame
 from align.files import write_atomic
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
-
-
-def neutralise(value: object) -> object:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def readable(table: pl.DataFrame) -> pl.DataFrame:
@@ -53,7 +46,7 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
             sheet.write_string(0, col, name)
         for row, values in enumerate(frame.iter_rows(), start=1):
             for col, value in enumerate(values):
-                value = neutralise(value)
+                value = neutralize(value)
                 if value is None:
                     continue
                 if isinstance(value, str):
@@ -78,9 +71,7 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
         return
     plain = readable(table)
     if suffix == ".csv":
-        plain = plain.with_columns(
-            pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c, t in plain.schema.items() if t == pl.String
-        )
+        plain = neutralize_frame(plain)
         write_atomic(path, lambda tmp: tmp.write_bytes(b"\xef\xbb\xbf" + plain.write_csv().encode("utf-8")))
     else:
         write_atomic(path, lambda tmp: _write_xlsx(plain, tmp))

@@ -117,9 +117,9 @@ def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
 # ------------------------------------------------------------------ safety
 
 
-def neutralize(value: str) -> str:
-    """Prefix a quote to text a spreadsheet would run as a formula (``=cmd|...``); others unchanged."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+def neutralize(value: object) -> object:
+    """Prefix a quote to text a spreadsheet would run as a formula (``=cmd|...``); anything else unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
 
 
 def neutralize_frame(frame: pl.DataFrame) -> pl.DataFrame:

@@ -30,7 +30,8 @@ from align.evolution import (
     target_direction,
     wording_diff,
 )
-from align.evolution_cli import neutralise, write_evolution
+from align.evolution_cli import write_evolution
+from align.export import neutralize
 from align.ingest import load_items
 from align.parsing import parse_text
 from align.registry import DocumentMeta
@@ -373,7 +374,16 @@ def test_excel_neutralises_formula_like_cells(small, tmp_path):
     header = [c.value for c in sheet[1]]
     cells = [row[header.index("old_text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"x\")" in cells
-    assert neutralise("-3") == "'-3" and neutralise("@a") == "'@a" and neutralise(3.0) == 3.0
+    assert neutralize("-3") == "'-3" and neutralize("@a") == "'@a" and neutralize(3.0) == 3.0
+
+
+def test_csv_quotes_every_formula_start_the_links_export_quotes(small, tmp_path):
+    """A tab or carriage return before ``=`` still starts a formula in some spreadsheets."""
+    table, _, _ = small
+    table = table.with_columns(pl.when(pl.col("old_id") == "jia-2021:1").then(pl.lit("\t=1+1"))
+                               .otherwise(pl.col("old_text")).alias("old_text"))
+    write_evolution(table, tmp_path / "e.csv")
+    assert "'\t=1+1" in pl.read_csv(tmp_path / "e.csv")["old_text"].to_list()
 
 
 def test_csv_and_parquet_outputs(small, tmp_path):
