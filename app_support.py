@@ -19,12 +19,12 @@ import streamlit as st
 
 from align.exceptions import PlanAlignError
 from align.ingest import file_digest, load_items
+from align.items import joined_targets, shown_text
 from align.readers import read_document_text
 from align.registry import document_path, load_registry, registry_frame, registry_path
 from align.settings import Settings
 from align.store import DecisionStore
 from matching.engine import match_documents
-from matching.review import joined_targets
 from matching.scoring import model_for
 
 DEFAULT_SOURCE = "baqiao-2023"
@@ -345,7 +345,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         "item_id",
         "number",
         pl.col("section_path").list.join(" / ").alias("section"),
-        pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
+        shown_text().alias("text"),
         pl.col("units").list.join("、").alias("units"),
         "status",
         joined_targets("targets").alias("targets"),

@@ -20,7 +20,7 @@ import xlsxwriter
 from align.exceptions import ExportError
 from align.files import write_atomic
 from align.ingest import load_items
-from align.items import Schema
+from align.items import Schema, joined_targets, shown_text
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -108,9 +108,9 @@ def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
     """One document's items flattened to text: units joined by 、, target phrases by ；."""
     return items.select(
         "item_id",
-        pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
+        shown_text().alias("text"),
         pl.col("units").list.join("、").alias("units"),
-        pl.col("targets").list.eval(pl.element().struct.field("raw")).list.join("；").alias("targets"),
+        joined_targets().alias("targets"),
     )
 
 

@@ -52,6 +52,16 @@ def doc_of_column(column: str) -> pl.Expr:
     return pl.col(column).str.split(":").list.first()
 
 
+def shown_text() -> pl.Expr:
+    """An item's text for display, or its title where the text is blank."""
+    return pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title")
+
+
+def joined_targets(column: str = "targets") -> pl.Expr:
+    """A list-of-targets column as the targets as written, joined by ``；`` (for display tables)."""
+    return pl.col(column).list.eval(pl.element().struct.field("raw")).list.join("；")
+
+
 def empty_items() -> pl.DataFrame:
     return pl.DataFrame(schema=ITEM_SCHEMA)
 

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from align.items import Schema
+from align.items import Schema, joined_targets, shown_text
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -104,7 +104,7 @@ def review_queue(
         items.select(
             pl.col("item_id"),
             "number",
-            pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title").alias("text"),
+            shown_text().alias("text"),
             pl.col("section_path").list.join(" / ").alias("section"),
             "units",
         )
@@ -204,11 +204,6 @@ def threshold_curve(
         "precision": pl.Float64, "recall": pl.Float64, "proposed_open": pl.Int64, "items_by_hand": pl.Int64,
         "expected_links_by_hand": pl.Float64,
     })
-
-
-def joined_targets(column: str) -> pl.Expr:
-    """A list-of-targets column as its targets as written, joined by ``；`` (for display tables)."""
-    return pl.col(column).list.eval(pl.element().struct.field("raw")).list.join("；")
 
 
 def coverage_table(
