@@ -88,16 +88,10 @@ def _guard(path: Path, kind: str, read: Callable[[], _T]) -> _T:
 
 
 def _check_size(path: Path, max_bytes: int | None) -> None:
-    if not path.is_file():
-        raise DocumentParseError("no such file.", path=path)
-    size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise DocumentParseError(
-            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
-            "(raise 'max_file_mb' in the settings to read it).",
-            path=path,
-        )
-    if size == 0:
+    """:func:`align.readers.check_size`, and a table file must not be empty."""
+    from align.readers import check_size
+
+    if check_size(path, max_bytes) == 0:
         raise DocumentParseError("the file is empty.", path=path)
 
 

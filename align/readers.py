@@ -78,6 +78,22 @@ def _refuse_control_characters(text: str, path: str | Path) -> None:
         )
 
 
+def check_size(path: Path, max_bytes: int | None) -> int:
+    """Refuse a missing path, a folder or a file over ``max_bytes`` before reading any of it; the size."""
+    if not path.exists():
+        raise DocumentParseError("no such file.", path=path)
+    if not path.is_file():
+        raise DocumentParseError("not a file.", path=path)
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise DocumentParseError(
+            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
+            "(raise 'max_file_mb' in the settings to read it).",
+            path=path,
+        )
+    return size
+
+
 def read_document_text(path: str | Path, *, max_bytes: int = 20 * 1024 * 1024) -> str:
     """The text of a document file, ready for the parser.
 
@@ -85,17 +101,7 @@ def read_document_text(path: str | Path, *, max_bytes: int = 20 * 1024 * 1024) -
     same parser.
     """
     path = Path(path)
-    if not path.exists():
-        raise DocumentParseError("no such file.", path=path)
-    if not path.is_file():
-        raise DocumentParseError("not a file.", path=path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DocumentParseError(
-            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
-            "(raise 'max_file_mb' in the settings to read it).",
-            path=path,
-        )
+    check_size(path, max_bytes)
     suffix = path.suffix.lower()
     if suffix in READERS:
         return READERS[suffix](path)
