@@ -456,18 +456,9 @@ def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
         "old_status": item.get("status") if side == "old" else None,
         "new_status": item.get("status") if side == "new" else None,
         "old_done": item.get("status") == "done" if side == "old" else None,
-        "target_changes": [
-            {
-                "indicator": t.get("indicator") or "", "old": _describe(t) if side == "old" else None,
-                "new": _describe(t) if side == "new" else None,
-                "old_value": t["value"] if side == "old" else None, "new_value": t["value"] if side == "new" else None,
-                "unit_family": unit_family(t.get("unit")),
-                "old_qualifier": t.get("qualifier") if side == "old" else None,
-                "new_qualifier": t.get("qualifier") if side == "new" else None,
-                "direction": "no_longer_quantified" if side == "old" else "newly_quantified",
-            }
-            for t in item.get("targets") or []
-        ],
+        # every target unpaired: no longer quantified (dropped) or newly quantified (new)
+        "target_changes": compare_targets(item.get("targets"), None) if side == "old"
+        else compare_targets(None, item.get("targets")),
         "units_added": [],
         "units_removed": [],
         "wording_similarity": None,
