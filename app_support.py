@@ -249,7 +249,7 @@ def items(doc_id: str, value: Settings | None = None) -> pl.DataFrame:
 def _lines(key: str, doc_id: str, digest: str) -> list[str]:
     value = _from_key(key)
     meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
-    text = read_document_text(document_path(value.data_dir, meta), max_bytes=int(value.max_file_mb * 1024 * 1024))
+    text = read_document_text(document_path(value.data_dir, meta), max_bytes=value.max_bytes)
     return text.split("\n")
 
 

@@ -89,7 +89,7 @@ def cmd_add(args: argparse.Namespace) -> None:
         id=args.id, title=args.title or source.stem, jurisdiction=args.jurisdiction, level=args.level,
         year=args.year, kind=args.kind, file=source.name, parent=args.parent or "",
     )
-    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    max_bytes = settings.max_bytes
 
     def check(path: Path, meta: DocumentMeta) -> None:
         parsed = parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=source)

@@ -23,13 +23,13 @@ from typing import Any, TypeVar
 
 from align.exceptions import DocumentParseError
 from align.normalize import normalize_text
+from align.readers import DEFAULT_MAX_BYTES, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
 MAX_TABLE_COLUMNS = 100
 MAX_PDF_PAGES = 2_000
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 HEADER_SEARCH_ROWS = 50
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 ROLES = ("number", "task", "units", "status", "progress")
 # Headers each role is recognised by; a header matches a word exactly or starts with it.
@@ -89,8 +89,6 @@ def _guard(path: Path, kind: str, read: Callable[[], _T]) -> _T:
 
 def _check_size(path: Path, max_bytes: int | None) -> None:
     """:func:`align.readers.check_size`, and a table file must not be empty."""
-    from align.readers import check_size
-
     if check_size(path, max_bytes) == 0:
         raise DocumentParseError("the file is empty.", path=path)
 
@@ -417,8 +415,6 @@ def _xls_value(cell: Any, datemode: int) -> Any:
 
 
 def _read_csv(path: Path, column_map: ColumnMap | None) -> str:
-    from align.readers import decode_text
-
     text = decode_text(path.read_bytes(), path=path)
     sample = [line for line in text[:65536].split("\n")[:20] if line.strip()]
     delimiter = max(("\t", ",", ";"), key=lambda d: (sum(line.count(d) for line in sample), d == ","))

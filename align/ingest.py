@@ -71,7 +71,7 @@ def _cache_key(path: Path) -> str:
 
 def parse_registered(settings: Settings, meta: DocumentMeta) -> ParsedDocument:
     path = document_path(settings.data_dir, meta)
-    text = read_document_text(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+    text = read_document_text(path, max_bytes=settings.max_bytes)
     return parse_text(text, meta, path=path)
 
 

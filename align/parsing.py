@@ -26,7 +26,7 @@ import polars as pl
 from align.exceptions import DocumentParseError
 from align.items import items_frame
 from align.normalize import normalize_text
-from align.readers import read_document_text
+from align.readers import DEFAULT_MAX_BYTES, read_document_text
 from align.registry import DocumentMeta
 from align.targets import extract_quotas, extract_targets
 from align.units import department_keys, split_units
@@ -90,12 +90,12 @@ class _Draft:
     title: str = ""
 
 
-def parse_document(path: str | Path, meta: DocumentMeta, *, max_bytes: int = 20 * 1024 * 1024) -> pl.DataFrame:
+def parse_document(path: str | Path, meta: DocumentMeta, *, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
     """The item table of one document file."""
     return parse_file(path, meta, max_bytes=max_bytes).items
 
 
-def parse_file(path: str | Path, meta: DocumentMeta, *, max_bytes: int = 20 * 1024 * 1024) -> ParsedDocument:
+def parse_file(path: str | Path, meta: DocumentMeta, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
     text = read_document_text(path, max_bytes=max_bytes)
     return parse_text(text, meta, path=path)
 

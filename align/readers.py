@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from align.exceptions import DocumentParseError
+from align.settings import DEFAULT_MAX_FILE_MB
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+DEFAULT_MAX_BYTES = int(DEFAULT_MAX_FILE_MB * 2**20)
 _CONTROL_OK = {"\t", "\n", "\r", "\f"}
 
 
@@ -94,7 +96,7 @@ def check_size(path: Path, max_bytes: int | None) -> int:
     return size
 
 
-def read_document_text(path: str | Path, *, max_bytes: int = 20 * 1024 * 1024) -> str:
+def read_document_text(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The text of a document file, ready for the parser.
 
     Tables in other formats come back as tab-separated rows, so every format feeds the

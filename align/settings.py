@@ -20,6 +20,8 @@ BUNDLED_DATA = PACKAGE_ROOT / "data"
 
 Direction = Literal["source_to_target", "target_to_source"]
 DIRECTIONS: tuple[str, ...] = ("source_to_target", "target_to_source")
+# Files larger than this are refused before reading (the max_file_mb setting's default).
+DEFAULT_MAX_FILE_MB = 20.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Settings:
     one_to_one_threshold: float = 0.3
     direction: Direction = "source_to_target"
     block_size: int = 2048
-    max_file_mb: float = 20.0
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
     reviewer: str = "planner"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -117,6 +119,11 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+
+    @property
+    def max_bytes(self) -> int:
+        """``max_file_mb`` in bytes, as the readers take it."""
+        return int(self.max_file_mb * 2**20)
 
     @property
     def match_key(self) -> tuple[Any, ...]:

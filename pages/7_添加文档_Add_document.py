@@ -28,21 +28,21 @@ def _meta(file_name: str) -> DocumentMeta:
 
 
 @st.cache_data(show_spinner="解析 Parsing…", max_entries=8)
-def _parse_upload(data: bytes, file_name: str, max_mb: float) -> tuple[pl.DataFrame, list[str]]:
+def _parse_upload(data: bytes, file_name: str, max_bytes: int) -> tuple[pl.DataFrame, list[str]]:
     """Parse uploaded bytes with a placeholder id (the real id is given on registering)."""
     meta = DocumentMeta(id="upload", title=file_name, jurisdiction="-", level="district", year=2024,
                         kind="task_table", file=file_name)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(file_name).name
         path.write_bytes(data)
-        text = read_document_text(path, max_bytes=int(max_mb * 1024 * 1024))
+        text = read_document_text(path, max_bytes=max_bytes)
     parsed = parse_text(text, meta, path=file_name)
     return parsed.items, parsed.warnings
 
 
 def _register(data: bytes, file_name: str) -> None:
     current = ui.settings()
-    max_bytes = int(current.max_file_mb * 1024 * 1024)
+    max_bytes = current.max_bytes
     meta = _meta(file_name)
     problems = meta.problems()
     if problems:
@@ -73,12 +73,12 @@ upload = st.file_uploader(
 parsed = None
 if upload is not None:
     data = upload.getvalue()
-    if len(data) > current.max_file_mb * 1024 * 1024:
+    if len(data) > current.max_bytes:
         st.error(f"文件太大 The file is {len(data) / 1e6:.1f} MB, over the {current.max_file_mb:g} MB limit "
                  "(raise 'max_file_mb' in the settings to read it).")
     else:
         try:
-            parsed = _parse_upload(data, upload.name, current.max_file_mb)
+            parsed = _parse_upload(data, upload.name, current.max_bytes)
         except PlanAlignError as exc:
             st.error(f"无法解析 Could not parse {upload.name}: {exc}")
         except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
