@@ -45,13 +45,13 @@ ui.page("阈值 Threshold", "th")
 st.caption("已确认 = 正例，已拒绝 = 反例，与当前得分相连 (confirmed = positive, rejected = negative, "
            "joined to the current scores).")
 
-if adopted_weights(ui.settings().data_dir).exists():
-    try:
-        ui.model_info()
-    except PlanAlignError as exc:  # a damaged adopted model: offer the way back before anything else
-        ui.error_box(exc)
+try:
+    _, model_threshold, model_version = ui.model_info()
+except PlanAlignError as exc:  # a damaged adopted model: offer the way back before anything else
+    ui.error_box(exc)
+    if adopted_weights(ui.settings().data_dir).exists():
         st.button("恢复随附模型 Restore the shipped model", key="th_restore_damaged", on_click=_restore)
-        st.stop()
+    st.stop()
 
 source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
@@ -63,7 +63,7 @@ positives = decisions.filter(pl.col("decision") == "confirmed").height
 m = st.columns(3)
 m[0].metric("已标注候选 labelled pairs", labelled)
 m[1].metric("确认 confirmed", positives)
-m[2].metric("当前阈值 model threshold", f"{ui.model_info()[1]:.2f}")
+m[2].metric("当前阈值 model threshold", f"{model_threshold:.2f}")
 if labelled == 0:
     st.info("还没有确认或拒绝的决定；精确率与召回率需要先审核一些条目 "
             "(review some items first to measure precision and recall).")
@@ -94,7 +94,7 @@ st.subheader("用审核决定重新拟合 Refit the model from your decisions")
 st.caption("用全部已确认/已拒绝的链接（所有文档对）拟合；按源条目分组交叉验证，与当前模型在同一批决定上比较，"
            "采用后才生效 (fitted on every confirmed and rejected link of every pair, measured by cross-validation "
            "grouped by source item beside the current model on the same decisions; nothing changes until you adopt it).")
-st.write(f"当前模型 model in use: `{ui.model_info()[2]}`")
+st.write(f"当前模型 model in use: `{model_version}`")
 buttons = st.columns(2)
 buttons[0].button("重新拟合 Refit", key="th_refit", on_click=_refit)
 if adopted_weights(ui.settings().data_dir).exists():
