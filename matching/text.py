@@ -163,9 +163,10 @@ def _general_idf_table() -> tuple[pl.DataFrame, float]:
             f"jieba's word-frequency table {GENERAL_IDF_FILE} is missing or damaged ({exc}); "
             "reinstall it with 'python -m pip install --force-reinstall jieba'."
         ) from exc
-    if table.height == 0:
-        raise PlanAlignError(f"jieba's word-frequency table {GENERAL_IDF_FILE} is empty; reinstall jieba.")
-    return table, float(table["idf"].median())
+    median = table["idf"].median()
+    if not isinstance(median, float):  # no rows, or no number in the idf column
+        raise PlanAlignError(f"jieba's word-frequency table {GENERAL_IDF_FILE} has no word weights; reinstall jieba.")
+    return table, median
 
 
 def general_idf(words: Iterable[str]) -> np.ndarray:

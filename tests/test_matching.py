@@ -238,7 +238,7 @@ def test_words_are_weighed_by_chinese_at_large_not_by_two_documents():
     assert common < specific < unseen, "an unseen word (a project or place name) counts as rare"
 
 
-@pytest.mark.parametrize("content", [None, b"", b"\xff\xfe not a table\n"])
+@pytest.mark.parametrize("content", [None, b"", b"\xff\xfe not a table\n", "项目 \n污水 \n".encode()])
 def test_a_missing_or_damaged_word_table_is_one_clear_error(tmp_path, monkeypatch, content):
     import matching.text as text
 
