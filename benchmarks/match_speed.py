@@ -91,6 +91,9 @@ def rapidfuzz_baseline(n: int, sample: int) -> float:
     return time.perf_counter() - start
 
 
+WARM_RUNS = 15  # a shared 2-core machine moves single runs by a third; the best and the median say more
+
+
 def small_pair() -> list[dict]:
     """baqiao-2023 × xian-2024 end to end, cold then warm, against a brute-force rapidfuzz ranking."""
     from rapidfuzz import fuzz, process
@@ -102,7 +105,7 @@ def small_pair() -> list[dict]:
     settings = Settings()
     source, target = load_items(settings, "baqiao-2023"), load_items(settings, "xian-2024")
     timings = []
-    for _ in range(4):
+    for _ in range(1 + WARM_RUNS):
         start = time.perf_counter()
         match_items(source, target, source_jurisdiction="灞桥区", settings=settings)
         timings.append(time.perf_counter() - start)
@@ -110,10 +113,11 @@ def small_pair() -> list[dict]:
     for _ in range(10):
         process.cdist(source["text"].to_list(), target["text"].to_list(), scorer=fuzz.token_set_ratio, workers=2)
     fuzz_s = (time.perf_counter() - start) / 10
-    warm = min(timings[1:])
+    warm, typical = min(timings[1:]), float(np.median(timings[1:]))
     return [
         {"case": "baqiao-2023 × xian-2024, end to end, cold", "seconds": timings[0], "ratio": timings[0] / fuzz_s},
-        {"case": "baqiao-2023 × xian-2024, end to end, warm (target < 0.3 s)", "seconds": warm, "ratio": warm / fuzz_s},
+        {"case": "baqiao-2023 × xian-2024, end to end, warm, best run (target < 0.3 s)", "seconds": warm, "ratio": warm / fuzz_s},
+        {"case": f"baqiao-2023 × xian-2024, end to end, warm, median of {WARM_RUNS}", "seconds": typical, "ratio": typical / fuzz_s},
         {"case": "baseline: rapidfuzz cdist token_set, ranking only", "seconds": fuzz_s, "ratio": 1.0},
     ]
 
