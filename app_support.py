@@ -135,7 +135,7 @@ def page(title: str, prefix: str) -> None:
     """Start a page: session defaults, the sidebar (reviewer, folders), the title, messages.
 
     Every page calls this first, so a page works whether ``app.py``'s navigation runs it or
-    Streamlit runs the file alone (the ``pages/`` folder convention, as AppTest does).
+    Streamlit runs the file alone.
     """
     st.set_page_config(page_title=f"{title} · plan-align", page_icon=":material/account_tree:", layout="wide")
     init_state()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = [
-    "pages/1_文档_Documents.py", "pages/2_审核_Review.py", "pages/3_阈值_Threshold.py", "pages/4_覆盖_Coverage.py",
-    "pages/5_演变_Evolution.py", "pages/6_导出_Export.py", "pages/7_添加文档_Add_document.py",
+    "views/documents.py", "views/review.py", "views/threshold.py", "views/coverage.py",
+    "views/evolution.py", "views/export.py", "views/add_document.py",
 ]
 
 

@@ -17,13 +17,13 @@ from matching.engine import match_documents
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
-    "documents": "pages/1_文档_Documents.py",
-    "review": "pages/2_审核_Review.py",
-    "threshold": "pages/3_阈值_Threshold.py",
-    "coverage": "pages/4_覆盖_Coverage.py",
-    "evolution": "pages/5_演变_Evolution.py",
-    "export": "pages/6_导出_Export.py",
-    "add_document": "pages/7_添加文档_Add_document.py",
+    "documents": "views/documents.py",
+    "review": "views/review.py",
+    "threshold": "views/threshold.py",
+    "coverage": "views/coverage.py",
+    "evolution": "views/evolution.py",
+    "export": "views/export.py",
+    "add_document": "views/add_document.py",
 }
 TIMEOUT = 120  # the first match of a pair takes seconds; AppTest's default is 3 s
 

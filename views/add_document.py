@@ -123,4 +123,4 @@ if added and added in ids:
         st.session_state["source_doc"] = added
         st.session_state["target_doc"] = target
         st.session_state["current"] = None
-        st.switch_page("pages/2_审核_Review.py")
+        st.switch_page("views/review.py")
