@@ -12,4 +12,5 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "no
     echo "warning: chromium missing and not root; the browser test will be skipped" >&2
   fi
 fi
+python -m ruff check --quiet align matching app.py app_support.py views tests benchmarks  # lint first: seconds, not minutes
 exec python -m pytest "$@"
