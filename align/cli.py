@@ -29,7 +29,8 @@ def settings_from_args(args: argparse.Namespace, **overrides) -> Settings:
 
 def print_table(frame: pl.DataFrame) -> None:
     """A whole table on the terminal: every row and column."""
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True):
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=True,
+                   tbl_hide_column_data_types=True):
         print(frame)
 
 
