@@ -21,6 +21,7 @@ from align.exceptions import ExportError
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import Schema, joined_targets, shown_text
+from align.registry import get_document
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -86,6 +87,8 @@ def build_export_frame(
     kept, with its text marked as missing, so no decision silently disappears.
     """
     source_doc, target_doc = pair if pair is not None else (None, None)
+    for doc_id in pair or ():  # a mistyped id is named as such, not reported as "no links"
+        get_document(settings.data_dir, doc_id)
     links = store.confirmed_links(source_doc, target_doc, include_conflicts=include_conflicts)
     if links.is_empty():
         scope = f" from '{source_doc}' to '{target_doc}'" if pair is not None else ""

@@ -172,6 +172,7 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
         (["decide", "baqiao-2023:1", "xian-2024:3", "--undo", "--reviewer", "王"], "Nothing to undo"),
         (["export", "--out", "links.txt"], "Cannot tell the export format"),
         (["export", "--format", "csv", "--out", "links.csv"], "no confirmed links"),
+        (["export", "--pair", "baqiao-2023", "xian-2042", "--out", "links.csv"], "Unknown document id 'xian-2042'"),
     ],
 )
 def test_cli_user_errors_are_one_line_and_exit_2(data_copy, tmp_path, monkeypatch, capsys, argv, message):
