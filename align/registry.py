@@ -73,10 +73,19 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
         raise RegistryError(f"{path}: the registry is not valid TOML ({exc}).") from exc
     docs: list[DocumentMeta] = []
     problems: list[str] = []
+    # A misspelt section or field would otherwise drop a document or a value without a word.
+    if unknown := sorted(set(raw) - {"document"}):
+        problems.append(f"unknown section(s) {', '.join(map(repr, unknown))}; each document is a [[document]] table")
     seen: set[str] = set()
     for index, entry in enumerate(raw.get("document", []), start=1):
+        if unknown := sorted(set(entry) - set(DocumentMeta.__dataclass_fields__)):
+            problems.append(
+                f"entry {index}: unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"the fields are {', '.join(DocumentMeta.__dataclass_fields__)}"
+            )
+            continue
         try:
-            meta = DocumentMeta(**{k: entry[k] for k in entry if k in DocumentMeta.__dataclass_fields__})
+            meta = DocumentMeta(**entry)
         except TypeError as exc:
             problems.append(f"entry {index}: {exc}")
             continue
@@ -141,10 +150,16 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     try:
         if check is not None:
             check(target, meta)
-        entries = [asdict(d) for d in docs] + [asdict(meta)]
-        header = "# Document registry of plan-align. One [[document]] table per document.\n\n"
-        text = header + tomli_w.dumps({"document": entries})
-        write_atomic(registry_path(data_dir), lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
+        # Append the new table rather than rewrite the file, so the user's comments and
+        # layout stay as they were.
+        path = registry_path(data_dir)
+        before = path.read_text(encoding="utf-8") if path.exists() else (
+            "# Document registry of plan-align. One [[document]] table per document.\n"
+        )
+        text = before.rstrip("\n") + "\n\n" + tomli_w.dumps({"document": [asdict(meta)]})
+        if tomllib.loads(text).get("document", [])[-1:] != [asdict(meta)]:
+            raise RegistryError(f"{path}: the new entry would not read back as written; the registry is unchanged.")
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -53,6 +53,22 @@ def items_error(settings: Settings, doc_id: str, capsys) -> str:
     return err
 
 
+@pytest.mark.parametrize(
+    ("addition", "message"),
+    [
+        ('\n[[documents]]\nid = "lianhu-2024"\n', "unknown section(s) 'documents'; each document is a [[document]] table"),
+        ('\n[[document]]\nid = "lianhu-2024"\ntitel = "t"\njurisdiction = "莲湖区"\nlevel = "district"\n'
+         'year = 2024\nkind = "plan"\nfile = "documents/x.txt"\n', "entry 6: unknown field(s) 'titel'"),
+    ],
+)
+def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, capsys, addition, message):
+    registry = data_copy.data_dir / "registry.toml"
+    registry.write_text(registry.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    assert main(["docs", "--data", str(data_copy.data_dir)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and message in captured.err and len(captured.err.strip().splitlines()) == 1
+
+
 def test_unknown_document_id(warm, capsys):
     err = items_error(warm, "no-such-doc", capsys)
     assert "Unknown document id 'no-such-doc'" in err and "baqiao-2023" in err

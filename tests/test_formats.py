@@ -269,6 +269,16 @@ def test_cli_adds_an_xlsx(tmp_path, data_copy, capsys, expected):
     assert capsys.readouterr().out.count("baqiao-xlsx:") == 20
 
 
+def test_adding_a_document_keeps_the_registry_as_the_user_wrote_it(tmp_path, data_copy, capsys):
+    data = data_copy.data_dir
+    before = (data / "registry.toml").read_text(encoding="utf-8").replace("# The bundled", "# 我们的注释 The bundled")
+    (data / "registry.toml").write_text(before, encoding="utf-8")
+    assert cli_add(write_xlsx(tmp_path / "b.xlsx", baqiao_rows()), data, "baqiao-xlsx") == 0
+    after = (data / "registry.toml").read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n")), "comments and existing entries unchanged"
+    assert [d["id"] for d in tomllib.loads(after)["document"]][-1] == "baqiao-xlsx"
+
+
 def test_cli_adds_an_xlsx_with_columns_by_hand(tmp_path, data_copy, capsys):
     data = data_copy.data_dir
     path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
