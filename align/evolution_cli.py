@@ -94,11 +94,11 @@ def cmd_evolve(args: argparse.Namespace) -> None:
         print_table(area_counts(table))
     if args.evaluate:
         from align.ingest import load_items
-        from matching.evaluate import load_gold
+        from matching.evaluate import check_gold_pair, load_gold
 
-        evaluation = evaluate_evolution(
-            table, load_gold(args.evaluate), load_items(settings, args.old), load_items(settings, args.new)
-        )
+        gold = load_gold(args.evaluate)
+        check_gold_pair(gold, args.old, args.new, args.evaluate)
+        evaluation = evaluate_evolution(table, gold, load_items(settings, args.old), load_items(settings, args.new))
         for line in evaluation.lines():
             print(line)
 

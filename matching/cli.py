@@ -67,22 +67,31 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     from align.items import doc_of
     from matching.baselines import BASELINES, baseline_scores
     from matching.engine import vocabulary
-    from matching.evaluate import cross_validate, label_candidates, load_gold, metrics_table
+    from matching.evaluate import (
+        check_gold_pair,
+        cross_validate,
+        label_candidates,
+        load_gold,
+        metrics_table,
+    )
 
     settings = settings_from_args(args)
     candidates = _read_candidates(Path(args.candidates))
+    if candidates.height == 0:
+        raise PlanAlignError(f"{args.candidates}: no candidates to evaluate.")
     gold = load_gold(args.gold)
-    source_doc = doc_of(gold["source_id"][0])
-    target_doc = next((doc_of(t) for t in gold["target_id"].drop_nulls()), None)
-    if target_doc is None:
+    source_doc, target_doc = doc_of(candidates["source_id"][0]), doc_of(candidates["target_id"][0])
+    check_gold_pair(gold, source_doc, target_doc, args.gold)
+    if gold["target_id"].drop_nulls().len() == 0:
         raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.")
     source_items, target_items = load_items(settings, source_doc), load_items(settings, target_doc)
     words = vocabulary(source_items, target_items, settings.data_dir)
     baselines = label_candidates(baseline_scores(source_items, target_items, words=words), gold)
     results = {"plan-align (as given)": candidates}
+    enough = baselines["source_id"].n_unique() >= 2  # the baselines' thresholds come from grouped CV
     folds = (
         cross_validate(baselines, baselines={name: name for name in BASELINES}, include_model=False, repeats=10)
-        if baselines.height
+        if enough
         else {}
     )
     for name in BASELINES:
@@ -91,6 +100,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     table = metrics_table(results, gold)
     print(f"gold: {args.gold} ({gold['source_id'].n_unique()} labelled source items)")
     print_table(table)
+    if not enough:
+        print("note: the baselines need at least two labelled source items (their thresholds are cross-validated).")
     versions = candidates["engine_version"].unique().to_list() if "engine_version" in candidates.columns else []
     if any("+dev-gold" in str(v) for v in versions):
         print("note: these candidates were scored by the shipped weights, fitted on the bundled dev gold; on that "

@@ -34,13 +34,39 @@ def load_gold(path: str | Path) -> pl.DataFrame:
     for column in GOLD_SCHEMA:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    # A grade that is not 0, 1 or 2 would otherwise count as "no counterpart" without a word.
+    bad = frame.with_row_index("line", offset=2).filter(
+        ~pl.col("grade").str.strip_chars().is_in(["0", "1", "2"]).fill_null(False)
+        | pl.col("source_id").str.strip_chars().fill_null("").eq("")
+    )
+    if bad.height:
+        shown = ", ".join(f"line {line} ({grade!r})" for line, grade in bad.select("line", "grade").head(3).iter_rows())
+        raise PlanAlignError(
+            f"{path}: {bad.height} row(s) need a source_id and a grade of 0, 1 or 2: {shown}"
+            f"{', …' if bad.height > 3 else ''}."
+        )
+    if frame.height == 0:
+        raise PlanAlignError(f"{path}: the gold file has no rows.")
     return frame.select(
         pl.col("source_id").str.strip_chars(),
         pl.col("target_id").str.strip_chars().replace("", None),
-        pl.col("grade").cast(pl.Int64, strict=False).fill_null(0),
+        pl.col("grade").str.strip_chars().cast(pl.Int64),
         pl.col("change"),
         pl.col("note"),
     )
+
+
+def check_gold_pair(gold: pl.DataFrame, source_doc: str, target_doc: str, path: str | Path) -> None:
+    """Fail unless every gold row links ``source_doc`` items to ``target_doc`` items.
+
+    Gold of another pair shares no item with the candidates, so without this check it
+    would score every method 0 instead of saying the files do not belong together.
+    """
+    sources = set(gold["source_id"].str.split(":").list.first().unique().to_list())
+    targets = set(gold["target_id"].drop_nulls().str.split(":").list.first().unique().to_list())
+    if sources != {source_doc} or not targets <= {target_doc}:
+        found = f"{'/'.join(sorted(sources))} → {'/'.join(sorted(targets)) or '(no links)'}"
+        raise PlanAlignError(f"{path}: the gold labels {found}, not {source_doc} → {target_doc}.")
 
 
 def label_candidates(candidates: pl.DataFrame, gold: pl.DataFrame) -> pl.DataFrame:

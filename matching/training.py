@@ -21,6 +21,7 @@ from align.settings import Settings
 from matching.engine import match_items, vocabulary
 from matching.evaluate import (
     best_threshold,
+    check_gold_pair,
     cross_validate,
     label_candidates,
     load_gold,
@@ -66,6 +67,7 @@ def labelled_from_gold(settings: Settings, gold_dir: Path) -> tuple[pl.DataFrame
     labelled, golds = [], []
     for source_id, target_id, path in gold_files(gold_dir):
         gold = load_gold(path)
+        check_gold_pair(gold, source_id, target_id, path)
         candidates = candidates_for_pair(settings, source_id, target_id)
         labelled.append(label_candidates(candidates, gold).with_columns(pl.lit(path.stem).alias("pair")))
         golds.append(gold.with_columns(pl.lit(path.stem).alias("pair")))

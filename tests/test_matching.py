@@ -369,6 +369,27 @@ def test_match_cli_writes_candidates(tmp_path, capsys):
     assert "in-sample" in printed, "the shipped weights were fitted on this gold, and the output says so"
 
 
+@pytest.mark.parametrize(
+    ("gold", "message"),
+    [
+        ("source_id,target_id,grade\nbaqiao-2023:75,xian-2024:4,yes\n", "grade of 0, 1 or 2: line 2 ('yes')"),
+        ("source_id,target_id,grade\nbaqiao-2023:75,xian-2024:4,\n", "grade of 0, 1 or 2: line 2 (None)"),
+        ("source_id,target_id,grade\nbaqiao-2020:1,baqiao-2023:2,2\n",
+         "the gold labels baqiao-2020 → baqiao-2023, not baqiao-2023 → xian-2024"),
+        ("source_id,target_id,grade\n", "the gold file has no rows"),
+    ],
+)
+def test_evaluate_refuses_gold_it_would_misread(tmp_path, capsys, gold, message):
+    """A bad grade read as 0, or another pair's gold, would print all-zero metrics, not an error."""
+    candidates, gold_file = tmp_path / "c.csv", tmp_path / "gold.csv"
+    assert main(["match", "baqiao-2023", "xian-2024", "--out", str(candidates)]) == 0
+    gold_file.write_text(gold, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["evaluate", str(candidates), str(gold_file)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
 def test_match_cli_unknown_document(capsys):
     assert main(["match", "baqiao-2023", "nowhere-2030"]) == 2
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
