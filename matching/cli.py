@@ -59,7 +59,21 @@ def _read_candidates(path: Path) -> pl.DataFrame:
     missing = {"source_id", "target_id", "score", "linked"} - set(frame.columns)
     if missing:
         raise PlanAlignError(f"{path}: the candidates lack column(s) {', '.join(sorted(missing))}; write them with 'plan-align match --out'.")
-    return frame.with_columns(pl.col("linked").cast(pl.Boolean), pl.col("score").cast(pl.Float64))
+    linked = pl.col("linked").cast(pl.String).str.strip_chars().str.to_lowercase()
+    typed = frame.with_columns(
+        pl.when(linked.is_in(["true", "1"])).then(True).when(linked.is_in(["false", "0"])).then(False).alias("linked"),
+        pl.col("score").cast(pl.Float64, strict=False),
+    )
+    bad = typed.with_row_index("index").filter(pl.col("linked").is_null() | pl.col("score").is_null())
+    if bad.height:
+        index = int(bad["index"][0])
+        first = frame.row(index, named=True)
+        where = f"row {index + 1}" if path.suffix == ".parquet" else f"line {index + 2}"  # a CSV's line 1 is its header
+        raise PlanAlignError(
+            f"{path}: {bad.height} row(s) need a numeric score and linked true/false, e.g. {where} "
+            f"(score {first['score']!r}, linked {first['linked']!r})."
+        )
+    return typed
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:

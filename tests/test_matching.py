@@ -390,6 +390,19 @@ def test_evaluate_refuses_gold_it_would_misread(tmp_path, capsys, gold, message)
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(("column", "value"), [("linked", "yes"), ("score", "high")])
+def test_evaluate_names_a_candidates_row_it_cannot_read(tmp_path, capsys, column, value):
+    candidates = tmp_path / "c.csv"
+    assert main(["match", "baqiao-2023", "xian-2024", "--out", str(candidates)]) == 0
+    frame = pl.read_csv(candidates, infer_schema=False)
+    frame.with_columns(pl.when(pl.int_range(pl.len()) == 4).then(pl.lit(value)).otherwise(pl.col(column)).alias(column)).write_csv(candidates)
+    capsys.readouterr()
+    assert main(["evaluate", str(candidates), "data/gold/baqiao-2023__xian-2024.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "1 row(s) need a numeric score and linked true/false, e.g. line 6" in err and repr(value) in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_match_cli_unknown_document(capsys):
     assert main(["match", "baqiao-2023", "nowhere-2030"]) == 2
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
