@@ -124,9 +124,10 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:
     from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
-    from matching.training import fit_from_decisions, fit_from_gold
+    from matching.training import DEFAULT_C, fit_from_decisions, fit_from_gold
 
     settings = settings_from_args(args)
+    c = DEFAULT_C if args.c is None else args.c
     if args.out:
         out = Path(args.out)
     else:
@@ -135,12 +136,12 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
     if args.from_decisions:
         from align.store import DecisionStore
 
-        model, table = fit_from_decisions(settings, DecisionStore(settings.db_path).current(), c=args.c)
+        model, table = fit_from_decisions(settings, DecisionStore(settings.db_path).current(), c=c)
         print("On your decisions: the refit (grouped CV), the current model and the plain cosine:")
         print_table(table)
     else:
         gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"
-        model, table = fit_from_gold(settings, gold_dir, c=args.c)
+        model, table = fit_from_gold(settings, gold_dir, c=c)
         print("Cross-validation grouped by source item (5 folds), model vs plain cosine on the same folds:")
         print_table(table)
     model.save(out)
@@ -164,6 +165,6 @@ def register(command) -> None:
     p = command("fit-weights", cmd_fit_weights, "Refit the link model from gold files or from decisions.")
     p.add_argument("--gold", help="folder of <source>__<target>.csv gold files (default: DATA/gold)")
     p.add_argument("--from-decisions", action="store_true", help="refit from confirmed/rejected decisions")
-    p.add_argument("--c", type=float, default=0.1, help="inverse L2 regularisation strength")
+    p.add_argument("--c", type=float, help="inverse L2 regularisation strength (default: the shipped model's, 0.1)")
     p.add_argument("--out", help="where to write the weights (default: DATA/weights.json, which match and the "
                    "app then use, with --from-decisions; else the shipped matching/weights.json)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +147,8 @@ def fit_model(
     Classes are not reweighted: links are rare, and the rarity belongs in the
     probability; the threshold, not the weights, decides how many to propose.
     """
+    if not (isinstance(c, int | float) and math.isfinite(c) and c > 0):
+        raise PlanAlignError(f"The regularisation C must be a positive number (smaller is stronger). Got {c!r} instead.")
     labels = np.asarray(labels, dtype=int)
     if len(np.unique(labels)) < 2:
         raise PlanAlignError("Fitting needs both linked and not-linked examples; label or decide some of each first.")

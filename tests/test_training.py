@@ -123,6 +123,16 @@ def test_fitted_weights_are_never_negative_so_evidence_only_raises_a_score():
     assert min(LinkModel.load(DEFAULT_WEIGHTS).coefficients.values()) >= 0.0
 
 
+@pytest.mark.parametrize("c", ["-1", "0", "nan", "inf"])
+def test_fit_weights_refuses_a_regularisation_that_is_not_positive(c, tmp_path, capsys):
+    """C = -1 used to fit: the penalty then rewards large weights and the model is nonsense."""
+    from align.cli import main
+
+    out = tmp_path / "w.json"
+    assert main(["fit-weights", "--c", c, "--out", str(out)]) == 2
+    assert "must be a positive number" in capsys.readouterr().err and not out.exists()
+
+
 def test_a_damaged_adopted_model_is_one_clear_line_that_says_how_to_recover(data_copy, capsys):
     from align.cli import main
 
