@@ -15,7 +15,7 @@ import polars as pl
 
 from align.files import write_atomic
 from align.ingest import load_items
-from align.registry import get_document
+from align.registry import DocumentMeta, get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
 from matching.candidates import (
@@ -106,6 +106,30 @@ def _result_key(settings: Settings, model: LinkModel, source_id: str, target_id:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+# Government levels from the bottom up: the link model was fitted with the lower level
+# (or, within one level, the earlier year) as the source.
+LEVEL_ORDER = {"county": 0, "district": 1, "new-area": 2, "city": 3, "province": 4}
+
+
+def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
+    """Whether the model reads this pair target → source (a city plan given as the source).
+
+    The relative features (best candidate, relative retrieval and containment) are taken
+    per source item, so without this a city-first match would ask each city item for its
+    best district task and propose other links than the district-first match of the
+    same two documents.
+    """
+    source_rank, target_rank = LEVEL_ORDER.get(source.level, 0), LEVEL_ORDER.get(target.level, 0)
+    if source_rank != target_rank:
+        return source_rank > target_rank
+    return source.year > target.year
+
+
+def _swap_sides(result: pl.DataFrame) -> pl.DataFrame:
+    """A result read target → source, given back with the caller's source and target columns."""
+    return result.rename({"source_id": "target_id", "target_id": "source_id"}).select(result.columns)
+
+
 def match_documents(
     settings: Settings,
     source_id: str,
@@ -120,10 +144,20 @@ def match_documents(
     A new document or year adds new pairs only: results of pairs whose documents did not
     change are read back from the cache, and decisions live in the store, untouched.
     Without a ``model``, the data folder's adopted model applies, else the shipped one.
+    Either order of two documents gives the same links and scores: a pair the model reads
+    the other way (:func:`fitted_the_other_way`) is matched that way, ranked per the
+    caller's source item, and handed back with the caller's columns.
     """
     model = model or model_for(settings.data_dir)
     source_meta = get_document(settings.data_dir, source_id)
     target_meta = get_document(settings.data_dir, target_id)
+    if fitted_the_other_way(source_meta, target_meta):
+        flipped = settings.with_changes(
+            direction="target_to_source" if settings.direction == "source_to_target" else "source_to_target"
+        )
+        return _swap_sides(match_documents(
+            flipped, target_id, source_id, model=model, one_to_one_pairs=one_to_one_pairs, use_cache=use_cache
+        ))
     source_items = load_items(settings, source_id)
     target_items = load_items(settings, target_id)
     if one_to_one_pairs is None:

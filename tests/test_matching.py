@@ -131,6 +131,23 @@ def test_a_city_plan_as_source_still_reads_its_attachments(bundled):
     assert both["context_cosine"].max() > 0.1, "the city's implementation plans are read in both orientations"
 
 
+def test_either_order_of_two_documents_proposes_the_same_links(bundled):
+    """A city planner who opens xian-2024 first sees the links the district-first match proposes."""
+    district_first = match_documents(bundled, "baqiao-2023", "xian-2024", use_cache=False)
+    city_first = match_documents(bundled, "xian-2024", "baqiao-2023", use_cache=False)
+    assert city_first["source_id"].str.starts_with("xian-2024:").all()
+    key = ["source_id", "target_id"]
+    swapped = city_first.select(pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"), "score", "linked")
+    both = district_first.select(*key, "score", "linked").join(swapped, on=key, suffix="_city_first")
+    np.testing.assert_allclose(both["score"], both["score_city_first"], rtol=1e-5)
+    linked = set(district_first.filter("linked").select(*key).iter_rows())
+    assert linked == set(swapped.filter("linked").select(*key).iter_rows()) and len(linked) > 10
+    per_city_item = city_first.filter(pl.col("source_id") == "xian-2024:16").sort("rank")
+    assert per_city_item["rank"].to_list() == list(range(1, bundled.top_k + 1))
+    assert per_city_item["score"].is_sorted(descending=True)
+    assert "baqiao-2023:85" == per_city_item["target_id"][0], "its district task is ranked first"
+
+
 # ------------------------------------------------------------------ hand-made pairs
 
 def table(doc_id: str, rows: list[tuple[str, str]], jurisdiction: str = "灞桥区") -> pl.DataFrame:
