@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from align.exceptions import PlanAlignError
+from align.items import doc_of_column
 from matching.scoring import fit_model
 
 GOLD_SCHEMA = {"source_id": pl.String, "target_id": pl.String, "grade": pl.Int64, "change": pl.String, "note": pl.String}
@@ -62,8 +63,8 @@ def check_gold_pair(gold: pl.DataFrame, source_doc: str, target_doc: str, path: 
     Gold of another pair shares no item with the candidates, so without this check it
     would score every method 0 instead of saying the files do not belong together.
     """
-    sources = set(gold["source_id"].str.split(":").list.first().unique().to_list())
-    targets = set(gold["target_id"].drop_nulls().str.split(":").list.first().unique().to_list())
+    sources = set(gold.select(doc_of_column("source_id"))["source_id"].unique().to_list())
+    targets = set(gold.select(doc_of_column("target_id"))["target_id"].drop_nulls().unique().to_list())
     if sources != {source_doc} or not targets <= {target_doc}:
         found = f"{'/'.join(sorted(sources))} → {'/'.join(sorted(targets)) or '(no links)'}"
         raise PlanAlignError(f"{path}: the gold labels {found}, not {source_doc} → {target_doc}.")
