@@ -19,7 +19,7 @@ from align.exceptions import RegistryError, UnknownDocumentError
 from align.files import write_atomic
 
 REGISTRY_FILE = "registry.toml"
-LEVELS = ("district", "city", "new-area", "province", "county")
+LEVELS = ("county", "district", "new-area", "city", "province")  # from the bottom up
 KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 

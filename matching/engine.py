@@ -15,7 +15,7 @@ import polars as pl
 
 from align.files import write_atomic
 from align.ingest import load_items
-from align.registry import DocumentMeta, get_document
+from align.registry import LEVELS, DocumentMeta, get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
 from matching.candidates import (
@@ -106,20 +106,18 @@ def _result_key(settings: Settings, model: LinkModel, source_id: str, target_id:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-# Government levels from the bottom up: the link model was fitted with the lower level
-# (or, within one level, the earlier year) as the source.
-LEVEL_ORDER = {"county": 0, "district": 1, "new-area": 2, "city": 3, "province": 4}
-
-
 def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     """Whether the model reads this pair target → source (a city plan given as the source).
+
+    The link model was fitted with the lower level (``LEVELS`` runs from the bottom up) or,
+    within one level, the earlier year as the source.
 
     The relative features (best candidate, relative retrieval and containment) are taken
     per source item, so without this a city-first match would ask each city item for its
     best district task and propose other links than the district-first match of the
     same two documents.
     """
-    source_rank, target_rank = LEVEL_ORDER.get(source.level, 0), LEVEL_ORDER.get(target.level, 0)
+    source_rank, target_rank = LEVELS.index(source.level), LEVELS.index(target.level)  # validated levels
     if source_rank != target_rank:
         return source_rank > target_rank
     return source.year > target.year
