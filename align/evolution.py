@@ -608,6 +608,11 @@ def evolve_documents(
 
     metas = [get_document(settings.data_dir, old_id), get_document(settings.data_dir, new_id)]
     check_same_jurisdiction(metas)
+    if metas[0].year > metas[1].year:  # backwards, every carried-forward task would read as new
+        raise PlanAlignError(
+            f"Evolution runs forward in time: {old_id} ({metas[0].year}) is later than {new_id} "
+            f"({metas[1].year}). Give the earlier document first."
+        )
     candidates = match_documents(
         settings if min_score is None else settings.with_changes(one_to_one_threshold=min_score),
         old_id, new_id, one_to_one_pairs=True,

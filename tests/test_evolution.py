@@ -352,6 +352,13 @@ def test_cli_refuses_two_jurisdictions(capsys):
     assert "one jurisdiction" in capsys.readouterr().err
 
 
+def test_cli_refuses_to_run_backwards_in_time(capsys):
+    """2023 → 2020 would report every task carried forward since 2020 as dropped and new."""
+    assert main(["evolve", "baqiao-2023", "baqiao-2020"]) == 2
+    err = capsys.readouterr().err
+    assert "baqiao-2023 (2023) is later than baqiao-2020 (2020)" in err and len(err.strip().splitlines()) == 1
+
+
 def test_jurisdiction_error_is_a_value_error(bundled):
     with pytest.raises(ValueError, match="灞桥区"):
         evolve_documents(bundled, "baqiao-2023", "xian-2024")
