@@ -78,6 +78,8 @@ def unit_family(unit: str | None) -> str:
 _RATE_DIRECTION = re.compile(
     r"增长|下降|降低|提高到?|提升|减少|同比|[比较](?:上年|\d{4}年)|单位GDP|万元GDP|单位地区生产总值|控制在|达到|保持在?|稳定在"
 )
+
+
 def indicator_key(indicator: str | None) -> str:
     """What a rate indicator measures: ``单位GDP碳排放强度降低`` → ``碳排放强度``."""
     key, previous = (indicator or "").strip(), None

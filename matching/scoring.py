@@ -32,6 +32,11 @@ ENGINE_VERSION = "plan-align-match/2"
 VETO_LOGIT = -20.0
 
 
+def feature_matrix(frame: pl.DataFrame) -> np.ndarray:
+    """The weighed features of each row, in :data:`FEATURES` order (a missing value is 0)."""
+    return frame.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
+
+
 @dataclass(frozen=True)
 class LinkModel:
     """Logistic weights over :data:`FEATURES`; ``threshold`` decides ``linked``."""
@@ -58,9 +63,6 @@ class LinkModel:
         weights = json.dumps([self.coefficients, self.intercept, self.threshold], sort_keys=True)
         return f"{ENGINE_VERSION}+{self.trained_on or 'custom'}.{hashlib.sha256(weights.encode()).hexdigest()[:8]}"
 
-    def _matrix(self, frame: pl.DataFrame) -> np.ndarray:
-        return frame.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
-
     @staticmethod
     def _vetoes(frame: pl.DataFrame) -> np.ndarray:
         """Each veto's contribution (0 or :data:`VETO_LOGIT`); a frame without the column has none."""
@@ -70,10 +72,6 @@ class LinkModel:
                 fired[:, i] = frame[f].cast(pl.Float64).fill_null(0.0).to_numpy()
         return fired * VETO_LOGIT
 
-    def logits(self, frame: pl.DataFrame) -> np.ndarray:
-        weights = np.array([self.coefficients[f] for f in FEATURES])
-        return self._matrix(frame) @ weights + self._vetoes(frame).sum(axis=1) + self.intercept
-
     def score(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Add ``score`` (probability 0–1) and one ``contrib_<feature>`` column per feature.
 
@@ -81,11 +79,9 @@ class LinkModel:
         fixed); the contributions plus the intercept add up to the score's log-odds.
         """
         weights = np.array([self.coefficients[f] for f in FEATURES])
-        contributions = np.hstack([self._matrix(frame) * weights, self._vetoes(frame)])
-        logits = contributions.sum(axis=1) + self.intercept
-        scores = 1.0 / (1.0 + np.exp(-logits))
+        contributions = np.hstack([feature_matrix(frame) * weights, self._vetoes(frame)])
         return frame.with_columns(
-            pl.Series("score", scores),
+            pl.Series("score", expit(contributions.sum(axis=1) + self.intercept)),
             *[pl.Series(f"contrib_{f}", contributions[:, i]) for i, f in enumerate((*FEATURES, *VETOES))],
         )
 
@@ -152,7 +148,7 @@ def fit_model(
     labels = np.asarray(labels, dtype=int)
     if len(np.unique(labels)) < 2:
         raise PlanAlignError("Fitting needs both linked and not-linked examples; label or decide some of each first.")
-    matrix = features.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
+    matrix = feature_matrix(features)
     # Standardise so the penalty treats a cosine near 0.05 and a 0/1 flag alike, then
     # fold the scaling back so the stored weights apply to raw feature values (a positive
     # scale keeps the sign, so the folded weights stay non-negative).
