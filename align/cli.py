@@ -17,6 +17,7 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
+from align.registry import KINDS, LEVELS
 from align.settings import Settings
 
 EXIT_USER_ERROR = 2
@@ -158,7 +159,14 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="plan-align", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="plan-align",
+        description="Align Chinese government plans: parse each document into plan items, propose the links "
+        "between two plans with the evidence behind them, record review decisions and export what was confirmed.",
+        epilog="A typical run: plan-align docs; plan-align match baqiao-2023 xian-2024; "
+        "plan-align decide baqiao-2023:75 xian-2024:4 --confirm --reviewer 王; plan-align export --out links.xlsx. "
+        "The review app (see README) does the same on screen.",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="data folder (registry.toml plus files); default: bundled data/ or $PLAN_ALIGN_DATA")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -174,9 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--id", required=True)
     p.add_argument("--jurisdiction", required=True)
-    p.add_argument("--level", required=True, choices=["district", "city", "new-area", "province", "county"])
+    p.add_argument("--level", required=True, choices=LEVELS)
     p.add_argument("--year", required=True, type=int)
-    p.add_argument("--kind", default="plan", choices=["task_table", "livelihood_plan", "work_points", "work_report", "plan"])
+    p.add_argument("--kind", default="plan", choices=KINDS)
     p.add_argument("--title")
     p.add_argument("--parent")
     p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "

@@ -8,7 +8,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from align.cli import main
+from align.cli import build_parser, main
 from align.exceptions import ExportError
 from align.export import HEADERS, MISSING_ITEM, build_export_frame, export_links, sheet_name
 from align.store import DecisionStore
@@ -192,3 +192,18 @@ def test_cli_reports_corrupt_store_in_one_line(data_copy, tmp_path, monkeypatch,
                  "--data", str(data_copy.data_dir)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err and "PLAN_ALIGN_DB" in err
+
+
+def test_the_typical_run_in_the_help_text_works_as_written(data_copy, tmp_path):
+    """A planner copies the commands under ``plan-align --help``; each must run and the export hold the link."""
+    commands = re.findall(r"plan-align ([^;]+?)(?:;|\. )", build_parser().epilog)
+    assert [c.split()[0] for c in commands] == ["docs", "match", "decide", "export"]
+    data = ["--data", str(data_copy.data_dir)]
+    for command in commands:
+        args = command.split()
+        if args[0] == "export":
+            args = [a if a != "links.xlsx" else str(tmp_path / "links.xlsx") for a in args]
+        assert main([*args, *data]) == 0, command
+    book = openpyxl.load_workbook(tmp_path / "links.xlsx")
+    cells = {str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row}
+    assert {"baqiao-2023:75", "xian-2024:4"} <= cells
