@@ -17,6 +17,7 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
+from align.readers import READERS, TEXT_SUFFIXES
 from align.registry import KINDS, LEVELS
 from align.settings import Settings
 
@@ -179,14 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     command("docs", cmd_docs, "List the registered documents.")
 
     p = command("add", cmd_add, "Copy a document into the data folder and register it.")
-    p.add_argument("file")
-    p.add_argument("--id", required=True)
-    p.add_argument("--jurisdiction", required=True)
+    p.add_argument("file", help=f"the plan file ({' '.join(sorted(TEXT_SUFFIXES - {''} | set(READERS)))})")
+    p.add_argument("--id", required=True, help="a short id used everywhere else, e.g. yanta-2024")
+    p.add_argument("--jurisdiction", required=True, help="the government that issued it, e.g. 雁塔区")
     p.add_argument("--level", required=True, choices=LEVELS)
-    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--year", required=True, type=int, help="the plan's year")
     p.add_argument("--kind", default="plan", choices=KINDS)
-    p.add_argument("--title")
-    p.add_argument("--parent")
+    p.add_argument("--title", help="default: the file name")
+    p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市")
     p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "
                    "column); roles: number, task, units, status, progress")
 
@@ -198,9 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("indicators", cmd_indicators, "Show a document's headline indicators (主要预期目标)."),
     ):
         p = command(name, func, help_text)
-        p.add_argument("doc")
+        p.add_argument("doc", help="a document id (see: plan-align docs)")
         p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
-        p.add_argument("--out")
+        p.add_argument("--out", help="write to this file instead of printing")
 
     register_more_commands(command)
     return parser

@@ -150,11 +150,13 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
 
 def register(command) -> None:
     p = command("match", cmd_match, "Propose links from a source document to a target document.")
-    p.add_argument("source")
-    p.add_argument("target")
-    p.add_argument("--top-k", type=int, default=None, dest="top_k")
-    p.add_argument("--threshold", type=float, default=None)
-    p.add_argument("--direction", choices=DIRECTIONS, default=None)
+    p.add_argument("source", help="document id of the plan whose items serve the other (e.g. baqiao-2023)")
+    p.add_argument("target", help="document id of the plan they serve (e.g. xian-2024)")
+    p.add_argument("--top-k", type=int, default=None, dest="top_k", help="candidates kept per item (default 10)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="score from which a candidate is linked, 0-1 (default: the link model's own)")
+    p.add_argument("--direction", choices=DIRECTIONS, default=None,
+                   help="target_to_source lists, for each target item, every source item that serves it")
     p.add_argument("--weights", help="a link-model JSON file (default: the shipped weights)")
     p.add_argument("--out", help="FILE.csv or FILE.parquet (default: print a table)")
 
