@@ -16,8 +16,10 @@ MATCH_COLUMNS = ["source_id", "target_id", "rank", "score", "linked"]
 
 
 def cmd_match(args: argparse.Namespace) -> None:
+    from align.ingest import load_items
     from matching.engine import match_documents
     from matching.features import EVIDENCE
+    from matching.review import proposed_links
 
     settings = settings_from_args(args, top_k=args.top_k, direction=args.direction)
     model = _model(args, settings)
@@ -25,7 +27,18 @@ def cmd_match(args: argparse.Namespace) -> None:
     columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]
     result = result.select([c for c in columns if c in result.columns] + (["assigned"] if "assigned" in result.columns else []))
     if not args.out:
-        print_table(result.select("source_id", "target_id", "rank", "score", "linked", "reasons"))
+        if args.all:
+            print_table(result.select("source_id", "target_id", "rank", "score", "linked", "reasons"))
+            return
+        source_items, target_items = load_items(settings, args.source), load_items(settings, args.target)
+        links = proposed_links(result, source_items, target_items)
+        print_table(links)
+        print(
+            f"{links.height} links proposed for {links['source_id'].n_unique()} of "
+            f"{source_items.height} {args.source} items, reaching {links['target_id'].n_unique()} of "
+            f"{target_items.height} {args.target} items. --all prints every candidate; "
+            "--out FILE.csv writes them with their features."
+        )
         return
     out = Path(args.out)
     if out.suffix == ".parquet":
@@ -158,7 +171,9 @@ def register(command) -> None:
     p.add_argument("--direction", choices=DIRECTIONS, default=None,
                    help="target_to_source lists, for each target item, every source item that serves it")
     p.add_argument("--weights", help="a link-model JSON file (default: the shipped weights)")
-    p.add_argument("--out", help="FILE.csv or FILE.parquet (default: print a table)")
+    p.add_argument("--out", help="FILE.csv or FILE.parquet: every candidate with its features (default: print "
+                   "the proposed links)")
+    p.add_argument("--all", action="store_true", help="print every candidate with its reasons, not only the links")
 
     p = command("evaluate", cmd_evaluate, "Score candidates against gold links, beside single-signal baselines.")
     p.add_argument("candidates", help="output of 'plan-align match --out'")

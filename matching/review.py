@@ -206,6 +206,27 @@ def threshold_curve(
     })
 
 
+def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame) -> pl.DataFrame:
+    """The linked candidates with both items' text, in the source document's order, best first.
+
+    What a planner reads on a terminal: the proposals, not the hundreds of candidates
+    kept for ranking (those go to ``--out``).
+    """
+    text_of = {
+        side: items.with_row_index(f"{side}_order").select(
+            pl.col("item_id").alias(f"{side}_id"), shown_text().alias(f"{side}_text"), f"{side}_order"
+        )
+        for side, items in (("source", source_items), ("target", target_items))
+    }
+    return (
+        matches.filter(pl.col("linked"))
+        .join(text_of["source"], on="source_id", how="left")
+        .join(text_of["target"], on="target_id", how="left")
+        .sort(["source_order", "score"], descending=[False, True], nulls_last=True)
+        .select("source_id", "source_text", "target_id", "target_text", pl.col("score").round(2))
+    )
+
+
 def coverage_table(
     city_items: pl.DataFrame,
     district_items: pl.DataFrame,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 import pytest
@@ -384,6 +386,20 @@ def test_match_cli_writes_candidates(tmp_path, capsys):
     for method in ("plan-align", "rapidfuzz", "char_tfidf", "bm25"):
         assert method in printed
     assert "in-sample" in printed, "the shipped weights were fitted on this gold, and the output says so"
+
+
+def test_match_on_the_terminal_shows_the_proposed_links_with_their_texts(capsys):
+    """Without --out a planner reads the links (both texts, document order), not a thousand candidates."""
+    assert main(["match", "baqiao-2023", "xian-2024"]) == 0
+    printed = capsys.readouterr().out
+    table, summary = printed.rsplit("\n", 2)[0], printed.strip().splitlines()[-1]
+    assert "坚持“房住不炒”定位" in table and "保障性住房筹集建设" in table, "the housing link, both texts"
+    assert "relative containment" not in table, "reasons belong to --all, not to the overview"
+    assert re.match(r"\d+ links proposed for \d+ of 111 baqiao-2023 items, reaching \d+ of 30 xian-2024 items", summary)
+    shown = [int(n) for n in re.findall(r"baqiao-2023:(\d+)", table)]
+    assert shown == sorted(shown), "in the order of the district's document"
+    assert main(["match", "baqiao-2023", "xian-2024", "--all"]) == 0
+    assert capsys.readouterr().out.count("baqiao-2023:") > 1000, "--all prints every candidate"
 
 
 @pytest.mark.parametrize(
