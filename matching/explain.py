@@ -17,6 +17,7 @@ from matching.features import (
     headline_rates,
     shared_entities,
 )
+from matching.text import tokenize
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Below this contribution (log-odds) a feature is not worth a reason.
@@ -27,8 +28,9 @@ def shared_spans(source_text: str, target_text: str, *, min_chars: int = 2) -> l
     """Stretches of text that both items contain, longest first (for highlighting).
 
     Uses the matching blocks of an LCS alignment, so spans appear in reading order of
-    both texts; spans shorter than ``min_chars`` or without a Chinese character, letter
-    or digit are dropped. Empty text gives ``[]``.
+    both texts; spans shorter than ``min_chars``, and spans made only of the words every
+    plan uses (推动, 确保, 建设: the matcher's stopwords, which it does not count), are
+    dropped, so a highlight shows only what the score rests on. Empty text gives ``[]``.
     """
     if not source_text or not target_text:
         return []
@@ -36,9 +38,14 @@ def shared_spans(source_text: str, target_text: str, *, min_chars: int = 2) -> l
     for block in Indel.opcodes(source_text, target_text):
         if block.tag == "equal" and block.src_end - block.src_start >= min_chars:
             span = source_text[block.src_start : block.src_end].strip(" ,，。;；、")
-            if len(span) >= min_chars and _MEANINGFUL.search(span) and span not in spans:
+            if len(span) >= min_chars and _has_content_word(span) and span not in spans:
                 spans.append(span)
     return sorted(spans, key=len, reverse=True)
+
+
+def _has_content_word(span: str) -> bool:
+    """Whether ``span`` holds a word of two or more characters that is not a stopword."""
+    return _MEANINGFUL.search(span) is not None and any(len(word) >= 2 for word in tokenize(span))
 
 
 def _targets_text(targets: list[dict] | None) -> str:

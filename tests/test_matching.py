@@ -326,6 +326,14 @@ def test_shared_spans_for_highlighting():
     assert shared_spans("", "abc") == []
 
 
+def test_shared_spans_leave_out_words_every_plan_uses():
+    """推动 and 确保 are not evidence (the matcher ignores them), so they must not light up as shared text."""
+    source = "建成洪庆山秦岭保护站,推动“智慧秦岭”优化升级,确保“五乱”问题动态清零"
+    target = "推动重点人群就业。统筹做好失业人员就业工作,确保“零就业家庭”动态清零。"
+    assert shared_spans(source, target) == ["动态清零"]
+    assert shared_spans("新建汽车充电站不少于15处", "建成投运充电桩4700个") == ["充电"]
+
+
 # ------------------------------------------------------------------ kernel
 
 def test_blocked_search_equals_one_block_and_brute_force(parsed_docs):
