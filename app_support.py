@@ -75,16 +75,33 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+REVIEWER_PARAM = "reviewer"
+
+
 def settings() -> Settings:
     """The one settings object (``PLAN_ALIGN_DATA`` / ``PLAN_ALIGN_DB`` decide the folders)."""
     return Settings.from_env()
 
 
 def init_state() -> None:
-    """Set every session default once."""
+    """Set every session default once; the reviewer's name comes back from the URL after a reload."""
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value
+    if not st.session_state["reviewer"] and st.query_params.get(REVIEWER_PARAM):
+        st.session_state["reviewer"] = st.query_params[REVIEWER_PARAM]
+
+
+def _keep_reviewer_in_url() -> None:
+    """Put the name in the address (``?reviewer=王``), so a reload or a bookmark keeps who decides.
+
+    Set on every run: moving to another page starts from an address without it.
+    """
+    name = (st.session_state.get("reviewer") or "").strip()
+    if name:
+        st.query_params[REVIEWER_PARAM] = name
+    elif REVIEWER_PARAM in st.query_params:
+        del st.query_params[REVIEWER_PARAM]
 
 
 def bound(widget: Callable[..., Any], label: str, name: str, prefix: str, *args: Any,
@@ -141,8 +158,12 @@ def page(title: str, prefix: str) -> None:
     init_state()
     current = settings()
     with st.sidebar:
-        bound(st.text_input, "审核人 Reviewer", "reviewer", prefix, placeholder=current.reviewer,
+        bound(st.text_input, "审核人 Reviewer", "reviewer", prefix, placeholder="姓名 your name",
               help="记录在每条决定中 (stored with every decision)")
+        if not (st.session_state["reviewer"] or "").strip():
+            st.warning(f"未填写审核人：决定将记在“{current.reviewer}”名下 (no name: decisions are recorded as "
+                       f"'{current.reviewer}')", icon=":material/warning:")
+        _keep_reviewer_in_url()
         st.caption(f"数据 data: `{current.data_dir}`  \n决定库 store: `{current.db_path}`")
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)

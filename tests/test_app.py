@@ -102,6 +102,23 @@ def test_reviewer_name_from_the_sidebar_is_recorded(env):
     assert decisions(env)["reviewer"].to_list() == ["王工"]
 
 
+def test_reviewer_name_survives_a_reload_through_the_address(env):
+    """After a reload the name comes back from ?reviewer=, so decisions are not credited to the default."""
+    at = open_page("review")
+    assert any("未填写审核人" in w.value for w in at.sidebar.warning), "an empty name is pointed out"
+    at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
+    assert at.query_params["reviewer"] in ("王工", ["王工"])  # as the address holds it
+    assert not at.sidebar.warning
+
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    reloaded.query_params["reviewer"] = "王工"
+    reloaded.run()
+    reloaded.switch_page("views/review.py").run()
+    assert reloaded.sidebar.text_input(key="rv_reviewer").value == "王工"
+    reloaded.button(key="rv_confirm").click().run()
+    assert decisions(env)["reviewer"].to_list() == ["王工"]
+
+
 def test_blind_mode_hides_scores(env):
     at = open_page("review")
     labels = at.radio(key="rv_candidate")
