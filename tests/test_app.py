@@ -207,6 +207,21 @@ def test_export_to_excel_is_read_back(env):
     assert first["源条目"] == "baqiao-2023:54" and first["目标条目"] == "xian-2024:26" and first["备注"] == "充电桩"
 
 
+def test_a_file_prepared_for_another_format_is_not_offered(env):
+    """Prepared as Excel, then CSV chosen: the Excel file must not sit under the CSV choice."""
+    with DecisionStore(env.db_path) as store:
+        store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed")
+    at = open_page("export")
+    at.button(key="ex_prepare").click().run()
+    assert at.get("download_button")
+    at.radio(key="ex_fmt").set_value("csv").run()
+    assert not at.get("download_button")
+    assert any("重新生成" in c.value for c in at.caption)
+    at.button(key="ex_prepare").click().run()
+    assert at.get("download_button")
+    assert (Path(env.data_dir) / "exports" / "links_baqiao-2023__xian-2024.csv").is_file()
+
+
 def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     at = open_page("coverage")
     table = at.dataframe[0].value

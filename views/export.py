@@ -18,8 +18,8 @@ MIME = {
 FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "csv": "CSV (.csv, UTF-8)", "parquet": "Parquet (.parquet)"}
 
 
-def _prepare(scope: str, source_doc: str, target_doc: str, fmt: str, include_conflicts: bool) -> None:
-    """Write the export file into ``data_dir/exports`` and remember it for the download button."""
+def _prepare(scope: str, source_doc: str, target_doc: str, fmt: str, include_conflicts: bool, request: list) -> None:
+    """Write the export file into ``data_dir/exports`` and remember it, with what was asked, for the download button."""
     current = ui.settings()
     pair = (source_doc, target_doc) if scope == "pair" else None
     name = f"links_{source_doc}__{target_doc}" if pair else "links_all"
@@ -32,7 +32,7 @@ def _prepare(scope: str, source_doc: str, target_doc: str, fmt: str, include_con
         st.session_state["export_file"] = None
         ui.flash("error", str(exc))
         return
-    st.session_state["export_file"] = {"path": str(path), "fmt": fmt, "rows": frame.height}
+    st.session_state["export_file"] = {"path": str(path), "fmt": fmt, "rows": frame.height, "request": request}
     ui.flash("success", f"已生成 written: {path.name} ({frame.height} 条 links)")
 
 
@@ -58,11 +58,17 @@ st.metric("已确认链接 confirmed links", links.height)
 if links.height:
     st.dataframe(links.select("source_id", "target_id", "score", "reviewer", "decided_at", "note"),
                  hide_index=True, width="stretch", key="ex_preview")
+# What the file would hold: a prepared file for another choice, or from before new
+# decisions, must not be handed over under the current one.
+request = [scope, source_doc, target_doc, fmt, include, links.height]
 st.button("生成文件 Prepare file", key="ex_prepare", type="primary", disabled=links.is_empty(),
-          on_click=_prepare, args=(scope, source_doc, target_doc, fmt, include))
+          on_click=_prepare, args=(scope, source_doc, target_doc, fmt, include, request))
 
 prepared = st.session_state.get("export_file")
-if prepared and Path(prepared["path"]).is_file():
+if prepared and prepared.get("request") != request:
+    if not links.is_empty():
+        st.caption("选择或已确认的链接有变化，请重新生成文件 (the choice or the confirmed links changed: prepare the file again)")
+elif prepared and Path(prepared["path"]).is_file():
     path = Path(prepared["path"])
     st.download_button(
         f"下载 Download {path.name}", data=path.read_bytes(), file_name=path.name, mime=MIME[prepared["fmt"]],
