@@ -29,6 +29,8 @@ ITEM_SCHEMA: Schema = {
     "progress": pl.String,
     "targets": pl.List(TARGET_STRUCT),
     "quotas": pl.List(QUOTA_STRUCT),
+    # [first, last] line of the item in its file; an item with an attachment (附件) adds the
+    # attachment's [first, last], which lies elsewhere in the file.
     "source_lines": pl.List(pl.Int64),
     # Not in the core schema of the issue but carried for city plans: the item's
     # attachment (implementation plan) as (heading, text) sections, and unit keys.

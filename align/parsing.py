@@ -88,6 +88,7 @@ class _Draft:
     attachment: list[dict] = field(default_factory=list)
     quota_text: str = ""
     title: str = ""
+    attachment_lines: list[int] = field(default_factory=list)  # [first, last] of its 附件, far below the item
 
 
 def parse_document(path: str | Path, meta: DocumentMeta, *, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
@@ -442,7 +443,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             draft.attachment = attachment["sections"]
             draft.units = attachment["units"] or index_units.get(draft.number, [])
             draft.quota_text = " ".join(attachment["text"])
-            draft.last_line = max(draft.last_line, attachment["lines"][1])
+            draft.attachment_lines = list(attachment["lines"])
         elif draft.number in index_units:
             draft.units = index_units[draft.number]
     if numbered:
@@ -507,7 +508,7 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
                 "progress": normalize_text(draft.progress) or None,
                 "targets": extract_targets(text),
                 "quotas": extract_quotas(draft.quota_text),
-                "source_lines": [draft.first_line, draft.last_line],
+                "source_lines": [draft.first_line, draft.last_line, *draft.attachment_lines],
                 "attachment": draft.attachment,
                 "unit_keys": department_keys(draft.units),
             }

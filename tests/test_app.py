@@ -67,6 +67,16 @@ def test_documents_page_shows_original_lines_of_the_selected_item(env):
     assert "规模以上工业增加值增长" in code and "35 │" in code
 
 
+def test_a_city_item_shows_its_own_line_and_its_attachment_not_the_items_between(env):
+    at = open_page("documents")
+    at.selectbox(key="doc_doc").set_value("xian-2024").run()
+    at.selectbox(key="doc_doc_item").set_value("xian-2024:1").run()
+    own, attachment = (c.value for c in at.code)
+    assert own.startswith("13 │ 1.开通运营地铁线路") and own.count("\n") == 0
+    assert attachment.startswith("167 │ 附件1") and "197 │" in attachment
+    assert "新开调整公交线路" not in own + attachment, "item 2 lies between them and is not shown"
+
+
 def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(env):
     at = open_page("review")
     first = at.session_state["current"]

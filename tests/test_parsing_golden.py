@@ -155,7 +155,7 @@ def test_xian_2024_more_hand_read_facts(parsed_docs):
     assert baqiao_quotas("xian-2024:26") == [(15.0, "个")], "和美乡村示范村: 灞桥区15个"
     assert baqiao_quotas("xian-2024:28") == [(2.0, "个")], "各2个 distributes to every listed district"
     assert baqiao_quotas("xian-2024:7") == [(1.0, "所")]
-    assert item(parsed, "xian-2024:1")["source_lines"] == [13, 197], "the item runs to the end of its attachment"
+    assert item(parsed, "xian-2024:1")["source_lines"] == [13, 13, 167, 197], "its own line, then its attachment's"
 
 
 def test_xixian_2023_more_hand_read_facts(parsed_docs):

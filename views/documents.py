@@ -41,9 +41,12 @@ row = rows[item_id]
 left, right = st.columns(2)
 with left:
     st.subheader("原文 Original lines")
-    first, last = (row["source_lines"] or [1, 1])[0], (row["source_lines"] or [1, 1])[-1]
+    ranges = row["source_lines"] or [1, 1]
     try:
-        st.code(ui.source_lines(doc_id, first, last), language=None)
+        for number, (first, last) in enumerate(zip(ranges[::2], ranges[1::2])):
+            if number:
+                st.caption("附件 attachment")
+            st.code(ui.source_lines(doc_id, first, last), language=None, wrap_lines=True)
     except PlanAlignError as exc:
         ui.error_box(exc)
 with right:
