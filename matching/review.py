@@ -17,8 +17,9 @@ from align.items import Schema, joined_targets, shown_text
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
-#: Decisions that settle a source item for the reviewer who made them.
-SETTLING: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart")
+#: Decisions that settle a source item for the reviewer who made them. A rejection does not:
+#: after turning down one candidate the reviewer is still choosing among the others.
+SETTLING: tuple[str, ...] = ("confirmed", "no_counterpart")
 COVERAGE_STATUSES: tuple[str, ...] = ("confirmed", "proposed", "none")
 
 ITEM_STATE_SCHEMA: Schema = {
@@ -51,8 +52,9 @@ def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> p
 def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.DataFrame:
     """One row per decided source item: which targets are confirmed, rejected or flagged.
 
-    ``reviewed`` is true once the item has a confirmed, rejected or no-counterpart decision
-    (of ``reviewer`` when given, else of anyone); ``flagged`` when some pair is marked unsure.
+    ``reviewed`` is true once the item has a confirmed link or a no-counterpart decision
+    (of ``reviewer`` when given, else of anyone); rejections alone leave it open.
+    ``flagged`` when some pair is marked unsure.
     """
     if reviewer is not None:
         decisions = decisions.filter(pl.col("reviewer") == reviewer)
@@ -130,11 +132,14 @@ def review_queue(
 
 
 def bulk_candidates(matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float) -> pl.DataFrame:
-    """Proposals at or above ``min_score`` on source items the reviewer has not decided yet.
+    """Proposals at or above ``min_score`` on source items the reviewer has not touched yet.
 
-    These are what a bulk-confirm would record, one decision each.
+    These are what a bulk-confirm would record, one decision each. An item with any decision,
+    a rejection included, is left to the reviewer.
     """
-    decided = states.filter(pl.col("reviewed") | pl.col("flagged")).select("source_id")
+    decided = states.filter(
+        pl.col("reviewed") | pl.col("flagged") | (pl.col("rejected").list.len() > 0)
+    ).select("source_id")
     return (
         matches.filter(pl.col("score") >= min_score)
         .join(decided, on="source_id", how="anti")

@@ -105,6 +105,20 @@ def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(en
     assert "2 / 111" in [m.value for m in at.metric]  # progress: two items reviewed
 
 
+def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
+    """A reject is not a verdict on the item: it stays first in the queue, unticked, on candidate #2."""
+    at = open_page("review")
+    first = at.session_state["current"]
+    at.button(key="rv_reject").click().run()
+    assert at.session_state["current"] == first
+    assert at.radio(key="rv_candidate").index == 1
+    assert at.selectbox(key="rv_current").label.startswith("当前条目 Current item (1 / 111")
+    assert "0 / 111" in [m.value for m in at.metric], "nothing is reviewed until a confirm or 无对应"
+    at.button(key="rv_confirm").click().run()
+    assert "1 / 111" in [m.value for m in at.metric]
+    assert at.session_state["current"] != first
+
+
 def test_reviewer_name_from_the_sidebar_is_recorded(env):
     at = open_page("review")
     at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
