@@ -23,7 +23,7 @@ from align.ingest import load_items
 from align.items import Schema, joined_targets, shown_text
 from align.registry import get_document
 from align.settings import Settings
-from align.store import DecisionStore
+from align.store import DecisionStore, local_time
 
 ExportFormat = Literal["xlsx", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "parquet")
@@ -39,8 +39,8 @@ HEADERS: dict[str, str] = {
     "target_text": "目标任务",
     "source_units": "源责任单位",
     "target_units": "目标责任单位",
-    "source_targets": "源目标值",
-    "target_targets": "目标目标值",
+    "source_targets": "源指标值",
+    "target_targets": "目标指标值",
     "score": "得分",
     "reviewer": "审核人",
     "decided_at": "审核时间",
@@ -60,6 +60,7 @@ _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _MAX_SHEET = 31
 _MAX_WIDTH = 60
+_MIN_TEXT_WIDTH = 40
 _WIDE_COLUMNS = {"source_text", "target_text", "source_targets", "target_targets", "note"}
 
 
@@ -104,6 +105,7 @@ def build_export_frame(
         frame = frame.join(renamed, left_on=f"{side}_id", right_on="item_id", how="left").with_columns(
             pl.col(f"{side}_text").fill_null(MISSING_ITEM)
         )
+    frame = frame.with_columns(local_time("decided_at", settings.timezone))
     return frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
 
 
@@ -281,7 +283,8 @@ def _write_sheet(sheet, frame: pl.DataFrame, header, wrap, plain, score, *, wide
             else:
                 sheet.write_string(row, col, neutralize(str(value)), wrap if name in wide else plain)
         longest = max([_display_width(name)] + [_display_width(str(v)) for v in values if v is not None])
-        sheet.set_column(col, col, min(longest, _MAX_WIDTH) + 2)
+        # a text column is wide enough to read even when this export's texts are short
+        sheet.set_column(col, col, max(min(longest, _MAX_WIDTH), _MIN_TEXT_WIDTH if name in wide else 0) + 2)
     sheet.freeze_panes(1, 0)
     if frame.height:
         sheet.autofilter(0, 0, frame.height, frame.width - 1)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+
+import polars as pl
 
 from align.exceptions import SettingsError
 
@@ -22,6 +25,17 @@ Direction = Literal["source_to_target", "target_to_source"]
 DIRECTIONS: tuple[str, ...] = ("source_to_target", "target_to_source")
 # Files larger than this are refused before reading (the max_file_mb setting's default).
 DEFAULT_MAX_FILE_MB = 20.0
+
+
+def _known_timezone(name: object) -> bool:
+    """Whether polars (which carries its own time-zone table) knows ``name``."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        pl.Series([datetime(2024, 1, 1)]).dt.replace_time_zone(name)
+    except (pl.exceptions.PolarsError, ValueError, TypeError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class Settings:
         with its weights; ``plan-align match --threshold`` overrides it for one run.)
     block_size : source rows per block in candidate search (bounds memory).
     max_file_mb : files larger than this are refused before reading.
+    timezone : the clock review times are shown and exported in (stored in UTC).
     """
 
     data_dir: Path = BUNDLED_DATA
@@ -51,6 +66,7 @@ class Settings:
     block_size: int = 2048
     max_file_mb: float = DEFAULT_MAX_FILE_MB
     reviewer: str = "planner"
+    timezone: str = "Asia/Shanghai"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -79,6 +95,8 @@ class Settings:
             problems.append(f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.")
         if not str(self.reviewer).strip():
             problems.append("The 'reviewer' setting must be a non-empty name.")
+        if not _known_timezone(self.timezone):
+            problems.append(f"The 'timezone' setting must be an IANA name such as Asia/Shanghai. Got {self.timezone!r} instead.")
         if problems:
             raise SettingsError(" ".join(problems))
 

@@ -122,6 +122,20 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+def local_time(column: str, time_zone: str) -> pl.Expr:
+    """A stored UTC time (``2026-11-23T21:38:36.306614+00:00``) as the reader's wall clock,
+    ``2026-11-24 05:38:36``: what a planner reads in a table or an export. The store keeps UTC
+    with microseconds, which orders decisions; this is only how they are shown."""
+    return (
+        pl.col(column)
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_zone="UTC", strict=False)
+        .dt.convert_time_zone(time_zone)
+        .dt.strftime("%Y-%m-%d %H:%M:%S")
+        .fill_null(pl.col(column))
+        .alias(column)
+    )
+
+
 def _check_item_id(name: str, value: Any, problems: list[str]) -> None:
     if not isinstance(value, str) or not _ITEM_ID.match(value):
         problems.append(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import openpyxl
 import polars as pl
 import pytest
 
 from align.cli import build_parser, main
-from align.exceptions import ExportError
+from align.exceptions import ExportError, SettingsError
 from align.export import HEADERS, MISSING_ITEM, build_export_frame, export_links, sheet_name
+from align.settings import Settings
 from align.store import DecisionStore
 
 
@@ -43,6 +45,18 @@ def test_export_frame_carries_both_items_text_units_and_targets(decided):
     assert row["source_targets"] == "地区生产总值增长7%左右"
     assert row["score"] == pytest.approx(0.812) and row["reviewer"] == "王" and row["engine_version"] == "m/1"
     assert build_export_frame(store, settings, ("baqiao-2020", "baqiao-2023")).height == 1
+
+
+def test_review_time_is_exported_on_the_planners_clock_to_the_second(decided):
+    """The store keeps UTC with microseconds; the table a planner hands over shows Beijing time."""
+    store, settings = decided
+    stored = store.current().filter(pl.col("source_id") == "baqiao-2023:1")["decided_at"].item()
+    utc = datetime.fromisoformat(stored)
+    shown = build_export_frame(store, settings, ("baqiao-2023", "xian-2024"))
+    beijing = shown.filter(pl.col("source_id") == "baqiao-2023:1")["decided_at"].item()
+    assert beijing == (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    in_utc = build_export_frame(store, settings.with_changes(timezone="UTC"), ("baqiao-2023", "xian-2024"))
+    assert in_utc.filter(pl.col("source_id") == "baqiao-2023:1")["decided_at"].item() == utc.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_disputed_link_is_left_out_unless_asked(decided):
@@ -78,7 +92,7 @@ def test_xlsx_has_summary_and_one_sheet_per_pair_with_frozen_chinese_header(deci
     sheet = book["baqiao-2023→xian-2024"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    for name in ("源条目", "目标条目", "源任务", "目标任务", "源责任单位", "目标责任单位", "源目标值", "目标目标值",
+    for name in ("源条目", "目标条目", "源任务", "目标任务", "源责任单位", "目标责任单位", "源指标值", "目标指标值",
                  "得分", "审核人", "审核时间", "引擎版本"):
         assert name in header
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
@@ -207,3 +221,9 @@ def test_the_typical_run_in_the_help_text_works_as_written(data_copy, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "links.xlsx")
     cells = {str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row}
     assert {"baqiao-2023:75", "xian-2024:4"} <= cells
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "北京时间"])
+def test_an_unknown_time_zone_is_refused_when_settings_are_built(zone):
+    with pytest.raises(SettingsError, match="'timezone' setting must be an IANA name"):
+        Settings(timezone=zone)

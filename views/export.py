@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import FORMATS, build_export_frame, export_links
+from align.store import local_time
 
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -56,7 +58,8 @@ links = ui.store().confirmed_links(*((source_doc, target_doc) if scope == "pair"
                                    include_conflicts=include)
 st.metric("已确认链接 confirmed links", links.height)
 if links.height:
-    st.dataframe(links.select("source_id", "target_id", "score", "reviewer", "decided_at", "note"),
+    st.dataframe(links.select("source_id", "target_id", pl.col("score").round(3), "reviewer",
+                              local_time("decided_at", ui.settings().timezone), "note"),
                  hide_index=True, width="stretch", key="ex_preview")
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.

@@ -12,13 +12,15 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
+from align.store import local_time
 from matching.explain import shared_spans, waterfall
 from matching.review import bulk_candidates, item_states, pair_decisions, review_queue
 
 SHOWN_CANDIDATES = 5
 ORDER_LABELS = {"unreviewed": "未审核优先 unreviewed first", "uncertain": "最不确定优先 least certain first",
                 "document": "文档顺序 document order"}
-DECISION_LABELS = {"confirmed": "✅ 确认", "rejected": "❌ 拒绝", "no_counterpart": "∅ 无对应", "unsure": "❓ 不确定"}
+# Words, not emoji: office machines without an emoji font draw ✅ and ❌ as empty boxes.
+DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_counterpart": "【无对应】", "unsure": "【不确定】"}
 
 # ------------------------------------------------------------------ callbacks
 
@@ -274,16 +276,23 @@ with st.expander(f"决定历史 History of {current} ({history.height})", expand
     if history.is_empty():
         st.caption("尚无决定 No decisions yet.")
     else:
-        shown = history.select("decided_at", "reviewer", "target_id", "decision", "note", "retracted", "retracts")
-        if not blind:
-            shown = shown.with_columns(history["score"])
-        st.dataframe(shown.sort("decided_at", descending=True), hide_index=True, width="stretch", key="rv_history")
+        shown = history.sort("decided_at", descending=True).select(
+            local_time("decided_at", ui.settings().timezone).alias("时间 time"),
+            pl.col("reviewer").alias("审核人 reviewer"),
+            pl.col("target_id").alias("目标 target"),
+            pl.col("decision").replace_strict(DECISION_LABELS, default=pl.col("decision")).alias("决定 decision"),
+            pl.col("note").alias("备注 note"),
+            pl.col("retracted").alias("已撤销 retracted"),
+            *([] if blind else [pl.col("score").round(3).alias("得分 score")]),
+        )
+        st.dataframe(shown, hide_index=True, width="stretch", key="rv_history")
 
 with st.expander(f"审核冲突 Conflicts between reviewers ({conflicts.height})", expanded=False):
     if conflicts.is_empty():
         st.caption("没有冲突 No conflicts.")
     else:
-        st.dataframe(conflicts.select("kind", "source_id", "target_id", "summary", "last_decided_at"),
+        st.dataframe(conflicts.select("kind", "source_id", "target_id", "summary",
+                                      local_time("last_decided_at", ui.settings().timezone)),
                      hide_index=True, width="stretch", key="rv_conflicts")
 
 # ------------------------------------------------------------------ bulk confirm
