@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from align.registry import load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
+from matching.scoring import LinkModel, adopted_weights, default_model, model_for
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
@@ -205,6 +206,21 @@ def test_refit_from_decisions_is_measured_then_adopted_then_undone(env):
     at.button(key="th_restore").click().run()
     assert not adopted.exists()
     assert next(m.value for m in at.markdown if "model in use" in m.value) == shipped_version
+
+
+def test_a_planner_moves_the_threshold_and_every_page_proposes_at_it(env):
+    at = open_page("threshold")
+    shipped = at.number_input(key="th_cutoff").value
+    at.number_input(key="th_cutoff").set_value(0.9).run()
+    at.button(key="th_use").click().run()
+    assert not at.exception
+    assert LinkModel.load(adopted_weights(env.data_dir)).threshold == 0.9
+    assert "0.90" in [m.value for m in at.metric], "the page shows the threshold in use"
+    adopted = model_for(env.data_dir)
+    assert adopted.coefficients == default_model().coefficients, "only the cut-off moved"
+    before = match_documents(env, "baqiao-2023", "xian-2024", model=default_model())["linked"].sum()
+    after = match_documents(env, "baqiao-2023", "xian-2024")["linked"].sum()
+    assert shipped < 0.9 and after < before
 
 
 def test_too_few_decisions_to_refit_is_a_message_not_a_traceback(env):

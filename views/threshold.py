@@ -3,6 +3,8 @@ the model from the planners' decisions, measured before it is adopted."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -10,7 +12,13 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from matching.review import pair_decisions, threshold_curve
-from matching.scoring import LinkModel, adopt_model, adopted_weights, restore_shipped_model
+from matching.scoring import (
+    LinkModel,
+    adopt_model,
+    adopted_weights,
+    model_for,
+    restore_shipped_model,
+)
 from matching.training import fit_from_decisions
 
 METHOD_LABELS = {"refit (CV)": "重新拟合 refit (交叉验证 CV)", "current model": "当前模型 current model",
@@ -33,6 +41,15 @@ def _adopt(model_json: str) -> None:
     path = adopt_model(ui.settings().data_dir, model)
     st.session_state["refit"] = None
     ui.flash("success", f"已采用 adopted: `{model.version}` ({path.name}); 所有页面按新模型重新打分 every page rescored.")
+
+
+def _use_threshold(cutoff: float) -> None:
+    """Keep the model's weights and move only its cut-off: what a planner tunes by reading the curve."""
+    current = model_for(ui.settings().data_dir)
+    model = replace(current, threshold=round(float(cutoff), 4))
+    path = adopt_model(ui.settings().data_dir, model)
+    ui.flash("success", f"阈值改为 threshold now {model.threshold:.2f} ({path.name}); 所有页面按新阈值重新提议 "
+                        "every page proposes links at it.")
 
 
 def _restore() -> None:
@@ -89,6 +106,12 @@ work = alt.Chart(curve.to_pandas()).mark_area(opacity=0.3, color="#888").encode(
 left, right = st.columns(2)
 left.altair_chart(rates.properties(height=280), width="stretch", key="th_rates")
 right.altair_chart(work.properties(height=280), width="stretch", key="th_work")
+
+chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=round(model_threshold, 2),
+                         step=0.01, format="%.2f", key="th_cutoff",
+                         help="得分不低于此值的候选被提议为链接 (candidates scoring at least this are proposed)")
+st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - model_threshold) < 1e-4,
+          on_click=_use_threshold, args=(chosen,))
 
 st.subheader("用审核决定重新拟合 Refit the model from your decisions")
 st.caption("用全部已确认/已拒绝的链接（所有文档对）拟合；按源条目分组交叉验证，与当前模型在同一批决定上比较，"
