@@ -19,6 +19,7 @@ class DocumentParseError(PlanAlignError, ValueError):
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
         self.path = str(path) if path is not None else None
         self.line = line
+        self.message = message
         where = ""
         if self.path is not None:
             where = f"{self.path}"
@@ -26,6 +27,10 @@ class DocumentParseError(PlanAlignError, ValueError):
                 where += f", line {line}"
             where += ": "
         super().__init__(f"{where}{message}")
+
+    def naming(self, name: str) -> str:
+        """The message with the file called ``name``: an upload's own name, not the temporary path it was read from."""
+        return str(DocumentParseError(self.message, path=name, line=self.line))
 
 
 class UnknownDocumentError(PlanAlignError, KeyError):

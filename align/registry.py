@@ -136,7 +136,7 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         raise RegistryError(f"{source_file}: no such file.")
     docs = load_registry(data_dir) if registry_path(data_dir).exists() else []
     if any(d.id == meta.id for d in docs):
-        raise RegistryError(f"A document with id {meta.id!r} is already registered. Choose another --id.")
+        raise RegistryError(f"A document with id {meta.id!r} is already registered. Choose another id.")
     target_dir = data_dir / "documents"
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{meta.id}{''.join(source_file.suffixes[-1:]) or '.txt'}"

@@ -4,6 +4,7 @@ decision in the store."""
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -303,6 +304,8 @@ def test_upload_of_a_bad_file_shows_an_error_not_a_traceback(env, name, content,
     at.file_uploader(key="add_file").upload(name, content).run()
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    shown = " ".join(e.value for e in at.error)
+    assert name in shown and tempfile.gettempdir() not in shown, "the upload's own name, not a temporary path"
 
 
 def test_upload_over_the_size_limit_is_refused(env):

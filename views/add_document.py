@@ -10,12 +10,17 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
-from align.exceptions import PlanAlignError
+from align.exceptions import DocumentParseError, PlanAlignError
 from align.parsing import parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
 from align.registry import KINDS, LEVELS, DocumentMeta, add_document
 
 UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s})
+
+
+def _shown(exc: PlanAlignError, file_name: str) -> str:
+    """An error as the planner should read it: naming the uploaded file, never a temporary path."""
+    return exc.naming(file_name) if isinstance(exc, DocumentParseError) else str(exc)
 
 
 def _meta(file_name: str) -> DocumentMeta:
@@ -58,7 +63,7 @@ def _register(data: bytes, file_name: str) -> None:
         try:
             added = add_document(current.data_dir, path, replace(meta, file=path.name), check=check)
         except PlanAlignError as exc:
-            ui.flash("error", str(exc))
+            ui.flash("error", _shown(exc, file_name))
             return
     st.session_state["added_id"] = added.id
     ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
@@ -80,7 +85,7 @@ if upload is not None:
         try:
             parsed = _parse_upload(data, upload.name, current.max_bytes)
         except PlanAlignError as exc:
-            st.error(f"无法解析 Could not parse {upload.name}: {exc}")
+            st.error(f"无法解析 Could not parse: {_shown(exc, upload.name)}")
         except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
             st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
 
