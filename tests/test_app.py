@@ -353,3 +353,14 @@ def test_a_damaged_adopted_model_is_an_error_box_on_every_page(env):
     at.button(key="th_restore_damaged").click().run()
     assert not (env.data_dir / "weights.json").exists()
     assert not at.exception and not at.error and at.dataframe, "the page works again with the shipped model"
+
+
+def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
+    at = open_page("evolution")
+    assert not at.exception
+    chains = next(d.value for d in at.dataframe if "任务线 line" in d.value.columns)
+    assert list(chains.columns) == ["任务线 line", "起始任务 first task"]
+    lines = " ".join(chains["任务线 line"])
+    assert "→不再出现→" in lines and "→dropped→" not in lines
+    first = chains.iloc[0]
+    assert first["任务线 line"].startswith("baqiao-2020:") and len(first["起始任务 first task"]) > 5

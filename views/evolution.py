@@ -8,6 +8,7 @@ import streamlit as st
 import app_support as ui
 from align.evolution import describe_chains, format_target_changes, relation_counts
 from align.exceptions import PlanAlignError
+from align.items import shown_text
 
 RELATION_LABELS = {
     "continued": "延续 continued", "raised": "提高 raised", "lowered": "降低 lowered", "reworded": "改写 reworded",
@@ -50,19 +51,32 @@ first_ids = chain_rows.group_by("chain_id", maintain_order=True).agg(
     pl.col("old_id").first().fill_null(pl.col("new_id").first()).alias("start"), pl.col("line").first(),
     pl.col("relation").alias("relations"),
 )
+# The line in words a planner reads (→不再出现→, not →dropped→), beside the task it starts from.
+first_ids = first_ids.with_columns(
+    pl.col("line").str.replace_many(
+        [f"→{code}→" for code in RELATION_LABELS], [f"→{label.split()[0]}→" for label in RELATION_LABELS.values()]
+    )
+).join(
+    pl.concat([ui.items(d).select("item_id", shown_text().alias("task")) for d in doc_ids]),
+    left_on="start", right_on="item_id", how="left",
+)
 relations = sorted({r for rs in first_ids["relations"].to_list() for r in rs})
 st.session_state["relations"] = [r for r in st.session_state["relations"] if r in relations]
 chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations,
                             format_func=lambda r: RELATION_LABELS.get(r, r))
 if chosen_relations:
     first_ids = first_ids.filter(pl.col("relations").list.eval(pl.element().is_in(chosen_relations)).list.any())
-st.dataframe(first_ids.select("chain_id", "line"), hide_index=True, width="stretch", key="evo_chains")
+st.dataframe(
+    first_ids.select(pl.col("line").alias("任务线 line"), pl.col("task").alias("起始任务 first task")),
+    hide_index=True, width="stretch", key="evo_chains",
+    column_config={"起始任务 first task": st.column_config.TextColumn(width="large")},
+)
 if first_ids.is_empty():
     st.stop()
 
 chain_ids = first_ids["chain_id"].to_list()
 ui.choose_default("chain", chain_ids, None)
-lookup = dict(zip(chain_ids, first_ids["line"].to_list()))
+lookup = {c: f"{line} {(task or '')[:30]}" for c, line, task in first_ids.select("chain_id", "line", "task").iter_rows()}
 chain_id = ui.bound(st.selectbox, "任务线 Task line", "chain", "evo", chain_ids, format_func=lambda c: lookup[c])
 
 st.subheader("逐年变化 Year by year")
