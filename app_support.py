@@ -360,20 +360,45 @@ def item_label(row: dict) -> str:
     return f"{row['item_id']}  {text[:48]}{'…' if len(text) > 48 else ''}"
 
 
+# How codes read on screen (the tables and files keep the codes).
+LEVEL_LABELS = {"county": "县 county", "district": "区 district", "new-area": "新区 new area", "city": "市 city",
+                "province": "省 province"}
+KIND_LABELS = {"task_table": "任务分解表 task table", "livelihood_plan": "为民实事 livelihood plan",
+               "work_points": "工作要点 work points", "work_report": "政府工作报告 work report", "plan": "规划 plan"}
+STATUS_LABELS = {"done": "已完成 done", "in_progress": "推进中 in progress"}
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "", status or "—")
+
+
+def plain_registry(registry: pl.DataFrame) -> pl.DataFrame:
+    """The registry as a planner reads it: Chinese headers, levels and kinds in words."""
+    return registry.select(
+        pl.col("id").alias("编号 id"),
+        pl.col("title").alias("标题 title"),
+        pl.col("jurisdiction").alias("辖区 jurisdiction"),
+        pl.col("level").replace_strict(LEVEL_LABELS, default=pl.col("level")).alias("层级 level"),
+        pl.col("year").alias("年份 year"),
+        pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind")).alias("类型 kind"),
+        pl.col("file").alias("文件 file"),
+    )
+
+
 def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
-    """Items with list and struct columns flattened to text, for display tables."""
+    """Items with list and struct columns flattened to text and Chinese headers, for display tables."""
     return frame.select(
-        "item_id",
-        "number",
-        pl.col("section_path").list.join(" / ").alias("section"),
-        shown_text().alias("text"),
-        pl.col("units").list.join("、").alias("units"),
-        "status",
-        joined_targets("targets").alias("targets"),
+        pl.col("item_id").alias("条目 item"),
+        pl.col("number").alias("序号 no."),
+        pl.col("section_path").list.join(" / ").alias("领域 section"),
+        shown_text().alias("任务 text"),
+        pl.col("units").list.join("、").alias("责任单位 units"),
+        pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).alias("状态 status"),
+        joined_targets("targets").alias("目标值 targets"),
         pl.col("quotas")
         .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),
                       return_dtype=pl.String)
-        .alias("quotas"),
+        .alias("配额 quotas"),
     )
 
 

@@ -339,7 +339,7 @@ def test_quotas_read_as_written_without_the_district_twice():
                           "title": [""], "units": [[]], "status": [None], "targets": [[]], "quotas": [quotas]},
                          schema_overrides={"units": pl.List(pl.String), "status": pl.String,
                                            "targets": pl.List(pl.Struct({"raw": pl.String}))})
-    assert ui.plain_items(items)["quotas"][0] == "灞桥区200个；雁塔区 7个"
+    assert ui.plain_items(items)["配额 quotas"][0] == "灞桥区200个；雁塔区 7个"
 
 
 def test_a_damaged_adopted_model_is_an_error_box_on_every_page(env):
@@ -364,3 +364,11 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     assert "→不再出现→" in lines and "→dropped→" not in lines
     first = chains.iloc[0]
     assert first["任务线 line"].startswith("baqiao-2020:") and len(first["起始任务 first task"]) > 5
+
+
+def test_documents_tables_read_in_chinese_not_codes(env):
+    at = open_page("documents")
+    registry, items = (d.value for d in at.dataframe[:2])  # the registry, then the document's items
+    assert "辖区 jurisdiction" in registry.columns and "区 district" in set(registry["层级 level"])
+    assert "任务分解表 task table" in set(registry["类型 kind"])
+    assert "已完成 done" in set(items["状态 status"]) and "done" not in set(items["状态 status"])

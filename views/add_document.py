@@ -101,12 +101,12 @@ if parsed is not None:
     with c1:
         ui.bound(st.text_input, "编号 id (lowercase, e.g. lianhu-2024)", "new_id", "add")
         ui.bound(st.text_input, "辖区 jurisdiction (e.g. 莲湖区)", "new_jurisdiction", "add")
-        ui.bound(st.selectbox, "层级 level", "new_level", "add", LEVELS)
+        ui.bound(st.selectbox, "层级 level", "new_level", "add", LEVELS, format_func=ui.LEVEL_LABELS.get)
         ui.bound(st.number_input, "年份 year", "new_year", "add", min_value=1949, max_value=2100, step=1)
     with c2:
         ui.bound(st.text_input, "标题 title", "new_title", "add", placeholder=Path(upload.name).stem)
         ui.bound(st.text_input, "上级 parent (e.g. 西安市)", "new_parent", "add")
-        ui.bound(st.selectbox, "类型 kind", "new_kind", "add", KINDS)
+        ui.bound(st.selectbox, "类型 kind", "new_kind", "add", KINDS, format_func=ui.KIND_LABELS.get)
     st.button("登记 Register", key="add_register", type="primary", on_click=_register,
               args=(upload.getvalue(), upload.name))
 

@@ -12,7 +12,7 @@ ui.page("文档 Documents", "doc")
 
 registry = ui.or_stop(ui.registry)
 
-st.dataframe(registry, hide_index=True, width="stretch", key="doc_registry")
+st.dataframe(ui.plain_registry(registry), hide_index=True, width="stretch", key="doc_registry")
 
 ids = registry["id"].to_list()
 ui.choose_default("doc", ids, ui.DEFAULT_SOURCE)
@@ -30,7 +30,7 @@ cols[1].metric("已完成 done", done)
 cols[2].metric("有目标值 with targets", items.filter(pl.col("targets").list.len() > 0).height)
 st.dataframe(
     table, hide_index=True, width="stretch", key="doc_items",
-    column_config={"text": st.column_config.TextColumn("任务 text", width="large")},
+    column_config={"任务 text": st.column_config.TextColumn(width="large")},
 )
 
 item_ids = items["item_id"].to_list()
@@ -54,7 +54,7 @@ with right:
     st.text(f"编号 number: {row['number']}\n"
             f"分类 section: {' / '.join(row['section_path']) or '—'}\n"
             f"责任单位 units: {'、'.join(row['units']) or '—'}\n"
-            f"状态 status: {row['status'] or '—'}\n"
+            f"状态 status: {ui.status_label(row['status'])}\n"
             f"目标 targets: {ui.targets_text(row['targets'])}\n"
             f"配额 quotas: {ui.quotas_text(row['quotas'])}")
     if row["progress"]:

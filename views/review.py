@@ -166,7 +166,7 @@ with left:
     st.text(item["text"] or item["title"])
     st.caption(
         f"责任单位 units: {'、'.join(item['units']) or '—'} · 目标 targets: {ui.targets_text(item['targets'])} · "
-        f"状态 status: {item['status'] or '—'} · 领域 area: {' / '.join(item['section_path']) or '—'}"
+        f"状态 status: {ui.status_label(item['status'])} · 领域 area: {' / '.join(item['section_path']) or '—'}"
     )
     state = mine.filter(pl.col("source_id") == current)
     if state.height:
