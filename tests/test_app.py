@@ -372,3 +372,11 @@ def test_documents_tables_read_in_chinese_not_codes(env):
     assert "辖区 jurisdiction" in registry.columns and "区 district" in set(registry["层级 level"])
     assert "任务分解表 task table" in set(registry["类型 kind"])
     assert "已完成 done" in set(items["状态 status"]) and "done" not in set(items["状态 status"])
+
+
+def test_the_queue_says_why_an_item_comes_first(env):
+    at = open_page("review")
+    assert "最拿不准" in at.selectbox(key="rv_current").help
+    at.radio(key="rv_order").set_value("document").run()
+    assert "按原文档顺序" in at.selectbox(key="rv_current").help
+    assert at.session_state["current"] == "baqiao-2023:1"

@@ -20,6 +20,12 @@ SHOWN_CANDIDATES = 5
 ORDER_LABELS = {"unreviewed": "未审核优先 unreviewed first", "uncertain": "最不确定优先 least certain first",
                 "document": "文档顺序 document order"}
 # Words, not emoji: office machines without an emoji font draw ✅ and ❌ as empty boxes.
+ORDER_HELP = {
+    "unreviewed": "未审核的条目在前，其中最佳得分最接近阈值（最拿不准）的先审 (unreviewed items first, those whose best "
+                  "score is nearest the threshold, the least certain, at the top)",
+    "uncertain": "最佳得分最接近阈值的条目在前 (items whose best score is nearest the threshold first)",
+    "document": "按原文档顺序 (in the order of the document)",
+}
 DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_counterpart": "【无对应】", "unsure": "【不确定】"}
 
 # ------------------------------------------------------------------ callbacks
@@ -157,6 +163,7 @@ ui.bound(
     st.selectbox, f"当前条目 Current item ({position + 1} / {len(queue_ids)} in queue)", "current", "rv", queue_ids,
     on_change=_first_candidate,
     format_func=lambda i: ("✔ " if i in reviewed_ids else "") + ui.item_label(item_rows[i]),
+    help=f"顺序 order: {ORDER_HELP[st.session_state['order']]}；在“队列与筛选”中更改 (change it under Queue & filters)",
 )
 
 item = item_rows[current]
