@@ -71,6 +71,7 @@ DEFAULTS: dict[str, Any] = {
     "flash": [],
     "export_file": None,
     "added_id": None,
+    "prefilled_for": None,
     "refit": None,
 }
 

@@ -63,6 +63,27 @@ _MD_HEADING = re.compile(r"^#+\s*")
 _LEAD_MAX = 20
 
 
+_TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_HEADING_LINES = 15
+
+
+def document_heading(text: str) -> tuple[str | None, int | None]:
+    """The title a document gives itself and the year in it, to prefill its registration.
+
+    The first short line, among the first few, that names a kind of plan (报告, 要点,
+    分解表, 方案 …): ``西咸新区2023年工作要点`` gives that title and 2023. Either is None
+    when no line qualifies; the planner confirms both before registering.
+    """
+    lines = (_MD_HEADING.sub("", line).strip() for line in text.split("\n"))
+    for line in [line for line in lines if line][:_HEADING_LINES]:
+        if len(line) <= 60 and _TITLE_WORDS.search(line) and not line.endswith(("：", ":", "，", ",")):
+            title = re.sub(r"\s+", " ", line)
+            year = _TITLE_YEAR.search(title)
+            return title, int(year.group(1)) if year else None
+    return None, None
+
+
 @dataclass
 class ParsedDocument:
     """The parse of one document: its items, headline indicators and warnings."""

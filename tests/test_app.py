@@ -330,6 +330,16 @@ def test_upload_parse_register_and_align(env):
     assert any("proposed links" in m.value for m in at.markdown)
 
 
+def test_an_upload_prefills_its_own_title_and_year(env):
+    text = "莲湖区2025年重点任务分解表\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("lh.txt", text.encode()).run()
+    assert at.text_input(key="add_new_title").value == "莲湖区2025年重点任务分解表"
+    assert at.number_input(key="add_new_year").value == 2025
+    at.text_input(key="add_new_title").set_value("改过的标题").run()
+    assert at.text_input(key="add_new_title").value == "改过的标题", "the planner's edit is not overwritten"
+
+
 def test_quotas_read_as_written_without_the_district_twice():
     import app_support as ui
 

@@ -13,6 +13,7 @@ from align.normalize import (
     parse_number,
     strip_html,
 )
+from align.parsing import document_heading
 from align.targets import extract_quotas, extract_targets, indicator_key
 from align.units import department_key, split_units
 from matching.features import headline_rates
@@ -196,3 +197,16 @@ def test_clauses_are_pieces_of_the_text_and_never_empty(text):
     for clause in found:
         assert clause in text
         assert not any(mark in clause for mark in "，,；;。：:") or found == [text], "a clause spans no break"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=30))
+def test_document_heading_is_one_of_the_documents_own_lines_and_a_plausible_year(lines):
+    """Whatever the upload, the prefilled title is a line of it (spaces collapsed), the year a year in it."""
+    text = "\n".join(lines)
+    title, year = document_heading(text)
+    if title is None:
+        assert year is None
+        return
+    assert any("".join(title.split()) in "".join(line.split()) for line in lines)
+    assert year is None or (1900 <= year <= 2099 and str(year) in title)

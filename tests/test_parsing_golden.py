@@ -5,6 +5,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from align.parsing import document_heading
+from align.readers import read_document_text
+from align.registry import document_path, get_document
+from align.settings import BUNDLED_DATA
+
 
 def item(parsed, item_id: str) -> dict:
     rows = parsed.items.filter(pl.col("item_id") == item_id).to_dicts()
@@ -194,3 +199,18 @@ def test_xianyang_2023_more_hand_read_facts(parsed_docs):
     headline = {(t["indicator"], t["value"], t["qualifier"]) for t in parsed.indicators}
     assert ("规模以上工业增加值增长", 7.0, "左右") in headline
     assert ("全社会固定资产投资增长", 8.0, "左右") in headline
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title", "year"),
+    [
+        ("baqiao-2020", "《灞桥区 2020 年政府工作报告》工作任务分解表", 2020),
+        ("baqiao-2023", "2023 年《政府工作报告》目标任务落实情况 通 报", 2023),  # after a 督查专报 masthead
+        ("xian-2024", "西安市人民政府办公厅关于印发2024年为民实事实施方案的通知", 2024),
+        ("xianyang-2023", "2023年政府工作报告", 2023),  # after three lines of a download site's banner
+        ("xixian-2023", "西咸新区2023年工作要点", 2023),
+    ],
+)
+def test_each_bundled_document_names_its_own_title_and_year(doc_id, title, year):
+    meta = get_document(BUNDLED_DATA, doc_id)
+    assert document_heading(read_document_text(document_path(BUNDLED_DATA, meta))) == (title, year)

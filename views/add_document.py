@@ -11,7 +11,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import DocumentParseError, PlanAlignError
-from align.parsing import parse_text
+from align.parsing import document_heading, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
 from align.registry import KINDS, LEVELS, DocumentMeta, add_document
 
@@ -33,8 +33,11 @@ def _meta(file_name: str) -> DocumentMeta:
 
 
 @st.cache_data(show_spinner="解析 Parsing…", max_entries=8)
-def _parse_upload(data: bytes, file_name: str, max_bytes: int) -> tuple[pl.DataFrame, list[str]]:
-    """Parse uploaded bytes with a placeholder id (the real id is given on registering)."""
+def _parse_upload(
+    data: bytes, file_name: str, max_bytes: int
+) -> tuple[pl.DataFrame, list[str], tuple[str | None, int | None]]:
+    """Parse uploaded bytes with a placeholder id (the real id is given on registering);
+    also the title and year the document gives itself, to prefill the form."""
     meta = DocumentMeta(id="upload", title=file_name, jurisdiction="-", level="district", year=2024,
                         kind="task_table", file=file_name)
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,7 +45,7 @@ def _parse_upload(data: bytes, file_name: str, max_bytes: int) -> tuple[pl.DataF
         path.write_bytes(data)
         text = read_document_text(path, max_bytes=max_bytes)
     parsed = parse_text(text, meta, path=file_name)
-    return parsed.items, parsed.warnings
+    return parsed.items, parsed.warnings, document_heading(text)
 
 
 def _register(data: bytes, file_name: str) -> None:
@@ -90,7 +93,12 @@ if upload is not None:
             st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
 
 if parsed is not None:
-    items, warnings = parsed
+    items, warnings, (heading_title, heading_year) = parsed
+    upload_key = f"{upload.name}:{len(data)}"
+    if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title and year, once
+        st.session_state["new_title"] = heading_title or ""
+        st.session_state["new_year"] = heading_year or st.session_state["new_year"]
+        st.session_state["prefilled_for"] = upload_key
     st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
     for warning in warnings:
         st.warning(warning)
