@@ -318,3 +318,17 @@ def coverage_table(
         .alias("status"),
         pl.col("district_targets").list.join("；"),
     )
+
+
+def coverage_counts(coverage: pl.DataFrame) -> pl.DataFrame:
+    """City items per category and status (``category, status, len``) for the heatmap.
+
+    Every category meets every status, zeros included, so a column does not vanish while
+    nothing is confirmed yet; categories keep the plan's own order ((一) before (二)).
+    """
+    categories = pl.DataFrame({"category": coverage["category"].unique(maintain_order=True)})
+    return (
+        categories.join(pl.DataFrame({"status": list(COVERAGE_STATUSES)}), how="cross")
+        .join(coverage.group_by("category", "status").len(), on=["category", "status"], how="left")
+        .with_columns(pl.col("len").fill_null(0).cast(pl.UInt32))
+    )

@@ -270,6 +270,21 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     assert table[quota_column].str.contains("200").any()
 
 
+def test_coverage_heatmap_counts_keep_every_status_and_the_plans_order(env):
+    from align.ingest import load_items
+    from matching.review import coverage_counts, coverage_table
+
+    matches = match_documents(env, "baqiao-2023", "xian-2024")
+    no_decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
+    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, no_decisions,
+                           district_jurisdiction="灞桥区")
+    counts = coverage_counts(table)
+    assert counts["len"].sum() == table.height == 30
+    assert counts.group_by("category").len()["len"].unique().to_list() == [3], "confirmed shows even at 0"
+    categories = counts["category"].unique(maintain_order=True).to_list()
+    assert categories[0].startswith("(一)") and categories[1].startswith("(二)"), categories
+
+
 def test_coverage_names_the_nearest_district_task_even_below_the_threshold(env):
     from align.ingest import load_items
     from matching.review import coverage_table

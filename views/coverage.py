@@ -8,7 +8,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from matching.review import COVERAGE_STATUSES, coverage_table, pair_decisions
+from matching.review import COVERAGE_STATUSES, coverage_counts, coverage_table, pair_decisions
 
 STATUS_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 proposed", "none": "无对应 none"}
 
@@ -57,10 +57,12 @@ shown = table.select(
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table")
 
 st.subheader("分类 × 状态 Category × status")
-heat = table.group_by("category", "status").len().with_columns(pl.col("status").replace_strict(STATUS_LABELS))
+heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(STATUS_LABELS))
+categories = heat["category"].unique(maintain_order=True)
 chart = alt.Chart(heat.to_pandas()).mark_rect().encode(
-    x=alt.X("status:N", title="状态 status", sort=[STATUS_LABELS[s] for s in COVERAGE_STATUSES]),
-    y=alt.Y("category:N", title="分类 category"),
+    x=alt.X("status:N", title="状态 status", sort=[STATUS_LABELS[s] for s in COVERAGE_STATUSES],
+            axis=alt.Axis(labelAngle=0, orient="top")),
+    y=alt.Y("category:N", title="分类 category", sort=categories.to_list()),
     color=alt.Color("len:Q", title="条目 items", scale=alt.Scale(scheme="blues")),
     tooltip=["category", "status", "len"],
 )
