@@ -405,3 +405,13 @@ def test_the_queue_says_why_an_item_comes_first(env):
     at.radio(key="rv_order").set_value("document").run()
     assert "按原文档顺序" in at.selectbox(key="rv_current").help
     assert at.session_state["current"] == "baqiao-2023:1"
+
+
+def test_the_source_text_is_shown_once_highlighted_against_the_chosen_candidate(env):
+    at = open_page("review")
+    at.radio(key="rv_order").set_value("document").run()
+    at.selectbox(key="rv_current").set_value("baqiao-2023:93").run()  # housing, 1.00 to 保障性住房
+    source = "坚持“房住不炒”定位"
+    shown = [m.value for m in at.markdown if source in m.value]
+    assert len(shown) == 1, "one source panel, not a second copy under the candidate"
+    assert "<mark>" in shown[0] and any("<mark>" in m.value and "保租房" in m.value for m in at.markdown)

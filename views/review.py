@@ -170,7 +170,7 @@ item = item_rows[current]
 left, right = st.columns([1, 1])
 with left:
     st.subheader(f"源 {current}")
-    st.text(item["text"] or item["title"])
+    source_box = st.empty()  # filled below, highlighted against the chosen candidate
     st.caption(
         f"责任单位 units: {'、'.join(item['units']) or '—'} · 目标 targets: {ui.targets_text(item['targets'])} · "
         f"状态 status: {ui.status_label(item['status'])} · 领域 area: {' / '.join(item['section_path']) or '—'}"
@@ -208,17 +208,18 @@ with right:
                          format_func=_label)
         chosen = candidates.row(index, named=True)
 
-if chosen is not None:
+source_text = item["text"] or item["title"] or ""
+if chosen is None:
+    source_box.markdown(ui.highlight_html(source_text, []), unsafe_allow_html=True)
+else:
     target = target_rows.get(chosen["target_id"], {})
-    source_text = item["text"] or item["title"] or ""
     target_text = target.get("text") or target.get("title") or ""
     spans = shared_spans(source_text, target_text)
+    source_box.markdown(ui.highlight_html(source_text, spans), unsafe_allow_html=True)
     st.subheader(f"候选 {chosen['target_id']}")
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.markdown("**源 source** (共同文字高亮 shared text highlighted)")
-        st.markdown(ui.highlight_html(source_text, spans), unsafe_allow_html=True)
-        st.markdown("**目标 target**")
+        st.caption("与源条目共同的文字已高亮 (text shared with the source item is highlighted)")
         st.markdown(ui.highlight_html(target_text, spans), unsafe_allow_html=True)
         st.caption(
             f"责任单位 units: {'、'.join(target.get('units') or []) or '—'} · "
