@@ -95,8 +95,8 @@ def browser_page():
             browser.close()
 
 
-def _confirm_first_link(page, url: str) -> None:
-    page.goto(f"{url}/{quote('审核_Review')}")
+def _confirm_first_link(page, url: str, keep_query: str = "") -> None:
+    page.goto(f"{url}/{quote('审核_Review')}" + (f"?{keep_query}" if keep_query else ""))
     page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
     page.get_by_role("button", name="确认", exact=False).first.click()
     page.get_by_text("已记录 recorded", exact=False).first.wait_for()
@@ -110,7 +110,15 @@ def private_data(data_copy, tmp_path):
 def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
     data_dir, db = private_data
     with app_server(data_dir, db) as (url, _), browser_page() as page:
-        _confirm_first_link(page, url)
+        page.goto(f"{url}/{quote('审核_Review')}")
+        name = page.get_by_role("textbox", name="审核人 Reviewer")
+        name.fill("王工")
+        name.press("Enter")
+        page.wait_for_url("**reviewer=*")
+        page.reload()  # a reload must not hand the next decision to the default reviewer
+        page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
+        assert page.get_by_role("textbox", name="审核人 Reviewer").input_value() == "王工"
+        _confirm_first_link(page, page.url.split("?")[0].rsplit("/", 1)[0], keep_query=page.url.split("?", 1)[1])
         nav = page.get_by_test_id("stSidebarNav")
         assert nav.get_by_text("首页 Home").is_visible(), "the first sidebar entry names the home page, not app.py"
         assert nav.get_by_text("审核 Review").is_visible()
@@ -139,6 +147,7 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
     record = dict(zip(rows[0], rows[1]))
     assert len(rows) == 2
     assert (record["源条目"], record["目标条目"]) == tuple(confirmed.select("source_id", "target_id").row(0))
+    assert record["审核人"] == "王工", "the name typed in the sidebar, kept through a reload"
 
 
 def test_a_confirmed_decision_survives_the_server_being_killed(private_data):
