@@ -416,3 +416,14 @@ def test_the_source_text_is_shown_once_highlighted_against_the_chosen_candidate(
     copies = len(shown) + sum(source in t.value for t in at.text)
     assert copies == 1, "one source panel, not a second copy under the candidate"
     assert "<mark>" in shown[0] and any("<mark>" in m.value and "保租房" in m.value for m in at.markdown)
+
+
+def test_streamlit_config_matches_the_file_limit_and_sends_nothing_home():
+    """The upload widget's limit is the reader's, and plans under review send no usage statistics."""
+    import tomllib
+
+    from align.settings import DEFAULT_MAX_FILE_MB, PACKAGE_ROOT
+
+    config = tomllib.loads((PACKAGE_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == DEFAULT_MAX_FILE_MB
+    assert config["browser"]["gatherUsageStats"] is False
