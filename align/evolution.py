@@ -229,14 +229,21 @@ def _describe(target: dict | None) -> str | None:
     return f"{number}{unit}{qualifier}"
 
 
+DIRECTION_LABELS = {
+    "raised": "提高 raised", "lowered": "降低 lowered", "unchanged": "不变 unchanged",
+    "newly_quantified": "新设量化目标 newly quantified", "no_longer_quantified": "不再量化 no longer quantified",
+}
+
+
 def format_target_changes(changes: Sequence[dict] | None) -> str:
-    """``地区生产总值增长: 7.5%以上 → 7%左右 (lowered)``, one change per line, for CSV and Excel."""
+    """``地区生产总值增长: 7.5%以上 → 7%左右 (降低 lowered)``, one change per line, for CSV, Excel and the app."""
     if isinstance(changes, pl.Series):
         changes = changes.to_list()
     lines = []
     for change in changes or []:
         name = f"{change['indicator']}: " if change.get("indicator") else ""
-        lines.append(f"{name}{change.get('old') or '—'} → {change.get('new') or '—'} ({change['direction']})")
+        direction = DIRECTION_LABELS.get(change["direction"], change["direction"])
+        lines.append(f"{name}{change.get('old') or '—'} → {change.get('new') or '—'} ({direction})")
     return "\n".join(lines)
 
 

@@ -397,7 +397,7 @@ def test_csv_and_parquet_outputs(small, tmp_path):
     table, _, _ = small
     write_evolution(table, tmp_path / "e.csv")
     csv = pl.read_csv(tmp_path / "e.csv")
-    assert "地区生产总值增长: 7.5%以上 → 7%左右 (lowered)" in csv["target_changes"].to_list()
+    assert "地区生产总值增长: 7.5%以上 → 7%左右 (降低 lowered)" in csv["target_changes"].to_list()
     write_evolution(table, tmp_path / "e.parquet")
     assert pl.read_parquet(tmp_path / "e.parquet").schema == table.schema
     with pytest.raises(ValueError, match="must end in"):
