@@ -46,8 +46,10 @@ for col, status in zip(m[1:], COVERAGE_STATUSES):
     found = counts.filter(pl.col("status") == status)["len"]
     col.metric(STATUS_LABELS[status], int(found[0]) if found.len() else 0)
 
+CITY_COLUMNS = [pl.col("item_id").alias("市级条目 city item"), pl.col("category").alias("分类 category"),
+                pl.col("text").alias("任务 task")]
 shown = table.select(
-    "item_id", "category", "text",
+    *CITY_COLUMNS,
     pl.col("quota").alias(f"下达{district_place}配额 quota"),
     pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务 confirmed"),
     pl.col("proposed_tasks").list.join("\n").alias("建议区级任务 proposed"),
@@ -72,7 +74,7 @@ st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_uni
 
 st.subheader("没有区级对应的市级条目 City items without a district counterpart")
 missing = table.filter(pl.col("status") == "none").select(
-    "item_id", "category", "text", pl.col("quota").alias("配额 quota"),
+    *CITY_COLUMNS, pl.col("quota").alias("配额 quota"),
     pl.col("nearest_task").alias("最接近的区级任务 nearest district task (score)"))
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
