@@ -251,8 +251,9 @@ def coverage_table(
 
     ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item,
     ``proposed`` when the matcher links one that nobody rejected, else ``none``.
-    ``nearest_task`` is the best-scoring district task nobody rejected, with its score,
-    so an item marked ``none`` still shows where a reviewer would look first.
+    ``nearest_task`` is the best-scoring district task nobody rejected, with its score
+    (``nearest_id`` its id), so an item marked ``none`` still shows where a reviewer would
+    look first.
     """
     confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique()
     rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
@@ -277,6 +278,7 @@ def coverage_table(
         .select(
             "target_id",
             pl.format("{} ({})", pl.col("task"), pl.col("score").round(2)).alias("nearest_task"),
+            pl.col("source_id").alias("nearest_id"),
         )
     )
     links = pl.concat([

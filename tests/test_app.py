@@ -427,3 +427,13 @@ def test_streamlit_config_matches_the_file_limit_and_sends_nothing_home():
     config = tomllib.loads((PACKAGE_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == DEFAULT_MAX_FILE_MB
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_review(env):
+    at = open_page("coverage")
+    at.selectbox(key="cov_pick").set_value("xian-2024:4").run()  # charging piles, 灞桥区200个
+    at.button(key="cov_review").click().run()
+    assert not at.exception
+    assert at.session_state["current"] == "baqiao-2023:75", "新建汽车充电站不少于15处, its nearest task"
+    assert (at.session_state["source_doc"], at.session_state["target_doc"]) == ("baqiao-2023", "xian-2024")
+    assert any(h.value.startswith("源 baqiao-2023:75") for h in at.subheader)

@@ -80,3 +80,14 @@ if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:
     st.dataframe(missing, hide_index=True, width="stretch", key="cov_missing")
+
+st.subheader("去审核 Review a city item")
+city_ids = table["item_id"].to_list()
+texts = dict(zip(city_ids, table["text"].to_list()))
+picked = st.selectbox("市级条目 City item", city_ids, key="cov_pick", format_func=lambda i: f"{i}  {texts[i][:40]}")
+nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
+st.caption("在审核页打开与之最接近的区级任务 (opens the district task nearest to it on the Review page)"
+           if nearest else "没有候选区级任务 No district task is a candidate for it.")
+if st.button("审核 Review", key="cov_review", disabled=nearest is None):
+    st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=0)
+    st.switch_page("views/review.py")
