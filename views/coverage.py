@@ -56,7 +56,9 @@ shown = table.select(
     pl.col("district_targets").alias("区级任务目标 district targets"),
     pl.col("status").replace_strict(STATUS_LABELS).alias("状态 status"),
 )
-st.dataframe(shown, hide_index=True, width="stretch", key="cov_table")
+WIDE = st.column_config.TextColumn(width="large")
+st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
+             column_config={"任务 task": WIDE, "已确认区级任务 confirmed": WIDE, "建议区级任务 proposed": WIDE})
 
 st.subheader("分类 × 状态 Category × status")
 heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(STATUS_LABELS))
@@ -79,7 +81,8 @@ missing = table.filter(pl.col("status") == "none").select(
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:
-    st.dataframe(missing, hide_index=True, width="stretch", key="cov_missing")
+    st.dataframe(missing, hide_index=True, width="stretch", key="cov_missing",
+                 column_config={"任务 task": WIDE, "最接近的区级任务 nearest district task (score)": WIDE})
 
 st.subheader("去审核 Review a city item")
 city_ids = table["item_id"].to_list()
