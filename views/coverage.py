@@ -58,7 +58,7 @@ shown = table.select(
 )
 WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
-             column_config={"任务 task": WIDE, "已确认区级任务 confirmed": WIDE, "建议区级任务 proposed": WIDE})
+             column_config={"已确认区级任务 confirmed": WIDE, "建议区级任务 proposed": WIDE})
 
 st.subheader("分类 × 状态 Category × status")
 heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(STATUS_LABELS))
@@ -82,7 +82,7 @@ if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:
     st.dataframe(missing, hide_index=True, width="stretch", key="cov_missing",
-                 column_config={"任务 task": WIDE, "最接近的区级任务 nearest district task (score)": WIDE})
+                 column_config={"最接近的区级任务 nearest district task (score)": WIDE})
 
 st.subheader("去审核 Review a city item")
 city_ids = table["item_id"].to_list()
