@@ -387,6 +387,8 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     assert list(chains.columns) == ["任务线 line", "起始任务 first task"]
     lines = " ".join(chains["任务线 line"])
     assert "→不再出现→" in lines and "→dropped→" not in lines
+    counts = next(d.value for d in at.dataframe if "变化 relation" in d.value.columns)
+    assert list(counts.columns) == ["变化 relation", "上期条目 old items", "本期条目 new items"]
     first = chains.iloc[0]
     assert first["任务线 line"].startswith("baqiao-2020:") and len(first["起始任务 first task"]) > 5
 

@@ -42,8 +42,10 @@ except PlanAlignError as exc:
 
 counts = relation_counts(steps[0]) if len(steps) == 1 else None
 if counts is not None:
-    st.dataframe(counts.with_columns(pl.col("relation").replace(RELATION_LABELS)), hide_index=True,
-                 key="evo_counts")
+    st.dataframe(counts.select(pl.col("relation").replace(RELATION_LABELS).alias("变化 relation"),
+                               pl.col("old_items").alias("上期条目 old items"),
+                               pl.col("new_items").alias("本期条目 new items")),
+                 hide_index=True, key="evo_counts")
 
 lines = describe_chains(chain_table)
 chain_rows = chain_table.join(lines, on="chain_id")
