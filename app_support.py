@@ -72,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "export_file": None,
     "added_id": None,
     "prefilled_for": None,
+    "add_problem": None,
     "refit": None,
 }
 

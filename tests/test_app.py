@@ -439,3 +439,17 @@ def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_re
     assert at.session_state["current"] == "baqiao-2023:75", "新建汽车充电站不少于15处, its nearest task"
     assert (at.session_state["source_doc"], at.session_state["target_doc"]) == ("baqiao-2023", "xian-2024")
     assert any(h.value.startswith("源 baqiao-2023:75") for h in at.subheader)
+
+
+def test_a_registration_problem_is_shown_by_the_register_button(env):
+    text = "序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("lh.txt", text.encode()).run()
+    at.button(key="add_register").click().run()  # no id, no jurisdiction
+    assert not at.exception
+    assert any("Fix the metadata" in e.value for e in at.error)
+    at.text_input(key="add_new_id").set_value("baqiao-2023").run()
+    at.text_input(key="add_new_jurisdiction").set_value("莲湖区").run()
+    at.button(key="add_register").click().run()
+    assert any("already registered" in e.value for e in at.error), [e.value for e in at.error]
+    assert not any("Fix the metadata" in e.value for e in at.error), "the old problem is gone"

@@ -53,8 +53,9 @@ def _register(data: bytes, file_name: str) -> None:
     max_bytes = current.max_bytes
     meta = _meta(file_name)
     problems = meta.problems()
+    st.session_state["add_problem"] = None
     if problems:
-        ui.flash("error", "请修正元数据 Fix the metadata: " + " ".join(problems))
+        st.session_state["add_problem"] = "请修正元数据 Fix the metadata: " + " ".join(problems)
         return
 
     def check(path: Path, meta: DocumentMeta) -> None:
@@ -66,7 +67,7 @@ def _register(data: bytes, file_name: str) -> None:
         try:
             added = add_document(current.data_dir, path, replace(meta, file=path.name), check=check)
         except PlanAlignError as exc:
-            ui.flash("error", _shown(exc, file_name))
+            st.session_state["add_problem"] = _shown(exc, file_name)
             return
     st.session_state["added_id"] = added.id
     ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
@@ -99,6 +100,7 @@ if parsed is not None:
         st.session_state["new_title"] = heading_title or ""
         st.session_state["new_year"] = heading_year or st.session_state["new_year"]
         st.session_state["prefilled_for"] = upload_key
+        st.session_state["add_problem"] = None  # a problem of the previous file
     st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
     for warning in warnings:
         st.warning(warning)
@@ -117,6 +119,8 @@ if parsed is not None:
         ui.bound(st.selectbox, "类型 kind", "new_kind", "add", KINDS, format_func=ui.KIND_LABELS.get)
     st.button("登记 Register", key="add_register", type="primary", on_click=_register,
               args=(upload.getvalue(), upload.name))
+    if st.session_state["add_problem"]:  # beside the button that raised it, not at the top of the page
+        st.error(st.session_state["add_problem"])
 
 added = st.session_state.get("added_id")
 ids = ui.document_ids()
