@@ -68,6 +68,18 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
 
 
+# A place opens the title when a year, a government body or a quoted name follows it.
+_TITLE_PLACE = re.compile(r"^[《“]?\s*([\u4e00-\u9fff]{2,6}?(新区|自治县|区|县|市|省))(?=\s*(?:\d|人民政府|政府|委|《|“))")
+_PLACE_LEVEL = {"新区": "new-area", "自治县": "county", "区": "district", "县": "county", "市": "city", "省": "province"}
+
+
+def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
+    """The jurisdiction a title opens with and its level: ``西咸新区2023年工作要点`` gives
+    ``("西咸新区", "new-area")``; ``(None, None)`` when the title names no place first."""
+    found = _TITLE_PLACE.match(title or "")
+    return (found.group(1), _PLACE_LEVEL[found.group(2)]) if found else (None, None)
+
+
 def document_heading(text: str) -> tuple[str | None, int | None]:
     """The title a document gives itself and the year in it, to prefill its registration.
 

@@ -351,6 +351,8 @@ def test_an_upload_prefills_its_own_title_and_year(env):
     at.file_uploader(key="add_file").upload("lh.txt", text.encode()).run()
     assert at.text_input(key="add_new_title").value == "莲湖区2025年重点任务分解表"
     assert at.number_input(key="add_new_year").value == 2025
+    assert at.text_input(key="add_new_jurisdiction").value == "莲湖区"
+    assert at.selectbox(key="add_new_level").value == "district"
     at.text_input(key="add_new_title").set_value("改过的标题").run()
     assert at.text_input(key="add_new_title").value == "改过的标题", "the planner's edit is not overwritten"
 

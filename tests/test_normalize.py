@@ -13,7 +13,8 @@ from align.normalize import (
     parse_number,
     strip_html,
 )
-from align.parsing import document_heading
+from align.parsing import document_heading, heading_jurisdiction
+from align.registry import LEVELS
 from align.targets import extract_quotas, extract_targets, indicator_key
 from align.units import department_key, split_units
 from matching.features import headline_rates
@@ -210,3 +211,12 @@ def test_document_heading_is_one_of_the_documents_own_lines_and_a_plausible_year
         return
     assert any("".join(title.split()) in "".join(line.split()) for line in lines)
     assert year is None or (1900 <= year <= 2099 and str(year) in title)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_heading_jurisdiction_is_a_place_the_title_opens_with(title):
+    place, level = heading_jurisdiction(title)
+    assert (place is None) == (level is None)
+    if place is not None:
+        assert place in title[:len(place) + 3] and level in LEVELS

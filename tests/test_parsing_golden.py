@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from align.parsing import document_heading
+from align.parsing import document_heading, heading_jurisdiction
 from align.readers import read_document_text
 from align.registry import document_path, get_document
 from align.settings import BUNDLED_DATA
@@ -214,3 +214,17 @@ def test_xianyang_2023_more_hand_read_facts(parsed_docs):
 def test_each_bundled_document_names_its_own_title_and_year(doc_id, title, year):
     meta = get_document(BUNDLED_DATA, doc_id)
     assert document_heading(read_document_text(document_path(BUNDLED_DATA, meta))) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        ("西咸新区2023年工作要点", ("西咸新区", "new-area")),
+        ("《灞桥区 2020 年政府工作报告》工作任务分解表", ("灞桥区", "district")),
+        ("西安市人民政府办公厅关于印发2024年为民实事实施方案的通知", ("西安市", "city")),
+        ("2023年政府工作报告", (None, None)),  # xianyang's report names no place in its title
+        ("关于推进城市更新的实施方案", (None, None)),  # 关于推进城市 is not a city
+    ],
+)
+def test_a_title_names_its_jurisdiction_and_level_only_when_it_opens_with_one(title, place):
+    assert heading_jurisdiction(title) == place

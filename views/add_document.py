@@ -11,7 +11,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import DocumentParseError, PlanAlignError
-from align.parsing import document_heading, parse_text
+from align.parsing import document_heading, heading_jurisdiction, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
 from align.registry import KINDS, LEVELS, DocumentMeta, add_document
 
@@ -96,9 +96,12 @@ if upload is not None:
 if parsed is not None:
     items, warnings, (heading_title, heading_year) = parsed
     upload_key = f"{upload.name}:{len(data)}"
-    if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title and year, once
+    if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title, year and place, once
+        place, level = heading_jurisdiction(heading_title)
         st.session_state["new_title"] = heading_title or ""
         st.session_state["new_year"] = heading_year or st.session_state["new_year"]
+        st.session_state["new_jurisdiction"] = place or st.session_state["new_jurisdiction"]
+        st.session_state["new_level"] = level or st.session_state["new_level"]
         st.session_state["prefilled_for"] = upload_key
         st.session_state["add_problem"] = None  # a problem of the previous file
     st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
