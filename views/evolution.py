@@ -64,7 +64,7 @@ first_ids = first_ids.with_columns(
 )
 relations = sorted({r for rs in first_ids["relations"].to_list() for r in rs})
 st.session_state["relations"] = [r for r in st.session_state["relations"] if r in relations]
-chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations,
+chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations, placeholder="全部 all",
                             format_func=lambda r: RELATION_LABELS.get(r, r))
 if chosen_relations:
     first_ids = first_ids.filter(pl.col("relations").list.eval(pl.element().is_in(chosen_relations)).list.any())

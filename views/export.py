@@ -59,7 +59,7 @@ links = ui.store().confirmed_links(*((source_doc, target_doc) if scope == "pair"
 st.metric("已确认链接 confirmed links", links.height)
 if links.height:
     st.dataframe(links.select("source_id", "target_id", pl.col("score").round(3), "reviewer",
-                              local_time("decided_at", ui.settings().timezone), "note"),
+                              local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null("")),
                  hide_index=True, width="stretch", key="ex_preview")
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.

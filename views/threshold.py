@@ -95,13 +95,13 @@ st.dataframe(table, hide_index=True, width="stretch", key="th_table")
 
 long = curve.unpivot(
     index="cutoff", on=["precision", "recall"], variable_name="metric", value_name="value"
-).drop_nulls("value")
+).drop_nulls("value").with_columns(pl.col("metric").replace({"precision": "精确率 precision", "recall": "召回率 recall"}))
 rates = alt.Chart(long.to_pandas()).mark_line(point=True).encode(
     x=alt.X("cutoff:Q", title="阈值 cutoff"), y=alt.Y("value:Q", title="比例 rate", scale=alt.Scale(domain=[0, 1])),
     color=alt.Color("metric:N", title=None),
 )
 work = alt.Chart(curve.to_pandas()).mark_area(opacity=0.3, color="#888").encode(
-    x="cutoff:Q", y=alt.Y("expected_links_by_hand:Q", title="预计人工链接 expected links by hand"),
+    x=alt.X("cutoff:Q", title="阈值 cutoff"), y=alt.Y("expected_links_by_hand:Q", title="人工链接 links by hand"),
 )
 left, right = st.columns(2)
 left.altair_chart(rates.properties(height=280), width="stretch", key="th_rates")
