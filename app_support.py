@@ -48,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "blind": False,
     "note": "",
     "bulk_min": 0.9,
-    "candidate": 0,
+    "candidate": None,  # None: the first candidate the reviewer has not decided on
     "current": None,
     "city_doc": None,
     "district_doc": None,

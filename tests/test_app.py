@@ -458,3 +458,16 @@ def test_a_registration_problem_is_shown_by_the_register_button(env):
     at.button(key="add_register").click().run()
     assert any("already registered" in e.value for e in at.error), [e.value for e in at.error]
     assert not any("Fix the metadata" in e.value for e in at.error), "the old problem is gone"
+
+
+def test_an_item_opens_on_the_first_candidate_the_reviewer_has_not_decided(env):
+    """Coming back to an item whose #1 was already rejected, the page offers #2, not the rejected one."""
+    at = open_page("review")
+    first = at.session_state["current"]
+    top = at.radio(key="rv_candidate").options[0].split()[1]  # "#1 xian-2024:18 …"
+    with DecisionStore(env.db_path) as store:
+        store.record("planner", first, top, "rejected")
+    fresh = open_page("review")
+    assert fresh.session_state["current"] == first
+    assert fresh.radio(key="rv_candidate").index == 1
+    assert fresh.radio(key="rv_candidate").options[0].startswith("【拒绝】")

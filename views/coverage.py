@@ -92,5 +92,5 @@ nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
 st.caption("在审核页打开与之最接近的区级任务 (opens the district task nearest to it on the Review page)"
            if nearest else "没有候选区级任务 No district task is a candidate for it.")
 if st.button("审核 Review", key="cov_review", disabled=nearest is None):
-    st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=0)
+    st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=None)
     st.switch_page("views/review.py")

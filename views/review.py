@@ -33,11 +33,11 @@ DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_
 
 def _reset_position() -> None:
     st.session_state["current"] = None
-    st.session_state["candidate"] = 0
+    st.session_state["candidate"] = None
 
 
 def _first_candidate() -> None:
-    st.session_state["candidate"] = 0
+    st.session_state["candidate"] = None
 
 
 def _decide(decision: str, source_id: str, target_id: str | None, score: float | None, engine_version: str | None,
@@ -59,12 +59,12 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
         st.session_state["candidate"] = next_candidate
     else:
         st.session_state["current"] = next_id
-        st.session_state["candidate"] = 0
+        st.session_state["candidate"] = None
 
 
 def _skip(next_id: str | None) -> None:
     st.session_state["current"] = next_id
-    st.session_state["candidate"] = 0
+    st.session_state["candidate"] = None
 
 
 def _undo(source_doc: str, target_doc: str) -> None:
@@ -82,7 +82,7 @@ def _undo(source_doc: str, target_doc: str) -> None:
         ui.flash("error", str(exc))
         return
     st.session_state["current"] = last["source_id"]
-    st.session_state["candidate"] = 0
+    st.session_state["candidate"] = None
     ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → {last['target_id'] or '∅'}")
 
 
@@ -194,8 +194,10 @@ with right:
         st.warning("没有候选 No candidates for this item.")
         chosen = None
     else:
-        if st.session_state["candidate"] >= candidates.height:
-            st.session_state["candidate"] = 0
+        if st.session_state["candidate"] is None or st.session_state["candidate"] >= candidates.height:
+            # Entering an item: the first candidate this reviewer has not decided on yet.
+            still_open = [i for i, t in enumerate(candidates["target_id"].to_list()) if t not in my_pairs]
+            st.session_state["candidate"] = still_open[0] if still_open else 0
 
         def _label(index: int) -> str:
             row = candidates.row(index, named=True)
@@ -257,13 +259,15 @@ ui.bound(st.text_input, "备注 Note", "note", "rv", placeholder="可选 optiona
 score = None if chosen is None else float(chosen["score"])
 engine = None if chosen is None else chosen["engine_version"]
 target_id = None if chosen is None else chosen["target_id"]
-after_reject = st.session_state["candidate"] + 1
+# After a reject, the next candidate still open on this item; none left: the next item.
+after_reject = next((i for i, t in enumerate(candidates["target_id"].to_list())
+                     if t not in my_pairs and i != st.session_state["candidate"]), None)
 buttons = st.columns(6)
 buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
                   on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None))
 buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
                   on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
-                                          after_reject if after_reject < candidates.height else None))
+                                          after_reject))
 buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
                   on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None))
 buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
