@@ -139,9 +139,8 @@ def document_pair(
     """Two documents chosen side by side; the page stops with a warning if they are the same."""
     for key, default, fallback in zip(keys, defaults, fallbacks):
         choose_default(key, ids, default, fallback)
-    columns = columns or st.columns(2)
     chosen = []
-    for column, key, label in zip(columns, keys, labels):
+    for column, key, label in zip(columns or st.columns(2), keys, labels):
         with column:
             chosen.append(bound(st.selectbox, label, key, prefix, ids, **widget_args))
     if chosen[0] == chosen[1]:
