@@ -366,11 +366,11 @@ LEVEL_LABELS = {"county": "县 county", "district": "区 district", "new-area": 
                 "province": "省 province"}
 KIND_LABELS = {"task_table": "任务分解表 task table", "livelihood_plan": "为民实事 livelihood plan",
                "work_points": "工作要点 work points", "work_report": "政府工作报告 work report", "plan": "规划 plan"}
-STATUS_LABELS = {"done": "已完成 done", "in_progress": "推进中 in progress"}
+ITEM_STATUS_LABELS = {"done": "已完成 done", "in_progress": "推进中 in progress"}
 
 
 def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", status or "—")
+    return ITEM_STATUS_LABELS.get(status or "", status or "—")
 
 
 def plain_registry(registry: pl.DataFrame) -> pl.DataFrame:
@@ -394,7 +394,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("section_path").list.join(" / ").alias("领域 section"),
         shown_text().alias("任务 text"),
         pl.col("units").list.join("、").alias("责任单位 units"),
-        pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).fill_null("—").alias("状态 status"),
+        pl.col("status").replace_strict(ITEM_STATUS_LABELS, default=pl.col("status")).fill_null("—").alias("状态 status"),
         joined_targets("targets").alias("目标值 targets"),
         pl.col("quotas")
         .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),

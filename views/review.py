@@ -188,6 +188,8 @@ candidates = matches.filter(pl.col("source_id") == current).sort("rank").head(SH
 target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
 my_pairs = {(r["target_id"]): r["decision"] for r in
             decisions.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
+# Candidates this reviewer has not decided on yet: where an item opens, and where a reject goes next.
+still_open = [i for i, t in enumerate(candidates["target_id"].to_list()) if t not in my_pairs]
 
 with right:
     if candidates.is_empty():
@@ -196,7 +198,6 @@ with right:
     else:
         if st.session_state["candidate"] is None or st.session_state["candidate"] >= candidates.height:
             # Entering an item: the first candidate this reviewer has not decided on yet.
-            still_open = [i for i, t in enumerate(candidates["target_id"].to_list()) if t not in my_pairs]
             st.session_state["candidate"] = still_open[0] if still_open else 0
 
         def _label(index: int) -> str:
@@ -260,8 +261,7 @@ score = None if chosen is None else float(chosen["score"])
 engine = None if chosen is None else chosen["engine_version"]
 target_id = None if chosen is None else chosen["target_id"]
 # After a reject, the next candidate still open on this item; none left: the next item.
-after_reject = next((i for i, t in enumerate(candidates["target_id"].to_list())
-                     if t not in my_pairs and i != st.session_state["candidate"]), None)
+after_reject = next((i for i in still_open if i != st.session_state["candidate"]), None)
 buttons = st.columns(6)
 buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
                   on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None))
