@@ -20,8 +20,12 @@ MIME = {
 FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "csv": "CSV (.csv, UTF-8)", "parquet": "Parquet (.parquet)"}
 
 
-def _prepare(scope: str, source_doc: str, target_doc: str, fmt: str, include_conflicts: bool, request: list) -> None:
-    """Write the export file into ``data_dir/exports`` and remember it, with what was asked, for the download button."""
+def _prepare(request: list) -> None:
+    """Write the export file into ``data_dir/exports`` and remember it, with what was asked, for the download button.
+
+    ``request`` is the page's choice (scope, source, target, format, conflicts, confirmed links).
+    """
+    scope, source_doc, target_doc, fmt, include_conflicts, _ = request
     current = ui.settings()
     pair = (source_doc, target_doc) if scope == "pair" else None
     name = f"links_{source_doc}__{target_doc}" if pair else "links_all"
@@ -65,7 +69,7 @@ if links.height:
 # decisions, must not be handed over under the current one.
 request = [scope, source_doc, target_doc, fmt, include, links.height]
 st.button("生成文件 Prepare file", key="ex_prepare", type="primary", disabled=links.is_empty(),
-          on_click=_prepare, args=(scope, source_doc, target_doc, fmt, include, request))
+          on_click=_prepare, args=(request,))
 
 prepared = st.session_state.get("export_file")
 if prepared and prepared.get("request") != request:
