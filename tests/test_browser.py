@@ -122,6 +122,8 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         nav = page.get_by_test_id("stSidebarNav")
         assert nav.get_by_text("首页 Home").is_visible(), "the first sidebar entry names the home page, not app.py"
         assert nav.get_by_text("审核 Review").is_visible()
+        page.mouse.move(800, 500)
+        page.mouse.wheel(0, -5000)  # the click scrolled down; the screenshot shows the page from its top
         page.wait_for_timeout(500)  # let charts settle for the screenshot
         page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
         assert (tmp_path / "review.png").stat().st_size > 10_000, "the screenshot shows a rendered page"
