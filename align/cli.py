@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from align.exceptions import PlanAlignError
+from align.exceptions import DocumentParseError, PlanAlignError
 from align.files import write_atomic
 from align.readers import READERS, TEXT_SUFFIXES
 from align.registry import KINDS, LEVELS
@@ -95,7 +95,10 @@ def cmd_add(args: argparse.Namespace) -> None:
     max_bytes = settings.max_bytes
 
     def check(path: Path, meta: DocumentMeta) -> None:
-        parsed = parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=source)
+        try:
+            parsed = parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=source)
+        except DocumentParseError as exc:  # name the file the planner gave, not the copy being checked
+            raise DocumentParseError(exc.message, path=source, line=exc.line) from exc
         print(f"parsed {parsed.items.height} items from {source}")
         for warning in parsed.warnings:
             print(f"warning: {warning}", file=sys.stderr)

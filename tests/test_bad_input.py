@@ -126,3 +126,19 @@ def test_more_than_21_restarted_sections_give_unique_ids():
     items = parse_text(text, meta).items
     assert items.height == 25 * 119
     assert items["item_id"].n_unique() == items.height
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"\xff\xfe\x00garbage", "binary file"), (b"", "the file is empty")],
+)
+def test_adding_a_bad_file_names_the_planners_file_and_registers_nothing(data_copy, tmp_path, capsys, content, reason):
+    bad = tmp_path / "上报材料.txt"
+    bad.write_bytes(content)
+    before = snapshot(data_copy)
+    args = ["add", str(bad), "--id", "lianhu-2024", "--jurisdiction", "莲湖区", "--level", "district", "--year", "2024"]
+    assert main([*args, "--data", str(data_copy.data_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {bad}") and reason in err, "the error names the file given, not the copy checked"
+    assert snapshot(data_copy) == before
+    assert not list((data_copy.data_dir / "documents").glob("lianhu-2024*")), "the copy is removed"
