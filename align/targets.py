@@ -166,11 +166,12 @@ def extract_quotas(text: str | None) -> list[dict]:
     quotas: list[dict] = []
     for match in _QUOTA_DIRECT.finditer(text):
         value = _number_value(match.group("number"))
-        if value is None:
+        jurisdiction = _clean_jurisdiction(match.group("jur"))
+        if value is None or jurisdiction is None:
             continue
         quotas.append(
             {
-                "jurisdiction": _clean_jurisdiction(match.group("jur")),
+                "jurisdiction": jurisdiction,
                 "value": value,
                 "unit": match.group("unit"),
                 "raw": match.group(0).strip(" ,，、:："),
@@ -180,11 +181,12 @@ def extract_quotas(text: str | None) -> list[dict]:
         value = _number_value(match.group("number"))
         if value is None:
             continue
-        for jurisdiction in _JURISDICTION_SPLIT.split(match.group("jurs")):
-            if jurisdiction.strip():
+        for name in _JURISDICTION_SPLIT.split(match.group("jurs")):
+            jurisdiction = _clean_jurisdiction(name)
+            if jurisdiction is not None:
                 quotas.append(
                     {
-                        "jurisdiction": _clean_jurisdiction(jurisdiction),
+                        "jurisdiction": jurisdiction,
                         "value": value,
                         "unit": match.group("unit"),
                         "raw": match.group(0).strip(" ,，、:："),
@@ -193,8 +195,17 @@ def extract_quotas(text: str | None) -> list[dict]:
     return quotas
 
 
-def _clean_jurisdiction(name: str) -> str:
-    return re.sub(r"\(.*?\)$", "", name.strip())
+# What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
+# a real name's first character (向阳区 and 于都县 exist, so 向 and 于 are not listed).
+_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|改造|实施|推进|开展|给予|支持|在|对|由)+")
+# A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
+_NOT_A_NAMED_PLACE = re.compile(r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$")
+
+
+def _clean_jurisdiction(name: str) -> str | None:
+    """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
+    name = _VERB_BEFORE_PLACE.sub("", re.sub(r"\(.*?\)$", "", name.strip()))
+    return None if not name or _NOT_A_NAMED_PLACE.search(name) else name
 
 
 def describe_target(target: dict) -> str:

@@ -178,6 +178,20 @@ def test_quotas_inline_and_distributive():
     assert ("灞桥区", 7.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
 
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三季度,完成高陵区40个老旧小区的改造工作", [("高陵区", 40.0)]),  # the verb is not part of the name
+        ("每创建1个,给予区县、开发区10万元奖励", []),  # a kind of place, not one jurisdiction
+        ("各区县各2个", []),
+        ("全区200个", []),
+        ("向阳区3个、于都县2个", [("向阳区", 3.0), ("于都县", 2.0)]),  # names that open like a verb stay whole
+    ],
+)
+def test_a_quota_names_one_jurisdiction_or_is_not_a_quota(text, expected):
+    assert [(q["jurisdiction"], q["value"]) for q in extract_quotas(text)] == expected
+
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
 def test_format_number_round_trips(value):
     assert float(format_number(value)) == pytest.approx(value, rel=1e-6, abs=1e-6)
