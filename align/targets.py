@@ -42,10 +42,24 @@ QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到
 _BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过")
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*[万亿]?"
+_UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 _TARGET = re.compile(
     rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?P<number>{_NUMBER})\s*"
-    rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+    rf"(?P<unit>{_UNITS})(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
 )
+# "A、B、C分别不少于8家、5家、10家": one number per listed name, in order; a unit may be
+# written only on the last number (分别突破50亿、70亿、20亿元).
+_EACH_GROUP = re.compile(
+    rf"分别(?P<verb>增长|提高|提升|下降|降低|减少|突破|达|为)?\s*(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*"
+    rf"(?P<numbers>{_NUMBER}\s*(?:{_UNITS})?(?:\s*[、和及]\s*{_NUMBER}\s*(?:{_UNITS})?)+)"
+    rf"(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+)
+_EACH_NUMBER = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})?")
+# Where a list of names starts: a clause boundary, but not a parenthesis (众创空间（孵化器）).
+_LIST_START = re.compile(r"[,，;；。:：!！?？]")
+# Kept in the indicator as a single target keeps them (地区生产总值增长); 达, 为 and 突破 are not.
+_RATE_VERBS = ("增长", "提高", "提升", "下降", "降低", "减少")
+_LEAD_VERB = re.compile(r"^(?:新增|新建|新认定|认定|引进|新落户|落户|建成|建设|完成|培育|打造|创建|实施|开展|举办|提供|改造)")
 _QUOTED_NAME = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"|《[^》]{1,40}》")
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 _LEADING_FILLER = re.compile(
@@ -108,18 +122,77 @@ def _indicator(clause_before: str, clause_after: str) -> str:
     return before or after
 
 
+def _listed_names(names_text: str) -> list[str]:
+    """The names of ``A、B、C`` before 分别, each whole.
+
+    A verb that opens the first name opens every one (新增概念认证中心、小试中试基地 →
+    新增小试中试基地), and short first names share the last one's tail
+    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入).
+    """
+    names = [_LEADING_FILLER.sub("", n.strip()) if i == 0 else n.strip() for i, n in enumerate(names_text.split("、"))]
+    if len(names) < 2 or not all(names):
+        return []
+    verb = _LEAD_VERB.match(names[0])
+    if verb:
+        names = [names[0], *(n if _LEAD_VERB.match(n) else verb.group(0) + n for n in names[1:])]
+    head, last = names[:-1], names[-1]
+    own = len(head[0])
+    if all(len(n) <= 4 for n in head) and len(last) >= 2 * own + 2 and all(len(n) == own for n in head):
+        names = [n + last[own:] for n in head] + [last]
+    return names
+
+
+def _distributed_targets(text: str) -> list[tuple[int, int, dict]]:
+    """Targets of every ``A、B分别…x、y`` in ``text``, with the span each group covers."""
+    out: list[tuple[int, int, dict]] = []
+    for group in _EACH_GROUP.finditer(text):
+        list_start = max((m.end() for m in _LIST_START.finditer(text, 0, group.start())), default=0)
+        names = _listed_names(text[list_start:group.start()])
+        numbers = list(_EACH_NUMBER.finditer(group.group("numbers")))
+        if not names or len(names) != len(numbers) or not numbers[-1].group("unit"):
+            continue
+        units, unit = [], numbers[-1].group("unit")
+        for number in reversed(numbers):  # a number without a unit takes the next one's
+            unit = number.group("unit") or unit
+            units.append(unit)
+        before, after = group.group("before") or "", group.group("after") or ""
+        qualifier = before if before in _BOUND_BEFORE else (after or before)
+        values = [_number_value(number.group("number")) for number in numbers]
+        if None in values:
+            continue
+        verb = group.group("verb") if group.group("verb") in _RATE_VERBS else ""
+        raw = text[list_start:group.end()].strip()
+        out.extend(
+            (list_start, group.end(), {"indicator": name + verb, "value": value, "unit": unit,
+                                       "qualifier": qualifier, "raw": raw})
+            for name, value, unit in zip(names, values, reversed(units))
+        )
+    return out
+
+
 def extract_targets(text: str | None) -> list[dict]:
     """Every quantitative commitment in ``text``, in reading order.
 
     Returns dicts with ``indicator, value, unit, qualifier, raw``; empty text gives ``[]``.
+    ``A、B分别不少于8家、5家`` gives one target per name.
     """
     text = normalize_text(text)
     found: list[dict] = []
     previous_end = 0
     quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
+    distributed = _distributed_targets(text)
+    groups = sorted({(start, end) for start, end, _ in distributed})
+    emitted: set[tuple[int, int]] = set()
     for match in _TARGET.finditer(text):
         start, end = match.span()
         number = match.group("number")
+        group = next((g for g in groups if g[0] <= start < g[1]), None)
+        if group is not None:  # the group's own targets, once, where its first number is
+            if group not in emitted:
+                emitted.add(group)
+                found.extend(t for g_start, g_end, t in distributed if (g_start, g_end) == group)
+            previous_end = group[1]
+            continue
         if any(q_start < start < q_end for q_start, q_end in quoted):
             continue  # “两个确立”, “15分钟政务服务圈”: a number inside a quoted name is part of the name
         if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and (

@@ -138,6 +138,39 @@ def test_target_examples(text, target):
     assert (found[0]["indicator"], found[0]["value"], found[0]["unit"], found[0]["qualifier"]) == target
 
 
+
+@pytest.mark.parametrize(
+    "text, targets",
+    [
+        ("新增专业孵化器、科技公共技术服务平台、市级及以上众创空间（孵化器）分别不少于8家、5家、10家",
+         [("新增专业孵化器", 8.0, "家"), ("新增科技公共技术服务平台", 5.0, "家"),
+          ("新增市级及以上众创空间(孵化器)", 10.0, "家")]),
+        ("城镇、农村居民人均可支配收入分别增长7%、8%以上",
+         [("城镇居民人均可支配收入增长", 7.0, "%"), ("农村居民人均可支配收入增长", 8.0, "%")]),
+        ("食品和生物医药、特种专用车、航空航天产业产值分别突破50亿、70亿、20亿元",
+         [("食品和生物医药", 5e9, "元"), ("特种专用车", 7e9, "元"), ("航空航天产业产值", 2e9, "元")]),
+        # a list that does not pair off one to one is read number by number, as before
+        ("新开工项目开工率分别不低于50%、80%和100%", [("新开工项目开工率分别", 50.0, "%"),
+                                              ("新开工项目开工率分别", 80.0, "%"), ("和", 100.0, "%")]),
+    ],
+)
+def test_each_listed_name_gets_its_own_number(text, targets):
+    """A、B、C分别 x、y、z: one target per name, not three targets all named "A、B、C分别"."""
+    assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets(text)] == targets
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(chinese, min_size=2, max_size=5),
+    st.lists(st.integers(min_value=1, max_value=9999), min_size=5, max_size=5),
+    st.sampled_from(["个", "家", "所", "处"]),
+)
+def test_a_distributed_list_pairs_names_and_numbers_in_order(names, numbers, unit):
+    numbers = numbers[: len(names)]
+    text = "、".join(names) + "分别不少于" + "、".join(f"{n}{unit}" for n in numbers)
+    found = extract_targets(text)
+    assert [(t["value"], t["unit"], t["qualifier"]) for t in found] == [(float(n), unit, "不少于") for n in numbers]
+
 @pytest.mark.parametrize("text", ["开通地铁8号线", "2023年12月底", "第五届丝博会", "打造5G物联网"])
 def test_numbers_that_are_not_quantities(text):
     assert extract_targets(text) == []
