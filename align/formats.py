@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from align.exceptions import DocumentParseError
 from align.normalize import normalize_text
+from align.parsing import HEADER_ROLES
 from align.readers import DEFAULT_MAX_BYTES, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
@@ -31,18 +32,17 @@ MAX_PDF_PAGES = 2_000
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 HEADER_SEARCH_ROWS = 50
 
-ROLES = ("number", "task", "units", "status", "progress")
-# Headers each role is recognised by; a header matches a word exactly or starts with it.
-# Kept in step with ``align.parsing.HEADER_ROLES`` plus a status column.
+ROLES = ("number", "task", "units", "co_units", "detail", "status", "progress")
+# Headers each role is recognised by (the parser's, plus a status column); a header matches
+# a word exactly or starts with it.
 COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
-    "number": ("序号", "编号", "序"),
-    "task": ("主要任务", "工作任务", "目标任务", "重点任务", "任务内容", "任务名称", "任务", "工作内容", "事项"),
-    "units": ("责任单位", "牵头单位", "责任部门", "牵头部门", "承办单位", "主办单位", "负责单位"),
+    **{role: words for role, words in HEADER_ROLES.items() if role != "progress"},
     "status": ("完成状态", "状态", "是否完成", "完成进度"),
-    "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
+    "progress": HEADER_ROLES["progress"],
 }
-# The header line written out: names the parser recognises, in a fixed order.
-_OUTPUT_HEADER = "序号\t主要任务\t责任单位\t进展情况"
+# The header written out: a name the parser recognises for each role the table has.
+_OUTPUT_NAMES = {"number": "序号", "task": "主要任务", "units": "责任单位", "co_units": "配合单位", "detail": "目标要求",
+                 "progress": "进展情况"}
 _DONE_WORDS = {"已完成", "完成", "是", "√", "✓", "done", "yes", "y"}
 _PENDING_WORDS = {"未完成", "否", "推进中", "进行中", "正在推进", "持续推进", "×", "in progress", "no", "n"}
 
@@ -229,6 +229,7 @@ def table_rows_to_text(
     label = f"{path}{where}"
     lines: list[str] = []
     roles: dict[int, str] | None = None
+    written: list[str] = []  # the roles written out, in the header's order
     width = 0
     header_row = 0
     mapping_problems: list[str] = []
@@ -247,7 +248,9 @@ def table_rows_to_text(
                 found, problems = _resolve_header(cells, column_map)
                 if found is not None:
                     roles, width, header_row = found, max(len(cells), max(found) + 1), row_number
-                    lines.append(_OUTPUT_HEADER)
+                    written = [r for r in _OUTPUT_NAMES if r in ("number", "task", "units", "progress")
+                               or r in roles.values()]
+                    lines.append("\t".join(_OUTPUT_NAMES[r] for r in written))
                     continue
                 if problems and not mapping_problems and len([c for c in cells if c]) >= 2:
                     shown = ", ".join(repr(c) for c in cells if c)[:200]
@@ -260,7 +263,7 @@ def table_rows_to_text(
             wide_rows.append(f"row {row_number} has {len(cells)} columns")
             continue
         filled = [i for i, c in enumerate(cells) if c]
-        content = {i for i, r in roles.items() if r in ("task", "units", "progress", "status")}
+        content = {i for i, r in roles.items() if r != "number"}
         if not filled:
             lines.append("")
             continue
@@ -272,8 +275,9 @@ def table_rows_to_text(
         if "number" not in roles.values() and row.get("task"):
             running_number += 1
             number = str(running_number)
-        progress = "；".join(p for p in (_status_word(row.get("status", "")), row.get("progress", "")) if p)
-        lines.append("\t".join((number, row.get("task", ""), row.get("units", ""), progress)))
+        row["number"] = number
+        row["progress"] = "；".join(p for p in (_status_word(row.get("status", "")), row.get("progress", "")) if p)
+        lines.append("\t".join(row.get(r, "") for r in written))
     if roles is None:
         hint = "; ".join(mapping_problems) + ". " if mapping_problems else ""
         raise DocumentParseError(

@@ -25,7 +25,7 @@ import polars as pl
 
 from align.exceptions import DocumentParseError
 from align.items import items_frame
-from align.normalize import normalize_text
+from align.normalize import normalize_text, parse_number
 from align.readers import DEFAULT_MAX_BYTES, read_document_text
 from align.registry import DocumentMeta
 from align.targets import extract_quotas, extract_targets
@@ -35,8 +35,15 @@ MAX_LINE_CHARS = 200_000
 
 HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号", "序"),
-    "task": ("主要任务", "工作任务", "目标任务", "重点任务", "任务内容", "任务", "工作内容", "事项"),
-    "units": ("责任单位", "牵头单位", "责任部门", "牵头部门", "承办单位", "主办单位", "负责单位"),
+    "task": ("主要任务", "工作任务", "目标任务", "重点任务", "任务内容", "任务名称", "任务", "工作内容", "事项", "重点工作",
+             "具体工作", "工作事项", "工作要点", "项目名称", "实事项目", "民生实事", "项目内容"),
+    "units": ("责任单位", "牵头单位", "责任部门", "牵头部门", "承办单位", "主办单位", "负责单位", "实施单位",
+              "责任主体"),
+    # Read after the lead units: they serve the task too, and a department key may only appear here.
+    "co_units": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位"),
+    # What the task commits to, when a table writes it beside the task: part of the task's text.
+    "detail": ("目标要求", "工作目标", "具体目标", "目标", "工作措施", "具体措施", "主要内容", "建设内容", "实施内容",
+               "工作要求"),
     "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
 }
 STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况", None), ("持续推进", "in_progress"),
@@ -52,10 +59,22 @@ _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
 _RESPONSIBLE = re.compile(r"^[(（]\s*(?:责任单位|牵头单位|责任部门)\s*[:：]\s*(.+?)\s*[)）]\s*$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
+# A list run together on one line (…。二、提升医疗服务能力。…): each 一、 opens a line of its own.
+_RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)")
+_UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
+_UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
+_INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）]")
+# A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
+_CLOSING_LINE = re.compile(
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)"
+    r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)[、,，].*)$"
+)
+_ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2}})是")
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
 _HEADLINE = re.compile(r"主要(?:预期)?目标(?:是|为)?\s*[:：]?")
+_COUNT_SUFFIX = re.compile(r"\s*[(（]?\s*(?:共\s*)?\d+\s*项\s*[)）]?$")
 _SECTION_LINE = re.compile(r"^(?:#+\s*)?(.{2,24}?)\s*[:：]\s*$")
 _COUNT_TOTAL = re.compile(r"共(?:计)?\s*(\d+)\s*项")
 _COUNT_STATUS = re.compile(r"(已完成|持续推进|正在推进中?)\s*(\d+)\s*项|(\d+)\s*项(?:任务)?\s*(已完成|正在推进中?)")
@@ -122,6 +141,7 @@ class _Draft:
     quota_text: str = ""
     title: str = ""
     attachment_lines: list[int] = field(default_factory=list)  # [first, last] of its 附件, far below the item
+    outline: list[str] = field(default_factory=list)  # the 一、/（一） ordinals it sits under, as digits
 
 
 def parse_document(path: str | Path, meta: DocumentMeta, *, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
@@ -215,9 +235,9 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             continue
         if "\t" not in line:
             clean = normalize_text(_MD_HEADING.sub("", line))
-            heading = _SECTION_LINE.match(clean)
+            heading = _SECTION_LINE.match(clean) or _table_section(clean)
             if heading and len(clean) <= 30:
-                name = re.sub(r"\s*\d+\s*项$", "", heading.group(1)).strip()
+                name = _COUNT_SUFFIX.sub("", heading.group(1)).strip()
                 section = [name]
                 section_status = _status_of(name)
                 section_prefix = ""
@@ -231,6 +251,11 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         cells = line.split("\t")
         candidate_roles = _header_roles(cells)
         if candidate_roles is not None:
+            if not table_started:
+                unread = [c.strip() for i, c in enumerate(cells) if c.strip() and i not in candidate_roles]
+                if unread:
+                    warnings.append(f"{path}, line {lineno}: column(s) {', '.join(unread)} not read "
+                                    "(plan-align reads the task, its units, targets and progress).")
             roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
             continue
         if not table_started:
@@ -250,13 +275,17 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         row = {role: cells[index] for index, role in roles.items()}
         task_cell = row.get("task", "")
         number = None
+        if (section_name := _section_row(row.get("number", ""), cells, roles)) is not None:
+            section = [section_name]
+            section_status, section_prefix, section_first = _status_of(section_name), "", True
+            continue
         if row.get("number", "").strip():
-            number_match = re.fullmatch(r"\s*(\d{1,4})\s*[.、．]?\s*", row["number"])
+            number_match = re.fullmatch(r"\s*(\d{1,4}(?:\s*[-－.．]\s*\d{1,3})*)\s*[.、．]?\s*", row["number"])
             if not number_match:
                 raise DocumentParseError(
                     f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno
                 )
-            number = number_match.group(1)
+            number = re.sub(r"\s*[-－.．]\s*", "-", number_match.group(1))  # 1-1, a sub-task keeps its number
         else:
             lead = _LEVEL3.match(task_cell.strip())
             if lead:
@@ -267,7 +296,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 continue
             _continue_row(drafts[-1], task_cell, row, line, lineno)
             continue
-        value = int(number)
+        value = int(number.split("-")[0])
         if section_first and drafts and value <= max_number:
             section_prefix = _section_prefix(section_status, used_prefixes)
             used_prefixes.add(section_prefix)
@@ -280,9 +309,9 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 section_path=list(section),
                 first_line=lineno,
                 last_line=lineno,
-                task=task_cell.strip(),
+                task=_with_detail(task_cell.strip(), row.get("detail", "")),
                 raw_lines=[line],
-                units=split_units(row.get("units", "")),
+                units=_row_units(row),
                 progress=progress.strip(),
                 status=section_status or _status_of(progress),
             )
@@ -297,11 +326,43 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     return drafts, warnings
 
 
+def _table_section(text: str) -> re.Match[str] | None:
+    """A section heading inside a table (一、稳增长促发展（6项）, or 一 and its name in two cells)."""
+    found = re.match(rf"^(?:[{_CN_NUM}]+(?:\s*[、.．]|\s)|[(（]\s*[{_CN_NUM}]+\s*[)）])\s*(\S.{{0,28}})$", text)
+    return found if found and not re.search(r"[。；;]", found.group(1)) else None
+
+
+def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> str | None:
+    """The section a table row opens (一 | 稳增长促发展（6项）, or 一、稳增长促发展 in one cell), else None."""
+    number_cell = number_cell.strip()
+    others = [c.strip() for i, c in enumerate(cells) if c.strip() and roles.get(i) != "number"]
+    if others and re.fullmatch(rf"[(（]?\s*[{_CN_NUM}]+\s*[)）、.．]?", number_cell):
+        name = normalize_text(others[0])
+    elif not number_cell and len(others) == 1 and (found := _table_section(normalize_text(others[0]))):
+        name = found.group(1)
+    else:
+        return None
+    return _COUNT_SUFFIX.sub("", name).strip() or None
+
+
+def _row_units(row: dict[str, str]) -> list[str]:
+    """The lead units, then the co-operating ones, each once."""
+    return list(dict.fromkeys(split_units(row.get("units", "")) + split_units(row.get("co_units", ""))))
+
+
+def _with_detail(task: str, detail: str) -> str:
+    """The task followed by what its table writes beside it (目标要求: 新建幼儿园3所)."""
+    detail = detail.strip()
+    if not detail:
+        return task
+    return f"{task}{'' if not task or task[-1] in '。；;' else '。'}{detail}"
+
+
 def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str, lineno: int) -> None:
     """A row without a number continues the task before it (a row broken across lines)."""
-    if task_cell.strip():
-        draft.task += task_cell.strip()
-    for unit in split_units(row.get("units", "")):
+    if task_cell.strip() or row.get("detail", "").strip():
+        draft.task = _with_detail(draft.task + task_cell.strip(), row.get("detail", ""))
+    for unit in _row_units(row):
         if unit not in draft.units:
             draft.units.append(unit)
     if row.get("progress", "").strip():
@@ -404,7 +465,11 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     current_attachment: dict | None = None
     current: _Draft | None = None
 
-    for lineno, raw in enumerate(lines, start=1):
+    headings: dict[int, list[_Draft]] = {1: [], 2: []}  # 一、 and （一） lines, items where nothing is numbered below
+    listed: list[_Draft] = []  # （1） lines
+    heading: _Draft | None = None
+    ordinals: list[str] = ["", ""]
+    for lineno, raw in _run_on_split(lines):
         line = raw.strip()
         if not line or line in watermark:
             continue
@@ -436,16 +501,46 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             _attachment_line(current_attachment, clean, lineno)
             continue
 
-        if _LEVEL1.match(clean):
+        if units_line := _UNITS_LINE.match(clean):  # 牵头单位：区发改委 on a line of its own
+            owner = current or heading
+            if owner is not None:
+                owner.units.extend(u for u in _units_in(units_line.group(0)) if u not in owner.units)
+            continue
+        if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
             review_section = bool(_REVIEW_HEADING.search(level1))
+            ordinals = [_ordinal(match.group(1)), ""]
+            heading = _Draft(number=ordinals[0], section_path=[], first_line=lineno, last_line=lineno,
+                             task=match.group(2), raw_lines=[raw])
+            if not review_section:
+                headings[1].append(heading)
             current = None
             continue
-        if _LEVEL2.match(clean):
+        if match := _LEVEL2.match(clean):
             level2 = _heading_text(clean)
+            ordinals[1] = _ordinal(match.group(1))
+            heading = _Draft(number=ordinals[1], section_path=[level1] if level1 else [], first_line=lineno,
+                             last_line=lineno, task=match.group(2), raw_lines=[raw], outline=ordinals[:1])
+            if not review_section:
+                headings[2].append(heading)
             current = None
             continue
         section_path = [s for s in (level1, level2) if s]
+        outline = [o for o in ordinals if o]
+        if match := _LEVEL4.match(clean):
+            if current is not None and numbered and current is numbered[-1]:
+                current.task += clean  # （1）… under a numbered item is part of it
+                current.raw_lines.append(raw)
+                current.last_line = lineno
+                continue
+            current = _Draft(number=match.group(1), section_path=section_path, first_line=lineno, last_line=lineno,
+                             task=match.group(2), raw_lines=[raw], outline=outline)
+            listed.append(current)
+            heading = None
+            continue
+        if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
+            current = heading = None
+            continue
         if _HEADLINE.search(clean) and not numbered:
             body = _HEADLINE.split(clean, maxsplit=1)[-1]
             indicators.extend(extract_targets(body))
@@ -453,23 +548,39 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             continue
         if match := _LEVEL3.match(clean):
             current = _Draft(number=match.group(1), section_path=section_path, first_line=lineno,
-                             last_line=lineno, task=match.group(2), raw_lines=[raw])
+                             last_line=lineno, task=match.group(2), raw_lines=[raw], outline=outline)
             numbered.append(current)
+            heading = None
             continue
-        if current is not None and numbered and current is numbered[-1]:
+        if current is not None and (numbered and current is numbered[-1] or listed and current is listed[-1]):
             current.task += clean
             current.raw_lines.append(raw)
             current.last_line = lineno
+            continue
+        clauses = _ordinal_clauses(clean)
+        if len(clauses) >= 2 and level1 and not review_section:  # 一是…；二是…: one task each
+            for clause in clauses:
+                paragraphs.append(_Draft(number=str(len(paragraphs) + 1), section_path=section_path, first_line=lineno,
+                                         last_line=lineno, task=clause, raw_lines=[raw]))
+            current = None
             continue
         lead = _lead_phrase(clean)
         if lead and level1 and not review_section:
             current = _Draft(number=str(len(paragraphs) + 1), section_path=section_path, first_line=lineno,
                              last_line=lineno, task=clean, raw_lines=[raw], title=lead)
             paragraphs.append(current)
-        else:
-            current = None
+            continue
+        current = None
+        if heading is not None:  # the body of a 一、 or （一） line, used if nothing is numbered below it
+            heading.task += clean
+            heading.raw_lines.append(raw)
+            heading.last_line = lineno
 
-    drafts = numbered if numbered else paragraphs
+    # The items are the deepest numbered lines; paragraphs with a lead phrase where nothing is
+    # numbered; and where neither, 一、/（一） lines that carry a commitment of their own.
+    drafts = numbered or listed or paragraphs or [d for d in headings[2] if _has_body(d)] \
+        or [d for d in headings[1] if _has_body(d)]
+    drafts = _qualify_restarted_numbers(drafts)
     for draft in drafts:
         attachment = attachments.get(draft.number)
         if attachment:
@@ -485,6 +596,62 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             warnings.append(f"{path}: attachment(s) {', '.join(orphan)} match no numbered item.")
     _check_duplicates(drafts, path)
     return drafts, indicators, warnings
+
+
+def _run_on_split(lines: list[str]):
+    """(line number, text) of each line, a run-on list (一、…。二、…) cut into one line per item."""
+    for lineno, raw in enumerate(lines, start=1):
+        for part in _RUN_ON_ITEM.split(raw):
+            yield lineno, part
+
+
+def _ordinal(numeral: str) -> str:
+    """二 → 2, 十二 → 12 (the numeral itself if it is not one)."""
+    value = parse_number(numeral)
+    return str(int(value)) if value is not None else numeral
+
+
+def _units_in(text: str) -> list[str]:
+    """Units named as 牵头单位：A；配合单位：B、C, lead units first."""
+    found = re.findall(rf"{_UNIT_ROLES}\s*[:：]\s*([^；;]+)", text)
+    return list(dict.fromkeys(u for part in found for u in split_units(re.sub(r"[、,，]", " ", part))))
+
+
+def _ordinal_clauses(text: str) -> list[str]:
+    """The clauses of ``…一是A；二是B；三是C`` (A, B, C), or [] unless they count up from 一是."""
+    markers = [m for m in _ORDINAL_CLAUSE.finditer(text)]
+    expected = 1
+    kept = []
+    for marker in markers:
+        if parse_number(marker.group(1)) == expected:
+            kept.append(marker)
+            expected += 1
+    if len(kept) < 2:
+        return []
+    ends = [m.start() for m in kept[1:]] + [len(text)]
+    return [text[m.end():end].strip(" ；;，,。") for m, end in zip(kept, ends) if text[m.end():end].strip(" ；;，,。")]
+
+
+def _has_body(draft: _Draft) -> bool:
+    """Whether a 一、 line says more than its heading: a sentence after the first, or lines below."""
+    text = normalize_text(draft.task).rstrip("。")
+    return len(draft.raw_lines) > 1 or "。" in text
+
+
+def _qualify_restarted_numbers(drafts: list[_Draft]) -> list[_Draft]:
+    """Numbers that restart in each section (一、 1. 2. 二、 1. 2.) become 1.1, 1.2, 2.1 …
+
+    Only when they repeat and the section ordinals make them unique; otherwise they are left
+    for :func:`_check_duplicates` to report.
+    """
+    numbers = [d.number for d in drafts]
+    if len(set(numbers)) == len(numbers):
+        return drafts
+    qualified = [".".join([*d.outline, d.number]) for d in drafts]
+    if len(set(qualified)) == len(qualified):
+        for draft, number in zip(drafts, qualified):
+            draft.number = number
+    return drafts
 
 
 def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]]) -> None:
@@ -526,7 +693,10 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
     rows = []
     for draft in drafts:
         text = normalize_text(draft.task)
-        title = draft.title or _title(draft.task)
+        for named in _INLINE_UNITS.findall(text):  # …0.5个工作日以内。（牵头单位：区行政审批局；配合单位：…）
+            draft.units = list(dict.fromkeys([*draft.units, *_units_in(named)]))
+        text = _INLINE_UNITS.sub("", text).strip()
+        title = draft.title or _title(text)
         rows.append(
             {
                 "doc_id": meta.id,

@@ -146,7 +146,7 @@ def test_section_row_in_a_spreadsheet_restarts_numbering(tmp_path):
 # ---------------------------------------------------------------- columns by hand
 
 
-UNUSUAL = [["No.", "工作事项名称", "负责处室", "目前进度", "完成状态"],
+UNUSUAL = [["No.", "督办内容摘要", "负责处室", "目前进度", "完成状态"],
            [1, "建成口袋公园10个", "区城管局 区住建局", "已建成10个", "完成"],
            [2, "新增停车位2000个", "区交通局", "建成1200个", "未完成"]]
 
@@ -159,7 +159,7 @@ def test_unrecognised_headers_are_refused_with_a_hint(tmp_path):
 
 def test_columns_mapped_by_hand(tmp_path):
     path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
-    column_map = {"number": "No.", "task": "工作事项名称", "units": 2, "progress": "目前进度"}
+    column_map = {"number": "No.", "task": "督办内容摘要", "units": 2, "progress": "目前进度"}
     items = parse_text(read_table_file(path, column_map=column_map), META).items
     assert items["item_id"].to_list() == ["t:1", "t:2"]
     assert items["text"].to_list() == ["建成口袋公园10个", "新增停车位2000个"]
@@ -170,7 +170,7 @@ def test_columns_mapped_by_hand(tmp_path):
 
 def test_a_mapped_header_that_is_missing_is_named(tmp_path):
     path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
-    with pytest.raises(DocumentParseError, match="no column is headed '工作任务'.*'工作事项名称'"):
+    with pytest.raises(DocumentParseError, match="no column is headed '工作任务'.*'督办内容摘要'"):
         read_table_file(path, column_map={"task": "工作任务"})
 
 
@@ -282,7 +282,7 @@ def test_adding_a_document_keeps_the_registry_as_the_user_wrote_it(tmp_path, dat
 def test_cli_adds_an_xlsx_with_columns_by_hand(tmp_path, data_copy, capsys):
     data = data_copy.data_dir
     path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
-    assert cli_add(path, data, "unusual", "--columns", "number=1,task=工作事项名称,units=负责处室") == 0
+    assert cli_add(path, data, "unusual", "--columns", "number=1,task=督办内容摘要,units=负责处室") == 0
     assert main(["items", "unusual", "--format", "json", "--data", str(data)]) == 0
     out = capsys.readouterr().out
     assert '"item_id": "unusual:2"' in out and "区交通局" in out

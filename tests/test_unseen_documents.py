@@ -1,0 +1,120 @@
+"""Documents shaped unlike the five bundled ones parse into the items a planner wrote.
+
+The files in ``fixtures/unseen`` were written for these tests in shapes planners send: other
+column names (重点工作, 牵头单位, 配合单位, 目标要求), section rows inside tables, numbering that
+restarts in every section, （1） items, a 十件实事 list numbered 一、二、 (also run together on
+one line), 一是…二是… clauses in a work report, units written after a task
+(（牵头单位：…；配合单位：…）) and a sign-off after the last item.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.parsing import parse_text
+from align.readers import read_document_text
+from align.registry import DocumentMeta
+
+UNSEEN = Path(__file__).resolve().parent / "fixtures" / "unseen"
+YANTA_SECTIONS = ["稳增长促发展", "城市建设管理", "民生保障", "政府自身建设"]
+
+
+def parse(name: str):
+    path = UNSEEN / name
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="task_table",
+                        file=name)
+    return parse_text(read_document_text(path), meta, path=path)
+
+
+@pytest.mark.parametrize(
+    "name, count",
+    [
+        ("a1_yanta_2024_task_decomposition.txt", 24), ("a2_yanta_2024_task_decomposition.xlsx", 24),
+        ("a3_yanta_2024_task_decomposition.csv", 24), ("a4_yanta_2024_task_decomposition_gb18030.txt", 24),
+        ("b_xincheng_2024_livelihood_table.docx", 12), ("c1_gaoxin_2024_work_points.docx", 13),
+        ("d_weiyang_2024_business_env_points.txt", 15), ("d2_weiyang_2024_business_env_points.pdf", 15),
+        ("e_changan_2024_agriculture_points.txt", 13), ("f_lintong_2024_ten_livelihood.txt", 10),
+        ("g_gaoling_2024_work_report.txt", 13), ("h_huyi_2024_task_list.pdf", 30),
+        ("x1_section_rows_numbered.xlsx", 24), ("x4_gbk_excel.csv", 24), ("x5_livelihood_one_paragraph.txt", 10),
+    ],
+)
+def test_every_written_item_is_found_once(name, count):
+    items = parse(name).items
+    assert items.height == count
+    assert items["item_id"].n_unique() == count
+
+
+@pytest.mark.parametrize("name", ["a1_yanta_2024_task_decomposition.txt", "a2_yanta_2024_task_decomposition.xlsx",
+                                  "a3_yanta_2024_task_decomposition.csv", "x1_section_rows_numbered.xlsx"])
+def test_a_task_table_with_other_headers_keeps_sections_and_co_operating_units(name):
+    """重点工作 / 牵头单位 / 配合单位, and 一、稳增长促发展（6项） rows (or 一 in the 序号 column) as sections."""
+    items = parse(name).items
+    assert items["section_path"].list.first().unique(maintain_order=True).to_list() == YANTA_SECTIONS
+    assert items.row(0, named=True)["units"] == ["区发改委", "区统计局", "各街道办事处"], "lead unit first"
+
+
+def test_a_column_plan_align_does_not_read_is_named():
+    warnings = parse("a1_yanta_2024_task_decomposition.txt").warnings
+    assert any("完成时限 not read" in w for w in warnings)
+
+
+def test_a_target_column_beside_the_task_is_part_of_its_text():
+    first = parse("b_xincheng_2024_livelihood_table.docx").items.row(0, named=True)
+    assert first["text"].startswith("新建公办幼儿园。新建公办幼儿园3所")
+    assert [(t["value"], t["unit"]) for t in first["targets"]][:1] == [(3.0, "所")]
+
+
+@pytest.mark.parametrize("name, first_ids, last_id", [
+    ("c1_gaoxin_2024_work_points.docx", ["1.1.1", "1.1.2", "1.2.1"], "3.2.2"),  # 一、（一）1. restarting
+    ("e_changan_2024_agriculture_points.txt", ["1.1", "1.2", "1.3", "2.1"], "4.3"),  # 一、（1） restarting
+])
+def test_numbers_that_restart_in_each_section_are_qualified_by_it(name, first_ids, last_id):
+    numbers = parse(name).items["number"].to_list()
+    assert numbers[: len(first_ids)] == first_ids and numbers[-1] == last_id
+
+
+def test_items_numbered_in_brackets_are_items_without_the_bracket():
+    items = parse("e_changan_2024_agriculture_points.txt").items
+    assert items.row(2, named=True)["text"].startswith("抓好“菜篮子”产品供给"), "an item without a lead phrase too"
+    assert not items["title"].str.starts_with("(").any()
+
+
+@pytest.mark.parametrize("name", ["d_weiyang_2024_business_env_points.txt", "d2_weiyang_2024_business_env_points.pdf"])
+def test_units_after_a_task_become_its_units_and_the_sign_off_is_no_task(name):
+    items = parse(name).items
+    first, last = items.row(0, named=True), items.row(-1, named=True)
+    assert first["units"] == ["区行政审批局", "区市场监管局", "区税务局"]
+    assert "牵头单位" not in first["text"]
+    assert last["text"].endswith("权重不低于5%。"), "the closing exhortation, office and date are not item 15"
+
+
+@pytest.mark.parametrize("name", ["f_lintong_2024_ten_livelihood.txt", "x5_livelihood_one_paragraph.txt"])
+def test_a_list_numbered_one_two_three_is_a_list_of_items(name):
+    items = parse(name).items
+    assert items["title"].to_list()[:2] == ["新建改扩建学校", "提升医疗服务能力"]
+    assert items.row(3, named=True)["units"] == ["区发改委", "区住建局"]
+
+
+def test_first_second_third_clauses_of_a_work_report_are_one_task_each():
+    items = parse("g_gaoling_2024_work_report.txt").items
+    assert items["text"].to_list()[6:8] == ["改造老旧小区30个,惠及居民8000户", "新建公共停车位2000个、充电桩500个"]
+    assert items.filter(items["text"].str.contains("地区生产总值增长6.8%")).height == 0, "the review is no task"
+
+
+NUMERALS = "一二三四五六七八九十"
+phrase = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=2, max_size=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(phrase, phrase), min_size=2, max_size=10), st.sampled_from(["\n", "", "\n\n"]))
+def test_a_numbered_list_gives_one_item_per_number_on_lines_or_run_together(entries, joiner):
+    body = joiner.join(f"{NUMERALS[i]}、{lead}。{detail}10个。（责任单位：区住建局）"
+                       for i, (lead, detail) in enumerate(entries))
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+    items = parse_text(f"某区2024年民生实事\n区政府确定办好以下实事：{body}\n", meta).items
+    assert items["title"].to_list() == [lead for lead, _ in entries]
+    assert items["units"].to_list() == [["区住建局"]] * len(entries)
