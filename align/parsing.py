@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -598,7 +599,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     return drafts, indicators, warnings
 
 
-def _run_on_split(lines: list[str]):
+def _run_on_split(lines: list[str]) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, a run-on list (一、…。二、…) cut into one line per item."""
     for lineno, raw in enumerate(lines, start=1):
         for part in _RUN_ON_ITEM.split(raw):
@@ -619,10 +620,9 @@ def _units_in(text: str) -> list[str]:
 
 def _ordinal_clauses(text: str) -> list[str]:
     """The clauses of ``…一是A；二是B；三是C`` (A, B, C), or [] unless they count up from 一是."""
-    markers = [m for m in _ORDINAL_CLAUSE.finditer(text)]
     expected = 1
     kept = []
-    for marker in markers:
+    for marker in _ORDINAL_CLAUSE.finditer(text):
         if parse_number(marker.group(1)) == expected:
             kept.append(marker)
             expected += 1
