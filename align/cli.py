@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="default: the file name")
     p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市")
     p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "
-                   "column); roles: number, task, units, status, progress")
+                   "column); roles: number, task, units, co_units, detail, status, progress")
 
     p = command("ingest", cmd_ingest, "Parse registered documents into the Parquet cache (only what changed).")
     p.add_argument("ids", nargs="*", help="document ids (default: all)")

@@ -305,7 +305,7 @@ def read_table_file(
     ----------
     path : the spreadsheet or CSV file.
     column_map : columns named by hand, ``{role: header text or 0-based column index}``
-        with roles ``number, task, units, status, progress``; roles not given are still
+        with roles ``number, task, units, co_units, detail, status, progress``; roles not given are still
         recognised from the headers.
     max_bytes : larger files are refused before reading; ``None`` when the caller
         (``read_document_text``) has checked the size already.
