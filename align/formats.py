@@ -445,8 +445,10 @@ def read_table(path: Path) -> str:
 def read_docx(path: Path) -> str:
     """Paragraphs and tables of a .docx in document order; table rows as tab-separated lines.
 
-    A row that is one merged cell across the table (a section heading) becomes a plain
-    line; a cell spanning several columns is written once, the spanned columns left empty.
+    Numbers Word draws itself (automatic list numbering, absent from the paragraph's
+    text) are written in front of their paragraph, as the reader sees them. A row that is
+    one merged cell across the table (a section heading) becomes a plain line; a cell
+    spanning several columns is written once, the spanned columns left empty.
     """
     path = Path(path)
     _check_zip(path, "Word")
@@ -455,13 +457,20 @@ def read_docx(path: Path) -> str:
         import docx
         from docx.table import Table
 
+        from align.word_numbering import ListNumbers
+
         document = docx.Document(str(path))
+        labels = ListNumbers(document).labels(document.element.body)
+
+        def text(paragraphs: Iterable[Any]) -> str:
+            return _cell_text("\n".join(labels.get(p._p, "") + p.text for p in paragraphs))
+
         lines: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                lines.extend(_docx_table_lines(block))
+                lines.extend(_docx_table_lines(block, text))
             else:
-                lines.append(_cell_text(block.text))
+                lines.append(text([block]))
         if not any(line.strip() for line in lines):
             raise DocumentParseError("the Word file holds no text.", path=path)
         return "\n".join(lines) + "\n"
@@ -469,20 +478,19 @@ def read_docx(path: Path) -> str:
     return _guard(path, "Word", read)
 
 
-def _docx_table_lines(table: Any) -> list[str]:
-    lines = []
+def _docx_table_lines(table: Any, text: Callable[[Iterable[Any]], str]) -> list[str]:
+    rows: list[list[str] | str] = []  # a str is a row that is one merged cell: a section heading
     for row in table.rows:
         cells = []
         previous = None
         for cell in row.cells:
-            cells.append("" if cell._tc is previous else _cell_text(cell.text))
+            cells.append("" if cell._tc is previous else text(cell.paragraphs))
             previous = cell._tc
-        filled = [c for c in cells if c]
         if len({id(c._tc) for c in row.cells}) == 1 and len(row.cells) > 1:
-            lines.append(filled[0] if filled else "")
+            rows.append(next((c for c in cells if c), ""))
         else:
-            lines.append("\t".join(cells).rstrip("\t") if filled else "")
-    return lines
+            rows.append(cells)
+    return [row if isinstance(row, str) else "\t".join(row).rstrip("\t") for row in rows]
 
 
 def read_doc(path: Path) -> str:

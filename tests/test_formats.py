@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from docx.oxml.ns import qn
 
 from align.cli import main
 from align.exceptions import DocumentParseError
@@ -141,6 +142,106 @@ def test_section_row_in_a_spreadsheet_restarts_numbering(tmp_path):
     items = parse_text(read_document_text(write_xlsx(tmp_path / "s.xlsx", rows, title=None)), META).items
     assert items["item_id"].to_list() == ["t:1", "t:2", "t:p1"]
     assert items["status"].to_list() == ["done", "done", "in_progress"]
+
+
+# ---------------------------------------------------------------- Word's automatic numbering
+
+
+def define_list(document, levels: list[tuple[str, str]]) -> str:
+    """Add a multi-level list to numbering.xml as Word saves one; its numId.
+
+    ``levels`` holds (numFmt, lvlText) per level, e.g. ("chineseCounting", "%1、").
+    """
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    body = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                   f'<w:lvlText w:val="{text}"/><w:suff w:val="nothing"/></w:lvl>'
+                   for i, (fmt, text) in enumerate(levels))
+    numbering.find(qn("w:num")).addprevious(
+        parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{body}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def number_paragraph(paragraph, num_id: str, level: int = 0):
+    """Put a paragraph in a list, as Word's numbering button does (w:numPr), leaving its text as it was."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = int(num_id)
+    return paragraph
+
+
+def write_numbered_table(path: Path, tasks: list[tuple[str, str]], number_style: str | None = None,
+                         num_id: str | None = None) -> Path:
+    """A 序号 / 工作任务 / 牵头单位 table whose 序号 cells hold no typed number, only Word numbering."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("雁塔区2024年重点工作任务分解表")
+    table = document.add_table(rows=1, cols=3)
+    for cell, header in zip(table.rows[0].cells, ["序号", "工作任务", "牵头单位"]):
+        cell.text = header
+    for task, unit in tasks:
+        cells = table.add_row().cells
+        if number_style:
+            cells[0].paragraphs[0].style = document.styles[number_style]
+        if num_id:
+            number_paragraph(cells[0].paragraphs[0], num_id)
+        cells[1].text, cells[2].text = task, unit
+    document.save(path)
+    return path
+
+
+TASKS = [("新建口袋公园15个", "区城管局"), ("新增公共停车位3000个", "区交通局"), ("新建普惠托育机构5所", "区卫健委")]
+
+
+def test_word_outline_numbered_automatically(tmp_path):
+    """Non-regression: paragraph.text leaves out the 一、/（一）/1. that Word draws, so the outline was lost."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("西安高新区2024年工作要点")
+    outline = define_list(document, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")])
+    for level, text in [(0, "聚焦科技创新"), (1, "强化创新平台"), (2, "新建研发平台15个。（牵头单位：区科技局）"),
+                        (2, "新增孵化载体20万平方米。（牵头单位：区投资合作局）"), (1, "壮大企业集群"),
+                        (2, "新增科技型中小企业800家。（牵头单位：区科技局）"), (0, "聚焦产业升级"), (1, "做强制造业"),
+                        (2, "半导体产业产值增长15%。（牵头单位：区发改委）")]:
+        number_paragraph(document.add_paragraph(text), outline, level)
+    document.save(tmp_path / "outline.docx")
+
+    text = read_document_text(tmp_path / "outline.docx")
+    assert "\n二、聚焦产业升级\n（一）做强制造业\n1.半导体产业产值增长15%" in text, "deeper levels restart"
+    items = parse_text(text, META).items
+    assert items["item_id"].to_list() == ["t:1.1.1", "t:1.1.2", "t:1.2.1", "t:2.1.1"]
+    assert items["section_path"].to_list()[3] == ["二、聚焦产业升级", "(一)做强制造业"]
+    assert items["units"].to_list() == [["区科技局"], ["区投资合作局"], ["区科技局"], ["区发改委"]]
+
+
+@pytest.mark.parametrize(
+    "number_format, text, position, label",
+    [("chineseCountingThousand", "%1、", 11, "十一、"), ("ideographTraditional", "%1.", 2, "乙."),
+     ("decimalEnclosedCircle", "%1", 11, "⑪ "), ("decimal", "（%1）", 11, "（11）")],
+)
+def test_word_list_number_formats(tmp_path, number_format, text, position, label):
+    import docx
+
+    document = docx.Document()
+    num_id = define_list(document, [(number_format, text)])
+    for n in range(1, 12):
+        number_paragraph(document.add_paragraph(f"任务{n}"), num_id)
+    document.save(tmp_path / "formats.docx")
+    assert read_document_text(tmp_path / "formats.docx").split("\n")[position - 1] == f"{label}任务{position}"
+
+
+def test_word_table_number_column_numbered_automatically(tmp_path):
+    """Non-regression: a 序号 column in Word's List Number style read as empty cells: "no plan items found"."""
+    path = write_numbered_table(tmp_path / "auto.docx", TASKS, number_style="List Number")
+    items = parse_text(read_document_text(path), META).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["text"].to_list() == [task for task, _ in TASKS]
+    assert items["units"].to_list() == [[unit] for _, unit in TASKS]
 
 
 # ---------------------------------------------------------------- columns by hand
