@@ -490,7 +490,29 @@ def _docx_table_lines(table: Any, text: Callable[[Iterable[Any]], str]) -> list[
             rows.append(next((c for c in cells if c), ""))
         else:
             rows.append(cells)
+    _number_an_empty_number_column(rows)
     return [row if isinstance(row, str) else "\t".join(row).rstrip("\t") for row in rows]
+
+
+def _number_an_empty_number_column(rows: list[list[str] | str]) -> None:
+    """Number the task rows in order when the 序号 column under the header is empty in every row.
+
+    Such a column was numbered by Word in a way not rendered (a list definition missing
+    from the file); the reader sees 1, 2, 3 there, and the parser needs a number to open
+    an item.
+    """
+    headers = ((at, found) for at, row in enumerate(rows)
+               if isinstance(row, list) and (found := _resolve_header(row, None)[0]) is not None)
+    at, roles = next(headers, (0, None))
+    if roles is None or "number" not in roles.values():
+        return
+    column = {role: index for index, role in roles.items()}
+    body = [row for row in rows[at + 1:] if isinstance(row, list)]
+    if any(column["number"] < len(row) and row[column["number"]] for row in body):
+        return
+    tasks = [row for row in body if column["task"] < len(row) and row[column["task"]]]
+    for number, row in enumerate(tasks, start=1):
+        row[column["number"]] = str(number)
 
 
 def read_doc(path: Path) -> str:

@@ -244,6 +244,14 @@ def test_word_table_number_column_numbered_automatically(tmp_path):
     assert items["units"].to_list() == [[unit] for _, unit in TASKS]
 
 
+def test_word_table_number_column_numbered_by_a_missing_list(tmp_path):
+    """Numbering whose definition is missing cannot be rendered: an all-empty 序号 column is numbered in row order."""
+    path = write_numbered_table(tmp_path / "lost.docx", TASKS, num_id="42")
+    items = parse_text(read_document_text(path), META).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["units"].to_list() == [[unit] for _, unit in TASKS]
+
+
 # ---------------------------------------------------------------- columns by hand
 
 
