@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,6 +115,18 @@ def _check_zip(path: Path, kind: str) -> None:
             "split it into smaller files.",
             path=path,
         )
+
+
+@dataclass(frozen=True)
+class MergedFromAbove:
+    """A cell under the top of a vertically merged range, holding the range's value.
+
+    Excel stores the value once, in the top cell; the cells below read empty. A table
+    reader decides whether the value belongs to this row too (a 牵头单位 shared by several
+    tasks) or the row continues the task above (its 序号 and task merged as well).
+    """
+
+    value: Any
 
 
 def _cell_text(value: Any) -> str:
@@ -217,6 +230,11 @@ def _status_word(value: str) -> str:
     return value
 
 
+def _written_roles(roles: dict[int, str]) -> list[str]:
+    """The roles a table is written out with, in the canonical header's order."""
+    return [r for r in _OUTPUT_NAMES if r in ("number", "task", "units", "progress") or r in roles.values()]
+
+
 def table_rows_to_text(
     rows: Iterable[list[Any]], *, path: Path, column_map: ColumnMap | None = None, where: str = ""
 ) -> str:
@@ -225,6 +243,7 @@ def table_rows_to_text(
     Rows before the header are kept as plain lines (titles, the preamble with its
     counts). A row holding only a heading (``持续推进 11 项：``) becomes a plain line, so the
     parser reads it as a section. A table without a number column is numbered in row order.
+    A value merged down over several tasks belongs to each of them.
     """
     label = f"{path}{where}"
     lines: list[str] = []
@@ -240,7 +259,12 @@ def table_rows_to_text(
             raise DocumentParseError(
                 f"the table has more than {MAX_TABLE_ROWS:,} rows; split it into smaller files.", path=label
             )
-        cells = [_cell_text(v) for v in raw[:MAX_TABLE_COLUMNS]]
+        values = raw[:MAX_TABLE_COLUMNS]
+        merged = {i for i, v in enumerate(values) if isinstance(v, MergedFromAbove)}
+        cells = [_cell_text(v.value if isinstance(v, MergedFromAbove) else v) for v in values]
+        if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)):
+            for i in merged:  # a title or header said once, or a row continuing the task above
+                cells[i] = ""
         while cells and not cells[-1]:
             cells.pop()
         if roles is None:
@@ -248,8 +272,7 @@ def table_rows_to_text(
                 found, problems = _resolve_header(cells, column_map)
                 if found is not None:
                     roles, width, header_row = found, max(len(cells), max(found) + 1), row_number
-                    written = [r for r in _OUTPUT_NAMES if r in ("number", "task", "units", "progress")
-                               or r in roles.values()]
+                    written = _written_roles(roles)
                     lines.append("\t".join(_OUTPUT_NAMES[r] for r in written))
                     continue
                 if problems and not mapping_problems and len([c for c in cells if c]) >= 2:
@@ -357,7 +380,7 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
                 for sheet in book.worksheets:
                     if not hasattr(sheet, "iter_rows"):
                         continue  # a chart sheet
-                    yield sheet.title, partial(_xlsx_rows, sheet)
+                    yield sheet.title, partial(_xlsx_rows, sheet, _merged_ranges(path, sheet))
 
             return _first_table(sheets(), path, column_map)
         finally:
@@ -397,8 +420,55 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
     return _guard(path, "Excel", read)
 
 
-def _xlsx_rows(sheet: Any) -> Iterator[list[Any]]:
-    return (list(row) for row in sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True))
+def _merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet as (min_col, min_row, max_col, max_row), read from its XML.
+
+    openpyxl's read-only mode, which keeps memory bounded on large sheets, leaves merges
+    out; the sheet XML is streamed once more and only its ``mergeCell`` refs are kept.
+    """
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    sheet_path = getattr(sheet, "_worksheet_path", None)
+    if not sheet_path:
+        return []
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ranges: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(path) as package, package.open(sheet_path.lstrip("/")) as xml:
+        for _, element in etree.iterparse(xml, tag=(f"{main}row", f"{main}mergeCell"), resolve_entities=False,
+                                          no_network=True, huge_tree=False):
+            if element.tag == f"{main}mergeCell":
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                except (TypeError, ValueError):
+                    continue
+                if min_col and min_row and max_col and max_row:  # whole rows or columns are no table cells
+                    ranges.append((min_col, min_row, max_col, max_row))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return ranges
+
+
+def _xlsx_rows(sheet: Any, merged: list[tuple[int, int, int, int]]) -> Iterator[list[Any]]:
+    """Rows of cell values; under the top of a vertically merged range, ``MergedFromAbove`` of its value."""
+    starts = sorted((r for r in merged if r[3] > r[1] and r[0] <= MAX_TABLE_COLUMNS), key=lambda r: r[1])
+    open_ranges: list[tuple[int, int, Any]] = []  # (column index, last row, value)
+    next_start = 0
+    rows = sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
+    for row_number, values in enumerate(rows, start=1):
+        row = list(values)
+        open_ranges = [r for r in open_ranges if r[1] >= row_number]
+        for column, _, value in open_ranges:
+            row.extend([None] * (column + 1 - len(row)))
+            row[column] = MergedFromAbove(value)
+        while next_start < len(starts) and starts[next_start][1] <= row_number:
+            min_col, min_row, _, max_row = starts[next_start]
+            if min_row == row_number:
+                value = row[min_col - 1] if min_col - 1 < len(row) else None
+                open_ranges.append((min_col - 1, max_row, value))
+            next_start += 1
+        yield row
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:

@@ -252,6 +252,44 @@ def test_word_table_number_column_numbered_by_a_missing_list(tmp_path):
     assert items["units"].to_list() == [[unit] for _, unit in TASKS]
 
 
+# ---------------------------------------------------------------- merged cells and two-row headers
+
+
+def write_merged_xlsx(path: Path, rows: list[list], merged: list[str]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["雁塔区2024年重点工作任务分解表"])
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_units_merged_down_over_several_tasks(tmp_path):
+    """Non-regression: read-only openpyxl has no merged ranges, so only the first task of a merged 牵头单位 had units."""
+    rows = [["序号", "工作任务", "牵头单位"], [1, "新建口袋公园15个", "区城管局"], [2, "新增城市绿地30万平方米", None],
+            [3, "推进生活垃圾分类", None], [4, "新增公共停车位3000个", "区交通局"]]
+    path = write_merged_xlsx(tmp_path / "units.xlsx", rows, merged=["C3:C5"])
+    items = parse_text(read_document_text(path), META).items
+    assert items["number"].to_list() == ["1", "2", "3", "4"]
+    assert items["units"].to_list() == [["区城管局"], ["区城管局"], ["区城管局"], ["区交通局"]]
+
+
+def test_a_task_merged_over_rows_stays_one_item(tmp_path):
+    """A 序号 and task merged over two rows is one task whose rows name two units; its merged target is said once."""
+    rows = [["序号", "工作任务", "目标要求", "牵头单位"], [1, "建设口袋公园", "建成15个", "区城管局"],
+            [None, None, None, "区住建局"], [2, "新增公共停车位", "新增3000个", "区交通局"]]
+    path = write_merged_xlsx(tmp_path / "task.xlsx", rows, merged=["A3:A4", "B3:B4", "C3:C4"])
+    items = parse_text(read_document_text(path), META).items
+    assert items["number"].to_list() == ["1", "2"]
+    assert items["text"][0].count("建成15个") == 1
+    assert items["units"].to_list() == [["区城管局", "区住建局"], ["区交通局"]]
+
+
 # ---------------------------------------------------------------- columns by hand
 
 
