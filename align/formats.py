@@ -235,6 +235,18 @@ def _written_roles(roles: dict[int, str]) -> list[str]:
     return [r for r in _OUTPUT_NAMES if r in ("number", "task", "units", "progress") or r in roles.values()]
 
 
+def _roles_below_header(cells: list[str], roles: dict[int, str]) -> dict[int, str]:
+    """Roles a second header row names under columns the first left unmapped.
+
+    Many 分解表 head two columns with one merged cell (责任分工) and name them in the row
+    below (牵头单位 | 配合单位). A row with text in the number or task column is a task,
+    not a header; a role the first row already maps stays where it is.
+    """
+    if any(cells[i] for i, role in roles.items() if role in ("number", "task") and i < len(cells)):
+        return {}
+    return {i: role for i, role in _recognise(cells).items() if i not in roles and role not in roles.values()}
+
+
 def table_rows_to_text(
     rows: Iterable[list[Any]], *, path: Path, column_map: ColumnMap | None = None, where: str = ""
 ) -> str:
@@ -243,7 +255,9 @@ def table_rows_to_text(
     Rows before the header are kept as plain lines (titles, the preamble with its
     counts). A row holding only a heading (``持续推进 11 项：``) becomes a plain line, so the
     parser reads it as a section. A table without a number column is numbered in row order.
-    A value merged down over several tasks belongs to each of them.
+    A second header row naming columns the first left unnamed (牵头单位 | 配合单位 under a
+    merged 责任分工) completes the header; a value merged down over several tasks belongs to
+    each of them.
     """
     label = f"{path}{where}"
     lines: list[str] = []
@@ -281,6 +295,13 @@ def table_rows_to_text(
             lines.append(" ".join(c for c in cells if c))
             if row_number >= HEADER_SEARCH_ROWS:
                 break
+            continue
+        if row_number == header_row + 1 and (below := _roles_below_header(cells, roles)):
+            roles = {**roles, **below}
+            width = max(width, len(cells))
+            written = _written_roles(roles)
+            lines[-1] = "\t".join(_OUTPUT_NAMES[r] for r in written)
+            lines.append("")  # one line per sheet row, so a row number in an error stays right
             continue
         if len(cells) > width:
             wide_rows.append(f"row {row_number} has {len(cells)} columns")

@@ -290,6 +290,26 @@ def test_a_task_merged_over_rows_stays_one_item(tmp_path):
     assert items["units"].to_list() == [["区城管局", "区住建局"], ["区交通局"]]
 
 
+TWO_ROW_HEADER = [["序号", "工作任务", "责任分工", None, "完成时限"], [None, None, "牵头单位", "配合单位", None],
+                  [1, "新建口袋公园15个", "区城管局", "区住建局、各街道办事处", "2024年12月底"],
+                  [2, "新增公共停车位3000个", "区交通局", "区城管局", "2024年10月底"]]
+
+
+def test_two_row_header_in_a_spreadsheet(tmp_path):
+    """Non-regression: 责任分工 merged over 牵头单位 | 配合单位 in the row below gave no units at all."""
+    path = write_merged_xlsx(tmp_path / "two.xlsx", TWO_ROW_HEADER, merged=["A2:A3", "B2:B3", "C2:D2", "E2:E3"])
+    items = parse_text(read_document_text(path), META).items
+    assert items["number"].to_list() == ["1", "2"]
+    assert items["units"].to_list() == [["区城管局", "区住建局", "各街道办事处"], ["区交通局", "区城管局"]]
+
+
+def test_two_row_header_in_a_csv(tmp_path):
+    """The same header saved as CSV, where nothing is merged: the second row still names the unit columns."""
+    path = write_csv(tmp_path / "two.csv", [[c or "" for c in row] for row in TWO_ROW_HEADER])
+    items = parse_text(read_document_text(path), META).items
+    assert items["units"].to_list() == [["区城管局", "区住建局", "各街道办事处"], ["区交通局", "区城管局"]]
+
+
 # ---------------------------------------------------------------- columns by hand
 
 
