@@ -254,7 +254,9 @@ def table_rows_to_text(
 
     Rows before the header are kept as plain lines (titles, the preamble with its
     counts). A row holding only a heading (``持续推进 11 项：``) becomes a plain line, so the
-    parser reads it as a section. A table without a number column is numbered in row order.
+    parser reads it as a section. A table without a number column, or whose number column
+    is empty in every row (a Word table's automatic numbers pasted into Excel), is numbered
+    in row order.
     A second header row naming columns the first left unnamed (牵头单位 | 配合单位 under a
     merged 责任分工) completes the header; a value merged down over several tasks belongs to
     each of them.
@@ -267,7 +269,8 @@ def table_rows_to_text(
     header_row = 0
     mapping_problems: list[str] = []
     wide_rows: list[str] = []
-    running_number = 0
+    unnumbered: list[int] = []  # lines of task rows without a number: numbered in order if no row has one
+    numbered = False
     for row_number, raw in enumerate(rows, start=1):
         if row_number > MAX_TABLE_ROWS:
             raise DocumentParseError(
@@ -315,13 +318,16 @@ def table_rows_to_text(
             lines.append(cells[filled[0]])
             continue
         row = {role: (cells[i] if i < len(cells) else "") for i, role in roles.items()}
-        number = row.get("number", "")
-        if "number" not in roles.values() and row.get("task"):
-            running_number += 1
-            number = str(running_number)
-        row["number"] = number
+        row["number"] = row.get("number", "")
+        if row["number"]:
+            numbered = True
+        elif row.get("task"):
+            unnumbered.append(len(lines))
         row["progress"] = "；".join(p for p in (_status_word(row.get("status", "")), row.get("progress", "")) if p)
         lines.append("\t".join(row.get(r, "") for r in written))
+    if not numbered:
+        for number, index in enumerate(unnumbered, start=1):
+            lines[index] = f"{number}{lines[index]}"  # the number is the first column written, and empty
     if roles is None:
         hint = "; ".join(mapping_problems) + ". " if mapping_problems else ""
         raise DocumentParseError(

@@ -310,6 +310,14 @@ def test_two_row_header_in_a_csv(tmp_path):
     assert items["units"].to_list() == [["区城管局", "区住建局", "各街道办事处"], ["区交通局", "区城管局"]]
 
 
+def test_empty_number_column_in_a_spreadsheet_is_numbered_in_row_order(tmp_path):
+    """A Word table's automatic 序号 pasted into Excel arrives as an empty column; its rows were not items."""
+    rows = [["序号", "工作任务", "牵头单位"], *[[None, task, unit] for task, unit in TASKS]]
+    items = parse_text(read_document_text(write_merged_xlsx(tmp_path / "empty.xlsx", rows, merged=[])), META).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["units"].to_list() == [[unit] for _, unit in TASKS]
+
+
 # ---------------------------------------------------------------- columns by hand
 
 
