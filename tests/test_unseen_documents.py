@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,6 +41,9 @@ def parse(name: str):
         ("e_changan_2024_agriculture_points.txt", 13), ("f_lintong_2024_ten_livelihood.txt", 10),
         ("g_gaoling_2024_work_report.txt", 13), ("h_huyi_2024_task_list.pdf", 30),
         ("x1_section_rows_numbered.xlsx", 24), ("x4_gbk_excel.csv", 24), ("x5_livelihood_one_paragraph.txt", 10),
+        # Word's automatic numbering, Excel's merged cells and a two-row header (align.formats)
+        ("c2_gaoxin_2024_work_points_autonumber.docx", 13), ("x3_docx_autonumbered_column.docx", 24),
+        ("x2_units_merged_vertically.xlsx", 24), ("x6_two_row_header.xlsx", 24),
     ],
 )
 def test_every_written_item_is_found_once(name, count):
@@ -118,3 +122,9 @@ def test_a_numbered_list_gives_one_item_per_number_on_lines_or_run_together(entr
     items = parse_text(f"某区2024年民生实事\n区政府确定办好以下实事：{body}\n", meta).items
     assert items["title"].to_list() == [lead for lead, _ in entries]
     assert items["units"].to_list() == [["区住建局"]] * len(entries)
+
+
+@pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
+def test_every_task_of_a_spreadsheet_has_its_units(name):
+    """A 牵头单位 merged down over several tasks, or named in a second header row under 责任分工."""
+    assert parse(name).items.filter(pl.col("units").list.len() == 0).height == 0
