@@ -235,6 +235,16 @@ def _written_roles(roles: dict[int, str]) -> list[str]:
     return [r for r in _OUTPUT_NAMES if r in ("number", "task", "units", "progress") or r in roles.values()]
 
 
+def _header_line(written: list[str], header_cells: list[str], roles: dict[int, str]) -> str:
+    """The canonical header, then the names of the columns not read (empty in every row written).
+
+    The parser names those columns in a warning, as it does for a text table, so a planner
+    learns that 完成时限 was not read instead of finding it silently gone.
+    """
+    unread = [name[:16] for i, name in enumerate(header_cells) if name and i not in roles]
+    return "\t".join([*(_OUTPUT_NAMES[r] for r in written), *unread])
+
+
 def _roles_below_header(cells: list[str], roles: dict[int, str]) -> dict[int, str]:
     """Roles a second header row names under columns the first left unmapped.
 
@@ -265,6 +275,7 @@ def table_rows_to_text(
     lines: list[str] = []
     roles: dict[int, str] | None = None
     written: list[str] = []  # the roles written out, in the header's order
+    header_cells: list[str] = []
     width = 0
     header_row = 0
     mapping_problems: list[str] = []
@@ -289,8 +300,8 @@ def table_rows_to_text(
                 found, problems = _resolve_header(cells, column_map)
                 if found is not None:
                     roles, width, header_row = found, max(len(cells), max(found) + 1), row_number
-                    written = _written_roles(roles)
-                    lines.append("\t".join(_OUTPUT_NAMES[r] for r in written))
+                    written, header_cells = _written_roles(roles), cells
+                    lines.append(_header_line(written, header_cells, roles))
                     continue
                 if problems and not mapping_problems and len([c for c in cells if c]) >= 2:
                     shown = ", ".join(repr(c) for c in cells if c)[:200]
@@ -303,7 +314,8 @@ def table_rows_to_text(
             roles = {**roles, **below}
             width = max(width, len(cells))
             written = _written_roles(roles)
-            lines[-1] = "\t".join(_OUTPUT_NAMES[r] for r in written)
+            header_cells = [b or a for a, b in zip(header_cells + [""] * len(cells), cells + [""] * len(header_cells))]
+            lines[-1] = _header_line(written, header_cells, roles)
             lines.append("")  # one line per sheet row, so a row number in an error stays right
             continue
         if len(cells) > width:

@@ -61,8 +61,10 @@ def test_a_task_table_with_other_headers_keeps_sections_and_co_operating_units(n
     assert items.row(0, named=True)["units"] == ["区发改委", "区统计局", "各街道办事处"], "lead unit first"
 
 
-def test_a_column_plan_align_does_not_read_is_named():
-    warnings = parse("a1_yanta_2024_task_decomposition.txt").warnings
+@pytest.mark.parametrize("name", ["a1_yanta_2024_task_decomposition.txt", "a2_yanta_2024_task_decomposition.xlsx",
+                                  "a3_yanta_2024_task_decomposition.csv", "x6_two_row_header.xlsx"])
+def test_a_column_plan_align_does_not_read_is_named(name):
+    warnings = parse(name).warnings
     assert any("完成时限 not read" in w for w in warnings)
 
 
