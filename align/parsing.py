@@ -89,8 +89,12 @@ _HEADING_LINES = 15
 
 
 # A place opens the title when a year, a government body or a quoted name follows it.
-_TITLE_PLACE = re.compile(r"^[《“]?\s*([\u4e00-\u9fff]{2,6}?(新区|自治县|区|县|市|省))(?=\s*(?:\d|人民政府|政府|委|《|“))")
-_PLACE_LEVEL = {"新区": "new-area", "自治县": "county", "区": "district", "县": "county", "市": "city", "省": "province"}
+# A development zone (高新区, 经开区) is governed at district level: not a 新区 although it ends in one.
+_TITLE_PLACE = re.compile(
+    r"^[《“]?\s*([\u4e00-\u9fff]{2,6}?(高新区|经开区|开发区|新区|自治县|区|县|市|省))(?=\s*(?:\d|人民政府|政府|委|《|“))"
+)
+_PLACE_LEVEL = {"高新区": "district", "经开区": "district", "开发区": "district", "新区": "new-area", "自治县": "county",
+                "区": "district", "县": "county", "市": "city", "省": "province"}
 
 
 def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:

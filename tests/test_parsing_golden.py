@@ -220,6 +220,7 @@ def test_each_bundled_document_names_its_own_title_and_year(doc_id, title, year)
     ("title", "place"),
     [
         ("西咸新区2023年工作要点", ("西咸新区", "new-area")),
+        ("西安高新区2024年工作要点", ("西安高新区", "district")),  # a development zone, though it ends in 新区
         ("《灞桥区 2020 年政府工作报告》工作任务分解表", ("灞桥区", "district")),
         ("西安市人民政府办公厅关于印发2024年为民实事实施方案的通知", ("西安市", "city")),
         ("2023年政府工作报告", (None, None)),  # xianyang's report names no place in its title
