@@ -143,9 +143,9 @@ def _listed_names(names_text: str) -> list[str]:
     return names
 
 
-def _distributed_targets(text: str) -> list[tuple[int, int, dict]]:
-    """Targets of every ``A、B分别…x、y`` in ``text``, with the span each group covers."""
-    out: list[tuple[int, int, dict]] = []
+def _distributed_targets(text: str) -> list[tuple[int, int, list[dict]]]:
+    """Every ``A、B分别…x、y`` in ``text``: the span it covers and one target per name."""
+    groups: list[tuple[int, int, list[dict]]] = []
     for group in _EACH_GROUP.finditer(text):
         list_start = max((m.end() for m in _LIST_START.finditer(text, 0, group.start())), default=0)
         names = _listed_names(text[list_start:group.start()])
@@ -163,12 +163,10 @@ def _distributed_targets(text: str) -> list[tuple[int, int, dict]]:
             continue
         verb = group.group("verb") if group.group("verb") in _RATE_VERBS else ""
         raw = text[list_start:group.end()].strip()
-        out.extend(
-            (list_start, group.end(), {"indicator": name + verb, "value": value, "unit": unit,
-                                       "qualifier": qualifier, "raw": raw})
-            for name, value, unit in zip(names, values, reversed(units))
-        )
-    return out
+        targets = [{"indicator": name + verb, "value": value, "unit": unit, "qualifier": qualifier, "raw": raw}
+                   for name, value, unit in zip(names, values, reversed(units))]
+        groups.append((list_start, group.end(), targets))
+    return groups
 
 
 def extract_targets(text: str | None) -> list[dict]:
@@ -181,18 +179,17 @@ def extract_targets(text: str | None) -> list[dict]:
     found: list[dict] = []
     previous_end = 0
     quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
-    distributed = _distributed_targets(text)
-    groups = sorted({(start, end) for start, end, _ in distributed})
-    emitted: set[tuple[int, int]] = set()
+    groups = _distributed_targets(text)
+    emitted: set[int] = set()  # groups whose targets are already in ``found``
     for match in _TARGET.finditer(text):
         start, end = match.span()
         number = match.group("number")
-        group = next((g for g in groups if g[0] <= start < g[1]), None)
-        if group is not None:  # the group's own targets, once, where its first number is
-            if group not in emitted:
-                emitted.add(group)
-                found.extend(t for g_start, g_end, t in distributed if (g_start, g_end) == group)
-            previous_end = group[1]
+        inside = next((i for i, (g_start, g_end, _) in enumerate(groups) if g_start <= start < g_end), None)
+        if inside is not None:  # the group's own targets, once, where its first number is
+            if inside not in emitted:
+                emitted.add(inside)
+                found.extend(groups[inside][2])
+            previous_end = groups[inside][1]
             continue
         if any(q_start < start < q_end for q_start, q_end in quoted):
             continue  # “两个确立”, “15分钟政务服务圈”: a number inside a quoted name is part of the name
