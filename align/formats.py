@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from align.exceptions import DocumentParseError
 from align.normalize import normalize_text
-from align.parsing import HEADER_ROLES
+from align.parsing import HEADER_ROLES, header_key, recognise_columns
 from align.readers import DEFAULT_MAX_BYTES, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
@@ -178,27 +178,9 @@ def parse_column_spec(spec: str) -> ColumnMap:
     return mapping
 
 
-def _header_key(cell: str) -> str:
-    return normalize_text(cell).replace(" ", "")
-
-
-def _recognise(cells: list[str]) -> dict[int, str]:
-    roles: dict[int, str] = {}
-    for index, cell in enumerate(cells):
-        name = _header_key(cell)
-        if not name:
-            continue
-        for role, words in COLUMN_HEADERS.items():
-            if any(name == w or (len(w) > 1 and name.startswith(w)) for w in words):
-                if role not in roles.values():
-                    roles[index] = role
-                break
-    return roles
-
-
 def _resolve_header(cells: list[str], column_map: ColumnMap | None) -> tuple[dict[int, str] | None, list[str]]:
     """The roles of a candidate header row (None if it is not one), and what the hand map missed."""
-    keys = [_header_key(c) for c in cells]
+    keys = [header_key(c) for c in cells]
     roles: dict[int, str] = {}
     problems: list[str] = []
     for role, column in (column_map or {}).items():
@@ -207,13 +189,13 @@ def _resolve_header(cells: list[str], column_map: ColumnMap | None) -> tuple[dic
                 problems.append(f"the {role!r} column index {column} is outside 0..{MAX_TABLE_COLUMNS - 1}")
             else:
                 roles[column] = role
-        elif _header_key(str(column)) in keys:
-            roles[keys.index(_header_key(str(column)))] = role
+        elif header_key(str(column)) in keys:
+            roles[keys.index(header_key(str(column)))] = role
         else:
             problems.append(f"no column is headed {column!r}")
     if problems:
         return None, problems
-    for index, role in _recognise(cells).items():
+    for index, role in recognise_columns(cells, COLUMN_HEADERS).items():
         if index not in roles and role not in roles.values():
             roles[index] = role
     if "task" in roles.values() and (len(roles) >= 2 or column_map):
@@ -254,7 +236,7 @@ def _roles_below_header(cells: list[str], roles: dict[int, str]) -> dict[int, st
     """
     if any(cells[i] for i, role in roles.items() if role in ("number", "task") and i < len(cells)):
         return {}
-    return {i: role for i, role in _recognise(cells).items() if i not in roles and role not in roles.values()}
+    return {i: role for i, role in recognise_columns(cells, COLUMN_HEADERS).items() if i not in roles and role not in roles.values()}
 
 
 def table_rows_to_text(

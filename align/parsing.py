@@ -190,18 +190,36 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
 # ---------------------------------------------------------------- task tables
 
 
+def header_key(cell: str) -> str:
+    """A header cell as compared with the vocabulary: normalised, without spaces."""
+    return normalize_text(cell).replace(" ", "")
+
+
+def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] = HEADER_ROLES) -> dict[int, str]:
+    """The role of each header cell that names one (equal to a word, or starting with it).
+
+    A role goes to its first column only, and a cell takes the first role whose words it
+    matches, so 目标任务 is a task and not a target column. The text parser and the
+    spreadsheet readers share it (the readers' vocabulary adds a status column).
+    """
+    roles: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        name = header_key(cell)
+        if not name:
+            continue
+        for role, words in vocabulary.items():
+            if any(name == w or (len(w) > 1 and name.startswith(w)) for w in words):
+                if role not in roles.values():
+                    roles[index] = role
+                break
+    return roles
+
+
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
     """Column roles if this row is a header row (short cells naming the columns), else None."""
     if any(len(cell.strip()) > 16 for cell in cells):
         return None  # a data row: header cells are short, task cells are not
-    roles: dict[int, str] = {}
-    for index, cell in enumerate(cells):
-        name = normalize_text(cell).replace(" ", "")
-        for role, words in HEADER_ROLES.items():
-            if name and any(name == w or (len(w) > 1 and name.startswith(w)) for w in words):
-                if role not in roles.values():
-                    roles[index] = role
-                break
+    roles = recognise_columns(cells)
     if "task" in roles.values() and len(roles) >= 2:
         return roles
     return None
