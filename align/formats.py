@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -296,7 +297,7 @@ def table_rows_to_text(
             roles = {**roles, **below}
             width = max(width, len(cells))
             written = _written_roles(roles)
-            header_cells = [b or a for a, b in zip(header_cells + [""] * len(cells), cells + [""] * len(header_cells))]
+            header_cells = [below or above for above, below in zip_longest(header_cells, cells, fillvalue="")]
             lines[-1] = _header_line(written, header_cells, roles)
             lines.append("")  # one line per sheet row, so a row number in an error stays right
             continue
