@@ -185,6 +185,23 @@ def test_threshold_page_measures_precision_from_decisions(env):
     assert table["已标注 labelled"].iloc[0] == 2
 
 
+def test_threshold_page_before_any_decision_shows_only_the_work_left_by_hand(env):
+    at = open_page("threshold")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["阈值 cutoff", "未审建议 open proposals", "需人工条目 items by hand",
+                                   "预计人工链接 expected links by hand"], "no empty precision or recall columns"
+    assert len(at.get("vega_lite_chart")) == 1, "only the work chart: there are no rates to draw"
+
+
+def test_an_undefined_precision_reads_as_a_dash(env):
+    at = open_page("review")
+    at.button(key="rv_reject").click().run()  # one rejection: precision is defined where it is proposed
+    at.switch_page(PAGES["threshold"]).run()
+    table = at.dataframe[0].value
+    assert "None" not in set(table["精确率 precision"]) and "—" in set(table["召回率 recall"])
+
+
 def test_refit_from_decisions_is_measured_then_adopted_then_undone(env):
     candidates = match_documents(env, "baqiao-2023", "xian-2024").filter(pl.col("rank") <= 2)
     with DecisionStore(env.db_path) as store:

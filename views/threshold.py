@@ -85,12 +85,17 @@ if labelled == 0:
     st.info("还没有确认或拒绝的决定；精确率与召回率需要先审核一些条目 "
             "(review some items first to measure precision and recall).")
 
-table = curve.rename({
+# Before any decision there is nothing to measure: the page shows only the work left by hand.
+shown = curve if labelled else curve.select("cutoff", "proposed_open", "items_by_hand", "expected_links_by_hand")
+shown = shown.with_columns(  # an undefined rate reads —, not None
+    pl.col(c).round(3).cast(pl.String).fill_null("—") for c in ("precision", "recall") if c in shown.columns
+)
+table = shown.rename({
     "cutoff": "阈值 cutoff", "labelled": "已标注 labelled", "true_positives": "真阳 TP",
     "false_positives": "假阳 FP", "precision": "精确率 precision", "recall": "召回率 recall",
     "proposed_open": "未审建议 open proposals", "items_by_hand": "需人工条目 items by hand",
     "expected_links_by_hand": "预计人工链接 expected links by hand",
-})
+}, strict=False)
 st.dataframe(table, hide_index=True, width="stretch", key="th_table")
 
 long = curve.unpivot(
@@ -103,9 +108,12 @@ rates = alt.Chart(long.to_pandas()).mark_line(point=True).encode(
 work = alt.Chart(curve.to_pandas()).mark_area(opacity=0.3, color="#888").encode(
     x=alt.X("cutoff:Q", title="阈值 cutoff"), y=alt.Y("expected_links_by_hand:Q", title="人工链接 links by hand"),
 )
-left, right = st.columns(2)
-left.altair_chart(rates.properties(height=280), width="stretch", key="th_rates")
-right.altair_chart(work.properties(height=280), width="stretch", key="th_work")
+if labelled:
+    left, right = st.columns(2)
+    left.altair_chart(rates.properties(height=280), width="stretch", key="th_rates")
+    right.altair_chart(work.properties(height=280), width="stretch", key="th_work")
+else:
+    st.altair_chart(work.properties(height=280), width="stretch", key="th_work")
 
 chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=round(model_threshold, 2),
                          step=0.01, format="%.2f", key="th_cutoff",
