@@ -18,7 +18,7 @@ import polars as pl
 from align.exceptions import DocumentParseError, PlanAlignError
 from align.files import write_atomic
 from align.readers import READERS, TEXT_SUFFIXES
-from align.registry import KINDS, LEVELS
+from align.registry import KINDS, LEVELS, DocumentMeta
 from align.settings import Settings
 
 EXIT_USER_ERROR = 2
@@ -84,15 +84,17 @@ def cmd_docs(args: argparse.Namespace) -> None:
 def cmd_add(args: argparse.Namespace) -> None:
     from align.parsing import parse_text
     from align.readers import read_document_text
-    from align.registry import DocumentMeta, add_document
+    from align.registry import add_document
 
     settings = settings_from_args(args)
     source = Path(args.file)
-    meta = DocumentMeta(
-        id=args.id, title=args.title or source.stem, jurisdiction=args.jurisdiction, level=args.level,
-        year=args.year, kind=args.kind, file=source.name, parent=args.parent or "",
-    )
     max_bytes = settings.max_bytes
+    mapped_text = None
+    if args.columns:  # columns named by hand: the table is registered as text with its columns mapped
+        from align.formats import parse_column_spec, read_table_file
+
+        mapped_text = read_table_file(source, parse_column_spec(args.columns), max_bytes=max_bytes)
+    meta = _meta_for_add(args, settings, source, mapped_text)
 
     def check(path: Path, meta: DocumentMeta) -> None:
         try:
@@ -103,17 +105,56 @@ def cmd_add(args: argparse.Namespace) -> None:
         for warning in parsed.warnings:
             print(f"warning: {warning}", file=sys.stderr)
 
-    if args.columns:  # columns named by hand: register the table as text with its columns mapped
-        from align.formats import parse_column_spec, read_table_file
-
-        text = read_table_file(source, parse_column_spec(args.columns), max_bytes=max_bytes)
+    if mapped_text is not None:
         with tempfile.TemporaryDirectory() as tmp:
             mapped = Path(tmp) / f"{source.stem}.txt"
-            mapped.write_text(text, encoding="utf-8")
+            mapped.write_text(mapped_text, encoding="utf-8")
             added = add_document(settings.data_dir, mapped, meta, check=check)
     else:
         added = add_document(settings.data_dir, source, meta, check=check)
-    print(f"registered '{added.id}' ({added.file})")
+    print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
+
+
+def _listed(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, mapped_text: str | None) -> DocumentMeta:
+    """The new document's metadata: what the planner gave, the rest read from its own heading.
+
+    ``西咸新区2023年工作要点`` alone gives jurisdiction 西咸新区, level new-area, year 2023,
+    kind work_points and id xixian-2023 (in the registry's style, never one already taken);
+    what the heading does not say must be given, and the error names the option.
+    """
+    from align.parsing import (
+        document_heading,
+        heading_jurisdiction,
+        heading_kind,
+        jurisdiction_level,
+    )
+    from align.readers import read_document_text
+    from align.registry import load_registry, registry_path, suggest_id
+
+    given = (args.id, args.jurisdiction, args.level, args.year, args.title)
+    title, year = None, None
+    if not all(given):
+        text = mapped_text if mapped_text is not None else read_document_text(source, max_bytes=settings.max_bytes)
+        title, year = document_heading(text)
+    jurisdiction = args.jurisdiction or heading_jurisdiction(title)[0]
+    level = args.level or jurisdiction_level(jurisdiction)
+    year = args.year or year
+    missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
+               if not value]
+    if missing:
+        said = [option.lstrip("-") for option in missing]
+        raise PlanAlignError(f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.")
+    taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
+    return DocumentMeta(
+        id=args.id or suggest_id(jurisdiction, year, taken), title=args.title or title or source.stem,
+        jurisdiction=jurisdiction, level=level, year=year, kind=args.kind or heading_kind(title) or "plan",
+        file=source.name, parent=args.parent or "",
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> None:
@@ -184,12 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("add", cmd_add, "Copy a document into the data folder and register it.")
     p.add_argument("file", help=f"the plan file ({' '.join(sorted(TEXT_SUFFIXES - {''} | set(READERS)))})")
-    p.add_argument("--id", required=True, help="a short id used everywhere else, e.g. yanta-2024")
-    p.add_argument("--jurisdiction", required=True, help="the government that issued it, e.g. 雁塔区")
-    p.add_argument("--level", required=True, choices=LEVELS)
-    p.add_argument("--year", required=True, type=int, help="the plan's year")
-    p.add_argument("--kind", default="plan", choices=KINDS)
-    p.add_argument("--title", help="default: the file name")
+    p.add_argument("--id", help="a short id used everywhere else (default: place and year in pinyin, e.g. yanta-2024)")
+    p.add_argument("--jurisdiction", help="the government that issued it, e.g. 雁塔区 (default: from the heading)")
+    p.add_argument("--level", choices=LEVELS, help="default: from the jurisdiction's name (区 district, 市 city …)")
+    p.add_argument("--year", type=int, help="the plan's year (default: from the heading)")
+    p.add_argument("--kind", choices=KINDS, help="default: from the heading (分解表 task_table, 实事 livelihood_plan …)")
+    p.add_argument("--title", help="default: the document's heading, else the file name")
     p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市")
     p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "
                    "column); roles: number, task, units, co_units, detail, status, progress")

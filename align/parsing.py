@@ -97,11 +97,34 @@ _PLACE_LEVEL = {"高新区": "district", "经开区": "district", "开发区": "
                 "区": "district", "县": "county", "市": "city", "省": "province"}
 
 
+def jurisdiction_level(place: str | None) -> str | None:
+    """The level a place name ends with: 雁塔区 → district, 西咸新区 → new-area, 西安高新区 → district."""
+    found = re.search(r"(高新区|经开区|开发区|新区|自治县|区|县|市|省)$", (place or "").strip())
+    return _PLACE_LEVEL[found.group(1)] if found else None
+
+
 def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
     """The jurisdiction a title opens with and its level: ``西咸新区2023年工作要点`` gives
     ``("西咸新区", "new-area")``; ``(None, None)`` when the title names no place first."""
     found = _TITLE_PLACE.match(title or "")
     return (found.group(1), _PLACE_LEVEL[found.group(2)]) if found else (None, None)
+
+
+# What kind of plan a title names, first match wins: a table of a 政府工作报告's tasks (分解表,
+# 落实情况) is a task table, not a report.
+_TITLE_KINDS = (
+    (re.compile(r"分解表|统计表|任务表|清单|台账|落实情况"), "task_table"),
+    (re.compile(r"实事"), "livelihood_plan"),
+    (re.compile(r"要点"), "work_points"),
+    (re.compile(r"工作报告"), "work_report"),
+    (re.compile(r"规划|方案|计划|意见"), "plan"),
+)
+
+
+def heading_kind(title: str | None) -> str | None:
+    """The registry kind a title names (``…工作任务分解表`` → ``task_table``, ``…为民实事实施方案``
+    → ``livelihood_plan``); None when it names none of them."""
+    return next((kind for pattern, kind in _TITLE_KINDS if pattern.search(title or "")), None)
 
 
 def document_heading(text: str) -> tuple[str | None, int | None]:

@@ -22,6 +22,9 @@ REGISTRY_FILE = "registry.toml"
 LEVELS = ("county", "district", "new-area", "city", "province")  # from the bottom up
 KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →
+# xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian).
+_PLACE_SUFFIX = re.compile(r"((?<!高)新区|自治县|区|县|市|省)$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,26 @@ class DocumentMeta:
         if not str(self.file).strip():
             found.append("The 'file' must not be empty.")
         return found
+
+
+def suggest_id(jurisdiction: str, year: int | None, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """An id in the registry's own style, from the place and the year: 灞桥区, 2023 → ``baqiao-2023``.
+
+    The place is spelled in pinyin without its level (区, 市, 新区 …), so a planner who
+    registers a new document gets the name the others already have; an id already
+    ``taken`` gets ``-2``, ``-3`` … . Always a valid id, also for a place with no Chinese
+    (``doc`` when nothing is left); the planner may still change it.
+    """
+    from pypinyin import lazy_pinyin  # 0.1 s to load its dictionary: only when an id is suggested
+
+    place = _PLACE_SUFFIX.sub("", (jurisdiction or "").strip()) or (jurisdiction or "").strip()
+    spelled = "".join(lazy_pinyin(place)).lower()
+    stem = re.sub(r"[^a-z0-9]+", "-", spelled).strip("-")[:40] or "doc"
+    base = f"{stem}-{year}" if year else stem
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 def registry_path(data_dir: Path) -> Path:

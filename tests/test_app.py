@@ -374,6 +374,17 @@ def test_an_upload_prefills_its_own_title_and_year(env):
     assert at.text_input(key="add_new_title").value == "改过的标题", "the planner's edit is not overwritten"
 
 
+def test_an_upload_prefills_an_id_in_the_registrys_style_and_its_kind(env):
+    text = "灞桥区2023年为民实事实施方案\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("bq.txt", text.encode()).run()
+    assert at.text_input(key="add_new_id").value == "baqiao-2023-2", "baqiao-2023 is taken by the bundled table"
+    assert at.selectbox(key="add_new_kind").value == "livelihood_plan"
+    at.button(key="add_register").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "baqiao-2023-2" in [m.id for m in load_registry(env.data_dir)]
+
+
 def test_quotas_read_as_written_without_the_district_twice():
     import app_support as ui
 

@@ -15,7 +15,7 @@ from align.exceptions import DocumentParseError
 from align.formats import parse_column_spec, read_table_file
 from align.parsing import parse_text
 from align.readers import read_document_text
-from align.registry import DocumentMeta
+from align.registry import DocumentMeta, get_document
 from align.settings import BUNDLED_DATA
 
 DOCS = BUNDLED_DATA / "documents"
@@ -442,6 +442,32 @@ def test_cli_adds_an_xlsx(tmp_path, data_copy, capsys, expected):
     assert registry["document"][-1]["file"] == "documents/baqiao-xlsx.xlsx"
     assert main(["items", "baqiao-xlsx", "--format", "csv", "--data", str(data)]) == 0
     assert capsys.readouterr().out.count("baqiao-xlsx:") == 20
+
+
+def test_cli_add_reads_what_the_planner_leaves_out_from_the_documents_heading(tmp_path, data_copy, capsys):
+    data = data_copy.data_dir
+    path = tmp_path / "plan.txt"
+    path.write_text("西咸新区2024年工作要点\n1. 新建学校5所。\n2. 改造老旧小区10个。\n", encoding="utf-8")
+    assert main(["add", str(path), "--data", str(data)]) == 0
+    assert "registered 'xixian-2024' (documents/xixian-2024.txt): 西咸新区, new-area, 2024, work_points" in \
+        capsys.readouterr().out
+    added = get_document(data, "xixian-2024")
+    assert (added.title, added.kind) == ("西咸新区2024年工作要点", "work_points")
+    assert main(["add", str(path), "--data", str(data), "--year", "2025"]) == 0, "what is given wins"
+    assert get_document(data, "xixian-2025").year == 2025
+
+
+def test_cli_add_names_what_the_heading_does_not_say(tmp_path, data_copy, capsys):
+    data = data_copy.data_dir
+    before = (data / "registry.toml").read_bytes()
+    path = tmp_path / "plan.txt"
+    path.write_text("1. 新建学校5所\n2. 改造老旧小区10个\n", encoding="utf-8")
+    assert main(["add", str(path), "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "its heading does not say its jurisdiction, level and year; give --jurisdiction, --level and --year" in err
+    assert main(["add", str(path), "--data", str(data), "--jurisdiction", "莲湖区", "--year", "2024"]) == 0
+    assert get_document(data, "lianhu-2024").level == "district", "the level read from 区"
+    assert (data / "registry.toml").read_bytes() != before
 
 
 def test_adding_a_document_keeps_the_registry_as_the_user_wrote_it(tmp_path, data_copy, capsys):

@@ -13,8 +13,8 @@ from align.normalize import (
     parse_number,
     strip_html,
 )
-from align.parsing import document_heading, heading_jurisdiction
-from align.registry import LEVELS
+from align.parsing import document_heading, heading_jurisdiction, heading_kind
+from align.registry import _ID_PATTERN, KINDS, LEVELS, suggest_id
 from align.targets import extract_quotas, extract_targets, indicator_key
 from align.units import department_key, split_units
 from matching.features import headline_rates
@@ -268,3 +268,27 @@ def test_heading_jurisdiction_is_a_place_the_title_opens_with(title):
     assert (place is None) == (level is None)
     if place is not None:
         assert place in title[:len(place) + 3] and level in LEVELS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_heading_kind_is_a_registry_kind_or_none(title):
+    assert heading_kind(title) in (*KINDS, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30), st.one_of(st.none(), st.integers(1949, 2100)),
+       st.sets(st.sampled_from(["baqiao-2023", "baqiao-2023-2", "doc", "doc-2", "xian-2024"])))
+def test_a_suggested_id_is_always_valid_and_never_taken(jurisdiction, year, taken):
+    """Any place name, even one with no Chinese or only symbols, gives an id the registry accepts."""
+    suggested = suggest_id(jurisdiction, year, taken)
+    assert _ID_PATTERN.match(suggested) and suggested not in taken
+    assert year is None or str(year) in suggested
+
+
+@pytest.mark.parametrize(("place", "year", "expected"), [
+    ("新城区", 2024, "xincheng-2024"), ("西安高新区", 2024, "xiangaoxin-2024"), ("西咸新区", 2023, "xixian-2023"),
+    ("鄠邑区", 2024, "huyi-2024"), ("Springfield", 2024, "springfield-2024"), ("？？", None, "doc"),
+])
+def test_a_suggested_id_spells_the_place_without_its_level(place, year, expected):
+    assert suggest_id(place, year) == expected

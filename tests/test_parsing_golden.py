@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from align.parsing import document_heading, heading_jurisdiction
+from align.parsing import document_heading, heading_jurisdiction, heading_kind
 from align.readers import read_document_text
-from align.registry import document_path, get_document
+from align.registry import document_path, get_document, suggest_id
 from align.settings import BUNDLED_DATA
 
 
@@ -214,6 +214,15 @@ def test_xianyang_2023_more_hand_read_facts(parsed_docs):
 def test_each_bundled_document_names_its_own_title_and_year(doc_id, title, year):
     meta = get_document(BUNDLED_DATA, doc_id)
     assert document_heading(read_document_text(document_path(BUNDLED_DATA, meta))) == (title, year)
+
+
+@pytest.mark.parametrize("doc_id", ["baqiao-2020", "baqiao-2023", "xian-2024", "xianyang-2023", "xixian-2023"])
+def test_each_bundled_heading_names_the_kind_and_place_it_was_registered_with(doc_id):
+    """What the Add page and `plan-align add` prefill reproduces the bundled registry, id included."""
+    meta = get_document(BUNDLED_DATA, doc_id)
+    title, year = document_heading(read_document_text(document_path(BUNDLED_DATA, meta)))
+    assert heading_kind(title) == meta.kind
+    assert suggest_id(meta.jurisdiction, year) == doc_id
 
 
 @pytest.mark.parametrize(
