@@ -72,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "export_file": None,
     "added_id": None,
     "prefilled_for": None,
+    "registered_upload": None,  # the upload last registered, so its form is not offered again
     "add_problem": None,
     "refit": None,
 }

@@ -360,6 +360,8 @@ def test_upload_parse_register_and_align(env):
     assert "lianhu-2024" in [m.id for m in load_registry(env.data_dir)]
     assert any("lianhu-2024" in s.value for s in at.success)
     assert any("proposed links" in m.value for m in at.markdown)
+    assert "add_register" not in [b.key for b in at.button], "the registered file is not offered for registering again"
+    assert any("registered as 'lianhu-2024'" in i.value for i in at.info)
 
 
 def test_an_upload_prefills_its_own_title_and_year(env):

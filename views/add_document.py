@@ -70,7 +70,12 @@ def _register(data: bytes, file_name: str) -> None:
             st.session_state["add_problem"] = _shown(exc, file_name)
             return
     st.session_state["added_id"] = added.id
+    st.session_state["registered_upload"] = _upload_key(file_name, data)
     ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
+
+
+def _upload_key(file_name: str, data: bytes) -> str:
+    return f"{file_name}:{len(data)}"
 
 
 ui.page("添加文档 Add a document", "add")
@@ -93,9 +98,13 @@ if upload is not None:
         except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
             st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
 
-if parsed is not None:
+if parsed is not None and st.session_state["registered_upload"] == _upload_key(upload.name, data):
+    # registered already: the form would only offer to register the same file twice
+    st.info(f"{upload.name} 已登记为 registered as '{st.session_state['added_id']}'；上传另一个文件可继续添加 "
+            "(upload another file to add more).")
+elif parsed is not None:
     items, warnings, (heading_title, heading_year) = parsed
-    upload_key = f"{upload.name}:{len(data)}"
+    upload_key = _upload_key(upload.name, data)
     if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title, year and place, once
         place, level = heading_jurisdiction(heading_title)
         st.session_state["new_title"] = heading_title or ""
