@@ -43,6 +43,9 @@ CANDIDATE_SCHEMA = {
 
 
 CLAUSE_PAIRS_PER_BLOCK = 200_000  # clause pairs scored at once by clause_cosine
+# The targets a source clause is weighed against (own_clause_cosine): the source's best by
+# retrieval, a fixed number whatever top-k the caller keeps.
+CLAUSE_RIVALS = 10
 
 
 @dataclass(frozen=True)
@@ -372,37 +375,109 @@ def _clause_vectors(items: pl.DataFrame, index: TargetIndex) -> tuple[pl.DataFra
     return table.select("item_id", "clause_row"), sp.hstack(_text_blocks(index, char, word), format="csr", dtype=np.float32)
 
 
-def clause_cosine(
-    candidates: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, index: TargetIndex
-) -> np.ndarray:
-    """For each candidate, the best cosine between a source clause and a target clause (0–1).
+def _clause_matches(
+    pairs: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, index: TargetIndex
+) -> pl.DataFrame:
+    """For each pair and each clause of its source item, the best cosine with a clause of its target.
 
-    Uses the index's fitted vectorizers (no second fit); every clause pair of every
-    candidate is one row of a join, scored in one vectorised pass and reduced by max.
+    One row per (``source_id, target_id, s_row``) with ``match`` (0–1). Uses the index's
+    fitted vectorizers (no second fit); every clause pair is one row of a join, scored
+    in vectorised blocks (bounded memory on large tables) and reduced by max.
     """
-    if candidates.height == 0:
-        return np.zeros(0)
+    keys = pairs.select("source_id", "target_id").unique(maintain_order=True)
     source_clauses, source_vectors = _clause_vectors(
-        source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), index
+        source_items.filter(pl.col("item_id").is_in(keys["source_id"].unique().implode())), index
     )
     target_clauses, target_vectors = _clause_vectors(
-        target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), index
+        target_items.filter(pl.col("item_id").is_in(keys["target_id"].unique().implode())), index
     )
-    pairs = (
-        candidates.select("source_id", "target_id")
-        .with_row_index("candidate")
-        .join(source_clauses.rename({"item_id": "source_id", "clause_row": "s_row"}), on="source_id")
-        .join(target_clauses.rename({"item_id": "target_id", "clause_row": "t_row"}), on="target_id")
+    pair_clauses = keys.join(
+        source_clauses.rename({"item_id": "source_id", "clause_row": "s_row"}), on="source_id"
+    ).with_row_index("pair_clause")
+    rows = pair_clauses.select("pair_clause", "s_row", "target_id").join(
+        target_clauses.rename({"item_id": "target_id", "clause_row": "t_row"}), on="target_id"
     )
-    best = np.zeros(candidates.height)
-    for offset in range(0, pairs.height, CLAUSE_PAIRS_PER_BLOCK):  # bounded memory on large tables
-        block = pairs.slice(offset, CLAUSE_PAIRS_PER_BLOCK)
+    best = np.zeros(pair_clauses.height)
+    for offset in range(0, rows.height, CLAUSE_PAIRS_PER_BLOCK):
+        block = rows.slice(offset, CLAUSE_PAIRS_PER_BLOCK)
         similarity = rowwise_cosine(
             source_vectors, target_vectors,
             block["s_row"].to_numpy().astype(np.int64), block["t_row"].to_numpy().astype(np.int64),
         )
-        np.maximum.at(best, block["candidate"].to_numpy().astype(np.int64), similarity)
-    return best
+        np.maximum.at(best, block["pair_clause"].to_numpy().astype(np.int64), similarity)
+    return pair_clauses.select("source_id", "target_id", "s_row", pl.Series("match", best, dtype=pl.Float64))
+
+
+def clause_cosine(
+    candidates: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, index: TargetIndex
+) -> np.ndarray:
+    """For each candidate, the best cosine between a source clause and a target clause (0–1)."""
+    if candidates.height == 0:
+        return np.zeros(0)
+    best = _clause_matches(candidates, source_items, target_items, index).group_by("source_id", "target_id").agg(
+        pl.col("match").max()
+    )
+    return _in_candidate_order(candidates, best, "match")
+
+
+def clause_evidence(
+    candidates: pl.DataFrame,
+    rivals: pl.DataFrame,
+    source_items: pl.DataFrame,
+    target_items: pl.DataFrame,
+    index: TargetIndex,
+) -> pl.DataFrame:
+    """``clause_cosine`` and ``own_clause_cosine`` of each candidate (0–1), in its row order.
+
+    ``clause_cosine`` is the best pair of a source clause and a target clause.
+    ``own_clause_cosine`` is the best among the source clauses no rival matches better:
+    ``rivals`` (``source_id, target_id, retrieval``) are each source's best targets by
+    retrieval, and a source clause is evidence for the target it matches best. When
+    新增学位1080个 matches 幼儿园建设 and 中小学建设 alike it counts for the one whose whole
+    text is closer (retrieval breaks a tie), not for both, while an omnibus task keeps one
+    clause per target it serves. Rivals are a fixed number per source, so a candidate's
+    value depends neither on how many candidates are kept nor on the direction of search.
+    """
+    if candidates.height == 0:
+        return pl.DataFrame(schema={"clause_cosine": pl.Float64, "own_clause_cosine": pl.Float64})
+    scored = pl.concat([candidates.select("source_id", "target_id", "retrieval"),
+                        rivals.select("source_id", "target_id", "retrieval")]).unique(["source_id", "target_id"])
+    matches = _clause_matches(scored, source_items, target_items, index).join(
+        scored, on=["source_id", "target_id"]
+    )
+    # the two strongest rivals on each source clause (the second stands in when the first is the candidate)
+    strongest = (
+        matches.join(rivals.select("source_id", "target_id"), on=["source_id", "target_id"])
+        .sort(["match", "retrieval"], descending=True)
+        .group_by("source_id", "s_row", maintain_order=True)
+        .agg(pl.col("target_id").head(2).alias("rival"), pl.col("match").head(2).alias("rival_match"),
+             pl.col("retrieval").head(2).alias("rival_retrieval"))
+    )
+    at = pl.when(pl.col("rival").list.get(0, null_on_oob=True) != pl.col("target_id")).then(0).otherwise(1)
+    rival_match = pl.col("rival_match").list.get(at, null_on_oob=True).fill_null(-1.0)
+    rival_retrieval = pl.col("rival_retrieval").list.get(at, null_on_oob=True).fill_null(-1.0)
+    beaten = (rival_match > pl.col("match")) | ((rival_match == pl.col("match")) & (rival_retrieval > pl.col("retrieval")))
+    per_pair = (
+        matches.join(candidates.select("source_id", "target_id"), on=["source_id", "target_id"])
+        .join(strongest, on=["source_id", "s_row"], how="left")
+        .group_by("source_id", "target_id")
+        .agg(pl.col("match").max().alias("clause_cosine"),
+             pl.when(beaten.fill_null(False)).then(0.0).otherwise(pl.col("match")).max().alias("own_clause_cosine"))
+    )
+    return candidates.select("source_id", "target_id").join(
+        per_pair, on=["source_id", "target_id"], how="left", maintain_order="left"
+    ).select(pl.col("clause_cosine", "own_clause_cosine").cast(pl.Float64).fill_null(0.0))
+
+
+def _in_candidate_order(candidates: pl.DataFrame, values: pl.DataFrame, column: str) -> np.ndarray:
+    """A per-pair value in the row order of ``candidates`` (0 for a pair without one)."""
+    return (
+        candidates.select("source_id", "target_id")
+        .join(values, on=["source_id", "target_id"], how="left", maintain_order="left")[column]
+        .fill_null(0.0)
+        .to_numpy()
+        .astype(np.float64)
+    )
 
 
 def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetIndex) -> pl.DataFrame:

@@ -19,7 +19,8 @@ from align.registry import LEVELS, DocumentMeta, get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
 from matching.candidates import (
-    clause_cosine,
+    CLAUSE_RIVALS,
+    clause_evidence,
     context_texts,
     fit_index,
     item_texts,
@@ -65,17 +66,21 @@ def match_items(
     source_best = None
     if settings.direction == "source_to_target":
         candidates = search_in_blocks(source_items, index, top_k=settings.top_k, block_size=settings.block_size)
+        rivals = (candidates.filter(pl.col("rank") <= CLAUSE_RIVALS) if settings.top_k >= CLAUSE_RIVALS
+                  else search_in_blocks(source_items, index, top_k=CLAUSE_RIVALS, block_size=settings.block_size))
         group = "source_id"
     else:
         reverse = fit_index(target_items, source_items, words=words)
         found = search_in_blocks(target_items, reverse, top_k=settings.top_k, block_size=settings.block_size)
         pairs = found.select(pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"))
         candidates = pair_cosines(pairs, source_items, index)
-        best = search_in_blocks(source_items, index, top_k=1, block_size=settings.block_size)
-        source_best = best.select("source_id", pl.col("retrieval").alias("best_retrieval"), pl.col("target_id").alias("best_target"))
+        rivals = search_in_blocks(source_items, index, top_k=CLAUSE_RIVALS, block_size=settings.block_size)
+        source_best = rivals.filter(pl.col("rank") == 1).select(
+            "source_id", pl.col("retrieval").alias("best_retrieval"), pl.col("target_id").alias("best_target")
+        )
         group = "target_id"
-    candidates = candidates.with_columns(
-        pl.Series("clause_cosine", clause_cosine(candidates, source_items, target_items, index), dtype=pl.Float64)
+    candidates = pl.concat(
+        [candidates, clause_evidence(candidates, rivals, source_items, target_items, index)], how="horizontal"
     )
     features = pair_features(
         candidates, source_items, target_items, source_jurisdiction=source_jurisdiction,

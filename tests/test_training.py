@@ -115,10 +115,10 @@ def test_fitted_weights_are_never_negative_so_evidence_only_raises_a_score():
     rng = np.random.default_rng(1)
     labels = (rng.random(400) < 0.2).astype(int)
     columns = {f: rng.random(400) * 0.2 for f in FEATURES}
-    columns["clause_cosine"] = columns["clause_cosine"] + 0.6 * labels  # real evidence
+    columns["own_clause_cosine"] = columns["own_clause_cosine"] + 0.6 * labels  # real evidence
     columns["containment"] = columns["containment"] + 0.6 * (1 - labels)  # points the wrong way
     model = fit_model(pl.DataFrame(columns), labels, c=1.0)
-    assert model.coefficients["clause_cosine"] > 1.0
+    assert model.coefficients["own_clause_cosine"] > 1.0
     assert model.coefficients["containment"] == 0.0
     assert min(LinkModel.load(DEFAULT_WEIGHTS).coefficients.values()) >= 0.0
 
