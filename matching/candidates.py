@@ -42,7 +42,7 @@ CANDIDATE_SCHEMA = {
 }
 
 
-CLAUSE_PAIRS_PER_BLOCK = 200_000  # clause pairs scored at once by clause_cosine
+CLAUSE_PAIRS_PER_BLOCK = 200_000  # clause pairs scored at once by clause_evidence
 # The targets a source clause is weighed against (own_clause_cosine): the source's best by
 # retrieval, a fixed number whatever top-k the caller keeps.
 CLAUSE_RIVALS = 10
@@ -408,18 +408,6 @@ def _clause_matches(
     return pair_clauses.select("source_id", "target_id", "s_row", pl.Series("match", best, dtype=pl.Float64))
 
 
-def clause_cosine(
-    candidates: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, index: TargetIndex
-) -> np.ndarray:
-    """For each candidate, the best cosine between a source clause and a target clause (0–1)."""
-    if candidates.height == 0:
-        return np.zeros(0)
-    best = _clause_matches(candidates, source_items, target_items, index).group_by("source_id", "target_id").agg(
-        pl.col("match").max()
-    )
-    return _in_candidate_order(candidates, best, "match")
-
-
 def clause_evidence(
     candidates: pl.DataFrame,
     rivals: pl.DataFrame,
@@ -467,17 +455,6 @@ def clause_evidence(
     return candidates.select("source_id", "target_id").join(
         per_pair, on=["source_id", "target_id"], how="left", maintain_order="left"
     ).select(pl.col("clause_cosine", "own_clause_cosine").cast(pl.Float64).fill_null(0.0))
-
-
-def _in_candidate_order(candidates: pl.DataFrame, values: pl.DataFrame, column: str) -> np.ndarray:
-    """A per-pair value in the row order of ``candidates`` (0 for a pair without one)."""
-    return (
-        candidates.select("source_id", "target_id")
-        .join(values, on=["source_id", "target_id"], how="left", maintain_order="left")[column]
-        .fill_null(0.0)
-        .to_numpy()
-        .astype(np.float64)
-    )
 
 
 def pair_cosines(pairs: pl.DataFrame, source_items: pl.DataFrame, index: TargetIndex) -> pl.DataFrame:

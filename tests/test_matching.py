@@ -16,7 +16,6 @@ from align.registry import DocumentMeta
 from matching.candidates import (
     CLAUSE_RIVALS,
     candidate_search,
-    clause_cosine,
     clause_evidence,
     fit_index,
     rowwise_cosine,
@@ -222,7 +221,6 @@ def test_the_unrivalled_clause_does_not_depend_on_how_many_candidates_are_kept(p
     own = in_few["own_clause_cosine"].to_numpy()
     assert list(own) == pytest.approx([value_in_many[key] for key in zip(few["source_id"], few["target_id"])])
     assert (own <= in_few["clause_cosine"].to_numpy()).all(), "the unrivalled part of the best clause pair"
-    np.testing.assert_allclose(in_few["clause_cosine"], clause_cosine(few, source, target, index))
     monkeypatch.setattr(candidates, "CLAUSE_PAIRS_PER_BLOCK", 97)
     np.testing.assert_allclose(clause_evidence(few, rivals, source, target, index)["own_clause_cosine"], own)
     assert (own > 0).mean() > 0.5
@@ -243,16 +241,16 @@ def test_relative_containment_compares_with_the_best_covering_target_of_all():
     assert 0.0 <= f["relative_containment"]["c:2"] < 0.5
 
 
-def test_clause_cosine_is_the_same_in_small_memory_blocks(parsed_docs, monkeypatch):
+def test_clause_evidence_is_the_same_in_small_memory_blocks(parsed_docs, monkeypatch):
     import matching.candidates as candidates
 
     source, target = parsed_docs("baqiao-2020").items, parsed_docs("baqiao-2023").items
     index = fit_index(source, target, words=vocabulary(source, target))
     found = search_in_blocks(source, index, top_k=10, block_size=64)
-    whole = clause_cosine(found, source, target, index)
+    whole = clause_evidence(found, found, source, target, index)
     monkeypatch.setattr(candidates, "CLAUSE_PAIRS_PER_BLOCK", 97)
-    np.testing.assert_allclose(clause_cosine(found, source, target, index), whole)
-    assert (whole > 0).mean() > 0.9
+    np.testing.assert_allclose(clause_evidence(found, found, source, target, index), whole)
+    assert (whole["clause_cosine"] > 0).mean() > 0.9
 
 
 def test_clauses_split_commitments_and_drop_empty_ones():
