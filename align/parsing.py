@@ -88,18 +88,21 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
 
 
-# A place opens the title when a year, a government body or a quoted name follows it.
+# The level each ending of a place name stands for, longest first so 高新区 is not read as 区.
 # A development zone (高新区, 经开区) is governed at district level: not a 新区 although it ends in one.
-_TITLE_PLACE = re.compile(
-    r"^[《“]?\s*([\u4e00-\u9fff]{2,6}?(高新区|经开区|开发区|新区|自治县|区|县|市|省))(?=\s*(?:\d|人民政府|政府|委|《|“))"
-)
 _PLACE_LEVEL = {"高新区": "district", "经开区": "district", "开发区": "district", "新区": "new-area", "自治县": "county",
                 "区": "district", "县": "county", "市": "city", "省": "province"}
+_PLACE_ENDING = "|".join(_PLACE_LEVEL)
+_LEVEL_ENDING = re.compile(f"({_PLACE_ENDING})$")
+# A place opens the title when a year, a government body or a quoted name follows it.
+_TITLE_PLACE = re.compile(
+    rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING}))(?=\s*(?:\d|人民政府|政府|委|《|“))"
+)
 
 
 def jurisdiction_level(place: str | None) -> str | None:
     """The level a place name ends with: 雁塔区 → district, 西咸新区 → new-area, 西安高新区 → district."""
-    found = re.search(r"(高新区|经开区|开发区|新区|自治县|区|县|市|省)$", (place or "").strip())
+    found = _LEVEL_ENDING.search((place or "").strip())
     return _PLACE_LEVEL[found.group(1)] if found else None
 
 
@@ -107,7 +110,7 @@ def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
     """The jurisdiction a title opens with and its level: ``西咸新区2023年工作要点`` gives
     ``("西咸新区", "new-area")``; ``(None, None)`` when the title names no place first."""
     found = _TITLE_PLACE.match(title or "")
-    return (found.group(1), _PLACE_LEVEL[found.group(2)]) if found else (None, None)
+    return (found.group(1), jurisdiction_level(found.group(1))) if found else (None, None)
 
 
 # What kind of plan a title names, first match wins: a table of a 政府工作报告's tasks (分解表,

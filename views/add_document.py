@@ -98,13 +98,13 @@ if upload is not None:
         except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
             st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
 
-if parsed is not None and st.session_state["registered_upload"] == _upload_key(upload.name, data):
+upload_key = _upload_key(upload.name, data) if parsed is not None else None
+if parsed is not None and st.session_state["registered_upload"] == upload_key:
     # registered already: the form would only offer to register the same file twice
     st.info(f"{upload.name} 已登记为 registered as '{st.session_state['added_id']}'；上传另一个文件可继续添加 "
             "(upload another file to add more).")
 elif parsed is not None:
     items, warnings, (heading_title, heading_year) = parsed
-    upload_key = _upload_key(upload.name, data)
     if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title, year and place, once
         place, level = heading_jurisdiction(heading_title)
         st.session_state["new_title"] = heading_title or ""
