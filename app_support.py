@@ -405,8 +405,8 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def error_box(exc: BaseException) -> None:
-    """A user-fixable problem as one red box (never a traceback)."""
-    st.error(f"{type(exc).__name__}: {exc}")
+    """A user-fixable problem as one red box (never a traceback), in Chinese first."""
+    st.error(exc.for_planner() if isinstance(exc, PlanAlignError) else f"{type(exc).__name__}: {exc}")
 
 
 def or_stop(function, *args):

@@ -79,20 +79,22 @@ def _guard(path: Path, kind: str, read: Callable[[], _T]) -> _T:
         name = type(cause).__name__
         if "password" in name.lower() or "encrypt" in name.lower():
             raise DocumentParseError(
-                f"the {kind} file is password-protected; save an unprotected copy and try again.", path=path
+                f"the {kind} file is password-protected; save an unprotected copy and try again.", path=path,
+                zh="文件有密码保护，请另存一份无密码的副本后重试",
             ) from exc
         detail = " ".join(str(cause).split())[:200] or name
         raise DocumentParseError(
             f"cannot read this {kind} file ({name}: {detail}). "
             f"Check that it opens in {_OPEN_WITH.get(kind, kind)}, then save it again and retry.",
             path=path,
+            zh=f"文件读取出错，请确认能用 {_OPEN_WITH.get(kind, kind)} 打开，另存后重试",
         ) from exc
 
 
 def _check_size(path: Path, max_bytes: int | None) -> None:
     """:func:`align.readers.check_size`, and a table file must not be empty."""
     if check_size(path, max_bytes) == 0:
-        raise DocumentParseError("the file is empty.", path=path)
+        raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
 
 
 def _check_zip(path: Path, kind: str) -> None:
@@ -102,19 +104,22 @@ def _check_zip(path: Path, kind: str) -> None:
             f"this is not a {kind} file (not a zip package). If it is an older format, "
             "open it and save it again as the newer one.",
             path=path,
+            zh=f"这不是 {kind} 文件；如是旧格式，请打开后另存为新格式",
         )
     try:
         with zipfile.ZipFile(path) as package:
             unpacked = sum(info.file_size for info in package.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise DocumentParseError(
-            f"this {kind} file is damaged ({exc}); open it in {_OPEN_WITH[kind]} and save it again.", path=path
+            f"this {kind} file is damaged ({exc}); open it in {_OPEN_WITH[kind]} and save it again.", path=path,
+            zh=f"文件已损坏，请用 {_OPEN_WITH[kind]} 打开后另存",
         ) from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise DocumentParseError(
             f"the file unpacks to {unpacked / 1e6:.0f} MB, over the {MAX_UNPACKED_BYTES / 1e6:.0f} MB limit; "
             "split it into smaller files.",
             path=path,
+            zh=f"文件解压后 {unpacked / 1e6:.0f} MB，超过上限，请拆成几个小文件",
         )
 
 
@@ -174,7 +179,8 @@ def parse_column_spec(spec: str) -> ColumnMap:
     if problems:
         raise DocumentParseError(
             "The '--columns' option must look like task=主要任务,units=牵头单位 (or task=2 for the 2nd column): "
-            + "; ".join(problems) + "."
+            + "; ".join(problems) + ".",
+            zh="列的指定写法应为 task=主要任务,units=牵头单位",
         )
     return mapping
 
@@ -268,7 +274,8 @@ def table_rows_to_text(
     for row_number, raw in enumerate(rows, start=1):
         if row_number > MAX_TABLE_ROWS:
             raise DocumentParseError(
-                f"the table has more than {MAX_TABLE_ROWS:,} rows; split it into smaller files.", path=label
+                f"the table has more than {MAX_TABLE_ROWS:,} rows; split it into smaller files.", path=label,
+                zh=f"表格超过 {MAX_TABLE_ROWS:,} 行，请拆成几个小文件",
             )
         values = raw[:MAX_TABLE_COLUMNS]
         merged = {i for i, v in enumerate(values) if isinstance(v, MergedFromAbove)}
@@ -330,12 +337,14 @@ def table_rows_to_text(
             "Expected a header such as 序号 / 主要任务 / 责任单位 / 进展情况; name the columns by hand with "
             "--columns task=<header>,units=<header> (or column_map={'task': <header or index>}).",
             path=label,
+            zh=f"前 {HEADER_SEARCH_ROWS} 行里没有表头（如 序号 / 主要任务 / 责任单位 / 进展情况）",
         )
     if wide_rows:
         raise DocumentParseError(
             f"{'; '.join(wide_rows[:5])}{' …' if len(wide_rows) > 5 else ''}, but the header at row "
             f"{header_row} has {width}; give the extra columns a header or remove them.",
             path=label,
+            zh=f"有的行比表头（第 {header_row} 行，{width} 列）多出几列，请给多出的列加表头或删去",
             line=int(wide_rows[0].split()[1]),
         )
     return "\n".join(lines) + "\n"
@@ -361,7 +370,8 @@ def read_table_file(
         unknown = sorted(set(column_map) - set(ROLES))
         if unknown:
             raise DocumentParseError(
-                f"The column_map roles must be among {', '.join(ROLES)}. Got {', '.join(unknown)} instead.", path=path
+                f"The column_map roles must be among {', '.join(ROLES)}. Got {', '.join(unknown)} instead.", path=path,
+                zh=f"列的角色只能是 {'、'.join(ROLES)}",
             )
     suffix = path.suffix.lower()
     if suffix == ".xlsx" or suffix == ".xlsm":
@@ -370,7 +380,9 @@ def read_table_file(
         return _read_xls(path, column_map)
     if suffix == ".csv":
         return _read_csv(path, column_map)
-    raise DocumentParseError(f"not a table file (expected .xlsx, .xls or .csv, got '{suffix}').", path=path)
+    raise DocumentParseError(
+        f"not a table file (expected .xlsx, .xls or .csv, got '{suffix}').", path=path, zh="不是表格文件（应为 .xlsx、.xls 或 .csv）"
+    )
 
 
 def _first_table(
@@ -386,7 +398,7 @@ def _first_table(
                 raise
             first_error = first_error or exc
     if first_error is None:
-        raise DocumentParseError("the workbook has no sheets.", path=path)
+        raise DocumentParseError("the workbook has no sheets.", path=path, zh="工作簿里没有工作表")
     raise first_error
 
 
@@ -419,6 +431,7 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
             "old Excel .xls files need the 'xlrd' package, which is not installed; "
             "open the file in Excel or WPS and save it as .xlsx.",
             path=path,
+            zh="旧版 .xls 文件请用 Excel 或 WPS 另存为 .xlsx",
         ) from None
 
     def read() -> str:
@@ -432,6 +445,7 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
                             f"the table has {sheet.nrows:,} rows, over the {MAX_TABLE_ROWS:,} limit; "
                             "split it into smaller files.",
                             path=f"{path} (sheet '{sheet.name}')",
+                            zh=f"表格超过 {MAX_TABLE_ROWS:,} 行，请拆成几个小文件",
                         )
                     yield sheet.name, partial(_xls_rows, sheet, book.datemode)
 
@@ -521,7 +535,9 @@ def _read_csv(path: Path, column_map: ColumnMap | None) -> str:
         try:
             yield from reader
         except csv.Error as exc:
-            raise DocumentParseError(f"this is not a valid CSV file ({exc}).", path=path, line=reader.line_num) from exc
+            raise DocumentParseError(
+                f"this is not a valid CSV file ({exc}).", path=path, line=reader.line_num, zh="CSV 文件格式有误"
+            ) from exc
 
     return _guard(path, "CSV", lambda: table_rows_to_text(rows(), path=path, column_map=column_map))
 
@@ -564,7 +580,7 @@ def read_docx(path: Path) -> str:
             else:
                 lines.append(text([block]))
         if not any(line.strip() for line in lines):
-            raise DocumentParseError("the Word file holds no text.", path=path)
+            raise DocumentParseError("the Word file holds no text.", path=path, zh="Word 文件里没有文字")
         return "\n".join(lines) + "\n"
 
     return _guard(path, "Word", read)
@@ -610,7 +626,8 @@ def _number_an_empty_number_column(rows: list[list[str] | str]) -> None:
 def read_doc(path: Path) -> str:
     """Old binary Word files are not read: say how to convert them."""
     raise DocumentParseError(
-        "old Word .doc files cannot be read; open it in Word or WPS and save it as .docx.", path=path
+        "old Word .doc files cannot be read; open it in Word or WPS and save it as .docx.", path=path,
+        zh="旧版 .doc 文件请用 Word 或 WPS 另存为 .docx",
     )
 
 
@@ -627,7 +644,7 @@ def read_pdf(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF" not in head:
-        raise DocumentParseError("this is not a PDF file (no %PDF header).", path=path)
+        raise DocumentParseError("this is not a PDF file (no %PDF header).", path=path, zh="这不是 PDF 文件")
 
     def read() -> str:
         import pdfplumber
@@ -635,7 +652,8 @@ def read_pdf(path: Path) -> str:
         with pdfplumber.open(str(path)) as pdf:
             if len(pdf.pages) > MAX_PDF_PAGES:
                 raise DocumentParseError(
-                    f"the PDF has {len(pdf.pages)} pages, over the {MAX_PDF_PAGES} limit; split it.", path=path
+                    f"the PDF has {len(pdf.pages)} pages, over the {MAX_PDF_PAGES} limit; split it.", path=path,
+                    zh=f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PDF_PAGES} 页的上限，请拆分",
                 )
             lines: list[str] = []
             for page in pdf.pages:
@@ -643,7 +661,8 @@ def read_pdf(path: Path) -> str:
                 page.close()
         if not any(line.strip() for line in lines):
             raise DocumentParseError(
-                "the PDF holds no text (a scanned image?); run OCR on it or ask for the text version.", path=path
+                "the PDF holds no text (a scanned image?); run OCR on it or ask for the text version.", path=path,
+                zh="PDF 里没有文字（是扫描件吗？），请先做文字识别或索取文字版",
             )
         return "\n".join(lines) + "\n"
 

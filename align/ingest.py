@@ -43,7 +43,7 @@ class IngestReport:
     parsed: bool
     items: int
     warnings: list[str]
-    error: str | None = None
+    error: PlanAlignError | None = None  # the problem itself, so a caller can show it in Chinese too
 
 
 def file_digest(path: Path) -> str:
@@ -98,7 +98,9 @@ def ingest(
         try:
             path = document_path(settings.data_dir, meta)
             if not path.is_file():
-                raise PlanAlignError(f"{path}: no such file (registered as '{meta.id}').")
+                raise PlanAlignError(
+                    f"{path}: no such file (registered as '{meta.id}').", zh=f"找不到“{meta.id}”登记的文件 {path}"
+                )
             key = _cache_key(path)
             if manifest.get(meta.id, {}).get("key") == key and (cache_dir / f"{meta.id}.parquet").exists():
                 entry = manifest[meta.id]
@@ -106,7 +108,7 @@ def ingest(
                 continue
             parsed = parse_registered(settings, meta)
         except PlanAlignError as exc:
-            reports.append(IngestReport(meta.id, False, 0, [], error=str(exc)))
+            reports.append(IngestReport(meta.id, False, 0, [], error=exc))
             continue
         write_atomic(cache_dir / f"{meta.id}.parquet", parsed.items.write_parquet)
         indicators = pl.DataFrame({"doc_id": [meta.id], "targets": [parsed.indicators]},
@@ -133,7 +135,7 @@ def load_items(settings: Settings, doc_id: str) -> pl.DataFrame:
                 return frame
     reports = ingest(settings, [doc_id])
     if reports[0].error:
-        raise PlanAlignError(reports[0].error)
+        raise reports[0].error
     return pl.read_parquet(cached)
 
 

@@ -194,9 +194,10 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
                 f"the line is {len(line)} characters long (limit {MAX_LINE_CHARS}); is this really a plan?",
                 path=path,
                 line=number,
+                zh=f"这一行有 {len(line)} 个字符（上限 {MAX_LINE_CHARS}），不像是规划文本",
             )
     if not any(line.strip() for line in lines):
-        raise DocumentParseError("the file is empty.", path=path)
+        raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
     header_line = _find_table_header(lines)
     if header_line is not None:
         drafts, warnings = _parse_table(lines, path)
@@ -208,6 +209,7 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
             "no plan items found: expected numbered tasks (1. …), a task table with a header row "
             "(序号/主要任务/责任单位), or paragraphs opening with a short lead phrase.",
             path=path,
+            zh="没有找到条目：应有编号的任务（1. …）、带表头（序号/主要任务/责任单位）的任务表，或以短句开头的段落",
         )
     items = _to_frame(drafts, meta)
     return ParsedDocument(meta=meta, items=items, indicators=indicators, warnings=warnings)
@@ -295,7 +297,10 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             elif not table_started or not drafts:
                 preamble.append((lineno, clean))
             elif _LEVEL3.match(clean):
-                warnings.append(f"{path}, line {lineno}: a numbered line outside the table was ignored: {clean[:40]}")
+                warnings.append(
+                    f"{path}, line {lineno}: 表格外的编号行未读取 a numbered line outside the table was ignored: "
+                    f"{clean[:40]}"
+                )
             continue
         cells = line.split("\t")
         candidate_roles = _header_roles(cells)
@@ -303,7 +308,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             if not table_started:
                 unread = [c.strip() for i, c in enumerate(cells) if c.strip() and i not in candidate_roles]
                 if unread:
-                    warnings.append(f"{path}, line {lineno}: column(s) {', '.join(unread)} not read "
+                    warnings.append(f"{path}, line {lineno}: 未读取的列 column(s) {'、'.join(unread)} not read "
                                     "(plan-align reads the task, its units, targets and progress).")
             roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
             continue
@@ -319,6 +324,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 "check for a stray tab in the row.",
                 path=path,
                 line=lineno,
+                zh=f"这一行有 {len(cells)} 列，表头（第 {header_at} 行）有 {header_width} 列，请检查多余的制表符",
             )
         cells += [""] * (header_width - len(cells))
         row = {role: cells[index] for index, role in roles.items()}
@@ -332,7 +338,8 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             number_match = re.fullmatch(r"\s*(\d{1,4}(?:\s*[-－.．]\s*\d{1,3})*)\s*[.、．]?\s*", row["number"])
             if not number_match:
                 raise DocumentParseError(
-                    f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno
+                    f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno,
+                    zh="序号列里不是任务编号",
                 )
             number = re.sub(r"\s*[-－.．]\s*", "-", number_match.group(1))  # 1-1, a sub-task keeps its number
         else:
@@ -341,7 +348,10 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 number, task_cell = lead.group(1), lead.group(2)
         if number is None:
             if not drafts:
-                warnings.append(f"{path}, line {lineno}: a row without a task number before the first task was ignored")
+                warnings.append(
+                    f"{path}, line {lineno}: 第一个任务之前无编号的行未读取 "
+                    "a row without a task number before the first task was ignored"
+                )
                 continue
             _continue_row(drafts[-1], task_cell, row, line, lineno)
             continue
@@ -450,13 +460,14 @@ def _check_counts(preamble: list[tuple[int, str]], drafts: list[_Draft], path: s
         actual = found_total if kind == "total" else found.get(kind, 0)
         if count != actual:
             label = {"total": "items in all", "done": "done items", "in_progress": "items in progress"}[kind]
+            label_zh = {"total": "共", "done": "已完成", "in_progress": "正在推进"}[kind]
             warnings.append(
-                f"{path}, line {lineno}: the document says {count} {label}, but {actual} were found; "
-                "the items found are used."
+                f"{path}, line {lineno}: 文中说{label_zh} {count} 项，实际找到 {actual} 项，按找到的计 "
+                f"the document says {count} {label}, but {actual} were found; the items found are used."
             )
     for kind, counts in by_kind.items():
         if len(counts) > 1:
-            warnings.append(f"{path}: the document's own counts disagree ({kind}: {sorted(counts)}).")
+            warnings.append(f"{path}: 文中的项数前后不一 the document's own counts disagree ({kind}: {sorted(counts)}).")
     return warnings
 
 
@@ -471,7 +482,8 @@ def _check_duplicates(drafts: list[_Draft], path: str | Path) -> None:
         seen[draft.number] = draft.first_line
     if problems:
         raise DocumentParseError(
-            "task numbers repeat without a new section: " + "; ".join(problems[:5]), path=path, line=first_repeat
+            "task numbers repeat without a new section: " + "; ".join(problems[:5]), path=path, line=first_repeat,
+            zh="任务编号重复，而中间没有新的章节",
         )
 
 
@@ -501,7 +513,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     counts = Counter(line.strip() for line in lines if line.strip())
     watermark = {line for line, n in counts.items() if n >= 2 and _URL.search(line)}
     if watermark:
-        warnings.append(f"{path}: ignored {sum(counts[w] for w in watermark)} repeated watermark line(s).")
+        repeated = sum(counts[w] for w in watermark)
+        warnings.append(f"{path}: 已略去 {repeated} 行重复的水印 ignored {repeated} repeated watermark line(s).")
 
     numbered: list[_Draft] = []
     paragraphs: list[_Draft] = []
@@ -642,7 +655,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     if numbered:
         orphan = sorted(set(attachments) - {d.number for d in drafts}, key=int)
         if orphan:
-            warnings.append(f"{path}: attachment(s) {', '.join(orphan)} match no numbered item.")
+            warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
     _check_duplicates(drafts, path)
     return drafts, indicators, warnings
 

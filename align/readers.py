@@ -47,11 +47,11 @@ READERS: dict[str, Callable[[Path], str]] = {
 def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
     """Decode bytes of a text file; refuse binary content with a clear message."""
     if not data.strip():
-        raise DocumentParseError("the file is empty.", path=path)
+        raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:65536]:
-        raise DocumentParseError("this is a binary file, not text (it contains NUL bytes).", path=path, line=1)
+        raise DocumentParseError("this is a binary file, not text (it contains NUL bytes).", path=path, line=1, zh="这不是文本文件")
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -64,7 +64,8 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
     raise DocumentParseError(
-        "the file is neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again.", path=path, line=line
+        "the file is neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again.", path=path, line=line,
+        zh="文字编码既不是 UTF-8 也不是 GBK，请另存为 UTF-8 后重试",
     )
 
 
@@ -75,6 +76,7 @@ def _refuse_control_characters(text: str, path: str | Path) -> None:
         first = next(i for i, ch in enumerate(sample) if ord(ch) < 32 and ch not in _CONTROL_OK)
         raise DocumentParseError(
             "this looks like a binary file, not text (control characters).",
+            zh="这不像文本文件（含控制字符）",
             path=path,
             line=sample[:first].count("\n") + 1,
         )
@@ -83,15 +85,16 @@ def _refuse_control_characters(text: str, path: str | Path) -> None:
 def check_size(path: Path, max_bytes: int | None) -> int:
     """Refuse a missing path, a folder or a file over ``max_bytes`` before reading any of it; the size."""
     if not path.exists():
-        raise DocumentParseError("no such file.", path=path)
+        raise DocumentParseError("no such file.", path=path, zh="找不到这个文件")
     if not path.is_file():
-        raise DocumentParseError("not a file.", path=path)
+        raise DocumentParseError("not a file.", path=path, zh="这不是文件")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise DocumentParseError(
             f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
             "(raise 'max_file_mb' in the settings to read it).",
             path=path,
+            zh=f"文件 {size / 2**20:.1f} MB，超过 {max_bytes / 2**20:g} MB 的上限",
         )
     return size
 
@@ -109,5 +112,7 @@ def read_document_text(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         return READERS[suffix](path)
     if suffix not in TEXT_SUFFIXES:
         known = ", ".join(sorted(TEXT_SUFFIXES - {""} | set(READERS)))
-        raise DocumentParseError(f"unsupported file type '{suffix}'. Supported: {known}.", path=path)
+        raise DocumentParseError(
+            f"unsupported file type '{suffix}'. Supported: {known}.", path=path, zh=f"不支持 {suffix} 文件，可读取 {known}"
+        )
     return decode_text(path.read_bytes(), path=path)

@@ -159,7 +159,10 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         raise RegistryError(f"{source_file}: no such file.")
     docs = load_registry(data_dir) if registry_path(data_dir).exists() else []
     if any(d.id == meta.id for d in docs):
-        raise RegistryError(f"A document with id {meta.id!r} is already registered. Choose another id.")
+        raise RegistryError(
+            f"A document with id {meta.id!r} is already registered. Choose another id.",
+            zh=f"编号“{meta.id}”已被占用，请换一个",
+        )
     target_dir = data_dir / "documents"
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{meta.id}{''.join(source_file.suffixes[-1:]) or '.txt'}"
@@ -168,7 +171,9 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     if problems:
         raise RegistryError(" ".join(problems))
     if target.exists():
-        raise RegistryError(f"{target}: a file with this name already exists; choose another --id.")
+        raise RegistryError(
+            f"{target}: a file with this name already exists; choose another --id.", zh=f"已有同名文件 {target.name}，请换一个编号"
+        )
     shutil.copyfile(source_file, target)
     try:
         if check is not None:

@@ -323,21 +323,22 @@ def test_coverage_names_the_nearest_district_task_even_below_the_threshold(env):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "message"),
+    ("name", "content", "message", "reason_zh"),
     [
-        ("binary.txt", b"\x00\x01\x02" * 100, "binary"),
-        ("empty.txt", b"   ", "empty"),
-        ("prose.txt", "今天天气很好，我们去公园散步吧，顺便买点水果回来".encode(), "no plan items"),
-        ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx"),
+        ("binary.txt", b"\x00\x01\x02" * 100, "binary", "这不是文本文件"),
+        ("empty.txt", b"   ", "empty", "文件是空的"),
+        ("prose.txt", "今天天气很好，我们去公园散步吧，顺便买点水果回来".encode(), "no plan items", "没有找到条目"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx", "这不是 Word 文件"),
     ],
 )
-def test_upload_of_a_bad_file_shows_an_error_not_a_traceback(env, name, content, message):
+def test_upload_of_a_bad_file_shows_an_error_not_a_traceback(env, name, content, message, reason_zh):
     at = open_page("add_document")
     at.file_uploader(key="add_file").upload(name, content).run()
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     shown = " ".join(e.value for e in at.error)
     assert name in shown and tempfile.gettempdir() not in shown, "the upload's own name, not a temporary path"
+    assert shown.startswith(f"文件无法读取（{name}") and reason_zh in shown, "the planner reads the problem in Chinese first"
 
 
 def test_upload_over_the_size_limit_is_refused(env):
@@ -486,7 +487,7 @@ def test_a_registration_problem_is_shown_by_the_register_button(env):
     at.text_input(key="add_new_id").set_value("baqiao-2023").run()
     at.text_input(key="add_new_jurisdiction").set_value("莲湖区").run()
     at.button(key="add_register").click().run()
-    assert any("already registered" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("already registered" in e.value and "已被占用" in e.value for e in at.error), [e.value for e in at.error]
     assert not any("Fix the metadata" in e.value for e in at.error), "the old problem is gone"
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from align.cli import main
+from align.exceptions import DocumentParseError, UnknownDocumentError
+from align.ingest import load_items
 from align.parsing import parse_text
 from align.registry import DocumentMeta
 from align.settings import Settings
@@ -85,6 +87,17 @@ def test_empty_file(warm, capsys):
     path = register(warm, "empty", b"  \n\n")
     err = items_error(warm, "empty", capsys)
     assert f"{path}: the file is empty" in err
+
+
+def test_a_broken_registered_document_reaches_the_app_as_its_own_error_in_chinese(warm):
+    path = register(warm, "empty", b"  \n\n")
+    with pytest.raises(DocumentParseError) as raised:
+        load_items(warm, "empty")
+    shown = raised.value.for_planner()
+    assert shown.startswith(f"文件无法读取（{path}）：文件是空的。") and shown.endswith(f"{path}: the file is empty.")
+    with pytest.raises(UnknownDocumentError) as unknown:
+        load_items(warm, "no-such-doc")
+    assert unknown.value.for_planner().startswith("没有这个文档：编号“no-such-doc”未登记，已登记的有 ")
 
 
 def test_binary_file(warm, capsys):

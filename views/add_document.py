@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
-from align.exceptions import DocumentParseError, PlanAlignError
+from align.exceptions import PlanAlignError
 from align.parsing import document_heading, heading_jurisdiction, heading_kind, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
 from align.registry import KINDS, LEVELS, DocumentMeta, add_document, suggest_id
@@ -20,7 +20,7 @@ UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if 
 
 def _shown(exc: PlanAlignError, file_name: str) -> str:
     """An error as the planner should read it: naming the uploaded file, never a temporary path."""
-    return exc.naming(file_name) if isinstance(exc, DocumentParseError) else str(exc)
+    return exc.for_planner(file_name)
 
 
 def _meta(file_name: str) -> DocumentMeta:
@@ -94,7 +94,7 @@ if upload is not None:
         try:
             parsed = _parse_upload(data, upload.name, current.max_bytes)
         except PlanAlignError as exc:
-            st.error(f"无法解析 Could not parse: {_shown(exc, upload.name)}")
+            st.error(_shown(exc, upload.name))
         except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
             st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def outcome(read, path: str | Path):
     except DocumentParseError as exc:
         assert str(path) in str(exc), f"the error does not name the file: {exc}"
         assert "\n" not in str(exc).strip(), f"the error is not one line: {exc!r}"
+        assert exc.zh and re.search(r"[\u4e00-\u9fff]", exc.zh), f"no Chinese reason for the planner: {exc}"
         return exc
 
 
