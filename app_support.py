@@ -245,7 +245,7 @@ def document_ids(value: Settings | None = None) -> list[str]:
 def document_meta(doc_id: str, value: Settings | None = None) -> dict:
     frame = registry(value).filter(pl.col("id") == doc_id)
     if frame.is_empty():
-        raise PlanAlignError(f"Unknown document id '{doc_id}'.")
+        raise PlanAlignError(f"Unknown document id '{doc_id}'.", zh=f"编号“{doc_id}”未登记")
     return frame.row(0, named=True)
 
 

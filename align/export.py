@@ -95,7 +95,8 @@ def build_export_frame(
         scope = f" from '{source_doc}' to '{target_doc}'" if pair is not None else ""
         raise ExportError(
             f"There are no confirmed links{scope} to export. Confirm links in the review app or with "
-            "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first."
+            "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",
+            zh="还没有已确认的链接可导出，请先在审核页确认",
         )
     doc_ids = sorted(set(links["source_doc"].to_list()) | set(links["target_doc"].to_list()))
     items = pl.concat([_item_columns(load_items(settings, doc_id)) for doc_id in doc_ids], how="vertical")

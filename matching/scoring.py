@@ -220,8 +220,10 @@ def model_for(data_dir: str | Path) -> LinkModel:
     try:
         return LinkModel.load(adopted)
     except PlanAlignError as exc:
-        raise PlanAlignError(f"{exc} Delete it to return to the shipped model, or refit with "
-                             "'plan-align fit-weights --from-decisions'.") from exc
+        raise PlanAlignError(
+            f"{exc} Delete it to return to the shipped model, or refit with 'plan-align fit-weights --from-decisions'.",
+            zh="本数据文件夹采用的模型文件已损坏，删除它即恢复内置模型",
+        ) from exc
 
 
 def adopt_model(data_dir: str | Path, model: LinkModel) -> Path:

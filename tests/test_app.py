@@ -406,7 +406,7 @@ def test_a_damaged_adopted_model_is_an_error_box_on_every_page(env):
     for page in ("review", "threshold", "coverage", "evolution"):
         at.switch_page(PAGES[page]).run()
         assert not at.exception, (page, [e.value for e in at.exception])
-        assert any("Delete it to return to the shipped model" in e.value for e in at.error), page
+        assert any("删除它即恢复内置模型" in e.value and "Delete it to return to the shipped model" in e.value for e in at.error), page
     at.switch_page(PAGES["threshold"]).run()
     at.button(key="th_restore_damaged").click().run()
     assert not (env.data_dir / "weights.json").exists()
