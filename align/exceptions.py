@@ -39,7 +39,7 @@ class PlanAlignError(Exception):
 class DocumentParseError(PlanAlignError, ValueError):
     """A document could not be read or parsed; carries the file and the line."""
 
-    TITLE_ZH = "文件无法读取"
+    TITLE_ZH = "文件无法解析"
 
     def __init__(
         self, message: str, *, path: str | Path | None = None, line: int | None = None, zh: str | None = None

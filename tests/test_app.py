@@ -338,7 +338,7 @@ def test_upload_of_a_bad_file_shows_an_error_not_a_traceback(env, name, content,
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     shown = " ".join(e.value for e in at.error)
     assert name in shown and tempfile.gettempdir() not in shown, "the upload's own name, not a temporary path"
-    assert shown.startswith(f"文件无法读取（{name}") and reason_zh in shown, "the planner reads the problem in Chinese first"
+    assert shown.startswith(f"文件无法解析（{name}") and reason_zh in shown, "the planner reads the problem in Chinese first"
 
 
 def test_upload_over_the_size_limit_is_refused(env):

@@ -94,7 +94,7 @@ def test_a_broken_registered_document_reaches_the_app_as_its_own_error_in_chines
     with pytest.raises(DocumentParseError) as raised:
         load_items(warm, "empty")
     shown = raised.value.for_planner()
-    assert shown.startswith(f"文件无法读取（{path}）：文件是空的。") and shown.endswith(f"{path}: the file is empty.")
+    assert shown.startswith(f"文件无法解析（{path}）：文件是空的。") and shown.endswith(f"{path}: the file is empty.")
     with pytest.raises(UnknownDocumentError) as unknown:
         load_items(warm, "no-such-doc")
     assert unknown.value.for_planner().startswith("没有这个文档：编号“no-such-doc”未登记，已登记的有 ")
