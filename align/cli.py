@@ -144,9 +144,9 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
     jurisdiction = args.jurisdiction or heading_jurisdiction(title)[0]
     level = args.level or jurisdiction_level(jurisdiction)
     year = args.year or year
-    missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
-               if not value]
-    if missing:
+    if not (jurisdiction and level and year):
+        missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
+                   if not value]
         said = [option.lstrip("-") for option in missing]
         raise PlanAlignError(f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.")
     taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
