@@ -58,7 +58,6 @@ _LEVEL4 = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
 _LEVEL5 = re.compile(r"^([①-⑳])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
-_RESPONSIBLE = re.compile(r"^[(（]\s*(?:责任单位|牵头单位|责任部门)\s*[:：]\s*(.+?)\s*[)）]\s*$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
 # A list run together on one line (…。二、提升医疗服务能力。…): each 一、 opens a line of its own.
 _RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)")
@@ -723,8 +722,8 @@ def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]]) -> Non
 
 def _attachment_line(attachment: dict, clean: str, lineno: int) -> None:
     attachment["lines"][1] = lineno
-    if responsible := _RESPONSIBLE.match(clean):
-        attachment["units"] = [u.strip() for u in re.split(r"[、,，]", responsible.group(1)) if u.strip()]
+    if responsible := _INLINE_UNITS.fullmatch(clean):  # （责任单位：市住建局、市城管局） on a line of its own
+        attachment["units"] = _units_in(responsible.group(1))
         return
     if not attachment["title"] and not _LEVEL1.match(clean):
         attachment["title"] = clean
