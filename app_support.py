@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 
 from align.exceptions import PlanAlignError
-from align.ingest import file_digest, load_items
+from align.ingest import document_warnings, file_digest, load_items
 from align.items import joined_targets, shown_text
 from align.readers import read_document_text
 from align.registry import document_path, load_registry, registry_frame, registry_path
@@ -266,6 +266,20 @@ def items(doc_id: str, value: Settings | None = None) -> pl.DataFrame:
     """A document's item table, parsed once per file content and settings."""
     value = value or settings()
     return _items(settings_key(value), doc_id, document_digest(doc_id, value))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _warnings(key: str, doc_id: str, digest: str) -> list[str]:
+    value = _from_key(key)
+    meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
+    path = str(document_path(value.data_dir, meta))
+    return [w.replace(path, meta.file) for w in document_warnings(value, doc_id)]  # the registry's name, not a full path
+
+
+def warnings(doc_id: str, value: Settings | None = None) -> list[str]:
+    """The parser's notes on a document (its own counts disagree, a line was skipped)."""
+    value = value or settings()
+    return _warnings(settings_key(value), doc_id, document_digest(doc_id, value))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -139,6 +139,13 @@ def load_items(settings: Settings, doc_id: str) -> pl.DataFrame:
     return pl.read_parquet(cached)
 
 
+def document_warnings(settings: Settings, doc_id: str) -> list[str]:
+    """What the parser noticed in a registered document: counts the document gives that disagree
+    with the items found, lines it did not read. A planner should know before trusting the table."""
+    load_items(settings, doc_id)  # parses the document first if its cache is stale
+    return list(_manifest(Path(settings.cache_dir)).get(doc_id, {}).get("warnings", []))
+
+
 def load_indicators(settings: Settings, doc_id: str) -> list[dict]:
     """The headline indicators (主要预期目标) of a document, possibly empty."""
     load_items(settings, doc_id)

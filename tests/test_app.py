@@ -69,6 +69,16 @@ def test_documents_page_shows_original_lines_of_the_selected_item(env):
     assert "规模以上工业增加值增长" in code and "35 │" in code
 
 
+def test_documents_page_says_where_the_documents_own_counts_disagree_with_the_items_found(env):
+    at = open_page("documents")
+    assert not at.expander, "baqiao-2023's counts agree: no parser notes"
+    at.selectbox(key="doc_doc").set_value("baqiao-2020").run()
+    assert at.expander[0].label == "解析提示 Parser notes (2)"
+    notes = [w.value for w in at.expander[0].warning]
+    assert any("文中说已完成 98 项，实际找到 96 项" in n for n in notes), notes
+    assert all(n.startswith("documents/baqiao-2020-task-decomposition.txt") for n in notes), "the registry's file name"
+
+
 def test_a_city_item_shows_its_own_line_and_its_attachment_not_the_items_between(env):
     at = open_page("documents")
     at.selectbox(key="doc_doc").set_value("xian-2024").run()

@@ -28,6 +28,11 @@ cols = st.columns(3)
 cols[0].metric("条目 items", items.height)
 cols[1].metric("已完成 done", done)
 cols[2].metric("有目标值 with targets", items.filter(pl.col("targets").list.len() > 0).height)
+notes = ui.or_stop(ui.warnings, doc_id)
+if notes:  # the document's own counts disagree, a line was skipped: say so before the table is trusted
+    with st.expander(f"解析提示 Parser notes ({len(notes)})", expanded=True):
+        for note in notes:
+            st.warning(note)
 st.dataframe(
     table, hide_index=True, width="stretch", key="doc_items",
     column_config={"任务 text": st.column_config.TextColumn(width="large")},
