@@ -269,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except PlanAlignError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        chinese = f" （{exc.TITLE_ZH}：{exc.zh}）" if exc.zh else ""  # one line still, for scripts that read it
+        print(f"error: {exc}{chinese}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -79,7 +79,7 @@ class UnknownDocumentError(PlanAlignError, KeyError):
         super().__init__(
             f"Unknown document id '{doc_id}'. Registered ids: {shown}. "
             "Run 'plan-align docs' to list them or 'plan-align add' to register one.",
-            zh=f"编号“{doc_id}”未登记，已登记的有 {shown}",
+            zh=f"编号“{doc_id}”未登记",
         )
 
     def __str__(self) -> str:  # KeyError would quote the whole message

@@ -87,6 +87,7 @@ def test_empty_file(warm, capsys):
     path = register(warm, "empty", b"  \n\n")
     err = items_error(warm, "empty", capsys)
     assert f"{path}: the file is empty" in err
+    assert err.endswith("（文件无法解析：文件是空的）"), "the reason in Chinese too, on the same line"
 
 
 def test_a_broken_registered_document_reaches_the_app_as_its_own_error_in_chinese(warm):
@@ -97,7 +98,7 @@ def test_a_broken_registered_document_reaches_the_app_as_its_own_error_in_chines
     assert shown.startswith(f"文件无法解析（{path}）：文件是空的。") and shown.endswith(f"{path}: the file is empty.")
     with pytest.raises(UnknownDocumentError) as unknown:
         load_items(warm, "no-such-doc")
-    assert unknown.value.for_planner().startswith("没有这个文档：编号“no-such-doc”未登记，已登记的有 ")
+    assert unknown.value.for_planner().startswith("没有这个文档：编号“no-such-doc”未登记。 Unknown document id")
 
 
 def test_binary_file(warm, capsys):
