@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from align.exceptions import PlanAlignError
+from align.exceptions import PlanAlignError, UnknownDocumentError
 from align.ingest import document_warnings, file_digest, load_items
 from align.items import joined_targets, shown_text
 from align.readers import read_document_text
@@ -245,7 +245,7 @@ def document_ids(value: Settings | None = None) -> list[str]:
 def document_meta(doc_id: str, value: Settings | None = None) -> dict:
     frame = registry(value).filter(pl.col("id") == doc_id)
     if frame.is_empty():
-        raise PlanAlignError(f"Unknown document id '{doc_id}'.", zh=f"编号“{doc_id}”未登记")
+        raise UnknownDocumentError(doc_id, document_ids(value))
     return frame.row(0, named=True)
 
 

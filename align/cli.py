@@ -170,7 +170,7 @@ def cmd_ingest(args: argparse.Namespace) -> None:
     for report in reports:
         if report.error:
             failed += 1
-            print(f"error: {report.error}", file=sys.stderr)
+            print(error_line(report.error), file=sys.stderr)
             continue
         state = "parsed" if report.parsed else "unchanged"
         print(f"{report.doc_id}: {report.items} items ({state})")
@@ -263,14 +263,19 @@ def register_more_commands(command: Callable[..., argparse.ArgumentParser]) -> N
         module.register(command)
 
 
+def error_line(exc: PlanAlignError) -> str:
+    """One line on stderr: the English message, then its Chinese reason (still one line, for scripts)."""
+    chinese = f" （{exc.TITLE_ZH}：{exc.zh}）" if exc.zh else ""
+    return f"error: {exc}{chinese}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         args.func(args)
     except PlanAlignError as exc:
-        chinese = f" （{exc.TITLE_ZH}：{exc.zh}）" if exc.zh else ""  # one line still, for scripts that read it
-        print(f"error: {exc}{chinese}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
