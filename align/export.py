@@ -164,18 +164,22 @@ def safe_export_path(out_dir: str | Path, filename: str, fmt: ExportFormat) -> P
         problems.append("The file name is longer than 200 bytes.")
     if problems:
         raise ExportError(
-            " ".join(problems) + " Give a plain file name such as 'links.xlsx'; it is written into the export folder."
+            " ".join(problems) + " Give a plain file name such as 'links.xlsx'; it is written into the export folder.",
+            zh="文件名请只写名字，如“链接.xlsx”，不带路径、不以点开头",
         )
     suffix = Path(name).suffix.lower()
     if suffix in {f".{f}" for f in FORMATS} and suffix != f".{fmt}":
         raise ExportError(
-            f"The file name {name!r} ends in {suffix} but the format is {fmt}. Use a name ending in .{fmt}."
+            f"The file name {name!r} ends in {suffix} but the format is {fmt}. Use a name ending in .{fmt}.",
+            zh=f"文件名以 {suffix} 结尾，与所选格式 {fmt} 不符",
         )
     if suffix != f".{fmt}":
         name += f".{fmt}"
     folder = Path(out_dir)
     if not folder.is_dir():
-        raise ExportError(f"The export folder {folder} does not exist. Create it or choose another folder.")
+        raise ExportError(
+            f"The export folder {folder} does not exist. Create it or choose another folder.", zh=f"导出文件夹 {folder} 不存在"
+        )
     target = folder.resolve() / name
     if target.parent != folder.resolve():
         raise ExportError(f"The file name {filename!r} would be written outside {folder}. Give a plain file name.")

@@ -234,7 +234,8 @@ class DecisionStore:
             self.close()
             raise StoreError(
                 f"Cannot open the decision store {self.path}: {exc}. If the file is damaged or not a "
-                "plan-align store, move it aside (keep it for recovery) or set PLAN_ALIGN_DB to another file."
+                "plan-align store, move it aside (keep it for recovery) or set PLAN_ALIGN_DB to another file.",
+                zh="无法打开审核记录库，文件可能已损坏，请移到别处保存或用 PLAN_ALIGN_DB 指定另一个文件",
             ) from None
 
     # ------------------------------------------------------------ connection
@@ -272,7 +273,8 @@ class DecisionStore:
         if version != SCHEMA_VERSION or columns != list(LOG_SCHEMA):
             raise StoreError(
                 f"{self.path} is an SQLite file but not a plan-align decision store. "
-                "Set PLAN_ALIGN_DB to another file, or move this one aside."
+                "Set PLAN_ALIGN_DB to another file, or move this one aside.",
+                zh="这个文件不是 plan-align 的审核记录库，请用 PLAN_ALIGN_DB 指定另一个文件",
             )
 
     @property
@@ -303,13 +305,15 @@ class DecisionStore:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(
                     f"Could not {action}: the decision store {self.path} stayed busy for {self.timeout:.0f} s "
-                    "(another process is writing). Try again."
+                    "(another process is writing). Try again.",
+                    zh="审核记录库正被另一个程序写入，请稍后再试，刚才的操作没有记录",
                 ) from None
             raise StoreError(f"Could not {action} in {self.path}: {exc}. Check the disk and try again.") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"Could not {action}: the decision store {self.path} is damaged ({exc}). "
-                "Move it aside (keep it for recovery) and set PLAN_ALIGN_DB to a new file."
+                "Move it aside (keep it for recovery) and set PLAN_ALIGN_DB to a new file.",
+                zh="审核记录库文件已损坏，请把它移到别处保存，并用 PLAN_ALIGN_DB 指定新文件",
             ) from None
 
     def close(self) -> None:

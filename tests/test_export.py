@@ -124,8 +124,9 @@ def test_parquet_reads_back_with_english_columns(decided, tmp_path):
 
 def test_wrong_extension_for_format_is_refused(decided, tmp_path):
     store, settings = decided
-    with pytest.raises(ExportError, match="ends in .csv but the format is xlsx"):
+    with pytest.raises(ExportError, match="ends in .csv but the format is xlsx") as caught:
         export_links(build_export_frame(store, settings), "xlsx", tmp_path, "links.csv")
+    assert caught.value.for_planner().startswith("无法导出：文件名以 .csv 结尾，与所选格式 xlsx 不符。")
     with pytest.raises(ExportError, match="format must be one of"):
         export_links(build_export_frame(store, settings), "json", tmp_path, "links.json")
 

@@ -182,6 +182,7 @@ def test_not_a_database_gives_one_line_store_error(tmp_path):
     message = str(caught.value)
     assert "\n" not in message and str(path) in message and "PLAN_ALIGN_DB" in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert caught.value.for_planner().startswith("审核记录库出错：无法打开审核记录库"), "the app says it in Chinese first"
 
 
 def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
