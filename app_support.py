@@ -21,7 +21,7 @@ from align.exceptions import PlanAlignError, UnknownDocumentError
 from align.ingest import document_warnings, file_digest, load_items
 from align.items import joined_targets, shown_text
 from align.readers import read_document_text
-from align.registry import document_path, load_registry, registry_frame, registry_path
+from align.registry import document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
 from align.store import DecisionStore
 from matching.engine import match_documents
@@ -252,8 +252,7 @@ def document_meta(doc_id: str, value: Settings | None = None) -> dict:
 def document_digest(doc_id: str, value: Settings | None = None) -> str:
     """SHA-256 of a registered document's file: the cache key of everything derived from it."""
     value = value or settings()
-    meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
-    path = document_path(value.data_dir, meta)
+    path = document_path(value.data_dir, get_document(value.data_dir, doc_id))
     return file_digest(path) if path.is_file() else ""
 
 
@@ -271,7 +270,7 @@ def items(doc_id: str, value: Settings | None = None) -> pl.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _warnings(key: str, doc_id: str, digest: str) -> list[str]:
     value = _from_key(key)
-    meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
+    meta = get_document(value.data_dir, doc_id)
     path = str(document_path(value.data_dir, meta))
     return [w.replace(path, meta.file) for w in document_warnings(value, doc_id)]  # the registry's name, not a full path
 
@@ -285,7 +284,7 @@ def warnings(doc_id: str, value: Settings | None = None) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _lines(key: str, doc_id: str, digest: str) -> list[str]:
     value = _from_key(key)
-    meta = next(m for m in load_registry(value.data_dir) if m.id == doc_id)
+    meta = get_document(value.data_dir, doc_id)
     text = read_document_text(document_path(value.data_dir, meta), max_bytes=value.max_bytes)
     return text.split("\n")
 

@@ -18,11 +18,6 @@ from align.registry import KINDS, LEVELS, DocumentMeta, add_document, suggest_id
 UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s})
 
 
-def _shown(exc: PlanAlignError, file_name: str) -> str:
-    """An error as the planner should read it: naming the uploaded file, never a temporary path."""
-    return exc.for_planner(file_name)
-
-
 def _meta(file_name: str) -> DocumentMeta:
     state = st.session_state
     return DocumentMeta(
@@ -67,7 +62,7 @@ def _register(data: bytes, file_name: str) -> None:
         try:
             added = add_document(current.data_dir, path, replace(meta, file=path.name), check=check)
         except PlanAlignError as exc:
-            st.session_state["add_problem"] = _shown(exc, file_name)
+            st.session_state["add_problem"] = exc.for_planner(file_name)  # the upload's name, not a temporary path
             return
     st.session_state["added_id"] = added.id
     st.session_state["registered_upload"] = _upload_key(file_name, data)
@@ -94,7 +89,7 @@ if upload is not None:
         try:
             parsed = _parse_upload(data, upload.name, current.max_bytes)
         except PlanAlignError as exc:
-            st.error(_shown(exc, upload.name))
+            st.error(exc.for_planner(upload.name))
         except Exception as exc:  # noqa: BLE001 — a reader library failing must not show a traceback
             st.error(f"无法读取 Could not read {upload.name}: {type(exc).__name__}: {exc}")
 
