@@ -53,7 +53,7 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
     """Write a table as table/csv/json/parquet to ``out`` or stdout."""
     if fmt == "parquet":
         if not out:
-            raise PlanAlignError("Parquet output needs --out FILE.parquet.")
+            raise PlanAlignError("Parquet output needs --out FILE.parquet.", zh="Parquet 格式须用 --out 指定输出文件")
         write_atomic(Path(out), frame.write_parquet)
         return
     if fmt == "json":
@@ -100,7 +100,7 @@ def cmd_add(args: argparse.Namespace) -> None:
         try:
             parsed = parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=source)
         except DocumentParseError as exc:  # name the file the planner gave, not the copy being checked
-            raise DocumentParseError(exc.message, path=source, line=exc.line) from exc
+            raise DocumentParseError(exc.message, path=source, line=exc.line, zh=exc.zh) from exc
         print(f"parsed {parsed.items.height} items from {source}")
         for warning in parsed.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -113,6 +113,9 @@ def cmd_add(args: argparse.Namespace) -> None:
     else:
         added = add_document(settings.data_dir, source, meta, check=check)
     print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
+
+
+_SAID_ZH = {"jurisdiction": "辖区", "level": "层级", "year": "年份"}
 
 
 def _listed(words: list[str]) -> str:
@@ -148,7 +151,10 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
         missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
                    if not value]
         said = [option.lstrip("-") for option in missing]
-        raise PlanAlignError(f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.")
+        raise PlanAlignError(
+            f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.",
+            zh=f"文件标题看不出{'、'.join(_SAID_ZH[option] for option in said)}，请用 {' '.join(missing)} 给出",
+        )
     taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
     return DocumentMeta(
         id=args.id or suggest_id(jurisdiction, year, taken), title=args.title or title or source.stem,

@@ -334,7 +334,10 @@ def year_links(candidates: pl.DataFrame, *, split_margin: float = 0.15) -> pl.Da
       one-to-one partner of another old item.
     """
     if "assigned" not in candidates.columns:
-        raise PlanAlignError("Year-to-year links need the one-to-one assignment: match with one_to_one_pairs=True.")
+        raise PlanAlignError(
+            "Year-to-year links need the one-to-one assignment: match with one_to_one_pairs=True.",
+            zh="逐年对比需要一对一匹配的结果",
+        )
     ranked = candidates.select("source_id", "target_id", "score", "linked", "assigned").with_columns(
         pl.col("score").rank("ordinal", descending=True).over("source_id").alias("_rank")
     )
@@ -595,7 +598,8 @@ def check_same_jurisdiction(metas: Sequence[DocumentMeta]) -> None:
         shown = ", ".join(f"{m.id} ({m.jurisdiction})" for m in metas)
         raise JurisdictionMismatchError(
             f"Year-to-year evolution compares documents of one jurisdiction. Got {shown} instead. "
-            "Pick two documents of the same jurisdiction ('plan-align docs' lists them)."
+            "Pick two documents of the same jurisdiction ('plan-align docs' lists them).",
+            zh="逐年对比只比较同一辖区的文档，现为" + "、".join(f"{m.id}（{m.jurisdiction}）" for m in metas),
         )
 
 
@@ -618,7 +622,8 @@ def evolve_documents(
     if metas[0].year > metas[1].year:  # backwards, every carried-forward task would read as new
         raise PlanAlignError(
             f"Evolution runs forward in time: {old_id} ({metas[0].year}) is later than {new_id} "
-            f"({metas[1].year}). Give the earlier document first."
+            f"({metas[1].year}). Give the earlier document first.",
+            zh=f"逐年对比按时间先后：{old_id}（{metas[0].year} 年）晚于 {new_id}（{metas[1].year} 年），请先给较早的文档",
         )
     candidates = match_documents(
         settings if min_score is None else settings.with_changes(one_to_one_threshold=min_score),

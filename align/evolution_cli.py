@@ -64,7 +64,8 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
         raise ExportError(
-            f"The '--out' file must end in {', '.join(OUTPUT_SUFFIXES)}. Got {path.name!r} instead."
+            f"The '--out' file must end in {', '.join(OUTPUT_SUFFIXES)}. Got {path.name!r} instead.",
+            zh=f"输出文件名应以 {'、'.join(OUTPUT_SUFFIXES)} 结尾，现为“{path.name}”",
         )
     if suffix == ".parquet":
         write_atomic(path, table.write_parquet)

@@ -182,7 +182,10 @@ def safe_export_path(out_dir: str | Path, filename: str, fmt: ExportFormat) -> P
         )
     target = folder.resolve() / name
     if target.parent != folder.resolve():
-        raise ExportError(f"The file name {filename!r} would be written outside {folder}. Give a plain file name.")
+        raise ExportError(
+            f"The file name {filename!r} would be written outside {folder}. Give a plain file name.",
+            zh="文件名请只写名字，不带路径",
+        )
     return target
 
 
@@ -196,14 +199,21 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
     BOM so Excel opens it in the right encoding; Parquet keeps the English column names.
     """
     if fmt not in FORMATS:
-        raise ExportError(f"The export format must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
+        raise ExportError(
+            f"The export format must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.",
+            zh=f"导出格式只能是 {'、'.join(FORMATS)}，现为“{fmt}”",
+        )
     missing = [name for name in EXPORT_SCHEMA if name not in frame.columns]
     if missing:
         raise ExportError(
-            f"The export frame lacks column(s) {', '.join(missing)}. Build it with build_export_frame()."
+            f"The export frame lacks column(s) {', '.join(missing)}. Build it with build_export_frame().",
+            zh=f"导出表缺少列 {'、'.join(missing)}",
         )
     if frame.is_empty():
-        raise ExportError("There is nothing to export: the selection holds no confirmed links. Confirm links first.")
+        raise ExportError(
+            "There is nothing to export: the selection holds no confirmed links. Confirm links first.",
+            zh="所选范围内还没有已确认的链接，请先确认",
+        )
     path = safe_export_path(out_dir, filename, fmt)
     frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
@@ -214,7 +224,10 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
     try:
         write_atomic(path, lambda tmp: writers[fmt](frame, tmp))
     except OSError as exc:
-        raise ExportError(f"Could not write {path}: {exc.strerror or exc}. Check the folder is writable.") from None
+        raise ExportError(
+            f"Could not write {path}: {exc.strerror or exc}. Check the folder is writable.",
+            zh=f"无法写入 {path.name}，请检查文件夹是否可写、磁盘是否已满",
+        ) from None
     return path
 
 

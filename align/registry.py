@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 
 import polars as pl
@@ -40,22 +40,33 @@ class DocumentMeta:
     file: str
     parent: str = ""
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[tuple[str, str]]:
+        """Each field that is not valid, said in English and in Chinese."""
         found = []
         if not _ID_PATTERN.match(self.id or ""):
-            found.append(
-                f"The 'id' must be lowercase letters, digits, '-' or '_' (at most 64). Got {self.id!r} instead."
-            )
+            found.append((
+                f"The 'id' must be lowercase letters, digits, '-' or '_' (at most 64). Got {self.id!r} instead.",
+                f"编号只能用小写字母、数字、- 和 _（至多 64 个），现为 {self.id!r}",
+            ))
         if self.level not in LEVELS:
-            found.append(f"The 'level' must be one of {', '.join(LEVELS)}. Got {self.level!r} instead.")
+            found.append((
+                f"The 'level' must be one of {', '.join(LEVELS)}. Got {self.level!r} instead.",
+                f"层级只能是 {'、'.join(LEVELS)}，现为 {self.level!r}",
+            ))
         if self.kind not in KINDS:
-            found.append(f"The 'kind' must be one of {', '.join(KINDS)}. Got {self.kind!r} instead.")
+            found.append((
+                f"The 'kind' must be one of {', '.join(KINDS)}. Got {self.kind!r} instead.",
+                f"文档类型只能是 {'、'.join(KINDS)}，现为 {self.kind!r}",
+            ))
         if not isinstance(self.year, int) or not 1949 <= self.year <= 2100:
-            found.append(f"The 'year' must be an integer between 1949 and 2100. Got {self.year!r} instead.")
+            found.append((
+                f"The 'year' must be an integer between 1949 and 2100. Got {self.year!r} instead.",
+                f"年份应为 1949 到 2100 之间的整数，现为 {self.year!r}",
+            ))
         if not str(self.jurisdiction).strip():
-            found.append("The 'jurisdiction' must not be empty.")
+            found.append(("The 'jurisdiction' must not be empty.", "辖区不能为空"))
         if not str(self.file).strip():
-            found.append("The 'file' must not be empty.")
+            found.append(("The 'file' must not be empty.", "文件名不能为空"))
         return found
 
 
@@ -88,37 +99,50 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
     path = registry_path(data_dir)
     if not path.exists():
         raise RegistryError(
-            f"{path}: no registry file. Create it or point --data / PLAN_ALIGN_DATA at a folder that has one."
+            f"{path}: no registry file. Create it or point --data / PLAN_ALIGN_DATA at a folder that has one.",
+            zh=f"数据文件夹 {path.parent} 里没有登记表 {REGISTRY_FILE}",
         )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RegistryError(f"{path}: the registry is not valid TOML ({exc}).") from exc
+        raise RegistryError(
+            f"{path}: the registry is not valid TOML ({exc}).", zh=f"登记表 {REGISTRY_FILE} 格式有误，无法读取"
+        ) from exc
     docs: list[DocumentMeta] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (English, Chinese)
     # A misspelt section or field would otherwise drop a document or a value without a word.
     if unknown := sorted(set(raw) - {"document"}):
-        problems.append(f"unknown section(s) {', '.join(map(repr, unknown))}; each document is a [[document]] table")
+        problems.append((
+            f"unknown section(s) {', '.join(map(repr, unknown))}; each document is a [[document]] table",
+            f"未知的表 {'、'.join(unknown)}，每个文档应是一个 [[document]] 表",
+        ))
     seen: set[str] = set()
     for index, entry in enumerate(raw.get("document", []), start=1):
         if unknown := sorted(set(entry) - set(DocumentMeta.__dataclass_fields__)):
-            problems.append(
+            problems.append((
                 f"entry {index}: unknown field(s) {', '.join(map(repr, unknown))}; "
-                f"the fields are {', '.join(DocumentMeta.__dataclass_fields__)}"
-            )
+                f"the fields are {', '.join(DocumentMeta.__dataclass_fields__)}",
+                f"第 {index} 条有未知字段 {'、'.join(unknown)}",
+            ))
             continue
         try:
             meta = DocumentMeta(**entry)
         except TypeError as exc:
-            problems.append(f"entry {index}: {exc}")
+            missing = [f.name for f in fields(DocumentMeta) if f.default is MISSING and f.name not in entry]
+            problems.append((f"entry {index}: {exc}", f"第 {index} 条缺少字段 {'、'.join(missing)}"))
             continue
-        problems.extend(f"entry {index} ({meta.id}): {p}" for p in meta.problems())
+        problems.extend(
+            (f"entry {index} ({meta.id}): {en}", f"第 {index} 条（{meta.id}）{zh}") for en, zh in meta.problems()
+        )
         if meta.id in seen:
-            problems.append(f"entry {index}: duplicate id {meta.id!r}")
+            problems.append((f"entry {index}: duplicate id {meta.id!r}", f"第 {index} 条的编号“{meta.id}”重复"))
         seen.add(meta.id)
         docs.append(meta)
     if problems:
-        raise RegistryError(f"{path}: " + "; ".join(problems))
+        raise RegistryError(
+            f"{path}: " + "; ".join(en for en, _ in problems),
+            zh=f"登记表 {REGISTRY_FILE}：" + "；".join(zh for _, zh in problems),
+        )
     return docs
 
 
@@ -156,7 +180,7 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     data_dir = Path(data_dir)
     source_file = Path(source_file)
     if not source_file.is_file():
-        raise RegistryError(f"{source_file}: no such file.")
+        raise RegistryError(f"{source_file}: no such file.", zh=f"找不到文件 {source_file.name}")
     docs = load_registry(data_dir) if registry_path(data_dir).exists() else []
     if any(d.id == meta.id for d in docs):
         raise RegistryError(
@@ -167,9 +191,8 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{meta.id}{''.join(source_file.suffixes[-1:]) or '.txt'}"
     meta = DocumentMeta(**{**asdict(meta), "file": str(target.relative_to(data_dir))})
-    problems = meta.problems()
-    if problems:
-        raise RegistryError(" ".join(problems))
+    if problems := meta.problems():
+        raise RegistryError(" ".join(en for en, _ in problems), zh="；".join(zh for _, zh in problems))
     if target.exists():
         raise RegistryError(
             f"{target}: a file with this name already exists; choose another --id.", zh=f"已有同名文件 {target.name}，请换一个编号"
@@ -186,7 +209,10 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         )
         text = before.rstrip("\n") + "\n\n" + tomli_w.dumps({"document": [asdict(meta)]})
         if tomllib.loads(text).get("document", [])[-1:] != [asdict(meta)]:
-            raise RegistryError(f"{path}: the new entry would not read back as written; the registry is unchanged.")
+            raise RegistryError(
+                f"{path}: the new entry would not read back as written; the registry is unchanged.",
+                zh="新条目写入后无法原样读回，登记表未改动",
+            )
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
     except BaseException:
         target.unlink(missing_ok=True)

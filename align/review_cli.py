@@ -29,7 +29,8 @@ def require_items(settings: Settings, item_ids: list[str]) -> None:
     for item_id in item_ids:
         if ":" not in item_id:
             raise UnknownItemError(
-                f"The item id {item_id!r} has no document part. Write it as DOC:NUMBER, e.g. 'baqiao-2023:17'."
+                f"The item id {item_id!r} has no document part. Write it as DOC:NUMBER, e.g. 'baqiao-2023:17'.",
+                zh=f"条目编号“{item_id}”缺少文档部分，应写作“文档:序号”，如 baqiao-2023:17",
             )
         doc_id = doc_of(item_id)
         if doc_id not in by_doc:
@@ -40,7 +41,8 @@ def require_items(settings: Settings, item_ids: list[str]) -> None:
         docs = sorted({doc_of(item_id) for item_id in unknown})
         raise UnknownItemError(
             f"Unknown item id(s): {', '.join(unknown)}. "
-            + " ".join(f"Run 'plan-align items {doc}' to list the ids of {doc}." for doc in docs)
+            + " ".join(f"Run 'plan-align items {doc}' to list the ids of {doc}." for doc in docs),
+            zh=f"{'、'.join(unknown)} 不在所登记的文档里，可用 plan-align items 列出条目编号",
         )
 
 
@@ -50,13 +52,15 @@ def cmd_decide(args: argparse.Namespace) -> None:
     if action == "no_counterpart" and args.target:
         raise PlanAlignError(
             f"--none records that {args.source} has no counterpart, so it takes no TARGET_ID "
-            f"(got {args.target}). Drop the target, or use --confirm to link the pair."
+            f"(got {args.target}). Drop the target, or use --confirm to link the pair.",
+            zh="--none 表示该条没有对应条目，不能再给目标编号",
         )
     if action in ("confirmed", "rejected", "unsure") and not args.target:
         flag = {"confirmed": "--confirm", "rejected": "--reject", "unsure": "--unsure"}[action]
         raise PlanAlignError(
             f"{flag} needs a TARGET_ID: plan-align decide {args.source} TARGET_ID {flag} --reviewer NAME. "
-            "Use --none when the source item has no counterpart."
+            "Use --none when the source item has no counterpart.",
+            zh=f"{flag} 需要给出目标条目编号",
         )
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
@@ -86,7 +90,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     if fmt not in FORMATS:
         raise ExportError(
             f"Cannot tell the export format from {args.out!r}. Pass --format {'|'.join(FORMATS)} "
-            "or end --out in .xlsx, .csv or .parquet."
+            "or end --out in .xlsx, .csv or .parquet.",
+            zh="看不出导出格式，请用 --format 指定，或让文件名以 .xlsx、.csv 或 .parquet 结尾",
         )
     with DecisionStore(settings.db_path) as store:
         frame = build_export_frame(

@@ -70,7 +70,7 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []  # (English, Chinese)
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         if self.cache_dir is None:
             object.__setattr__(self, "cache_dir", self.data_dir / ".cache")
@@ -81,24 +81,40 @@ class Settings:
         else:
             object.__setattr__(self, "db_path", Path(self.db_path))
         if not isinstance(self.top_k, int) or not 1 <= self.top_k <= 1000:
-            problems.append(f"The 'top_k' setting must be an int in [1, 1000]. Got {self.top_k!r} instead.")
+            problems.append((
+                f"The 'top_k' setting must be an int in [1, 1000]. Got {self.top_k!r} instead.",
+                f"每条的候选数 top_k 应为 1 到 1000 的整数，现为 {self.top_k!r}",
+            ))
         value = self.one_to_one_threshold
         if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
-            problems.append(f"The 'one_to_one_threshold' setting must be a float in [0, 1]. Got {value!r} instead.")
+            problems.append((
+                f"The 'one_to_one_threshold' setting must be a float in [0, 1]. Got {value!r} instead.",
+                f"一对一阈值 one_to_one_threshold 应在 0 到 1 之间，现为 {value!r}",
+            ))
         if self.direction not in DIRECTIONS:
-            problems.append(
-                f"The 'direction' setting must be one of {', '.join(DIRECTIONS)}. Got {self.direction!r} instead."
-            )
+            problems.append((
+                f"The 'direction' setting must be one of {', '.join(DIRECTIONS)}. Got {self.direction!r} instead.",
+                f"方向 direction 只能是 {'、'.join(DIRECTIONS)}，现为 {self.direction!r}",
+            ))
         if not isinstance(self.block_size, int) or self.block_size < 1:
-            problems.append(f"The 'block_size' setting must be a positive int. Got {self.block_size!r} instead.")
+            problems.append((
+                f"The 'block_size' setting must be a positive int. Got {self.block_size!r} instead.",
+                f"分块大小 block_size 应为正整数，现为 {self.block_size!r}",
+            ))
         if not isinstance(self.max_file_mb, (int, float)) or self.max_file_mb <= 0:
-            problems.append(f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.")
+            problems.append((
+                f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.",
+                f"文件大小上限 max_file_mb 应为正数，现为 {self.max_file_mb!r}",
+            ))
         if not str(self.reviewer).strip():
-            problems.append("The 'reviewer' setting must be a non-empty name.")
+            problems.append(("The 'reviewer' setting must be a non-empty name.", "审核人 reviewer 不能为空"))
         if not _known_timezone(self.timezone):
-            problems.append(f"The 'timezone' setting must be an IANA name such as Asia/Shanghai. Got {self.timezone!r} instead.")
+            problems.append((
+                f"The 'timezone' setting must be an IANA name such as Asia/Shanghai. Got {self.timezone!r} instead.",
+                f"时区 timezone 应为 Asia/Shanghai 这样的名称，现为 {self.timezone!r}",
+            ))
         if problems:
-            raise SettingsError(" ".join(problems))
+            raise SettingsError(" ".join(en for en, _ in problems), zh="；".join(zh for _, zh in problems))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -120,7 +136,8 @@ class Settings:
         unknown = sorted(set(values) - known)
         if unknown:
             raise SettingsError(
-                f"Unknown setting(s): {', '.join(unknown)}. Known settings: {', '.join(sorted(known))}."
+                f"Unknown setting(s): {', '.join(unknown)}. Known settings: {', '.join(sorted(known))}.",
+                zh=f"没有这项设置：{'、'.join(unknown)}",
             )
         return cls(**values)
 
@@ -129,7 +146,8 @@ class Settings:
         try:
             values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError(f"Cannot read settings file {path}: {exc}") from exc
+            reason = "不是有效的 TOML" if isinstance(exc, tomllib.TOMLDecodeError) else "无法读取"
+            raise SettingsError(f"Cannot read settings file {path}: {exc}", zh=f"设置文件 {Path(path).name} {reason}") from exc
         return cls.from_dict(values)
 
     def with_changes(self, **changes: Any) -> Settings:

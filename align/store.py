@@ -136,11 +136,24 @@ def local_time(column: str, time_zone: str) -> pl.Expr:
     )
 
 
-def _check_item_id(name: str, value: Any, problems: list[str]) -> None:
+# A problem said in English and in Chinese.
+Problem = tuple[str, str]
+
+
+def _check_item_id(name: str, value: Any, problems: list[Problem]) -> None:
     if not isinstance(value, str) or not _ITEM_ID.match(value):
-        problems.append(
+        problems.append((
             f"The '{name}' must be an item id like 'baqiao-2023:17' (document id, colon, number). "
-            f"Got {value!r} instead."
+            f"Got {value!r} instead.",
+            f"条目编号应写作“文档:序号”，如 baqiao-2023:17，现为 {value!r}",
+        ))
+
+
+def _raise_problems(problems: list[Problem], lead: tuple[str, str] = ("", "")) -> None:
+    """One StoreError for all problems, so a planner fixes them in one go."""
+    if problems:
+        raise StoreError(
+            lead[0] + " ".join(en for en, _ in problems), zh=lead[1] + "；".join(zh for _, zh in problems)
         )
 
 
@@ -153,39 +166,56 @@ def validate_decision(
     note: Any = None,
     score: Any = None,
     engine_version: Any = None,
-) -> list[str]:
-    """Every problem with one decision, as messages; empty when it can be recorded."""
-    problems: list[str] = []
+) -> list[Problem]:
+    """Every problem with one decision (English, Chinese); empty when it can be recorded."""
+    problems: list[Problem] = []
     if not isinstance(reviewer, str) or not reviewer.strip():
-        problems.append(f"The 'reviewer' must be a non-empty name. Got {reviewer!r} instead; pass who decided.")
+        problems.append(_no_reviewer(reviewer))
     if decision not in DECISIONS:
-        problems.append(f"The 'decision' must be one of {', '.join(DECISIONS)}. Got {decision!r} instead.")
+        problems.append((
+            f"The 'decision' must be one of {', '.join(DECISIONS)}. Got {decision!r} instead.",
+            f"审核结论只能是 {'、'.join(DECISIONS)}，现为 {decision!r}",
+        ))
     _check_item_id("source_id", source_id, problems)
     if decision == "no_counterpart":
         if target_id is not None:
-            problems.append(
+            problems.append((
                 f"A 'no_counterpart' decision has no target. Got target_id {target_id!r}; pass None "
-                "or record 'confirmed' for that pair instead."
-            )
+                "or record 'confirmed' for that pair instead.",
+                "“无对应”的结论不能带目标条目",
+            ))
     elif target_id is None:
         if decision in DECISIONS:
-            problems.append(
+            problems.append((
                 f"A '{decision}' decision needs a target_id. Pass the target item id, "
-                "or record 'no_counterpart' for a source item without any counterpart."
-            )
+                "or record 'no_counterpart' for a source item without any counterpart.",
+                f"结论 {decision} 需要目标条目",
+            ))
     else:
         _check_item_id("target_id", target_id, problems)
         if target_id == source_id:
-            problems.append(f"An item cannot be linked to itself ({source_id!r}). Pick a target in another document.")
+            problems.append((
+                f"An item cannot be linked to itself ({source_id!r}). Pick a target in another document.",
+                "条目不能与自身关联",
+            ))
     if note is not None and not isinstance(note, str):
-        problems.append(f"The 'note' must be text or None. Got {type(note).__name__} instead.")
+        problems.append((f"The 'note' must be text or None. Got {type(note).__name__} instead.", "备注应为文字"))
     if score is not None and (
         isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score)
     ):
-        problems.append(f"The 'score' must be a finite number or None. Got {score!r} instead.")
+        problems.append((f"The 'score' must be a finite number or None. Got {score!r} instead.", "分数应为有限的数"))
     if engine_version is not None and not isinstance(engine_version, str):
-        problems.append(f"The 'engine_version' must be text or None. Got {engine_version!r} instead.")
+        problems.append((
+            f"The 'engine_version' must be text or None. Got {engine_version!r} instead.", "引擎版本应为文字"
+        ))
     return problems
+
+
+def _no_reviewer(reviewer: Any) -> Problem:
+    return (
+        f"The 'reviewer' must be a non-empty name. Got {reviewer!r} instead; pass who decided.",
+        "审核人姓名不能为空",
+    )
 
 
 def _frame(rows: list[tuple] | list[dict], schema: Schema) -> pl.DataFrame:
@@ -214,13 +244,17 @@ class DecisionStore:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         if self.path.is_dir():
-            raise StoreError(f"The decision store {self.path} is a folder. Set PLAN_ALIGN_DB to a file path.")
+            raise StoreError(
+                f"The decision store {self.path} is a folder. Set PLAN_ALIGN_DB to a file path.",
+                zh="审核记录库的位置是一个文件夹，请用 PLAN_ALIGN_DB 指定一个文件",
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"Cannot create the folder of the decision store {self.path} ({exc.strerror}). "
-                "Set PLAN_ALIGN_DB to a writable location."
+                "Set PLAN_ALIGN_DB to a writable location.",
+                zh="无法创建审核记录库所在的文件夹，请用 PLAN_ALIGN_DB 指定一个可写的位置",
             ) from None
         try:
             self._conn = sqlite3.connect(
@@ -267,7 +301,8 @@ class DecisionStore:
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"The decision store {self.path} was written by a newer plan-align (schema {version}, "
-                f"this one reads {SCHEMA_VERSION}). Upgrade plan-align to open it."
+                f"this one reads {SCHEMA_VERSION}). Upgrade plan-align to open it.",
+                zh="审核记录库由更新版本的 plan-align 写入，请先升级",
             )
         columns = [row[1] for row in conn.execute("PRAGMA table_info(decisions)")]
         if version != SCHEMA_VERSION or columns != list(LOG_SCHEMA):
@@ -280,7 +315,9 @@ class DecisionStore:
     @property
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise StoreError(f"The decision store {self.path} is closed. Open a new DecisionStore.")
+            raise StoreError(
+                f"The decision store {self.path} is closed. Open a new DecisionStore.", zh="审核记录库已关闭"
+            )
         return self._conn
 
     @contextmanager
@@ -308,7 +345,10 @@ class DecisionStore:
                     "(another process is writing). Try again.",
                     zh="审核记录库正被另一个程序写入，请稍后再试，刚才的操作没有记录",
                 ) from None
-            raise StoreError(f"Could not {action} in {self.path}: {exc}. Check the disk and try again.") from None
+            raise StoreError(
+                f"Could not {action} in {self.path}: {exc}. Check the disk and try again.",
+                zh="审核记录库读写失败，请检查磁盘后重试",
+            ) from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"Could not {action}: the decision store {self.path} is damaged ({exc}). "
@@ -357,8 +397,7 @@ class DecisionStore:
         problems = validate_decision(
             reviewer, source_id, target_id, decision, note=note, score=score, engine_version=engine_version
         )
-        if problems:
-            raise StoreError(" ".join(problems))
+        _raise_problems(problems)
         row = self._row(reviewer, source_id, target_id, decision, note, score, engine_version)
         with self._errors("record the decision"), self._transaction() as conn:
             return self._insert(conn, row)
@@ -373,22 +412,24 @@ class DecisionStore:
         if isinstance(rows, pl.DataFrame):
             rows = rows.to_dicts()
         checked: list[tuple] = []
-        problems: list[str] = []
+        problems: list[Problem] = []
         for index, row in enumerate(rows, start=1):
             unknown = sorted(set(row) - _ROW_KEYS)
             if unknown:
-                problems.append(f"Row {index}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_ROW_KEYS))}.")
+                problems.append((
+                    f"Row {index}: unknown field(s) {', '.join(unknown)}; use {', '.join(sorted(_ROW_KEYS))}.",
+                    f"第 {index} 行有未知字段 {'、'.join(unknown)}",
+                ))
                 continue
             args = {key: row.get(key) for key in _ROW_KEYS}
             row_problems = validate_decision(
                 args["reviewer"], args["source_id"], args["target_id"], args["decision"],
                 note=args["note"], score=args["score"], engine_version=args["engine_version"],
             )
-            problems.extend(f"Row {index}: {problem}" for problem in row_problems)
+            problems.extend((f"Row {index}: {en}", f"第 {index} 行{zh}") for en, zh in row_problems)
             if not row_problems:
                 checked.append(self._row(**args))  # type: ignore[arg-type]  # validated just above
-        if problems:
-            raise StoreError("Nothing was recorded. " + " ".join(problems))
+        _raise_problems(problems, lead=("Nothing was recorded. ", "一条也没有记录："))
         if not checked:
             return []
         with self._errors("record the decisions"), self._transaction() as conn:
@@ -404,14 +445,13 @@ class DecisionStore:
         walks further back. Other reviewers' decisions are never touched, and undo rows
         themselves cannot be undone: record the decision again instead.
         """
-        problems: list[str] = []
+        problems: list[Problem] = []
         if not isinstance(reviewer, str) or not reviewer.strip():
-            problems.append(f"The 'reviewer' must be a non-empty name. Got {reviewer!r} instead; pass who decided.")
+            problems.append(_no_reviewer(reviewer))
         _check_item_id("source_id", source_id, problems)
         if target_id is not None:
             _check_item_id("target_id", target_id, problems)
-        if problems:
-            raise StoreError(" ".join(problems))
+        _raise_problems(problems)
         with self._errors("undo the decision"), self._transaction() as conn:
             found = conn.execute(
                 f"SELECT id FROM decisions d WHERE reviewer = ? AND source_id = ? AND target_id IS ? "
@@ -422,7 +462,8 @@ class DecisionStore:
                 pair = f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart)"
                 raise StoreError(
                     f"Nothing to undo: {reviewer!r} has no decision in effect on {pair}. "
-                    "Check the reviewer name and the item ids in the history."
+                    "Check the reviewer name and the item ids in the history.",
+                    zh=f"{reviewer} 在这对条目上没有可撤销的结论",
                 )
             row = self._row(reviewer, source_id, target_id, UNDO, None, None, None, retracts=found[0])
             return self._insert(conn, row)

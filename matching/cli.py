@@ -46,7 +46,10 @@ def cmd_match(args: argparse.Namespace) -> None:
     elif out.suffix == ".csv":
         write_atomic(out, lambda tmp: tmp.write_text(result.write_csv(), encoding="utf-8-sig"))
     else:
-        raise PlanAlignError(f"Unsupported output '{out.suffix}'. Use --out FILE.csv or FILE.parquet.")
+        raise PlanAlignError(
+            f"Unsupported output '{out.suffix}'. Use --out FILE.csv or FILE.parquet.",
+            zh="输出文件名应以 .csv 或 .parquet 结尾",
+        )
     linked = result.filter(pl.col("linked")).height
     print(f"wrote {result.height} candidates ({linked} linked) to {out}")
 
@@ -57,21 +60,27 @@ def _model(args: argparse.Namespace, settings: Settings):
     model = LinkModel.load(args.weights) if getattr(args, "weights", None) else model_for(settings.data_dir)
     if getattr(args, "threshold", None) is not None:
         if not 0.0 <= args.threshold <= 1.0:
-            raise PlanAlignError(f"The '--threshold' must be in [0, 1]. Got {args.threshold} instead.")
+            raise PlanAlignError(
+                f"The '--threshold' must be in [0, 1]. Got {args.threshold} instead.",
+                zh=f"阈值 --threshold 应在 0 到 1 之间，现为 {args.threshold}",
+            )
         model = type(model)(**{**model.__dict__, "threshold": args.threshold})
     return model
 
 
 def _read_candidates(path: Path) -> pl.DataFrame:
     if not path.exists():
-        raise PlanAlignError(f"{path}: no such file.")
+        raise PlanAlignError(f"{path}: no such file.", zh=f"找不到候选文件 {path.name}")
     try:
         frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema_length=10000)
     except pl.exceptions.PolarsError as exc:
-        raise PlanAlignError(f"{path}: cannot read candidates ({exc}).") from exc
+        raise PlanAlignError(f"{path}: cannot read candidates ({exc}).", zh=f"无法读取候选文件 {path.name}") from exc
     missing = {"source_id", "target_id", "score", "linked"} - set(frame.columns)
     if missing:
-        raise PlanAlignError(f"{path}: the candidates lack column(s) {', '.join(sorted(missing))}; write them with 'plan-align match --out'.")
+        raise PlanAlignError(
+            f"{path}: the candidates lack column(s) {', '.join(sorted(missing))}; write them with 'plan-align match --out'.",
+            zh=f"候选文件缺少列 {'、'.join(sorted(missing))}，请用 plan-align match --out 生成",
+        )
     linked = pl.col("linked").cast(pl.String).str.strip_chars().str.to_lowercase()
     typed = frame.with_columns(
         pl.when(linked.is_in(["true", "1"])).then(True).when(linked.is_in(["false", "0"])).then(False).alias("linked"),
@@ -81,10 +90,12 @@ def _read_candidates(path: Path) -> pl.DataFrame:
     if bad.height:
         index = int(bad["index"][0])
         first = frame.row(index, named=True)
-        where = f"row {index + 1}" if path.suffix == ".parquet" else f"line {index + 2}"  # a CSV's line 1 is its header
+        number = index + 1 if path.suffix == ".parquet" else index + 2  # a CSV's line 1 is its header
+        where = f"row {number}" if path.suffix == ".parquet" else f"line {number}"
         raise PlanAlignError(
             f"{path}: {bad.height} row(s) need a numeric score and linked true/false, e.g. {where} "
-            f"(score {first['score']!r}, linked {first['linked']!r})."
+            f"(score {first['score']!r}, linked {first['linked']!r}).",
+            zh=f"候选文件有 {bad.height} 行的分数不是数字或 linked 不是 true/false，如第 {number} 行",
         )
     return typed
 
@@ -105,12 +116,12 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
     candidates = _read_candidates(Path(args.candidates))
     if candidates.height == 0:
-        raise PlanAlignError(f"{args.candidates}: no candidates to evaluate.")
+        raise PlanAlignError(f"{args.candidates}: no candidates to evaluate.", zh="候选文件里没有候选，无从评估")
     gold = load_gold(args.gold)
     source_doc, target_doc = doc_of(candidates["source_id"][0]), doc_of(candidates["target_id"][0])
     check_gold_pair(gold, source_doc, target_doc, args.gold)
     if gold["target_id"].drop_nulls().len() == 0:
-        raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.")
+        raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.", zh="标注文件里没有链接，无从评估")
     source_items, target_items = load_items(settings, source_doc), load_items(settings, target_doc)
     words = vocabulary(source_items, target_items, settings.data_dir)
     baselines = label_candidates(baseline_scores(source_items, target_items, words=words), gold)

@@ -28,10 +28,13 @@ def load_gold(path: str | Path) -> pl.DataFrame:
     try:
         frame = pl.read_csv(path, infer_schema=False)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise PlanAlignError(f"{path}: cannot read the gold file ({exc}).") from exc
+        raise PlanAlignError(f"{path}: cannot read the gold file ({exc}).", zh=f"无法读取标注文件 {Path(path).name}") from exc
     missing = {"source_id", "target_id", "grade"} - set(frame.columns)
     if missing:
-        raise PlanAlignError(f"{path}: the gold file lacks the column(s) {', '.join(sorted(missing))}.")
+        raise PlanAlignError(
+            f"{path}: the gold file lacks the column(s) {', '.join(sorted(missing))}.",
+            zh=f"标注文件缺少列 {'、'.join(sorted(missing))}",
+        )
     for column in GOLD_SCHEMA:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
@@ -44,10 +47,11 @@ def load_gold(path: str | Path) -> pl.DataFrame:
         shown = ", ".join(f"line {line} ({grade!r})" for line, grade in bad.select("line", "grade").head(3).iter_rows())
         raise PlanAlignError(
             f"{path}: {bad.height} row(s) need a source_id and a grade of 0, 1 or 2: {shown}"
-            f"{', …' if bad.height > 3 else ''}."
+            f"{', …' if bad.height > 3 else ''}.",
+            zh=f"标注文件有 {bad.height} 行缺少 source_id，或等级不是 0、1、2",
         )
     if frame.height == 0:
-        raise PlanAlignError(f"{path}: the gold file has no rows.")
+        raise PlanAlignError(f"{path}: the gold file has no rows.", zh="标注文件是空的")
     return frame.select(
         pl.col("source_id").str.strip_chars(),
         pl.col("target_id").str.strip_chars().replace("", None),
@@ -67,7 +71,10 @@ def check_gold_pair(gold: pl.DataFrame, source_doc: str, target_doc: str, path: 
     targets = set(gold.select(doc_of_column("target_id"))["target_id"].drop_nulls().unique().to_list())
     if sources != {source_doc} or not targets <= {target_doc}:
         found = f"{'/'.join(sorted(sources))} → {'/'.join(sorted(targets)) or '(no links)'}"
-        raise PlanAlignError(f"{path}: the gold labels {found}, not {source_doc} → {target_doc}.")
+        raise PlanAlignError(
+            f"{path}: the gold labels {found}, not {source_doc} → {target_doc}.",
+            zh=f"标注文件标的是 {found}，不是 {source_doc} → {target_doc}",
+        )
 
 
 def label_candidates(candidates: pl.DataFrame, gold: pl.DataFrame) -> pl.DataFrame:
@@ -188,7 +195,9 @@ def cross_validate(
     y = (labelled["grade"].to_numpy() >= 2).astype(int)
     n_groups = len(np.unique(groups))
     if n_groups < 2:
-        raise PlanAlignError("Cross-validation needs at least two labelled source items.")
+        raise PlanAlignError(
+            "Cross-validation needs at least two labelled source items.", zh="交叉验证至少需要两个已标注的源条目"
+        )
     folds = min(folds, n_groups)
     names = [*(["model"] if include_model else []), *baselines]
     keys = labelled.select("source_id", "target_id")

@@ -52,10 +52,14 @@ class LinkModel:
         missing = [f for f in FEATURES if f not in self.coefficients]
         if missing:
             raise PlanAlignError(
-                f"The link model lacks weights for {', '.join(missing)}. Refit it with 'plan-align fit-weights'."
+                f"The link model lacks weights for {', '.join(missing)}. Refit it with 'plan-align fit-weights'.",
+                zh=f"链接模型缺少 {'、'.join(missing)} 的权重，请重新拟合",
             )
         if not 0.0 <= self.threshold <= 1.0:
-            raise PlanAlignError(f"The model 'threshold' must be in [0, 1]. Got {self.threshold} instead.")
+            raise PlanAlignError(
+                f"The model 'threshold' must be in [0, 1]. Got {self.threshold} instead.",
+                zh=f"模型阈值应在 0 到 1 之间，现为 {self.threshold}",
+            )
 
     @property
     def version(self) -> str:
@@ -109,7 +113,9 @@ class LinkModel:
         try:
             return cls.from_json(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise PlanAlignError(f"{path}: not a readable link-model file ({exc}).") from exc
+            raise PlanAlignError(
+                f"{path}: not a readable link-model file ({exc}).", zh=f"模型文件 {Path(path).name} 无法读取或已损坏"
+            ) from exc
 
     @classmethod
     def from_json(cls, text: str) -> LinkModel:
@@ -144,10 +150,16 @@ def fit_model(
     probability; the threshold, not the weights, decides how many to propose.
     """
     if not (isinstance(c, int | float) and math.isfinite(c) and c > 0):
-        raise PlanAlignError(f"The regularisation C must be a positive number (smaller is stronger). Got {c!r} instead.")
+        raise PlanAlignError(
+            f"The regularisation C must be a positive number (smaller is stronger). Got {c!r} instead.",
+            zh=f"正则化系数 C 应为正数，现为 {c!r}",
+        )
     labels = np.asarray(labels, dtype=int)
     if len(np.unique(labels)) < 2:
-        raise PlanAlignError("Fitting needs both linked and not-linked examples; label or decide some of each first.")
+        raise PlanAlignError(
+            "Fitting needs both linked and not-linked examples; label or decide some of each first.",
+            zh="拟合需要既有关联、也有不关联的样例，请两种都标注一些",
+        )
     matrix = feature_matrix(features)
     # Standardise so the penalty treats a cosine near 0.05 and a 0/1 flag alike, then
     # fold the scaling back so the stored weights apply to raw feature values (a positive
@@ -189,7 +201,10 @@ def _nonnegative_logistic(
         bounds=[(0.0, None)] * n_features + [(None, None)], options={"maxiter": 2000},
     )
     if not result.success:
-        raise PlanAlignError(f"The link model did not converge ({result.message}); check the labelled rows.")
+        raise PlanAlignError(
+            f"The link model did not converge ({result.message}); check the labelled rows.",
+            zh="链接模型拟合未收敛，请检查标注",
+        )
     return result.x[:n_features], float(result.x[n_features])
 
 

@@ -166,11 +166,15 @@ def _general_idf_table() -> tuple[dict[str, float], float]:
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise PlanAlignError(
             f"jieba's word-frequency table {GENERAL_IDF_FILE} is missing or damaged ({exc}); "
-            "reinstall it with 'python -m pip install --force-reinstall jieba'."
+            "reinstall it with 'python -m pip install --force-reinstall jieba'.",
+            zh="jieba 的词频表缺失或已损坏，请重新安装 jieba",
         ) from exc
     median = table["idf"].median()
     if not isinstance(median, float):  # no rows, or no number in the idf column
-        raise PlanAlignError(f"jieba's word-frequency table {GENERAL_IDF_FILE} has no word weights; reinstall jieba.")
+        raise PlanAlignError(
+            f"jieba's word-frequency table {GENERAL_IDF_FILE} has no word weights; reinstall jieba.",
+            zh="jieba 的词频表里没有词的权重，请重新安装 jieba",
+        )
     return dict(zip(table["word"].to_list(), table["idf"].fill_null(median).to_list())), median
 
 

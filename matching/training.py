@@ -40,7 +40,9 @@ def gold_files(gold_dir: Path) -> list[tuple[str, str, Path]]:
         source, _, target = path.stem.partition("__")
         files.append((source, target, path))
     if not files:
-        raise PlanAlignError(f"{gold_dir}: no gold files named <source>__<target>.csv.")
+        raise PlanAlignError(
+            f"{gold_dir}: no gold files named <source>__<target>.csv.", zh="标注文件夹里没有“源__目标.csv”这样的文件"
+        )
     return files
 
 
@@ -132,7 +134,8 @@ def fit_from_decisions(
     decided = decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
     if decided.height < 10 or decided.filter(pl.col("decision") == "confirmed").height < 3:
         raise PlanAlignError(
-            "Too few decisions to refit: need at least 10 confirmed or rejected links, 3 of them confirmed."
+            "Too few decisions to refit: need at least 10 confirmed or rejected links, 3 of them confirmed.",
+            zh="审核结论太少，无法重新拟合：至少需要 10 条确认或否决的链接，其中至少 3 条确认",
         )
     frames = []
     pairs = decided.with_columns(
@@ -148,7 +151,8 @@ def fit_from_decisions(
     y = (rows["grade"].to_numpy() >= 2).astype(int)
     if len(np.unique(y)) < 2:
         raise PlanAlignError(
-            "The decided links among the candidates are all confirmed or all rejected; decide some of each."
+            "The decided links among the candidates are all confirmed or all rejected; decide some of each.",
+            zh="候选中已审核的链接全是确认或全是否决，请两种都审核一些",
         )
     results = cross_validate(rows, c=c, baselines={"cosine (char)": "char_cosine"}, repeats=CV_REPEATS)
     current = current or model_for(settings.data_dir)

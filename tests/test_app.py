@@ -493,7 +493,8 @@ def test_a_registration_problem_is_shown_by_the_register_button(env):
     at.file_uploader(key="add_file").upload("lh.txt", text.encode()).run()
     at.button(key="add_register").click().run()  # no id, no jurisdiction
     assert not at.exception
-    assert any("Fix the metadata" in e.value for e in at.error)
+    shown = [e.value for e in at.error]
+    assert any(v.startswith("请修正元数据：编号只能用小写字母") and "辖区不能为空" in v and "Fix the metadata" in v for v in shown), shown
     at.text_input(key="add_new_id").set_value("baqiao-2023").run()
     at.text_input(key="add_new_jurisdiction").set_value("莲湖区").run()
     at.button(key="add_register").click().run()

@@ -56,19 +56,54 @@ def items_error(settings: Settings, doc_id: str, capsys) -> str:
 
 
 @pytest.mark.parametrize(
-    ("addition", "message"),
+    ("addition", "message", "chinese"),
     [
-        ('\n[[documents]]\nid = "lianhu-2024"\n', "unknown section(s) 'documents'; each document is a [[document]] table"),
+        ('\n[[documents]]\nid = "lianhu-2024"\n', "unknown section(s) 'documents'; each document is a [[document]] table",
+         "未知的表 documents"),
         ('\n[[document]]\nid = "lianhu-2024"\ntitel = "t"\njurisdiction = "莲湖区"\nlevel = "district"\n'
-         'year = 2024\nkind = "plan"\nfile = "documents/x.txt"\n', "entry 6: unknown field(s) 'titel'"),
+         'year = 2024\nkind = "plan"\nfile = "documents/x.txt"\n', "entry 6: unknown field(s) 'titel'",
+         "第 6 条有未知字段 titel"),
+        ('\n[[document]]\nid = "lianhu-2024"\ntitle = "t"\njurisdiction = "莲湖区"\nlevel = "town"\n'
+         'year = 2024\nkind = "plan"\nfile = "documents/x.txt"\n', "entry 6 (lianhu-2024): The 'level' must be one of",
+         "第 6 条（lianhu-2024）层级只能是 county、district"),
+        ('\n[[document]]\nid = "lianhu-2024"\ntitle = "t"\n', "entry 6:", "第 6 条缺少字段 jurisdiction、level、year、kind、file"),
     ],
 )
-def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, capsys, addition, message):
+def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, capsys, addition, message, chinese):
     registry = data_copy.data_dir / "registry.toml"
     registry.write_text(registry.read_text(encoding="utf-8") + addition, encoding="utf-8")
     assert main(["docs", "--data", str(data_copy.data_dir)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and message in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert f"（文档登记有误：登记表 registry.toml：{chinese}" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "english", "chinese"),
+    [
+        (["match", "baqiao-2023", "xian-2024", "--threshold", "2"], "must be in [0, 1]",
+         "无法完成：阈值 --threshold 应在 0 到 1 之间，现为 2.0"),
+        (["export", "--out", "links.txt"], "Cannot tell the export format", "无法导出：看不出导出格式，请用 --format 指定，或让文件名以 .xlsx、.csv 或 .parquet 结尾"),
+        (["decide", "baqiao-2023:1", "--confirm", "--reviewer", "王"], "--confirm needs a TARGET_ID",
+         "无法完成：--confirm 需要给出目标条目编号"),
+        (["decide", "baqiao-2023:1", "xian-2024:99", "--confirm", "--reviewer", "王"], "Unknown item id(s): xian-2024:99",
+         "没有这个条目：xian-2024:99 不在所登记的文档里，可用 plan-align items 列出条目编号"),
+        (["decide", "17", "xian-2024:4", "--confirm", "--reviewer", "王"], "has no document part",
+         "没有这个条目：条目编号“17”缺少文档部分，应写作“文档:序号”，如 baqiao-2023:17"),
+        (["decide", "baqiao-2023:1", "xian-2024:4", "--undo", "--reviewer", "王"], "Nothing to undo",
+         "审核记录库出错：王 在这对条目上没有可撤销的结论"),
+        (["evolve", "baqiao-2023", "baqiao-2020"], "Evolution runs forward in time",
+         "无法完成：逐年对比按时间先后：baqiao-2023（2023 年）晚于 baqiao-2020（2020 年），请先给较早的文档"),
+        (["evolve", "baqiao-2023", "xian-2024"], "compares documents of one jurisdiction",
+         "辖区不同：逐年对比只比较同一辖区的文档，现为baqiao-2023（灞桥区）、xian-2024（西安市）"),
+    ],
+)
+def test_a_mistake_on_the_command_line_is_told_in_chinese_too(warm, capsys, argv, english, chinese):
+    """A planner at the command line reads what went wrong in Chinese, on the one error line."""
+    assert main([*argv, "--data", str(warm.data_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and english in err
+    assert err.endswith(f" （{chinese}）")
 
 
 def test_unknown_document_id(warm, capsys):
@@ -156,3 +191,32 @@ def test_adding_a_bad_file_names_the_planners_file_and_registers_nothing(data_co
     assert err.startswith(f"error: {bad}") and reason in err, "the error names the file given, not the copy checked"
     assert snapshot(data_copy) == before
     assert not list((data_copy.data_dir / "documents").glob("lianhu-2024*")), "the copy is removed"
+
+
+def test_every_error_raised_on_purpose_gives_its_reason_in_chinese():
+    """The app shows a planner the Chinese reason first; an error raised without one shows only its
+    kind (无法完成) and then English. Reads the source, so a new error cannot forget it."""
+    import ast
+    import inspect
+
+    from align import exceptions
+
+    root = Path(__file__).resolve().parent.parent
+    kinds = {
+        name: cls for name, cls in vars(exceptions).items()
+        if isinstance(cls, type) and issubclass(cls, exceptions.PlanAlignError)
+    }
+    # A kind whose constructor takes no zh writes its own (UnknownDocumentError: 编号“…”未登记).
+    self_said = {name for name, cls in kinds.items() if "zh" not in inspect.signature(cls).parameters}
+    assert "UnknownDocumentError" in self_said and "PlanAlignError" not in self_said
+    files = [*root.glob("align/*.py"), *root.glob("matching/*.py"), *root.glob("views/*.py"), root / "app_support.py"]
+    silent = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in kinds and name not in self_said and not any(k.arg == "zh" for k in node.exc.keywords):
+                silent.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert len(files) > 30 and not silent, f"raised without a Chinese reason (zh=…): {silent}"

@@ -50,7 +50,9 @@ def _register(data: bytes, file_name: str) -> None:
     problems = meta.problems()
     st.session_state["add_problem"] = None
     if problems:
-        st.session_state["add_problem"] = "请修正元数据 Fix the metadata: " + " ".join(problems)
+        st.session_state["add_problem"] = (
+            "请修正元数据：" + "；".join(zh for _, zh in problems) + "。 Fix the metadata: " + " ".join(en for en, _ in problems)
+        )
         return
 
     def check(path: Path, meta: DocumentMeta) -> None:
