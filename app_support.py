@@ -24,8 +24,6 @@ from align.readers import read_document_text
 from align.registry import document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
 from align.store import DecisionStore
-from matching.engine import match_documents
-from matching.scoring import model_for
 
 DEFAULT_SOURCE = "baqiao-2023"
 DEFAULT_TARGET = "xian-2024"
@@ -299,11 +297,16 @@ def source_lines(doc_id: str, first: int, last: int, value: Settings | None = No
 
 @st.cache_data(show_spinner="匹配中 Matching…", max_entries=32)
 def _matches(key: str, source_id: str, target_id: str, digests: tuple[str, str], model_version: str) -> pl.DataFrame:
+    # Imported here, not at the top: scikit-learn and scipy take 1.1 s the home page need not wait for.
+    from matching.engine import match_documents
+
     return match_documents(_from_key(key), source_id, target_id)
 
 
 def model_info(value: Settings | None = None) -> tuple[float, float, str]:
     """Intercept, threshold and version of the model the data folder uses now."""
+    from matching.scoring import model_for  # (scipy: loaded by a page that needs it, as above)
+
     model = model_for((value or settings()).data_dir)
     return model.intercept, model.threshold, model.version
 
