@@ -8,6 +8,7 @@ decision store per database file (``st.cache_resource``).
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Callable
@@ -454,3 +455,20 @@ def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[p
     value = value or settings()
     digests = tuple(document_digest(d, value) for d in doc_ids)
     return _evolution(settings_key(value), tuple(doc_ids), digests, model_info(value)[2])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _evolution_workbook(key: str, doc_ids: tuple[str, ...], digests: tuple[str, ...], model_version: str) -> bytes:
+    from align.export import write_evolution_workbook
+
+    steps, _ = _evolution(key, doc_ids, digests, model_version)
+    buffer = io.BytesIO()
+    write_evolution_workbook(buffer, steps)
+    return buffer.getvalue()
+
+
+def evolution_workbook(doc_ids: list[str], value: Settings | None = None) -> bytes:
+    """The year-to-year tables as one Excel workbook, a sheet per pair of years, for download."""
+    value = value or settings()
+    digests = tuple(document_digest(d, value) for d in doc_ids)
+    return _evolution_workbook(settings_key(value), tuple(doc_ids), digests, model_info(value)[2])

@@ -229,6 +229,10 @@ def _describe(target: dict | None) -> str | None:
     return f"{number}{unit}{qualifier}"
 
 
+RELATION_LABELS = {
+    "continued": "延续 continued", "raised": "提高 raised", "lowered": "降低 lowered", "reworded": "改写 reworded",
+    "split": "拆分 split", "merged": "合并 merged", "dropped": "不再出现 dropped", "new": "新增 new",
+}
 DIRECTION_LABELS = {
     "raised": "提高 raised", "lowered": "降低 lowered", "unchanged": "不变 unchanged",
     "newly_quantified": "新设量化目标 newly quantified", "no_longer_quantified": "不再量化 no longer quantified",
@@ -245,6 +249,36 @@ def format_target_changes(changes: Sequence[dict] | None) -> str:
         direction = DIRECTION_LABELS.get(change["direction"], change["direction"])
         lines.append(f"{name}{change.get('old') or '—'} → {change.get('new') or '—'} ({direction})")
     return "\n".join(lines)
+
+
+# Column names a planner reads in the evolution's CSV and Excel (Parquet keeps the English ones).
+READABLE_HEADERS: dict[str, str] = {
+    "old_id": "上期条目", "new_id": "本期条目", "relation": "变化", "score": "得分", "direction": "目标方向",
+    "area": "领域", "target_changes": "目标变化", "old_status": "上期状态", "new_status": "本期状态",
+    "old_done": "上期已完成", "units_added": "新增责任单位", "units_removed": "不再列出的责任单位",
+    "wording_similarity": "文字相似度", "diff_text": "文字改动", "old_text": "上期任务", "new_text": "本期任务",
+}
+# Columns of long text, wrapped in Excel.
+READABLE_WIDE = ("目标变化", "文字改动", "上期任务", "本期任务")
+
+
+def for_planners(table: pl.DataFrame) -> pl.DataFrame:
+    """:func:`readable` with Chinese column names and the change in words (降低 lowered), for CSV and Excel."""
+    labels = {**RELATION_LABELS, **DIRECTION_LABELS}
+    return readable(table).with_columns(pl.col("relation", "direction").replace(labels)).rename(READABLE_HEADERS)
+
+
+def readable(table: pl.DataFrame) -> pl.DataFrame:
+    """The evolution table with nested columns as text, for CSV, Excel, the terminal and the app."""
+    return table.select(
+        "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
+        pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
+        "old_status", "new_status", "old_done",
+        pl.col("units_added").list.join("、"),
+        pl.col("units_removed").list.join("、"),
+        pl.col("wording_similarity").round(1),
+        "diff_text", "old_text", "new_text",
+    )
 
 
 def overall_direction(directions: Sequence[str]) -> str | None:

@@ -12,50 +12,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from align.cli import print_table, settings_from_args
+from align.evolution import (
+    area_counts,
+    evaluate_evolution,
+    evolve_documents,
+    for_planners,
+    readable,
+    relation_counts,
+)
 from align.exceptions import ExportError
-from align.export import neutralize, neutralize_frame
+from align.export import neutralize_frame, write_evolution_workbook
 from align.files import write_atomic
 
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
-
-
-def readable(table: pl.DataFrame) -> pl.DataFrame:
-    """The evolution table with nested columns as text, for CSV, Excel and the terminal."""
-    from align.evolution import format_target_changes
-
-    return table.select(
-        "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
-        pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
-        "old_status", "new_status", "old_done",
-        pl.col("units_added").list.join("、"),
-        pl.col("units_removed").list.join("、"),
-        pl.col("wording_similarity").round(1),
-        "diff_text", "old_text", "new_text",
-    )
-
-
-def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    try:
-        sheet = workbook.add_worksheet("evolution")
-        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        for col, name in enumerate(frame.columns):
-            sheet.write_string(0, col, name)
-        for row, values in enumerate(frame.iter_rows(), start=1):
-            for col, value in enumerate(values):
-                value = neutralize(value)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(row, col, value, wrap)
-                else:
-                    sheet.write(row, col, value)
-        sheet.freeze_panes(1, 0)
-    finally:
-        workbook.close()
 
 
 def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
@@ -70,17 +41,14 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
     if suffix == ".parquet":
         write_atomic(path, table.write_parquet)
         return
-    plain = readable(table)
     if suffix == ".csv":
-        plain = neutralize_frame(plain)
-        write_atomic(path, lambda tmp: tmp.write_bytes(b"\xef\xbb\xbf" + plain.write_csv().encode("utf-8")))
+        plain = neutralize_frame(for_planners(table))
+        write_atomic(path, lambda tmp: plain.write_csv(tmp, include_bom=True))
     else:
-        write_atomic(path, lambda tmp: _write_xlsx(plain, tmp))
+        write_atomic(path, lambda tmp: write_evolution_workbook(tmp, [table]))
 
 
 def cmd_evolve(args: argparse.Namespace) -> None:
-    from align.evolution import area_counts, evaluate_evolution, evolve_documents, relation_counts
-
     settings = settings_from_args(args)
     table = evolve_documents(settings, args.old, args.new, min_score=args.min_score)
     if args.out:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import polars as pl
 import xlsxwriter
 
+from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError
 from align.files import write_atomic
 from align.ingest import load_items
-from align.items import Schema, joined_targets, shown_text
+from align.items import Schema, doc_of_column, joined_targets, shown_text
 from align.registry import get_document
 from align.settings import Settings
 from align.store import DecisionStore, local_time
@@ -253,14 +254,41 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    workbook = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
+def write_workbook(
+    target: Path | BinaryIO, sheets: Sequence[tuple[str, pl.DataFrame]], *, wide: Collection[str] = ()
+) -> None:
+    """Tables as the sheets of one Excel workbook, each with a bold frozen header and a filter,
+    strings as literal text (never formulas), readable widths, and the ``wide`` columns wrapped.
+
+    ``target`` is a file or an in-memory buffer (the app's download button).
+    """
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    workbook = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target),
+                                   {**options, "in_memory": not isinstance(target, Path)})
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     plain = workbook.add_format({"valign": "top"})
     score = workbook.add_format({"valign": "top", "num_format": "0.000"})
+    try:
+        for name, frame in sheets:
+            _write_sheet(workbook.add_worksheet(name), frame, header, wrap, plain, score, wide=set(wide))
+    finally:
+        workbook.close()
+
+
+def write_evolution_workbook(target: Path | BinaryIO, steps: Sequence[pl.DataFrame]) -> None:
+    """Evolution tables of consecutive years as one workbook: a sheet per pair of documents
+    (``baqiao-2020→baqiao-2023``), nested columns as text, headers in Chinese."""
+    taken: set[str] = set()
+    sheets = []
+    for table in steps:
+        old_doc, new_doc = (next(iter(table.select(doc_of_column(c)).to_series().drop_nulls()), "?")
+                            for c in ("old_id", "new_id"))
+        sheets.append((sheet_name(old_doc, new_doc, taken), for_planners(table)))
+    write_workbook(target, sheets, wide=READABLE_WIDE)
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
     pairs = frame.group_by("source_doc", "target_doc", maintain_order=True).len().sort("source_doc", "target_doc")
     taken = {SUMMARY_SHEET.casefold()}
     summary_rows = []
@@ -278,13 +306,10 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
         "源文档": pl.String, "目标文档": pl.String, "工作表": pl.String, "确认链接数": pl.Int64,
         "审核人": pl.String, "最近审核时间": pl.String,
     })
-    _write_sheet(workbook.add_worksheet(SUMMARY_SHEET), summary, header, plain, plain, score, wide=set())
-    for name, part in sheets:
-        _write_sheet(
-            workbook.add_worksheet(name), part.rename(HEADERS), header, wrap, plain, score,
-            wide={HEADERS[c] for c in _WIDE_COLUMNS},
-        )
-    workbook.close()
+    write_workbook(
+        path, [(SUMMARY_SHEET, summary), *((name, part.rename(HEADERS)) for name, part in sheets)],
+        wide={HEADERS[c] for c in _WIDE_COLUMNS},
+    )
 
 
 def _write_sheet(sheet, frame: pl.DataFrame, header, wrap, plain, score, *, wide: set[str]) -> None:
@@ -296,6 +321,8 @@ def _write_sheet(sheet, frame: pl.DataFrame, header, wrap, plain, score, *, wide
         for row, value in enumerate(values, start=1):
             if value is None or value == "":
                 sheet.write_blank(row, col, None, plain)
+            elif isinstance(value, bool):
+                sheet.write_string(row, col, "是" if value else "否", plain)
             elif numeric:
                 sheet.write_number(row, col, value, score if frame.schema[name].is_float() else plain)
             else:

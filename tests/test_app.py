@@ -434,6 +434,8 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     assert list(counts.columns) == ["变化 relation", "上期条目 old items", "本期条目 new items"]
     first = chains.iloc[0]
     assert first["任务线 line"].startswith("baqiao-2020:") and len(first["起始任务 first task"]) > 5
+    download = at.get("download_button")[0].proto  # its workbook: test_evolution's sheet-per-pair test
+    assert download.label.startswith("下载 Excel") and download.url.endswith(".xlsx")
 
 
 def test_documents_tables_read_in_chinese_not_codes(env):

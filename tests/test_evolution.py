@@ -7,6 +7,7 @@ the pair directly (see ``test_old_compound_renovation_lowered_16_to_7``).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +17,7 @@ import pytest
 from align.cli import main
 from align.evolution import (
     EVOLUTION_SCHEMA,
+    RELATIONS,
     JurisdictionMismatchError,
     area_counts,
     chains,
@@ -31,7 +33,7 @@ from align.evolution import (
     wording_diff,
 )
 from align.evolution_cli import write_evolution
-from align.export import neutralize
+from align.export import neutralize, write_evolution_workbook
 from align.ingest import load_items
 from align.parsing import parse_text
 from align.registry import DocumentMeta
@@ -371,6 +373,23 @@ def test_cli_summary_and_evaluate(capsys, baqiao):
     assert "dropped" in out and "发改" in out and "precision" in out and "direction: accuracy" in out
 
 
+def test_the_evolution_workbook_has_a_sheet_per_pair_of_years_in_chinese(baqiao, small):
+    """What a planner downloads from the Evolution page: Baqiao 2020 → 2023 in Chinese columns,
+    the headline rate's lowered target in words, done as 是/否, header frozen for scrolling."""
+    buffer = io.BytesIO()
+    write_evolution_workbook(buffer, [baqiao[0], small[0]])
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert book.sheetnames == ["baqiao-2020→baqiao-2023", "jia-2021→jia-2022"]
+    sheet = book["baqiao-2020→baqiao-2023"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["上期条目", "本期条目", "变化", "得分"] and "目标变化" in header
+    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == baqiao[0].height and sheet.freeze_panes == "A2"
+    assert any("7.5%以上 → 7%左右 (降低 lowered)" in (r["目标变化"] or "") for r in rows)
+    assert {r["上期已完成"] for r in rows if r["上期条目"]} <= {"是", "否"}
+    assert {r["变化"].split()[-1] for r in rows} <= set(RELATIONS) and any(r["变化"] == "降低 lowered" for r in rows)
+
+
 def test_excel_neutralises_formula_like_cells(small, tmp_path):
     table, _, _ = small
     table = table.with_columns(pl.when(pl.col("old_id") == "jia-2021:1").then(pl.lit("=HYPERLINK(\"x\")"))
@@ -379,7 +398,7 @@ def test_excel_neutralises_formula_like_cells(small, tmp_path):
     write_evolution(table, out)
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
-    cells = [row[header.index("old_text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    cells = [row[header.index("上期任务")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"x\")" in cells
     assert neutralize("-3") == "'-3" and neutralize("@a") == "'@a" and neutralize(3.0) == 3.0
 
@@ -390,14 +409,14 @@ def test_csv_quotes_every_formula_start_the_links_export_quotes(small, tmp_path)
     table = table.with_columns(pl.when(pl.col("old_id") == "jia-2021:1").then(pl.lit("\t=1+1"))
                                .otherwise(pl.col("old_text")).alias("old_text"))
     write_evolution(table, tmp_path / "e.csv")
-    assert "'\t=1+1" in pl.read_csv(tmp_path / "e.csv")["old_text"].to_list()
+    assert "'\t=1+1" in pl.read_csv(tmp_path / "e.csv")["上期任务"].to_list()
 
 
 def test_csv_and_parquet_outputs(small, tmp_path):
     table, _, _ = small
     write_evolution(table, tmp_path / "e.csv")
     csv = pl.read_csv(tmp_path / "e.csv")
-    assert "地区生产总值增长: 7.5%以上 → 7%左右 (降低 lowered)" in csv["target_changes"].to_list()
+    assert "地区生产总值增长: 7.5%以上 → 7%左右 (降低 lowered)" in csv["目标变化"].to_list()
     write_evolution(table, tmp_path / "e.parquet")
     assert pl.read_parquet(tmp_path / "e.parquet").schema == table.schema
     with pytest.raises(ValueError, match="must end in"):

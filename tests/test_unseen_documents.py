@@ -158,8 +158,8 @@ def test_two_years_of_an_unseen_district_evolve_as_written(data_copy, tmp_path, 
     out = tmp_path / "evolution.csv"
     assert main(["evolve", "yanta-2023", "yanta-2024", "--out", str(out), "--data", data]) == 0
     table = pl.read_csv(out)
-    found = {(o.split(":")[1], n.split(":")[1] if n else None, r)
-             for o, n, r in table.select("old_id", "new_id", "relation").iter_rows() if o}
+    found = {(o.split(":")[1], n.split(":")[1] if n else None, r.split()[-1])  # 延续 continued → continued
+             for o, n, r in table.select("上期条目", "本期条目", "变化").iter_rows() if o}  # the CSV's Chinese headers
     assert set(YANTA_TRUTH) <= found
-    new_items = set(table.filter(pl.col("relation") == "new")["new_id"].to_list())
+    new_items = set(table.filter(pl.col("变化") == "新增 new")["本期条目"].to_list())
     assert {f"yanta-2024:{n}" for n in ("10", "12", "13", "16", "17", "19", "20", "24")} == new_items

@@ -6,14 +6,9 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
-from align.evolution import describe_chains, format_target_changes, relation_counts
+from align.evolution import RELATION_LABELS, describe_chains, format_target_changes, relation_counts
 from align.exceptions import PlanAlignError
 from align.items import shown_text
-
-RELATION_LABELS = {
-    "continued": "延续 continued", "raised": "提高 raised", "lowered": "降低 lowered", "reworded": "改写 reworded",
-    "split": "拆分 split", "merged": "合并 merged", "dropped": "不再出现 dropped", "new": "新增 new",
-}
 
 ui.page("演变 Evolution", "evo")
 st.caption("同一辖区不同年份的任务如何延续、调整目标或消失 (a task's line across years).")
@@ -46,6 +41,13 @@ if counts is not None:
                                pl.col("old_items").alias("上期条目 old items"),
                                pl.col("new_items").alias("本期条目 new items")),
                  hide_index=True, key="evo_counts")
+
+place_years = f"{place}_{years[doc_ids[0]]}-{years[doc_ids[-1]]}"
+st.download_button(
+    "下载 Excel（每两期一张表）Download", data=ui.evolution_workbook(doc_ids), file_name=f"任务演变_{place_years}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="evo_download",
+    icon=":material/download:",
+)
 
 lines = describe_chains(chain_table)
 chain_rows = chain_table.join(lines, on="chain_id")
