@@ -269,7 +269,7 @@ def for_planners(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def readable(table: pl.DataFrame) -> pl.DataFrame:
-    """The evolution table with nested columns as text, for CSV, Excel, the terminal and the app."""
+    """The evolution table with nested columns as text (the terminal; :func:`for_planners` for files)."""
     return table.select(
         "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
         pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
