@@ -6,7 +6,12 @@ these, so the CLI and the app can show a one-line message instead of a traceback
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
+
+# A problem said in English and in Chinese, for an error that reports several at once.
+Problem = tuple[str, str]
 
 
 class PlanAlignError(Exception):
@@ -23,6 +28,11 @@ class PlanAlignError(Exception):
     def __init__(self, message: str = "", *, zh: str | None = None):
         super().__init__(message)
         self.zh = zh
+
+    @classmethod
+    def from_problems(cls, problems: Sequence[Problem], *, lead: Problem = ("", ""), sep: str = " ") -> Self:
+        """One error for all ``problems`` (each in English and Chinese), so a planner fixes them in one go."""
+        return cls(lead[0] + sep.join(en for en, _ in problems), zh=lead[1] + "；".join(zh for _, zh in problems))
 
     def for_planner(self, file_name: str | None = None) -> str:
         """The Chinese kind of problem and its Chinese reason, then the English message."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import tomli_w
 
-from align.exceptions import RegistryError, UnknownDocumentError
+from align.exceptions import Problem, RegistryError, UnknownDocumentError
 from align.files import write_atomic
 
 REGISTRY_FILE = "registry.toml"
@@ -40,7 +40,7 @@ class DocumentMeta:
     file: str
     parent: str = ""
 
-    def problems(self) -> list[tuple[str, str]]:
+    def problems(self) -> list[Problem]:
         """Each field that is not valid, said in English and in Chinese."""
         found = []
         if not _ID_PATTERN.match(self.id or ""):
@@ -109,7 +109,7 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
             f"{path}: the registry is not valid TOML ({exc}).", zh=f"登记表 {REGISTRY_FILE} 格式有误，无法读取"
         ) from exc
     docs: list[DocumentMeta] = []
-    problems: list[tuple[str, str]] = []  # (English, Chinese)
+    problems: list[Problem] = []
     # A misspelt section or field would otherwise drop a document or a value without a word.
     if unknown := sorted(set(raw) - {"document"}):
         problems.append((
@@ -139,10 +139,7 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
         seen.add(meta.id)
         docs.append(meta)
     if problems:
-        raise RegistryError(
-            f"{path}: " + "; ".join(en for en, _ in problems),
-            zh=f"登记表 {REGISTRY_FILE}：" + "；".join(zh for _, zh in problems),
-        )
+        raise RegistryError.from_problems(problems, lead=(f"{path}: ", f"登记表 {REGISTRY_FILE}："), sep="; ")
     return docs
 
 
@@ -192,7 +189,7 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     target = target_dir / f"{meta.id}{''.join(source_file.suffixes[-1:]) or '.txt'}"
     meta = DocumentMeta(**{**asdict(meta), "file": str(target.relative_to(data_dir))})
     if problems := meta.problems():
-        raise RegistryError(" ".join(en for en, _ in problems), zh="；".join(zh for _, zh in problems))
+        raise RegistryError.from_problems(problems)
     if target.exists():
         raise RegistryError(
             f"{target}: a file with this name already exists; choose another --id.", zh=f"已有同名文件 {target.name}，请换一个编号"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from align.exceptions import SettingsError
+from align.exceptions import Problem, SettingsError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DATA = PACKAGE_ROOT / "data"
@@ -70,7 +70,7 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        problems: list[tuple[str, str]] = []  # (English, Chinese)
+        problems: list[Problem] = []
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         if self.cache_dir is None:
             object.__setattr__(self, "cache_dir", self.data_dir / ".cache")
@@ -114,7 +114,7 @@ class Settings:
                 f"时区 timezone 应为 Asia/Shanghai 这样的名称，现为 {self.timezone!r}",
             ))
         if problems:
-            raise SettingsError(" ".join(en for en, _ in problems), zh="；".join(zh for _, zh in problems))
+            raise SettingsError.from_problems(problems)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from align.exceptions import StoreError
+from align.exceptions import Problem, StoreError
 from align.items import Schema, doc_of_column
 
 Decision = Literal["confirmed", "rejected", "no_counterpart", "unsure"]
@@ -136,10 +136,6 @@ def local_time(column: str, time_zone: str) -> pl.Expr:
     )
 
 
-# A problem said in English and in Chinese.
-Problem = tuple[str, str]
-
-
 def _check_item_id(name: str, value: Any, problems: list[Problem]) -> None:
     if not isinstance(value, str) or not _ITEM_ID.match(value):
         problems.append((
@@ -147,14 +143,6 @@ def _check_item_id(name: str, value: Any, problems: list[Problem]) -> None:
             f"Got {value!r} instead.",
             f"条目编号应写作“文档:序号”，如 baqiao-2023:17，现为 {value!r}",
         ))
-
-
-def _raise_problems(problems: list[Problem], lead: tuple[str, str] = ("", "")) -> None:
-    """One StoreError for all problems, so a planner fixes them in one go."""
-    if problems:
-        raise StoreError(
-            lead[0] + " ".join(en for en, _ in problems), zh=lead[1] + "；".join(zh for _, zh in problems)
-        )
 
 
 def validate_decision(
@@ -397,7 +385,8 @@ class DecisionStore:
         problems = validate_decision(
             reviewer, source_id, target_id, decision, note=note, score=score, engine_version=engine_version
         )
-        _raise_problems(problems)
+        if problems:
+            raise StoreError.from_problems(problems)
         row = self._row(reviewer, source_id, target_id, decision, note, score, engine_version)
         with self._errors("record the decision"), self._transaction() as conn:
             return self._insert(conn, row)
@@ -429,7 +418,8 @@ class DecisionStore:
             problems.extend((f"Row {index}: {en}", f"第 {index} 行{zh}") for en, zh in row_problems)
             if not row_problems:
                 checked.append(self._row(**args))  # type: ignore[arg-type]  # validated just above
-        _raise_problems(problems, lead=("Nothing was recorded. ", "一条也没有记录："))
+        if problems:
+            raise StoreError.from_problems(problems, lead=("Nothing was recorded. ", "一条也没有记录："))
         if not checked:
             return []
         with self._errors("record the decisions"), self._transaction() as conn:
@@ -451,7 +441,8 @@ class DecisionStore:
         _check_item_id("source_id", source_id, problems)
         if target_id is not None:
             _check_item_id("target_id", target_id, problems)
-        _raise_problems(problems)
+        if problems:
+            raise StoreError.from_problems(problems)
         with self._errors("undo the decision"), self._transaction() as conn:
             found = conn.execute(
                 f"SELECT id FROM decisions d WHERE reviewer = ? AND source_id = ? AND target_id IS ? "
