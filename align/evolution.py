@@ -51,10 +51,9 @@ from rapidfuzz import fuzz
 
 from align.exceptions import JurisdictionMismatchError, PlanAlignError
 from align.items import Schema
-from align.normalize import format_number
 from align.registry import DocumentMeta
 from align.settings import Settings
-from align.targets import QUALIFIERS_BEFORE, extract_targets, unit_family
+from align.targets import describe_quantity, extract_targets, unit_family
 from align.units import department_key
 
 RELATIONS: tuple[str, ...] = ("continued", "raised", "lowered", "reworded", "split", "merged", "dropped", "new")
@@ -199,8 +198,8 @@ def compare_targets(
         changes.append(
             {
                 "indicator": (new or {}).get("indicator") or (old or {}).get("indicator") or "",
-                "old": _describe(old),
-                "new": _describe(new),
+                "old": describe_quantity(old),
+                "new": describe_quantity(new),
                 "old_value": old["value"] if old else None,
                 "new_value": new["value"] if new else None,
                 "unit_family": unit_family(shown.get("unit")),
@@ -210,23 +209,6 @@ def compare_targets(
             }
         )
     return changes
-
-
-def _describe(target: dict | None) -> str | None:
-    """``不少于8000人``, ``7%左右``, ``23.41万平方米``: the number as a planner writes it."""
-    if target is None or target.get("value") is None:
-        return None
-    value = float(target["value"])
-    unit, qualifier = target.get("unit") or "", target.get("qualifier") or ""
-    if value >= 1e8 and unit not in ("亿元",):
-        number = f"{format_number(value / 1e8)}亿"
-    elif value >= 1e4 and unit not in ("万元", "万人"):
-        number = f"{format_number(value / 1e4)}万"
-    else:
-        number = format_number(value)
-    if qualifier in QUALIFIERS_BEFORE:
-        return f"{qualifier}{number}{unit}"
-    return f"{number}{unit}{qualifier}"
 
 
 RELATION_LABELS = {

@@ -206,7 +206,10 @@ def extract_targets(text: str | None) -> list[dict]:
         if value is None:
             continue
         clause_start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
-        clause_start = max(clause_start, previous_end)
+        if found and previous_end > clause_start:  # the previous number is in this clause: its noun
+            # runs to the first 、 (16所三级医院、27所二级医院 → 二级医院 27所, not 三级医院、二级医院)
+            tail_end = text.find("、", previous_end, start)
+            clause_start = previous_end if tail_end == -1 else tail_end
         while clause_start < start and text[clause_start] in "、,， ":
             clause_start += 1
         clause_end_match = _CLAUSE_SPLIT.search(text, end)
@@ -279,8 +282,23 @@ def _clean_jurisdiction(name: str) -> str | None:
     return None if not name or _NOT_A_NAMED_PLACE.search(name) else name
 
 
+def describe_quantity(target: dict | None) -> str | None:
+    """``不少于8000人``, ``7%左右``, ``23.41万平方米``: the number as a planner writes it."""
+    if target is None or target.get("value") is None:
+        return None
+    value = float(target["value"])
+    unit, qualifier = target.get("unit") or "", target.get("qualifier") or ""
+    if value >= 1e8 and unit not in ("亿元",):
+        number = f"{format_number(value / 1e8)}亿"
+    elif value >= 1e4 and unit not in ("万元", "万人"):
+        number = f"{format_number(value / 1e4)}万"
+    else:
+        number = format_number(value)
+    if qualifier in QUALIFIERS_BEFORE:
+        return f"{qualifier}{number}{unit}"
+    return f"{number}{unit}{qualifier}"
+
+
 def describe_target(target: dict) -> str:
-    """``地区生产总值增长 7% 左右`` for display."""
-    value = format_number(target["value"]) if target.get("value") is not None else "?"
-    qualifier = target.get("qualifier") or ""
-    return f"{target.get('indicator') or ''} {value}{target.get('unit') or ''}{qualifier}".strip()
+    """``地区生产总值增长 7.5%以上``, ``新建汽车充电站 不少于15处``: a target for display."""
+    return f"{target.get('indicator') or ''} {describe_quantity(target) or '?'}".strip()

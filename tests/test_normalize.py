@@ -15,7 +15,7 @@ from align.normalize import (
 )
 from align.parsing import document_heading, heading_jurisdiction, heading_kind
 from align.registry import _ID_PATTERN, KINDS, LEVELS, suggest_id
-from align.targets import extract_quotas, extract_targets, indicator_key
+from align.targets import describe_target, extract_quotas, extract_targets, indicator_key
 from align.units import department_key, split_units
 from matching.features import headline_rates
 
@@ -158,6 +158,32 @@ def test_target_examples(text, target):
 def test_each_listed_name_gets_its_own_number(text, targets):
     """A、B、C分别 x、y、z: one target per name, not three targets all named "A、B、C分别"."""
     assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets(text)] == targets
+
+
+@pytest.mark.parametrize(
+    "text, indicators",
+    [
+        ("组织市属16所三级医院、27所二级医院对口帮扶7所县级医院、55所镇卫生院",
+         ["组织市属三级医院", "二级医院对口帮扶", "二级医院对口帮扶县级医院", "镇卫生院"]),
+        ("建成2家镇街级综合养老服务中心、3家社区养老服务站", ["建成镇街级综合养老服务中心", "社区养老服务站"]),
+        ("新建学校3个、改造小学、幼儿园5个", ["新建学校", "改造小学、幼儿园"]),  # a list after the number stays whole
+    ],
+)
+def test_a_number_in_a_list_does_not_take_the_previous_items_noun(text, indicators):
+    """In 16所三级医院、27所二级医院 the noun before 、 belongs to 16所, not to 27所."""
+    assert [t["indicator"] for t in extract_targets(text)] == indicators
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("新建汽车充电站不少于15处", "新建汽车充电站 不少于15处"),
+        ("地区生产总值增长7.5%以上", "地区生产总值增长 7.5%以上"),
+        ("新增学位2.1万个", "新增学位 2.1万个"),
+    ],
+)
+def test_a_target_is_shown_as_a_planner_writes_it(text, shown):
+    assert describe_target(extract_targets(text)[0]) == shown
 
 
 @settings(max_examples=200, deadline=None)
