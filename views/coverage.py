@@ -48,17 +48,20 @@ for col, status in zip(m[1:], COVERAGE_STATUSES):
 
 CITY_COLUMNS = [pl.col("item_id").alias("市级条目 city item"), pl.col("category").alias("分类 category"),
                 pl.col("text").alias("任务 task")]
+# Read left to right: the city item, where it stands, which tasks serve it; then the numbers.
 shown = table.select(
-    *CITY_COLUMNS,
-    pl.col("quota").alias(f"下达{district_place}配额 quota"),
+    pl.col("item_id").alias("市级条目 city item"), pl.col("text").alias("任务 task"),
+    pl.col("status").replace_strict(STATUS_LABELS).alias("状态 status"),
     pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务 confirmed"),
     pl.col("proposed_tasks").list.join("\n").alias("建议区级任务 proposed"),
+    pl.col("quota").alias(f"下达{district_place}配额 quota"),
     pl.col("district_targets").alias("区级任务目标 district targets"),
-    pl.col("status").replace_strict(STATUS_LABELS).alias("状态 status"),
+    pl.col("category").alias("分类 category"),
 )
 WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
-             column_config={"已确认区级任务 confirmed": WIDE, "建议区级任务 proposed": WIDE})
+             column_config={"已确认区级任务 confirmed": st.column_config.TextColumn(width="medium"),
+                            "建议区级任务 proposed": WIDE})
 
 st.subheader("分类 × 状态 Category × status")
 heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(STATUS_LABELS))
