@@ -421,6 +421,14 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def without_empty_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` less the columns with nothing in them (a task table has no sections, a city plan no status)."""
+    empty = frame.select(
+        pl.col(c).cast(pl.String).fill_null("").is_in(["", "—"]).all() for c in frame.columns
+    ).row(0) if frame.height else (False,) * frame.width
+    return frame.select(c for c, blank in zip(frame.columns, empty) if not blank)
+
+
 def error_box(exc: BaseException) -> None:
     """A user-fixable problem as one red box (never a traceback), in Chinese first."""
     st.error(exc.for_planner() if isinstance(exc, PlanAlignError) else f"{type(exc).__name__}: {exc}")

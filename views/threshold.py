@@ -96,7 +96,9 @@ table = shown.rename({
     "proposed_open": "未审建议 open proposals", "items_by_hand": "需人工条目 items by hand",
     "expected_links_by_hand": "预计人工链接 expected links by hand",
 }, strict=False)
-st.dataframe(table, hide_index=True, width="stretch", key="th_table")
+st.dataframe(table, hide_index=True, width="stretch", key="th_table", column_config={  # an expected count: 4.8
+    "预计人工链接 expected links by hand": st.column_config.NumberColumn(format="%.1f"),
+    "阈值 cutoff": st.column_config.NumberColumn(format="%.2f")})
 
 long = curve.unpivot(
     index="cutoff", on=["precision", "recall"], variable_name="metric", value_name="value"
