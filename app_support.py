@@ -405,8 +405,9 @@ def plain_registry(registry: pl.DataFrame) -> pl.DataFrame:
 
 
 def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
-    """Items with list and struct columns flattened to text and Chinese headers, for display tables."""
-    return frame.select(
+    """Items with list and struct columns flattened to text and Chinese headers, for display tables;
+    a column with nothing in it is left out."""
+    return without_empty_columns(frame.select(
         pl.col("item_id").alias("条目 item"),
         pl.col("number").alias("序号 no."),
         pl.col("section_path").list.join(" / ").alias("领域 section"),
@@ -418,7 +419,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),
                       return_dtype=pl.String)
         .alias("配额 quotas"),
-    )
+    ))
 
 
 def without_empty_columns(frame: pl.DataFrame) -> pl.DataFrame:

@@ -22,7 +22,7 @@ doc_id = ui.bound(
 )
 items = ui.or_stop(ui.items, doc_id)
 
-table = ui.without_empty_columns(ui.plain_items(items))
+table = ui.plain_items(items)
 done = items.filter(pl.col("status") == "done").height
 cols = st.columns(3)
 cols[0].metric("条目 items", items.height)
