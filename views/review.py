@@ -238,12 +238,14 @@ else:
                       help=f"阈值 threshold {threshold:.2f}; 建议 proposed: {'是' if chosen['linked'] else '否'}")
             steps = waterfall(chosen, intercept).with_row_index("order")
             steps = steps.filter((pl.col("contribution").abs() > 1e-9) | (pl.col("feature") == "intercept"))
-            steps = steps.with_columns((pl.col("cumulative") - pl.col("contribution")).alias("start"))
+            steps = steps.with_columns(  # the axis names each bar in Chinese; the tooltip says it in full
+                (pl.col("cumulative") - pl.col("contribution")).alias("start"),
+                pl.col("label").str.split(" (").list.first().alias("bar"))
             chart = (
                 alt.Chart(steps.to_pandas())
                 .mark_bar()
                 .encode(
-                    y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None),
+                    y=alt.Y("bar:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=180)),
                     x=alt.X("start:Q", title="对数几率 log-odds"),
                     x2="cumulative:Q",
                     color=alt.condition("datum.contribution >= 0", alt.value("#2e7d32"), alt.value("#c62828")),
