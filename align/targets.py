@@ -117,7 +117,11 @@ def _indicator(clause_before: str, clause_after: str) -> str:
     before = _ENUM_END.sub("", clause_before) if "等" in clause_before else clause_before
     before = _LEADING_FILLER.sub("", before.strip())
     before = _TRAILING_LINK.sub("", before).strip()
-    after = re.split(r"[和及与并,，、\d]|不少于|不低于|以上", clause_after.strip())[0]
+    after = clause_after.strip()
+    if re.match(rf"{_NUMBER}\s*(?:{_UNITS})", after):  # the next quantity (34户53人): no name after
+        after = ""
+    else:  # a number opening the name is part of it (1座330千伏变电站), a later one is the next target's
+        after = re.split(r"[和及与并,，、]|(?<=\D)\d|不少于|不低于|以上", after)[0]
     if before and after and len(after) <= 12:
         return f"{before}{after}"
     return before or after

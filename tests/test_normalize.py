@@ -167,6 +167,9 @@ def test_each_listed_name_gets_its_own_number(text, targets):
          ["组织市属三级医院", "二级医院对口帮扶", "二级医院对口帮扶县级医院", "镇卫生院"]),
         ("建成2家镇街级综合养老服务中心、3家社区养老服务站", ["建成镇街级综合养老服务中心", "社区养老服务站"]),
         ("新建学校3个、改造小学、幼儿园5个", ["新建学校", "改造小学、幼儿园"]),  # a list after the number stays whole
+        # a number that opens a name is part of it; one that is the next quantity is not
+        ("启动1座330千伏变电站改扩建、3座110千伏变电站建设", ["启动330千伏变电站改扩建", "110千伏变电站建设"]),
+        ("实现剩余34户53人全部脱贫", ["实现剩余", "全部脱贫"]),
     ],
 )
 def test_a_number_in_a_list_does_not_take_the_previous_items_noun(text, indicators):
