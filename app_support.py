@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -294,6 +295,30 @@ def source_lines(doc_id: str, first: int, last: int, value: Settings | None = No
     lines = _lines(settings_key(value), doc_id, document_digest(doc_id, value))
     width = len(str(last))
     return "\n".join(f"{n:>{width}} │ {lines[n - 1]}" for n in range(first, min(last, len(lines)) + 1))
+
+
+_matcher_import: threading.Thread | None = None
+
+
+def import_matcher_in_background() -> None:
+    """Import the matcher (scikit-learn, scipy: about 1.3 s) in a background thread, once per process.
+
+    The home page needs neither, so it is drawn first; by the time the planner opens a page
+    that matches, the import is done or under way (the page's own import then waits for it).
+    Only an import: no cache or store is touched, and an import error is left for that page
+    to report.
+    """
+    global _matcher_import
+    if _matcher_import is None:
+        _matcher_import = threading.Thread(target=_import_matcher, name="plan-align-import", daemon=True)
+        _matcher_import.start()
+
+
+def _import_matcher() -> None:
+    try:
+        import matching.engine  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - the page that matches imports it again and shows the error
+        pass
 
 
 @st.cache_data(show_spinner="匹配中 Matching…", max_entries=32)
