@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
-from align.exceptions import PlanAlignError
+from align.exceptions import PlanAlignError, RegistryError
 from align.parsing import document_heading, heading_jurisdiction, heading_kind, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
 from align.registry import KINDS, LEVELS, DocumentMeta, add_document, suggest_id
@@ -49,10 +49,9 @@ def _register(data: bytes, file_name: str) -> None:
     meta = _meta(file_name)
     problems = meta.problems()
     st.session_state["add_problem"] = None
-    if problems:
-        st.session_state["add_problem"] = (
-            "请修正元数据：" + "；".join(zh for _, zh in problems) + "。 Fix the metadata: " + " ".join(en for en, _ in problems)
-        )
+    if problems:  # said before any file is copied, in the page's own words
+        joined = RegistryError.from_problems(problems, lead=("Fix the metadata: ", "请修正元数据："))
+        st.session_state["add_problem"] = f"{joined.zh}。 {joined}"
         return
 
     def check(path: Path, meta: DocumentMeta) -> None:
