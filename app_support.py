@@ -439,6 +439,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         shown_text().alias("任务 text"),
         pl.col("units").list.join("、").alias("责任单位 units"),
         pl.col("status").replace_strict(ITEM_STATUS_LABELS, default=pl.col("status")).fill_null("—").alias("状态 status"),
+        pl.col("deadline").fill_null("").alias("完成时限 deadline"),
         joined_targets("targets").alias("目标值 targets"),
         pl.col("quotas")
         .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),

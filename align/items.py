@@ -27,6 +27,8 @@ ITEM_SCHEMA: Schema = {
     "units": pl.List(pl.String),
     "status": pl.String,
     "progress": pl.String,
+    # When the task is due, as its table writes it (完成时限 2023年12月底前); null without one.
+    "deadline": pl.String,
     "targets": pl.List(TARGET_STRUCT),
     "quotas": pl.List(QUOTA_STRUCT),
     # [first, last] line of the item in its file; an item with an attachment (附件) adds the
@@ -40,7 +42,7 @@ ITEM_SCHEMA: Schema = {
 
 SCHEMA_FIELDS = [
     "doc_id", "item_id", "number", "section_path", "title", "text", "raw_text", "units",
-    "status", "progress", "targets", "quotas", "source_lines",
+    "status", "progress", "deadline", "targets", "quotas", "source_lines",
 ]
 
 

@@ -45,6 +45,8 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     # What the task commits to, when a table writes it beside the task: part of the task's text.
     "detail": ("目标要求", "工作目标", "具体目标", "目标", "工作措施", "具体措施", "主要内容", "建设内容", "实施内容",
                "工作要求"),
+    # When the task is due, as the table writes it (2023年12月底前, 长期坚持): kept as written.
+    "deadline": ("完成时限", "完成时间", "时限要求", "完成期限", "时间节点", "截止时间", "时限", "时间要求"),
     "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
 }
 STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况", None), ("持续推进", "in_progress"),
@@ -165,6 +167,7 @@ class _Draft:
     raw_lines: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     progress: str = ""
+    deadline: str = ""
     status: str | None = None
     prefix: str = ""
     attachment: list[dict] = field(default_factory=list)
@@ -308,7 +311,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 unread = [c.strip() for i, c in enumerate(cells) if c.strip() and i not in candidate_roles]
                 if unread:
                     warnings.append(f"{path}, line {lineno}: 未读取的列 column(s) {'、'.join(unread)} not read "
-                                    "(plan-align reads the task, its units, targets and progress).")
+                                    "(plan-align reads the task, its units, targets, deadline and progress).")
             roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
             continue
         if not table_started:
@@ -371,6 +374,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 raw_lines=[line],
                 units=_row_units(row),
                 progress=progress.strip(),
+                deadline=row.get("deadline", "").strip(),
                 status=section_status or _status_of(progress),
             )
         )
@@ -426,6 +430,7 @@ def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str,
     if row.get("progress", "").strip():
         separator = "" if not draft.progress or draft.progress[-1] in "。；;，," else " "
         draft.progress += separator + row["progress"].strip()
+    draft.deadline = draft.deadline or row.get("deadline", "").strip()
     draft.raw_lines.append(line)
     draft.last_line = lineno
 
@@ -769,6 +774,7 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
                 "units": draft.units,
                 "status": draft.status,
                 "progress": normalize_text(draft.progress) or None,
+                "deadline": normalize_text(draft.deadline) or None,
                 "targets": extract_targets(text),
                 "quotas": extract_quotas(draft.quota_text),
                 "source_lines": [draft.first_line, draft.last_line, *draft.attachment_lines],

@@ -404,10 +404,26 @@ def test_quotas_read_as_written_without_the_district_twice():
     quotas = [{"jurisdiction": "灞桥区", "raw": "灞桥区200个"}, {"jurisdiction": "雁塔区", "raw": "7个"}]
     assert ui.quotas_text(quotas) == "灞桥区200个；雁塔区 7个"
     items = pl.DataFrame({"item_id": ["c:1"], "number": ["1"], "section_path": [["一"]], "text": ["充电桩"],
-                          "title": [""], "units": [[]], "status": [None], "targets": [[]], "quotas": [quotas]},
-                         schema_overrides={"units": pl.List(pl.String), "status": pl.String,
+                          "title": [""], "units": [[]], "status": [None], "deadline": [None], "targets": [[]],
+                          "quotas": [quotas]},
+                         schema_overrides={"units": pl.List(pl.String), "status": pl.String, "deadline": pl.String,
                                            "targets": pl.List(pl.Struct({"raw": pl.String}))})
     assert ui.plain_items(items)["配额 quotas"][0] == "灞桥区200个；雁塔区 7个"
+
+
+def test_item_table_shows_deadlines_only_for_a_document_that_has_them(tmp_path):
+    """A planner's 分解表 with 完成时限 shows the column; the bundled plans, which have none, do not."""
+    import app_support as ui
+    from align.parsing import parse_text
+    from align.registry import DocumentMeta
+
+    meta = DocumentMeta(id="t", title="t", jurisdiction="灞桥区", level="district", year=2025, kind="task_table",
+                        file="t.txt")
+    text = "序号\t主要任务\t责任单位\t完成时限\n1\t新建幼儿园3所\t区教育局\t2025年9月底前\n2\t持续优化营商环境\t区发改委\t\n"
+    table = ui.plain_items(parse_text(text, meta).items)
+    assert table["完成时限 deadline"].to_list() == ["2025年9月底前", ""]
+    bundled = ui.plain_items(parse_text("序号\t主要任务\t责任单位\n1\t新建幼儿园3所\t区教育局\n", meta).items)
+    assert "完成时限 deadline" not in bundled.columns
 
 
 def test_a_damaged_adopted_model_is_an_error_box_on_every_page(env):

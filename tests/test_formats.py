@@ -318,6 +318,50 @@ def test_empty_number_column_in_a_spreadsheet_is_numbered_in_row_order(tmp_path)
     assert items["units"].to_list() == [[unit] for _, unit in TASKS]
 
 
+# ---------------------------------------------------------------- deadlines
+
+
+DEADLINES = [["序号", "主要任务", "责任单位", "完成时限"],
+             ["1", "新建幼儿园3所", "区教育局", "2025年9月底前"],
+             ["2", "改造老旧小区20个", "区住建局", "2025年12月底"],
+             ["", "（含配套管网）", "", ""],
+             ["3", "持续优化营商环境", "区发改委", ""]]
+
+
+@pytest.mark.parametrize("write", ["txt", "xlsx", "csv"])
+def test_deadline_column_is_read_as_written(tmp_path, write):
+    """A 分解表's 完成时限 is what a 督查办 checks tasks against; it was named as not read and dropped."""
+    if write == "txt":
+        path = tmp_path / "d.txt"
+        path.write_text("\n".join("\t".join(row) for row in DEADLINES) + "\n", encoding="utf-8")
+        parsed = parse_text(path.read_text(encoding="utf-8"), META)
+    else:
+        path = write_xlsx(tmp_path / "d.xlsx", DEADLINES, title=None) if write == "xlsx" else write_csv(
+            tmp_path / "d.csv", DEADLINES)
+        parsed = parse_text(read_document_text(path), META)
+    assert parsed.items["deadline"].to_list() == ["2025年9月底前", "2025年12月底", None]
+    assert parsed.items["text"][1] == "改造老旧小区20个(含配套管网)", "a continuation row keeps its task's deadline"
+    assert not any("完成时限" in w for w in parsed.warnings), "the column is read, so it is not named as unread"
+
+
+@pytest.mark.parametrize("write", ["txt", "xlsx"])
+def test_a_column_plan_align_does_not_read_is_named(tmp_path, write):
+    rows = [[*row, "区级财政" if row[0].isdigit() else ""] for row in DEADLINES]
+    rows[0][-1] = "资金来源"
+    if write == "txt":
+        text = "\n".join("\t".join(row) for row in rows) + "\n"
+    else:
+        text = read_document_text(write_xlsx(tmp_path / "f.xlsx", rows, title=None))
+    assert any("资金来源 not read" in w for w in parse_text(text, META).warnings)
+
+
+def test_deadline_column_mapped_by_hand(tmp_path):
+    rows = [["No.", "督办内容摘要", "负责处室", "办结日期"], [1, "建成口袋公园10个", "区城管局", "6月底前"]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows, title=None)
+    items = parse_text(read_table_file(path, column_map={"task": "督办内容摘要", "deadline": "办结日期"}), META).items
+    assert items["deadline"].to_list() == ["6月底前"]
+
+
 # ---------------------------------------------------------------- columns by hand
 
 

@@ -64,10 +64,13 @@ def test_a_task_table_with_other_headers_keeps_sections_and_co_operating_units(n
 
 
 @pytest.mark.parametrize("name", ["a1_yanta_2024_task_decomposition.txt", "a2_yanta_2024_task_decomposition.xlsx",
-                                  "a3_yanta_2024_task_decomposition.csv", "x6_two_row_header.xlsx"])
-def test_a_column_plan_align_does_not_read_is_named(name):
-    warnings = parse(name).warnings
-    assert any("完成时限 not read" in w for w in warnings)
+                                  "a3_yanta_2024_task_decomposition.csv", "x6_two_row_header.xlsx",
+                                  "h_huyi_2024_task_list.pdf"])
+def test_the_deadline_column_is_read_for_every_task(name):
+    parsed = parse(name)
+    deadlines = parsed.items["deadline"]
+    assert deadlines.null_count() == 0 and deadlines.str.contains(r"^(2024年\d{1,2}月底|长期坚持)$").all()
+    assert not any("not read" in w for w in parsed.warnings)
 
 
 def test_a_target_column_beside_the_task_is_part_of_its_text():

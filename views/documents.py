@@ -60,6 +60,7 @@ with right:
             f"分类 section: {' / '.join(row['section_path']) or '—'}\n"
             f"责任单位 units: {'、'.join(row['units']) or '—'}\n"
             f"状态 status: {ui.status_label(row['status'])}\n"
+            f"完成时限 deadline: {row['deadline'] or '—'}\n"
             f"目标 targets: {ui.targets_text(row['targets'])}\n"
             f"配额 quotas: {ui.quotas_text(row['quotas'])}")
     if row["progress"]:
