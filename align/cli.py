@@ -50,11 +50,21 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
-    """Write a table as table/csv/json/parquet to ``out`` or stdout."""
+    """Write a table as table/csv/json/parquet to ``out`` or stdout.
+
+    A CSV file is written for a spreadsheet (BOM, formula-like cells quoted); CSV on stdout is
+    left as it is, for the program it is piped to.
+    """
     if fmt == "parquet":
         if not out:
             raise PlanAlignError("Parquet output needs --out FILE.parquet.", zh="Parquet 格式须用 --out 指定输出文件")
         write_atomic(Path(out), frame.write_parquet)
+        return
+    if fmt == "csv" and out:
+        from align.export import write_spreadsheet_csv
+
+        plain = _plain(frame)
+        write_atomic(Path(out), lambda tmp: write_spreadsheet_csv(plain, tmp))
         return
     if fmt == "json":
         text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1)
@@ -67,7 +77,7 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
             print_table(_plain(frame))
             return
     if out:
-        write_atomic(Path(out), lambda tmp: tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8"))
+        write_atomic(Path(out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 

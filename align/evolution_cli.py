@@ -23,7 +23,7 @@ from align.evolution import (
     relation_counts,
 )
 from align.exceptions import ExportError
-from align.export import neutralize_frame, write_evolution_workbook
+from align.export import write_evolution_workbook, write_spreadsheet_csv
 from align.files import write_atomic
 
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -42,8 +42,8 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
         write_atomic(path, table.write_parquet)
         return
     if suffix == ".csv":
-        plain = neutralize_frame(for_planners(table))
-        write_atomic(path, lambda tmp: plain.write_csv(tmp, include_bom=True))
+        plain = for_planners(table)
+        write_atomic(path, lambda tmp: write_spreadsheet_csv(plain, tmp))
     else:
         write_atomic(path, lambda tmp: write_evolution_workbook(tmp, [table]))
 

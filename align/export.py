@@ -233,7 +233,13 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:
-    neutralize_frame(frame).rename(HEADERS).write_csv(path, include_bom=True)
+    write_spreadsheet_csv(frame.rename(HEADERS), path)
+
+
+def write_spreadsheet_csv(frame: pl.DataFrame, path: str | Path) -> None:
+    """A CSV file for a planner's spreadsheet: a BOM, so Excel reads the Chinese as UTF-8, and
+    formula-like text quoted (:func:`neutralize_frame`). Every CSV file plan-align writes goes here."""
+    neutralize_frame(frame).write_csv(path, include_bom=True)
 
 
 def sheet_name(source_doc: str, target_doc: str, taken: set[str]) -> str:

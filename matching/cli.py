@@ -15,6 +15,21 @@ from align.settings import DIRECTIONS, Settings
 MATCH_COLUMNS = ["source_id", "target_id", "rank", "score", "linked"]
 
 
+def write_candidates(result: pl.DataFrame, out: Path) -> None:
+    """The candidate table as FILE.parquet, or FILE.csv for a spreadsheet (its reasons quote task text)."""
+    from align.export import write_spreadsheet_csv
+
+    if out.suffix == ".parquet":
+        write_atomic(out, result.write_parquet)
+    elif out.suffix == ".csv":
+        write_atomic(out, lambda tmp: write_spreadsheet_csv(result, tmp))
+    else:
+        raise PlanAlignError(
+            f"Unsupported output '{out.suffix}'. Use --out FILE.csv or FILE.parquet.",
+            zh="输出文件名应以 .csv 或 .parquet 结尾",
+        )
+
+
 def cmd_match(args: argparse.Namespace) -> None:
     from align.ingest import load_items
     from matching.engine import match_documents
@@ -41,15 +56,7 @@ def cmd_match(args: argparse.Namespace) -> None:
         )
         return
     out = Path(args.out)
-    if out.suffix == ".parquet":
-        write_atomic(out, result.write_parquet)
-    elif out.suffix == ".csv":
-        write_atomic(out, lambda tmp: tmp.write_text(result.write_csv(), encoding="utf-8-sig"))
-    else:
-        raise PlanAlignError(
-            f"Unsupported output '{out.suffix}'. Use --out FILE.csv or FILE.parquet.",
-            zh="输出文件名应以 .csv 或 .parquet 结尾",
-        )
+    write_candidates(result, out)
     linked = result.filter(pl.col("linked")).height
     print(f"wrote {result.height} candidates ({linked} linked) to {out}")
 

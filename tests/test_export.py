@@ -228,3 +228,28 @@ def test_the_typical_run_in_the_help_text_works_as_written(data_copy, tmp_path):
 def test_an_unknown_time_zone_is_refused_when_settings_are_built(zone):
     with pytest.raises(SettingsError, match="'timezone' setting must be an IANA name"):
         Settings(timezone=zone)
+
+
+def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, data_copy, capsys):
+    """A task written as =HYPERLINK(…) must not run when the planner opens the file in Excel;
+    `items --format csv` and `match --out x.csv` wrote it unguarded while `export` guarded it."""
+    from matching.cli import write_candidates
+
+    data = data_copy.data_dir
+    plan = tmp_path / "plan.txt"
+    plan.write_text("灞桥区2025年工作要点\n1. =HYPERLINK(\"http://x\",\"新建幼儿园3所\")\n2. 改造老旧小区20个。\n",
+                    encoding="utf-8")
+    assert main(["add", str(plan), "--data", str(data), "--id", "odd-2025"]) == 0
+    out = tmp_path / "items.csv"
+    assert main(["items", "odd-2025", "--format", "csv", "--out", str(out), "--data", str(data)]) == 0
+    assert out.read_bytes().startswith("\ufeff".encode()), "a BOM, so Excel reads the Chinese"
+    assert pl.read_csv(out)["text"][0].startswith("'=HYPERLINK")
+    capsys.readouterr()
+    assert main(["items", "odd-2025", "--format", "csv", "--data", str(data)]) == 0
+    printed = capsys.readouterr().out
+    assert "=HYPERLINK" in printed and "'=HYPERLINK" not in printed, "piped to a program, the text is as written"
+
+    candidates = tmp_path / "c.csv"
+    write_candidates(pl.DataFrame({"source_id": ["odd-2025:1"], "reasons": ["=1+1"], "score": [-0.5]}), candidates)
+    written = pl.read_csv(candidates)
+    assert written["reasons"].to_list() == ["'=1+1"] and written["score"].to_list() == [-0.5], "numbers stay numbers"
