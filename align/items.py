@@ -42,7 +42,7 @@ ITEM_SCHEMA: Schema = {
 
 SCHEMA_FIELDS = [
     "doc_id", "item_id", "number", "section_path", "title", "text", "raw_text", "units",
-    "status", "progress", "deadline", "targets", "quotas", "source_lines",
+    "status", "progress", "targets", "quotas", "source_lines",
 ]
 
 

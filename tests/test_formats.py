@@ -555,3 +555,21 @@ def test_cli_refuses_unmapped_headers_and_registers_nothing(tmp_path, data_copy,
     assert cli_add(path, data, "unusual", "--columns", "task=工作任务") == 2
     assert "no column is headed '工作任务'" in capsys.readouterr().err
     assert (data / "registry.toml").read_bytes() == before
+
+
+def test_items_json_has_the_schemas_fields_and_a_deadline_only_where_the_table_has_one(tmp_path, data_copy, capsys):
+    import json
+
+    from align.items import SCHEMA_FIELDS
+
+    data = data_copy.data_dir
+    assert main(["items", "baqiao-2023", "--format", "json", "--data", str(data)]) == 0
+    assert list(json.loads(capsys.readouterr().out)[0]) == SCHEMA_FIELDS
+    path = write_xlsx(tmp_path / "d.xlsx", DEADLINES, title="灞桥区2025年重点任务分解表")
+    assert main(["add", str(path), "--data", str(data), "--id", "due-2025", "--jurisdiction", "灞桥区",
+                 "--level", "district", "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert main(["items", "due-2025", "--format", "json", "--data", str(data)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert list(rows[0]) == [*SCHEMA_FIELDS, "deadline"]
+    assert [row["deadline"] for row in rows] == ["2025年9月底前", "2025年12月底", None]
