@@ -140,23 +140,18 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
     kind work_points and id xixian-2023 (in the registry's style, never one already taken);
     what the heading does not say must be given, and the error names the option.
     """
-    from align.parsing import (
-        document_heading,
-        heading_jurisdiction,
-        heading_kind,
-        jurisdiction_level,
-    )
+    from align.parsing import document_heading, heading_metadata
     from align.readers import read_document_text
-    from align.registry import load_registry, registry_path, suggest_id
+    from align.registry import load_registry, registry_path
 
     given = (args.id, args.jurisdiction, args.level, args.year, args.title)
     title, year = None, None
     if not all(given):
         text = mapped_text if mapped_text is not None else read_document_text(source, max_bytes=settings.max_bytes)
         title, year = document_heading(text)
-    jurisdiction = args.jurisdiction or heading_jurisdiction(title)[0]
-    level = args.level or jurisdiction_level(jurisdiction)
-    year = args.year or year
+    taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
+    heading = heading_metadata(title, args.year or year, taken, jurisdiction=args.jurisdiction)
+    jurisdiction, level, year = heading.jurisdiction, args.level or heading.level, heading.year
     if not (jurisdiction and level and year):
         missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
                    if not value]
@@ -165,10 +160,9 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
             f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.",
             zh=f"文件标题看不出{'、'.join(_SAID_ZH[option] for option in said)}，请用 {' '.join(missing)} 给出",
         )
-    taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
     return DocumentMeta(
-        id=args.id or suggest_id(jurisdiction, year, taken), title=args.title or title or source.stem,
-        jurisdiction=jurisdiction, level=level, year=year, kind=args.kind or heading_kind(title) or "plan",
+        id=args.id or heading.id or "", title=args.title or title or source.stem,
+        jurisdiction=jurisdiction, level=level, year=year, kind=args.kind or heading.kind or "plan",
         file=source.name, parent=args.parent or "",
     )
 

@@ -28,7 +28,7 @@ from align.exceptions import DocumentParseError
 from align.items import items_frame
 from align.normalize import normalize_text, parse_number
 from align.readers import DEFAULT_MAX_BYTES, read_document_text
-from align.registry import DocumentMeta
+from align.registry import DocumentMeta, suggest_id
 from align.targets import extract_quotas, extract_targets
 from align.units import department_keys, split_units
 
@@ -145,6 +145,34 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
             year = _TITLE_YEAR.search(title)
             return title, int(year.group(1)) if year else None
     return None, None
+
+
+@dataclass(frozen=True)
+class HeadingMetadata:
+    """A new document's registration as far as its heading gives it; None where it says nothing."""
+
+    title: str | None
+    jurisdiction: str | None
+    level: str | None
+    year: int | None
+    kind: str | None
+    id: str | None  # in the registry's style, never one already taken
+
+
+def heading_metadata(
+    title: str | None, year: int | None, taken: set[str], *, jurisdiction: str | None = None
+) -> HeadingMetadata:
+    """The registration a heading (:func:`document_heading`) suggests: ``西咸新区2023年工作要点``
+    gives 西咸新区, new-area, 2023, work_points, ``xixian-2023``.
+
+    A ``jurisdiction`` the planner gives wins over the heading's, and the level and id follow
+    from it, so ``plan-align add`` and the Add page fill a registration the same way.
+    """
+    place = jurisdiction or heading_jurisdiction(title)[0]
+    return HeadingMetadata(
+        title=title, jurisdiction=place, level=jurisdiction_level(place), year=year, kind=heading_kind(title),
+        id=suggest_id(place, year, taken) if place and year else None,
+    )
 
 
 @dataclass

@@ -11,9 +11,9 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError, RegistryError
-from align.parsing import document_heading, heading_jurisdiction, heading_kind, parse_text
+from align.parsing import document_heading, heading_metadata, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
-from align.registry import KINDS, LEVELS, DocumentMeta, add_document, suggest_id
+from align.registry import KINDS, LEVELS, DocumentMeta, add_document
 
 UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s})
 
@@ -102,14 +102,13 @@ if parsed is not None and st.session_state["registered_upload"] == upload_key:
 elif parsed is not None:
     items, warnings, (heading_title, heading_year) = parsed
     if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title, year and place, once
-        place, level = heading_jurisdiction(heading_title)
-        st.session_state["new_title"] = heading_title or ""
-        st.session_state["new_year"] = heading_year or st.session_state["new_year"]
-        st.session_state["new_jurisdiction"] = place or st.session_state["new_jurisdiction"]
-        st.session_state["new_level"] = level or st.session_state["new_level"]
-        st.session_state["new_kind"] = heading_kind(heading_title) or st.session_state["new_kind"]
-        if place and heading_year:  # an id in the registry's style (xincheng-2024), never one already taken
-            st.session_state["new_id"] = suggest_id(place, heading_year, set(ui.document_ids()))
+        heading = heading_metadata(heading_title, heading_year, set(ui.document_ids()))
+        st.session_state["new_title"] = heading.title or ""
+        st.session_state["new_year"] = heading.year or st.session_state["new_year"]
+        st.session_state["new_jurisdiction"] = heading.jurisdiction or st.session_state["new_jurisdiction"]
+        st.session_state["new_level"] = heading.level or st.session_state["new_level"]
+        st.session_state["new_kind"] = heading.kind or st.session_state["new_kind"]
+        st.session_state["new_id"] = heading.id or st.session_state["new_id"]  # in the registry's style
         st.session_state["prefilled_for"] = upload_key
         st.session_state["add_problem"] = None  # a problem of the previous file
     st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
