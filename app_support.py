@@ -416,6 +416,11 @@ def status_label(status: str | None) -> str:
     return ITEM_STATUS_LABELS.get(status or "", status or "—")
 
 
+def deadline_text(item: dict) -> str:
+    """`` · 完成时限 deadline: …`` for an item whose table gives one, else nothing (most plans have none)."""
+    return f" · 完成时限 deadline: {item['deadline']}" if item.get("deadline") else ""
+
+
 def plain_registry(registry: pl.DataFrame) -> pl.DataFrame:
     """The registry as a planner reads it: Chinese headers, levels and kinds in words."""
     return registry.select(

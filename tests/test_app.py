@@ -4,6 +4,7 @@ decision in the store."""
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from align.cli import main as cli_main
 from align.registry import load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
@@ -532,3 +534,19 @@ def test_an_item_opens_on_the_first_candidate_the_reviewer_has_not_decided(env):
     assert fresh.session_state["current"] == first
     assert fresh.radio(key="rv_candidate").index == 1
     assert fresh.radio(key="rv_candidate").options[0].startswith("【拒绝】")
+
+
+def test_review_shows_the_deadline_of_a_task_whose_table_gives_one(env, tmp_path):
+    """A 督查办 reviewing its own 分解表 sees each task's 完成时限 beside its units and targets."""
+    plan = tmp_path / "due.txt"
+    plan.write_text("灞桥区2025年重点任务分解表\n序号\t主要任务\t责任单位\t完成时限\n"
+                    "1\t新建汽车充电站不少于15处\t区发改委\t2025年10月底前\n"
+                    "2\t新建、改扩建幼儿园3所\t区教育局\t2025年9月底前\n", encoding="utf-8")
+    assert cli_main(["add", str(plan), "--data", str(env.data_dir), "--id", "due-2025"]) == 0
+    at = open_page("review")
+    at.selectbox(key="rv_source_doc").set_value("due-2025").run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(c.value for c in at.caption)
+    assert re.search(r"完成时限 deadline: 2025年(10|9)月底前", captions)
+    at.selectbox(key="rv_source_doc").set_value("baqiao-2023").run()
+    assert "完成时限" not in " ".join(c.value for c in at.caption), "a plan without deadlines shows none"

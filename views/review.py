@@ -174,6 +174,7 @@ with left:
     st.caption(
         f"责任单位 units: {'、'.join(item['units']) or '—'} · 目标 targets: {ui.targets_text(item['targets'])} · "
         f"状态 status: {ui.status_label(item['status'])} · 领域 area: {' / '.join(item['section_path']) or '—'}"
+        f"{ui.deadline_text(item)}"
     )
     state = mine.filter(pl.col("source_id") == current)
     if state.height:
@@ -227,6 +228,7 @@ else:
         st.caption(
             f"责任单位 units: {'、'.join(target.get('units') or []) or '—'} · "
             f"目标 targets: {ui.targets_text(target.get('targets'))} · 配额 quotas: {ui.quotas_text(target.get('quotas'))}"
+            f"{ui.deadline_text(target)}"
         )
         st.markdown("**理由 Reasons**")
         st.text(chosen["reasons"])
