@@ -7,6 +7,7 @@ programme, project and place names whole, and every quoted term in the corpus
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Iterable
@@ -101,11 +102,25 @@ def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
     return tuple(words)
 
 
-@lru_cache(maxsize=8)
-def tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
-    """A private jieba tokenizer with ``words`` added (cached per word set)."""
+@lru_cache(maxsize=1)
+def general_dictionary() -> jieba.Tokenizer:
+    """jieba's own dictionary, loaded once per process (about 0.55 s); never given extra words."""
     cutter = jieba.Tokenizer()
     cutter.initialize()
+    return cutter
+
+
+@lru_cache(maxsize=8)
+def tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
+    """A private jieba tokenizer with ``words`` added (cached per word set).
+
+    It starts from a copy of :func:`general_dictionary` (about 12 ms) instead of loading the
+    dictionary again, so a new document pair does not wait half a second. ``add_word`` writes
+    only the word table and the total, which the copy owns.
+    """
+    general = general_dictionary()
+    cutter = copy.copy(general)
+    cutter.FREQ, cutter.user_word_tag_tab = dict(general.FREQ), dict(general.user_word_tag_tab)
     for word in sorted(words):
         cutter.add_word(word, freq=200_000)
     return cutter

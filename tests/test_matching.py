@@ -43,6 +43,18 @@ def top_targets(result: pl.DataFrame, source_id: str, n: int = 1) -> list[str]:
     return result.filter(pl.col("source_id") == source_id).sort("rank")["target_id"].head(n).to_list()
 
 
+def test_a_pairs_own_words_stay_in_its_own_tokenizer():
+    """Each pair's tokenizer copies jieba's dictionary; a name one pair adds (引汉济渭) must not
+    leak into another pair's words or into the shared dictionary they are copied from."""
+    from matching.text import general_dictionary, tokenize, tokenizer
+
+    sentence = "推进引汉济渭二期工程建设"
+    assert "引汉济渭" in tokenize(sentence, frozenset({"引汉济渭"}))
+    assert "引汉济渭" not in tokenize(sentence, frozenset({"白鹿原"}))
+    assert "引汉济渭" not in general_dictionary().FREQ
+    assert tokenizer(frozenset({"引汉济渭"})).FREQ is not general_dictionary().FREQ
+
+
 def test_charging_station_task_ranks_the_charging_pile_item_first(cross_level):
     assert top_targets(cross_level, "baqiao-2023:75") == ["xian-2024:4"]
 
