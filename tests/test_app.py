@@ -463,9 +463,11 @@ def test_documents_tables_read_in_chinese_not_codes(env):
     assert "任务分解表 task table" in set(registry["类型 kind"])
     assert "已完成 done" in set(items["状态 status"]) and "done" not in set(items["状态 status"])
     assert "领域 section" not in items.columns, "the task table has no sections: no empty column"
+    assert at.metric[1].value == "74"
     at.selectbox(key="doc_doc").set_value("xixian-2023").run()  # a work plan: sections, no status
     items = at.dataframe[1].value
     assert "状态 status" not in items.columns and items["领域 section"].str.len().min() > 0
+    assert at.metric[1].value == "—", "a plan that reports no progress has not '0 done'"
 
 
 def test_the_queue_says_why_an_item_comes_first(env):
