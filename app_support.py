@@ -306,7 +306,7 @@ def import_matcher_in_background() -> None:
 
     The home page needs neither, so it is drawn first; by the time the planner opens a page
     that matches, the import is done or under way (the page's own import then waits for it).
-    No cache of plan-align's or store is touched, and an error is left for that page to report.
+    It touches no plan-align cache or store, and an error is left for that page to report.
     """
     global _matcher_import
     if _matcher_import is None:
