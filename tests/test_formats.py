@@ -340,7 +340,7 @@ def test_deadline_column_is_read_as_written(tmp_path, write):
             tmp_path / "d.csv", DEADLINES)
         parsed = parse_text(read_document_text(path), META)
     assert parsed.items["deadline"].to_list() == ["2025年9月底前", "2025年12月底", None]
-    assert parsed.items["text"][1] == "改造老旧小区20个(含配套管网)", "a continuation row keeps its task's deadline"
+    assert parsed.items["text"][1] == "改造老旧小区20个(含配套管网)", "a continuation row joins its task and keeps its deadline"
     assert not any("完成时限" in w for w in parsed.warnings), "the column is read, so it is not named as unread"
 
 
