@@ -23,12 +23,11 @@ doc_id = ui.bound(
 items = ui.or_stop(ui.items, doc_id)
 
 table = ui.plain_items(items)
-done = items.filter(pl.col("status") == "done").height
+reports_progress = items["status"].is_not_null().any()  # a plan does not: "0 done" would read as nothing achieved
 cols = st.columns(3)
 cols[0].metric("条目 items", items.height)
-# A plan reports no progress: "0 done" would read as nothing achieved.
-cols[1].metric("已完成 done", done if items["status"].is_not_null().any() else "—",
-               help=None if items["status"].is_not_null().any() else "这份文档不报告进展 this document reports no progress")
+cols[1].metric("已完成 done", items.filter(pl.col("status") == "done").height if reports_progress else "—",
+               help=None if reports_progress else "这份文档不报告进展 this document reports no progress")
 cols[2].metric("有目标值 with targets", items.filter(pl.col("targets").list.len() > 0).height)
 notes = ui.or_stop(ui.warnings, doc_id)
 if notes:  # the document's own counts disagree, a line was skipped: say so before the table is trusted
