@@ -46,7 +46,8 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "detail": ("目标要求", "工作目标", "具体目标", "目标", "工作措施", "具体措施", "主要内容", "建设内容", "实施内容",
                "工作要求"),
     # When the task is due, as the table writes it (2023年12月底前, 长期坚持): kept as written.
-    "deadline": ("完成时限", "完成时间", "时限要求", "完成期限", "时间节点", "截止时间", "时限", "时间要求"),
+    "deadline": ("完成时限", "完成时间", "时限要求", "完成期限", "时间节点", "截止时间", "时限", "时间要求", "目标时限",
+                 "目标时间", "任务时限"),
     "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
 }
 STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况", None), ("持续推进", "in_progress"),
@@ -256,20 +257,20 @@ def header_key(cell: str) -> str:
 def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] = HEADER_ROLES) -> dict[int, str]:
     """The role of each header cell that names one (equal to a word, or starting with it).
 
-    A role goes to its first column only, and a cell takes the first role whose words it
-    matches, so 目标任务 is a task and not a target column. The text parser and the
-    spreadsheet readers share it (the readers' vocabulary adds a status column).
+    A cell takes the role of the longest word it matches, the earlier role on a tie, so
+    目标任务 is a task and 目标时限 a deadline, not target columns. A role goes to its first
+    column only. The text parser and the spreadsheet readers share it (the readers'
+    vocabulary adds a status column).
     """
     roles: dict[int, str] = {}
     for index, cell in enumerate(cells):
         name = header_key(cell)
-        if not name:
-            continue
-        for role, words in vocabulary.items():
-            if any(name == w or (len(w) > 1 and name.startswith(w)) for w in words):
-                if role not in roles.values():
-                    roles[index] = role
-                break
+        matches = [(len(word), -order, role) for order, (role, words) in enumerate(vocabulary.items())
+                   for word in words if name and (name == word or (len(word) > 1 and name.startswith(word)))]
+        if matches:
+            role = max(matches)[2]
+            if role not in roles.values():
+                roles[index] = role
     return roles
 
 

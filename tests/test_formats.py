@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from align.cli import main
 from align.exceptions import DocumentParseError
 from align.formats import parse_column_spec, read_table_file
-from align.parsing import parse_text
+from align.parsing import parse_text, recognise_columns
 from align.readers import read_document_text
 from align.registry import DocumentMeta, get_document
 from align.settings import BUNDLED_DATA
@@ -342,6 +342,13 @@ def test_deadline_column_is_read_as_written(tmp_path, write):
     assert parsed.items["deadline"].to_list() == ["2025年9月底前", "2025年12月底", None]
     assert parsed.items["text"][1] == "改造老旧小区20个(含配套管网)", "a continuation row joins its task and keeps its deadline"
     assert not any("完成时限" in w for w in parsed.warnings), "the column is read, so it is not named as unread"
+
+
+@pytest.mark.parametrize(("header", "role"), [("目标时限", "deadline"), ("目标任务", "task"), ("目标", "detail"),
+                                             ("工作目标", "detail"), ("完成时间", "deadline"), ("完成情况", "progress")])
+def test_a_header_takes_the_role_of_its_most_specific_word(header, role):
+    """目标时限 starts with 目标 (a target column) but names when the task is due."""
+    assert recognise_columns(["序号", header])[1] == role
 
 
 @pytest.mark.parametrize("write", ["txt", "xlsx"])
