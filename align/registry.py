@@ -117,20 +117,20 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
             f"未知的表 {'、'.join(unknown)}，每个文档应是一个 [[document]] 表",
         ))
     seen: set[str] = set()
+    names = [f.name for f in fields(DocumentMeta)]
+    required = [f.name for f in fields(DocumentMeta) if f.default is MISSING]
     for index, entry in enumerate(raw.get("document", []), start=1):
-        if unknown := sorted(set(entry) - set(DocumentMeta.__dataclass_fields__)):
+        if unknown := sorted(set(entry) - set(names)):
             problems.append((
-                f"entry {index}: unknown field(s) {', '.join(map(repr, unknown))}; "
-                f"the fields are {', '.join(DocumentMeta.__dataclass_fields__)}",
+                f"entry {index}: unknown field(s) {', '.join(map(repr, unknown))}; the fields are {', '.join(names)}",
                 f"第 {index} 条有未知字段 {'、'.join(unknown)}",
             ))
             continue
-        try:
-            meta = DocumentMeta(**entry)
-        except TypeError as exc:
-            missing = [f.name for f in fields(DocumentMeta) if f.default is MISSING and f.name not in entry]
-            problems.append((f"entry {index}: {exc}", f"第 {index} 条缺少字段 {'、'.join(missing)}"))
+        if missing := [name for name in required if name not in entry]:
+            problems.append((f"entry {index}: missing field(s) {', '.join(missing)}",
+                             f"第 {index} 条缺少字段 {'、'.join(missing)}"))
             continue
+        meta = DocumentMeta(**entry)
         problems.extend(
             (f"entry {index} ({meta.id}): {en}", f"第 {index} 条（{meta.id}）{zh}") for en, zh in meta.problems()
         )

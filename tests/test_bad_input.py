@@ -66,7 +66,7 @@ def items_error(settings: Settings, doc_id: str, capsys) -> str:
         ('\n[[document]]\nid = "lianhu-2024"\ntitle = "t"\njurisdiction = "莲湖区"\nlevel = "town"\n'
          'year = 2024\nkind = "plan"\nfile = "documents/x.txt"\n', "entry 6 (lianhu-2024): The 'level' must be one of",
          "第 6 条（lianhu-2024）层级只能是 county、district"),
-        ('\n[[document]]\nid = "lianhu-2024"\ntitle = "t"\n', "entry 6:", "第 6 条缺少字段 jurisdiction、level、year、kind、file"),
+        ('\n[[document]]\nid = "lianhu-2024"\ntitle = "t"\n', "entry 6: missing field(s) jurisdiction, level", "第 6 条缺少字段 jurisdiction、level、year、kind、file"),
     ],
 )
 def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, capsys, addition, message, chinese):
