@@ -42,6 +42,8 @@ HEADERS: dict[str, str] = {
     "target_units": "目标责任单位",
     "source_targets": "源指标值",
     "target_targets": "目标指标值",
+    "source_deadline": "源完成时限",
+    "target_deadline": "目标完成时限",
     "score": "得分",
     "reviewer": "审核人",
     "decided_at": "审核时间",
@@ -51,6 +53,9 @@ HEADERS: dict[str, str] = {
 EXPORT_SCHEMA: Schema = {}
 EXPORT_SCHEMA.update({name: pl.String for name in HEADERS})
 EXPORT_SCHEMA["score"] = pl.Float64
+#: Shown in Excel and CSV only when an exported item has a deadline (a task table's 完成时限);
+#: Parquet always has them, so a program reading exports sees one schema.
+DEADLINE_COLUMNS = ("source_deadline", "target_deadline")
 SUMMARY_SHEET = "汇总"
 MISSING_ITEM = "（该条目已不在当前文档中）"
 
@@ -75,7 +80,7 @@ def build_export_frame(
     *,
     include_conflicts: bool = False,
 ) -> pl.DataFrame:
-    """Confirmed links joined with both items' text, responsible units and targets.
+    """Confirmed links joined with both items' text, responsible units, targets and deadlines.
 
     Parameters
     ----------
@@ -118,6 +123,7 @@ def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
         shown_text().alias("text"),
         pl.col("units").list.join("、").alias("units"),
         joined_targets().alias("targets"),
+        pl.col("deadline"),
     )
 
 
@@ -233,7 +239,14 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:
-    write_spreadsheet_csv(frame.rename(HEADERS), path)
+    write_spreadsheet_csv(_for_spreadsheet(frame), path)
+
+
+def _for_spreadsheet(frame: pl.DataFrame) -> pl.DataFrame:
+    """Chinese headers, without deadline columns when no exported item has one (the plans
+    most pairs export have none, and two empty columns would only push the score aside)."""
+    empty = [name for name in DEADLINE_COLUMNS if frame[name].null_count() == frame.height]
+    return frame.drop(empty).rename(HEADERS, strict=False)
 
 
 def write_spreadsheet_csv(frame: pl.DataFrame, path: str | Path) -> None:
@@ -313,7 +326,7 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
         "审核人": pl.String, "最近审核时间": pl.String,
     })
     write_workbook(
-        path, [(SUMMARY_SHEET, summary), *((name, part.rename(HEADERS)) for name, part in sheets)],
+        path, [(SUMMARY_SHEET, summary), *((name, _for_spreadsheet(part)) for name, part in sheets)],
         wide={HEADERS[c] for c in _WIDE_COLUMNS},
     )
 

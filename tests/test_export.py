@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -108,9 +109,31 @@ def test_csv_has_bom_and_reads_back(decided, tmp_path):
     path = export_links(build_export_frame(store, settings), "csv", tmp_path, "links.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pl.read_csv(path, encoding="utf8")
-    assert back.columns == list(HEADERS.values())
+    assert back.columns == [h for h in HEADERS.values() if "完成时限" not in h], "no deadline columns: no item has one"
     assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
     assert back["目标责任单位"].to_list()[1] == "市住建局"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_task_tables_deadline_is_exported_beside_its_link(data_copy, tmp_path, fmt):
+    """A 督查办 checks a confirmed task against its 完成时限, so the hand-over carries it."""
+    from align.registry import DocumentMeta, add_document
+
+    source = Path(__file__).resolve().parent / "fixtures" / "unseen" / "a2_yanta_2024_task_decomposition.xlsx"
+    meta = DocumentMeta(id="yanta-2024", title="t", jurisdiction="雁塔区", level="district", year=2024,
+                        kind="task_table", file="yanta.xlsx")
+    add_document(data_copy.data_dir, source, meta)
+    store = DecisionStore(tmp_path / "d.sqlite")
+    store.record("王", "yanta-2024:1", "xian-2024:3", "confirmed")
+    path = export_links(build_export_frame(store, data_copy), fmt, tmp_path, f"links.{fmt}")
+    store.close()
+    if fmt == "csv":
+        row = pl.read_csv(path, encoding="utf8").row(0, named=True)
+    else:
+        sheet = openpyxl.load_workbook(path)["yanta-2024→xian-2024"]
+        row = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert re.fullmatch(r"2024年\d{1,2}月底|长期坚持", row["源完成时限"])
+    assert "目标完成时限" not in row, "the city plan has no deadlines, so no empty column for them"
 
 
 def test_parquet_reads_back_with_english_columns(decided, tmp_path):
