@@ -21,7 +21,7 @@ import streamlit as st
 
 from align.exceptions import PlanAlignError, UnknownDocumentError
 from align.ingest import document_warnings, file_digest, load_items
-from align.items import joined_targets, shown_text
+from align.items import joined_targets, shown_text, written_targets
 from align.readers import read_document_text
 from align.registry import document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
@@ -389,7 +389,7 @@ def highlight_html(text: str, spans: list[str]) -> str:
 
 
 def targets_text(targets: list[dict] | None) -> str:
-    return "；".join(t.get("raw") or "" for t in targets or []) or "—"
+    return written_targets(targets) or "—"
 
 
 def _quota_label(jurisdiction: str | None, raw: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeAlias
 
 import polars as pl
@@ -61,9 +62,24 @@ def shown_text() -> pl.Expr:
     return pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title")
 
 
+def written_phrases(phrases: Sequence[str | None]) -> str:
+    """Target phrases as written, joined by ``；``, each once: in 27所二级医院对口帮扶7所县级医院 the
+    7所 is read from a phrase inside the 27所 one, and showing both would say it twice."""
+    texts = [p or "" for p in phrases]
+    kept = [p for i, p in enumerate(texts)
+            if p and not any(p in q and (p != q or j < i) for j, q in enumerate(texts) if j != i)]
+    return "；".join(kept)
+
+
+def written_targets(targets: Sequence[dict] | None) -> str:
+    """:func:`written_phrases` of an item's targets."""
+    return written_phrases([t.get("raw") for t in targets or []])
+
+
 def joined_targets(column: str = "targets") -> pl.Expr:
-    """A list-of-targets column as the targets as written, joined by ``；`` (for display tables)."""
-    return pl.col(column).list.eval(pl.element().struct.field("raw")).list.join("；")
+    """:func:`written_phrases` over a list-of-targets column (for display tables, which are small)."""
+    return pl.col(column).list.eval(pl.element().struct.field("raw")).map_elements(
+        lambda phrases: written_phrases(phrases.to_list()), return_dtype=pl.String)
 
 
 def empty_items() -> pl.DataFrame:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.items import written_phrases
 from align.normalize import (
     convert_numerals,
     format_number,
@@ -321,3 +322,19 @@ def test_a_suggested_id_is_always_valid_and_never_taken(jurisdiction, year, take
 ])
 def test_a_suggested_id_spells_the_place_without_its_level(place, year, expected):
     assert suggest_id(place, year) == expected
+
+
+def test_target_phrases_are_shown_once_each():
+    """分别不少于8家、5家、10家 gives three targets from one phrase; a planner reads it once."""
+    phrase = "新增孵化器、众创空间分别不少于8家、5家"
+    assert written_phrases([phrase, phrase, "实现剩余34户53人全部脱贫", "53人全部脱贫"]) == (
+        f"{phrase}；实现剩余34户53人全部脱贫")
+    assert written_phrases([]) == "" and written_phrases([None, ""]) == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="建成新增个所万人3058", max_size=8), max_size=6))
+def test_every_target_phrase_stays_readable_in_the_shown_text(phrases):
+    shown = written_phrases(phrases)
+    assert all(p in shown for p in phrases), "no phrase is lost, only repeats"
+    assert len(shown) <= len("；".join(p for p in phrases if p)), "the text never grows"
