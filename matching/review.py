@@ -322,6 +322,13 @@ def coverage_table(
     )
 
 
+def uncovered(coverage: pl.DataFrame) -> pl.DataFrame:
+    """City items no district task serves yet (status ``none``), those that give the district
+    a quota first: a quota with no task to deliver it is what a 督查办 must chase."""
+    return coverage.filter(pl.col("status") == "none").sort(pl.col("quota") != "", descending=True,
+                                                             maintain_order=True)
+
+
 def coverage_counts(coverage: pl.DataFrame) -> pl.DataFrame:
     """City items per category and status (``category, status, len``) for the heatmap.
 

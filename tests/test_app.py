@@ -299,6 +299,30 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     assert table[quota_column].str.contains("200").any()
 
 
+def test_coverage_puts_a_quota_no_district_task_serves_first(env):
+    """灞桥区 200 charging piles with no district task proposed for them: the gap a 督查办 chases."""
+    from align.ingest import load_items
+    from matching.review import coverage_table, uncovered
+
+    matches = match_documents(env, "baqiao-2023", "xian-2024")
+    no_decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
+    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, no_decisions,
+                           district_jurisdiction="灞桥区")
+    missing = uncovered(table)
+    assert set(missing["status"]) == {"none"} and missing.height == (table["status"] == "none").sum()
+    with_quota = (missing["quota"] != "").to_list()
+    assert with_quota == sorted(with_quota, reverse=True), "items with a quota come first"
+    assert "xian-2024:4" in missing.filter(pl.col("quota") != "")["item_id"].to_list()
+    at = open_page("coverage")
+    warning = next(w.value for w in at.warning if "配额" in w.value)
+    assert "xian-2024:4" in warning and "灞桥区200个" in warning
+    assert at.dataframe[-1].value.iloc[0]["市级条目 city item"] in missing.filter(pl.col("quota") != "")["item_id"]
+    confirmed = pl.DataFrame({"source_id": ["baqiao-2023:75"], "target_id": ["xian-2024:4"], "decision": ["confirmed"]})
+    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, confirmed,
+                           district_jurisdiction="灞桥区")
+    assert "xian-2024:4" not in uncovered(table)["item_id"].to_list(), "a confirmed task settles it"
+
+
 def test_coverage_heatmap_counts_keep_every_status_and_the_plans_order(env):
     from align.ingest import load_items
     from matching.review import coverage_counts, coverage_table

@@ -8,7 +8,13 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from matching.review import COVERAGE_STATUSES, coverage_counts, coverage_table, pair_decisions
+from matching.review import (
+    COVERAGE_STATUSES,
+    coverage_counts,
+    coverage_table,
+    pair_decisions,
+    uncovered,
+)
 
 STATUS_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 proposed", "none": "无对应 none"}
 
@@ -78,7 +84,13 @@ st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_uni
                 width="stretch", key="cov_heat")
 
 st.subheader("没有区级对应的市级条目 City items without a district counterpart")
-missing = table.filter(pl.col("status") == "none").select(
+missing = uncovered(table)
+if (unmet := missing.filter(pl.col("quota") != "")).height:
+    st.warning(f"{unmet.height} 个市级条目下达了{district_place}配额，但还没有对应的区级任务 "
+               f"({unmet.height} city items give {district_place} a quota and no district task serves them yet): "
+               + "；".join(f"{i} {ui.escape_text(t)}（{ui.escape_text(q)}）"
+                           for i, t, q in unmet.select("item_id", "text", "quota").iter_rows()))
+missing = missing.select(
     *CITY_COLUMNS, pl.col("quota").alias("配额 quota"),
     pl.col("nearest_task").alias("最接近的区级任务 nearest district task (score)"))
 if missing.is_empty():
