@@ -526,8 +526,8 @@ def test_streamlit_config_matches_the_file_limit_and_sends_nothing_home():
 
 def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_review(env):
     at = open_page("coverage")
-    at.selectbox(key="cov_pick").set_value("xian-2024:4").run()  # charging piles, 灞桥区200个
-    at.button(key="cov_review").click().run()
+    assert at.selectbox(key="cov_pick").value == "xian-2024:4", "opens on the quota no district task serves"
+    at.button(key="cov_review").click().run()  # charging piles, 灞桥区200个
     assert not at.exception
     assert at.session_state["current"] == "baqiao-2023:75", "新建汽车充电站不少于15处, its nearest task"
     assert (at.session_state["source_doc"], at.session_state["target_doc"]) == ("baqiao-2023", "xian-2024")

@@ -102,7 +102,10 @@ else:
 st.subheader("去审核 Review a city item")
 city_ids = table["item_id"].to_list()
 texts = dict(zip(city_ids, table["text"].to_list()))
-picked = st.selectbox("市级条目 City item", city_ids, key="cov_pick", format_func=lambda i: f"{i}  {texts[i][:40]}")
+# Opens on the first item listed above as without a counterpart: the one most worth a look.
+first = city_ids.index(uncovered(table)["item_id"][0]) if (table["status"] == "none").any() else 0
+picked = st.selectbox("市级条目 City item", city_ids, index=first, key="cov_pick",
+                      format_func=lambda i: f"{i}  {texts[i][:40]}")
 nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
 st.caption("在审核页打开与之最接近的区级任务 (opens the district task nearest to it on the Review page)"
            if nearest else "没有候选区级任务 No district task is a candidate for it.")
