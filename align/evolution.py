@@ -89,6 +89,8 @@ EVOLUTION_SCHEMA: Schema = {
     "area": pl.String,
     "old_status": pl.String,
     "new_status": pl.String,
+    "old_deadline": pl.String,
+    "new_deadline": pl.String,
     "old_done": pl.Boolean,
     "target_changes": pl.List(TARGET_CHANGE_STRUCT),
     "units_added": pl.List(pl.String),
@@ -237,7 +239,7 @@ def format_target_changes(changes: Sequence[dict] | None) -> str:
 READABLE_HEADERS: dict[str, str] = {
     "old_id": "上期条目", "new_id": "本期条目", "relation": "变化", "score": "得分", "direction": "目标方向",
     "area": "领域", "target_changes": "目标变化", "old_status": "上期状态", "new_status": "本期状态",
-    "old_done": "上期已完成", "units_added": "新增责任单位", "units_removed": "不再列出的责任单位",
+    "old_done": "上期已完成", "old_deadline": "上期完成时限", "new_deadline": "本期完成时限", "units_added": "新增责任单位", "units_removed": "不再列出的责任单位",
     "wording_similarity": "文字相似度", "diff_text": "文字改动", "old_text": "上期任务", "new_text": "本期任务",
 }
 # Columns of long text, wrapped in Excel.
@@ -247,15 +249,19 @@ READABLE_WIDE = ("目标变化", "文字改动", "上期任务", "本期任务")
 def for_planners(table: pl.DataFrame) -> pl.DataFrame:
     """:func:`readable` with Chinese column names and the change in words (降低 lowered), for CSV and Excel."""
     labels = {**RELATION_LABELS, **DIRECTION_LABELS}
-    return readable(table).with_columns(pl.col("relation", "direction").replace(labels)).rename(READABLE_HEADERS)
+    return readable(table).with_columns(pl.col("relation", "direction").replace(labels)).rename(READABLE_HEADERS, strict=False)
 
 
 def readable(table: pl.DataFrame) -> pl.DataFrame:
-    """The evolution table with nested columns as text (the terminal; :func:`for_planners` for files)."""
+    """The evolution table with nested columns as text (the terminal; :func:`for_planners` for files).
+
+    The deadlines are shown only when a task table of either year has them (most plans do not).
+    """
+    deadlines = [c for c in ("old_deadline", "new_deadline") if table[c].null_count() < table.height]
     return table.select(
         "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
         pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
-        "old_status", "new_status", "old_done",
+        "old_status", "new_status", *deadlines, "old_done",
         pl.col("units_added").list.join("、"),
         pl.col("units_removed").list.join("、"),
         pl.col("wording_similarity").round(1),
@@ -316,6 +322,8 @@ def compare_pair(old: dict, new: dict, *, min_similarity: float = 50.0) -> dict:
         "units_removed": removed,
         "old_status": old.get("status"),
         "new_status": new.get("status"),
+        "old_deadline": old.get("deadline"),
+        "new_deadline": new.get("deadline"),
         "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
         "diff_text": diff_text,
         "diff_ops": diff_ops,
@@ -481,6 +489,8 @@ def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
         "area": policy_area(item, use_sections=use_sections),
         "old_status": item.get("status") if side == "old" else None,
         "new_status": item.get("status") if side == "new" else None,
+        "old_deadline": item.get("deadline") if side == "old" else None,
+        "new_deadline": item.get("deadline") if side == "new" else None,
         "old_done": item.get("status") == "done" if side == "old" else None,
         # every target unpaired: no longer quantified (dropped) or newly quantified (new)
         "target_changes": compare_targets(item.get("targets"), None) if side == "old"

@@ -27,6 +27,7 @@ from align.evolution import (
     evaluate_evolution,
     evolve,
     evolve_documents,
+    for_planners,
     gold_direction,
     relation_counts,
     target_direction,
@@ -421,3 +422,18 @@ def test_csv_and_parquet_outputs(small, tmp_path):
     assert pl.read_parquet(tmp_path / "e.parquet").schema == table.schema
     with pytest.raises(ValueError, match="must end in"):
         write_evolution(table, tmp_path / "e.txt")
+
+
+def test_a_task_tables_deadlines_are_set_side_by_side():
+    """完成时限 of both years beside each other (2022年12月底 → 2023年6月底); plans without one show no such columns."""
+    old = _doc("jia-2021", 2021, OLD_ROWS).with_columns(
+        deadline=pl.when(pl.col("item_id") == "jia-2021:3").then(pl.lit("2021年12月底")))
+    new = _doc("jia-2022", 2022, NEW_ROWS).with_columns(deadline=pl.lit("2022年6月底"))
+    table = evolve(old, new, _candidates([("jia-2021:3", "jia-2022:3", 0.99, True)]))
+    row = _row(table, "jia-2021:3")
+    assert (row["old_deadline"], row["new_deadline"]) == ("2021年12月底", "2022年6月底")
+    assert _row(table, new_id="jia-2022:8")["new_deadline"] == "2022年6月底"
+    assert _row(table, "jia-2021:8")["old_deadline"] is None
+    shown = for_planners(table)
+    assert {"上期完成时限", "本期完成时限"} <= set(shown.columns)
+    assert "上期完成时限" not in for_planners(evolve(old.with_columns(deadline=None), new, _candidates([])))

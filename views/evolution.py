@@ -103,5 +103,7 @@ for step, old_id, new_id, relation in (
         changes = format_target_changes(row["target_changes"])
         if changes:
             st.text("目标变化 target changes:\n" + changes)
+        if row["old_deadline"] or row["new_deadline"]:
+            st.text(f"完成时限 deadline: {row['old_deadline'] or '—'} → {row['new_deadline'] or '—'}")
         if row["units_added"] or row["units_removed"]:
             st.text(f"责任单位 units: +{'、'.join(row['units_added']) or '—'}  −{'、'.join(row['units_removed']) or '—'}")
