@@ -1,4 +1,4 @@
-"""``plan-align decide`` and ``plan-align export``: review decisions and exports from the shell.
+"""``plan-align decide``, ``coverage`` and ``export``: review decisions and what they add up to.
 
 Argument parsing, one call into :mod:`align.store` or :mod:`align.export`, printing. The
 decision store is ``Settings.db_path`` (``PLAN_ALIGN_DB`` overrides it).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from align.cli import settings_from_args
+from align.cli import settings_from_args, write_frame
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
 from align.export import FORMATS, build_export_frame, export_links
 from align.ingest import load_items
@@ -83,6 +83,33 @@ def _pair(source: str, target: str | None) -> str:
     return f"{source} → {target}" if target else f"{source} (no counterpart)"
 
 
+def cmd_coverage(args: argparse.Namespace) -> None:
+    """Each city item with the district tasks confirmed or proposed for it (the Coverage page)."""
+    from align.registry import get_document
+    from matching.engine import match_documents
+    from matching.review import coverage_decisions, coverage_table, uncovered
+
+    settings = settings_from_args(args)
+    place = get_document(settings.data_dir, args.district).jurisdiction
+    get_document(settings.data_dir, args.city)
+    # Top-k district tasks per city item, as district → city rows, like the page.
+    matches = match_documents(settings.with_changes(direction="target_to_source"), args.district, args.city)
+    with DecisionStore(settings.db_path) as store:
+        decisions = coverage_decisions(store.current(), args.district, args.city)
+    table = coverage_table(load_items(settings, args.city), load_items(settings, args.district), matches, decisions,
+                           district_jurisdiction=place)
+    write_frame(table.select(
+        "item_id", "text", "status", "quota",
+        pl.col("confirmed_tasks").list.join("；"), pl.col("proposed_tasks").list.join("；"), "nearest_task",
+    ), args.format, args.out)
+    counts = dict(table.group_by("status").len().iter_rows())
+    print(f"{table.height} city items: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("confirmed", "proposed", "none")),
+          file=sys.stderr)
+    if (unmet := uncovered(table).filter(pl.col("quota") != "")).height:
+        print(f"{unmet.height} give {place} a quota and no district task serves them yet: "
+              + ", ".join(unmet["item_id"]), file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
     out = Path(args.out)
@@ -102,7 +129,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    """Add ``decide`` and ``export`` to the ``plan-align`` parser."""
+    """Add ``decide``, ``coverage`` and ``export`` to the ``plan-align`` parser."""
     p = command(
         "decide", cmd_decide,
         "Record a review decision on a link (the log is append-only; --undo retracts your latest).",
@@ -122,6 +149,13 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--note", help="a short reason, kept with the decision")
     p.add_argument("--score", type=float, help="the matcher's score for the pair, if known")
     p.add_argument("--engine-version", help="the matcher version that proposed the pair, if known")
+
+    p = command("coverage", cmd_coverage,
+                "Which district tasks serve each city item, and which city items have none (a quota first).")
+    p.add_argument("city", metavar="CITY_DOC", help="the city plan, e.g. xian-2024")
+    p.add_argument("district", metavar="DISTRICT_DOC", help="the district's document, e.g. baqiao-2023")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
+    p.add_argument("--out", help="write to this file instead of printing")
 
     p = command("export", cmd_export, "Export confirmed links with provenance (xlsx, csv or parquet).")
     p.add_argument("--pair", nargs=2, metavar=("SOURCE_DOC", "TARGET_DOC"), help="only links between these documents")

@@ -49,6 +49,15 @@ def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> p
     )
 
 
+def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) -> pl.DataFrame:
+    """Link decisions between a district and a city plan, as district → city rows, whichever way
+    the reviewer matched them (a city item reviewed against the district's tasks counts too)."""
+    forward = pair_decisions(current, district_doc, city_doc).filter(pl.col("target_id").is_not_null())
+    backward = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_not_null())
+    return pl.concat([forward, backward.with_columns(source_id=backward["target_id"], target_id=backward["source_id"])],
+                     how="vertical")
+
+
 def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.DataFrame:
     """One row per decided source item: which targets are confirmed, rejected or flagged.
 

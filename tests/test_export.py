@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -276,3 +277,24 @@ def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, 
     write_candidates(pl.DataFrame({"source_id": ["odd-2025:1"], "reasons": ["=1+1"], "score": [-0.5]}), candidates)
     written = pl.read_csv(candidates)
     assert written["reasons"].to_list() == ["'=1+1"] and written["score"].to_list() == [-0.5], "numbers stay numbers"
+
+
+def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy, tmp_path, monkeypatch, capsys):
+    """The Coverage page's question from the shell, confirmed links counted whichever way they were decided."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    captured = capsys.readouterr()
+    rows = {row["item_id"]: row for row in json.loads(captured.out)}
+    assert len(rows) == 30 and rows["xian-2024:4"]["status"] == "none"
+    assert rows["xian-2024:4"]["nearest_task"].startswith("75 新建汽车充电站")
+    assert "give 灞桥区 a quota and no district task serves them yet: xian-2024:4" in captured.err
+    # reviewed from the city side: xian-2024:4 → baqiao-2023:75
+    assert main(["decide", "xian-2024:4", "baqiao-2023:75", "--confirm", "--reviewer", "王", *data]) == 0
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "csv", "--out", str(tmp_path / "c.csv"), *data]) == 0
+    back = pl.read_csv(tmp_path / "c.csv").filter(pl.col("item_id") == "xian-2024:4").row(0, named=True)
+    assert back["status"] == "confirmed" and back["confirmed_tasks"].startswith("75 新建汽车充电站")
+    assert "xian-2024:4" not in capsys.readouterr().err
+    assert main(["coverage", "xian-2024", "nowhere-2030", *data]) == 2
+    assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err

@@ -11,8 +11,8 @@ from align.exceptions import PlanAlignError
 from matching.review import (
     COVERAGE_STATUSES,
     coverage_counts,
+    coverage_decisions,
     coverage_table,
-    pair_decisions,
     uncovered,
 )
 
@@ -38,11 +38,7 @@ except PlanAlignError as exc:
     ui.error_box(exc)
     st.stop()
 
-current = ui.store().current()
-forward = pair_decisions(current, district_doc, city_doc).filter(pl.col("target_id").is_not_null())
-backward = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_not_null())
-decisions = pl.concat([forward, backward.with_columns(
-    source_id=backward["target_id"], target_id=backward["source_id"])], how="vertical")
+decisions = coverage_decisions(ui.store().current(), district_doc, city_doc)
 table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district_place)
 
 counts = table.group_by("status").len()
