@@ -299,15 +299,22 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     assert table[quota_column].str.contains("200").any()
 
 
+def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFrame:
+    """The Coverage table of xian-2024 and baqiao-2023 given (district task, city item, decision) rows."""
+    from align.ingest import load_items
+    from matching.review import coverage_table
+
+    decisions = pl.DataFrame(decided, schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String},
+                             orient="row")
+    return coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"),
+                          match_documents(env, "baqiao-2023", "xian-2024"), decisions, district_jurisdiction="灞桥区")
+
+
 def test_coverage_puts_a_quota_no_district_task_serves_first(env):
     """灞桥区 200 charging piles with no district task proposed for them: the gap a 督查办 chases."""
-    from align.ingest import load_items
-    from matching.review import coverage_table, uncovered
+    from matching.review import uncovered
 
-    matches = match_documents(env, "baqiao-2023", "xian-2024")
-    no_decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
-    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, no_decisions,
-                           district_jurisdiction="灞桥区")
+    table = bundled_coverage(env)
     missing = uncovered(table)
     assert set(missing["status"]) == {"none"} and missing.height == (table["status"] == "none").sum()
     with_quota = (missing["quota"] != "").to_list()
@@ -317,20 +324,14 @@ def test_coverage_puts_a_quota_no_district_task_serves_first(env):
     warning = next(w.value for w in at.warning if "配额" in w.value)
     assert "xian-2024:4" in warning and "灞桥区200个" in warning
     assert at.dataframe[-1].value.iloc[0]["市级条目 city item"] in missing.filter(pl.col("quota") != "")["item_id"]
-    confirmed = pl.DataFrame({"source_id": ["baqiao-2023:75"], "target_id": ["xian-2024:4"], "decision": ["confirmed"]})
-    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, confirmed,
-                           district_jurisdiction="灞桥区")
+    table = bundled_coverage(env, [("baqiao-2023:75", "xian-2024:4", "confirmed")])
     assert "xian-2024:4" not in uncovered(table)["item_id"].to_list(), "a confirmed task settles it"
 
 
 def test_coverage_heatmap_counts_keep_every_status_and_the_plans_order(env):
-    from align.ingest import load_items
-    from matching.review import coverage_counts, coverage_table
+    from matching.review import coverage_counts
 
-    matches = match_documents(env, "baqiao-2023", "xian-2024")
-    no_decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
-    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, no_decisions,
-                           district_jurisdiction="灞桥区")
+    table = bundled_coverage(env)
     counts = coverage_counts(table)
     assert counts["len"].sum() == table.height == 30
     assert counts.group_by("category").len()["len"].unique().to_list() == [3], "confirmed shows even at 0"
@@ -339,18 +340,10 @@ def test_coverage_heatmap_counts_keep_every_status_and_the_plans_order(env):
 
 
 def test_coverage_names_the_nearest_district_task_even_below_the_threshold(env):
-    from align.ingest import load_items
-    from matching.review import coverage_table
-
-    matches = match_documents(env, "baqiao-2023", "xian-2024")
-    no_decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
-    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, no_decisions,
-                           district_jurisdiction="灞桥区")
+    table = bundled_coverage(env)
     charging = table.filter(pl.col("item_id") == "xian-2024:4").row(0, named=True)
     assert charging["nearest_task"].startswith("75 新建汽车充电站")  # the district's own 15 charging stations
-    rejected = pl.DataFrame({"source_id": ["baqiao-2023:75"], "target_id": ["xian-2024:4"], "decision": ["rejected"]})
-    table = coverage_table(load_items(env, "xian-2024"), load_items(env, "baqiao-2023"), matches, rejected,
-                           district_jurisdiction="灞桥区")
+    table = bundled_coverage(env, [("baqiao-2023:75", "xian-2024:4", "rejected")])
     assert not table.filter(pl.col("item_id") == "xian-2024:4")["nearest_task"][0].startswith("75 ")
     at = open_page("coverage")
     assert not at.exception
