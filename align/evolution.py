@@ -239,7 +239,8 @@ def format_target_changes(changes: Sequence[dict] | None) -> str:
 READABLE_HEADERS: dict[str, str] = {
     "old_id": "上期条目", "new_id": "本期条目", "relation": "变化", "score": "得分", "direction": "目标方向",
     "area": "领域", "target_changes": "目标变化", "old_status": "上期状态", "new_status": "本期状态",
-    "old_done": "上期已完成", "old_deadline": "上期完成时限", "new_deadline": "本期完成时限", "units_added": "新增责任单位", "units_removed": "不再列出的责任单位",
+    "old_done": "上期已完成", "old_deadline": "上期完成时限", "new_deadline": "本期完成时限",
+    "units_added": "新增责任单位", "units_removed": "不再列出的责任单位",
     "wording_similarity": "文字相似度", "diff_text": "文字改动", "old_text": "上期任务", "new_text": "本期任务",
 }
 # Columns of long text, wrapped in Excel.
@@ -249,7 +250,8 @@ READABLE_WIDE = ("目标变化", "文字改动", "上期任务", "本期任务")
 def for_planners(table: pl.DataFrame) -> pl.DataFrame:
     """:func:`readable` with Chinese column names and the change in words (降低 lowered), for CSV and Excel."""
     labels = {**RELATION_LABELS, **DIRECTION_LABELS}
-    return readable(table).with_columns(pl.col("relation", "direction").replace(labels)).rename(READABLE_HEADERS, strict=False)
+    shown = readable(table).with_columns(pl.col("relation", "direction").replace(labels))
+    return shown.rename(READABLE_HEADERS, strict=False)  # not strict: readable leaves out empty deadlines
 
 
 def readable(table: pl.DataFrame) -> pl.DataFrame:
