@@ -17,6 +17,7 @@ import polars as pl
 
 from align.exceptions import DocumentParseError, PlanAlignError
 from align.files import write_atomic
+from align.formats import ROLES
 from align.readers import READERS, TEXT_SUFFIXES
 from align.registry import KINDS, LEVELS, DocumentMeta
 from align.settings import Settings
@@ -245,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="default: the document's heading, else the file name")
     p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市")
     p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "
-                   "column); roles: number, task, units, co_units, detail, status, progress")
+                   f"column); roles: {', '.join(ROLES)}")
 
     p = command("ingest", cmd_ingest, "Parse registered documents into the Parquet cache (only what changed).")
     p.add_argument("ids", nargs="*", help="document ids (default: all)")
