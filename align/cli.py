@@ -193,12 +193,11 @@ def cmd_ingest(args: argparse.Namespace) -> None:
 
 def cmd_items(args: argparse.Namespace) -> None:
     from align.ingest import load_items
-    from align.items import SCHEMA_FIELDS
+    from align.items import SCHEMA_FIELDS, filled_columns
 
     items = load_items(settings_from_args(args), args.doc)
     # The schema, exactly; a table with a 完成时限 column adds its deadlines.
-    extra = ["deadline"] if items["deadline"].is_not_null().any() else []
-    write_frame(items.select(SCHEMA_FIELDS + extra), args.format, args.out)
+    write_frame(items.select(SCHEMA_FIELDS + filled_columns(items, ["deadline"])), args.format, args.out)
 
 
 def cmd_indicators(args: argparse.Namespace) -> None:

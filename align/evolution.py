@@ -50,7 +50,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from align.exceptions import JurisdictionMismatchError, PlanAlignError
-from align.items import Schema
+from align.items import Schema, filled_columns
 from align.registry import DocumentMeta
 from align.settings import Settings
 from align.targets import describe_quantity, extract_targets, unit_family
@@ -259,7 +259,7 @@ def readable(table: pl.DataFrame) -> pl.DataFrame:
 
     The deadlines are shown only when a task table of either year has them (most plans do not).
     """
-    deadlines = [c for c in ("old_deadline", "new_deadline") if table[c].null_count() < table.height]
+    deadlines = filled_columns(table, ["old_deadline", "new_deadline"])
     return table.select(
         "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
         pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),

@@ -21,7 +21,7 @@ from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError
 from align.files import write_atomic
 from align.ingest import load_items
-from align.items import Schema, doc_of_column, joined_targets, shown_text
+from align.items import Schema, doc_of_column, filled_columns, joined_targets, shown_text
 from align.registry import get_document
 from align.settings import Settings
 from align.store import DecisionStore, local_time
@@ -245,7 +245,7 @@ def _write_csv(frame: pl.DataFrame, path: Path) -> None:
 def _for_spreadsheet(frame: pl.DataFrame) -> pl.DataFrame:
     """Chinese headers, without deadline columns when no exported item has one (the plans
     most pairs export have none, and two empty columns would only push the score aside)."""
-    empty = [name for name in DEADLINE_COLUMNS if frame[name].null_count() == frame.height]
+    empty = set(DEADLINE_COLUMNS) - set(filled_columns(frame, DEADLINE_COLUMNS))
     return frame.drop(empty).rename(HEADERS, strict=False)
 
 

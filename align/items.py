@@ -62,6 +62,12 @@ def shown_text() -> pl.Expr:
     return pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title")
 
 
+def filled_columns(frame: pl.DataFrame, names: Sequence[str]) -> list[str]:
+    """Those of ``names`` with a value in some row: a column most plans leave empty (a task
+    table's deadline) is shown only for a plan that has it."""
+    return [name for name in names if frame[name].null_count() < frame.height]
+
+
 def written_phrases(phrases: Sequence[str | None]) -> str:
     """Target phrases as written, joined by ``；``, each once: in 27所二级医院对口帮扶7所县级医院 the
     7所 is read from a phrase inside the 27所 one, and showing both would say it twice."""
