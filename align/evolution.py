@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz import fuzz
 
+from align.deadlines import deadline_shift, describe_shift
 from align.exceptions import JurisdictionMismatchError, PlanAlignError
 from align.items import Schema, filled_columns
 from align.registry import DocumentMeta
@@ -91,6 +92,7 @@ EVOLUTION_SCHEMA: Schema = {
     "new_status": pl.String,
     "old_deadline": pl.String,
     "new_deadline": pl.String,
+    "deadline_shift_months": pl.Int32,
     "old_done": pl.Boolean,
     "target_changes": pl.List(TARGET_CHANGE_STRUCT),
     "units_added": pl.List(pl.String),
@@ -240,6 +242,7 @@ READABLE_HEADERS: dict[str, str] = {
     "old_id": "上期条目", "new_id": "本期条目", "relation": "变化", "score": "得分", "direction": "目标方向",
     "area": "领域", "target_changes": "目标变化", "old_status": "上期状态", "new_status": "本期状态",
     "old_done": "上期已完成", "old_deadline": "上期完成时限", "new_deadline": "本期完成时限",
+    "deadline_change": "时限变化",
     "units_added": "新增责任单位", "units_removed": "不再列出的责任单位",
     "wording_similarity": "文字相似度", "diff_text": "文字改动", "old_text": "上期任务", "new_text": "本期任务",
 }
@@ -257,9 +260,16 @@ def for_planners(table: pl.DataFrame) -> pl.DataFrame:
 def readable(table: pl.DataFrame) -> pl.DataFrame:
     """The evolution table with nested columns as text (the terminal; :func:`for_planners` for files).
 
-    The deadlines are shown only when a task table of either year has them (most plans do not).
+    The deadlines, and how far a carried-forward task's moved (推迟3个月), are shown only when
+    a task table of either year has them (most plans do not).
     """
-    deadlines = filled_columns(table, ["old_deadline", "new_deadline"])
+    deadlines = [pl.col(name) for name in filled_columns(table, ["old_deadline", "new_deadline"])]
+    if deadlines:
+        deadlines.append(
+            pl.col("deadline_shift_months")
+            .map_elements(describe_shift, return_dtype=pl.String, skip_nulls=False)
+            .alias("deadline_change")
+        )
     return table.select(
         "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
         pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
@@ -314,8 +324,13 @@ def unit_changes(old_units: Sequence[str] | None, new_units: Sequence[str] | Non
     return added, removed
 
 
-def compare_pair(old: dict, new: dict, *, min_similarity: float = 50.0) -> dict:
-    """What changed between two linked item rows (dicts with the item schema's fields)."""
+def compare_pair(
+    old: dict, new: dict, *, min_similarity: float = 50.0, old_year: int | None = None, new_year: int | None = None
+) -> dict:
+    """What changed between two linked item rows (dicts with the item schema's fields).
+
+    The plans' years place a deadline written without one (年底前) for :func:`deadline_shift`.
+    """
     diff_text, diff_ops = wording_diff(old.get("text"), new.get("text"))
     added, removed = unit_changes(old.get("units"), new.get("units"))
     return {
@@ -326,6 +341,9 @@ def compare_pair(old: dict, new: dict, *, min_similarity: float = 50.0) -> dict:
         "new_status": new.get("status"),
         "old_deadline": old.get("deadline"),
         "new_deadline": new.get("deadline"),
+        "deadline_shift_months": deadline_shift(
+            old.get("deadline"), new.get("deadline"), old_year=old_year, new_year=new_year
+        ),
         "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
         "diff_text": diff_text,
         "diff_ops": diff_ops,
@@ -423,12 +441,15 @@ def evolve(
     split_margin: float = 0.15,
     same_wording: float = 80.0,
     min_similarity: float = 50.0,
+    old_year: int | None = None,
+    new_year: int | None = None,
 ) -> pl.DataFrame:
     """The evolution table: one row per link, per dropped old item and per new item.
 
     Every item of either year appears at least once (a split old item once per
     successor). Columns are :data:`EVOLUTION_SCHEMA`; ``area`` is the old item's policy
-    area, or the new item's for a ``new`` row.
+    area, or the new item's for a ``new`` row. The plans' years, where given, let a
+    deadline without a year be compared with one that names it.
     """
     links = year_links(candidates, split_margin=split_margin)
     old_rows = {row["item_id"]: row for row in old_items.to_dicts()}
@@ -443,7 +464,7 @@ def evolve(
     rows = []
     for old_id, new_id, score, link in links.sort("old_id", "new_id").iter_rows():
         old, new = old_rows[old_id], new_rows[new_id]
-        change = compare_pair(old, new, min_similarity=min_similarity)
+        change = compare_pair(old, new, min_similarity=min_similarity, old_year=old_year, new_year=new_year)
         if old_id in many_new:
             relation = "split"
         elif new_id in many_old:
@@ -493,6 +514,7 @@ def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
         "new_status": item.get("status") if side == "new" else None,
         "old_deadline": item.get("deadline") if side == "old" else None,
         "new_deadline": item.get("deadline") if side == "new" else None,
+        "deadline_shift_months": None,
         "old_done": item.get("status") == "done" if side == "old" else None,
         # every target unpaired: no longer quantified (dropped) or newly quantified (new)
         "target_changes": compare_targets(item.get("targets"), None) if side == "old"
@@ -657,7 +679,10 @@ def evolve_documents(
         settings if min_score is None else settings.with_changes(one_to_one_threshold=min_score),
         old_id, new_id, one_to_one_pairs=True,
     )
-    return evolve(load_items(settings, old_id), load_items(settings, new_id), candidates, **options)
+    return evolve(
+        load_items(settings, old_id), load_items(settings, new_id), candidates,
+        old_year=metas[0].year, new_year=metas[1].year, **options,
+    )
 
 
 def evolve_series(

@@ -435,5 +435,24 @@ def test_a_task_tables_deadlines_are_set_side_by_side():
     assert _row(table, new_id="jia-2022:8")["new_deadline"] == "2022年6月底"
     assert _row(table, "jia-2021:8")["old_deadline"] is None
     shown = for_planners(table)
-    assert {"上期完成时限", "本期完成时限"} <= set(shown.columns)
+    assert {"上期完成时限", "本期完成时限", "时限变化"} <= set(shown.columns)
     assert "上期完成时限" not in for_planners(evolve(old.with_columns(deadline=None), new, _candidates([])))
+
+
+def test_a_carried_forward_task_whose_deadline_moved_later_says_by_how_much():
+    """2023年底前 in one year's table and 2024年6月底 in the next is 推迟6个月; 年底前 each year is no slip,
+    and a year-less deadline is read in its plan's year when the other names one."""
+    deadlines = {1: "2023年底前", 2: "年底前", 3: "年底前", 4: "长期坚持"}
+    new_deadlines = {1: "2024年6月底", 2: "年底前", 3: "2024年12月", 4: "2024年底"}
+    old = _doc("jia-2023", 2023, OLD_ROWS).with_columns(
+        deadline=pl.col("number").cast(pl.Int64, strict=False).replace_strict(deadlines, default=None))
+    new = _doc("jia-2024", 2024, NEW_ROWS).with_columns(
+        deadline=pl.col("number").cast(pl.Int64, strict=False).replace_strict(new_deadlines, default=None))
+    pairs = [(f"jia-2023:{i}", f"jia-2024:{i}", 0.99, True) for i in (1, 2, 3, 4)]
+    table = evolve(old, new, _candidates(pairs), old_year=2023, new_year=2024)
+    shifts = {i: _row(table, f"jia-2023:{i}")["deadline_shift_months"] for i in (1, 2, 3, 4)}
+    assert shifts == {1: 6, 2: 0, 3: 12, 4: None}
+    shown = for_planners(table).filter(pl.col("上期条目").is_in(["jia-2023:1", "jia-2023:2"]))
+    assert shown["时限变化"].to_list() == ["推迟6个月", "不变"]
+    without_years = evolve(old, new, _candidates(pairs))
+    assert _row(without_years, "jia-2023:3")["deadline_shift_months"] is None  # 年底前 of which year?

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 import app_support as ui
+from align.deadlines import describe_shift
 from align.evolution import RELATION_LABELS, describe_chains, format_target_changes, relation_counts
 from align.exceptions import PlanAlignError
 from align.items import shown_text
@@ -104,6 +105,8 @@ for step, old_id, new_id, relation in (
         if changes:
             st.text("目标变化 target changes:\n" + changes)
         if row["old_deadline"] or row["new_deadline"]:
-            st.text(f"完成时限 deadline: {row['old_deadline'] or '—'} → {row['new_deadline'] or '—'}")
+            shift = describe_shift(row["deadline_shift_months"])
+            st.text(f"完成时限 deadline: {row['old_deadline'] or '—'} → {row['new_deadline'] or '—'}"
+                    + (f" ({shift})" if shift else ""))
         if row["units_added"] or row["units_removed"]:
             st.text(f"责任单位 units: +{'、'.join(row['units_added']) or '—'}  −{'、'.join(row['units_removed']) or '—'}")

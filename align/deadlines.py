@@ -1,0 +1,107 @@
+"""Deadlines as written in a task table (完成时限), read into months to compare two years.
+
+A 督查办 asks of a carried-forward task whether its deadline moved: 2023年底前 in one
+year's table and 2024年底前 in the next is a task a year late. Deadlines are free text
+(2024年12月底, 6月底前, 上半年, 三季度, 长期坚持), so reading one gives the latest month it
+names, or nothing for an open-ended one.
+
+A deadline without a year (年底前, 6月底前) is within its plan's year. Two such deadlines
+are compared within the year: 年底前 in each year's table is the same deadline, not a
+year late. Otherwise both are read as calendar months, the year-less one in its plan's
+year.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+_MONTH_NAMES = {
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+    "十一": 11, "十二": 12, "元": 1, "正": 1,
+}
+_QUARTER_NAMES = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_MONTH = r"(?:(?:1[0-2]|0?[1-9])\s*[-—–~至到]\s*)?(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元正])\s*月"
+_PART = (
+    rf"{_MONTH}|(?P<quarter>第?[一二三四1-4])\s*季度|(?P<first_half>上半年)|(?P<second_half>下半年)"
+    r"|(?<![\d一二三四五六七八九十两几])(?P<year_end>年底|年末|年内|全年|年终)"  # not 三年内 (within three years)
+)
+_DATE = re.compile(
+    rf"(?P<iso_year>(?:19|20)\d{{2}})[-./](?P<iso_month>1[0-2]|0?[1-9])(?!\d)"  # 2024-06-30, 2024.6
+    rf"|(?:(?P<year>(?:19|20)\d{{2}})\s*年\s*)?(?:{_PART})?"  # 2024年, 2024年6月, 6月底前, 年底前, 三季度
+)
+
+
+class Deadline(NamedTuple):
+    """The latest month a deadline names; ``year`` is None when it names none (within the plan's year)."""
+
+    year: int | None
+    month: int
+
+
+def read_deadline(text: str | None) -> Deadline | None:
+    """The latest month a deadline text names, or None for an open-ended one (长期坚持, 持续推进)."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    found: list[Deadline] = []
+    for match in _DATE.finditer(text):
+        parts = match.groupdict()
+        year = parts["year"] or parts["iso_year"]
+        month = _month_of(parts)
+        if year is None and month is None:
+            continue
+        found.append(Deadline(int(year) if year else None, month or 12))
+    if not found:
+        return None
+    dated = [d for d in found if d.year is not None]
+    if dated:  # 2024年完成主体，6月底前验收: the months without a year follow the last year named
+        last_year = max(d.year for d in dated)  # type: ignore[type-var]
+        return max((Deadline(d.year or last_year, d.month) for d in found), key=_months)
+    return max(found, key=_months)
+
+
+def _month_of(parts: dict[str, str | None]) -> int | None:
+    if parts["month"]:
+        name = parts["month"]
+        return int(name) if name.isdigit() else _MONTH_NAMES[name]
+    if parts["iso_month"]:
+        return int(parts["iso_month"])
+    if parts["quarter"]:
+        return 3 * _QUARTER_NAMES[parts["quarter"].lstrip("第")]
+    if parts["first_half"]:
+        return 6
+    if parts["second_half"] or parts["year_end"]:
+        return 12
+    return None
+
+
+def _months(deadline: Deadline) -> int:
+    return (deadline.year or 0) * 12 + deadline.month - 1
+
+
+def deadline_shift(
+    old: str | None, new: str | None, *, old_year: int | None = None, new_year: int | None = None
+) -> int | None:
+    """Months the new deadline is later than the old (negative: earlier), or None when either
+    is missing or open-ended, or a year-less one has no plan year to be read in."""
+    before, after = read_deadline(old), read_deadline(new)
+    if before is None or after is None:
+        return None
+    if before.year is None and after.year is None:
+        return after.month - before.month
+    before = before if before.year is not None else (Deadline(old_year, before.month) if old_year else None)
+    after = after if after.year is not None else (Deadline(new_year, after.month) if new_year else None)
+    if before is None or after is None:
+        return None
+    return _months(after) - _months(before)
+
+
+def describe_shift(months: int | None) -> str | None:
+    """推迟3个月 (later), 提前2个月 (earlier), 不变 (same), for the evolution table."""
+    if months is None:
+        return None
+    if months == 0:
+        return "不变"
+    return f"{'推迟' if months > 0 else '提前'}{abs(months)}个月"
