@@ -1,14 +1,15 @@
 """Deadlines as written in a task table (完成时限), read into months to compare two years.
 
-A 督查办 asks of a carried-forward task whether its deadline moved: 2023年底前 in one
-year's table and 2024年底前 in the next is a task a year late. Deadlines are free text
-(2024年12月底, 6月底前, 上半年, 三季度, 长期坚持), so reading one gives the latest month it
-names, or nothing for an open-ended one.
+A 督查办 asks of a carried-forward task whether its deadline moved. Deadlines are free
+text (2024年12月底, 6月底前, 上半年, 三季度, 长期坚持), so reading one gives the latest month
+it names, or nothing for an open-ended one.
 
-A deadline without a year (年底前, 6月底前) is within its plan's year. Two such deadlines
-are compared within the year: 年底前 in each year's table is the same deadline, not a
-year late. Otherwise both are read as calendar months, the year-less one in its plan's
-year.
+Two deadlines are compared in like terms. One inside its plan's year (年底前, 6月底前, or
+2023年底 in the 2023 plan) is a point in that year: 年底前 in each year's table is the
+same deadline, not a year late, for most such tasks recur. One beyond its plan's year
+(2025年底 in the 2023 plan) is a point on the calendar, and so is every deadline of a task
+the earlier plan reports unfinished: due 2023年底 and still open, the task due
+2024年6月底 is six months late.
 """
 
 from __future__ import annotations
@@ -82,20 +83,34 @@ def _months(deadline: Deadline) -> int:
 
 
 def deadline_shift(
-    old: str | None, new: str | None, *, old_year: int | None = None, new_year: int | None = None
+    old: str | None,
+    new: str | None,
+    *,
+    old_year: int | None = None,
+    new_year: int | None = None,
+    unfinished: bool = False,
 ) -> int | None:
-    """Months the new deadline is later than the old (negative: earlier), or None when either
-    is missing or open-ended, or a year-less one has no plan year to be read in."""
+    """Months the new deadline is later than the old (negative: earlier), in like terms (module doc).
+
+    ``unfinished``: the earlier plan reports the task still under way. None when either
+    deadline is missing or open-ended, or a year-less one has no plan year to be placed in.
+    """
     before, after = read_deadline(old), read_deadline(new)
     if before is None or after is None:
         return None
-    if before.year is None and after.year is None:
+    within_years = before.year in (None, old_year) and after.year in (None, new_year)
+    if within_years and not unfinished:
         return after.month - before.month
-    before = before if before.year is not None else (Deadline(old_year, before.month) if old_year else None)
-    after = after if after.year is not None else (Deadline(new_year, after.month) if new_year else None)
+    before, after = _on_calendar(before, old_year), _on_calendar(after, new_year)
     if before is None or after is None:
         return None
     return _months(after) - _months(before)
+
+
+def _on_calendar(deadline: Deadline, plan_year: int | None) -> Deadline | None:
+    if deadline.year is not None:
+        return deadline
+    return Deadline(plan_year, deadline.month) if plan_year else None
 
 
 def describe_shift(months: int | None) -> str | None:

@@ -342,7 +342,8 @@ def compare_pair(
         "old_deadline": old.get("deadline"),
         "new_deadline": new.get("deadline"),
         "deadline_shift_months": deadline_shift(
-            old.get("deadline"), new.get("deadline"), old_year=old_year, new_year=new_year
+            old.get("deadline"), new.get("deadline"), old_year=old_year, new_year=new_year,
+            unfinished=old.get("status") == "in_progress",
         ),
         "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
         "diff_text": diff_text,
@@ -556,6 +557,22 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
         "relation",
         pl.col("old").fill_null(0).cast(pl.Int64).alias("old_items"),
         pl.col("new").fill_null(0).cast(pl.Int64).alias("new_items"),
+    )
+
+
+def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
+    """Carried-forward tasks now due later than the earlier plan said, the longest slip first:
+    what a 督查办 asks about (``old_id, new_id, old_deadline, new_deadline, deadline_change``)."""
+    return (
+        table.filter(pl.col("deadline_shift_months") > 0)
+        .sort("deadline_shift_months", "old_id", descending=[True, False])
+        .select(
+            "old_id", "new_id", "old_deadline", "new_deadline",
+            pl.col("deadline_shift_months")
+            .map_elements(describe_shift, return_dtype=pl.String)
+            .alias("deadline_change"),
+            "new_text",
+        )
     )
 
 

@@ -19,6 +19,7 @@ from align.evolution import (
     evaluate_evolution,
     evolve_documents,
     for_planners,
+    later_deadlines,
     readable,
     relation_counts,
 )
@@ -55,12 +56,18 @@ def cmd_evolve(args: argparse.Namespace) -> None:
         write_evolution(table, args.out)
         print(f"wrote {table.height} rows to {args.out}")
     elif not (args.summary or args.evaluate):
-        print_table(readable(table).select("old_id", "new_id", "relation", "score", "direction", "target_changes"))
+        shown = readable(table)
+        deadline = ["deadline_change"] if "deadline_change" in shown.columns else []
+        print_table(shown.select("old_id", "new_id", "relation", "score", "direction", "target_changes", *deadline))
     if args.summary:
         print(f"{args.old} → {args.new}: items per class")
         print_table(relation_counts(table))
         print("items per policy area (top section, or the lead unit's department where a document has none)")
         print_table(area_counts(table))
+        later = later_deadlines(table)
+        if not later.is_empty():
+            print(f"{later.height} carried-forward task(s) now due later than {args.old} said (完成时限推迟)")
+            print_table(later.drop("new_text"))
     if args.evaluate:
         from align.ingest import load_items
         from matching.evaluate import check_gold_pair, load_gold

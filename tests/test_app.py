@@ -474,18 +474,23 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
 
 
 def test_evolution_says_how_far_a_carried_forward_tasks_deadline_moved(env, tmp_path):
-    """A 督查办 comparing two years of its own 分解表 reads 2023年底前 → 2024年6月底前 (推迟6个月)."""
+    """A 督查办 comparing two years of its own 分解表: a task still under way at 2023年底前 and due 2024年6月底前
+    is 推迟6个月 and listed; one done and set again for 9月底前 each year is not."""
     for year, due in ((2023, "2023年底前"), (2024, "2024年6月底前")):
         plan = tmp_path / f"yanta-{year}.txt"
-        plan.write_text(f"雁塔区{year}年重点任务分解表\n序号\t主要任务\t责任单位\t完成时限\n"
-                        f"1\t新建汽车充电站不少于15处\t区发改委\t{due}\n"
-                        f"2\t新建、改扩建幼儿园3所，新增学位1080个\t区教育局\t{year}年9月底前\n", encoding="utf-8")
+        plan.write_text(f"雁塔区{year}年重点任务分解表\n序号\t主要任务\t责任单位\t完成时限\t进展情况\n"
+                        f"1\t新建汽车充电站不少于15处\t区发改委\t{due}\t正在推进\n"
+                        f"2\t新建、改扩建幼儿园3所，新增学位1080个\t区教育局\t{year}年9月底前\t已完成\n",
+                        encoding="utf-8")
         assert cli_main(["add", str(plan), "--data", str(env.data_dir)]) == 0
     at = open_page("evolution")
     at.selectbox(key="evo_place").set_value("雁塔区").run()
     assert not at.exception, [e.value for e in at.exception]
     panel = " ".join(t.value for t in at.text)
     assert "完成时限 deadline: 2023年底前 → 2024年6月底前 (推迟6个月)" in panel, panel
+    warning = at.warning[0].value
+    assert warning.startswith("2023 → 2024: 1 项延续任务的完成时限推迟") and "yanta-2024:1 新建汽车充电站" in warning
+    assert "推迟6个月" in warning and "幼儿园" not in warning
 
 
 def test_documents_tables_read_in_chinese_not_codes(env):

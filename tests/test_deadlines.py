@@ -42,12 +42,17 @@ def test_open_ended_deadlines_and_spans_of_time_name_no_month(text):
 
 
 def test_the_shift_compares_like_with_like():
-    assert deadline_shift("2023年底前", "2024年6月底") == 6
-    assert deadline_shift("2024年12月", "2024年9月") == -3
-    assert deadline_shift("年底前", "年底前", old_year=2020, new_year=2023) == 0  # an annual deadline, not 3 years late
+    years = {"old_year": 2023, "new_year": 2024}
+    assert deadline_shift("年底前", "年底前", **years) == 0  # the same point in each plan's year, not a year late
+    assert deadline_shift("2023年9月底前", "2024年9月底前", **years) == 0
     assert deadline_shift("6月底前", "9月底前") == 3
-    assert deadline_shift("年底前", "2023年底", old_year=2020, new_year=2023) == 36
-    assert deadline_shift("年底前", "2023年底") is None  # which year's 年底?
+    assert deadline_shift("2023年底前", "2024年6月底", **years) == -6  # due earlier in its year
+    assert deadline_shift("2023年底前", "2024年6月底", **years, unfinished=True) == 6  # still open: six months late
+    assert deadline_shift("年底前", "年底前", **years, unfinished=True) == 12
+    assert deadline_shift("2024年底前", "2025年6月底", **years) == 6  # beyond the plan's year: the calendar
+    assert deadline_shift("年底前", "2026年底", **years) == 36
+    assert deadline_shift("2024年12月", "2024年9月") == -3  # no plan years given: written years are the calendar
+    assert deadline_shift("年底前", "2026年底") is None  # which year's 年底?
     assert deadline_shift("长期坚持", "2024年底") is None
     assert [describe_shift(m) for m in (3, -2, 0, None)] == ["推迟3个月", "提前2个月", "不变", None]
 
@@ -63,3 +68,5 @@ def test_a_written_date_round_trips_and_shifts_by_the_months_between(year, month
     new_year, new_month = divmod(year * 12 + month - 1 + later, 12)
     assert read_deadline(f"{year}年{month}月底前") == Deadline(year, month)
     assert deadline_shift(f"{year}年{month}月底前", f"{new_year}年{new_month + 1}月") == later
+    assert deadline_shift(f"{month}月底前", f"{new_month + 1}月底前", old_year=year, new_year=new_year,
+                          unfinished=True) == later

@@ -29,6 +29,7 @@ from align.evolution import (
     evolve_documents,
     for_planners,
     gold_direction,
+    later_deadlines,
     relation_counts,
     target_direction,
     wording_diff,
@@ -374,6 +375,24 @@ def test_cli_summary_and_evaluate(capsys, baqiao):
     assert "dropped" in out and "发改" in out and "precision" in out and "direction: accuracy" in out
 
 
+def test_cli_names_the_tasks_now_due_later(capsys, data_copy, tmp_path):
+    """`evolve` prints each pair's 时限变化 where task tables give deadlines, and --summary lists the slips."""
+    for year, due in ((2023, "2023年底前"), (2024, "2024年6月底前")):
+        plan = tmp_path / f"yanta-{year}.txt"
+        plan.write_text(f"雁塔区{year}年重点任务分解表\n序号\t主要任务\t责任单位\t完成时限\t进展情况\n"
+                        f"1\t新建汽车充电站不少于15处\t区发改委\t{due}\t正在推进\n"
+                        f"2\t新建、改扩建幼儿园3所\t区教育局\t{year}年9月底前\t已完成\n", encoding="utf-8")
+        assert main(["add", str(plan), "--data", str(data_copy.data_dir)]) == 0
+    capsys.readouterr()
+    assert main(["evolve", "yanta-2023", "yanta-2024", "--data", str(data_copy.data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "deadline_change" in out and "推迟6个月" in out and "不变" in out
+    assert main(["evolve", "yanta-2023", "yanta-2024", "--summary", "--data", str(data_copy.data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "1 carried-forward task(s) now due later than yanta-2023 said" in out
+    assert "2023年底前" in out.split("now due later")[1] and "幼儿园" not in out.split("now due later")[1]
+
+
 def test_the_evolution_workbook_has_a_sheet_per_pair_of_years_in_chinese(baqiao, small):
     """What a planner downloads from the Evolution page: Baqiao 2020 → 2023 in Chinese columns,
     the headline rate's lowered target in words, done as 是/否, header frozen for scrolling."""
@@ -440,19 +459,23 @@ def test_a_task_tables_deadlines_are_set_side_by_side():
 
 
 def test_a_carried_forward_task_whose_deadline_moved_later_says_by_how_much():
-    """2023年底前 in one year's table and 2024年6月底 in the next is 推迟6个月; 年底前 each year is no slip,
-    and a year-less deadline is read in its plan's year when the other names one."""
-    deadlines = {1: "2023年底前", 2: "年底前", 3: "年底前", 4: "长期坚持"}
-    new_deadlines = {1: "2024年6月底", 2: "年底前", 3: "2024年12月", 4: "2024年底"}
+    """A task still under way at 2023年底前 and due 2024年6月底 next year is 推迟6个月, listed for the 督查办;
+    a task done and set again (年底前 each year) is no slip, and a deadline beyond its plan's year is on the calendar."""
+    deadlines = {1: "2023年底前", 2: "年底前", 3: "年底前", 4: "长期坚持", 5: "2023年底前"}
+    new_deadlines = {1: "2024年6月底", 2: "年底前", 3: "2026年12月", 4: "2024年底", 5: "2024年6月底"}
     old = _doc("jia-2023", 2023, OLD_ROWS).with_columns(
         deadline=pl.col("number").cast(pl.Int64, strict=False).replace_strict(deadlines, default=None))
     new = _doc("jia-2024", 2024, NEW_ROWS).with_columns(
         deadline=pl.col("number").cast(pl.Int64, strict=False).replace_strict(new_deadlines, default=None))
-    pairs = [(f"jia-2023:{i}", f"jia-2024:{i}", 0.99, True) for i in (1, 2, 3, 4)]
+    assert old.filter(pl.col("number") == "5")["status"].item() == "in_progress"  # 正在推进中。
+    pairs = [(f"jia-2023:{i}", f"jia-2024:{i}", 0.99, True) for i in (1, 2, 3, 4, 5)]
     table = evolve(old, new, _candidates(pairs), old_year=2023, new_year=2024)
-    shifts = {i: _row(table, f"jia-2023:{i}")["deadline_shift_months"] for i in (1, 2, 3, 4)}
-    assert shifts == {1: 6, 2: 0, 3: 12, 4: None}
-    shown = for_planners(table).filter(pl.col("上期条目").is_in(["jia-2023:1", "jia-2023:2"]))
-    assert shown["时限变化"].to_list() == ["推迟6个月", "不变"]
+    shifts = {i: _row(table, f"jia-2023:{i}")["deadline_shift_months"] for i in (1, 2, 3, 4, 5)}
+    assert shifts == {1: -6, 2: 0, 3: 36, 4: None, 5: 6}
+    shown = for_planners(table).filter(pl.col("上期条目").is_in(["jia-2023:1", "jia-2023:2", "jia-2023:5"]))
+    assert shown["时限变化"].to_list() == ["提前6个月", "不变", "推迟6个月"]
+    later = later_deadlines(table)
+    assert later["old_id"].to_list() == ["jia-2023:3", "jia-2023:5"]  # the longest slip first
+    assert later["deadline_change"].to_list() == ["推迟36个月", "推迟6个月"]
     without_years = evolve(old, new, _candidates(pairs))
     assert _row(without_years, "jia-2023:3")["deadline_shift_months"] is None  # 年底前 of which year?

@@ -7,7 +7,13 @@ import streamlit as st
 
 import app_support as ui
 from align.deadlines import describe_shift
-from align.evolution import RELATION_LABELS, describe_chains, format_target_changes, relation_counts
+from align.evolution import (
+    RELATION_LABELS,
+    describe_chains,
+    format_target_changes,
+    later_deadlines,
+    relation_counts,
+)
 from align.exceptions import PlanAlignError
 from align.items import shown_text
 
@@ -42,6 +48,15 @@ if counts is not None:
                                pl.col("old_items").alias("上期条目 old items"),
                                pl.col("new_items").alias("本期条目 new items")),
                  hide_index=True, key="evo_counts")
+
+for step, table in enumerate(steps):
+    if (later := later_deadlines(table)).height:
+        old_year, new_year = years[doc_ids[step]], years[doc_ids[step + 1]]
+        st.warning(f"{old_year} → {new_year}: {later.height} 项延续任务的完成时限推迟 "
+                   f"({later.height} carried-forward tasks are now due later): "
+                   + "；".join(f"{n} {ui.escape_text((t or '')[:30])}（{ui.escape_text(o)} → {ui.escape_text(d)}，{c}）"
+                              for n, t, o, d, c in later.select("new_id", "new_text", "old_deadline", "new_deadline",
+                                                                "deadline_change").iter_rows()))
 
 place_years = f"{place}_{years[doc_ids[0]]}-{years[doc_ids[-1]]}"
 st.download_button(
