@@ -21,7 +21,7 @@ import streamlit as st
 
 from align.exceptions import PlanAlignError, UnknownDocumentError
 from align.ingest import document_warnings, file_digest, load_items
-from align.items import joined_targets, shown_text, written_targets
+from align.items import STATUS_LABELS, joined_targets, shown_text, written_targets
 from align.readers import read_document_text
 from align.registry import document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
@@ -412,11 +412,10 @@ LEVEL_LABELS = {"county": "县 county", "district": "区 district", "new-area": 
                 "province": "省 province"}
 KIND_LABELS = {"task_table": "任务分解表 task table", "livelihood_plan": "为民实事 livelihood plan",
                "work_points": "工作要点 work points", "work_report": "政府工作报告 work report", "plan": "规划 plan"}
-ITEM_STATUS_LABELS = {"done": "已完成 done", "in_progress": "推进中 in progress"}
 
 
 def status_label(status: str | None) -> str:
-    return ITEM_STATUS_LABELS.get(status or "", status or "—")
+    return STATUS_LABELS.get(status or "", status or "—")
 
 
 def deadline_text(item: dict) -> str:
@@ -446,7 +445,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("section_path").list.join(" / ").alias("领域 section"),
         shown_text().alias("任务 text"),
         pl.col("units").list.join("、").alias("责任单位 units"),
-        pl.col("status").replace_strict(ITEM_STATUS_LABELS, default=pl.col("status")).fill_null("—").alias("状态 status"),
+        pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).fill_null("—").alias("状态 status"),
         pl.col("deadline").fill_null("").alias("完成时限 deadline"),
         joined_targets("targets").alias("目标值 targets"),
         pl.col("quotas")

@@ -51,7 +51,7 @@ from rapidfuzz import fuzz
 
 from align.deadlines import deadline_shift, describe_shift
 from align.exceptions import JurisdictionMismatchError, PlanAlignError
-from align.items import Schema, filled_columns
+from align.items import STATUS_LABELS, Schema, filled_columns
 from align.registry import DocumentMeta
 from align.settings import Settings
 from align.targets import describe_quantity, extract_targets, unit_family
@@ -251,9 +251,11 @@ READABLE_WIDE = ("目标变化", "文字改动", "上期任务", "本期任务")
 
 
 def for_planners(table: pl.DataFrame) -> pl.DataFrame:
-    """:func:`readable` with Chinese column names and the change in words (降低 lowered), for CSV and Excel."""
+    """:func:`readable` with Chinese column names and codes in words (降低 lowered, 推进中), for CSV and Excel."""
     labels = {**RELATION_LABELS, **DIRECTION_LABELS}
-    shown = readable(table).with_columns(pl.col("relation", "direction").replace(labels))
+    shown = readable(table).with_columns(
+        pl.col("relation", "direction").replace(labels), pl.col("old_status", "new_status").replace(STATUS_LABELS)
+    )
     return shown.rename(READABLE_HEADERS, strict=False)  # not strict: readable leaves out empty deadlines
 
 

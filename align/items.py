@@ -45,6 +45,8 @@ SCHEMA_FIELDS = [
     "doc_id", "item_id", "number", "section_path", "title", "text", "raw_text", "units",
     "status", "progress", "targets", "quotas", "source_lines",
 ]
+#: How a task table's ``status`` codes read to a planner (screens and spreadsheets; Parquet keeps codes).
+STATUS_LABELS = {"done": "已完成 done", "in_progress": "推进中 in progress"}
 
 
 def doc_of(item_id: str) -> str:

@@ -407,6 +407,7 @@ def test_the_evolution_workbook_has_a_sheet_per_pair_of_years_in_chinese(baqiao,
     assert len(rows) == baqiao[0].height and sheet.freeze_panes == "A2"
     assert any("7.5%以上 → 7%左右 (降低 lowered)" in (r["目标变化"] or "") for r in rows)
     assert {r["上期已完成"] for r in rows if r["上期条目"]} <= {"是", "否"}
+    assert {r["上期状态"] for r in rows if r["上期状态"]} == {"已完成 done", "推进中 in progress"}  # not codes
     assert {r["变化"].split()[-1] for r in rows} <= set(RELATIONS) and any(r["变化"] == "降低 lowered" for r in rows)
 
 
