@@ -126,6 +126,12 @@ class StoreError(PlanAlignError, RuntimeError):
     TITLE_ZH = "审核记录库出错"
 
 
+class OutputError(PlanAlignError, OSError):
+    """A file could not be written (a folder that does not exist or is read-only, a full disk)."""
+
+    TITLE_ZH = "无法写入文件"
+
+
 class ExportError(PlanAlignError, ValueError):
     """An export was asked for with a bad path, format or empty selection."""
 

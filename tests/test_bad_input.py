@@ -106,6 +106,27 @@ def test_a_mistake_on_the_command_line_is_told_in_chinese_too(warm, capsys, argv
     assert err.endswith(f" （{chinese}）")
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["items", "baqiao-2023", "--format", "csv", "--out"],
+        ["match", "baqiao-2023", "xian-2024", "--out"],
+        ["evolve", "baqiao-2020", "baqiao-2023", "--out"],
+        ["coverage", "xian-2024", "baqiao-2023", "--out"],
+    ],
+)
+def test_an_output_file_that_cannot_be_written_is_one_line_and_leaves_nothing_behind(warm, capsys, tmp_path, argv):
+    """--out into a file where a folder should be: the path and what to check, exit 2, no temporary file left."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file, not a folder")
+    out = blocker / ("result.xlsx" if argv[0] in ("evolve", "coverage") else "result.csv")
+    assert main([*argv, str(out), "--data", str(warm.data_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: Could not write {out}: ") and err.endswith("磁盘是否已满）")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "not-a-folder"]
+
+
 def test_unknown_document_id(warm, capsys):
     err = items_error(warm, "no-such-doc", capsys)
     assert "Unknown document id 'no-such-doc'" in err and "baqiao-2023" in err
