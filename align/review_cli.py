@@ -15,7 +15,8 @@ import polars as pl
 
 from align.cli import settings_from_args, write_frame
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
-from align.export import FORMATS, build_export_frame, export_links
+from align.export import FORMATS, build_export_frame, export_links, write_workbook
+from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of
 from align.settings import Settings
@@ -87,7 +88,13 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     """Each city item with the district tasks confirmed or proposed for it (the Coverage page)."""
     from align.registry import get_document
     from matching.engine import match_documents
-    from matching.review import coverage_decisions, coverage_table, uncovered
+    from matching.review import (
+        COVERAGE_WIDE,
+        coverage_decisions,
+        coverage_sheets,
+        coverage_table,
+        uncovered,
+    )
 
     settings = settings_from_args(args)
     place = get_document(settings.data_dir, args.district).jurisdiction
@@ -98,10 +105,17 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         decisions = coverage_decisions(store.current(), args.district, args.city)
     table = coverage_table(load_items(settings, args.city), load_items(settings, args.district), matches, decisions,
                            district_jurisdiction=place)
-    write_frame(table.select(
-        "item_id", "text", "status", "quota",
-        pl.col("confirmed_tasks").list.join("；"), pl.col("proposed_tasks").list.join("；"), "nearest_task",
-    ), args.format, args.out)
+    if args.format == "xlsx" or (args.out or "").lower().endswith(".xlsx"):
+        if not args.out:
+            raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")
+        sheets = coverage_sheets(table, place)
+        write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, sheets, wide=COVERAGE_WIDE))
+        print(f"wrote {table.height} city items to {args.out}", file=sys.stderr)
+    else:
+        write_frame(table.select(
+            "item_id", "text", "status", "quota",
+            pl.col("confirmed_tasks").list.join("；"), pl.col("proposed_tasks").list.join("；"), "nearest_task",
+        ), args.format, args.out)
     counts = dict(table.group_by("status").len().iter_rows())
     print(f"{table.height} city items: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("confirmed", "proposed", "none")),
           file=sys.stderr)
@@ -154,7 +168,8 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
                 "Which district tasks serve each city item, and which city items have none (a quota first).")
     p.add_argument("city", metavar="CITY_DOC", help="the city plan, e.g. xian-2024")
     p.add_argument("district", metavar="DISTRICT_DOC", help="the district's document, e.g. baqiao-2023")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
+    p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet", "xlsx"],
+                   help="xlsx: the Coverage page's workbook, Chinese headers (also chosen by --out FILE.xlsx)")
     p.add_argument("--out", help="write to this file instead of printing")
 
     p = command("export", cmd_export, "Export confirmed links with provenance (xlsx, csv or parquet).")

@@ -21,6 +21,8 @@ QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
 #: after turning down one candidate the reviewer is still choosing among the others.
 SETTLING: tuple[str, ...] = ("confirmed", "no_counterpart")
 COVERAGE_STATUSES: tuple[str, ...] = ("confirmed", "proposed", "none")
+#: How a coverage status reads on the page and in the hand-over workbook.
+COVERAGE_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 proposed", "none": "无对应 none"}
 
 ITEM_STATE_SCHEMA: Schema = {
     "source_id": pl.String,
@@ -336,6 +338,29 @@ def uncovered(coverage: pl.DataFrame) -> pl.DataFrame:
     a quota first: a quota with no task to deliver it is what a 督查办 must chase."""
     return coverage.filter(pl.col("status") == "none").sort(pl.col("quota") != "", descending=True,
                                                              maintain_order=True)
+
+
+def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[tuple[str, pl.DataFrame]]:
+    """The Coverage page's two tables for a 督查办's workbook, with Chinese headers: every city
+    item, and the items no district task serves yet (quotas first, as :func:`uncovered`)."""
+    every = coverage.select(
+        pl.col("item_id").alias("市级条目"), pl.col("category").alias("分类"), pl.col("text").alias("任务"),
+        pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态"),
+        pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务"),
+        pl.col("proposed_tasks").list.join("\n").alias("建议区级任务"),
+        pl.col("quota").alias(f"下达{district_jurisdiction}配额"),
+        pl.col("district_targets").alias("区级任务目标"),
+    )
+    missing = uncovered(coverage).select(
+        pl.col("item_id").alias("市级条目"), pl.col("category").alias("分类"), pl.col("text").alias("任务"),
+        pl.col("quota").alias(f"下达{district_jurisdiction}配额"),
+        pl.col("nearest_task").alias("最接近的区级任务（得分）"),
+    )
+    return [("覆盖情况", every), ("无区级对应", missing)]
+
+
+#: Columns of long text in :func:`coverage_sheets`, wrapped in Excel.
+COVERAGE_WIDE = ("任务", "已确认区级任务", "建议区级任务", "最接近的区级任务（得分）")
 
 
 def coverage_counts(coverage: pl.DataFrame) -> pl.DataFrame:

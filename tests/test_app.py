@@ -297,6 +297,8 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     table = at.dataframe[0].value
     quota_column = next(c for c in table.columns if c.startswith("下达灞桥区配额"))
     assert table[quota_column].str.contains("200").any()
+    download = at.get("download_button")[0].proto  # its workbook: test_export's coverage workbook test
+    assert download.label.startswith("下载 Excel（覆盖情况与无对应条目）") and download.url.endswith(".xlsx")
 
 
 def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFrame:

@@ -298,3 +298,23 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     assert "xian-2024:4" not in capsys.readouterr().err
     assert main(["coverage", "xian-2024", "nowhere-2030", *data]) == 2
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
+
+
+def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp_path, monkeypatch, capsys):
+    """`coverage --out FILE.xlsx`: every city item, then those no district task serves, quotas first."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", *data]) == 0
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--out", str(tmp_path / "c.xlsx"), *data]) == 0
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    assert book.sheetnames == ["覆盖情况", "无区级对应"]
+    every, missing = ([dict(zip([c.value for c in sheet[1]], row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+                      for sheet in book.worksheets)
+    assert len(every) == 30 and {r["状态"] for r in every} == {"已确认 confirmed", "建议 proposed", "无对应 none"}
+    charging = next(r for r in every if r["市级条目"] == "xian-2024:4")
+    assert charging["已确认区级任务"].startswith("75 新建汽车充电站") and "灞桥区200个" in charging["下达灞桥区配额"]
+    assert len(missing) == sum(r["状态"] == "无对应 none" for r in every) and "xian-2024:4" not in {r["市级条目"] for r in missing}
+    quotas = [bool(r["下达灞桥区配额"]) for r in missing]
+    assert quotas[0] and quotas == sorted(quotas, reverse=True), "a quota no task serves comes first"
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "xlsx", *data]) == 2
+    assert "Excel output needs --out FILE.xlsx" in capsys.readouterr().err

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import io
+
 import altair as alt
 import polars as pl
 import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
+from align.export import write_workbook
 from matching.review import (
+    COVERAGE_LABELS,
     COVERAGE_STATUSES,
+    COVERAGE_WIDE,
     coverage_counts,
     coverage_decisions,
+    coverage_sheets,
     coverage_table,
     uncovered,
 )
-
-STATUS_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 proposed", "none": "无对应 none"}
 
 ui.page("覆盖 Coverage", "cov")
 st.caption("市级条目由区级任务承接的情况 (how a district's tasks cover a city plan).")
@@ -46,14 +50,14 @@ m = st.columns(len(COVERAGE_STATUSES) + 1)
 m[0].metric("市级条目 city items", table.height)
 for col, status in zip(m[1:], COVERAGE_STATUSES):
     found = counts.filter(pl.col("status") == status)["len"]
-    col.metric(STATUS_LABELS[status], int(found[0]) if found.len() else 0)
+    col.metric(COVERAGE_LABELS[status], int(found[0]) if found.len() else 0)
 
 CITY_COLUMNS = [pl.col("item_id").alias("市级条目 city item"), pl.col("category").alias("分类 category"),
                 pl.col("text").alias("任务 task")]
 # Read left to right: the city item, where it stands, which tasks serve it; then the numbers.
 shown = table.select(
     pl.col("item_id").alias("市级条目 city item"), pl.col("text").alias("任务 task"),
-    pl.col("status").replace_strict(STATUS_LABELS).alias("状态 status"),
+    pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态 status"),
     pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务 confirmed"),
     pl.col("proposed_tasks").list.join("\n").alias("建议区级任务 proposed"),
     pl.col("quota").alias(f"下达{district_place}配额 quota"),
@@ -64,12 +68,19 @@ WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
              column_config={"已确认区级任务 confirmed": st.column_config.TextColumn(width="medium"),
                             "建议区级任务 proposed": WIDE})
+workbook = io.BytesIO()
+write_workbook(workbook, coverage_sheets(table, district_place), wide=COVERAGE_WIDE)
+st.download_button(
+    "下载 Excel（覆盖情况与无对应条目）Download", data=workbook.getvalue(),
+    file_name=f"覆盖情况_{city_doc}_{district_doc}.xlsx", key="cov_download", icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 st.subheader("分类 × 状态 Category × status")
-heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(STATUS_LABELS))
+heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(COVERAGE_LABELS))
 categories = heat["category"].unique(maintain_order=True)
 chart = alt.Chart(heat.to_pandas()).mark_rect().encode(
-    x=alt.X("status:N", title="状态 status", sort=[STATUS_LABELS[s] for s in COVERAGE_STATUSES],
+    x=alt.X("status:N", title="状态 status", sort=[COVERAGE_LABELS[s] for s in COVERAGE_STATUSES],
             axis=alt.Axis(labelAngle=0, orient="top")),
     y=alt.Y("category:N", title="分类 category", sort=categories.to_list()),
     color=alt.Color("len:Q", title="条目 items", scale=alt.Scale(scheme="blues")),
