@@ -564,7 +564,7 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
     """Carried-forward tasks now due later than the earlier plan said, the longest slip first:
-    what a 督查办 asks about (``old_id, new_id, old_deadline, new_deadline, deadline_change``)."""
+    what a 督查办 asks about (``old_id, new_id, old_deadline, new_deadline, deadline_change, new_text``)."""
     return (
         table.filter(pl.col("deadline_shift_months") > 0)
         .sort("deadline_shift_months", "old_id", descending=[True, False])

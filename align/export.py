@@ -228,13 +228,7 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
         "csv": _write_csv,
         "parquet": lambda data, tmp: data.write_parquet(tmp),
     }
-    try:
-        write_atomic(path, lambda tmp: writers[fmt](frame, tmp))
-    except OSError as exc:
-        raise ExportError(
-            f"Could not write {path}: {exc.strerror or exc}. Check the folder is writable.",
-            zh=f"无法写入 {path.name}，请检查文件夹是否可写、磁盘是否已满",
-        ) from None
+    write_atomic(path, lambda tmp: writers[fmt](frame, tmp))  # an unwritable file: OutputError, naming it
     return path
 
 

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from align.cli import build_parser, main
-from align.exceptions import ExportError, SettingsError
+from align.exceptions import ExportError, OutputError, SettingsError
 from align.export import HEADERS, MISSING_ITEM, build_export_frame, export_links, sheet_name
 from align.settings import Settings
 from align.store import DecisionStore
@@ -113,6 +113,24 @@ def test_csv_has_bom_and_reads_back(decided, tmp_path):
     assert back.columns == [h for h in HEADERS.values() if "完成时限" not in h], "no deadline columns: no item has one"
     assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
     assert back["目标责任单位"].to_list()[1] == "市住建局"
+
+
+def test_a_full_disk_is_one_clear_error_and_the_earlier_export_stays(decided, tmp_path, monkeypatch):
+    """The file is written beside and renamed over: a failed write leaves yesterday's export whole."""
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    out = tmp_path / "exports"
+    out.mkdir()
+    earlier = export_links(frame, "csv", out, "links.csv").read_bytes()
+
+    def disk_full(data, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("align.export._write_csv", disk_full)
+    with pytest.raises(OutputError, match=r"Could not write .*links\.csv: No space left on device") as caught:
+        export_links(frame, "csv", out, "links.csv")
+    assert "磁盘是否已满" in caught.value.for_planner()
+    assert (out / "links.csv").read_bytes() == earlier and [p.name for p in out.iterdir()] == ["links.csv"]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
