@@ -267,11 +267,7 @@ def readable(table: pl.DataFrame) -> pl.DataFrame:
     """
     deadlines = [pl.col(name) for name in filled_columns(table, ["old_deadline", "new_deadline"])]
     if deadlines:
-        deadlines.append(
-            pl.col("deadline_shift_months")
-            .map_elements(describe_shift, return_dtype=pl.String, skip_nulls=False)
-            .alias("deadline_change")
-        )
+        deadlines.append(_deadline_change())
     return table.select(
         "old_id", "new_id", "relation", pl.col("score").round(3), "direction", "area",
         pl.col("target_changes").map_elements(format_target_changes, return_dtype=pl.String, skip_nulls=False),
@@ -568,13 +564,16 @@ def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
     return (
         table.filter(pl.col("deadline_shift_months") > 0)
         .sort("deadline_shift_months", "old_id", descending=[True, False])
-        .select(
-            "old_id", "new_id", "old_deadline", "new_deadline",
-            pl.col("deadline_shift_months")
-            .map_elements(describe_shift, return_dtype=pl.String)
-            .alias("deadline_change"),
-            "new_text",
-        )
+        .select("old_id", "new_id", "old_deadline", "new_deadline", _deadline_change(), "new_text")
+    )
+
+
+def _deadline_change() -> pl.Expr:
+    """``deadline_shift_months`` in words (推迟3个月), as ``deadline_change``."""
+    return (
+        pl.col("deadline_shift_months")
+        .map_elements(describe_shift, return_dtype=pl.String, skip_nulls=False)
+        .alias("deadline_change")
     )
 
 
