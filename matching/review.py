@@ -341,15 +341,18 @@ def uncovered(coverage: pl.DataFrame) -> pl.DataFrame:
 
 
 def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[tuple[str, pl.DataFrame]]:
-    """The Coverage page's two tables for a 督查办's workbook, with Chinese headers: every city
-    item, and the items no district task serves yet (quotas first, as :func:`uncovered`)."""
+    """The Coverage page's two tables, with Chinese headers (the page adds English ones, the
+    workbook for a 督查办 keeps these): every city item, read left to right as the item, where
+    it stands, which tasks serve it, then the numbers; and the items no district task serves
+    yet (quotas first, as :func:`uncovered`)."""
     every = coverage.select(
-        pl.col("item_id").alias("市级条目"), pl.col("category").alias("分类"), pl.col("text").alias("任务"),
+        pl.col("item_id").alias("市级条目"), pl.col("text").alias("任务"),
         pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态"),
         pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务"),
         pl.col("proposed_tasks").list.join("\n").alias("建议区级任务"),
         pl.col("quota").alias(f"下达{district_jurisdiction}配额"),
         pl.col("district_targets").alias("区级任务目标"),
+        pl.col("category").alias("分类"),
     )
     missing = uncovered(coverage).select(
         pl.col("item_id").alias("市级条目"), pl.col("category").alias("分类"), pl.col("text").alias("任务"),

@@ -52,24 +52,18 @@ for col, status in zip(m[1:], COVERAGE_STATUSES):
     found = counts.filter(pl.col("status") == status)["len"]
     col.metric(COVERAGE_LABELS[status], int(found[0]) if found.len() else 0)
 
-CITY_COLUMNS = [pl.col("item_id").alias("市级条目 city item"), pl.col("category").alias("分类 category"),
-                pl.col("text").alias("任务 task")]
-# Read left to right: the city item, where it stands, which tasks serve it; then the numbers.
-shown = table.select(
-    pl.col("item_id").alias("市级条目 city item"), pl.col("text").alias("任务 task"),
-    pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态 status"),
-    pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务 confirmed"),
-    pl.col("proposed_tasks").list.join("\n").alias("建议区级任务 proposed"),
-    pl.col("quota").alias(f"下达{district_place}配额 quota"),
-    pl.col("district_targets").alias("区级任务目标 district targets"),
-    pl.col("category").alias("分类 category"),
-)
+sheets = coverage_sheets(table, district_place)  # the page's two tables, as the workbook has them
+(_, every), (_, without) = sheets
+quota = f"下达{district_place}配额"
+ENGLISH = {"市级条目": "city item", "任务": "task", "状态": "status", "已确认区级任务": "confirmed",
+           "建议区级任务": "proposed", quota: "quota", "区级任务目标": "district targets", "分类": "category"}
+shown = every.rename({zh: f"{zh} {en}" for zh, en in ENGLISH.items()})
 WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
              column_config={"已确认区级任务 confirmed": st.column_config.TextColumn(width="medium"),
                             "建议区级任务 proposed": WIDE})
 workbook = io.BytesIO()
-write_workbook(workbook, coverage_sheets(table, district_place), wide=COVERAGE_WIDE)
+write_workbook(workbook, sheets, wide=COVERAGE_WIDE)
 st.download_button(
     "下载 Excel（覆盖情况与无对应条目）Download", data=workbook.getvalue(),
     file_name=f"覆盖情况_{city_doc}_{district_doc}.xlsx", key="cov_download", icon=":material/download:",
@@ -97,9 +91,8 @@ if (unmet := missing.filter(pl.col("quota") != "")).height:
                f"({unmet.height} city items give {district_place} a quota and no district task serves them yet): "
                + "；".join(f"{i} {ui.escape_text(t)}（{ui.escape_text(q)}）"
                            for i, t, q in unmet.select("item_id", "text", "quota").iter_rows()))
-missing = missing.select(
-    *CITY_COLUMNS, pl.col("quota").alias("配额 quota"),
-    pl.col("nearest_task").alias("最接近的区级任务 nearest district task (score)"))
+missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", quota: "配额 quota",
+                          "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"})
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:
