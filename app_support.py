@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "band": (0.0, 1.0),
     "sections": [],
     "units": [],
+    "keywords": "",
     "blind": False,
     "note": "",
     "bulk_min": 0.9,

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from align.items import Schema, joined_targets, shown_text
+from align.normalize import normalize_text
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -92,6 +93,7 @@ def review_queue(
     score_band: tuple[float, float] = (0.0, 1.0),
     sections: list[str] | None = None,
     units: list[str] | None = None,
+    keywords: str = "",
 ) -> pl.DataFrame:
     """The source items to review, filtered and ordered, with their best candidate.
 
@@ -105,6 +107,7 @@ def review_queue(
     score_band : keep items whose best score lies in ``[low, high]``.
     sections : keep items whose policy area (``section_path`` joined by `` / ``) is listed.
     units : keep items with at least one of these responsible units.
+    keywords : keep items whose text contains every word of it (separated by spaces).
     """
     if order not in QUEUE_ORDERS:
         raise ValueError(f"The 'order' must be one of {', '.join(QUEUE_ORDERS)}. Got {order!r} instead.")
@@ -137,9 +140,18 @@ def review_queue(
         queue = queue.filter(pl.col("section").is_in(sections))
     if units:
         queue = queue.filter(pl.col("units").list.eval(pl.element().is_in(units)).list.any())
+    for term in keyword_terms(keywords):
+        queue = queue.filter(pl.col("text").str.to_lowercase().str.contains(term, literal=True))
     keys = {"unreviewed": ["reviewed", "uncertainty", "position"], "uncertain": ["uncertainty", "position"],
             "document": ["position"]}[order]
     return queue.sort(keys)
+
+
+def keyword_terms(query: str) -> list[str]:
+    """The words of a search box, each normalised as item texts are (full-width ２０２３ and
+    Ｉ西安 find 2023 and i西安): split first, for normalising joins words next to Chinese,
+    and again after, for NFKC can make a space (¸ becomes a space and a combining mark)."""
+    return [term for word in query.split() for term in normalize_text(word).lower().split()]
 
 
 def bulk_candidates(matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float) -> pl.DataFrame:

@@ -517,6 +517,21 @@ def test_the_queue_says_why_an_item_comes_first(env):
     assert at.session_state["current"] == "baqiao-2023:1"
 
 
+def test_a_keyword_narrows_the_queue_to_the_tasks_that_mention_it(env):
+    at = open_page("review")
+    at.text_input(key="rv_keywords").input("充电").run()
+    assert not at.exception
+    queue = at.selectbox(key="rv_current").options
+    assert queue and all("充电" in option for option in queue)
+    assert at.session_state["current"] in {option.split()[0] for option in queue}
+    assert "(1 / " + str(len(queue)) + " in queue)" in at.selectbox(key="rv_current").label
+    at.text_input(key="rv_keywords").input("充电 没有这个词").run()
+    assert "筛选后没有条目 No items match the filters." in [i.value for i in at.info]
+    at.switch_page(PAGES["documents"]).run()
+    at.switch_page(PAGES["review"]).run()
+    assert at.text_input(key="rv_keywords").value == "充电 没有这个词", "the search survives a page change"
+
+
 def test_the_source_text_is_shown_once_highlighted_against_the_chosen_candidate(env):
     at = open_page("review")
     at.radio(key="rv_order").set_value("document").run()

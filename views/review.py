@@ -133,6 +133,8 @@ units = sorted({u for us in source_items["units"].to_list() for u in us})
 with st.expander("队列与筛选 Queue & filters", expanded=False):
     st.session_state["sections"] = [s for s in st.session_state["sections"] if s in sections]
     st.session_state["units"] = [u for u in st.session_state["units"] if u in units]
+    ui.bound(st.text_input, "关键词 Keywords", "keywords", "rv", on_change=_reset_position,
+             placeholder="如 充电 停车：条目须包含每个词 (items containing every word)")
     f1, f2 = st.columns(2)
     with f1:
         ui.bound(st.radio, "排序 Order", "order", "rv", list(ORDER_LABELS), format_func=ORDER_LABELS.get,
@@ -146,7 +148,7 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
 queue = review_queue(
     source_items, matches, mine, order=st.session_state["order"], threshold=threshold,
     score_band=tuple(st.session_state["band"]), sections=st.session_state["sections"],
-    units=st.session_state["units"],
+    units=st.session_state["units"], keywords=st.session_state["keywords"],
 )
 if queue.is_empty():
     st.info("筛选后没有条目 No items match the filters.")
