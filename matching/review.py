@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from align.items import Schema, joined_targets, shown_text
+from align.items import STATUS_LABELS, Schema, joined_targets, shown_text
 from align.normalize import normalize_text
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
@@ -272,6 +272,7 @@ def coverage_table(
         (``match_documents`` district → city, best with ``direction="target_to_source"``).
     decisions : decisions in effect on district → city pairs (``source_id`` district).
 
+    A task the district reports on ends with its status (``〔已完成〕``, ``〔推进中〕``).
     ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item,
     ``proposed`` when the matcher links one that nobody rejected, else ``none``.
     ``nearest_task`` is the best-scoring district task nobody rejected, with its score
@@ -286,9 +287,12 @@ def coverage_table(
         .join(rejected, on=["source_id", "target_id"], how="anti")
         .join(confirmed, on=["source_id", "target_id"], how="anti")
     )
+    reported = {status: f" 〔{label.split()[0]}〕" for status, label in STATUS_LABELS.items()}
     district = district_items.select(
         pl.col("item_id").alias("source_id"),
-        pl.concat_str(pl.col("number"), pl.lit(" "), pl.col("text")).alias("task"),
+        # a progress report's own word on the task (〔已完成〕) is what a 督查办 checks next
+        pl.concat_str(pl.col("number"), pl.lit(" "), pl.col("text"),
+                      pl.col("status").replace_strict(reported, default="").fill_null("")).alias("task"),
         joined_targets("targets").alias("task_targets"),
     )
     nearest = (
