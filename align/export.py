@@ -20,9 +20,9 @@ import xlsxwriter
 from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError
 from align.files import write_atomic
-from align.ingest import load_items
+from align.ingest import file_digest, load_items
 from align.items import Schema, doc_of_column, filled_columns, joined_targets, shown_text
-from align.registry import get_document
+from align.registry import document_path, get_document
 from align.settings import Settings
 from align.store import DecisionStore, local_time
 
@@ -57,6 +57,9 @@ EXPORT_SCHEMA["score"] = pl.Float64
 #: Parquet always has them, so a program reading exports sees one schema.
 DEADLINE_COLUMNS = ("source_deadline", "target_deadline")
 SUMMARY_SHEET = "汇总"
+SOURCES_SHEET = "文档来源"
+SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl.String, "年份": pl.Int64,
+                          "文件": pl.String, "文件 SHA-256": pl.String}
 MISSING_ITEM = "（该条目已不在当前文档中）"
 
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula
@@ -114,6 +117,20 @@ def build_export_frame(
         )
     frame = frame.with_columns(local_time("decided_at", settings.timezone))
     return frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
+
+
+def document_sources(settings: Settings, frame: pl.DataFrame) -> pl.DataFrame:
+    """The documents an export frame's links join, as registered, with the SHA-256 of each
+    file at export time: whoever receives the links can tell which edition of a plan they
+    were reviewed against (a plan re-issued with changes has another fingerprint)."""
+    doc_ids = sorted(set(frame["source_doc"].to_list()) | set(frame["target_doc"].to_list()))
+    rows = []
+    for doc_id in doc_ids:
+        meta = get_document(settings.data_dir, doc_id)
+        path = document_path(settings.data_dir, meta)
+        rows.append({"文档": doc_id, "标题": meta.title, "辖区": meta.jurisdiction, "年份": meta.year,
+                     "文件": meta.file, "文件 SHA-256": file_digest(path) if path.is_file() else "（文件缺失）"})
+    return pl.DataFrame(rows, schema=SOURCES_SCHEMA)
 
 
 def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
@@ -199,11 +216,15 @@ def safe_export_path(out_dir: str | Path, filename: str, fmt: ExportFormat) -> P
 # ------------------------------------------------------------------ writing
 
 
-def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, filename: str) -> Path:
+def export_links(
+    frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, filename: str, *, sources: pl.DataFrame | None = None
+) -> Path:
     """Write an export frame (from :func:`build_export_frame`) and return the file written.
 
-    Excel gets a 汇总 summary sheet and one sheet per document pair; CSV is UTF-8 with a
-    BOM so Excel opens it in the right encoding; Parquet keeps the English column names.
+    Excel gets a 汇总 summary sheet, then the documents' provenance (``sources``, from
+    :func:`document_sources`, as a 文档来源 sheet) and one sheet per document pair; CSV is
+    UTF-8 with a BOM so Excel opens it in the right encoding; Parquet keeps the English
+    column names.
     """
     if fmt not in FORMATS:
         raise ExportError(
@@ -224,7 +245,7 @@ def export_links(frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, fi
     path = safe_export_path(out_dir, filename, fmt)
     frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
-        "xlsx": _write_xlsx,
+        "xlsx": lambda data, tmp: _write_xlsx(data, tmp, sources),
         "csv": _write_csv,
         "parquet": lambda data, tmp: data.write_parquet(tmp),
     }
@@ -301,9 +322,9 @@ def write_evolution_workbook(target: Path | BinaryIO, steps: Sequence[pl.DataFra
     write_workbook(target, sheets, wide=READABLE_WIDE)
 
 
-def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = None) -> None:
     pairs = frame.group_by("source_doc", "target_doc", maintain_order=True).len().sort("source_doc", "target_doc")
-    taken = {SUMMARY_SHEET.casefold()}
+    taken = {SUMMARY_SHEET.casefold(), SOURCES_SHEET.casefold()}
     summary_rows = []
     sheets = []
     for source_doc, target_doc, count in pairs.iter_rows():
@@ -319,8 +340,9 @@ def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
         "源文档": pl.String, "目标文档": pl.String, "工作表": pl.String, "确认链接数": pl.Int64,
         "审核人": pl.String, "最近审核时间": pl.String,
     })
+    provenance = [] if sources is None else [(SOURCES_SHEET, neutralize_frame(sources))]
     write_workbook(
-        path, [(SUMMARY_SHEET, summary), *((name, _for_spreadsheet(part)) for name, part in sheets)],
+        path, [(SUMMARY_SHEET, summary), *provenance, *((name, _for_spreadsheet(part)) for name, part in sheets)],
         wide={HEADERS[c] for c in _WIDE_COLUMNS},
     )
 

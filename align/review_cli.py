@@ -15,7 +15,7 @@ import polars as pl
 
 from align.cli import settings_from_args, write_frame
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
-from align.export import FORMATS, build_export_frame, export_links, write_workbook
+from align.export import FORMATS, build_export_frame, document_sources, export_links, write_workbook
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of
@@ -62,6 +62,12 @@ def cmd_decide(args: argparse.Namespace) -> None:
             f"{flag} needs a TARGET_ID: plan-align decide {args.source} TARGET_ID {flag} --reviewer NAME. "
             "Use --none when the source item has no counterpart.",
             zh=f"{flag} 需要给出目标条目编号",
+        )
+    if args.target and action != "undo" and doc_of(args.source) == doc_of(args.target):
+        raise PlanAlignError(
+            f"A link joins items of two documents: {args.source} and {args.target} are both in "
+            f"{doc_of(args.source)}.",
+            zh=f"链接须连接两个文档的条目：{args.source} 与 {args.target} 同属 {doc_of(args.source)}",
         )
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
@@ -138,7 +144,8 @@ def cmd_export(args: argparse.Namespace) -> None:
         frame = build_export_frame(
             store, settings, tuple(args.pair) if args.pair else None, include_conflicts=args.include_conflicts
         )
-    path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name)  # type: ignore[arg-type]
+    path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]
+                        sources=document_sources(settings, frame))
     print(f"wrote {frame.height} confirmed link(s) to {path}")
 
 

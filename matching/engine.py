@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from align.exceptions import PlanAlignError
 from align.files import write_atomic
 from align.ingest import load_items
 from align.registry import LEVELS, DocumentMeta, get_document
@@ -151,6 +152,11 @@ def match_documents(
     the other way (:func:`fitted_the_other_way`) is matched that way, ranked per the
     caller's source item, and handed back with the caller's columns.
     """
+    if source_id == target_id:  # every item would be its own best link: an answer that says nothing
+        raise PlanAlignError(
+            f"Choose two different documents: {source_id} was given as both source and target.",
+            zh=f"请选择两个不同的文档：{source_id} 同时被作为源文档和目标文档",
+        )
     model = model or model_for(settings.data_dir)
     source_meta = get_document(settings.data_dir, source_id)
     target_meta = get_document(settings.data_dir, target_id)

@@ -143,8 +143,8 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         confirmed = store.confirmed_links("baqiao-2023", "xian-2024")
     assert confirmed.height == 1
     book = openpyxl.load_workbook(saved, read_only=True)
-    assert "汇总" in book.sheetnames
-    sheet = book[[name for name in book.sheetnames if name != "汇总"][0]]
+    assert book.sheetnames == ["汇总", "文档来源", "baqiao-2023→xian-2024"]
+    sheet = book["baqiao-2023→xian-2024"]
     rows = list(sheet.iter_rows(values_only=True))
     record = dict(zip(rows[0], rows[1]))
     assert len(rows) == 2

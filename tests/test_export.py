@@ -13,7 +13,14 @@ import pytest
 
 from align.cli import build_parser, main
 from align.exceptions import ExportError, OutputError, SettingsError
-from align.export import HEADERS, MISSING_ITEM, build_export_frame, export_links, sheet_name
+from align.export import (
+    HEADERS,
+    MISSING_ITEM,
+    build_export_frame,
+    document_sources,
+    export_links,
+    sheet_name,
+)
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -103,6 +110,26 @@ def test_xlsx_has_summary_and_one_sheet_per_pair_with_frozen_chinese_header(deci
     text_column = header.index("源任务") + 1
     assert sheet.column_dimensions[openpyxl.utils.get_column_letter(text_column)].width >= 20
     assert sheet.max_row == 3
+
+
+def test_xlsx_names_each_documents_edition_by_its_file_fingerprint(decided, tmp_path):
+    """The 文档来源 sheet: which plan, as registered, and the SHA-256 of the file the links were reviewed on."""
+    import hashlib
+
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    path = export_links(frame, "xlsx", tmp_path, "links.xlsx", sources=document_sources(settings, frame))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:2] == ["汇总", "文档来源"] and len(book.sheetnames) == 4
+    sheet = book["文档来源"]
+    rows = {r[0]: dict(zip([c.value for c in sheet[1]], r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sorted(rows) == ["baqiao-2020", "baqiao-2023", "xian-2024"]
+    city = rows["xian-2024"]
+    assert city["标题"] == "西安市2024年为民实事实施方案" and city["辖区"] == "西安市" and city["年份"] == 2024
+    file = settings.data_dir / city["文件"]
+    assert city["文件 SHA-256"] == hashlib.sha256(file.read_bytes()).hexdigest()
+    file.write_text(file.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the plan re-issued
+    assert document_sources(settings, frame).row(2, named=True)["文件 SHA-256"] != city["文件 SHA-256"]
 
 
 def test_csv_has_bom_and_reads_back(decided, tmp_path):
