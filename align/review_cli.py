@@ -63,12 +63,6 @@ def cmd_decide(args: argparse.Namespace) -> None:
             "Use --none when the source item has no counterpart.",
             zh=f"{flag} 需要给出目标条目编号",
         )
-    if args.target and action != "undo" and doc_of(args.source) == doc_of(args.target):
-        raise PlanAlignError(
-            f"A link joins items of two documents: {args.source} and {args.target} are both in "
-            f"{doc_of(args.source)}.",
-            zh=f"链接须连接两个文档的条目：{args.source} 与 {args.target} 同属 {doc_of(args.source)}",
-        )
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
             undo_id = store.undo(args.reviewer, args.source, args.target)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import polars as pl
 
 from align.exceptions import Problem, StoreError
-from align.items import Schema, doc_of_column
+from align.items import Schema, doc_of, doc_of_column
 
 Decision = Literal["confirmed", "rejected", "no_counterpart", "unsure"]
 DECISIONS: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart", "unsure")
@@ -185,6 +185,11 @@ def validate_decision(
             problems.append((
                 f"An item cannot be linked to itself ({source_id!r}). Pick a target in another document.",
                 "条目不能与自身关联",
+            ))
+        elif isinstance(source_id, str) and isinstance(target_id, str) and doc_of(source_id) == doc_of(target_id):
+            problems.append((
+                f"A link joins items of two documents: {source_id} and {target_id} are both in {doc_of(source_id)}.",
+                f"链接须连接两个文档的条目：{source_id} 与 {target_id} 同属 {doc_of(source_id)}",
             ))
     if note is not None and not isinstance(note, str):
         problems.append((f"The 'note' must be text or None. Got {type(note).__name__} instead.", "备注应为文字"))

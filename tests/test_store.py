@@ -149,6 +149,7 @@ def test_bulk_record_reports_every_bad_row_and_writes_nothing(store):
         (("王", "baqiao-2023:1", None, "confirmed"), "needs a target_id"),
         (("王", "baqiao-2023:1", "xian-2024:3", "no_counterpart"), "has no target"),
         (("王", "baqiao-2023:1", "baqiao-2023:1", "confirmed"), "cannot be linked to itself"),
+        (("王", "baqiao-2023:1", "baqiao-2023:2", "confirmed"), "A link joins items of two documents"),
     ],
 )
 def test_invalid_decision_is_refused_with_a_clear_message(store, args, message):
