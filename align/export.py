@@ -107,8 +107,7 @@ def build_export_frame(
             "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",
             zh="还没有已确认的链接可导出，请先在审核页确认",
         )
-    doc_ids = sorted(set(links["source_doc"].to_list()) | set(links["target_doc"].to_list()))
-    items = pl.concat([_item_columns(load_items(settings, doc_id)) for doc_id in doc_ids], how="vertical")
+    items = pl.concat([_item_columns(load_items(settings, doc_id)) for doc_id in _documents(links)], how="vertical")
     frame = links
     for side in ("source", "target"):
         renamed = items.rename({name: f"{side}_{name}" for name in items.columns if name != "item_id"})
@@ -123,14 +122,18 @@ def document_sources(settings: Settings, frame: pl.DataFrame) -> pl.DataFrame:
     """The documents an export frame's links join, as registered, with the SHA-256 of each
     file at export time: whoever receives the links can tell which edition of a plan they
     were reviewed against (a plan re-issued with changes has another fingerprint)."""
-    doc_ids = sorted(set(frame["source_doc"].to_list()) | set(frame["target_doc"].to_list()))
     rows = []
-    for doc_id in doc_ids:
+    for doc_id in _documents(frame):
         meta = get_document(settings.data_dir, doc_id)
         path = document_path(settings.data_dir, meta)
         rows.append({"文档": doc_id, "标题": meta.title, "辖区": meta.jurisdiction, "年份": meta.year,
                      "文件": meta.file, "文件 SHA-256": file_digest(path) if path.is_file() else "（文件缺失）"})
     return pl.DataFrame(rows, schema=SOURCES_SCHEMA)
+
+
+def _documents(links: pl.DataFrame) -> list[str]:
+    """The documents on either side of some link, sorted."""
+    return sorted(set(links["source_doc"].to_list()) | set(links["target_doc"].to_list()))
 
 
 def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
@@ -217,12 +220,12 @@ def safe_export_path(out_dir: str | Path, filename: str, fmt: ExportFormat) -> P
 
 
 def export_links(
-    frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, filename: str, *, sources: pl.DataFrame | None = None
+    frame: pl.DataFrame, fmt: ExportFormat, out_dir: str | Path, filename: str, *, settings: Settings | None = None
 ) -> Path:
     """Write an export frame (from :func:`build_export_frame`) and return the file written.
 
-    Excel gets a 汇总 summary sheet, then the documents' provenance (``sources``, from
-    :func:`document_sources`, as a 文档来源 sheet) and one sheet per document pair; CSV is
+    Excel gets a 汇总 summary sheet, then, given the ``settings`` that locate the documents,
+    their provenance (:func:`document_sources`, a 文档来源 sheet), and one sheet per document pair; CSV is
     UTF-8 with a BOM so Excel opens it in the right encoding; Parquet keeps the English
     column names.
     """
@@ -244,6 +247,8 @@ def export_links(
         )
     path = safe_export_path(out_dir, filename, fmt)
     frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
+    # read before writing, so a document file that cannot be read is not reported as an unwritable export
+    sources = document_sources(settings, frame) if fmt == "xlsx" and settings is not None else None
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
         "xlsx": lambda data, tmp: _write_xlsx(data, tmp, sources),
         "csv": _write_csv,

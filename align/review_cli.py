@@ -15,7 +15,7 @@ import polars as pl
 
 from align.cli import settings_from_args, write_frame
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
-from align.export import FORMATS, build_export_frame, document_sources, export_links, write_workbook
+from align.export import FORMATS, build_export_frame, export_links, write_workbook
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of
@@ -139,7 +139,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             store, settings, tuple(args.pair) if args.pair else None, include_conflicts=args.include_conflicts
         )
     path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]
-                        sources=document_sources(settings, frame))
+                        settings=settings)
     print(f"wrote {frame.height} confirmed link(s) to {path}")
 
 

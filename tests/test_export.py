@@ -118,7 +118,7 @@ def test_xlsx_names_each_documents_edition_by_its_file_fingerprint(decided, tmp_
 
     store, settings = decided
     frame = build_export_frame(store, settings)
-    path = export_links(frame, "xlsx", tmp_path, "links.xlsx", sources=document_sources(settings, frame))
+    path = export_links(frame, "xlsx", tmp_path, "links.xlsx", settings=settings)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:2] == ["汇总", "文档来源"] and len(book.sheetnames) == 4
     sheet = book["文档来源"]

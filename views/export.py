@@ -9,7 +9,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.export import FORMATS, build_export_frame, document_sources, export_links
+from align.export import FORMATS, build_export_frame, export_links
 from align.store import local_time
 
 MIME = {
@@ -33,8 +33,7 @@ def _prepare(request: list) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         frame = build_export_frame(ui.store(), current, pair, include_conflicts=include_conflicts)
-        path = export_links(frame, fmt, out_dir, f"{name}.{fmt}",  # type: ignore[arg-type]
-                            sources=document_sources(current, frame))
+        path = export_links(frame, fmt, out_dir, f"{name}.{fmt}", settings=current)  # type: ignore[arg-type]
     except (PlanAlignError, OSError) as exc:
         st.session_state["export_file"] = None
         ui.flash("error", str(exc))
