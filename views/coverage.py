@@ -85,8 +85,8 @@ st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_uni
                 width="stretch", key="cov_heat")
 
 st.subheader("没有区级对应的市级条目 City items without a district counterpart")
-missing = uncovered(table)
-if (unmet := missing.filter(pl.col("quota") != "")).height:
+without_task = uncovered(table)  # in the order listed below, unmet quotas first
+if (unmet := without_task.filter(pl.col("quota") != "")).height:
     st.warning(f"{unmet.height} 个市级条目下达了{district_place}配额，但还没有对应的区级任务 "
                f"({unmet.height} city items give {district_place} a quota and no district task serves them yet): "
                + "；".join(f"{i} {ui.escape_text(t)}（{ui.escape_text(q)}）"
@@ -103,7 +103,7 @@ st.subheader("去审核 Review a city item")
 city_ids = table["item_id"].to_list()
 texts = dict(zip(city_ids, table["text"].to_list()))
 # Opens on the first item listed above as without a counterpart: the one most worth a look.
-first = city_ids.index(uncovered(table)["item_id"][0]) if (table["status"] == "none").any() else 0
+first = city_ids.index(without_task["item_id"][0]) if without_task.height else 0
 picked = st.selectbox("市级条目 City item", city_ids, index=first, key="cov_pick",
                       format_func=lambda i: f"{i}  {texts[i][:40]}")
 nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
