@@ -20,6 +20,7 @@ from align.files import write_atomic
 
 REGISTRY_FILE = "registry.toml"
 LEVELS = ("county", "district", "new-area", "city", "province")  # from the bottom up
+LEVEL_NAMES_ZH = {"county": "县级", "district": "区级", "new-area": "新区", "city": "市级", "province": "省级"}
 KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →

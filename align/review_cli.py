@@ -90,6 +90,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     from matching.engine import match_documents
     from matching.review import (
         COVERAGE_WIDE,
+        check_coverage_pair,
         coverage_decisions,
         coverage_sheets,
         coverage_table,
@@ -97,8 +98,9 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     )
 
     settings = settings_from_args(args)
-    place = get_document(settings.data_dir, args.district).jurisdiction
-    get_document(settings.data_dir, args.city)
+    district = get_document(settings.data_dir, args.district)
+    check_coverage_pair(get_document(settings.data_dir, args.city), district)
+    place = district.jurisdiction
     # Top-k district tasks per city item, as district → city rows, like the page.
     matches = match_documents(settings.with_changes(direction="target_to_source"), args.district, args.city)
     with DecisionStore(settings.db_path) as store:

@@ -13,8 +13,10 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from align.exceptions import PlanAlignError
 from align.items import STATUS_LABELS, Schema, joined_targets, shown_text
 from align.normalize import normalize_text
+from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -252,6 +254,21 @@ def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_ite
         .join(text_of["target"], on="target_id", how="left")
         .sort(["source_order", "score"], descending=[False, True], nulls_last=True)
         .select("source_id", "source_text", "target_id", "target_text", pl.col("score").round(2))
+    )
+
+
+def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
+    """Refuse a coverage question asked upside down: coverage lists the city plan's items, so a
+    district plan in its place would list its own 111 tasks as "city items" and answer nothing."""
+    if LEVELS.index(city.level) >= LEVELS.index(district.level):
+        return
+    said = f"{city.id} is a {city.level} plan ({city.jurisdiction}) and {district.id} a {district.level} plan ({district.jurisdiction})"
+    said_zh = (f"{city.id} 是{LEVEL_NAMES_ZH[city.level]}文档（{city.jurisdiction}），"
+               f"{district.id} 是{LEVEL_NAMES_ZH[district.level]}文档（{district.jurisdiction}）")
+    raise PlanAlignError(
+        f"Coverage lists the items of the higher-level plan, which comes first: {said}. "
+        f"Swap them: plan-align coverage {district.id} {city.id}.",
+        zh=f"覆盖情况列出上级文档的条目，上级文档应在前：{said_zh}，请交换两者",
     )
 
 

@@ -303,6 +303,18 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     assert download.label.startswith("下载 Excel（覆盖情况与无对应条目）") and download.url.endswith(".xlsx")
 
 
+def test_coverage_with_the_district_plan_in_the_citys_place_offers_the_swap(env):
+    """Upside down, the page would list the district's 111 tasks as city items; it says so, and one click rights it."""
+    at = open_page("coverage")
+    at.selectbox(key="cov_city_doc").select("baqiao-2023").run()
+    at.selectbox(key="cov_district_doc").select("xian-2024").run()
+    assert "上级文档应在前" in at.error[0].value and not at.dataframe
+    at.button(key="cov_swap").click().run()
+    assert not at.error and not at.exception
+    assert (at.selectbox(key="cov_city_doc").value, at.selectbox(key="cov_district_doc").value) == ("xian-2024", "baqiao-2023")
+    assert len(at.dataframe[0].value) == 30
+
+
 def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFrame:
     """The Coverage table of xian-2024 and baqiao-2023 given (district task, city item, decision) rows."""
     from align.ingest import load_items

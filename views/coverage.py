@@ -11,10 +11,12 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import write_workbook
+from align.registry import get_document
 from matching.review import (
     COVERAGE_LABELS,
     COVERAGE_STATUSES,
     COVERAGE_WIDE,
+    check_coverage_pair,
     coverage_counts,
     coverage_decisions,
     coverage_sheets,
@@ -32,6 +34,19 @@ city_doc, district_doc = ui.document_pair(
     fallbacks=(-1, 0),
 )
 
+
+def swap_documents() -> None:
+    state = st.session_state
+    state["city_doc"], state["district_doc"] = state["district_doc"], state["city_doc"]
+
+
+data_dir = ui.settings().data_dir
+try:
+    check_coverage_pair(get_document(data_dir, city_doc), get_document(data_dir, district_doc))
+except PlanAlignError as exc:  # a district plan in the city's place: one click puts them right
+    ui.error_box(exc)
+    st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
+    st.stop()
 district_place = ui.document_meta(district_doc)["jurisdiction"]
 try:
     city_items = ui.items(city_doc)
