@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO, Literal
 
 import polars as pl
+import pyarrow.parquet as pq
 import xlsxwriter
 
 from align.evolution import READABLE_WIDE, for_planners
@@ -60,6 +61,11 @@ SUMMARY_SHEET = "汇总"
 SOURCES_SHEET = "文档来源"
 SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl.String, "年份": pl.Int64,
                           "文件": pl.String, "文件 SHA-256": pl.String}
+#: The same provenance in a Parquet export: its file metadata under this key, a JSON list with
+#: these English names, for the programs that read Parquet.
+PARQUET_SOURCES_KEY = "plan_align.documents"
+SOURCES_ENGLISH = {"文档": "doc_id", "标题": "title", "辖区": "jurisdiction", "年份": "year", "文件": "file",
+                   "文件 SHA-256": "sha256"}
 MISSING_ITEM = "（该条目已不在当前文档中）"
 
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula
@@ -227,7 +233,7 @@ def export_links(
     Excel gets a 汇总 summary sheet, then, given the ``settings`` that locate the documents,
     their provenance (:func:`document_sources`, a 文档来源 sheet), and one sheet per document pair; CSV is
     UTF-8 with a BOM so Excel opens it in the right encoding; Parquet keeps the English
-    column names.
+    column names and carries the same provenance in its file metadata (``PARQUET_SOURCES_KEY``).
     """
     if fmt not in FORMATS:
         raise ExportError(
@@ -248,14 +254,29 @@ def export_links(
     path = safe_export_path(out_dir, filename, fmt)
     frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
     # read before writing, so a document file that cannot be read is not reported as an unwritable export
-    sources = document_sources(settings, frame) if fmt == "xlsx" and settings is not None else None
+    sources = document_sources(settings, frame) if fmt != "csv" and settings is not None else None
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
         "xlsx": lambda data, tmp: _write_xlsx(data, tmp, sources),
         "csv": _write_csv,
-        "parquet": lambda data, tmp: data.write_parquet(tmp),
+        "parquet": lambda data, tmp: _write_parquet(data, tmp, sources),
     }
     write_atomic(path, lambda tmp: writers[fmt](frame, tmp))  # an unwritable file: OutputError, naming it
     return path
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None) -> None:
+    table = frame.to_arrow()
+    if sources is not None:
+        documents = sources.rename(SOURCES_ENGLISH).write_json()
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), PARQUET_SOURCES_KEY: documents})
+    pq.write_table(table, path, compression="zstd")
+
+
+def parquet_sources(path: str | Path) -> pl.DataFrame:
+    """The documents a Parquet export names in its metadata (empty when it names none)."""
+    documents = (pq.read_schema(path).metadata or {}).get(PARQUET_SOURCES_KEY.encode())
+    schema = {SOURCES_ENGLISH[name]: dtype for name, dtype in SOURCES_SCHEMA.items()}
+    return pl.read_json(documents, schema=schema) if documents else pl.DataFrame(schema=schema)
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:

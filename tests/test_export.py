@@ -19,6 +19,7 @@ from align.export import (
     build_export_frame,
     document_sources,
     export_links,
+    parquet_sources,
     sheet_name,
 )
 from align.settings import Settings
@@ -182,13 +183,23 @@ def test_a_task_tables_deadline_is_exported_beside_its_link(data_copy, tmp_path,
     assert "目标完成时限" not in row, "the city plan has no deadlines, so no empty column for them"
 
 
-def test_parquet_reads_back_with_english_columns(decided, tmp_path):
-    store, settings = decided
-    frame = build_export_frame(store, settings)
-    path = export_links(frame, "parquet", tmp_path, "links.parquet")
+def test_parquet_reads_back_with_english_columns_and_names_each_documents_edition(decided, tmp_path):
+    """The links as written, and in the file's metadata the documents they join with their fingerprints."""
+    import hashlib
+
     from polars.testing import assert_frame_equal
 
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    path = export_links(frame, "parquet", tmp_path, "links.parquet", settings=settings)
     assert_frame_equal(pl.read_parquet(path), frame)
+    sources = parquet_sources(path)
+    assert sources["doc_id"].to_list() == ["baqiao-2020", "baqiao-2023", "xian-2024"]
+    city = sources.row(2, named=True)
+    assert city["title"] == "西安市2024年为民实事实施方案" and city["year"] == 2024
+    assert city["sha256"] == hashlib.sha256((settings.data_dir / city["file"]).read_bytes()).hexdigest()
+    bare = export_links(frame, "parquet", tmp_path, "bare.parquet")  # no settings: no documents to name
+    assert parquet_sources(bare).is_empty() and pl.read_parquet(bare).equals(frame)
 
 
 def test_wrong_extension_for_format_is_refused(decided, tmp_path):
