@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
+from collections.abc import Sequence
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 
@@ -154,6 +155,17 @@ def get_document(data_dir: Path, doc_id: str) -> DocumentMeta:
 
 def document_path(data_dir: Path, meta: DocumentMeta) -> Path:
     return (Path(data_dir) / meta.file).resolve()
+
+
+def plans_under(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[DocumentMeta]:
+    """The latest registered plan of each jurisdiction that names ``city``'s as its parent, at a
+    lower level (灞桥区 and 西咸新区 under 西安市): the plans a city's 督查办 checks its items against."""
+    latest: dict[str, DocumentMeta] = {}
+    for meta in docs:
+        below = LEVELS.index(meta.level) < LEVELS.index(city.level)
+        if meta.parent == city.jurisdiction and below and meta.year >= latest.get(meta.jurisdiction, meta).year:
+            latest[meta.jurisdiction] = meta
+    return sorted(latest.values(), key=lambda meta: meta.id)
 
 
 def registry_frame(data_dir: Path) -> pl.DataFrame:

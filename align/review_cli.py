@@ -19,6 +19,7 @@ from align.export import FORMATS, build_export_frame, export_links, write_workbo
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of
+from align.registry import DocumentMeta
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -84,32 +85,64 @@ def _pair(source: str, target: str | None) -> str:
     return f"{source} → {target}" if target else f"{source} (no counterpart)"
 
 
-def cmd_coverage(args: argparse.Namespace) -> None:
-    """Each city item with the district tasks confirmed or proposed for it (the Coverage page)."""
-    from align.registry import get_document
+def _coverage(settings: Settings, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:
+    """The Coverage page's table of one city plan and one district plan."""
     from matching.engine import match_documents
+    from matching.review import check_coverage_pair, coverage_decisions, coverage_table
+
+    check_coverage_pair(city, district)
+    # Top-k district tasks per city item, as district → city rows, like the page.
+    matches = match_documents(settings.with_changes(direction="target_to_source"), district.id, city.id)
+    with DecisionStore(settings.db_path) as store:
+        decisions = coverage_decisions(store.current(), district.id, city.id)
+    return coverage_table(load_items(settings, city.id), load_items(settings, district.id), matches, decisions,
+                          district_jurisdiction=district.jurisdiction)
+
+
+def _xlsx_out(args: argparse.Namespace) -> bool:
+    if args.format == "xlsx" or (args.out or "").lower().endswith(".xlsx"):
+        if not args.out:
+            raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")
+        return True
+    return False
+
+
+def cmd_coverage(args: argparse.Namespace) -> None:
+    """Each city item with the district tasks confirmed or proposed for it (the Coverage page);
+    without a district, each city item against every district plan under the city."""
+    from align.registry import get_document, load_registry, plans_under
     from matching.review import (
         COVERAGE_WIDE,
-        check_coverage_pair,
-        coverage_decisions,
+        coverage_overview,
         coverage_sheets,
-        coverage_table,
+        overview_sheet,
         uncovered,
     )
 
     settings = settings_from_args(args)
+    city = get_document(settings.data_dir, args.city)
+    if args.district is None:
+        districts = plans_under(load_registry(settings.data_dir), city)
+        if not districts:
+            raise PlanAlignError(
+                f"No registered plan names {city.jurisdiction} as its parent, so there is no district to compare "
+                f"{city.id} with. Give one: plan-align coverage {city.id} DISTRICT_DOC.",
+                zh=f"没有登记上级为{city.jurisdiction}的文档，请指定区级文档",
+            )
+        overview = coverage_overview({meta.id: _coverage(settings, city, meta) for meta in districts})
+        if _xlsx_out(args):
+            sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in districts})
+            write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, [("各区覆盖", sheet)], wide=("任务",)))
+        else:
+            write_frame(overview, args.format, args.out)
+        nobody = overview.filter(pl.col("served") == 0)
+        print(f"{overview.height} city items against {len(districts)} plans ({', '.join(m.id for m in districts)}): "
+              f"{nobody.height} served by none", file=sys.stderr)
+        return
     district = get_document(settings.data_dir, args.district)
-    check_coverage_pair(get_document(settings.data_dir, args.city), district)
     place = district.jurisdiction
-    # Top-k district tasks per city item, as district → city rows, like the page.
-    matches = match_documents(settings.with_changes(direction="target_to_source"), args.district, args.city)
-    with DecisionStore(settings.db_path) as store:
-        decisions = coverage_decisions(store.current(), args.district, args.city)
-    table = coverage_table(load_items(settings, args.city), load_items(settings, args.district), matches, decisions,
-                           district_jurisdiction=place)
-    if args.format == "xlsx" or (args.out or "").lower().endswith(".xlsx"):
-        if not args.out:
-            raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")
+    table = _coverage(settings, city, district)
+    if _xlsx_out(args):
         sheets = coverage_sheets(table, place)
         write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, sheets, wide=COVERAGE_WIDE))
         print(f"wrote {table.height} city items to {args.out}", file=sys.stderr)
@@ -170,7 +203,9 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     p = command("coverage", cmd_coverage,
                 "Which district tasks serve each city item, and which city items have none (a quota first).")
     p.add_argument("city", metavar="CITY_DOC", help="the city plan, e.g. xian-2024")
-    p.add_argument("district", metavar="DISTRICT_DOC", help="the district's document, e.g. baqiao-2023")
+    p.add_argument("district", metavar="DISTRICT_DOC", nargs="?",
+                   help="the district's document, e.g. baqiao-2023; without it, every city item against the "
+                        "latest plan of each place under the city (registered with it as parent)")
     p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet", "xlsx"],
                    help="xlsx: the Coverage page's workbook, Chinese headers (also chosen by --out FILE.xlsx)")
     p.add_argument("--out", help="write to this file instead of printing")

@@ -8,6 +8,7 @@ state, so the review app only calls these and renders what they return.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
@@ -393,6 +394,36 @@ def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[
         pl.col("nearest_task").alias("最接近的区级任务（得分）"),
     )
     return [("覆盖情况", every), ("无区级对应", missing)]
+
+
+def coverage_overview(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every city item against several districts at once: one status column per district plan
+    (keyed by its document id), the quota the item gives that district beside its status, and
+    how many of the plans serve it (``served``). A city 督查办 reads down ``served == 0`` for the
+    items nobody has taken up.
+
+    ``tables`` are :func:`coverage_table` results for one city plan, one per district plan.
+    """
+    if not tables:
+        raise ValueError("coverage_overview needs the coverage table of at least one district plan")
+    overview = next(iter(tables.values())).select("item_id", "category", "text")
+    for doc_id, table in tables.items():
+        shown = pl.col("status").replace_strict(COVERAGE_LABELS)
+        overview = overview.join(
+            table.select("item_id", pl.when(pl.col("quota") != "")
+                         .then(pl.format("{}（配额 {}）", shown, pl.col("quota"))).otherwise(shown).alias(doc_id),
+                         (pl.col("status") != "none").alias(f"_{doc_id}")),
+            on="item_id", how="left", maintain_order="left",
+        )
+    served = pl.sum_horizontal(pl.col(f"_{doc_id}") for doc_id in tables).alias("served")
+    return overview.with_columns(served).drop(f"_{doc_id}" for doc_id in tables)
+
+
+def overview_sheet(overview: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
+    """:func:`coverage_overview` with Chinese headers, each district plan's column named by
+    ``names`` (document id → 灞桥区 baqiao-2023), for the page and the workbook alike."""
+    return overview.rename({"item_id": "市级条目", "category": "分类", "text": "任务", "served": "承接文档数",
+                            **names})
 
 
 #: Columns of long text in :func:`coverage_sheets`, wrapped in Excel.

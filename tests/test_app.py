@@ -315,6 +315,20 @@ def test_coverage_with_the_district_plan_in_the_citys_place_offers_the_swap(env)
     assert len(at.dataframe[0].value) == 30
 
 
+def test_coverage_compares_a_city_plan_with_every_district_plan_under_it(env):
+    """One toggle: each city item against 灞桥区's and 西咸新区's plans, and how many serve it."""
+    at = open_page("coverage")
+    tables = len(at.dataframe)  # off by default: the other districts are matched only when asked
+    at.toggle(key="cov_all").set_value(True).run()
+    assert not at.exception and len(at.dataframe) == tables + 1
+    overview = at.dataframe[-1].value
+    assert list(overview.columns)[3:] == ["灞桥区 baqiao-2023", "西咸新区 xixian-2023", "承接文档数 plans serving it"]
+    assert len(overview) == 30
+    nobody = (overview["承接文档数 plans serving it"] == 0).sum()
+    assert next(m.value for m in at.metric if m.label.startswith("无任何区级任务承接")) == str(nobody)
+    assert at.get("download_button")[-1].proto.label.startswith("下载 Excel（各区覆盖）")
+
+
 def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFrame:
     """The Coverage table of xian-2024 and baqiao-2023 given (district task, city item, decision) rows."""
     from align.ingest import load_items

@@ -104,6 +104,8 @@ def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, ca
          "审核记录库出错：链接须连接两个文档的条目：baqiao-2023:1 与 baqiao-2023:2 同属 baqiao-2023"),
         (["coverage", "baqiao-2023", "xian-2024"], "Swap them: plan-align coverage xian-2024 baqiao-2023",
          "无法完成：覆盖情况列出上级文档的条目，上级文档应在前：baqiao-2023 是区级文档（灞桥区），xian-2024 是市级文档（西安市），请交换两者"),
+        (["coverage", "baqiao-2023"], "No registered plan names 灞桥区 as its parent",
+         "无法完成：没有登记上级为灞桥区的文档，请指定区级文档"),
         (["evolve", "baqiao-2023", "xian-2024"], "compares documents of one jurisdiction",
          "辖区不同：逐年对比只比较同一辖区的文档，现为baqiao-2023（灞桥区）、xian-2024（西安市）"),
     ],

@@ -375,3 +375,46 @@ def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp
     assert quotas[0] and quotas == sorted(quotas, reverse=True), "a quota no task serves comes first"
     assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "xlsx", *data]) == 2
     assert "Excel output needs --out FILE.xlsx" in capsys.readouterr().err
+
+
+def test_cli_coverage_of_a_city_against_every_district_plan_under_it(data_copy, tmp_path, monkeypatch, capsys):
+    """`coverage CITY` alone: each city item against the latest plan of each place under the city."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", *data]) == 0
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "--format", "json", *data]) == 0
+    captured = capsys.readouterr()
+    rows = {row["item_id"]: row for row in json.loads(captured.out)}
+    # 灞桥区's latest plan and 西咸新区's; not baqiao-2020 (older), not 咸阳市's (another city)
+    assert list(rows["xian-2024:1"]) == ["item_id", "category", "text", "baqiao-2023", "xixian-2023", "served"]
+    charging = rows["xian-2024:4"]
+    assert charging["baqiao-2023"].startswith("已确认 confirmed（配额 灞桥区200个")
+    assert "（配额 西咸新区" in charging["xixian-2023"]
+    for row in rows.values():
+        assert row["served"] == sum(not row[doc].startswith("无对应") for doc in ("baqiao-2023", "xixian-2023"))
+    nobody = sum(row["served"] == 0 for row in rows.values())
+    assert f"30 city items against 2 plans (baqiao-2023, xixian-2023): {nobody} served by none" in captured.err
+    assert main(["coverage", "xian-2024", "--out", str(tmp_path / "all.xlsx"), *data]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "all.xlsx")["各区覆盖"]
+    assert [c.value for c in sheet[1]] == ["市级条目", "分类", "任务", "灞桥区 baqiao-2023", "西咸新区 xixian-2023", "承接文档数"]
+    assert sheet.max_row == 31
+
+
+def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
+    from align.registry import DocumentMeta, plans_under
+
+    def plan(doc_id: str, place: str, level: str, year: int, parent: str) -> DocumentMeta:
+        return DocumentMeta(id=doc_id, title=doc_id, jurisdiction=place, level=level, year=year, kind="plan",
+                            file=f"{doc_id}.txt", parent=parent)
+
+    city = plan("xian-2024", "西安市", "city", 2024, "陕西省")
+    docs = [city, plan("baqiao-2023", "灞桥区", "district", 2023, "西安市"),
+            plan("baqiao-2020", "灞桥区", "district", 2020, "西安市"),
+            plan("yanta-2024", "雁塔区", "district", 2024, "西安市"),
+            plan("xianyang-2023", "咸阳市", "city", 2023, "陕西省"),  # another city: not under 西安市
+            plan("qindu-2024", "秦都区", "district", 2024, "咸阳市"),
+            plan("odd-2024", "西安市", "city", 2024, "西安市")]  # mis-registered as its own parent: not below
+    assert [m.id for m in plans_under(docs, city)] == ["baqiao-2023", "yanta-2024"]
+    assert [m.id for m in plans_under(list(reversed(docs)), city)] == ["baqiao-2023", "yanta-2024"]
+    assert plans_under(docs, docs[1]) == []

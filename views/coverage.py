@@ -11,7 +11,7 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import write_workbook
-from align.registry import get_document
+from align.registry import get_document, load_registry, plans_under
 from matching.review import (
     COVERAGE_LABELS,
     COVERAGE_STATUSES,
@@ -19,8 +19,10 @@ from matching.review import (
     check_coverage_pair,
     coverage_counts,
     coverage_decisions,
+    coverage_overview,
     coverage_sheets,
     coverage_table,
+    overview_sheet,
     uncovered,
 )
 
@@ -47,18 +49,24 @@ except PlanAlignError as exc:  # a district plan in the city's place: one click 
     ui.error_box(exc)
     st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
     st.stop()
-district_place = ui.document_meta(district_doc)["jurisdiction"]
-try:
-    city_items = ui.items(city_doc)
-    district_items = ui.items(district_doc)
-    # Top-k district tasks per city item: rows are district → city.
-    matches = ui.matches(district_doc, city_doc, ui.settings().with_changes(direction="target_to_source"))
-except PlanAlignError as exc:
-    ui.error_box(exc)
-    st.stop()
 
-decisions = coverage_decisions(ui.store().current(), district_doc, city_doc)
-table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district_place)
+
+def coverage_of(district_id: str) -> pl.DataFrame:
+    """The chosen city plan's coverage by one district plan (a document that fails: a red box)."""
+    try:
+        city_items, district_items = ui.items(city_doc), ui.items(district_id)
+        # Top-k district tasks per city item: rows are district → city.
+        matches = ui.matches(district_id, city_doc, ui.settings().with_changes(direction="target_to_source"))
+    except PlanAlignError as exc:
+        ui.error_box(exc)
+        st.stop()
+    decisions = coverage_decisions(ui.store().current(), district_id, city_doc)
+    return coverage_table(city_items, district_items, matches, decisions,
+                          district_jurisdiction=ui.document_meta(district_id)["jurisdiction"])
+
+
+district_place = ui.document_meta(district_doc)["jurisdiction"]
+table = coverage_of(district_doc)
 
 counts = table.group_by("status").len()
 m = st.columns(len(COVERAGE_STATUSES) + 1)
@@ -127,3 +135,25 @@ st.caption("在审核页打开与之最接近的区级任务 (opens the district
 if st.button("审核 Review", key="cov_review", disabled=nearest is None):
     st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=None)
     st.switch_page("views/review.py")
+
+city = get_document(data_dir, city_doc)
+under = plans_under(load_registry(data_dir), city)
+st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
+if not under:
+    st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
+elif st.toggle(f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans", key="cov_all",
+               help="每个辖区取最新一年的文档 (the latest plan of each place)"):
+    overview = coverage_overview({meta.id: coverage_of(meta.id) for meta in under})
+    nobody = int((overview["served"] == 0).sum())
+    st.metric("无任何区级任务承接 served by no district plan", nobody)
+    sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in under})
+    english = {"市级条目": "city item", "分类": "category", "任务": "task", "承接文档数": "plans serving it"}
+    st.dataframe(sheet.rename({zh: f"{zh} {en}" for zh, en in english.items()}), hide_index=True, width="stretch",
+                 key="cov_overview")
+    overview_book = io.BytesIO()
+    write_workbook(overview_book, [("各区覆盖", sheet)], wide=("任务",))
+    st.download_button(
+        "下载 Excel（各区覆盖）Download", data=overview_book.getvalue(), file_name=f"各区覆盖_{city_doc}.xlsx",
+        key="cov_overview_download", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
