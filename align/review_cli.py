@@ -116,6 +116,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         coverage_overview,
         coverage_sheets,
         overview_sheet,
+        status_counts,
         uncovered,
     )
 
@@ -151,8 +152,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
             "item_id", "text", "status", "quota",
             pl.col("confirmed_tasks").list.join("；"), pl.col("proposed_tasks").list.join("；"), "nearest_task",
         ), args.format, args.out)
-    counts = dict(table.group_by("status").len().iter_rows())
-    print(f"{table.height} city items: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("confirmed", "proposed", "none")),
+    print(f"{table.height} city items: " + ", ".join(f"{n} {s}" for s, n in status_counts(table).items()),
           file=sys.stderr)
     if (unmet := uncovered(table).filter(pl.col("quota") != "")).height:
         print(f"{unmet.height} give {place} a quota and no district task serves them yet: "

@@ -430,6 +430,12 @@ def overview_sheet(overview: pl.DataFrame, names: Mapping[str, str]) -> pl.DataF
 COVERAGE_WIDE = ("任务", "已确认区级任务", "建议区级任务", "最接近的区级任务（得分）")
 
 
+def status_counts(coverage: pl.DataFrame) -> dict[str, int]:
+    """City items per coverage status, in ``COVERAGE_STATUSES`` order, zeros included."""
+    found = dict(coverage.group_by("status").len().iter_rows())
+    return {status: found.get(status, 0) for status in COVERAGE_STATUSES}
+
+
 def coverage_counts(coverage: pl.DataFrame) -> pl.DataFrame:
     """City items per category and status (``category, status, len``) for the heatmap.
 

@@ -23,6 +23,7 @@ from matching.review import (
     coverage_sheets,
     coverage_table,
     overview_sheet,
+    status_counts,
     uncovered,
 )
 
@@ -68,12 +69,10 @@ def coverage_of(district_id: str) -> pl.DataFrame:
 district_place = ui.document_meta(district_doc)["jurisdiction"]
 table = coverage_of(district_doc)
 
-counts = table.group_by("status").len()
 m = st.columns(len(COVERAGE_STATUSES) + 1)
 m[0].metric("市级条目 city items", table.height)
-for col, status in zip(m[1:], COVERAGE_STATUSES):
-    found = counts.filter(pl.col("status") == status)["len"]
-    col.metric(COVERAGE_LABELS[status], int(found[0]) if found.len() else 0)
+for col, (status, count) in zip(m[1:], status_counts(table).items()):
+    col.metric(COVERAGE_LABELS[status], count)
 
 sheets = coverage_sheets(table, district_place)  # the page's two tables, as the workbook has them
 (_, every), (_, without) = sheets
