@@ -260,7 +260,7 @@ def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_ite
 
 def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     """Refuse a coverage question asked upside down: coverage lists the city plan's items, so a
-    district plan in its place would list its own 111 tasks as "city items" and answer nothing."""
+    district plan in its place would list its own tasks as "city items" and answer nothing."""
     if LEVELS.index(city.level) >= LEVELS.index(district.level):
         return
     said = f"{city.id} is a {city.level} plan ({city.jurisdiction}) and {district.id} a {district.level} plan ({district.jurisdiction})"

@@ -44,8 +44,9 @@ def swap_documents() -> None:
 
 
 data_dir = ui.settings().data_dir
+city, district = (ui.or_stop(get_document, data_dir, doc_id) for doc_id in (city_doc, district_doc))
 try:
-    check_coverage_pair(get_document(data_dir, city_doc), get_document(data_dir, district_doc))
+    check_coverage_pair(city, district)
 except PlanAlignError as exc:  # a district plan in the city's place: one click puts them right
     ui.error_box(exc)
     st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
@@ -66,7 +67,7 @@ def coverage_of(district_id: str) -> pl.DataFrame:
                           district_jurisdiction=ui.document_meta(district_id)["jurisdiction"])
 
 
-district_place = ui.document_meta(district_doc)["jurisdiction"]
+district_place = district.jurisdiction
 table = coverage_of(district_doc)
 
 m = st.columns(len(COVERAGE_STATUSES) + 1)
@@ -135,7 +136,6 @@ if st.button("审核 Review", key="cov_review", disabled=nearest is None):
     st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=None)
     st.switch_page("views/review.py")
 
-city = get_document(data_dir, city_doc)
 under = plans_under(load_registry(data_dir), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
 if not under:
