@@ -133,7 +133,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         overview = coverage_overview({meta.id: _coverage(settings, city, meta) for meta in districts})
         if _xlsx_out(args):
             sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in districts})
-            write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, [("各区覆盖", sheet)], wide=("任务",)))
+            write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, [sheet], wide=("任务",)))
         else:
             write_frame(overview, args.format, args.out)
         nobody = overview.filter(pl.col("served") == 0)

@@ -419,11 +419,11 @@ def coverage_overview(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     return overview.with_columns(served).drop(f"_{doc_id}" for doc_id in tables)
 
 
-def overview_sheet(overview: pl.DataFrame, names: Mapping[str, str]) -> pl.DataFrame:
-    """:func:`coverage_overview` with Chinese headers, each district plan's column named by
-    ``names`` (document id → 灞桥区 baqiao-2023), for the page and the workbook alike."""
-    return overview.rename({"item_id": "市级条目", "category": "分类", "text": "任务", "served": "承接文档数",
-                            **names})
+def overview_sheet(overview: pl.DataFrame, names: Mapping[str, str]) -> tuple[str, pl.DataFrame]:
+    """:func:`coverage_overview` as a named sheet with Chinese headers, each district plan's
+    column named by ``names`` (document id → 灞桥区 baqiao-2023), for the page and the workbook alike."""
+    return "各区覆盖", overview.rename({"item_id": "市级条目", "category": "分类", "text": "任务",
+                                      "served": "承接文档数", **names})
 
 
 #: Columns of long text in :func:`coverage_sheets`, wrapped in Excel.

@@ -147,10 +147,10 @@ elif st.toggle(f"对照全部 {len(under)} 个区级文档 Compare with all {len
     st.metric("无任何区级任务承接 served by no district plan", nobody)
     sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in under})
     english = {"市级条目": "city item", "分类": "category", "任务": "task", "承接文档数": "plans serving it"}
-    st.dataframe(sheet.rename({zh: f"{zh} {en}" for zh, en in english.items()}), hide_index=True, width="stretch",
-                 key="cov_overview")
+    st.dataframe(sheet[1].rename({zh: f"{zh} {en}" for zh, en in english.items()}), hide_index=True,
+                 width="stretch", key="cov_overview")
     overview_book = io.BytesIO()
-    write_workbook(overview_book, [("各区覆盖", sheet)], wide=("任务",))
+    write_workbook(overview_book, [sheet], wide=("任务",))
     st.download_button(
         "下载 Excel（各区覆盖）Download", data=overview_book.getvalue(), file_name=f"各区覆盖_{city_doc}.xlsx",
         key="cov_overview_download", icon=":material/download:",
