@@ -464,9 +464,14 @@ def without_empty_columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(c for c, blank in zip(frame.columns, empty) if not blank)
 
 
+def problem_text(exc: BaseException) -> str:
+    """A problem as a planner reads it: plan-align's own errors in Chinese first, then English."""
+    return exc.for_planner() if isinstance(exc, PlanAlignError) else f"{type(exc).__name__}: {exc}"
+
+
 def error_box(exc: BaseException) -> None:
     """A user-fixable problem as one red box (never a traceback), in Chinese first."""
-    st.error(exc.for_planner() if isinstance(exc, PlanAlignError) else f"{type(exc).__name__}: {exc}")
+    st.error(problem_text(exc))
 
 
 def or_stop(function, *args):

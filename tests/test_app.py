@@ -257,7 +257,7 @@ def test_too_few_decisions_to_refit_is_a_message_not_a_traceback(env):
     at = open_page("threshold")
     at.button(key="th_refit").click().run()
     assert not at.exception
-    assert any("Too few decisions" in w.value for w in at.warning)
+    assert any(w.value.startswith("无法完成：审核结论太少") and "Too few decisions" in w.value for w in at.warning)
 
 
 def test_export_to_excel_is_read_back(env):

@@ -36,7 +36,7 @@ def _prepare(request: list) -> None:
         path = export_links(frame, fmt, out_dir, f"{name}.{fmt}", settings=current)  # type: ignore[arg-type]
     except (PlanAlignError, OSError) as exc:
         st.session_state["export_file"] = None
-        ui.flash("error", str(exc))
+        ui.flash("error", ui.problem_text(exc))
         return
     st.session_state["export_file"] = {"path": str(path), "fmt": fmt, "rows": frame.height, "request": request}
     ui.flash("success", f"已生成 written: {path.name} ({frame.height} 条 links)")

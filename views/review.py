@@ -50,7 +50,7 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
             engine_version=engine_version,
         )
     except PlanAlignError as exc:
-        ui.flash("error", str(exc))
+        ui.flash("error", ui.problem_text(exc))
         return
     st.session_state["note"] = ""
     shown = f"{source_id} → {target_id}" if target_id else f"{source_id} (无对应 no counterpart)"
@@ -79,7 +79,7 @@ def _undo(source_doc: str, target_doc: str) -> None:
         last = mine.sort("id").row(-1, named=True)
         store.undo(me, last["source_id"], last["target_id"])
     except PlanAlignError as exc:
-        ui.flash("error", str(exc))
+        ui.flash("error", ui.problem_text(exc))
         return
     st.session_state["current"] = last["source_id"]
     st.session_state["candidate"] = None
@@ -91,7 +91,7 @@ def _bulk_confirm(rows: list[dict]) -> None:
     try:
         ids = ui.store().bulk_record([{**row, "reviewer": me, "decision": "confirmed"} for row in rows])
     except PlanAlignError as exc:
-        ui.flash("error", str(exc))
+        ui.flash("error", ui.problem_text(exc))
         return
     ui.flash("success", f"已批量确认 bulk-confirmed {len(ids)} 条 links (每条单独记录 one decision each).")
 

@@ -31,7 +31,7 @@ def _refit() -> None:
         model, table = fit_from_decisions(ui.settings(), ui.store().current())
     except PlanAlignError as exc:
         st.session_state["refit"] = None
-        ui.flash("warning", str(exc))
+        ui.flash("warning", ui.problem_text(exc))
         return
     st.session_state["refit"] = {"model": model.to_json(), "table": table.to_dicts()}
 
