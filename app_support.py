@@ -23,7 +23,7 @@ from align.exceptions import PlanAlignError, UnknownDocumentError
 from align.ingest import document_warnings, file_digest, load_items
 from align.items import STATUS_LABELS, joined_targets, shown_text, written_targets
 from align.readers import read_document_text
-from align.registry import document_path, get_document, registry_frame, registry_path
+from align.registry import DocumentMeta, document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -237,6 +237,11 @@ def registry(value: Settings | None = None) -> pl.DataFrame:
     """The registry table, re-read only when ``registry.toml`` changes."""
     value = value or settings()
     return _registry(settings_key(value), registry_digest(value))
+
+
+def documents(value: Settings | None = None) -> dict[str, DocumentMeta]:
+    """The registered documents by id, from the cached registry table (no file read per call)."""
+    return {row["id"]: DocumentMeta(**row) for row in registry(value).iter_rows(named=True)}
 
 
 def document_ids(value: Settings | None = None) -> list[str]:

@@ -11,7 +11,7 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import write_workbook
-from align.registry import get_document, load_registry, plans_under
+from align.registry import DocumentMeta, plans_under
 from matching.review import (
     COVERAGE_LABELS,
     COVERAGE_STATUSES,
@@ -43,8 +43,8 @@ def swap_documents() -> None:
     state["city_doc"], state["district_doc"] = state["district_doc"], state["city_doc"]
 
 
-data_dir = ui.settings().data_dir
-city, district = (ui.or_stop(get_document, data_dir, doc_id) for doc_id in (city_doc, district_doc))
+documents = ui.documents()
+city, district = documents[city_doc], documents[district_doc]
 try:
     check_coverage_pair(city, district)
 except PlanAlignError as exc:  # a district plan in the city's place: one click puts them right
@@ -53,22 +53,21 @@ except PlanAlignError as exc:  # a district plan in the city's place: one click 
     st.stop()
 
 
-def coverage_of(district_id: str) -> pl.DataFrame:
+def coverage_of(plan: DocumentMeta) -> pl.DataFrame:
     """The chosen city plan's coverage by one district plan (a document that fails: a red box)."""
     try:
-        city_items, district_items = ui.items(city_doc), ui.items(district_id)
+        city_items, district_items = ui.items(city_doc), ui.items(plan.id)
         # Top-k district tasks per city item: rows are district → city.
-        matches = ui.matches(district_id, city_doc, ui.settings().with_changes(direction="target_to_source"))
+        matches = ui.matches(plan.id, city_doc, ui.settings().with_changes(direction="target_to_source"))
     except PlanAlignError as exc:
         ui.error_box(exc)
         st.stop()
-    decisions = coverage_decisions(ui.store().current(), district_id, city_doc)
-    return coverage_table(city_items, district_items, matches, decisions,
-                          district_jurisdiction=ui.document_meta(district_id)["jurisdiction"])
+    decisions = coverage_decisions(ui.store().current(), plan.id, city_doc)
+    return coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=plan.jurisdiction)
 
 
 district_place = district.jurisdiction
-table = coverage_of(district_doc)
+table = coverage_of(district)
 
 m = st.columns(len(COVERAGE_STATUSES) + 1)
 m[0].metric("市级条目 city items", table.height)
@@ -136,13 +135,13 @@ if st.button("审核 Review", key="cov_review", disabled=nearest is None):
     st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=None)
     st.switch_page("views/review.py")
 
-under = plans_under(load_registry(data_dir), city)
+under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
 if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
 elif st.toggle(f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans", key="cov_all",
                help="每个辖区取最新一年的文档 (the latest plan of each place)"):
-    overview = coverage_overview({meta.id: coverage_of(meta.id) for meta in under})
+    overview = coverage_overview({meta.id: coverage_of(meta) for meta in under})
     nobody = int((overview["served"] == 0).sum())
     st.metric("无任何区级任务承接 served by no district plan", nobody)
     sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in under})
