@@ -85,18 +85,16 @@ def _pair(source: str, target: str | None) -> str:
     return f"{source} → {target}" if target else f"{source} (no counterpart)"
 
 
-def _coverage(settings: Settings, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:
-    """The Coverage page's table of one city plan and one district plan."""
+def _coverage(settings: Settings, current: pl.DataFrame, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:
+    """The Coverage page's table of one city plan and one district plan, given the decisions in effect."""
     from matching.engine import match_documents
     from matching.review import check_coverage_pair, coverage_decisions, coverage_table
 
     check_coverage_pair(city, district)
     # Top-k district tasks per city item, as district → city rows, like the page.
     matches = match_documents(settings.with_changes(direction="target_to_source"), district.id, city.id)
-    with DecisionStore(settings.db_path) as store:
-        decisions = coverage_decisions(store.current(), district.id, city.id)
-    return coverage_table(load_items(settings, city.id), load_items(settings, district.id), matches, decisions,
-                          district_jurisdiction=district.jurisdiction)
+    return coverage_table(load_items(settings, city.id), load_items(settings, district.id), matches,
+                          coverage_decisions(current, district.id, city.id), district_jurisdiction=district.jurisdiction)
 
 
 def _xlsx_out(args: argparse.Namespace) -> bool:
@@ -122,6 +120,8 @@ def cmd_coverage(args: argparse.Namespace) -> None:
 
     settings = settings_from_args(args)
     city = get_document(settings.data_dir, args.city)
+    with DecisionStore(settings.db_path) as store:  # read once, for every district plan compared
+        current = store.current()
     if args.district is None:
         districts = plans_under(load_registry(settings.data_dir), city)
         if not districts:
@@ -130,7 +130,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
                 f"{city.id} with. Give one: plan-align coverage {city.id} DISTRICT_DOC.",
                 zh=f"没有登记上级为{city.jurisdiction}的文档，请指定区级文档",
             )
-        overview = coverage_overview({meta.id: _coverage(settings, city, meta) for meta in districts})
+        overview = coverage_overview({meta.id: _coverage(settings, current, city, meta) for meta in districts})
         if _xlsx_out(args):
             sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in districts})
             write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, [sheet], wide=("任务",)))
@@ -142,7 +142,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         return
     district = get_document(settings.data_dir, args.district)
     place = district.jurisdiction
-    table = _coverage(settings, city, district)
+    table = _coverage(settings, current, city, district)
     if _xlsx_out(args):
         sheets = coverage_sheets(table, place)
         write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, sheets, wide=COVERAGE_WIDE))
