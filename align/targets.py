@@ -115,8 +115,8 @@ def _number_value(raw: str) -> float | None:
 
 def _indicator(clause_before: str, clause_after: str) -> str:
     before = _ENUM_END.sub("", clause_before) if "等" in clause_before else clause_before
-    before = _LEADING_FILLER.sub("", before.strip())
-    before = _TRAILING_LINK.sub("", before).strip()
+    before = _LEADING_FILLER.sub("", before.strip()).removeprefix("的")  # 5亿元以上的军民融合项目15个
+    before = _TRAILING_LINK.sub("", before).strip().removesuffix("分别")  # 开工率分别不低于50%
     after = clause_after.strip()
     if re.match(rf"{_NUMBER}\s*(?:{_UNITS})", after):  # the next quantity (34户53人): no name after
         after = ""
@@ -125,6 +125,39 @@ def _indicator(clause_before: str, clause_after: str) -> str:
     if before and after and len(after) <= 12:
         return f"{before}{after}"
     return before or after
+
+
+def _name_split(between: str) -> tuple[int, int] | None:
+    """Where the first of two quantities in one clause ends its name and the second begins.
+
+    The text between ``27所`` and ``7所县级医院`` is ``二级医院对口帮扶``: the noun ends the
+    first name and the verb begins the second (二级医院 | 对口帮扶县级医院). A conjunction
+    divides them and belongs to neither (道路建设和6条高压线迁改 → 道路建设 | 高压线迁改).
+    ``None`` leaves the text as it reads: no verb or conjunction (16所三级医院27所二级医院),
+    or an opening 的, where the first quantity qualifies the noun after it
+    (5亿元以上的军民融合项目15个).
+    """
+    tags = _pos_tags(between)
+    if not tags or tags[0][0] == "的":
+        return None
+    starts = [0]
+    for word, _ in tags:
+        starts.append(starts[-1] + len(word))
+    conjunctions = [i for i, (_, flag) in enumerate(tags) if flag[:1] == "c"]
+    if conjunctions:
+        last = conjunctions[-1]
+        return starts[last], starts[last + 1]
+    verb = next((i for i, (_, flag) in enumerate(tags) if flag[:1] in ("v", "p")), None)
+    return None if verb is None else (starts[verb], starts[verb])
+
+
+def _pos_tags(text: str) -> list[tuple[str, str]]:
+    """jieba's part-of-speech tags, imported on first use (loading its model takes a second)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
 
 
 def _listed_names(names_text: str) -> list[str]:
@@ -181,7 +214,7 @@ def extract_targets(text: str | None) -> list[dict]:
     """
     text = normalize_text(text)
     found: list[dict] = []
-    previous_end = 0
+    previous_end, previous_start, previous_before = 0, 0, ""  # the last single target's span and name
     quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
     groups = _distributed_targets(text)
     emitted: set[int] = set()  # groups whose targets are already in ``found``
@@ -214,6 +247,12 @@ def extract_targets(text: str | None) -> list[dict]:
             # runs to the first 、 (16所三级医院、27所二级医院 → 二级医院 27所, not 三级医院、二级医院)
             tail_end = text.find("、", previous_end, start)
             clause_start = previous_end if tail_end == -1 else tail_end
+            split = _name_split(text[previous_end:start]) if tail_end == -1 else None
+            if split is not None:  # 27所二级医院对口帮扶7所县级医院: the verb starts the next one's name
+                first_end, clause_start = previous_end + split[0], previous_end + split[1]
+                if first_end > previous_end:
+                    found[-1]["indicator"] = _indicator(previous_before, text[previous_end:first_end])
+                found[-1]["raw"] = text[previous_start:first_end].strip()
         while clause_start < start and text[clause_start] in "、,， ":
             clause_start += 1
         clause_end_match = _CLAUSE_SPLIT.search(text, end)
@@ -223,6 +262,7 @@ def extract_targets(text: str | None) -> list[dict]:
         before, after = match.group("before") or "", match.group("after") or ""
         qualifier = before if before in _BOUND_BEFORE else (after or before)
         indicator = _indicator(text[clause_start:start], text[end:raw_end])
+        previous_start, previous_before = clause_start, text[clause_start:start]
         if not indicator and found and previous_end == clause_start - 1:
             indicator = found[-1]["indicator"]  # 分别增长7%、8%: the second shares the first's indicator
         previous_end = end

@@ -152,8 +152,9 @@ def test_target_examples(text, target):
         ("食品和生物医药、特种专用车、航空航天产业产值分别突破50亿、70亿、20亿元",
          [("食品和生物医药", 5e9, "元"), ("特种专用车", 7e9, "元"), ("航空航天产业产值", 2e9, "元")]),
         # a list that does not pair off one to one is read number by number, as before
-        ("新开工项目开工率分别不低于50%、80%和100%", [("新开工项目开工率分别", 50.0, "%"),
-                                              ("新开工项目开工率分别", 80.0, "%"), ("和", 100.0, "%")]),
+        ("新开工项目开工率分别不低于50%、80%和100%", [("新开工项目开工率", 50.0, "%"),
+                                              ("新开工项目开工率", 80.0, "%"),
+                                              ("新开工项目开工率", 100.0, "%")]),
     ],
 )
 def test_each_listed_name_gets_its_own_number(text, targets):
@@ -165,7 +166,7 @@ def test_each_listed_name_gets_its_own_number(text, targets):
     "text, indicators",
     [
         ("组织市属16所三级医院、27所二级医院对口帮扶7所县级医院、55所镇卫生院",
-         ["组织市属三级医院", "二级医院对口帮扶", "二级医院对口帮扶县级医院", "镇卫生院"]),
+         ["组织市属三级医院", "二级医院", "对口帮扶县级医院", "镇卫生院"]),
         ("建成2家镇街级综合养老服务中心、3家社区养老服务站", ["建成镇街级综合养老服务中心", "社区养老服务站"]),
         ("新建学校3个、改造小学、幼儿园5个", ["新建学校", "改造小学、幼儿园"]),  # a list after the number stays whole
         # a number that opens a name is part of it; one that is the next quantity is not
@@ -176,6 +177,26 @@ def test_each_listed_name_gets_its_own_number(text, targets):
 def test_a_number_in_a_list_does_not_take_the_previous_items_noun(text, indicators):
     """In 16所三级医院、27所二级医院 the noun before 、 belongs to 16所, not to 27所."""
     assert [t["indicator"] for t in extract_targets(text)] == indicators
+
+
+@pytest.mark.parametrize(
+    "text, targets",
+    [
+        # a verb between two quantities starts the second one's name
+        ("27所二级医院对口帮扶7所县级医院", [("二级医院", "27所二级医院"), ("对口帮扶县级医院", "对口帮扶7所县级医院")]),
+        ("确保507个市级重点项目完成年度投资1500亿元以上",
+         [("市级重点项目", "确保507个市级重点项目"), ("完成年度投资", "完成年度投资1500亿元以上")]),
+        # a conjunction divides them and belongs to neither
+        ("启动片区16条道路建设和6条高压线迁改", [("启动片区道路建设", "启动片区16条道路建设"), ("高压线迁改", "6条高压线迁改")]),
+        ("培训农民工1000人次并帮扶30户", [("培训农民工", "培训农民工1000人次"), ("帮扶", "帮扶30户")]),
+        # 的 after the first quantity: it qualifies the noun that follows, which the second counts
+        ("招引投资5亿元以上的军民融合项目15个以上",
+         [("招引投资的军民融合项目", "招引投资5亿元以上的军民融合项目15个以上"), ("军民融合项目", "的军民融合项目15个以上")]),
+    ],
+)
+def test_two_quantities_in_one_clause_divide_the_words_between_them(text, targets):
+    """27所二级医院对口帮扶7所县级医院 is 27 二级医院 and 对口帮扶 7 县级医院, not both 对口帮扶."""
+    assert [(t["indicator"], t["raw"]) for t in extract_targets(text)] == targets
 
 
 @pytest.mark.parametrize(
