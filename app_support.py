@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "current": None,
     "city_doc": None,
     "district_doc": None,
+    "coverage_all": False,  # the Coverage page's every-district overview: matching them takes seconds
     "place": None,
     "relations": [],
     "chain": None,

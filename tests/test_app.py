@@ -316,10 +316,16 @@ def test_coverage_with_the_district_plan_in_the_citys_place_offers_the_swap(env)
 
 
 def test_coverage_compares_a_city_plan_with_every_district_plan_under_it(env):
-    """One toggle: each city item against 灞桥区's and 西咸新区's plans, and how many serve it."""
+    """One toggle: each city item against 灞桥区's and 西咸新区's plans, and how many serve it.
+
+    It stays on when the planner visits another page and comes back.
+    """
     at = open_page("coverage")
     tables = len(at.dataframe)  # off by default: the other districts are matched only when asked
-    at.toggle(key="cov_all").set_value(True).run()
+    at.toggle(key="cov_coverage_all").set_value(True).run()
+    at.switch_page(PAGES["review"]).run()
+    at.switch_page(PAGES["coverage"]).run()
+    assert at.toggle(key="cov_coverage_all").value
     assert not at.exception and len(at.dataframe) == tables + 1
     overview = at.dataframe[-1].value
     assert list(overview.columns)[3:] == ["灞桥区 baqiao-2023", "西咸新区 xixian-2023", "承接文档数 plans serving it"]

@@ -139,8 +139,8 @@ under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
 if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
-elif st.toggle(f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans", key="cov_all",
-               help="每个辖区取最新一年的文档 (the latest plan of each place)"):
+elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans",
+              "coverage_all", "cov", help="每个辖区取最新一年的文档 (the latest plan of each place)"):
     overview = coverage_overview({meta.id: coverage_of(meta) for meta in under})
     nobody = int((overview["served"] == 0).sum())
     st.metric("无任何区级任务承接 served by no district plan", nobody)
