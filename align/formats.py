@@ -101,7 +101,7 @@ def _check_zip(path: Path, kind: str) -> None:
     """Refuse a file that is not a zip package or that unpacks to more than the limit."""
     if not zipfile.is_zipfile(path):
         raise DocumentParseError(
-            f"this is not a {kind} file (not a zip package). If it is an older format, "
+            f"this is not {'an' if kind[0] in 'AEIOU' else 'a'} {kind} file (not a zip package). If it is an older format, "
             "open it and save it again as the newer one.",
             path=path,
             zh=f"这不是 {kind} 文件；如是旧格式，请打开后另存为新格式",

@@ -550,6 +550,7 @@ def test_cli_does_not_register_a_file_that_does_not_parse(tmp_path, data_copy, c
     assert cli_add(path, data, "broken") == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "broken.xlsx" in err and "Traceback" not in err
+    assert "this is not an Excel file" in err and "这不是 Excel 文件" in err
     assert len(err.strip().splitlines()) == 1
     assert (data / "registry.toml").read_bytes() == before
     assert sorted(p.name for p in (data / "documents").iterdir()) == documents
