@@ -64,6 +64,8 @@ SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl
 #: The same provenance in a Parquet export: its file metadata under this key, a JSON list with
 #: these English names, for the programs that read Parquet.
 PARQUET_SOURCES_KEY = "plan_align.documents"
+#: A CSV file has no room for it: a second CSV beside it, ``links.csv`` → ``links.sources.csv``.
+CSV_SOURCES_SUFFIX = ".sources.csv"
 SOURCES_ENGLISH = {"文档": "doc_id", "标题": "title", "辖区": "jurisdiction", "年份": "year", "文件": "file",
                    "文件 SHA-256": "sha256"}
 MISSING_ITEM = "（该条目已不在当前文档中）"
@@ -232,8 +234,9 @@ def export_links(
 
     Excel gets a 汇总 summary sheet, then, given the ``settings`` that locate the documents,
     their provenance (:func:`document_sources`, a 文档来源 sheet), and one sheet per document pair; CSV is
-    UTF-8 with a BOM so Excel opens it in the right encoding; Parquet keeps the English
-    column names and carries the same provenance in its file metadata (``PARQUET_SOURCES_KEY``).
+    UTF-8 with a BOM so Excel opens it in the right encoding, its provenance a second CSV beside
+    it (:func:`csv_sources_path`); Parquet keeps the English column names and carries the same
+    provenance in its file metadata (``PARQUET_SOURCES_KEY``).
     """
     if fmt not in FORMATS:
         raise ExportError(
@@ -254,14 +257,22 @@ def export_links(
     path = safe_export_path(out_dir, filename, fmt)
     frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
     # read before writing, so a document file that cannot be read is not reported as an unwritable export
-    sources = document_sources(settings, frame) if fmt != "csv" and settings is not None else None
+    sources = document_sources(settings, frame) if settings is not None else None
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
         "xlsx": lambda data, tmp: _write_xlsx(data, tmp, sources),
         "csv": _write_csv,
         "parquet": lambda data, tmp: _write_parquet(data, tmp, sources),
     }
     write_atomic(path, lambda tmp: writers[fmt](frame, tmp))  # an unwritable file: OutputError, naming it
+    if fmt == "csv" and sources is not None:
+        write_atomic(csv_sources_path(path), lambda tmp: write_spreadsheet_csv(sources, tmp))
     return path
+
+
+def csv_sources_path(path: str | Path) -> Path:
+    """Where a CSV export's provenance is written: ``links.csv`` → ``links.sources.csv``."""
+    path = Path(path)
+    return path.with_name(path.stem + CSV_SOURCES_SUFFIX)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None) -> None:

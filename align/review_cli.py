@@ -15,7 +15,7 @@ import polars as pl
 
 from align.cli import settings_from_args, write_frame
 from align.exceptions import ExportError, PlanAlignError, UnknownItemError
-from align.export import FORMATS, build_export_frame, export_links, write_workbook
+from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of
@@ -176,6 +176,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]
                         settings=settings)
     print(f"wrote {frame.height} confirmed link(s) to {path}")
+    if fmt == "csv":
+        print(f"wrote the documents they join, with each file's SHA-256, to {csv_sources_path(path)}")
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:

@@ -290,7 +290,9 @@ def test_a_file_prepared_for_another_format_is_not_offered(env):
     assert not at.get("download_button")
     assert any("重新生成" in c.value for c in at.caption)
     at.button(key="ex_prepare").click().run()
-    assert at.get("download_button")
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["下载 Download links_baqiao-2023__xian-2024.csv",
+                      "下载文档来源 Download links_baqiao-2023__xian-2024.sources.csv"]  # the provenance beside it
     assert (Path(env.data_dir) / "exports" / "links_baqiao-2023__xian-2024.csv").is_file()
 
 

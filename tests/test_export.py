@@ -17,6 +17,7 @@ from align.export import (
     HEADERS,
     MISSING_ITEM,
     build_export_frame,
+    csv_sources_path,
     document_sources,
     export_links,
     parquet_sources,
@@ -141,6 +142,24 @@ def test_csv_has_bom_and_reads_back(decided, tmp_path):
     assert back.columns == [h for h in HEADERS.values() if "完成时限" not in h], "no deadline columns: no item has one"
     assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
     assert back["目标责任单位"].to_list()[1] == "市住建局"
+    assert not csv_sources_path(path).exists(), "no settings: no documents to name"
+
+
+def test_a_csv_export_names_each_documents_edition_in_a_second_csv_beside_it(decided, tmp_path):
+    """A CSV has no room for provenance, so links.sources.csv carries it, as the Excel 文档来源 sheet does."""
+    import hashlib
+
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    path = export_links(frame, "csv", tmp_path, "links.csv", settings=settings)
+    sources_file = csv_sources_path(path)
+    assert sources_file == tmp_path / "links.sources.csv" and sources_file.read_bytes().startswith(b"\xef\xbb\xbf")
+    sources = pl.read_csv(sources_file, encoding="utf8")
+    assert sources.equals(document_sources(settings, frame))
+    city = sources.row(2, named=True)
+    assert city["文档"] == "xian-2024"
+    assert city["文件 SHA-256"] == hashlib.sha256((settings.data_dir / city["文件"]).read_bytes()).hexdigest()
+    assert pl.read_csv(path, encoding="utf8").height == frame.height, "the links file itself is unchanged"
 
 
 def test_a_full_disk_is_one_clear_error_and_the_earlier_export_stays(decided, tmp_path, monkeypatch):
@@ -252,6 +271,8 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
     assert sheet.max_row == 2
     assert main(["export", "--out", str(out / "l.csv"), *data]) == 0
     assert pl.read_csv(out / "l.csv")["备注"].to_list() == ["对应"]
+    assert f"with each file's SHA-256, to {out / 'l.sources.csv'}" in capsys.readouterr().out
+    assert pl.read_csv(out / "l.sources.csv")["文档"].to_list() == ["baqiao-2023", "xian-2024"]
     with DecisionStore(tmp_path / "cli.sqlite") as store:
         assert store.current()["decision"].to_list() == ["confirmed", "rejected", "no_counterpart"]
 

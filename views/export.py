@@ -9,7 +9,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.export import FORMATS, build_export_frame, export_links
+from align.export import FORMATS, build_export_frame, csv_sources_path, export_links
 from align.store import local_time
 
 MIME = {
@@ -81,6 +81,13 @@ elif prepared and Path(prepared["path"]).is_file():
         f"下载 Download {path.name}", data=path.read_bytes(), file_name=path.name, mime=MIME[prepared["fmt"]],
         key="ex_download", icon=":material/download:",
     )
+    sources = csv_sources_path(path)
+    if prepared["fmt"] == "csv" and sources.is_file():  # a CSV has no room for provenance: it comes beside it
+        st.download_button(
+            f"下载文档来源 Download {sources.name}", data=sources.read_bytes(), file_name=sources.name,
+            mime=MIME["csv"], key="ex_download_sources", icon=":material/verified:",
+            help="所链接文档的标题、年份与文件 SHA-256 (which edition of each plan the links were reviewed against)",
+        )
     st.caption(f"文件也保存在 also saved at `{path}`")
 elif links.is_empty():
     st.info("还没有已确认的链接 No confirmed links yet: confirm some on the 审核 Review page.")
