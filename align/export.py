@@ -19,11 +19,11 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 from align.evolution import READABLE_WIDE, for_planners
-from align.exceptions import ExportError
+from align.exceptions import ExportError, UnknownDocumentError
 from align.files import write_atomic
 from align.ingest import file_digest, load_items
 from align.items import Schema, doc_of_column, filled_columns, joined_targets, shown_text
-from align.registry import document_path, get_document
+from align.registry import document_path, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore, local_time
 
@@ -131,8 +131,11 @@ def document_sources(settings: Settings, frame: pl.DataFrame) -> pl.DataFrame:
     file at export time: whoever receives the links can tell which edition of a plan they
     were reviewed against (a plan re-issued with changes has another fingerprint)."""
     rows = []
+    registered = {meta.id: meta for meta in load_registry(settings.data_dir)}  # read once, not per document
     for doc_id in _documents(frame):
-        meta = get_document(settings.data_dir, doc_id)
+        meta = registered.get(doc_id)
+        if meta is None:
+            raise UnknownDocumentError(doc_id, list(registered))
         path = document_path(settings.data_dir, meta)
         rows.append({"文档": doc_id, "标题": meta.title, "辖区": meta.jurisdiction, "年份": meta.year,
                      "文件": meta.file, "文件 SHA-256": file_digest(path) if path.is_file() else "（文件缺失）"})
