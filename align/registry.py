@@ -168,6 +168,17 @@ def plans_under(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[Docume
     return sorted(latest.values(), key=lambda meta: meta.id)
 
 
+def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[DocumentMeta]:
+    """Plans below ``city``'s level registered with no parent: :func:`plans_under` cannot count
+    them under any city, so the overview names them rather than leave them out unseen."""
+    return sorted(
+        (meta for meta in docs
+         if not meta.parent and LEVELS.index(meta.level) < LEVELS.index(city.level)
+         and meta.jurisdiction != city.jurisdiction),
+        key=lambda meta: meta.id,
+    )
+
+
 def registry_frame(data_dir: Path) -> pl.DataFrame:
     """The registry as a table, for listing."""
     docs = load_registry(data_dir)

@@ -108,7 +108,7 @@ def _xlsx_out(args: argparse.Namespace) -> bool:
 def cmd_coverage(args: argparse.Namespace) -> None:
     """Each city item with the district tasks confirmed or proposed for it (the Coverage page);
     without a district, each city item against every district plan under the city."""
-    from align.registry import get_document, load_registry, plans_under
+    from align.registry import get_document, load_registry, plans_under, plans_without_parent
     from matching.review import (
         COVERAGE_WIDE,
         coverage_overview,
@@ -123,11 +123,15 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     with DecisionStore(settings.db_path) as store:  # read once, for every district plan compared
         current = store.current()
     if args.district is None:
-        districts = plans_under(load_registry(settings.data_dir), city)
+        registered = load_registry(settings.data_dir)
+        districts = plans_under(registered, city)
+        orphans = plans_without_parent(registered, city)
+        unplaced = (f" Not compared, registered with no parent: {', '.join(m.id for m in orphans)}; add "
+                    f'parent = "{city.jurisdiction}" to an entry in registry.toml to count it.') if orphans else ""
         if not districts:
             raise PlanAlignError(
                 f"No registered plan names {city.jurisdiction} as its parent, so there is no district to compare "
-                f"{city.id} with. Give one: plan-align coverage {city.id} DISTRICT_DOC.",
+                f"{city.id} with. Give one: plan-align coverage {city.id} DISTRICT_DOC.{unplaced}",
                 zh=f"没有登记上级为{city.jurisdiction}的文档，请指定区级文档",
             )
         overview = coverage_overview({meta.id: _coverage(settings, current, city, meta) for meta in districts})
@@ -138,7 +142,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
             write_frame(overview, args.format, args.out)
         nobody = overview.filter(pl.col("served") == 0)
         print(f"{overview.height} city items against {len(districts)} plans ({', '.join(m.id for m in districts)}): "
-              f"{nobody.height} served by none", file=sys.stderr)
+              f"{nobody.height} served by none.{unplaced}", file=sys.stderr)
         return
     district = get_document(settings.data_dir, args.district)
     place = district.jurisdiction

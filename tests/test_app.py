@@ -337,6 +337,19 @@ def test_coverage_compares_a_city_plan_with_every_district_plan_under_it(env):
     assert at.get("download_button")[-1].proto.label.startswith("下载 Excel（各区覆盖）")
 
 
+def test_coverage_names_a_district_plan_registered_without_a_parent(env):
+    """Left out of the overview because no parent was given: the page says which, and how to count it."""
+    from align.registry import DocumentMeta, add_document
+
+    source = Path(__file__).resolve().parent / "fixtures" / "unseen" / "a2_yanta_2024_task_decomposition.xlsx"
+    add_document(env.data_dir, source, DocumentMeta(id="yanta-2024", title="t", jurisdiction="雁塔区",
+                                                    level="district", year=2024, kind="task_table", file="y.xlsx"))
+    at = open_page("coverage")
+    note = next(c.value for c in at.caption if c.value.startswith("未登记上级的文档不在此列"))
+    assert "yanta-2024" in note and 'parent = "西安市"' in note
+    assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 2 个区级文档")
+
+
 def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFrame:
     """The Coverage table of xian-2024 and baqiao-2023 given (district task, city item, decision) rows."""
     from align.ingest import load_items

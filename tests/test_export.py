@@ -422,8 +422,24 @@ def test_cli_coverage_of_a_city_against_every_district_plan_under_it(data_copy, 
     assert sheet.max_row == 31
 
 
+def test_cli_coverage_overview_names_a_district_plan_registered_without_a_parent(data_copy, tmp_path, monkeypatch,
+                                                                                capsys):
+    """A plan added without --parent is under no city: the overview says so instead of leaving it out unseen."""
+    from align.registry import DocumentMeta, add_document
+
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    source = Path(__file__).resolve().parent / "fixtures" / "unseen" / "a2_yanta_2024_task_decomposition.xlsx"
+    add_document(data_copy.data_dir, source, DocumentMeta(id="yanta-2024", title="t", jurisdiction="雁塔区",
+                                                          level="district", year=2024, kind="task_table", file="y.xlsx"))
+    assert main(["coverage", "xian-2024", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "yanta-2024" not in json.loads(captured.out)[0], "not compared: its parent is not known"
+    assert ('Not compared, registered with no parent: yanta-2024; add parent = "西安市" to an entry in registry.toml'
+            in captured.err)
+
+
 def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
-    from align.registry import DocumentMeta, plans_under
+    from align.registry import DocumentMeta, plans_under, plans_without_parent
 
     def plan(doc_id: str, place: str, level: str, year: int, parent: str) -> DocumentMeta:
         return DocumentMeta(id=doc_id, title=doc_id, jurisdiction=place, level=level, year=year, kind="plan",
@@ -435,7 +451,9 @@ def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
             plan("yanta-2024", "雁塔区", "district", 2024, "西安市"),
             plan("xianyang-2023", "咸阳市", "city", 2023, "陕西省"),  # another city: not under 西安市
             plan("qindu-2024", "秦都区", "district", 2024, "咸阳市"),
-            plan("odd-2024", "西安市", "city", 2024, "西安市")]  # mis-registered as its own parent: not below
+            plan("odd-2024", "西安市", "city", 2024, "西安市"),  # mis-registered as its own parent: not below
+            plan("huyi-2024", "鄠邑区", "district", 2024, "")]  # no parent given: under no city, but named
     assert [m.id for m in plans_under(docs, city)] == ["baqiao-2023", "yanta-2024"]
+    assert [m.id for m in plans_without_parent(docs, city)] == ["huyi-2024"]
     assert [m.id for m in plans_under(list(reversed(docs)), city)] == ["baqiao-2023", "yanta-2024"]
     assert plans_under(docs, docs[1]) == []

@@ -11,7 +11,7 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import write_workbook
-from align.registry import DocumentMeta, plans_under
+from align.registry import DocumentMeta, plans_under, plans_without_parent
 from matching.review import (
     COVERAGE_LABELS,
     COVERAGE_STATUSES,
@@ -137,6 +137,9 @@ if st.button("审核 Review", key="cov_review", disabled=nearest is None):
 
 under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
+if orphans := plans_without_parent(list(documents.values()), city):
+    st.caption(f"未登记上级的文档不在此列 Not included, registered with no parent: {', '.join(m.id for m in orphans)}"
+               f"（在 registry.toml 的条目中加上 add `parent = \"{city.jurisdiction}\"`）")
 if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
 elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans",
