@@ -214,7 +214,8 @@ def extract_targets(text: str | None) -> list[dict]:
     """
     text = normalize_text(text)
     found: list[dict] = []
-    previous_end, previous_start, previous_before = 0, 0, ""  # the last single target's span and name
+    # where the last target ends; where its clause starts and the name before its number (-1: a group's)
+    previous_end, previous_start, previous_before = 0, 0, ""
     quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
     groups = _distributed_targets(text)
     emitted: set[int] = set()  # groups whose targets are already in ``found``
@@ -226,7 +227,7 @@ def extract_targets(text: str | None) -> list[dict]:
             if inside not in emitted:
                 emitted.add(inside)
                 found.extend(groups[inside][2])
-            previous_end = groups[inside][1]
+            previous_end, previous_start = groups[inside][1], -1  # a group's targets keep their names
             continue
         if any(q_start < start < q_end for q_start, q_end in quoted):
             continue  # “两个确立”, “15分钟政务服务圈”: a number inside a quoted name is part of the name
@@ -250,9 +251,10 @@ def extract_targets(text: str | None) -> list[dict]:
             split = _name_split(text[previous_end:start]) if tail_end == -1 else None
             if split is not None:  # 27所二级医院对口帮扶7所县级医院: the verb starts the next one's name
                 first_end, clause_start = previous_end + split[0], previous_end + split[1]
-                if first_end > previous_end:
+                if previous_start >= 0 and first_end > previous_end:
                     found[-1]["indicator"] = _indicator(previous_before, text[previous_end:first_end])
-                found[-1]["raw"] = text[previous_start:first_end].strip()
+                if previous_start >= 0:
+                    found[-1]["raw"] = text[previous_start:first_end].strip()
         while clause_start < start and text[clause_start] in "、,， ":
             clause_start += 1
         clause_end_match = _CLAUSE_SPLIT.search(text, end)

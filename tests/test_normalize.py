@@ -190,6 +190,10 @@ def test_a_number_in_a_list_does_not_take_the_previous_items_noun(text, indicato
         ("启动片区16条道路建设和6条高压线迁改", [("启动片区道路建设", "启动片区16条道路建设"), ("高压线迁改", "6条高压线迁改")]),
         ("培训农民工1000人次并帮扶30户", [("培训农民工", "培训农民工1000人次"), ("帮扶", "帮扶30户")]),
         # 的 after the first quantity: it qualifies the noun that follows, which the second counts
+        # after a 分别 group, the group's targets keep their names and text
+        ("全年,新增专业孵化器、众创空间分别不少于8家、5家并培育企业10个",
+         [("新增专业孵化器", "新增专业孵化器、众创空间分别不少于8家、5家"),
+          ("新增众创空间", "新增专业孵化器、众创空间分别不少于8家、5家"), ("培育企业", "培育企业10个")]),
         ("招引投资5亿元以上的军民融合项目15个以上",
          [("招引投资的军民融合项目", "招引投资5亿元以上的军民融合项目15个以上"), ("军民融合项目", "的军民融合项目15个以上")]),
     ],
