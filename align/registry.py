@@ -42,6 +42,11 @@ class DocumentMeta:
     file: str
     parent: str = ""
 
+    @property
+    def level_rank(self) -> int:
+        """Where the level stands in ``LEVELS``, from the bottom up (county 0, province 4)."""
+        return LEVELS.index(self.level)
+
     def problems(self) -> list[Problem]:
         """Each field that is not valid, said in English and in Chinese."""
         found = []
@@ -162,7 +167,7 @@ def plans_under(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[Docume
     lower level (灞桥区 and 西咸新区 under 西安市): the plans a city's 督查办 checks its items against."""
     latest: dict[str, DocumentMeta] = {}
     for meta in docs:
-        below = LEVELS.index(meta.level) < LEVELS.index(city.level)
+        below = meta.level_rank < city.level_rank
         if meta.parent == city.jurisdiction and below and meta.year >= latest.get(meta.jurisdiction, meta).year:
             latest[meta.jurisdiction] = meta
     return sorted(latest.values(), key=lambda meta: meta.id)
@@ -173,7 +178,7 @@ def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> li
     them under any city, so the overview names them rather than leave them out unseen."""
     return sorted(
         (meta for meta in docs
-         if not meta.parent and LEVELS.index(meta.level) < LEVELS.index(city.level)
+         if not meta.parent and meta.level_rank < city.level_rank
          and meta.jurisdiction != city.jurisdiction),
         key=lambda meta: meta.id,
     )

@@ -16,7 +16,7 @@ import polars as pl
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
 from align.ingest import load_items
-from align.registry import LEVELS, DocumentMeta, get_document
+from align.registry import DocumentMeta, get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
 from matching.candidates import (
@@ -123,9 +123,8 @@ def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     best district task and propose other links than the district-first match of the
     same two documents.
     """
-    source_rank, target_rank = LEVELS.index(source.level), LEVELS.index(target.level)  # validated levels
-    if source_rank != target_rank:
-        return source_rank > target_rank
+    if source.level_rank != target.level_rank:  # validated levels
+        return source.level_rank > target.level_rank
     return source.year > target.year
 
 

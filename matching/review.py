@@ -17,7 +17,7 @@ import polars as pl
 from align.exceptions import PlanAlignError
 from align.items import STATUS_LABELS, Schema, joined_targets, shown_text
 from align.normalize import normalize_text
-from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta
+from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -261,7 +261,7 @@ def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_ite
 def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     """Refuse a coverage question asked upside down: coverage lists the city plan's items, so a
     district plan in its place would list its own tasks as "city items" and answer nothing."""
-    if LEVELS.index(city.level) >= LEVELS.index(district.level):
+    if city.level_rank >= district.level_rank:
         return
     said = f"{city.id} is a {city.level} plan ({city.jurisdiction}) and {district.id} a {district.level} plan ({district.jurisdiction})"
     said_zh = (f"{city.id} 是{LEVEL_NAMES_ZH[city.level]}文档（{city.jurisdiction}），"
