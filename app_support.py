@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from align.exceptions import PlanAlignError, UnknownDocumentError
+from align.exceptions import PlanAlignError
 from align.ingest import document_warnings, file_digest, load_items
 from align.items import STATUS_LABELS, joined_targets, shown_text, written_targets
 from align.readers import read_document_text
@@ -247,13 +247,6 @@ def documents(value: Settings | None = None) -> dict[str, DocumentMeta]:
 
 def document_ids(value: Settings | None = None) -> list[str]:
     return registry(value)["id"].to_list()
-
-
-def document_meta(doc_id: str, value: Settings | None = None) -> dict:
-    frame = registry(value).filter(pl.col("id") == doc_id)
-    if frame.is_empty():
-        raise UnknownDocumentError(doc_id, document_ids(value))
-    return frame.row(0, named=True)
 
 
 def document_digest(doc_id: str, value: Settings | None = None) -> str:
