@@ -62,10 +62,11 @@ def coverage_of(plan: DocumentMeta) -> pl.DataFrame:
     except PlanAlignError as exc:
         ui.error_box(exc)
         st.stop()
-    decisions = coverage_decisions(ui.store().current(), plan.id, city_doc)
+    decisions = coverage_decisions(current, plan.id, city_doc)
     return coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=plan.jurisdiction)
 
 
+current = ui.store().current()  # the decisions in effect, read once for every district plan on the page
 district_place = district.jurisdiction
 table = coverage_of(district)
 
