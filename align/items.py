@@ -71,8 +71,8 @@ def filled_columns(frame: pl.DataFrame, names: Sequence[str]) -> list[str]:
 
 
 def written_phrases(phrases: Sequence[str | None]) -> str:
-    """Target phrases as written, joined by ``；``, each once: in 27所二级医院对口帮扶7所县级医院 the
-    7所 is read from a phrase inside the 27所 one, and showing both would say it twice."""
+    """Target phrases as written, joined by ``；``, each once: in 实现剩余34户53人全部脱贫 the
+    53人 is read from a phrase inside the 34户 one, and showing both would say it twice."""
     texts = [p or "" for p in phrases]
     kept = [p for i, p in enumerate(texts)
             if p and not any(p in q and (p != q or j < i) for j, q in enumerate(texts) if j != i)]
