@@ -325,7 +325,8 @@ def _import_matcher() -> None:
 
 
 @st.cache_data(show_spinner="匹配中 Matching…", max_entries=32)
-def _matches(key: str, source_id: str, target_id: str, digests: tuple[str, str], model_version: str) -> pl.DataFrame:
+def _matches(key: str, source_id: str, target_id: str, digests: tuple[str, str], registered: tuple[DocumentMeta, ...],
+             model_version: str) -> pl.DataFrame:
     # Imported here, not at the top: scikit-learn and scipy take 1.1 s the home page need not wait for.
     from matching.engine import match_documents
 
@@ -341,10 +342,16 @@ def model_info(value: Settings | None = None) -> tuple[float, float, str]:
 
 
 def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl.DataFrame:
-    """Candidates of a document pair, computed once per both files' content, settings and model."""
+    """Candidates of a document pair, computed once per both files' content, registry entries, settings and model.
+
+    The entries count because the evidence reads them (a quota naming the district, the
+    direction of a pair by level and year), and a planner may correct them on the Documents page.
+    """
     value = value or settings()
     digests = (document_digest(source_id, value), document_digest(target_id, value))
-    return _matches(settings_key(value), source_id, target_id, digests, model_info(value)[2])
+    registered = documents(value)
+    return _matches(settings_key(value), source_id, target_id, digests,
+                    (registered[source_id], registered[target_id]), model_info(value)[2])
 
 
 # ------------------------------------------------------------------ text
@@ -430,6 +437,7 @@ def plain_registry(registry: pl.DataFrame) -> pl.DataFrame:
         pl.col("title").alias("标题 title"),
         pl.col("jurisdiction").alias("辖区 jurisdiction"),
         pl.col("level").replace_strict(LEVEL_LABELS, default=pl.col("level")).alias("层级 level"),
+        pl.col("parent").alias("上级 parent"),
         pl.col("year").alias("年份 year"),
         pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind")).alias("类型 kind"),
         pl.col("file").alias("文件 file"),

@@ -126,6 +126,23 @@ def cmd_add(args: argparse.Namespace) -> None:
     print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
 
 
+def cmd_edit(args: argparse.Namespace) -> None:
+    from align.registry import EDITABLE_FIELDS, get_document, update_document
+
+    changes = {name: getattr(args, name) for name in EDITABLE_FIELDS if getattr(args, name) is not None}
+    if not changes:
+        raise PlanAlignError(
+            f"Nothing to change: give one or more of {', '.join('--' + name for name in EDITABLE_FIELDS)}.",
+            zh="没有要修改的内容，请给出要改的字段",
+        )
+    data_dir = settings_from_args(args).data_dir
+    before = get_document(data_dir, args.doc)
+    after = update_document(data_dir, args.doc, **changes)
+    changed = [f"{name}: {getattr(before, name) or '—'} → {getattr(after, name) or '—'}"
+               for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]
+    print(f"updated '{after.id}': {'; '.join(changed)}" if changed else f"'{after.id}' already reads so; nothing changed")
+
+
 _SAID_ZH = {"jurisdiction": "辖区", "level": "层级", "year": "年份"}
 
 
@@ -246,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市")
     p.add_argument("--columns", help="spreadsheet columns by hand, e.g. task=主要任务,units=牵头单位 (or task=2: the 2nd "
                    f"column); roles: {', '.join(ROLES)}")
+
+    p = command("edit", cmd_edit, "Correct a registered document's metadata (its parent, year, title …).")
+    p.add_argument("doc", help="a document id (see: plan-align docs)")
+    p.add_argument("--title")
+    p.add_argument("--jurisdiction", help="the government that issued it, e.g. 雁塔区")
+    p.add_argument("--level", choices=LEVELS)
+    p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市 (\"\" removes it)")
+    p.add_argument("--year", type=int)
+    p.add_argument("--kind", choices=KINDS)
 
     p = command("ingest", cmd_ingest, "Parse registered documents into the Parquet cache (only what changed).")
     p.add_argument("ids", nargs="*", help="document ids (default: all)")

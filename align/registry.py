@@ -1,7 +1,8 @@
 """The document registry: one TOML file listing every document and its metadata.
 
 Adding a document is adding a file and an entry; ``add_document`` does both, writing
-the registry atomically so a failed add never leaves a half-written file.
+the registry atomically so a failed add never leaves a half-written file. ``update_document``
+corrects an entry's metadata in place (tomlkit keeps the user's comments and layout).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 
 import polars as pl
-import tomli_w
+import tomlkit
 
 from align.exceptions import Problem, RegistryError, UnknownDocumentError
 from align.files import write_atomic
@@ -23,6 +24,9 @@ REGISTRY_FILE = "registry.toml"
 LEVELS = ("county", "district", "new-area", "city", "province")  # from the bottom up
 LEVEL_NAMES_ZH = {"county": "县级", "district": "区级", "new-area": "新区", "city": "市级", "province": "省级"}
 KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
+# What a planner may correct after adding a document; its id names its decisions and caches,
+# and its file is where the copy lives, so neither changes.
+EDITABLE_FIELDS = ("title", "jurisdiction", "level", "parent", "year", "kind")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →
 # xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian).
@@ -74,6 +78,11 @@ class DocumentMeta:
             found.append(("The 'jurisdiction' must not be empty.", "辖区不能为空"))
         if not str(self.file).strip():
             found.append(("The 'file' must not be empty.", "文件名不能为空"))
+        if self.parent and self.parent == self.jurisdiction:
+            found.append((
+                f"The 'parent' is the government one level up, not {self.jurisdiction} itself.",
+                f"上级辖区不能是本辖区 {self.jurisdiction}",
+            ))
         return found
 
 
@@ -233,14 +242,54 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         before = path.read_text(encoding="utf-8") if path.exists() else (
             "# Document registry of plan-align. One [[document]] table per document.\n"
         )
-        text = before.rstrip("\n") + "\n\n" + tomli_w.dumps({"document": [asdict(meta)]})
-        if tomllib.loads(text).get("document", [])[-1:] != [asdict(meta)]:
-            raise RegistryError(
-                f"{path}: the new entry would not read back as written; the registry is unchanged.",
-                zh="新条目写入后无法原样读回，登记表未改动",
-            )
+        text = before.rstrip("\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]})
+        _check_reads_back(path, text, [*docs, meta])
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
     return meta
+
+
+def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentMeta:
+    """Correct a registered document's metadata (a parent left out, a wrong year) in place.
+
+    Only ``EDITABLE_FIELDS`` change; the entry is validated as ``add_document`` validates a
+    new one, and the rest of the file (other entries, comments, layout) is kept as written.
+    An empty ``parent`` removes the field. Returns the entry as it now reads.
+    """
+    if unknown := sorted(set(changes) - set(EDITABLE_FIELDS)):
+        raise RegistryError(
+            f"Cannot change {', '.join(unknown)}: only {', '.join(EDITABLE_FIELDS)} can be corrected "
+            "(the id names the document's decisions, the file is its copy in the data folder).",
+            zh=f"不能修改 {'、'.join(unknown)}，可修改的只有 {'、'.join(EDITABLE_FIELDS)}",
+        )
+    docs = load_registry(data_dir)
+    meta = get_document(data_dir, doc_id)
+    updated = DocumentMeta(**{**asdict(meta), **changes})
+    if problems := updated.problems():
+        raise RegistryError.from_problems(problems)
+    if updated == meta:
+        return meta
+    path = registry_path(data_dir)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    entry = next(table for table in document["document"] if table["id"] == doc_id)
+    for name in EDITABLE_FIELDS:
+        value = getattr(updated, name)
+        if name == "parent" and not value:
+            entry.pop(name, None)
+        elif value != getattr(meta, name) or name not in entry:
+            entry[name] = value
+    text = tomlkit.dumps(document)
+    _check_reads_back(path, text, [updated if d.id == doc_id else d for d in docs])
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
+    return updated
+
+
+def _check_reads_back(path: Path, text: str, expected: list[DocumentMeta]) -> None:
+    """Refuse to write registry text that would not read back as exactly these entries."""
+    if [DocumentMeta(**entry) for entry in tomllib.loads(text).get("document", [])] != expected:
+        raise RegistryError(
+            f"{path}: the change would not read back as written; the registry is unchanged.",
+            zh="修改写入后无法原样读回，登记表未改动",
+        )

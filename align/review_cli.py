@@ -126,8 +126,8 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         registered = load_registry(settings.data_dir)
         districts = plans_under(registered, city)
         orphans = plans_without_parent(registered, city)
-        unplaced = (f" Not compared, registered with no parent: {', '.join(m.id for m in orphans)}; add "
-                    f'parent = "{city.jurisdiction}" to an entry in registry.toml to count it.') if orphans else ""
+        unplaced = (f" Not compared, registered with no parent: {', '.join(m.id for m in orphans)}; count one with "
+                    f"plan-align edit {orphans[0].id} --parent {city.jurisdiction}.") if orphans else ""
         if not districts:
             raise PlanAlignError(
                 f"No registered plan names {city.jurisdiction} as its parent, so there is no district to compare "

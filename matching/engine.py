@@ -170,12 +170,15 @@ def match_documents(
     target_items = load_items(settings, target_id)
     if one_to_one_pairs is None:
         one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
-    digests = [
+    key_parts = [  # what the result depends on besides settings and model
         hashlib.sha256(source_items.write_ipc(None).getvalue()).hexdigest()[:12],
         hashlib.sha256(target_items.write_ipc(None).getvalue()).hexdigest()[:12],
         str(one_to_one_pairs),
+        # the quota and same-jurisdiction evidence read the registered names, which a planner may correct
+        source_meta.jurisdiction,
+        target_meta.jurisdiction,
     ]
-    cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, digests)}.parquet"
+    cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
     if use_cache and cache.exists():
         return pl.read_parquet(cache)
     result = match_items(

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from align.cli import main as cli_main
-from align.registry import load_registry
+from align.registry import get_document, load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
 from matching.scoring import LinkModel, adopted_weights, default_model, model_for
@@ -73,10 +73,12 @@ def test_documents_page_shows_original_lines_of_the_selected_item(env):
 
 def test_documents_page_says_where_the_documents_own_counts_disagree_with_the_items_found(env):
     at = open_page("documents")
-    assert not at.expander, "baqiao-2023's counts agree: no parser notes"
+    notes_boxes = [e for e in at.expander if e.label.startswith("解析提示")]
+    assert not notes_boxes, "baqiao-2023's counts agree: no parser notes"
     at.selectbox(key="doc_doc").set_value("baqiao-2020").run()
-    assert at.expander[0].label == "解析提示 Parser notes (2)"
-    notes = [w.value for w in at.expander[0].warning]
+    notes_box = next(e for e in at.expander if e.label.startswith("解析提示"))
+    assert notes_box.label == "解析提示 Parser notes (2)"
+    notes = [w.value for w in notes_box.warning]
     assert any("文中说已完成 98 项，实际找到 96 项" in n for n in notes), notes
     assert all(n.startswith("documents/baqiao-2020-task-decomposition.txt") for n in notes), "the registry's file name"
 
@@ -346,8 +348,13 @@ def test_coverage_names_a_district_plan_registered_without_a_parent(env):
                                                     level="district", year=2024, kind="task_table", file="y.xlsx"))
     at = open_page("coverage")
     note = next(c.value for c in at.caption if c.value.startswith("未登记上级的文档不在此列"))
-    assert "yanta-2024" in note and 'parent = "西安市"' in note
+    assert "yanta-2024" in note
     assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 2 个区级文档")
+    at.button(key="cov_place_yanta-2024").click().run()
+    assert not at.exception and "'yanta-2024' 已归入西安市" in at.success[0].value
+    assert not any(c.value.startswith("未登记上级的文档不在此列") for c in at.caption)
+    assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 3 个区级文档"), "one click counts it"
+    assert get_document(env.data_dir, "yanta-2024").parent == "西安市"
 
 
 def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFrame:
@@ -658,3 +665,22 @@ def test_review_shows_the_deadline_of_a_task_whose_table_gives_one(env, tmp_path
     assert re.search(r"完成时限 deadline: 2025年(10|9)月底前", captions)
     at.selectbox(key="rv_source_doc").set_value("baqiao-2023").run()
     assert "完成时限" not in " ".join(c.value for c in at.caption), "a plan without deadlines shows none"
+
+
+def test_a_registration_is_corrected_on_the_documents_page(env):
+    """A wrong year saved from the form reaches the registry and the table above it; a bad one changes nothing."""
+    at = open_page("documents")
+    at.selectbox(key="doc_doc").set_value("xixian-2023").run()
+    at.number_input(key="doc_edit_year_xixian-2023").set_value(2022)
+    at.button(key="FormSubmitter:doc_edit_xixian-2023-保存 Save").click().run()
+    assert not at.exception and at.success[0].value == "已更新 updated 'xixian-2023'"
+    assert get_document(env.data_dir, "xixian-2023").year == 2022
+    registry = at.dataframe[0].value
+    assert registry.set_index("编号 id").loc["xixian-2023", "年份 year"] == 2022, "the table above shows it at once"
+
+    before = (env.data_dir / "registry.toml").read_bytes()
+    at.text_input(key="doc_edit_parent_xixian-2023").set_value("西咸新区")
+    at.button(key="FormSubmitter:doc_edit_xixian-2023-保存 Save").click().run()
+    assert "上级辖区不能是本辖区 西咸新区" in at.error[0].value
+    assert (env.data_dir / "registry.toml").read_bytes() == before
+

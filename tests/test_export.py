@@ -434,8 +434,14 @@ def test_cli_coverage_overview_names_a_district_plan_registered_without_a_parent
     assert main(["coverage", "xian-2024", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
     captured = capsys.readouterr()
     assert "yanta-2024" not in json.loads(captured.out)[0], "not compared: its parent is not known"
-    assert ('Not compared, registered with no parent: yanta-2024; add parent = "西安市" to an entry in registry.toml'
-            in captured.err)
+    assert ("Not compared, registered with no parent: yanta-2024; count one with plan-align edit yanta-2024 "
+            "--parent 西安市." in captured.err)
+    assert main(["edit", "yanta-2024", "--parent", "西安市", "--data", str(data_copy.data_dir)]) == 0
+    assert capsys.readouterr().out == "updated 'yanta-2024': parent: — → 西安市\n"
+    assert main(["coverage", "xian-2024", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "yanta-2024" in json.loads(captured.out)[0], "counted once its parent is given"
+    assert "registered with no parent" not in captured.err
 
 
 def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():

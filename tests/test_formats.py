@@ -531,6 +531,51 @@ def test_adding_a_document_keeps_the_registry_as_the_user_wrote_it(tmp_path, dat
     assert [d["id"] for d in tomllib.loads(after)["document"]][-1] == "baqiao-xlsx"
 
 
+def test_correcting_an_entry_changes_that_entry_only_and_keeps_the_users_comments(data_copy, capsys):
+    data = data_copy.data_dir
+    before = (data / "registry.toml").read_text(encoding="utf-8").replace("# The bundled", "# 我们的注释 The bundled")
+    (data / "registry.toml").write_text(before, encoding="utf-8")
+    assert main(["edit", "xixian-2023", "--year", "2022", "--title", "西咸新区工作要点", "--data", str(data)]) == 0
+    assert capsys.readouterr().out == "updated 'xixian-2023': title: 西咸新区2023年工作要点 → 西咸新区工作要点; year: 2023 → 2022\n"
+    after = (data / "registry.toml").read_text(encoding="utf-8")
+    assert after.startswith("# 我们的注释 The bundled"), "the user's comment stays"
+    moved = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
+    assert moved == [('title = "西咸新区2023年工作要点"', 'title = "西咸新区工作要点"'), ("year = 2023", "year = 2022")]
+    old_entries = tomllib.loads(before)["document"]
+    new_entries = tomllib.loads(after)["document"]
+    assert [e for e in new_entries if e["id"] != "xixian-2023"] == [e for e in old_entries if e["id"] != "xixian-2023"]
+    assert get_document(data, "xixian-2023").year == 2022
+    assert get_document(data, "xixian-2023").title == "西咸新区工作要点"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--parent", "西咸新区"], "The 'parent' is the government one level up, not 西咸新区 itself."),
+        (["--year", "1800"], "The 'year' must be an integer between 1949 and 2100. Got 1800 instead."),
+        ([], "Nothing to change: give one or more of --title, --jurisdiction, --level, --parent, --year, --kind."),
+    ],
+)
+def test_a_correction_that_would_not_be_valid_changes_nothing(data_copy, capsys, argv, message):
+    data = data_copy.data_dir
+    before = (data / "registry.toml").read_bytes()
+    assert main(["edit", "xixian-2023", *argv, "--data", str(data)]) == 2
+    assert message in capsys.readouterr().err
+    assert (data / "registry.toml").read_bytes() == before
+
+
+def test_an_empty_parent_removes_the_field_and_a_new_one_is_added(data_copy):
+    from align.registry import update_document
+
+    data = data_copy.data_dir
+    assert update_document(data, "xixian-2023", parent="").parent == ""
+    entry = next(e for e in tomllib.loads((data / "registry.toml").read_text(encoding="utf-8"))["document"]
+                 if e["id"] == "xixian-2023")
+    assert "parent" not in entry, "no parent = \"\" left behind"
+    assert update_document(data, "xixian-2023", parent="西安市").parent == "西安市"
+    assert get_document(data, "xixian-2023").parent == "西安市"
+
+
 def test_cli_adds_an_xlsx_with_columns_by_hand(tmp_path, data_copy, capsys):
     data = data_copy.data_dir
     path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)

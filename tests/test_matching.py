@@ -523,3 +523,15 @@ def test_adding_a_document_scores_only_new_pairs(data_copy, monkeypatch):
     assert again.equals(first)
     match_documents(data_copy, "xixian-2024", "xian-2024")
     assert calls == [1], "the new document's pair was computed once"
+
+
+def test_a_corrected_jurisdiction_is_not_answered_from_the_cache(data_copy):
+    """The city's quotas are read against the district's name: a corrected name gives fresh evidence."""
+    from align.registry import update_document
+
+    before = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    update_document(data_copy.data_dir, "baqiao-2023", jurisdiction="临潼区")
+    after = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert after.equals(match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False))
+    assert before["quota_for_source"].sum() > 0 and not after["quota_for_source"].equals(before["quota_for_source"])
+

@@ -11,7 +11,7 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import write_workbook
-from align.registry import DocumentMeta, plans_under, plans_without_parent
+from align.registry import DocumentMeta, plans_under, plans_without_parent, update_document
 from matching.review import (
     COVERAGE_LABELS,
     COVERAGE_STATUSES,
@@ -36,6 +36,16 @@ city_doc, district_doc = ui.document_pair(
     labels=("市级文档 City plan", "区级文档 District"), defaults=(ui.DEFAULT_CITY, ui.DEFAULT_DISTRICT),
     fallbacks=(-1, 0),
 )
+
+
+def place_under(doc_id: str, parent: str) -> None:
+    """Give a plan registered without a parent this city as its parent, so the overview counts it."""
+    try:
+        update_document(ui.data_dir(), doc_id, parent=parent)
+    except PlanAlignError as exc:
+        ui.flash("error", ui.problem_text(exc))
+    else:
+        ui.flash("success", f"'{doc_id}' 已归入{parent} is now counted under {parent}")
 
 
 def swap_documents() -> None:
@@ -140,7 +150,11 @@ under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
 if orphans := plans_without_parent(list(documents.values()), city):
     st.caption(f"未登记上级的文档不在此列 Not included, registered with no parent: {', '.join(m.id for m in orphans)}"
-               f"（在 registry.toml 的条目中加上 add `parent = \"{city.jurisdiction}\"`）")
+               "（属于本市的，可在此归入，或在文档页修改 place one here if it is the city's, or on the Documents page）")
+    for orphan in orphans:
+        st.button(f"把 {orphan.jurisdiction} {orphan.id} 归入{city.jurisdiction} Count it under {city.jurisdiction}",
+                  key=f"cov_place_{orphan.id}", on_click=place_under, args=(orphan.id, city.jurisdiction),
+                  icon=":material/subdirectory_arrow_right:")
 if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
 elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans",

@@ -1,4 +1,4 @@
-"""文档 Documents: the registry and each document's items; an item's original lines."""
+"""文档 Documents: the registry and each document's items; an item's original lines; a wrong entry corrected."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
+from align.registry import KINDS, LEVELS, update_document
 
 ui.page("文档 Documents", "doc")
 
@@ -20,6 +21,32 @@ doc_id = ui.bound(
     st.selectbox, "文档 Document", "doc", "doc", ids,
     format_func=lambda d: f"{d} — {registry.filter(pl.col('id') == d)['title'][0]}",
 )
+
+meta = ui.documents()[doc_id]
+with st.expander("修改登记信息 Correct the registration"):
+    # Keyed by document, so choosing another one shows its own entry, not the last one's edits.
+    with st.form(f"doc_edit_{doc_id}", border=False):
+        c1, c2 = st.columns(2)
+        title = c1.text_input("标题 title", meta.title, key=f"doc_edit_title_{doc_id}")
+        jurisdiction = c1.text_input("辖区 jurisdiction", meta.jurisdiction, key=f"doc_edit_jurisdiction_{doc_id}")
+        level = c1.selectbox("层级 level", LEVELS, index=LEVELS.index(meta.level), format_func=ui.LEVEL_LABELS.get,
+                             key=f"doc_edit_level_{doc_id}")
+        parent = c2.text_input("上级 parent (e.g. 西安市)", meta.parent, key=f"doc_edit_parent_{doc_id}",
+                               help="区级文档的上级决定它计入哪个市的覆盖 (which city's coverage counts it)")
+        year = c2.number_input("年份 year", 1949, 2100, meta.year, step=1, key=f"doc_edit_year_{doc_id}")
+        kind = c2.selectbox("类型 kind", KINDS, index=KINDS.index(meta.kind), format_func=ui.KIND_LABELS.get,
+                            key=f"doc_edit_kind_{doc_id}")
+        saved = st.form_submit_button("保存 Save", type="primary")
+    if saved:
+        try:
+            update_document(ui.data_dir(), doc_id, title=title.strip(), jurisdiction=jurisdiction.strip(), level=level,
+                            parent=parent.strip(), year=int(year), kind=kind)
+        except PlanAlignError as exc:  # nothing is written: the planner's edits stay in the form to be fixed
+            ui.error_box(exc)
+        else:
+            ui.flash("success", f"已更新 updated '{doc_id}'")
+            st.rerun()
+
 items = ui.or_stop(ui.items, doc_id)
 
 table = ui.plain_items(items)
