@@ -256,6 +256,13 @@ def document_digest(doc_id: str, value: Settings | None = None) -> str:
     return file_digest(path) if path.is_file() else ""
 
 
+def document_state(doc_id: str, value: Settings | None = None) -> tuple[str, DocumentMeta]:
+    """The cache key of a result read from a document and its registration: links and evolution read
+    the entry (a quota naming the district, a pair's direction and order by level and year), and a
+    planner may correct it on the Documents page without touching the file."""
+    return document_digest(doc_id, value), documents(value)[doc_id]
+
+
 @st.cache_data(show_spinner="解析文档 Parsing…", max_entries=64)
 def _items(key: str, doc_id: str, digest: str) -> pl.DataFrame:
     return load_items(_from_key(key), doc_id)
@@ -325,7 +332,7 @@ def _import_matcher() -> None:
 
 
 @st.cache_data(show_spinner="匹配中 Matching…", max_entries=32)
-def _matches(key: str, source_id: str, target_id: str, digests: tuple[str, str], registered: tuple[DocumentMeta, ...],
+def _matches(key: str, source_id: str, target_id: str, states: tuple[tuple[str, DocumentMeta], ...],
              model_version: str) -> pl.DataFrame:
     # Imported here, not at the top: scikit-learn and scipy take 1.1 s the home page need not wait for.
     from matching.engine import match_documents
@@ -342,16 +349,10 @@ def model_info(value: Settings | None = None) -> tuple[float, float, str]:
 
 
 def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl.DataFrame:
-    """Candidates of a document pair, computed once per both files' content, registry entries, settings and model.
-
-    The entries count because the evidence reads them (a quota naming the district, the
-    direction of a pair by level and year), and a planner may correct them on the Documents page.
-    """
+    """Candidates of a document pair, computed once per both documents' state, settings and model."""
     value = value or settings()
-    digests = (document_digest(source_id, value), document_digest(target_id, value))
-    registered = documents(value)
-    return _matches(settings_key(value), source_id, target_id, digests,
-                    (registered[source_id], registered[target_id]), model_info(value)[2])
+    states = (document_state(source_id, value), document_state(target_id, value))
+    return _matches(settings_key(value), source_id, target_id, states, model_info(value)[2])
 
 
 # ------------------------------------------------------------------ text
@@ -498,7 +499,7 @@ def data_dir() -> Path:
 
 
 @st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
-def _evolution(key: str, doc_ids: tuple[str, ...], digests: tuple[str, ...],
+def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...],
                model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame]:
     from align.evolution import evolve_series
 
@@ -508,15 +509,16 @@ def _evolution(key: str, doc_ids: tuple[str, ...], digests: tuple[str, ...],
 def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[pl.DataFrame], pl.DataFrame]:
     """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``)."""
     value = value or settings()
-    digests = tuple(document_digest(d, value) for d in doc_ids)
-    return _evolution(settings_key(value), tuple(doc_ids), digests, model_info(value)[2])
+    states = tuple(document_state(d, value) for d in doc_ids)
+    return _evolution(settings_key(value), tuple(doc_ids), states, model_info(value)[2])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _evolution_workbook(key: str, doc_ids: tuple[str, ...], digests: tuple[str, ...], model_version: str) -> bytes:
+def _evolution_workbook(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...],
+                        model_version: str) -> bytes:
     from align.export import write_evolution_workbook
 
-    steps, _ = _evolution(key, doc_ids, digests, model_version)
+    steps, _ = _evolution(key, doc_ids, states, model_version)
     buffer = io.BytesIO()
     write_evolution_workbook(buffer, steps)
     return buffer.getvalue()
@@ -525,5 +527,5 @@ def _evolution_workbook(key: str, doc_ids: tuple[str, ...], digests: tuple[str, 
 def evolution_workbook(doc_ids: list[str], value: Settings | None = None) -> bytes:
     """The year-to-year tables as one Excel workbook, a sheet per pair of years, for download."""
     value = value or settings()
-    digests = tuple(document_digest(d, value) for d in doc_ids)
-    return _evolution_workbook(settings_key(value), tuple(doc_ids), digests, model_info(value)[2])
+    states = tuple(document_state(d, value) for d in doc_ids)
+    return _evolution_workbook(settings_key(value), tuple(doc_ids), states, model_info(value)[2])
