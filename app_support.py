@@ -168,10 +168,19 @@ def page(title: str, prefix: str) -> None:
             st.warning(f"未填写审核人：决定将记在“{current.reviewer}”名下 (no name: decisions are recorded as "
                        f"'{current.reviewer}')", icon=":material/warning:")
         _keep_reviewer_in_url()
-        st.caption(f"数据 data: `{current.data_dir}`  \n决定库 store: `{current.db_path}`")
+        st.caption(f"数据 data: `{short_path(current.data_dir)}`  \n决定库 store: `{short_path(current.db_path)}`")
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)
     show_flash()
+
+
+def short_path(path: str | Path) -> str:
+    """A folder as a planner finds it: from the working folder when inside it, else from home (~)."""
+    path = Path(path).resolve()
+    for base, shown in ((Path.cwd().resolve(), "."), (Path.home().resolve(), "~")):
+        if path.is_relative_to(base) and base != Path("/"):
+            return str(Path(shown) / path.relative_to(base))
+    return str(path)
 
 
 _CSS = "<style>.pa-text{line-height:1.7;font-size:1rem}.pa-text mark{background:#ffe08a;padding:0 1px}</style>"

@@ -684,3 +684,15 @@ def test_a_registration_is_corrected_on_the_documents_page(env):
     assert "上级辖区不能是本辖区 西咸新区" in at.error[0].value
     assert (env.data_dir / "registry.toml").read_bytes() == before
 
+
+
+def test_the_sidebar_names_folders_from_the_working_folder_or_home(tmp_path, monkeypatch):
+    from app_support import short_path
+
+    home, work = tmp_path / "home", tmp_path / "home" / "plans"
+    work.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    assert short_path(work / "data") == "data"
+    assert short_path(home / ".plan-align" / "decisions.sqlite") == "~/.plan-align/decisions.sqlite"
+    assert short_path(tmp_path / "elsewhere") == str((tmp_path / "elsewhere").resolve()), "outside both: in full"
