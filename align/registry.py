@@ -119,7 +119,7 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
             zh=f"数据文件夹 {path.parent} 里没有登记表 {REGISTRY_FILE}",
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # -sig: Notepad may have saved it with a BOM
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RegistryError(
             f"{path}: the registry is not valid TOML ({exc}).", zh=f"登记表 {REGISTRY_FILE} 格式有误，无法读取"
@@ -239,7 +239,7 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         # Append the new table rather than rewrite the file, so the user's comments and
         # layout stay as they were.
         path = registry_path(data_dir)
-        before = path.read_text(encoding="utf-8") if path.exists() else (
+        before = path.read_text(encoding="utf-8-sig") if path.exists() else (
             "# Document registry of plan-align. One [[document]] table per document.\n"
         )
         text = before.rstrip("\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]})
@@ -272,7 +272,7 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
     if updated == meta:
         return meta
     path = registry_path(data_dir)
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document = tomlkit.parse(path.read_bytes().decode("utf-8-sig"))  # bytes: a Windows file keeps its line ends
     entry = next(table for table in document["document"] if table["id"] == doc_id)
     for name in EDITABLE_FIELDS:
         value = getattr(updated, name)
@@ -281,8 +281,10 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
         elif value != getattr(meta, name) or name not in entry:
             entry[name] = value
     text = tomlkit.dumps(document)
+    if "\r\n" in text:  # a line tomlkit adds ends as the file's own lines do
+        text = re.sub(r"(?<!\r)\n", "\r\n", text)
     _check_reads_back(path, text, [updated if d.id == doc_id else d for d in docs])
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
+    write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)
     return updated
 
 

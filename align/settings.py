@@ -8,7 +8,6 @@ inside the core.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -140,15 +139,6 @@ class Settings:
                 zh=f"没有这项设置：{'、'.join(unknown)}",
             )
         return cls(**values)
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> Settings:
-        try:
-            values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            reason = "不是有效的 TOML" if isinstance(exc, tomllib.TOMLDecodeError) else "无法读取"
-            raise SettingsError(f"Cannot read settings file {path}: {exc}", zh=f"设置文件 {Path(path).name} {reason}") from exc
-        return cls.from_dict(values)
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -253,3 +253,16 @@ def test_every_error_raised_on_purpose_gives_its_reason_in_chinese():
             if name in kinds and name not in self_said and not any(k.arg == "zh" for k in node.exc.keywords):
                 silent.append(f"{path.relative_to(root)}:{node.lineno} {name}")
     assert len(files) > 30 and not silent, f"raised without a Chinese reason (zh=…): {silent}"
+
+
+def test_a_registry_saved_by_notepad_reads_and_keeps_its_line_ends(data_copy, capsys):
+    """A BOM and CRLF line ends (Windows Notepad) are no error; a correction keeps every line's CRLF."""
+    registry = data_copy.data_dir / "registry.toml"
+    text = registry.read_text(encoding="utf-8").replace("\n", "\r\n")
+    registry.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert main(["docs", "--data", str(data_copy.data_dir)]) == 0
+    assert "xixian-2023" in capsys.readouterr().out
+    assert main(["edit", "xixian-2023", "--parent", "", "--data", str(data_copy.data_dir)]) == 0
+    assert main(["edit", "xixian-2023", "--parent", "西安市", "--data", str(data_copy.data_dir)]) == 0
+    lines = registry.read_bytes().split(b"\n")[:-1]
+    assert lines and all(line.endswith(b"\r") for line in lines), "the re-added parent line ends as the others do"
