@@ -342,7 +342,7 @@ def _import_matcher() -> None:
 
 @st.cache_data(show_spinner="匹配中 Matching…", max_entries=32)
 def _matches(key: str, source_id: str, target_id: str, states: tuple[tuple[str, DocumentMeta], ...],
-             model_version: str) -> pl.DataFrame:
+             words: str, model_version: str) -> pl.DataFrame:
     # Imported here, not at the top: scikit-learn and scipy take 1.1 s the home page need not wait for.
     from matching.engine import match_documents
 
@@ -361,7 +361,14 @@ def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl
     """Candidates of a document pair, computed once per both documents' state, settings and model."""
     value = value or settings()
     states = (document_state(source_id, value), document_state(target_id, value))
-    return _matches(settings_key(value), source_id, target_id, states, model_info(value)[2])
+    return _matches(settings_key(value), source_id, target_id, states, words_digest(value), model_info(value)[2])
+
+
+def words_digest(value: Settings) -> str:
+    """The cache key of the word list jieba keeps whole: a name the planner adds counts at once."""
+    from matching.text import dictionary_path  # (jieba: loaded by a page that matches, as above)
+
+    return file_digest(dictionary_path(value.data_dir))
 
 
 # ------------------------------------------------------------------ text
@@ -508,7 +515,7 @@ def data_dir() -> Path:
 
 
 @st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
-def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...],
+def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...], words: str,
                model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame]:
     from align.evolution import evolve_series
 
@@ -519,15 +526,15 @@ def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[p
     """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``)."""
     value = value or settings()
     states = tuple(document_state(d, value) for d in doc_ids)
-    return _evolution(settings_key(value), tuple(doc_ids), states, model_info(value)[2])
+    return _evolution(settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _evolution_workbook(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...],
-                        model_version: str) -> bytes:
+                        words: str, model_version: str) -> bytes:
     from align.export import write_evolution_workbook
 
-    steps, _ = _evolution(key, doc_ids, states, model_version)
+    steps, _ = _evolution(key, doc_ids, states, words, model_version)
     buffer = io.BytesIO()
     write_evolution_workbook(buffer, steps)
     return buffer.getvalue()
@@ -537,4 +544,5 @@ def evolution_workbook(doc_ids: list[str], value: Settings | None = None) -> byt
     """The year-to-year tables as one Excel workbook, a sheet per pair of years, for download."""
     value = value or settings()
     states = tuple(document_state(d, value) for d in doc_ids)
-    return _evolution_workbook(settings_key(value), tuple(doc_ids), states, model_info(value)[2])
+    return _evolution_workbook(settings_key(value), tuple(doc_ids), states, words_digest(value),
+                               model_info(value)[2])

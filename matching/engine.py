@@ -177,6 +177,8 @@ def match_documents(
         # the quota and same-jurisdiction evidence read the registered names, which a planner may correct
         source_meta.jurisdiction,
         target_meta.jurisdiction,
+        # and the words jieba keeps whole, which a planner may add to
+        hashlib.sha256("\n".join(load_dictionary(settings.data_dir)).encode()).hexdigest()[:12],
     ]
     cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
     if use_cache and cache.exists():

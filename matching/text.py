@@ -20,6 +20,7 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.normalize import normalize_text
+from align.readers import decode_text
 from align.settings import BUNDLED_DATA
 
 jieba.setLogLevel(logging.WARNING)
@@ -90,12 +91,20 @@ def _quoted_terms(text: str) -> frozenset[str]:
     return frozenset(term for term in stripped if 2 <= len(term) <= 16 and not term.isdigit())
 
 
-def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
+def dictionary_path(data_dir: Path = BUNDLED_DATA) -> Path:
+    """The data folder's word list, else the bundled one."""
     path = Path(data_dir) / DICTIONARY_FILE
-    if not path.exists():
-        path = BUNDLED_DATA / DICTIONARY_FILE
+    return path if path.exists() else BUNDLED_DATA / DICTIONARY_FILE
+
+
+def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
+    path = dictionary_path(data_dir)
+    data = path.read_bytes()
+    if not data.strip():  # an emptied dictionary: no words of the planner's own, not an error
+        return ()
     words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    # UTF-8 or GBK, with or without a BOM: however Notepad saved it; a binary file is one clear error
+    for line in decode_text(data, path=path).splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             words.append(line.split()[0])

@@ -328,6 +328,39 @@ def test_a_missing_or_damaged_word_table_is_one_clear_error(tmp_path, monkeypatc
         text._general_idf_table.cache_clear()
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("# 注释\n白鹿原\n引汉济渭 10 nz\n".encode(), ("白鹿原", "引汉济渭")),
+        (b"\xef\xbb\xbf" + "白鹿原\r\n".encode(), ("白鹿原",)),  # Notepad's UTF-8, BOM and CRLF
+        ("白鹿原\n".encode("gbk"), ("白鹿原",)),  # Notepad's ANSI on a Chinese Windows
+        (b"", ()),
+    ],
+)
+def test_the_planners_word_list_reads_however_it_was_saved(tmp_path, content, words):
+    from matching.text import load_dictionary
+
+    (tmp_path / "dictionary.txt").write_bytes(content)
+    assert load_dictionary(tmp_path) == words
+
+
+def test_a_binary_word_list_is_one_clear_error(tmp_path):
+    from matching.text import load_dictionary
+
+    (tmp_path / "dictionary.txt").write_bytes(b"\x00\x01\x02")
+    with pytest.raises(PlanAlignError, match="dictionary.txt, line 1: this is a binary file"):
+        load_dictionary(tmp_path)
+
+
+def test_a_word_added_to_the_list_is_not_answered_from_the_cache(data_copy):
+    before = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    words = data_copy.data_dir / "dictionary.txt"
+    words.write_text(words.read_text(encoding="utf-8") + "老旧小区改造\n充电基础设施\n", encoding="utf-8")
+    after = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert after.equals(match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False))
+    assert not after["word_cosine"].equals(before["word_cosine"])
+
+
 def test_unit_agreement_across_levels():
     source = table("d", [("完成7个老旧小区改造", "区住建局")])
     target = table("c", [("老旧小区改造提升", "市住建局"), ("老旧小区改造", "市民政局")], jurisdiction="西安市")
