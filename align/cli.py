@@ -143,6 +143,24 @@ def cmd_edit(args: argparse.Namespace) -> None:
     print(f"updated '{after.id}': {'; '.join(changed)}" if changed else f"'{after.id}' already reads so; nothing changed")
 
 
+def cmd_remove(args: argparse.Namespace) -> None:
+    from align.registry import get_document, remove_document
+    from align.store import DecisionStore, decisions_on
+
+    settings = settings_from_args(args)
+    meta = get_document(settings.data_dir, args.doc)
+    with DecisionStore(settings.db_path) as store:
+        decided = decisions_on(store.current(), meta.id)
+    if decided:
+        raise PlanAlignError(
+            f"{decided} decision(s) in effect judge items of {meta.id}; removing it would leave them without "
+            f"their text. Undo them first (plan-align decide ... --undo), or keep the document.",
+            zh=f"{meta.id} 的条目上有 {decided} 条有效的审核结论，移除会使其失去原文；请先撤销，或保留该文档",
+        )
+    moved = remove_document(settings.data_dir, meta.id)
+    print(f"removed '{meta.id}' from the registry" + (f"; its file is kept in {moved}" if moved else ""))
+
+
 _SAID_ZH = {"jurisdiction": "辖区", "level": "层级", "year": "年份"}
 
 
@@ -272,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parent", help="the jurisdiction one level up, e.g. 西安市 (\"\" removes it)")
     p.add_argument("--year", type=int)
     p.add_argument("--kind", choices=KINDS)
+
+    p = command("remove", cmd_remove, "Take a document added by mistake out of the registry (its file is kept aside).")
+    p.add_argument("doc", help="a document id (see: plan-align docs)")
 
     p = command("ingest", cmd_ingest, "Parse registered documents into the Parquet cache (only what changed).")
     p.add_argument("ids", nargs="*", help="document ids (default: all)")

@@ -2,7 +2,8 @@
 
 Adding a document is adding a file and an entry; ``add_document`` does both, writing
 the registry atomically so a failed add never leaves a half-written file. ``update_document``
-corrects an entry's metadata in place (tomlkit keeps the user's comments and layout).
+corrects an entry's metadata in place and ``remove_document`` takes one out (tomlkit keeps the
+user's comments and layout).
 """
 
 from __future__ import annotations
@@ -286,6 +287,37 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
     _check_reads_back(path, text, [updated if d.id == doc_id else d for d in docs])
     write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)
     return updated
+
+
+def remove_document(data_dir: Path, doc_id: str) -> Path | None:
+    """Take a document out of the registry; its file copy goes to ``documents/.removed/``, not away.
+
+    For a file added by mistake. The caller makes sure no decision in effect names the
+    document's items (:func:`align.store.decisions_on`), since those would lose their text.
+    Returns where the file now is (``None`` when it was missing or another entry still uses it).
+    """
+    data_dir = Path(data_dir)
+    docs = load_registry(data_dir)
+    meta = get_document(data_dir, doc_id)
+    path = registry_path(data_dir)
+    raw = path.read_bytes().decode("utf-8-sig")
+    document = tomlkit.parse(raw)
+    entries = document["document"]
+    del entries[[table["id"] for table in entries].index(doc_id)]
+    text = tomlkit.dumps(document)
+    _check_reads_back(path, text, [d for d in docs if d.id != doc_id])
+    write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)
+    source = document_path(data_dir, meta)
+    if not source.is_file() or any(d.file == meta.file for d in docs if d.id != doc_id):
+        return None
+    removed = data_dir / "documents" / ".removed" / source.name
+    removed.parent.mkdir(parents=True, exist_ok=True)
+    stem, number = removed, 1
+    while removed.exists():  # a file removed before under the same name stays too
+        number += 1
+        removed = stem.with_name(f"{stem.stem}-{number}{stem.suffix}")
+    shutil.move(source, removed)
+    return removed
 
 
 def _check_reads_back(path: Path, text: str, expected: list[DocumentMeta]) -> None:

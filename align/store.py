@@ -118,6 +118,14 @@ _EFFECTIVE = (
 _LOG_SELECT = f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM decisions u WHERE u.retracts = d.id) FROM decisions d"
 
 
+def decisions_on(current: pl.DataFrame, doc_id: str) -> int:
+    """How many decisions in effect (``DecisionStore.current``) name an item of ``doc_id``, either side.
+
+    A document with any cannot leave the registry: the decisions would lose the text they judged.
+    """
+    return current.filter((doc_of_column("source_id") == doc_id) | (doc_of_column("target_id") == doc_id)).height
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 

@@ -696,3 +696,18 @@ def test_the_sidebar_names_folders_from_the_working_folder_or_home(tmp_path, mon
     assert short_path(work / "data") == "data"
     assert short_path(home / ".plan-align" / "decisions.sqlite") == "~/.plan-align/decisions.sqlite"
     assert short_path(tmp_path / "elsewhere") == str((tmp_path / "elsewhere").resolve()), "outside both: in full"
+
+
+def test_a_document_added_by_mistake_is_removed_but_not_one_with_decisions(env):
+    DecisionStore(env.db_path).record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    at = open_page("documents")
+    box = next(e for e in at.expander if e.label == "移除文档 Remove this document")
+    assert "1 条有效的审核结论涉及本文档，不能移除" in box.caption[0].value, "baqiao-2023 has a decision"
+    at.selectbox(key="doc_doc").set_value("xixian-2023").run()
+    assert at.button(key="doc_remove").disabled, "not before the planner ticks the box"
+    at.checkbox(key="doc_remove_sure_xixian-2023").check().run()
+    at.button(key="doc_remove").click().run()
+    assert not at.exception and at.success[0].value.startswith("已移除 removed 'xixian-2023'")
+    assert "xixian-2023" not in [d.id for d in load_registry(env.data_dir)]
+    assert (env.data_dir / "documents" / ".removed" / "xixian-2023-work-points.txt").is_file(), "kept, not deleted"
+    assert "xixian-2023" not in at.dataframe[0].value["编号 id"].to_list()

@@ -576,6 +576,47 @@ def test_an_empty_parent_removes_the_field_and_a_new_one_is_added(data_copy):
     assert get_document(data, "xixian-2023").parent == "西安市"
 
 
+def test_removing_a_document_keeps_its_file_aside_and_refuses_while_decisions_judge_it(data_copy, tmp_path,
+                                                                                       monkeypatch, capsys):
+    from align.store import DecisionStore
+
+    data = data_copy.data_dir
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "d.sqlite"))
+    with DecisionStore(tmp_path / "d.sqlite") as store:
+        store.record("王", "xixian-2023:3", "xian-2024:1", "rejected")
+    before = (data / "registry.toml").read_bytes()
+    assert main(["remove", "xixian-2023", "--data", str(data)]) == 2
+    assert "1 decision(s) in effect judge items of xixian-2023" in capsys.readouterr().err
+    assert (data / "registry.toml").read_bytes() == before
+
+    with DecisionStore(tmp_path / "d.sqlite") as store:
+        store.undo("王", "xixian-2023:3", "xian-2024:1")
+    assert main(["remove", "xixian-2023", "--data", str(data)]) == 0
+    kept = data / "documents" / ".removed" / "xixian-2023-work-points.txt"
+    assert capsys.readouterr().out == f"removed 'xixian-2023' from the registry; its file is kept in {kept}\n"
+    assert kept.is_file() and not (data / "documents" / "xixian-2023-work-points.txt").exists()
+    assert [d["id"] for d in tomllib.loads((data / "registry.toml").read_text(encoding="utf-8"))["document"]] == [
+        "baqiao-2023", "baqiao-2020", "xian-2024", "xianyang-2023"]
+    assert (data / "registry.toml").read_text(encoding="utf-8").startswith("# The bundled documents."), "comments stay"
+
+
+def test_a_file_removed_twice_under_one_name_keeps_both_copies(data_copy):
+    from align.registry import add_document, remove_document
+
+    data = data_copy.data_dir
+    source = data / "documents" / "xixian-2023-work-points.txt"
+    first = remove_document(data, "xixian-2023")
+    meta = DocumentMeta(id="xixian-2023", title="t", jurisdiction="西咸新区", level="new-area", year=2023,
+                        kind="work_points", file="x.txt")
+    add_document(data, first, meta)  # added again, under the id's own name this time
+    second = remove_document(data, "xixian-2023")
+    add_document(data, second, meta)
+    third = remove_document(data, "xixian-2023")
+    assert [p.name for p in (first, second, third)] == ["xixian-2023-work-points.txt", "xixian-2023.txt",
+                                                        "xixian-2023-2.txt"]
+    assert all(p.is_file() for p in (first, second, third)) and not source.exists()
+
+
 def test_cli_adds_an_xlsx_with_columns_by_hand(tmp_path, data_copy, capsys):
     data = data_copy.data_dir
     path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)

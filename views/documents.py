@@ -1,4 +1,5 @@
-"""文档 Documents: the registry and each document's items; an item's original lines; a wrong entry corrected."""
+"""文档 Documents: the registry and each document's items; an item's original lines; a wrong entry corrected
+or a document added by mistake removed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.registry import KINDS, LEVELS, update_document
+from align.registry import KINDS, LEVELS, remove_document, update_document
+from align.store import decisions_on
 
 ui.page("文档 Documents", "doc")
 
@@ -46,6 +48,23 @@ with st.expander("修改登记信息 Correct the registration"):
         else:
             ui.flash("success", f"已更新 updated '{doc_id}'")
             st.rerun()
+
+with st.expander("移除文档 Remove this document"):
+    if decided := decisions_on(ui.store().current(), doc_id):  # they would lose the text they judged
+        st.caption(f"{decided} 条有效的审核结论涉及本文档，不能移除 {decided} decision(s) in effect judge its items: "
+                   "undo them on the Review page first, or keep it.")
+    else:
+        sure = st.checkbox(f"确认从登记表移除 {doc_id} (its file is kept aside in documents/.removed)",
+                           key=f"doc_remove_sure_{doc_id}")
+        if st.button("移除 Remove", key="doc_remove", disabled=not sure, icon=":material/delete:"):
+            try:
+                moved = remove_document(ui.data_dir(), doc_id)
+            except PlanAlignError as exc:
+                ui.error_box(exc)
+            else:
+                kept = f"（文件保留在 file kept in {ui.short_path(moved)}）" if moved else ""
+                ui.flash("success", f"已移除 removed '{doc_id}'{kept}")
+                st.rerun()
 
 items = ui.or_stop(ui.items, doc_id)
 
