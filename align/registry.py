@@ -75,6 +75,8 @@ class DocumentMeta:
                 f"The 'year' must be an integer between 1949 and 2100. Got {self.year!r} instead.",
                 f"年份应为 1949 到 2100 之间的整数，现为 {self.year!r}",
             ))
+        if not str(self.title).strip():
+            found.append(("The 'title' must not be empty.", "标题不能为空"))
         if not str(self.jurisdiction).strip():
             found.append(("The 'jurisdiction' must not be empty.", "辖区不能为空"))
         if not str(self.file).strip():
@@ -161,7 +163,10 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
 
 
 def get_document(data_dir: Path, doc_id: str) -> DocumentMeta:
-    docs = load_registry(data_dir)
+    return _find(load_registry(data_dir), doc_id)
+
+
+def _find(docs: Sequence[DocumentMeta], doc_id: str) -> DocumentMeta:
     for meta in docs:
         if meta.id == doc_id:
             return meta
@@ -266,7 +271,7 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
             zh=f"不能修改 {'、'.join(unknown)}，可修改的只有 {'、'.join(EDITABLE_FIELDS)}",
         )
     docs = load_registry(data_dir)
-    meta = get_document(data_dir, doc_id)
+    meta = _find(docs, doc_id)
     updated = DocumentMeta(**{**asdict(meta), **changes})
     if problems := updated.problems():
         raise RegistryError.from_problems(problems)
@@ -298,10 +303,9 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
     """
     data_dir = Path(data_dir)
     docs = load_registry(data_dir)
-    meta = get_document(data_dir, doc_id)
+    meta = _find(docs, doc_id)
     path = registry_path(data_dir)
-    raw = path.read_bytes().decode("utf-8-sig")
-    document = tomlkit.parse(raw)
+    document = tomlkit.parse(path.read_bytes().decode("utf-8-sig"))
     entries = document["document"]
     del entries[[table["id"] for table in entries].index(doc_id)]
     text = tomlkit.dumps(document)

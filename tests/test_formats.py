@@ -553,6 +553,7 @@ def test_correcting_an_entry_changes_that_entry_only_and_keeps_the_users_comment
     [
         (["--parent", "西咸新区"], "The 'parent' is the government one level up, not 西咸新区 itself."),
         (["--year", "1800"], "The 'year' must be an integer between 1949 and 2100. Got 1800 instead."),
+        (["--title", " "], "The 'title' must not be empty."),
         ([], "Nothing to change: give one or more of --title, --jurisdiction, --level, --parent, --year, --kind."),
     ],
 )
