@@ -122,7 +122,7 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
             zh=f"数据文件夹 {path.parent} 里没有登记表 {REGISTRY_FILE}",
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # -sig: Notepad may have saved it with a BOM
+        raw = tomllib.loads(_registry_text(path))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RegistryError(
             f"{path}: the registry is not valid TOML ({exc}).", zh=f"登记表 {REGISTRY_FILE} 格式有误，无法读取"
@@ -245,12 +245,11 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         # Append the new table rather than rewrite the file, so the user's comments and
         # layout stay as they were.
         path = registry_path(data_dir)
-        before = path.read_text(encoding="utf-8-sig") if path.exists() else (
+        before = _registry_text(path) if path.exists() else (
             "# Document registry of plan-align. One [[document]] table per document.\n"
         )
-        text = before.rstrip("\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]})
-        _check_reads_back(path, text, [*docs, meta])
-        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=True)
+        _write_registry(path, before.rstrip("\r\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]}),
+                        [*docs, meta])
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -278,7 +277,7 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
     if updated == meta:
         return meta
     path = registry_path(data_dir)
-    document = tomlkit.parse(path.read_bytes().decode("utf-8-sig"))  # bytes: a Windows file keeps its line ends
+    document = tomlkit.parse(_registry_text(path))
     entry = next(table for table in document["document"] if table["id"] == doc_id)
     for name in EDITABLE_FIELDS:
         value = getattr(updated, name)
@@ -286,11 +285,7 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
             entry.pop(name, None)
         elif value != getattr(meta, name) or name not in entry:
             entry[name] = value
-    text = tomlkit.dumps(document)
-    if "\r\n" in text:  # a line tomlkit adds ends as the file's own lines do
-        text = re.sub(r"(?<!\r)\n", "\r\n", text)
-    _check_reads_back(path, text, [updated if d.id == doc_id else d for d in docs])
-    write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)
+    _write_registry(path, tomlkit.dumps(document), [updated if d.id == doc_id else d for d in docs])
     return updated
 
 
@@ -305,12 +300,10 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
     docs = load_registry(data_dir)
     meta = _find(docs, doc_id)
     path = registry_path(data_dir)
-    document = tomlkit.parse(path.read_bytes().decode("utf-8-sig"))
+    document = tomlkit.parse(_registry_text(path))
     entries = document["document"]
     del entries[[table["id"] for table in entries].index(doc_id)]
-    text = tomlkit.dumps(document)
-    _check_reads_back(path, text, [d for d in docs if d.id != doc_id])
-    write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)
+    _write_registry(path, tomlkit.dumps(document), [d for d in docs if d.id != doc_id])
     source = document_path(data_dir, meta)
     if not source.is_file() or any(d.file == meta.file for d in docs if d.id != doc_id):
         return None
@@ -324,10 +317,20 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
     return removed
 
 
-def _check_reads_back(path: Path, text: str, expected: list[DocumentMeta]) -> None:
-    """Refuse to write registry text that would not read back as exactly these entries."""
+def _registry_text(path: Path) -> str:
+    """The registry as written: decoded from bytes, so a Windows file keeps its CRLF line ends,
+    and without the BOM Notepad may have saved it with."""
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def _write_registry(path: Path, text: str, expected: list[DocumentMeta]) -> None:
+    """Write registry text that reads back as exactly ``expected``, atomically and durably, else
+    refuse and leave the file as it was. A line added to a CRLF file ends as its other lines do."""
+    if "\r\n" in text:
+        text = re.sub(r"(?<!\r)\n", "\r\n", text)
     if [DocumentMeta(**entry) for entry in tomllib.loads(text).get("document", [])] != expected:
         raise RegistryError(
             f"{path}: the change would not read back as written; the registry is unchanged.",
             zh="修改写入后无法原样读回，登记表未改动",
         )
+    write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)

@@ -266,3 +266,7 @@ def test_a_registry_saved_by_notepad_reads_and_keeps_its_line_ends(data_copy, ca
     assert main(["edit", "xixian-2023", "--parent", "西安市", "--data", str(data_copy.data_dir)]) == 0
     lines = registry.read_bytes().split(b"\n")[:-1]
     assert lines and all(line.endswith(b"\r") for line in lines), "the re-added parent line ends as the others do"
+    source = data_copy.data_dir / "documents" / "xixian-2023-work-points.txt"
+    assert main(["add", str(source), "--id", "xixian-copy", "--data", str(data_copy.data_dir)]) == 0
+    lines = registry.read_bytes().split(b"\n")[:-1]
+    assert "xixian-copy" in lines[-2].decode() and all(line.endswith(b"\r") for line in lines), "so do added entries"
