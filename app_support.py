@@ -260,16 +260,18 @@ def document_ids(value: Settings | None = None) -> list[str]:
 
 def document_digest(doc_id: str, value: Settings | None = None) -> str:
     """SHA-256 of a registered document's file: the cache key of everything derived from it."""
-    value = value or settings()
-    path = document_path(value.data_dir, get_document(value.data_dir, doc_id))
-    return file_digest(path) if path.is_file() else ""
+    return document_state(doc_id, value)[0]
 
 
 def document_state(doc_id: str, value: Settings | None = None) -> tuple[str, DocumentMeta]:
-    """The cache key of a result read from a document and its registration: links and evolution read
-    the entry (a quota naming the district, a pair's direction and order by level and year), and a
-    planner may correct it on the Documents page without touching the file."""
-    return document_digest(doc_id, value), documents(value)[doc_id]
+    """The cache key of a result read from a document and its registration: its file's SHA-256
+    and its entry. Links and evolution read the entry (a quota naming the district, a pair's
+    direction and order by level and year), and a planner may correct it on the Documents page
+    without touching the file."""
+    value = value or settings()
+    meta = get_document(value.data_dir, doc_id)
+    path = document_path(value.data_dir, meta)
+    return (file_digest(path) if path.is_file() else ""), meta
 
 
 @st.cache_data(show_spinner="解析文档 Parsing…", max_entries=64)
