@@ -170,6 +170,7 @@ def match_documents(
     target_items = load_items(settings, target_id)
     if one_to_one_pairs is None:
         one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
+    words = vocabulary(source_items, target_items, settings.data_dir)
     key_parts = [  # what the result depends on besides settings and model
         hashlib.sha256(source_items.write_ipc(None).getvalue()).hexdigest()[:12],
         hashlib.sha256(target_items.write_ipc(None).getvalue()).hexdigest()[:12],
@@ -177,8 +178,8 @@ def match_documents(
         # the quota and same-jurisdiction evidence read the registered names, which a planner may correct
         source_meta.jurisdiction,
         target_meta.jurisdiction,
-        # and the words jieba keeps whole, which a planner may add to
-        hashlib.sha256("\n".join(load_dictionary(settings.data_dir)).encode()).hexdigest()[:12],
+        # and the words jieba keeps whole (the planner's word list and both documents' quoted terms)
+        hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:12],
     ]
     cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
     if use_cache and cache.exists():
@@ -191,6 +192,7 @@ def match_documents(
         settings=settings,
         model=model,
         one_to_one_pairs=one_to_one_pairs,
+        words=words,
     )
     if use_cache:
         write_atomic(cache, result.write_parquet)
