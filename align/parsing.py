@@ -56,7 +56,7 @@ STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况"
 _CN_NUM = "一二三四五六七八九十百"
 _LEVEL1 = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.*)$")
 _LEVEL2 = re.compile(rf"^[(（]\s*([{_CN_NUM}]+)\s*[)）]\s*(.*)$")
-_LEVEL3 = re.compile(r"^(\d{1,3})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
+_LEVEL3 = re.compile(r"^(\d{1,4})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
 _LEVEL4 = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
 _LEVEL5 = re.compile(r"^([①-⑳])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
@@ -83,6 +83,16 @@ _COUNT_TOTAL = re.compile(r"共(?:计)?\s*(\d+)\s*项")
 _COUNT_STATUS = re.compile(r"(已完成|持续推进|正在推进中?)\s*(\d+)\s*项|(\d+)\s*项(?:任务)?\s*(已完成|正在推进中?)")
 _MD_HEADING = re.compile(r"^#+\s*")
 _LEAD_MAX = 20
+
+
+def _numbered_line(text: str, previous: str | None) -> re.Match[str] | None:
+    """A ``12.`` or ``12、`` task line. Four digits count only where they continue the list
+    (``1000.`` right after ``999.``): a line that opens with a year (``2023.``) is text."""
+    match = _LEVEL3.match(text)
+    if match and len(match.group(1)) == 4 and not (previous and previous.isdigit()
+                                                   and int(previous) + 1 == int(match.group(1))):
+        return None
+    return match
 
 
 _TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报")
@@ -327,7 +337,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 preamble.append((lineno, clean))
             elif not table_started or not drafts:
                 preamble.append((lineno, clean))
-            elif _LEVEL3.match(clean):
+            elif _numbered_line(clean, drafts[-1].number if drafts else None):
                 warnings.append(
                     f"{path}, line {lineno}: 表格外的编号行未读取 a numbered line outside the table was ignored: "
                     f"{clean[:40]}"
@@ -374,7 +384,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 )
             number = re.sub(r"\s*[-－.．]\s*", "-", number_match.group(1))  # 1-1, a sub-task keeps its number
         else:
-            lead = _LEVEL3.match(task_cell.strip())
+            lead = _numbered_line(task_cell.strip(), drafts[-1].number if drafts else None)
             if lead:
                 number, task_cell = lead.group(1), lead.group(2)
         if number is None:
@@ -583,13 +593,13 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         if index_match and not in_attachments:
             in_attachments = True
             current = None
-            entry = _LEVEL3.match(index_match.group(1))
+            entry = _numbered_line(index_match.group(1), None)
             if entry:
                 _index_entry(entry, index_units)
             continue
         if in_attachments:
             if current_attachment is None:
-                entry = _LEVEL3.match(clean)
+                entry = _numbered_line(clean, None)
                 if entry:
                     _index_entry(entry, index_units)
                 continue
@@ -641,7 +651,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             indicators.extend(extract_targets(body))
             current = None
             continue
-        if match := _LEVEL3.match(clean):
+        if match := _numbered_line(clean, numbered[-1].number if numbered else None):
             current = _Draft(number=match.group(1), section_path=section_path, first_line=lineno,
                              last_line=lineno, task=match.group(2), raw_lines=[raw], outline=outline)
             numbered.append(current)

@@ -210,6 +210,26 @@ def test_more_than_21_restarted_sections_give_unique_ids():
     assert items["item_id"].n_unique() == items.height
 
 
+@pytest.mark.parametrize("layout", ["prose", "table"])
+def test_a_list_longer_than_999_tasks_keeps_every_task(layout):
+    """Non-regression: numbers stopped at three digits, so tasks 1000 to 1200 were one 20,000-character task 999."""
+    tasks = [f"{n}. 新建口袋公园{n}个" for n in range(1, 1201)]
+    text = "# 某区重点任务清单\n" + "\n".join(tasks) if layout == "prose" else \
+        "主要任务\t责任单位\n" + "".join(f"{task}\t区城管局\n" for task in tasks)
+    meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
+    items = parse_text(text, meta).items
+    assert items.height == 1200
+    assert items.tail(1).select("number", "text").row(0) == ("1200", "新建口袋公园1200个")
+
+
+def test_a_line_opening_with_a_year_stays_in_its_task():
+    text = "1. 新建口袋公园10个\n2. 推进老旧小区改造，\n2023.年底前完成16个小区\n3. 新建公厕15座\n"
+    meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
+    items = parse_text(text, meta).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["text"][1].endswith("2023.年底前完成16个小区")
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(b"\xff\xfe\x00garbage", "binary file"), (b"", "the file is empty")],
