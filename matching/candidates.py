@@ -43,6 +43,7 @@ CANDIDATE_SCHEMA = {
 
 
 CLAUSE_PAIRS_PER_BLOCK = 200_000  # clause pairs scored at once by clause_evidence
+ROWWISE_PAIRS_PER_BLOCK = 2_048  # pairs whose rows rowwise_cosine copies at once
 # The targets a source clause is weighed against (own_clause_cosine): the source's best by
 # retrieval, a fixed number whatever top-k the caller keeps.
 CLAUSE_RIVALS = 10
@@ -186,8 +187,7 @@ def containment(source_char: sp.csr_matrix, index: TargetIndex, rows: np.ndarray
     """
     if len(rows) == 0 or index.target_presence_ is None:
         return np.zeros(len(rows))
-    covered = _weighted_presence(source_char, index)[rows].multiply(index.target_presence_[cols])
-    return np.asarray(covered.sum(axis=1)).ravel().astype(np.float64)
+    return paired_dot(_weighted_presence(source_char, index), index.target_presence_, rows, cols)
 
 
 def best_containment(source_char: sp.csr_matrix, index: TargetIndex, *, n_threads: int = 1) -> np.ndarray:
@@ -313,11 +313,26 @@ def top_k_dense(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.
 
 def rowwise_cosine(a: sp.csr_matrix, b: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     """Cosine of row ``rows_a[i]`` of ``a`` with row ``rows_b[i]`` of ``b``, for every i (vectorised)."""
-    if len(rows_a) == 0:
-        return np.array([], dtype=np.float64)
-    left = normalize(a[rows_a])  # rows picked first: normalising is per row, and the
-    right = normalize(b[rows_b])  # whole target matrix is far larger than the pairs
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel().astype(np.float64)
+    return paired_dot(a, b, rows_a, rows_b, unit=True)
+
+
+def paired_dot(
+    a: sp.csr_matrix, b: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray, *, unit: bool = False
+) -> np.ndarray:
+    """Dot product of row ``rows_a[i]`` of ``a`` with row ``rows_b[i]`` of ``b`` (each row made unit
+    length first with ``unit``), for every i.
+
+    The picked rows are copies, so the pairs go in blocks: 20,000 pairs against a city plan's
+    long attachments once copied 340 MB at a time.
+    """
+    found = np.zeros(len(rows_a), dtype=np.float64)
+    for start in range(0, len(rows_a), ROWWISE_PAIRS_PER_BLOCK):
+        block = slice(start, start + ROWWISE_PAIRS_PER_BLOCK)
+        left, right = a[rows_a[block]], b[rows_b[block]]
+        if unit:  # rows picked first: normalising is per row, and the whole target matrix is far larger
+            left, right = normalize(left), normalize(right)
+        found[block] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return found
 
 
 def candidate_search(

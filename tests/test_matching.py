@@ -440,7 +440,10 @@ def test_blocked_search_equals_one_block_and_brute_force(parsed_docs):
         np.testing.assert_allclose(values, [v for v in expected[source_id] if v > 0][: len(values)], rtol=1e-5)
 
 
-def test_rowwise_cosine_matches_slow_reference():
+@pytest.mark.parametrize("block", [3, 2048])
+def test_rowwise_cosine_matches_slow_reference(monkeypatch, block):
+    """Also where the pairs go in several blocks (a 2,000-task plan against a city plan's attachments)."""
+    monkeypatch.setattr("matching.candidates.ROWWISE_PAIRS_PER_BLOCK", block)
     rng = np.random.default_rng(0)
     a = sp.random(6, 20, density=0.3, random_state=1, format="csr")
     b = sp.random(5, 20, density=0.3, random_state=2, format="csr")
