@@ -645,15 +645,13 @@ def chains(steps: Sequence[pl.DataFrame]) -> pl.DataFrame:
 
 def describe_chains(chain_table: pl.DataFrame) -> pl.DataFrame:
     """One readable line per chain: ``a:1 →lowered→ b:1 →continued→ c:3``."""
-    lines = []
-    for (chain_id,), part in chain_table.group_by("chain_id", maintain_order=True):
-        text = ""
-        for old_id, new_id, relation in part.sort("step").select("old_id", "new_id", "relation").iter_rows():
-            if not text:
-                text = old_id or "∅"
-            text += f" →{relation}→ {new_id or '∅'}"
-        lines.append({"chain_id": chain_id, "line": text})
-    return pl.DataFrame(lines, schema={"chain_id": pl.Int64, "line": pl.String})
+    step = pl.format(" →{}→ {}", pl.col("relation"), pl.col("new_id").fill_null("∅"))
+    return (
+        chain_table.group_by("chain_id", maintain_order=True)
+        .agg(pl.col("old_id").sort_by("step").first().fill_null("∅").alias("start"),
+             step.sort_by("step").str.join("").alias("steps"))
+        .select(pl.col("chain_id").cast(pl.Int64), (pl.col("start") + pl.col("steps")).alias("line"))
+    )
 
 
 # ---------------------------------------------------------------- documents
