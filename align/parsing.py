@@ -56,7 +56,7 @@ STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况"
 _CN_NUM = "一二三四五六七八九十百"
 _LEVEL1 = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.*)$")
 _LEVEL2 = re.compile(rf"^[(（]\s*([{_CN_NUM}]+)\s*[)）]\s*(.*)$")
-_LEVEL3 = re.compile(r"^(\d{1,4})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
+_LEVEL3 = re.compile(r"^(\d{1,6})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
 _LEVEL4 = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
 _LEVEL5 = re.compile(r"^([①-⑳])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
@@ -86,10 +86,10 @@ _LEAD_MAX = 20
 
 
 def _numbered_line(text: str, previous: str | None) -> re.Match[str] | None:
-    """A ``12.`` or ``12、`` task line. Four digits count only where they continue the list
-    (``1000.`` right after ``999.``): a line that opens with a year (``2023.``) is text."""
+    """A ``12.`` or ``12、`` task line. Four or more digits count only where they continue the
+    list (``1000.`` right after ``999.``): a line that opens with a year (``2023.``) is text."""
     match = _LEVEL3.match(text)
-    if match and len(match.group(1)) == 4 and not (previous and previous.isdigit()
+    if match and len(match.group(1)) >= 4 and not (previous and previous.isdigit()
                                                    and int(previous) + 1 == int(match.group(1))):
         return None
     return match
@@ -376,7 +376,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             section_status, section_prefix, section_first = _status_of(section_name), "", True
             continue
         if row.get("number", "").strip():
-            number_match = re.fullmatch(r"\s*(\d{1,4}(?:\s*[-－.．]\s*\d{1,3})*)\s*[.、．]?\s*", row["number"])
+            number_match = re.fullmatch(r"\s*(\d{1,6}(?:\s*[-－.．]\s*\d{1,3})*)\s*[.、．]?\s*", row["number"])
             if not number_match:
                 raise DocumentParseError(
                     f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno,

@@ -222,6 +222,14 @@ def test_a_list_longer_than_999_tasks_keeps_every_task(layout):
     assert items.tail(1).select("number", "text").row(0) == ("1200", "新建口袋公园1200个")
 
 
+def test_a_table_of_more_than_9999_numbered_tasks_keeps_every_task():
+    """Non-regression: the 序号 column took four digits, so task 10000 stopped the file with an error."""
+    text = "序号\t主要任务\t责任单位\n" + "".join(f"{n}\t新建口袋公园{n}个\t区城管局\n" for n in range(1, 10003))
+    meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
+    items = parse_text(text, meta).items
+    assert items.height == 10002 and items["number"][-1] == "10002"
+
+
 def test_a_line_opening_with_a_year_stays_in_its_task():
     text = "1. 新建口袋公园10个\n2. 推进老旧小区改造，\n2023.年底前完成16个小区\n3. 新建公厕15座\n"
     meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
