@@ -12,6 +12,8 @@ from typing import Self
 
 # A problem said in English and in Chinese, for an error that reports several at once.
 Problem = tuple[str, str]
+# How many problems one error lists; the rest are counted (40,000 bad rows once made a 4 MB message).
+PROBLEMS_LISTED = 10
 
 
 class PlanAlignError(Exception):
@@ -31,8 +33,14 @@ class PlanAlignError(Exception):
 
     @classmethod
     def from_problems(cls, problems: Sequence[Problem], *, lead: Problem = ("", ""), sep: str = " ") -> Self:
-        """One error for all ``problems`` (each in English and Chinese), so a planner fixes them in one go."""
-        return cls(lead[0] + sep.join(en for en, _ in problems), zh=lead[1] + "；".join(zh for _, zh in problems))
+        """One error for all ``problems`` (each in English and Chinese), so a planner fixes them in one go;
+        past the first :data:`PROBLEMS_LISTED` they are counted, not listed."""
+        listed, more = problems[:PROBLEMS_LISTED], len(problems) - PROBLEMS_LISTED
+        english, chinese = [en for en, _ in listed], [zh for _, zh in listed]
+        if more > 0:
+            english.append(f"… and {more} more ({len(problems)} problems in all).")
+            chinese.append(f"……另有 {more} 处（共 {len(problems)} 处）")
+        return cls(lead[0] + sep.join(english), zh=lead[1] + "；".join(chinese))
 
     def for_planner(self, file_name: str | None = None) -> str:
         """The Chinese kind of problem and its Chinese reason, then the English message."""

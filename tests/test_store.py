@@ -139,6 +139,19 @@ def test_bulk_record_reports_every_bad_row_and_writes_nothing(store):
     assert store.log().is_empty()
 
 
+def test_thousands_of_bad_rows_give_a_short_message_that_counts_them(store):
+    """Non-regression: 40,000 bad rows made a 4 MB error message, every row listed."""
+    rows = [{"reviewer": "王", "source_id": f"baqiao-2023:{n}", "target_id": "xian-2024:1", "decision": "maybe"}
+            for n in range(1, 5001)]
+    with pytest.raises(StoreError) as caught:
+        store.bulk_record(rows)
+    message = str(caught.value)
+    assert "Row 10: " in message and "Row 11: " not in message
+    assert message.endswith("… and 4990 more (5000 problems in all).") and len(message) < 2000
+    assert caught.value.zh.endswith("另有 4990 处（共 5000 处）")
+    assert store.log().is_empty()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
