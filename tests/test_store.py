@@ -215,3 +215,22 @@ def test_empty_store_returns_typed_empty_frames(store):
     for frame in (store.log(), store.current(), store.current(overall=True), store.conflicts(),
                   store.confirmed_links(), store.history("baqiao-2023:1")):
         assert frame.is_empty() and frame.width > 0
+
+
+def test_decisions_in_effect_follow_every_write_from_any_process(store):
+    """The decisions in effect are read once per state of the log; a write by another process,
+    an undo, or a write of this one must still show at once."""
+    other = DecisionStore(store.path)  # a second app or CLI on the same file
+    try:
+        store.record("王", "baqiao-2023:1", "xian-2024:1", "confirmed")
+        assert store.current()["target_id"].to_list() == ["xian-2024:1"]
+        other.record("李", "baqiao-2023:1", "xian-2024:1", "rejected")
+        assert store.current()["reviewer"].to_list() == ["王", "李"]
+        assert store.conflicts().height == 1
+        other.undo("李", "baqiao-2023:1", "xian-2024:1")
+        assert store.current()["reviewer"].to_list() == ["王"] and store.conflicts().is_empty()
+        store.record("王", "baqiao-2023:1", "xian-2024:1", "rejected")
+        assert other.current()["decision"].to_list() == ["rejected"]
+        assert store.current(reviewer="李").is_empty() and store.current(reviewer="王").height == 1
+    finally:
+        other.close()
