@@ -57,7 +57,9 @@ _CN_NUM = "一二三四五六七八九十百"
 _LEVEL1 = re.compile(rf"^([{_CN_NUM}]+)\s*[、.．]\s*(.*)$")
 _LEVEL2 = re.compile(rf"^[(（]\s*([{_CN_NUM}]+)\s*[)）]\s*(.*)$")
 _LEVEL3 = re.compile(r"^(\d{1,6})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
-_LEVEL4 = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
+_LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1）
+# 1.1 / 2.3.1: an outline number, then a space or a mark
+_DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
 _LEVEL5 = re.compile(r"^([①-⑳])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
@@ -110,6 +112,28 @@ _LEVEL_ENDING = re.compile(f"({_PLACE_ENDING})$")
 _TITLE_PLACE = re.compile(
     rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING}))(?=\s*(?:\d|人民政府|政府|委|《|“))"
 )
+
+
+def _dotted_line(raw: str) -> tuple[str, str] | None:
+    """(number, text) of a line that opens with an outline number (``2.1 新建公厕15座``), read from
+    the line as written (normalising drops the space after the number)."""
+    match = _DOTTED.match(raw)
+    return (match.group(1), normalize_text(match.group(2))) if match else None
+
+
+def _next_in_outline(number: str, previous: str | None) -> bool:
+    """Whether outline number ``number`` can come right after ``previous`` (1.2 → 1.3, 1.2.1 or
+    2.1; 3 → 3.1), so a wrapped line that opens with a quantity (1.5 万人次) is not a task."""
+    parts = [int(part) for part in number.split(".")]
+    before = [int(part) for part in previous.split(".")] if previous and re.fullmatch(r"\d+(?:\.\d+)*", previous) else []
+    if not before:
+        return parts[-1] == 1  # the first of a list (1.1, or 2.1 where the list starts in part 二)
+    if parts[:len(before)] == before and len(parts) > len(before):
+        return all(part == 1 for part in parts[len(before):])  # a first child
+    for depth in range(min(len(parts), len(before))):
+        if parts[:depth] == before[:depth] and parts[depth] == before[depth] + 1:
+            return all(part == 1 for part in parts[depth + 1:])
+    return False
 
 
 def jurisdiction_level(place: str | None) -> str | None:
@@ -651,6 +675,16 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             indicators.extend(extract_targets(body))
             current = None
             continue
+        if dotted := _dotted_line(raw):
+            previous = numbered[-1].number if numbered else None
+            if _next_in_outline(dotted[0], previous):
+                current = _Draft(number=dotted[0], section_path=section_path, first_line=lineno,
+                                 last_line=lineno, task=dotted[1], raw_lines=[raw], outline=outline)
+                numbered.append(current)
+                heading = None
+                continue
+            warnings.append(f"{path}, line {lineno}: 编号 {dotted[0]} 不接续上一条 {previous or '—'}，按上一条的正文读入 "
+                            f"the outline number {dotted[0]} does not follow {previous or 'nothing'}: read as text")
         if match := _numbered_line(clean, numbered[-1].number if numbered else None):
             current = _Draft(number=match.group(1), section_path=section_path, first_line=lineno,
                              last_line=lineno, task=match.group(2), raw_lines=[raw], outline=outline)
@@ -683,7 +717,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
 
     # The items are the deepest numbered lines; paragraphs with a lead phrase where nothing is
     # numbered; and where neither, 一、/（一） lines that carry a commitment of their own.
-    drafts = numbered or listed or paragraphs or [d for d in headings[2] if _has_body(d)] \
+    # （1） lines under a numbered task were read into it; any others are tasks of their own.
+    drafts = sorted(numbered + listed, key=lambda d: d.first_line) or paragraphs or [d for d in headings[2] if _has_body(d)] \
         or [d for d in headings[1] if _has_body(d)]
     drafts = _qualify_restarted_numbers(drafts)
     for draft in drafts:

@@ -131,6 +131,48 @@ def test_a_numbered_list_gives_one_item_per_number_on_lines_or_run_together(entr
     assert items["units"].to_list() == [["区住建局"]] * len(entries)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.lists(phrase, max_size=2), min_size=1, max_size=3), min_size=1, max_size=4),
+       st.sampled_from([" ", "、", "．", "  "]))
+def test_outline_numbered_tasks_are_one_item_each_with_their_number(sections, mark):
+    """1.1 / 1.2 / 1.2.1 / 2.1 lines under 一、 headings: every line is a task, none is lost.
+
+    (2.1 新建公厕15座 was once read as the body of its heading and left out.)"""
+    lines, expected = ["某区2024年重点工作任务"], []
+    for s, tasks in enumerate(sections, start=1):
+        lines.append(f"{NUMERALS[s - 1]}、第{s}部分")
+        for t, children in enumerate(tasks, start=1):
+            lines.append(f"{s}.{t}{mark}新建公园{s}{t}个。")
+            expected.append((f"{s}.{t}", f"新建公园{s}{t}个。"))
+            for c, child in enumerate(children, start=1):
+                lines.append(f"{s}.{t}.{c}{mark}{child}。")
+                expected.append((f"{s}.{t}.{c}", f"{child}。"))
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+    parsed = parse_text("\n".join(lines) + "\n", meta)
+    assert parsed.items.select("number", "text").rows() == expected
+    assert parsed.warnings == []
+
+
+def test_an_outline_number_out_of_turn_is_text_with_a_warning_and_half_bracket_tasks_are_kept_beside():
+    text = ("一、惠民生\n2.1 新建公厕15座，改造提升公厕22座，\n1.5 万人次参加培训。\n2.3 完成老旧小区改造16个。\n"
+            "二、强基础\n1）新建口袋公园10个。\n2）新建停车位500个。\n")
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+    parsed = parse_text(text, meta)
+    assert parsed.items.select("number", "text").rows() == [
+        ("2.1", "新建公厕15座,改造提升公厕22座,1.5万人次参加培训。2.3完成老旧小区改造16个。"),
+        ("1", "新建口袋公园10个。"), ("2", "新建停车位500个。"),  # once left out: the document had numbered tasks
+    ]
+    assert [w.split(": ", 1)[1][:17] for w in parsed.warnings] == ["编号 1.5 不接续上一条 2.1", "编号 2.3 不接续上一条 2.1"]
+
+
+def test_half_bracket_numbers_are_tasks():
+    text = "一、稳增长\n1）全区生产总值增长6%以上。\n2）新建口袋公园10个。\n二、惠民生\n3）新建公厕15座。\n"
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+    items = parse_text(text, meta).items
+    assert items.select("number", "text").rows() == [("1", "全区生产总值增长6%以上。"), ("2", "新建口袋公园10个。"),
+                                                     ("3", "新建公厕15座。")]
+
+
 @pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
 def test_every_task_of_a_spreadsheet_has_its_units(name):
     """A 牵头单位 merged down over several tasks, or named in a second header row under 责任分工."""
