@@ -87,16 +87,6 @@ _MD_HEADING = re.compile(r"^#+\s*")
 _LEAD_MAX = 20
 
 
-def _numbered_line(text: str, previous: str | None) -> re.Match[str] | None:
-    """A ``12.`` or ``12、`` task line. Four or more digits count only where they continue the
-    list (``1000.`` right after ``999.``): a line that opens with a year (``2023.``) is text."""
-    match = _LEVEL3.match(text)
-    if match and len(match.group(1)) >= 4 and not (previous and previous.isdigit()
-                                                   and int(previous) + 1 == int(match.group(1))):
-        return None
-    return match
-
-
 _TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
@@ -112,6 +102,16 @@ _LEVEL_ENDING = re.compile(f"({_PLACE_ENDING})$")
 _TITLE_PLACE = re.compile(
     rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING}))(?=\s*(?:\d|人民政府|政府|委|《|“))"
 )
+
+
+def _numbered_line(text: str, previous: str | None) -> re.Match[str] | None:
+    """A ``12.`` or ``12、`` task line. Four or more digits count only where they continue the
+    list (``1000.`` right after ``999.``): a line that opens with a year (``2023.``) is text."""
+    match = _LEVEL3.match(text)
+    if match and len(match.group(1)) >= 4 and not (previous and previous.isdigit()
+                                                   and int(previous) + 1 == int(match.group(1))):
+        return None
+    return match
 
 
 def _dotted_line(raw: str) -> tuple[str, str] | None:

@@ -43,7 +43,7 @@ CANDIDATE_SCHEMA = {
 
 
 CLAUSE_PAIRS_PER_BLOCK = 200_000  # clause pairs scored at once by clause_evidence
-ROWWISE_PAIRS_PER_BLOCK = 2_048  # pairs whose rows rowwise_cosine copies at once
+ROWWISE_PAIRS_PER_BLOCK = 2_048  # pairs whose rows paired_dot copies at once
 # The targets a source clause is weighed against (own_clause_cosine): the source's best by
 # retrieval, a fixed number whatever top-k the caller keeps.
 CLAUSE_RIVALS = 10
