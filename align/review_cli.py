@@ -88,13 +88,12 @@ def _pair(source: str, target: str | None) -> str:
 def _coverage(settings: Settings, current: pl.DataFrame, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:
     """The Coverage page's table of one city plan and one district plan, given the decisions in effect."""
     from matching.engine import match_documents
-    from matching.review import check_coverage_pair, coverage_decisions, coverage_table
+    from matching.review import check_coverage_pair, coverage_match_settings, plan_coverage
 
     check_coverage_pair(city, district)
-    # Top-k district tasks per city item, as district → city rows, like the page.
-    matches = match_documents(settings.with_changes(direction="target_to_source"), district.id, city.id)
-    return coverage_table(load_items(settings, city.id), load_items(settings, district.id), matches,
-                          coverage_decisions(current, district.id, city.id), district_jurisdiction=district.jurisdiction)
+    matches = match_documents(coverage_match_settings(settings), district.id, city.id)
+    return plan_coverage(load_items(settings, city.id), load_items(settings, district.id), matches, current,
+                         city=city, district=district)
 
 
 def _xlsx_out(args: argparse.Namespace) -> bool:

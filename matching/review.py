@@ -18,6 +18,7 @@ from align.exceptions import PlanAlignError
 from align.items import STATUS_LABELS, Schema, joined_targets, shown_text
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
+from align.settings import Settings
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -271,6 +272,28 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
         f"Swap them: plan-align coverage {district.id} {city.id}.",
         zh=f"覆盖情况列出上级文档的条目，上级文档应在前：{said_zh}，请交换两者",
     )
+
+
+def coverage_match_settings(settings: Settings) -> Settings:
+    """The settings coverage matches with: the top-k district tasks per city item, as district →
+    city rows (``match_documents(..., district, city)``), so each city item lists every task serving it."""
+    return settings.with_changes(direction="target_to_source")
+
+
+def plan_coverage(
+    city_items: pl.DataFrame,
+    district_items: pl.DataFrame,
+    matches: pl.DataFrame,
+    current: pl.DataFrame,
+    *,
+    city: DocumentMeta,
+    district: DocumentMeta,
+) -> pl.DataFrame:
+    """:func:`coverage_table` of one city plan and one district plan, given every decision in effect
+    (``DecisionStore.current``, read once for all the district plans compared): the Coverage
+    page and ``plan-align coverage`` alike. ``matches`` are matched with :func:`coverage_match_settings`."""
+    decisions = coverage_decisions(current, district.id, city.id)
+    return coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction)
 
 
 def coverage_table(

@@ -18,11 +18,11 @@ from matching.review import (
     COVERAGE_WIDE,
     check_coverage_pair,
     coverage_counts,
-    coverage_decisions,
+    coverage_match_settings,
     coverage_overview,
     coverage_sheets,
-    coverage_table,
     overview_sheet,
+    plan_coverage,
     status_counts,
     uncovered,
 )
@@ -67,13 +67,11 @@ def coverage_of(plan: DocumentMeta) -> pl.DataFrame:
     """The chosen city plan's coverage by one district plan (a document that fails: a red box)."""
     try:
         city_items, district_items = ui.items(city_doc), ui.items(plan.id)
-        # Top-k district tasks per city item: rows are district → city.
-        matches = ui.matches(plan.id, city_doc, ui.settings().with_changes(direction="target_to_source"))
+        matches = ui.matches(plan.id, city_doc, coverage_match_settings(ui.settings()))
     except PlanAlignError as exc:
         ui.error_box(exc)
         st.stop()
-    decisions = coverage_decisions(current, plan.id, city_doc)
-    return coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=plan.jurisdiction)
+    return plan_coverage(city_items, district_items, matches, current, city=city, district=plan)
 
 
 current = ui.store().current()  # the decisions in effect, read once for every district plan on the page
