@@ -8,6 +8,7 @@ leaves a half-written file behind.
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
@@ -348,6 +349,13 @@ def write_workbook(
             _write_sheet(workbook.add_worksheet(name), frame, header, wrap, plain, score, wide=set(wide))
     finally:
         workbook.close()
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, pl.DataFrame]], *, wide: Collection[str] = ()) -> bytes:
+    """:func:`write_workbook` into memory, for the app's download buttons."""
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets, wide=wide)
+    return buffer.getvalue()
 
 
 def write_evolution_workbook(target: Path | BinaryIO, steps: Sequence[pl.DataFrame]) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import altair as alt
 import polars as pl
 import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.export import write_workbook
+from align.export import workbook_bytes
 from align.registry import DocumentMeta, plans_under, plans_without_parent, update_document
 from matching.review import (
     COVERAGE_LABELS,
@@ -93,10 +91,8 @@ WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
              column_config={"已确认区级任务 confirmed": st.column_config.TextColumn(width="medium"),
                             "建议区级任务 proposed": WIDE})
-workbook = io.BytesIO()
-write_workbook(workbook, sheets, wide=COVERAGE_WIDE)
 st.download_button(
-    "下载 Excel（覆盖情况与无对应条目）Download", data=workbook.getvalue(),
+    "下载 Excel（覆盖情况与无对应条目）Download", data=workbook_bytes(sheets, wide=COVERAGE_WIDE),
     file_name=f"覆盖情况_{city_doc}_{district_doc}.xlsx", key="cov_download", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
@@ -164,10 +160,8 @@ elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare wit
     english = {"市级条目": "city item", "分类": "category", "任务": "task", "承接文档数": "plans serving it"}
     st.dataframe(sheet[1].rename({zh: f"{zh} {en}" for zh, en in english.items()}), hide_index=True,
                  width="stretch", key="cov_overview")
-    overview_book = io.BytesIO()
-    write_workbook(overview_book, [sheet], wide=("任务",))
     st.download_button(
-        "下载 Excel（各区覆盖）Download", data=overview_book.getvalue(), file_name=f"各区覆盖_{city_doc}.xlsx",
+        "下载 Excel（各区覆盖）Download", data=workbook_bytes([sheet], wide=("任务",)), file_name=f"各区覆盖_{city_doc}.xlsx",
         key="cov_overview_download", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
