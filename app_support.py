@@ -526,9 +526,14 @@ def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, Docu
 
 def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[pl.DataFrame], pl.DataFrame]:
     """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``)."""
-    value = value or settings()
+    return _evolution(*_evolution_key(doc_ids, value or settings()))
+
+
+def _evolution_key(doc_ids: list[str], value: Settings) -> tuple:
+    """What the evolution of ``doc_ids`` depends on: settings, each document's file and entry, the
+    word list and the model (the arguments of :func:`_evolution` and :func:`_evolution_workbook`)."""
     states = tuple(document_state(d, value) for d in doc_ids)
-    return _evolution(settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2])
+    return settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -544,7 +549,4 @@ def _evolution_workbook(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[
 
 def evolution_workbook(doc_ids: list[str], value: Settings | None = None) -> bytes:
     """The year-to-year tables as one Excel workbook, a sheet per pair of years, for download."""
-    value = value or settings()
-    states = tuple(document_state(d, value) for d in doc_ids)
-    return _evolution_workbook(settings_key(value), tuple(doc_ids), states, words_digest(value),
-                               model_info(value)[2])
+    return _evolution_workbook(*_evolution_key(doc_ids, value or settings()))
