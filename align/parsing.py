@@ -675,8 +675,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             indicators.extend(extract_targets(body))
             current = None
             continue
+        previous = numbered[-1].number if numbered else None
         if dotted := _dotted_line(raw):
-            previous = numbered[-1].number if numbered else None
             if _next_in_outline(dotted[0], previous):
                 current = _Draft(number=dotted[0], section_path=section_path, first_line=lineno,
                                  last_line=lineno, task=dotted[1], raw_lines=[raw], outline=outline)
@@ -685,7 +685,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
                 continue
             warnings.append(f"{path}, line {lineno}: 编号 {dotted[0]} 不接续上一条 {previous or '—'}，按上一条的正文读入 "
                             f"the outline number {dotted[0]} does not follow {previous or 'nothing'}: read as text")
-        if match := _numbered_line(clean, numbered[-1].number if numbered else None):
+        if match := _numbered_line(clean, previous):
             current = _Draft(number=match.group(1), section_path=section_path, first_line=lineno,
                              last_line=lineno, task=match.group(2), raw_lines=[raw], outline=outline)
             numbered.append(current)
