@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cn2an
 import polars as pl
 
 from align.exceptions import DocumentParseError
@@ -78,6 +79,9 @@ _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
+# Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
+_FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
+                                r"工作机制|实施步骤|职责分工")
 _HEADLINE = re.compile(r"主要(?:预期)?目标(?:是|为)?\s*[:：]?")
 _COUNT_SUFFIX = re.compile(r"\s*[(（]?\s*(?:共\s*)?\d+\s*项\s*[)）]?$")
 _SECTION_LINE = re.compile(r"^(?:#+\s*)?(.{2,24}?)\s*[:：]\s*$")
@@ -598,6 +602,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     listed: list[_Draft] = []  # （1） lines
     heading: _Draft | None = None
     ordinals: list[str] = ["", ""]
+    section_starts: list[int] = []  # where each 一、 and （一） line is, review sections included
+    subsection_starts: list[int] = []
     for lineno, raw in _run_on_split(lines):
         line = raw.strip()
         if not line or line in watermark:
@@ -639,6 +645,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             level1, level2 = _heading_text(clean), ""
             review_section = bool(_REVIEW_HEADING.search(level1))
             ordinals = [_ordinal(match.group(1)), ""]
+            section_starts.append(lineno)
             heading = _Draft(number=ordinals[0], section_path=[], first_line=lineno, last_line=lineno,
                              task=match.group(2), raw_lines=[raw])
             if not review_section:
@@ -648,6 +655,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         if match := _LEVEL2.match(clean):
             level2 = _heading_text(clean)
             ordinals[1] = _ordinal(match.group(1))
+            subsection_starts.append(lineno)
             heading = _Draft(number=ordinals[1], section_path=[level1] if level1 else [], first_line=lineno,
                              last_line=lineno, task=match.group(2), raw_lines=[raw], outline=ordinals[:1])
             if not review_section:
@@ -701,6 +709,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             for clause in clauses:
                 paragraphs.append(_Draft(number=str(len(paragraphs) + 1), section_path=section_path, first_line=lineno,
                                          last_line=lineno, task=clause, raw_lines=[raw]))
+            _extend_body(heading, clean, raw, lineno)
             current = None
             continue
         lead = _lead_phrase(clean)
@@ -708,19 +717,23 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             current = _Draft(number=str(len(paragraphs) + 1), section_path=section_path, first_line=lineno,
                              last_line=lineno, task=clean, raw_lines=[raw], title=lead)
             paragraphs.append(current)
+            _extend_body(heading, clean, raw, lineno)
             continue
         current = None
-        if heading is not None:  # the body of a 一、 or （一） line, used if nothing is numbered below it
-            heading.task += clean
-            heading.raw_lines.append(raw)
-            heading.last_line = lineno
+        _extend_body(heading, clean, raw, lineno)  # used if nothing is numbered below the heading
 
     # The items are the deepest numbered lines; paragraphs with a lead phrase where nothing is
     # numbered; and where neither, 一、/（一） lines that carry a commitment of their own.
     # （1） lines under a numbered task were read into it; any others are tasks of their own.
-    drafts = sorted(numbered + listed, key=lambda d: d.first_line) or paragraphs or [d for d in headings[2] if _has_body(d)] \
-        or [d for d in headings[1] if _has_body(d)]
-    drafts = _qualify_restarted_numbers(drafts)
+    # In a numbered document, a section with no numbered task below it is an item of its own
+    # (五、加强自身建设 and its paragraph), numbered by its heading: its text would be lost otherwise.
+    tasks = _qualify_restarted_numbers(sorted(numbered + listed, key=lambda d: d.first_line))
+    if tasks:
+        drafts = sorted(tasks + _sections_without_tasks(headings, tasks, section_starts, subsection_starts),
+                        key=lambda d: d.first_line)
+    else:
+        drafts = _qualify_restarted_numbers(paragraphs or [d for d in headings[2] if _has_body(d)]
+                                            or [d for d in headings[1] if _has_body(d)])
     for draft in drafts:
         attachment = attachments.get(draft.number)
         if attachment:
@@ -769,6 +782,52 @@ def _ordinal_clauses(text: str) -> list[str]:
         return []
     ends = [m.start() for m in kept[1:]] + [len(text)]
     return [text[m.end():end].strip(" ；;，,。") for m, end in zip(kept, ends) if text[m.end():end].strip(" ；;，,。")]
+
+
+def _extend_body(heading: _Draft | None, clean: str, raw: str, lineno: int) -> None:
+    """Add a line to the body of the 一、 or （一） line above it (nothing when a task came between)."""
+    if heading is not None:
+        if len(heading.raw_lines) == 1 and heading.task and heading.task[-1] not in "。；;：:！!？?，,":
+            heading.task += "。"  # 三、加强自身建设 | 全面从严治党…: the title is a sentence of its own
+        heading.task += clean
+        heading.raw_lines.append(raw)
+        heading.last_line = lineno
+
+
+def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draft],
+                            section_starts: list[int], subsection_starts: list[int]) -> list[_Draft]:
+    """The 一、 and （一） sections with a body but no task below them, numbered 五 and 五(二).
+
+    A section runs to the next heading of its level or above. A 一、 section whose （一）
+    subsections are items is not one itself: its body is their preamble. Sections that frame
+    the tasks (工作要求, 保障措施) are not items.
+    """
+    task_lines = sorted(d.first_line for d in tasks)
+
+    def has_task(first: int, starts: list[int]) -> bool:
+        end = min((s for s in starts if s > first), default=float("inf"))
+        return any(first < line < end for line in task_lines)
+
+    def frames(draft: _Draft) -> bool:
+        return bool(_FRAMEWORK_HEADING.search(" ".join([*draft.section_path, _heading_text(draft.task)])))
+
+    every_start = sorted(section_starts + subsection_starts)
+    bare = [d for d in headings[2] if _has_body(d) and not frames(d) and not has_task(d.first_line, every_start)]
+    for draft in bare:
+        parent = f"{_numeral(draft.outline[0])}" if draft.outline else ""
+        draft.number = f"{parent}({_numeral(draft.number)})"
+    for draft in headings[1]:
+        end = min((s for s in section_starts if s > draft.first_line), default=float("inf"))
+        if _has_body(draft) and not frames(draft) and not has_task(draft.first_line, section_starts) \
+                and not any(draft.first_line < d.first_line < end for d in bare):
+            draft.number = _numeral(draft.number)
+            bare.append(draft)
+    return bare
+
+
+def _numeral(ordinal: str) -> str:
+    """2 → 二, 12 → 十二: a section's number as its heading writes it."""
+    return cn2an.an2cn(ordinal) if ordinal.isdigit() else ordinal
 
 
 def _has_body(draft: _Draft) -> bool:

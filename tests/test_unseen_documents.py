@@ -173,6 +173,24 @@ def test_half_bracket_numbers_are_tasks():
                                                      ("3", "新建公厕15座。")]
 
 
+def test_a_section_with_no_numbered_task_is_an_item_of_its_own_numbered_by_its_heading():
+    """Its text was once the body of a heading and left out whenever the plan had numbered tasks."""
+    text = ("某区2024年工作要点\n一、稳增长\n1.全区生产总值增长6%以上。\n2.新建口袋公园10个。\n"
+            "二、惠民生\n（一）办好民生实事。新建公厕15座，\n改造老旧小区16个。\n（二）兜牢底线\n3.发放救助金2000万元。\n"
+            "三、加强自身建设\n全面从严治党，持续改进作风。\n"
+            "四、工作要求\n各部门要细化措施，确保按时完成。\n")
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+    items = parse_text(text, meta).items
+    assert items.select("number", "section_path", "text").rows() == [
+        ("1", ["一、稳增长"], "全区生产总值增长6%以上。"),
+        ("2", ["一、稳增长"], "新建口袋公园10个。"),
+        ("二(一)", ["二、惠民生"], "办好民生实事。新建公厕15座,改造老旧小区16个。"),
+        ("3", ["二、惠民生", "(二)兜牢底线"], "发放救助金2000万元。"),
+        ("三", [], "加强自身建设。全面从严治党,持续改进作风。"),
+    ]  # 四、工作要求 frames the tasks: not an item
+    assert items.filter(pl.col("number") == "二(一)")["targets"].item()[0]["value"] == 15
+
+
 @pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
 def test_every_task_of_a_spreadsheet_has_its_units(name):
     """A 牵头单位 merged down over several tasks, or named in a second header row under 责任分工."""
