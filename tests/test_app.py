@@ -298,6 +298,21 @@ def test_a_file_prepared_for_another_format_is_not_offered(env):
     assert (Path(env.data_dir) / "exports" / "links_baqiao-2023__xian-2024.csv").is_file()
 
 
+def test_a_file_prepared_before_an_undo_and_a_new_confirm_is_not_offered(env):
+    """The confirmed links changed but not their count: the old file must not be handed over."""
+    with DecisionStore(env.db_path) as store:
+        store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed")
+    at = open_page("export")
+    at.button(key="ex_prepare").click().run()
+    assert at.get("download_button")
+    with DecisionStore(env.db_path) as store:
+        store.undo("planner", "baqiao-2023:54", "xian-2024:26")
+        store.record("planner", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    at.run()
+    assert at.metric[0].value == "1" and not at.get("download_button")
+    assert any("重新生成" in c.value for c in at.caption)
+
+
 def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     at = open_page("coverage")
     table = at.dataframe[0].value

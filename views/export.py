@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -23,7 +24,8 @@ FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "csv": "CSV (.csv, UTF-8)", "parquet":
 def _prepare(request: list) -> None:
     """Write the export file into ``data_dir/exports`` and remember it, with what was asked, for the download button.
 
-    ``request`` is the page's choice (scope, source, target, format, conflicts, confirmed links).
+    ``request`` is the page's choice (scope, source, target, format, conflicts, and a digest of
+    the confirmed links: an undo and a new confirm leave their count as it was).
     """
     scope, source_doc, target_doc, fmt, include_conflicts, _ = request
     current = ui.settings()
@@ -67,7 +69,7 @@ if links.height:
                  hide_index=True, width="stretch", key="ex_preview")
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.
-request = [scope, source_doc, target_doc, fmt, include, links.height]
+request = [scope, source_doc, target_doc, fmt, include, hashlib.sha256(links.write_csv().encode()).hexdigest()]
 st.button("生成文件 Prepare file", key="ex_prepare", type="primary", disabled=links.is_empty(),
           on_click=_prepare, args=(request,))
 
