@@ -161,14 +161,15 @@ def keyword_terms(query: str) -> list[str]:
 def bulk_candidates(matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float) -> pl.DataFrame:
     """Proposals at or above ``min_score`` on source items the reviewer has not touched yet.
 
-    These are what a bulk-confirm would record, one decision each. An item with any decision,
-    a rejection included, is left to the reviewer.
+    These are what a bulk-confirm would record, one decision each: only what the matcher
+    proposes (``linked``), never every candidate above a low slider. An item with any
+    decision, a rejection included, is left to the reviewer.
     """
     decided = states.filter(
         pl.col("reviewed") | pl.col("flagged") | (pl.col("rejected").list.len() > 0)
     ).select("source_id")
     return (
-        matches.filter(pl.col("score") >= min_score)
+        matches.filter(pl.col("linked") & (pl.col("score") >= min_score))
         .join(decided, on="source_id", how="anti")
         .select("source_id", "target_id", "rank", "score", "engine_version", "reasons")
         .sort("score", descending=True)

@@ -171,10 +171,14 @@ def test_blind_mode_hides_scores(env):
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
 
 
-def test_bulk_confirm_writes_one_decision_per_link(env):
-    scores = match_documents(env, "baqiao-2023", "xian-2024")["score"].sort(descending=True)
-    cut = math.floor(float(scores[3]) * 100) / 100  # the slider's 0.01 step, at or below the 4th score
+@pytest.mark.parametrize("rank", [3, None])
+def test_bulk_confirm_writes_one_decision_per_proposed_link(env, rank):
+    """At the slider's bottom it confirms the proposals, never the 1,100 candidates below them."""
+    found = match_documents(env, "baqiao-2023", "xian-2024")
+    scores = found.filter(pl.col("linked"))["score"].sort(descending=True)
+    cut = 0.0 if rank is None else math.floor(float(scores[rank]) * 100) / 100  # the slider's 0.01 step
     expected = int((scores >= cut).sum())
+    assert expected < found.height / 10
     at = open_page("review")
     at.slider(key="rv_bulk_min").set_value(cut).run()
     assert f"**{expected}**" in " ".join(m.value for m in at.markdown)
