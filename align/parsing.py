@@ -732,8 +732,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         drafts = sorted(tasks + _sections_without_tasks(headings, tasks, section_starts, subsection_starts),
                         key=lambda d: d.first_line)
     else:
-        drafts = _qualify_restarted_numbers(paragraphs or [d for d in headings[2] if _has_body(d)]
-                                            or [d for d in headings[1] if _has_body(d)])
+        drafts = _qualify_restarted_numbers(paragraphs or [d for d in headings[2] if _commits(d)]
+                                            or [d for d in headings[1] if _commits(d)])
     for draft in drafts:
         attachment = attachments.get(draft.number)
         if attachment:
@@ -796,7 +796,7 @@ def _extend_body(heading: _Draft | None, clean: str, raw: str, lineno: int) -> N
 
 def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draft],
                             section_starts: list[int], subsection_starts: list[int]) -> list[_Draft]:
-    """The 一、 and （一） sections with a body but no task below them, numbered 五 and 五(二).
+    """The 一、 and （一） sections that commit to something but have no task below them, numbered 五 and 五(二).
 
     A section runs to the next heading of its level or above. A 一、 section whose （一）
     subsections are items is not one itself: its body is their preamble. Sections that frame
@@ -812,13 +812,13 @@ def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draf
         return bool(_FRAMEWORK_HEADING.search(" ".join([*draft.section_path, _heading_text(draft.task)])))
 
     every_start = sorted(section_starts + subsection_starts)
-    bare = [d for d in headings[2] if _has_body(d) and not frames(d) and not has_task(d.first_line, every_start)]
+    bare = [d for d in headings[2] if _commits(d) and not frames(d) and not has_task(d.first_line, every_start)]
     for draft in bare:
         parent = f"{_numeral(draft.outline[0])}" if draft.outline else ""
         draft.number = f"{parent}({_numeral(draft.number)})"
     for draft in headings[1]:
         end = min((s for s in section_starts if s > draft.first_line), default=float("inf"))
-        if _has_body(draft) and not frames(draft) and not has_task(draft.first_line, section_starts) \
+        if _commits(draft) and not frames(draft) and not has_task(draft.first_line, section_starts) \
                 and not any(draft.first_line < d.first_line < end for d in bare):
             draft.number = _numeral(draft.number)
             bare.append(draft)
@@ -828,6 +828,11 @@ def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draf
 def _numeral(ordinal: str) -> str:
     """2 → 二, 12 → 十二: a section's number as its heading writes it."""
     return cn2an.an2cn(ordinal) if ordinal.isdigit() else ordinal
+
+
+def _commits(draft: _Draft) -> bool:
+    """Whether a 一、 or （一） line is a commitment: a body, or a quantity (（二）改造老旧小区80个)."""
+    return _has_body(draft) or bool(extract_targets(normalize_text(draft.task)))
 
 
 def _has_body(draft: _Draft) -> bool:

@@ -191,6 +191,19 @@ def test_a_section_with_no_numbered_task_is_an_item_of_its_own_numbered_by_its_h
     assert items.filter(pl.col("number") == "二(一)")["targets"].item()[0]["value"] == 15
 
 
+def test_headings_that_state_a_quantity_are_items_beside_numbered_tasks():
+    """（二）改造老旧小区80个 has no sentence after it, but commits to 80 of something."""
+    text = ("一、稳增长\n（一）扩大有效投资\n1.全年完成固定资产投资500亿元。\n2.新开工重点项目30个。\n"
+            "（二）促进消费增长，社会消费品零售总额增长8%。\n二、惠民生\n（一）新建幼儿园5所，新增学位1500个。\n"
+            "（二）改造老旧小区80个。\n三、改造背街小巷20条。\n")
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+    items = parse_text(text, meta).items
+    assert items["number"].to_list() == ["1", "2", "一(二)", "二(一)", "二(二)", "三"]
+    assert items["text"].to_list()[-1] == "改造背街小巷20条。"
+    only_headings = parse_text("二、惠民生\n（一）新建幼儿园5所，新增学位1500个。\n（二）改造老旧小区80个。\n", meta).items
+    assert only_headings["text"].to_list() == ["新建幼儿园5所,新增学位1500个。", "改造老旧小区80个。"]
+
+
 @pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
 def test_every_task_of_a_spreadsheet_has_its_units(name):
     """A 牵头单位 merged down over several tasks, or named in a second header row under 责任分工."""
