@@ -356,7 +356,8 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         if "\t" not in line:
             clean = normalize_text(_MD_HEADING.sub("", line))
             heading = _SECTION_LINE.match(clean) or _table_section(clean)
-            if heading and len(clean) <= 30:
+            is_section = bool(heading) and len(clean) <= 30
+            if is_section and heading:
                 name = _COUNT_SUFFIX.sub("", heading.group(1)).strip()
                 section = [name]
                 section_status = _status_of(name)
@@ -365,7 +366,9 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 preamble.append((lineno, clean))
             elif not table_started or not drafts:
                 preamble.append((lineno, clean))
-            elif _numbered_line(clean, drafts[-1].number if drafts else None):
+            # A numbered line above the table (an intro's own list) or below it is not a row: say so.
+            if not is_section and (drafts or not table_started) \
+                    and _numbered_line(clean, drafts[-1].number if drafts else None):
                 warnings.append(
                     f"{path}, line {lineno}: 表格外的编号行未读取 a numbered line outside the table was ignored: "
                     f"{clean[:40]}"

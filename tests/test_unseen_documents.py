@@ -204,6 +204,19 @@ def test_headings_that_state_a_quantity_are_items_beside_numbered_tasks():
     assert only_headings["text"].to_list() == ["新建幼儿园5所,新增学位1500个。", "改造老旧小区80个。"]
 
 
+def test_numbered_lines_above_or_below_a_task_table_are_named_in_a_warning():
+    """Only the table's rows are tasks; a list in the intro or after the table is said to be left out."""
+    table = "序号\t主要任务\t责任单位\n1\t新建公园3个\t区林业局\n2\t改造道路10条\t区住建局\n"
+    meta = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="task_table",
+                        file="t.txt")
+    above = parse_text("某区2024年重点任务\n1.全年完成固定资产投资500亿元。\n" + table, meta)
+    below = parse_text("某区2024年重点任务\n" + table + "3.新建学校2所。\n", meta)
+    for parsed, line in ((above, 2), (below, 5)):
+        assert parsed.items["text"].to_list() == ["新建公园3个", "改造道路10条"]
+        assert [w.split(": ", 1)[0] for w in parsed.warnings] == [f"<text>, line {line}"]
+        assert "表格外的编号行未读取" in parsed.warnings[0]
+
+
 @pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
 def test_every_task_of_a_spreadsheet_has_its_units(name):
     """A 牵头单位 merged down over several tasks, or named in a second header row under 责任分工."""
