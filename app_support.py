@@ -50,7 +50,10 @@ DEFAULTS: dict[str, Any] = {
     "note": "",
     "bulk_min": 0.9,
     "candidate": None,  # None: the first candidate the reviewer has not decided on
+    "candidate_of": None,  # the (source, target, item) the candidate index belongs to
+    "open_target": None,  # a target item to open on, when another page sends the reviewer here
     "current": None,
+    "queue_done": False,  # the reviewer went past the queue's last item
     "city_doc": None,
     "district_doc": None,
     "coverage_all": False,  # the Coverage page's every-district overview: matching them takes seconds
@@ -78,6 +81,8 @@ DEFAULTS: dict[str, Any] = {
     "add_problem": None,
     "refit": None,
 }
+#: The Review queue's filters, cleared when another page sends the reviewer to one item.
+REVIEW_FILTERS = ("keywords", "sections", "units", "band")
 
 
 REVIEWER_PARAM = "reviewer"
@@ -128,6 +133,20 @@ def bound(widget: Callable[..., Any], label: str, name: str, prefix: str, *args:
     return widget(label, *args, key=key, on_change=changed, **kwargs)
 
 
+def open_review(source_doc: str, target_doc: str, item: str | None = None, target: str | None = None) -> None:
+    """Go to the Review page on ``item`` (and its candidate ``target``), from another page.
+
+    The queue's filters are cleared, or a keyword left on the Review page could hide the item
+    and open another one in its place.
+    """
+    if any(st.session_state[name] != DEFAULTS[name] for name in REVIEW_FILTERS):
+        flash("info", "审核页的筛选已清除 The Review page's filters were cleared to show this item.")
+    st.session_state.update({name: DEFAULTS[name] for name in REVIEW_FILTERS})
+    st.session_state.update(source_doc=source_doc, target_doc=target_doc, current=item, candidate=None,
+                            candidate_of=None, open_target=target, queue_done=False)
+    st.switch_page("views/review.py")
+
+
 def document_pair(
     prefix: str,
     ids: list[str],
@@ -140,6 +159,9 @@ def document_pair(
     **widget_args: Any,
 ) -> tuple[str, str]:
     """Two documents chosen side by side; the page stops with a warning if they are the same."""
+    if len(ids) < 2:
+        st.info("需要至少两个已登记的文档 Two registered documents are needed: add one on the 添加文档 Add document page.")
+        st.stop()
     for key, default, fallback in zip(keys, defaults, fallbacks):
         choose_default(key, ids, default, fallback)
     chosen = []

@@ -642,6 +642,43 @@ def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_re
     assert any(h.value.startswith("源 baqiao-2023:75") for h in at.subheader)
 
 
+def test_from_coverage_the_review_page_opens_on_the_picked_city_item_even_under_a_keyword_filter(env):
+    """A keyword left on the Review page once opened a greening task; and the district task's
+    first candidate, another city item, was the one chosen (pressing Y confirmed it)."""
+    at = open_page("review")
+    at.text_input(key="rv_keywords").set_value("绿化").run()
+    at.switch_page(PAGES["coverage"]).run()
+    for city_item in ("xian-2024:4", "xian-2024:3"):
+        at.selectbox(key="cov_pick").set_value(city_item).run()
+        at.button(key="cov_review").click().run()
+        assert not at.exception
+        assert at.session_state["keywords"] == "" and at.session_state["current"].startswith("baqiao-2023:")
+        assert f"候选 {city_item}" in [h.value for h in at.subheader] or any(city_item in w.value for w in at.warning)
+        at.switch_page(PAGES["coverage"]).run()
+
+
+def test_a_pair_changed_on_the_threshold_page_opens_the_review_on_the_first_candidate(env):
+    at = open_page("review")
+    at.radio(key="rv_candidate").set_value(3).run()
+    at.switch_page(PAGES["threshold"]).run()
+    at.selectbox(key="th_source_doc").set_value("baqiao-2020").run()
+    at.switch_page(PAGES["review"]).run()
+    assert at.radio(key="rv_candidate").value == 0
+
+
+def test_past_the_last_item_the_queue_says_it_is_done_and_y_records_nothing(env):
+    at = open_page("review")
+    items = at.selectbox(key="rv_current").options
+    at.selectbox(key="rv_current").set_value(items[-1]).run()
+    at.button(key="rv_confirm").click().run()
+    assert any(s.value.startswith("已到队列末尾") for s in at.success)
+    assert not [b for b in at.button if b.key == "rv_confirm"]
+    with DecisionStore(env.db_path) as store:
+        assert store.log().height == 1
+    at.button(key="rv_start_over").click().run()
+    assert at.radio(key="rv_candidate") and not at.success
+
+
 def test_a_registration_problem_is_shown_by_the_register_button(env):
     text = "序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
     at = open_page("add_document")

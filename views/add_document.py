@@ -147,7 +147,4 @@ if added and added in ids:
     proposed = found.filter(pl.col("linked"))
     st.write(f"{found['source_id'].n_unique()} 个条目, {proposed.height} 条建议链接 proposed links.")
     if st.button("去审核 Review these links", key="add_review"):
-        st.session_state["source_doc"] = added
-        st.session_state["target_doc"] = target
-        st.session_state["current"] = None
-        st.switch_page("views/review.py")
+        ui.open_review(added, target)

@@ -134,11 +134,11 @@ first = city_ids.index(without_task["item_id"][0]) if without_task.height else 0
 picked = st.selectbox("市级条目 City item", city_ids, index=first, key="cov_pick",
                       format_func=lambda i: f"{i}  {texts[i][:40]}")
 nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
-st.caption("在审核页打开与之最接近的区级任务 (opens the district task nearest to it on the Review page)"
+st.caption("在审核页打开与之最接近的区级任务，并选中此市级条目 (opens the district task nearest to it on the Review "
+           "page, with this city item chosen)"
            if nearest else "没有候选区级任务 No district task is a candidate for it.")
 if st.button("审核 Review", key="cov_review", disabled=nearest is None):
-    st.session_state.update(source_doc=district_doc, target_doc=city_doc, current=nearest, candidate=None)
-    st.switch_page("views/review.py")
+    ui.open_review(district_doc, city_doc, nearest, picked)
 
 under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")

@@ -32,8 +32,11 @@ DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_
 
 
 def _reset_position() -> None:
-    st.session_state["current"] = None
-    st.session_state["candidate"] = None
+    st.session_state.update(current=None, candidate=None, queue_done=False)
+
+
+def _start_over() -> None:
+    st.session_state.update(current=None, candidate=None, queue_done=False)
 
 
 def _first_candidate() -> None:
@@ -58,13 +61,12 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
     if next_candidate is not None:
         st.session_state["candidate"] = next_candidate
     else:
-        st.session_state["current"] = next_id
-        st.session_state["candidate"] = None
+        _skip(next_id)
 
 
 def _skip(next_id: str | None) -> None:
-    st.session_state["current"] = next_id
-    st.session_state["candidate"] = None
+    """Move to the next item; past the last one the queue says it is done (it never wraps round)."""
+    st.session_state.update(current=next_id, candidate=None, queue_done=next_id is None)
 
 
 def _undo(source_doc: str, target_doc: str) -> None:
@@ -81,8 +83,7 @@ def _undo(source_doc: str, target_doc: str) -> None:
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
-    st.session_state["current"] = last["source_id"]
-    st.session_state["candidate"] = None
+    st.session_state.update(current=last["source_id"], candidate=None, queue_done=False)
     ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → {last['target_id'] or '∅'}")
 
 
@@ -154,9 +155,19 @@ if queue.is_empty():
     st.info("筛选后没有条目 No items match the filters.")
     st.stop()
 
+if st.session_state["queue_done"]:
+    st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items.")
+    done = st.columns(6)
+    done[0].button("回到队首", help="Back to the start of the queue", key="rv_start_over", on_click=_start_over)
+    done[1].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
+    st.stop()
+
 queue_ids = queue["item_id"].to_list()
 ui.choose_default("current", queue_ids, None)
 current = st.session_state["current"]
+here = (source_doc, target_doc, current)
+if st.session_state["candidate_of"] != here:  # another item, or the pair was changed on another page
+    st.session_state.update(candidate=None, candidate_of=here)
 position = queue_ids.index(current)
 next_id = queue_ids[position + 1] if position + 1 < len(queue_ids) else None
 item_rows = {row["item_id"]: row for row in source_items.to_dicts()}
@@ -187,7 +198,11 @@ with left:
                 f"不确定 {', '.join(s['unsure'])}" if s["unsure"] else ""]
         st.info("你的决定 your decisions: " + " · ".join(d for d in done if d))
 
-candidates = matches.filter(pl.col("source_id") == current).sort("rank").head(SHOWN_CANDIDATES)
+ranked = matches.filter(pl.col("source_id") == current).sort("rank")
+candidates = ranked.head(SHOWN_CANDIDATES)
+wanted = st.session_state["open_target"]  # sent here from another page to judge this one
+if wanted is not None and wanted not in candidates["target_id"]:
+    candidates = pl.concat([candidates, ranked.filter(pl.col("target_id") == wanted)])
 target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
 my_pairs = {(r["target_id"]): r["decision"] for r in
             decisions.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
@@ -199,6 +214,12 @@ with right:
         st.warning("没有候选 No candidates for this item.")
         chosen = None
     else:
+        shown_ids = candidates["target_id"].to_list()
+        if wanted is not None:
+            st.session_state["candidate"] = shown_ids.index(wanted) if wanted in shown_ids else None
+            st.session_state["open_target"] = None
+            if wanted not in shown_ids:
+                st.warning(f"{wanted} 不在此条目的候选中 is not among this item's candidates.")
         if st.session_state["candidate"] is None or st.session_state["candidate"] >= candidates.height:
             # Entering an item: the first candidate this reviewer has not decided on yet.
             st.session_state["candidate"] = still_open[0] if still_open else 0
