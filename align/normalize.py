@@ -24,6 +24,30 @@ _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ol|ul|tr|td|th|table|h[1-6])\b[^>]*>
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _SEPARATOR_PUNCT = "。；;，,、:：！!？?"
 
+# List markers NFKC would turn into bare digits glued to the task's own number (①10条 →
+# 110条); written as (n), the parser reads them as the （1） markers they stand for.
+_CIRCLED_RUNS = (
+    (0x2460, 1, 20),  # ①..⑳
+    (0x2474, 1, 20),  # ⑴..⒇
+    (0x24EB, 11, 10),  # ⓫..⓴
+    (0x24F5, 1, 10),  # ⓵..⓾
+    (0x2776, 1, 10),  # ❶..❿
+    (0x2780, 1, 10),  # ➀..➉
+    (0x278A, 1, 10),  # ➊..➓
+    (0x3251, 21, 15),  # ㉑..㉟
+    (0x32B1, 36, 15),  # ㊱..㊿
+)
+_LIST_MARKERS = {
+    chr(start + i): f"({first + i})" for start, first, count in _CIRCLED_RUNS for i in range(count)
+}
+_BEFORE_NFKC = str.maketrans(_LIST_MARKERS)
+
+
+def _nfkc(text: str) -> str:
+    """NFKC, after list markers are given the spelling the parser reads."""
+    return unicodedata.normalize("NFKC", text.translate(_BEFORE_NFKC))
+
+
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_NUMERAL = re.compile(f"[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?[万亿]?")
 _ARABIC_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿]?)")
@@ -49,7 +73,7 @@ def strip_html(text: str) -> str:
 
 
 def normalize_text(text: str | None) -> str:
-    """NFKC, HTML stripped, extraction spaces next to Chinese removed, whitespace collapsed.
+    """NFKC (① read as (1)), HTML stripped, extraction spaces next to Chinese removed, whitespace collapsed.
 
     Idempotent: ``normalize_text(normalize_text(s)) == normalize_text(s)``. ``None``
     and empty text give ``""``.
@@ -57,7 +81,7 @@ def normalize_text(text: str | None) -> str:
     if not text:
         return ""
     text = strip_html(text)
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     text = text.replace("\r", " ").replace("\n", " ")
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\t")
     text = _SPACE_NEXT_TO_CJK.sub("", text)
@@ -111,7 +135,7 @@ def convert_numerals(text: str) -> str:
     converted only where a measure word follows it, so words such as ``一体化`` or
     ``十四五`` keep their meaning.
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = _nfkc(text or "")
 
     def arabic(match: re.Match[str]) -> str:
         if not match.group(2):

@@ -1,0 +1,50 @@
+"""Characters and encodings a planner's text arrives in: circled list markers, unit signs, UTF-16."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.normalize import normalize_text
+from align.parsing import parse_text
+from align.registry import DocumentMeta
+
+META = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+CIRCLED = {n: chr(0x2460 + n - 1) for n in range(1, 21)}  # ①..⑳
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+def targets(items) -> list[list[tuple[float, str]]]:
+    return [[(t["value"], t["unit"]) for t in row] for row in items["targets"].to_list()]
+
+
+def test_circled_number_is_a_list_marker_not_a_digit_of_the_target():
+    """Non-regression: NFKC made ①10条 into 110条."""
+    items = parse_text("一、总体任务\n①10条道路完成改造。\n②5所学校建成投用。\n", META).items
+    assert items["text"].to_list() == ["10条道路完成改造。", "5所学校建成投用。"]
+    assert targets(items) == [[(10.0, "条")], [(5.0, "所")]]
+
+
+def test_circled_numbers_inside_a_table_cell_keep_their_targets_apart():
+    """Non-regression: ①3个…；②20条… in one cell gave 13 and 220."""
+    text = "序号\t主要任务\t责任单位\n1\t①3个口袋公园建成开放；②20条背街小巷完成提升\t区住建局\n"
+    assert targets(parse_text(text, META).items) == [[(3.0, "个"), (20.0, "条")]]
+
+
+def test_circled_number_is_not_part_of_the_title():
+    """Non-regression: ①建设公园3个 was titled 1建设公园3个."""
+    items = parse_text("一、总体任务\n①建设公园3个\n②建设道路5条\n", META).items
+    assert items["title"].to_list() == ["建设公园3个", "建设道路5条"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 20), text, text)
+def test_a_circled_number_normalises_like_the_bracketed_number(n, before, after):
+    assert normalize_text(before + CIRCLED[n] + after) == normalize_text(f"{before}（{n}）{after}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*CIRCLED.values(), "⑴", "⒇", "❶", "➓", "㉑", "㊿"]) | text, max_size=8))
+def test_normalising_circled_numbers_is_idempotent(pieces):
+    once = normalize_text("".join(pieces))
+    assert normalize_text(once) == once
