@@ -268,6 +268,12 @@ class DecisionStore:
             raise
         except sqlite3.Error as exc:
             self.close()
+            if "readonly" in str(exc):  # intact, but not ours to write: moving it aside would hide its decisions
+                raise StoreError(
+                    f"The decision store {self.path} is read-only. Make it and its folder writable, or set "
+                    "PLAN_ALIGN_DB to a writable file.",
+                    zh="审核记录库是只读的，请让它和所在文件夹可写，或用 PLAN_ALIGN_DB 指定一个可写的文件",
+                ) from None
             raise StoreError(
                 f"Cannot open the decision store {self.path}: {exc}. If the file is damaged or not a "
                 "plan-align store, move it aside (keep it for recovery) or set PLAN_ALIGN_DB to another file.",

@@ -538,6 +538,28 @@ def test_a_damaged_adopted_model_is_an_error_box_on_every_page(env):
     assert not at.exception and not at.error and at.dataframe, "the page works again with the shipped model"
 
 
+def test_a_damaged_decision_store_is_an_error_box_on_every_page_that_reads_it(env):
+    """Not a traceback: the box says what to do with the file."""
+    env.db_path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 8)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception and any("PLAN_ALIGN_DB" in e.value for e in at.error), "home"
+    for page in ("documents", "review", "threshold", "coverage", "export"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert any("PLAN_ALIGN_DB" in e.value for e in at.error), page
+
+
+def test_with_an_empty_registry_the_pages_say_to_add_a_document(env):
+    (env.data_dir / "registry.toml").write_text("# no documents yet\n", encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    for page in ("documents", "review", "add_document"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        if page != "add_document":
+            assert any("添加文档" in i.value for i in at.info), page
+    assert at.file_uploader(key="add_file"), "the one page that can help still works"
+
+
 def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     at = open_page("evolution")
     assert not at.exception

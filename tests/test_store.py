@@ -234,3 +234,16 @@ def test_decisions_in_effect_follow_every_write_from_any_process(store):
         assert store.current(reviewer="李").is_empty() and store.current(reviewer="王").height == 1
     finally:
         other.close()
+
+
+def test_a_read_only_store_is_called_read_only_not_damaged(tmp_path, monkeypatch):
+    """Moving an intact store aside, as the damaged-file advice says, would hide its decisions."""
+    import sqlite3
+
+    def read_only(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    with pytest.raises(StoreError, match="is read-only") as error:
+        DecisionStore(tmp_path / "decisions.sqlite")
+    assert "move it aside" not in str(error.value)

@@ -133,7 +133,7 @@ elif parsed is not None:
         st.error(st.session_state["add_problem"])
 
 added = st.session_state.get("added_id")
-ids = ui.document_ids()
+ids = ui.or_stop(ui.document_ids)
 if added and added in ids:
     st.subheader(f"对齐 Align '{added}'")
     others = [d for d in ids if d != added]

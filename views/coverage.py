@@ -72,7 +72,7 @@ def coverage_of(plan: DocumentMeta) -> pl.DataFrame:
     return plan_coverage(city_items, district_items, matches, current, city=city, district=plan)
 
 
-current = ui.store().current()  # the decisions in effect, read once for every district plan on the page
+current = ui.or_stop(ui.store).current()  # the decisions in effect, read once for every district plan on the page
 district_place = district.jurisdiction
 table = coverage_of(district)
 

@@ -18,6 +18,9 @@ registry = ui.or_stop(ui.registry)
 st.dataframe(ui.plain_registry(registry), hide_index=True, width="stretch", key="doc_registry")
 
 ids = registry["id"].to_list()
+if not ids:
+    st.info("还没有登记文档 No documents are registered yet: add one on the 添加文档 Add document page.")
+    st.stop()
 ui.choose_default("doc", ids, ui.DEFAULT_SOURCE)
 doc_id = ui.bound(
     st.selectbox, "文档 Document", "doc", "doc", ids,
@@ -50,7 +53,7 @@ with st.expander("修改登记信息 Correct the registration"):
             st.rerun()
 
 with st.expander("移除文档 Remove this document"):
-    if decided := decisions_on(ui.store().current(), doc_id):  # they would lose the text they judged
+    if decided := decisions_on(ui.or_stop(ui.store).current(), doc_id):  # they would lose the text they judged
         st.caption(f"{decided} 条有效的审核结论涉及本文档，不能移除 {decided} decision(s) in effect judge its items: "
                    "undo them on the Review page first, or keep it.")
     else:

@@ -60,7 +60,7 @@ with cols[1]:
 fmt = ui.bound(st.radio, "格式 Format", "fmt", "ex", list(FORMATS), horizontal=True, format_func=FORMAT_LABELS.get)
 include = ui.bound(st.checkbox, "包括有争议的链接 Include links reviewers disagree on", "with_conflicts", "ex")
 
-links = ui.store().confirmed_links(*((source_doc, target_doc) if scope == "pair" else (None, None)),
+links = ui.or_stop(ui.store).confirmed_links(*((source_doc, target_doc) if scope == "pair" else (None, None)),
                                    include_conflicts=include)
 st.metric("已确认链接 confirmed links", links.height)
 if links.height:

@@ -116,7 +116,7 @@ except PlanAlignError as exc:
     ui.error_box(exc)
     st.stop()
 intercept, threshold, _version = ui.model_info()
-store = ui.store()
+store = ui.or_stop(ui.store)
 me = ui.reviewer()
 decisions = pair_decisions(store.current(), source_doc, target_doc)
 mine = item_states(decisions, reviewer=me)

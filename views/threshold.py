@@ -73,7 +73,7 @@ except PlanAlignError as exc:  # a damaged adopted model: offer the way back bef
 source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
 
-decisions = pair_decisions(ui.store().current(), source_doc, target_doc)
+decisions = pair_decisions(ui.or_stop(ui.store).current(), source_doc, target_doc)
 curve = threshold_curve(matches, decisions)
 labelled = int(curve["labelled"][0]) if curve.height else 0
 positives = decisions.filter(pl.col("decision") == "confirmed").height
