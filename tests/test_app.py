@@ -472,6 +472,9 @@ def test_upload_parse_register_and_align(env):
     assert any("proposed links" in m.value for m in at.markdown)
     assert "add_register" not in [b.key for b in at.button], "the registered file is not offered for registering again"
     assert any("registered as 'lianhu-2024'" in i.value for i in at.info)
+    corrected = text.replace("200", "300")  # same name, same size: another file all the same
+    at.file_uploader(key="add_file").upload("lianhu.txt", corrected.encode()).run()
+    assert "add_register" in [b.key for b in at.button]
 
 
 def test_an_upload_prefills_its_own_title_and_year(env):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -71,7 +72,8 @@ def _register(data: bytes, file_name: str) -> None:
 
 
 def _upload_key(file_name: str, data: bytes) -> str:
-    return f"{file_name}:{len(data)}"
+    """Which upload this is: a corrected file of the same name and size is another one."""
+    return f"{file_name}:{hashlib.sha256(data).hexdigest()}"
 
 
 ui.page("添加文档 Add a document", "add")
