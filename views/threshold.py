@@ -120,7 +120,8 @@ else:
 chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=round(model_threshold, 2),
                          step=0.01, format="%.2f", key="th_cutoff",
                          help="得分不低于此值的候选被提议为链接 (candidates scoring at least this are proposed)")
-st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - model_threshold) < 1e-4,
+# The box shows two decimals: 0.38 drawn for the model's 0.3797 is no new threshold to adopt.
+st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - round(model_threshold, 2)) < 1e-4,
           on_click=_use_threshold, args=(chosen,))
 
 st.subheader("用审核决定重新拟合 Refit the model from your decisions")
