@@ -144,7 +144,7 @@ def cmd_edit(args: argparse.Namespace) -> None:
 
 
 def cmd_remove(args: argparse.Namespace) -> None:
-    from align.registry import get_document, remove_document
+    from align.registry import document_path, get_document, in_data_folder, remove_document
     from align.store import DecisionStore, decisions_on
 
     settings = settings_from_args(args)
@@ -157,8 +157,13 @@ def cmd_remove(args: argparse.Namespace) -> None:
             f"their text. Undo them first (plan-align decide ... --undo), or keep the document.",
             zh=f"{meta.id} 的条目上有 {decided} 条有效的审核结论，移除会使其失去原文；请先撤销，或保留该文档",
         )
+    outside = not in_data_folder(settings.data_dir, meta)
     moved = remove_document(settings.data_dir, meta.id)
-    print(f"removed '{meta.id}' from the registry" + (f"; its file is kept in {moved}" if moved else ""))
+    if outside:
+        kept = f"; its file {document_path(settings.data_dir, meta)} is outside the data folder and was left where it is"
+    else:
+        kept = f"; its file is kept in {moved}" if moved else ""
+    print(f"removed '{meta.id}' from the registry{kept}")
 
 
 _SAID_ZH = {"jurisdiction": "辖区", "level": "层级", "year": "年份"}

@@ -289,12 +289,19 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
     return updated
 
 
+def in_data_folder(data_dir: Path, meta: DocumentMeta) -> bool:
+    """Whether ``meta``'s file lies inside the data folder (a copy plan-align made, or the bundled texts),
+    not a planner's own file the registry points at (``/home/…/b.txt``, ``../b.txt``)."""
+    return document_path(data_dir, meta).is_relative_to(Path(data_dir).resolve())
+
+
 def remove_document(data_dir: Path, doc_id: str) -> Path | None:
     """Take a document out of the registry; its file copy goes to ``documents/.removed/``, not away.
 
     For a file added by mistake. The caller makes sure no decision in effect names the
     document's items (:func:`align.store.decisions_on`), since those would lose their text.
-    Returns where the file now is (``None`` when it was missing or another entry still uses it).
+    Returns where the file now is (``None`` when it was missing, another entry still uses it,
+    or it lies outside the data folder: a planner's own file is never moved).
     """
     data_dir = Path(data_dir)
     docs = load_registry(data_dir)
@@ -305,7 +312,8 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
     del entries[[table["id"] for table in entries].index(doc_id)]
     _write_registry(path, tomlkit.dumps(document), [d for d in docs if d.id != doc_id])
     source = document_path(data_dir, meta)
-    if not source.is_file() or any(d.file == meta.file for d in docs if d.id != doc_id):
+    if (not source.is_file() or not in_data_folder(data_dir, meta)
+            or any(d.file == meta.file for d in docs if d.id != doc_id)):
         return None
     removed = data_dir / "documents" / ".removed" / source.name
     removed.parent.mkdir(parents=True, exist_ok=True)

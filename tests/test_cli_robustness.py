@@ -1,0 +1,74 @@
+"""The command line under conditions a planner's machine produces: files outside the data folder,
+damaged caches, bad model files, full disks, read-only folders, hand-written registries.
+
+Each failure is one line on stderr naming the file, exit code 2, nothing touched; never a traceback.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from align.cli import main as cli_main
+from align.registry import load_registry
+
+OUTSIDE_ENTRY = """
+[[document]]
+id = "outside-2024"
+title = "灞桥区2024年工作要点"
+jurisdiction = "灞桥区"
+level = "district"
+year = 2024
+kind = "work_points"
+file = "{file}"
+"""
+
+
+@pytest.fixture()
+def data(data_copy, monkeypatch):
+    """A private data folder whose decision store is its own (not the session's default)."""
+    monkeypatch.setenv("PLAN_ALIGN_DATA", str(data_copy.data_dir))
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(data_copy.data_dir / "decisions.sqlite"))
+    return data_copy.data_dir
+
+
+def run(*argv: str) -> int:
+    return cli_main(list(argv))
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def register_outside(data, file: str) -> None:
+    with open(data / "registry.toml", "a", encoding="utf-8") as registry:
+        registry.write(OUTSIDE_ENTRY.format(file=file))
+
+
+# ---------------------------------------------------------------- 1. remove
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_remove_never_moves_a_file_outside_the_data_folder(tmp_path, data, capsys, relative):
+    """Non-regression: remove moved the planner's own file (registered by absolute or ../ path) into .removed/."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    original = outside / "b.txt"
+    original.write_bytes((data / "documents" / "xixian-2023-work-points.txt").read_bytes())
+    register_outside(data, "../outside/b.txt" if relative else str(original))
+    assert run("remove", "outside-2024", "--data", str(data)) == 0
+    out = capsys.readouterr().out
+    assert original.is_file(), "the planner's own file stays where it is"
+    assert "outside the data folder" in out
+    assert "outside-2024" not in {meta.id for meta in load_registry(data)}
+    assert not (data / "documents" / ".removed").exists()
+
+
+def test_remove_still_keeps_a_copy_inside_the_data_folder(data, capsys):
+    """A copy in documents/ still goes to documents/.removed/, as the README says."""
+    assert run("remove", "xixian-2023", "--data", str(data)) == 0
+    assert (data / "documents" / ".removed" / "xixian-2023-work-points.txt").is_file()
+    assert "kept in" in capsys.readouterr().out
