@@ -40,12 +40,18 @@ _CIRCLED_RUNS = (
 _LIST_MARKERS = {
     chr(start + i): f"({first + i})" for start, first, count in _CIRCLED_RUNS for i in range(count)
 }
-_BEFORE_NFKC = str.maketrans(_LIST_MARKERS)
+# Unit signs NFKC would write as m2, km or m3, which no target unit reads; m² after
+# another letter (cm²) is left alone.
+_UNIT_SIGNS = {"㎡": "平方米", "㎢": "平方公里", "㎞": "公里", "㎥": "立方米"}
+_BEFORE_NFKC = str.maketrans(_LIST_MARKERS | _UNIT_SIGNS)
+_SUPERSCRIPT_UNITS = {"km²": "平方公里", "m²": "平方米", "m³": "立方米"}
+_SUPERSCRIPT_UNIT = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])(?:km²|m²|m³)")
 
 
 def _nfkc(text: str) -> str:
-    """NFKC, after list markers are given the spelling the parser reads."""
-    return unicodedata.normalize("NFKC", text.translate(_BEFORE_NFKC))
+    """NFKC, after list markers and unit signs are given the spelling the parser reads."""
+    text = _SUPERSCRIPT_UNIT.sub(lambda m: _SUPERSCRIPT_UNITS[m.group(0)], text.translate(_BEFORE_NFKC))
+    return unicodedata.normalize("NFKC", text)
 
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -73,7 +79,7 @@ def strip_html(text: str) -> str:
 
 
 def normalize_text(text: str | None) -> str:
-    """NFKC (① read as (1)), HTML stripped, extraction spaces next to Chinese removed, whitespace collapsed.
+    """NFKC (① read as (1), ㎡ as 平方米), HTML stripped, extraction spaces next to Chinese removed, whitespace collapsed.
 
     Idempotent: ``normalize_text(normalize_text(s)) == normalize_text(s)``. ``None``
     and empty text give ``""``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,5 +47,28 @@ def test_a_circled_number_normalises_like_the_bracketed_number(n, before, after)
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([*CIRCLED.values(), "⑴", "⒇", "❶", "➓", "㉑", "㊿"]) | text, max_size=8))
 def test_normalising_circled_numbers_is_idempotent(pieces):
+    once = normalize_text("".join(pieces))
+    assert normalize_text(once) == once
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "unit"),
+    [
+        ("改造老旧小区100万㎡。", 1_000_000.0, "平方米"),
+        ("新增绿地5000m²。", 5000.0, "平方米"),
+        ("新建道路3㎞。", 3.0, "公里"),
+        ("新增水面2km²。", 2.0, "平方公里"),
+        ("新增绿地20万平方米。", 200_000.0, "平方米"),
+    ],
+)
+def test_unit_sign_such_as_square_metre_is_a_target_unit(line, value, unit):
+    """Non-regression: NFKC wrote ㎡ and m² as m2 and ㎞ as km, which no target unit reads."""
+    items = parse_text(f"一、总体任务\n1.{line}\n", META).items
+    assert targets(items) == [[(value, unit)]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["㎡", "㎢", "㎞", "㎥", "m²", "km²", "m³", "c", "k", "m", "²", " ", "5"]) | text, max_size=8))
+def test_normalising_unit_signs_is_idempotent(pieces):
     once = normalize_text("".join(pieces))
     assert normalize_text(once) == once
