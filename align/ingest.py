@@ -69,6 +69,30 @@ def _cache_key(path: Path) -> str:
     return f"{file_digest(path)}:{PARSER_VERSION}"
 
 
+INDICATOR_SCHEMA = pl.Schema({"doc_id": pl.String, "targets": pl.List(TARGET_STRUCT)})
+
+
+def _read_cached(path: Path, schema: pl.Schema) -> pl.DataFrame | None:
+    """A cached table, or ``None`` when it is missing, unreadable (a crash mid-copy, a disk error) or
+    of another shape: a cache is derived data, so a damaged one is a miss and is parsed again."""
+    try:
+        frame = pl.read_parquet(path)
+    except Exception:  # polars, pyarrow and the OS each have their own error for a damaged file
+        return None
+    return frame if frame.schema == schema else None
+
+
+def _cache_readable(cache_dir: Path, doc_id: str) -> bool:
+    """Whether both cached tables of a document open with the expected columns (their footers only)."""
+    for name, schema in ((f"{doc_id}.parquet", pl.Schema(ITEM_SCHEMA)), (f"{doc_id}.indicators.parquet", INDICATOR_SCHEMA)):
+        try:
+            if pl.read_parquet_schema(cache_dir / name) != dict(schema):
+                return False
+        except Exception:  # missing or damaged
+            return False
+    return True
+
+
 def parse_registered(settings: Settings, meta: DocumentMeta) -> ParsedDocument:
     path = document_path(settings.data_dir, meta)
     text = read_document_text(path, max_bytes=settings.max_bytes)
@@ -102,7 +126,7 @@ def ingest(
                     f"{path}: no such file (registered as '{meta.id}').", zh=f"找不到“{meta.id}”登记的文件 {path}"
                 )
             key = _cache_key(path)
-            if manifest.get(meta.id, {}).get("key") == key and (cache_dir / f"{meta.id}.parquet").exists():
+            if manifest.get(meta.id, {}).get("key") == key and _cache_readable(cache_dir, meta.id):
                 entry = manifest[meta.id]
                 reports.append(IngestReport(meta.id, False, entry["items"], entry.get("warnings", [])))
                 continue
@@ -111,8 +135,7 @@ def ingest(
             reports.append(IngestReport(meta.id, False, 0, [], error=exc))
             continue
         write_atomic(cache_dir / f"{meta.id}.parquet", parsed.items.write_parquet)
-        indicators = pl.DataFrame({"doc_id": [meta.id], "targets": [parsed.indicators]},
-                                  schema={"doc_id": pl.String, "targets": pl.List(TARGET_STRUCT)})
+        indicators = pl.DataFrame({"doc_id": [meta.id], "targets": [parsed.indicators]}, schema=INDICATOR_SCHEMA)
         write_atomic(cache_dir / f"{meta.id}.indicators.parquet", indicators.write_parquet)
         manifest = _manifest(cache_dir)
         manifest[meta.id] = {"key": key, "items": parsed.items.height, "warnings": parsed.warnings}
@@ -129,14 +152,21 @@ def load_items(settings: Settings, doc_id: str) -> pl.DataFrame:
     cached = cache_dir / f"{doc_id}.parquet"
     if path.is_file() and cached.exists():
         entry = _manifest(cache_dir).get(doc_id, {})
-        if entry.get("key") == _cache_key(path):
-            frame = pl.read_parquet(cached)
-            if frame.schema == pl.Schema(ITEM_SCHEMA):
+        if entry.get("key") == _cache_key(path) and _cache_readable(cache_dir, doc_id):
+            frame = _read_cached(cached, pl.Schema(ITEM_SCHEMA))
+            if frame is not None:
                 return frame
+            cached.unlink(missing_ok=True)  # readable footer, damaged pages: parse again below
     reports = ingest(settings, [doc_id])
     if reports[0].error:
         raise reports[0].error
-    return pl.read_parquet(cached)
+    frame = _read_cached(cached, pl.Schema(ITEM_SCHEMA))
+    if frame is None:  # just written: only a failing disk or another process gets here
+        raise PlanAlignError(
+            f"{cached}: the item cache just written cannot be read back. Check the disk, or delete {cache_dir}.",
+            zh=f"刚写入的缓存 {cached.name} 无法读回，请检查磁盘或删除缓存文件夹",
+        )
+    return frame
 
 
 def document_warnings(settings: Settings, doc_id: str) -> list[str]:
@@ -148,8 +178,14 @@ def document_warnings(settings: Settings, doc_id: str) -> list[str]:
 
 def load_indicators(settings: Settings, doc_id: str) -> list[dict]:
     """The headline indicators (主要预期目标) of a document, possibly empty."""
-    load_items(settings, doc_id)
-    frame = pl.read_parquet(Path(settings.cache_dir) / f"{doc_id}.indicators.parquet")
+    load_items(settings, doc_id)  # leaves both cached tables readable, parsing again when one was not
+    frame = _read_cached(Path(settings.cache_dir) / f"{doc_id}.indicators.parquet", INDICATOR_SCHEMA)
+    if frame is None:
+        raise PlanAlignError(
+            f"{settings.cache_dir}: the indicator cache of {doc_id} cannot be read back. Check the disk, "
+            "or delete the cache folder.",
+            zh=f"{doc_id} 的指标缓存无法读回，请检查磁盘或删除缓存文件夹",
+        )
     return frame["targets"][0].to_list() if frame.height else []
 
 

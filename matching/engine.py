@@ -112,6 +112,18 @@ def _result_key(settings: Settings, model: LinkModel, source_id: str, target_id:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def _read_cached_result(path: Path) -> pl.DataFrame | None:
+    """A cached match result, or ``None`` when there is none or it is damaged or lacks a column: a cache
+    is derived data, so such a file is a miss, scored again and overwritten."""
+    if not path.exists():
+        return None
+    try:
+        frame = pl.read_parquet(path)
+    except Exception:  # polars, pyarrow and the OS each have their own error for a damaged file
+        return None
+    return frame if set(OUTPUT_COLUMNS) <= set(frame.columns) else None
+
+
 def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     """Whether the model reads this pair target → source (a city plan given as the source).
 
@@ -182,8 +194,8 @@ def match_documents(
         hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:12],
     ]
     cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
-    if use_cache and cache.exists():
-        return pl.read_parquet(cache)
+    if use_cache and (cached := _read_cached_result(cache)) is not None:
+        return cached
     result = match_items(
         source_items,
         target_items,

@@ -72,3 +72,46 @@ def test_remove_still_keeps_a_copy_inside_the_data_folder(data, capsys):
     assert run("remove", "xixian-2023", "--data", str(data)) == 0
     assert (data / "documents" / ".removed" / "xixian-2023-work-points.txt").is_file()
     assert "kept in" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- 2. damaged caches
+
+
+def _damage(path, how: str, column: str) -> None:
+    import polars as pl
+
+    if how == "garbage":
+        path.write_bytes(bytes(range(256)) * 2)
+    else:  # a table of another shape
+        pl.read_parquet(path).drop(column).write_parquet(path)
+
+
+@pytest.mark.parametrize("how", ["garbage", "column missing"])
+@pytest.mark.parametrize("name", ["baqiao-2023.parquet", "baqiao-2023.indicators.parquet"])
+def test_a_damaged_item_cache_is_parsed_again(data, capsys, name, how):
+    """Non-regression: a damaged cache file was a polars traceback (must end with PAR1, ColumnNotFoundError)."""
+    import polars as pl
+
+    assert run("items", "baqiao-2023", "--format", "json", "--data", str(data)) == 0
+    expected = capsys.readouterr().out
+    cached = data / ".cache" / name
+    _damage(cached, how, "text" if name == "baqiao-2023.parquet" else "targets")
+    assert run("items", "baqiao-2023", "--format", "json", "--data", str(data)) == 0
+    assert capsys.readouterr().out == expected
+    assert run("indicators", "baqiao-2023", "--format", "json", "--data", str(data)) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    pl.read_parquet(cached)  # rewritten, readable again
+
+
+@pytest.mark.parametrize("how", ["garbage", "column missing"])
+def test_a_damaged_match_cache_is_scored_again(data, capsys, how):
+    """Non-regression: a damaged file under .cache/matches was a polars traceback."""
+    import polars as pl
+
+    assert run("match", "baqiao-2023", "xian-2024", "--data", str(data)) == 0
+    expected = capsys.readouterr().out
+    [cached] = (data / ".cache" / "matches").glob("*.parquet")
+    _damage(cached, how, "score")
+    assert run("match", "baqiao-2023", "xian-2024", "--data", str(data)) == 0
+    assert capsys.readouterr().out == expected
+    assert "score" in pl.read_parquet(cached).columns  # overwritten with the full result
