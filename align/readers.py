@@ -1,12 +1,14 @@
 """Reading a document file into text lines, whatever its encoding or format.
 
 Plain text is decoded as UTF-8 or, failing that, as GB18030 (which covers GBK and
-GB2312), the encodings Chinese government files arrive in. Binary, empty and oversized
+GB2312), the encodings Chinese government files arrive in; behind a byte order mark
+(Notepad's "Unicode" saves) as UTF-16. Binary, empty and oversized
 files are refused with a message naming the file before anything is parsed.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,14 @@ from align.settings import DEFAULT_MAX_FILE_MB
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 DEFAULT_MAX_BYTES = int(DEFAULT_MAX_FILE_MB * 2**20)
 _CONTROL_OK = {"\t", "\n", "\r", "\f"}
+# Byte order marks of Notepad's "Unicode" saves, longest first (UTF-32 LE starts as UTF-16 LE does).
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Text a person wrote has line ends, digits or punctuation; bytes that merely begin with
+# FF FE decode to a run of ideographs with none of them.
+_TEXT_MARKS = set("\n\r\t 0123456789。，、；：.,;:")
 
 
 
@@ -50,6 +60,11 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if (text := _decode_with_bom(data)) is not None:
+        if not text.strip():
+            raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
+        _refuse_control_characters(text, path)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data[:65536]:
         raise DocumentParseError("this is a binary file, not text (it contains NUL bytes).", path=path, line=1, zh="这不是文本文件")
     for encoding in ("utf-8", "gb18030"):
@@ -67,6 +82,18 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         "the file is neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again.", path=path, line=line,
         zh="文字编码既不是 UTF-8 也不是 GBK，请另存为 UTF-8 后重试",
     )
+
+
+def _decode_with_bom(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 text behind its byte order mark; ``None`` where the bytes are not that."""
+    for bom, encoding in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if not text.strip() or _TEXT_MARKS.intersection(text) else None
+    return None
 
 
 def _refuse_control_characters(text: str, path: str | Path) -> None:

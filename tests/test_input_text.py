@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.exceptions import DocumentParseError
 from align.normalize import normalize_text
-from align.parsing import parse_text
+from align.parsing import parse_file, parse_text
+from align.readers import read_document_text
 from align.registry import DocumentMeta
 
 META = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
@@ -72,3 +76,33 @@ def test_unit_sign_such_as_square_metre_is_a_target_unit(line, value, unit):
 def test_normalising_unit_signs_is_idempotent(pieces):
     once = normalize_text("".join(pieces))
     assert normalize_text(once) == once
+
+
+PLAN = "某区2024年工作要点\r\n一、稳增长\r\n1.新建公园3个。\r\n2.改造道路10条。\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_notepad_unicode_file_with_a_byte_order_mark_is_read_as_text(tmp_path, encoding):
+    """Non-regression: UTF-16 (Notepad's "Unicode") was refused as a binary file for its NUL bytes."""
+    bom = {"utf-16": b"", "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}[encoding]
+    path = tmp_path / "plan.txt"
+    path.write_bytes(bom + PLAN.encode(encoding))
+    items = parse_file(path, META).items
+    assert items["text"].to_list() == ["新建公园3个。", "改造道路10条。"]
+    assert targets(items) == [[(3.0, "个")], [(10.0, "条")]]
+    assert read_document_text(path) == PLAN.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (PLAN.encode("utf-16-le"), "binary file"),  # no byte order mark: nothing says it is text
+        (b"\xff\xfe\x00garbage", "binary file"),  # a BOM, then bytes that decode to ideographs only
+        (codecs.BOM_UTF16_LE + "  \n".encode("utf-16-le"), "empty"),
+    ],
+)
+def test_utf16_without_a_byte_order_mark_or_text_stays_refused(tmp_path, content, reason):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(content)
+    with pytest.raises(DocumentParseError, match=reason):
+        parse_file(path, META)
