@@ -32,6 +32,10 @@ ENGINE_VERSION = "plan-align-match/3"  # 3: the clause evidence weighed is its u
 VETO_LOGIT = -20.0
 
 
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def feature_matrix(frame: pl.DataFrame) -> np.ndarray:
     """The weighed features of each row, in :data:`FEATURES` order (a missing value is 0)."""
     return frame.select([pl.col(f).cast(pl.Float64).fill_null(0.0) for f in FEATURES]).to_numpy()
@@ -49,17 +53,34 @@ class LinkModel:
     metrics: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        missing = [f for f in FEATURES if f not in self.coefficients]
-        if missing:
-            raise PlanAlignError(
+        """Every problem of the weights at once: a missing or unknown feature, a value that is not a
+        finite number (JSON's NaN and Infinity would make every score NaN), a threshold outside [0, 1]."""
+        problems = []
+        if missing := [f for f in FEATURES if f not in self.coefficients]:
+            problems.append((
                 f"The link model lacks weights for {', '.join(missing)}. Refit it with 'plan-align fit-weights'.",
-                zh=f"链接模型缺少 {'、'.join(missing)} 的权重，请重新拟合",
-            )
-        if not 0.0 <= self.threshold <= 1.0:
-            raise PlanAlignError(
+                f"链接模型缺少 {'、'.join(missing)} 的权重，请重新拟合",
+            ))
+        if unknown := sorted(set(self.coefficients) - set(FEATURES)):
+            problems.append((
+                f"The link model has weights for unknown feature(s) {', '.join(map(repr, unknown))}; "
+                f"the features are {', '.join(FEATURES)}.",
+                f"链接模型含未知特征 {'、'.join(unknown)} 的权重",
+            ))
+        values = {"intercept": self.intercept, **{f"coefficient {name!r}": value for name, value in self.coefficients.items()}}
+        if bad := [name for name, value in values.items() if not _finite(value)]:
+            problems.append((
+                f"The link model's {', '.join(bad)} must be a finite number, not NaN or Infinity. "
+                f"Got {', '.join(repr(values[name]) for name in bad)} instead.",
+                f"链接模型的 {'、'.join(bad)} 应为有限的数，现为 {'、'.join(repr(values[name]) for name in bad)}",
+            ))
+        if not (_finite(self.threshold) and 0.0 <= self.threshold <= 1.0):
+            problems.append((
                 f"The model 'threshold' must be in [0, 1]. Got {self.threshold} instead.",
-                zh=f"模型阈值应在 0 到 1 之间，现为 {self.threshold}",
-            )
+                f"模型阈值应在 0 到 1 之间，现为 {self.threshold}",
+            ))
+        if problems:
+            raise PlanAlignError.from_problems(problems)
 
     @property
     def version(self) -> str:
@@ -112,6 +133,8 @@ class LinkModel:
     def load(cls, path: str | Path = DEFAULT_WEIGHTS) -> LinkModel:
         try:
             return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        except PlanAlignError as exc:  # readable, but not a usable model: say which file
+            raise PlanAlignError(f"{path}: {exc}", zh=f"模型文件 {Path(path).name}：{exc.zh}") from exc
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PlanAlignError(
                 f"{path}: not a readable link-model file ({exc}).", zh=f"模型文件 {Path(path).name} 无法读取或已损坏"

@@ -115,3 +115,38 @@ def test_a_damaged_match_cache_is_scored_again(data, capsys, how):
     assert run("match", "baqiao-2023", "xian-2024", "--data", str(data)) == 0
     assert capsys.readouterr().out == expected
     assert "score" in pl.read_parquet(cached).columns  # overwritten with the full result
+
+
+# ---------------------------------------------------------------- 3. link-model files
+
+
+def _weights(tmp_path, **changes):
+    import json
+
+    from matching.scoring import DEFAULT_WEIGHTS
+
+    raw = json.loads(DEFAULT_WEIGHTS.read_text(encoding="utf-8"))
+    coefficients = {**raw["coefficients"], **changes.pop("coefficients", {})}
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps({**raw, **changes, "coefficients": coefficients}), encoding="utf-8")  # NaN as JSON writes it
+    return path
+
+
+@pytest.mark.parametrize("changes, said", [
+    ({"intercept": float("nan")}, "intercept"),
+    ({"threshold": float("nan")}, "threshold"),
+    ({"coefficients": {"char_cosine": float("inf")}}, "char_cosine"),
+    ({"coefficients": {"char_cosin": 1.0}}, "char_cosin"),
+])
+def test_a_model_file_with_nan_or_an_unknown_weight_is_refused(tmp_path, data, capsys, changes, said):
+    """Non-regression: "intercept": NaN made every score NaN and 1103 links; an unknown name was ignored."""
+    weights = _weights(tmp_path, **changes)
+    assert run("match", "baqiao-2023", "xian-2024", "--weights", str(weights), "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert str(weights) in line and said in line
+    (data / "weights.json").write_bytes(weights.read_bytes())  # adopted in the data folder: the same
+    assert run("coverage", "xian-2024", "baqiao-2023", "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert str(data / "weights.json") in line and said in line
+    assert run("evolve", "baqiao-2020", "baqiao-2023", "--summary", "--data", str(data)) == 2
+    assert said in one_error_line(capsys)
