@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from align.exceptions import OutputError
+from align.exceptions import OutputError, PlanAlignError
 
 
 def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool = False) -> None:
@@ -24,14 +25,36 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool =
     path = Path(path)
     try:
         _write_via_temporary(path, write, durable=durable)
-    except OutputError:
+    except PlanAlignError:  # a write that refused on purpose says why itself
         raise
-    except OSError as exc:
+    except Exception as exc:
+        if (reason := _os_failure(exc)) is None:
+            raise
         raise OutputError(
-            f"Could not write {path}: {exc.strerror or exc}. Check that its folder exists and is writable, "
+            f"Could not write {path}: {reason}. Check that its folder exists and is writable, "
             "and that the disk is not full.",
             zh=f"请检查 {path} 所在的文件夹是否存在、是否可写，磁盘是否已满",
         ) from exc
+
+
+# How an OS error reads inside a writer library's own exception (polars: "… (os error 28)").
+_OS_ERROR_TEXT = re.compile(
+    r"No space left on device|Disk quota exceeded|Permission denied|Read-only file system|Input/output error"
+    r"|File too large|os error \d+",
+    re.IGNORECASE,
+)
+
+
+def _os_failure(exc: BaseException) -> str | None:
+    """The operating system's reason when writing failed, also when a writer wrapped it in an error of
+    its own (xlsxwriter's FileCreateError, polars' ComputeError); ``None`` for any other error, which is
+    a bug to see, not a disk to blame."""
+    for error in (exc, *exc.args, exc.__cause__, exc.__context__):
+        if isinstance(error, OSError):
+            return " ".join(str(error.strerror or error).split())
+    if match := _OS_ERROR_TEXT.search(str(exc)):
+        return match.group(0)
+    return None
 
 
 def _write_via_temporary(path: Path, write: Callable[[Path], object], *, durable: bool) -> None:

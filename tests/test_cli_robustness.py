@@ -150,3 +150,70 @@ def test_a_model_file_with_nan_or_an_unknown_weight_is_refused(tmp_path, data, c
     assert str(data / "weights.json") in line and said in line
     assert run("evolve", "baqiao-2020", "baqiao-2023", "--summary", "--data", str(data)) == 2
     assert said in one_error_line(capsys)
+
+
+# ---------------------------------------------------------------- 4. a full disk
+
+
+DISK_FULL = OSError(28, "No space left on device")
+
+
+def _no_leftovers(folder, before: set[str]) -> None:
+    assert {p.name for p in folder.iterdir()} == before, "no half-written or temporary file is left"
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "json"])
+def test_a_full_disk_is_one_line_and_leaves_no_file(tmp_path, data, capsys, monkeypatch, fmt):
+    """Non-regression: polars raised ComputeError (not OSError) on a full disk, a traceback past write_atomic."""
+    import polars as pl
+
+    assert run("items", "baqiao-2023", "--data", str(data)) == 0  # cache first: only the output fails
+    capsys.readouterr()
+
+    def full(*args, **kwargs):
+        raise pl.exceptions.ComputeError("failed to write: No space left on device (os error 28)")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
+    monkeypatch.setattr(pl.DataFrame, "write_csv", full)
+    monkeypatch.setattr("pathlib.Path.write_text", lambda *a, **k: (_ for _ in ()).throw(DISK_FULL))
+    out = tmp_path / "out" / f"items.{fmt}"
+    out.parent.mkdir()
+    assert run("items", "baqiao-2023", "--format", fmt, "--out", str(out), "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert str(out) in line and "No space left on device" in line
+    _no_leftovers(out.parent, set())
+
+
+def _close_on_a_full_disk(monkeypatch):
+    import xlsxwriter
+
+    def full(self):
+        raise DISK_FULL
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "_store_workbook", full)  # close() wraps it in FileCreateError
+
+
+def test_a_workbook_on_a_full_disk_is_one_line_and_leaves_no_file(tmp_path, data, capsys, monkeypatch):
+    """Non-regression: xlsxwriter's FileCreateError at close() (evolve, coverage, export --out x.xlsx) was a traceback."""
+    assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    _close_on_a_full_disk(monkeypatch)
+    for argv in (["evolve", "baqiao-2020", "baqiao-2023", "--out"],
+                 ["coverage", "xian-2024", "baqiao-2023", "--out"],
+                 ["export", "--out"]):
+        out = tmp_path / "book.xlsx"
+        assert run(*argv, str(out), "--data", str(data)) == 2, argv
+        line = one_error_line(capsys)
+        assert str(out) in line and "No space left on device" in line
+        _no_leftovers(tmp_path, {"data"})
+
+
+def test_a_bug_in_a_writer_is_not_blamed_on_the_disk(tmp_path):
+    """Only the OS's errors become 'could not write'; any other error stays itself."""
+    from align.files import write_atomic
+
+    def broken(path):
+        raise KeyError("a bug")
+
+    with pytest.raises(KeyError):
+        write_atomic(tmp_path / "x.csv", broken)
+    assert list(tmp_path.iterdir()) == []
