@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 import tomlkit
 
-from align.exceptions import Problem, RegistryError, UnknownDocumentError
+from align.exceptions import OutputError, Problem, RegistryError, UnknownDocumentError
 from align.files import write_atomic
 
 REGISTRY_FILE = "registry.toml"
@@ -229,7 +229,6 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
             zh=f"编号“{meta.id}”已被占用，请换一个",
         )
     target_dir = data_dir / "documents"
-    target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{meta.id}{''.join(source_file.suffixes[-1:]) or '.txt'}"
     meta = DocumentMeta(**{**asdict(meta), "file": str(target.relative_to(data_dir))})
     if problems := meta.problems():
@@ -238,16 +237,25 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         raise RegistryError(
             f"{target}: a file with this name already exists; choose another --id.", zh=f"已有同名文件 {target.name}，请换一个编号"
         )
-    shutil.copyfile(source_file, target)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source_file, target)
+    except OSError as exc:  # a read-only data folder, a full disk
+        target.unlink(missing_ok=True)  # a partial copy (the name was free above)
+        raise OutputError(
+            f"Could not copy {source_file} to {target}: {exc.strerror or exc}. Check that the data folder "
+            f"{data_dir} is writable and the disk is not full; nothing was registered.",
+            zh=f"无法把文件复制到数据文件夹 {data_dir}，请检查它是否可写、磁盘是否已满；未登记任何文档",
+        ) from exc
     try:
         if check is not None:
             check(target, meta)
-        # Append the new table rather than rewrite the file, so the user's comments and
-        # layout stay as they were.
         path = registry_path(data_dir)
         before = _registry_text(path) if path.exists() else (
             "# Document registry of plan-align. One [[document]] table per document.\n"
         )
+        # Append the new table rather than rewrite the file, so the user's comments and
+        # layout stay as they were.
         _write_registry(path, before.rstrip("\r\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]}),
                         [*docs, meta])
     except BaseException:

@@ -217,3 +217,31 @@ def test_a_bug_in_a_writer_is_not_blamed_on_the_disk(tmp_path):
     with pytest.raises(KeyError):
         write_atomic(tmp_path / "x.csv", broken)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- 5. a read-only data folder
+
+
+@pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(30, "Read-only file system"),
+                                   OSError(28, "No space left on device")])
+def test_add_into_a_read_only_data_folder_is_one_line(tmp_path, data, capsys, monkeypatch, error):
+    """Non-regression: shutil.copyfile's OSError in add_document was a traceback (tests run as root, so it is
+    simulated)."""
+    import shutil
+
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes((data / "documents" / "xixian-2023-work-points.txt").read_bytes())
+    registry = (data / "registry.toml").read_bytes()
+    documents = sorted(p.name for p in (data / "documents").iterdir())
+
+    def copy_fails(source, target, **kwargs):
+        with open(target, "wb") as partial:
+            partial.write(b"half")
+        raise error
+
+    monkeypatch.setattr(shutil, "copyfile", copy_fails)
+    assert run("add", str(plan), "--id", "lianhu-2024", "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert str(data) in line and error.strerror in line
+    assert (data / "registry.toml").read_bytes() == registry
+    assert sorted(p.name for p in (data / "documents").iterdir()) == documents, "no partial copy is left"
