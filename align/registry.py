@@ -254,14 +254,28 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         before = _registry_text(path) if path.exists() else (
             "# Document registry of plan-align. One [[document]] table per document.\n"
         )
-        # Append the new table rather than rewrite the file, so the user's comments and
-        # layout stay as they were.
-        _write_registry(path, before.rstrip("\r\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]}),
-                        [*docs, meta])
+        _write_registry(path, _appended(before, meta), [*docs, meta])
     except BaseException:
         target.unlink(missing_ok=True)
         raise
     return meta
+
+
+def _appended(before: str, meta: DocumentMeta) -> str:
+    """The registry text with ``meta``'s entry added, the rest as written.
+
+    A new ``[[document]]`` table is appended to the text, so the user's comments and layout stay as
+    they were; a registry written as one inline array (``document = [{id = …}, …]``) cannot be
+    continued by a table, so the entry joins that array.
+    """
+    document = tomlkit.parse(before)
+    entries = document.get("document")
+    if entries is not None and not isinstance(entries, tomlkit.items.AoT):
+        entry = tomlkit.inline_table()
+        entry.update(asdict(meta))
+        entries.append(entry)
+        return tomlkit.dumps(document)
+    return before.rstrip("\r\n") + "\n\n" + tomlkit.dumps({"document": [asdict(meta)]})
 
 
 def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentMeta:
@@ -344,7 +358,11 @@ def _write_registry(path: Path, text: str, expected: list[DocumentMeta]) -> None
     refuse and leave the file as it was. A line added to a CRLF file ends as its other lines do."""
     if "\r\n" in text:
         text = re.sub(r"(?<!\r)\n", "\r\n", text)
-    if [DocumentMeta(**entry) for entry in tomllib.loads(text).get("document", [])] != expected:
+    try:
+        written = [DocumentMeta(**entry) for entry in tomllib.loads(text).get("document", [])]
+    except (tomllib.TOMLDecodeError, TypeError):  # TypeError: an entry that is not a table
+        written = None
+    if written != expected:
         raise RegistryError(
             f"{path}: the change would not read back as written; the registry is unchanged.",
             zh="修改写入后无法原样读回，登记表未改动",

@@ -245,3 +245,28 @@ def test_add_into_a_read_only_data_folder_is_one_line(tmp_path, data, capsys, mo
     assert str(data) in line and error.strerror in line
     assert (data / "registry.toml").read_bytes() == registry
     assert sorted(p.name for p in (data / "documents").iterdir()) == documents, "no partial copy is left"
+
+
+# ---------------------------------------------------------------- 6. a registry written as an inline array
+
+
+INLINE_REGISTRY = """# written by hand
+document = [
+  {id = "xixian-2023", title = "西咸新区2023年工作要点", jurisdiction = "西咸新区", level = "new-area", year = 2023, kind = "work_points", file = "documents/xixian-2023-work-points.txt"},
+]
+"""
+
+
+def test_add_to_a_registry_written_as_an_inline_array(tmp_path, data, capsys):
+    """Non-regression: add appended a [[document]] table after `document = [...]`: TOMLDecodeError, a traceback."""
+    (data / "registry.toml").write_text(INLINE_REGISTRY, encoding="utf-8")
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes((data / "documents" / "xixian-2023-work-points.txt").read_bytes())
+    assert run("add", str(plan), "--id", "lianhu-2024", "--jurisdiction", "莲湖区", "--level", "district",
+               "--year", "2024", "--data", str(data)) == 0, capsys.readouterr().err
+    assert [meta.id for meta in load_registry(data)] == ["xixian-2023", "lianhu-2024"]
+    text = (data / "registry.toml").read_text(encoding="utf-8")
+    assert text.startswith(INLINE_REGISTRY.rstrip("]\n")), "what was written stays as written"
+    assert run("edit", "lianhu-2024", "--parent", "西安市", "--data", str(data)) == 0
+    assert run("remove", "lianhu-2024", "--data", str(data)) == 0
+    assert [meta.id for meta in load_registry(data)] == ["xixian-2023"]
