@@ -270,3 +270,49 @@ def test_add_to_a_registry_written_as_an_inline_array(tmp_path, data, capsys):
     assert run("edit", "lianhu-2024", "--parent", "西安市", "--data", str(data)) == 0
     assert run("remove", "lianhu-2024", "--data", str(data)) == 0
     assert [meta.id for meta in load_registry(data)] == ["xixian-2023"]
+
+
+# ---------------------------------------------------------------- 7. a failed command creates no store
+
+
+def _no_store_commands(missing):
+    return [
+        ["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王"],
+        ["decide", "baqiao-2023:75", "xian-2024:4", "--undo", "--reviewer", "王"],
+        ["export", "--out", str(missing.parent / "links.xlsx")],
+        ["coverage", "xian-2024", "baqiao-2023"],
+        ["fit-weights", "--from-decisions"],
+    ]
+
+
+def test_a_missing_data_folder_creates_nothing(tmp_path, monkeypatch, capsys):
+    """Non-regression: PLAN_ALIGN_DATA=/nonexistent decide said "no registry file" after creating the folder
+    and a decisions.sqlite in it."""
+    missing = tmp_path / "nonexistent"
+    monkeypatch.setenv("PLAN_ALIGN_DATA", str(missing))
+    monkeypatch.delenv("PLAN_ALIGN_DB")
+    for argv in _no_store_commands(missing):
+        assert run(*argv) == 2, argv
+        assert "no registry file" in one_error_line(capsys)
+        assert not missing.exists(), argv
+
+
+def test_a_store_in_a_missing_folder_is_not_created_to_fail(tmp_path, data, monkeypatch, capsys):
+    """Non-regression: export with PLAN_ALIGN_DB in a nonexistent folder created the folder and an empty store;
+    decide created the store before finding its item ids unknown."""
+    db = tmp_path / "nowhere" / "decisions.sqlite"
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(db))
+    for argv, said in (
+        (["export", "--out", str(tmp_path / "links.xlsx")], "no confirmed links"),
+        (["export", "--pair", "baqiao-2023", "xian-2042", "--out", str(tmp_path / "links.xlsx")], "xian-2042"),
+        (["decide", "baqiao-2023:999", "xian-2024:4", "--confirm", "--reviewer", "王"], "baqiao-2023:999"),
+        (["decide", "baqiao-2023:75", "xian-2024:4", "--undo", "--reviewer", "王"], "Nothing to undo"),
+        (["fit-weights", "--from-decisions"], "No decision is recorded"),
+    ):
+        assert run(*argv, "--data", str(data)) == 2, argv
+        assert said in one_error_line(capsys)
+        assert not db.parent.exists(), argv
+    assert run("remove", "xixian-2023", "--data", str(data)) == 0
+    assert not db.parent.exists(), "nothing decided, so nothing to open"
+    assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    assert db.is_file(), "the first decision creates the store"
