@@ -23,6 +23,11 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool =
     that cannot be written is an :class:`OutputError` naming it, not a traceback.
     """
     path = Path(path)
+    if path.is_dir():  # else the rename would fail with a bare "Is a directory"
+        raise OutputError(
+            f"Could not write {path}: it is a folder. Give a file name, e.g. {path / ('out' + (path.suffix or '.csv'))}.",
+            zh=f"{path} 是一个文件夹，请给出文件名",
+        )
     try:
         _write_via_temporary(path, write, durable=durable)
     except PlanAlignError:  # a write that refused on purpose says why itself

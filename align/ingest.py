@@ -121,6 +121,11 @@ def ingest(
             progress(index, len(docs), meta.id)
         try:
             path = document_path(settings.data_dir, meta)
+            if path.is_dir():
+                raise PlanAlignError(
+                    f"{path}: a folder, not a file (registered as '{meta.id}'). Correct its 'file' in the registry.",
+                    zh=f"“{meta.id}”登记的 {path} 是一个文件夹，不是文件",
+                )
             if not path.is_file():
                 raise PlanAlignError(
                     f"{path}: no such file (registered as '{meta.id}').", zh=f"找不到“{meta.id}”登记的文件 {path}"

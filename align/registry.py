@@ -220,6 +220,9 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     """
     data_dir = Path(data_dir)
     source_file = Path(source_file)
+    if source_file.is_dir():
+        raise RegistryError(f"{source_file}: a folder, not a file. Give the plan's file.",
+                            zh=f"{source_file.name} 是一个文件夹，不是文件")
     if not source_file.is_file():
         raise RegistryError(f"{source_file}: no such file.", zh=f"找不到文件 {source_file.name}")
     docs = load_registry(data_dir) if registry_path(data_dir).exists() else []

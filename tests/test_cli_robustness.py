@@ -316,3 +316,30 @@ def test_a_store_in_a_missing_folder_is_not_created_to_fail(tmp_path, data, monk
     assert not db.parent.exists(), "nothing decided, so nothing to open"
     assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
     assert db.is_file(), "the first decision creates the store"
+
+
+# ---------------------------------------------------------------- 8. messages that say what is wrong
+
+
+def test_an_out_that_is_a_folder_is_called_a_folder(tmp_path, data, capsys):
+    """Non-regression: --out given an existing folder failed with a bare "Is a directory"."""
+    folder = tmp_path / "links.parquet"
+    folder.mkdir()
+    for argv in (["items", "baqiao-2023", "--format", "parquet"], ["evolve", "baqiao-2020", "baqiao-2023"]):
+        assert run(*argv, "--out", str(folder), "--data", str(data)) == 2
+        line = one_error_line(capsys)
+        assert str(folder) in line and "is a folder" in line
+        assert list(folder.iterdir()) == []
+
+
+def test_a_registered_file_that_is_a_folder_is_called_a_folder(tmp_path, data, capsys):
+    """Non-regression: a registry 'file' naming a folder was reported as "no such file"."""
+    (tmp_path / "outside" / "b.txt").mkdir(parents=True)
+    register_outside(data, str(tmp_path / "outside" / "b.txt"))
+    assert run("items", "outside-2024", "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert "b.txt" in line and "a folder, not a file" in line
+    folder = tmp_path / "plan.docx"
+    folder.mkdir()
+    assert run("add", str(folder), "--id", "lianhu-2024", "--data", str(data)) == 2
+    assert "plan.docx" in one_error_line(capsys)
