@@ -19,9 +19,12 @@ def write_candidates(result: pl.DataFrame, out: Path) -> None:
     """The candidate table as FILE.parquet, or FILE.csv for a spreadsheet (its reasons quote task text)."""
     from align.export import write_spreadsheet_csv
 
-    if out.suffix == ".parquet":
+    if out.is_dir():
+        raise PlanAlignError(f"--out {out} is a folder. Give a file name: --out {out / 'links.csv'}.",
+                             zh="--out 指向的是文件夹，请给出文件名")
+    if out.suffix.lower() == ".parquet":
         write_atomic(out, result.write_parquet)
-    elif out.suffix == ".csv":
+    elif out.suffix.lower() == ".csv":
         write_atomic(out, lambda tmp: write_spreadsheet_csv(result, tmp))
     else:
         raise PlanAlignError(

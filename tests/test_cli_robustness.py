@@ -343,3 +343,13 @@ def test_a_registered_file_that_is_a_folder_is_called_a_folder(tmp_path, data, c
     folder.mkdir()
     assert run("add", str(folder), "--id", "lianhu-2024", "--data", str(data)) == 2
     assert "plan.docx" in one_error_line(capsys)
+
+
+def test_match_out_takes_an_upper_case_extension_and_calls_a_folder_a_folder(tmp_path, data, capsys):
+    """`--out links.CSV` was refused, and a folder was an "Unsupported output ''"."""
+    out = tmp_path / "links.CSV"
+    assert run("match", "baqiao-2023", "xian-2024", "--out", str(out), "--data", str(data)) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("source_id")
+    capsys.readouterr()
+    assert run("match", "baqiao-2023", "xian-2024", "--out", str(tmp_path), "--data", str(data)) == 2
+    assert "is a folder" in one_error_line(capsys)

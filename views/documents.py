@@ -57,7 +57,7 @@ with st.expander("移除文档 Remove this document"):
         st.caption(f"{decided} 条有效的审核结论涉及本文档，不能移除 {decided} decision(s) in effect judge its items: "
                    "undo them on the Review page first, or keep it.")
     else:
-        sure = st.checkbox(f"确认从登记表移除 {doc_id} (its file is kept aside in documents/.removed)",
+        sure = st.checkbox(f"确认从登记表移除 {doc_id} (its file is kept aside in documents/.removed, or left where it is if outside the data folder)",
                            key=f"doc_remove_sure_{doc_id}")
         if st.button("移除 Remove", key="doc_remove", disabled=not sure, icon=":material/delete:"):
             try:
