@@ -69,7 +69,7 @@ def _cache_key(path: Path) -> str:
     return f"{file_digest(path)}:{PARSER_VERSION}"
 
 
-INDICATOR_SCHEMA = pl.Schema({"doc_id": pl.String, "targets": pl.List(TARGET_STRUCT)})
+INDICATOR_SCHEMA = pl.Schema({"doc_id": pl.String(), "targets": pl.List(TARGET_STRUCT)})
 
 
 def _read_cached(path: Path, schema: pl.Schema) -> pl.DataFrame | None:
