@@ -286,13 +286,19 @@ def test_export_to_excel_is_read_back(env):
     assert first["源条目"] == "baqiao-2023:54" and first["目标条目"] == "xian-2024:26" and first["备注"] == "充电桩"
 
 
-def test_a_file_prepared_for_another_format_is_not_offered(env):
-    """Prepared as Excel, then CSV chosen: the Excel file must not sit under the CSV choice."""
+def export_prepared_for_one_link(env) -> AppTest:
+    """The Export page with one confirmed link and its file prepared, offered for download."""
     with DecisionStore(env.db_path) as store:
         store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed")
     at = open_page("export")
     at.button(key="ex_prepare").click().run()
     assert at.get("download_button")
+    return at
+
+
+def test_a_file_prepared_for_another_format_is_not_offered(env):
+    """Prepared as Excel, then CSV chosen: the Excel file must not sit under the CSV choice."""
+    at = export_prepared_for_one_link(env)
     at.radio(key="ex_fmt").set_value("csv").run()
     assert not at.get("download_button")
     assert any("重新生成" in c.value for c in at.caption)
@@ -305,11 +311,7 @@ def test_a_file_prepared_for_another_format_is_not_offered(env):
 
 def test_a_file_prepared_before_an_undo_and_a_new_confirm_is_not_offered(env):
     """The confirmed links changed but not their count: the old file must not be handed over."""
-    with DecisionStore(env.db_path) as store:
-        store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed")
-    at = open_page("export")
-    at.button(key="ex_prepare").click().run()
-    assert at.get("download_button")
+    at = export_prepared_for_one_link(env)
     with DecisionStore(env.db_path) as store:
         store.undo("planner", "baqiao-2023:54", "xian-2024:26")
         store.record("planner", "baqiao-2023:75", "xian-2024:4", "confirmed")
