@@ -682,6 +682,8 @@ def test_from_coverage_the_review_page_opens_on_the_picked_city_item_even_under_
         assert not at.exception
         assert at.session_state["keywords"] == "" and at.session_state["current"].startswith("baqiao-2023:")
         assert f"候选 {city_item}" in [h.value for h in at.subheader] or any(city_item in w.value for w in at.warning)
+        at.switch_page(PAGES["review"]).run()  # a rerun keeps the city item chosen
+        assert f"候选 {city_item}" in [h.value for h in at.subheader] or any(city_item in w.value for w in at.warning)
         at.switch_page(PAGES["coverage"]).run()
 
 

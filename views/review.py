@@ -35,10 +35,6 @@ def _reset_position() -> None:
     st.session_state.update(current=None, candidate=None, queue_done=False)
 
 
-def _start_over() -> None:
-    st.session_state.update(current=None, candidate=None, queue_done=False)
-
-
 def _first_candidate() -> None:
     st.session_state["candidate"] = None
 
@@ -158,7 +154,7 @@ if queue.is_empty():
 if st.session_state["queue_done"]:
     st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items.")
     done = st.columns(6)
-    done[0].button("回到队首", help="Back to the start of the queue", key="rv_start_over", on_click=_start_over)
+    done[0].button("回到队首", help="Back to the start of the queue", key="rv_start_over", on_click=_reset_position)
     done[1].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
     st.stop()
 
@@ -200,7 +196,10 @@ with left:
 
 ranked = matches.filter(pl.col("source_id") == current).sort("rank")
 candidates = ranked.head(SHOWN_CANDIDATES)
-wanted = st.session_state["open_target"]  # sent here from another page to judge this one
+# Sent here from another page to judge one candidate of this item: it stays shown (and chosen
+# on entering) for as long as the item is open, or a rerun would drop it and Y confirm another.
+opened = st.session_state["open_target"]
+wanted = opened[1] if opened and opened[0] == current else None
 if wanted is not None and wanted not in candidates["target_id"]:
     candidates = pl.concat([candidates, ranked.filter(pl.col("target_id") == wanted)])
 target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
@@ -215,11 +214,10 @@ with right:
         chosen = None
     else:
         shown_ids = candidates["target_id"].to_list()
-        if wanted is not None:
-            st.session_state["candidate"] = shown_ids.index(wanted) if wanted in shown_ids else None
-            st.session_state["open_target"] = None
-            if wanted not in shown_ids:
-                st.warning(f"{wanted} 不在此条目的候选中 is not among this item's candidates.")
+        if wanted is not None and wanted not in shown_ids:
+            st.warning(f"{wanted} 不在此条目的候选中 is not among this item's candidates.")
+        elif wanted is not None and st.session_state["candidate"] is None:
+            st.session_state["candidate"] = shown_ids.index(wanted)
         if st.session_state["candidate"] is None or st.session_state["candidate"] >= candidates.height:
             # Entering an item: the first candidate this reviewer has not decided on yet.
             st.session_state["candidate"] = still_open[0] if still_open else 0
