@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from align.exceptions import DocumentParseError, ExportError, PlanAlignError, StoreError
+from align.exceptions import DocumentParseError, PlanAlignError
 from align.files import write_atomic
 from align.formats import ROLES
 from align.readers import READERS, TEXT_SUFFIXES
@@ -335,63 +335,10 @@ def error_line(exc: PlanAlignError) -> str:
     return f"error: {exc}{chinese}"
 
 
-def check_before_the_store(args: argparse.Namespace) -> None:
-    """What a command that opens the decision store is given, checked before it opens it.
-
-    Opening the store creates it (and its folder), so a command that fails on a missing registry
-    or a mistyped id must fail first, leaving no empty ``decisions.sqlite`` in a folder the planner
-    never meant (``PLAN_ALIGN_DATA=/nonexistent``); a command that only reads decisions from a store
-    that does not exist has none to read.
-    """
-    from align.registry import get_document, load_registry
-
-    command = args.command
-    if command not in ("decide", "export", "coverage", "fit-weights"):
-        return
-    if command == "fit-weights" and not getattr(args, "from_decisions", False):
-        return
-    settings = settings_from_args(args)
-    load_registry(settings.data_dir)  # a missing or malformed registry is named before anything is created
-    stored = settings.db_path.exists()
-    if command == "decide" and args.action == "undo" and not stored:
-        pair = f"{args.source} → {args.target}" if args.target else f"{args.source} (no counterpart)"
-        raise StoreError(
-            f"Nothing to undo: {args.reviewer!r} has no decision in effect on {pair}; no decision is recorded "
-            f"yet ({settings.db_path} does not exist). Check --data / PLAN_ALIGN_DATA and PLAN_ALIGN_DB.",
-            zh=f"{args.reviewer} 在这对条目上没有可撤销的结论",
-        )
-    if command == "decide" and args.action != "undo":
-        from align.review_cli import require_items
-
-        require_items(settings, [args.source] + ([args.target] if args.target else []))
-    if command == "export":
-        for doc_id in args.pair or ():
-            get_document(settings.data_dir, doc_id)
-    if stored or command in ("decide", "coverage"):  # a first decision creates the store; coverage reads none
-        return
-    if command == "export":
-        from align.export import FORMATS
-
-        if (args.format or Path(args.out).suffix.lower().lstrip(".")) not in FORMATS:
-            return  # the export names the format it cannot tell first
-        raise ExportError(
-            f"There are no confirmed links to export: no decision is recorded yet ({settings.db_path} does not "
-            "exist). Check PLAN_ALIGN_DB, or confirm links with 'plan-align decide SOURCE_ID TARGET_ID --confirm "
-            "--reviewer NAME' first.",
-            zh="还没有已确认的链接可导出（审核记录库不存在），请检查 PLAN_ALIGN_DB，或先确认链接",
-        )
-    raise StoreError(
-        f"No decision is recorded yet to fit on: {settings.db_path} does not exist. Check PLAN_ALIGN_DB, or "
-        "confirm and reject links with 'plan-align decide' first.",
-        zh="还没有任何审核结论可供拟合（审核记录库不存在），请检查 PLAN_ALIGN_DB，或先审核一些链接",
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        check_before_the_store(args)
         args.func(args)
     except PlanAlignError as exc:
         print(error_line(exc), file=sys.stderr)

@@ -14,12 +14,12 @@ from pathlib import Path
 import polars as pl
 
 from align.cli import settings_from_args, write_frame
-from align.exceptions import ExportError, PlanAlignError, UnknownItemError
+from align.exceptions import ExportError, PlanAlignError, StoreError, UnknownItemError
 from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of
-from align.registry import DocumentMeta
+from align.registry import DocumentMeta, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore
 
@@ -64,12 +64,24 @@ def cmd_decide(args: argparse.Namespace) -> None:
             "Use --none when the source item has no counterpart.",
             zh=f"{flag} 需要给出目标条目编号",
         )
+    # Checked before the store is opened: opening creates it (and its folder), which a mistyped
+    # id or a wrong PLAN_ALIGN_DATA must not leave behind.
+    if action == "undo":
+        load_registry(settings.data_dir)
+        if not settings.db_path.exists():
+            raise StoreError(
+                f"Nothing to undo: {args.reviewer!r} has no decision in effect on {_pair(args.source, args.target)}; "
+                f"no decision is recorded yet ({settings.db_path} does not exist). Check --data / PLAN_ALIGN_DATA "
+                "and PLAN_ALIGN_DB.",
+                zh=f"{args.reviewer} 在这对条目上没有可撤销的结论",
+            )
+    else:
+        require_items(settings, [args.source] + ([args.target] if args.target else []))
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
             undo_id = store.undo(args.reviewer, args.source, args.target)
             print(f"#{undo_id}: {args.reviewer} undid their latest decision on {_pair(args.source, args.target)}")
             return
-        require_items(settings, [args.source] + ([args.target] if args.target else []))
         decision_id = store.record(
             args.reviewer, args.source, args.target, action,  # type: ignore[arg-type]
             note=args.note, score=args.score, engine_version=args.engine_version,
@@ -107,7 +119,7 @@ def _xlsx_out(args: argparse.Namespace) -> bool:
 def cmd_coverage(args: argparse.Namespace) -> None:
     """Each city item with the district tasks confirmed or proposed for it (the Coverage page);
     without a district, each city item against every district plan under the city."""
-    from align.registry import get_document, load_registry, plans_under, plans_without_parent
+    from align.registry import plans_under, plans_without_parent
     from matching.review import (
         COVERAGE_WIDE,
         coverage_overview,
@@ -171,6 +183,16 @@ def cmd_export(args: argparse.Namespace) -> None:
             f"Cannot tell the export format from {args.out!r}. Pass --format {'|'.join(FORMATS)} "
             "or end --out in .xlsx, .csv or .parquet.",
             zh="看不出导出格式，请用 --format 指定，或让文件名以 .xlsx、.csv 或 .parquet 结尾",
+        )
+    load_registry(settings.data_dir)  # checked before the store is opened: opening creates it
+    for doc_id in args.pair or ():
+        get_document(settings.data_dir, doc_id)
+    if not settings.db_path.exists():
+        raise ExportError(
+            f"There are no confirmed links to export: no decision is recorded yet ({settings.db_path} does not "
+            "exist). Check PLAN_ALIGN_DB, or confirm links with 'plan-align decide SOURCE_ID TARGET_ID --confirm "
+            "--reviewer NAME' first.",
+            zh="还没有已确认的链接可导出（审核记录库不存在），请检查 PLAN_ALIGN_DB，或先确认链接",
         )
     with DecisionStore(settings.db_path) as store:
         frame = build_export_frame(

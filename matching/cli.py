@@ -168,9 +168,20 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         # decisions belong to a data folder, so does a model refit from them; gold refits the shipped one
         out = adopted_weights(settings.data_dir) if args.from_decisions else DEFAULT_WEIGHTS
     if args.from_decisions:
+        from align.exceptions import StoreError
+        from align.registry import load_registry
         from align.store import DecisionStore
 
-        model, table = fit_from_decisions(settings, DecisionStore(settings.db_path).current(), c=c)
+        load_registry(settings.data_dir)  # checked before the store is opened: opening creates it
+        if not settings.db_path.exists():
+            raise StoreError(
+                f"No decision is recorded yet to fit on: {settings.db_path} does not exist. Check PLAN_ALIGN_DB, or "
+                "confirm and reject links with 'plan-align decide' first.",
+                zh="还没有任何审核结论可供拟合（审核记录库不存在），请检查 PLAN_ALIGN_DB，或先审核一些链接",
+            )
+        with DecisionStore(settings.db_path) as store:
+            current = store.current()
+        model, table = fit_from_decisions(settings, current, c=c)
         print("On your decisions: the refit (grouped CV), the current model and the plain cosine:")
         print_table(table)
     else:
