@@ -61,7 +61,6 @@ _LEVEL3 = re.compile(r"^(\d{1,6})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
 _LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1）
 # 1.1 / 2.3.1: an outline number, then a space or a mark
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
-_LEVEL5 = re.compile(r"^([①-⑳])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
@@ -805,10 +804,14 @@ def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draf
     subsections are items is not one itself: its body is their preamble. Sections that frame
     the tasks (工作要求, 保障措施) are not items.
     """
-    task_lines = sorted(d.first_line for d in tasks)
+    task_lines = [d.first_line for d in tasks]
+
+    def end_of(first: int, starts: list[int]) -> float:
+        """Where a section that starts at line ``first`` ends: the next of ``starts``."""
+        return min((s for s in starts if s > first), default=float("inf"))
 
     def has_task(first: int, starts: list[int]) -> bool:
-        end = min((s for s in starts if s > first), default=float("inf"))
+        end = end_of(first, starts)
         return any(first < line < end for line in task_lines)
 
     def frames(draft: _Draft) -> bool:
@@ -817,10 +820,10 @@ def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draf
     every_start = sorted(section_starts + subsection_starts)
     bare = [d for d in headings[2] if _commits(d) and not frames(d) and not has_task(d.first_line, every_start)]
     for draft in bare:
-        parent = f"{_numeral(draft.outline[0])}" if draft.outline else ""
+        parent = _numeral(draft.outline[0]) if draft.outline else ""
         draft.number = f"{parent}({_numeral(draft.number)})"
     for draft in headings[1]:
-        end = min((s for s in section_starts if s > draft.first_line), default=float("inf"))
+        end = end_of(draft.first_line, section_starts)
         if _commits(draft) and not frames(draft) and not has_task(draft.first_line, section_starts) \
                 and not any(draft.first_line < d.first_line < end for d in bare):
             draft.number = _numeral(draft.number)
