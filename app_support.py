@@ -540,35 +540,22 @@ def data_dir() -> Path:
 
 @st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
 def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...], words: str,
-               model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame]:
+               model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes]:
     from align.evolution import evolve_series
-
-    return evolve_series(_from_key(key), list(doc_ids))
-
-
-def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[pl.DataFrame], pl.DataFrame]:
-    """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``)."""
-    return _evolution(*_evolution_key(doc_ids, value or settings()))
-
-
-def _evolution_key(doc_ids: list[str], value: Settings) -> tuple:
-    """What the evolution of ``doc_ids`` depends on: settings, each document's file and entry, the
-    word list and the model (the arguments of :func:`_evolution` and :func:`_evolution_workbook`)."""
-    states = tuple(document_state(d, value) for d in doc_ids)
-    return settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2]
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _evolution_workbook(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...],
-                        words: str, model_version: str) -> bytes:
     from align.export import write_evolution_workbook
 
-    steps, _ = _evolution(key, doc_ids, states, words, model_version)
+    steps, chain_table = evolve_series(_from_key(key), list(doc_ids))
     buffer = io.BytesIO()
     write_evolution_workbook(buffer, steps)
-    return buffer.getvalue()
+    return steps, chain_table, buffer.getvalue()
 
 
-def evolution_workbook(doc_ids: list[str], value: Settings | None = None) -> bytes:
-    """The year-to-year tables as one Excel workbook, a sheet per pair of years, for download."""
-    return _evolution_workbook(*_evolution_key(doc_ids, value or settings()))
+def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes]:
+    """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``), and
+    the tables as one Excel workbook (a sheet per pair of years) for the page's download button.
+
+    Cached by what they depend on: settings, each document's file and entry, the word list, the model.
+    """
+    value = value or settings()
+    states = tuple(document_state(d, value) for d in doc_ids)
+    return _evolution(settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2])

@@ -37,7 +37,7 @@ years = dict(zip(doc_ids, docs["year"].to_list()))
 st.caption("文档 documents: " + " → ".join(f"{d} ({years[d]})" for d in doc_ids))
 
 try:
-    steps, chain_table = ui.evolution(doc_ids)
+    steps, chain_table, workbook = ui.evolution(doc_ids)
 except PlanAlignError as exc:
     ui.error_box(exc)
     st.stop()
@@ -60,7 +60,7 @@ for step, table in enumerate(steps):
 
 place_years = f"{place}_{years[doc_ids[0]]}-{years[doc_ids[-1]]}"
 st.download_button(
-    "下载 Excel（每两期一张表）Download", data=ui.evolution_workbook(doc_ids), file_name=f"任务演变_{place_years}.xlsx",
+    "下载 Excel（每两期一张表）Download", data=workbook, file_name=f"任务演变_{place_years}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="evo_download",
     icon=":material/download:",
 )
