@@ -72,14 +72,19 @@ def _cache_key(path: Path) -> str:
 INDICATOR_SCHEMA = pl.Schema({"doc_id": pl.String(), "targets": pl.List(TARGET_STRUCT)})
 
 
-def _read_cached(path: Path, schema: pl.Schema) -> pl.DataFrame | None:
-    """A cached table, or ``None`` when it is missing, unreadable (a crash mid-copy, a disk error) or
-    of another shape: a cache is derived data, so a damaged one is a miss and is parsed again."""
+def read_cached_table(path: Path) -> pl.DataFrame | None:
+    """A cached Parquet table, or ``None`` when it is missing or unreadable (a crash mid-copy, a disk
+    error): a cache is derived data, so a damaged one is a miss, computed again and overwritten."""
     try:
-        frame = pl.read_parquet(path)
+        return pl.read_parquet(path)
     except Exception:  # polars, pyarrow and the OS each have their own error for a damaged file
         return None
-    return frame if frame.schema == schema else None
+
+
+def _read_cached(path: Path, schema: pl.Schema) -> pl.DataFrame | None:
+    """A cached table of this exact ``schema`` (one of another shape is a miss too)."""
+    frame = read_cached_table(path)
+    return frame if frame is not None and frame.schema == schema else None
 
 
 def _cache_readable(cache_dir: Path, doc_id: str) -> bool:

@@ -15,7 +15,7 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
-from align.ingest import load_items
+from align.ingest import load_items, read_cached_table
 from align.registry import DocumentMeta, get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
@@ -113,15 +113,9 @@ def _result_key(settings: Settings, model: LinkModel, source_id: str, target_id:
 
 
 def _read_cached_result(path: Path) -> pl.DataFrame | None:
-    """A cached match result, or ``None`` when there is none or it is damaged or lacks a column: a cache
-    is derived data, so such a file is a miss, scored again and overwritten."""
-    if not path.exists():
-        return None
-    try:
-        frame = pl.read_parquet(path)
-    except Exception:  # polars, pyarrow and the OS each have their own error for a damaged file
-        return None
-    return frame if set(OUTPUT_COLUMNS) <= set(frame.columns) else None
+    """A cached match result, or ``None`` when there is none, it is damaged or lacks a column (a miss)."""
+    frame = read_cached_table(path)
+    return frame if frame is not None and set(OUTPUT_COLUMNS) <= set(frame.columns) else None
 
 
 def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
