@@ -42,11 +42,11 @@ def home() -> None:
         st.page_link(path, label=f"{label} — {about}", icon=icon)
 
     registry = ui.or_stop(ui.registry)
-    links = ui.or_stop(ui.store).confirmed_links()
+    store = ui.or_stop(ui.store)
     cols = st.columns(3)
     cols[0].metric("文档 documents", registry.height)
-    cols[1].metric("已确认链接 confirmed links", links.height)
-    cols[2].metric("审核冲突 conflicts", ui.or_stop(ui.store).conflicts().height)
+    cols[1].metric("已确认链接 confirmed links", store.confirmed_links().height)
+    cols[2].metric("审核冲突 conflicts", store.conflicts().height)
 
 
 st.navigation(
