@@ -51,50 +51,58 @@ def require_items(settings: Settings, item_ids: list[str]) -> None:
 def cmd_decide(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
     action: str = args.action
-    if action == "no_counterpart" and args.target:
+    # With --none (and its --undo) the second argument is the document without a counterpart.
+    names_document = action in ("no_counterpart", "undo") and args.target is not None and ":" not in args.target
+    target_id, target_doc = (None, args.target) if names_document else (args.target, None)
+    if action == "no_counterpart" and not target_doc:
         raise PlanAlignError(
-            f"--none records that {args.source} has no counterpart, so it takes no TARGET_ID "
-            f"(got {args.target}). Drop the target, or use --confirm to link the pair.",
-            zh="--none 表示该条没有对应条目，不能再给目标编号",
+            f"--none records that {args.source} has no counterpart in another document, so it takes that "
+            f"document's id, not an item: plan-align decide {args.source} DOC_ID --none --reviewer NAME"
+            + (f" (got {args.target})." if args.target else "."),
+            zh="--none 须写明在哪个文档里没有对应条目（文档编号，如 xian-2024），不是条目编号",
         )
-    if action in ("confirmed", "rejected", "unsure") and not args.target:
-        flag = {"confirmed": "--confirm", "rejected": "--reject", "unsure": "--unsure"}[action]
+    if action in ("confirmed", "rejected", "unsure", "undo") and not args.target:
+        flag = {"confirmed": "--confirm", "rejected": "--reject", "unsure": "--unsure", "undo": "--undo"}[action]
         raise PlanAlignError(
             f"{flag} needs a TARGET_ID: plan-align decide {args.source} TARGET_ID {flag} --reviewer NAME. "
-            "Use --none when the source item has no counterpart.",
+            + ("To undo a --none, give the document it named instead of a TARGET_ID."
+               if action == "undo" else "Use --none when the source item has no counterpart."),
             zh=f"{flag} 需要给出目标条目编号",
         )
+    pair = _pair(args.source, target_id, target_doc)
     # Checked before the store is opened: opening creates it (and its folder), which a mistyped
     # id or a wrong PLAN_ALIGN_DATA must not leave behind.
+    if target_doc:
+        get_document(settings.data_dir, target_doc)
     if action == "undo":
         load_registry(settings.data_dir)
         if not settings.db_path.exists():
             raise StoreError(
-                f"Nothing to undo: {args.reviewer!r} has no decision in effect on {_pair(args.source, args.target)}; "
+                f"Nothing to undo: {args.reviewer!r} has no decision in effect on {pair}; "
                 f"no decision is recorded yet ({settings.db_path} does not exist). Check --data / PLAN_ALIGN_DATA "
                 "and PLAN_ALIGN_DB.",
                 zh=f"{args.reviewer} 在这对条目上没有可撤销的结论",
             )
     else:
-        require_items(settings, [args.source] + ([args.target] if args.target else []))
+        require_items(settings, [args.source] + ([target_id] if target_id else []))
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
-            undo_id = store.undo(args.reviewer, args.source, args.target)
-            print(f"#{undo_id}: {args.reviewer} undid their latest decision on {_pair(args.source, args.target)}")
+            undo_id = store.undo(args.reviewer, args.source, target_id, target_doc=target_doc)
+            print(f"#{undo_id}: {args.reviewer} undid their latest decision on {pair}")
             return
         decision_id = store.record(
-            args.reviewer, args.source, args.target, action,  # type: ignore[arg-type]
-            note=args.note, score=args.score, engine_version=args.engine_version,
+            args.reviewer, args.source, target_id, action,  # type: ignore[arg-type]
+            target_doc=target_doc, note=args.note, score=args.score, engine_version=args.engine_version,
         )
-        print(f"#{decision_id}: {args.reviewer.strip()} recorded {action} on {_pair(args.source, args.target)}")
+        print(f"#{decision_id}: {args.reviewer.strip()} recorded {action} on {pair}")
         conflicts = store.conflicts().filter(pl.col("source_id") == args.source)
         for row in conflicts.iter_rows(named=True):
             print(f"warning: reviewers disagree on {_pair(row['source_id'], row['target_id'])}: {row['summary']}",
                   file=sys.stderr)
 
 
-def _pair(source: str, target: str | None) -> str:
-    return f"{source} → {target}" if target else f"{source} (no counterpart)"
+def _pair(source: str, target_id: str | None, target_doc: str | None = None) -> str:
+    return f"{source} → {target_id}" if target_id else f"{source} (no counterpart in {target_doc})"
 
 
 def _coverage(settings: Settings, current: pl.DataFrame, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:
@@ -212,12 +220,13 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
         "Record a review decision on a link (the log is append-only; --undo retracts your latest).",
     )
     p.add_argument("source", metavar="SOURCE_ID", help="source item id, e.g. baqiao-2023:17")
-    p.add_argument("target", metavar="TARGET_ID", nargs="?", help="target item id (omit with --none)")
+    p.add_argument("target", metavar="TARGET_ID", nargs="?",
+                   help="target item id; with --none (or to undo one), the document id without a counterpart")
     action = p.add_mutually_exclusive_group(required=True)
     for flag, const, text in (
         ("--confirm", "confirmed", "the two items are linked"),
         ("--reject", "rejected", "the proposed link is wrong"),
-        ("--none", "no_counterpart", "the source item has no counterpart in the other document"),
+        ("--none", "no_counterpart", "the source item has no counterpart in that document (give its DOC_ID)"),
         ("--unsure", "unsure", "come back to this pair later"),
         ("--undo", "undo", "retract your latest decision on this pair"),
     ):

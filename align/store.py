@@ -5,6 +5,11 @@ retracts an earlier one. The log is therefore also the audit trail, and two revi
 disagree both stay on record (see :meth:`DecisionStore.conflicts`) instead of the later one
 silently winning.
 
+A ``no_counterpart`` decision names no target item, so it names the document it looked in
+(``target_doc``): "nothing in xian-2024 serves this task" says nothing of another city's plan.
+Stores written before that column (schema 1) are migrated on opening; their no-counterpart
+rows keep no document and count for every target plan, as they did when they were made.
+
 Durability: the database runs in WAL mode with ``synchronous=FULL`` and every write is its own
 ``BEGIN IMMEDIATE`` ... ``COMMIT`` transaction, finished before the call returns, so a decision
 whose id was returned survives the process being killed the next instant. Several processes
@@ -34,7 +39,7 @@ DECISIONS: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart", "unsure
 UNDO = "undo"
 #: Decisions that take a position; ``unsure`` never conflicts with anything.
 DEFINITE: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 LOG_SCHEMA: Schema = {
     "id": pl.Int64,
@@ -47,12 +52,14 @@ LOG_SCHEMA: Schema = {
     "score": pl.Float64,
     "engine_version": pl.String,
     "retracts": pl.Int64,
+    "target_doc": pl.String,
 }
 HISTORY_SCHEMA: Schema = {**LOG_SCHEMA, "retracted": pl.Boolean}
 CURRENT_SCHEMA: Schema = {k: v for k, v in LOG_SCHEMA.items() if k != "retracts"}
 OVERALL_SCHEMA: Schema = {
     "source_id": pl.String,
     "target_id": pl.String,
+    "target_doc": pl.String,
     "decision": pl.String,
     "reviewer": pl.String,
     "decided_at": pl.String,
@@ -64,6 +71,7 @@ CONFLICT_SCHEMA: Schema = {
     "kind": pl.String,
     "source_id": pl.String,
     "target_id": pl.String,
+    "target_doc": pl.String,
     "reviewers": pl.List(pl.String),
     "decisions": pl.List(pl.String),
     "summary": pl.String,
@@ -82,8 +90,10 @@ LINK_SCHEMA: Schema = {
 }
 
 _ITEM_ID = re.compile(r"^[^:\s]+:\S+$")
-_ROW_KEYS = {"reviewer", "source_id", "target_id", "decision", "note", "score", "engine_version"}
+_ROW_KEYS = {"reviewer", "source_id", "target_id", "target_doc", "decision", "note", "score", "engine_version"}
+_DOC_ID = re.compile(r"^[^:\s]+$")
 _COLUMNS = ", ".join(LOG_SCHEMA)
+_SCHEMA_1_COLUMNS = [column for column in LOG_SCHEMA if column != "target_doc"]
 
 _DDL = f"""
 CREATE TABLE decisions (
@@ -97,6 +107,8 @@ CREATE TABLE decisions (
     score          REAL,
     engine_version TEXT,
     retracts       INTEGER REFERENCES decisions (id),
+    target_doc     TEXT,
+    CHECK (target_id IS NULL OR target_doc IS NULL),
     CHECK (decision = 'undo' OR (decision = 'no_counterpart') = (target_id IS NULL)),
     CHECK ((decision = 'undo') = (retracts IS NOT NULL))
 );
@@ -123,7 +135,11 @@ def decisions_on(current: pl.DataFrame, doc_id: str) -> int:
 
     A document with any cannot leave the registry: the decisions would lose the text they judged.
     """
-    return current.filter((doc_of_column("source_id") == doc_id) | (doc_of_column("target_id") == doc_id)).height
+    return current.filter(
+        (doc_of_column("source_id") == doc_id)
+        | (doc_of_column("target_id") == doc_id)
+        | (pl.col("target_doc") == doc_id)
+    ).height
 
 
 def _now() -> str:
@@ -159,11 +175,16 @@ def validate_decision(
     target_id: Any,
     decision: Any,
     *,
+    target_doc: Any = None,
     note: Any = None,
     score: Any = None,
     engine_version: Any = None,
 ) -> list[Problem]:
-    """Every problem with one decision (English, Chinese); empty when it can be recorded."""
+    """Every problem with one decision (English, Chinese); empty when it can be recorded.
+
+    ``target_doc`` is the document a ``no_counterpart`` decision looked in (required there);
+    a link names its document through ``target_id``, so there it may only repeat it.
+    """
     problems: list[Problem] = []
     if not isinstance(reviewer, str) or not reviewer.strip():
         problems.append(_no_reviewer(reviewer))
@@ -179,6 +200,17 @@ def validate_decision(
                 f"A 'no_counterpart' decision has no target. Got target_id {target_id!r}; pass None "
                 "or record 'confirmed' for that pair instead.",
                 "“无对应”的结论不能带目标条目",
+            ))
+        if not isinstance(target_doc, str) or not _DOC_ID.match(target_doc):
+            problems.append((
+                "A 'no_counterpart' decision names the document that has no counterpart: pass target_doc, "
+                f"a document id such as 'xian-2024'. Got {target_doc!r} instead.",
+                "“无对应”的结论须写明在哪个文档里没有对应条目（target_doc，如 xian-2024）",
+            ))
+        elif isinstance(source_id, str) and _ITEM_ID.match(source_id) and doc_of(source_id) == target_doc:
+            problems.append((
+                f"{source_id} is itself in {target_doc}: name the other document, the one without a counterpart.",
+                f"{source_id} 本身就在 {target_doc} 里，请写明另一个文档",
             ))
     elif target_id is None:
         if decision in DECISIONS:
@@ -198,6 +230,12 @@ def validate_decision(
             problems.append((
                 f"A link joins items of two documents: {source_id} and {target_id} are both in {doc_of(source_id)}.",
                 f"链接须连接两个文档的条目：{source_id} 与 {target_id} 同属 {doc_of(source_id)}",
+            ))
+        if target_doc is not None and (not isinstance(target_id, str) or target_doc != doc_of(target_id)):
+            problems.append((
+                f"The target_doc {target_doc!r} is not the document of {target_id!r}; a link names its "
+                "document through its target, so leave target_doc out.",
+                f"目标文档 {target_doc!r} 与目标条目 {target_id!r} 不符",
             ))
     if note is not None and not isinstance(note, str):
         problems.append((f"The 'note' must be text or None. Got {type(note).__name__} instead.", "备注应为文字"))
@@ -306,19 +344,26 @@ class DecisionStore:
                     if statement.strip():
                         conn.execute(statement)
                 return
+            if version == 1 and self._columns() == _SCHEMA_1_COLUMNS:
+                # Schema 1 had no target_doc; adding a column updates no row, so the log stays as written.
+                conn.execute("ALTER TABLE decisions ADD COLUMN target_doc TEXT")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                return
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"The decision store {self.path} was written by a newer plan-align (schema {version}, "
                 f"this one reads {SCHEMA_VERSION}). Upgrade plan-align to open it.",
                 zh="审核记录库由更新版本的 plan-align 写入，请先升级",
             )
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(decisions)")]
-        if version != SCHEMA_VERSION or columns != list(LOG_SCHEMA):
+        if version != SCHEMA_VERSION or self._columns() != list(LOG_SCHEMA):
             raise StoreError(
                 f"{self.path} is an SQLite file but not a plan-align decision store. "
                 "Set PLAN_ALIGN_DB to another file, or move this one aside.",
                 zh="这个文件不是 plan-align 的审核记录库，请用 PLAN_ALIGN_DB 指定另一个文件",
             )
+
+    def _columns(self) -> list[str]:
+        return [row[1] for row in self._connection.execute("PRAGMA table_info(decisions)")]
 
     @property
     def _connection(self) -> sqlite3.Connection:
@@ -393,21 +438,23 @@ class DecisionStore:
         target_id: str | None,
         decision: Decision,
         *,
+        target_doc: str | None = None,
         note: str | None = None,
         score: float | None = None,
         engine_version: str | None = None,
     ) -> int:
         """Append one decision and return its id once it is committed to disk.
 
-        ``target_id`` is None exactly for ``no_counterpart`` (the source item has no
-        counterpart in the other document).
+        ``target_id`` is None exactly for ``no_counterpart``, which names instead the document
+        with no counterpart in ``target_doc``.
         """
         problems = validate_decision(
-            reviewer, source_id, target_id, decision, note=note, score=score, engine_version=engine_version
+            reviewer, source_id, target_id, decision,
+            target_doc=target_doc, note=note, score=score, engine_version=engine_version,
         )
         if problems:
             raise StoreError.from_problems(problems)
-        row = self._row(reviewer, source_id, target_id, decision, note, score, engine_version)
+        row = self._row(reviewer, source_id, target_id, target_doc, decision, note, score, engine_version)
         with self._errors("record the decision"), self._transaction() as conn:
             return self._insert(conn, row)
 
@@ -432,7 +479,7 @@ class DecisionStore:
                 continue
             args = {key: row.get(key) for key in _ROW_KEYS}
             row_problems = validate_decision(
-                args["reviewer"], args["source_id"], args["target_id"], args["decision"],
+                args["reviewer"], args["source_id"], args["target_id"], args["decision"], target_doc=args["target_doc"],
                 note=args["note"], score=args["score"], engine_version=args["engine_version"],
             )
             problems.extend((f"Row {index}: {en}", f"第 {index} 行{zh}") for en, zh in row_problems)
@@ -445,12 +492,15 @@ class DecisionStore:
         with self._errors("record the decisions"), self._transaction() as conn:
             return [self._insert(conn, row) for row in checked]
 
-    def undo(self, reviewer: str, source_id: str, target_id: str | None = None) -> int:
+    def undo(
+        self, reviewer: str, source_id: str, target_id: str | None = None, *, target_doc: str | None = None
+    ) -> int:
         """Retract ``reviewer``'s latest effective decision on the pair; return the undo row's id.
 
         The rule: an undo appends an ``undo`` row whose ``retracts`` column holds the id of the
         most recent decision by the same reviewer on exactly ``(source_id, target_id)`` that is
-        not already retracted (``target_id=None`` is the pair's no-counterpart decision). The
+        not already retracted (``target_id=None`` with ``target_doc``: the no-counterpart
+        decision on that document, or one from a schema-1 store that names none). The
         reviewer's previous decision on the pair, if any, becomes current again; undoing again
         walks further back. Other reviewers' decisions are never touched, and undo rows
         themselves cannot be undone: record the decision again instead.
@@ -461,22 +511,30 @@ class DecisionStore:
         _check_item_id("source_id", source_id, problems)
         if target_id is not None:
             _check_item_id("target_id", target_id, problems)
+        elif not isinstance(target_doc, str) or not _DOC_ID.match(target_doc):
+            problems.append((
+                "Undoing a 'no_counterpart' decision needs the document it was about: pass target_doc, "
+                f"a document id such as 'xian-2024'. Got {target_doc!r} instead.",
+                "撤销“无对应”的结论须写明是哪个文档（target_doc）",
+            ))
         if problems:
             raise StoreError.from_problems(problems)
         with self._errors("undo the decision"), self._transaction() as conn:
             found = conn.execute(
                 f"SELECT id FROM decisions d WHERE reviewer = ? AND source_id = ? AND target_id IS ? "
-                f"AND {_EFFECTIVE} ORDER BY id DESC LIMIT 1",
-                (reviewer, source_id, target_id),
+                f"AND (target_id IS NOT NULL OR target_doc IS NULL OR target_doc = ?) AND {_EFFECTIVE} "
+                "ORDER BY id DESC LIMIT 1",
+                (reviewer, source_id, target_id, target_doc),
             ).fetchone()
             if found is None:
-                pair = f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart)"
+                pair = f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart in {target_doc})"
                 raise StoreError(
                     f"Nothing to undo: {reviewer!r} has no decision in effect on {pair}. "
                     "Check the reviewer name and the item ids in the history.",
                     zh=f"{reviewer} 在这对条目上没有可撤销的结论",
                 )
-            row = self._row(reviewer, source_id, target_id, UNDO, None, None, None, retracts=found[0])
+            row = self._row(reviewer, source_id, target_id, None if target_id else target_doc, UNDO, None, None, None,
+                            retracts=found[0])
             return self._insert(conn, row)
 
     @staticmethod
@@ -484,6 +542,7 @@ class DecisionStore:
         reviewer: str,
         source_id: str,
         target_id: str | None,
+        target_doc: str | None,
         decision: str,
         note: str | None,
         score: float | None,
@@ -494,13 +553,14 @@ class DecisionStore:
         return (
             reviewer.strip(), _now(), source_id, target_id, decision, note or None,
             None if score is None else float(score), engine_version, retracts,
+            None if target_id is not None else target_doc,  # a link names its document by its target
         )
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, row: tuple) -> int:
         cursor = conn.execute(
             "INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision, note, score, "
-            "engine_version, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "engine_version, retracts, target_doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         )
         assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
@@ -533,16 +593,14 @@ class DecisionStore:
             current = current.filter(pl.col("reviewer") == reviewer)
         if not overall:
             return current
-        found = self._conflicts(current)
-        # A source marked "no counterpart" while a link from it is confirmed: flag both rows.
+        keys = ["source_id", "target_id", "target_doc"]
+        # Disputed links, and no-counterpart decisions that a confirmed link contradicts: flag both.
         conflicted = pl.concat([
-            found.select("source_id", "target_id"),
-            found.filter(pl.col("kind") == "no_counterpart_vs_link").select(
-                "source_id", pl.lit(None, dtype=pl.String).alias("target_id")
-            ),
+            self._conflicts(current).select("source_id", "target_id", pl.lit(None, dtype=pl.String).alias("target_doc")),
+            self._contradicted_nones(current).select(keys),
         ]).unique()
         grouped = (
-            current.group_by("source_id", "target_id", maintain_order=True)
+            current.group_by(*keys, maintain_order=True)
             .agg(
                 pl.col("decision").last(),
                 pl.col("reviewer").last(),
@@ -552,7 +610,7 @@ class DecisionStore:
             )
             .join(
                 conflicted.with_columns(conflict=pl.lit(True)),
-                on=["source_id", "target_id"],
+                on=keys,
                 how="left",
                 nulls_equal=True,
             )
@@ -572,7 +630,7 @@ class DecisionStore:
                 columns = ", ".join(CURRENT_SCHEMA)
                 rows = self._query(
                     f"SELECT {columns} FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY reviewer, source_id, "
-                    f"target_id ORDER BY id DESC) AS rank FROM decisions d WHERE {_EFFECTIVE}) WHERE rank = 1 "
+                    f"target_id, target_doc ORDER BY id DESC) AS rank FROM decisions d WHERE {_EFFECTIVE}) WHERE rank = 1 "
                     "ORDER BY id"
                 )
                 self._read = (state, _frame(rows, CURRENT_SCHEMA))
@@ -589,23 +647,34 @@ class DecisionStore:
         return self._conflicts(self.current())
 
     @staticmethod
-    def _conflicts(current: pl.DataFrame) -> pl.DataFrame:
+    def _contradicted_nones(current: pl.DataFrame) -> pl.DataFrame:
+        """No-counterpart decisions in effect, each joined to every confirmed link (``link_id``)
+        from its source into its document (into any document for a schema-1 row naming none)."""
+        links = current.filter(pl.col("decision") == "confirmed").select(
+            "source_id", pl.col("target_id").alias("link_id"), doc_of_column("target_id").alias("link_doc")
+        ).unique()
+        return (
+            current.filter(pl.col("decision") == "no_counterpart")
+            .join(links, on="source_id")
+            .filter(pl.col("target_doc").is_null() | (pl.col("target_doc") == pl.col("link_doc")))
+            .drop("link_doc")
+        )
+
+    @classmethod
+    def _conflicts(cls, current: pl.DataFrame) -> pl.DataFrame:
         keys = ["source_id", "target_id"]
         columns = ["id", "reviewer", "decided_at", "source_id", "target_id", "decision"]
-        definite = current.filter(pl.col("decision").is_in(DEFINITE)).select(columns)
-        linked = definite.filter(pl.col("target_id").is_not_null())
+        linked = current.filter(pl.col("decision").is_in(DEFINITE) & pl.col("target_id").is_not_null()).select(columns)
         disputed = (
             linked.group_by(keys).agg(pl.col("decision").n_unique().alias("positions"))
             .filter(pl.col("positions") > 1)
             .select(keys)
         )
         pair_rows = linked.join(disputed, on=keys, how="semi").with_columns(kind=pl.lit("pair"))
-        nones = definite.filter(pl.col("decision") == "no_counterpart")
-        confirmed = linked.filter(pl.col("decision") == "confirmed").join(
-            nones.select("source_id").unique(), on="source_id", how="semi"
-        )
-        # Each no-counterpart decision is shown against every confirmed link from that source.
-        none_rows = nones.drop("target_id").join(confirmed.select(keys).unique(), on="source_id").select(columns)
+        # Each no-counterpart decision is shown against every confirmed link it contradicts.
+        none_rows = cls._contradicted_nones(current).with_columns(target_id=pl.col("link_id")).select(columns)
+        confirmed = linked.filter(pl.col("decision") == "confirmed").join(none_rows.select(keys).unique(), on=keys,
+                                                                          how="semi")
         source_rows = pl.concat([none_rows, confirmed], how="vertical").with_columns(
             kind=pl.lit("no_counterpart_vs_link")
         )
@@ -615,7 +684,7 @@ class DecisionStore:
             pl.col("decision").alias("decisions"),
             pl.concat_str("reviewer", pl.lit(": "), "decision").str.join("; ").alias("summary"),
             pl.col("decided_at").max().alias("last_decided_at"),
-        )
+        ).with_columns(doc_of_column("target_id").alias("target_doc"))
         return grouped.select(list(CONFLICT_SCHEMA)).cast(pl.Schema(CONFLICT_SCHEMA)).sort("source_id", "target_id", "kind")
 
     def confirmed_links(

@@ -45,15 +45,14 @@ def _in_doc(column: str, doc_id: str) -> pl.Expr:
 
 
 def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> pl.DataFrame:
-    """The rows between two documents of any store table with ``source_id, target_id``
+    """The rows between two documents of any store table with ``source_id, target_id, target_doc``
     (``DecisionStore.current()``, ``history()`` or ``conflicts()``).
 
-    A ``no_counterpart`` decision names no target, so it counts for every target document.
+    A ``no_counterpart`` decision names its document in ``target_doc``; one from a schema-1
+    store names none and counts for every target document, as it did when it was made.
     """
-    return current.filter(
-        _in_doc("source_id", source_doc)
-        & (pl.col("target_id").is_null() | _in_doc("target_id", target_doc))
-    )
+    no_target = pl.col("target_id").is_null() & (pl.col("target_doc").is_null() | (pl.col("target_doc") == target_doc))
+    return current.filter(_in_doc("source_id", source_doc) & (no_target | _in_doc("target_id", target_doc)))
 
 
 def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) -> pl.DataFrame:

@@ -50,7 +50,9 @@ def open_page(page: str) -> AppTest:
 
 def decisions(settings) -> pl.DataFrame:
     with DecisionStore(settings.db_path) as store:
-        return store.current().select("reviewer", "source_id", "target_id", "decision", "note").sort("source_id")
+        return store.current().select("reviewer", "source_id", "target_id", "target_doc", "decision", "note").sort(
+            "source_id"
+        )
 
 
 def test_every_page_renders_on_the_bundled_documents(env):
@@ -117,6 +119,7 @@ def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(en
     assert rows[(first, "confirmed")]["note"] == "同一任务"
     assert rows[(first, "confirmed")]["target_id"] == first_target
     assert (second, "rejected") in rows and (second, "no_counterpart") in rows
+    assert rows[(second, "no_counterpart")]["target_doc"] == "xian-2024", "无对应 names the plan it looked in"
     assert all(r["reviewer"] == "planner" for r in rows.values())
     assert "2 / 111" in [m.value for m in at.metric]  # progress: two items reviewed
 
@@ -797,3 +800,16 @@ def test_a_document_added_by_mistake_is_removed_but_not_one_with_decisions(env):
     assert "xixian-2023" not in [d.id for d in load_registry(env.data_dir)]
     assert (env.data_dir / "documents" / ".removed" / "xixian-2023-work-points.txt").is_file(), "kept, not deleted"
     assert "xixian-2023" not in at.dataframe[0].value["编号 id"].to_list()
+
+
+def test_no_counterpart_in_one_city_plan_leaves_the_task_open_against_another(env):
+    """无对应 against xian-2024 says nothing of xianyang-2023: there the task is still to review."""
+    at = open_page("review")
+    task = at.session_state["current"]
+    at.button(key="rv_none").click().run()
+    assert "1 / 111" in [m.value for m in at.metric]
+    at.selectbox(key="rv_target_doc").set_value("xianyang-2023").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "0 / 111" in [m.value for m in at.metric]
+    with DecisionStore(env.db_path) as store:
+        assert store.current().select("source_id", "target_doc").rows() == [(task, "xian-2024")]

@@ -260,7 +260,7 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
     data = ["--data", str(data_copy.data_dir)]
     assert main(["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", "王", "--note", "对应", *data]) == 0
     assert main(["decide", "baqiao-2023:2", "xian-2024:1", "--reject", "--reviewer", "王", *data]) == 0
-    assert main(["decide", "baqiao-2023:5", "--none", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "baqiao-2023:5", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
     out = tmp_path / "out"
     out.mkdir()
     assert main(["export", "--pair", "baqiao-2023", "xian-2024", "--format", "xlsx", "--out", str(out / "l.xlsx"),
@@ -274,7 +274,9 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
     assert f"with each file's SHA-256, to {out / 'l.sources.csv'}" in capsys.readouterr().out
     assert pl.read_csv(out / "l.sources.csv")["文档"].to_list() == ["baqiao-2023", "xian-2024"]
     with DecisionStore(tmp_path / "cli.sqlite") as store:
-        assert store.current()["decision"].to_list() == ["confirmed", "rejected", "no_counterpart"]
+        assert store.current().select("decision", "target_doc").rows() == [
+            ("confirmed", None), ("rejected", None), ("no_counterpart", "xian-2024")
+        ]
 
 
 @pytest.mark.parametrize(
@@ -283,7 +285,11 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
         (["decide", "baqiao-2023:999", "xian-2024:3", "--confirm", "--reviewer", "王"], "Unknown item id.*baqiao-2023:999"),
         (["decide", "nowhere-2023:1", "xian-2024:3", "--confirm", "--reviewer", "王"], "Unknown document id 'nowhere-2023'"),
         (["decide", "baqiao-2023:1", "--confirm", "--reviewer", "王"], "needs a TARGET_ID"),
-        (["decide", "baqiao-2023:1", "xian-2024:3", "--none", "--reviewer", "王"], "takes no TARGET_ID"),
+        (["decide", "baqiao-2023:1", "xian-2024:3", "--none", "--reviewer", "王"], "takes that document's id"),
+        (["decide", "baqiao-2023:1", "--none", "--reviewer", "王"], "takes that document's id"),
+        (["decide", "baqiao-2023:1", "xian-2042", "--none", "--reviewer", "王"], "Unknown document id 'xian-2042'"),
+        (["decide", "baqiao-2023:1", "baqiao-2023", "--none", "--reviewer", "王"], "is itself in baqiao-2023"),
+        (["decide", "baqiao-2023:1", "--undo", "--reviewer", "王"], "give the document it named"),
         (["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", " "], "non-empty name"),
         (["decide", "baqiao-2023:1", "xian-2024:3", "--undo", "--reviewer", "王"], "Nothing to undo"),
         (["export", "--out", "links.txt"], "Cannot tell the export format"),

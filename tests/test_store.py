@@ -9,6 +9,7 @@ import pytest
 
 from align.exceptions import PlanAlignError, StoreError
 from align.store import DecisionStore
+from matching.review import pair_decisions
 
 
 @pytest.fixture()
@@ -20,7 +21,7 @@ def store(tmp_path):
 def test_record_returns_increasing_ids_and_logs_every_field(store):
     first = store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", note="同一指标", score=0.82,
                          engine_version="match/1")
-    second = store.record("王", "baqiao-2023:2", None, "no_counterpart")
+    second = store.record("王", "baqiao-2023:2", None, "no_counterpart", target_doc="xian-2024")
     assert second > first
     log = store.log()
     assert log["id"].to_list() == [first, second]
@@ -30,7 +31,8 @@ def test_record_returns_increasing_ids_and_logs_every_field(store):
     assert row["decision"] == "confirmed" and row["note"] == "同一指标"
     assert row["score"] == pytest.approx(0.82) and row["engine_version"] == "match/1"
     assert row["decided_at"].endswith("+00:00"), "decided_at must be UTC ISO"
-    assert log.row(1, named=True)["target_id"] is None
+    assert log.row(1, named=True)["target_id"] is None and log.row(1, named=True)["target_doc"] == "xian-2024"
+    assert log.row(0, named=True)["target_doc"] is None, "a link names its document by its target"
 
 
 def test_later_decision_by_same_reviewer_becomes_current_and_earlier_stays_in_history(store):
@@ -60,11 +62,16 @@ def test_undo_retracts_only_the_latest_decision_of_that_reviewer(store):
     assert store.current(reviewer="李")["decision"].to_list() == ["confirmed"]
 
 
-def test_undo_of_no_counterpart_uses_no_target(store):
-    store.record("李", "baqiao-2023:5", None, "no_counterpart")
-    store.undo("李", "baqiao-2023:5")
-    assert store.current().is_empty()
-    assert store.log()["decision"].to_list() == ["no_counterpart", "undo"]
+def test_undo_of_no_counterpart_names_its_document_and_leaves_the_other_documents(store):
+    store.record("李", "baqiao-2023:5", None, "no_counterpart", target_doc="xian-2024")
+    store.record("李", "baqiao-2023:5", None, "no_counterpart", target_doc="xianyang-2023")
+    with pytest.raises(StoreError, match="needs the document"):
+        store.undo("李", "baqiao-2023:5")
+    store.undo("李", "baqiao-2023:5", target_doc="xianyang-2023")
+    assert store.current().select("decision", "target_doc").rows() == [("no_counterpart", "xian-2024")]
+    assert store.log()["decision"].to_list() == ["no_counterpart", "no_counterpart", "undo"]
+    with pytest.raises(StoreError, match=r"no counterpart in xianyang-2023"):
+        store.undo("李", "baqiao-2023:5", target_doc="xianyang-2023")
 
 
 def test_two_reviewers_confirm_and_reject_is_a_conflict_and_neither_is_overwritten(store):
@@ -85,12 +92,23 @@ def test_two_reviewers_confirm_and_reject_is_a_conflict_and_neither_is_overwritt
 
 
 def test_no_counterpart_against_a_confirmed_link_is_a_conflict(store):
-    store.record("李", "baqiao-2023:5", None, "no_counterpart")
+    store.record("李", "baqiao-2023:5", None, "no_counterpart", target_doc="xian-2024")
     store.record("王", "baqiao-2023:5", "xian-2024:2", "confirmed")
     conflicts = store.conflicts()
-    assert conflicts.select("kind", "target_id").rows() == [("no_counterpart_vs_link", "xian-2024:2")]
+    assert conflicts.select("kind", "target_id", "target_doc").rows() == [
+        ("no_counterpart_vs_link", "xian-2024:2", "xian-2024")
+    ]
     assert conflicts["reviewers"].to_list() == [["李", "王"]]
     assert store.current(overall=True)["conflict"].to_list() == [True, True]
+
+
+def test_no_counterpart_in_one_plan_says_nothing_of_a_link_into_another(store):
+    # Nothing in xianyang-2023 serves the task; its link into xian-2024 stands, undisputed.
+    store.record("李", "baqiao-2023:5", None, "no_counterpart", target_doc="xianyang-2023")
+    store.record("李", "baqiao-2023:5", "xian-2024:2", "confirmed")
+    assert store.conflicts().is_empty()
+    assert store.current(overall=True)["conflict"].to_list() == [False, False]
+    assert store.confirmed_links()["target_id"].to_list() == ["xian-2024:2"]
 
 
 def test_confirmed_links_filter_by_document_pair_and_join_reviewers(store):
@@ -161,6 +179,7 @@ def test_thousands_of_bad_rows_give_a_short_message_that_counts_them(store):
         (("王", "baqiao-2023", "xian-2024:3", "confirmed"), "'source_id' must be an item id"),
         (("王", "baqiao-2023:1", None, "confirmed"), "needs a target_id"),
         (("王", "baqiao-2023:1", "xian-2024:3", "no_counterpart"), "has no target"),
+        (("王", "baqiao-2023:1", None, "no_counterpart"), "names the document that has no counterpart"),
         (("王", "baqiao-2023:1", "baqiao-2023:1", "confirmed"), "cannot be linked to itself"),
         (("王", "baqiao-2023:1", "baqiao-2023:2", "confirmed"), "A link joins items of two documents"),
     ],
@@ -209,6 +228,47 @@ def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
         DecisionStore(path)
     tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
     assert tables == [("accounts",)]
+
+
+SCHEMA_1 = """
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, reviewer TEXT NOT NULL, decided_at TEXT NOT NULL,
+    source_id TEXT NOT NULL, target_id TEXT, decision TEXT NOT NULL, note TEXT, score REAL,
+    engine_version TEXT, retracts INTEGER REFERENCES decisions (id)
+);
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_schema_1_store_opens_with_its_decisions_and_old_no_counterparts_count_everywhere(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_1)
+    conn.executemany(
+        "INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision) VALUES (?, ?, ?, ?, ?)",
+        [("王", "2025-01-01T00:00:00+00:00", "baqiao-2023:1", "xian-2024:3", "confirmed"),
+         ("李", "2025-01-02T00:00:00+00:00", "baqiao-2023:5", None, "no_counterpart")],
+    )
+    conn.commit()
+    conn.close()
+    with DecisionStore(path) as store:
+        assert store.log().select("reviewer", "source_id", "target_id", "decision", "target_doc").rows() == [
+            ("王", "baqiao-2023:1", "xian-2024:3", "confirmed", None),
+            ("李", "baqiao-2023:5", None, "no_counterpart", None),
+        ]
+        # Made before no-counterparts named a document, it contradicts a link into any plan.
+        store.record("王", "baqiao-2023:5", "xianyang-2023:2", "confirmed")
+        assert store.conflicts()["kind"].to_list() == ["no_counterpart_vs_link"]
+        assert pair_decisions(store.current(), "baqiao-2023", "xian-2024")["source_id"].to_list() == ["baqiao-2023:1",
+                                                                                                       "baqiao-2023:5"]
+        store.undo("李", "baqiao-2023:5", target_doc="xian-2024")  # the page undoes it from any pair
+        assert store.conflicts().is_empty()
+        store.record("李", "baqiao-2023:6", None, "no_counterpart", target_doc="xian-2024")
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (2,)
+    with DecisionStore(path) as reopened:  # opened again: already schema 2, nothing to migrate
+        assert reopened.current()["target_doc"].to_list() == [None, None, "xian-2024"]
 
 
 def test_empty_store_returns_typed_empty_frames(store):

@@ -40,19 +40,21 @@ def _first_candidate() -> None:
 
 
 def _decide(decision: str, source_id: str, target_id: str | None, score: float | None, engine_version: str | None,
-            next_id: str | None, next_candidate: int | None) -> None:
-    """Record one decision, then move on: to the next candidate after a reject, else the next item."""
+            next_id: str | None, next_candidate: int | None, target_doc: str | None = None) -> None:
+    """Record one decision, then move on: to the next candidate after a reject, else the next item.
+
+    ``target_doc`` is the document a no-counterpart decision looked in."""
     try:
         ui.store().record(
             ui.reviewer(), source_id, target_id, decision,  # type: ignore[arg-type]
-            note=(st.session_state.get("rv_note") or "").strip() or None, score=score,
+            target_doc=target_doc, note=(st.session_state.get("rv_note") or "").strip() or None, score=score,
             engine_version=engine_version,
         )
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
     st.session_state["note"] = ""
-    shown = f"{source_id} → {target_id}" if target_id else f"{source_id} (无对应 no counterpart)"
+    shown = f"{source_id} → {target_id}" if target_id else f"{source_id} (无对应 no counterpart in {target_doc})"
     ui.flash("success", f"已记录 recorded: {DECISION_LABELS[decision]} {shown}")
     if next_candidate is not None:
         st.session_state["candidate"] = next_candidate
@@ -75,12 +77,13 @@ def _undo(source_doc: str, target_doc: str) -> None:
             ui.flash("warning", "没有可撤销的决定 Nothing to undo.")
             return
         last = mine.sort("id").row(-1, named=True)
-        store.undo(me, last["source_id"], last["target_id"])
+        store.undo(me, last["source_id"], last["target_id"], target_doc=last["target_doc"] or target_doc)
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
     st.session_state.update(current=last["source_id"], candidate=None, queue_done=False)
-    ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → {last['target_id'] or '∅'}")
+    ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → "
+                     f"{last['target_id'] or '∅ ' + (last['target_doc'] or target_doc)}")
 
 
 def _bulk_confirm(rows: list[dict]) -> None:
@@ -294,7 +297,7 @@ buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabl
                   on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
                                           after_reject))
 buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
-                  on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None))
+                  on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, target_doc))
 buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
                   on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None))
 buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id,))

@@ -42,9 +42,9 @@ def main() -> None:
             for row_id, row in zip(store.bulk_record(rows), rows, strict=True):
                 print(f"ok {row_id} {row['source_id']} {target} confirmed", flush=True)
         else:
-            row_id = store.record(name, source, None, "no_counterpart")
+            row_id = store.record(name, source, None, "no_counterpart", target_doc="target-2024")
             print(f"ok {row_id} {source} - no_counterpart", flush=True)
-            row_id = store.undo(name, source)
+            row_id = store.undo(name, source, target_doc="target-2024")
             print(f"ok {row_id} {source} - undo", flush=True)
         if count and n % 10 == 0:
             store.current()  # readers run alongside writers in the app
