@@ -21,7 +21,13 @@ import streamlit as st
 
 from align.exceptions import PlanAlignError
 from align.ingest import document_warnings, file_digest, load_items
-from align.items import STATUS_LABELS, joined_targets, shown_text, written_targets
+from align.items import (
+    STATUS_LABELS,
+    joined_targets,
+    shown_text,
+    text_digests,
+    written_targets,
+)
 from align.readers import read_document_text
 from align.registry import DocumentMeta, document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
@@ -305,6 +311,16 @@ def items(doc_id: str, value: Settings | None = None) -> pl.DataFrame:
     """A document's item table, parsed once per file content and settings."""
     value = value or settings()
     return _items(settings_key(value), doc_id, document_digest(doc_id, value))
+
+
+def fingerprints(*doc_ids: str) -> dict[str, str]:
+    """Item id → fingerprint of its text (``align.items.text_digests``) over these documents.
+    A decision keeps the two it judged: a plan re-issued with other text under the same
+    numbers is then flagged, not trusted."""
+    found: dict[str, str] = {}
+    for doc_id in dict.fromkeys(doc_ids):
+        found.update(text_digests(items(doc_id)))
+    return found
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

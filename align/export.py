@@ -23,10 +23,17 @@ from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError, UnknownDocumentError
 from align.files import write_atomic
 from align.ingest import file_digest, load_items
-from align.items import Schema, doc_of_column, filled_columns, joined_targets, shown_text
+from align.items import (
+    Schema,
+    doc_of_column,
+    filled_columns,
+    joined_targets,
+    shown_text,
+    text_digests,
+)
 from align.registry import document_path, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore, local_time
+from align.store import DecisionStore, local_time, with_text_changes
 
 ExportFormat = Literal["xlsx", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "parquet")
@@ -51,6 +58,7 @@ HEADERS: dict[str, str] = {
     "decided_at": "审核时间",
     "engine_version": "引擎版本",
     "note": "备注",
+    "text_changed": "决定后文本已改",
 }
 EXPORT_SCHEMA: Schema = {}
 EXPORT_SCHEMA.update({name: pl.String for name in HEADERS})
@@ -58,6 +66,10 @@ EXPORT_SCHEMA["score"] = pl.Float64
 #: Shown in Excel and CSV only when an exported item has a deadline (a task table's 完成时限);
 #: Parquet always has them, so a program reading exports sees one schema.
 DEADLINE_COLUMNS = ("source_deadline", "target_deadline")
+#: Which text changed after the link was confirmed (a plan re-issued in place): shown, like the
+#: deadlines, only when some exported link has it.
+CHANGED_LABELS = {"source": "源任务", "target": "目标任务", "both": "源任务、目标任务"}
+OPTIONAL_COLUMNS = (*DEADLINE_COLUMNS, "text_changed")
 SUMMARY_SHEET = "汇总"
 SOURCES_SHEET = "文档来源"
 SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl.String, "年份": pl.Int64,
@@ -103,7 +115,8 @@ def build_export_frame(
         link should not leave the building as agreed).
 
     An item that is no longer in its document (the file changed after the decision) is
-    kept, with its text marked as missing, so no decision silently disappears.
+    kept, with its text marked as missing, so no decision silently disappears; one whose
+    text is not the text confirmed is named in ``text_changed``.
     """
     source_doc, target_doc = pair if pair is not None else (None, None)
     for doc_id in pair or ():  # a mistyped id is named as such, not reported as "no links"
@@ -116,8 +129,12 @@ def build_export_frame(
             "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",
             zh="还没有已确认的链接可导出，请先在审核页确认",
         )
-    items = pl.concat([_item_columns(load_items(settings, doc_id)) for doc_id in _documents(links)], how="vertical")
-    frame = links
+    loaded = [load_items(settings, doc_id) for doc_id in _documents(links)]
+    items = pl.concat([_item_columns(one) for one in loaded], how="vertical")
+    digests = {item_id: digest for one in loaded for item_id, digest in text_digests(one).items()}
+    frame = with_text_changes(links, digests).with_columns(
+        pl.col("text_changed").replace_strict(CHANGED_LABELS, default=None)
+    )
     for side in ("source", "target"):
         renamed = items.rename({name: f"{side}_{name}" for name in items.columns if name != "item_id"})
         frame = frame.join(renamed, left_on=f"{side}_id", right_on="item_id", how="left").with_columns(
@@ -299,9 +316,9 @@ def _write_csv(frame: pl.DataFrame, path: Path) -> None:
 
 
 def _for_spreadsheet(frame: pl.DataFrame) -> pl.DataFrame:
-    """Chinese headers, without deadline columns when no exported item has one (the plans
-    most pairs export have none, and two empty columns would only push the score aside)."""
-    empty = set(DEADLINE_COLUMNS) - set(filled_columns(frame, DEADLINE_COLUMNS))
+    """Chinese headers, without deadline (or text-changed) columns when no exported link has
+    one (most pairs have none, and empty columns would only push the score aside)."""
+    empty = set(OPTIONAL_COLUMNS) - set(filled_columns(frame, OPTIONAL_COLUMNS))
     return frame.drop(empty).rename(HEADERS, strict=False)
 
 

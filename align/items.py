@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TypeAlias
 
@@ -62,6 +63,14 @@ def doc_of_column(column: str) -> pl.Expr:
 def shown_text() -> pl.Expr:
     """An item's text for display, or its title where the text is blank."""
     return pl.when(pl.col("text").str.strip_chars() != "").then("text").otherwise("title")
+
+
+def text_digests(items: pl.DataFrame) -> dict[str, str]:
+    """Each item's id → a fingerprint of its shown text. A decision keeps the fingerprints of
+    the two texts it judged, so a plan re-issued in place, with other text under the same
+    number, is noticed instead of carrying the old decision over to a new task."""
+    texts = items.select("item_id", shown_text().fill_null("").alias("text")).rows()
+    return {item_id: hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] for item_id, text in texts}
 
 
 def filled_columns(frame: pl.DataFrame, names: Sequence[str]) -> list[str]:

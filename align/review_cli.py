@@ -18,7 +18,7 @@ from align.exceptions import ExportError, PlanAlignError, StoreError, UnknownIte
 from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
 from align.ingest import load_items
-from align.items import doc_of
+from align.items import doc_of, text_digests
 from align.registry import DocumentMeta, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore
@@ -90,9 +90,13 @@ def cmd_decide(args: argparse.Namespace) -> None:
             undo_id = store.undo(args.reviewer, args.source, target_id, target_doc=target_doc)
             print(f"#{undo_id}: {args.reviewer} undid their latest decision on {pair}")
             return
+        texts: dict[str, str] = {}  # fingerprints of the texts judged, kept with the decision
+        for doc_id in {doc_of(item_id) for item_id in (args.source, target_id) if item_id}:
+            texts.update(text_digests(load_items(settings, doc_id)))
         decision_id = store.record(
             args.reviewer, args.source, target_id, action,  # type: ignore[arg-type]
             target_doc=target_doc, note=args.note, score=args.score, engine_version=args.engine_version,
+            source_digest=texts.get(args.source), target_digest=texts.get(target_id) if target_id else None,
         )
         print(f"#{decision_id}: {args.reviewer.strip()} recorded {action} on {pair}")
         conflicts = store.conflicts().filter(pl.col("source_id") == args.source)
@@ -209,6 +213,13 @@ def cmd_export(args: argparse.Namespace) -> None:
     path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]
                         settings=settings)
     print(f"wrote {frame.height} confirmed link(s) to {path}")
+    changed = frame.filter(pl.col("text_changed").is_not_null())
+    if changed.height:
+        pairs = (changed["source_id"] + " → " + changed["target_id"]).to_list()
+        more = f" and {len(pairs) - 10} more" if len(pairs) > 10 else ""
+        print(f"warning: {len(pairs)} link(s) were confirmed on text that has since changed (a plan re-issued?): "
+              f"{', '.join(pairs[:10])}{more}; the column 决定后文本已改 marks them. Check them again.",
+              file=sys.stderr)
     if fmt == "csv":
         print(f"wrote the documents they join, with each file's SHA-256, to {csv_sources_path(path)}")
 

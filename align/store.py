@@ -53,6 +53,8 @@ LOG_SCHEMA: Schema = {
     "engine_version": pl.String,
     "retracts": pl.Int64,
     "target_doc": pl.String,
+    "source_digest": pl.String,
+    "target_digest": pl.String,
 }
 HISTORY_SCHEMA: Schema = {**LOG_SCHEMA, "retracted": pl.Boolean}
 CURRENT_SCHEMA: Schema = {k: v for k, v in LOG_SCHEMA.items() if k != "retracts"}
@@ -87,13 +89,18 @@ LINK_SCHEMA: Schema = {
     "decided_at": pl.String,
     "engine_version": pl.String,
     "note": pl.String,
+    "source_digest": pl.String,
+    "target_digest": pl.String,
 }
 
 _ITEM_ID = re.compile(r"^[^:\s]+:\S+$")
-_ROW_KEYS = {"reviewer", "source_id", "target_id", "target_doc", "decision", "note", "score", "engine_version"}
+_ROW_KEYS = {"reviewer", "source_id", "target_id", "target_doc", "decision", "note", "score", "engine_version",
+             "source_digest", "target_digest"}
 _DOC_ID = re.compile(r"^[^:\s]+$")
+_DIGEST = re.compile(r"^[0-9a-f]{8,64}$")
 _COLUMNS = ", ".join(LOG_SCHEMA)
-_SCHEMA_1_COLUMNS = [column for column in LOG_SCHEMA if column != "target_doc"]
+_ADDED_IN_2 = ("target_doc", "source_digest", "target_digest")
+_SCHEMA_1_COLUMNS = [column for column in LOG_SCHEMA if column not in _ADDED_IN_2]
 
 _DDL = f"""
 CREATE TABLE decisions (
@@ -108,6 +115,8 @@ CREATE TABLE decisions (
     engine_version TEXT,
     retracts       INTEGER REFERENCES decisions (id),
     target_doc     TEXT,
+    source_digest  TEXT,
+    target_digest  TEXT,
     CHECK (target_id IS NULL OR target_doc IS NULL),
     CHECK (decision = 'undo' OR (decision = 'no_counterpart') = (target_id IS NULL)),
     CHECK ((decision = 'undo') = (retracts IS NOT NULL))
@@ -140,6 +149,25 @@ def decisions_on(current: pl.DataFrame, doc_id: str) -> int:
         | (doc_of_column("target_id") == doc_id)
         | (pl.col("target_doc") == doc_id)
     ).height
+
+
+def with_text_changes(frame: pl.DataFrame, digests: Mapping[str, str]) -> pl.DataFrame:
+    """``frame`` (decisions or links, with ``source_id, target_id`` and their digests) with
+    ``text_changed``: ``source``, ``target`` or ``both`` where the text decided on is no longer
+    the item's text (``digests``: :func:`align.items.text_digests` of the documents now), else
+    null; also null where it cannot be told (a decision from before fingerprints, an item gone)."""
+    changed = []
+    for side in ("source", "target"):
+        now = pl.col(f"{side}_id").replace_strict(dict(digests), default=None, return_dtype=pl.String)
+        then = pl.col(f"{side}_digest")
+        changed.append((then.is_not_null() & now.is_not_null() & (then != now)).fill_null(False))
+    return frame.with_columns(
+        pl.when(changed[0] & changed[1]).then(pl.lit("both"))
+        .when(changed[0]).then(pl.lit("source"))
+        .when(changed[1]).then(pl.lit("target"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("text_changed")
+    )
 
 
 def _now() -> str:
@@ -179,11 +207,14 @@ def validate_decision(
     note: Any = None,
     score: Any = None,
     engine_version: Any = None,
+    source_digest: Any = None,
+    target_digest: Any = None,
 ) -> list[Problem]:
     """Every problem with one decision (English, Chinese); empty when it can be recorded.
 
     ``target_doc`` is the document a ``no_counterpart`` decision looked in (required there);
-    a link names its document through ``target_id``, so there it may only repeat it.
+    a link names its document through ``target_id``, so there it may only repeat it. The
+    digests (:func:`align.items.text_digests`) fingerprint the two texts decided on.
     """
     problems: list[Problem] = []
     if not isinstance(reviewer, str) or not reviewer.strip():
@@ -247,6 +278,14 @@ def validate_decision(
         problems.append((
             f"The 'engine_version' must be text or None. Got {engine_version!r} instead.", "引擎版本应为文字"
         ))
+    for name, digest in (("source_digest", source_digest), ("target_digest", target_digest)):
+        if digest is not None and not (isinstance(digest, str) and _DIGEST.match(digest)):
+            problems.append((
+                f"The '{name}' must be a text fingerprint (hex digits) or None. Got {digest!r} instead.",
+                "文本指纹应为十六进制字符",
+            ))
+    if target_id is None and target_digest is not None:
+        problems.append(("A decision without a target item has no target_digest.", "没有目标条目，就没有目标文本指纹"))
     return problems
 
 
@@ -345,8 +384,10 @@ class DecisionStore:
                         conn.execute(statement)
                 return
             if version == 1 and self._columns() == _SCHEMA_1_COLUMNS:
-                # Schema 1 had no target_doc; adding a column updates no row, so the log stays as written.
-                conn.execute("ALTER TABLE decisions ADD COLUMN target_doc TEXT")
+                # Schema 1 had no target_doc and no text digests; adding a column updates no row,
+                # so the log stays as written.
+                for column in _ADDED_IN_2:
+                    conn.execute(f"ALTER TABLE decisions ADD COLUMN {column} TEXT")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 return
         if version > SCHEMA_VERSION:
@@ -442,19 +483,23 @@ class DecisionStore:
         note: str | None = None,
         score: float | None = None,
         engine_version: str | None = None,
+        source_digest: str | None = None,
+        target_digest: str | None = None,
     ) -> int:
         """Append one decision and return its id once it is committed to disk.
 
         ``target_id`` is None exactly for ``no_counterpart``, which names instead the document
-        with no counterpart in ``target_doc``.
+        with no counterpart in ``target_doc``. The digests fingerprint the texts decided on
+        (:func:`align.items.text_digests`), so a later change to either text can be shown.
         """
         problems = validate_decision(
-            reviewer, source_id, target_id, decision,
-            target_doc=target_doc, note=note, score=score, engine_version=engine_version,
+            reviewer, source_id, target_id, decision, target_doc=target_doc, note=note, score=score,
+            engine_version=engine_version, source_digest=source_digest, target_digest=target_digest,
         )
         if problems:
             raise StoreError.from_problems(problems)
-        row = self._row(reviewer, source_id, target_id, target_doc, decision, note, score, engine_version)
+        row = self._row(reviewer, source_id, target_id, target_doc, decision, note, score, engine_version,
+                        source_digest, target_digest)
         with self._errors("record the decision"), self._transaction() as conn:
             return self._insert(conn, row)
 
@@ -481,6 +526,7 @@ class DecisionStore:
             row_problems = validate_decision(
                 args["reviewer"], args["source_id"], args["target_id"], args["decision"], target_doc=args["target_doc"],
                 note=args["note"], score=args["score"], engine_version=args["engine_version"],
+                source_digest=args["source_digest"], target_digest=args["target_digest"],
             )
             problems.extend((f"Row {index}: {en}", f"第 {index} 行{zh}") for en, zh in row_problems)
             if not row_problems:
@@ -534,7 +580,7 @@ class DecisionStore:
                     zh=f"{reviewer} 在这对条目上没有可撤销的结论",
                 )
             row = self._row(reviewer, source_id, target_id, None if target_id else target_doc, UNDO, None, None, None,
-                            retracts=found[0])
+                            None, None, retracts=found[0])
             return self._insert(conn, row)
 
     @staticmethod
@@ -547,6 +593,8 @@ class DecisionStore:
         note: str | None,
         score: float | None,
         engine_version: str | None,
+        source_digest: str | None,
+        target_digest: str | None,
         *,
         retracts: int | None = None,
     ) -> tuple:
@@ -554,13 +602,15 @@ class DecisionStore:
             reviewer.strip(), _now(), source_id, target_id, decision, note or None,
             None if score is None else float(score), engine_version, retracts,
             None if target_id is not None else target_doc,  # a link names its document by its target
+            source_digest, target_digest,
         )
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, row: tuple) -> int:
         cursor = conn.execute(
             "INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision, note, score, "
-            "engine_version, retracts, target_doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "engine_version, retracts, target_doc, source_digest, target_digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         )
         assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
@@ -722,6 +772,8 @@ class DecisionStore:
                 pl.col("decided_at").last(),
                 pl.col("engine_version").last(),
                 pl.col("note").last(),
+                pl.col("source_digest").last(),
+                pl.col("target_digest").last(),
             )
         )
         return links.select(list(LINK_SCHEMA)).cast(pl.Schema(LINK_SCHEMA)).sort("source_doc", "target_doc", "source_id", "target_id")

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from align.cli import main as cli_main
+from align.ingest import load_items
 from align.registry import get_document, load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
@@ -813,3 +814,23 @@ def test_no_counterpart_in_one_city_plan_leaves_the_task_open_against_another(en
     assert "0 / 111" in [m.value for m in at.metric]
     with DecisionStore(env.db_path) as store:
         assert store.current().select("source_id", "target_doc").rows() == [(task, "xian-2024")]
+
+
+def test_a_plan_reissued_after_a_confirm_is_flagged_on_review_and_export(env):
+    """The city plan re-issued in place with other text under a confirmed number: both pages say so."""
+    at = open_page("review")
+    task = at.session_state["current"]
+    target = at.radio(key="rv_candidate").options[0].split()[1]  # "#1 xian-2024:26 …"
+    at.button(key="rv_confirm").click().run()
+    text = load_items(env, "xian-2024").filter(pl.col("item_id") == target)["text"].item()
+    city = env.data_dir / "documents" / "xian-2024-livelihood-projects.txt"
+    body = city.read_text(encoding="utf-8")
+    assert text[:8] in body
+    city.write_text(body.replace(text[:8], text[:8] + "（修订）", 1), encoding="utf-8")
+
+    review = open_page("review")
+    review.selectbox(key="rv_current").set_value(task).run()
+    warnings = " ".join(w.value for w in review.warning)
+    assert "文本在决定后已改" in warnings and f"【确认】 {target} (候选已改 target changed)" in warnings
+    export = open_page("export")
+    assert any("1 条链接确认之后" in w.value for w in export.warning), [w.value for w in export.warning]

@@ -139,7 +139,9 @@ def test_csv_has_bom_and_reads_back(decided, tmp_path):
     path = export_links(build_export_frame(store, settings), "csv", tmp_path, "links.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pl.read_csv(path, encoding="utf8")
-    assert back.columns == [h for h in HEADERS.values() if "完成时限" not in h], "no deadline columns: no item has one"
+    assert back.columns == [h for h in HEADERS.values() if "完成时限" not in h and h != "决定后文本已改"], (
+        "no deadline columns (no item has one), no text-changed column (no text changed)"
+    )
     assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
     assert back["目标责任单位"].to_list()[1] == "市住建局"
     assert not csv_sources_path(path).exists(), "no settings: no documents to name"
@@ -277,6 +279,23 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
         assert store.current().select("decision", "target_doc").rows() == [
             ("confirmed", None), ("rejected", None), ("no_counterpart", "xian-2024")
         ]
+
+
+def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(data_copy, tmp_path, monkeypatch,
+                                                                                capsys):
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cli.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "baqiao-2023:2", "xian-2024:1", "--confirm", "--reviewer", "王", *data]) == 0
+    city = data_copy.data_dir / "documents" / "xian-2024-livelihood-projects.txt"
+    city.write_text(city.read_text(encoding="utf-8").replace("选择100条城市主干道", "选择120条城市主干道"),
+                    encoding="utf-8")  # re-issued in place: item 3 now says something else
+    capsys.readouterr()
+    assert main(["export", "--out", str(tmp_path / "l.csv"), *data]) == 0
+    assert "1 link(s) were confirmed on text that has since changed" in capsys.readouterr().err
+    back = pl.read_csv(tmp_path / "l.csv", encoding="utf8")
+    assert dict(zip(back["目标条目"], back["决定后文本已改"], strict=True)) == {"xian-2024:3": "目标任务",
+                                                                             "xian-2024:1": None}
 
 
 @pytest.mark.parametrize(

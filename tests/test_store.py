@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from align.exceptions import PlanAlignError, StoreError
-from align.store import DecisionStore
+from align.store import DecisionStore, with_text_changes
 from matching.review import pair_decisions
 
 
@@ -228,6 +228,20 @@ def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
         DecisionStore(path)
     tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
     assert tables == [("accounts",)]
+
+
+def test_text_changes_name_the_side_whose_text_is_not_the_one_decided_on(store):
+    store.record("王", "baqiao-2023:1", "xian-2024:1", "confirmed", source_digest="aaaaaaaa", target_digest="bbbbbbbb")
+    store.record("王", "baqiao-2023:2", "xian-2024:2", "confirmed", source_digest="cccccccc", target_digest="dddddddd")
+    store.record("王", "baqiao-2023:3", "xian-2024:3", "confirmed")  # decided before fingerprints: cannot tell
+    now = {"baqiao-2023:1": "aaaaaaaa", "xian-2024:1": "eeeeeeee", "baqiao-2023:2": "ffffffff",
+           "xian-2024:2": "00000000", "baqiao-2023:3": "11111111", "xian-2024:3": "22222222"}
+    changed = with_text_changes(store.confirmed_links(), now)
+    assert dict(zip(changed["source_id"], changed["text_changed"], strict=True)) == {
+        "baqiao-2023:1": "target", "baqiao-2023:2": "both", "baqiao-2023:3": None
+    }
+    with pytest.raises(StoreError, match="must be a text fingerprint"):
+        store.record("王", "baqiao-2023:4", "xian-2024:4", "confirmed", source_digest="市政道路")
 
 
 SCHEMA_1 = """

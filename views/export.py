@@ -10,8 +10,8 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.export import FORMATS, build_export_frame, csv_sources_path, export_links
-from align.store import local_time
+from align.export import CHANGED_LABELS, FORMATS, build_export_frame, csv_sources_path, export_links
+from align.store import local_time, with_text_changes
 
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -64,8 +64,21 @@ links = ui.or_stop(ui.store).confirmed_links(*((source_doc, target_doc) if scope
                                    include_conflicts=include)
 st.metric("已确认链接 confirmed links", links.height)
 if links.height:
+    docs = {doc for column in ("source_id", "target_id") for doc in links[column].str.split(":").list.first()}
+    try:
+        links = with_text_changes(links, ui.fingerprints(*sorted(docs)))
+    except PlanAlignError as exc:  # a document gone or unreadable: the export itself will say which
+        ui.error_box(exc)
+        links = links.with_columns(text_changed=pl.lit(None, dtype=pl.String))
+    changed = links.filter(pl.col("text_changed").is_not_null()).height
+    if changed:
+        st.warning(f"{changed} 条链接确认之后，其任务文本已改（文档重新发布？）请在审核页复核；导出文件的“决定后文本已改”列标出它们。 "
+                   f"{changed} link(s) were confirmed on text that has since changed (a plan re-issued?): "
+                   "check them again on the Review page; the export marks them.")
     st.dataframe(links.select("source_id", "target_id", pl.col("score").round(3), "reviewer",
-                              local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null("")),
+                              local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null(""),
+                              pl.col("text_changed").replace_strict(CHANGED_LABELS, default=None)
+                              .alias("决定后文本已改 changed since")),
                  hide_index=True, width="stretch", key="ex_preview")
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.

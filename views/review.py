@@ -12,7 +12,8 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.store import local_time
+from align.items import doc_of
+from align.store import local_time, with_text_changes
 from matching.explain import shared_spans, waterfall
 from matching.review import bulk_candidates, item_states, pair_decisions, review_queue
 
@@ -26,6 +27,7 @@ ORDER_HELP = {
     "uncertain": "最佳得分最接近阈值的条目在前 (items whose best score is nearest the threshold first)",
     "document": "按原文档顺序 (in the order of the document)",
 }
+CHANGED_TEXT = {"source": "源条目已改 source changed", "target": "候选已改 target changed", "both": "两者均已改 both changed"}
 DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_counterpart": "【无对应】", "unsure": "【不确定】"}
 
 # ------------------------------------------------------------------ callbacks
@@ -48,7 +50,7 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
         ui.store().record(
             ui.reviewer(), source_id, target_id, decision,  # type: ignore[arg-type]
             target_doc=target_doc, note=(st.session_state.get("rv_note") or "").strip() or None, score=score,
-            engine_version=engine_version,
+            engine_version=engine_version, **_fingerprints(source_id, target_id),
         )
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
@@ -60,6 +62,12 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
         st.session_state["candidate"] = next_candidate
     else:
         _skip(next_id)
+
+
+def _fingerprints(source_id: str, target_id: str | None) -> dict[str, str | None]:
+    """The two texts a decision judges, fingerprinted for the store."""
+    found = ui.fingerprints(doc_of(source_id), *([doc_of(target_id)] if target_id else []))
+    return {"source_digest": found.get(source_id), "target_digest": found.get(target_id) if target_id else None}
 
 
 def _skip(next_id: str | None) -> None:
@@ -89,7 +97,10 @@ def _undo(source_doc: str, target_doc: str) -> None:
 def _bulk_confirm(rows: list[dict]) -> None:
     me = ui.reviewer()
     try:
-        ids = ui.store().bulk_record([{**row, "reviewer": me, "decision": "confirmed"} for row in rows])
+        found = ui.fingerprints(*{doc_of(row[side]) for row in rows for side in ("source_id", "target_id")})
+        ids = ui.store().bulk_record([{**row, "reviewer": me, "decision": "confirmed",
+                                       "source_digest": found.get(row["source_id"]),
+                                       "target_digest": found.get(row["target_id"])} for row in rows])
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
@@ -196,6 +207,13 @@ with left:
                 "无对应 no counterpart" if s["no_counterpart"] else "",
                 f"不确定 {', '.join(s['unsure'])}" if s["unsure"] else ""]
         st.info("你的决定 your decisions: " + " · ".join(d for d in done if d))
+    decided_on = with_text_changes(decisions.filter(pl.col("source_id") == current),
+                                   ui.fingerprints(source_doc, target_doc)).filter(pl.col("text_changed").is_not_null())
+    if decided_on.height:
+        st.warning("文本在决定后已改（文档重新发布？）请复核 The text changed after these decisions (a plan re-issued?); "
+                   "check them again: " + "; ".join(
+                       f"{r['reviewer']}: {DECISION_LABELS[r['decision']]} {r['target_id'] or ''} "
+                       f"({CHANGED_TEXT[r['text_changed']]})" for r in decided_on.iter_rows(named=True)))
 
 ranked = matches.filter(pl.col("source_id") == current).sort("rank")
 candidates = ranked.head(SHOWN_CANDIDATES)
