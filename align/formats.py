@@ -23,6 +23,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any, TypeVar
 
+import cn2an
+
 from align.exceptions import DocumentParseError
 from align.normalize import normalize_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns
@@ -385,21 +387,54 @@ def read_table_file(
     )
 
 
-def _first_table(
+def _table_sheets(
     sheets: Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]], path: Path, column_map: ColumnMap | None
 ) -> str:
-    """The first sheet that holds a task table; the first sheet's error if none does."""
+    """Every sheet that holds a task table, as one text; the first sheet's error if none does.
+
+    A workbook often keeps one table per area (经济发展, 民生保障) on its own sheet: with more
+    than one, each sheet's rows open with a section named after the sheet, so tasks numbered
+    again from 1 stay apart. A sheet whose task column holds only numbers (a 汇总 of counts
+    per unit under 任务数) is a summary, not tasks, and is left out.
+    """
     first_error: DocumentParseError | None = None
+    tables: list[tuple[str, str]] = []
     for name, rows in sheets:
         try:
-            return table_rows_to_text(rows(), path=path, column_map=column_map, where=f" (sheet '{name}')")
+            text = table_rows_to_text(rows(), path=path, column_map=column_map, where=f" (sheet '{name}')")
         except DocumentParseError as exc:
             if "no header row" not in str(exc):
                 raise
             first_error = first_error or exc
-    if first_error is None:
-        raise DocumentParseError("the workbook has no sheets.", path=path, zh="工作簿里没有工作表")
-    raise first_error
+            continue
+        if not tables or _has_task_words(text):
+            tables.append((name, text))
+    if not tables:
+        if first_error is None:
+            raise DocumentParseError("the workbook has no sheets.", path=path, zh="工作簿里没有工作表")
+        raise first_error
+    if len(tables) == 1:
+        return tables[0][1]
+    return "".join(_under_section(text, order, name) for order, (name, text) in enumerate(tables, start=1))
+
+
+def _table_lines(text: str) -> tuple[int, list[str]]:
+    """The index of a table text's header line (the first with a tab), and its lines."""
+    lines = text.split("\n")
+    return next((i for i, line in enumerate(lines) if "\t" in line), len(lines)), lines
+
+
+def _has_task_words(text: str) -> bool:
+    """Whether some row's task cell (the second column written) says something in words."""
+    header, lines = _table_lines(text)
+    return any(re.search(r"[^\W\d_]{2}", (line.split("\t") + ["", ""])[1]) for line in lines[header + 1:])
+
+
+def _under_section(text: str, order: int, name: str) -> str:
+    """A sheet's table text with a section row named after the sheet right below its header."""
+    header, lines = _table_lines(text)
+    heading = f"{cn2an.an2cn(order)}\t{' '.join(name.split()) or f'Sheet{order}'}"
+    return "\n".join([*lines[: header + 1], heading, *lines[header + 1:]]).rstrip("\n") + "\n"
 
 
 def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
@@ -416,7 +451,7 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
                         continue  # a chart sheet
                     yield sheet.title, partial(_xlsx_rows, sheet, _merged_ranges(path, sheet))
 
-            return _first_table(sheets(), path, column_map)
+            return _table_sheets(sheets(), path, column_map)
         finally:
             book.close()
 
@@ -449,7 +484,7 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
                         )
                     yield sheet.name, partial(_xls_rows, sheet, book.datemode)
 
-            return _first_table(sheets(), path, column_map)
+            return _table_sheets(sheets(), path, column_map)
         finally:
             book.release_resources()
 

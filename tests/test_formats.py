@@ -144,6 +144,31 @@ def test_section_row_in_a_spreadsheet_restarts_numbering(tmp_path):
     assert items["status"].to_list() == ["done", "done", "in_progress"]
 
 
+def test_every_task_sheet_of_a_workbook_is_read_under_its_sheet_name(tmp_path):
+    """One table per area on its own sheet, numbered from 1 on each; a cover sheet and a 汇总 of counts are no tasks."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "说明"
+    cover.append(["灞桥区2024年重点任务分解表"])
+    sheets = {"经济发展": [["1", "新建汽车充电站不少于15处", "区发改委"], ["2", "改造老旧小区80个", "区住建局"]],
+              "民生保障": [["1", "新建幼儿园5所", "区教育局"]],
+              "汇总": [["1", "2", "区发改委"], ["2", "1", "区教育局"]]}
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(["序号", "任务数" if name == "汇总" else "主要任务", "责任单位"])
+        for row in rows:
+            sheet.append(row)
+    book.save(tmp_path / "plan.xlsx")
+    items = parse_text(read_document_text(tmp_path / "plan.xlsx"), META).items
+    assert items.select("item_id", "section_path", "text", "units").rows() == [
+        ("t:1", ["经济发展"], "新建汽车充电站不少于15处", ["区发改委"]),
+        ("t:2", ["经济发展"], "改造老旧小区80个", ["区住建局"]),
+        ("t:b1", ["民生保障"], "新建幼儿园5所", ["区教育局"]),
+    ]
+
+
 # ---------------------------------------------------------------- Word's automatic numbering
 
 
