@@ -31,7 +31,7 @@ from align.items import (
 from align.readers import read_document_text
 from align.registry import DocumentMeta, document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
-from align.store import DecisionStore
+from align.store import DecisionStore, reviewer_name
 
 DEFAULT_SOURCE = "baqiao-2023"
 DEFAULT_TARGET = "xian-2024"
@@ -221,8 +221,8 @@ def choose_default(name: str, options: list, preferred: Any, fallback: int = 0) 
 
 
 def reviewer() -> str:
-    """Who decides: the sidebar name, else ``Settings.reviewer``."""
-    return (st.session_state.get("reviewer") or "").strip() or settings().reviewer
+    """Who decides: the sidebar name as the store keeps it (``reviewer_name``), else ``Settings.reviewer``."""
+    return reviewer_name(st.session_state.get("reviewer")) or settings().reviewer
 
 
 def settings_key(value: Settings) -> str:

@@ -23,6 +23,7 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -188,6 +189,16 @@ def local_time(column: str, time_zone: str) -> pl.Expr:
     )
 
 
+def reviewer_name(name: Any) -> str:
+    """A reviewer's name as the log keeps it: NFKC, without invisible characters (a zero-width
+    space pasted with the name), spaces collapsed. Two spellings that look the same are one
+    reviewer, or their decisions would sit side by side as a conflict with themselves."""
+    if not isinstance(name, str):
+        return ""
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", name) if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split())
+
+
 def _check_item_id(name: str, value: Any, problems: list[Problem]) -> None:
     if not isinstance(value, str) or not _ITEM_ID.match(value):
         problems.append((
@@ -217,7 +228,7 @@ def validate_decision(
     digests (:func:`align.items.text_digests`) fingerprint the two texts decided on.
     """
     problems: list[Problem] = []
-    if not isinstance(reviewer, str) or not reviewer.strip():
+    if not reviewer_name(reviewer):
         problems.append(_no_reviewer(reviewer))
     if decision not in DECISIONS:
         problems.append((
@@ -272,8 +283,12 @@ def validate_decision(
         problems.append((f"The 'note' must be text or None. Got {type(note).__name__} instead.", "备注应为文字"))
     if score is not None and (
         isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score)
+        or not 0.0 <= score <= 1.0
     ):
-        problems.append((f"The 'score' must be a finite number or None. Got {score!r} instead.", "分数应为有限的数"))
+        problems.append((
+            f"The 'score' must be the matcher's score, a number from 0 to 1, or None. Got {score!r} instead.",
+            "分数应为 0 到 1 之间的数",
+        ))
     if engine_version is not None and not isinstance(engine_version, str):
         problems.append((
             f"The 'engine_version' must be text or None. Got {engine_version!r} instead.", "引擎版本应为文字"
@@ -552,7 +567,7 @@ class DecisionStore:
         themselves cannot be undone: record the decision again instead.
         """
         problems: list[Problem] = []
-        if not isinstance(reviewer, str) or not reviewer.strip():
+        if not reviewer_name(reviewer):
             problems.append(_no_reviewer(reviewer))
         _check_item_id("source_id", source_id, problems)
         if target_id is not None:
@@ -570,7 +585,7 @@ class DecisionStore:
                 f"SELECT id FROM decisions d WHERE reviewer = ? AND source_id = ? AND target_id IS ? "
                 f"AND (target_id IS NOT NULL OR target_doc IS NULL OR target_doc = ?) AND {_EFFECTIVE} "
                 "ORDER BY id DESC LIMIT 1",
-                (reviewer, source_id, target_id, target_doc),
+                (reviewer_name(reviewer), source_id, target_id, target_doc),
             ).fetchone()
             if found is None:
                 pair = f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart in {target_doc})"
@@ -599,7 +614,7 @@ class DecisionStore:
         retracts: int | None = None,
     ) -> tuple:
         return (
-            reviewer.strip(), _now(), source_id, target_id, decision, note or None,
+            reviewer_name(reviewer), _now(), source_id, target_id, decision, note or None,
             None if score is None else float(score), engine_version, retracts,
             None if target_id is not None else target_doc,  # a link names its document by its target
             source_digest, target_digest,
@@ -640,7 +655,7 @@ class DecisionStore:
         """
         current = self._current()
         if reviewer is not None:
-            current = current.filter(pl.col("reviewer") == reviewer)
+            current = current.filter(pl.col("reviewer") == reviewer_name(reviewer))
         if not overall:
             return current
         keys = ["source_id", "target_id", "target_doc"]

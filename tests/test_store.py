@@ -190,9 +190,22 @@ def test_invalid_decision_is_refused_with_a_clear_message(store, args, message):
     assert store.log().is_empty()
 
 
-def test_invalid_score_is_refused(store):
-    with pytest.raises(PlanAlignError, match="finite number"):
-        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=float("nan"))
+def test_a_reviewer_name_with_an_invisible_character_is_the_same_reviewer(store):
+    store.record("王\u200b", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    store.record(" 王 ", "baqiao-2023:1", "xian-2024:3", "rejected")
+    assert store.current().select("reviewer", "decision").rows() == [("王", "rejected")], "no conflict with oneself"
+    assert store.conflicts().is_empty()
+    store.undo("王\ufeff", "baqiao-2023:1", "xian-2024:3")
+    assert store.current(reviewer="\u200b王").select("decision").rows() == [("confirmed",)]
+    with pytest.raises(StoreError, match="non-empty name"):
+        store.record("\u200b\u200d", "baqiao-2023:1", "xian-2024:3", "confirmed")
+
+
+@pytest.mark.parametrize("score", [float("nan"), float("inf"), 5.0, -0.1, True])
+def test_a_score_that_is_no_matcher_score_is_refused(store, score):
+    with pytest.raises(PlanAlignError, match="a number from 0 to 1"):
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=score)
+    assert store.log().is_empty()
 
 
 def test_log_cannot_be_edited_in_place(tmp_path):
