@@ -196,6 +196,9 @@ def _resolve_header(cells: list[str], column_map: ColumnMap | None) -> tuple[dic
         if isinstance(column, int):
             if not 0 <= column < MAX_TABLE_COLUMNS:
                 problems.append(f"the {role!r} column index {column} is outside 0..{MAX_TABLE_COLUMNS - 1}")
+            elif column >= len(cells):  # an empty column past the last header: every task would be blank
+                problems.append(f"the {role!r} column is number {column + 1}, but this row has {len(cells)} "
+                                "column(s)")
             else:
                 roles[column] = role
         elif header_key(str(column)) in keys:

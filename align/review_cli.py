@@ -21,7 +21,7 @@ from align.ingest import load_items
 from align.items import doc_of, text_digests
 from align.registry import DocumentMeta, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore
+from align.store import DecisionStore, validate_decision
 
 
 def require_items(settings: Settings, item_ids: list[str]) -> None:
@@ -85,6 +85,10 @@ def cmd_decide(args: argparse.Namespace) -> None:
             )
     else:
         require_items(settings, [args.source] + ([target_id] if target_id else []))
+        problems = validate_decision(args.reviewer, args.source, target_id, action, target_doc=target_doc,
+                                     note=args.note, score=args.score, engine_version=args.engine_version)
+        if problems:  # a --score of 5, say: refused before the store is created
+            raise StoreError.from_problems(problems)
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
             undo_id = store.undo(args.reviewer, args.source, target_id, target_doc=target_doc)

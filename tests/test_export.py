@@ -309,6 +309,8 @@ def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(d
         (["decide", "baqiao-2023:1", "xian-2042", "--none", "--reviewer", "王"], "Unknown document id 'xian-2042'"),
         (["decide", "baqiao-2023:1", "baqiao-2023", "--none", "--reviewer", "王"], "is itself in baqiao-2023"),
         (["decide", "baqiao-2023:1", "--undo", "--reviewer", "王"], "give the document it named"),
+        (["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--score", "5", "--reviewer", "王"],
+         "a number from 0 to 1"),
         (["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", " "], "non-empty name"),
         (["decide", "baqiao-2023:1", "xian-2024:3", "--undo", "--reviewer", "王"], "Nothing to undo"),
         (["export", "--out", "links.txt"], "Cannot tell the export format"),
@@ -323,6 +325,7 @@ def test_cli_user_errors_are_one_line_and_exit_2(data_copy, tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
     assert re.search(message, err)
+    assert not (tmp_path / "cli.sqlite").exists(), "a refused command leaves no empty store behind"
 
 
 def test_cli_reports_corrupt_store_in_one_line(data_copy, tmp_path, monkeypatch, capsys):

@@ -425,6 +425,13 @@ def test_a_mapped_header_that_is_missing_is_named(tmp_path):
         read_table_file(path, column_map={"task": "工作任务"})
 
 
+def test_a_mapped_column_past_the_tables_last_is_named(tmp_path):
+    """task=99 on a four-column table would give every task a blank text."""
+    path = write_xlsx(tmp_path / "u.xlsx", UNUSUAL, title=None)
+    with pytest.raises(DocumentParseError, match="the 'task' column is number 99, but this row has"):
+        read_table_file(path, column_map={"task": 98})
+
+
 @pytest.mark.parametrize(
     "spec, problem",
     [("task", "not ROLE=COLUMN"), ("owner=责任单位", "'owner' is not one of"), ("task=0", "count from 1")],
