@@ -410,12 +410,12 @@ def _table_sheets(
                 raise
             first_error = first_error or exc
             continue
-        if not tables or _has_task_words(text):
-            tables.append((name, text))
+        tables.append((name, text))
     if not tables:
         if first_error is None:
             raise DocumentParseError("the workbook has no sheets.", path=path, zh="工作簿里没有工作表")
         raise first_error
+    tables = [table for table in tables if _has_task_words(table[1])] or tables[:1]
     if len(tables) == 1:
         return tables[0][1]
     return "".join(_under_section(text, order, name) for order, (name, text) in enumerate(tables, start=1))

@@ -152,9 +152,9 @@ def test_every_task_sheet_of_a_workbook_is_read_under_its_sheet_name(tmp_path):
     cover = book.active
     cover.title = "说明"
     cover.append(["灞桥区2024年重点任务分解表"])
-    sheets = {"经济发展": [["1", "新建汽车充电站不少于15处", "区发改委"], ["2", "改造老旧小区80个", "区住建局"]],
-              "民生保障": [["1", "新建幼儿园5所", "区教育局"]],
-              "汇总": [["1", "2", "区发改委"], ["2", "1", "区教育局"]]}
+    sheets = {"汇总": [["1", "2", "区发改委"], ["2", "1", "区教育局"]],
+              "经济发展": [["1", "新建汽车充电站不少于15处", "区发改委"], ["2", "改造老旧小区80个", "区住建局"]],
+              "民生保障": [["1", "新建幼儿园5所", "区教育局"]]}
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         sheet.append(["序号", "任务数" if name == "汇总" else "主要任务", "责任单位"])
