@@ -21,7 +21,7 @@ from align.ingest import load_items
 from align.items import doc_of, text_digests
 from align.registry import DocumentMeta, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore, validate_decision
+from align.store import DecisionStore, reviewer_name, validate_decision
 
 
 def require_items(settings: Settings, item_ids: list[str]) -> None:
@@ -102,7 +102,7 @@ def cmd_decide(args: argparse.Namespace) -> None:
             target_doc=target_doc, note=args.note, score=args.score, engine_version=args.engine_version,
             source_digest=texts.get(args.source), target_digest=texts.get(target_id) if target_id else None,
         )
-        print(f"#{decision_id}: {args.reviewer.strip()} recorded {action} on {pair}")
+        print(f"#{decision_id}: {reviewer_name(args.reviewer)} recorded {action} on {pair}")
         conflicts = store.conflicts().filter(pl.col("source_id") == args.source)
         for row in conflicts.iter_rows(named=True):
             print(f"warning: reviewers disagree on {_pair(row['source_id'], row['target_id'])}: {row['summary']}",

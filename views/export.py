@@ -64,9 +64,8 @@ links = ui.or_stop(ui.store).confirmed_links(*((source_doc, target_doc) if scope
                                    include_conflicts=include)
 st.metric("已确认链接 confirmed links", links.height)
 if links.height:
-    docs = {doc for column in ("source_id", "target_id") for doc in links[column].str.split(":").list.first()}
     try:
-        links = with_text_changes(links, ui.fingerprints(*sorted(docs)))
+        links = with_text_changes(links, ui.fingerprints(*sorted(set(links["source_doc"]) | set(links["target_doc"]))))
     except PlanAlignError as exc:  # a document gone or unreadable: the export itself will say which
         ui.error_box(exc)
         links = links.with_columns(text_changed=pl.lit(None, dtype=pl.String))
