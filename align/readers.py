@@ -63,8 +63,7 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
     if (text := _decode_with_bom(data)) is not None:
         if not text.strip():
             raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
-        _refuse_control_characters(text, path)
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        return _checked_lines(text, path)
     if b"\x00" in data[:65536]:
         raise DocumentParseError("this is a binary file, not text (it contains NUL bytes).", path=path, line=1, zh="这不是文本文件")
     for encoding in ("utf-8", "gb18030"):
@@ -72,8 +71,7 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        _refuse_control_characters(text, path)
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        return _checked_lines(text, path)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,6 +92,12 @@ def _decode_with_bom(data: bytes) -> str | None:
                 return None
             return text if not text.strip() or _TEXT_MARKS.intersection(text) else None
     return None
+
+
+def _checked_lines(text: str, path: str | Path) -> str:
+    """Decoded text, refused if it holds control characters, with every line ending as ``\\n``."""
+    _refuse_control_characters(text, path)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _refuse_control_characters(text: str, path: str | Path) -> None:
