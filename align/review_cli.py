@@ -24,10 +24,11 @@ from align.settings import Settings
 from align.store import DecisionStore, reviewer_name, validate_decision
 
 
-def require_items(settings: Settings, item_ids: list[str]) -> None:
-    """Raise unless every id names an item of a registered document (all unknown ids together)."""
+def require_items(settings: Settings, item_ids: list[str]) -> dict[str, str]:
+    """Raise unless every id names an item of a registered document (all unknown ids together);
+    else each id's fingerprint of its text (``align.items.text_digests``), kept with a decision."""
     unknown: list[str] = []
-    by_doc: dict[str, set[str]] = {}
+    by_doc: dict[str, dict[str, str]] = {}
     for item_id in item_ids:
         if ":" not in item_id:
             raise UnknownItemError(
@@ -36,7 +37,7 @@ def require_items(settings: Settings, item_ids: list[str]) -> None:
             )
         doc_id = doc_of(item_id)
         if doc_id not in by_doc:
-            by_doc[doc_id] = set(load_items(settings, doc_id)["item_id"].to_list())
+            by_doc[doc_id] = text_digests(load_items(settings, doc_id))
         if item_id not in by_doc[doc_id]:
             unknown.append(item_id)
     if unknown:
@@ -46,6 +47,7 @@ def require_items(settings: Settings, item_ids: list[str]) -> None:
             + " ".join(f"Run 'plan-align items {doc}' to list the ids of {doc}." for doc in docs),
             zh=f"{'、'.join(unknown)} 不在所登记的文档里，可用 plan-align items 列出条目编号",
         )
+    return {item_id: by_doc[doc_of(item_id)][item_id] for item_id in item_ids}
 
 
 def cmd_decide(args: argparse.Namespace) -> None:
@@ -84,7 +86,7 @@ def cmd_decide(args: argparse.Namespace) -> None:
                 zh=f"{args.reviewer} 在这对条目上没有可撤销的结论",
             )
     else:
-        require_items(settings, [args.source] + ([target_id] if target_id else []))
+        texts = require_items(settings, [args.source] + ([target_id] if target_id else []))
         problems = validate_decision(args.reviewer, args.source, target_id, action, target_doc=target_doc,
                                      note=args.note, score=args.score, engine_version=args.engine_version)
         if problems:  # a --score of 5, say: refused before the store is created
@@ -94,9 +96,6 @@ def cmd_decide(args: argparse.Namespace) -> None:
             undo_id = store.undo(args.reviewer, args.source, target_id, target_doc=target_doc)
             print(f"#{undo_id}: {args.reviewer} undid their latest decision on {pair}")
             return
-        texts: dict[str, str] = {}  # fingerprints of the texts judged, kept with the decision
-        for doc_id in {doc_of(item_id) for item_id in (args.source, target_id) if item_id}:
-            texts.update(text_digests(load_items(settings, doc_id)))
         decision_id = store.record(
             args.reviewer, args.source, target_id, action,  # type: ignore[arg-type]
             target_doc=target_doc, note=args.note, score=args.score, engine_version=args.engine_version,
