@@ -21,7 +21,7 @@ from align.ingest import load_items
 from align.items import doc_of, text_digests
 from align.registry import DocumentMeta, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore, reviewer_name, validate_decision
+from align.store import DecisionStore, pair_label, reviewer_name, validate_decision
 
 
 def require_items(settings: Settings, item_ids: list[str]) -> dict[str, str]:
@@ -71,7 +71,7 @@ def cmd_decide(args: argparse.Namespace) -> None:
                if action == "undo" else "Use --none when the source item has no counterpart."),
             zh=f"{flag} 需要给出目标条目编号",
         )
-    pair = _pair(args.source, target_id, target_doc)
+    pair = pair_label(args.source, target_id, target_doc)
     # Checked before the store is opened: opening creates it (and its folder), which a mistyped
     # id or a wrong PLAN_ALIGN_DATA must not leave behind.
     if target_doc:
@@ -104,12 +104,8 @@ def cmd_decide(args: argparse.Namespace) -> None:
         print(f"#{decision_id}: {reviewer_name(args.reviewer)} recorded {action} on {pair}")
         conflicts = store.conflicts().filter(pl.col("source_id") == args.source)
         for row in conflicts.iter_rows(named=True):
-            print(f"warning: reviewers disagree on {_pair(row['source_id'], row['target_id'])}: {row['summary']}",
+            print(f"warning: reviewers disagree on {pair_label(row['source_id'], row['target_id'])}: {row['summary']}",
                   file=sys.stderr)
-
-
-def _pair(source: str, target_id: str | None, target_doc: str | None = None) -> str:
-    return f"{source} → {target_id}" if target_id else f"{source} (no counterpart in {target_doc})"
 
 
 def _coverage(settings: Settings, current: pl.DataFrame, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:

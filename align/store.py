@@ -189,6 +189,11 @@ def local_time(column: str, time_zone: str) -> pl.Expr:
     )
 
 
+def pair_label(source_id: str, target_id: str | None, target_doc: str | None = None) -> str:
+    """A decision's pair as a message names it: ``a:1 → b:2``, or ``a:1 (no counterpart in b)``."""
+    return f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart in {target_doc})"
+
+
 def reviewer_name(name: Any) -> str:
     """A reviewer's name as the log keeps it: NFKC, without invisible characters (a zero-width
     space pasted with the name), spaces collapsed. Two spellings that look the same are one
@@ -588,14 +593,14 @@ class DecisionStore:
                 (reviewer_name(reviewer), source_id, target_id, target_doc),
             ).fetchone()
             if found is None:
-                pair = f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart in {target_doc})"
                 raise StoreError(
-                    f"Nothing to undo: {reviewer!r} has no decision in effect on {pair}. "
+                    f"Nothing to undo: {reviewer!r} has no decision in effect on "
+                    f"{pair_label(source_id, target_id, target_doc)}. "
                     "Check the reviewer name and the item ids in the history.",
                     zh=f"{reviewer} 在这对条目上没有可撤销的结论",
                 )
-            row = self._row(reviewer, source_id, target_id, None if target_id else target_doc, UNDO, None, None, None,
-                            None, None, retracts=found[0])
+            row = self._row(reviewer, source_id, target_id, target_doc, UNDO, None, None, None, None, None,
+                            retracts=found[0])
             return self._insert(conn, row)
 
     @staticmethod
