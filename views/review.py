@@ -12,7 +12,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.items import doc_of
+from align.items import doc_of, text_digests
 from align.store import local_time, with_text_changes
 from matching.explain import shared_spans, waterfall
 from matching.review import bulk_candidates, item_states, pair_decisions, review_queue
@@ -207,8 +207,10 @@ with left:
                 "无对应 no counterpart" if s["no_counterpart"] else "",
                 f"不确定 {', '.join(s['unsure'])}" if s["unsure"] else ""]
         st.info("你的决定 your decisions: " + " · ".join(d for d in done if d))
+    # from the item tables this run already has: no file is read again on every rerun
     decided_on = with_text_changes(decisions.filter(pl.col("source_id") == current),
-                                   ui.fingerprints(source_doc, target_doc)).filter(pl.col("text_changed").is_not_null())
+                                   text_digests(source_items) | text_digests(target_items)
+                                   ).filter(pl.col("text_changed").is_not_null())
     if decided_on.height:
         st.warning("文本在决定后已改（文档重新发布？）请复核 The text changed after these decisions (a plan re-issued?); "
                    "check them again: " + "; ".join(
