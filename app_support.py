@@ -243,8 +243,17 @@ def _open_store(db_path: str) -> DecisionStore:
 
 
 def store() -> DecisionStore:
-    """The decision store of ``settings().db_path``, opened once per process."""
-    return _open_store(str(settings().db_path))
+    """The decision store of ``settings().db_path``, opened once per process.
+
+    Opened again when it was closed (its file was replaced by one that is not a store), so
+    the page says what is wrong with the file at the path, not that a connection is closed.
+    """
+    opened = _open_store(str(settings().db_path))
+    if opened.closed:
+        _open_store.clear()
+        opened = _open_store(str(settings().db_path))
+    opened.check_file()  # deleted or replaced since the last page run: said here, before the page reads
+    return opened
 
 
 def flash(kind: str, message: str) -> None:

@@ -18,7 +18,9 @@ whose id was returned survives the process being killed the next instant. Severa
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 import re
 import sqlite3
 import threading
@@ -34,6 +36,8 @@ import polars as pl
 
 from align.exceptions import Problem, StoreError
 from align.items import Schema, doc_of, doc_of_column
+
+logger = logging.getLogger(__name__)
 
 Decision = Literal["confirmed", "rejected", "no_counterpart", "unsure"]
 DECISIONS: tuple[str, ...] = ("confirmed", "rejected", "no_counterpart", "unsure")
@@ -342,6 +346,7 @@ class DecisionStore:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._read: tuple[tuple[int, int], pl.DataFrame] | None = None  # the decisions in effect, by log state
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file the connection holds
         if self.path.is_dir():
             raise StoreError(
                 f"The decision store {self.path} is a folder. Set PLAN_ALIGN_DB to a file path.",
@@ -356,10 +361,7 @@ class DecisionStore:
                 zh="无法创建审核记录库所在的文件夹，请用 PLAN_ALIGN_DB 指定一个可写的位置",
             ) from None
         try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-            )
-            self._setup()
+            self._connect()
         except StoreError:
             self.close()
             raise
@@ -378,6 +380,66 @@ class DecisionStore:
             ) from None
 
     # ------------------------------------------------------------ connection
+
+    def _connect(self) -> None:
+        self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        self._file = self._file_id()  # connect has created the file when it was missing
+        self._read = None
+        self._setup()
+
+    def _file_id(self) -> tuple[int, int] | None:
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return None
+        return status.st_dev, status.st_ino
+
+    def check_file(self) -> None:
+        """Notice a store file deleted or replaced while this process runs (every read and write checks).
+
+        An open connection keeps writing to a deleted file, and those decisions would vanish
+        at the next start; so a deleted store is written back from the open connection (it
+        holds every decision), and a file put in its place is opened instead, after telling
+        the caller that the action in hand was not done.
+        """
+        with self._lock, self._errors("check the decision store's file"):
+            found = self._file_id()
+            if found != self._file:
+                self._follow_file(found)
+
+    def _follow_file(self, found: tuple[int, int] | None) -> None:
+        conn = self._connection
+        if found is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"The decision store {self.path} was deleted while plan-align was running, and its folder "
+                    f"cannot be made again ({exc.strerror}); the decisions are still open in this process. "
+                    "Make the folder writable and try again.",
+                    zh="审核记录库文件在运行中被删除，且无法重建其文件夹；记录仍保存在本程序中，请让文件夹可写后重试",
+                ) from None
+            copy = sqlite3.connect(self.path)
+            try:
+                conn.backup(copy)
+            finally:
+                copy.close()
+            conn.close()
+            self._connect()
+            logger.warning("The decision store %s was deleted while running; it was written back from the "
+                           "open connection.", self.path)
+            return
+        conn.close()
+        try:
+            self._connect()
+        except (StoreError, sqlite3.Error):
+            self.close()
+            raise
+        raise StoreError(
+            f"The decision store {self.path} was replaced by another file while plan-align was running. "
+            "plan-align now reads the new file; a decision being made just now was not recorded: make it again.",
+            zh="审核记录库文件在运行中被替换，现已改读新文件；刚才正在做的决定没有记录，请重新操作",
+        )
 
     def _setup(self) -> None:
         conn = self._connection
@@ -439,6 +501,7 @@ class DecisionStore:
         """One ``BEGIN IMMEDIATE`` ... ``COMMIT``: the write lock is taken up front, so the
         busy timeout applies and no other writer can slip in between our read and our insert."""
         with self._lock:
+            self.check_file()
             conn = self._connection
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -470,6 +533,10 @@ class DecisionStore:
                 zh="审核记录库文件已损坏，请把它移到别处保存，并用 PLAN_ALIGN_DB 指定新文件",
             ) from None
 
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
     def close(self) -> None:
         """Close the connection; the data is already on disk."""
         with self._lock:
@@ -488,6 +555,7 @@ class DecisionStore:
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock, self._errors("read decisions"):
+            self.check_file()
             return self._connection.execute(sql, params).fetchall()
 
     # ------------------------------------------------------------ writing

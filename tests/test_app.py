@@ -834,3 +834,22 @@ def test_a_plan_reissued_after_a_confirm_is_flagged_on_review_and_export(env):
     assert "文本在决定后已改" in warnings and f"【确认】 {target} (候选已改 target changed)" in warnings
     export = open_page("export")
     assert any("1 条链接确认之后" in w.value for w in export.warning), [w.value for w in export.warning]
+
+
+def test_a_store_file_swapped_for_another_while_the_app_runs_is_named_on_every_later_run(env):
+    """Not "the store is closed" for the rest of the process: the box says what the file is."""
+    import sqlite3
+
+    at = open_page("review")
+    assert not at.exception and not at.error
+    for suffix in ("", "-wal", "-shm"):
+        env.db_path.with_name(env.db_path.name + suffix).unlink(missing_ok=True)
+    foreign = sqlite3.connect(env.db_path)
+    foreign.execute("CREATE TABLE notes (text TEXT)")
+    foreign.commit()
+    foreign.close()
+    for _ in range(2):
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        errors = " ".join(e.value for e in at.error)
+        assert "not a plan-align decision store" in errors and "closed" not in errors

@@ -334,3 +334,57 @@ def test_a_read_only_store_is_called_read_only_not_damaged(tmp_path, monkeypatch
     with pytest.raises(StoreError, match="is read-only") as error:
         DecisionStore(tmp_path / "decisions.sqlite")
     assert "move it aside" not in str(error.value)
+
+
+def _delete_store_files(path):
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def test_a_store_deleted_while_open_is_written_back_with_every_decision(tmp_path):
+    """The app keeps one connection for hours; decisions written to a deleted file vanished at restart."""
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+        _delete_store_files(path)
+        store.record("王", "baqiao-2023:2", "xian-2024:4", "rejected")
+        assert path.exists()
+        _delete_store_files(path)
+        assert store.current().height == 2, "a read notices the deletion too"
+        assert path.exists()
+    with DecisionStore(path) as reopened:
+        assert reopened.current()["decision"].to_list() == ["confirmed", "rejected"]
+        reopened.record("李", "baqiao-2023:1", "xian-2024:3", "rejected")
+        assert reopened.conflicts().height == 1, "the written-back file is a working store"
+
+
+def test_a_store_replaced_while_open_reads_the_new_file_and_says_the_action_was_not_recorded(tmp_path):
+    path, other = tmp_path / "decisions.sqlite", tmp_path / "restored.sqlite"
+    with DecisionStore(other) as restored:
+        restored.record("李", "baqiao-2023:9", "xian-2024:1", "confirmed")
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+        _delete_store_files(path)
+        other.replace(path)
+        with pytest.raises(StoreError, match="replaced by another file.*was not recorded: make it again"):
+            store.record("王", "baqiao-2023:2", "xian-2024:4", "rejected")
+        assert store.current()["source_id"].to_list() == ["baqiao-2023:9"]
+        store.record("王", "baqiao-2023:2", "xian-2024:4", "rejected")
+    with DecisionStore(path) as reopened:
+        assert reopened.current()["source_id"].to_list() == ["baqiao-2023:9", "baqiao-2023:2"]
+
+
+def test_a_store_replaced_by_a_foreign_file_while_open_is_an_error_not_a_write_into_it(tmp_path):
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+        _delete_store_files(path)
+        foreign = sqlite3.connect(path)
+        foreign.execute("CREATE TABLE notes (text TEXT)")
+        foreign.commit()
+        foreign.close()
+        with pytest.raises(StoreError, match="not a plan-align decision store"):
+            store.record("王", "baqiao-2023:2", "xian-2024:4", "rejected")
+        with pytest.raises(StoreError, match="closed"):
+            store.current()
+    assert [row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")] == ["notes"]
