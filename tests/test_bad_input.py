@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from align.cli import main
 from align.exceptions import DocumentParseError, UnknownDocumentError
 from align.ingest import load_items
 from align.parsing import parse_text
+from align.readers import decode_text
 from align.registry import DocumentMeta
 from align.settings import Settings
 
@@ -198,6 +201,33 @@ def test_gb_encoded_file_gives_the_same_items_as_utf8(warm, capsys, encoding):
         results[doc_id] = [(r["number"], r["text"], r["units"], r["status"]) for r in rows]
     assert results["gb"] == results["utf8"]
     assert results["gb"][0] == ("1", "新建口袋公园10个", ["区城管局"], "done")
+
+
+TRADITIONAL = "1. 新建公共充電樁200個，完成年度目標。\n2. 改造老舊小區80個，惠及居民1.2萬戶。\n"
+
+
+def test_a_big5_file_reads_as_its_traditional_text_not_as_no_plan_items(warm, capsys):
+    """Big5 bytes decode as GB18030 without error, into kana and rare characters."""
+    register(warm, "utf8", TRADITIONAL.encode("utf-8"))
+    register(warm, "big5", TRADITIONAL.encode("big5"))
+    texts = {}
+    for doc_id in ("utf8", "big5"):
+        assert main(["items", doc_id, "--format", "json", "--data", str(warm.data_dir)]) == 0
+        texts[doc_id] = [row["text"] for row in json.loads(capsys.readouterr().out)]
+    assert texts["big5"] == texts["utf8"]
+    assert len(texts["big5"]) == 2 and texts["big5"][0].startswith("新建公共充電樁200個")
+
+
+def test_traditional_characters_in_gbk_stay_gbk():
+    """GBK also holds traditional characters; such a file is not taken for Big5."""
+    assert decode_text(TRADITIONAL.encode("gbk")) == TRADITIONAL
+
+
+@given(st.text(alphabet=st.sampled_from("新建改造老旧小区充电桩个所公里万人一二三（）、，。：；%.0123456789\n\t abc"),
+               min_size=1))
+def test_simplified_text_in_gb18030_reads_back_unchanged(text):
+    text = "一、" + text  # 、 is not UTF-8, as in any real GB file (a few GB bytes alone can be valid UTF-8)
+    assert decode_text(text.encode("gb18030")) == text
 
 
 def test_more_than_21_restarted_sections_give_unique_ids():
