@@ -137,6 +137,14 @@ class MergedFromAbove:
     value: Any
 
 
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A formula cell whose value was never calculated: a workbook written by a program and
+    not saved in Excel or WPS stores the formula alone, which reads as an empty cell."""
+
+    cell: str  # A1-style reference, for the message
+
+
 def _cell_text(value: Any) -> str:
     """One cell as a single line: numbers without '.0', newlines and tabs as spaces."""
     if value is None:
@@ -284,7 +292,9 @@ def table_rows_to_text(
             )
         values = raw[:MAX_TABLE_COLUMNS]
         merged = {i for i, v in enumerate(values) if isinstance(v, MergedFromAbove)}
-        cells = [_cell_text(v.value if isinstance(v, MergedFromAbove) else v) for v in values]
+        uncalculated = {i: v.cell for i, v in enumerate(values) if isinstance(v, UncachedFormula)}
+        cells = [_cell_text(None if isinstance(v, UncachedFormula) else v.value if isinstance(v, MergedFromAbove) else v)
+                 for v in values]
         if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)):
             for i in merged:  # a title or header said once, or a row continuing the task above
                 cells[i] = ""
@@ -313,6 +323,14 @@ def table_rows_to_text(
             lines[-1] = _header_line(written, header_cells, roles)
             lines.append("")  # one line per sheet row, so a row number in an error stays right
             continue
+        if unread := [cell for i, cell in sorted(uncalculated.items()) if i in roles]:
+            raise DocumentParseError(
+                f"cell {unread[0]} holds a formula whose value was never calculated (the workbook was written "
+                "by a program and not yet saved in Excel or WPS), so it would read as empty; open the file in "
+                "Excel or WPS, save it, and add it again.",
+                path=label, line=row_number,
+                zh=f"单元格 {unread[0]} 的公式没有计算结果，请用 Excel 或 WPS 打开并保存后重新添加",
+            )
         if len(cells) > width:
             wide_rows.append(f"row {row_number} has {len(cells)} columns")
             continue
@@ -452,7 +470,7 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
                 for sheet in book.worksheets:
                     if not hasattr(sheet, "iter_rows"):
                         continue  # a chart sheet
-                    yield sheet.title, partial(_xlsx_rows, sheet, _merged_ranges(path, sheet))
+                    yield sheet.title, partial(_xlsx_rows, sheet, *_sheet_layout(path, sheet))
 
             return _table_sheets(sheets(), path, column_map)
         finally:
@@ -494,24 +512,43 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
     return _guard(path, "Excel", read)
 
 
-def _merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet as (min_col, min_row, max_col, max_row), read from its XML.
+def _sheet_layout(
+    path: Path, sheet: Any
+) -> tuple[list[tuple[int, int, int, int]], dict[int, list[int]]]:
+    """A sheet's merged ranges as (min_col, min_row, max_col, max_row), and its formula cells
+    without a calculated value as {row: [columns]}, read from its XML.
 
     openpyxl's read-only mode, which keeps memory bounded on large sheets, leaves merges
-    out; the sheet XML is streamed once more and only its ``mergeCell`` refs are kept.
+    out and reads an uncalculated formula as an empty cell; the sheet XML is streamed once
+    more and only ``mergeCell`` refs and formula cells without a value are kept.
     """
     from lxml import etree
-    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
     sheet_path = getattr(sheet, "_worksheet_path", None)
     if not sheet_path:
-        return []
+        return [], {}
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ranges: list[tuple[int, int, int, int]] = []
+    uncached: dict[int, list[int]] = {}
+    row_number = 0
     with zipfile.ZipFile(path) as package, package.open(sheet_path.lstrip("/")) as xml:
         for _, element in etree.iterparse(xml, tag=(f"{main}row", f"{main}mergeCell"), resolve_entities=False,
                                           no_network=True, huge_tree=False):
-            if element.tag == f"{main}mergeCell":
+            if element.tag == f"{main}row":
+                row_number = int(element.get("r") or row_number + 1)
+                for position, cell in enumerate(element.iterchildren(f"{main}c"), start=1):
+                    value = cell.find(f"{main}v")
+                    # openpyxl writes an empty <v/>; Excel writes one only for a text result of "" (t="str")
+                    if cell.find(f"{main}f") is not None and (
+                        value is None or not value.text and cell.get("t") != "str"
+                    ):
+                        try:
+                            at, column = coordinate_to_tuple(cell.get("r", ""))
+                        except (TypeError, ValueError):  # r is optional: the cell's place in its row
+                            at, column = row_number, position
+                        uncached.setdefault(at, []).append(column)
+            elif element.tag == f"{main}mergeCell":
                 try:
                     min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
                 except (TypeError, ValueError):
@@ -521,17 +558,26 @@ def _merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
-    return ranges
+    return ranges, uncached
 
 
-def _xlsx_rows(sheet: Any, merged: list[tuple[int, int, int, int]]) -> Iterator[list[Any]]:
-    """Rows of cell values; under the top of a vertically merged range, ``MergedFromAbove`` of its value."""
+def _xlsx_rows(
+    sheet: Any, merged: list[tuple[int, int, int, int]], uncached: dict[int, list[int]]
+) -> Iterator[list[Any]]:
+    """Rows of cell values; under the top of a vertically merged range, ``MergedFromAbove`` of
+    its value; an uncalculated formula as ``UncachedFormula``."""
+    from openpyxl.utils.cell import get_column_letter
+
     starts = sorted((r for r in merged if r[3] > r[1] and r[0] <= MAX_TABLE_COLUMNS), key=lambda r: r[1])
     open_ranges: list[tuple[int, int, Any]] = []  # (column index, last row, value)
     next_start = 0
     rows = sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
     for row_number, values in enumerate(rows, start=1):
         row = list(values)
+        for column in uncached.get(row_number, ()):
+            if column <= MAX_TABLE_COLUMNS:
+                row.extend([None] * (column - len(row)))
+                row[column - 1] = UncachedFormula(f"{get_column_letter(column)}{row_number}")
         open_ranges = [r for r in open_ranges if r[1] >= row_number]
         for column, _, value in open_ranges:
             row.extend([None] * (column + 1 - len(row)))

@@ -700,3 +700,42 @@ def test_items_json_has_the_schemas_fields_and_a_deadline_only_where_the_table_h
     rows = json.loads(capsys.readouterr().out)
     assert list(rows[0]) == [*SCHEMA_FIELDS, "deadline"]
     assert [row["deadline"] for row in rows] == ["2025年9月底前", "2025年12月底", None]
+
+
+def _with_cached_values(path: Path, values: dict[str, str]) -> Path:
+    """The workbook as Excel saves it: each formula cell keeps its calculated text in a <v>."""
+    import re
+    import zipfile
+
+    copy = path.with_name("saved-" + path.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode("utf-8")
+                for ref, value in values.items():  # openpyxl writes <c r="B3"><f>…</f><v></v></c>
+                    xml, count = re.subn(rf'<c r="{ref}"><f>(.*?)</f><v></v></c>',
+                                         rf'<c r="{ref}" t="str"><f>\1</f><v>{value}</v></c>', xml)
+                    assert count == 1, ref
+                data = xml.encode("utf-8")
+            target.writestr(entry, data)
+    return copy
+
+
+def test_a_task_cell_with_an_uncalculated_formula_is_an_error_naming_the_cell(tmp_path):
+    """A script-written workbook stores formulas without values: the task read empty and joined the row above."""
+    rows = [["序号", "主要任务", "责任单位"], [1, "新建口袋公园15个", "区城管局"],
+            [2, '="新增公共停车位"&"3000个"', "区交通局"], [3, "推进生活垃圾分类", "区城管局"]]
+    path = write_xlsx(tmp_path / "formulas.xlsx", rows, title=None)
+    with pytest.raises(DocumentParseError, match=r"line 3: cell B3 holds a formula whose value was never calculated"):
+        read_document_text(path)
+    saved = _with_cached_values(path, {"B3": "新增公共停车位3000个"})
+    items = parse_text(read_document_text(saved), META).items
+    assert items["text"].to_list()[1] == "新增公共停车位3000个"
+
+
+def test_an_uncalculated_formula_in_a_column_not_read_does_not_stop_the_file(tmp_path):
+    rows = [["序号", "主要任务", "责任单位"], [1, "新建口袋公园15个", "区城管局"], [2, "推进生活垃圾分类", "区城管局"],
+            [None, None, None, "=COUNTA(B2:B3)"]]
+    path = write_xlsx(tmp_path / "total.xlsx", rows, title=None)
+    assert parse_text(read_document_text(path), META).items["number"].to_list() == ["1", "2"]
