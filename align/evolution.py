@@ -669,6 +669,25 @@ def check_same_jurisdiction(metas: Sequence[DocumentMeta]) -> None:
         )
 
 
+def check_distinct_years(metas: Sequence[DocumentMeta]) -> None:
+    """Refuse two documents of one year: carried forward, raised or new mean nothing within a year
+    (a report and its own task table of one year are two documents to match, not two years)."""
+    by_year: dict[int, list[str]] = {}
+    for meta in metas:
+        by_year.setdefault(meta.year, []).append(meta.id)
+    if shared := {year: ids for year, ids in by_year.items() if len(ids) > 1}:
+        year, ids = min(shared.items())
+        named = dict.fromkeys(ids)
+        same = f"{ids[0]} is given twice" if len(named) == 1 else f"{' and '.join(named)} are both of {year}"
+        raise PlanAlignError(
+            f"Evolution compares one jurisdiction's plans of different years, but {same}. "
+            "Choose one document per year; to align two documents of one year, match them "
+            "(the Review page, or 'plan-align match').",
+            zh=f"逐年对比需要不同年份的文档，{'、'.join(named)} 都是 {year} 年的；"
+               "每年选一份，同一年的两份文档请在审核页或用 plan-align match 对齐",
+        )
+
+
 def evolve_documents(
     settings: Settings, old_id: str, new_id: str, *, min_score: float | None = None, **options: float
 ) -> pl.DataFrame:
@@ -685,6 +704,7 @@ def evolve_documents(
 
     metas = [get_document(settings.data_dir, old_id), get_document(settings.data_dir, new_id)]
     check_same_jurisdiction(metas)
+    check_distinct_years(metas)
     if metas[0].year > metas[1].year:  # backwards, every carried-forward task would read as new
         raise PlanAlignError(
             f"Evolution runs forward in time: {old_id} ({metas[0].year}) is later than {new_id} "
@@ -709,6 +729,7 @@ def evolve_series(
 
     metas = sorted((get_document(settings.data_dir, d) for d in doc_ids), key=lambda m: m.year)
     check_same_jurisdiction(metas)
+    check_distinct_years(metas)
     steps = [evolve_documents(settings, a.id, b.id, **options) for a, b in zip(metas, metas[1:])]
     return steps, chains(steps)
 

@@ -853,3 +853,18 @@ def test_a_store_file_swapped_for_another_while_the_app_runs_is_named_on_every_l
         assert not at.exception, [e.value for e in at.exception]
         errors = " ".join(e.value for e in at.error)
         assert "not a plan-align decision store" in errors and "closed" not in errors
+
+
+def test_evolution_with_two_documents_of_one_year_compares_one_per_year_and_lets_the_planner_choose(env, tmp_path):
+    plan = tmp_path / "baqiao-2023-report.txt"
+    plan.write_text("灞桥区2023年政府工作报告重点任务\n1. 新建汽车充电站不少于15处。\n2. 改造老旧小区7个。\n", encoding="utf-8")
+    assert cli_main(["add", str(plan), "--id", "baqiao-2023-report", "--jurisdiction", "灞桥区", "--year", "2023",
+                     "--data", str(env.data_dir)]) == 0
+    at = open_page("evolution")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    chooser = at.multiselect(key="evo_docs_灞桥区")
+    assert chooser.value == ["baqiao-2020", "baqiao-2023"]
+    chooser.set_value(["baqiao-2020", "baqiao-2023-report"]).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    counts = next(d.value for d in at.dataframe if "变化 relation" in d.value.columns)
+    assert counts["本期条目 new items"].sum() == 2, "the report's two tasks, not the task table's"

@@ -27,6 +27,7 @@ from align.evolution import (
     evaluate_evolution,
     evolve,
     evolve_documents,
+    evolve_series,
     for_planners,
     gold_direction,
     later_deadlines,
@@ -35,6 +36,7 @@ from align.evolution import (
     wording_diff,
 )
 from align.evolution_cli import write_evolution
+from align.exceptions import PlanAlignError
 from align.export import neutralize, write_evolution_workbook
 from align.ingest import load_items
 from align.parsing import parse_text
@@ -361,6 +363,28 @@ def test_cli_refuses_to_run_backwards_in_time(capsys):
     assert main(["evolve", "baqiao-2023", "baqiao-2020"]) == 2
     err = capsys.readouterr().err
     assert "baqiao-2023 (2023) is later than baqiao-2020 (2020)" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_refuses_one_document_twice(capsys):
+    """Compared with itself every task would come out 延续, an answer that looks like one."""
+    assert main(["evolve", "baqiao-2023", "baqiao-2023"]) == 2
+    err = capsys.readouterr().err
+    assert "baqiao-2023 is given twice" in err and len(err.strip().splitlines()) == 1
+
+
+def test_two_documents_of_one_year_are_refused_not_compared_as_years(data_copy, tmp_path):
+    """A report and its own task table of one year: matching them is Review's work, not evolution's."""
+    settings = data_copy
+    plan = tmp_path / "baqiao-2023-report.txt"
+    plan.write_text("灞桥区2023年政府工作报告重点任务\n1. 新建汽车充电站不少于15处。\n2. 改造老旧小区7个。\n", encoding="utf-8")
+    assert main(["add", str(plan), "--id", "baqiao-2023-report", "--jurisdiction", "灞桥区", "--year", "2023",
+                 "--data", str(settings.data_dir)]) == 0
+    with pytest.raises(PlanAlignError, match="baqiao-2023 and baqiao-2023-report are both of 2023"):
+        evolve_documents(settings, "baqiao-2023", "baqiao-2023-report")
+    with pytest.raises(PlanAlignError, match="are both of 2023"):
+        evolve_series(settings, ["baqiao-2020", "baqiao-2023", "baqiao-2023-report"])
+    steps, _ = evolve_series(settings, ["baqiao-2020", "baqiao-2023-report"])
+    assert steps[0].height > 0
 
 
 def test_jurisdiction_error_is_a_value_error(bundled):

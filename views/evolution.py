@@ -23,7 +23,7 @@ st.caption("同一辖区不同年份的任务如何延续、调整目标或消�
 registry = ui.or_stop(ui.registry)
 places = (
     registry.group_by("jurisdiction").agg(pl.col("id"), pl.col("year"))
-    .filter(pl.col("id").list.len() >= 2).sort("jurisdiction")
+    .filter(pl.col("year").list.n_unique() >= 2).sort("jurisdiction")
 )
 if places.is_empty():
     st.info("没有同一辖区的多年文档 No jurisdiction has documents of two or more years. Add one first.")
@@ -31,9 +31,17 @@ if places.is_empty():
 names = places["jurisdiction"].to_list()
 ui.choose_default("place", names, "灞桥区")
 place = ui.bound(st.selectbox, "辖区 Jurisdiction", "place", "evo", names)
-docs = registry.filter(pl.col("jurisdiction") == place).sort("year")
-doc_ids = docs["id"].to_list()
-years = dict(zip(doc_ids, docs["year"].to_list()))
+docs = registry.filter(pl.col("jurisdiction") == place).sort("year", maintain_order=True)
+years = dict(zip(docs["id"].to_list(), docs["year"].to_list()))
+doc_ids = docs.unique("year", keep="first", maintain_order=True)["id"].to_list()
+if len(doc_ids) < docs.height:  # two documents of one year (a report and its task table): one per year
+    st.caption("同一年有多份文档，每年选一份 One document per year: a year has several.")
+    chosen = st.multiselect("文档 Documents", list(years), default=doc_ids, key=f"evo_docs_{place}",
+                            format_func=lambda d: f"{d} ({years[d]})")
+    doc_ids = sorted(chosen, key=lambda d: (years[d], list(years).index(d)))
+    if len(doc_ids) < 2:
+        st.info("请至少选两个年份的文档 Choose documents of at least two years.")
+        st.stop()
 st.caption("文档 documents: " + " → ".join(f"{d} ({years[d]})" for d in doc_ids))
 
 try:
