@@ -94,7 +94,7 @@ def _rare_in_gb2312(text: str) -> float:
     sample = text[:65536]
     ascii_count = sum(1 for ch in sample if ch < "\x80")
     wide = len(sample) - ascii_count
-    if not wide:
+    if wide < 20:  # a few symbols (•, ✓) in an English table say nothing of the encoding
         return 0.0
     common = (len(sample.encode("gb2312", errors="ignore")) - ascii_count) / 2
     return 1 - common / wide

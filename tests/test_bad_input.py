@@ -218,6 +218,11 @@ def test_a_big5_file_reads_as_its_traditional_text_not_as_no_plan_items(warm, ca
     assert len(texts["big5"]) == 2 and texts["big5"][0].startswith("新建公共充電樁200個")
 
 
+def test_a_few_symbols_outside_gb2312_do_not_make_a_file_big5():
+    text = "No.\tArea\n1\t5000㎡\n2\t300㎡\n"  # ㎡ is GBK, not GB2312, and its bytes are also valid Big5
+    assert decode_text(text.encode("gb18030")) == text
+
+
 def test_traditional_characters_in_gbk_stay_gbk():
     """GBK also holds traditional characters; such a file is not taken for Big5."""
     assert decode_text(TRADITIONAL.encode("gbk")) == TRADITIONAL
