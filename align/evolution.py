@@ -673,17 +673,16 @@ def check_distinct_years(metas: Sequence[DocumentMeta]) -> None:
     """Refuse two documents of one year: carried forward, raised or new mean nothing within a year
     (a report and its own task table of one year are two documents to match, not two years)."""
     by_year: dict[int, list[str]] = {}
-    for meta in metas:
+    for meta in {meta.id: meta for meta in metas}.values():  # one document twice: the matcher says so
         by_year.setdefault(meta.year, []).append(meta.id)
     if shared := {year: ids for year, ids in by_year.items() if len(ids) > 1}:
         year, ids = min(shared.items())
-        named = dict.fromkeys(ids)
-        same = f"{ids[0]} is given twice" if len(named) == 1 else f"{' and '.join(named)} are both of {year}"
         raise PlanAlignError(
-            f"Evolution compares one jurisdiction's plans of different years, but {same}. "
+            f"Evolution compares one jurisdiction's plans of different years, but {' and '.join(ids)} "
+            f"are both of {year}. "
             "Choose one document per year; to align two documents of one year, match them "
             "(the Review page, or 'plan-align match').",
-            zh=f"逐年对比需要不同年份的文档，{'、'.join(named)} 都是 {year} 年的；"
+            zh=f"逐年对比需要不同年份的文档，{'、'.join(ids)} 都是 {year} 年的；"
                "每年选一份，同一年的两份文档请在审核页或用 plan-align match 对齐",
         )
 

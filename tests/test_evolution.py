@@ -365,13 +365,6 @@ def test_cli_refuses_to_run_backwards_in_time(capsys):
     assert "baqiao-2023 (2023) is later than baqiao-2020 (2020)" in err and len(err.strip().splitlines()) == 1
 
 
-def test_cli_refuses_one_document_twice(capsys):
-    """Compared with itself every task would come out 延续, an answer that looks like one."""
-    assert main(["evolve", "baqiao-2023", "baqiao-2023"]) == 2
-    err = capsys.readouterr().err
-    assert "baqiao-2023 is given twice" in err and len(err.strip().splitlines()) == 1
-
-
 def test_two_documents_of_one_year_are_refused_not_compared_as_years(data_copy, tmp_path):
     """A report and its own task table of one year: matching them is Review's work, not evolution's."""
     settings = data_copy
