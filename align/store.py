@@ -771,8 +771,28 @@ class DecisionStore:
                     f"target_id, target_doc ORDER BY id DESC) AS rank FROM decisions d WHERE {_EFFECTIVE}) WHERE rank = 1 "
                     "ORDER BY id"
                 )
-                self._read = (state, _frame(rows, CURRENT_SCHEMA))
+                self._read = (state, self._without_superseded(_frame(rows, CURRENT_SCHEMA)))
             return self._read[1]
+
+    @staticmethod
+    def _without_superseded(current: pl.DataFrame) -> pl.DataFrame:
+        """A planner changing their mind is not a disagreement: one reviewer's later 无对应 on an item
+        replaces their earlier confirmed links from it into that plan, and a later confirmed link
+        replaces their earlier 无对应 (a schema-1 无对应, naming no plan, meets links into any plan)."""
+        nones = current.filter(pl.col("decision") == "no_counterpart").select(
+            "reviewer", "source_id", pl.col("target_doc").alias("none_doc"), pl.col("id").alias("none_id")
+        )
+        links = current.filter(pl.col("decision") == "confirmed").select(
+            "id", "reviewer", "source_id", doc_of_column("target_id").alias("link_doc")
+        )
+        met = links.join(nones, on=["reviewer", "source_id"]).filter(
+            pl.col("none_doc").is_null() | (pl.col("none_doc") == pl.col("link_doc"))
+        )
+        if met.is_empty():
+            return current
+        superseded = pl.concat([met.filter(pl.col("id") < pl.col("none_id"))["id"],
+                                met.filter(pl.col("id") > pl.col("none_id"))["none_id"]])
+        return current.filter(~pl.col("id").is_in(superseded.implode()))
 
     def conflicts(self) -> pl.DataFrame:
         """Disagreements among current decisions, shown side by side and never resolved here.
@@ -780,7 +800,8 @@ class DecisionStore:
         ``kind`` is ``pair`` when reviewers' current decisions on one link differ (one
         confirmed, another rejected), or ``no_counterpart_vs_link`` when a source item is
         marked as having no counterpart while a link from it is confirmed (one row per such
-        link). ``unsure`` takes no position and never conflicts.
+        link), by another reviewer: one reviewer's later decision replaces their own earlier one.
+        ``unsure`` takes no position and never conflicts.
         """
         return self._conflicts(self.current())
 

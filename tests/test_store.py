@@ -388,3 +388,29 @@ def test_a_store_replaced_by_a_foreign_file_while_open_is_an_error_not_a_write_i
         with pytest.raises(StoreError, match="closed"):
             store.current()
     assert [row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")] == ["notes"]
+
+
+def test_a_reviewer_changing_their_mind_between_a_link_and_no_counterpart_is_not_a_conflict(store):
+    """王 confirms, then marks 无对应 in the same plan: the later decision stands, as it does on one pair."""
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    store.record("王", "baqiao-2023:1", None, "no_counterpart", target_doc="xian-2024")
+    assert store.current()["decision"].to_list() == ["no_counterpart"]
+    assert store.conflicts().is_empty() and store.confirmed_links().is_empty()
+    store.record("王", "baqiao-2023:1", "xian-2024:5", "confirmed")
+    assert store.current()["target_id"].to_list() == ["xian-2024:5"], "the earlier link stays replaced by the 无对应"
+    assert store.conflicts().is_empty() and store.confirmed_links()["target_id"].to_list() == ["xian-2024:5"]
+    store.undo("王", "baqiao-2023:1", "xian-2024:5")
+    assert store.current()["decision"].to_list() == ["no_counterpart"], "undo brings back the state before"
+
+
+def test_no_counterpart_in_one_plan_leaves_a_link_into_another_plan_in_effect(store):
+    store.record("王", "baqiao-2023:1", "xianyang-2023:2", "confirmed")
+    store.record("王", "baqiao-2023:1", None, "no_counterpart", target_doc="xian-2024")
+    assert sorted(store.current()["decision"].to_list()) == ["confirmed", "no_counterpart"]
+    assert store.confirmed_links()["target_id"].to_list() == ["xianyang-2023:2"]
+
+
+def test_another_reviewers_no_counterpart_still_conflicts_with_a_confirmed_link(store):
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    store.record("李", "baqiao-2023:1", None, "no_counterpart", target_doc="xian-2024")
+    assert store.conflicts()["kind"].to_list() == ["no_counterpart_vs_link"]
