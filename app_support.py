@@ -59,7 +59,7 @@ DEFAULTS: dict[str, Any] = {
     "candidate_of": None,  # the (source, target, item) the candidate index belongs to
     "open_target": None,  # (item, target): a candidate to judge, when another page sends the reviewer here
     "current": None,
-    "queue_done": False,  # the reviewer went past the queue's last item
+    "queue_done": False,  # (source doc, target doc, reviewer) of the queue whose last item the reviewer went past
     "city_doc": None,
     "district_doc": None,
     "coverage_all": False,  # the Coverage page's every-district overview: matching them takes seconds
@@ -149,7 +149,8 @@ def open_review(source_doc: str, target_doc: str, item: str | None = None, targe
         flash("info", "审核页的筛选已清除 The Review page's filters were cleared to show this item.")
     st.session_state.update({name: DEFAULTS[name] for name in REVIEW_FILTERS})
     st.session_state.update(source_doc=source_doc, target_doc=target_doc, current=item, candidate=None,
-                            candidate_of=None, open_target=(item, target) if target else None, queue_done=False)
+                            candidate_of=None, open_target=(item, target) if target else None, queue_done=False,
+                            note="")
     st.switch_page("views/review.py")
 
 

@@ -868,3 +868,43 @@ def test_evolution_with_two_documents_of_one_year_compares_one_per_year_and_lets
     assert not at.exception and not at.error, [e.value for e in at.error]
     counts = next(d.value for d in at.dataframe if "变化 relation" in d.value.columns)
     assert counts["本期条目 new items"].sum() == 2, "the report's two tasks, not the task table's"
+
+
+def test_confirming_through_a_filtered_queue_ends_it_and_never_adds_a_second_link_to_a_decided_item(env):
+    """Decided items sort to the end under "unreviewed first": the next item after the last open
+    one was a decided one, opened on its next candidate, so Y added a second link."""
+    at = open_page("review")
+    at.text_input(key="rv_keywords").input("公园").run()
+    queue = at.selectbox(key="rv_current").options
+    assert len(queue) >= 2
+    for _ in range(len(queue) + 2):
+        if any("End of the queue" in s.value for s in at.success):
+            break
+        at.button(key="rv_confirm").click().run()
+        assert not at.exception
+    assert any("End of the queue" in s.value for s in at.success)
+    links = decisions(env).filter(pl.col("decision") == "confirmed")
+    assert links.height == len(queue) and links["source_id"].n_unique() == len(queue), "one link per item"
+
+
+def test_the_end_of_one_queue_is_not_the_end_of_another_pairs(env):
+    at = open_page("review")
+    at.text_input(key="rv_keywords").input("公园").run()
+    for _ in range(len(at.selectbox(key="rv_current").options)):
+        at.button(key="rv_skip").click().run()
+    assert any("End of the queue" in s.value for s in at.success)
+    at.switch_page(PAGES["threshold"]).run()
+    at.selectbox(key="th_source_doc").set_value("baqiao-2020").run()
+    at.switch_page(PAGES["review"]).run()
+    assert not any("End of the queue" in s.value for s in at.success), "baqiao-2020's queue is not done"
+    assert at.selectbox(key="rv_current").value.startswith("baqiao-2020:")
+
+
+def test_a_note_stays_with_the_item_it_was_written_on(env):
+    at = open_page("review")
+    first = at.session_state["current"]
+    at.text_input(key="rv_note").input("需核实数量").run()
+    at.button(key="rv_skip").click().run()
+    assert at.session_state["current"] != first and at.text_input(key="rv_note").value == ""
+    at.button(key="rv_confirm").click().run()
+    assert decisions(env)["note"].to_list() == [None], "the note written on the skipped item is not stored here"

@@ -34,18 +34,20 @@ DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_
 
 
 def _reset_position() -> None:
-    st.session_state.update(current=None, candidate=None, queue_done=False)
+    st.session_state.update(current=None, candidate=None, queue_done=False, note="")
 
 
 def _first_candidate() -> None:
-    st.session_state["candidate"] = None
+    """Another item chosen by hand: its first open candidate, and no note carried over."""
+    st.session_state.update(candidate=None, note="")
 
 
 def _decide(decision: str, source_id: str, target_id: str | None, score: float | None, engine_version: str | None,
-            next_id: str | None, next_candidate: int | None, target_doc: str | None = None) -> None:
+            next_id: str | None, next_candidate: int | None, queue: tuple, target_doc: str | None = None) -> None:
     """Record one decision, then move on: to the next candidate after a reject, else the next item.
 
-    ``target_doc`` is the document a no-counterpart decision looked in."""
+    ``queue`` names the queue being worked (pair and reviewer); ``target_doc`` is the document a
+    no-counterpart decision looked in."""
     try:
         ui.store().record(
             ui.reviewer(), source_id, target_id, decision,  # type: ignore[arg-type]
@@ -61,7 +63,7 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
     if next_candidate is not None:
         st.session_state["candidate"] = next_candidate
     else:
-        _skip(next_id)
+        _skip(next_id, queue)
 
 
 def _fingerprints(source_id: str, target_id: str | None) -> dict[str, str | None]:
@@ -70,9 +72,10 @@ def _fingerprints(source_id: str, target_id: str | None) -> dict[str, str | None
     return {"source_digest": found.get(source_id), "target_digest": found.get(target_id) if target_id else None}
 
 
-def _skip(next_id: str | None) -> None:
-    """Move to the next item; past the last one the queue says it is done (it never wraps round)."""
-    st.session_state.update(current=next_id, candidate=None, queue_done=next_id is None)
+def _skip(next_id: str | None, queue: tuple) -> None:
+    """Move to the next item not yet decided; past the last one the queue says it is done, for
+    this queue only (it never wraps round to a decided item, where Y would add a second link)."""
+    st.session_state.update(current=next_id, candidate=None, note="", queue_done=queue if next_id is None else False)
 
 
 def _undo(source_doc: str, target_doc: str) -> None:
@@ -165,23 +168,28 @@ if queue.is_empty():
     st.info("筛选后没有条目 No items match the filters.")
     st.stop()
 
-if st.session_state["queue_done"]:
-    st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items.")
+queue_ids = queue["item_id"].to_list()
+reviewed_ids = set(mine.filter(pl.col("reviewed"))["source_id"].to_list())
+this_queue = (source_doc, target_doc, me)  # the end reached in another pair, or by another name, is not this one's
+if st.session_state["queue_done"] == this_queue:
+    left_open = [i for i in queue_ids if i not in reviewed_ids]
+    st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items."
+               + (f" 队列前面还有 {len(left_open)} 条未审核 {len(left_open)} items earlier in the queue are still "
+                  "to review." if left_open else ""))
     done = st.columns(6)
     done[0].button("回到队首", help="Back to the start of the queue", key="rv_start_over", on_click=_reset_position)
     done[1].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
     st.stop()
 
-queue_ids = queue["item_id"].to_list()
 ui.choose_default("current", queue_ids, None)
 current = st.session_state["current"]
 here = (source_doc, target_doc, current)
 if st.session_state["candidate_of"] != here:  # another item, or the pair was changed on another page
-    st.session_state.update(candidate=None, candidate_of=here)
+    st.session_state.update(candidate=None, candidate_of=here, note="")
 position = queue_ids.index(current)
-next_id = queue_ids[position + 1] if position + 1 < len(queue_ids) else None
+# The next item this reviewer has not decided: "unreviewed first" puts decided items at the end.
+next_id = next((i for i in queue_ids[position + 1:] if i not in reviewed_ids), None)
 item_rows = {row["item_id"]: row for row in source_items.to_dicts()}
-reviewed_ids = set(mine.filter(pl.col("reviewed"))["source_id"].to_list())
 ui.bound(
     st.selectbox, f"当前条目 Current item ({position + 1} / {len(queue_ids)} in queue)", "current", "rv", queue_ids,
     on_change=_first_candidate,
@@ -312,15 +320,16 @@ target_id = None if chosen is None else chosen["target_id"]
 after_reject = next((i for i in still_open if i != st.session_state["candidate"]), None)
 buttons = st.columns(6)
 buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
-                  on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None))
+                  on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue))
 buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
                   on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
-                                          after_reject))
+                                          after_reject, this_queue))
 buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
-                  on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, target_doc))
+                  on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, this_queue,
+                                          target_doc))
 buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
-                  on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None))
-buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id,))
+                  on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue))
+buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id, this_queue))
 buttons[5].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
 st.caption("快捷键 keys: Y 确认 · N 拒绝 · X 无对应 · U 不确定 · S 跳过 · Z 撤销")
 
