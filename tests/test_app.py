@@ -496,6 +496,25 @@ def test_an_upload_prefills_its_own_title_and_year(env):
     assert at.text_input(key="add_new_title").value == "改过的标题", "the planner's edit is not overwritten"
 
 
+def test_a_second_upload_starts_from_its_own_heading_not_the_previous_files_details(env):
+    """Registered as 雁塔区 2023 under parent 西安市, a headless table changed only in its id was
+    registered as 雁塔区 2023 too, and joined 雁塔区's evolution."""
+    at = open_page("add_document")
+    first = "雁塔区2023年重点任务分解表\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
+    at.file_uploader(key="add_file").upload("yanta.txt", first.encode()).run()
+    at.text_input(key="add_new_parent").set_value("西安市").run()
+    at.button(key="add_register").click().run()
+    assert not at.error, [e.value for e in at.error]
+    headless = "序号\t主要任务\t责任单位\n1\t改造老旧小区30个\t区住建局\n"
+    at.file_uploader(key="add_file").upload("lianhu.txt", headless.encode()).run()
+    assert at.text_input(key="add_new_jurisdiction").value == ""
+    assert at.text_input(key="add_new_parent").value == "" and at.text_input(key="add_new_id").value == ""
+    at.text_input(key="add_new_id").set_value("lianhu-2024").run()
+    at.button(key="add_register").click().run()
+    assert "lianhu-2024" not in [m.id for m in load_registry(env.data_dir)], "no place given: not registered"
+    assert any("jurisdiction" in e.value for e in at.error)
+
+
 def test_an_upload_prefills_an_id_in_the_registrys_style_and_its_kind(env):
     text = "灞桥区2023年为民实事实施方案\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
     at = open_page("add_document")

@@ -103,14 +103,13 @@ if parsed is not None and st.session_state["registered_upload"] == upload_key:
             "(upload another file to add more).")
 elif parsed is not None:
     items, warnings, (heading_title, heading_year) = parsed
-    if st.session_state["prefilled_for"] != upload_key:  # a new file: its own title, year and place, once
+    if st.session_state["prefilled_for"] != upload_key:
+        # A new file: what its own heading says, else the blank form; never the previous file's
+        # place, year or parent, which a planner changing only the id would register unseen.
         heading = heading_metadata(heading_title, heading_year, set(ui.document_ids()))
-        st.session_state["new_title"] = heading.title or ""
-        st.session_state["new_year"] = heading.year or st.session_state["new_year"]
-        st.session_state["new_jurisdiction"] = heading.jurisdiction or st.session_state["new_jurisdiction"]
-        st.session_state["new_level"] = heading.level or st.session_state["new_level"]
-        st.session_state["new_kind"] = heading.kind or st.session_state["new_kind"]
-        st.session_state["new_id"] = heading.id or st.session_state["new_id"]  # in the registry's style
+        found = {"new_title": heading.title, "new_year": heading.year, "new_jurisdiction": heading.jurisdiction,
+                 "new_level": heading.level, "new_kind": heading.kind, "new_id": heading.id, "new_parent": None}
+        st.session_state.update({name: value or ui.DEFAULTS[name] for name, value in found.items()})
         st.session_state["prefilled_for"] = upload_key
         st.session_state["add_problem"] = None  # a problem of the previous file
     st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
