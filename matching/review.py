@@ -56,10 +56,14 @@ def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> p
 
 
 def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) -> pl.DataFrame:
-    """Link decisions between a district and a city plan, as district → city rows, whichever way
-    the reviewer matched them (a city item reviewed against the district's tasks counts too)."""
-    forward = pair_decisions(current, district_doc, city_doc).filter(pl.col("target_id").is_not_null())
-    backward = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_not_null())
+    """Decisions between a district and a city plan, as district → city rows, whichever way the
+    reviewer matched them (a city item reviewed against the district's tasks counts too).
+
+    A 无对应 on a district task keeps its ``source_id`` alone (no ``target_id``); one on a city
+    item, reviewed against the district plan, keeps its ``target_id`` alone (no ``source_id``).
+    """
+    forward = pair_decisions(current, district_doc, city_doc)
+    backward = pair_decisions(current, city_doc, district_doc)
     return pl.concat([forward, backward.with_columns(source_id=backward["target_id"], target_id=backward["source_id"])],
                      how="vertical")
 
@@ -311,22 +315,30 @@ def coverage_table(
     ----------
     matches : candidates with ``source_id`` a district item and ``target_id`` a city item
         (``match_documents`` district → city, best with ``direction="target_to_source"``).
-    decisions : decisions in effect on district → city pairs (``source_id`` district).
+    decisions : decisions in effect on district → city pairs (``source_id`` district), and
+        无对应 decisions (:func:`coverage_decisions`).
 
     A task the district reports on ends with its status (``〔已完成〕``, ``〔推进中〕``).
     ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item,
-    ``proposed`` when the matcher links one that nobody rejected, else ``none``.
+    ``proposed`` when the matcher links one that nobody rejected, else ``none``; a task marked
+    无对应 in the city plan proposes nothing, and a city item marked 无对应 in the district plan
+    is proposed nothing.
     ``nearest_task`` is the best-scoring district task nobody rejected, with its score
     (``nearest_id`` its id), so an item marked ``none`` still shows where a reviewer would
     look first.
     """
     confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique()
     rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
+    nones = decisions.filter(pl.col("decision") == "no_counterpart")
+    serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
+    served_by_none = nones.filter(pl.col("source_id").is_null()).select("target_id").unique()
     proposed = (
         matches.filter(pl.col("linked"))
         .select("source_id", "target_id")
         .join(rejected, on=["source_id", "target_id"], how="anti")
         .join(confirmed, on=["source_id", "target_id"], how="anti")
+        .join(serves_none, on="source_id", how="anti")
+        .join(served_by_none, on="target_id", how="anti")
     )
     reported = {status: f" 〔{label.split()[0]}〕" for status, label in STATUS_LABELS.items()}
     district = district_items.select(

@@ -406,6 +406,32 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
 
 
+def test_coverage_proposes_nothing_from_a_task_or_to_a_city_item_marked_no_counterpart(data_copy, tmp_path, monkeypatch,
+                                                                                          capsys):
+    """A planner's 无对应 says the task serves no item of the plan (or the item has no task): Coverage
+    kept counting the matcher's proposal as serving it."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+
+    def coverage() -> dict[str, dict]:
+        capsys.readouterr()  # what decide printed
+        assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+        return {row["item_id"]: row for row in json.loads(capsys.readouterr().out)}
+
+    before = coverage()
+    proposed = [row for row in before.values() if row["status"] == "proposed"]
+    single = next(row for row in proposed if len(row["proposed_tasks"].split("；")) == 1)
+    number = single["proposed_tasks"].split()[0]
+    assert main(["decide", f"baqiao-2023:{number}", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
+    after = coverage()
+    assert after[single["item_id"]]["status"] == "none", "its one proposed task serves nothing in xian-2024"
+    assert not any(task.startswith(f"{number} ") for row in after.values() for task in row["proposed_tasks"].split("；"))
+    other = next(row for row in proposed if row["item_id"] != single["item_id"])
+    assert main(["decide", other["item_id"], "baqiao-2023", "--none", "--reviewer", "王", *data]) == 0
+    assert coverage()[other["item_id"]]["status"] == "none", "reviewed from the city side: no district task"
+    capsys.readouterr()
+
+
 def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp_path, monkeypatch, capsys):
     """`coverage --out FILE.xlsx`: every city item, then those no district task serves, quotas first."""
     monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
