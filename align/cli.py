@@ -50,12 +50,47 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(converted)
 
 
-def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
-    """Write a table as table/csv/json/parquet to ``out`` or stdout.
+#: What a file name's ending says of the format wanted (``--out items.csv`` without ``--format``).
+FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "table"}
+
+
+def output_format(fmt: str | None, out: str | None) -> str:
+    """The format asked for: ``--format``, else the ending of ``--out``, else a table on screen.
+
+    A format the file's ending contradicts (``--format csv --out items.parquet``) is refused,
+    as is an ending that names none: a planner would open the file as what its name says.
+    """
+    if not out:
+        return fmt or "table"
+    suffix = Path(out).suffix.lower()
+    implied = FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is None and implied is None:
+        raise PlanAlignError(
+            f"Cannot tell the format from {out!r}. Pass --format csv|json|parquet|xlsx|table, or end --out in "
+            f"{', '.join(FORMAT_OF_SUFFIX)}.",
+            zh="看不出输出格式，请用 --format 指定，或让文件名以 .csv、.json、.parquet、.xlsx 或 .txt 结尾",
+        )
+    if fmt is not None and implied is not None and implied != fmt:
+        raise PlanAlignError(
+            f"--format {fmt} does not fit {out!r}, whose name says {implied}. Change one of them.",
+            zh=f"--format {fmt} 与文件名 {out} 所示的格式（{implied}）不符，请改其一",
+        )
+    return fmt or implied  # type: ignore[return-value]
+
+
+def write_frame(frame: pl.DataFrame, fmt: str | None, out: str | None) -> None:
+    """Write a table as table/csv/json/parquet/xlsx to ``out`` or stdout (:func:`output_format`).
 
     A CSV file is written for a spreadsheet (BOM, formula-like cells quoted); CSV on stdout is
-    left as it is, for the program it is piped to.
+    left as it is, for the program it is piped to. A table written to a file is written whole.
     """
+    fmt = output_format(fmt, out)
+    if fmt == "xlsx":
+        if not out:
+            raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")
+        plain = _plain(frame)
+        write_atomic(Path(out), lambda tmp: plain.write_excel(tmp, autofit=True))
+        return
     if fmt == "parquet":
         if not out:
             raise PlanAlignError("Parquet output needs --out FILE.parquet.", zh="Parquet 格式须用 --out 指定输出文件")
@@ -73,7 +108,8 @@ def write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
         text = _plain(frame).write_csv()
     else:
         if out:
-            text = str(_plain(frame))
+            with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=10_000, tbl_width_chars=60_000):
+                text = str(_plain(frame))
         else:
             print_table(_plain(frame))
             return
@@ -310,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = command(name, func, help_text)
         p.add_argument("doc", help="a document id (see: plan-align docs)")
-        p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet"])
+        p.add_argument("--format", choices=["table", "csv", "json", "parquet", "xlsx"],
+                       help="default: from the --out file's ending, else a table on screen")
         p.add_argument("--out", help="write to this file instead of printing")
 
     register_more_commands(command)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from align.cli import settings_from_args, write_frame
+from align.cli import output_format, settings_from_args, write_frame
 from align.exceptions import ExportError, PlanAlignError, StoreError, UnknownItemError
 from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
@@ -120,7 +120,7 @@ def _coverage(settings: Settings, current: pl.DataFrame, city: DocumentMeta, dis
 
 
 def _xlsx_out(args: argparse.Namespace) -> bool:
-    if args.format == "xlsx" or (args.out or "").lower().endswith(".xlsx"):
+    if output_format(args.format, args.out) == "xlsx":
         if not args.out:
             raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")
         return True
@@ -252,8 +252,9 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("district", metavar="DISTRICT_DOC", nargs="?",
                    help="the district's document, e.g. baqiao-2023; without it, every city item against the "
                         "latest plan of each place under the city (registered with it as parent)")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet", "xlsx"],
-                   help="xlsx: the Coverage page's workbook, Chinese headers (also chosen by --out FILE.xlsx)")
+    p.add_argument("--format", choices=["table", "csv", "json", "parquet", "xlsx"],
+                   help="default: from the --out file's ending, else a table on screen; xlsx: the Coverage "
+                        "page's workbook, Chinese headers")
     p.add_argument("--out", help="write to this file instead of printing")
 
     p = command("export", cmd_export, "Export confirmed links with provenance (xlsx, csv or parquet).")

@@ -353,3 +353,31 @@ def test_match_out_takes_an_upper_case_extension_and_calls_a_folder_a_folder(tmp
     capsys.readouterr()
     assert run("match", "baqiao-2023", "xian-2024", "--out", str(tmp_path), "--data", str(data)) == 2
     assert "is a folder" in one_error_line(capsys)
+
+
+def test_items_written_to_a_file_take_the_format_of_its_name_and_keep_every_row(tmp_path, data, capsys):
+    """`items --out items.csv` without --format wrote a 10-row text dump of the screen table."""
+    import openpyxl
+    import polars as pl
+
+    for name in ("items.csv", "items.xlsx", "items.parquet", "items.json", "items.txt"):
+        assert run("items", "baqiao-2023", "--out", str(tmp_path / name), "--data", str(data)) == 0
+    assert pl.read_csv(tmp_path / "items.csv")["item_id"].n_unique() == 111
+    assert pl.read_parquet(tmp_path / "items.parquet").height == 111
+    sheet = openpyxl.load_workbook(tmp_path / "items.xlsx").active
+    assert sheet.max_row == 112 and sheet["B1"].value == "item_id"
+    assert "…" not in (tmp_path / "items.txt").read_text(encoding="utf-8"), "the whole table, nothing elided"
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["items", "baqiao-2023", "--format", "csv", "--out", "items.parquet"], "--format csv does not fit"),
+    (["items", "baqiao-2023", "--out", "items.dat"], "Cannot tell the format from"),
+    (["coverage", "xian-2024", "baqiao-2023", "--format", "csv", "--out", "c.xlsx"], "--format csv does not fit"),
+])
+def test_a_format_the_file_name_contradicts_or_does_not_name_is_one_line(tmp_path, data, capsys, argv, message):
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run(*argv[:-1], str(out / argv[-1]), "--data", str(data)) == 2
+    assert message in one_error_line(capsys)
+    assert not list(out.iterdir()), "nothing written"
