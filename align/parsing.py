@@ -72,7 +72,7 @@ _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）
 # A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
 _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)"
-    r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)[、,，].*)$"
+    r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*)$"
 )
 _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2}})是")
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
@@ -570,13 +570,17 @@ def _heading_text(text: str) -> str:
 
 
 def _lead_phrase(text: str) -> str | None:
-    """The lead phrase of a paragraph (``扩大投资稳增长``), or None if it has none."""
+    """The lead phrase of a paragraph (``扩大投资稳增长``), or None if it has none.
+
+    A lead phrase opens a paragraph: a short sentence alone on its line (各部门要高度重视。,
+    or 续运营。 carried over a page break) is a closing word or a continuation, not a task.
+    """
     text = normalize_text(text)
     ordinal = _ORDINAL_LEAD.match(text)
     if ordinal:
         return ordinal.group(0).rstrip("。")
-    sentence, stop, _ = text.partition("。")
-    if stop and 2 <= len(sentence) <= _LEAD_MAX and not re.search(r"[,，:：;；]", sentence):
+    sentence, stop, rest = text.partition("。")
+    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and not re.search(r"[,，:：;；]", sentence):
         return sentence
     return None
 
@@ -727,14 +731,15 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     # The items are the deepest numbered lines; paragraphs with a lead phrase where nothing is
     # numbered; and where neither, 一、/（一） lines that carry a commitment of their own.
     # （1） lines under a numbered task were read into it; any others are tasks of their own.
-    # In a numbered document, a section with no numbered task below it is an item of its own
+    # A section with no numbered task or lead paragraph below it is an item of its own
     # (五、加强自身建设 and its paragraph), numbered by its heading: its text would be lost otherwise.
-    tasks = _qualify_restarted_numbers(sorted(numbered + listed, key=lambda d: d.first_line))
+    tasks = _qualify_restarted_numbers(sorted(numbered + listed, key=lambda d: d.first_line)) \
+        or _qualify_restarted_numbers(paragraphs)
     if tasks:
         drafts = sorted(tasks + _sections_without_tasks(headings, tasks, section_starts, subsection_starts),
                         key=lambda d: d.first_line)
     else:
-        drafts = _qualify_restarted_numbers(paragraphs or [d for d in headings[2] if _commits(d)]
+        drafts = _qualify_restarted_numbers([d for d in headings[2] if _commits(d)]
                                             or [d for d in headings[1] if _commits(d)])
     for draft in drafts:
         attachment = attachments.get(draft.number)
@@ -789,8 +794,11 @@ def _ordinal_clauses(text: str) -> list[str]:
 def _extend_body(heading: _Draft | None, clean: str, raw: str, lineno: int) -> None:
     """Add a line to the body of the 一、 or （一） line above it (nothing when a task came between)."""
     if heading is not None:
-        if len(heading.raw_lines) == 1 and heading.task and heading.task[-1] not in "。；;：:！!？?，,":
-            heading.task += "。"  # 三、加强自身建设 | 全面从严治党…: the title is a sentence of its own
+        if len(heading.raw_lines) == 1 and heading.task and heading.task[-1] not in "。；;：:！!？?，," \
+                and not re.search(r"[,，;；]", heading.task):
+            # 三、加强自身建设 | 全面从严治党…: the title is a sentence of its own; a line with a
+            # comma is a sentence carried on to the next line (…由专业机构持 | 续运营。)
+            heading.task += "。"
         heading.task += clean
         heading.raw_lines.append(raw)
         heading.last_line = lineno

@@ -106,3 +106,29 @@ def test_utf16_without_a_byte_order_mark_or_text_stays_refused(tmp_path, content
     path.write_bytes(content)
     with pytest.raises(DocumentParseError, match=reason):
         parse_file(path, META)
+
+
+# A lone short sentence (a closing word, a line carried over a page break) made the whole plan one item.
+
+def test_a_closing_sentence_does_not_replace_the_outlines_items():
+    text = ("长安区2024年工作要点\n\n一、稳增长\n（一）扩大有效投资。全年实施重点项目100个，完成投资150亿元。\n"
+            "（二）促进消费升级。举办促消费活动20场。\n二、惠民生\n（一）稳定就业。新增城镇就业6000人。\n"
+            "（二）优化教育。新建改扩建学校4所。\n\n各部门要高度重视。\n\n长安区人民政府办公室\n2024年2月1日\n")
+    items = parse_text(text, META).items
+    assert items.height == 4 and "各部门要高度重视" not in " ".join(items["text"])
+    assert items["text"][3].startswith("(二)优化教育") or "新建改扩建学校4所" in items["text"][3]
+
+
+def test_a_line_carried_over_a_page_break_stays_with_its_item():
+    text = ("临潼区2024年十件民生实事\n一、新建幼儿园2所，新增学位600个。\n二、改造老旧小区12个。\n"
+            "三、新建公共停车位1500个。\n四、新增城镇就业5000人。\n五、建成社区食堂8个，由专业机构持\n续运营。\n")
+    items = parse_text(text, META).items
+    assert items.height == 5 and items["text"][4].endswith("持续运营。")
+
+
+def test_sections_without_a_lead_paragraph_keep_their_text_beside_those_with_one():
+    text = ("鄠邑区2024年政府工作报告\n一、稳增长\n扩大有效投资。全年实施重点项目80个。\n促进消费升级。举办促消费活动20场。\n"
+            "二、惠民生\n全面落实就业优先政策，新增城镇就业6000人。\n三、强治理\n持续深化“放管服”改革，办结率达到98%。\n")
+    texts = parse_text(text, META).items["text"].to_list()
+    assert len(texts) == 4
+    assert any("新增城镇就业6000人" in t for t in texts) and any("办结率达到98%" in t for t in texts)

@@ -40,7 +40,8 @@ def parse(name: str):
         ("b_xincheng_2024_livelihood_table.docx", 12), ("c1_gaoxin_2024_work_points.docx", 13),
         ("d_weiyang_2024_business_env_points.txt", 15), ("d2_weiyang_2024_business_env_points.pdf", 15),
         ("e_changan_2024_agriculture_points.txt", 13), ("f_lintong_2024_ten_livelihood.txt", 10),
-        ("g_gaoling_2024_work_report.txt", 13), ("h_huyi_2024_task_list.pdf", 30),
+        # gaoling: 13 一是… clauses, and 四、全面加强政府自身建设 with its paragraph and no task below it
+        ("g_gaoling_2024_work_report.txt", 14), ("h_huyi_2024_task_list.pdf", 30),
         ("x1_section_rows_numbered.xlsx", 24), ("x4_gbk_excel.csv", 24), ("x5_livelihood_one_paragraph.txt", 10),
         # Word's automatic numbering, Excel's merged cells and a two-row header (align.formats)
         ("c2_gaoxin_2024_work_points_autonumber.docx", 13), ("x3_docx_autonumbered_column.docx", 24),
