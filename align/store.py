@@ -198,6 +198,26 @@ def pair_label(source_id: str, target_id: str | None, target_doc: str | None = N
     return f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart in {target_doc})"
 
 
+def link_key(prefix: str = "") -> list[pl.Expr]:
+    """The two ends of a link in a fixed order: a link judged from either document is one link
+    (baqiao-2023:54 → xian-2024:15 reviewed from the city side as xian-2024:15 → baqiao-2023:54)."""
+    source, target = pl.col("source_id"), pl.col("target_id")
+    return [pl.when(source <= target).then(source).otherwise(target).alias(f"{prefix}low"),
+            pl.when(source <= target).then(target).otherwise(source).alias(f"{prefix}high")]
+
+
+def flipped(frame: pl.DataFrame) -> pl.DataFrame:
+    """Link rows turned round: source and target (and their text digests and documents) swapped."""
+    swaps = {"source_id": "target_id", "target_id": "source_id", "source_digest": "target_digest",
+             "target_digest": "source_digest", "source_doc": "target_doc", "target_doc": "source_doc"}
+    present = {a: b for a, b in swaps.items() if a in frame.columns and b in frame.columns}
+    turned = frame.with_columns(pl.col(b).alias(a) for a, b in present.items())
+    if "target_doc" in frame.columns and "source_doc" not in frame.columns:  # a decision's link keeps it empty
+        turned = turned.with_columns(pl.when(pl.col("target_doc").is_not_null()).then(doc_of_column("target_id"))
+                                     .alias("target_doc"))
+    return turned
+
+
 def reviewer_name(name: Any) -> str:
     """A reviewer's name as the log keeps it: NFKC, without invisible characters (a zero-width
     space pasted with the name), spaces collapsed. Two spellings that look the same are one
@@ -632,8 +652,8 @@ class DecisionStore:
         """Retract ``reviewer``'s latest effective decision on the pair; return the undo row's id.
 
         The rule: an undo appends an ``undo`` row whose ``retracts`` column holds the id of the
-        most recent decision by the same reviewer on exactly ``(source_id, target_id)`` that is
-        not already retracted (``target_id=None`` with ``target_doc``: the no-counterpart
+        most recent decision by the same reviewer on the link ``(source_id, target_id)``, judged
+        from either document, that is not already retracted (``target_id=None`` with ``target_doc``: the no-counterpart
         decision on that document, or one from a schema-1 store that names none). The
         reviewer's previous decision on the pair, if any, becomes current again; undoing again
         walks further back. Other reviewers' decisions are never touched, and undo rows
@@ -655,10 +675,11 @@ class DecisionStore:
             raise StoreError.from_problems(problems)
         with self._errors("undo the decision"), self._transaction() as conn:
             found = conn.execute(
-                f"SELECT id FROM decisions d WHERE reviewer = ? AND source_id = ? AND target_id IS ? "
+                f"SELECT id FROM decisions d WHERE reviewer = ? AND (source_id = ? AND target_id IS ? "
+                "OR target_id IS NOT NULL AND source_id = ? AND target_id = ?) "
                 f"AND (target_id IS NOT NULL OR target_doc IS NULL OR target_doc = ?) AND {_EFFECTIVE} "
                 "ORDER BY id DESC LIMIT 1",
-                (reviewer_name(reviewer), source_id, target_id, target_doc),
+                (reviewer_name(reviewer), source_id, target_id, target_id, source_id, target_doc),
             ).fetchone()
             if found is None:
                 raise StoreError(
@@ -778,7 +799,14 @@ class DecisionStore:
     def _without_superseded(current: pl.DataFrame) -> pl.DataFrame:
         """A planner changing their mind is not a disagreement: one reviewer's later 无对应 on an item
         replaces their earlier confirmed links from it into that plan, and a later confirmed link
-        replaces their earlier 无对应 (a schema-1 无对应, naming no plan, meets links into any plan)."""
+        replaces their earlier 无对应 (a schema-1 无对应, naming no plan, meets links into any plan);
+        a link judged again from the other document replaces the earlier judgement."""
+        links = current.filter(pl.col("target_id").is_not_null()).with_columns(link_key())
+        turned = (links.group_by("reviewer", "low", "high").agg(pl.col("id").sort().alias("ids"))
+                  .filter(pl.col("ids").list.len() > 1))
+        if turned.height:  # one reviewer judged one link from both documents: the later judgement stands
+            older = turned.select(pl.col("ids").list.head(pl.col("ids").list.len() - 1)).explode("ids")["ids"]
+            current = current.filter(~pl.col("id").is_in(older.implode()))
         nones = current.filter(pl.col("decision") == "no_counterpart").select(
             "reviewer", "source_id", pl.col("target_doc").alias("none_doc"), pl.col("id").alias("none_id")
         )
@@ -808,8 +836,10 @@ class DecisionStore:
     @staticmethod
     def _contradicted_nones(current: pl.DataFrame) -> pl.DataFrame:
         """No-counterpart decisions in effect, each joined to every confirmed link (``link_id``)
-        from its source into its document (into any document for a schema-1 row naming none)."""
-        links = current.filter(pl.col("decision") == "confirmed").select(
+        between its source and its document, judged from either side (into any document for a
+        schema-1 row naming none)."""
+        confirmed = current.filter(pl.col("decision") == "confirmed").select("source_id", "target_id")
+        links = pl.concat([confirmed, flipped(confirmed)]).select(
             "source_id", pl.col("target_id").alias("link_id"), doc_of_column("target_id").alias("link_doc")
         ).unique()
         return (
@@ -819,11 +849,57 @@ class DecisionStore:
             .drop("link_doc")
         )
 
+    @staticmethod
+    def _one_way(links: pl.DataFrame) -> pl.DataFrame:
+        """Link rows each turned to the way its link was first judged, so one link is one key."""
+        if links.is_empty():
+            return links
+        keyed = links.with_columns(link_key())
+        first = keyed.sort("id").group_by("low", "high").agg(pl.col("source_id").first().alias("first_source"))
+        keyed = keyed.join(first, on=["low", "high"])
+        backwards = keyed["source_id"] != keyed["first_source"]
+        drop = ["low", "high", "first_source"]
+        return pl.concat([keyed.filter(~backwards).drop(drop), flipped(keyed.filter(backwards)).drop(drop)]).sort("id")
+
+    @staticmethod
+    def _read_one_way(links: pl.DataFrame, source_doc: str | None, target_doc: str | None) -> pl.DataFrame:
+        """Confirmed links (with ``source_doc``, ``target_doc``) turned to one direction per pair of
+        documents: the one asked for, else the one most of the pair's links were judged in
+        (on a tie, the first judged)."""
+        if links.is_empty():
+            return links
+        backwards = pl.lit(False)
+        if source_doc is not None:
+            backwards = backwards | (pl.col("target_doc") == source_doc)
+        if target_doc is not None:
+            backwards = backwards | (pl.col("source_doc") == target_doc)
+        if source_doc is None and target_doc is None:
+            low_first = pl.col("source_doc") <= pl.col("target_doc")
+            votes = (links.sort("id").group_by(
+                pl.min_horizontal("source_doc", "target_doc").alias("doc_low"),
+                pl.max_horizontal("source_doc", "target_doc").alias("doc_high"),
+            ).agg(low_first.sum().alias("low_first"), (~low_first).sum().alias("high_first"),
+                  low_first.first().alias("first_low_first")))
+            votes = votes.with_columns(keep_low_first=pl.when(pl.col("low_first") != pl.col("high_first"))
+                                       .then(pl.col("low_first") > pl.col("high_first"))
+                                       .otherwise(pl.col("first_low_first")))
+            links = links.with_columns(doc_low=pl.min_horizontal("source_doc", "target_doc"),
+                                       doc_high=pl.max_horizontal("source_doc", "target_doc")).join(
+                votes.select("doc_low", "doc_high", "keep_low_first"), on=["doc_low", "doc_high"])
+            backwards = low_first != pl.col("keep_low_first")
+            links = links.with_columns(backwards.alias("backwards")).drop("doc_low", "doc_high", "keep_low_first")
+        else:
+            links = links.with_columns(backwards.alias("backwards"))
+        return pl.concat([links.filter(~pl.col("backwards")), flipped(links.filter(pl.col("backwards")))]).drop(
+            "backwards")
+
     @classmethod
     def _conflicts(cls, current: pl.DataFrame) -> pl.DataFrame:
         keys = ["source_id", "target_id"]
         columns = ["id", "reviewer", "decided_at", "source_id", "target_id", "decision"]
-        linked = current.filter(pl.col("decision").is_in(DEFINITE) & pl.col("target_id").is_not_null()).select(columns)
+        linked = cls._one_way(
+            current.filter(pl.col("decision").is_in(DEFINITE) & pl.col("target_id").is_not_null()).select(columns)
+        )
         disputed = (
             linked.group_by(keys).agg(pl.col("decision").n_unique().alias("positions"))
             .filter(pl.col("positions") > 1)
@@ -832,8 +908,13 @@ class DecisionStore:
         pair_rows = linked.join(disputed, on=keys, how="semi").with_columns(kind=pl.lit("pair"))
         # Each no-counterpart decision is shown against every confirmed link it contradicts.
         none_rows = cls._contradicted_nones(current).with_columns(target_id=pl.col("link_id")).select(columns)
-        confirmed = linked.filter(pl.col("decision") == "confirmed").join(none_rows.select(keys).unique(), on=keys,
-                                                                          how="semi")
+        # the confirmations each no-counterpart contradicts, turned to read from the item marked 无对应
+        marked = none_rows.select(pl.col("source_id").alias("marked"), *link_key()).unique()
+        confirmed = linked.filter(pl.col("decision") == "confirmed").with_columns(link_key()).join(
+            marked, on=["low", "high"]
+        )
+        confirmed = pl.concat([confirmed.filter(pl.col("source_id") == pl.col("marked")),
+                               flipped(confirmed.filter(pl.col("source_id") != pl.col("marked")))]).select(columns)
         source_rows = pl.concat([none_rows, confirmed], how="vertical").with_columns(
             kind=pl.lit("no_counterpart_vs_link")
         )
@@ -858,20 +939,21 @@ class DecisionStore:
         A link listed by :meth:`conflicts` is left out unless ``include_conflicts``: an export
         should not present a disputed link as agreed. ``reviewer`` joins every confirming
         reviewer; ``score``, ``decided_at``, ``engine_version`` and ``note`` come from the
-        latest confirmation.
+        latest confirmation. A link confirmed from the other document counts once, read the
+        way asked for, or (with no pair given) the way most of its two documents' links were judged.
         """
         current = self.current()
-        confirmed = current.filter(pl.col("decision") == "confirmed").with_columns(
-            source_doc=doc_of_column("source_id"),
-            target_doc=doc_of_column("target_id"),
-        )
+        confirmed = current.filter(pl.col("decision") == "confirmed")
+        if not include_conflicts:
+            disputed = self._conflicts(current).select(link_key()).unique()
+            confirmed = confirmed.with_columns(link_key()).join(disputed, on=["low", "high"], how="anti").drop(
+                "low", "high")
+        confirmed = self._read_one_way(confirmed.with_columns(
+            source_doc=doc_of_column("source_id"), target_doc=doc_of_column("target_id")), source_doc, target_doc)
         if source_doc is not None:
             confirmed = confirmed.filter(pl.col("source_doc") == source_doc)
         if target_doc is not None:
             confirmed = confirmed.filter(pl.col("target_doc") == target_doc)
-        if not include_conflicts:
-            disputed = self._conflicts(current).select("source_id", "target_id")
-            confirmed = confirmed.join(disputed, on=["source_id", "target_id"], how="anti")
         links = (
             confirmed.sort("id")
             .group_by("source_doc", "target_doc", "source_id", "target_id", maintain_order=True)

@@ -19,6 +19,7 @@ from align.items import STATUS_LABELS, Schema, joined_targets, shown_text
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings
+from align.store import flipped
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -48,11 +49,14 @@ def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> p
     """The rows between two documents of any store table with ``source_id, target_id, target_doc``
     (``DecisionStore.current()``, ``history()`` or ``conflicts()``).
 
-    A ``no_counterpart`` decision names its document in ``target_doc``; one from a schema-1
-    store names none and counts for every target document, as it did when it was made.
+    A link judged from the other document (target → source) is one of these links too, turned
+    round. A ``no_counterpart`` decision names its document in ``target_doc``; one from a
+    schema-1 store names none and counts for every target document, as it did when it was made.
     """
     no_target = pl.col("target_id").is_null() & (pl.col("target_doc").is_null() | (pl.col("target_doc") == target_doc))
-    return current.filter(_in_doc("source_id", source_doc) & (no_target | _in_doc("target_id", target_doc)))
+    forward = current.filter(_in_doc("source_id", source_doc) & (no_target | _in_doc("target_id", target_doc)))
+    backward = current.filter(_in_doc("source_id", target_doc) & _in_doc("target_id", source_doc))
+    return pl.concat([forward, flipped(backward)]) if backward.height else forward
 
 
 def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) -> pl.DataFrame:
@@ -62,9 +66,9 @@ def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) 
     A 无对应 on a district task keeps its ``source_id`` alone (no ``target_id``); one on a city
     item, reviewed against the district plan, keeps its ``target_id`` alone (no ``source_id``).
     """
-    forward = pair_decisions(current, district_doc, city_doc)
-    backward = pair_decisions(current, city_doc, district_doc)
-    return pl.concat([forward, backward.with_columns(source_id=backward["target_id"], target_id=backward["source_id"])],
+    links = pair_decisions(current, district_doc, city_doc)  # links judged from the city side included
+    city_nones = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_null())
+    return pl.concat([links, city_nones.with_columns(target_id=pl.col("source_id"), source_id=pl.lit(None, pl.String))],
                      how="vertical")
 
 

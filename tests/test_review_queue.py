@@ -89,3 +89,15 @@ def test_keyword_terms_are_normalised_words_an_item_text_can_contain(query):
     for term in keyword_terms(query):
         assert term and " " not in term
         assert term == normalize_text(term).lower()
+
+
+def test_a_link_judged_from_the_other_document_is_one_of_the_pairs_decisions_turned_round():
+    from matching.review import pair_decisions
+
+    current = pl.DataFrame({"id": [1, 2], "reviewer": ["王", "王"], "source_id": ["xian-2024:15", "xian-2024:16"],
+                            "target_id": ["baqiao-2023:54", None], "target_doc": [None, "baqiao-2023"],
+                            "decision": ["confirmed", "no_counterpart"], "source_digest": ["c", None],
+                            "target_digest": ["d", None]})
+    seen = pair_decisions(current, "baqiao-2023", "xian-2024")
+    assert seen.select("source_id", "target_id", "source_digest", "target_digest").rows() == [
+        ("baqiao-2023:54", "xian-2024:15", "d", "c")], "the city item's 无对应 is about the city item, not shown here"

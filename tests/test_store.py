@@ -414,3 +414,46 @@ def test_another_reviewers_no_counterpart_still_conflicts_with_a_confirmed_link(
     store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
     store.record("李", "baqiao-2023:1", None, "no_counterpart", target_doc="xian-2024")
     assert store.conflicts()["kind"].to_list() == ["no_counterpart_vs_link"]
+
+
+# A link is one link whichever document it was judged from (the Review page can match either way).
+
+def test_reviewers_disagreeing_on_one_link_from_opposite_documents_is_a_conflict(store):
+    store.record("甲", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("乙", "xian-2024:15", "baqiao-2023:54", "rejected")
+    conflicts = store.conflicts()
+    assert conflicts.select("kind", "source_id", "target_id").rows() == [("pair", "baqiao-2023:54", "xian-2024:15")]
+    assert sorted(conflicts["decisions"][0]) == ["confirmed", "rejected"]
+    assert store.confirmed_links().is_empty(), "a disputed link is not exported as agreed"
+    assert store.confirmed_links(include_conflicts=True).height == 1
+
+
+def test_one_link_confirmed_from_both_documents_is_exported_once_the_way_asked(store):
+    store.record("王", "baqiao-2023:85", "xian-2024:18", "confirmed")
+    store.record("李", "xian-2024:18", "baqiao-2023:85", "confirmed")
+    store.record("李", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    every = store.confirmed_links()
+    assert every.select("source_id", "target_id", "reviewer").rows() == [
+        ("baqiao-2023:54", "xian-2024:15", "李"), ("baqiao-2023:85", "xian-2024:18", "李, 王")
+    ], "one sheet, the way most of the pair's links were judged"
+    turned = store.confirmed_links("xian-2024", "baqiao-2023")
+    assert turned.select("source_id", "target_id").rows() == [("xian-2024:15", "baqiao-2023:54"),
+                                                              ("xian-2024:18", "baqiao-2023:85")]
+
+
+def test_a_reviewer_judging_a_link_again_from_the_other_document_replaces_the_first_judgement(store):
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("王", "xian-2024:15", "baqiao-2023:54", "rejected")
+    assert store.current()["decision"].to_list() == ["rejected"] and store.conflicts().is_empty()
+    store.undo("王", "baqiao-2023:54", "xian-2024:15")  # named the way the Review page of the district shows it
+    assert store.current()["decision"].to_list() == ["confirmed"]
+
+
+def test_no_counterpart_on_a_city_item_conflicts_with_a_link_confirmed_from_the_district(store):
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("李", "xian-2024:15", None, "no_counterpart", target_doc="baqiao-2023")
+    conflicts = store.conflicts()
+    assert conflicts.select("kind", "source_id", "target_id").rows() == [
+        ("no_counterpart_vs_link", "xian-2024:15", "baqiao-2023:54")]
+    assert sorted(conflicts["decisions"][0]) == ["confirmed", "no_counterpart"]
+    assert store.confirmed_links().is_empty()
