@@ -33,7 +33,7 @@ from align.items import (
 )
 from align.registry import document_path, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore, local_time, with_text_changes
+from align.store import DecisionStore, link_key, local_time, with_text_changes
 
 ExportFormat = Literal["xlsx", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "parquet")
@@ -59,6 +59,7 @@ HEADERS: dict[str, str] = {
     "engine_version": "引擎版本",
     "note": "备注",
     "text_changed": "决定后文本已改",
+    "disputed": "审核意见不一",
 }
 EXPORT_SCHEMA: Schema = {}
 EXPORT_SCHEMA.update({name: pl.String for name in HEADERS})
@@ -69,7 +70,7 @@ DEADLINE_COLUMNS = ("source_deadline", "target_deadline")
 #: Which text changed after the link was confirmed (a plan re-issued in place): shown, like the
 #: deadlines, only when some exported link has it.
 CHANGED_LABELS = {"source": "源任务", "target": "目标任务", "both": "源任务、目标任务"}
-OPTIONAL_COLUMNS = (*DEADLINE_COLUMNS, "text_changed")
+OPTIONAL_COLUMNS = (*DEADLINE_COLUMNS, "text_changed", "disputed")
 SUMMARY_SHEET = "汇总"
 SOURCES_SHEET = "文档来源"
 SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl.String, "年份": pl.Int64,
@@ -116,7 +117,9 @@ def build_export_frame(
 
     An item that is no longer in its document (the file changed after the decision) is
     kept, with its text marked as missing, so no decision silently disappears; one whose
-    text is not the text confirmed is named in ``text_changed``.
+    text is not the text confirmed is named in ``text_changed``. With ``include_conflicts``,
+    a disputed link says who decided what in ``disputed`` (乙: rejected), so the file does not
+    present it as agreed.
     """
     source_doc, target_doc = pair if pair is not None else (None, None)
     for doc_id in pair or ():  # a mistyped id is named as such, not reported as "no links"
@@ -140,6 +143,9 @@ def build_export_frame(
         frame = frame.join(renamed, left_on=f"{side}_id", right_on="item_id", how="left").with_columns(
             pl.col(f"{side}_text").fill_null(MISSING_ITEM)
         )
+    disputed = store.conflicts().select(*link_key(), pl.col("summary").alias("disputed")) \
+        .group_by("low", "high").agg(pl.col("disputed").str.join(" | "))
+    frame = frame.with_columns(link_key()).join(disputed, on=["low", "high"], how="left").drop("low", "high")
     frame = frame.with_columns(local_time("decided_at", settings.timezone))
     return frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
 

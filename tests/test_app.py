@@ -927,3 +927,15 @@ def test_a_note_stays_with_the_item_it_was_written_on(env):
     assert at.session_state["current"] != first and at.text_input(key="rv_note").value == ""
     at.button(key="rv_confirm").click().run()
     assert decisions(env)["note"].to_list() == [None], "the note written on the skipped item is not stored here"
+
+
+def test_the_export_page_says_a_disputed_link_is_held_back_not_that_nothing_is_confirmed(env):
+    with DecisionStore(env.db_path) as store:
+        store.record("甲", "baqiao-2023:75", "xian-2024:4", "confirmed")
+        store.record("乙", "baqiao-2023:75", "xian-2024:4", "rejected")
+    at = open_page("export")
+    assert at.metric[0].value == "0"
+    assert any("1 more confirmed link(s) are disputed" in w.value for w in at.warning)
+    assert not any("No confirmed links yet" in i.value for i in at.info)
+    at.checkbox(key="ex_with_conflicts").check().run()
+    assert at.metric[0].value == "1" and not any("disputed" in w.value for w in at.warning)

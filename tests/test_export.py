@@ -76,6 +76,22 @@ def test_disputed_link_is_left_out_unless_asked(decided):
     assert "baqiao-2023:4" in build_export_frame(store, settings, include_conflicts=True)["source_id"].to_list()
 
 
+def test_a_disputed_link_exported_on_request_says_who_decided_what(decided, tmp_path):
+    """With disputed links included, nothing in the file told them from agreed ones."""
+    store, settings = decided
+    frame = build_export_frame(store, settings, include_conflicts=True)
+    disputed = frame.filter(pl.col("disputed").is_not_null())
+    assert disputed["source_id"].to_list() == ["baqiao-2023:4"]
+    assert "rejected" in disputed["disputed"].item() and "confirmed" in disputed["disputed"].item()
+    path = export_links(frame, "xlsx", tmp_path, "links.xlsx", settings=settings)
+    def headers(book_path) -> set[str]:
+        return {c.value for sheet in openpyxl.load_workbook(book_path).worksheets for c in sheet[1]}
+
+    assert "审核意见不一" in headers(path)
+    agreed = export_links(build_export_frame(store, settings), "xlsx", tmp_path, "agreed.xlsx", settings=settings)
+    assert "审核意见不一" not in headers(agreed)
+
+
 def test_item_no_longer_in_document_is_kept_and_marked(decided):
     store, settings = decided
     store.record("王", "baqiao-2023:1", "xian-2024:999", "confirmed")
@@ -139,8 +155,9 @@ def test_csv_has_bom_and_reads_back(decided, tmp_path):
     path = export_links(build_export_frame(store, settings), "csv", tmp_path, "links.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pl.read_csv(path, encoding="utf8")
-    assert back.columns == [h for h in HEADERS.values() if "完成时限" not in h and h != "决定后文本已改"], (
-        "no deadline columns (no item has one), no text-changed column (no text changed)"
+    assert back.columns == [h for h in HEADERS.values()
+                            if "完成时限" not in h and h not in ("决定后文本已改", "审核意见不一")], (
+        "no deadline columns (no item has one), no text-changed column (no text changed), no dispute (none included)"
     )
     assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
     assert back["目标责任单位"].to_list()[1] == "市住建局"

@@ -60,9 +60,14 @@ with cols[1]:
 fmt = ui.bound(st.radio, "格式 Format", "fmt", "ex", list(FORMATS), horizontal=True, format_func=FORMAT_LABELS.get)
 include = ui.bound(st.checkbox, "包括有争议的链接 Include links reviewers disagree on", "with_conflicts", "ex")
 
-links = ui.or_stop(ui.store).confirmed_links(*((source_doc, target_doc) if scope == "pair" else (None, None)),
-                                   include_conflicts=include)
+chosen_pair = (source_doc, target_doc) if scope == "pair" else (None, None)
+links = ui.or_stop(ui.store).confirmed_links(*chosen_pair, include_conflicts=include)
+held = 0 if include else ui.store().confirmed_links(*chosen_pair, include_conflicts=True).height - links.height
 st.metric("已确认链接 confirmed links", links.height)
+if held:
+    st.warning(f"另有 {held} 条已确认的链接审核意见不一，未列入；可在审核页处理，或勾选“包括有争议的链接”（文件中会标出）。 "
+               f"{held} more confirmed link(s) are disputed by another reviewer and left out: settle them on the "
+               "Review page, or tick 'Include links reviewers disagree on' (the file marks them).")
 if links.height:
     try:
         links = with_text_changes(links, ui.fingerprints(*sorted(set(links["source_doc"]) | set(links["target_doc"]))))
@@ -103,5 +108,5 @@ elif prepared and Path(prepared["path"]).is_file():
             help="所链接文档的标题、年份与文件 SHA-256 (which edition of each plan the links were reviewed against)",
         )
     st.caption(f"文件也保存在 also saved at `{path}`")
-elif links.is_empty():
+elif links.is_empty() and not held:
     st.info("还没有已确认的链接 No confirmed links yet: confirm some on the 审核 Review page.")
