@@ -107,7 +107,8 @@ def _bulk_confirm(rows: list[dict]) -> None:
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
-    ui.flash("success", f"已批量确认 bulk-confirmed {len(ids)} 条 links (每条单独记录 one decision each).")
+    ui.flash("success", f"已批量确认 bulk-confirmed {len(ids)} 条 links (每条单独记录，撤销一次撤回一条 one decision "
+                        "each; Undo takes back one at a time).")
 
 
 # ------------------------------------------------------------------ page
@@ -371,8 +372,11 @@ with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=F
         st.caption("盲审模式下不提供批量确认 Bulk-confirm is off in blind mode (it works by score).")
     else:
         min_score = ui.bound(st.slider, "最低得分 Minimum score", "bulk_min", "rv", 0.0, 1.0, step=0.01)
-        bulk = bulk_candidates(matches, mine, min_score=min_score)
-        st.write(f"将确认 would confirm **{bulk.height}** 条 links on items you have not decided yet.")
+        # the queue as filtered: a keyword or area chosen above narrows what is confirmed too
+        bulk = bulk_candidates(matches, mine, min_score=min_score).filter(pl.col("source_id").is_in(queue_ids))
+        narrowed = len(queue_ids) < total
+        st.write(f"将确认 would confirm **{bulk.height}** 条 links on items you have not decided yet"
+                 + (f", among the {len(queue_ids)} items the filters leave in the queue." if narrowed else "."))
         if bulk.height:
             st.dataframe(bulk.head(10).select("source_id", "target_id", "score", "reasons"), hide_index=True,
                          width="stretch", key="rv_bulk_sample")
