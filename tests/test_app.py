@@ -887,6 +887,9 @@ def test_evolution_with_two_documents_of_one_year_compares_one_per_year_and_lets
     assert not at.exception and not at.error, [e.value for e in at.error]
     counts = next(d.value for d in at.dataframe if "变化 relation" in d.value.columns)
     assert counts["本期条目 new items"].sum() == 2, "the report's two tasks, not the task table's"
+    at.switch_page(PAGES["documents"]).run()
+    at.switch_page(PAGES["evolution"]).run()
+    assert at.multiselect(key="evo_docs_灞桥区").value == ["baqiao-2020", "baqiao-2023-report"], "kept across pages"
 
 
 def test_confirming_through_a_filtered_queue_ends_it_and_never_adds_a_second_link_to_a_decided_item(env):

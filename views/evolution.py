@@ -36,8 +36,12 @@ years = dict(zip(docs["id"].to_list(), docs["year"].to_list()))
 doc_ids = docs.unique("year", keep="first", maintain_order=True)["id"].to_list()
 if len(doc_ids) < docs.height:  # two documents of one year (a report and its task table): one per year
     st.caption("同一年有多份文档，每年选一份 One document per year: a year has several.")
-    chosen = st.multiselect("文档 Documents", list(years), default=doc_ids, key=f"evo_docs_{place}",
-                            format_func=lambda d: f"{d} ({years[d]})")
+    # kept outside the widget, which Streamlit forgets on pages that do not draw it
+    kept = st.session_state.setdefault("evo_chosen", {})
+    key = f"evo_docs_{place}"
+    st.session_state[key] = [d for d in kept.get(place, doc_ids) if d in years]
+    chosen = st.multiselect("文档 Documents", list(years), key=key, format_func=lambda d: f"{d} ({years[d]})",
+                            on_change=lambda: kept.update({place: st.session_state[key]}))
     doc_ids = sorted(chosen, key=lambda d: (years[d], list(years).index(d)))
     if len(doc_ids) < 2:
         st.info("请至少选两个年份的文档 Choose documents of at least two years.")
