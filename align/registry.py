@@ -178,14 +178,17 @@ def document_path(data_dir: Path, meta: DocumentMeta) -> Path:
 
 
 def plans_under(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[DocumentMeta]:
-    """The latest registered plan of each jurisdiction that names ``city``'s as its parent, at a
-    lower level (灞桥区 and 西咸新区 under 西安市): the plans a city's 督查办 checks its items against."""
-    latest: dict[str, DocumentMeta] = {}
-    for meta in docs:
-        below = meta.level_rank < city.level_rank
-        if meta.parent == city.jurisdiction and below and meta.year >= latest.get(meta.jurisdiction, meta).year:
-            latest[meta.jurisdiction] = meta
-    return sorted(latest.values(), key=lambda meta: meta.id)
+    """The plans of each jurisdiction's latest year that name ``city``'s as their parent, at a
+    lower level (灞桥区 and 西咸新区 under 西安市): the plans a city's 督查办 checks its items against.
+
+    Every plan of that year counts (a 政府工作报告 and its 任务分解表 both commit the district);
+    keeping only one would drop the other's decisions from the overview unseen.
+    """
+    under = [meta for meta in docs if meta.parent == city.jurisdiction and meta.level_rank < city.level_rank]
+    latest: dict[str, int] = {}
+    for meta in under:
+        latest[meta.jurisdiction] = max(meta.year, latest.get(meta.jurisdiction, meta.year))
+    return sorted((meta for meta in under if meta.year == latest[meta.jurisdiction]), key=lambda meta: meta.id)
 
 
 def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[DocumentMeta]:

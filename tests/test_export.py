@@ -534,3 +534,6 @@ def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
     assert [m.id for m in plans_without_parent(docs, city)] == ["huyi-2024"]
     assert [m.id for m in plans_under(list(reversed(docs)), city)] == ["baqiao-2023", "yanta-2024"]
     assert plans_under(docs, docs[1]) == []
+    # a report beside the task table of the same year: both are compared, neither dropped unseen
+    report = plan("baqiao-2023-report", "灞桥区", "district", 2023, "西安市")
+    assert [m.id for m in plans_under([*docs, report], city)] == ["baqiao-2023", "baqiao-2023-report", "yanta-2024"]
