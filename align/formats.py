@@ -179,6 +179,10 @@ def parse_column_spec(spec: str) -> ColumnMap:
             problems.append(f"{part.strip()!r} is not ROLE=COLUMN")
         elif role not in ROLES:
             problems.append(f"the role {role!r} is not one of {', '.join(ROLES)}")
+        elif role in mapping:
+            problems.append(f"the role {role} is given twice")
+        elif (column.isdigit() and int(column) - 1 in mapping.values()) or column in mapping.values():
+            problems.append(f"column {column} is given two roles")
         elif column.isdigit():
             if int(column) < 1:
                 problems.append(f"column numbers count from 1; got {column}")

@@ -7,6 +7,7 @@ decision store is ``Settings.db_path`` (``PLAN_ALIGN_DB`` overrides it).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,8 @@ from align.registry import DocumentMeta, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore, pair_label, reviewer_name, validate_decision
 
+_DOC_LIKE = re.compile(r"^[a-z][a-z0-9-]*-\d{4}(?:-\d+)?$")
+
 
 def require_items(settings: Settings, item_ids: list[str]) -> dict[str, str]:
     """Raise unless every id names an item of a registered document (all unknown ids together);
@@ -32,8 +35,9 @@ def require_items(settings: Settings, item_ids: list[str]) -> dict[str, str]:
     for item_id in item_ids:
         if ":" not in item_id:
             raise UnknownItemError(
-                f"The item id {item_id!r} has no document part. Write it as DOC:NUMBER, e.g. 'baqiao-2023:17'.",
-                zh=f"条目编号“{item_id}”缺少文档部分，应写作“文档:序号”，如 baqiao-2023:17",
+                f"{item_id!r} is not an item id: write it as DOC:NUMBER, e.g. 'baqiao-2023:17'"
+                + (" (that is a document id; the item's number is missing)." if _DOC_LIKE.match(item_id) else "."),
+                zh=f"“{item_id}”不是条目编号，应写作“文档:序号”，如 baqiao-2023:17",
             )
         doc_id = doc_of(item_id)
         if doc_id not in by_doc:

@@ -91,8 +91,10 @@ def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, ca
          "无法完成：--confirm 需要给出目标条目编号"),
         (["decide", "baqiao-2023:1", "xian-2024:99", "--confirm", "--reviewer", "王"], "Unknown item id(s): xian-2024:99",
          "没有这个条目：xian-2024:99 不在所登记的文档里，可用 plan-align items 列出条目编号"),
-        (["decide", "17", "xian-2024:4", "--confirm", "--reviewer", "王"], "has no document part",
-         "没有这个条目：条目编号“17”缺少文档部分，应写作“文档:序号”，如 baqiao-2023:17"),
+        (["decide", "17", "xian-2024:4", "--confirm", "--reviewer", "王"], "'17' is not an item id",
+         "没有这个条目：“17”不是条目编号，应写作“文档:序号”，如 baqiao-2023:17"),
+        (["decide", "baqiao-2023", "xian-2024", "--none", "--reviewer", "王"], "that is a document id; the item's "
+         "number is missing", "没有这个条目：“baqiao-2023”不是条目编号，应写作“文档:序号”，如 baqiao-2023:17"),
         (["decide", "baqiao-2023:1", "xian-2024:4", "--undo", "--reviewer", "王"], "Nothing to undo",
          "审核记录库出错：王 在这对条目上没有可撤销的结论"),
         (["evolve", "baqiao-2023", "baqiao-2020"], "Evolution runs forward in time",

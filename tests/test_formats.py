@@ -434,7 +434,9 @@ def test_a_mapped_column_past_the_tables_last_is_named(tmp_path):
 
 @pytest.mark.parametrize(
     "spec, problem",
-    [("task", "not ROLE=COLUMN"), ("owner=责任单位", "'owner' is not one of"), ("task=0", "count from 1")],
+    [("task", "not ROLE=COLUMN"), ("owner=责任单位", "'owner' is not one of"), ("task=0", "count from 1"),
+     ("task=主要任务,task=2", "the role task is given twice"), ("task=2,units=2", "column 2 is given two roles"),
+     ("task=主要任务,units=主要任务", "column 主要任务 is given two roles")],
 )
 def test_bad_column_spec(spec, problem):
     with pytest.raises(DocumentParseError, match=problem):
