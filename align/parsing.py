@@ -406,13 +406,15 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             section_status, section_prefix, section_first = _status_of(section_name), "", True
             continue
         if row.get("number", "").strip():
-            number_match = re.fullmatch(r"\s*(\d{1,6}(?:\s*[-－.．]\s*\d{1,3})*)\s*[.、．]?\s*", row["number"])
+            # 1, 1. and 1-1, also written （1）, 1） or ① (NFKC and the circled-number rule make them (1))
+            number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*",
+                                        normalize_text(row["number"]))
             if not number_match:
                 raise DocumentParseError(
                     f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno,
                     zh="序号列里不是任务编号",
                 )
-            number = re.sub(r"\s*[-－.．]\s*", "-", number_match.group(1))  # 1-1, a sub-task keeps its number
+            number = re.sub(r"\s*[-.]\s*", "-", number_match.group(1))  # 1-1, a sub-task keeps its number
         else:
             lead = _numbered_line(task_cell.strip(), drafts[-1].number if drafts else None)
             if lead:

@@ -132,3 +132,13 @@ def test_sections_without_a_lead_paragraph_keep_their_text_beside_those_with_one
     texts = parse_text(text, META).items["text"].to_list()
     assert len(texts) == 4
     assert any("新增城镇就业6000人" in t for t in texts) and any("办结率达到98%" in t for t in texts)
+
+
+@pytest.mark.parametrize("numbers", [["（1）", "（2）", "（3）"], ["①", "②", "③"], ["1）", "2）", "3）"], ["1.", "2.", "3."]])
+def test_a_task_tables_number_column_may_write_its_numbers_in_brackets_or_circles(numbers):
+    """序号 written （1） or ① was refused as 'not a task number'."""
+    rows = ["新建口袋公园10个", "改造老旧小区7个", "新增公共停车位300个"]
+    text = "序号\t主要任务\t责任单位\n" + "".join(f"{n}\t{task}\t区住建局\n" for n, task in zip(numbers, rows))
+    items = parse_text(text, META).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["text"].to_list() == rows
