@@ -64,8 +64,9 @@ _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
-# A list run together on one line (…。二、提升医疗服务能力。…): each 一、 opens a line of its own.
-_RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)")
+# A list run together on one line (…。二、提升医疗服务能力。…, …；4.新建学校3所；5.…): each 一、 or
+# 4. after a full stop or semicolon opens a line of its own (4.5% is a number, not an item).
+_RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)|(?<=[。；;])\s*(?=\d{{1,3}}[.．、](?![\d%]))")
 _UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
 _UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
 _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）]")

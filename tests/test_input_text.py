@@ -142,3 +142,12 @@ def test_a_task_tables_number_column_may_write_its_numbers_in_brackets_or_circle
     items = parse_text(text, META).items
     assert items["number"].to_list() == ["1", "2", "3"]
     assert items["text"].to_list() == rows
+
+
+def test_numbered_tasks_run_together_in_one_paragraph_are_items_of_their_own():
+    """…；4.新建学校3所；5.… was one item, with 4. and 5. read into its indicators."""
+    text = ("户县2024年工作要点\n一、稳增长\n1.实施重点项目80个。\n2.新增市场主体3000户。\n二、惠民生\n"
+            "3.新增城镇就业5000人；4.新建学校3所；5.改造老旧小区10个，增长4.5%；6.5%的增速不是第6项。\n")
+    items = parse_text(text, META).items
+    assert items["number"].to_list() == ["1", "2", "3", "4", "5"]
+    assert items["text"][3].startswith("新建学校3所") and "6.5%的增速" in items["text"][4]
