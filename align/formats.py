@@ -145,8 +145,14 @@ class UncachedFormula:
     cell: str  # A1-style reference, for the message
 
 
-def _cell_text(value: Any) -> str:
-    """One cell as a single line: numbers without '.0', newlines and tabs as spaces."""
+def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
+    """One cell as a single line: numbers without '.0', newlines and tabs as spaces.
+
+    ``hard_breaks``: a line break typed in the cell (Alt+Enter in Excel, a second paragraph in a
+    Word cell) ends a clause, so it becomes ``；`` where the line does not end in punctuation
+    already (实施重点项目50个 | 完成投资80亿元 read as one indicator, 实施重点项目完成投资). A PDF's
+    breaks are where the text wrapped, and stay spaces.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -158,7 +164,15 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()
     text = str(value)
+    if hard_breaks and any(c in text for c in "\r\n\x0b"):
+        lines = [" ".join(line.replace("\t", " ").split()) for line in re.split(r"[\r\n\x0b]+", text)]
+        lines = [line for line in lines if line]
+        return "".join(line + ("；" if i < len(lines) - 1 and line[-1] not in _CLAUSE_END else "")
+                       for i, line in enumerate(lines))
     return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
+
+
+_CLAUSE_END = set("。；;，,、：:！!？?")
 
 
 # ---------------------------------------------------------------- tables (xlsx, xls, csv)
@@ -297,8 +311,8 @@ def table_rows_to_text(
         values = raw[:MAX_TABLE_COLUMNS]
         merged = {i for i, v in enumerate(values) if isinstance(v, MergedFromAbove)}
         uncalculated = {i: v.cell for i, v in enumerate(values) if isinstance(v, UncachedFormula)}
-        cells = [_cell_text(None if isinstance(v, UncachedFormula) else v.value if isinstance(v, MergedFromAbove) else v)
-                 for v in values]
+        cells = [_cell_text(None if isinstance(v, UncachedFormula) else v.value if isinstance(v, MergedFromAbove) else v,
+                            hard_breaks=roles is not None) for v in values]  # titles above the header wrap
         if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)):
             for i in merged:  # a title or header said once, or a row continuing the task above
                 cells[i] = ""
@@ -658,13 +672,13 @@ def read_docx(path: Path) -> str:
         document = docx.Document(str(path))
         labels = ListNumbers(document).labels(document.element.body)
 
-        def text(paragraphs: Iterable[Any]) -> str:
-            return _cell_text("\n".join(labels.get(p._p, "") + p.text for p in paragraphs))
+        def text(paragraphs: Iterable[Any], hard_breaks: bool = False) -> str:
+            return _cell_text("\n".join(labels.get(p._p, "") + p.text for p in paragraphs), hard_breaks=hard_breaks)
 
         lines: list[str] = []
         for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                lines.extend(_docx_table_lines(block, text))
+            if isinstance(block, Table):  # a cell's paragraphs are its clauses
+                lines.extend(_docx_table_lines(block, partial(text, hard_breaks=True)))
             else:
                 lines.append(text([block]))
         if not any(line.strip() for line in lines):

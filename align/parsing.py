@@ -288,8 +288,9 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
 
 
 def header_key(cell: str) -> str:
-    """A header cell as compared with the vocabulary: normalised, without spaces."""
-    return normalize_text(cell).replace(" ", "")
+    """A header cell as compared with the vocabulary: normalised, without spaces (nor the ；
+    a line break typed inside the cell is read as: 责任 | 单位 is 责任单位)."""
+    return normalize_text(cell).replace(" ", "").replace(";", "")
 
 
 def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] = HEADER_ROLES) -> dict[int, str]:

@@ -741,3 +741,15 @@ def test_an_uncalculated_formula_in_a_column_not_read_does_not_stop_the_file(tmp
             [None, None, None, "=COUNTA(B2:B3)"]]
     path = write_xlsx(tmp_path / "total.xlsx", rows, title=None)
     assert parse_text(read_document_text(path), META).items["number"].to_list() == ["1", "2"]
+
+
+def test_a_line_break_typed_in_a_cell_ends_a_clause_and_keeps_the_indicators_apart(tmp_path):
+    """Alt+Enter in Excel: 实施重点项目50个 | 完成投资80亿元 read as one indicator 实施重点项目完成投资."""
+    rows = [["序号", "主要\n任务", "责任\n单位"], [1, "实施重点项目50个\n完成投资80亿元", "区发改委"],
+            [2, "新增城镇就业5000人，\n其中高校毕业生1000人", "区人社局"]]
+    path = write_xlsx(tmp_path / "breaks.xlsx", rows, title=None)
+    items = parse_text(read_document_text(path), META).items
+    assert items["text"].to_list() == ["实施重点项目50个;完成投资80亿元", "新增城镇就业5000人,其中高校毕业生1000人"]
+    indicators = [t["indicator"] for t in items["targets"][0]]
+    assert len(indicators) == 2 and not any("项目完成" in i for i in indicators)
+    assert items["units"].to_list() == [["区发改委"], ["区人社局"]], "a header cell broken over two lines still names it"
