@@ -27,18 +27,23 @@ _MONTH = r"(?:(?:1[0-2]|0?[1-9])\s*[-—–~至到]\s*)?(?P<month>1[0-2]|0?[1-9]
 _PART = (
     rf"{_MONTH}|(?P<quarter>第?[一二三四1-4])\s*季度|(?P<first_half>上半年)|(?P<second_half>下半年)"
     r"|(?<![\d一二三四五六七八九十两几])(?P<year_end>年底|年末|年内|全年|年终)"  # not 三年内 (within three years)
+    r"|(?P<spring>春节)"  # 春节前: by February
 )
+# Years counted from the plan's own: 次年3月底 in the 2023 plan is March 2024.
+_YEARS_AHEAD = {"次年": 1, "明年": 1, "翌年": 1, "下一年": 1, "下年": 1, "后年": 2}
 _DATE = re.compile(
     rf"(?P<iso_year>(?:19|20)\d{{2}})[-./](?P<iso_month>1[0-2]|0?[1-9])(?!\d)"  # 2024-06-30, 2024.6
-    rf"|(?:(?P<year>(?:19|20)\d{{2}})\s*年\s*)?(?:{_PART})?"  # 2024年, 2024年6月, 6月底前, 年底前, 三季度
+    rf"|(?:(?P<year>(?:19|20)\d{{2}})\s*年\s*|(?P<ahead>{'|'.join(_YEARS_AHEAD)})\s*)?(?:{_PART})?"  # 2024年6月, 6月底前, 次年3月
 )
 
 
 class Deadline(NamedTuple):
-    """The latest month a deadline names; ``year`` is None when it names none (within the plan's year)."""
+    """The latest month a deadline names; ``year`` is None when it names none (within the plan's year,
+    or ``ahead`` years after it: 次年 1)."""
 
     year: int | None
     month: int
+    ahead: int = 0
 
 
 def read_deadline(text: str | None) -> Deadline | None:
@@ -51,15 +56,16 @@ def read_deadline(text: str | None) -> Deadline | None:
         parts = match.groupdict()
         year = parts["year"] or parts["iso_year"]
         month = _month_of(parts)
-        if year is None and month is None:
+        ahead = _YEARS_AHEAD.get(parts["ahead"] or "", 0)
+        if year is None and month is None and not ahead:
             continue
-        found.append(Deadline(int(year) if year else None, month or 12))
+        found.append(Deadline(int(year) if year else None, month or 12, 0 if year else ahead))
     if not found:
         return None
     dated = [d for d in found if d.year is not None]
     if dated:  # 2024年完成主体，6月底前验收: the months without a year follow the last year named
         last_year = max(d.year for d in dated)  # type: ignore[type-var]
-        return max((Deadline(d.year or last_year, d.month) for d in found), key=_months)
+        return max((Deadline(d.year or last_year + d.ahead, d.month) for d in found), key=_months)
     return max(found, key=_months)
 
 
@@ -75,11 +81,13 @@ def _month_of(parts: dict[str, str | None]) -> int | None:
         return 6
     if parts["second_half"] or parts["year_end"]:
         return 12
+    if parts["spring"]:
+        return 2
     return None
 
 
 def _months(deadline: Deadline) -> int:
-    return (deadline.year or 0) * 12 + deadline.month - 1
+    return ((deadline.year or 0) + deadline.ahead) * 12 + deadline.month - 1
 
 
 def deadline_shift(
@@ -98,7 +106,8 @@ def deadline_shift(
     before, after = read_deadline(old), read_deadline(new)
     if before is None or after is None:
         return None
-    within_years = before.year in (None, old_year) and after.year in (None, new_year)
+    within_years = (before.year in (None, old_year) and after.year in (None, new_year)
+                    and not before.ahead and not after.ahead)
     if within_years and not unfinished:
         return after.month - before.month
     before, after = _on_calendar(before, old_year), _on_calendar(after, new_year)
@@ -110,7 +119,7 @@ def deadline_shift(
 def _on_calendar(deadline: Deadline, plan_year: int | None) -> Deadline | None:
     if deadline.year is not None:
         return deadline
-    return Deadline(plan_year, deadline.month) if plan_year else None
+    return Deadline(plan_year + deadline.ahead, deadline.month) if plan_year else None
 
 
 def describe_shift(months: int | None) -> str | None:

@@ -70,3 +70,19 @@ def test_a_written_date_round_trips_and_shifts_by_the_months_between(year, month
     assert deadline_shift(f"{year}年{month}月底前", f"{new_year}年{new_month + 1}月") == later
     assert deadline_shift(f"{month}月底前", f"{new_month + 1}月底前", old_year=year, new_year=new_year,
                           unfinished=True) == later
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("次年3月底", Deadline(None, 3, 1)), ("明年3月底前", Deadline(None, 3, 1)), ("次年", Deadline(None, 12, 1)),
+    ("2023年完成主体，次年6月底前验收", Deadline(2024, 6)), ("2025年春节前", Deadline(2025, 2)),
+    ("春节前", Deadline(None, 2)),
+])
+def test_years_counted_from_the_plans_own_and_the_spring_festival(text, expected):
+    """次年3月底 was March of the plan's own year, 2025年春节前 December: shifts came out a year wrong."""
+    assert read_deadline(text) == expected
+
+
+def test_a_deadline_in_the_next_year_is_placed_after_the_plans_year():
+    assert deadline_shift("年底前", "次年3月底前", old_year=2023, new_year=2024) == 15
+    assert deadline_shift("次年3月底前", "年底前", old_year=2023, new_year=2024) == 9
+    assert deadline_shift("次年3月底前", "次年3月底前", old_year=2023, new_year=2024) == 12
