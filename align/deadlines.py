@@ -64,7 +64,7 @@ def read_deadline(text: str | None) -> Deadline | None:
         return None
     dated = [d for d in found if d.year is not None]
     if dated:  # 2024年完成主体，6月底前验收: the months without a year follow the last year named
-        last_year = max(d.year for d in dated)  # type: ignore[type-var]
+        last_year = max(d.year or 0 for d in dated)
         return max((Deadline(d.year or last_year + d.ahead, d.month) for d in found), key=_months)
     return max(found, key=_months)
 
