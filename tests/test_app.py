@@ -954,3 +954,15 @@ def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     assert not at.exception
     confirmed = decisions(env).filter(pl.col("decision") == "confirmed")
     assert confirmed.height and set(confirmed["source_id"]) <= queue
+
+
+def test_from_coverage_a_city_item_beyond_the_district_tasks_own_candidates_is_the_one_chosen(env):
+    """Coverage finds a city item's nearest task from the city's side; on Review that item was not among
+    the task's candidates, the radio stood on #1 and Y confirmed another city item."""
+    at = open_page("coverage")
+    at.selectbox(key="cov_district_doc").set_value("xixian-2023").run()
+    at.selectbox(key="cov_pick").set_value("xian-2024:28").run()
+    at.button(key="cov_review").click().run()
+    assert not at.exception
+    assert "候选 xian-2024:28" in [h.value for h in at.subheader]
+    assert not any("不在此条目的候选中" in w.value for w in at.warning)

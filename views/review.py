@@ -15,7 +15,13 @@ from align.exceptions import PlanAlignError
 from align.items import doc_of, text_digests
 from align.store import local_time, with_text_changes
 from matching.explain import shared_spans, waterfall
-from matching.review import bulk_candidates, item_states, pair_decisions, review_queue
+from matching.review import (
+    bulk_candidates,
+    coverage_match_settings,
+    item_states,
+    pair_decisions,
+    review_queue,
+)
 
 SHOWN_CANDIDATES = 5
 ORDER_LABELS = {"unreviewed": "未审核优先 unreviewed first", "uncertain": "最不确定优先 least certain first",
@@ -233,7 +239,14 @@ candidates = ranked.head(SHOWN_CANDIDATES)
 opened = st.session_state["open_target"]
 wanted = opened[1] if opened and opened[0] == current else None
 if wanted is not None and wanted not in candidates["target_id"]:
-    candidates = pl.concat([candidates, ranked.filter(pl.col("target_id") == wanted)])
+    found = ranked.filter(pl.col("target_id") == wanted)
+    if found.is_empty():  # beyond this task's own top-k: Coverage found it from the city item's side
+        try:
+            found = ui.matches(source_doc, target_doc, coverage_match_settings(ui.settings())).filter(
+                (pl.col("source_id") == current) & (pl.col("target_id") == wanted))
+        except PlanAlignError:
+            pass
+    candidates = pl.concat([candidates, found])
 target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
 my_pairs = {(r["target_id"]): r["decision"] for r in
             decisions.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
