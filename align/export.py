@@ -132,6 +132,14 @@ def build_export_frame(
             "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",
             zh="还没有已确认的链接可导出，请先在审核页确认",
         )
+    registered = {meta.id for meta in load_registry(settings.data_dir)}
+    if gone := [doc_id for doc_id in _documents(links) if doc_id not in registered]:
+        raise ExportError(
+            f"Confirmed links name {', '.join(gone)}, which {'is' if len(gone) == 1 else 'are'} no longer registered "
+            "(taken out of registry.toml by hand?). Register the document again with plan-align add, or export "
+            "the other pairs one by one with --pair.",
+            zh=f"已确认的链接涉及已不在登记中的文档 {'、'.join(gone)}，请重新登记，或用 --pair 逐对导出其他文档",
+        )
     loaded = [load_items(settings, doc_id) for doc_id in _documents(links)]
     items = pl.concat([_item_columns(one) for one in loaded], how="vertical")
     digests = {item_id: digest for one in loaded for item_id, digest in text_digests(one).items()}

@@ -537,3 +537,17 @@ def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
     # a report beside the task table of the same year: both are compared, neither dropped unseen
     report = plan("baqiao-2023-report", "灞桥区", "district", 2023, "西安市")
     assert [m.id for m in plans_under([*docs, report], city)] == ["baqiao-2023", "baqiao-2023-report", "yanta-2024"]
+
+
+def test_a_link_to_a_document_taken_out_of_the_registry_by_hand_names_it(decided):
+    """Exporting all pairs said only "Unknown document id", as if the planner had mistyped one."""
+    store, settings = decided
+    registry = settings.data_dir / "registry.toml"
+    text = registry.read_text(encoding="utf-8")
+    start = text.index('id = "baqiao-2020"')
+    entry_start = text.rfind("[[document]]", 0, start)
+    entry_end = text.find("[[document]]", start)
+    registry.write_text(text[:entry_start] + text[entry_end:], encoding="utf-8")
+    with pytest.raises(ExportError, match="Confirmed links name baqiao-2020, which is no longer registered"):
+        build_export_frame(store, settings)
+    assert build_export_frame(store, settings, ("baqiao-2023", "xian-2024")).height == 2, "other pairs still export"
