@@ -810,7 +810,8 @@ class DecisionStore:
         nones = current.filter(pl.col("decision") == "no_counterpart").select(
             "reviewer", "source_id", pl.col("target_doc").alias("none_doc"), pl.col("id").alias("none_id")
         )
-        links = current.filter(pl.col("decision") == "confirmed").select(
+        confirmed = current.filter(pl.col("decision") == "confirmed")
+        links = pl.concat([confirmed, flipped(confirmed)]).select(  # a link judged from either side
             "id", "reviewer", "source_id", doc_of_column("target_id").alias("link_doc")
         )
         met = links.join(nones, on=["reviewer", "source_id"]).filter(

@@ -457,3 +457,9 @@ def test_no_counterpart_on_a_city_item_conflicts_with_a_link_confirmed_from_the_
         ("no_counterpart_vs_link", "xian-2024:15", "baqiao-2023:54")]
     assert sorted(conflicts["decisions"][0]) == ["confirmed", "no_counterpart"]
     assert store.confirmed_links().is_empty()
+
+
+def test_a_reviewers_later_no_counterpart_on_a_city_item_replaces_their_link_confirmed_from_the_district(store):
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("王", "xian-2024:15", None, "no_counterpart", target_doc="baqiao-2023")
+    assert store.current()["decision"].to_list() == ["no_counterpart"] and store.conflicts().is_empty()
