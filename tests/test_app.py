@@ -966,3 +966,14 @@ def test_from_coverage_a_city_item_beyond_the_district_tasks_own_candidates_is_t
     assert not at.exception
     assert "候选 xian-2024:28" in [h.value for h in at.subheader]
     assert not any("不在此条目的候选中" in w.value for w in at.warning)
+
+
+def test_threshold_counts_confirmed_pairs_as_its_curve_does_when_reviewers_disagree(env):
+    """甲 and 乙 confirmed, 丙 rejected: 'confirmed 2' stood beside 'labelled pairs 1' and a curve of one rejection."""
+    with DecisionStore(env.db_path) as store:
+        store.record("甲", "baqiao-2023:17", "xian-2024:20", "confirmed")
+        store.record("乙", "baqiao-2023:17", "xian-2024:20", "confirmed")
+        store.record("丙", "baqiao-2023:17", "xian-2024:20", "rejected")
+    at = open_page("threshold")
+    assert not at.exception
+    assert (at.metric[0].value, at.metric[1].value) == ("1", "0"), "one pair, its latest decision a rejection"

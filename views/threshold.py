@@ -11,7 +11,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from matching.review import pair_decisions, threshold_curve
+from matching.review import labelled_scores, pair_decisions, threshold_curve
 from matching.scoring import (
     LinkModel,
     adopt_model,
@@ -76,7 +76,8 @@ matches = ui.or_stop(ui.matches, source_doc, target_doc)
 decisions = pair_decisions(ui.or_stop(ui.store).current(), source_doc, target_doc)
 curve = threshold_curve(matches, decisions)
 labelled = int(curve["labelled"][0]) if curve.height else 0
-positives = decisions.filter(pl.col("decision") == "confirmed").height
+# counted as the curve counts them: candidate pairs, each by its latest decision where reviewers disagree
+positives = int(labelled_scores(matches, decisions)["label"].sum() or 0)
 m = st.columns(3)
 m[0].metric("已标注候选 labelled pairs", labelled)
 m[1].metric("确认 confirmed", positives)
