@@ -198,12 +198,12 @@ def pair_label(source_id: str, target_id: str | None, target_doc: str | None = N
     return f"{source_id} → {target_id}" if target_id else f"{source_id} (no counterpart in {target_doc})"
 
 
-def link_key(prefix: str = "") -> list[pl.Expr]:
+def link_key() -> list[pl.Expr]:
     """The two ends of a link in a fixed order: a link judged from either document is one link
     (baqiao-2023:54 → xian-2024:15 reviewed from the city side as xian-2024:15 → baqiao-2023:54)."""
     source, target = pl.col("source_id"), pl.col("target_id")
-    return [pl.when(source <= target).then(source).otherwise(target).alias(f"{prefix}low"),
-            pl.when(source <= target).then(target).otherwise(source).alias(f"{prefix}high")]
+    return [pl.when(source <= target).then(source).otherwise(target).alias("low"),
+            pl.when(source <= target).then(target).otherwise(source).alias("high")]
 
 
 def flipped(frame: pl.DataFrame) -> pl.DataFrame:
@@ -653,8 +653,9 @@ class DecisionStore:
 
         The rule: an undo appends an ``undo`` row whose ``retracts`` column holds the id of the
         most recent decision by the same reviewer on the link ``(source_id, target_id)``, judged
-        from either document, that is not already retracted (``target_id=None`` with ``target_doc``: the no-counterpart
-        decision on that document, or one from a schema-1 store that names none). The
+        from either document, that is not already retracted (``target_id=None`` with
+        ``target_doc``: the no-counterpart decision on that document, or one from a schema-1
+        store that names none). The
         reviewer's previous decision on the pair, if any, becomes current again; undoing again
         walks further back. Other reviewers' decisions are never touched, and undo rows
         themselves cannot be undone: record the decision again instead.
@@ -752,6 +753,9 @@ class DecisionStore:
             current = current.filter(pl.col("reviewer") == reviewer_name(reviewer))
         if not overall:
             return current
+        # one row per link, whichever document it was judged from
+        current = pl.concat([self._one_way(current.filter(pl.col("target_id").is_not_null())),
+                             current.filter(pl.col("target_id").is_null())]).sort("id")
         keys = ["source_id", "target_id", "target_doc"]
         # Disputed links, and no-counterpart decisions that a confirmed link contradicts: flag both.
         conflicted = pl.concat([

@@ -426,6 +426,8 @@ def test_reviewers_disagreeing_on_one_link_from_opposite_documents_is_a_conflict
     assert sorted(conflicts["decisions"][0]) == ["confirmed", "rejected"]
     assert store.confirmed_links().is_empty(), "a disputed link is not exported as agreed"
     assert store.confirmed_links(include_conflicts=True).height == 1
+    overall = store.current(overall=True)
+    assert overall.select("source_id", "target_id", "conflict").rows() == [("baqiao-2023:54", "xian-2024:15", True)]
 
 
 def test_one_link_confirmed_from_both_documents_is_exported_once_the_way_asked(store):
