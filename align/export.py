@@ -151,9 +151,12 @@ def build_export_frame(
         frame = frame.join(renamed, left_on=f"{side}_id", right_on="item_id", how="left").with_columns(
             pl.col(f"{side}_text").fill_null(MISSING_ITEM)
         )
-    disputed = store.conflicts().select(*link_key(), pl.col("summary").alias("disputed")) \
-        .group_by("low", "high").agg(pl.col("disputed").str.join(" | "))
-    frame = frame.with_columns(link_key()).join(disputed, on=["low", "high"], how="left").drop("low", "high")
+    if include_conflicts:  # else no disputed link is in the frame
+        disputed = store.conflicts().select(*link_key(), pl.col("summary").alias("disputed")) \
+            .group_by("low", "high").agg(pl.col("disputed").str.join(" | "))
+        frame = frame.with_columns(link_key()).join(disputed, on=["low", "high"], how="left").drop("low", "high")
+    else:
+        frame = frame.with_columns(disputed=pl.lit(None, dtype=pl.String))
     frame = frame.with_columns(local_time("decided_at", settings.timezone))
     return frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
 
