@@ -331,6 +331,8 @@ def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(d
         (["decide", "baqiao-2023:1", "xian-2024:3", "--confirm", "--reviewer", " "], "non-empty name"),
         (["decide", "baqiao-2023:1", "xian-2024:3", "--undo", "--reviewer", "王"], "Nothing to undo"),
         (["export", "--out", "links.txt"], "Cannot tell the export format"),
+        (["export", "--out", "links.dat"], "Cannot tell the export format"),
+        (["export", "--format", "csv", "--out", "links.xlsx"], "--format csv does not fit"),
         (["export", "--format", "csv", "--out", "links.csv"], "no confirmed links"),
         (["export", "--pair", "baqiao-2023", "xian-2042", "--out", "links.csv"], "Unknown document id 'xian-2042'"),
     ],
