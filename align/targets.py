@@ -42,10 +42,12 @@ UNIT_FAMILY: dict[str, str] = {
 QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "达到", "力争", "控制在")
 _BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过")
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
+# Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
+QUALIFIERS_INNER = ("余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*[万亿]?"
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 _TARGET = re.compile(
-    rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?P<number>{_NUMBER})\s*"
+    rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?P<unit>{_UNITS})(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
 )
 # "A、B、C分别不少于8家、5家、10家": one number per listed name, in order; a unit may be
@@ -261,7 +263,7 @@ def extract_targets(text: str | None) -> list[dict]:
         clause_end = clause_end_match.start() if clause_end_match else len(text)
         enumeration = text.find("、", end, clause_end)
         raw_end = enumeration if enumeration != -1 else clause_end
-        before, after = match.group("before") or "", match.group("after") or ""
+        before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
         qualifier = before if before in _BOUND_BEFORE else (after or before)
         indicator = _indicator(text[clause_start:start], text[end:raw_end])
         previous_start, previous_before = clause_start, text[clause_start:start]
@@ -342,6 +344,8 @@ def describe_quantity(target: dict | None) -> str | None:
         number = format_number(value)
     if qualifier in QUALIFIERS_BEFORE:
         return f"{qualifier}{number}{unit}"
+    if qualifier in QUALIFIERS_INNER:
+        return f"{number}{qualifier}{unit}"
     return f"{number}{unit}{qualifier}"
 
 

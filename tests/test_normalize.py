@@ -133,6 +133,9 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("增加学位2.1万个", ("增加学位", 21000.0, "个", "")),
         ("城镇登记失业率控制在4%以内", ("城镇登记失业率", 4.0, "%", "以内")),
         ("企业开办时间压缩至0.5个工作日以内", ("企业开办时间压缩", 0.5, "个工作日", "以内")),  # not 0.5 个
+        ("新增停车位1000余个", ("新增停车位", 1000.0, "个", "余")),  # 余 before the unit: no target at all
+        ("选派 130 余名主治医师", ("选派主治医师", 130.0, "名", "余")),
+        ("惠及3万多人", ("惠及", 30000.0, "人", "多")),
     ],
 )
 def test_target_examples(text, target):
@@ -209,6 +212,7 @@ def test_two_quantities_in_one_clause_divide_the_words_between_them(text, target
         ("新建汽车充电站不少于15处", "新建汽车充电站 不少于15处"),
         ("地区生产总值增长7.5%以上", "地区生产总值增长 7.5%以上"),
         ("新增学位2.1万个", "新增学位 2.1万个"),
+        ("新增停车位1000余个", "新增停车位 1000余个"),
     ],
 )
 def test_a_target_is_shown_as_a_planner_writes_it(text, shown):
