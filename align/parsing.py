@@ -70,6 +70,8 @@ _RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)|
 _UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
 _UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
 _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）]")
+# The same named at the end of a task without brackets: 新建学校3所，责任单位：区教育局。
+_TRAILING_UNITS = re.compile(rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：]+(?:[;；]\s*{_UNIT_ROLES}\s*[:：][^()（）:：]+)*)$")
 # A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
 _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)"
@@ -92,6 +94,8 @@ _LEAD_MAX = 20
 
 
 _TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报")
+# Words that name a list of tasks only beside a year (未央区2024年重点工作任务), not in a body line.
+_DATED_TITLE_WORDS = re.compile(r"任务|安排")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
 
@@ -158,7 +162,7 @@ def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
 _TITLE_KINDS = (
     (re.compile(r"分解表|统计表|任务表|清单|台账|落实情况"), "task_table"),
     (re.compile(r"实事"), "livelihood_plan"),
-    (re.compile(r"要点"), "work_points"),
+    (re.compile(r"要点|工作任务|工作安排|重点任务"), "work_points"),
     (re.compile(r"工作报告"), "work_report"),
     (re.compile(r"规划|方案|计划|意见"), "plan"),
 )
@@ -179,10 +183,11 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     """
     lines = (_MD_HEADING.sub("", line).strip() for line in text.split("\n"))
     for line in [line for line in lines if line][:_HEADING_LINES]:
-        if len(line) <= 60 and _TITLE_WORDS.search(line) and not line.endswith(("：", ":", "，", ",")):
-            title = re.sub(r"\s+", " ", line)
-            year = _TITLE_YEAR.search(title)
-            return title, int(year.group(1)) if year else None
+        if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
+            continue
+        year = _TITLE_YEAR.search(line)
+        if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
+            return re.sub(r"\s+", " ", line), int(year.group(1)) if year else None
     return None, None
 
 
@@ -917,6 +922,9 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
         for named in _INLINE_UNITS.findall(text):  # …0.5个工作日以内。（牵头单位：区行政审批局；配合单位：…）
             draft.units = list(dict.fromkeys([*draft.units, *_units_in(named)]))
         text = _INLINE_UNITS.sub("", text).strip()
+        if trailing := _TRAILING_UNITS.search(text):
+            draft.units = list(dict.fromkeys([*draft.units, *_units_in(trailing.group(1).rstrip("。;；"))]))
+            text = text[:trailing.start()] + ("。" if text[trailing.start()] == "。" else "")
         title = draft.title or _title(text)
         rows.append(
             {

@@ -542,6 +542,15 @@ def test_cli_add_reads_what_the_planner_leaves_out_from_the_documents_heading(tm
     assert get_document(data, "xixian-2025").year == 2025
 
 
+def test_cli_add_reads_a_heading_that_names_its_tasks_and_year(tmp_path, data_copy, capsys):
+    """未央区2024年重点工作任务 gives place, level and year (no 报告/要点 in it): it was refused."""
+    path = tmp_path / "plan.txt"
+    path.write_text("未央区2024年重点工作任务\n1. 新建学校5所\n2. 改造老旧小区10个\n", encoding="utf-8")
+    assert main(["add", str(path), "--data", str(data_copy.data_dir)]) == 0
+    assert "registered 'weiyang-2024' (documents/weiyang-2024.txt): 未央区, district, 2024, work_points" in \
+        capsys.readouterr().out
+
+
 def test_cli_add_names_what_the_heading_does_not_say(tmp_path, data_copy, capsys):
     data = data_copy.data_dir
     before = (data / "registry.toml").read_bytes()

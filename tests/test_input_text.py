@@ -151,3 +151,18 @@ def test_numbered_tasks_run_together_in_one_paragraph_are_items_of_their_own():
     items = parse_text(text, META).items
     assert items["number"].to_list() == ["1", "2", "3", "4", "5"]
     assert items["text"][3].startswith("新建学校3所") and "6.5%的增速" in items["text"][4]
+
+
+@pytest.mark.parametrize(
+    "line, text, units",
+    [
+        ("1.新建学校3所，责任单位：区教育局", "新建学校3所", ["区教育局"]),
+        ("1.推进老旧小区改造。牵头单位：区住建局；配合单位：区财政局、各街道", "推进老旧小区改造。",
+         ["区住建局", "区财政局", "各街道"]),
+        ("1.建设智慧城市（牵头单位：区数据局）", "建设智慧城市", ["区数据局"]),
+    ],
+)
+def test_units_named_at_the_end_of_a_task_line_are_its_units(line, text, units):
+    """Without brackets, 责任单位：区教育局 stayed in the task's text and the item had no units."""
+    item = parse_text(f"未央区2024年重点工作任务\n一、稳增长\n{line}\n", META).items.row(0, named=True)
+    assert (item["text"], item["units"]) == (text, units)
