@@ -61,6 +61,9 @@ _LEVEL3 = re.compile(r"^(\d{1,6})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
 _LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1）
 # 1.1 / 2.3.1: an outline number, then a space or a mark
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
+# 第一章 … 第一节 … 第一条 …, as rules and some plans number themselves: a chapter is a 一、
+# section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
+_ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]+|\d{1,3})\s*(条|章|节)(?:\s+|\s*[、:：,，.．])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 _ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
@@ -623,6 +626,12 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         line = raw.strip()
         if not line or line in watermark:
             continue
+        if article := _ARTICLE.match(line):  # 第三章 总则 → 三、总则; 第一节 → （一）; 第五条 … → 5. …
+            number, kind, rest = article.groups()
+            if kind == "条":
+                line = f"{_ordinal(number)}.{rest}"
+            elif not number.isdigit():
+                line = f"{number}、{rest}" if kind == "章" else f"（{number}）{rest}"
         clean = normalize_text(line)
         if not clean:
             continue

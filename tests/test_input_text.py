@@ -166,3 +166,13 @@ def test_units_named_at_the_end_of_a_task_line_are_its_units(line, text, units):
     """Without brackets, 责任单位：区教育局 stayed in the task's text and the item had no units."""
     item = parse_text(f"未央区2024年重点工作任务\n一、稳增长\n{line}\n", META).items.row(0, named=True)
     assert (item["text"], item["units"]) == (text, units)
+
+
+def test_articles_numbered_di_yi_tiao_are_tasks_under_their_chapters():
+    """第一章 … 第一条 … was 'no plan items found'; a sentence opening 第一条道路 stays text."""
+    text = ("某区2024年重点工作任务\n第一章 稳增长\n第一节 抓项目\n第一条 新建学校3所。\n第二条　改造老旧小区10个。\n"
+            "第二章 惠民生\n第三条：新建公园2个。\n第一条道路建成后加强管护。\n")
+    items = parse_text(text, META).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["section_path"].to_list()[0] == ["一、稳增长", "(一)抓项目"]
+    assert items["text"].to_list() == ["新建学校3所。", "改造老旧小区10个。", "新建公园2个。第一条道路建成后加强管护。"]
