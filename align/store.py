@@ -943,8 +943,9 @@ class DecisionStore:
 
         A link listed by :meth:`conflicts` is left out unless ``include_conflicts``: an export
         should not present a disputed link as agreed. ``reviewer`` joins every confirming
-        reviewer; ``score``, ``decided_at``, ``engine_version`` and ``note`` come from the
-        latest confirmation. A link confirmed from the other document counts once, read the
+        reviewer; ``decided_at`` is the latest confirmation's, ``score`` and ``engine_version`` the
+        latest given (a colleague's "me too" from the CLI gives none), and ``note`` every reviewer's
+        note, each named (王：…；李：…) when several reviewers confirmed. A link confirmed from the other document counts once, read the
         way asked for, or (with no pair given) the way most of its two documents' links were judged.
         """
         current = self.current()
@@ -963,11 +964,13 @@ class DecisionStore:
             confirmed.sort("id")
             .group_by("source_doc", "target_doc", "source_id", "target_id", maintain_order=True)
             .agg(
-                pl.col("score").last(),
+                pl.col("score").drop_nulls().last(),
                 pl.col("reviewer").unique().sort().str.join(", "),
                 pl.col("decided_at").last(),
-                pl.col("engine_version").last(),
-                pl.col("note").last(),
+                pl.col("engine_version").drop_nulls().last(),
+                pl.when(pl.col("reviewer").n_unique() > 1)
+                .then(pl.concat_str("reviewer", pl.lit("："), "note").filter(pl.col("note") != "").str.join("；"))
+                .otherwise(pl.col("note").filter(pl.col("note") != "").last()).alias("note"),
                 pl.col("source_digest").last(),
                 pl.col("target_digest").last(),
             )

@@ -124,6 +124,18 @@ def test_confirmed_links_filter_by_document_pair_and_join_reviewers(store):
     assert store.confirmed_links().height == 2
 
 
+def test_a_second_confirmation_keeps_the_first_reviewers_note_and_score(store):
+    """李's bare "me too" emptied 王's note, score and engine version in every export."""
+    store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed", score=0.83, engine_version="m/1",
+                 note="需与市发改委核对充电桩数量")
+    store.record("李", "xian-2024:4", "baqiao-2023:75", "confirmed")  # from the other side, no note
+    link = store.confirmed_links("baqiao-2023", "xian-2024").row(0, named=True)
+    assert (link["score"], link["engine_version"], link["reviewer"]) == (0.83, "m/1", "李, 王")
+    assert link["note"] == "王：需与市发改委核对充电桩数量"
+    store.record("李", "baqiao-2023:75", "xian-2024:4", "confirmed", note="数量已核对")
+    assert store.confirmed_links()["note"].to_list() == ["王：需与市发改委核对充电桩数量；李：数量已核对"]
+
+
 def test_decision_survives_reopen(tmp_path):
     path = tmp_path / "decisions.sqlite"
     with DecisionStore(path) as first:
