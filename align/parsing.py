@@ -338,7 +338,27 @@ def _find_table_header(lines: list[str]) -> int | None:
     return None
 
 
+# What a progress cell says of its task as a whole: 已完成, 全部建成, 超额完成任务, 完成率100% are
+# done; 已完成前期手续 or 已完成投资5亿元 is one step of it, and 已完成80% is not all of it.
+_DONE_PROGRESS = re.compile(
+    r"(?:已经?|全部|全面|超额|按期|如期|提前|均已|已全部)(?:完成|建成|竣工|办结)(?:全年|年度|既定|建设|目标)*(?:任务)?(?:并?(?:投入使用|投用|投运|通车))?"
+    r"(?=$|[,，。;；!！、)）])|完成率\s*(?:100|一百)\s*%|^(?:完成|办结|已办结)$"
+)
+_UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
+
+
+def _progress_status(text: str) -> str | None:
+    """The status a progress cell gives its task: done, under way, or None when it says neither
+    (a table that reports progress then counts the task as under way). The first word that
+    says either wins: 已完成，正在验收 is done; 已完成前期手续，正在推进施工 is under way."""
+    clean = normalize_text(text)
+    found = [(m.start(), status) for pattern, status in ((_DONE_PROGRESS, "done"), (_UNDER_WAY_PROGRESS, "in_progress"))
+             if (m := pattern.search(clean))]
+    return min(found)[1] if found else None
+
+
 def _status_of(text: str) -> str | None:
+    """The status a section heading gives its tasks (已完成 12 项, 持续推进 11 项)."""
     head = normalize_text(text)[:16]
     found = [(head.find(word), status) for word, status in STATUS_WORDS if word in head]
     return min(found, key=lambda hit: hit[0])[1] if found else None
@@ -456,7 +476,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 units=_row_units(row),
                 progress=progress.strip(),
                 deadline=row.get("deadline", "").strip(),
-                status=section_status or _status_of(progress),
+                status=section_status or _progress_status(progress),
             )
         )
     if any(d.status for d in drafts):

@@ -176,3 +176,22 @@ def test_articles_numbered_di_yi_tiao_are_tasks_under_their_chapters():
     assert items["number"].to_list() == ["1", "2", "3"]
     assert items["section_path"].to_list()[0] == ["一、稳增长", "(一)抓项目"]
     assert items["text"].to_list() == ["新建学校3所。", "改造老旧小区10个。", "新建公园2个。第一条道路建成后加强管护。"]
+
+
+@pytest.mark.parametrize(
+    "progress, status",
+    [
+        ("已完成前期手续，正在推进主体施工", "in_progress"),  # was done: one step is not the task
+        ("已完成80%", "in_progress"),
+        ("全部建成，完成率100%", "done"),  # was under way
+        ("超额完成任务", "done"),
+        ("已竣工", "done"),
+        ("已建成投用", "done"),
+        ("已完成。", "done"),
+        ("已完成投资5亿元，项目主体封顶", "in_progress"),  # says neither: a progress table's task is under way
+    ],
+)
+def test_a_progress_cell_is_done_only_when_it_says_the_whole_task_is(progress, status):
+    text = f"某区2023年重点任务落实情况\n序号\t主要任务\t责任单位\t进展情况\n1\t新建学校3所\t区教育局\t{progress}\n" \
+           "2\t改造老旧小区10个\t区住建局\t已完成\n"
+    assert parse_text(text, META).items["status"][0] == status
