@@ -21,7 +21,8 @@ Every item of both years gets one class:
 ``continued``
     carried forward with the same numbers and nearly the same words;
 ``dropped``
-    an old item with no successor (``old_done`` says whether it was marked done);
+    an old item with no successor (``old_done`` says whether it was marked done; empty where
+    its plan reports no progress, which is not "unfinished");
 ``new``
     a new item with no predecessor.
 
@@ -349,6 +350,12 @@ def compare_pair(
     }
 
 
+def _done(item: dict) -> bool | None:
+    """Whether an old task was reported done; None where its plan reports no progress at all."""
+    status = item.get("status")
+    return None if status is None else status == "done"
+
+
 def pair_relation(change: dict, *, same_wording: float = 80.0) -> str:
     """The class of a one-to-one pair from its :func:`compare_pair` record (precedence in the module doc)."""
     directions = {c["direction"] for c in change["target_changes"]}
@@ -474,7 +481,7 @@ def evolve(
             {
                 "old_id": old_id, "new_id": new_id, "relation": relation, "score": score, "link": link,
                 "direction": overall_direction([c["direction"] for c in change["target_changes"]]),
-                "area": policy_area(old, use_sections=old_areas), "old_done": old.get("status") == "done",
+                "area": policy_area(old, use_sections=old_areas), "old_done": _done(old),
                 "old_text": old.get("text"), "new_text": new.get("text"), **change,
             }
         )
@@ -514,7 +521,7 @@ def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
         "old_deadline": item.get("deadline") if side == "old" else None,
         "new_deadline": item.get("deadline") if side == "new" else None,
         "deadline_shift_months": None,
-        "old_done": item.get("status") == "done" if side == "old" else None,
+        "old_done": _done(item) if side == "old" else None,
         # every target unpaired: no longer quantified (dropped) or newly quantified (new)
         "target_changes": compare_targets(item.get("targets"), None) if side == "old"
         else compare_targets(None, item.get("targets")),

@@ -322,6 +322,22 @@ def test_dropped_says_whether_it_was_done(small):
     assert _row(table, "jia-2021:9")["old_done"] is False
 
 
+def test_a_dropped_task_of_a_plan_without_progress_is_not_called_unfinished():
+    """A plan with no 进展情况 column says nothing of done: 上期已完成 was 否 (abandoned?), now blank."""
+    meta = DocumentMeta(id="yi-2021", title="t", jurisdiction="乙区", level="district", year=2021, kind="plan",
+                        file="yi-2021.txt")
+    old = parse_text("乙区2021年工作要点\n1.做好第七次人口普查。\n2.新建学校3所。\n", meta).items
+    new = _doc("yi-2022", 2022, [("新建学校5所", "区教育局", "")], jurisdiction="乙区")
+    table = evolve(old, new, _candidates([("yi-2021:2", "yi-2022:1", 0.9, True)]))
+    assert _row(table, "yi-2021:1")["relation"] == "dropped" and _row(table, "yi-2021:1")["old_done"] is None
+    buffer = io.BytesIO()
+    write_evolution_workbook(buffer, [table])
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [r.get("上期已完成") for r in rows if r["上期条目"] == "yi-2021:1"] == [None]
+
+
 def test_units_added_by_department(small):
     table, _, _ = small
     row = _row(table, "jia-2021:2")
