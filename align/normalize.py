@@ -56,7 +56,7 @@ def _nfkc(text: str) -> str:
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_NUMERAL = re.compile(f"[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?[万亿]?")
-_ARABIC_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿]?)")
+_ARABIC_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*([千万亿]?)")
 
 
 def strip_html(text: str) -> str:
@@ -111,16 +111,16 @@ def chinese_to_number(numeral: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """Parse one quantity written in Arabic or Chinese numerals with 万/亿 multipliers.
+    """Parse one quantity written in Arabic or Chinese numerals with 千/万/亿 multipliers.
 
-    ``"1.5万"`` → 15000.0, ``"2.1 万"`` → 21000.0, ``"十四"`` → 14.0, ``"abc"`` → None.
+    ``"1.5万"`` → 15000.0, ``"3千"`` → 3000.0, ``"2.1 万"`` → 21000.0, ``"十四"`` → 14.0, ``"abc"`` → None.
     """
     text = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
     if not text:
         return None
     match = _ARABIC_NUMBER.fullmatch(text)
     if match:
-        value = float(match.group(1)) * {"": 1, "万": 1e4, "亿": 1e8}[match.group(2)]
+        value = float(match.group(1)) * {"": 1, "千": 1e3, "万": 1e4, "亿": 1e8}[match.group(2)]
         return round(value, 6)  # 5.19万 is 51900, not 51900.00000000001
     if _CN_NUMERAL.fullmatch(text):
         return chinese_to_number(text)

@@ -44,11 +44,11 @@ _BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
 # Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
 QUALIFIERS_INNER = ("余", "多")
-_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*[万亿]?"
+_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*(?:千(?![米瓦克])|[万亿])?"  # 3千个 is 3000, 3千米 three kilometres
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 _TARGET = re.compile(
-    rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
-    rf"(?P<unit>{_UNITS})(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+    rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?:(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
+    rf"(?P<unit>{_UNITS})|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
 )
 # "A、B、C分别不少于8家、5家、10家": one number per listed name, in order; a unit may be
 # written only on the last number (分别突破50亿、70亿、20亿元).
@@ -109,7 +109,7 @@ def _number_value(raw: str) -> float | None:
     """The lower bound of a number or range (``2-3`` → 2), 万/亿 applied."""
     raw = raw.replace(" ", "")
     multiplier = ""
-    if raw and raw[-1] in "万亿":
+    if raw and raw[-1] in "千万亿":
         raw, multiplier = raw[:-1], raw[-1]
     first = re.split(r"[-~至到—]", raw)[0]
     return parse_number(first + multiplier)
@@ -223,7 +223,8 @@ def extract_targets(text: str | None) -> list[dict]:
     emitted: set[int] = set()  # groups whose targets are already in ``found``
     for match in _TARGET.finditer(text):
         start, end = match.span()
-        number = match.group("number")
+        number = match.group("number") or match.group("percent")  # 百分之八 is 8%
+        unit = match.group("unit") or "%"
         inside = next((i for i, (g_start, g_end, _) in enumerate(groups) if g_start <= start < g_end), None)
         if inside is not None:  # the group's own targets, once, where its first number is
             if inside not in emitted:
@@ -234,7 +235,7 @@ def extract_targets(text: str | None) -> list[dict]:
         if any(q_start < start < q_end for q_start, q_end in quoted):
             continue  # “两个确立”, “15分钟政务服务圈”: a number inside a quoted name is part of the name
         if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and (
-            match.group("unit") in ("部", "路", "门", "类", "批", "支") or number.strip() == "一"
+            unit in ("部", "路", "门", "类", "批", "支") or number.strip() == "一"
         ):
             continue  # 一部, 一路, 两类, 一次办: words, not quantities
         before_text = text[:start]
@@ -274,7 +275,7 @@ def extract_targets(text: str | None) -> list[dict]:
             {
                 "indicator": indicator,
                 "value": value,
-                "unit": match.group("unit"),
+                "unit": unit,
                 "qualifier": qualifier,
                 "raw": text[clause_start:raw_end].strip(),
             }
