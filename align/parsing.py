@@ -153,11 +153,20 @@ def jurisdiction_level(place: str | None) -> str | None:
     return _PLACE_LEVEL[found.group(1)] if found else None
 
 
+# The province and city a title may name before the place itself (陕西省西安市雁塔区), when a
+# place of at least two characters follows them.
+_PARENT_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)?(?=[\u4e00-\u9fff]{2,})")
+
+
 def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
     """The jurisdiction a title opens with and its level: ``西咸新区2023年工作要点`` gives
-    ``("西咸新区", "new-area")``; ``(None, None)`` when the title names no place first."""
+    ``("西咸新区", "new-area")``, and ``西安市雁塔区…`` gives 雁塔区; ``(None, None)`` when the title
+    names no place first."""
     found = _TITLE_PLACE.match(title or "")
-    return (found.group(1), jurisdiction_level(found.group(1))) if found else (None, None)
+    if not found:
+        return None, None
+    place = _PARENT_PLACES.sub("", found.group(1)) or found.group(1)  # 西安市雁塔区 is 雁塔区
+    return place, jurisdiction_level(place)
 
 
 # What kind of plan a title names, first match wins: a table of a 政府工作报告's tasks (分解表,

@@ -238,6 +238,9 @@ def test_each_bundled_heading_names_the_kind_and_place_it_was_registered_with(do
         ("西安市人民政府办公厅关于印发2024年为民实事实施方案的通知", ("西安市", "city")),
         ("2023年政府工作报告", (None, None)),  # xianyang's report names no place in its title
         ("关于推进城市更新的实施方案", (None, None)),  # 关于推进城市 is not a city
+        ("西安市雁塔区2023年工作要点", ("雁塔区", "district")),  # was 西安市雁塔区: a jurisdiction of its own
+        ("陕西省西安市2024年为民实事实施方案", ("西安市", "city")),
+        ("陕西省2024年政府工作报告", ("陕西省", "province")),
     ],
 )
 def test_a_title_names_its_jurisdiction_and_level_only_when_it_opens_with_one(title, place):
