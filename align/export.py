@@ -158,6 +158,9 @@ def build_export_frame(
     else:
         frame = frame.with_columns(disputed=pl.lit(None, dtype=pl.String))
     frame = frame.with_columns(local_time("decided_at", settings.timezone))
+    # in each plan's own order (item 2 before item 10), a vanished item last
+    frame = frame.sort("source_doc", "target_doc", "source_position", "target_position", "source_id", "target_id",
+                       nulls_last=True)
     return frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
 
 
@@ -183,9 +186,11 @@ def _documents(links: pl.DataFrame) -> list[str]:
 
 
 def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
-    """One document's items flattened to text: units joined by 、, target phrases by ；."""
-    return items.select(
+    """One document's items flattened to text: units joined by 、, target phrases by ；, with
+    each item's place in its plan."""
+    return items.with_row_index("position").select(
         "item_id",
+        "position",
         shown_text().alias("text"),
         pl.col("units").list.join("、").alias("units"),
         joined_targets().alias("targets"),
@@ -412,7 +417,7 @@ def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = 
     for source_doc, target_doc, count in pairs.iter_rows():
         name = sheet_name(source_doc, target_doc, taken)
         part = frame.filter((pl.col("source_doc") == source_doc) & (pl.col("target_doc") == target_doc))
-        sheets.append((name, part.sort("source_id", "target_id")))
+        sheets.append((name, part))  # in the plans' order, as built
         summary_rows.append({
             "源文档": source_doc, "目标文档": target_doc, "工作表": name, "确认链接数": count,
             "审核人": ", ".join(sorted({r.strip() for v in part["reviewer"] for r in v.split(",")})),

@@ -92,6 +92,18 @@ def test_a_disputed_link_exported_on_request_says_who_decided_what(decided, tmp_
     assert "审核意见不一" not in headers(agreed)
 
 
+def test_links_are_exported_in_each_plans_own_order(decided, tmp_path):
+    """Sorted as text, item 10 came before item 2 in every sheet and file."""
+    store, settings = decided
+    for source in ("baqiao-2023:10", "baqiao-2023:9"):
+        store.record("王", source, "xian-2024:5", "confirmed")
+    frame = build_export_frame(store, settings, ("baqiao-2023", "xian-2024"))
+    assert frame["source_id"].to_list() == [f"baqiao-2023:{n}" for n in (1, 2, 9, 10)]
+    book = openpyxl.load_workbook(export_links(frame, "xlsx", tmp_path, "links"))
+    assert [row[0] for row in book["baqiao-2023→xian-2024"].iter_rows(min_row=2, min_col=3, values_only=True)] == \
+        frame["source_id"].to_list()
+
+
 def test_item_no_longer_in_document_is_kept_and_marked(decided):
     store, settings = decided
     store.record("王", "baqiao-2023:1", "xian-2024:999", "confirmed")
