@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -54,6 +55,16 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
 FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "table"}
 
 
+def check_not_folder(out: str) -> None:
+    """Refuse an ``--out`` that names a folder: ``Path("exports/")`` is ``exports``, and a file
+    was written beside the folder instead of in it."""
+    if out.endswith(("/", "\\", os.sep)) or Path(out).is_dir():
+        raise PlanAlignError(
+            f"--out {out} is a folder. Give a file in it, such as {Path(out) / 'links.xlsx'}.",
+            zh=f"--out {out} 是文件夹，请给出其中的文件名，如 {Path(out) / 'links.xlsx'}",
+        )
+
+
 def output_format(fmt: str | None, out: str | None) -> str:
     """The format asked for: ``--format``, else the ending of ``--out``, else a table on screen.
 
@@ -62,6 +73,7 @@ def output_format(fmt: str | None, out: str | None) -> str:
     """
     if not out:
         return fmt or "table"
+    check_not_folder(out)
     suffix = Path(out).suffix.lower()
     implied = FORMAT_OF_SUFFIX.get(suffix)
     if fmt is None and implied is None:

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import polars as pl
 
-from align.cli import FORMAT_OF_SUFFIX, output_format, settings_from_args, write_frame
+from align.cli import (
+    FORMAT_OF_SUFFIX,
+    check_not_folder,
+    output_format,
+    settings_from_args,
+    write_frame,
+)
 from align.exceptions import ExportError, PlanAlignError, StoreError, UnknownItemError
 from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
@@ -191,6 +197,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
+    check_not_folder(args.out)
     out = Path(args.out)
     # as every --out reads it (a --format the name contradicts is refused); then what export writes
     fmt = output_format(args.format, args.out) if args.format or out.suffix.lower() in FORMAT_OF_SUFFIX else None

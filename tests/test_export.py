@@ -21,6 +21,7 @@ from align.export import (
     document_sources,
     export_links,
     parquet_sources,
+    safe_export_path,
     sheet_name,
 )
 from align.settings import Settings
@@ -277,6 +278,19 @@ def test_written_files_are_shareable_like_a_plain_write(tmp_path):
     assert stat.S_IMODE(atomic.stat().st_mode) == 0o640, "rewriting keeps the file's own permissions"
 
 
+@pytest.mark.parametrize("name", ["../links.xlsx", "sub/links.xlsx", "/tmp/links.xlsx", "C:links.xlsx", ".links.xlsx",
+                                  "..", "links\x1b.xlsx", ""])
+def test_a_file_name_that_could_leave_the_export_folder_is_refused(tmp_path, name):
+    with pytest.raises(ExportError, match="file name"):
+        safe_export_path(tmp_path, name, "xlsx")
+
+
+def test_a_plain_file_name_with_two_dots_inside_is_written_in_the_export_folder(tmp_path):
+    """v2..final.xlsx was refused as if it could climb out of the folder."""
+    assert safe_export_path(tmp_path, "v2..final.xlsx", "xlsx") == tmp_path.resolve() / "v2..final.xlsx"
+    assert safe_export_path(tmp_path, "链接", "csv") == tmp_path.resolve() / "链接.csv"
+
+
 def test_sheet_names_are_valid_and_unique():
     taken: set[str] = set()
     long = sheet_name("a-very-long-document-id-2023", "another-long-id-2024", taken)
@@ -344,6 +358,8 @@ def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(d
         (["decide", "baqiao-2023:1", "xian-2024:3", "--undo", "--reviewer", "王"], "Nothing to undo"),
         (["export", "--out", "links.txt"], "Cannot tell the export format"),
         (["export", "--out", "links.dat"], "Cannot tell the export format"),
+        (["export", "--format", "xlsx", "--out", "exports/"], "--out exports/ is a folder"),  # wrote exports.xlsx
+        (["items", "baqiao-2023", "--out", "exports/"], "--out exports/ is a folder"),
         (["export", "--format", "csv", "--out", "links.xlsx"], "--format csv does not fit"),
         (["export", "--format", "csv", "--out", "links.csv"], "no confirmed links"),
         (["export", "--pair", "baqiao-2023", "xian-2042", "--out", "links.csv"], "Unknown document id 'xian-2042'"),
