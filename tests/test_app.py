@@ -3,6 +3,7 @@ decision in the store."""
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import tempfile
@@ -322,6 +323,28 @@ def test_a_file_prepared_before_an_undo_and_a_new_confirm_is_not_offered(env):
     at.run()
     assert at.metric[0].value == "1" and not at.get("download_button")
     assert any("重新生成" in c.value for c in at.caption)
+
+
+def test_another_session_preparing_the_same_file_does_not_change_this_ones_download(env):
+    """Both sessions write links_baqiao-2023__xian-2024.xlsx; A's button read the file from disk
+    when it was drawn, so A downloaded B's disputed link while its page said 1 link."""
+    with DecisionStore(env.db_path) as store:
+        store.record("王", "baqiao-2023:54", "xian-2024:26", "confirmed")
+        store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+        store.record("李", "baqiao-2023:75", "xian-2024:4", "rejected")
+    first = open_page("export")
+    first.button(key="ex_prepare").click().run()
+    second = open_page("export")
+    second.checkbox(key="ex_with_conflicts").check().run()
+    second.button(key="ex_prepare").click().run()
+    first.run()
+    assert first.metric[0].value == "1" and first.get("download_button")
+
+    def linked_rows(data: bytes) -> int:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True)["baqiao-2023→xian-2024"].max_row - 1
+
+    assert linked_rows(first.session_state["export_file"]["data"]) == 1
+    assert linked_rows(second.session_state["export_file"]["data"]) == 2
 
 
 def test_coverage_shows_the_quota_the_city_gives_the_district(env):

@@ -40,7 +40,13 @@ def _prepare(request: list) -> None:
         st.session_state["export_file"] = None
         ui.flash("error", ui.problem_text(exc))
         return
-    st.session_state["export_file"] = {"path": str(path), "fmt": fmt, "rows": frame.height, "request": request}
+    sources = csv_sources_path(path)
+    # the bytes as written now: another session preparing the same file name later must not
+    # change what this one downloads
+    st.session_state["export_file"] = {
+        "path": str(path), "fmt": fmt, "rows": frame.height, "request": request, "data": path.read_bytes(),
+        "sources": sources.read_bytes() if fmt == "csv" and sources.is_file() else None,
+    }
     ui.flash("success", f"已生成 written: {path.name} ({frame.height} 条 links)")
 
 
@@ -94,16 +100,16 @@ prepared = st.session_state.get("export_file")
 if prepared and prepared.get("request") != request:
     if not links.is_empty():
         st.caption("选择或已确认的链接有变化，请重新生成文件 (the choice or the confirmed links changed: prepare the file again)")
-elif prepared and Path(prepared["path"]).is_file():
+elif prepared:
     path = Path(prepared["path"])
     st.download_button(
-        f"下载 Download {path.name}", data=path.read_bytes(), file_name=path.name, mime=MIME[prepared["fmt"]],
+        f"下载 Download {path.name}", data=prepared["data"], file_name=path.name, mime=MIME[prepared["fmt"]],
         key="ex_download", icon=":material/download:",
     )
-    sources = csv_sources_path(path)
-    if prepared["fmt"] == "csv" and sources.is_file():  # a CSV has no room for provenance: it comes beside it
+    if prepared["sources"] is not None:  # a CSV has no room for provenance: it comes beside it
+        sources = csv_sources_path(path)
         st.download_button(
-            f"下载文档来源 Download {sources.name}", data=sources.read_bytes(), file_name=sources.name,
+            f"下载文档来源 Download {sources.name}", data=prepared["sources"], file_name=sources.name,
             mime=MIME["csv"], key="ex_download_sources", icon=":material/verified:",
             help="所链接文档的标题、年份与文件 SHA-256 (which edition of each plan the links were reviewed against)",
         )
