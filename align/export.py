@@ -88,6 +88,9 @@ MISSING_ITEM = "（该条目已不在当前文档中）"
 #: (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
+#: What an Excel cell holds; a longer text is cut and ends with this note.
+EXCEL_CELL_CHARS = 32_767
+CUT_NOTE = "…（超出 Excel 单元格上限，已截断；CSV 或 Parquet 导出保留全文 cut at Excel's cell limit: the CSV or Parquet export keeps it whole）"
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _MAX_SHEET = 31
 _MAX_WIDTH = 60
@@ -377,13 +380,20 @@ def write_workbook(
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     workbook = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target),
                                    {**options, "in_memory": not isinstance(target, Path)})
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    plain = workbook.add_format({"valign": "top"})
-    score = workbook.add_format({"valign": "top", "num_format": "0.000"})
+    formats = {
+        "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"},
+        "wrap": {"text_wrap": True, "valign": "top"},
+        "plain": {"valign": "top"},
+        "score": {"valign": "top", "num_format": "0.000"},
+        # text that reads like a formula (=…, -李): kept as written, and marked so that editing the
+        # cell in Excel does not turn it into one (the apostrophe Excel hides, not one in the text)
+        "quoted_wrap": {"text_wrap": True, "valign": "top", "quote_prefix": True},
+        "quoted_plain": {"valign": "top", "quote_prefix": True},
+    }
+    made = {name: workbook.add_format(spec) for name, spec in formats.items()}
     try:
         for name, frame in sheets:
-            _write_sheet(workbook.add_worksheet(name), frame, header, wrap, plain, score, wide=set(wide))
+            _write_sheet(workbook.add_worksheet(name), frame, made, wide=set(wide))
     finally:
         workbook.close()
 
@@ -425,17 +435,21 @@ def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = 
         "源文档": pl.String, "目标文档": pl.String, "工作表": pl.String, "确认链接数": pl.Int64,
         "审核人": pl.String, "最近审核时间": pl.String,
     })
-    provenance = [] if sources is None else [(SOURCES_SHEET, neutralize_frame(sources))]
+    provenance = [] if sources is None else [(SOURCES_SHEET, sources)]
     write_workbook(
         path, [(SUMMARY_SHEET, summary), *provenance, *((name, _for_spreadsheet(part)) for name, part in sheets)],
         wide={HEADERS[c] for c in _WIDE_COLUMNS},
     )
 
 
-def _write_sheet(sheet, frame: pl.DataFrame, header, wrap, plain, score, *, wide: set[str]) -> None:
-    """Write a table: frozen header, strings as literal text (never formulas), readable widths."""
+def _write_sheet(sheet, frame: pl.DataFrame, formats: dict, *, wide: set[str]) -> None:
+    """Write a table: frozen header, strings as literal text (never formulas), readable widths.
+
+    A text longer than an Excel cell holds (32,767 characters) is cut with a note saying so,
+    where Excel would cut it silently; CSV and Parquet exports keep it whole."""
+    plain = formats["plain"]
     for col, name in enumerate(frame.columns):
-        sheet.write_string(0, col, name, header)
+        sheet.write_string(0, col, name, formats["header"])
         values = frame[name].to_list()
         numeric = frame.schema[name].is_numeric()
         for row, value in enumerate(values, start=1):
@@ -444,9 +458,13 @@ def _write_sheet(sheet, frame: pl.DataFrame, header, wrap, plain, score, *, wide
             elif isinstance(value, bool):
                 sheet.write_string(row, col, "是" if value else "否", plain)
             elif numeric:
-                sheet.write_number(row, col, value, score if frame.schema[name].is_float() else plain)
+                sheet.write_number(row, col, value, formats["score"] if frame.schema[name].is_float() else plain)
             else:
-                sheet.write_string(row, col, neutralize(str(value)), wrap if name in wide else plain)
+                text = str(value)
+                if len(text) > EXCEL_CELL_CHARS:
+                    text = text[:EXCEL_CELL_CHARS - len(CUT_NOTE)] + CUT_NOTE
+                kind = "wrap" if name in wide else "plain"
+                sheet.write_string(row, col, text, formats[f"quoted_{kind}" if text.startswith(FORMULA_PREFIXES) else kind])
         longest = max([_display_width(name)] + [_display_width(str(v)) for v in values if v is not None])
         # a text column is wide enough to read even when this export's texts are short
         sheet.set_column(col, col, max(min(longest, _MAX_WIDTH), _MIN_TEXT_WIDTH if name in wide else 0) + 2)

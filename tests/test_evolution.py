@@ -453,7 +453,10 @@ def test_excel_neutralises_formula_like_cells(small, tmp_path):
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
     cells = [row[header.index("上期任务")] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"x\")" in cells
+    assert "=HYPERLINK(\"x\")" in cells, "text as written, marked as text (quote prefix), never a formula"
+    quoted = [row[header.index("上期任务")] for row in sheet.iter_rows(min_row=2)
+              if row[header.index("上期任务")].value == "=HYPERLINK(\"x\")"]
+    assert quoted[0].quotePrefix and quoted[0].data_type == "s"
     assert neutralize("-3") == "'-3" and neutralize("@a") == "'@a" and neutralize(3.0) == 3.0
 
 

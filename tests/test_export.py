@@ -105,6 +105,20 @@ def test_links_are_exported_in_each_plans_own_order(decided, tmp_path):
         frame["source_id"].to_list()
 
 
+def test_a_text_longer_than_an_excel_cell_is_cut_with_a_note_and_kept_whole_in_csv(decided, tmp_path):
+    """Excel keeps 32,767 characters of a cell and dropped the rest without a word."""
+    store, settings = decided
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", note="长" * 40_000)
+    frame = build_export_frame(store, settings, ("baqiao-2023", "xian-2024"))
+    sheet = openpyxl.load_workbook(export_links(frame, "xlsx", tmp_path, "links"))["baqiao-2023→xian-2024"]
+    header = [c.value for c in sheet[1]]
+    note = sheet.cell(row=2, column=header.index("备注") + 1).value
+    assert len(note) == 32_767 and note.endswith("CSV 或 Parquet 导出保留全文 cut at Excel's cell limit: the CSV or "
+                                                 "Parquet export keeps it whole）")
+    csv_note = pl.read_csv(export_links(frame, "csv", tmp_path, "links"))["备注"][0]
+    assert csv_note.endswith("长" * 10) and csv_note.count("长") == 40_000
+
+
 def test_item_no_longer_in_document_is_kept_and_marked(decided):
     store, settings = decided
     store.record("王", "baqiao-2023:1", "xian-2024:999", "confirmed")
@@ -144,7 +158,7 @@ def test_xlsx_has_summary_and_one_sheet_per_pair_with_frozen_chinese_header(deci
 
 
 def test_xlsx_names_each_documents_edition_by_its_file_fingerprint(decided, tmp_path):
-    """The 文档来源 sheet: which plan, as registered, and the SHA-256 of the file the links were reviewed on."""
+    """The 文档来源 sheet: which plan, as registered, and the SHA-256 of its file at export time."""
     import hashlib
 
     store, settings = decided

@@ -111,7 +111,7 @@ elif prepared:
         st.download_button(
             f"下载文档来源 Download {sources.name}", data=prepared["sources"], file_name=sources.name,
             mime=MIME["csv"], key="ex_download_sources", icon=":material/verified:",
-            help="所链接文档的标题、年份与文件 SHA-256 (which edition of each plan the links were reviewed against)",
+            help="所链接文档的标题、年份与导出时文件的 SHA-256 (each plan's file as exported: a re-issued plan has another)",
         )
     st.caption(f"文件也保存在 also saved at `{path}`")
 elif links.is_empty() and not held:

@@ -64,13 +64,14 @@ def test_excel_cells_are_literal_text_never_formulas(tmp_path, robustness_report
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(FORMULA_PREFIXES), f"{sheet.title}!{cell.coordinate}"
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                    # text, and marked so that editing the cell in Excel keeps it text
+                    assert cell.data_type == "s" and cell.quotePrefix, f"{sheet.title}!{cell.coordinate}"
                     checked += 1
     note_column = list(HEADERS).index("note") + 1
     # xlsxwriter stores a carriage return as the OOXML escape _x000D_, which Excel reads back as \r.
     notes = {sheet.cell(row=2, column=note_column).value.replace("_x000D_", "\r") for sheet in book.worksheets[1:]}
-    assert notes == {"'" + payload for payload in PAYLOADS}
+    assert notes == set(PAYLOADS), "kept as written: no apostrophe added to the text"
     assert all(not any(ch in title for ch in "\t\r[]:*?/\\") for title in book.sheetnames)
     robustness_report.count("export safety: injection cells checked in Excel", checked)
 
@@ -82,7 +83,8 @@ def test_reviewer_note_with_formula_is_neutralised_end_to_end(data_copy, tmp_pat
     sheet = openpyxl.load_workbook(export_links(frame, "xlsx", tmp_path, "x.xlsx")).worksheets[1]
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert row["备注"] == "'=cmd|' /C calc'!A0" and row["审核人"] == "'=1+1"
+    assert row["备注"] == "=cmd|' /C calc'!A0" and row["审核人"] == "=1+1"
+    assert all(cell.quotePrefix and cell.data_type == "s" for cell in sheet[2] if str(cell.value).startswith("="))
 
 
 @given(st.text(max_size=30))
