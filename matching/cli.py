@@ -79,12 +79,9 @@ def _model(args: argparse.Namespace, settings: Settings):
 
 
 def _read_candidates(path: Path) -> pl.DataFrame:
-    if not path.exists():
-        raise PlanAlignError(f"{path}: no such file.", zh=f"找不到候选文件 {path.name}")
-    try:
-        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema_length=10000)
-    except pl.exceptions.PolarsError as exc:
-        raise PlanAlignError(f"{path}: cannot read candidates ({exc}).", zh=f"无法读取候选文件 {path.name}") from exc
+    from matching.evaluate import read_table_file
+
+    frame = read_table_file(path, "candidates", infer_schema_length=10000)
     missing = {"source_id", "target_id", "score", "linked"} - set(frame.columns)
     if missing:
         raise PlanAlignError(
@@ -100,14 +97,35 @@ def _read_candidates(path: Path) -> pl.DataFrame:
     if bad.height:
         index = int(bad["index"][0])
         first = frame.row(index, named=True)
-        number = index + 1 if path.suffix == ".parquet" else index + 2  # a CSV's line 1 is its header
-        where = f"row {number}" if path.suffix == ".parquet" else f"line {number}"
+        parquet = path.suffix.lower() == ".parquet"
+        number = index + 1 if parquet else index + 2  # a CSV's line 1 is its header
+        where = f"row {number}" if parquet else f"line {number}"
         raise PlanAlignError(
             f"{path}: {bad.height} row(s) need a numeric score and linked true/false, e.g. {where} "
             f"(score {first['score']!r}, linked {first['linked']!r}).",
             zh=f"候选文件有 {bad.height} 行的分数不是数字或 linked 不是 true/false，如第 {number} 行",
         )
+    repeated = typed.filter(pl.struct("source_id", "target_id").is_duplicated())
+    if repeated.height:  # two match runs stacked: the ranks would be read from whichever came last
+        first = repeated.row(0, named=True)
+        raise PlanAlignError(
+            f"{path}: {repeated.height} rows repeat a candidate pair, e.g. {first['source_id']} → {first['target_id']}. "
+            "Give the output of one 'plan-align match --out' run.",
+            zh=f"候选文件中有 {repeated.height} 行重复的候选对，请用一次 plan-align match --out 的输出",
+        )
     return typed
+
+
+def _check_gold_items(gold: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, path: str) -> None:
+    """Fail on a gold id that is no item of its document: a typo would count as a missed link."""
+    known = set(source_items["item_id"]) | set(target_items["item_id"])
+    unknown = sorted({i for i in [*gold["source_id"], *gold["target_id"].drop_nulls()] if i not in known})
+    if unknown:
+        raise PlanAlignError(
+            f"{path}: {len(unknown)} id(s) are no item of their document: {', '.join(unknown[:5])}"
+            f"{', …' if len(unknown) > 5 else ''}. Check them with 'plan-align items DOC'.",
+            zh=f"标注文件中有 {len(unknown)} 个条目编号在文档中不存在，如 {unknown[0]}",
+        )
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -133,23 +151,23 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     if gold["target_id"].drop_nulls().len() == 0:
         raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.", zh="标注文件里没有链接，无从评估")
     source_items, target_items = load_items(settings, source_doc), load_items(settings, target_doc)
+    _check_gold_items(gold, source_items, target_items, args.gold)
     words = vocabulary(source_items, target_items, settings.data_dir)
     baselines = label_candidates(baseline_scores(source_items, target_items, words=words), gold)
     results = {"plan-align (as given)": candidates}
-    enough = baselines["source_id"].n_unique() >= 2  # the baselines' thresholds come from grouped CV
-    folds = (
-        cross_validate(baselines, baselines={name: name for name in BASELINES}, include_model=False, repeats=10)
-        if enough
-        else {}
-    )
+    try:  # the baselines' thresholds come from grouped CV, which needs enough labels
+        folds = cross_validate(baselines, baselines={name: name for name in BASELINES}, include_model=False, repeats=10)
+        without_baselines = None
+    except PlanAlignError as exc:
+        folds, without_baselines = {}, str(exc)
     for name in BASELINES:
         if name in folds:
             results[f"{name} alone (CV threshold)"] = folds[name]
     table = metrics_table(results, gold)
     print(f"gold: {args.gold} ({gold['source_id'].n_unique()} labelled source items)")
     print_table(table)
-    if not enough:
-        print("note: the baselines need at least two labelled source items (their thresholds are cross-validated).")
+    if without_baselines:
+        print(f"note: no baselines (their thresholds are cross-validated): {without_baselines}")
     versions = candidates["engine_version"].unique().to_list() if "engine_version" in candidates.columns else []
     if any("+dev-gold" in str(v) for v in versions):
         print("note: these candidates were scored by the shipped weights, fitted on the bundled dev gold; on that "
@@ -157,16 +175,20 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:
+    from align.settings import BUNDLED_DATA
     from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
     from matching.training import DEFAULT_C, fit_from_decisions, fit_from_gold
 
     settings = settings_from_args(args)
     c = DEFAULT_C if args.c is None else args.c
+    bundled_gold = not args.from_decisions and not args.gold and \
+        Path(settings.data_dir).resolve() == BUNDLED_DATA.resolve()
     if args.out:
         out = Path(args.out)
     else:
-        # decisions belong to a data folder, so does a model refit from them; gold refits the shipped one
-        out = adopted_weights(settings.data_dir) if args.from_decisions else DEFAULT_WEIGHTS
+        # only the bundled gold refits the shipped model; a data folder's own gold or decisions
+        # give that folder's model (restored to the shipped one from the Threshold page)
+        out = DEFAULT_WEIGHTS if bundled_gold else adopted_weights(settings.data_dir)
     if args.from_decisions:
         from align.exceptions import StoreError
         from align.registry import load_registry

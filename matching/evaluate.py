@@ -10,6 +10,7 @@ it replaces on the same folds.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,17 +19,34 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.items import doc_of_column
+from align.readers import decode_text
 from matching.scoring import fit_model
 
 GOLD_SCHEMA = {"source_id": pl.String, "target_id": pl.String, "grade": pl.Int64, "change": pl.String, "note": pl.String}
 
 
+def read_table_file(path: str | Path, what: str, *, parquet: bool = True, **csv_options) -> pl.DataFrame:
+    """A CSV (in any encoding a planner's spreadsheet saves: UTF-8, GBK …) or Parquet file as a
+    frame; a missing file, a folder or an unreadable one is a one-line error naming ``what``."""
+    path = Path(path)
+    if path.is_dir():  # polars would read every file inside and stack them
+        raise PlanAlignError(f"{path}: is a folder; give the {what} file.", zh=f"{path} 是文件夹，请给出{what}文件")
+    if not path.is_file():
+        raise PlanAlignError(f"{path}: no such file.", zh=f"找不到文件 {path.name}")
+    try:
+        if path.suffix.lower() == ".parquet":
+            if not parquet:
+                raise PlanAlignError(f"{path}: the {what} must be a CSV file.", zh=f"{what}须为 CSV 文件")
+            return pl.read_parquet(path)
+        text = decode_text(path.read_bytes(), path=path)
+        return pl.read_csv(io.StringIO(text), **csv_options)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise PlanAlignError(f"{path}: cannot read the {what} ({exc}).", zh=f"无法读取{what}文件 {path.name}") from exc
+
+
 def load_gold(path: str | Path) -> pl.DataFrame:
     """Read a gold CSV; missing optional columns are added empty."""
-    try:
-        frame = pl.read_csv(path, infer_schema=False)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise PlanAlignError(f"{path}: cannot read the gold file ({exc}).", zh=f"无法读取标注文件 {Path(path).name}") from exc
+    frame = read_table_file(path, "gold file", parquet=False, infer_schema=False)
     missing = {"source_id", "target_id", "grade"} - set(frame.columns)
     if missing:
         raise PlanAlignError(
@@ -71,9 +89,11 @@ def check_gold_pair(gold: pl.DataFrame, source_doc: str, target_doc: str, path: 
     targets = set(gold.select(doc_of_column("target_id"))["target_id"].drop_nulls().unique().to_list())
     if sources != {source_doc} or not targets <= {target_doc}:
         found = f"{'/'.join(sorted(sources))} → {'/'.join(sorted(targets)) or '(no links)'}"
+        turned = sources == {target_doc} and targets <= {source_doc}
+        hint = f" Match that way round: plan-align match {target_doc} {source_doc} --out FILE." if turned else ""
         raise PlanAlignError(
-            f"{path}: the gold labels {found}, not {source_doc} → {target_doc}.",
-            zh=f"标注文件标的是 {found}，不是 {source_doc} → {target_doc}",
+            f"{path}: the gold labels {found}, not {source_doc} → {target_doc}.{hint}",
+            zh=f"标注文件标的是 {found}，不是 {source_doc} → {target_doc}" + ("，请按标注的方向运行 match" if turned else ""),
         )
 
 
@@ -198,6 +218,13 @@ def cross_validate(
         raise PlanAlignError(
             "Cross-validation needs at least two labelled source items.", zh="交叉验证至少需要两个已标注的源条目"
         )
+    linked_sources = labelled.filter(pl.col("grade") >= 2)["source_id"].n_unique()
+    if linked_sources < 2:  # a fold without a direct link in its training part cannot be scored at all
+        raise PlanAlignError(
+            f"Cross-validation needs direct links (grade 2) from at least two source items; the labels have "
+            f"{linked_sources}. Label more links.",
+            zh=f"交叉验证至少需要两个源条目有直接链接（等级 2），现有 {linked_sources} 个，请多标注一些",
+        )
     folds = min(folds, n_groups)
     names = [*(["model"] if include_model else []), *baselines]
     keys = labelled.select("source_id", "target_id")
@@ -208,8 +235,15 @@ def cross_validate(
         out_linked = {name: np.zeros(labelled.height, dtype=bool) for name in names}
         for fold in range(folds):
             train, test = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
-            if len(test) == 0 or len(np.unique(y[train])) < 2:
+            if len(test) == 0:
                 continue
+            if len(np.unique(y[train])) < 2:  # its rows would be scored 0 and ranked by row order
+                raise PlanAlignError(
+                    f"Too few direct links to cross-validate: in one split every source item with a direct link "
+                    f"(grade 2; {linked_sources} of them) fell into one fold, leaving the others nothing to learn "
+                    "from. Label more links.",
+                    zh=f"直接链接太少，无法交叉验证：有直接链接的 {linked_sources} 个源条目落在同一折里，请多标注一些",
+                )
             train_frame, test_frame = labelled[train], labelled[test]
             if include_model:
                 model = fit_model(train_frame, y[train], c=c)

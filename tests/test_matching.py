@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -510,6 +511,13 @@ def test_match_on_the_terminal_shows_the_proposed_links_with_their_texts(capsys)
         ("source_id,target_id,grade\nbaqiao-2020:1,baqiao-2023:2,2\n",
          "the gold labels baqiao-2020 → baqiao-2023, not baqiao-2023 → xian-2024"),
         ("source_id,target_id,grade\n", "the gold file has no rows"),
+        # a typo counted as a missed link (F1 0.741 → 0.667, no word)
+        ("source_id,target_id,grade\nbaqiao-2023:45,xian-2024:290,2\nbaqiao-2023:530,xian-2024:4,2\n",
+         "2 id(s) are no item of their document: baqiao-2023:530, xian-2024:290"),
+        ("source_id,target_id,grade\nxian-2024:4,baqiao-2023:75,2\n",
+         "Match that way round: plan-align match xian-2024 baqiao-2023"),
+        # all direct links from one source: the baselines' folds were scored as zeros
+        ("source_id,target_id,grade\nbaqiao-2023:45,xian-2024:29,2\nbaqiao-2023:1,,0\nbaqiao-2023:2,,0\n", None),
     ],
 )
 def test_evaluate_refuses_gold_it_would_misread(tmp_path, capsys, gold, message):
@@ -518,9 +526,56 @@ def test_evaluate_refuses_gold_it_would_misread(tmp_path, capsys, gold, message)
     assert main(["match", "baqiao-2023", "xian-2024", "--out", str(candidates)]) == 0
     gold_file.write_text(gold, encoding="utf-8")
     capsys.readouterr()
+    if message is None:
+        assert main(["evaluate", str(candidates), str(gold_file)]) == 0
+        printed = capsys.readouterr().out
+        assert "char_tfidf" not in printed and "note: no baselines" in printed and "from at least two source items" \
+            in printed
+        return
     assert main(["evaluate", str(candidates), str(gold_file)]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_evaluate_reads_gold_and_candidates_as_a_spreadsheet_saves_them(tmp_path, capsys):
+    """A GBK gold (Excel's CSV on Chinese Windows) and a .PARQUET were 'invalid utf-8 sequence'."""
+    candidates = tmp_path / "c.PARQUET"
+    assert main(["match", "baqiao-2023", "xian-2024", "--out", str(candidates)]) == 0
+    gold = tmp_path / "gold.csv"
+    gold.write_bytes(Path("data/gold/baqiao-2023__xian-2024.csv").read_text(encoding="utf-8").encode("gb18030"))
+    capsys.readouterr()
+    assert main(["evaluate", str(candidates), str(gold)]) == 0
+    assert "plan-align (as given)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("problem", ["folder", "stacked"])
+def test_evaluate_refuses_candidates_it_would_misrank(tmp_path, capsys, problem):
+    """A folder of two match runs, or their rows stacked, ranked by whichever row came last (R@1 0.0)."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for name, k in (("a.csv", "10"), ("b.csv", "3")):
+        assert main(["match", "baqiao-2023", "xian-2024", "--top-k", k, "--out", str(folder / name)]) == 0
+    given = folder
+    if problem == "stacked":
+        given = tmp_path / "both.csv"
+        pl.concat([pl.read_csv(folder / "a.csv"), pl.read_csv(folder / "b.csv")]).write_csv(given)
+    capsys.readouterr()
+    assert main(["evaluate", str(given), "data/gold/baqiao-2023__xian-2024.csv"]) == 2
+    err = capsys.readouterr().err
+    assert ("is a folder" if problem == "folder" else "rows repeat a candidate pair") in err
+
+
+def test_fit_weights_refuses_gold_too_small_to_cross_validate(tmp_path, capsys):
+    """One direct link: a model with cut-off 0 was written, linking all 1103 candidates."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "baqiao-2023__xian-2024.csv").write_text(
+        "source_id,target_id,grade\nbaqiao-2023:45,xian-2024:29,2\nbaqiao-2023:1,,0\nbaqiao-2023:2,,0\n",
+        encoding="utf-8")
+    out = tmp_path / "w.json"
+    assert main(["fit-weights", "--gold", str(gold), "--out", str(out)]) == 2
+    assert "direct links (grade 2) from at least two source items" in capsys.readouterr().err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(("column", "value"), [("linked", "yes"), ("score", "high")])
