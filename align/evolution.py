@@ -152,6 +152,21 @@ def indicator_similarity(a: str | None, b: str | None) -> float:
     return max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b))
 
 
+# The verbs a deliverable opens with (改造提升农贸市场, 新建学校): what is delivered follows them.
+_DELIVERY_VERBS = re.compile(
+    r"^(?:新建|新增|新改建|改扩建|扩建|改建|建成|建设|投运|改造|提升|开展|举办|组织|引进|完成|实施|推进|推动|加快|打造|"
+    r"创建|培育|落实|开工|启动|力争|确保|累计)+"
+)
+
+
+def _same_object_possible(old: str | None, new: str | None) -> bool:
+    """Whether two quantity targets can be one deliverable: after their verbs, the things they
+    count share a character (改造提升农贸市场 4个 and 改造老旧小区 40个 share only 改造, so the
+    40 is not the 4 raised; 新建学校 and 建成中小学 share 学)."""
+    things = [set(_DELIVERY_VERBS.sub("", name or "")) - set("“”\"《》()（）、，, ") for name in (old, new)]
+    return not all(things) or bool(things[0] & things[1])
+
+
 def pair_targets(
     old_targets: Sequence[dict], new_targets: Sequence[dict], *, min_similarity: float = 50.0
 ) -> list[tuple[int | None, int | None]]:
@@ -160,7 +175,8 @@ def pair_targets(
     Greedy on similarity (ties: closer position). A pair needs the same unit family and
     ``min_similarity``, except when the two are the only targets of their family on each
     side: one percent target then and one now in a linked task are the same indicator
-    reworded far more often than two different ones. Unpaired targets come back with
+    reworded far more often than two different ones. Two counts of things that share nothing
+    after their verbs (农贸市场 and 老旧小区) are never paired. Unpaired targets come back with
     ``None`` on the other side, old ones first.
     """
     old_families = [unit_family(t.get("unit")) for t in old_targets]
@@ -169,6 +185,8 @@ def pair_targets(
     for i, old in enumerate(old_targets):
         for j, new in enumerate(new_targets):
             if not old_families[i] or old_families[i] != new_families[j]:
+                continue
+            if old_families[i] != "percent" and not _same_object_possible(old.get("indicator"), new.get("indicator")):
                 continue
             similarity = indicator_similarity(old.get("indicator"), new.get("indicator"))
             sole = old_families.count(old_families[i]) == 1 and new_families.count(new_families[j]) == 1

@@ -338,6 +338,19 @@ def test_a_dropped_task_of_a_plan_without_progress_is_not_called_unfinished():
     assert [r.get("上期已完成") for r in rows if r["上期条目"] == "yi-2021:1"] == [None]
 
 
+def test_a_count_of_other_things_is_not_the_old_target_raised(baqiao):
+    """A dropped 改造提升农贸市场4个 linked to a new 改造老旧小区40个 showed '改造老旧小区: 4个 → 40个 (raised)'."""
+    old = _doc("bing-2022", 2022, [("改造提升农贸市场4个", "区商务局", ""), ("新建学校3所", "区教育局", "")])
+    new = _doc("bing-2023", 2023, [("改造老旧小区40个", "区住建局", ""), ("建成中小学5所", "区教育局", "")])
+    table = evolve(old, new, _candidates([("bing-2022:1", "bing-2023:1", 0.61, True),
+                                          ("bing-2022:2", "bing-2023:2", 0.9, True)]))
+    market = _row(table, "bing-2022:1")
+    assert market["relation"] != "raised" and market["direction"] == "no_longer_quantified"
+    assert _row(table, "bing-2022:2")["relation"] == "raised", "新建学校 → 建成中小学: one deliverable, 3 → 5"
+    # on the bundled pair: 餐饮示范街2条 is not 安全生产60条举措 raised
+    assert _row(baqiao[0], "baqiao-2020:68")["relation"] != "raised"
+
+
 def test_units_added_by_department(small):
     table, _, _ = small
     row = _row(table, "jia-2021:2")
