@@ -124,8 +124,10 @@ def qualifier_strength(qualifier: str | None) -> int | None:
     return 1
 
 
-def _scaled(target: dict) -> float:
-    return float(target["value"]) * UNIT_SCALE.get(target.get("unit") or "", 1.0)
+def _scaled(target: dict, bound: str = "value") -> float:
+    """A target's value (or a range's upper bound; a single number is its own) in its family's base unit."""
+    value = target.get(bound) if target.get(bound) is not None else target["value"]
+    return float(value) * UNIT_SCALE.get(target.get("unit") or "", 1.0)
 
 
 def target_direction(old: dict | None, new: dict | None) -> str:
@@ -139,6 +141,9 @@ def target_direction(old: dict | None, new: dict | None) -> str:
     before, after = _scaled(old), _scaled(new)
     if not math.isclose(before, after, rel_tol=1e-9, abs_tol=1e-9):
         return "raised" if after > before else "lowered"
+    top_before, top_after = _scaled(old, "upper"), _scaled(new, "upper")  # 1-2个 → 1-4个: the range widened up
+    if not math.isclose(top_before, top_after, rel_tol=1e-9, abs_tol=1e-9):
+        return "raised" if top_after > top_before else "lowered"
     strength_before, strength_after = qualifier_strength(old.get("qualifier")), qualifier_strength(new.get("qualifier"))
     if strength_before is None or strength_after is None or strength_before == strength_after:
         return "unchanged"

@@ -13,7 +13,8 @@ from polars._typing import PolarsDataType
 Schema: TypeAlias = dict[str, PolarsDataType]
 
 TARGET_STRUCT = pl.Struct(
-    {"indicator": pl.String, "value": pl.Float64, "unit": pl.String, "qualifier": pl.String, "raw": pl.String}
+    {"indicator": pl.String, "value": pl.Float64, "unit": pl.String, "qualifier": pl.String, "raw": pl.String,
+     "upper": pl.Float64}
 )
 QUOTA_STRUCT = pl.Struct({"jurisdiction": pl.String, "value": pl.Float64, "unit": pl.String, "raw": pl.String})
 ATTACHMENT_STRUCT = pl.Struct({"heading": pl.String, "text": pl.String})

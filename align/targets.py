@@ -107,12 +107,19 @@ def indicator_key(indicator: str | None) -> str:
 
 def _number_value(raw: str) -> float | None:
     """The lower bound of a number or range (``2-3`` → 2), 万/亿 applied."""
+    return _number_bounds(raw)[0]
+
+
+def _number_bounds(raw: str) -> tuple[float | None, float | None]:
+    """A number's value and, for a range (``1-2``, ``5至8``, ``两至三``), its upper bound (else None),
+    万/亿 applied to both."""
     raw = raw.replace(" ", "")
     multiplier = ""
     if raw and raw[-1] in "千万亿":
         raw, multiplier = raw[:-1], raw[-1]
-    first = re.split(r"[-~至到—]", raw)[0]
-    return parse_number(first + multiplier)
+    first, *rest = re.split(r"[-~至到—]", raw)
+    upper = parse_number(rest[-1] + multiplier) if rest and rest[-1] else None
+    return parse_number(first + multiplier), upper
 
 
 def _indicator(clause_before: str, clause_after: str) -> str:
@@ -202,7 +209,8 @@ def _distributed_targets(text: str) -> list[tuple[int, int, list[dict]]]:
             continue
         verb = group.group("verb") if group.group("verb") in _RATE_VERBS else ""
         raw = text[list_start:group.end()].strip()
-        targets = [{"indicator": name + verb, "value": value, "unit": unit, "qualifier": qualifier, "raw": raw}
+        targets = [{"indicator": name + verb, "value": value, "unit": unit, "qualifier": qualifier, "raw": raw,
+                    "upper": None}
                    for name, value, unit in zip(names, values, reversed(units))]
         groups.append((list_start, group.end(), targets))
     return groups
@@ -243,7 +251,7 @@ def extract_targets(text: str | None) -> list[dict]:
             continue
         if before_text and re.search(r"[\dA-Za-z.]$", before_text):
             continue  # part of a longer token such as 5G or 4+7
-        value = _number_value(number)
+        value, upper = _number_bounds(number)
         if value is None:
             continue
         clause_start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
@@ -278,6 +286,7 @@ def extract_targets(text: str | None) -> list[dict]:
                 "unit": unit,
                 "qualifier": qualifier,
                 "raw": text[clause_start:raw_end].strip(),
+                "upper": upper if upper is not None and upper > value else None,
             }
         )
     return found
@@ -336,13 +345,14 @@ def describe_quantity(target: dict | None) -> str | None:
     if target is None or target.get("value") is None:
         return None
     value = float(target["value"])
+    upper = target.get("upper")
     unit, qualifier = target.get("unit") or "", target.get("qualifier") or ""
-    if value >= 1e8 and unit not in ("亿元",):
-        number = f"{format_number(value / 1e8)}亿"
-    elif value >= 1e4 and unit not in ("万元", "万人"):
-        number = f"{format_number(value / 1e4)}万"
-    else:
-        number = format_number(value)
+    scale, suffix = (1e8, "亿") if value >= 1e8 and unit not in ("亿元",) else \
+        (1e4, "万") if value >= 1e4 and unit not in ("万元", "万人") else (1.0, "")
+    number = format_number(value / scale)
+    if upper is not None:  # 1-2个, 1.5-2万人
+        number += f"-{format_number(float(upper) / scale)}"
+    number += suffix
     if qualifier in QUALIFIERS_BEFORE:
         return f"{qualifier}{number}{unit}"
     if qualifier in QUALIFIERS_INNER:

@@ -351,6 +351,19 @@ def test_a_count_of_other_things_is_not_the_old_target_raised(baqiao):
     assert _row(baqiao[0], "baqiao-2020:68")["relation"] != "raised"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "shown", "direction"),
+    [
+        ("新建标准化足球场1-2个", "新建标准化足球场1-4个", ("1-2个", "1-4个"), "raised"),  # was 1个 → 1个 unchanged
+        ("新建学校3-5所", "新建学校3所", ("3-5所", "3所"), "lowered"),
+        ("新建学校5至8所", "新建学校5至8所", ("5-8所", "5-8所"), "unchanged"),
+    ],
+)
+def test_a_range_is_compared_and_shown_whole(old, new, shown, direction):
+    change = compare_targets(extract_targets(old), extract_targets(new))[0]
+    assert (change["old"], change["new"], change["direction"]) == (*shown, direction)
+
+
 def test_units_added_by_department(small):
     table, _, _ = small
     row = _row(table, "jia-2021:2")

@@ -217,6 +217,8 @@ def test_two_quantities_in_one_clause_divide_the_words_between_them(text, target
         ("地区生产总值增长7.5%以上", "地区生产总值增长 7.5%以上"),
         ("新增学位2.1万个", "新增学位 2.1万个"),
         ("新增停车位1000余个", "新增停车位 1000余个"),
+        ("新建1-2个公园", "新建公园 1-2个"),  # a range was shown as its lower bound, 1个
+        ("培训1.5-2万人次", "培训 1.5-2万人次"),
     ],
 )
 def test_a_target_is_shown_as_a_planner_writes_it(text, shown):
