@@ -23,7 +23,7 @@ from align.evolution import (
     readable,
     relation_counts,
 )
-from align.exceptions import ExportError
+from align.exceptions import ExportError, PlanAlignError
 from align.export import write_evolution_workbook, write_spreadsheet_csv
 from align.files import write_atomic
 
@@ -51,6 +51,9 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
 
 def cmd_evolve(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
+    if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:  # else named as the setting it stands for
+        raise PlanAlignError(f"--min-score must be a score from 0 to 1. Got {args.min_score} instead.",
+                             zh=f"--min-score 应为 0 到 1 之间的分数，现为 {args.min_score}")
     table = evolve_documents(settings, args.old, args.new, min_score=args.min_score)
     if args.out:
         write_evolution(table, args.out)

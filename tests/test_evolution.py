@@ -400,6 +400,14 @@ def test_cli_refuses_two_jurisdictions(capsys):
     assert "one jurisdiction" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("score", ["2", "nan", "-0.1"])
+def test_cli_names_its_own_option_for_a_score_out_of_range(capsys, score):
+    """It answered with the 'one_to_one_threshold' setting, an option the planner never typed."""
+    assert main(["evolve", "baqiao-2020", "baqiao-2023", "--min-score", score]) == 2
+    err = capsys.readouterr().err
+    assert "--min-score must be a score from 0 to 1" in err and "one_to_one_threshold" not in err
+
+
 def test_cli_refuses_to_run_backwards_in_time(capsys):
     """2023 → 2020 would report every task carried forward since 2020 as dropped and new."""
     assert main(["evolve", "baqiao-2023", "baqiao-2020"]) == 2
