@@ -228,8 +228,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     if changed.height:
         pairs = (changed["source_id"] + " → " + changed["target_id"]).to_list()
         more = f" and {len(pairs) - 10} more" if len(pairs) > 10 else ""
-        print(f"warning: {len(pairs)} link(s) were confirmed on text that has since changed (a plan re-issued?): "
-              f"{', '.join(pairs[:10])}{more}; the column 决定后文本已改 marks them. Check them again.",
+        print(f"warning: {len(pairs)} link(s) were confirmed on text that has since changed or gone (a plan "
+              f"re-issued?): {', '.join(pairs[:10])}{more}; the column 决定后文本已改 marks them. Check them again.",
               file=sys.stderr)
     if fmt == "csv":
         print(f"wrote the documents they join, with each file's SHA-256, to {csv_sources_path(path)}")

@@ -159,13 +159,16 @@ def decisions_on(current: pl.DataFrame, doc_id: str) -> int:
 def with_text_changes(frame: pl.DataFrame, digests: Mapping[str, str]) -> pl.DataFrame:
     """``frame`` (decisions or links, with ``source_id, target_id`` and their digests) with
     ``text_changed``: ``source``, ``target`` or ``both`` where the text decided on is no longer
-    the item's text (``digests``: :func:`align.items.text_digests` of the documents now), else
-    null; also null where it cannot be told (a decision from before fingerprints, an item gone)."""
+    the item's text (``digests``: :func:`align.items.text_digests` of the documents now), or the
+    item is no longer in its document, else null; also null where it cannot be told (a decision
+    from before fingerprints on an item still there, a document ``digests`` does not cover)."""
     changed = []
+    covered = sorted({doc_of(item_id) for item_id in digests})
     for side in ("source", "target"):
         now = pl.col(f"{side}_id").replace_strict(dict(digests), default=None, return_dtype=pl.String)
         then = pl.col(f"{side}_digest")
-        changed.append((then.is_not_null() & now.is_not_null() & (then != now)).fill_null(False))
+        gone = pl.col(f"{side}_id").is_not_null() & now.is_null() & doc_of_column(f"{side}_id").is_in(covered)
+        changed.append((then.is_not_null() & now.is_not_null() & (then != now) | gone).fill_null(False))
     return frame.with_columns(
         pl.when(changed[0] & changed[1]).then(pl.lit("both"))
         .when(changed[0]).then(pl.lit("source"))

@@ -123,7 +123,9 @@ def test_item_no_longer_in_document_is_kept_and_marked(decided):
     store, settings = decided
     store.record("王", "baqiao-2023:1", "xian-2024:999", "confirmed")
     frame = build_export_frame(store, settings, ("baqiao-2023", "xian-2024"))
-    assert frame.filter(pl.col("target_id") == "xian-2024:999")["target_text"].item() == MISSING_ITEM
+    gone = frame.filter(pl.col("target_id") == "xian-2024:999").row(0, named=True)
+    assert gone["target_text"] == MISSING_ITEM
+    assert gone["text_changed"] == "目标任务", "counted and marked like changed text (it was neither)"
 
 
 def test_empty_selection_is_a_clear_error(decided):
@@ -349,7 +351,7 @@ def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(d
                     encoding="utf-8")  # re-issued in place: item 3 now says something else
     capsys.readouterr()
     assert main(["export", "--out", str(tmp_path / "l.csv"), *data]) == 0
-    assert "1 link(s) were confirmed on text that has since changed" in capsys.readouterr().err
+    assert "1 link(s) were confirmed on text that has since changed or gone" in capsys.readouterr().err
     back = pl.read_csv(tmp_path / "l.csv", encoding="utf8")
     assert dict(zip(back["目标条目"], back["决定后文本已改"], strict=True)) == {"xian-2024:3": "目标任务",
                                                                              "xian-2024:1": None}

@@ -82,8 +82,8 @@ if links.height:
         links = links.with_columns(text_changed=pl.lit(None, dtype=pl.String))
     changed = links.filter(pl.col("text_changed").is_not_null()).height
     if changed:
-        st.warning(f"{changed} 条链接确认之后，其任务文本已改（文档重新发布？）请在审核页复核；导出文件的“决定后文本已改”列标出它们。 "
-                   f"{changed} link(s) were confirmed on text that has since changed (a plan re-issued?): "
+        st.warning(f"{changed} 条链接确认之后，其任务文本已改或已删（文档重新发布？）请在审核页复核；导出文件的“决定后文本已改”列标出它们。 "
+                   f"{changed} link(s) were confirmed on text that has since changed or gone (a plan re-issued?): "
                    "check them again on the Review page; the export marks them.")
     st.dataframe(links.select("source_id", "target_id", pl.col("score").round(3), "reviewer",
                               local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null(""),
