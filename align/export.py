@@ -8,12 +8,16 @@ leaves a half-written file behind.
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
+import json
 import os
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO, Literal
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -78,6 +82,10 @@ SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl
 #: The same provenance in a Parquet export: its file metadata under this key, a JSON list with
 #: these English names, for the programs that read Parquet.
 PARQUET_SOURCES_KEY = "plan_align.documents"
+#: When, by which version and from which decision store an export was made: a sheet in Excel,
+#: file metadata under this key in Parquet.
+ABOUT_SHEET = "导出信息"
+PARQUET_EXPORT_KEY = "plan_align.export"
 #: A CSV file has no room for it: a second CSV beside it, ``links.csv`` → ``links.sources.csv``.
 CSV_SOURCES_SUFFIX = ".sources.csv"
 SOURCES_ENGLISH = {"文档": "doc_id", "标题": "title", "辖区": "jurisdiction", "年份": "year", "文件": "file",
@@ -181,6 +189,23 @@ def document_sources(settings: Settings, frame: pl.DataFrame) -> pl.DataFrame:
         rows.append({"文档": doc_id, "标题": meta.title, "辖区": meta.jurisdiction, "年份": meta.year,
                      "文件": meta.file, "文件 SHA-256": file_digest(path) if path.is_file() else "（文件缺失）"})
     return pl.DataFrame(rows, schema=SOURCES_SCHEMA)
+
+
+def export_provenance(settings: Settings, frame: pl.DataFrame) -> dict[str, tuple[str, str]]:
+    """What an export says of itself: when it was made, by which version of plan-align, from
+    which decision store, and how many of its links are disputed. English key → (Chinese label, value)."""
+    try:
+        version = importlib.metadata.version("plan-align")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        version = "unknown"
+    now = datetime.now(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M:%S")
+    return {
+        "exported_at": ("导出时间", f"{now} ({settings.timezone})"),
+        "plan_align_version": ("plan-align 版本", version),
+        "decision_store": ("审核记录库", str(Path(settings.db_path).resolve())),
+        "links": ("链接数", str(frame.height)),
+        "disputed_links": ("其中审核意见不一", str(frame["disputed"].is_not_null().sum())),
+    }
 
 
 def _documents(links: pl.DataFrame) -> list[str]:
@@ -302,10 +327,11 @@ def export_links(
     frame = frame.select(list(EXPORT_SCHEMA)).cast(pl.Schema(EXPORT_SCHEMA))
     # read before writing, so a document file that cannot be read is not reported as an unwritable export
     sources = document_sources(settings, frame) if settings is not None else None
+    about = export_provenance(settings, frame) if settings is not None else None
     writers: dict[str, Callable[[pl.DataFrame, Path], None]] = {
-        "xlsx": lambda data, tmp: _write_xlsx(data, tmp, sources),
+        "xlsx": lambda data, tmp: _write_xlsx(data, tmp, sources, about),
         "csv": _write_csv,
-        "parquet": lambda data, tmp: _write_parquet(data, tmp, sources),
+        "parquet": lambda data, tmp: _write_parquet(data, tmp, sources, about),
     }
     write_atomic(path, lambda tmp: writers[fmt](frame, tmp))  # an unwritable file: OutputError, naming it
     if fmt == "csv" and sources is not None:
@@ -319,11 +345,16 @@ def csv_sources_path(path: str | Path) -> Path:
     return path.with_name(path.stem + CSV_SOURCES_SUFFIX)
 
 
-def _write_parquet(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None) -> None:
+def _write_parquet(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None,
+                   about: dict[str, tuple[str, str]] | None = None) -> None:
     table = frame.to_arrow()
+    metadata = dict(table.schema.metadata or {})
     if sources is not None:
-        documents = sources.rename(SOURCES_ENGLISH).write_json()
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), PARQUET_SOURCES_KEY: documents})
+        metadata[PARQUET_SOURCES_KEY] = sources.rename(SOURCES_ENGLISH).write_json()
+    if about is not None:
+        metadata[PARQUET_EXPORT_KEY] = json.dumps({key: value for key, (_, value) in about.items()}, ensure_ascii=False)
+    if metadata:
+        table = table.replace_schema_metadata(metadata)
     pq.write_table(table, path, compression="zstd")
 
 
@@ -417,9 +448,10 @@ def write_evolution_workbook(target: Path | BinaryIO, steps: Sequence[pl.DataFra
     write_workbook(target, sheets, wide=READABLE_WIDE)
 
 
-def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = None) -> None:
+def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = None,
+                about: dict[str, tuple[str, str]] | None = None) -> None:
     pairs = frame.group_by("source_doc", "target_doc", maintain_order=True).len().sort("source_doc", "target_doc")
-    taken = {SUMMARY_SHEET.casefold(), SOURCES_SHEET.casefold()}
+    taken = {SUMMARY_SHEET.casefold(), SOURCES_SHEET.casefold(), ABOUT_SHEET.casefold()}
     summary_rows = []
     sheets = []
     for source_doc, target_doc, count in pairs.iter_rows():
@@ -436,6 +468,9 @@ def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = 
         "审核人": pl.String, "最近审核时间": pl.String,
     })
     provenance = [] if sources is None else [(SOURCES_SHEET, sources)]
+    if about is not None:
+        provenance.append((ABOUT_SHEET, pl.DataFrame([label_value for label_value in about.values()],
+                                                     schema=["项目", "内容"], orient="row")))
     write_workbook(
         path, [(SUMMARY_SHEET, summary), *provenance, *((name, _for_spreadsheet(part)) for name, part in sheets)],
         wide={HEADERS[c] for c in _WIDE_COLUMNS},

@@ -282,7 +282,7 @@ def test_export_to_excel_is_read_back(env):
     assert at.get("download_button")
     path = Path(env.data_dir) / "exports" / "links_baqiao-2023__xian-2024.xlsx"
     book = openpyxl.load_workbook(path, read_only=True)
-    assert book.sheetnames == ["汇总", "文档来源", "baqiao-2023→xian-2024"]
+    assert book.sheetnames == ["汇总", "文档来源", "导出信息", "baqiao-2023→xian-2024"]
     sources = list(book["文档来源"].iter_rows(values_only=True))
     assert [row[0] for row in sources[1:]] == ["baqiao-2023", "xian-2024"] and len(sources[1][-1]) == 64
     rows = list(book["baqiao-2023→xian-2024"].iter_rows(values_only=True))

@@ -143,7 +143,7 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         confirmed = store.confirmed_links("baqiao-2023", "xian-2024")
     assert confirmed.height == 1
     book = openpyxl.load_workbook(saved, read_only=True)
-    assert book.sheetnames == ["汇总", "文档来源", "baqiao-2023→xian-2024"]
+    assert book.sheetnames == ["汇总", "文档来源", "导出信息", "baqiao-2023→xian-2024"]
     sheet = book["baqiao-2023→xian-2024"]
     rows = list(sheet.iter_rows(values_only=True))
     record = dict(zip(rows[0], rows[1]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 from datetime import datetime, timedelta
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from align.cli import build_parser, main
@@ -167,7 +169,11 @@ def test_xlsx_names_each_documents_edition_by_its_file_fingerprint(decided, tmp_
     frame = build_export_frame(store, settings)
     path = export_links(frame, "xlsx", tmp_path, "links.xlsx", settings=settings)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[:2] == ["汇总", "文档来源"] and len(book.sheetnames) == 4
+    assert book.sheetnames[:3] == ["汇总", "文档来源", "导出信息"] and len(book.sheetnames) == 5
+    about = dict(book["导出信息"].iter_rows(min_row=2, values_only=True))
+    assert about["plan-align 版本"] == importlib.metadata.version("plan-align")
+    assert about["审核记录库"] == str(settings.db_path.resolve()) and about["链接数"] == "3"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(Asia/Shanghai\)", about["导出时间"])
     sheet = book["文档来源"]
     rows = {r[0]: dict(zip([c.value for c in sheet[1]], r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert sorted(rows) == ["baqiao-2020", "baqiao-2023", "xian-2024"]
@@ -265,6 +271,8 @@ def test_parquet_reads_back_with_english_columns_and_names_each_documents_editio
     city = sources.row(2, named=True)
     assert city["title"] == "西安市2024年为民实事实施方案" and city["year"] == 2024
     assert city["sha256"] == hashlib.sha256((settings.data_dir / city["file"]).read_bytes()).hexdigest()
+    about = json.loads(pq.read_schema(path).metadata[b"plan_align.export"])
+    assert about["links"] == "3" and about["plan_align_version"] == importlib.metadata.version("plan-align")
     bare = export_links(frame, "parquet", tmp_path, "bare.parquet")  # no settings: no documents to name
     assert parquet_sources(bare).is_empty() and pl.read_parquet(bare).equals(frame)
 
