@@ -453,7 +453,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno,
                     zh="序号列里不是任务编号",
                 )
-            number = re.sub(r"\s*[-.]\s*", "-", number_match.group(1))  # 1-1, a sub-task keeps its number
+            number = re.sub(r"\s+", "", number_match.group(1))  # 1-1 or 4.5: a sub-task keeps its number as written
         else:
             lead = _numbered_line(task_cell.strip(), drafts[-1].number if drafts else None)
             if lead:
@@ -467,7 +467,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 continue
             _continue_row(drafts[-1], task_cell, row, line, lineno)
             continue
-        value = int(number.split("-")[0])
+        value = int(re.split(r"[-.]", number)[0])
         if section_first and drafts and value <= max_number:
             section_prefix = _section_prefix(section_status, used_prefixes)
             used_prefixes.add(section_prefix)

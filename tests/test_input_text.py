@@ -144,6 +144,12 @@ def test_a_task_tables_number_column_may_write_its_numbers_in_brackets_or_circle
     assert items["text"].to_list() == rows
 
 
+def test_a_task_tables_sub_numbers_keep_the_mark_they_are_written_with():
+    """序号 4.5 became item 4-5, which a planner looking for task 4.5 does not find."""
+    text = "序号\t主要任务\t责任单位\n4\t稳投资\t区发改委\n4.5\t新建口袋公园10个\t区住建局\n4-6\t改造老旧小区7个\t区住建局\n"
+    assert parse_text(text, META).items["item_id"].to_list() == ["t:4", "t:4.5", "t:4-6"]
+
+
 def test_numbered_tasks_run_together_in_one_paragraph_are_items_of_their_own():
     """…；4.新建学校3所；5.… was one item, with 4. and 5. read into its indicators."""
     text = ("户县2024年工作要点\n一、稳增长\n1.实施重点项目80个。\n2.新增市场主体3000户。\n二、惠民生\n"
