@@ -444,6 +444,26 @@ def year_links(candidates: pl.DataFrame, *, split_margin: float = 0.15) -> pl.Da
     return pl.concat(frames).rename({"source_id": "old_id", "target_id": "new_id"})
 
 
+def _without_targets_carried_by_siblings(
+    old: dict, new: dict, siblings: list[dict], min_similarity: float, side: str
+) -> list[dict]:
+    """The target changes of one row of a split (``side`` "old") or merge ("new"), less the
+    targets another row of it carries: 改造老旧小区30个、整治背街小巷15条 split into two tasks
+    shows 背街小巷 15条 → 15条 on its own row, not 15条 → — (no longer quantified) on the other."""
+    old_targets, new_targets = list(old.get("targets") or []), list(new.get("targets") or [])
+    own = old_targets if side == "old" else new_targets
+    carried = set()
+    for sibling in siblings:
+        theirs = list(sibling.get("targets") or [])
+        pairs = pair_targets(own, theirs, min_similarity=min_similarity) if side == "old" else \
+            [(j, i) for i, j in pair_targets(theirs, own, min_similarity=min_similarity)]
+        carried |= {i for i, j in pairs if i is not None and j is not None}
+    pairs = pair_targets(old_targets, new_targets, min_similarity=min_similarity)
+    changes = compare_targets(old_targets, new_targets, min_similarity=min_similarity)
+    return [change for (i, j), change in zip(pairs, changes, strict=True)
+            if not (side == "old" and j is None and i in carried or side == "new" and i is None and j in carried)]
+
+
 def policy_area(item: dict, *, use_sections: bool) -> str:
     """The policy area of an item: its top section, or its lead unit's department key.
 
@@ -490,14 +510,20 @@ def evolve(
     many_old = set(predecessors.filter(pl.col("len") > 1)["new_id"].to_list())
     old_areas = document_has_areas(old_items)
     new_areas = document_has_areas(new_items)
+    successors_of = links.group_by("old_id").agg("new_id").rows()
+    predecessors_of = links.group_by("new_id").agg("old_id").rows()
     rows = []
     for old_id, new_id, score, link in links.sort("old_id", "new_id").iter_rows():
         old, new = old_rows[old_id], new_rows[new_id]
         change = compare_pair(old, new, min_similarity=min_similarity, old_year=old_year, new_year=new_year)
         if old_id in many_new:
             relation = "split"
+            others = [new_rows[n] for o, ns in successors_of if o == old_id for n in ns if n != new_id]
+            change["target_changes"] = _without_targets_carried_by_siblings(old, new, others, min_similarity, "old")
         elif new_id in many_old:
             relation = "merged"
+            others = [old_rows[o] for n, os in predecessors_of if n == new_id for o in os if o != old_id]
+            change["target_changes"] = _without_targets_carried_by_siblings(old, new, others, min_similarity, "new")
         else:
             relation = pair_relation(change, same_wording=same_wording)
         rows.append(

@@ -364,6 +364,25 @@ def test_a_range_is_compared_and_shown_whole(old, new, shown, direction):
     assert (change["old"], change["new"], change["direction"]) == (*shown, direction)
 
 
+def test_each_row_of_a_split_shows_the_targets_it_carries(baqiao):
+    """改造老旧小区30个、整治背街小巷15条 split in two: the 老旧小区 row said 背街小巷 15条 → — (no
+    longer quantified), though the other row carries it on."""
+    old = _doc("ding-2022", 2022, [("改造老旧小区30个、整治背街小巷15条", "区住建局", "")])
+    new = _doc("ding-2023", 2023, [("改造老旧小区40个", "区住建局", ""), ("整治背街小巷15条", "区城管局", "")])
+    table = evolve(old, new, _candidates([("ding-2022:1", "ding-2023:1", 0.9, True),
+                                          ("ding-2022:1", "ding-2023:2", 0.85, False)]))
+    shown = {r["new_id"]: [(c["indicator"], c["old"], c["new"]) for c in r["target_changes"]]
+             for r in table.iter_rows(named=True)}
+    assert shown == {"ding-2023:1": [("改造老旧小区", "30个", "40个")], "ding-2023:2": [("整治背街小巷", "15条", "15条")]}
+    # a merge on the bundled pair: 老旧小区改造 7个 came from baqiao-2020:28 (16个), not new on the other rows
+    merged = {r["old_id"]: r["direction"] for r in table_rows(baqiao[0], "baqiao-2023:54")}
+    assert merged["baqiao-2020:28"] == "lowered" and merged["baqiao-2020:27"] != "newly_quantified"
+
+
+def table_rows(table: pl.DataFrame, new_id: str) -> list[dict]:
+    return table.filter(pl.col("new_id") == new_id).to_dicts()
+
+
 def test_units_added_by_department(small):
     table, _, _ = small
     row = _row(table, "jia-2021:2")
