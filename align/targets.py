@@ -68,7 +68,9 @@ _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
 )
-_TRAILING_LINK = re.compile(r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)$")
+_TRAILING_LINK = re.compile(r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)?(?:(?<![签节制条预公])大?约)?$")
+# 约 or 大约 right before a number, not the end of 签约, 节约, 制约 or 条约.
+_ABOUT_BEFORE = re.compile(r"(?<![签节制条预公])约\s*$")
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|近|约\d|\d{4}年)$")
 _ENUM_END = re.compile(r"^.*等")
 
@@ -273,6 +275,8 @@ def extract_targets(text: str | None) -> list[dict]:
         enumeration = text.find("、", end, clause_end)
         raw_end = enumeration if enumeration != -1 else clause_end
         before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
+        if not before and _ABOUT_BEFORE.search(before_text):
+            before = "约"  # 完成投资约50亿元: about 50, and 约 is no part of the indicator
         qualifier = before if before in _BOUND_BEFORE else (after or before)
         indicator = _indicator(text[clause_start:start], text[end:raw_end])
         previous_start, previous_before = clause_start, text[clause_start:start]
@@ -353,7 +357,7 @@ def describe_quantity(target: dict | None) -> str | None:
     if upper is not None:  # 1-2个, 1.5-2万人
         number += f"-{format_number(float(upper) / scale)}"
     number += suffix
-    if qualifier in QUALIFIERS_BEFORE:
+    if qualifier in QUALIFIERS_BEFORE or qualifier == "约":
         return f"{qualifier}{number}{unit}"
     if qualifier in QUALIFIERS_INNER:
         return f"{number}{qualifier}{unit}"

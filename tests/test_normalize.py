@@ -140,6 +140,8 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("增长百分之七点五以上", ("增长", 7.5, "%", "以上")),
         ("新增停车泊位3千个", ("新增停车泊位", 3000.0, "个", "")),
         ("新建给排水管网5.5千米", ("新建给排水管网", 5.5, "千米", "")),  # 千 of 千米 is the unit's
+        ("完成投资约50亿元", ("完成投资", 5e9, "元", "约")),  # was indicator 完成投资约, no qualifier
+        ("签约项目50个", ("签约项目", 50.0, "个", "")),  # the 约 of 签约 is no qualifier
     ],
 )
 def test_target_examples(text, target):
