@@ -675,10 +675,22 @@ def read_docx(path: Path) -> str:
         def text(paragraphs: Iterable[Any], hard_breaks: bool = False) -> str:
             return _cell_text("\n".join(labels.get(p._p, "") + p.text for p in paragraphs), hard_breaks=hard_breaks)
 
+        def cell_text(cell: Any) -> str:
+            """A cell's paragraphs are its clauses; so is each row of a table nested in it (its
+            cells joined by spaces), which python-docx's ``cell.paragraphs`` leaves out."""
+            parts = []
+            for inner in cell.iter_inner_content():
+                if isinstance(inner, Table):
+                    parts.extend(" ".join(filter(None, (cell_text(c) for c in _distinct_cells(row))))
+                                 for row in inner.rows)
+                else:
+                    parts.append(labels.get(inner._p, "") + inner.text)
+            return _cell_text("\n".join(parts), hard_breaks=True)
+
         lines: list[str] = []
         for block in document.iter_inner_content():
-            if isinstance(block, Table):  # a cell's paragraphs are its clauses
-                lines.extend(_docx_table_lines(block, partial(text, hard_breaks=True)))
+            if isinstance(block, Table):
+                lines.extend(_docx_table_lines(block, cell_text))
             else:
                 lines.append(text([block]))
         if not any(line.strip() for line in lines):
@@ -688,13 +700,23 @@ def read_docx(path: Path) -> str:
     return _guard(path, "Word", read)
 
 
-def _docx_table_lines(table: Any, text: Callable[[Iterable[Any]], str]) -> list[str]:
+def _distinct_cells(row: Any) -> list[Any]:
+    """A Word table row's cells, a cell spanning several columns once."""
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
+
+
+def _docx_table_lines(table: Any, text: Callable[[Any], str]) -> list[str]:
     rows: list[list[str] | str] = []  # a str is a row that is one merged cell: a section heading
     for row in table.rows:
         cells = []
         previous = None
         for cell in row.cells:
-            cells.append("" if cell._tc is previous else text(cell.paragraphs))
+            cells.append("" if cell._tc is previous else text(cell))
             previous = cell._tc
         if len({id(c._tc) for c in row.cells}) == 1 and len(row.cells) > 1:
             rows.append(next((c for c in cells if c), ""))

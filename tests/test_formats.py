@@ -222,6 +222,28 @@ def write_numbered_table(path: Path, tasks: list[tuple[str, str]], number_style:
 TASKS = [("新建口袋公园15个", "区城管局"), ("新增公共停车位3000个", "区交通局"), ("新建普惠托育机构5所", "区卫健委")]
 
 
+def test_a_table_nested_in_a_word_cell_is_part_of_its_task(tmp_path):
+    """python-docx's cell.paragraphs leaves nested tables out: the projects a task lists in a
+    small table inside its cell were lost, and with them their amounts."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某区2024年重点任务分解表")
+    table = document.add_table(rows=2, cols=3)
+    for column, name in enumerate(["序号", "主要任务", "责任单位"]):
+        table.cell(0, column).text = name
+    table.cell(1, 0).text, table.cell(1, 2).text = "1", "区发改委"
+    cell = table.cell(1, 1)
+    cell.text = "实施重点项目："
+    inner = cell.add_table(rows=2, cols=2)
+    for row, (name, amount) in enumerate([("丝路欢乐世界", "投资50亿元"), ("灞河左岸道路", "投资3亿元")]):
+        inner.cell(row, 0).text, inner.cell(row, 1).text = name, amount
+    document.save(tmp_path / "nested.docx")
+    item = parse_text(read_document_text(tmp_path / "nested.docx"), META).items.row(0, named=True)
+    assert item["text"] == "实施重点项目:丝路欢乐世界投资50亿元;灞河左岸道路投资3亿元"
+    assert [t["value"] for t in item["targets"]] == [5e9, 3e8] and item["units"] == ["区发改委"]
+
+
 def test_word_outline_numbered_automatically(tmp_path):
     """Non-regression: paragraph.text leaves out the 一、/（一）/1. that Word draws, so the outline was lost."""
     import docx
