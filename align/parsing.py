@@ -978,7 +978,7 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
                 "progress": normalize_text(draft.progress) or None,
                 "deadline": normalize_text(draft.deadline) or None,
                 "targets": extract_targets(text),
-                "quotas": extract_quotas(draft.quota_text),
+                "quotas": extract_quotas(f"{text} {draft.quota_text}"),  # in the item or its 附件
                 "source_lines": [draft.first_line, draft.last_line, *draft.attachment_lines],
                 "attachment": draft.attachment,
                 "unit_keys": department_keys(draft.units),

@@ -74,16 +74,26 @@ _ABOUT_BEFORE = re.compile(r"(?<![签节制条预公])约\s*$")
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|近|约\d|\d{4}年)$")
 _ENUM_END = re.compile(r"^.*等")
 
-JURISDICTION = r"[\u4e00-\u9fff]{1,6}?(?:新区|开发区|国际港|基地|区|县)(?:\([^()]{1,8}\))?"
-_QUOTA_DIRECT = re.compile(
-    rf"(?:^|(?<=[,，、;；:：。)）\s])|(?<=其中))(?P<jur>{JURISDICTION})\s*[:：]?\s*(?P<number>\d+(?:\.\d+)?\s*[万亿]?)\s*"
-    rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})"
+JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县)(?:\([^()]{1,8}\))?"
+_JURISDICTIONS = rf"{JURISDICTION}(?:\s*[、,，和及与]\s*{JURISDICTION})*"
+# Where a quota's place name may start: a clause or list boundary (a filler such as 其中 or
+# 全市, or the city's own name before the place, is taken off by _clean_jurisdiction).
+_QUOTA_START = r"(?:^|(?<=[,，、;；:：。)）\s]))"
+# A verb between the place and its number (灞桥区新建200个, 各建设2个, 分别建设1所).
+_QUOTA_VERB = r"(?:新建|建设|建成|改造|完成|实施|新增|增加|打造|创建|培育|开工|提供|安排|布局|设置|推广)?"
+_QUOTA_NUMBER = (
+    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
+    rf"(?P<unit>{_UNITS})"
 )
-_QUOTA_EACH = re.compile(
-    rf"(?:^|(?<=[,，;；:：。\s])|(?<=其中))(?P<jurs>{JURISDICTION}(?:[、,，]{JURISDICTION})*)\s*各\s*(?P<number>\d+(?:\.\d+)?)\s*"
-    rf"(?P<unit>{'|'.join(re.escape(u) for u in MEASURE_UNITS)})"
+_QUOTA_DIRECT = re.compile(rf"{_QUOTA_START}(?P<jur>{JURISDICTION})\s*[:：]?\s*{_QUOTA_VERB}\s*{_QUOTA_NUMBER}")
+# 莲湖区、灞桥区各2个; 灞桥区、高新区分别建设1所: the same number for each place.
+_QUOTA_EACH = re.compile(rf"{_QUOTA_START}(?P<jurs>{_JURISDICTIONS})\s*(?:各|分别)\s*{_QUOTA_VERB}\s*(?:为)?\s*{_QUOTA_NUMBER}")
+# 灞桥区、莲湖区分别为200个、300个: a number per place, in order.
+_QUOTA_SPREAD = re.compile(
+    rf"{_QUOTA_START}(?P<jurs>{_JURISDICTIONS})\s*分别\s*{_QUOTA_VERB}\s*(?:为|达到)?\s*"
+    rf"(?P<numbers>{_NUMBER}\s*(?:{_UNITS})?(?:\s*[、和及]\s*{_NUMBER}\s*(?:{_UNITS})?)+)"
 )
-_JURISDICTION_SPLIT = re.compile(r"[、,，]")
+_JURISDICTION_SPLIT = re.compile(r"\s*[、,，和及与]\s*")
 
 
 def unit_family(unit: str | None) -> str:
@@ -297,50 +307,65 @@ def extract_targets(text: str | None) -> list[dict]:
 
 
 def extract_quotas(text: str | None) -> list[dict]:
-    """District quotas written inline in a city plan: ``灞桥区200个``, ``莲湖区、灞桥区各2个``."""
+    """District quotas written in a city plan: ``灞桥区200个``, ``其中灞桥区200个``,
+    ``莲湖区、灞桥区各2个``, ``灞桥区、高新区分别建设1所``, ``灞桥区、莲湖区分别为200个、300个``."""
     text = normalize_text(text)
     quotas: list[dict] = []
-    for match in _QUOTA_DIRECT.finditer(text):
-        value = _number_value(match.group("number"))
-        jurisdiction = _clean_jurisdiction(match.group("jur"))
-        if value is None or jurisdiction is None:
-            continue
-        quotas.append(
-            {
-                "jurisdiction": jurisdiction,
-                "value": value,
-                "unit": match.group("unit"),
-                "raw": match.group(0).strip(" ,，、:："),
-            }
-        )
-    for match in _QUOTA_EACH.finditer(text):
-        value = _number_value(match.group("number"))
-        if value is None:
-            continue
-        for name in _JURISDICTION_SPLIT.split(match.group("jurs")):
+    taken: list[tuple[int, int]] = []  # spans read as lists, not read again one place at a time
+
+    def add(names: list[str], values: list[float | None], units: list[str], raw: str) -> None:
+        for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
-            if jurisdiction is not None:
-                quotas.append(
-                    {
-                        "jurisdiction": jurisdiction,
-                        "value": value,
-                        "unit": match.group("unit"),
-                        "raw": match.group(0).strip(" ,，、:："),
-                    }
-                )
-    return quotas
+            if value is not None and jurisdiction is not None:
+                quotas.append({"jurisdiction": jurisdiction, "value": value, "unit": unit, "raw": raw})
+
+    for match in _QUOTA_SPREAD.finditer(text):
+        names = _JURISDICTION_SPLIT.split(match.group("jurs"))
+        numbers = list(_EACH_NUMBER.finditer(match.group("numbers")))
+        if len(names) != len(numbers) or not numbers[-1].group("unit"):
+            continue
+        units, unit = [], numbers[-1].group("unit")
+        for number in reversed(numbers):  # a number without a unit takes the next one's
+            unit = number.group("unit") or unit
+            units.insert(0, unit)
+        add(names, [_number_value(n.group("number")) for n in numbers], units, match.group(0).strip(" ,，、:："))
+        taken.append(match.span())
+    for match in _QUOTA_EACH.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        names = _JURISDICTION_SPLIT.split(match.group("jurs"))
+        value = _number_value(match.group("number"))
+        add(names, [value] * len(names), [match.group("unit")] * len(names), match.group(0).strip(" ,，、:："))
+        taken.append(match.span())
+    for match in _QUOTA_DIRECT.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        add([match.group("jur")], [_number_value(match.group("number"))], [match.group("unit")],
+            match.group(0).strip(" ,，、:："))
+    # an item's text and its 附件 often say the same quota: once is enough
+    return list({(q["jurisdiction"], q["value"], q["unit"], q["raw"]): q for q in quotas}.values())
 
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
 # a real name's first character (向阳区 and 于都县 exist, so 向 and 于 are not listed).
-_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|改造|实施|推进|开展|给予|支持|在|对|由)+")
+_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|在|对|由)+")
+# Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
+# city a place may be written under (西安市灞桥区 is 灞桥区).
+_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
-_NOT_A_NAMED_PLACE = re.compile(r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$")
+_NOT_A_NAMED_PLACE = re.compile(
+    r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
+    # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
+    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区)$"
+)
 
 
 def _clean_jurisdiction(name: str) -> str | None:
     """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
-    name = _VERB_BEFORE_PLACE.sub("", re.sub(r"\(.*?\)$", "", name.strip()))
+    name = re.sub(r"\(.*?\)$", "", name.strip())
+    previous = None
+    while name != previous:  # 其中西安市灞桥区: both come off
+        previous, name = name, _FILLER_BEFORE_PLACE.sub("", _VERB_BEFORE_PLACE.sub("", name))
     return None if not name or _NOT_A_NAMED_PLACE.search(name) else name
 
 

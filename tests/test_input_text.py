@@ -201,3 +201,12 @@ def test_a_progress_cell_is_done_only_when_it_says_the_whole_task_is(progress, s
     text = f"某区2023年重点任务落实情况\n序号\t主要任务\t责任单位\t进展情况\n1\t新建学校3所\t区教育局\t{progress}\n" \
            "2\t改造老旧小区10个\t区住建局\t已完成\n"
     assert parse_text(text, META).items["status"][0] == status
+
+
+def test_a_quota_in_the_items_own_text_is_read_as_in_its_attachment():
+    """Quotas were read from an item's 附件 only: written in the item itself, they were lost."""
+    text = "西安市2024年为民实事\n1.充电桩建设。建成充电桩1000个，其中，灞桥区200个、莲湖区300个。\n" \
+           "2.停车位建设。开工建设停车位5000个，灞桥区：800个。\n"
+    quotas = parse_text(text, META).items["quotas"].to_list()
+    assert [[(q["jurisdiction"], q["value"]) for q in item] for item in quotas] == [
+        [("灞桥区", 200.0), ("莲湖区", 300.0)], [("灞桥区", 800.0)]]
