@@ -186,7 +186,8 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     else:
         write_frame(table.select(
             "item_id", "text", "status", "quota",
-            pl.col("confirmed_tasks").list.join("；"), pl.col("proposed_tasks").list.join("；"), "nearest_task",
+            *(pl.col(tasks).list.join("；") for tasks in ("confirmed_tasks", "disputed_tasks", "proposed_tasks")),
+            "district_targets", "nearest_task",
         ), args.format, args.out)
     print(f"{table.height} city items: " + ", ".join(f"{n} {s}" for s, n in status_counts(table).items()),
           file=sys.stderr)

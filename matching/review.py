@@ -26,9 +26,13 @@ QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
 #: Decisions that settle a source item for the reviewer who made them. A rejection does not:
 #: after turning down one candidate the reviewer is still choosing among the others.
 SETTLING: tuple[str, ...] = ("confirmed", "no_counterpart")
-COVERAGE_STATUSES: tuple[str, ...] = ("confirmed", "proposed", "none")
-#: How a coverage status reads on the page and in the hand-over workbook.
-COVERAGE_LABELS = {"confirmed": "已确认 confirmed", "proposed": "建议 proposed", "none": "无对应 none"}
+COVERAGE_STATUSES: tuple[str, ...] = ("confirmed", "disputed", "proposed", "no_counterpart", "none")
+#: How a coverage status reads on the page and in the hand-over workbook: a reviewer's 无对应
+#: (ruled out) is not the matcher finding nothing (not yet found).
+COVERAGE_LABELS = {"confirmed": "已确认 confirmed", "disputed": "审核意见不一 disputed", "proposed": "建议 proposed",
+                   "no_counterpart": "已判无对应 ruled out", "none": "未找到 none found"}
+#: The statuses of a city item no district task serves.
+UNSERVED: tuple[str, ...] = ("no_counterpart", "none")
 
 ITEM_STATE_SCHEMA: Schema = {
     "source_id": pl.String,
@@ -323,19 +327,27 @@ def coverage_table(
         无对应 decisions (:func:`coverage_decisions`).
 
     A task the district reports on ends with its status (``〔已完成〕``, ``〔推进中〕``).
-    ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item,
-    ``proposed`` when the matcher links one that nobody rejected, else ``none``; a task marked
-    无对应 in the city plan proposes nothing, and a city item marked 无对应 in the district plan
-    is proposed nothing.
-    ``nearest_task`` is the best-scoring district task nobody rejected, with its score
-    (``nearest_id`` its id), so an item marked ``none`` still shows where a reviewer would
+    ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item and no
+    reviewer rejected it; ``disputed`` when one confirmed a task another rejected (or another
+    marked the item 无对应); ``proposed`` when the matcher links one that nobody rejected;
+    ``no_counterpart`` when a reviewer marked the item 无对应 in the district plan; else
+    ``none``, nothing found. A task marked 无对应 in the city plan proposes nothing, a city
+    item marked 无对应 is proposed nothing, and a confirmed task no longer in the district
+    plan (re-issued) serves nothing.
+    ``nearest_task`` is the best-scoring district task nobody rejected or marked 无对应, with
+    its score (``nearest_id`` its id), so an unserved item still shows where a reviewer would
     look first.
     """
-    confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique()
+    present = district_items.select(pl.col("item_id").alias("source_id"))
+    confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique() \
+        .join(present, on="source_id", how="semi")
     rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
     nones = decisions.filter(pl.col("decision") == "no_counterpart")
     serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
     served_by_none = nones.filter(pl.col("source_id").is_null()).select("target_id").unique()
+    disputed = pl.concat([confirmed.join(rejected, on=["source_id", "target_id"], how="semi"),
+                          confirmed.join(served_by_none, on="target_id", how="semi")]).unique()
+    confirmed = confirmed.join(disputed, on=["source_id", "target_id"], how="anti")
     proposed = (
         matches.filter(pl.col("linked"))
         .select("source_id", "target_id")
@@ -355,6 +367,7 @@ def coverage_table(
     nearest = (
         matches.select("source_id", "target_id", "score")
         .join(rejected, on=["source_id", "target_id"], how="anti")
+        .join(serves_none, on="source_id", how="anti")
         .sort("score", descending=True)
         .group_by("target_id", maintain_order=True)
         .first()
@@ -367,10 +380,12 @@ def coverage_table(
     )
     links = pl.concat([
         confirmed.with_columns(kind=pl.lit("confirmed")),
+        disputed.with_columns(kind=pl.lit("disputed")),
         proposed.with_columns(kind=pl.lit("proposed")),
     ]).join(district, on="source_id", how="left")
     per_city = links.group_by("target_id").agg(
         pl.col("task").filter(pl.col("kind") == "confirmed").alias("confirmed_tasks"),
+        pl.col("task").filter(pl.col("kind") == "disputed").alias("disputed_tasks"),
         pl.col("task").filter(pl.col("kind") == "proposed").alias("proposed_tasks"),
         pl.col("task_targets").filter(pl.col("task_targets") != "").alias("district_targets"),
     )
@@ -394,12 +409,16 @@ def coverage_table(
         .join(nearest, left_on="item_id", right_on="target_id", how="left")
     ).with_columns(
         pl.col("confirmed_tasks").fill_null([]),
+        pl.col("disputed_tasks").fill_null([]),
         pl.col("proposed_tasks").fill_null([]),
         pl.col("district_targets").fill_null([]),
     )
+    ruled_out = pl.col("item_id").is_in(served_by_none["target_id"].implode())
     return table.with_columns(
         pl.when(pl.col("confirmed_tasks").list.len() > 0).then(pl.lit("confirmed"))
+        .when(pl.col("disputed_tasks").list.len() > 0).then(pl.lit("disputed"))
         .when(pl.col("proposed_tasks").list.len() > 0).then(pl.lit("proposed"))
+        .when(ruled_out).then(pl.lit("no_counterpart"))
         .otherwise(pl.lit("none"))
         .alias("status"),
         pl.col("district_targets").list.join("；"),
@@ -407,10 +426,10 @@ def coverage_table(
 
 
 def uncovered(coverage: pl.DataFrame) -> pl.DataFrame:
-    """City items no district task serves yet (status ``none``), those that give the district
-    a quota first: a quota with no task to deliver it is what a 督查办 must chase."""
-    return coverage.filter(pl.col("status") == "none").sort(pl.col("quota") != "", descending=True,
-                                                             maintain_order=True)
+    """City items no district task serves (nothing found, or ruled out with 无对应), those that
+    give the district a quota first: a quota with no task to deliver it is what a 督查办 must chase."""
+    return coverage.filter(pl.col("status").is_in(UNSERVED)).sort(pl.col("quota") != "", descending=True,
+                                                                  maintain_order=True)
 
 
 def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[tuple[str, pl.DataFrame]]:
@@ -421,7 +440,8 @@ def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[
     every = coverage.select(
         pl.col("item_id").alias("市级条目"), pl.col("text").alias("任务"),
         pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态"),
-        pl.col("confirmed_tasks").list.join("\n").alias("已确认区级任务"),
+        pl.concat_list("confirmed_tasks", pl.col("disputed_tasks").list.eval(pl.element() + "（审核意见不一）"))
+        .list.join("\n").alias("已确认区级任务"),
         pl.col("proposed_tasks").list.join("\n").alias("建议区级任务"),
         pl.col("quota").alias(f"下达{district_jurisdiction}配额"),
         pl.col("district_targets").alias("区级任务目标"),
@@ -429,6 +449,7 @@ def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[
     )
     missing = uncovered(coverage).select(
         pl.col("item_id").alias("市级条目"), pl.col("category").alias("分类"), pl.col("text").alias("任务"),
+        pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态"),  # ruled out, or not found yet
         pl.col("quota").alias(f"下达{district_jurisdiction}配额"),
         pl.col("nearest_task").alias("最接近的区级任务（得分）"),
     )
@@ -451,7 +472,7 @@ def coverage_overview(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
         overview = overview.join(
             table.select("item_id", pl.when(pl.col("quota") != "")
                          .then(pl.format("{}（配额 {}）", shown, pl.col("quota"))).otherwise(shown).alias(doc_id),
-                         (pl.col("status") != "none").alias(f"_{doc_id}")),
+                         ~pl.col("status").is_in(UNSERVED).alias(f"_{doc_id}")),
             on="item_id", how="left", maintain_order="left",
         )
     served = pl.sum_horizontal(pl.col(f"_{doc_id}") for doc_id in tables).alias("served")

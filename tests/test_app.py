@@ -440,11 +440,12 @@ def test_coverage_heatmap_counts_keep_every_status_and_the_plans_order(env):
 
     table = bundled_coverage(env)
     by_status = status_counts(table)  # the page's metrics and the CLI's summary line
-    assert list(by_status) == ["confirmed", "proposed", "none"] and by_status["confirmed"] == 0
+    assert list(by_status) == ["confirmed", "disputed", "proposed", "no_counterpart", "none"]
+    assert by_status["confirmed"] == 0
     assert sum(by_status.values()) == 30 and by_status["none"] == (table["status"] == "none").sum()
     counts = coverage_counts(table)
     assert counts["len"].sum() == table.height == 30
-    assert counts.group_by("category").len()["len"].unique().to_list() == [3], "confirmed shows even at 0"
+    assert counts.group_by("category").len()["len"].unique().to_list() == [5], "confirmed shows even at 0"
     categories = counts["category"].unique(maintain_order=True).to_list()
     assert categories[0].startswith("(一)") and categories[1].startswith("(二)"), categories
 

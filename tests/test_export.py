@@ -496,11 +496,28 @@ def test_coverage_proposes_nothing_from_a_task_or_to_a_city_item_marked_no_count
     assert main(["decide", f"baqiao-2023:{number}", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
     after = coverage()
     assert after[single["item_id"]]["status"] == "none", "its one proposed task serves nothing in xian-2024"
+    assert not (after[single["item_id"]]["nearest_task"] or "").startswith(f"{number} "), "nor is it the nearest task"
     assert not any(task.startswith(f"{number} ") for row in after.values() for task in row["proposed_tasks"].split("；"))
     other = next(row for row in proposed if row["item_id"] != single["item_id"])
     assert main(["decide", other["item_id"], "baqiao-2023", "--none", "--reviewer", "王", *data]) == 0
-    assert coverage()[other["item_id"]]["status"] == "none", "reviewed from the city side: no district task"
+    assert coverage()[other["item_id"]]["status"] == "no_counterpart", "ruled out from the city side, not 'none found'"
     capsys.readouterr()
+
+
+def test_coverage_marks_a_disputed_link_and_counts_no_task_gone_from_the_plan(data_copy, tmp_path, monkeypatch, capsys):
+    """王 confirmed and 李 rejected: shown as plainly confirmed. A task gone from a re-issued plan: still serving."""
+    db = tmp_path / "cov.sqlite"
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(db))
+    with DecisionStore(db) as store:
+        store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+        store.record("李", "baqiao-2023:75", "xian-2024:4", "rejected")
+        store.record("王", "baqiao-2023:999", "xian-2024:6", "confirmed")  # the task is no longer in the plan
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
+    rows = {row["item_id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["xian-2024:4"]["status"] == "disputed" and rows["xian-2024:4"]["confirmed_tasks"] == ""
+    assert rows["xian-2024:4"]["disputed_tasks"].startswith("75 ") and "15处" in rows["xian-2024:4"]["district_targets"]
+    assert rows["xian-2024:6"]["status"] != "confirmed"
 
 
 def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp_path, monkeypatch, capsys):
@@ -513,10 +530,10 @@ def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp
     assert book.sheetnames == ["覆盖情况", "无区级对应"]
     every, missing = ([dict(zip([c.value for c in sheet[1]], row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
                       for sheet in book.worksheets)
-    assert len(every) == 30 and {r["状态"] for r in every} == {"已确认 confirmed", "建议 proposed", "无对应 none"}
+    assert len(every) == 30 and {r["状态"] for r in every} == {"已确认 confirmed", "建议 proposed", "未找到 none found"}
     charging = next(r for r in every if r["市级条目"] == "xian-2024:4")
     assert charging["已确认区级任务"].startswith("75 新建汽车充电站") and "灞桥区200个" in charging["下达灞桥区配额"]
-    assert len(missing) == sum(r["状态"] == "无对应 none" for r in every) and "xian-2024:4" not in {r["市级条目"] for r in missing}
+    assert len(missing) == sum(r["状态"] == "未找到 none found" for r in every) and "xian-2024:4" not in {r["市级条目"] for r in missing}
     quotas = [bool(r["下达灞桥区配额"]) for r in missing]
     assert quotas[0] and quotas == sorted(quotas, reverse=True), "a quota no task serves comes first"
     assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "xlsx", *data]) == 2
@@ -538,7 +555,7 @@ def test_cli_coverage_of_a_city_against_every_district_plan_under_it(data_copy, 
     assert charging["baqiao-2023"].startswith("已确认 confirmed（配额 灞桥区200个")
     assert "（配额 西咸新区" in charging["xixian-2023"]
     for row in rows.values():
-        assert row["served"] == sum(not row[doc].startswith("无对应") for doc in ("baqiao-2023", "xixian-2023"))
+        assert row["served"] == sum(not row[doc].startswith(("未找到", "已判无对应")) for doc in ("baqiao-2023", "xixian-2023"))
     nobody = sum(row["served"] == 0 for row in rows.values())
     assert f"30 city items against 2 plans (baqiao-2023, xixian-2023): {nobody} served by none" in captured.err
     assert main(["coverage", "xian-2024", "--out", str(tmp_path / "all.xlsx"), *data]) == 0

@@ -118,7 +118,8 @@ if (unmet := without_task.filter(pl.col("quota") != "")).height:
                f"({unmet.height} city items give {district_place} a quota and no district task serves them yet): "
                + "；".join(f"{i} {ui.escape_text(t)}（{ui.escape_text(q)}）"
                            for i, t, q in unmet.select("item_id", "text", "quota").iter_rows()))
-missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", quota: "配额 quota",
+missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", "状态": "状态 status",
+                          quota: "配额 quota",
                           "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"})
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
