@@ -20,6 +20,7 @@ import tomlkit
 
 from align.exceptions import OutputError, Problem, RegistryError, UnknownDocumentError
 from align.files import write_atomic
+from align.readers import decode_text
 
 REGISTRY_FILE = "registry.toml"
 LEVELS = ("county", "district", "new-area", "city", "province")  # from the bottom up
@@ -32,6 +33,10 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →
 # xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian).
 _PLACE_SUFFIX = re.compile(r"((?<!高)新区|自治县|区|县|市|省)$")
+
+
+#: The registry fields written as text (``year`` is the one number).
+TEXT_FIELDS = ("id", "title", "jurisdiction", "level", "kind", "file", "parent")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,12 @@ class DocumentMeta:
     file: str
     parent: str = ""
 
+    def __post_init__(self) -> None:
+        # "灞桥区 " typed by hand is 灞桥区: two spellings of one place would be two jurisdictions
+        for name in TEXT_FIELDS:
+            if isinstance(value := getattr(self, name), str) and value != value.strip():
+                object.__setattr__(self, name, value.strip())
+
     @property
     def level_rank(self) -> int:
         """Where the level stands in ``LEVELS``, from the bottom up (county 0, province 4)."""
@@ -55,6 +66,12 @@ class DocumentMeta:
     def problems(self) -> list[Problem]:
         """Each field that is not valid, said in English and in Chinese."""
         found = []
+        if wrong := [name for name in TEXT_FIELDS if not isinstance(getattr(self, name), str)]:
+            return [(  # id = 2023 unquoted: the checks below would stumble on it
+                f"{', '.join(map(repr, wrong))} must be text in quotes. Got "
+                f"{', '.join(repr(getattr(self, name)) for name in wrong)} instead.",
+                f"{'、'.join(wrong)} 应是加引号的文字，现为 {'、'.join(repr(getattr(self, name)) for name in wrong)}",
+            )]
         if not _ID_PATTERN.match(self.id or ""):
             found.append((
                 f"The 'id' must be lowercase letters, digits, '-' or '_' (at most 64). Got {self.id!r} instead.",
@@ -138,7 +155,14 @@ def load_registry(data_dir: Path) -> list[DocumentMeta]:
     seen: set[str] = set()
     names = [f.name for f in fields(DocumentMeta)]
     required = [f.name for f in fields(DocumentMeta) if f.default is MISSING]
-    for index, entry in enumerate(raw.get("document", []), start=1):
+    entries = raw.get("document", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        # [document] for [[document]], or document = "x": its keys or letters would be read as entries
+        raise RegistryError(
+            f"{path}: 'document' must be a list of [[document]] tables, one per document.",
+            zh=f"登记表 {REGISTRY_FILE}：每个文档应写成一个 [[document]] 表",
+        )
+    for index, entry in enumerate(entries, start=1):
         if unknown := sorted(set(entry) - set(names)):
             problems.append((
                 f"entry {index}: unknown field(s) {', '.join(map(repr, unknown))}; the fields are {', '.join(names)}",
@@ -356,7 +380,11 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
 def _registry_text(path: Path) -> str:
     """The registry as written: decoded from bytes, so a Windows file keeps its CRLF line ends,
     and without the BOM Notepad may have saved it with."""
-    return path.read_bytes().decode("utf-8-sig")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # Notepad on Chinese Windows saves GBK; written back, it becomes UTF-8
+        return decode_text(data, path=path)
 
 
 def _write_registry(path: Path, text: str, expected: list[DocumentMeta]) -> None:

@@ -70,6 +70,10 @@ def items_error(settings: Settings, doc_id: str, capsys) -> str:
          'year = 2024\nkind = "plan"\nfile = "documents/x.txt"\n', "entry 6 (lianhu-2024): The 'level' must be one of",
          "第 6 条（lianhu-2024）层级只能是 county、district"),
         ('\n[[document]]\nid = "lianhu-2024"\ntitle = "t"\n', "entry 6: missing field(s) jurisdiction, level", "第 6 条缺少字段 jurisdiction、level、year、kind、file"),
+        # an unquoted id or file was a TypeError traceback
+        ('\n[[document]]\nid = 2024\ntitle = "t"\njurisdiction = "莲湖区"\nlevel = "district"\n'
+         'year = 2024\nkind = "plan"\nfile = 7\n', "entry 6 (2024): 'id', 'file' must be text in quotes. Got 2024, 7",
+         "第 6 条（2024）id、file 应是加引号的文字"),
     ],
 )
 def test_a_misspelt_registry_section_or_field_is_named_not_ignored(data_copy, capsys, addition, message, chinese):
@@ -318,6 +322,32 @@ def test_every_error_raised_on_purpose_gives_its_reason_in_chinese():
             if name in kinds and name not in self_said and not any(k.arg == "zh" for k in node.exc.keywords):
                 silent.append(f"{path.relative_to(root)}:{node.lineno} {name}")
     assert len(files) > 30 and not silent, f"raised without a Chinese reason (zh=…): {silent}"
+
+
+def test_a_registry_written_as_one_document_table_is_named_not_read_letter_by_letter(data_copy, capsys):
+    """[document] for [[document]]: 'entry 1: unknown field(s) 'd', 'i'…', from the letters of its keys."""
+    registry = data_copy.data_dir / "registry.toml"
+    registry.write_text('[document]\nid = "lianhu-2024"\ntitle = "t"\n', encoding="utf-8")
+    assert main(["docs", "--data", str(data_copy.data_dir)]) == 2
+    assert "'document' must be a list of [[document]] tables" in capsys.readouterr().err
+
+
+def test_a_registry_saved_as_gbk_by_notepad_reads_and_is_written_back_as_utf8(data_copy, capsys):
+    """The README says it reads as UTF-8 or GBK; a GBK file stopped every page ('not valid TOML')."""
+    registry = data_copy.data_dir / "registry.toml"
+    registry.write_bytes(registry.read_text(encoding="utf-8").encode("gbk"))
+    assert main(["docs", "--data", str(data_copy.data_dir)]) == 0
+    assert "灞桥区" in capsys.readouterr().out
+    assert main(["edit", "xixian-2023", "--parent", "", "--data", str(data_copy.data_dir)]) == 0
+    assert "灞桥区" in registry.read_text(encoding="utf-8")
+
+
+def test_spaces_around_a_place_typed_in_the_registry_are_no_part_of_it(data_copy, capsys):
+    """灞桥区 and "灞桥区 " were two jurisdictions: evolution refused 2020 → 2023 as two places."""
+    registry = data_copy.data_dir / "registry.toml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace('jurisdiction = "灞桥区"', 'jurisdiction = "灞桥区 "', 1),
+                        encoding="utf-8")
+    assert main(["evolve", "baqiao-2020", "baqiao-2023", "--summary", "--data", str(data_copy.data_dir)]) == 0
 
 
 def test_a_registry_saved_by_notepad_reads_and_keeps_its_line_ends(data_copy, capsys):
