@@ -143,7 +143,7 @@ def cmd_docs(args: argparse.Namespace) -> None:
 def cmd_add(args: argparse.Namespace) -> None:
     from align.parsing import parse_text
     from align.readers import read_document_text
-    from align.registry import add_document
+    from align.registry import add_document, registration_warnings
 
     settings = settings_from_args(args)
     source = Path(args.file)
@@ -172,10 +172,12 @@ def cmd_add(args: argparse.Namespace) -> None:
     else:
         added = add_document(settings.data_dir, source, meta, check=check)
     print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
+    for warning in registration_warnings(settings.data_dir, added.id):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_edit(args: argparse.Namespace) -> None:
-    from align.registry import EDITABLE_FIELDS, get_document, update_document
+    from align.registry import EDITABLE_FIELDS, get_document, registration_warnings, update_document
 
     changes = {name: getattr(args, name) for name in EDITABLE_FIELDS if getattr(args, name) is not None}
     if not changes:
@@ -189,6 +191,8 @@ def cmd_edit(args: argparse.Namespace) -> None:
     changed = [f"{name}: {getattr(before, name) or '—'} → {getattr(after, name) or '—'}"
                for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]
     print(f"updated '{after.id}': {'; '.join(changed)}" if changed else f"'{after.id}' already reads so; nothing changed")
+    for warning in registration_warnings(data_dir, after.id) if changed else ():
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_remove(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ user's comments and layout).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tomllib
@@ -216,14 +217,40 @@ def plans_under(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[Docume
 
 
 def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> list[DocumentMeta]:
-    """Plans below ``city``'s level registered with no parent: :func:`plans_under` cannot count
-    them under any city, so the overview names them rather than leave them out unseen."""
+    """Plans below ``city``'s level registered with no parent, or with a parent no document is
+    registered for (西安 for 西安市): :func:`plans_under` cannot count them under any city, so
+    the overview names them rather than leave them out unseen."""
+    places = {meta.jurisdiction for meta in docs}
     return sorted(
         (meta for meta in docs
-         if not meta.parent and meta.level_rank < city.level_rank
+         if (not meta.parent or meta.parent not in places) and meta.level_rank < city.level_rank
          and meta.jurisdiction != city.jurisdiction),
         key=lambda meta: meta.id,
     )
+
+
+def registration_warnings(data_dir: Path, doc_id: str) -> list[str]:
+    """What a planner should hear after registering or editing ``doc_id``: a parent no registered
+    document governs (a typo such as 西安 for 西安市 leaves the plan out of its city's coverage),
+    and the same file registered under another id (it would count twice)."""
+    docs = load_registry(data_dir)
+    meta = _find(docs, doc_id)
+    warnings = []
+    places = sorted({other.jurisdiction for other in docs if other.level_rank > meta.level_rank})
+    if meta.parent and meta.parent not in places:
+        warnings.append(f"no registered document is of {meta.parent}, the parent given for {meta.id}"
+                        + (f" (registered above it: {', '.join(places)})" if places else "")
+                        + "; until one is, its city's coverage does not count it.")
+    path = document_path(data_dir, meta)
+    if path.is_file():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        same = [other.id for other in docs if other.id != meta.id and (other_path := document_path(data_dir, other))
+                .is_file() and other_path.stat().st_size == path.stat().st_size
+                and hashlib.sha256(other_path.read_bytes()).hexdigest() == digest]
+        if same:
+            warnings.append(f"{meta.id} is the same file as {', '.join(same)}: registered twice, its items count "
+                            f"twice (plan-align remove {meta.id} if that was not meant).")
+    return warnings
 
 
 def registry_frame(data_dir: Path) -> pl.DataFrame:

@@ -158,7 +158,8 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         registered = load_registry(settings.data_dir)
         districts = plans_under(registered, city)
         orphans = plans_without_parent(registered, city)
-        unplaced = (f" Not compared, registered with no parent: {', '.join(m.id for m in orphans)}; count one with "
+        unplaced = (f" Not compared, registered with no parent or one no document is registered for: "
+                    f"{', '.join(m.id + (f' ({m.parent})' if m.parent else '') for m in orphans)}; count one with "
                     f"plan-align edit {orphans[0].id} --parent {city.jurisdiction}.") if orphans else ""
         if not districts:
             raise PlanAlignError(

@@ -508,6 +508,21 @@ def test_upload_parse_register_and_align(env):
     assert "add_register" in [b.key for b in at.button]
 
 
+def test_registering_a_file_already_registered_or_a_parent_no_one_has_is_warned(env):
+    """The same bytes under another id were registered with only a success message (and counted
+    twice in coverage); a parent typed 西安 left the plan out of 西安市's coverage unseen."""
+    text = (Path(env.data_dir) / "documents" / "xixian-2023-work-points.txt").read_bytes()
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("xixian-copy.txt", text).run()
+    at.text_input(key="add_new_id").set_value("xixian-copy").run()
+    at.text_input(key="add_new_parent").set_value("西安").run()
+    at.button(key="add_register").click().run()
+    assert not at.exception and "xixian-copy" in [m.id for m in load_registry(env.data_dir)]
+    warned = " ".join(w.value for w in at.warning)
+    assert "xixian-copy is the same file as xixian-2023" in warned
+    assert "no registered document is of 西安, the parent given for xixian-copy" in warned
+
+
 def test_an_upload_prefills_its_own_title_and_year(env):
     text = "莲湖区2025年重点任务分解表\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
     at = open_page("add_document")

@@ -14,7 +14,7 @@ import app_support as ui
 from align.exceptions import PlanAlignError, RegistryError
 from align.parsing import document_heading, heading_metadata, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
-from align.registry import KINDS, LEVELS, DocumentMeta, add_document
+from align.registry import KINDS, LEVELS, DocumentMeta, add_document, registration_warnings
 
 UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s})
 
@@ -69,6 +69,8 @@ def _register(data: bytes, file_name: str) -> None:
     st.session_state["added_id"] = added.id
     st.session_state["registered_upload"] = _upload_key(file_name, data)
     ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
+    for warning in registration_warnings(current.data_dir, added.id):  # a mistyped parent, the same file twice
+        ui.flash("warning", warning)
 
 
 def _upload_key(file_name: str, data: bytes) -> str:

@@ -144,7 +144,8 @@ if st.button("审核 Review", key="cov_review", disabled=nearest is None):
 under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
 if orphans := plans_without_parent(list(documents.values()), city):
-    st.caption(f"未登记上级的文档不在此列 Not included, registered with no parent: {', '.join(m.id for m in orphans)}"
+    st.caption("未登记上级（或所填上级无登记文档）的文档不在此列 Not included, registered with no parent or one no "
+               f"document is registered for: {', '.join(m.id + (f'（{m.parent}）' if m.parent else '') for m in orphans)}"
                "（属于本市的，可在此归入，或在文档页修改 place one here if it is the city's, or on the Documents page）")
     for orphan in orphans:
         st.button(f"把 {orphan.jurisdiction} {orphan.id} 归入{city.jurisdiction} Count it under {city.jurisdiction}",

@@ -8,7 +8,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.registry import KINDS, LEVELS, remove_document, update_document
+from align.registry import KINDS, LEVELS, registration_warnings, remove_document, update_document
 from align.store import decisions_on
 
 ui.page("文档 Documents", "doc")
@@ -50,6 +50,8 @@ with st.expander("修改登记信息 Correct the registration"):
             ui.error_box(exc)
         else:
             ui.flash("success", f"已更新 updated '{doc_id}'")
+            for warning in registration_warnings(ui.data_dir(), doc_id):
+                ui.flash("warning", warning)
             st.rerun()
 
 with st.expander("移除文档 Remove this document"):
