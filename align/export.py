@@ -147,9 +147,10 @@ def build_export_frame(
     if gone := [doc_id for doc_id in _documents(links) if doc_id not in registered]:
         raise ExportError(
             f"Confirmed links name {', '.join(gone)}, which {'is' if len(gone) == 1 else 'are'} no longer registered "
-            "(taken out of registry.toml by hand?). Register the document again with plan-align add, or export "
-            "the other pairs one by one with --pair.",
-            zh=f"已确认的链接涉及已不在登记中的文档 {'、'.join(gone)}，请重新登记，或用 --pair 逐对导出其他文档",
+            "(taken out of registry.toml by hand?). Put its entry back in registry.toml (its file is still in the "
+            "data folder's documents/), or export the other pairs one by one with --pair.",
+            zh=f"已确认的链接涉及已不在登记中的文档 {'、'.join(gone)}，请在 registry.toml 中恢复其登记（文件仍在 documents/），"
+               "或用 --pair 逐对导出其他文档",
         )
     loaded = [load_items(settings, doc_id) for doc_id in _documents(links)]
     items = pl.concat([_item_columns(one) for one in loaded], how="vertical")

@@ -625,6 +625,8 @@ def test_a_link_to_a_document_taken_out_of_the_registry_by_hand_names_it(decided
     entry_start = text.rfind("[[document]]", 0, start)
     entry_end = text.find("[[document]]", start)
     registry.write_text(text[:entry_start] + text[entry_end:], encoding="utf-8")
-    with pytest.raises(ExportError, match="Confirmed links name baqiao-2020, which is no longer registered"):
+    with pytest.raises(ExportError, match="Confirmed links name baqiao-2020, which is no longer registered") as raised:
         build_export_frame(store, settings)
+    # 'register it again with plan-align add' could not be done: its file name is taken
+    assert "Put its entry back in registry.toml" in str(raised.value) and "plan-align add" not in str(raised.value)
     assert build_export_frame(store, settings, ("baqiao-2023", "xian-2024")).height == 2, "other pairs still export"
