@@ -167,14 +167,27 @@ def cmd_coverage(args: argparse.Namespace) -> None:
                 f"{city.id} with. Give one: plan-align coverage {city.id} DISTRICT_DOC.{unplaced}",
                 zh=f"没有登记上级为{city.jurisdiction}的文档，请指定区级文档",
             )
-        overview = coverage_overview({meta.id: _coverage(settings, current, city, meta) for meta in districts})
+        tables, unread = {}, []
+        for meta in districts:  # a plan whose file cannot be read is named; the others are still compared
+            try:
+                tables[meta.id] = _coverage(settings, current, city, meta)
+            except PlanAlignError as exc:
+                if len(districts) == 1:
+                    raise
+                unread.append(f"{meta.id} ({str(exc).rstrip('.')})")
+        if not tables:
+            raise PlanAlignError(f"No plan under {city.jurisdiction} could be read: {'; '.join(unread)}",
+                                 zh=f"{city.jurisdiction}下的文档都无法读取")
+        districts = [meta for meta in districts if meta.id in tables]
+        unplaced += f" Not read: {'; '.join(unread)}." if unread else ""
+        overview = coverage_overview(tables)
         if _xlsx_out(args):
             sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in districts})
             write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, [sheet], wide=("任务",)))
         else:
             write_frame(overview, args.format, args.out)
         nobody = overview.filter(pl.col("served") == 0)
-        print(f"{overview.height} city items against {len(districts)} plans ({', '.join(m.id for m in districts)}): "
+        print(f"{overview.height} city items against {len(districts)} plan{'s' if len(districts) > 1 else ''} ({', '.join(m.id for m in districts)}): "
               f"{nobody.height} served by none.{unplaced}", file=sys.stderr)
         return
     district = get_document(settings.data_dir, args.district)

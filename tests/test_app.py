@@ -388,6 +388,15 @@ def test_coverage_compares_a_city_plan_with_every_district_plan_under_it(env):
     assert at.get("download_button")[-1].proto.label.startswith("下载 Excel（各区覆盖）")
 
 
+def test_the_coverage_overview_shows_the_plans_it_can_read_beside_the_one_it_cannot(env):
+    """One district plan's file gone: the whole page was that error."""
+    (Path(env.data_dir) / "documents" / "xixian-2023-work-points.txt").unlink()
+    at = open_page("coverage")
+    at.toggle(key="cov_coverage_all").set_value(True).run()
+    assert not at.exception and any("xixian-2023" in e.value for e in at.error)
+    assert list(at.dataframe[-1].value.columns)[3:] == ["灞桥区 baqiao-2023", "承接文档数 plans serving it"]
+
+
 def test_coverage_names_a_district_plan_registered_without_a_parent(env):
     """Left out of the overview because no parent was given: the page says which, and how to count it."""
     from align.registry import DocumentMeta, add_document

@@ -592,6 +592,17 @@ def test_cli_coverage_overview_names_a_district_plan_registered_without_a_parent
     assert "registered with no parent" not in captured.err
 
 
+def test_the_coverage_overview_compares_the_plans_it_can_read_and_names_the_one_it_cannot(data_copy, tmp_path,
+                                                                                          monkeypatch, capsys):
+    """One district plan's file gone: the whole overview was one error, 灞桥区 shown nowhere."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    (data_copy.data_dir / "documents" / "xixian-2023-work-points.txt").unlink()
+    assert main(["coverage", "xian-2024", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "baqiao-2023" in json.loads(captured.out)[0] and "xixian-2023" not in json.loads(captured.out)[0]
+    assert "against 1 plan (baqiao-2023)" in captured.err and "Not read: xixian-2023 (" in captured.err
+
+
 def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
     from align.registry import DocumentMeta, plans_under, plans_without_parent
 

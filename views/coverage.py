@@ -61,15 +61,20 @@ except PlanAlignError as exc:  # a district plan in the city's place: one click 
     st.stop()
 
 
+def coverage_by(plan: DocumentMeta) -> pl.DataFrame:
+    """The chosen city plan's coverage by one district plan; PlanAlignError when a document fails."""
+    city_items, district_items = ui.items(city_doc), ui.items(plan.id)
+    matches = ui.matches(plan.id, city_doc, coverage_match_settings(ui.settings()))
+    return plan_coverage(city_items, district_items, matches, current, city=city, district=plan)
+
+
 def coverage_of(plan: DocumentMeta) -> pl.DataFrame:
-    """The chosen city plan's coverage by one district plan (a document that fails: a red box)."""
+    """:func:`coverage_by`, a document that fails shown in a red box in place of the page."""
     try:
-        city_items, district_items = ui.items(city_doc), ui.items(plan.id)
-        matches = ui.matches(plan.id, city_doc, coverage_match_settings(ui.settings()))
+        return coverage_by(plan)
     except PlanAlignError as exc:
         ui.error_box(exc)
         st.stop()
-    return plan_coverage(city_items, district_items, matches, current, city=city, district=plan)
 
 
 current = ui.or_stop(ui.store).current()  # the decisions in effect, read once for every district plan on the page
@@ -155,7 +160,16 @@ if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
 elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans",
               "coverage_all", "cov", help="每个辖区取最新一年的文档 (the latest plan of each place)"):
-    overview = coverage_overview({meta.id: coverage_of(meta) for meta in under})
+    tables = {}
+    for meta in under:  # a plan whose file cannot be read is named; the others are still compared
+        try:
+            tables[meta.id] = coverage_by(meta)
+        except PlanAlignError as exc:
+            ui.error_box(exc)
+    if not tables:
+        st.stop()
+    under = [meta for meta in under if meta.id in tables]
+    overview = coverage_overview(tables)
     nobody = int((overview["served"] == 0).sum())
     st.metric("无任何区级任务承接 served by no district plan", nobody)
     sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in under})
