@@ -206,6 +206,9 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         model, table = fit_from_decisions(settings, current, c=c)
         print("On your decisions: the refit (grouped CV), the current model and the plain cosine:")
         print_table(table)
+        if stale := model.metrics.get("decisions_on_changed_text"):
+            print(f"note: {stale} decision(s) judged text their plan no longer holds (re-issued) were left out; "
+                  "review those links again to count them.")
     else:
         gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"
         model, table = fit_from_gold(settings, gold_dir, c=c)

@@ -15,11 +15,11 @@ import numpy as np
 import polars as pl
 
 from align.exceptions import PlanAlignError
-from align.items import STATUS_LABELS, Schema, joined_targets, shown_text
+from align.items import STATUS_LABELS, Schema, joined_targets, shown_text, text_digests
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings
-from align.store import flipped
+from align.store import flipped, with_text_changes
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -339,8 +339,13 @@ def coverage_table(
     look first.
     """
     present = district_items.select(pl.col("item_id").alias("source_id"))
-    confirmed = decisions.filter(pl.col("decision") == "confirmed").select("source_id", "target_id").unique() \
-        .join(present, on="source_id", how="semi")
+    confirmed_on = decisions.filter(pl.col("decision") == "confirmed").join(present, on="source_id", how="semi")
+    # a task or city item re-issued with other text since it was confirmed: shown, to be checked again
+    changed = (with_text_changes(confirmed_on, text_digests(district_items) | text_digests(city_items))
+               .filter(pl.col("text_changed").is_not_null()).select("source_id", "target_id").unique()
+               if {"source_digest", "target_digest"} <= set(decisions.columns) else confirmed_on.select(
+                   "source_id", "target_id").clear())
+    confirmed = confirmed_on.select("source_id", "target_id").unique()
     rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
     nones = decisions.filter(pl.col("decision") == "no_counterpart")
     serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
@@ -382,7 +387,11 @@ def coverage_table(
         confirmed.with_columns(kind=pl.lit("confirmed")),
         disputed.with_columns(kind=pl.lit("disputed")),
         proposed.with_columns(kind=pl.lit("proposed")),
-    ]).join(district, on="source_id", how="left")
+    ]).join(district, on="source_id", how="left").join(
+        changed.with_columns(changed=pl.lit(True)), on=["source_id", "target_id"], how="left"
+    ).with_columns(
+        pl.when(pl.col("changed")).then(pl.col("task") + "（确认后文本已改，请复核）").otherwise(pl.col("task")).alias("task")
+    )
     per_city = links.group_by("target_id").agg(
         pl.col("task").filter(pl.col("kind") == "confirmed").alias("confirmed_tasks"),
         pl.col("task").filter(pl.col("kind") == "disputed").alias("disputed_tasks"),

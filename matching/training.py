@@ -15,9 +15,10 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.ingest import load_items
-from align.items import doc_of_column
+from align.items import doc_of_column, text_digests
 from align.registry import get_document
 from align.settings import BUNDLED_DATA, Settings
+from align.store import flipped, with_text_changes
 from matching.engine import fitted_the_other_way, match_items, vocabulary
 from matching.evaluate import (
     best_threshold,
@@ -135,11 +136,7 @@ def _the_models_way(settings: Settings, decided: pl.DataFrame) -> pl.DataFrame:
     if not turned:
         return decided
     flip = pl.concat_str("source_doc", pl.lit(" "), "target_doc").is_in([f"{s} {t}" for s, t in turned])
-    return decided.with_columns(
-        *(pl.when(flip).then(pl.col(other)).otherwise(pl.col(name)).alias(name)
-          for name, other in (("source_id", "target_id"), ("target_id", "source_id"),
-                              ("source_doc", "target_doc"), ("target_doc", "source_doc")))
-    )
+    return pl.concat([decided.filter(~flip), flipped(decided.filter(flip))])
 
 
 def fit_from_decisions(
@@ -163,7 +160,14 @@ def fit_from_decisions(
         doc_of_column("source_id").alias("source_doc"),
         doc_of_column("target_id").alias("target_doc"),
     ))
+    stale = 0
     for (source_doc, target_doc), group in pairs.group_by("source_doc", "target_doc"):
+        if {"source_digest", "target_digest"} <= set(group.columns):
+            # a decision on text a re-issued plan no longer holds labels a pair that is not there
+            digests = text_digests(load_items(settings, source_doc)) | text_digests(load_items(settings, target_doc))
+            judged = with_text_changes(group, digests)
+            stale += judged.filter(pl.col("text_changed").is_not_null()).height
+            group = judged.filter(pl.col("text_changed").is_null())
         candidates = candidates_for_pair(settings, source_doc, target_doc)
         frames.append(candidates.join(group.select("source_id", "target_id", "decision"), on=["source_id", "target_id"]))
     rows = pl.concat(frames).with_columns(
@@ -186,4 +190,5 @@ def fit_from_decisions(
     table = metrics_table(results, decisions_as_gold(rows.select("source_id", "target_id", "decision")))
     refit_row = table.filter(pl.col("method") == "refit (CV)").row(0, named=True)
     model = _fit_final(rows, results["refit (CV)"], refit_row, c=c, trained_on="decisions")
-    return LinkModel(**{**model.__dict__, "metrics": {**model.metrics, "decisions": rows.height}}), table
+    metrics = {**model.metrics, "decisions": rows.height, "decisions_on_changed_text": stale}
+    return LinkModel(**{**model.__dict__, "metrics": metrics}), table

@@ -405,12 +405,12 @@ def test_coverage_names_a_district_plan_registered_without_a_parent(env):
     add_document(env.data_dir, source, DocumentMeta(id="yanta-2024", title="t", jurisdiction="雁塔区",
                                                     level="district", year=2024, kind="task_table", file="y.xlsx"))
     at = open_page("coverage")
-    note = next(c.value for c in at.caption if c.value.startswith("未登记上级的文档不在此列"))
+    note = next(c.value for c in at.caption if c.value.startswith("未登记上级（或所填上级无登记文档）的文档不在此列"))
     assert "yanta-2024" in note
     assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 2 个区级文档")
     at.button(key="cov_place_yanta-2024").click().run()
     assert not at.exception and "'yanta-2024' 已归入西安市" in at.success[0].value
-    assert not any(c.value.startswith("未登记上级的文档不在此列") for c in at.caption)
+    assert not any(c.value.startswith("未登记上级（或所填上级无登记文档）的文档不在此列") for c in at.caption)
     assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 3 个区级文档"), "one click counts it"
     assert get_document(env.data_dir, "yanta-2024").parent == "西安市"
 

@@ -520,6 +520,21 @@ def test_coverage_marks_a_disputed_link_and_counts_no_task_gone_from_the_plan(da
     assert rows["xian-2024:6"]["status"] != "confirmed"
 
 
+def test_coverage_marks_a_confirmed_task_whose_text_changed_since(data_copy, tmp_path, monkeypatch, capsys):
+    """A plan re-issued in place with other text under the confirmed number: Coverage still read
+    the charging-pile item as served by it, with no word (Export and Review said so)."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", *data]) == 0
+    district = data_copy.data_dir / "documents" / "baqiao-2023-task-progress.txt"
+    district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于25处"),
+                        encoding="utf-8")
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:4")
+    assert row["status"] == "confirmed" and row["confirmed_tasks"].endswith("（确认后文本已改，请复核）")
+
+
 def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp_path, monkeypatch, capsys):
     """`coverage --out FILE.xlsx`: every city item, then those no district task serves, quotas first."""
     monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))

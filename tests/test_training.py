@@ -160,6 +160,31 @@ def test_a_refit_reads_decisions_made_from_the_city_side_as_match_does(data_copy
     assert tables[0].equals(tables[1])
 
 
+def test_a_refit_leaves_out_decisions_on_text_a_reissued_plan_no_longer_holds(data_copy):
+    """A confirmation of a task whose text was replaced labelled the new text as the link."""
+    result = match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False).filter(pl.col("rank") <= 2)
+    rows = pl.concat([result.filter(pl.col("linked")).head(8), result.filter(~pl.col("linked")).head(16)])
+    from align.ingest import load_items
+    from align.items import text_digests
+
+    digests = text_digests(load_items(data_copy, "baqiao-2023")) | text_digests(load_items(data_copy, "xian-2024"))
+    with DecisionStore(data_copy.db_path) as store:
+        for row in rows.iter_rows(named=True):
+            store.record("planner", row["source_id"], row["target_id"], "confirmed" if row["linked"] else "rejected",
+                         source_digest=digests[row["source_id"]], target_digest=digests[row["target_id"]])
+        model, _ = fit_from_decisions(data_copy, store.current())
+        assert model.metrics["decisions_on_changed_text"] == 0
+        first = rows.row(0, named=True)["source_id"]
+        items = load_items(data_copy, "baqiao-2023")
+        text = items.filter(pl.col("item_id") == first)["text"][0]
+        district = data_copy.data_dir / "documents" / "baqiao-2023-task-progress.txt"
+        written = district.read_text(encoding="utf-8")
+        assert text[:12] in written
+        district.write_text(written.replace(text[:12], "全面推进乡村振兴示范村建设", 1), encoding="utf-8")
+        model, _ = fit_from_decisions(data_copy, store.current())
+        assert model.metrics["decisions_on_changed_text"] == rows.filter(pl.col("source_id") == first).height
+
+
 def test_fit_weights_on_a_data_folders_own_gold_writes_that_folders_model(data_copy, capsys):
     """With --data and no --out it overwrote the shipped matching/weights.json, which every
     other data folder falls back on."""
