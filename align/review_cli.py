@@ -144,6 +144,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     from matching.review import (
         COVERAGE_WIDE,
         coverage_overview,
+        coverage_pair_note,
         coverage_sheets,
         overview_sheet,
         status_counts,
@@ -193,6 +194,8 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     district = get_document(settings.data_dir, args.district)
     place = district.jurisdiction
     table = _coverage(settings, current, city, district)
+    if note := coverage_pair_note(city, district):
+        print(f"note: {note}", file=sys.stderr)
     if _xlsx_out(args):
         sheets = coverage_sheets(table, place)
         write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, sheets, wide=COVERAGE_WIDE))

@@ -273,8 +273,21 @@ def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_ite
 
 def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     """Refuse a coverage question asked upside down: coverage lists the city plan's items, so a
-    district plan in its place would list its own tasks as "city items" and answer nothing."""
-    if city.level_rank >= district.level_rank:
+    district plan in its place would list its own tasks as "city items" and answer nothing; and
+    one between two plans of one level (two years of 灞桥区, or 西安市 and 咸阳市), which has no
+    city and no district."""
+    if city.level_rank == district.level_rank:
+        same_place = city.jurisdiction == district.jurisdiction
+        earlier, later = sorted((city, district), key=lambda meta: meta.year)
+        raise PlanAlignError(
+            f"Coverage compares a plan with one a level below it; {city.id} and {district.id} are both "
+            f"{city.level} plans" + (f" of {city.jurisdiction}: for how its tasks changed, use plan-align evolve "
+                                     f"{earlier.id} {later.id}." if same_place else
+                                     f" ({city.jurisdiction}, {district.jurisdiction})."),
+            zh=f"覆盖情况比较上下两级的文档，{city.id} 与 {district.id} 同为{LEVEL_NAMES_ZH[city.level]}文档"
+               + ("；比较同一辖区的两年请用“演变”" if same_place else ""),
+        )
+    if city.level_rank > district.level_rank:
         return
     said = f"{city.id} is a {city.level} plan ({city.jurisdiction}) and {district.id} a {district.level} plan ({district.jurisdiction})"
     said_zh = (f"{city.id} 是{LEVEL_NAMES_ZH[city.level]}文档（{city.jurisdiction}），"
@@ -284,6 +297,15 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
         f"Swap them: plan-align coverage {district.id} {city.id}.",
         zh=f"覆盖情况列出上级文档的条目，上级文档应在前：{said_zh}，请交换两者",
     )
+
+
+def coverage_pair_note(city: DocumentMeta, district: DocumentMeta) -> str | None:
+    """A word when the lower plan is registered under another government than the higher one
+    (西咸新区's plan against 灞桥区's, whose parent is 西安市): it can be asked, but is seldom meant."""
+    if district.parent and district.parent != city.jurisdiction:
+        return (f"{district.id} is registered under {district.parent}, not {city.jurisdiction}; its quotas from "
+                f"{city.jurisdiction} may be none.")
+    return None
 
 
 def coverage_match_settings(settings: Settings) -> Settings:
@@ -371,6 +393,7 @@ def coverage_table(
     )
     nearest = (
         matches.select("source_id", "target_id", "score")
+        .filter(pl.col("score") > 0)  # a task sharing nothing with the item is no lead
         .join(rejected, on=["source_id", "target_id"], how="anti")
         .join(serves_none, on="source_id", how="anti")
         .sort("score", descending=True)

@@ -535,6 +535,27 @@ def test_coverage_marks_a_confirmed_task_whose_text_changed_since(data_copy, tmp
     assert row["status"] == "confirmed" and row["confirmed_tasks"].endswith("（确认后文本已改，请复核）")
 
 
+@pytest.mark.parametrize(
+    ("city", "district", "message"),
+    [
+        ("baqiao-2023", "baqiao-2020", "both district plans of 灞桥区: for how its tasks changed, use plan-align "
+                                       "evolve baqiao-2020 baqiao-2023"),
+        ("xian-2024", "xianyang-2023", "both city plans (西安市, 咸阳市)"),
+    ],
+)
+def test_coverage_of_two_plans_of_one_level_is_refused(capsys, city, district, message):
+    """Two years of 灞桥区 gave '111 city items: … 65 none', as if one were the other's city."""
+    assert main(["coverage", city, district]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_coverage_says_when_the_lower_plan_is_registered_under_another_government(data_copy, tmp_path, monkeypatch,
+                                                                                   capsys):
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    assert main(["coverage", "xixian-2023", "baqiao-2023", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
+    assert "note: baqiao-2023 is registered under 西安市, not 西咸新区" in capsys.readouterr().err
+
+
 def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp_path, monkeypatch, capsys):
     """`coverage --out FILE.xlsx`: every city item, then those no district task serves, quotas first."""
     monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))

@@ -18,6 +18,7 @@ from matching.review import (
     coverage_counts,
     coverage_match_settings,
     coverage_overview,
+    coverage_pair_note,
     coverage_sheets,
     overview_sheet,
     plan_coverage,
@@ -57,8 +58,11 @@ try:
     check_coverage_pair(city, district)
 except PlanAlignError as exc:  # a district plan in the city's place: one click puts them right
     ui.error_box(exc)
-    st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
+    if city.level_rank < district.level_rank:  # two plans of one level: swapping them would not help
+        st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
     st.stop()
+if pair_note := coverage_pair_note(city, district):
+    st.caption(f"注意 {pair_note}")
 
 
 def coverage_by(plan: DocumentMeta) -> pl.DataFrame:
