@@ -308,6 +308,11 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         if check is not None:
             check(target, meta)
         path = registry_path(data_dir)
+        # read again: another add or edit may have landed while the file was parsed (seconds)
+        docs = load_registry(data_dir) if path.exists() else []
+        if any(d.id == meta.id for d in docs):
+            raise RegistryError(f"A document with id {meta.id!r} was registered meanwhile. Choose another id.",
+                                zh=f"编号“{meta.id}”刚被登记，请换一个")
         before = _registry_text(path) if path.exists() else (
             "# Document registry of plan-align. One [[document]] table per document.\n"
         )
@@ -425,7 +430,8 @@ def _write_registry(path: Path, text: str, expected: list[DocumentMeta]) -> None
         written = None
     if written != expected:
         raise RegistryError(
-            f"{path}: the change would not read back as written; the registry is unchanged.",
-            zh="修改写入后无法原样读回，登记表未改动",
+            f"{path}: the change would not read back as written (did another add or edit change the registry at "
+            "the same moment?); the registry is unchanged. Run the command again.",
+            zh="修改写入后无法原样读回（是否同时有其他登记操作？），登记表未改动，请再运行一次",
         )
     write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)

@@ -381,3 +381,30 @@ def test_a_format_the_file_name_contradicts_or_does_not_name_is_one_line(tmp_pat
     assert run(*argv[:-1], str(out / argv[-1]), "--data", str(data)) == 2
     assert message in one_error_line(capsys)
     assert not list(out.iterdir()), "nothing written"
+
+
+def test_an_edit_made_while_a_long_plan_is_parsed_is_kept_beside_the_new_plan(data):
+    """The add read the registry before parsing (seconds) and refused at the end: 'the change would
+    not read back as written', in 20 of 20 runs with an edit in between."""
+    import threading
+    import time
+
+    from align.registry import DocumentMeta, add_document, update_document
+
+    edited = threading.Event()
+
+    def edit_meanwhile() -> None:
+        update_document(data, "xixian-2023", parent="")
+        edited.set()
+
+    def slow_check(path, meta) -> None:  # stands for parsing a long plan
+        threading.Thread(target=edit_meanwhile).start()
+        assert edited.wait(10)
+        time.sleep(0.05)
+
+    source = data / "documents" / "xixian-2023-work-points.txt"
+    meta = DocumentMeta(id="yanta-2024", title="t", jurisdiction="雁塔区", level="district", year=2024,
+                        kind="work_points", file="y.txt", parent="西安市")
+    add_document(data, source, meta, check=slow_check)
+    registered = {d.id: d for d in load_registry(data)}
+    assert "yanta-2024" in registered and registered["xixian-2023"].parent == ""
