@@ -35,6 +35,13 @@ def _parser_version() -> str:
 
 PARSER_VERSION = _parser_version()
 MANIFEST = "manifest.json"
+# Cached warnings name their file by this mark, put back as the file's path where it is read now:
+# a data folder copied or moved keeps its cache, and warnings naming the old folder misled.
+_FILE = "<<file>>"
+
+
+def _placed(warnings: list[str], path: Path) -> list[str]:
+    return [warning.replace(_FILE, str(path)) for warning in warnings]
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ def ingest(
             key = _cache_key(path)
             if manifest.get(meta.id, {}).get("key") == key and _cache_readable(cache_dir, meta.id):
                 entry = manifest[meta.id]
-                reports.append(IngestReport(meta.id, False, entry["items"], entry.get("warnings", [])))
+                reports.append(IngestReport(meta.id, False, entry["items"], _placed(entry.get("warnings", []), path)))
                 continue
             parsed = parse_registered(settings, meta)
         except PlanAlignError as exc:
@@ -148,7 +155,8 @@ def ingest(
         indicators = pl.DataFrame({"doc_id": [meta.id], "targets": [parsed.indicators]}, schema=INDICATOR_SCHEMA)
         write_atomic(cache_dir / f"{meta.id}.indicators.parquet", indicators.write_parquet)
         manifest = _manifest(cache_dir)
-        manifest[meta.id] = {"key": key, "items": parsed.items.height, "warnings": parsed.warnings}
+        manifest[meta.id] = {"key": key, "items": parsed.items.height,
+                             "warnings": [w.replace(str(path), _FILE) for w in parsed.warnings]}
         write_atomic(cache_dir / MANIFEST, partial(_write_json, manifest))
         reports.append(IngestReport(meta.id, True, parsed.items.height, parsed.warnings))
     return reports
@@ -183,7 +191,9 @@ def document_warnings(settings: Settings, doc_id: str) -> list[str]:
     """What the parser noticed in a registered document: counts the document gives that disagree
     with the items found, lines it did not read. A planner should know before trusting the table."""
     load_items(settings, doc_id)  # parses the document first if its cache is stale
-    return list(_manifest(Path(settings.cache_dir)).get(doc_id, {}).get("warnings", []))
+    path = document_path(settings.data_dir, get_document(settings.data_dir, doc_id))
+    return _placed(_manifest(Path(settings.cache_dir)).get(doc_id, {}).get("warnings", []), path)
+
 
 
 def load_indicators(settings: Settings, doc_id: str) -> list[dict]:

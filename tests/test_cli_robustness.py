@@ -408,3 +408,16 @@ def test_an_edit_made_while_a_long_plan_is_parsed_is_kept_beside_the_new_plan(da
     add_document(data, source, meta, check=slow_check)
     registered = {d.id: d for d in load_registry(data)}
     assert "yanta-2024" in registered and registered["xixian-2023"].parent == ""
+
+
+def test_a_moved_data_folder_names_its_own_files_in_parse_warnings(data, tmp_path, capsys):
+    """Warnings were cached with the folder first parsed in, and named it after a copy or move."""
+    import shutil
+
+    assert run("ingest") == 0
+    capsys.readouterr()
+    moved = tmp_path / "moved"
+    shutil.copytree(data, moved)
+    assert run("ingest", "--data", str(moved)) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and f"{moved}/documents/" in out and f"{data}/" not in out
