@@ -65,6 +65,8 @@ _RATE_VERBS = ("增长", "提高", "提升", "下降", "降低", "减少")
 _LEAD_VERB = re.compile(r"^(?:新增|新建|新认定|认定|引进|新落户|落户|建成|建设|完成|培育|打造|创建|实施|开展|举办|提供|改造)")
 _QUOTED_NAME = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"|《[^》]{1,40}》")
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
+# A short aside inside a word (公(专)用充电桩), which a target's clause stops at.
+_INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
 )
@@ -312,12 +314,14 @@ def extract_quotas(text: str | None) -> list[dict]:
     text = normalize_text(text)
     quotas: list[dict] = []
     taken: list[tuple[int, int]] = []  # spans read as lists, not read again one place at a time
+    spans: list[tuple[int, int]] = []  # where each quota was read, to find what it is a share of
 
-    def add(names: list[str], values: list[float | None], units: list[str], raw: str) -> None:
+    def add(names: list[str], values: list[float | None], units: list[str], raw: str, span: tuple[int, int]) -> None:
         for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
             if value is not None and jurisdiction is not None:
                 quotas.append({"jurisdiction": jurisdiction, "value": value, "unit": unit, "raw": raw})
+                spans.append(span)
 
     for match in _QUOTA_SPREAD.finditer(text):
         names = _JURISDICTION_SPLIT.split(match.group("jurs"))
@@ -328,22 +332,53 @@ def extract_quotas(text: str | None) -> list[dict]:
         for number in reversed(numbers):  # a number without a unit takes the next one's
             unit = number.group("unit") or unit
             units.insert(0, unit)
-        add(names, [_number_value(n.group("number")) for n in numbers], units, match.group(0).strip(" ,，、:："))
+        add(names, [_number_value(n.group("number")) for n in numbers], units, match.group(0).strip(" ,，、:："),
+            match.span())
         taken.append(match.span())
     for match in _QUOTA_EACH.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
         names = _JURISDICTION_SPLIT.split(match.group("jurs"))
         value = _number_value(match.group("number"))
-        add(names, [value] * len(names), [match.group("unit")] * len(names), match.group(0).strip(" ,，、:："))
+        add(names, [value] * len(names), [match.group("unit")] * len(names), match.group(0).strip(" ,，、:："),
+            match.span())
         taken.append(match.span())
     for match in _QUOTA_DIRECT.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
         add([match.group("jur")], [_number_value(match.group("number"))], [match.group("unit")],
-            match.group(0).strip(" ,，、:："))
+            match.group(0).strip(" ,，、:："), match.span())
+    _name_what_each_is_a_share_of(text, quotas, spans)
     # an item's text and its 附件 often say the same quota: once is enough
     return list({(q["jurisdiction"], q["value"], q["unit"], q["raw"]): q for q in quotas}.values())
+
+
+def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tuple[int, int]]) -> None:
+    """Put in front of each quota's words the city target it is a share of: the nearest before it
+    of the same unit family and at least as large (新建公(专)用充电桩4700个。其中…灞桥区200个), so an item
+    giving a district two quotas (200 charging piles, 800 parking spaces) says which is which."""
+    if not quotas:
+        return
+    totals = []  # (where it is written, target); an item's text and its 附件 may both write it
+    for target in extract_targets(text):
+        for found in re.finditer(re.escape(target["raw"]), text) if target["raw"] and target["indicator"] else ():
+            if not any(start <= found.start() < end for start, end in spans):
+                totals.append((found.start(), target))
+    for quota, (start, _) in zip(quotas, spans, strict=True):
+        before = [(at, target) for at, target in totals if at < start and target["value"] >= quota["value"]
+                  and unit_family(target["unit"]) == unit_family(quota["unit"])]
+        if before:
+            at, target = max(before, key=lambda found: found[0])
+            quota["raw"] = f"{_word_begun_before(text, at)}{target['indicator']}：{quota['raw']}"
+
+
+def _word_begun_before(text: str, at: int) -> str:
+    """The start of a word a target's clause cut at a short aside: 新建公(专) before 用充电桩."""
+    aside = _INNER_ASIDE.search(text, 0, at)
+    if aside is None:
+        return ""
+    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, aside.start())), default=0)
+    return text[start:at].strip()
 
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never

@@ -588,8 +588,8 @@ def test_cli_coverage_of_a_city_against_every_district_plan_under_it(data_copy, 
     # 灞桥区's latest plan and 西咸新区's; not baqiao-2020 (older), not 咸阳市's (another city)
     assert list(rows["xian-2024:1"]) == ["item_id", "category", "text", "baqiao-2023", "xixian-2023", "served"]
     charging = rows["xian-2024:4"]
-    assert charging["baqiao-2023"].startswith("已确认 confirmed（配额 灞桥区200个")
-    assert "（配额 西咸新区" in charging["xixian-2023"]
+    assert charging["baqiao-2023"].startswith("已确认 confirmed（配额 新建公(专)用充电桩：灞桥区200个；开工建设公共停车位：灞桥区800个")
+    assert "西咸新区300个" in charging["xixian-2023"] and "（配额 " in charging["xixian-2023"]
     for row in rows.values():
         assert row["served"] == sum(not row[doc].startswith(("未找到", "已判无对应")) for doc in ("baqiao-2023", "xixian-2023"))
     nobody = sum(row["served"] == 0 for row in rows.values())

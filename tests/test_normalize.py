@@ -272,6 +272,14 @@ def test_indicator_key_is_stable_and_only_removes_words(indicator):
     assert all(char in remaining for char in key), "the key is the indicator with words taken out"
 
 
+def test_each_quota_says_what_city_target_it_is_a_share_of():
+    """xian-2024:4 gives 灞桥区 200 charging piles and 800 parking spaces: shown '灞桥区200个；灞桥区800个'."""
+    text = ("(一)新建公(专)用充电桩4700个。其中,新城区200个、灞桥区200个、市教育局60个。"
+            "(二)开工建设公共停车位1.5万个。其中,灞桥区800个、市城投集团200个。")
+    assert [q["raw"] for q in extract_quotas(text)] == [
+        "新建公(专)用充电桩：新城区200个", "新建公(专)用充电桩：灞桥区200个", "开工建设公共停车位：灞桥区800个"]
+
+
 def test_quotas_inline_and_distributive():
     quotas = extract_quotas("其中,新城区200个、灞桥区200个。莲湖区、灞桥区各2个。(一)灞桥区7个:电厂一区")
     assert ("灞桥区", 200.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
