@@ -26,7 +26,7 @@ from align.export import FORMATS, build_export_frame, csv_sources_path, export_l
 from align.files import write_atomic
 from align.ingest import load_items
 from align.items import doc_of, text_digests
-from align.registry import DocumentMeta, get_document, load_registry
+from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore, pair_label, reviewer_name, validate_decision
 
@@ -162,6 +162,13 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         unplaced = (f" Not compared, registered with no parent or one no document is registered for: "
                     f"{', '.join(m.id + (f' ({m.parent})' if m.parent else '') for m in orphans)}; count one with "
                     f"plan-align edit {orphans[0].id} --parent {city.jurisdiction}.") if orphans else ""
+        if not districts and city.level_rank <= LEVELS.index("district"):
+            above = city.parent or "its city"
+            raise PlanAlignError(
+                f"{city.id} is a {city.level} plan: coverage lists the items of the plan above it. Give that "
+                f"plan first: plan-align coverage CITY_DOC {city.id} (the plan of {above}).",
+                zh=f"{city.id} 是{LEVEL_NAMES_ZH[city.level]}文档；覆盖情况列出上级文档的条目，请把上级文档放在前面",
+            )
         if not districts:
             raise PlanAlignError(
                 f"No registered plan names {city.jurisdiction} as its parent, so there is no district to compare "

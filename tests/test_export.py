@@ -549,6 +549,12 @@ def test_coverage_of_two_plans_of_one_level_is_refused(capsys, city, district, m
     assert message in capsys.readouterr().err
 
 
+def test_coverage_of_a_district_plan_alone_asks_for_the_plan_above_it(capsys):
+    """It asked for 'DISTRICT_DOC', a district plan under a district plan."""
+    assert main(["coverage", "baqiao-2023"]) == 2
+    assert "plan-align coverage CITY_DOC baqiao-2023 (the plan of 西安市)" in capsys.readouterr().err
+
+
 def test_coverage_says_when_the_lower_plan_is_registered_under_another_government(data_copy, tmp_path, monkeypatch,
                                                                                    capsys):
     monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
