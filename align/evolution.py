@@ -126,7 +126,7 @@ def qualifier_strength(qualifier: str | None) -> int | None:
 
 def _scaled(target: dict, bound: str = "value") -> float:
     """A target's value (or a range's upper bound; a single number is its own) in its family's base unit."""
-    value = target.get(bound) if target.get(bound) is not None else target["value"]
+    value = target[bound] if target.get(bound) is not None else target["value"]
     return float(value) * UNIT_SCALE.get(target.get("unit") or "", 1.0)
 
 

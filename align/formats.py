@@ -678,7 +678,7 @@ def read_docx(path: Path) -> str:
         def cell_text(cell: Any) -> str:
             """A cell's paragraphs are its clauses; so is each row of a table nested in it (its
             cells joined by spaces), which python-docx's ``cell.paragraphs`` leaves out."""
-            parts = []
+            parts: list[str] = []
             for inner in cell.iter_inner_content():
                 if isinstance(inner, Table):
                     parts.extend(" ".join(filter(None, (cell_text(c) for c in _distinct_cells(row))))

@@ -203,6 +203,17 @@ def _listed_names(names_text: str) -> list[str]:
     return names
 
 
+def _units_of_list(numbers: list[re.Match[str]]) -> list[str]:
+    """The unit of each number of a list, in order; a number written without one takes the next
+    one's (分别突破50亿、70亿、20亿元 are all 亿元)."""
+    units: list[str] = []
+    unit = numbers[-1].group("unit")
+    for number in reversed(numbers):
+        unit = number.group("unit") or unit
+        units.insert(0, unit)
+    return units
+
+
 def _distributed_targets(text: str) -> list[tuple[int, int, list[dict]]]:
     """Every ``A、B分别…x、y`` in ``text``: the span it covers and one target per name."""
     groups: list[tuple[int, int, list[dict]]] = []
@@ -212,10 +223,7 @@ def _distributed_targets(text: str) -> list[tuple[int, int, list[dict]]]:
         numbers = list(_EACH_NUMBER.finditer(group.group("numbers")))
         if not names or len(names) != len(numbers) or not numbers[-1].group("unit"):
             continue
-        units, unit = [], numbers[-1].group("unit")
-        for number in reversed(numbers):  # a number without a unit takes the next one's
-            unit = number.group("unit") or unit
-            units.append(unit)
+        units = _units_of_list(numbers)
         before, after = group.group("before") or "", group.group("after") or ""
         qualifier = before if before in _BOUND_BEFORE else (after or before)
         values = [_number_value(number.group("number")) for number in numbers]
@@ -225,7 +233,7 @@ def _distributed_targets(text: str) -> list[tuple[int, int, list[dict]]]:
         raw = text[list_start:group.end()].strip()
         targets = [{"indicator": name + verb, "value": value, "unit": unit, "qualifier": qualifier, "raw": raw,
                     "upper": None}
-                   for name, value, unit in zip(names, values, reversed(units))]
+                   for name, value, unit in zip(names, values, units)]
         groups.append((list_start, group.end(), targets))
     return groups
 
@@ -328,11 +336,7 @@ def extract_quotas(text: str | None) -> list[dict]:
         numbers = list(_EACH_NUMBER.finditer(match.group("numbers")))
         if len(names) != len(numbers) or not numbers[-1].group("unit"):
             continue
-        units, unit = [], numbers[-1].group("unit")
-        for number in reversed(numbers):  # a number without a unit takes the next one's
-            unit = number.group("unit") or unit
-            units.insert(0, unit)
-        add(names, [_number_value(n.group("number")) for n in numbers], units, match.group(0).strip(" ,，、:："),
+        add(names, [_number_value(n.group("number")) for n in numbers], _units_of_list(numbers), match.group(0).strip(" ,，、:："),
             match.span())
         taken.append(match.span())
     for match in _QUOTA_EACH.finditer(text):
