@@ -101,10 +101,13 @@ def settings() -> Settings:
 
 def init_state() -> None:
     """Set every session default once; the reviewer's name comes back from the URL after a reload."""
+    fresh = "reviewer" not in st.session_state
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value
-    if not st.session_state["reviewer"] and st.query_params.get(REVIEWER_PARAM):
+    # read from the address once, when the session starts (a reload): read on every run whose
+    # name was empty, a name cleared on purpose came back, and the next person's decisions with it
+    if fresh and st.query_params.get(REVIEWER_PARAM):
         st.session_state["reviewer"] = st.query_params[REVIEWER_PARAM]
 
 
@@ -474,6 +477,12 @@ def _quota_label(jurisdiction: str | None, raw: str | None) -> str:
 
 def quotas_text(quotas: list[dict] | None) -> str:
     return "；".join(_quota_label(q.get("jurisdiction"), q.get("raw")) for q in quotas or []) or "—"
+
+
+def markdown_literal(text: str) -> str:
+    """Text for a widget label or caption, which Streamlit reads as Markdown: its marks escaped, so
+    a plan's 建设**口袋公园** or [详情](…) shows as written, not bold or a live link."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", text or "")
 
 
 def item_label(row: dict) -> str:

@@ -8,7 +8,7 @@ state, so the review app only calls these and renders what they return.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 import numpy as np
@@ -74,6 +74,14 @@ def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) 
     city_nones = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_null())
     return pl.concat([links, city_nones.with_columns(target_id=pl.col("source_id"), source_id=pl.lit(None, pl.String))],
                      how="vertical")
+
+
+def ruled_out_targets(current: pl.DataFrame, source_doc: str, target_doc: str) -> list[str]:
+    """Target-plan items marked 无对应 in the source plan (reviewed from their own side), in the
+    decisions given (``DecisionStore.current``, of one reviewer for their own queue)."""
+    nones = pair_decisions(current, target_doc, source_doc).filter(
+        (pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())
+    return nones["source_id"].unique().to_list()
 
 
 def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.DataFrame:
@@ -169,18 +177,22 @@ def keyword_terms(query: str) -> list[str]:
     return [term for word in query.split() for term in normalize_text(word).lower().split()]
 
 
-def bulk_candidates(matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float) -> pl.DataFrame:
+def bulk_candidates(
+    matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float, ruled_out: Collection[str] = ()
+) -> pl.DataFrame:
     """Proposals at or above ``min_score`` on source items the reviewer has not touched yet.
 
     These are what a bulk-confirm would record, one decision each: only what the matcher
     proposes (``linked``), never every candidate above a low slider. An item with any
-    decision, a rejection included, is left to the reviewer.
+    decision, a rejection included, is left to the reviewer, and so is a link to a target item
+    the reviewer marked 无对应 in the source plan (``ruled_out``, :func:`ruled_out_targets`):
+    confirming it would replace that decision unseen.
     """
     decided = states.filter(
         pl.col("reviewed") | pl.col("flagged") | (pl.col("rejected").list.len() > 0)
     ).select("source_id")
     return (
-        matches.filter(pl.col("linked") & (pl.col("score") >= min_score))
+        matches.filter(pl.col("linked") & (pl.col("score") >= min_score) & ~pl.col("target_id").is_in(list(ruled_out)))
         .join(decided, on="source_id", how="anti")
         .select("source_id", "target_id", "rank", "score", "engine_version", "reasons")
         .sort("score", descending=True)

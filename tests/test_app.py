@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from align.cli import main as cli_main
@@ -162,6 +164,44 @@ def test_reviewer_name_survives_a_reload_through_the_address(env):
     assert reloaded.sidebar.text_input(key="rv_reviewer").value == "王工"
     reloaded.button(key="rv_confirm").click().run()
     assert decisions(env)["reviewer"].to_list() == ["王工"]
+
+
+def test_a_reviewer_name_cleared_on_purpose_stays_cleared(env):
+    """Cleared, the name came back from the address on the next run: on a shared PC the next
+    planner's decisions went on being credited to the one before."""
+    at = open_page("review")
+    at.sidebar.text_input(key="rv_reviewer").set_value("李工").run()
+    at.sidebar.text_input(key="rv_reviewer").set_value("").run()
+    at.run()
+    assert at.sidebar.text_input(key="rv_reviewer").value == "" and "reviewer" not in at.query_params
+    assert any("未填写审核人" in w.value for w in at.sidebar.warning)
+
+
+def test_another_reviewer_opens_an_item_on_the_first_candidate_they_have_not_judged(env):
+    """王工 rejected #1, so the page moved to #2; 李工, taking over, opened on #2 too and Y confirmed it."""
+    at = open_page("review")
+    at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
+    item = at.session_state["current"]
+    at.button(key="rv_reject").click().run()
+    assert at.session_state["current"] == item and at.radio(key="rv_candidate").value == 1
+    at.sidebar.text_input(key="rv_reviewer").set_value("李工").run()
+    assert at.radio(key="rv_candidate").value == 0
+
+
+def test_bulk_confirm_from_the_other_plan_leaves_a_no_counterpart_of_ones_own_alone(env):
+    """无对应 on baqiao-2023:93, then bulk-confirm on xian-2024 → baqiao-2023 confirmed
+    xian-2024:14 → baqiao-2023:93 and the 无对应 was gone, replaced as a change of mind."""
+    at = open_page("review")
+    at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
+    at.selectbox(key="rv_current").set_value("baqiao-2023:93").run()
+    at.button(key="rv_none").click().run()
+    at.selectbox(key="rv_source_doc").set_value("xian-2024").run()
+    at.selectbox(key="rv_target_doc").set_value("baqiao-2023").run()
+    at.button(key="rv_bulk_go").click().run()
+    assert not at.exception
+    after = decisions(env)
+    assert after.filter(pl.col("decision") == "no_counterpart")["source_id"].to_list() == ["baqiao-2023:93"]
+    assert "baqiao-2023:93" not in after.filter(pl.col("decision") == "confirmed")["target_id"].to_list()
 
 
 def test_blind_mode_hides_scores(env):
@@ -585,6 +625,17 @@ def test_quotas_read_as_written_without_the_district_twice():
                          schema_overrides={"units": pl.List(pl.String), "status": pl.String, "deadline": pl.String,
                                            "targets": pl.List(pl.Struct({"raw": pl.String}))})
     assert ui.plain_items(items)["配额 quotas"][0] == "灞桥区200个；雁塔区 7个"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("建设口袋公园5个 *_`[]()$#+-.!|~<>\\")), max_size=40))
+def test_text_in_a_label_or_caption_reads_as_written_not_as_markdown(text):
+    """A candidate's 建设**口袋公园** showed bold in its radio label, [详情](…) as a live link."""
+    import app_support as ui
+
+    literal = ui.markdown_literal(text)
+    assert re.sub(r"\\(.)", r"\1", literal) == text, "every mark escaped once, nothing lost"
+    assert not re.search(r"(?<!\\)[*_`\[\]$]", literal.replace("\\\\", "")), "no mark left bare"
 
 
 def test_item_table_shows_deadlines_only_for_a_document_that_has_them(tmp_path):

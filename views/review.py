@@ -21,6 +21,7 @@ from matching.review import (
     item_states,
     pair_decisions,
     review_queue,
+    ruled_out_targets,
 )
 
 SHOWN_CANDIDATES = 5
@@ -140,6 +141,8 @@ store = ui.or_stop(ui.store)
 me = ui.reviewer()
 decisions = pair_decisions(store.current(), source_doc, target_doc)
 mine = item_states(decisions, reviewer=me)
+# target items this reviewer marked 无对应 in the source plan, judged from their own side
+my_ruled_out = set(ruled_out_targets(store.current(reviewer=me), source_doc, target_doc))
 everyone = item_states(decisions)
 
 total = source_items.height
@@ -190,8 +193,8 @@ if st.session_state["queue_done"] == this_queue:
 
 ui.choose_default("current", queue_ids, None)
 current = st.session_state["current"]
-here = (source_doc, target_doc, current)
-if st.session_state["candidate_of"] != here:  # another item, or the pair was changed on another page
+here = (source_doc, target_doc, current, me)
+if st.session_state["candidate_of"] != here:  # another item or reviewer, or the pair changed on another page
     st.session_state.update(candidate=None, candidate_of=here, note="")
 position = queue_ids.index(current)
 # The next item this reviewer has not decided: "unreviewed first" puts decided items at the end.
@@ -272,7 +275,8 @@ with right:
             mark = DECISION_LABELS.get(my_pairs.get(row["target_id"], ""), "")
             text = ui.item_label(target_rows.get(row["target_id"], {"item_id": row["target_id"], "text": ""}))
             score = "" if blind else f"  [{row['score']:.2f}]"
-            return f"{mark} #{row['rank']} {text}{score}".strip()
+            ruled = "（你已判其无对应 you marked it no counterpart）" if row["target_id"] in my_ruled_out else ""
+            return ui.markdown_literal(f"{mark} #{row['rank']} {text}{score}".strip()) + ruled
 
         index = ui.bound(st.radio, "候选 Candidates", "candidate", "rv", list(range(candidates.height)),
                          format_func=_label)
@@ -291,11 +295,11 @@ else:
     with c1:
         st.caption("与源条目共同的文字已高亮 (text shared with the source item is highlighted)")
         st.markdown(ui.highlight_html(target_text, spans), unsafe_allow_html=True)
-        st.caption(
+        st.caption(ui.markdown_literal(
             f"责任单位 units: {'、'.join(target.get('units') or []) or '—'} · "
             f"目标 targets: {ui.targets_text(target.get('targets'))} · 配额 quotas: {ui.quotas_text(target.get('quotas'))}"
             f"{ui.deadline_text(target)}"
-        )
+        ))
         st.markdown("**理由 Reasons**")
         st.text(chosen["reasons"])
     with c2:
@@ -386,7 +390,8 @@ with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=F
     else:
         min_score = ui.bound(st.slider, "最低得分 Minimum score", "bulk_min", "rv", 0.0, 1.0, step=0.01)
         # the queue as filtered: a keyword or area chosen above narrows what is confirmed too
-        bulk = bulk_candidates(matches, mine, min_score=min_score).filter(pl.col("source_id").is_in(queue_ids))
+        bulk = bulk_candidates(matches, mine, min_score=min_score, ruled_out=my_ruled_out) \
+            .filter(pl.col("source_id").is_in(queue_ids))
         narrowed = len(queue_ids) < total
         st.write(f"将确认 would confirm **{bulk.height}** 条 links on items you have not decided yet"
                  + (f", among the {len(queue_ids)} items the filters leave in the queue." if narrowed else "."))
