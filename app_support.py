@@ -482,7 +482,7 @@ def quotas_text(quotas: list[dict] | None) -> str:
 def markdown_literal(text: str) -> str:
     """Text for a widget label or caption, which Streamlit reads as Markdown: its marks escaped, so
     a plan's 建设**口袋公园** or [详情](…) shows as written, not bold or a live link."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", text or "")
+    return re.sub(r"([\\`*_\[\]~<>$])", r"\\\1", text or "")  # one line: no heading, list or table to fear
 
 
 def item_label(row: dict) -> str:

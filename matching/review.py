@@ -288,6 +288,8 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     district plan in its place would list its own tasks as "city items" and answer nothing; and
     one between two plans of one level (two years of 灞桥区, or 西安市 and 咸阳市), which has no
     city and no district."""
+    if city.id == district.id:  # one plan given twice: the match says so ('Choose two different documents')
+        return
     if city.level_rank == district.level_rank:
         same_place = city.jurisdiction == district.jurisdiction
         earlier, later = sorted((city, district), key=lambda meta: meta.year)
