@@ -49,7 +49,7 @@ def cmd_match(args: argparse.Namespace) -> None:
             print_table(result.select("source_id", "target_id", "rank", "score", "linked", "reasons"))
             return
         source_items, target_items = load_items(settings, args.source), load_items(settings, args.target)
-        links = proposed_links(result, source_items, target_items)
+        links = proposed_links(result, source_items, target_items, per_target=settings.direction == "target_to_source")
         print_table(links)
         print(
             f"{links.height} links proposed for {links['source_id'].n_unique()} of "

@@ -262,8 +262,12 @@ def threshold_curve(
     })
 
 
-def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame) -> pl.DataFrame:
-    """The linked candidates with both items' text, in the source document's order, best first.
+def proposed_links(
+    matches: pl.DataFrame, source_items: pl.DataFrame, target_items: pl.DataFrame, *, per_target: bool = False
+) -> pl.DataFrame:
+    """The linked candidates with both items' text, in the source document's order, best first;
+    ``per_target``: in the target document's order, each target item with the source items that
+    serve it (``--direction target_to_source``: a city item and its district tasks).
 
     What a planner reads on a terminal: the proposals, not the hundreds of candidates
     kept for ranking (those go to ``--out``).
@@ -274,12 +278,14 @@ def proposed_links(matches: pl.DataFrame, source_items: pl.DataFrame, target_ite
         )
         for side, items in (("source", source_items), ("target", target_items))
     }
+    side = "target" if per_target else "source"
     return (
         matches.filter(pl.col("linked"))
         .join(text_of["source"], on="source_id", how="left")
         .join(text_of["target"], on="target_id", how="left")
-        .sort(["source_order", "score"], descending=[False, True], nulls_last=True)
-        .select("source_id", "source_text", "target_id", "target_text", pl.col("score").round(2))
+        .sort([f"{side}_order", "score"], descending=[False, True], nulls_last=True)
+        .select(*(("target_id", "target_text", "source_id", "source_text") if per_target
+                  else ("source_id", "source_text", "target_id", "target_text")), pl.col("score").round(2))
     )
 
 

@@ -606,6 +606,15 @@ def test_evaluate_names_a_candidates_row_it_cannot_read(tmp_path, capsys, column
     assert len(err.strip().splitlines()) == 1
 
 
+def test_match_per_city_item_on_the_terminal_lists_each_city_item_with_its_district_tasks(capsys):
+    """--direction target_to_source printed the same table as without it, in the district's order."""
+    assert main(["match", "baqiao-2023", "xian-2024", "--direction", "target_to_source"]) == 0
+    table = capsys.readouterr().out.rsplit("\n", 2)[0]
+    assert table.splitlines()[1].split("┆")[0].strip("│ ") == "target_id"
+    shown = [int(n) for n in re.findall(r"│ xian-2024:(\d+)", table)]
+    assert shown and shown == sorted(shown), "in the city plan's order"
+
+
 def test_match_cli_unknown_document(capsys):
     assert main(["match", "baqiao-2023", "nowhere-2030"]) == 2
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
