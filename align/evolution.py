@@ -29,8 +29,8 @@ Every item of both years gets one class:
 The precedence is the order above: split/merged > lowered > raised > reworded > continued.
 
 Target directions (``raised | lowered | unchanged | newly_quantified |
-no_longer_quantified``) describe the stated number, scaled to a common unit (万元 and
-亿元, 公里 and 米). Where the numbers are equal the qualifier decides: a floor
+no_longer_quantified``, and ``dropped_with_task | new_with_task`` on a dropped or new task's
+row) describe the stated number, scaled to a common unit (万元 and 亿元, 公里 and 米). Where the numbers are equal the qualifier decides: a floor
 (以上, 不少于) is a stronger commitment than a plain number, which is stronger than an
 approximation (左右, 约), so ``7%以上 → 7%左右`` is lowered and ``7% → 7%以上`` raised.
 Ceilings (以内, 控制在, 不超过) bound a quantity from above; an equal number with a
@@ -246,6 +246,7 @@ RELATION_LABELS = {
 DIRECTION_LABELS = {
     "raised": "提高 raised", "lowered": "降低 lowered", "unchanged": "不变 unchanged",
     "newly_quantified": "新设量化目标 newly quantified", "no_longer_quantified": "不再量化 no longer quantified",
+    "dropped_with_task": "随任务不再出现 dropped with its task", "new_with_task": "随新任务提出 new with its task",
 }
 
 
@@ -571,9 +572,11 @@ def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
         "new_deadline": item.get("deadline") if side == "new" else None,
         "deadline_shift_months": None,
         "old_done": _done(item) if side == "old" else None,
-        # every target unpaired: no longer quantified (dropped) or newly quantified (new)
-        "target_changes": compare_targets(item.get("targets"), None) if side == "old"
-        else compare_targets(None, item.get("targets")),
+        # every target goes or comes with its task: not "no longer quantified", which reads as a
+        # task carried on without its number
+        "target_changes": [{**change, "direction": "dropped_with_task" if side == "old" else "new_with_task"}
+                           for change in (compare_targets(item.get("targets"), None) if side == "old"
+                                          else compare_targets(None, item.get("targets")))],
         "units_added": [],
         "units_removed": [],
         "wording_similarity": None,

@@ -29,6 +29,7 @@ from align.evolution import (
     evolve_documents,
     evolve_series,
     for_planners,
+    format_target_changes,
     gold_direction,
     later_deadlines,
     relation_counts,
@@ -188,6 +189,17 @@ def test_census_dropped_and_marked_done(baqiao):
     table, _, _ = baqiao
     row = _row(table, "baqiao-2020:69")
     assert (row["relation"], row["new_id"], row["old_done"]) == ("dropped", None, True)
+
+
+def test_a_dropped_tasks_target_goes_with_it_and_does_not_read_as_no_longer_quantified(baqiao):
+    """'一般公共预算收入增长: 6% → — (不再量化)' on a dropped task read as the task carried on without its number."""
+    table, _, _ = baqiao
+    dropped = table.filter((pl.col("relation") == "dropped") & (pl.col("target_changes").list.len() > 0))
+    assert dropped.height and dropped["direction"].is_null().all()
+    shown = format_target_changes(dropped["target_changes"][0])
+    assert "随任务不再出现 dropped with its task" in shown and "不再量化" not in shown
+    new = table.filter((pl.col("relation") == "new") & (pl.col("target_changes").list.len() > 0))
+    assert "随新任务提出 new with its task" in format_target_changes(new["target_changes"][0])
 
 
 def test_covid_task_of_2020_continues_rather_than_dropped(baqiao):
