@@ -27,20 +27,41 @@ _MIN_CONTRIBUTION = 0.25
 def shared_spans(source_text: str, target_text: str, *, min_chars: int = 2) -> list[str]:
     """Stretches of text that both items contain, longest first (for highlighting).
 
-    Uses the matching blocks of an LCS alignment, so spans appear in reading order of
-    both texts; spans shorter than ``min_chars``, and spans made only of the words every
+    Uses the matching blocks of an LCS alignment, aligned again on what is left so a phrase in
+    another order is found too; spans shorter than ``min_chars``, and spans made only of the words every
     plan uses (推动, 确保, 建设: the matcher's stopwords, which it does not count), are
     dropped, so a highlight shows only what the score rests on. Empty text gives ``[]``.
     """
     if not source_text or not target_text:
         return []
-    spans = []
-    for block in Indel.opcodes(source_text, target_text):
-        if block.tag == "equal" and block.src_end - block.src_start >= min_chars:
-            span = source_text[block.src_start : block.src_end].strip(" ,，。;；、")
+    spans: list[str] = []
+    source, target = source_text, target_text
+    # One alignment keeps one reading order, so a phrase both texts hold in another order (充电桩建设，
+    # 老旧小区改造 against 老旧小区改造，充电桩建设) is found by aligning again what is left unmatched.
+    for _ in range(3):
+        found = []
+        for block in Indel.opcodes(source, target):
+            if block.tag == "equal" and block.src_end - block.src_start >= min_chars:
+                found.append((block.src_start, block.src_end, block.dest_start, block.dest_end))
+        if not found:
+            break
+        for src_start, src_end, dest_start, dest_end in found:
+            span = _whole(source_text, target_text, src_start, src_end).strip(" ,，。;；、\x00\x01")
             if len(span) >= min_chars and _has_content_word(span) and span not in spans:
                 spans.append(span)
+            source = source[:src_start] + "\x00" * (src_end - src_start) + source[src_end:]
+            target = target[:dest_start] + "\x01" * (dest_end - dest_start) + target[dest_end:]
     return sorted(spans, key=len, reverse=True)
+
+
+def _whole(source_text: str, target_text: str, start: int, end: int) -> str:
+    """A shared stretch grown while both texts still hold it: an alignment that matched the 西 of
+    西十高铁 elsewhere left 十高铁, which highlights half a name."""
+    while start > 0 and source_text[start - 1 : end] in target_text:
+        start -= 1
+    while end < len(source_text) and source_text[start : end + 1] in target_text:
+        end += 1
+    return source_text[start:end]
 
 
 def _has_content_word(span: str) -> bool:

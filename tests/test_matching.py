@@ -9,6 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align.cli import main
 from align.exceptions import PlanAlignError
@@ -427,6 +429,19 @@ def test_empty_text_gives_zero_similarity():
 def test_shared_spans_for_highlighting():
     assert "老旧小区改造" in shared_spans("完成纺三南院等7个老旧小区改造", "完成74个城镇老旧小区改造")
     assert shared_spans("", "abc") == []
+
+
+def test_shared_spans_find_a_phrase_in_another_order_and_never_half_a_name():
+    """One alignment kept one reading order: 充电桩 was not highlighted beside 老旧小区改造, and
+    西十高铁 showed as 西<mark>十高铁</mark>."""
+    assert set(shared_spans("充电桩建设，老旧小区改造", "老旧小区改造，充电桩建设")) == {"老旧小区改造", "充电桩建设"}
+    assert shared_spans("全力保障西十高铁建设", "加快西延、西康、西十高铁等建设") == ["西十高铁"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="新建学校改造老旧小区充电桩，。", max_size=30), st.text(alphabet="新建学校改造老旧小区充电桩，。", max_size=30))
+def test_every_highlighted_span_is_text_both_items_hold(source, target):
+    assert all(span in source and span in target for span in shared_spans(source, target))
 
 
 def test_shared_spans_leave_out_words_every_plan_uses():
