@@ -30,9 +30,9 @@ The precedence is the order above: split/merged > lowered > raised > reworded > 
 
 Target directions (``raised | lowered | unchanged | newly_quantified |
 no_longer_quantified``, and ``dropped_with_task | new_with_task`` on a dropped or new task's
-row) describe the stated number, scaled to a common unit (万元 and 亿元, 公里 and 米). Where the numbers are equal the qualifier decides: a floor
-(以上, 不少于) is a stronger commitment than a plain number, which is stronger than an
-approximation (左右, 约), so ``7%以上 → 7%左右`` is lowered and ``7% → 7%以上`` raised.
+row) describe the stated number, scaled to a common unit (万元 and 亿元, 公里 and 米). Where
+the numbers are equal the qualifier decides: a floor (以上, 不少于) is a stronger commitment
+than a plain number, which is stronger than an approximation (左右, 约), so ``7%以上 → 7%左右`` is lowered and ``7% → 7%以上`` raised.
 Ceilings (以内, 控制在, 不超过) bound a quantity from above; an equal number with a
 ceiling on one side and another qualifier on the other is ``unchanged``, because the
 number alone cannot say which is more ambitious. For a ceiling a raised number is a
@@ -511,19 +511,19 @@ def evolve(
     many_old = set(predecessors.filter(pl.col("len") > 1)["new_id"].to_list())
     old_areas = document_has_areas(old_items)
     new_areas = document_has_areas(new_items)
-    successors_of = links.group_by("old_id").agg("new_id").rows()
-    predecessors_of = links.group_by("new_id").agg("old_id").rows()
+    successors_of = dict(links.group_by("old_id").agg("new_id").rows())
+    predecessors_of = dict(links.group_by("new_id").agg("old_id").rows())
     rows = []
     for old_id, new_id, score, link in links.sort("old_id", "new_id").iter_rows():
         old, new = old_rows[old_id], new_rows[new_id]
         change = compare_pair(old, new, min_similarity=min_similarity, old_year=old_year, new_year=new_year)
         if old_id in many_new:
             relation = "split"
-            others = [new_rows[n] for o, ns in successors_of if o == old_id for n in ns if n != new_id]
+            others = [new_rows[n] for n in successors_of[old_id] if n != new_id]
             change["target_changes"] = _without_targets_carried_by_siblings(old, new, others, min_similarity, "old")
         elif new_id in many_old:
             relation = "merged"
-            others = [old_rows[o] for n, os in predecessors_of if n == new_id for o in os if o != old_id]
+            others = [old_rows[o] for o in predecessors_of[new_id] if o != old_id]
             change["target_changes"] = _without_targets_carried_by_siblings(old, new, others, min_similarity, "new")
         else:
             relation = pair_relation(change, same_wording=same_wording)
