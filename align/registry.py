@@ -229,6 +229,10 @@ def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> li
     )
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def registration_warnings(data_dir: Path, doc_id: str) -> list[str]:
     """What a planner should hear after registering or editing ``doc_id``: a parent no registered
     document governs (a typo such as 西安 for 西安市 leaves the plan out of its city's coverage),
@@ -243,10 +247,9 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[str]:
                         + "; until one is, its city's coverage does not count it.")
     path = document_path(data_dir, meta)
     if path.is_file():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        same = [other.id for other in docs if other.id != meta.id and (other_path := document_path(data_dir, other))
-                .is_file() and other_path.stat().st_size == path.stat().st_size
-                and hashlib.sha256(other_path.read_bytes()).hexdigest() == digest]
+        others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}
+        same = [doc_id for doc_id, other in others.items()  # the size first: most files differ in it
+                if other.is_file() and other.stat().st_size == path.stat().st_size and _digest(other) == _digest(path)]
         if same:
             warnings.append(f"{meta.id} is the same file as {', '.join(same)}: registered twice, its items count "
                             f"twice (plan-align remove {meta.id} if that was not meant).")
