@@ -470,8 +470,7 @@ def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = 
     })
     provenance = [] if sources is None else [(SOURCES_SHEET, sources)]
     if about is not None:
-        provenance.append((ABOUT_SHEET, pl.DataFrame([label_value for label_value in about.values()],
-                                                     schema=["项目", "内容"], orient="row")))
+        provenance.append((ABOUT_SHEET, pl.DataFrame(list(about.values()), schema=["项目", "内容"], orient="row")))
     write_workbook(
         path, [(SUMMARY_SHEET, summary), *provenance, *((name, _for_spreadsheet(part)) for name, part in sheets)],
         wide={HEADERS[c] for c in _WIDE_COLUMNS},
