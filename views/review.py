@@ -139,10 +139,11 @@ except PlanAlignError as exc:
 intercept, threshold, _version = ui.model_info()
 store = ui.or_stop(ui.store)
 me = ui.reviewer()
-decisions = pair_decisions(store.current(), source_doc, target_doc)
+in_effect = store.current()  # read once per run
+decisions = pair_decisions(in_effect, source_doc, target_doc)
 mine = item_states(decisions, reviewer=me)
 # target items this reviewer marked 无对应 in the source plan, judged from their own side
-my_ruled_out = set(ruled_out_targets(store.current(reviewer=me), source_doc, target_doc))
+my_ruled_out = set(ruled_out_targets(in_effect.filter(pl.col("reviewer") == me), source_doc, target_doc))
 everyone = item_states(decisions)
 
 total = source_items.height
