@@ -81,7 +81,7 @@ def _model(args: argparse.Namespace, settings: Settings):
 def _read_candidates(path: Path) -> pl.DataFrame:
     from matching.evaluate import read_table_file
 
-    frame = read_table_file(path, "candidates", infer_schema_length=10000)
+    frame = read_table_file(path, ("candidates", "候选"), infer_schema_length=10000)
     missing = {"source_id", "target_id", "score", "linked"} - set(frame.columns)
     if missing:
         raise PlanAlignError(

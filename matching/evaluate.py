@@ -25,28 +25,29 @@ from matching.scoring import fit_model
 GOLD_SCHEMA = {"source_id": pl.String, "target_id": pl.String, "grade": pl.Int64, "change": pl.String, "note": pl.String}
 
 
-def read_table_file(path: str | Path, what: str, *, parquet: bool = True, **csv_options) -> pl.DataFrame:
+def read_table_file(path: str | Path, what: tuple[str, str], *, parquet: bool = True, **csv_options) -> pl.DataFrame:
     """A CSV (in any encoding a planner's spreadsheet saves: UTF-8, GBK …) or Parquet file as a
-    frame; a missing file, a folder or an unreadable one is a one-line error naming ``what``."""
-    path = Path(path)
+    frame; a missing file, a folder or an unreadable one is a one-line error naming ``what``
+    (in English and Chinese)."""
+    path, (name, name_zh) = Path(path), what
     if path.is_dir():  # polars would read every file inside and stack them
-        raise PlanAlignError(f"{path}: is a folder; give the {what} file.", zh=f"{path} 是文件夹，请给出{what}文件")
+        raise PlanAlignError(f"{path}: is a folder; give the {name} file.", zh=f"{path} 是文件夹，请给出{name_zh}文件")
     if not path.is_file():
-        raise PlanAlignError(f"{path}: no such file.", zh=f"找不到文件 {path.name}")
+        raise PlanAlignError(f"{path}: no such file.", zh=f"找不到{name_zh}文件 {path.name}")
     try:
         if path.suffix.lower() == ".parquet":
             if not parquet:
-                raise PlanAlignError(f"{path}: the {what} must be a CSV file.", zh=f"{what}须为 CSV 文件")
+                raise PlanAlignError(f"{path}: the {name} must be a CSV file.", zh=f"{name_zh}须为 CSV 文件")
             return pl.read_parquet(path)
         text = decode_text(path.read_bytes(), path=path)
         return pl.read_csv(io.StringIO(text), **csv_options)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise PlanAlignError(f"{path}: cannot read the {what} ({exc}).", zh=f"无法读取{what}文件 {path.name}") from exc
+        raise PlanAlignError(f"{path}: cannot read the {name} ({exc}).", zh=f"无法读取{name_zh}文件 {path.name}") from exc
 
 
 def load_gold(path: str | Path) -> pl.DataFrame:
     """Read a gold CSV; missing optional columns are added empty."""
-    frame = read_table_file(path, "gold file", parquet=False, infer_schema=False)
+    frame = read_table_file(path, ("gold file", "标注"), parquet=False, infer_schema=False)
     missing = {"source_id", "target_id", "grade"} - set(frame.columns)
     if missing:
         raise PlanAlignError(
