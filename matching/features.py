@@ -206,7 +206,10 @@ def pair_features(
         .alias("relative_retrieval"),
         (pl.col("containment") / pl.col("best_containment")).clip(0.0, 1.0).fill_nan(0.0).fill_null(0.0)
         .alias("relative_containment"),
-        (pl.col("target_id") == pl.col("best_target")).fill_null(False).cast(pl.Float64).alias("top_candidate"),
+        # a target tied with the best (one item written twice in a plan) is top as well: the tie
+        # was broken by row order, so one copy was proposed and the other, identical, was not
+        ((pl.col("target_id") == pl.col("best_target")) | (pl.col("retrieval") >= pl.col("best_retrieval") - 1e-6))
+        .fill_null(False).cast(pl.Float64).alias("top_candidate"),
         pl.Series("fuzz_token_set", np.asarray(token_set, dtype=np.float64) / 100.0),
         pl.Series("fuzz_partial", np.asarray(partial, dtype=np.float64) / 100.0),
         (pl.col("s_unit_keys").list.set_intersection(pl.col("t_unit_keys")).list.len() > 0)

@@ -301,6 +301,18 @@ def test_same_jurisdiction_is_a_prior_of_the_document_pair_not_a_reason():
     assert not linked["reasons"].str.contains("同一辖区").any()
 
 
+def test_an_item_written_twice_in_the_target_plan_scores_the_same_both_times():
+    """The 'top candidate' went to one copy, by row order: one proposed at 0.41, the other at 0.23."""
+    source = table("d2023", [("新建公共充电桩200个,改造老旧小区30个", "区发改委"), ("新建幼儿园4所", "区教育局")])
+    target = table("c2024", [("推进老旧小区改造", "市住建局"), ("新建幼儿园", "市教育局"),
+                             ("推进老旧小区改造", "市住建局")])
+    scored = match_items(source, target, source_jurisdiction="灞桥区", target_jurisdiction="西安市")
+    copies = scored.filter(pl.col("source_id") == "d2023:1").sort("target_id")
+    both = copies.filter(pl.col("target_id").is_in(["c2024:1", "c2024:3"]))
+    assert both.height == 2 and both["top_candidate"].to_list() == [1.0, 1.0]
+    assert both["score"][0] == pytest.approx(both["score"][1])
+
+
 def test_headline_rates_about_different_indicators_veto_a_link():
     source = table("d2020", [("服务业增加值增长7.5%以上。", "区发改委")])
     target = table("d2023", [("服务业增加值增长8%以上", "区发改委"), ("规模以上工业增加值增长5%以上", "区发改委"),
