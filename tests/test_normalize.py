@@ -398,3 +398,21 @@ def test_every_target_phrase_stays_readable_in_the_shown_text(phrases):
     shown = written_phrases(phrases)
     assert all(p in shown for p in phrases), "no phrase is lost, only repeats"
     assert len(shown) <= len("；".join(p for p in phrases if p)), "the text never grows"
+
+
+_PLAN_TEXT = st.text(alphabet=st.sampled_from(list("灞桥莲湖区县市其中各分别建设新建学校所个万千余多约至-、，。百分之八5812０.（专）用")),
+                     max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PLAN_TEXT)
+def test_targets_and_quotas_read_any_text_and_stay_inside_it(text):
+    """Quantities and quotas never fail on text, and what they quote is text the plan holds."""
+    from align.normalize import normalize_text
+
+    clean = normalize_text(text)
+    for target in extract_targets(text):
+        assert target["value"] is not None and target["raw"] in clean
+        assert target["upper"] is None or target["upper"] > target["value"]
+    for quota in extract_quotas(text):
+        assert quota["jurisdiction"][-1] in "区县港地" and quota["raw"].split("：")[-1] in clean
