@@ -202,6 +202,8 @@ def export_provenance(settings: Settings, frame: pl.DataFrame) -> dict[str, tupl
     now = datetime.now(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M:%S")
     return {
         "exported_at": ("导出时间", f"{now} ({settings.timezone})"),
+        # the clock of every time in the file (审核时间 is written without an offset, as planners read it)
+        "timezone": ("时区", settings.timezone),
         "plan_align_version": ("plan-align 版本", version),
         "decision_store": ("审核记录库", str(Path(settings.db_path).resolve())),
         "links": ("链接数", str(frame.height)),

@@ -273,6 +273,7 @@ def test_parquet_reads_back_with_english_columns_and_names_each_documents_editio
     assert city["sha256"] == hashlib.sha256((settings.data_dir / city["file"]).read_bytes()).hexdigest()
     about = json.loads(pq.read_schema(path).metadata[b"plan_align.export"])
     assert about["links"] == "3" and about["plan_align_version"] == importlib.metadata.version("plan-align")
+    assert about["timezone"] == "Asia/Shanghai", "a program reading 审核时间 knows its clock"
     bare = export_links(frame, "parquet", tmp_path, "bare.parquet")  # no settings: no documents to name
     assert parquet_sources(bare).is_empty() and pl.read_parquet(bare).equals(frame)
 
