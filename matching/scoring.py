@@ -144,6 +144,10 @@ class LinkModel:
     def from_json(cls, text: str) -> LinkModel:
         """The inverse of :meth:`to_json` (raises ValueError, KeyError or TypeError on bad input)."""
         raw = json.loads(text)
+        if not isinstance(raw, dict) or not isinstance(raw.get("coefficients"), dict):
+            raise TypeError("'coefficients' must be an object of feature weights")
+        if any(isinstance(raw.get(name), bool) for name in ("intercept", "threshold")):  # float(true) is 1.0
+            raise TypeError("'intercept' and 'threshold' must be numbers, not true or false")
         return cls(
             coefficients={k: float(v) for k, v in raw["coefficients"].items()},
             intercept=float(raw["intercept"]),

@@ -305,6 +305,52 @@ def test_a_planner_moves_the_threshold_and_every_page_proposes_at_it(env):
     assert shipped < 0.9 and after < before
 
 
+def test_after_restoring_the_shipped_model_the_box_shows_its_threshold(env):
+    """The box kept 0.90 after Restore, and one click put 0.90 back on the shipped model."""
+    at = open_page("threshold")
+    shipped = at.number_input(key="th_cutoff").value
+    at.number_input(key="th_cutoff").set_value(0.9).run()
+    at.button(key="th_use").click().run()
+    at.button(key="th_restore").click().run()
+    assert not at.exception and at.number_input(key="th_cutoff").value == shipped
+    assert at.button(key="th_use").disabled
+
+
+@pytest.mark.parametrize("damage", ['"coefficients": null', '"threshold": 0.0', '"threshold": true'])
+def test_a_damaged_or_extreme_adopted_model_is_a_message_with_restore_not_a_traceback(env, damage):
+    from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
+
+    text = DEFAULT_WEIGHTS.read_text(encoding="utf-8")
+    key = damage.split(":")[0]
+    text = re.sub(rf'{key}: [^,\n]+', damage, text, count=1) if key != '"coefficients"' else \
+        re.sub(r'"coefficients": \{[^}]*\}', damage, text, count=1)
+    adopted_weights(env.data_dir).write_text(text, encoding="utf-8")
+    at = open_page("threshold")
+    assert not at.exception
+    if damage == '"threshold": 0.0':  # a valid model: the box shows the nearest value it can
+        assert at.number_input(key="th_cutoff").value == 0.01
+    else:
+        assert at.button(key="th_restore_damaged")
+
+
+def test_the_threshold_page_leaves_out_a_decision_on_text_a_reissued_plan_no_longer_holds(env):
+    """Counted as a confirmed link on a pair now scoring 0.05, lowering recall, with no word."""
+    from align.items import text_digests
+
+    digests = text_digests(load_items(env, "baqiao-2023")) | text_digests(load_items(env, "xian-2024"))
+    with DecisionStore(env.db_path) as store:
+        for source, target, decision in (("baqiao-2023:75", "xian-2024:4", "confirmed"),
+                                         ("baqiao-2023:1", "xian-2024:3", "rejected")):
+            store.record("王", source, target, decision, source_digest=digests[source], target_digest=digests[target])
+    district = Path(env.data_dir) / "documents" / "baqiao-2023-task-progress.txt"
+    district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于25处"),
+                        encoding="utf-8")
+    at = open_page("threshold")
+    assert not at.exception
+    assert next(m.value for m in at.metric if m.label.startswith("确认")) == "0"
+    assert any(c.value.startswith("1 个决定所依据的文本已改") for c in at.caption)
+
+
 def test_too_few_decisions_to_refit_is_a_message_not_a_traceback(env):
     at = open_page("threshold")
     at.button(key="th_refit").click().run()

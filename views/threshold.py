@@ -11,6 +11,8 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
+from align.items import text_digests
+from align.store import with_text_changes
 from matching.review import labelled_scores, pair_decisions, threshold_curve
 from matching.scoring import (
     LinkModel,
@@ -40,6 +42,7 @@ def _adopt(model_json: str) -> None:
     model = LinkModel.from_json(model_json)
     path = adopt_model(ui.settings().data_dir, model)
     st.session_state["refit"] = None
+    st.session_state.pop("th_cutoff", None)  # the box shows the adopted model's own threshold
     ui.flash("success", f"已采用 adopted: `{model.version}` ({path.name}); 所有页面按新模型重新打分 every page rescored.")
 
 
@@ -55,6 +58,7 @@ def _use_threshold(cutoff: float) -> None:
 def _restore() -> None:
     restore_shipped_model(ui.settings().data_dir)
     st.session_state["refit"] = None
+    st.session_state.pop("th_cutoff", None)  # else one click puts the old cut-off back on the shipped model
     ui.flash("success", "已恢复随附模型 the shipped model applies again.")
 
 
@@ -74,6 +78,13 @@ source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
 
 decisions = pair_decisions(ui.or_stop(ui.store).current(), source_doc, target_doc)
+# a decision on text a re-issued plan no longer holds labels a pair that is not there (the refit leaves it out too)
+judged = with_text_changes(decisions, text_digests(ui.or_stop(ui.items, source_doc))
+                           | text_digests(ui.or_stop(ui.items, target_doc)))
+decisions = judged.filter(pl.col("text_changed").is_null())
+if stale := judged.height - decisions.height:
+    st.caption(f"{stale} 个决定所依据的文本已改（文档重新发布），不计入 {stale} decision(s) on text a re-issued plan "
+               "no longer holds are left out; review those links again to count them.")
 curve = threshold_curve(matches, decisions)
 labelled = int(curve["labelled"][0]) if curve.height else 0
 # counted as the curve counts them: candidate pairs, each by its latest decision where reviewers disagree
@@ -118,11 +129,12 @@ if labelled:
 else:
     st.altair_chart(work.properties(height=280), width="stretch", key="th_work")
 
-chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=round(model_threshold, 2),
+shown_threshold = min(max(round(model_threshold, 2), 0.01), 0.99)  # a model may be set to 0 or 1; the box may not
+chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=shown_threshold,
                          step=0.01, format="%.2f", key="th_cutoff",
                          help="得分不低于此值的候选被提议为链接 (candidates scoring at least this are proposed)")
 # The box shows two decimals: 0.38 drawn for the model's 0.3797 is no new threshold to adopt.
-st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - round(model_threshold, 2)) < 1e-4,
+st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - shown_threshold) < 1e-4,
           on_click=_use_threshold, args=(chosen,))
 
 st.subheader("用审核决定重新拟合 Refit the model from your decisions")
