@@ -209,6 +209,13 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         if stale := model.metrics.get("decisions_on_changed_text"):
             print(f"note: {stale} decision(s) judged text their plan no longer holds (re-issued) were left out; "
                   "review those links again to count them.")
+        f1 = dict(table.select("method", "f1").iter_rows())
+        if not args.out and not args.force and f1["refit (CV)"] < f1["current model"]:
+            # adopting is what the default --out does: match and the app would switch to a worse model
+            print(f"not adopted: the refit measures F1 {f1['refit (CV)']:.3f} against the current model's "
+                  f"{f1['current model']:.3f} on the same decisions. Pass --force to adopt it anyway, or --out FILE "
+                  "to keep it aside.")
+            return
     else:
         gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"
         model, table = fit_from_gold(settings, gold_dir, c=c)
@@ -216,6 +223,9 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         print_table(table)
     model.save(out)
     print(f"wrote {out} (threshold {model.threshold:.3f})")
+    if out == adopted_weights(settings.data_dir):
+        print(f"match and the app on {settings.data_dir} now use it; delete {out} (or press Restore on the "
+              "Threshold page) to go back to the shipped model.")
 
 
 def register(command) -> None:
@@ -227,7 +237,8 @@ def register(command) -> None:
                    help="score from which a candidate is linked, 0-1 (default: the link model's own)")
     p.add_argument("--direction", choices=DIRECTIONS, default=None,
                    help="target_to_source lists, for each target item, every source item that serves it")
-    p.add_argument("--weights", help="a link-model JSON file (default: the shipped weights)")
+    p.add_argument("--weights", help="a link-model JSON file (default: the data folder's adopted model, "
+                   "DATA/weights.json, else the shipped weights)")
     p.add_argument("--out", help="FILE.csv or FILE.parquet: every candidate with its features (default: print "
                    "the proposed links)")
     p.add_argument("--all", action="store_true", help="print every candidate with its reasons, not only the links")
@@ -239,6 +250,8 @@ def register(command) -> None:
     p = command("fit-weights", cmd_fit_weights, "Refit the link model from gold files or from decisions.")
     p.add_argument("--gold", help="folder of <source>__<target>.csv gold files (default: DATA/gold)")
     p.add_argument("--from-decisions", action="store_true", help="refit from confirmed/rejected decisions")
+    p.add_argument("--force", action="store_true",
+                   help="adopt a refit from decisions even when it measures worse than the current model")
     p.add_argument("--c", type=float, help="inverse L2 regularisation strength (default: the shipped model's, 0.1)")
     p.add_argument("--out", help="where to write the weights (default: DATA/weights.json, which match and the "
                    "app then use, with --from-decisions; else the shipped matching/weights.json)")

@@ -80,6 +80,14 @@ def test_fit_weights_cli_from_decisions_reports_and_leaves_shipped_weights_alone
     refit = LinkModel.load(out)
     assert refit.trained_on == "decisions" and "cross_validation" in refit.metrics
     assert DEFAULT_WEIGHTS.read_bytes() == shipped
+    # without --out the refit is adopted, so one that measures worse is not (it was, with no word)
+    from matching.scoring import adopted_weights
+
+    assert main(["fit-weights", "--from-decisions", "--data", str(data_copy.data_dir)]) == 0
+    assert "not adopted: the refit measures F1" in capsys.readouterr().out
+    assert not adopted_weights(data_copy.data_dir).exists()
+    assert main(["fit-weights", "--from-decisions", "--force", "--data", str(data_copy.data_dir)]) == 0
+    assert "now use it; delete" in capsys.readouterr().out and adopted_weights(data_copy.data_dir).exists()
 
 
 def test_an_adopted_model_rescores_matches_and_restoring_brings_back_the_shipped_one(data_copy):
