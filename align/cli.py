@@ -172,7 +172,7 @@ def cmd_add(args: argparse.Namespace) -> None:
     else:
         added = add_document(settings.data_dir, source, meta, check=check)
     print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
-    for warning in registration_warnings(settings.data_dir, added.id):
+    for warning, _ in registration_warnings(settings.data_dir, added.id):
         print(f"warning: {warning}", file=sys.stderr)
 
 
@@ -191,7 +191,7 @@ def cmd_edit(args: argparse.Namespace) -> None:
     changed = [f"{name}: {getattr(before, name) or '—'} → {getattr(after, name) or '—'}"
                for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)]
     print(f"updated '{after.id}': {'; '.join(changed)}" if changed else f"'{after.id}' already reads so; nothing changed")
-    for warning in registration_warnings(data_dir, after.id) if changed else ():
+    for warning, _ in registration_warnings(data_dir, after.id) if changed else ():
         print(f"warning: {warning}", file=sys.stderr)
 
 

@@ -376,7 +376,7 @@ def table_rows_to_text(
         raise DocumentParseError(
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows. {hint}"
             "Expected a header such as 序号 / 主要任务 / 责任单位 / 进展情况; name the columns by hand with "
-            "--columns task=<header>,units=<header> (or column_map={'task': <header or index>}).",
+            "plan-align add FILE --columns task=<header>,units=<header> (or column_map={'task': <header or index>}).",
             path=label,
             zh=f"前 {HEADER_SEARCH_ROWS} 行里没有表头（如 序号 / 主要任务 / 责任单位 / 进展情况）",
         )

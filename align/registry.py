@@ -233,26 +233,28 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def registration_warnings(data_dir: Path, doc_id: str) -> list[str]:
-    """What a planner should hear after registering or editing ``doc_id``: a parent no registered
-    document governs (a typo such as 西安 for 西安市 leaves the plan out of its city's coverage),
-    and the same file registered under another id (it would count twice)."""
+def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
+    """What a planner should hear after registering or editing ``doc_id``, in English and Chinese: a
+    parent no registered document governs (a typo such as 西安 for 西安市 leaves the plan out of its
+    city's coverage), and the same file registered under another id (it would count twice)."""
     docs = load_registry(data_dir)
     meta = _find(docs, doc_id)
-    warnings = []
+    warnings: list[Problem] = []
     places = sorted({other.jurisdiction for other in docs if other.level_rank > meta.level_rank})
     if meta.parent and meta.parent not in places:
-        warnings.append(f"no registered document is of {meta.parent}, the parent given for {meta.id}"
-                        + (f" (registered above it: {', '.join(places)})" if places else "")
-                        + "; until one is, its city's coverage does not count it.")
+        warnings.append((f"no registered document is of {meta.parent}, the parent given for {meta.id}"
+                         + (f" (registered above it: {', '.join(places)})" if places else "")
+                         + "; until one is, its city's coverage does not count it.",
+                         f"没有登记{meta.parent}的文档（{meta.id} 所填的上级），在此之前它不计入任何市的覆盖情况"))
     path = document_path(data_dir, meta)
     if path.is_file():
         others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}
         same = [doc_id for doc_id, other in others.items()  # the size first: most files differ in it
                 if other.is_file() and other.stat().st_size == path.stat().st_size and _digest(other) == _digest(path)]
         if same:
-            warnings.append(f"{meta.id} is the same file as {', '.join(same)}: registered twice, its items count "
-                            f"twice (plan-align remove {meta.id} if that was not meant).")
+            warnings.append((f"{meta.id} is the same file as {', '.join(same)}: registered twice, its items count "
+                             f"twice (plan-align remove {meta.id} if that was not meant).",
+                             f"{meta.id} 与 {'、'.join(same)} 是同一个文件，重复登记会使其条目计入两次"))
     return warnings
 
 

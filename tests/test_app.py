@@ -614,8 +614,8 @@ def test_registering_a_file_already_registered_or_a_parent_no_one_has_is_warned(
     at.button(key="add_register").click().run()
     assert not at.exception and "xixian-copy" in [m.id for m in load_registry(env.data_dir)]
     warned = " ".join(w.value for w in at.warning)
-    assert "xixian-copy is the same file as xixian-2023" in warned
-    assert "no registered document is of 西安, the parent given for xixian-copy" in warned
+    assert "xixian-copy is the same file as xixian-2023" in warned and "重复登记" in warned, "Chinese first, as every message"
+    assert "no registered document is of 西安, the parent given for xixian-copy" in warned and "没有登记西安的文档" in warned
 
 
 def test_an_upload_prefills_its_own_title_and_year(env):

@@ -69,8 +69,8 @@ def _register(data: bytes, file_name: str) -> None:
     st.session_state["added_id"] = added.id
     st.session_state["registered_upload"] = _upload_key(file_name, data)
     ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
-    for warning in registration_warnings(current.data_dir, added.id):  # a mistyped parent, the same file twice
-        ui.flash("warning", warning)
+    for warning, zh in registration_warnings(current.data_dir, added.id):  # a mistyped parent, the same file twice
+        ui.flash("warning", f"{zh}。 {warning}")
 
 
 def _upload_key(file_name: str, data: bytes) -> str:

@@ -50,8 +50,8 @@ with st.expander("修改登记信息 Correct the registration"):
             ui.error_box(exc)
         else:
             ui.flash("success", f"已更新 updated '{doc_id}'")
-            for warning in registration_warnings(ui.data_dir(), doc_id):
-                ui.flash("warning", warning)
+            for warning, zh in registration_warnings(ui.data_dir(), doc_id):
+                ui.flash("warning", f"{zh}。 {warning}")
             st.rerun()
 
 with st.expander("移除文档 Remove this document"):
