@@ -160,6 +160,9 @@ def fit_from_decisions(
         doc_of_column("source_id").alias("source_doc"),
         doc_of_column("target_id").alias("target_doc"),
     ))
+    if "id" in pairs.columns:  # one label per pair, its latest decision, as the Threshold page counts it:
+        # two reviewers agreeing trained on the pair twice, a confirm and a later rejection on both labels
+        pairs = pairs.sort("id").unique(["source_id", "target_id"], keep="last", maintain_order=True)
     stale = 0
     for (source_doc, target_doc), group in pairs.group_by("source_doc", "target_doc"):
         if {"source_digest", "target_digest"} <= set(group.columns):

@@ -205,3 +205,19 @@ def test_fit_weights_on_a_data_folders_own_gold_writes_that_folders_model(data_c
     assert f"wrote {adopted_weights(data_copy.data_dir)}" in capsys.readouterr().out
     assert DEFAULT_WEIGHTS.read_bytes() == shipped
     assert LinkModel.load(adopted_weights(data_copy.data_dir)).trained_on == "gold", "not the bundled dev gold"
+
+
+def test_a_refit_counts_each_pair_once_by_its_latest_decision_as_the_threshold_page_does(data_copy):
+    """Two reviewers agreeing trained on a pair twice; 王 confirming and 赵 later rejecting gave both labels."""
+    result = match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False).filter(pl.col("rank") <= 2)
+    rows = pl.concat([result.filter(pl.col("linked")).head(8), result.filter(~pl.col("linked")).head(16)])
+    with DecisionStore(data_copy.db_path) as store:
+        for row in rows.iter_rows(named=True):
+            store.record("王", row["source_id"], row["target_id"], "confirmed" if row["linked"] else "rejected")
+        first = rows.row(0, named=True)
+        store.record("李", first["source_id"], first["target_id"], "confirmed")  # agrees
+        second = rows.row(1, named=True)
+        store.record("赵", second["source_id"], second["target_id"], "rejected")  # disagrees, later
+        model, table = fit_from_decisions(data_copy, store.current())
+    assert model.metrics["decisions"] == rows.height
+    assert table.filter(pl.col("method") == "current model")["links"].item() == 7, "赵's later rejection counts"
