@@ -29,7 +29,7 @@ from align.exceptions import DocumentParseError
 from align.items import items_frame
 from align.normalize import normalize_text, parse_number
 from align.readers import DEFAULT_MAX_BYTES, read_document_text
-from align.registry import DocumentMeta, suggest_id
+from align.registry import LEVELS, DocumentMeta, suggest_id
 from align.targets import extract_quotas, extract_targets
 from align.units import department_keys, split_units
 
@@ -955,6 +955,7 @@ def _title(task: str) -> str:
 
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
     rows = []
+    gives_quotas = meta.level not in LEVELS or meta.level_rank > LEVELS.index("district")
     for draft in drafts:
         text = normalize_text(draft.task)
         for named in _INLINE_UNITS.findall(text):  # …0.5个工作日以内。（牵头单位：区行政审批局；配合单位：…）
@@ -978,7 +979,9 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
                 "progress": normalize_text(draft.progress) or None,
                 "deadline": normalize_text(draft.deadline) or None,
                 "targets": extract_targets(text),
-                "quotas": extract_quotas(f"{text} {draft.quota_text}"),  # in the item or its 附件
+                # a city plan writes quotas in the item or its 附件; below it, an item's own text names
+                # no district it gives a share to (为全区500个, 实现全区42个 read as quotas)
+                "quotas": extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text),
                 "source_lines": [draft.first_line, draft.last_line, *draft.attachment_lines],
                 "attachment": draft.attachment,
                 "unit_keys": department_keys(draft.units),

@@ -387,7 +387,7 @@ def _word_begun_before(text: str, at: int) -> str:
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
 # a real name's first character (向阳区 and 于都县 exist, so 向 and 于 are not listed).
-_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|在|对|由)+")
+_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|在|对|由|为)+")
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
 # city a place may be written under (西安市灞桥区 is 灞桥区).
 _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
@@ -395,7 +395,7 @@ _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全�
 _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
-    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区)$"
+    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
 )
 
 

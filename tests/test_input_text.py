@@ -207,6 +207,10 @@ def test_a_quota_in_the_items_own_text_is_read_as_in_its_attachment():
     """Quotas were read from an item's 附件 only: written in the item itself, they were lost."""
     text = "西安市2024年为民实事\n1.充电桩建设。建成充电桩1000个，其中，灞桥区200个、莲湖区300个。\n" \
            "2.停车位建设。开工建设停车位5000个，灞桥区：800个。\n"
-    quotas = parse_text(text, META).items["quotas"].to_list()
+    city = DocumentMeta(id="c", title="t", jurisdiction="西安市", level="city", year=2024, kind="plan", file="c.txt")
+    quotas = parse_text(text, city).items["quotas"].to_list()
     assert [[(q["jurisdiction"], q["value"]) for q in item] for item in quotas] == [
         [("灞桥区", 200.0), ("莲湖区", 300.0)], [("灞桥区", 800.0)]]
+    # a district plan's own text gives no district a share: 为全区500个 was read as a quota
+    district_text = "某区2024年工作要点\n1.为全区500个企业提供服务，其中灞桥区200个。\n"
+    assert parse_text(district_text, META).items["quotas"].to_list() == [[]]

@@ -311,6 +311,9 @@ def test_quotas_inline_and_distributive():
         ("完成主城区20公里", []),
         ("年内全区60%", []),
         ("周至县等沿山区县19处", []),
+        ("实现全区42个", []),
+        ("为全区500个", []),
+        ("改造小寨片区棚户区500户", []),
     ],
 )
 def test_a_quota_names_one_jurisdiction_or_is_not_a_quota(text, expected):
