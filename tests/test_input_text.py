@@ -189,6 +189,7 @@ def test_articles_numbered_di_yi_tiao_are_tasks_under_their_chapters():
     [
         ("已完成前期手续，正在推进主体施工", "in_progress"),  # was done: one step is not the task
         ("已完成80%", "in_progress"),
+        ("已完成100%", "done"),  # neither done nor under way: read as under way
         ("全部建成，完成率100%", "done"),  # was under way
         ("超额完成任务", "done"),
         ("已竣工", "done"),
