@@ -286,12 +286,15 @@ def cmd_ingest(args: argparse.Namespace) -> None:
 
 
 def cmd_items(args: argparse.Namespace) -> None:
-    from align.ingest import load_items
+    from align.ingest import document_warnings, load_items
     from align.items import SCHEMA_FIELDS, filled_columns
 
-    items = load_items(settings_from_args(args), args.doc)
+    settings = settings_from_args(args)
+    items = load_items(settings, args.doc)
     # The schema, exactly; a table with a 完成时限 column adds its deadlines.
     write_frame(items.select(SCHEMA_FIELDS + filled_columns(items, ["deadline"])), args.format, args.out)
+    for warning in document_warnings(settings, args.doc):  # counts the document gives that disagree, lines not read
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_indicators(args: argparse.Namespace) -> None:
@@ -300,9 +303,8 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 
     indicators = load_indicators(settings_from_args(args), args.doc)
     frame = pl.DataFrame(indicators, schema=dict(TARGET_STRUCT.to_schema()))
-    if frame.is_empty():
-        print(f"{args.doc}: no headline indicators (no 主要预期目标 paragraph).")
-        return
+    if frame.is_empty():  # said beside the output, which stays a table (an empty one) for what reads it
+        print(f"note: {args.doc}: no headline indicators (no 主要预期目标 paragraph).", file=sys.stderr)
     write_frame(frame, args.format, args.out)
 
 

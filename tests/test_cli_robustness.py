@@ -421,3 +421,21 @@ def test_a_moved_data_folder_names_its_own_files_in_parse_warnings(data, tmp_pat
     assert run("ingest", "--data", str(moved)) == 0
     out = capsys.readouterr().out
     assert "warning:" in out and f"{moved}/documents/" in out and f"{data}/" not in out
+
+
+def test_no_headline_indicators_is_an_empty_table_for_a_program_and_a_note_for_the_planner(data, tmp_path, capsys):
+    """'--format json' printed an English sentence (no JSON for the pipe) and '--out' wrote no file, exit 0."""
+    import json
+
+    assert run("indicators", "baqiao-2023", "--format", "json") == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == [] and "no headline indicators" in captured.err
+    out = tmp_path / "ind.csv"
+    assert run("indicators", "baqiao-2023", "--out", str(out)) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("indicator,value,unit")
+
+
+def test_items_says_what_the_parser_noticed_in_the_document(data, tmp_path, capsys):
+    """Only ingest and the Documents page said that baqiao-2020 counts 98 done tasks and lists 96."""
+    assert run("items", "baqiao-2020", "--out", str(tmp_path / "items.csv")) == 0
+    assert "the document says 98 done items, but 96 were found" in capsys.readouterr().err
