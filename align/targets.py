@@ -39,8 +39,8 @@ UNIT_FAMILY: dict[str, str] = {
 }
 
 # 约 and 达 alone are left out: inside 签约 or 下达 they are not qualifiers.
-QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "达到", "力争", "控制在")
-_BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过")
+QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "突破", "达到", "力争", "控制在")
+_BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "突破")
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
 # Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
 QUALIFIERS_INNER = ("余", "多")

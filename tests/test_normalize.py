@@ -142,6 +142,7 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("新建给排水管网5.5千米", ("新建给排水管网", 5.5, "千米", "")),  # 千 of 千米 is the unit's
         ("完成投资约50亿元", ("完成投资", 5e9, "元", "约")),  # was indicator 完成投资约, no qualifier
         ("签约项目50个", ("签约项目", 50.0, "个", "")),  # the 约 of 签约 is no qualifier
+        ("进出口规模突破185亿元", ("进出口规模", 1.85e10, "元", "突破")),  # a floor, read as an exact figure
     ],
 )
 def test_target_examples(text, target):
