@@ -246,6 +246,8 @@ def extract_targets(text: str | None) -> list[dict]:
     """
     text = normalize_text(text)
     found: list[dict] = []
+    # where each target's number is written (None: a group's), to share a qualifier along a list
+    spans: list[tuple[int, int, str, str] | None] = []
     # where the last target ends; where its clause starts and the name before its number (-1: a group's)
     previous_end, previous_start, previous_before = 0, 0, ""
     quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
@@ -260,6 +262,7 @@ def extract_targets(text: str | None) -> list[dict]:
             if inside not in emitted:
                 emitted.add(inside)
                 found.extend(groups[inside][2])
+                spans.extend([None] * len(groups[inside][2]))
             previous_end, previous_start = groups[inside][1], -1  # a group's targets keep their names
             continue
         if any(q_start < start < q_end for q_start, q_end in quoted):
@@ -313,7 +316,36 @@ def extract_targets(text: str | None) -> list[dict]:
                 "upper": upper if upper is not None and upper > value else None,
             }
         )
+        spans.append((start, end, match.group("before") or "", match.group("after") or match.group("inner") or ""))
+    _share_qualifiers_along_lists(text, found, spans)
     return found
+
+
+_LIST_JOIN = re.compile(r"^\s*[、和及与]\s*$")
+
+
+def _share_qualifiers_along_lists(text: str, found: list[dict], spans: list[tuple[int, int, str, str] | None]) -> None:
+    """A qualifier written once for a list of numbers holds for each: 分别增长7%、8%左右 is 7%左右 and
+    8%左右, 开工率分别不低于50%、80%和100% is 不低于 each (the others read as exact figures)."""
+    runs: list[list[int]] = []
+    for index, span in enumerate(spans):
+        previous = spans[index - 1] if index else None
+        if span and previous and _LIST_JOIN.match(text[previous[1]:span[0]]):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in (run for run in runs if len(run) > 1):
+        if len({unit_family(found[i]["unit"]) for i in run}) > 1:  # 示范村8个、100万元以上…: no list of one measure
+            continue
+        befores, afters = [spans[i][2] for i in run], [spans[i][3] for i in run]  # type: ignore[index]
+        if befores[0] and not any(befores[1:]) and not any(afters):
+            shared = befores[0] if befores[0] in _BOUND_BEFORE else found[run[0]]["qualifier"]
+        elif afters[-1] and not any(afters[:-1]) and not any(befores):
+            shared = afters[-1]
+        else:
+            continue
+        for i in run:
+            found[i]["qualifier"] = shared
 
 
 def extract_quotas(text: str | None) -> list[dict]:

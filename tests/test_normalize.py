@@ -420,3 +420,16 @@ def test_targets_and_quotas_read_any_text_and_stay_inside_it(text):
         assert target["upper"] is None or target["upper"] > target["value"]
     for quota in extract_quotas(text):
         assert quota["jurisdiction"][-1] in "区县港地" and quota["raw"].split("：")[-1] in clean
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifiers"),
+    [
+        ("城乡居民人均可支配收入分别增长7%、8%左右", ["左右", "左右"]),  # the 7% read as an exact figure
+        ("开工率分别不低于50%、80%和100%", ["不低于", "不低于", "不低于"]),
+        ("新增村集体经济50万元以上示范村8个、100万元以上示范村3个", ["以上", "", "以上", ""]),  # two measures: no list
+        ("新建学校3所、幼儿园5所以上", ["", "以上"]),  # names between the numbers: each its own
+    ],
+)
+def test_a_qualifier_written_once_for_a_list_of_numbers_holds_for_each(text, qualifiers):
+    assert [t["qualifier"] for t in extract_targets(text)] == qualifiers
