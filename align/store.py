@@ -817,10 +817,7 @@ class DecisionStore:
         nones = current.filter(pl.col("decision") == "no_counterpart").select(
             "reviewer", "source_id", pl.col("target_doc").alias("none_doc"), pl.col("id").alias("none_id")
         )
-        confirmed = current.filter(pl.col("decision") == "confirmed")
-        links = pl.concat([confirmed, flipped(confirmed)]).select(  # a link judged from either side
-            "id", "reviewer", "source_id", doc_of_column("target_id").alias("link_doc")
-        )
+        links = DecisionStore._confirmed_either_way(current).select("id", "reviewer", "source_id", "link_doc")
         met = links.join(nones, on=["reviewer", "source_id"]).filter(
             pl.col("none_doc").is_null() | (pl.col("none_doc") == pl.col("link_doc"))
         )
@@ -842,14 +839,21 @@ class DecisionStore:
         return self._conflicts(self.current())
 
     @staticmethod
+    def _confirmed_either_way(current: pl.DataFrame) -> pl.DataFrame:
+        """Every confirmed link read from both its ends (``id, reviewer, source_id, link_id,
+        link_doc``): what a 无对应 on either item, into the other's document, meets."""
+        confirmed = current.filter(pl.col("decision") == "confirmed").select("id", "reviewer", "source_id", "target_id")
+        return pl.concat([confirmed, flipped(confirmed)]).select(
+            "id", "reviewer", "source_id", pl.col("target_id").alias("link_id"),
+            doc_of_column("target_id").alias("link_doc"),
+        )
+
+    @staticmethod
     def _contradicted_nones(current: pl.DataFrame) -> pl.DataFrame:
         """No-counterpart decisions in effect, each joined to every confirmed link (``link_id``)
         between its source and its document, judged from either side (into any document for a
         schema-1 row naming none)."""
-        confirmed = current.filter(pl.col("decision") == "confirmed").select("source_id", "target_id")
-        links = pl.concat([confirmed, flipped(confirmed)]).select(
-            "source_id", pl.col("target_id").alias("link_id"), doc_of_column("target_id").alias("link_doc")
-        ).unique()
+        links = DecisionStore._confirmed_either_way(current).select("source_id", "link_id", "link_doc").unique()
         return (
             current.filter(pl.col("decision") == "no_counterpart")
             .join(links, on="source_id")
