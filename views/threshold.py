@@ -11,7 +11,6 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.items import text_digests
 from align.store import with_text_changes
 from matching.review import labelled_scores, pair_decisions, threshold_curve
 from matching.scoring import (
@@ -79,8 +78,7 @@ matches = ui.or_stop(ui.matches, source_doc, target_doc)
 
 decisions = pair_decisions(ui.or_stop(ui.store).current(), source_doc, target_doc)
 # a decision on text a re-issued plan no longer holds labels a pair that is not there (the refit leaves it out too)
-judged = with_text_changes(decisions, text_digests(ui.or_stop(ui.items, source_doc))
-                           | text_digests(ui.or_stop(ui.items, target_doc)))
+judged = with_text_changes(decisions, ui.or_stop(ui.fingerprints, source_doc, target_doc))
 decisions = judged.filter(pl.col("text_changed").is_null())
 if stale := judged.height - decisions.height:
     st.caption(f"{stale} 个决定所依据的文本已改（文档重新发布），不计入 {stale} decision(s) on text a re-issued plan "
