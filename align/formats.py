@@ -672,8 +672,8 @@ def read_docx(path: Path) -> str:
         document = docx.Document(str(path))
         labels = ListNumbers(document).labels(document.element.body)
 
-        def text(paragraphs: Iterable[Any], hard_breaks: bool = False) -> str:
-            return _cell_text("\n".join(labels.get(p._p, "") + p.text for p in paragraphs), hard_breaks=hard_breaks)
+        def text(paragraph: Any) -> str:
+            return labels.get(paragraph._p, "") + paragraph.text
 
         def cell_text(cell: Any) -> str:
             """A cell's paragraphs are its clauses; so is each row of a table nested in it (its
@@ -684,7 +684,7 @@ def read_docx(path: Path) -> str:
                     parts.extend(" ".join(filter(None, (cell_text(c) for c in _distinct_cells(row))))
                                  for row in inner.rows)
                 else:
-                    parts.append(labels.get(inner._p, "") + inner.text)
+                    parts.append(text(inner))
             return _cell_text("\n".join(parts), hard_breaks=True)
 
         lines: list[str] = []
@@ -692,7 +692,7 @@ def read_docx(path: Path) -> str:
             if isinstance(block, Table):
                 lines.extend(_docx_table_lines(block, cell_text))
             else:
-                lines.append(text([block]))
+                lines.append(_cell_text(text(block)))
         if not any(line.strip() for line in lines):
             raise DocumentParseError("the Word file holds no text.", path=path, zh="Word 文件里没有文字")
         return "\n".join(lines) + "\n"
