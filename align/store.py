@@ -166,7 +166,8 @@ def with_text_changes(frame: pl.DataFrame, digests: Mapping[str, str]) -> pl.Dat
     covered = sorted({doc_of(item_id) for item_id in digests})
     for side in ("source", "target"):
         now = pl.col(f"{side}_id").replace_strict(dict(digests), default=None, return_dtype=pl.String)
-        then = pl.col(f"{side}_digest")
+        # a frame without fingerprints (decisions made by hand in code) tells only of items gone
+        then = pl.col(f"{side}_digest") if f"{side}_digest" in frame.columns else pl.lit(None, dtype=pl.String)
         gone = pl.col(f"{side}_id").is_not_null() & now.is_null() & doc_of_column(f"{side}_id").is_in(covered)
         changed.append((then.is_not_null() & now.is_not_null() & (then != now) | gone).fill_null(False))
     return frame.with_columns(

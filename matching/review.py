@@ -384,9 +384,7 @@ def coverage_table(
     confirmed_on = decisions.filter(pl.col("decision") == "confirmed").join(present, on="source_id", how="semi")
     # a task or city item re-issued with other text since it was confirmed: shown, to be checked again
     changed = (with_text_changes(confirmed_on, text_digests(district_items) | text_digests(city_items))
-               .filter(pl.col("text_changed").is_not_null()).select("source_id", "target_id").unique()
-               if {"source_digest", "target_digest"} <= set(decisions.columns) else confirmed_on.select(
-                   "source_id", "target_id").clear())
+               .filter(pl.col("text_changed").is_not_null()).select("source_id", "target_id").unique())
     confirmed = confirmed_on.select("source_id", "target_id").unique()
     rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
     nones = decisions.filter(pl.col("decision") == "no_counterpart")
