@@ -64,6 +64,12 @@ _LIST_START = re.compile(r"[,，;；。:：!！?？]")
 _RATE_VERBS = ("增长", "提高", "提升", "下降", "降低", "减少")
 _LEAD_VERB = re.compile(r"^(?:新增|新建|新认定|认定|引进|新落户|落户|建成|建设|完成|培育|打造|创建|实施|开展|举办|提供|改造)")
 _QUOTED_NAME = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"|《[^》]{1,40}》")
+# Policy terms that carry a numeral in their name and are often written without quotes: the
+# numeral is part of the name (中央八项规定, 二次供水, 两个维护), not a quantity to deliver.
+_FIXED_NAME = re.compile(
+    r"八项规定|二次供水|三次分配|两个(?:维护|确立|毫不动摇|结合|大局|健全)|四个(?:意识|自信|全面)"
+    r"|三个(?:务必|代表)|五个一百"
+)
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause stops at.
 _INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
@@ -250,7 +256,7 @@ def extract_targets(text: str | None) -> list[dict]:
     spans: list[tuple[int, int, str, str] | None] = []
     # where the last target ends; where its clause starts and the name before its number (-1: a group's)
     previous_end, previous_start, previous_before = 0, 0, ""
-    quoted = [m.span() for m in _QUOTED_NAME.finditer(text)]
+    quoted = [m.span() for m in (*_QUOTED_NAME.finditer(text), *_FIXED_NAME.finditer(text))]
     groups = _distributed_targets(text)
     emitted: set[int] = set()  # groups whose targets are already in ``found``
     for match in _TARGET.finditer(text):
@@ -265,8 +271,8 @@ def extract_targets(text: str | None) -> list[dict]:
                 spans.extend([None] * len(groups[inside][2]))
             previous_end, previous_start = groups[inside][1], -1  # a group's targets keep their names
             continue
-        if any(q_start < start < q_end for q_start, q_end in quoted):
-            continue  # “两个确立”, “15分钟政务服务圈”: a number inside a quoted name is part of the name
+        if any(q_start <= start < q_end for q_start, q_end in quoted):
+            continue  # “两个确立”, 八项规定: a number inside a quoted or fixed name is part of the name
         if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and (
             unit in ("部", "路", "门", "类", "批", "支") or number.strip() == "一"
         ):

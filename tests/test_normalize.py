@@ -150,6 +150,19 @@ def test_target_examples(text, target):
     assert (found[0]["indicator"], found[0]["value"], found[0]["unit"], found[0]["qualifier"]) == target
 
 
+@pytest.mark.parametrize(
+    "text, targets",
+    [
+        ("严格落实中央八项规定及其实施细则精神", []),  # was 8项, a target the evolution table compared
+        ("加强二次供水管理，完善三次分配机制", []),
+        ("增强“四个意识”、坚定四个自信、做到两个维护", []),
+        ("新建学校2所，二次供水设施改造3处", [("新建学校", 2.0, "所"), ("二次供水设施改造", 3.0, "处")]),
+    ],
+)
+def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
+    assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets(text)] == targets
+
+
 
 @pytest.mark.parametrize(
     "text, targets",
