@@ -307,7 +307,12 @@ def extract_targets(text: str | None) -> list[dict]:
         if not before and _ABOUT_BEFORE.search(before_text):
             before = "约"  # 完成投资约50亿元: about 50, and 约 is no part of the indicator
         qualifier = before if before in _BOUND_BEFORE else (after or before)
+        if _is_size_class(text, end, clause_end, unit, qualifier, ranged=upper is not None and upper > value):
+            continue  # 10亿元以上项目2个: the sum says which projects count; the count is the target
         indicator = _indicator(text[clause_start:start], text[end:raw_end])
+        size_class = _SIZE_CLASS_OF.match(text, clause_start)
+        if size_class and size_class.end() <= start and found and found[-1]["indicator"]:
+            indicator = f"{found[-1]['indicator']}({indicator})"  # 其中10亿元以上不少于2个: of the last target's
         previous_start, previous_before = clause_start, text[clause_start:start]
         if not indicator and found and previous_end == clause_start - 1:
             indicator = found[-1]["indicator"]  # 分别增长7%、8%: the second shares the first's indicator
@@ -325,6 +330,26 @@ def extract_targets(text: str | None) -> list[dict]:
         spans.append((start, end, match.group("before") or "", match.group("after") or match.group("inner") or ""))
     _share_qualifiers_along_lists(text, found, spans)
     return found
+
+
+# A share of the last target, sized by a sum: 项目10个，其中10亿元以上不少于2个.
+_SIZE_CLASS_OF = re.compile(rf"其中\s*{_NUMBER}\s*(?:亿元|万元|元|美元)\s*以上")
+
+
+def _is_size_class(text: str, end: int, clause_end: int, unit: str, qualifier: str, *, ranged: bool) -> bool:
+    """Whether a sum only sizes what the clause then measures (签约10亿元以上项目不少于2个, 投资10-50亿元的
+    产业项目50个, 10亿元以上项目开工率80%): a floor, a range or a 的 after it, and another measure later
+    in the clause with no 、 or conjunction between, so the sum says which projects count and is no
+    target itself (完成投资200亿元以上增长10% keeps both: the rate is the sum's own growth)."""
+    if unit_family(unit) != "money":
+        return False
+    if not (qualifier in ("以上", "超过") or ranged or text.startswith("的", end)):
+        return False
+    following = _TARGET.search(text, end, clause_end)
+    if not following or unit_family(following.group("unit") or "%") == "money":
+        return False
+    between = text[end:following.start()].strip()
+    return not between.startswith(_RATE_VERBS) and not re.search(r"[、和及与并]", between)
 
 
 _LIST_JOIN = re.compile(r"^\s*[、和及与]\s*$")

@@ -163,6 +163,23 @@ def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
     assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets(text)] == targets
 
 
+@pytest.mark.parametrize(
+    "text, targets",
+    [  # each sum was a target of its own (签约项目 10亿元以上), and the count's name was lost
+        ("全年签约产业项目不少于10个，其中10亿元以上不少于2个",
+         [("签约产业项目", 10.0, "个"), ("签约产业项目(10亿元以上)", 2.0, "个")]),
+        ("签约10亿元以上项目不少于2个", [("签约10亿元以上项目", 2.0, "个")]),
+        ("投资10-50亿元的产业项目50个以上", [("投资10-50亿元的产业项目", 50.0, "个")]),
+        ("集体经济收入10万元以上的村占比达到60%", [("集体经济收入10万元以上的村占比", 60.0, "%")]),
+        # a sum that is a target keeps it: its own growth, or another clause after 、
+        ("完成投资10亿元以上、新建项目3个", [("完成投资", 1e9, "元"), ("新建项目", 3.0, "个")]),
+        ("完成投资10亿元，建成项目3个", [("完成投资", 1e9, "元"), ("建成项目", 3.0, "个")]),
+    ],
+)
+def test_a_sum_that_sizes_what_is_counted_is_no_target(text, targets):
+    assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets(text)] == targets
+
+
 
 @pytest.mark.parametrize(
     "text, targets",
@@ -212,13 +229,13 @@ def test_a_number_in_a_list_does_not_take_the_previous_items_noun(text, indicato
         # a conjunction divides them and belongs to neither
         ("启动片区16条道路建设和6条高压线迁改", [("启动片区道路建设", "启动片区16条道路建设"), ("高压线迁改", "6条高压线迁改")]),
         ("培训农民工1000人次并帮扶30户", [("培训农民工", "培训农民工1000人次"), ("帮扶", "帮扶30户")]),
-        # 的 after the first quantity: it qualifies the noun that follows, which the second counts
         # after a 分别 group, the group's targets keep their names and text
         ("全年,新增专业孵化器、众创空间分别不少于8家、5家并培育企业10个",
          [("新增专业孵化器", "新增专业孵化器、众创空间分别不少于8家、5家"),
           ("新增众创空间", "新增专业孵化器、众创空间分别不少于8家、5家"), ("培育企业", "培育企业10个")]),
+        # 的 after a sum: it sizes the noun that follows, which the count counts (one target, not two)
         ("招引投资5亿元以上的军民融合项目15个以上",
-         [("招引投资的军民融合项目", "招引投资5亿元以上的军民融合项目15个以上"), ("军民融合项目", "的军民融合项目15个以上")]),
+         [("招引投资5亿元以上的军民融合项目", "招引投资5亿元以上的军民融合项目15个以上")]),
     ],
 )
 def test_two_quantities_in_one_clause_divide_the_words_between_them(text, targets):
@@ -440,7 +457,7 @@ def test_targets_and_quotas_read_any_text_and_stay_inside_it(text):
     [
         ("城乡居民人均可支配收入分别增长7%、8%左右", ["左右", "左右"]),  # the 7% read as an exact figure
         ("开工率分别不低于50%、80%和100%", ["不低于", "不低于", "不低于"]),
-        ("新增村集体经济50万元以上示范村8个、100万元以上示范村3个", ["以上", "", "以上", ""]),  # two measures: no list
+        ("新增村集体经济50万元以上示范村8个、100万元以上示范村3个", ["", ""]),  # the sums size the villages
         ("新建学校3所、幼儿园5所以上", ["", "以上"]),  # names between the numbers: each its own
     ],
 )
