@@ -48,6 +48,11 @@ _SUPERSCRIPT_UNITS = {"km²": "平方公里", "m²": "平方米", "m³": "立方
 _SUPERSCRIPT_UNIT = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])(?:km²|m²|m³)")
 
 
+# 12,000套 as a statistics table writes it: the comma groups digits and is no clause break
+# (the targets read 000套). Only an ASCII comma, and only in groups of three.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+
+
 def _nfkc(text: str) -> str:
     """NFKC, after list markers and unit signs are given the spelling the parser reads."""
     text = _SUPERSCRIPT_UNIT.sub(lambda m: _SUPERSCRIPT_UNITS[m.group(0)], text.translate(_BEFORE_NFKC))
@@ -79,7 +84,8 @@ def strip_html(text: str) -> str:
 
 
 def normalize_text(text: str | None) -> str:
-    """NFKC (① read as (1), ㎡ as 平方米), HTML stripped, extraction spaces next to Chinese removed, whitespace collapsed.
+    """NFKC (① read as (1), ㎡ as 平方米), HTML stripped, extraction spaces next to Chinese removed, whitespace
+    collapsed, digits grouped by thousands joined (12,000 → 12000).
 
     Idempotent: ``normalize_text(normalize_text(s)) == normalize_text(s)``. ``None``
     and empty text give ``""``.
@@ -87,6 +93,7 @@ def normalize_text(text: str | None) -> str:
     if not text:
         return ""
     text = strip_html(text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     text = _nfkc(text)
     text = text.replace("\r", " ").replace("\n", " ")
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\t")

@@ -45,6 +45,18 @@ def test_extraction_spaces_between_chinese_and_numbers_are_removed(left, number,
     assert normalize_text(f"{left} {number} {right}") == f"{left}{number}{right}"
 
 
+@given(chinese, st.integers(min_value=1000, max_value=10**9), st.sampled_from(["套", "个", "万元", "人"]))
+def test_a_number_grouped_by_thousands_is_read_whole(name, number, unit):
+    """12,000套 read as 000套, a target of 0 (and 4,700个 as 700个)."""
+    targets = extract_targets(f"新建{name}{number:,}{unit}")
+    assert [t["value"] for t in targets] == [number * (10_000 if unit == "万元" else 1)]
+
+
+def test_a_comma_between_numbers_that_are_not_thousands_stays_a_comma():
+    assert normalize_text("2024,2025年") == "2024,2025年"
+    assert [t["value"] for t in extract_targets("建成学校3所，改造500个")] == [3.0, 500.0]
+
+
 @given(st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True), st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True))
 def test_spaces_between_latin_words_are_kept(a, b):
     assert normalize_text(f"{a}  {b}") == f"{a} {b}"
