@@ -77,9 +77,19 @@ _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）
 _TRAILING_UNITS = re.compile(rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：]+(?:[;；]\s*{_UNIT_ROLES}\s*[:：][^()（）:：]+)*)$")
 # A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
 _CLOSING_LINE = re.compile(
-    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)"
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
+    r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
     r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*)$"
 )
+# Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，、/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*$"
+)
+# A sentence that goes on: the text before a line ends without a full stop.
+_SENTENCE_END = tuple("。！!？?；;")
+# A task cell that stops on a comma or enumeration mark goes on in the next line.
+_CLAUSE_GOES_ON = tuple("，,、：:")
 _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2}})是")
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -284,6 +294,7 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
             )
     if not any(line.strip() for line in lines):
         raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
+    lines = ["" if _PAGE_NUMBER.match(line) else line for line in lines]  # blank, so line numbers stay
     header_line = _find_table_header(lines)
     if header_line is not None:
         drafts, warnings = _parse_table(lines, path)
@@ -411,6 +422,10 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     f"{path}, line {lineno}: 表格外的编号行未读取 a numbered line outside the table was ignored: "
                     f"{clean[:40]}"
                 )
+            elif not is_section and drafts and drafts[-1].task.rstrip().endswith(_CLAUSE_GOES_ON):
+                drafts[-1].task += clean  # a task cell wrapped onto a line of its own (…完成投资35亿元，| 惠及…)
+                drafts[-1].raw_lines.append(line)
+                drafts[-1].last_line = lineno
             continue
         cells = line.split("\t")
         candidate_roles = _header_roles(cells)
@@ -511,6 +526,8 @@ def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> s
     if others and re.fullmatch(rf"[(（]?\s*[{_CN_NUM}]+\s*[)）、.．]?", number_cell):
         name = normalize_text(others[0])
     elif not number_cell and len(others) == 1 and (found := _table_section(normalize_text(others[0]))):
+        name = found.group(1)
+    elif not others and (found := _table_section(normalize_text(number_cell))):  # 一、经济发展 in the 序号 cell
         name = found.group(1)
     else:
         return None
@@ -729,6 +746,10 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             heading = None
             continue
         if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
+            owner = current or heading
+            running = not re.search(r"[。，,；;]", clean)  # an office's name, not a closing exhortation
+            if running and (counts[line] > 1 or owner is not None and _sentence_goes_on(owner.task, lines, lineno)):
+                continue  # a running page header (某县人民政府) between two halves of a sentence
             current = heading = None
             continue
         if _HEADLINE.search(clean) and not numbered:
@@ -803,6 +824,19 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
     _check_duplicates(drafts, path)
     return drafts, indicators, warnings
+
+
+def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
+    """Whether the text before line ``lineno`` stops mid-sentence and the next line finishes it
+    (no number, heading or sign-off of its own): a line between them is page furniture."""
+    text = re.sub(r"[(（][^()（）]*[)）]$", "", normalize_text(text))  # （牵头单位：…） after the full stop
+    if not text or text.endswith(_SENTENCE_END):
+        return False
+    following = next((normalize_text(line) for line in lines[lineno:] if line.strip()), "")
+    return bool(following) and not (
+        _LEVEL1.match(following) or _LEVEL2.match(following) or _LEVEL4.match(following)
+        or _numbered_line(following, None) or _CLOSING_LINE.match(following) or _ATTACHMENT_START.match(following)
+    )
 
 
 def _run_on_split(lines: list[str]) -> Iterator[tuple[int, str]]:

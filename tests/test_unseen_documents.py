@@ -218,6 +218,44 @@ def test_numbered_lines_above_or_below_a_task_table_are_named_in_a_warning():
         assert "表格外的编号行未读取" in parsed.warnings[0]
 
 
+OUTLINE = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
+TABLE = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="task_table",
+                     file="t.txt")
+
+
+@pytest.mark.parametrize("furniture", ["— 5 —", "- 6 -", "第 7 页 共 12 页", "3/12", "某县人民政府"])
+def test_page_furniture_between_two_halves_of_a_sentence_is_dropped(furniture):
+    """A page number or running header printed inside a task: it went into the text (—5—100亿元 read as a
+    range from 5 to 100亿元), or, as a sign-off, ended the item and lost the rest of its sentence."""
+    text = f"某县2024年工作要点\n一、产业发展\n1.做强特色产业。产业综合产值突破\n{furniture}\n100亿元。\n2.发展旅游。\n"
+    items = parse_text(text, OUTLINE).items
+    assert items["text"].to_list() == ["做强特色产业。产业综合产值突破100亿元。", "发展旅游。"]
+    assert [(t["value"], t["upper"]) for t in items["targets"][0]] == [(1e10, None)]
+
+
+def test_a_sign_off_after_the_last_task_still_ends_it():
+    text = "某县2024年工作要点\n1.新建学校3所。\n2.改造道路10条\n某县人民政府办公室    2024年2月1日印发\n"
+    assert parse_text(text, OUTLINE).items["text"].to_list() == ["新建学校3所。", "改造道路10条"]
+    signed = "某县2024年工作要点\n1.新建学校3所。\n某县人民政府\n2024年2月1日\n抄送：县委办。\n"
+    assert parse_text(signed, OUTLINE).items["text"].to_list() == ["新建学校3所。"]
+
+
+def test_a_task_cell_wrapped_onto_a_line_without_tabs_goes_on_in_its_row():
+    """The wrapped half (惠及居民8000户) was dropped without a word."""
+    text = ("序号\t重点任务\t牵头单位\n1\t实施城市更新项目12个，完成投资35亿元，\t区住建局\n惠及居民8000户。\n"
+            "2\t新增城镇就业1.2万人。\t区人社局\n")
+    items = parse_text(text, TABLE).items
+    assert items["text"].to_list() == ["实施城市更新项目12个,完成投资35亿元,惠及居民8000户。", "新增城镇就业1.2万人。"]
+    assert [t["value"] for t in items["targets"][0]][-1] == 8000
+
+
+def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
+    """一、经济发展 pasted from a merged row into the 序号 cell refused the whole file."""
+    text = "序号\t重点任务\t牵头单位\n一、经济发展\t\t\n1\t地区生产总值增长6%左右。\t区发改委\n"
+    items = parse_text(text, TABLE).items
+    assert items.select("number", "section_path").rows() == [("1", ["经济发展"])]
+
+
 @pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
 def test_every_task_of_a_spreadsheet_has_its_units(name):
     """A 牵头单位 merged down over several tasks, or named in a second header row under 责任分工."""
