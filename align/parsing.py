@@ -352,9 +352,22 @@ def _header_roles(cells: list[str]) -> dict[int, str] | None:
 
 
 def _find_table_header(lines: list[str]) -> int | None:
+    """The line of the task table's header, if the document is a task table.
+
+    A table inside a 附件 of a numbered plan (a city item's 任务分解 by district) is part of
+    that attachment, not the document's task table; a table after a bare 附件 line with
+    nothing numbered before it (a notice whose attachment is the table) is the task table.
+    """
+    numbered_before = False
+    in_attachment = False
     for number, line in enumerate(lines):
+        clean = line.strip()
         if "\t" in line and _header_roles(line.split("\t")) is not None:
-            return number
+            return None if in_attachment and numbered_before else number
+        if _ATTACHMENT_START.match(clean) or _ATTACHMENT_INDEX.match(clean):
+            in_attachment = True
+        elif not in_attachment and _numbered_line(normalize_text(clean), None):
+            numbered_before = True
     return None
 
 
