@@ -316,14 +316,16 @@ def document_state(doc_id: str, value: Settings | None = None) -> tuple[str, Doc
 
 
 @st.cache_data(show_spinner="解析文档 Parsing…", max_entries=64)
-def _items(key: str, doc_id: str, digest: str) -> pl.DataFrame:
+def _items(key: str, doc_id: str, digest: str, level: str) -> pl.DataFrame:
     return load_items(_from_key(key), doc_id)
 
 
 def items(doc_id: str, value: Settings | None = None) -> pl.DataFrame:
-    """A document's item table, parsed once per file content and settings."""
+    """A document's item table, parsed once per file content, level (a city item's own text gives
+    quotas) and settings."""
     value = value or settings()
-    return _items(settings_key(value), doc_id, document_digest(doc_id, value))
+    digest, meta = document_state(doc_id, value)
+    return _items(settings_key(value), doc_id, digest, meta.level)
 
 
 def fingerprints(*doc_ids: str) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Parsed item tables cached as Parquet, re-parsed only when a file or the parser changed.
 
-The cache key is the file's SHA-256 plus ``PARSER_VERSION``; a manifest records which
+The cache key is the file's SHA-256, ``PARSER_VERSION`` and the entry's id and level; a manifest records which
 key each Parquet file was written from. Files are written to a temporary name and
 renamed, so an interrupted ingest never leaves a half-written table behind.
 """
@@ -72,8 +72,10 @@ def _manifest(cache_dir: Path) -> dict:
         return {}
 
 
-def _cache_key(path: Path) -> str:
-    return f"{file_digest(path)}:{PARSER_VERSION}"
+def _cache_key(path: Path, meta: DocumentMeta) -> str:
+    """The file's content, the parser, and what parsing reads of the registry entry: the id
+    names each item, the level says whether an item's own text gives district quotas."""
+    return f"{file_digest(path)}:{PARSER_VERSION}:{meta.id}:{meta.level}"
 
 
 INDICATOR_SCHEMA = pl.Schema({"doc_id": pl.String(), "targets": pl.List(TARGET_STRUCT)})
@@ -142,7 +144,7 @@ def ingest(
                 raise PlanAlignError(
                     f"{path}: no such file (registered as '{meta.id}').", zh=f"找不到“{meta.id}”登记的文件 {path}"
                 )
-            key = _cache_key(path)
+            key = _cache_key(path, meta)
             if manifest.get(meta.id, {}).get("key") == key and _cache_readable(cache_dir, meta.id):
                 entry = manifest[meta.id]
                 reports.append(IngestReport(meta.id, False, entry["items"], _placed(entry.get("warnings", []), path)))
@@ -170,7 +172,7 @@ def load_items(settings: Settings, doc_id: str) -> pl.DataFrame:
     cached = cache_dir / f"{doc_id}.parquet"
     if path.is_file() and cached.exists():
         entry = _manifest(cache_dir).get(doc_id, {})
-        if entry.get("key") == _cache_key(path) and _cache_readable(cache_dir, doc_id):
+        if entry.get("key") == _cache_key(path, meta) and _cache_readable(cache_dir, doc_id):
             frame = _read_cached(cached, pl.Schema(ITEM_SCHEMA))
             if frame is not None:
                 return frame

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from align.cli import main as cli_main
+from align.ingest import load_items
 from align.registry import load_registry
+from align.settings import Settings
 
 OUTSIDE_ENTRY = """
 [[document]]
@@ -270,6 +272,20 @@ def test_add_to_a_registry_written_as_an_inline_array(tmp_path, data, capsys):
     assert run("edit", "lianhu-2024", "--parent", "西安市", "--data", str(data)) == 0
     assert run("remove", "lianhu-2024", "--data", str(data)) == 0
     assert [meta.id for meta in load_registry(data)] == ["xixian-2023"]
+
+
+def test_correcting_a_documents_level_parses_it_again(tmp_path, data):
+    """A city plan first registered as a district's gave no quotas from its items' text, and kept giving
+    none after its level was corrected: the item cache was keyed by the file alone."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text("雁塔市2024年为民实事\n一、新建充电桩。全市新建公用充电桩1000个，其中灞桥区300个。\n"
+                    "二、改造老旧小区。完成老旧小区改造40个。\n", encoding="utf-8")
+    assert run("add", str(plan), "--id", "yanta-2024", "--jurisdiction", "雁塔市", "--level", "district",
+               "--year", "2024", "--data", str(data)) == 0
+    settings = Settings(data_dir=data)
+    assert load_items(settings, "yanta-2024")["quotas"].list.len().to_list() == [0, 0]
+    assert run("edit", "yanta-2024", "--level", "city", "--data", str(data)) == 0
+    assert load_items(settings, "yanta-2024")["quotas"].list.len().to_list() == [1, 0]
 
 
 # ---------------------------------------------------------------- 7. a failed command creates no store
