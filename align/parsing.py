@@ -65,7 +65,9 @@ _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![
 # section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
 _ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]+|\d{1,3})\s*(条|章|节)(?:\s+|\s*[、:：,，.．])\s*(.*)$")
 _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
-_ATTACHMENT_START = re.compile(r"^附\s*件\s*(\d{1,3})\s*$")
+# 附件1, 附件一, 附件1：老旧小区改造实施方案, 附件 2 标题: an attachment begins (its number right after 附件;
+# 附件：1.… is the index of them).
+_ATTACHMENT_START = re.compile(rf"^附\s*件\s*(\d{{1,3}}|[{_CN_NUM}]{{1,3}})(?:\s*[:：、.．]\s*|\s+|$)(.*)$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
 # A list run together on one line (…。二、提升医疗服务能力。…, …；4.新建学校3所；5.…): each 一、 or
 # 4. after a full stop or semicolon opens a line of its own (4.5% is a number, not an item).
@@ -699,9 +701,12 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         if start_match:
             in_attachments = True
             current = None
-            current_attachment = {"number": start_match.group(1), "title": "", "units": [], "sections": [],
+            number = _ordinal(start_match.group(1))
+            current_attachment = {"number": number, "title": "", "units": [], "sections": [],
                                   "lines": [lineno, lineno], "text": []}
-            attachments[start_match.group(1)] = current_attachment
+            attachments[number] = current_attachment
+            if start_match.group(2).strip():  # 附件1：老旧小区改造实施方案
+                _attachment_line(current_attachment, start_match.group(2).strip(), lineno)
             continue
         if index_match and not in_attachments:
             in_attachments = True
@@ -978,6 +983,8 @@ def _attachment_line(attachment: dict, clean: str, lineno: int) -> None:
         return
     if not attachment["title"] and not _LEVEL1.match(clean):
         attachment["title"] = clean
+        # its quotas count where an attachment is one line (任务分配：莲湖区40个); a bare title ends its clause
+        attachment["text"].append(clean if clean.endswith(_SENTENCE_END) else f"{clean}。")
         return
     if match := _LEVEL1.match(clean):
         attachment["sections"].append({"heading": _heading_text(match.group(2)), "text": ""})

@@ -261,6 +261,28 @@ def test_a_table_inside_an_attachment_of_a_numbered_plan_is_part_of_that_attachm
     assert parse_text(notice, TABLE).items["text"].to_list() == ["新建公园3个"], "a notice whose attachment is the table"
 
 
+CITY = DocumentMeta(id="c", title="t", jurisdiction="某市", level="city", year=2025, kind="livelihood_plan", file="c.txt")
+CITY_ITEMS = "某市2025年为民办实事实施方案\n一、老旧小区改造。全市改造老旧小区300个。\n二、充电设施建设。全市新建充电桩2000个。\n"
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("附件1：老旧小区改造实施方案\n全市改造老旧小区300个，其中莲湖区40个。", "附件2：充电设施建设实施方案\n其中莲湖区200个。"),
+        ("附件一\n老旧小区改造实施方案\n其中莲湖区40个。", "附件二\n充电设施建设实施方案\n其中莲湖区200个。"),
+        ("附件1\n老旧小区改造任务分配：莲湖区40个。", "附件2\n充电桩任务分配：莲湖区200个。"),  # one line each
+    ],
+)
+def test_each_attachment_gives_its_own_item_its_quotas_however_it_is_headed(first, second):
+    """附件1：标题 and 附件一 were not read as attachments: both were pasted into the last item, with all
+    four quotas; a one-line attachment's quotas were lost."""
+    items = parse_text(f"{CITY_ITEMS}{first}\n{second}\n", CITY).items
+    assert items["text"].to_list() == ["老旧小区改造。全市改造老旧小区300个。", "充电设施建设。全市新建充电桩2000个。"]
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
+        [("莲湖区", 40.0)], [("莲湖区", 200.0)]
+    ]
+
+
 def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
     """一、经济发展 pasted from a merged row into the 序号 cell refused the whole file."""
     text = "序号\t重点任务\t牵头单位\n一、经济发展\t\t\n1\t地区生产总值增长6%左右。\t区发改委\n"
