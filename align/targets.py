@@ -86,7 +86,7 @@ JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|�
 _JURISDICTIONS = rf"{JURISDICTION}(?:\s*[、,，和及与]\s*{JURISDICTION})*"
 # Where a quota's place name may start: a clause or list boundary (a filler such as 其中 or
 # 全市, or the city's own name before the place, is taken off by _clean_jurisdiction).
-_QUOTA_START = r"(?:^|(?<=[,，、;；:：。)）\s]))"
+_QUOTA_START = r"(?:^|(?<=[,，、;；:：。()（）\s]))"  # also an opening bracket: 300个（其中莲湖区40个、…）
 # A verb between the place and its number (灞桥区新建200个, 各建设2个, 分别建设1所).
 _QUOTA_VERB = r"(?:新建|建设|建成|改造|完成|实施|新增|增加|打造|创建|培育|开工|提供|安排|布局|设置|推广)?"
 _QUOTA_NUMBER = (

@@ -341,6 +341,9 @@ def test_quotas_inline_and_distributive():
         ("向阳区3个、于都县2个", [("向阳区", 3.0), ("于都县", 2.0)]),  # names that open like a verb stay whole
         # forms a city plan writes, each read under a place that is no place, or not at all
         ("其中灞桥区200个", [("灞桥区", 200.0)]),
+        # a list in brackets after the city's target: the first place was lost
+        ("建设口袋公园50个（雁塔区10个、长安区8个）", [("雁塔区", 10.0), ("长安区", 8.0)]),
+        ("新增托位2000个（莲湖区300个）", [("莲湖区", 300.0)]),
         ("全市灞桥区200个", [("灞桥区", 200.0)]),
         ("西安市灞桥区10个", [("灞桥区", 10.0)]),
         ("莲湖区和灞桥区各2个", [("莲湖区", 2.0), ("灞桥区", 2.0)]),
