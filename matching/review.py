@@ -72,8 +72,17 @@ def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) 
     """
     links = pair_decisions(current, district_doc, city_doc)  # links judged from the city side included
     city_nones = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_null())
-    return pl.concat([links, city_nones.with_columns(target_id=pl.col("source_id"), source_id=pl.lit(None, pl.String))],
-                     how="vertical")
+    return pl.concat([links, flipped(city_nones)], how="vertical")
+
+
+def on_current_text(decisions: pl.DataFrame, digests: Mapping[str, str]) -> pl.DataFrame:
+    """The decisions made on the text the items hold now (``digests``: ``text_digests`` of the plans).
+
+    A plan re-issued with other text under the same numbers keeps its decisions in the log, but a
+    rejection or a 无对应 judged on the old text says nothing of the new: applied by number, it
+    hid the task now under that number (the Review and Coverage pages mark them for a second look).
+    """
+    return with_text_changes(decisions, digests).filter(pl.col("text_changed").is_null()).drop("text_changed")
 
 
 def ruled_out_targets(current: pl.DataFrame, source_doc: str, target_doc: str) -> list[str]:
@@ -381,13 +390,15 @@ def coverage_table(
     look first.
     """
     present = district_items.select(pl.col("item_id").alias("source_id"))
+    digests = text_digests(district_items) | text_digests(city_items)
     confirmed_on = decisions.filter(pl.col("decision") == "confirmed").join(present, on="source_id", how="semi")
     # a task or city item re-issued with other text since it was confirmed: shown, to be checked again
-    changed = (with_text_changes(confirmed_on, text_digests(district_items) | text_digests(city_items))
+    changed = (with_text_changes(confirmed_on, digests)
                .filter(pl.col("text_changed").is_not_null()).select("source_id", "target_id").unique())
     confirmed = confirmed_on.select("source_id", "target_id").unique()
-    rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
-    nones = decisions.filter(pl.col("decision") == "no_counterpart")
+    standing = on_current_text(decisions, digests)  # a rejection or 无对应 of old text rules nothing out
+    rejected = standing.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
+    nones = standing.filter(pl.col("decision") == "no_counterpart")
     serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
     served_by_none = nones.filter(pl.col("source_id").is_null()).select("target_id").unique()
     disputed = pl.concat([confirmed.join(rejected, on=["source_id", "target_id"], how="semi"),

@@ -26,8 +26,11 @@ from align.export import (
     safe_export_path,
     sheet_name,
 )
+from align.ingest import load_items
+from align.items import text_digests
 from align.settings import Settings
 from align.store import DecisionStore
+from matching.review import item_states, on_current_text, pair_decisions
 
 
 @pytest.fixture()
@@ -534,6 +537,36 @@ def test_coverage_marks_a_confirmed_task_whose_text_changed_since(data_copy, tmp
     assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
     row = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:4")
     assert row["status"] == "confirmed" and row["confirmed_tasks"].endswith("（确认后文本已改，请复核）")
+
+
+def test_a_rejection_or_no_counterpart_made_on_text_a_reissued_plan_no_longer_holds_rules_nothing_out(
+        data_copy, tmp_path, monkeypatch, capsys):
+    """Rows 53 and 54 swapped in a re-issue: the 无对应 judged on the old 53 hid the 老旧小区 task that is 53 now
+    (xian-2024:15 read 'none'), and the Review queue counted the new 53 as reviewed."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+
+    def status_of_15() -> str:
+        capsys.readouterr()
+        assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+        return next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")["status"]
+
+    assert status_of_15() == "proposed"  # by task 54, 完成纺三南院等7个老旧小区改造
+    assert main(["decide", "baqiao-2023:53", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "baqiao-2023:54", "xian-2024:15", "--reject", "--reviewer", "王", *data]) == 0
+    assert status_of_15() != "proposed"
+    district = data_copy.data_dir / "documents" / "baqiao-2023-task-progress.txt"
+    lines = district.read_text(encoding="utf-8").split("\n")
+    at = {line.split("\t", 1)[0]: i for i, line in enumerate(lines) if "\t" in line}
+    old_53, old_54 = lines[at["53"]], lines[at["54"]]
+    lines[at["53"]], lines[at["54"]] = "53\t" + old_54.split("\t", 1)[1], "54\t" + old_53.split("\t", 1)[1]
+    district.write_text("\n".join(lines), encoding="utf-8")
+    assert status_of_15() == "proposed", "the decisions were made on other text: the 老旧小区 task, now 53, serves it"
+    settings = Settings(data_dir=data_copy.data_dir)
+    digests = text_digests(load_items(settings, "baqiao-2023")) | text_digests(load_items(settings, "xian-2024"))
+    with DecisionStore(tmp_path / "cov.sqlite") as store:
+        states = item_states(on_current_text(pair_decisions(store.current(), "baqiao-2023", "xian-2024"), digests))
+    assert states.is_empty(), "both tasks are open again in the Review queue"
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from matching.review import (
     bulk_candidates,
     coverage_match_settings,
     item_states,
+    on_current_text,
     pair_decisions,
     review_queue,
     ruled_out_targets,
@@ -141,10 +142,14 @@ store = ui.or_stop(ui.store)
 me = ui.reviewer()
 in_effect = store.current()  # read once per run
 decisions = pair_decisions(in_effect, source_doc, target_doc)
-mine = item_states(decisions, reviewer=me)
+digests = text_digests(source_items) | text_digests(target_items)  # from the item tables this run already has
+# an item decided on text a re-issued plan no longer holds is open again (its old decisions are shown below)
+settled = on_current_text(decisions, digests)
+mine = item_states(settled, reviewer=me)
 # target items this reviewer marked 无对应 in the source plan, judged from their own side
-my_ruled_out = set(ruled_out_targets(in_effect.filter(pl.col("reviewer") == me), source_doc, target_doc))
-everyone = item_states(decisions)
+my_ruled_out = set(ruled_out_targets(on_current_text(in_effect.filter(pl.col("reviewer") == me), digests),
+                                     source_doc, target_doc))
+everyone = item_states(settled)
 
 total = source_items.height
 reviewed = mine.filter(pl.col("reviewed")).height
@@ -226,9 +231,7 @@ with left:
                 "无对应 no counterpart" if s["no_counterpart"] else "",
                 f"不确定 {', '.join(s['unsure'])}" if s["unsure"] else ""]
         st.info("你的决定 your decisions: " + " · ".join(d for d in done if d))
-    # from the item tables this run already has: no file is read again on every rerun
-    decided_on = with_text_changes(decisions.filter(pl.col("source_id") == current),
-                                   text_digests(source_items) | text_digests(target_items)
+    decided_on = with_text_changes(decisions.filter(pl.col("source_id") == current), digests
                                    ).filter(pl.col("text_changed").is_not_null())
     if decided_on.height:
         st.warning("文本在决定后已改（文档重新发布？）请复核 The text changed after these decisions (a plan re-issued?); "
