@@ -314,8 +314,10 @@ def extract_targets(text: str | None) -> list[dict]:
         if size_class and size_class.end() <= start and found and found[-1]["indicator"]:
             indicator = f"{found[-1]['indicator']}({indicator})"  # 其中10亿元以上不少于2个: of the last target's
         previous_start, previous_before = clause_start, text[clause_start:start]
-        if not indicator and found and previous_end == clause_start - 1:
-            indicator = found[-1]["indicator"]  # 分别增长7%、8%: the second shares the first's indicator
+        if not indicator and found and (previous_end == clause_start - 1
+                                        or previous_end == clause_start and not text[previous_end:start].strip()):
+            # 分别增长7%、8%, 惠及居民1200户3600人: the second shares the first's indicator
+            indicator = found[-1]["indicator"]
         previous_end = end
         found.append(
             {

@@ -162,6 +162,13 @@ def test_target_examples(text, target):
     assert (found[0]["indicator"], found[0]["value"], found[0]["unit"], found[0]["qualifier"]) == target
 
 
+def test_a_number_right_after_another_shares_its_name():
+    """惠及居民1200户3600人: the 3600人 had no name, so an unchanged task read as reworded year to year."""
+    assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets("改造老旧小区15个，惠及居民1200户3600人")] == [
+        ("改造老旧小区", 15.0, "个"), ("惠及居民", 1200.0, "户"), ("惠及居民", 3600.0, "人")]
+    assert [t["indicator"] for t in extract_targets("实现剩余34户53人全部脱贫")] == ["实现剩余", "全部脱贫"]
+
+
 @pytest.mark.parametrize(
     "text, targets",
     [
