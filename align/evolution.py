@@ -157,19 +157,59 @@ def indicator_similarity(a: str | None, b: str | None) -> float:
     return max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b))
 
 
-# The verbs a deliverable opens with (改造提升农贸市场, 新建学校): what is delivered follows them.
-_DELIVERY_VERBS = re.compile(
-    r"^(?:新建|新增|新改建|改扩建|扩建|改建|建成|建设|投运|改造|提升|开展|举办|组织|引进|完成|实施|推进|推动|加快|打造|"
-    r"创建|培育|落实|开工|启动|力争|确保|累计)+"
+# The verbs a deliverable opens with (改造提升农贸市场, 新建学校), or ends with (老旧小区改造): what is
+# delivered is between them.
+_DELIVERY_VERB = (
+    r"(?:新建|新增|新改建|改扩建|扩建|改建|建成|建设|投运|改造|提升|开展|举办|组织|引进|完成|实施|推进|推动|加快|打造|"
+    r"创建|培育|落实|开工|启动|力争|确保|累计)"
 )
+_DELIVERY_VERBS = re.compile(rf"^{_DELIVERY_VERB}+")
+_TRAILING_DELIVERY_VERBS = re.compile(rf"{_DELIVERY_VERB}+$")
+_NAME_MARKS = re.compile(r"[“”\"《》()（）、，, ]")
 
 
-def _same_object_possible(old: str | None, new: str | None) -> bool:
-    """Whether two quantity targets can be one deliverable: after their verbs, the things they
-    count share a character (改造提升农贸市场 4个 and 改造老旧小区 40个 share only 改造, so the
-    40 is not the 4 raised; 新建学校 and 建成中小学 share 学)."""
-    things = [set(_DELIVERY_VERBS.sub("", name or "")) - set("“”\"《》()（）、，, ") for name in (old, new)]
+def _head_words(name: str) -> str:
+    """The nouns a target counts, the last word of each of its things once the verbs are taken off
+    either end (新建公共充电桩 → 桩, 老旧小区改造 → 小区, 中小学和幼儿园 → 中小学 幼儿园): a Chinese noun
+    phrase ends in its head."""
+    thing = _TRAILING_DELIVERY_VERBS.sub("", _DELIVERY_VERBS.sub("", name))
+    heads = []
+    for part in re.split(r"[和及与、,，]", thing):
+        words = [word for word in _words(_NAME_MARKS.sub("", part)) if word.strip()]
+        heads.append(words[-1] if words else "")
+    return "".join(heads)
+
+
+def _words(text: str) -> list[str]:
+    import jieba  # loading its dictionary takes a second: only when a comparison needs it
+
+    jieba.setLogLevel(60)
+    return jieba.lcut(text)
+
+
+# Families whose names vary around one thing (惠及居民 ~ 惠及群众, 完成投资 ~ 完成年度投资计划).
+_LOOSELY_NAMED = ("people", "money")
+
+
+def _same_object_possible(old: str | None, new: str | None, *, family: str = "count") -> bool:
+    """Whether two quantity targets can be one deliverable: the nouns they count share a character
+    (新建学校 and 建成中小学 share 学; 改造提升农贸市场 4个 and 改造老旧小区 40个 do not, nor 公共充电桩
+    and 公共停车位, nor 城市书房 and 城市公园, though each pair shares words before its noun). People and
+    sums are named more loosely (惠及居民, 惠及群众): any character shared after the verbs will do."""
+    if family in _LOOSELY_NAMED:
+        things = [set(_NAME_MARKS.sub("", _DELIVERY_VERBS.sub("", name or ""))) for name in (old, new)]
+    else:
+        things = [set(_head_words(name or "")) for name in (old, new)]
     return not all(things) or bool(things[0] & things[1])
+
+
+# Units of one family that still count different things: households and persons, visits and
+# persons, a rise in points and a rate.
+_OWN_MEASURE = {"户": "households", "人次": "visits", "个百分点": "points"}
+
+
+def _measure(unit: str | None) -> str:
+    return _OWN_MEASURE.get(unit or "", unit_family(unit))
 
 
 def pair_targets(
@@ -191,7 +231,10 @@ def pair_targets(
         for j, new in enumerate(new_targets):
             if not old_families[i] or old_families[i] != new_families[j]:
                 continue
-            if old_families[i] != "percent" and not _same_object_possible(old.get("indicator"), new.get("indicator")):
+            if _measure(old.get("unit")) != _measure(new.get("unit")):
+                continue  # 1200户 and 3600人, 提高1个百分点 and 达到80%: one family, no one scale
+            if old_families[i] != "percent" and not _same_object_possible(
+                    old.get("indicator"), new.get("indicator"), family=old_families[i]):
                 continue
             similarity = indicator_similarity(old.get("indicator"), new.get("indicator"))
             sole = old_families.count(old_families[i]) == 1 and new_families.count(new_families[j]) == 1
@@ -505,6 +548,7 @@ def evolve(
     old_rows = {row["item_id"]: row for row in old_items.to_dicts()}
     new_rows = {row["item_id"]: row for row in new_items.to_dicts()}
     links = links.filter(pl.col("old_id").is_in(list(old_rows)) & pl.col("new_id").is_in(list(new_rows)))
+    links = _merges_that_add_something(links, old_rows, new_rows)
     successors = links.group_by("old_id").len()
     predecessors = links.group_by("new_id").len()
     many_new = set(successors.filter(pl.col("len") > 1)["old_id"].to_list())
@@ -554,6 +598,29 @@ def evolve(
         .sort("_o", "_n")
         .drop("_o", "_n")
     )
+
+
+_CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
+_ABOUT_AS_CLOSE = 0.8
+_NOT_WORDS = re.compile(r"[\d.%]+")
+
+
+def _merges_that_add_something(links: pl.DataFrame, old_rows: dict, new_rows: dict) -> pl.DataFrame:
+    """Only the merges in which the merged old task is about as close as the new task's one-to-one
+    partner to some clause of it (two districts' 充电桩 summed into one task are both as close): a
+    new task its partner already says (新建公共充电桩500个, after 新建公共充电桩300个) merged no
+    新建公共停车位 into it, however alike the matcher finds them."""
+    partner = dict(links.filter(pl.col("link") == "one_to_one").select("new_id", "old_id").rows())
+
+    def adds_something(old_id: str, new_id: str) -> bool:
+        whole = new_rows[new_id].get("text") or ""
+        mine, theirs = (_NOT_WORDS.sub("", old_rows[o].get("text") or "") for o in (old_id, partner[new_id]))
+        return any(fuzz.partial_ratio(clause, mine) >= _ABOUT_AS_CLOSE * fuzz.partial_ratio(clause, theirs)
+                   for clause in (_NOT_WORDS.sub("", c) for c in _CLAUSE_END.split(whole)) if clause)
+
+    keep = [link != "merged" or new_id not in partner or adds_something(old_id, new_id)
+            for old_id, new_id, link in links.select("old_id", "new_id", "link").iter_rows()]
+    return links.filter(pl.Series(keep, dtype=pl.Boolean))
 
 
 def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:

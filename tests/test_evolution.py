@@ -32,6 +32,7 @@ from align.evolution import (
     format_target_changes,
     gold_direction,
     later_deadlines,
+    pair_targets,
     relation_counts,
     target_direction,
     wording_diff,
@@ -361,6 +362,39 @@ def test_a_count_of_other_things_is_not_the_old_target_raised(baqiao):
     assert _row(table, "bing-2022:2")["relation"] == "raised", "新建学校 → 建成中小学: one deliverable, 3 → 5"
     # on the bundled pair: 餐饮示范街2条 is not 安全生产60条举措 raised
     assert _row(baqiao[0], "baqiao-2020:68")["relation"] != "raised"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "paired"),
+    [  # each read as one target raised or lowered (2000个 → 500个 "lowered" for parking spaces and charging piles)
+        ("新建公共停车位2000个", "新建公共充电桩500个", False),
+        ("新建城市书房5个", "新建城市公园8个", False),
+        ("常住人口城镇化率提高1个百分点", "常住人口城镇化率达到80%", False),  # a rise in points is no rate
+        ("惠及居民1200户", "惠及居民3600人", False),  # households and persons
+        # one deliverable named two ways still pairs
+        ("新建改扩建中小学和幼儿园6所", "新建改扩建中小学4所", True),
+        ("完成纺三南院等7个老旧小区改造", "改造老旧小区40个", True),
+        ("惠及居民8000户", "惠及群众9000户", True),
+        ("完成年度投资计划258.77亿元", "完成有效投资200亿元以上", True),
+    ],
+)
+def test_only_targets_counting_one_thing_on_one_scale_are_one_target(old, new, paired):
+    assert (pair_targets(extract_targets(old), extract_targets(new)) == [(0, 0)]) is paired
+
+
+def test_a_merge_needs_the_merged_task_in_the_new_one():
+    """新建公共停车位2000个, dropped, was merged into 新建公共充电桩500个 (the matcher linked it at 0.91), and
+    the charging-pile task, 300 → 500, read 'merged' instead of 'raised'."""
+    old = _doc("ding-2023", 2023, [("新建公共充电桩300个", "区发改委", ""), ("新建公共停车位2000个", "区住建局", ""),
+                                   ("在甲片区新建公共充电桩200个", "区发改委", ""), ("在乙片区新建公共充电桩100个", "区发改委", "")])
+    new = _doc("ding-2024", 2024, [("新建公共充电桩500个", "区发改委", ""), ("新建公共充电桩300个", "区发改委", "")])
+    table = evolve(old, new, _candidates([
+        ("ding-2023:1", "ding-2024:1", 0.99, True), ("ding-2023:2", "ding-2024:1", 0.91, False),
+        ("ding-2023:3", "ding-2024:2", 0.99, True), ("ding-2023:4", "ding-2024:2", 0.98, False),  # summed: a merge
+    ]))
+    assert _row(table, "ding-2023:1")["relation"] == "raised"
+    assert _row(table, "ding-2023:2")["relation"] == "dropped"
+    assert {_row(table, f"ding-2023:{i}")["relation"] for i in (3, 4)} == {"merged"}
 
 
 @pytest.mark.parametrize(
