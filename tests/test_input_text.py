@@ -196,6 +196,11 @@ def test_articles_numbered_di_yi_tiao_are_tasks_under_their_chapters():
         ("已建成投用", "done"),
         ("已完成。", "done"),
         ("已完成投资5亿元，项目主体封顶", "in_progress"),  # says neither: a progress table's task is under way
+        # said in other words, each read as under way (then 年底前 → 年底前 read 推迟12个月)
+        ("完成年度目标任务", "done"), ("已按时完成", "done"), ("已顺利完成", "done"), ("按计划完成", "done"),
+        ("新增转移就业5230人，完成年度目标的105%", "done"), ("已完成年度任务的120%", "done"),
+        ("5个公园全部建成开放", "done"), ("已竣工验收", "done"),
+        ("完成年度目标的95%", "in_progress"),
     ],
 )
 def test_a_progress_cell_is_done_only_when_it_says_the_whole_task_is(progress, status):
