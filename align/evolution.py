@@ -62,12 +62,12 @@ RELATIONS: tuple[str, ...] = ("continued", "raised", "lowered", "reworded", "spl
 DIRECTIONS: tuple[str, ...] = ("raised", "lowered", "unchanged", "newly_quantified", "no_longer_quantified")
 
 FLOOR_QUALIFIERS = frozenset({"以上", "不少于", "不低于", "至少", "超过", "突破", "余", "多"})
-APPROX_QUALIFIERS = frozenset({"左右", "约"})
+APPROX_QUALIFIERS = frozenset({"左右", "约", "近"})
 CEILING_QUALIFIERS = frozenset({"以内", "以下", "以里", "之内", "不超过", "不高于", "控制在", "不到"})
 
 # Units whose literal name carries a multiplier; values of one family are compared after scaling.
 UNIT_SCALE: dict[str, float] = {
-    "万元": 1e4, "亿元": 1e8, "万人": 1e4, "公里": 1e3, "千米": 1e3, "平方公里": 1e6, "亩": 666.67,
+    "万元": 1e4, "亿元": 1e8, "万人": 1e4, "公里": 1e3, "千米": 1e3, "平方公里": 1e6, "公顷": 1e4, "亩": 666.67,
 }
 
 # A section heading that only names a status is not a policy area.

@@ -18,7 +18,7 @@ MEASURE_UNITS = sorted(
     {
         "%", "个百分点", "个", "所", "套", "处", "座", "条", "家", "人次", "人", "名", "户", "项", "批次", "场次",
         "场", "辆", "张", "吨", "台", "间", "栋", "宗", "件", "份", "批", "类", "支", "部", "公里", "千米",
-        "平方米", "平米", "平方公里", "米", "亩", "元", "美元", "亿元", "万元", "倍", "千瓦", "兆瓦", "床",
+        "平方米", "平米", "平方公里", "公顷", "米", "亩", "元", "美元", "亿元", "万元", "倍", "千瓦", "兆瓦", "床",
         "万人", "门", "路", "次", "天", "个工作日", "工作日", "个月", "小时", "分钟", "微克/立方米", "立方米", "标段", "只", "棵", "株",
     },
     key=len,
@@ -28,7 +28,7 @@ MEASURE_UNITS = sorted(
 UNIT_FAMILY: dict[str, str] = {
     "%": "percent", "个百分点": "percent",
     "公里": "length", "千米": "length", "米": "length",
-    "平方米": "area", "平米": "area", "平方公里": "area", "亩": "area",
+    "平方米": "area", "平米": "area", "平方公里": "area", "公顷": "area", "亩": "area",
     "元": "money", "美元": "money", "亿元": "money", "万元": "money",
     "人": "people", "人次": "people", "名": "people", "户": "people", "万人": "people",
     "所": "count", "处": "count", "座": "count", "家": "count", "个": "count", "项": "count", "套": "housing",
@@ -76,10 +76,12 @@ _INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
 )
-_TRAILING_LINK = re.compile(r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)?(?:(?<![签节制条预公])大?约)?$")
-# 约 or 大约 right before a number, not the end of 签约, 节约, 制约 or 条约.
-_ABOUT_BEFORE = re.compile(r"(?<![签节制条预公])约\s*$")
-_NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|近|约\d|\d{4}年)$")
+_TRAILING_LINK = re.compile(
+    r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)?(?:(?<![签节制条预公])大?约|(?<![最附])近)?$"
+)
+# 约 or 大约 right before a number, not the end of 签约, 节约, 制约 or 条约; 近 (nearly), not 最近 or 附近.
+_ABOUT_BEFORE = re.compile(r"(?:(?<![签节制条预公])约|(?<![最附])近)\s*$")
+_NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年)$")
 _ENUM_END = re.compile(r"^.*等")
 
 JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县)(?:\([^()]{1,8}\))?"
@@ -304,8 +306,10 @@ def extract_targets(text: str | None) -> list[dict]:
         enumeration = text.find("、", end, clause_end)
         raw_end = enumeration if enumeration != -1 else clause_end
         before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
-        if not before and _ABOUT_BEFORE.search(before_text):
-            before = "约"  # 完成投资约50亿元: about 50, and 约 is no part of the indicator
+        if not before and (about := _ABOUT_BEFORE.search(before_text)):
+            if about.group(0).startswith("近") and unit_family(unit) == "time":
+                continue  # 近5个月: a span of time, not a quantity
+            before = about.group(0).strip()  # 完成投资约50亿元, 近5000人: about 50, nearly 5000
         qualifier = before if before in _BOUND_BEFORE else (after or before)
         if _is_size_class(text, end, clause_end, unit, qualifier, ranged=upper is not None and upper > value):
             continue  # 10亿元以上项目2个: the sum says which projects count; the count is the target
@@ -486,7 +490,7 @@ def describe_quantity(target: dict | None) -> str | None:
     if upper is not None:  # 1-2个, 1.5-2万人
         number += f"-{format_number(float(upper) / scale)}"
     number += suffix
-    if qualifier in QUALIFIERS_BEFORE or qualifier == "约":
+    if qualifier in QUALIFIERS_BEFORE or qualifier in ("约", "近"):
         return f"{qualifier}{number}{unit}"
     if qualifier in QUALIFIERS_INNER:
         return f"{number}{qualifier}{unit}"

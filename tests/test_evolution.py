@@ -382,6 +382,17 @@ def test_only_targets_counting_one_thing_on_one_scale_are_one_target(old, new, p
     assert (pair_targets(extract_targets(old), extract_targets(new)) == [(0, 0)]) is paired
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "direction"),
+    [
+        ("带动转移就业近5000人", "带动转移就业近6000人", "raised"),  # 近 hid the number: continued
+        ("治理水土流失面积20平方公里", "治理水土流失面积2000公顷", "unchanged"),  # was 不再量化
+    ],
+)
+def test_nearly_and_hectares_are_compared(old, new, direction):
+    assert [c["direction"] for c in compare_targets(extract_targets(old), extract_targets(new))] == [direction]
+
+
 def test_a_merge_needs_the_merged_task_in_the_new_one():
     """新建公共停车位2000个, dropped, was merged into 新建公共充电桩500个 (the matcher linked it at 0.91), and
     the charging-pile task, 300 → 500, read 'merged' instead of 'raised'."""

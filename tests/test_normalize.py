@@ -155,6 +155,8 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("完成投资约50亿元", ("完成投资", 5e9, "元", "约")),  # was indicator 完成投资约, no qualifier
         ("签约项目50个", ("签约项目", 50.0, "个", "")),  # the 约 of 签约 is no qualifier
         ("进出口规模突破185亿元", ("进出口规模", 1.85e10, "元", "突破")),  # a floor, read as an exact figure
+        ("带动农村劳动力转移就业近5000人", ("带动农村劳动力转移就业", 5000.0, "人", "近")),  # no target at all
+        ("完成造林绿化2000公顷", ("完成造林绿化", 2000.0, "公顷", "")),  # no target at all
     ],
 )
 def test_target_examples(text, target):
