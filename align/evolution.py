@@ -348,11 +348,12 @@ def readable(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def overall_direction(directions: Sequence[str]) -> str | None:
-    """One direction for a pair: lowered > raised > unchanged > no_longer > newly quantified; ``None`` if no target.
+    """One direction for a pair: lowered > raised > no_longer > newly quantified > unchanged; ``None`` if no target.
 
-    Kept beside the class so a ``merged`` or ``split`` pair still shows a lowered target.
+    Kept beside the class so a ``merged`` or ``split`` pair still shows a lowered target, and a task
+    that keeps one target and drops another does not read 不变.
     """
-    for direction in ("lowered", "raised", "unchanged", "no_longer_quantified", "newly_quantified"):
+    for direction in ("lowered", "raised", "no_longer_quantified", "newly_quantified", "unchanged"):
         if direction in directions:
             return direction
     return None

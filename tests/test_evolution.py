@@ -32,6 +32,7 @@ from align.evolution import (
     format_target_changes,
     gold_direction,
     later_deadlines,
+    overall_direction,
     pair_targets,
     relation_counts,
     target_direction,
@@ -391,6 +392,12 @@ def test_only_targets_counting_one_thing_on_one_scale_are_one_target(old, new, p
 )
 def test_nearly_and_hectares_are_compared(old, new, direction):
     assert [c["direction"] for c in compare_targets(extract_targets(old), extract_targets(new))] == [direction]
+
+
+def test_a_task_that_keeps_one_target_and_drops_another_does_not_read_unchanged():
+    change = compare_pair({"text": "建设口袋公园10个、城市绿道20公里", "targets": extract_targets("建设口袋公园10个、城市绿道20公里")},
+                          {"text": "建设城市绿道20公里", "targets": extract_targets("建设城市绿道20公里")})
+    assert overall_direction([c["direction"] for c in change["target_changes"]]) == "no_longer_quantified"
 
 
 def test_a_merge_needs_the_merged_task_in_the_new_one():
