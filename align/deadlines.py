@@ -97,11 +97,15 @@ def deadline_shift(
     old_year: int | None = None,
     new_year: int | None = None,
     unfinished: bool = False,
+    reported: bool = True,
 ) -> int | None:
     """Months the new deadline is later than the old (negative: earlier), in like terms (module doc).
 
-    ``unfinished``: the earlier plan reports the task still under way. None when either
-    deadline is missing or open-ended, or a year-less one has no plan year to be placed in.
+    ``unfinished``: the earlier plan reports the task still under way; ``reported``: it reports
+    the task's progress at all. None when either deadline is missing or open-ended, or a
+    year-less one has no plan year to be placed in, or when nothing was reported and both name
+    their year, the months reading earlier and the calendar later (2023年底前 → 2024年3月底前 is
+    late for a project still open, and earlier in its year for a yearly task done and set again).
     """
     before, after = read_deadline(old), read_deadline(new)
     if before is None or after is None:
@@ -109,7 +113,11 @@ def deadline_shift(
     within_years = (before.year in (None, old_year) and after.year in (None, new_year)
                     and not before.ahead and not after.ahead)
     if within_years and not unfinished:
-        return after.month - before.month
+        in_the_year = after.month - before.month
+        written = before.year is not None and after.year is not None
+        if not reported and written and in_the_year < 0 < _months(after) - _months(before):
+            return None  # 2023年底前 → 2024年3月底前 with no word of progress: earlier in its year, or late?
+        return in_the_year
     before, after = _on_calendar(before, old_year), _on_calendar(after, new_year)
     if before is None or after is None:
         return None

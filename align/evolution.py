@@ -410,7 +410,7 @@ def compare_pair(
         "new_deadline": new.get("deadline"),
         "deadline_shift_months": deadline_shift(
             old.get("deadline"), new.get("deadline"), old_year=old_year, new_year=new_year,
-            unfinished=old.get("status") == "in_progress",
+            unfinished=old.get("status") == "in_progress", reported=old.get("status") is not None,
         ),
         "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
         "diff_text": diff_text,

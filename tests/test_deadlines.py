@@ -48,6 +48,9 @@ def test_the_shift_compares_like_with_like():
     assert deadline_shift("6月底前", "9月底前") == 3
     assert deadline_shift("2023年底前", "2024年6月底", **years) == -6  # due earlier in its year
     assert deadline_shift("2023年底前", "2024年6月底", **years, unfinished=True) == 6  # still open: six months late
+    # a plan that reports no progress: a one-off project six months late, or a yearly task due earlier?
+    assert deadline_shift("2023年底前", "2024年6月底", **years, reported=False) is None  # was 提前6个月
+    assert deadline_shift("年底前", "年底前", **years, reported=False) == 0
     assert deadline_shift("年底前", "年底前", **years, unfinished=True) == 12
     assert deadline_shift("2024年底前", "2025年6月底", **years) == 6  # beyond the plan's year: the calendar
     assert deadline_shift("年底前", "2026年底", **years) == 36
