@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import cn2an
 
 from align.exceptions import DocumentParseError
-from align.normalize import normalize_text
+from align.normalize import format_number, normalize_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns
 from align.readers import DEFAULT_MAX_BYTES, check_size, decode_text
 
@@ -589,9 +589,9 @@ def _xlsx_rows(
     starts = sorted((r for r in merged if r[3] > r[1] and r[0] <= MAX_TABLE_COLUMNS), key=lambda r: r[1])
     open_ranges: list[tuple[int, int, Any]] = []  # (column index, last row, value)
     next_start = 0
-    rows = sheet.iter_rows(max_col=MAX_TABLE_COLUMNS, values_only=True)
-    for row_number, values in enumerate(rows, start=1):
-        row = list(values)
+    rows = sheet.iter_rows(max_col=MAX_TABLE_COLUMNS)
+    for row_number, cells in enumerate(rows, start=1):
+        row = [_shown_value(cell.value, getattr(cell, "number_format", None)) for cell in cells]
         for column in uncached.get(row_number, ()):
             if column <= MAX_TABLE_COLUMNS:
                 row.extend([None] * (column - len(row)))
@@ -607,6 +607,15 @@ def _xlsx_rows(
                 open_ranges.append((min_col - 1, max_row, value))
             next_start += 1
         yield row
+
+
+def _shown_value(value: Any, number_format: str | None) -> Any:
+    """A cell's value as Excel shows it where that differs in meaning: a number formatted as a
+    percentage is stored as a fraction (6% is 0.06, read as 地区生产总值增长0.06 with no target)."""
+    if number_format and "%" in number_format.replace('"%"', "") and isinstance(value, int | float) \
+            and not isinstance(value, bool):
+        return f"{format_number(round(value * 100, 10))}%"
+    return value
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:

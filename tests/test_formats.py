@@ -316,6 +316,22 @@ def write_merged_xlsx(path: Path, rows: list[list], merged: list[str]) -> Path:
     return path
 
 
+def test_a_cell_formatted_as_a_percentage_reads_as_excel_shows_it(tmp_path):
+    """Excel shows 6% and stores 0.06: the task read 地区生产总值增长。0.06, with no target."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["序号", "重点任务", "目标值", "牵头单位"], [1, "地区生产总值增长", 0.06, "区发改委"],
+                [2, "居民人均可支配收入增长", 0.065, "区发改委"], [3, "新建学校", 3, "区教育局"]):
+        sheet.append(row)
+    sheet["C2"].number_format, sheet["C3"].number_format = "0%", "0.0%"
+    book.save(tmp_path / "t.xlsx")
+    items = parse_text(read_document_text(tmp_path / "t.xlsx"), META).items
+    assert [[(t["value"], t["unit"]) for t in targets] for targets in items["targets"]] == [
+        [(6.0, "%")], [(6.5, "%")], []]
+
+
 def test_units_merged_down_over_several_tasks(tmp_path):
     """Non-regression: read-only openpyxl has no merged ranges, so only the first task of a merged 牵头单位 had units."""
     rows = [["序号", "工作任务", "牵头单位"], [1, "新建口袋公园15个", "区城管局"], [2, "新增城市绿地30万平方米", None],
