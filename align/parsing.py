@@ -417,11 +417,13 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     used_prefixes: set[str] = set()
     preamble: list[tuple[int, str]] = []
     table_started = False
+    text_since_row = False  # a line of text after the last row: the task table may have ended
 
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if "\t" not in line:
+            text_since_row = bool(drafts)
             clean = normalize_text(_MD_HEADING.sub("", line))
             heading = _SECTION_LINE.match(clean) or _table_section(clean)
             is_section = bool(heading) and len(clean) <= 30
@@ -478,10 +480,18 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             section = [section_name]
             section_status, section_prefix, section_first = _status_of(section_name), "", True
             continue
+        table_ended, text_since_row = text_since_row, False
         if row.get("number", "").strip():
             # 1, 1. and 1-1, also written （1）, 1） or ① (NFKC and the circled-number rule make them (1))
             number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*",
                                         normalize_text(row["number"]))
+            if not number_match and (_TABLE_FOOT.match(normalize_text(row["number"])) or table_ended):
+                # 合计 | 3项, 备注：…, or a second table after the task table (附：主要预期指标 | 指标 | 目标)
+                warnings.append(f"{path}, line {lineno}: 任务表之后的行未读取 a row after the task table was not read: "
+                                f"{normalize_text(line)[:40]}")
+                if table_ended:
+                    break
+                continue
             if not number_match:
                 raise DocumentParseError(
                     f"the number column holds {row['number'].strip()[:20]!r}, not a task number.", path=path, line=lineno,
@@ -530,6 +540,10 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         warnings.extend(_check_counts(preamble, drafts, path))
     _check_duplicates(drafts, path)
     return drafts, warnings
+
+
+# A table's foot: a total or a note in the 序号 column, not a task.
+_TABLE_FOOT = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|备\s*注|注|说\s*明)\s*[:：]?")
 
 
 def _table_section(text: str) -> re.Match[str] | None:

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from align.cli import main
+from align.exceptions import DocumentParseError
 from align.parsing import parse_text
 from align.readers import read_document_text
 from align.registry import DocumentMeta
@@ -281,6 +282,25 @@ def test_each_attachment_gives_its_own_item_its_quotas_however_it_is_headed(firs
     assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
         [("莲湖区", 40.0)], [("莲湖区", 200.0)]
     ]
+
+
+@pytest.mark.parametrize(
+    "foot",
+    ["合计\t3项\t\n", "备注：时限均为年底前\t\t\n",
+     "附：主要预期指标\n指标\t目标\t\n地区生产总值增长\t6%\t\n"],  # a second table after the task table
+)
+def test_a_total_a_note_or_a_second_table_after_the_task_table_is_named_not_refused(foot):
+    """Each refused the whole file: 'the number column holds 合计, not a task number'."""
+    text = "序号\t重点任务\t牵头单位\n1\t新建公园3个\t区林业局\n2\t改造道路10条\t区住建局\n" + foot
+    parsed = parse_text(text, TABLE)
+    assert parsed.items["text"].to_list() == ["新建公园3个", "改造道路10条"]
+    assert any("任务表之后的行未读取" in warning for warning in parsed.warnings)
+
+
+def test_a_row_whose_number_is_not_a_number_inside_the_table_is_still_refused():
+    text = "序号\t重点任务\t牵头单位\n1\t新建公园3个\t区林业局\n二O\t改造道路10条\t区住建局\n3\t新建学校2所\t区教育局\n"
+    with pytest.raises(DocumentParseError, match="not a task number"):
+        parse_text(text, TABLE)
 
 
 def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
