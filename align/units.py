@@ -17,9 +17,12 @@ from align.normalize import normalize_text
 UNIT_SUFFIXES = (
     "管理委员会", "委员会", "管委会", "事业部", "办公室", "服务中心", "中心", "集团", "公司", "分局",
     "大队", "支队", "总队", "管理办", "街道办", "街道", "政府", "局", "委", "办", "院", "所", "站",
-    "会", "部", "处", "室", "厅", "馆", "园", "队", "社", "行", "团", "校", "镇", "署",
+    "会", "部", "处", "室", "厅", "馆", "园", "队", "社", "行", "团", "校", "镇", "署", "部门", "单位",
 )
-_SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + ")$")
+# A trailing aside (各镇（街道）) does not hide the suffix before it.
+_SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + r")(?:\([^()]{1,8}\))?$")
+# What a cell says of a unit's role, not part of its name: 区发改委（牵头）, 区财政局配合.
+_ROLE_MARK = re.compile(r"\(\s*(?:牵头|配合|负责|协办|主责|主办)\s*\)|(?<=[局委办室心司])(?:牵头|配合|负责)$")
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 # Place and level prefixes that do not change which department a unit is.
@@ -57,9 +60,10 @@ def split_units(cell: str | None) -> list[str]:
     """Split a responsible-unit cell into unit names.
 
     ``"区发改委 区财政局"`` → ``["区发改委", "区财政局"]``;
-    ``"资源规划 灞桥分局"`` → ``["资源规划灞桥分局"]``. Empty cells give ``[]``.
+    ``"资源规划 灞桥分局"`` → ``["资源规划灞桥分局"]``; ``"区发改委（牵头）、区财政局"`` →
+    ``["区发改委", "区财政局"]`` (a role is no part of a name). Empty cells give ``[]``.
     """
-    pieces = [normalize_text(p) for p in _SPLIT.split(cell or "")]
+    pieces = [_ROLE_MARK.sub("", normalize_text(p)) for p in _SPLIT.split(cell or "")]
     pieces = [p for p in pieces if p]
     if not pieces:
         return []
