@@ -391,7 +391,14 @@ class DecisionStore:
             raise
         except sqlite3.Error as exc:
             self.close()
-            if "readonly" in str(exc):  # intact, but not ours to write: moving it aside would hide its decisions
+            if "locked" in str(exc) or "busy" in str(exc):  # intact, and in use: not damaged
+                raise StoreError(
+                    f"The decision store {self.path} stayed busy for {self.timeout:.0f} s: another process is "
+                    "writing to it. Try again when it has finished; nothing was changed.",
+                    zh="审核记录库正被另一个程序写入，请稍后再试，什么也没有改动",
+                ) from None
+            if "readonly" in str(exc) or not self._writable():
+                # intact, but not ours to write: moving it aside would hide its decisions
                 raise StoreError(
                     f"The decision store {self.path} is read-only. Make it and its folder writable, or set "
                     "PLAN_ALIGN_DB to a writable file.",
@@ -410,6 +417,10 @@ class DecisionStore:
         self._file = self._file_id()  # connect has created the file when it was missing
         self._read = None
         self._setup()
+
+    def _writable(self) -> bool:
+        """Whether the store and its folder can be written (SQLite's WAL needs files beside the store)."""
+        return os.access(self.path.parent, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
 
     def _file_id(self) -> tuple[int, int] | None:
         try:
@@ -468,6 +479,7 @@ class DecisionStore:
     def _setup(self) -> None:
         conn = self._connection
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        self._check_ours()  # before anything is written: another program's database is left as it was
         # Switching to WAL needs a moment of exclusive access; the busy handler does not
         # always cover it, so several processes opening a new store at once retry here.
         deadline = time.monotonic() + self.timeout
@@ -481,33 +493,49 @@ class DecisionStore:
                 time.sleep(0.05)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        with self._transaction():
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version == 0 and not tables - {"sqlite_sequence"}:
+        if self._state() == "current":
+            return  # an open store takes no write lock: reading waits for no writer
+        with self._transaction():  # a new or schema-1 store, made current once (another process may be at it)
+            state = self._state()
+            if state == "empty":
                 for statement in _DDL.split(";\n"):
                     if statement.strip():
                         conn.execute(statement)
-                return
-            if version == 1 and self._columns() == _SCHEMA_1_COLUMNS:
+            elif state == "schema 1":
                 # Schema 1 had no target_doc and no text digests; adding a column updates no row,
                 # so the log stays as written.
                 for column in _ADDED_IN_2:
                     conn.execute(f"ALTER TABLE decisions ADD COLUMN {column} TEXT")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                return
+
+    def _state(self) -> str:
+        """``empty``, ``schema 1``, ``current``, or ``foreign`` (another program's, or a newer plan-align's)."""
+        conn = self._connection
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and not tables - {"sqlite_sequence"}:
+            return "empty"
+        if version == 1 and self._columns() == _SCHEMA_1_COLUMNS:
+            return "schema 1"
+        if version == SCHEMA_VERSION and self._columns() == list(LOG_SCHEMA):
+            return "current"
+        return "foreign"
+
+    def _check_ours(self) -> None:
+        if self._state() != "foreign":
+            return
+        version = self._connection.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"The decision store {self.path} was written by a newer plan-align (schema {version}, "
                 f"this one reads {SCHEMA_VERSION}). Upgrade plan-align to open it.",
                 zh="审核记录库由更新版本的 plan-align 写入，请先升级",
             )
-        if version != SCHEMA_VERSION or self._columns() != list(LOG_SCHEMA):
-            raise StoreError(
-                f"{self.path} is an SQLite file but not a plan-align decision store. "
-                "Set PLAN_ALIGN_DB to another file, or move this one aside.",
-                zh="这个文件不是 plan-align 的审核记录库，请用 PLAN_ALIGN_DB 指定另一个文件",
-            )
+        raise StoreError(
+            f"{self.path} is an SQLite file but not a plan-align decision store. "
+            "Set PLAN_ALIGN_DB to another file, or move this one aside.",
+            zh="这个文件不是 plan-align 的审核记录库，请用 PLAN_ALIGN_DB 指定另一个文件",
+        )
 
     def _columns(self) -> list[str]:
         return [row[1] for row in self._connection.execute("PRAGMA table_info(decisions)")]
@@ -693,6 +721,13 @@ class DecisionStore:
                     "Check the reviewer name and the item ids in the history.",
                     zh=f"{reviewer} 在这对条目上没有可撤销的结论",
                 )
+            if found[0] not in self._current()["id"]:
+                raise StoreError(
+                    f"Nothing to undo on {pair_label(source_id, target_id, target_doc)}: {reviewer!r}'s decision "
+                    f"there (#{found[0]}) was already replaced by their later decision on the item (a 无对应, or "
+                    "a link confirmed after it). Undo that one instead.",
+                    zh=f"{reviewer} 在这对条目上的结论（#{found[0]}）已被其后来对该条目的结论取代，请撤销后来的那条",
+                )
             row = self._row(reviewer, source_id, target_id, target_doc, UNDO, None, None, None, None, None,
                             retracts=found[0])
             return self._insert(conn, row)
@@ -800,15 +835,23 @@ class DecisionStore:
                     f"target_id, target_doc ORDER BY id DESC) AS rank FROM decisions d WHERE {_EFFECTIVE}) WHERE rank = 1 "
                     "ORDER BY id"
                 )
-                self._read = (state, self._without_superseded(_frame(rows, CURRENT_SCHEMA)))
+                confirmed = self._query(f"SELECT id, reviewer, source_id, target_id FROM decisions d "
+                                        f"WHERE decision = 'confirmed' AND {_EFFECTIVE}")
+                ever = pl.DataFrame(confirmed, schema={"id": pl.Int64, "reviewer": pl.String, "source_id": pl.String,
+                                                       "target_id": pl.String}, orient="row")
+                self._read = (state, self._without_superseded(_frame(rows, CURRENT_SCHEMA), ever))
             return self._read[1]
 
     @staticmethod
-    def _without_superseded(current: pl.DataFrame) -> pl.DataFrame:
+    def _without_superseded(current: pl.DataFrame, confirmed_ever: pl.DataFrame | None = None) -> pl.DataFrame:
         """A planner changing their mind is not a disagreement: one reviewer's later 无对应 on an item
         replaces their earlier confirmed links from it into that plan, and a later confirmed link
         replaces their earlier 无对应 (a schema-1 无对应, naming no plan, meets links into any plan);
-        a link judged again from the other document replaces the earlier judgement."""
+        a link judged again from the other document replaces the earlier judgement.
+
+        ``confirmed_ever``: every confirmation not undone, also those a later decision on the link
+        replaced: 无对应, then confirmed, then rejected leaves the item reviewed with a rejection,
+        not with the 无对应 the confirmation took back."""
         links = current.filter(pl.col("target_id").is_not_null()).with_columns(link_key())
         turned = (links.group_by("reviewer", "low", "high").agg(pl.col("id").sort().alias("ids"))
                   .filter(pl.col("ids").list.len() > 1))
@@ -822,10 +865,17 @@ class DecisionStore:
         met = links.join(nones, on=["reviewer", "source_id"]).filter(
             pl.col("none_doc").is_null() | (pl.col("none_doc") == pl.col("link_doc"))
         )
-        if met.is_empty():
+        taken_back = pl.Series("none_id", [], dtype=pl.Int64)
+        if confirmed_ever is not None and confirmed_ever.height:
+            ever = DecisionStore._confirmed_either_way(confirmed_ever.with_columns(decision=pl.lit("confirmed")))
+            taken_back = (ever.select("id", "reviewer", "source_id", "link_doc")
+                          .join(nones, on=["reviewer", "source_id"])
+                          .filter((pl.col("none_doc").is_null() | (pl.col("none_doc") == pl.col("link_doc")))
+                                  & (pl.col("id") > pl.col("none_id")))["none_id"])
+        if met.is_empty() and taken_back.is_empty():
             return current
         superseded = pl.concat([met.filter(pl.col("id") < pl.col("none_id"))["id"],
-                                met.filter(pl.col("id") > pl.col("none_id"))["none_id"]])
+                                met.filter(pl.col("id") > pl.col("none_id"))["none_id"], taken_back])
         return current.filter(~pl.col("id").is_in(superseded.implode()))
 
     def conflicts(self) -> pl.DataFrame:

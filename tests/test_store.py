@@ -253,6 +253,23 @@ def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
         DecisionStore(path)
     tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
     assert tables == [("accounts",)]
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("delete",), "left in WAL mode"
+
+
+def test_a_store_another_process_is_writing_to_opens_and_reads(tmp_path):
+    """Every open took a write lock, so a reader (export, coverage) waited 30 s behind a writer and was then
+    told the store might be damaged and should be moved aside."""
+    path = tmp_path / "d.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:1", "confirmed")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with DecisionStore(path, timeout=1) as store:
+            assert store.current()["target_id"].to_list() == ["xian-2024:1"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_text_changes_name_the_side_whose_text_is_not_the_one_decided_on(store):
@@ -413,6 +430,28 @@ def test_a_reviewer_changing_their_mind_between_a_link_and_no_counterpart_is_not
     assert store.conflicts().is_empty() and store.confirmed_links()["target_id"].to_list() == ["xian-2024:5"]
     store.undo("王", "baqiao-2023:1", "xian-2024:5")
     assert store.current()["decision"].to_list() == ["no_counterpart"], "undo brings back the state before"
+
+
+def test_a_no_counterpart_a_later_confirmation_took_back_stays_taken_back_when_the_link_is_rejected(store):
+    """无对应, then confirmed, then the link rejected: the 无对应 came back (the item read 'reviewed: 无对应' and
+    left the queue), though 王 never said it again."""
+    store.record("王", "baqiao-2023:54", None, "no_counterpart", target_doc="xian-2024")
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "rejected")
+    assert store.current()["decision"].to_list() == ["rejected"]
+    store.undo("王", "baqiao-2023:54", "xian-2024:15")  # the rejection: the confirmation stands again
+    assert store.current()["decision"].to_list() == ["confirmed"]
+
+
+def test_undoing_a_decision_a_later_one_replaced_says_so_and_changes_nothing(store):
+    """The undo retracted the confirmation the 无对应 had replaced and said 'undid their latest decision':
+    nothing visible changed, and undoing the 无对应 then could not bring the link back."""
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("王", "baqiao-2023:54", None, "no_counterpart", target_doc="xian-2024")
+    with pytest.raises(StoreError, match="already replaced"):
+        store.undo("王", "baqiao-2023:54", "xian-2024:15")
+    store.undo("王", "baqiao-2023:54", None, target_doc="xian-2024")
+    assert store.current()[["target_id", "decision"]].rows() == [("xian-2024:15", "confirmed")]
 
 
 def test_no_counterpart_in_one_plan_leaves_a_link_into_another_plan_in_effect(store):
