@@ -7,11 +7,13 @@ inside the core.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
@@ -27,14 +29,27 @@ DEFAULT_MAX_FILE_MB = 20.0
 
 
 def _known_timezone(name: object) -> bool:
-    """Whether polars (which carries its own time-zone table) knows ``name``."""
+    """Whether both clocks plan-align shows times with know ``name``: polars (its own time-zone
+    table, for tables) and zoneinfo (for export metadata); polars alone took +08:00, which the
+    export then failed on."""
     if not isinstance(name, str) or not name:
         return False
     try:
         pl.Series([datetime(2024, 1, 1)]).dt.replace_time_zone(name)
-    except (pl.exceptions.PolarsError, ValueError, TypeError):
+        ZoneInfo(name)
+    except (pl.exceptions.PolarsError, ValueError, TypeError, ZoneInfoNotFoundError):
         return False
     return True
+
+
+def _whole(value: object) -> bool:
+    """An int that is not a bool (True is an int to Python, and read as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    """A finite number that is not a bool."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,11 @@ class Settings:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
+        for name in ("data_dir", "cache_dir", "db_path"):
+            value = getattr(self, name)
+            if not (isinstance(value, str | os.PathLike) or value is None and name != "data_dir"):
+                raise SettingsError(f"The '{name}' setting must be a folder or file path. Got {value!r} instead.",
+                                    zh=f"设置 {name} 应为路径，现为 {value!r}")
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         if self.cache_dir is None:
             object.__setattr__(self, "cache_dir", self.data_dir / ".cache")
@@ -79,13 +99,13 @@ class Settings:
             object.__setattr__(self, "db_path", self.data_dir / "decisions.sqlite")
         else:
             object.__setattr__(self, "db_path", Path(self.db_path))
-        if not isinstance(self.top_k, int) or not 1 <= self.top_k <= 1000:
+        if not _whole(self.top_k) or not 1 <= self.top_k <= 1000:
             problems.append((
                 f"The 'top_k' setting must be an int in [1, 1000]. Got {self.top_k!r} instead.",
                 f"每条的候选数 top_k 应为 1 到 1000 的整数，现为 {self.top_k!r}",
             ))
         value = self.one_to_one_threshold
-        if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+        if not _number(value) or not 0.0 <= float(value) <= 1.0:
             problems.append((
                 f"The 'one_to_one_threshold' setting must be a float in [0, 1]. Got {value!r} instead.",
                 f"一对一阈值 one_to_one_threshold 应在 0 到 1 之间，现为 {value!r}",
@@ -95,12 +115,12 @@ class Settings:
                 f"The 'direction' setting must be one of {', '.join(DIRECTIONS)}. Got {self.direction!r} instead.",
                 f"方向 direction 只能是 {'、'.join(DIRECTIONS)}，现为 {self.direction!r}",
             ))
-        if not isinstance(self.block_size, int) or self.block_size < 1:
+        if not _whole(self.block_size) or self.block_size < 1:
             problems.append((
                 f"The 'block_size' setting must be a positive int. Got {self.block_size!r} instead.",
                 f"分块大小 block_size 应为正整数，现为 {self.block_size!r}",
             ))
-        if not isinstance(self.max_file_mb, (int, float)) or self.max_file_mb <= 0:
+        if not _number(self.max_file_mb) or self.max_file_mb <= 0:
             problems.append((
                 f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.",
                 f"文件大小上限 max_file_mb 应为正数，现为 {self.max_file_mb!r}",
@@ -125,7 +145,13 @@ class Settings:
         if os.environ.get("PLAN_ALIGN_DATA"):
             values["data_dir"] = Path(os.environ["PLAN_ALIGN_DATA"])
         if os.environ.get("PLAN_ALIGN_DB"):
-            values["db_path"] = Path(os.environ["PLAN_ALIGN_DB"])
+            store = os.environ["PLAN_ALIGN_DB"]
+            if store.endswith(("/", os.sep)):  # Path() would drop the slash and make a file of the folder's name
+                raise SettingsError(
+                    f"PLAN_ALIGN_DB={store} names a folder; give the store's file, such as {store}decisions.sqlite.",
+                    zh=f"PLAN_ALIGN_DB={store} 是一个文件夹，请写出记录库文件，例如 {store}decisions.sqlite",
+                )
+            values["db_path"] = Path(store)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.from_dict(values)
 

@@ -428,10 +428,29 @@ def test_the_typical_run_in_the_help_text_works_as_written(data_copy, tmp_path):
     assert {"baqiao-2023:75", "xian-2024:4"} <= cells
 
 
-@pytest.mark.parametrize("zone", ["Mars/Base", "", "北京时间"])
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "北京时间", "+08:00"])  # +08:00: the export's traceback
 def test_an_unknown_time_zone_is_refused_when_settings_are_built(zone):
     with pytest.raises(SettingsError, match="'timezone' setting must be an IANA name"):
         Settings(timezone=zone)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("max_file_mb", float("inf")), ("max_file_mb", float("nan")), ("top_k", True), ("block_size", True),
+     ("one_to_one_threshold", True), ("data_dir", None)],
+)
+def test_a_setting_of_the_wrong_kind_is_refused_by_name(setting, value):
+    """inf and nan file limits failed when a file was read; True counted as 1; None was a TypeError."""
+    with pytest.raises(SettingsError, match=f"'{setting}' setting must be"):
+        Settings(**{setting: value})
+
+
+def test_a_store_path_ending_in_a_slash_is_refused(monkeypatch, tmp_path):
+    """PLAN_ALIGN_DB=/tmp/x/ wrote a store file named x, which the folder the planner meant then clashed with."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", f"{tmp_path}/stores/")
+    with pytest.raises(SettingsError, match="names a folder"):
+        Settings.from_env()
+    assert not (tmp_path / "stores").exists()
 
 
 def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, data_copy, capsys):
