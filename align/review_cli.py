@@ -101,6 +101,8 @@ def cmd_decide(args: argparse.Namespace) -> None:
                                      note=args.note, score=args.score, engine_version=args.engine_version)
         if problems:  # a --score of 5, say: refused before the store is created
             raise StoreError.from_problems(problems)
+    if target_id and action != "undo" and args.score is None and args.engine_version is None:
+        args.score, args.engine_version = _matched_score(settings, args.source, target_id)
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
             undo_id = store.undo(args.reviewer, args.source, target_id, target_doc=target_doc)
@@ -112,10 +114,29 @@ def cmd_decide(args: argparse.Namespace) -> None:
             source_digest=texts.get(args.source), target_digest=texts.get(target_id) if target_id else None,
         )
         print(f"#{decision_id}: {reviewer_name(args.reviewer)} recorded {action} on {pair}")
-        conflicts = store.conflicts().filter(pl.col("source_id") == args.source)
+        # the link read from either end: a colleague may have judged it from the other plan
+        ends = [args.source, target_id] if target_id else [args.source]
+        conflicts = store.conflicts().filter(
+            pl.col("source_id").is_in(ends) & (pl.col("target_id").is_in(ends) if target_id else pl.lit(True)))
         for row in conflicts.iter_rows(named=True):
             print(f"warning: reviewers disagree on {pair_label(row['source_id'], row['target_id'])}: {row['summary']}",
                   file=sys.stderr)
+
+
+def _matched_score(settings: Settings, source_id: str, target_id: str) -> tuple[float | None, str | None]:
+    """The matcher's score and engine version of a link, as the app records them with a decision
+    (the export's 得分 and 引擎版本 were empty for links decided here); none for a pair it did not rank."""
+    from matching.engine import match_documents
+
+    try:
+        matches = match_documents(settings, doc_of(source_id), doc_of(target_id))
+    except PlanAlignError:  # two years of one plan given the wrong way round, say: the decision stands alone
+        return None, None
+    found = matches.filter((pl.col("source_id") == source_id) & (pl.col("target_id") == target_id)
+                           | (pl.col("source_id") == target_id) & (pl.col("target_id") == source_id))
+    if found.is_empty():
+        return None, None
+    return float(found["score"][0]), str(found["engine_version"][0])
 
 
 def _coverage(settings: Settings, current: pl.DataFrame, city: DocumentMeta, district: DocumentMeta) -> pl.DataFrame:

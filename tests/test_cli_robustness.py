@@ -6,12 +6,15 @@ Each failure is one line on stderr naming the file, exit code 2, nothing touched
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from align.cli import main as cli_main
 from align.ingest import load_items
 from align.registry import load_registry
 from align.settings import Settings
+from align.store import DecisionStore
+from matching.engine import match_documents
 
 OUTSIDE_ENTRY = """
 [[document]]
@@ -272,6 +275,30 @@ def test_add_to_a_registry_written_as_an_inline_array(tmp_path, data, capsys):
     assert run("edit", "lianhu-2024", "--parent", "西安市", "--data", str(data)) == 0
     assert run("remove", "lianhu-2024", "--data", str(data)) == 0
     assert [meta.id for meta in load_registry(data)] == ["xixian-2023"]
+
+
+@pytest.mark.parametrize("rejected_from", ["city", "district"])
+def test_decide_warns_of_a_disagreement_whichever_plan_the_link_was_judged_from(data, capsys, rejected_from):
+    """李 rejecting from the city side what 王 confirmed from the district side was recorded without a word."""
+    assert run("decide", "baqiao-2023:54", "xian-2024:15", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    capsys.readouterr()
+    pair = ["xian-2024:15", "baqiao-2023:54"] if rejected_from == "city" else ["baqiao-2023:54", "xian-2024:15"]
+    assert run("decide", *pair, "--reject", "--reviewer", "李", "--data", str(data)) == 0
+    assert "warning: reviewers disagree" in capsys.readouterr().err
+
+
+def test_a_link_decided_on_the_command_line_carries_the_matchers_score_as_one_decided_in_the_app(data):
+    """The export's 得分 and 引擎版本 were empty for links confirmed with decide (the app's carry both)."""
+    assert run("decide", "xian-2024:4", "baqiao-2023:75", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    assert run("decide", "baqiao-2023:54", "xian-2024:15", "--confirm", "--reviewer", "王", "--score", "0.5",
+               "--data", str(data)) == 0
+    with DecisionStore(data / "decisions.sqlite") as store:
+        rows = {row["source_id"]: row for row in store.current().iter_rows(named=True)}
+    matches = match_documents(Settings(data_dir=data), "baqiao-2023", "xian-2024")
+    expected = matches.filter((pl.col("source_id") == "baqiao-2023:75") & (pl.col("target_id") == "xian-2024:4"))
+    assert rows["xian-2024:4"]["score"] == pytest.approx(expected["score"][0])
+    assert rows["xian-2024:4"]["engine_version"] == expected["engine_version"][0]
+    assert rows["baqiao-2023:54"]["score"] == 0.5 and rows["baqiao-2023:54"]["engine_version"] is None  # as given
 
 
 def test_correcting_a_documents_level_parses_it_again(tmp_path, data):
