@@ -236,7 +236,11 @@ def _digest(path: Path) -> str:
 def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
     """What a planner should hear after registering or editing ``doc_id``, in English and Chinese: a
     parent no registered document governs (a typo such as 西安 for 西安市 leaves the plan out of its
-    city's coverage), and the same file registered under another id (it would count twice)."""
+    city's coverage), a district plan with no parent while a city is registered, a title that names
+    another place or year than the entry, and the same file registered under another id (it would
+    count twice)."""
+    from align.parsing import heading_jurisdiction  # the heading reader is the parser's
+
     docs = load_registry(data_dir)
     meta = _find(docs, doc_id)
     warnings: list[Problem] = []
@@ -246,6 +250,16 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
                          + (f" (registered above it: {', '.join(places)})" if places else "")
                          + "; until one is, its city's coverage does not count it.",
                          f"没有登记{meta.parent}的文档（{meta.id} 所填的上级），在此之前它不计入任何市的覆盖情况"))
+    elif not meta.parent and meta.level in ("district", "county") and places:
+        warnings.append((f"{meta.id} names no parent, so no city's coverage counts it; if it is under one of "
+                         f"{', '.join(places)}: plan-align edit {meta.id} --parent NAME",
+                         f"{meta.id} 没有填上级，不计入任何市的覆盖情况；如属{'、'.join(places)}，请补填上级"))
+    title_place = heading_jurisdiction(meta.title)[0]
+    title_year = re.search(r"((?:19|20)\d{2})\s*年", meta.title or "")
+    if title_place and title_place != meta.jurisdiction or title_year and int(title_year.group(1)) != meta.year:
+        warnings.append((f"the title of {meta.id} ({meta.title}) names another place or year than its entry "
+                         f"({meta.jurisdiction}, {meta.year}); check the entry (plan-align edit {meta.id}).",
+                         f"{meta.id} 的标题（{meta.title}）与登记的地区或年份（{meta.jurisdiction}，{meta.year}）不一致，请核对"))
     path = document_path(data_dir, meta)
     if path.is_file():
         others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}

@@ -687,6 +687,21 @@ def test_cli_coverage_overview_names_a_district_plan_registered_without_a_parent
     assert "registered with no parent" not in captured.err
 
 
+def test_add_warns_of_a_district_plan_with_no_parent_and_of_an_entry_its_title_contradicts(data_copy, capsys):
+    """Added with no --parent, a district plan was silently left out of its city's coverage; added as 碑林区 2023,
+    a plan titled 雁塔区2024年… was registered so without a word."""
+    source = Path(__file__).resolve().parent / "fixtures" / "unseen" / "a1_yanta_2024_task_decomposition.txt"
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["add", str(source), *data]) == 0
+    err = capsys.readouterr().err
+    assert "names no parent, so no city's coverage counts it; if it is under one of 咸阳市, 西咸新区, 西安市" in err
+    assert "names another place or year" not in err
+    assert main(["add", str(source), "--id", "beilin-2023", "--jurisdiction", "碑林区", "--year", "2023",
+                 "--parent", "西安市", *data]) == 0
+    err = capsys.readouterr().err
+    assert "names another place or year than its entry (碑林区, 2023)" in err and "no parent" not in err
+
+
 def test_the_coverage_overview_compares_the_plans_it_can_read_and_names_the_one_it_cannot(data_copy, tmp_path,
                                                                                           monkeypatch, capsys):
     """One district plan's file gone: the whole overview was one error, 灞桥区 shown nowhere."""
