@@ -71,6 +71,8 @@ _ATTACHMENT_START = re.compile(rf"^附\s*件\s*(\d{{1,3}}|[{_CN_NUM}]{{1,3}})(?:
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
 # A list run together on one line (…。二、提升医疗服务能力。…, …；4.新建学校3所；5.…): each 一、 or
 # 4. after a full stop or semicolon opens a line of its own (4.5% is a number, not an item).
+# A list marker at the start of a line or after a clause (…：1.改造…；2.加装…), Arabic or 一、.
+_LIST_MARKER = re.compile(rf"(?:^|(?<=[。；;:：]))\s*(\d{{1,3}}(?=[.．、](?![\d%]))|[{_CN_NUM}]{{1,3}}(?=、))")
 _RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)|(?<=[。；;])\s*(?=\d{{1,3}}[.．、](?![\d%]))")
 _UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
 _UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
@@ -876,8 +878,14 @@ def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
 
 
 def _run_on_split(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each line, a run-on list (一、…。二、…) cut into one line per item."""
+    """(line number, text) of each line, a run-on list (一、…。二、…) cut into one line per item;
+    an item's own sub-list (3.实施老旧小区改造。重点做好：1.…；2.…) stays in it."""
     for lineno, raw in enumerate(lines, start=1):
+        markers = [m.group(1) for m in _LIST_MARKER.finditer(raw)]
+        numbers = [int(parse_number(m) or 0) for m in markers if m.isdigit() == markers[0].isdigit()]
+        if len(numbers) > 1 and _LIST_MARKER.match(raw) and min(numbers[1:]) <= numbers[0]:
+            yield lineno, raw  # numbering restarts inside an item's line: its own list, not the next items
+            continue
         for part in _RUN_ON_ITEM.split(raw):
             yield lineno, part
 

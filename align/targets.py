@@ -73,6 +73,7 @@ _FIXED_NAME = re.compile(
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause stops at.
 _INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
+_LIST_MARK = re.compile(r"^(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,2}是|[(（]\d{1,3}[)）])\s*")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
 )
@@ -146,7 +147,8 @@ def _number_bounds(raw: str) -> tuple[float | None, float | None]:
 
 def _indicator(clause_before: str, clause_after: str) -> str:
     before = _ENUM_END.sub("", clause_before) if "等" in clause_before else clause_before
-    before = _LEADING_FILLER.sub("", before.strip()).removeprefix("的")  # 5亿元以上的军民融合项目15个
+    before = _LIST_MARK.sub("", before.strip())  # 1.改造老旧小区42个 in an item's own list
+    before = _LEADING_FILLER.sub("", before).removeprefix("的")  # 5亿元以上的军民融合项目15个
     before = _TRAILING_LINK.sub("", before).strip().removesuffix("分别")  # 开工率分别不低于50%
     after = clause_after.strip()
     if re.match(rf"{_NUMBER}\s*(?:{_UNITS})", after):  # the next quantity (34户53人): no name after

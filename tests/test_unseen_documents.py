@@ -303,6 +303,19 @@ def test_a_row_whose_number_is_not_a_number_inside_the_table_is_still_refused():
         parse_text(text, TABLE)
 
 
+@pytest.mark.parametrize("next_number", ["2", "4"])
+def test_an_items_own_numbered_list_stays_in_it(next_number):
+    """1.…重点做好：1.改造老旧小区42个；2.加装电梯100部。 was cut at ；2.: the file was refused (number 2
+    twice), or, where the numbers did not collide, the item lost its list to two items of its own."""
+    text = (f"某区2024年工作要点\n一、城市更新\n1.实施老旧小区改造。重点做好：1.改造老旧小区42个；2.加装电梯100部。\n"
+            f"{next_number}.加快道路建设。打通断头路6条。\n")
+    items = parse_text(text, OUTLINE).items
+    assert items["number"].to_list() == ["1", next_number]
+    assert [t["indicator"] for t in items["targets"][0]] == ["改造老旧小区", "加装电梯"]  # not 1.改造老旧小区
+    run_on = parse_text("某区十件实事\n1.新建学校3所；2.改造道路10条；3.新建公园2个。\n", OUTLINE).items
+    assert run_on["number"].to_list() == ["1", "2", "3"], "a list run together on one line is still one item each"
+
+
 def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
     """一、经济发展 pasted from a merged row into the 序号 cell refused the whole file."""
     text = "序号\t重点任务\t牵头单位\n一、经济发展\t\t\n1\t地区生产总值增长6%左右。\t区发改委\n"
