@@ -75,10 +75,15 @@ _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
 _LIST_MARKER = re.compile(rf"(?:^|(?<=[。；;:：]))\s*(\d{{1,3}}(?=[.．、](?![\d%]))|[{_CN_NUM}]{{1,3}}(?=、))")
 _RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)|(?<=[。；;])\s*(?=\d{{1,3}}[.．、](?![\d%]))")
 _UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
+_LABEL = r"[\u4e00-\u9fff]{2,6}"  # 牵头单位, 完成时限: the label of a part written 标签：内容
 _UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
 _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）]")
 # The same named at the end of a task without brackets: 新建学校3所，责任单位：区教育局。
-_TRAILING_UNITS = re.compile(rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：]+(?:[;；]\s*{_UNIT_ROLES}\s*[:：][^()（）:：]+)*)$")
+_TRAILING_UNITS = re.compile(
+    rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：]+(?:[,，;；]\s*{_LABEL}\s*[:：][^()（）:：]+)*)$"
+)
+# The deadline among the labelled parts a task's units are written with (完成时限：2024年6月底前).
+_DEADLINE_LABEL = re.compile(r"^(?:完成|截止|办结)?(?:时限|时间|期限|时间节点)(?:要求)?$")
 # A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
 _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
@@ -897,9 +902,23 @@ def _ordinal(numeral: str) -> str:
 
 
 def _units_in(text: str) -> list[str]:
-    """Units named as 牵头单位：A；配合单位：B、C, lead units first."""
-    found = re.findall(rf"{_UNIT_ROLES}\s*[:：]\s*([^；;]+)", text)
+    """Units named as 牵头单位：A；配合单位：B、C, lead units first (a 完成时限：… beside them is no unit)."""
+    found = [value for label, value in _labelled_parts(text) if re.fullmatch(_UNIT_ROLES, label)]
     return list(dict.fromkeys(u for part in found for u in split_units(re.sub(r"[、,，]", " ", part))))
+
+
+def _labelled_parts(text: str) -> list[tuple[str, str]]:
+    """(label, value) of each 标签：内容 part of ``牵头单位：A、B；完成时限：6月底前``."""
+    starts = list(re.finditer(rf"(?:^|(?<=[,，;；(（\s]))\s*({_LABEL})\s*[:：]", text))
+    parts = []
+    for here, after in zip(starts, [*starts[1:], None]):
+        value = text[here.end():after.start() if after else len(text)]
+        parts.append((here.group(1), value.strip(" ,，;；。)）")))
+    return parts
+
+
+def _deadline_in(text: str) -> str:
+    return next((value for label, value in _labelled_parts(text) if _DEADLINE_LABEL.match(label)), "")
 
 
 def _ordinal_clauses(text: str) -> list[str]:
@@ -1038,12 +1057,14 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
     gives_quotas = meta.level not in LEVELS or meta.level_rank > LEVELS.index("district")
     for draft in drafts:
         text = normalize_text(draft.task)
-        for named in _INLINE_UNITS.findall(text):  # …0.5个工作日以内。（牵头单位：区行政审批局；配合单位：…）
-            draft.units = list(dict.fromkeys([*draft.units, *_units_in(named)]))
+        named = _INLINE_UNITS.findall(text)  # …0.5个工作日以内。（牵头单位：区行政审批局；配合单位：…）
         text = _INLINE_UNITS.sub("", text).strip()
         if trailing := _TRAILING_UNITS.search(text):
-            draft.units = list(dict.fromkeys([*draft.units, *_units_in(trailing.group(1).rstrip("。;；"))]))
+            named.append(trailing.group(1).rstrip("。;；"))
             text = text[:trailing.start()] + ("。" if text[trailing.start()] == "。" else "")
+        for part in named:  # and the deadline written beside them (完成时限：2024年6月底前)
+            draft.units = list(dict.fromkeys([*draft.units, *_units_in(part)]))
+            draft.deadline = draft.deadline or _deadline_in(part)
         title = draft.title or _title(text)
         rows.append(
             {

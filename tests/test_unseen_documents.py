@@ -316,6 +316,20 @@ def test_an_items_own_numbered_list_stays_in_it(next_number):
     assert run_on["number"].to_list() == ["1", "2", "3"], "a list run together on one line is still one item each"
 
 
+def test_a_deadline_written_beside_a_tasks_units_is_its_deadline_and_no_unit():
+    """完成时限 beside the units was dropped with them, read as a unit (完成时限:12月底前), or kept the
+    units in the text when written after them without brackets."""
+    text = ("某区2024年工作要点\n1.网上可办率达到98%。（牵头单位：区行政审批局；完成时限：2024年6月底前）\n"
+            "2.新增市场主体1.5万户。（责任单位：区市场监管局，完成时限：12月底前）\n"
+            "3.建成人才公寓2000套。责任单位：区住建局；完成时限：2024年第三季度\n")
+    items = parse_text(text, OUTLINE).items
+    assert items.select("text", "units", "deadline").rows() == [
+        ("网上可办率达到98%。", ["区行政审批局"], "2024年6月底前"),
+        ("新增市场主体1.5万户。", ["区市场监管局"], "12月底前"),
+        ("建成人才公寓2000套。", ["区住建局"], "2024年第三季度"),
+    ]
+
+
 def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
     """一、经济发展 pasted from a merged row into the 序号 cell refused the whole file."""
     text = "序号\t重点任务\t牵头单位\n一、经济发展\t\t\n1\t地区生产总值增长6%左右。\t区发改委\n"
