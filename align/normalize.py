@@ -83,6 +83,15 @@ def strip_html(text: str) -> str:
     return html.unescape(joined)
 
 
+def spaced_out(text: str) -> bool:
+    """Whether nearly every character stands apart (实 施 重 点 项 目 1 2 0 个), as some PDFs extract."""
+    shown = len(text) - text.count(" ")
+    return shown >= 6 and len(_SPACED.findall(text)) >= 0.8 * (shown - 1)
+
+
+_SPACED = re.compile(r"\S (?=\S)")
+
+
 def normalize_text(text: str | None) -> str:
     """NFKC (① read as (1), ㎡ as 平方米), HTML stripped, extraction spaces next to Chinese removed, whitespace
     collapsed, digits grouped by thousands joined (12,000 → 12000).
@@ -95,6 +104,8 @@ def normalize_text(text: str | None) -> str:
     text = strip_html(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     text = _nfkc(text)
+    if spaced_out(_MULTISPACE.sub(" ", text)):  # 1 2 0 个 from a PDF that spaces every character
+        text = re.sub(r"(?<=\S)[ \t\u00a0\u3000]+(?=\S)", "", text)
     text = text.replace("\r", " ").replace("\n", " ")
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\t")
     text = _SPACE_NEXT_TO_CJK.sub("", text)

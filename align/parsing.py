@@ -27,7 +27,7 @@ import polars as pl
 
 from align.exceptions import DocumentParseError
 from align.items import items_frame
-from align.normalize import normalize_text, parse_number
+from align.normalize import normalize_text, parse_number, spaced_out
 from align.readers import DEFAULT_MAX_BYTES, read_document_text
 from align.registry import LEVELS, DocumentMeta, suggest_id
 from align.targets import extract_quotas, extract_targets
@@ -213,6 +213,7 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     when no line qualifies; the planner confirms both before registering.
     """
     lines = (_MD_HEADING.sub("", line).strip() for line in text.split("\n"))
+    lines = (normalize_text(line) if spaced_out(line) else line for line in lines)  # 高 陵 区 2 0 2 4 年
     for line in [line for line in lines if line][:_HEADING_LINES]:
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue

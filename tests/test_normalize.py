@@ -52,6 +52,14 @@ def test_a_number_grouped_by_thousands_is_read_whole(name, number, unit):
     assert [t["value"] for t in targets] == [number * (10_000 if unit == "万元" else 1)]
 
 
+def test_text_with_every_character_spaced_apart_reads_as_written():
+    """A PDF that spaces every character: 1 2 0 个 gave no target (4 of 5 items of such a plan had none)."""
+    text = normalize_text("1 . 实 施 重 点 项 目 1 2 0 个 ， 完 成 投 资 2 6 0 亿 元 以 上 。")
+    assert text == "1.实施重点项目120个,完成投资260亿元以上。"
+    assert [t["value"] for t in extract_targets(text)] == [120.0, 2.6e10]
+    assert normalize_text("GDP增长6% and CPI 3%") == "GDP增长6% and CPI 3%", "ordinary spaces stay"
+
+
 def test_a_comma_between_numbers_that_are_not_thousands_stays_a_comma():
     assert normalize_text("2024,2025年") == "2024,2025年"
     assert [t["value"] for t in extract_targets("建成学校3所，改造500个")] == [3.0, 500.0]

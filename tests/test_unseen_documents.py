@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from align.cli import main
 from align.exceptions import DocumentParseError
-from align.parsing import parse_text
+from align.parsing import document_heading, parse_text
 from align.readers import read_document_text
 from align.registry import DocumentMeta
 
@@ -328,6 +328,12 @@ def test_a_deadline_written_beside_a_tasks_units_is_its_deadline_and_no_unit():
         ("新增市场主体1.5万户。", ["区市场监管局"], "12月底前"),
         ("建成人才公寓2000套。", ["区住建局"], "2024年第三季度"),
     ]
+
+
+def test_a_plan_with_every_character_spaced_apart_gives_its_heading_and_targets():
+    text = "高 陵 区 2 0 2 4 年 工 作 要 点\n一 、 扩 大 有 效 投 资\n1 . 实 施 重 点 项 目 1 2 0 个 。\n"
+    assert document_heading(text) == ("高陵区2024年工作要点", 2024), "add could not read its year"
+    assert [t["value"] for t in parse_text(text, OUTLINE).items["targets"][0]] == [120.0]
 
 
 def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
