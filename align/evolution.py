@@ -61,7 +61,7 @@ from align.units import department_key
 RELATIONS: tuple[str, ...] = ("continued", "raised", "lowered", "reworded", "split", "merged", "dropped", "new")
 DIRECTIONS: tuple[str, ...] = ("raised", "lowered", "unchanged", "newly_quantified", "no_longer_quantified")
 
-FLOOR_QUALIFIERS = frozenset({"以上", "不少于", "不低于", "至少", "超过", "突破", "余", "多"})
+FLOOR_QUALIFIERS = frozenset({"以上", "不少于", "不低于", "至少", "超过", "超", "突破", "余", "多"})
 APPROX_QUALIFIERS = frozenset({"左右", "约", "近"})
 CEILING_QUALIFIERS = frozenset({"以内", "以下", "以里", "之内", "不超过", "不高于", "控制在", "不到"})
 

@@ -39,8 +39,8 @@ UNIT_FAMILY: dict[str, str] = {
 }
 
 # 约 and 达 alone are left out: inside 签约 or 下达 they are not qualifiers.
-QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "突破", "达到", "力争", "控制在")
-_BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "突破")
+QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "超", "突破", "达到", "力争", "控制在")
+_BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "超", "突破")
 QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
 # Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
 QUALIFIERS_INNER = ("余", "多")
@@ -73,6 +73,7 @@ _FIXED_NAME = re.compile(
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause stops at.
 _INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
+_UNIT_ON_BOTH_ENDS = re.compile(rf"(\d(?:\.\d+)?)\s*({_UNITS})\s*([-~—至到]\s*)(?=\d+(?:\.\d+)?\s*\2)")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,2}是|[(（]\d{1,3}[)）])\s*")
 _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
@@ -254,7 +255,7 @@ def extract_targets(text: str | None) -> list[dict]:
     Returns dicts with ``indicator, value, unit, qualifier, raw``; empty text gives ``[]``.
     ``A、B分别不少于8家、5家`` gives one target per name.
     """
-    text = normalize_text(text)
+    text = _UNIT_ON_BOTH_ENDS.sub(r"\1\3", normalize_text(text))  # 6%-6.5% is the range 6-6.5%
     found: list[dict] = []
     # where each target's number is written (None: a group's), to share a qualifier along a list
     spans: list[tuple[int, int, str, str] | None] = []
@@ -277,10 +278,10 @@ def extract_targets(text: str | None) -> list[dict]:
             continue
         if any(q_start <= start < q_end for q_start, q_end in quoted):
             continue  # “两个确立”, 八项规定: a number inside a quoted or fixed name is part of the name
-        if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and (
+        if re.fullmatch(rf"[{CN_DIGITS}]", number.strip()) and (
             unit in ("部", "路", "门", "类", "批", "支") or number.strip() == "一"
         ):
-            continue  # 一部, 一路, 两类, 一次办: words, not quantities
+            continue  # 一部, 一路, 两类, 一次办: words, not quantities (加装电梯五十部 is one)
         before_text = text[:start]
         if _NOT_A_QUANTITY_BEFORE.search(before_text):
             continue
@@ -320,6 +321,8 @@ def extract_targets(text: str | None) -> list[dict]:
         if size_class and size_class.end() <= start and found and found[-1]["indicator"]:
             indicator = f"{found[-1]['indicator']}({indicator})"  # 其中10亿元以上不少于2个: of the last target's
         previous_start, previous_before = clause_start, text[clause_start:start]
+        if indicator in _RATE_VERBS and found and found[-1]["indicator"] and previous_end == clause_start - 1:
+            indicator = found[-1]["indicator"] + indicator  # 一般公共预算收入达到12.5亿元，增长5%: its growth
         if not indicator and found and (previous_end == clause_start - 1
                                         or previous_end == clause_start and not text[previous_end:start].strip()):
             # 分别增长7%、8%, 惠及居民1200户3600人: the second shares the first's indicator

@@ -16,7 +16,13 @@ from align.normalize import (
 )
 from align.parsing import document_heading, heading_jurisdiction, heading_kind
 from align.registry import _ID_PATTERN, KINDS, LEVELS, suggest_id
-from align.targets import describe_target, extract_quotas, extract_targets, indicator_key
+from align.targets import (
+    describe_quantity,
+    describe_target,
+    extract_quotas,
+    extract_targets,
+    indicator_key,
+)
 from align.units import department_key, split_units
 from matching.features import headline_rates
 
@@ -168,6 +174,9 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("签约项目50个", ("签约项目", 50.0, "个", "")),  # the 约 of 签约 is no qualifier
         ("进出口规模突破185亿元", ("进出口规模", 1.85e10, "元", "突破")),  # a floor, read as an exact figure
         ("带动农村劳动力转移就业近5000人", ("带动农村劳动力转移就业", 5000.0, "人", "近")),  # no target at all
+        ("总投资超100亿元", ("总投资", 1e10, "元", "超")),  # was 总投资超, an exact figure
+        ("加装电梯五十部", ("加装电梯", 50.0, "部", "")),  # no target at all (一部 is a word, 五十部 is not)
+        ("一般公共预算收入达到12.5亿元，增长5%", ("一般公共预算收入", 1.25e9, "元", "达到")),
         ("完成造林绿化2000公顷", ("完成造林绿化", 2000.0, "公顷", "")),  # no target at all
     ],
 )
@@ -181,6 +190,19 @@ def test_a_number_right_after_another_shares_its_name():
     assert [(t["indicator"], t["value"], t["unit"]) for t in extract_targets("改造老旧小区15个，惠及居民1200户3600人")] == [
         ("改造老旧小区", 15.0, "个"), ("惠及居民", 1200.0, "户"), ("惠及居民", 3600.0, "人")]
     assert [t["indicator"] for t in extract_targets("实现剩余34户53人全部脱贫")] == ["实现剩余", "全部脱贫"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("地区生产总值增长6%-6.5%", ["6-6.5%"]), ("新建学校15所-20所", ["15-20所"]),  # each read as two targets
+     ("一般公共预算收入达到12.5亿元，增长5%", ["达到12.5亿元", "5%"])],
+)
+def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_its_subject(text, shown):
+    targets = extract_targets(text)
+    assert [describe_quantity(t) for t in targets] == shown
+    assert all(t["indicator"] not in ("-", "增长") and not t["indicator"].endswith("-") for t in targets)
+    if len(targets) == 2:
+        assert targets[1]["indicator"] == "一般公共预算收入增长"
 
 
 @pytest.mark.parametrize(
