@@ -45,7 +45,7 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "co_units": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位"),
     # What the task commits to, when a table writes it beside the task: part of the task's text.
     "detail": ("目标要求", "工作目标", "具体目标", "目标", "工作措施", "具体措施", "主要内容", "建设内容", "实施内容",
-               "工作要求"),
+               "工作要求", "年度目标", "主要目标", "预期目标", "量化指标", "目标值"),
     # When the task is due, as the table writes it (2023年12月底前, 长期坚持): kept as written.
     "deadline": ("完成时限", "完成时间", "时限要求", "完成期限", "时间节点", "截止时间", "时限", "时间要求", "目标时限",
                  "目标时间", "任务时限"),
@@ -336,7 +336,7 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
 
     A cell takes the role of the longest word it matches, the earlier role on a tie, so
     目标任务 is a task and 目标时限 a deadline, not target columns. A role goes to its first
-    column only. The text parser and the spreadsheet readers share it (the readers'
+    column only; a second task column (工作任务 | 目标任务) is read as the first one's detail. The text parser and the spreadsheet readers share it (the readers'
     vocabulary adds a status column).
     """
     roles: dict[int, str] = {}
@@ -346,6 +346,8 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
                    for word in words if name and (name == word or (len(word) > 1 and name.startswith(word)))]
         if matches:
             role = max(matches)[2]
+            if role == "task" and "task" in roles.values() and "detail" in vocabulary:
+                role = "detail"  # 工作任务 | 目标任务: the second says what the first commits to
             if role not in roles.values():
                 roles[index] = role
     return roles

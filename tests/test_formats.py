@@ -408,10 +408,17 @@ def test_deadline_column_is_read_as_written(tmp_path, write):
 
 
 @pytest.mark.parametrize(("header", "role"), [("目标时限", "deadline"), ("目标任务", "task"), ("目标", "detail"),
-                                             ("工作目标", "detail"), ("完成时间", "deadline"), ("完成情况", "progress")])
+                                             ("工作目标", "detail"), ("完成时间", "deadline"), ("完成情况", "progress"),
+                                             ("年度目标", "detail"), ("预期目标", "detail"), ("量化指标", "detail")])
 def test_a_header_takes_the_role_of_its_most_specific_word(header, role):
     """目标时限 starts with 目标 (a target column) but names when the task is due."""
     assert recognise_columns(["序号", header])[1] == role
+
+
+def test_a_second_task_column_is_read_as_the_first_ones_detail():
+    """工作任务 | 目标任务: the 目标任务 column was named as unread, and its targets lost."""
+    text = "序号\t工作任务\t目标任务\t责任单位\n1\t推进城市更新\t改造老旧小区42个\t区住建局\n"
+    assert parse_text(text, META).items["text"].to_list() == ["推进城市更新。改造老旧小区42个"]
 
 
 @pytest.mark.parametrize("write", ["txt", "xlsx"])
