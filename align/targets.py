@@ -71,7 +71,7 @@ _FIXED_NAME = re.compile(
     r"|三个(?:务必|代表)|五个一百"
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
-# A short aside inside a word (公(专)用充电桩), which a target's clause stops at.
+# A short aside inside a word (公(专)用充电桩), which a target's clause does not stop at.
 _INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
 _UNIT_ON_BOTH_ENDS = re.compile(rf"(\d(?:\.\d+)?)\s*({_UNITS})\s*([-~—至到]\s*)(?=\d+(?:\.\d+)?\s*\2)")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,2}是|[(（]\d{1,3}[)）])\s*")
@@ -290,7 +290,7 @@ def extract_targets(text: str | None) -> list[dict]:
         value, upper = _number_bounds(number)
         if value is None:
             continue
-        clause_start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
+        clause_start = _clause_start(text, start)
         if found and previous_end > clause_start:  # the previous number is in this clause: its noun
             # runs to the first 、 (16所三级医院、27所二级医院 → 二级医院 27所, not 三级医院、二级医院)
             tail_end = text.find("、", previous_end, start)
@@ -345,6 +345,18 @@ def extract_targets(text: str | None) -> list[dict]:
 
 # A share of the last target, sized by a sum: 项目10个，其中10亿元以上不少于2个.
 _SIZE_CLASS_OF = re.compile(rf"其中\s*{_NUMBER}\s*(?:亿元|万元|元|美元)\s*以上")
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding position ``at`` starts: after the last clause mark, but not inside a
+    word written with a short aside (新建公(专)用充电桩, 众创空间(孵化器)10家: the bracket is no clause mark)."""
+    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, at)), default=0)
+    while start > 0 and (_CJK_CHAR.match(text, start) or start == at) and (aside := _INNER_ASIDE.search(text, 0, start)):
+        start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, aside.start())), default=0)
+    return start
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_size_class(text: str, end: int, clause_end: int, unit: str, qualifier: str, *, ranged: bool) -> bool:
@@ -447,16 +459,7 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
                   and unit_family(target["unit"]) == unit_family(quota["unit"])]
         if before:
             at, target = max(before, key=lambda found: found[0])
-            quota["raw"] = f"{_word_begun_before(text, at)}{target['indicator']}：{quota['raw']}"
-
-
-def _word_begun_before(text: str, at: int) -> str:
-    """The start of a word a target's clause cut at a short aside: 新建公(专) before 用充电桩."""
-    aside = _INNER_ASIDE.search(text, 0, at)
-    if aside is None:
-        return ""
-    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, aside.start())), default=0)
-    return text[start:at].strip()
+            quota["raw"] = f"{target['indicator']}：{quota['raw']}"
 
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
