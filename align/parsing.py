@@ -30,7 +30,7 @@ from align.items import items_frame
 from align.normalize import normalize_text, parse_number, spaced_out
 from align.readers import DEFAULT_MAX_BYTES, read_document_text
 from align.registry import LEVELS, DocumentMeta, suggest_id
-from align.targets import extract_quotas, extract_targets
+from align.targets import MEASURE_UNITS, extract_quotas, extract_targets
 from align.units import department_keys, split_units
 
 MAX_LINE_CHARS = 200_000
@@ -749,6 +749,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
                 if entry:
                     _index_entry(entry, index_units)
                 continue
+            if "\t" in raw:  # a table in the attachment: its cells apart, and its rows by district as quotas
+                clean = _attachment_row(current_attachment, [normalize_text(cell) for cell in raw.split("\t")])
             _attachment_line(current_attachment, clean, lineno)
             continue
 
@@ -1022,6 +1024,30 @@ def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]]) -> Non
     units = _INDEX_UNITS.search(entry.group(2))
     if units:
         index_units[entry.group(1)] = [u for u in re.split(r"[、,，]", units.group(1)) if u.strip()]
+
+
+# A district table in an attachment: the column naming the places, and a count's unit in its header.
+_PLACE_COLUMN = re.compile(r"^(?:区县|县区|区\(县\)|县\(区\)|区县\(市\)|县\(市、?区\)|地区|区域|辖区|区县名称|各区县)$")
+_HEADER_UNIT = re.compile(r"[(（]\s*(" + "|".join(re.escape(u) for u in MEASURE_UNITS) + r")\s*[)）]$")
+
+
+def _attachment_row(attachment: dict, cells: list[str]) -> str:
+    """A table row of an attachment as a line of text; under a header naming the places and a count's
+    unit (序号 | 区县 | 任务数（所）), each row is written as the quota it gives (秦都区5所), which is
+    how the city plan would say it in words."""
+    places = next((i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)), None)
+    units = {i: m.group(1) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))}
+    if places is not None and units:
+        attachment["table"] = (places, units)
+        return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total
+    if attachment.get("table"):
+        places, units = attachment["table"]
+        place = cells[places] if places < len(cells) else ""
+        given = [f"{place}{cells[i]}{unit}" for i, unit in units.items()
+                 if place and i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
+        if given:
+            return "；".join(given) + "。"
+    return " ".join(cell for cell in cells if cell)
 
 
 def _attachment_line(attachment: dict, clean: str, lineno: int) -> None:

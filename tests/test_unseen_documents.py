@@ -250,20 +250,23 @@ def test_a_task_cell_wrapped_onto_a_line_without_tabs_goes_on_in_its_row():
     assert [t["value"] for t in items["targets"][0]][-1] == 8000
 
 
+CITY = DocumentMeta(id="c", title="t", jurisdiction="某市", level="city", year=2025, kind="livelihood_plan", file="c.txt")
+CITY_ITEMS = "某市2025年为民办实事实施方案\n一、老旧小区改造。全市改造老旧小区300个。\n二、充电设施建设。全市新建充电桩2000个。\n"
+
+
 def test_a_table_inside_an_attachment_of_a_numbered_plan_is_part_of_that_attachment():
     """A 附件's task split by district made the whole plan a table: its two items were dropped with a
     warning and the table's rows (秦都区 5) became items 1 and 2."""
     text = ("某市2024年为民实事实施方案\n1.新建公办幼儿园。新建公办幼儿园20所。\n2.改造老旧小区。改造老旧小区120个。\n"
             "附件1\n新建公办幼儿园实施方案\n一、任务分解\n序号\t区县\t任务数（所）\n1\t秦都区\t5\n2\t渭城区\t4\n")
-    items = parse_text(text, OUTLINE).items
+    items = parse_text(text, CITY).items
     assert items["text"].to_list() == ["新建公办幼儿园。新建公办幼儿园20所。", "改造老旧小区。改造老旧小区120个。"]
     assert items["attachment"][0][0]["heading"] == "任务分解"
+    # its rows are the quotas by district the table gives (a table by district gave none)
+    assert [(q["jurisdiction"], q["value"], q["unit"], q["raw"]) for q in items["quotas"][0]] == [
+        ("秦都区", 5.0, "所", "新建公办幼儿园：秦都区5所"), ("渭城区", 4.0, "所", "新建公办幼儿园：渭城区4所")]
     notice = "关于印发重点任务分解表的通知\n附件\n序号\t重点任务\t牵头单位\n1\t新建公园3个\t区林业局\n"
     assert parse_text(notice, TABLE).items["text"].to_list() == ["新建公园3个"], "a notice whose attachment is the table"
-
-
-CITY = DocumentMeta(id="c", title="t", jurisdiction="某市", level="city", year=2025, kind="livelihood_plan", file="c.txt")
-CITY_ITEMS = "某市2025年为民办实事实施方案\n一、老旧小区改造。全市改造老旧小区300个。\n二、充电设施建设。全市新建充电桩2000个。\n"
 
 
 @pytest.mark.parametrize(
