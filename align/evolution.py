@@ -497,16 +497,39 @@ def _without_targets_carried_by_siblings(
     shows 背街小巷 15条 → 15条 on its own row, not 15条 → — (no longer quantified) on the other."""
     old_targets, new_targets = list(old.get("targets") or []), list(new.get("targets") or [])
     own = old_targets if side == "old" else new_targets
-    carried = set()
+    carried: dict[int, list[dict]] = {}  # own target → the targets sibling rows pair it with
     for sibling in siblings:
         theirs = list(sibling.get("targets") or [])
         pairs = pair_targets(own, theirs, min_similarity=min_similarity) if side == "old" else \
             [(j, i) for i, j in pair_targets(theirs, own, min_similarity=min_similarity)]
-        carried |= {i for i, j in pairs if i is not None and j is not None}
+        for i, j in pairs:
+            if i is not None and j is not None:
+                carried.setdefault(i, []).append(theirs[j])
     pairs = pair_targets(old_targets, new_targets, min_similarity=min_similarity)
     changes = compare_targets(old_targets, new_targets, min_similarity=min_similarity)
-    return [change for (i, j), change in zip(pairs, changes, strict=True)
-            if not (side == "old" and j is None and i in carried or side == "new" and i is None and j in carried)]
+    kept = []
+    for (i, j), change in zip(pairs, changes, strict=True):
+        mine = i if side == "old" else j
+        if mine not in carried:
+            kept.append(change)
+        elif i is not None and j is not None:  # one target shared out among the rows: judged on their sum
+            kept.append(_against_the_sum(old_targets[i], new_targets[j], carried[mine], side))
+    return kept
+
+
+def _against_the_sum(old: dict, new: dict, siblings: list[dict], side: str) -> dict:
+    """A split's (or merge's) share of one target, its direction taken against the sum of all the
+    shares: 中小学和幼儿园6所 split into 4所 and 2所 is not lowered twice."""
+    parts = [new if side == "old" else old, *siblings]
+    total = sum(_scaled(part) for part in parts)
+    whole = old if side == "old" else new
+    summed = {"value": total, "unit": "", "qualifier": whole.get("qualifier"), "upper": None}
+    direction = target_direction(whole, summed) if side == "old" else target_direction(summed, whole)
+    change = compare_targets([old], [new])[0]
+    shown = describe_quantity({**summed, "value": total / UNIT_SCALE.get(whole.get("unit") or "", 1.0),
+                               "unit": whole.get("unit")})
+    side_shown = "new" if side == "old" else "old"
+    return {**change, side_shown: f"{change[side_shown]}（合计{shown}）", "direction": direction}
 
 
 def policy_area(item: dict, *, use_sections: bool) -> str:

@@ -400,6 +400,21 @@ def test_a_task_that_keeps_one_target_and_drops_another_does_not_read_unchanged(
     assert overall_direction([c["direction"] for c in change["target_changes"]]) == "no_longer_quantified"
 
 
+def test_a_target_shared_out_by_a_split_or_summed_by_a_merge_is_judged_on_the_total():
+    """Split 6所 into 4所 and 2所: both rows read lowered; merged 200个 and 100个 into 300个: both read raised."""
+    old = _doc("wu-2023", 2023, [("新建改扩建中小学和幼儿园6所，新增学位5400个", "区教育局", ""),
+                                 ("在甲片区新建公共充电桩200个", "区发改委", ""), ("在乙片区新建公共充电桩100个", "区发改委", "")])
+    new = _doc("wu-2024", 2024, [("新建改扩建中小学4所，新增学位4000个", "区教育局", ""),
+                                 ("新建改扩建幼儿园2所，新增学位1400个", "区教育局", ""), ("新建公共充电桩300个", "区发改委", "")])
+    table = evolve(old, new, _candidates([
+        ("wu-2023:1", "wu-2024:1", 0.9, True), ("wu-2023:1", "wu-2024:2", 0.85, False),
+        ("wu-2023:2", "wu-2024:3", 0.99, True), ("wu-2023:3", "wu-2024:3", 0.98, False),
+    ]))
+    assert set(table["direction"].to_list()) == {"unchanged"}
+    school = table.filter(pl.col("new_id") == "wu-2024:2")["target_changes"][0]
+    assert [(c["old"], c["new"]) for c in school] == [("6所", "2所（合计6所）"), ("5400个", "1400个（合计5400个）")]
+
+
 def test_a_merge_needs_the_merged_task_in_the_new_one():
     """新建公共停车位2000个, dropped, was merged into 新建公共充电桩500个 (the matcher linked it at 0.91), and
     the charging-pile task, 300 → 500, read 'merged' instead of 'raised'."""
