@@ -69,10 +69,10 @@ _ATTACHMENT_INDEX = re.compile(r"^附\s*件\s*[:：]\s*(.*)$")
 # 附件：1.… is the index of them).
 _ATTACHMENT_START = re.compile(rf"^附\s*件\s*(\d{{1,3}}|[{_CN_NUM}]{{1,3}})(?:\s*[:：、.．]\s*|\s+|$)(.*)$")
 _INDEX_UNITS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
-# A list run together on one line (…。二、提升医疗服务能力。…, …；4.新建学校3所；5.…): each 一、 or
-# 4. after a full stop or semicolon opens a line of its own (4.5% is a number, not an item).
 # A list marker at the start of a line or after a clause (…：1.改造…；2.加装…), Arabic or 一、.
 _LIST_MARKER = re.compile(rf"(?:^|(?<=[。；;:：]))\s*(\d{{1,3}}(?=[.．、](?![\d%]))|[{_CN_NUM}]{{1,3}}(?=、))")
+# A list run together on one line (…。二、提升医疗服务能力。…, …；4.新建学校3所；5.…): each 一、 or
+# 4. after a full stop or semicolon opens a line of its own (4.5% is a number, not an item).
 _RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)|(?<=[。；;])\s*(?=\d{{1,3}}[.．、](?![\d%]))")
 _UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
 _LABEL = r"[\u4e00-\u9fff]{2,6}"  # 牵头单位, 完成时限: the label of a part written 标签：内容
@@ -336,8 +336,8 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
 
     A cell takes the role of the longest word it matches, the earlier role on a tie, so
     目标任务 is a task and 目标时限 a deadline, not target columns. A role goes to its first
-    column only; a second task column (工作任务 | 目标任务) is read as the first one's detail. The text parser and the spreadsheet readers share it (the readers'
-    vocabulary adds a status column).
+    column only; a second task column (工作任务 | 目标任务) is read as the first one's detail. The
+    text parser and the spreadsheet readers share it (the readers' vocabulary adds a status column).
     """
     roles: dict[int, str] = {}
     for index, cell in enumerate(cells):
