@@ -611,11 +611,12 @@ def _xlsx_rows(
 
 def _shown_value(value: Any, number_format: str | None) -> Any:
     """A cell's value as Excel shows it where that differs in meaning: a number formatted as a
-    percentage is stored as a fraction (6% is 0.06, read as 地区生产总值增长0.06 with no target)."""
-    if number_format and "%" in number_format.replace('"%"', "") and isinstance(value, int | float) \
-            and not isinstance(value, bool):
-        return f"{format_number(round(value * 100, 10))}%"
-    return value
+    percentage is stored as a fraction (6% is 0.06, read as 地区生产总值增长0.06 with no target);
+    a % written into the format as text (0.0"%", 0.0\\%) follows the number unscaled."""
+    if not number_format or "%" not in number_format or not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    scaling = "%" in re.sub(r'"[^"]*"|\\.', "", number_format)  # quoted or escaped: a literal sign
+    return f"{format_number(round(value * 100 if scaling else value, 10))}%"
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:

@@ -51,6 +51,7 @@ _SUPERSCRIPT_UNIT = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])(?:km²|m²|m³)")
 # 12,000套 as a statistics table writes it: the comma groups digits and is no clause break
 # (the targets read 000套). Only an ASCII comma, and only in groups of three.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+_COMMA_BETWEEN_NUMBERS = re.compile(r"(?<=\d)[，﹐](?=\d)")
 
 
 def _nfkc(text: str) -> str:
@@ -103,7 +104,9 @@ def normalize_text(text: str | None) -> str:
         return ""
     text = strip_html(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-    text = _nfkc(text)
+    # a full-width comma between numbers (300，200户) is a list: NFKC makes it ASCII, and a later pass
+    # would read 300,200 as thousands, so it keeps a space
+    text = _nfkc(_COMMA_BETWEEN_NUMBERS.sub(", ", text))
     if spaced_out(_MULTISPACE.sub(" ", text)):  # 1 2 0 个 from a PDF that spaces every character
         text = re.sub(r"(?<=\S)[ \t\u00a0\u3000]+(?=\S)", "", text)
     text = text.replace("\r", " ").replace("\n", " ")

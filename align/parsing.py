@@ -79,11 +79,13 @@ _LABEL = r"[\u4e00-\u9fff]{2,6}"  # 牵头单位, 完成时限: the label of a p
 _UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
 _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）]")
 # The same named at the end of a task without brackets: 新建学校3所，责任单位：区教育局。
-_TRAILING_UNITS = re.compile(
-    rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：]+(?:[,，;；]\s*{_LABEL}\s*[:：][^()（）:：]+)*)$"
-)
 # The deadline among the labelled parts a task's units are written with (完成时限：2024年6月底前).
-_DEADLINE_LABEL = re.compile(r"^(?:完成|截止|办结)?(?:时限|时间|期限|时间节点)(?:要求)?$")
+_DEADLINE_WORDS = r"(?:完成|截止|办结)?(?:时限|时间|期限|时间节点)(?:要求)?"
+_DEADLINE_LABEL = re.compile(rf"^{_DEADLINE_WORDS}$")
+_TRAILING_UNITS = re.compile(  # each part's value stops at ；: text after the units is no unit
+    rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：;；]+"
+    rf"(?:[,，;；]\s*(?:{_UNIT_ROLES}|{_DEADLINE_WORDS})\s*[:：][^()（）:：;；]+)*)[。;；]?$"
+)
 # A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
 _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
@@ -344,10 +346,12 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
         name = header_key(cell)
         matches = [(len(word), -order, role) for order, (role, words) in enumerate(vocabulary.items())
                    for word in words if name and (name == word or (len(word) > 1 and name.startswith(word)))]
-        if matches:
+        if matches and not name.startswith(("任务数", "任务量")):  # 任务数（所）: a count, not the task
             role = max(matches)[2]
             if role == "task" and "task" in roles.values() and "detail" in vocabulary:
                 role = "detail"  # 工作任务 | 目标任务: the second says what the first commits to
+            if role == "detail" and re.search("目标|指标", name):  # 工作措施 | 年度目标: the targets win
+                roles = {i: r for i, r in roles.items() if r != "detail" or re.search("目标|指标", header_key(cells[i]))}
             if role not in roles.values():
                 roles[index] = role
     return roles
@@ -367,15 +371,16 @@ def _find_table_header(lines: list[str]) -> int | None:
     """The line of the task table's header, if the document is a task table.
 
     A table inside a 附件 of a numbered plan (a city item's 任务分解 by district) is part of
-    that attachment, not the document's task table; a table after a bare 附件 line with
-    nothing numbered before it (a notice whose attachment is the table) is the task table.
+    that attachment, not the document's task table, unless it names responsible units or
+    deadlines: a notice numbers its requirements and attaches the task table itself.
     """
     numbered_before = False
     in_attachment = False
     for number, line in enumerate(lines):
         clean = line.strip()
-        if "\t" in line and _header_roles(line.split("\t")) is not None:
-            return None if in_attachment and numbered_before else number
+        if "\t" in line and (roles := _header_roles(line.split("\t"))) is not None:
+            owned = in_attachment and numbered_before and not {"units", "deadline"} & set(roles.values())
+            return None if owned else number  # a notice's 1. 2. requirements, then its task table: the table
         if _ATTACHMENT_START.match(clean) or _ATTACHMENT_INDEX.match(clean):
             in_attachment = True
         elif not in_attachment and _numbered_line(normalize_text(clean), None):
@@ -393,6 +398,8 @@ _DONE_PROGRESS = re.compile(
     rf"|完成(?:率|进度)?\s*{_AT_LEAST_ALL}|完成(?:全年|年度)?(?:目标|任务|计划)+的\s*{_AT_LEAST_ALL}"
     r"|^(?:完成|办结|已办结|完成(?:全年|年度)(?:目标)?任务)(?=$|[,，。;；!！])"
 )
+# A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成.
+_NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|计划于|力争|争取|拟")
 _UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
 
 
@@ -401,9 +408,15 @@ def _progress_status(text: str) -> str | None:
     (a table that reports progress then counts the task as under way). The first word that
     says either wins: 已完成，正在验收 is done; 已完成前期手续，正在推进施工 is under way."""
     clean = normalize_text(text)
-    found = [(m.start(), status) for pattern, status in ((_DONE_PROGRESS, "done"), (_UNDER_WAY_PROGRESS, "in_progress"))
-             if (m := pattern.search(clean))]
+    done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _NOT_YET.search(_clause_before(clean, m.start()))),
+                None)
+    found = [(m.start(), status) for m, status in ((done, "done"), (_UNDER_WAY_PROGRESS.search(clean), "in_progress"))
+             if m]
     return min(found)[1] if found else None
+
+
+def _clause_before(text: str, at: int) -> str:
+    return re.split(r"[,，。;；]", text[:at])[-1]
 
 
 def _status_of(text: str) -> str | None:
@@ -453,7 +466,8 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     f"{path}, line {lineno}: 表格外的编号行未读取 a numbered line outside the table was ignored: "
                     f"{clean[:40]}"
                 )
-            elif not is_section and drafts and drafts[-1].task.rstrip().endswith(_CLAUSE_GOES_ON):
+            elif not is_section and drafts and drafts[-1].task.rstrip().endswith(_CLAUSE_GOES_ON) \
+                    and not _CLOSING_LINE.match(clean) and not _TABLE_FOOT.match(clean):
                 drafts[-1].task += clean  # a task cell wrapped onto a line of its own (…完成投资35亿元，| 惠及…)
                 drafts[-1].raw_lines.append(line)
                 drafts[-1].last_line = lineno
@@ -495,11 +509,12 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             # 1, 1. and 1-1, also written （1）, 1） or ① (NFKC and the circled-number rule make them (1))
             number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*",
                                         normalize_text(row["number"]))
-            if not number_match and (_TABLE_FOOT.match(normalize_text(row["number"])) or table_ended):
+            another_table = table_ended and _header_like(cells)
+            if not number_match and (_TABLE_FOOT.match(normalize_text(row["number"])) or another_table):
                 # 合计 | 3项, 备注：…, or a second table after the task table (附：主要预期指标 | 指标 | 目标)
                 warnings.append(f"{path}, line {lineno}: 任务表之后的行未读取 a row after the task table was not read: "
                                 f"{normalize_text(line)[:40]}")
-                if table_ended:
+                if another_table:
                     break
                 continue
             if not number_match:
@@ -552,6 +567,12 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     return drafts, warnings
 
 
+def _header_like(cells: list[str]) -> bool:
+    """A row of short names without numbers (指标 | 目标): the header of another table."""
+    named = [normalize_text(cell) for cell in cells if cell.strip()]
+    return len(named) >= 2 and all(len(cell) <= 8 and not re.search(r"\d", cell) for cell in named)
+
+
 # A table's foot: a total or a note in the 序号 column, not a task.
 _TABLE_FOOT = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|备\s*注|注|说\s*明)\s*[:：]?")
 
@@ -583,10 +604,14 @@ def _row_units(row: dict[str, str]) -> list[str]:
 
 
 def _with_detail(task: str, detail: str) -> str:
-    """The task followed by what its table writes beside it (目标要求: 新建幼儿园3所)."""
+    """The task followed by what its table writes beside it (目标要求: 新建幼儿园3所); a bare
+    quantity (量化指标: 42个) is the task's own number, and a dash or 无 says nothing."""
     detail = detail.strip()
-    if not detail:
+    if not detail or re.fullmatch(r"[-—–/、]+|无|暂无", detail):
         return task
+    found = extract_targets(detail)
+    if len(found) == 1 and not found[0]["indicator"]:  # a number with no name of its own
+        return f"{task.rstrip('。；; ')}{detail}"  # 改造老旧小区42个, not a nameless 42个
     return f"{task}{'' if not task or task[-1] in '。；;' else '。'}{detail}"
 
 
@@ -795,7 +820,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             continue
         if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
             owner = current or heading
-            running = not re.search(r"[。，,；;]", clean)  # an office's name, not a closing exhortation
+            running = not re.search(r"[。，,；;\d]", clean)  # an office's name: no exhortation, no date
             if running and (counts[line] > 1 or owner is not None and _sentence_goes_on(owner.task, lines, lineno)):
                 continue  # a running page header (某县人民政府) between two halves of a sentence
             current = heading = None
@@ -874,6 +899,10 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     return drafts, indicators, warnings
 
 
+# What follows a sign-off, never the rest of a sentence: （此件公开发布）, 抄送：…, 印发.
+_AFTER_SIGN_OFF = re.compile(r"^(?:[(（]|抄\s*送|印\s*发|主\s*送|附\s*件)")
+
+
 def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
     """Whether the text before line ``lineno`` stops mid-sentence and the next line finishes it
     (no number, heading or sign-off of its own): a line between them is page furniture."""
@@ -884,6 +913,7 @@ def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
     return bool(following) and not (
         _LEVEL1.match(following) or _LEVEL2.match(following) or _LEVEL4.match(following)
         or _numbered_line(following, None) or _CLOSING_LINE.match(following) or _ATTACHMENT_START.match(following)
+        or _AFTER_SIGN_OFF.match(following)
     )
 
 
@@ -917,8 +947,8 @@ def _labelled_parts(text: str) -> list[tuple[str, str]]:
     starts = list(re.finditer(rf"(?:^|(?<=[,，;；(（\s]))\s*({_LABEL})\s*[:：]", text))
     parts = []
     for here, after in zip(starts, [*starts[1:], None]):
-        value = text[here.end():after.start() if after else len(text)]
-        parts.append((here.group(1), value.strip(" ,，;；。)）")))
+        value = re.split(r"[;；]", text[here.end():after.start() if after else len(text)])[0]  # a part ends at ；
+        parts.append((here.group(1), value.strip(" ,，。)）")))
     return parts
 
 
@@ -1036,7 +1066,9 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     unit (序号 | 区县 | 任务数（所）), each row is written as the quota it gives (秦都区5所), which is
     how the city plan would say it in words."""
     places = next((i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)), None)
-    units = {i: m.group(1) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))}
+    # the first count is the quota; columns after it split it up (其中：新建（所）) or look back (2023年已完成)
+    units = dict([next(((i, m.group(1)) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))), (0, ""))])
+    units = {i: unit for i, unit in units.items() if unit}
     if places is not None and units:
         attachment["table"] = (places, units)
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total

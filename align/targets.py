@@ -79,11 +79,11 @@ _LEADING_FILLER = re.compile(
     r"^(?:其中|全年|年内|确保|力争|争取|努力|全面|持续|进一步|继续|今年|当年|每年|到\d{4}年底?|\d{4}年底?前?|累计|共|同时)+"
 )
 _TRAILING_LINK = re.compile(
-    r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)?(?:(?<![签节制条预公])大?约|(?<![最附])近)?$"
+    r"(?:提高到|提升到|降低到|下降到|增加到|达到|控制在|稳定在|保持在|突破|超过|到|至|达|为|在)?(?:(?<![签节制条预公])大?约|接近|将近|(?<![最附])近)?$"
 )
 # 约 or 大约 right before a number, not the end of 签约, 节约, 制约 or 条约; 近 (nearly), not 最近 or 附近.
 _ABOUT_BEFORE = re.compile(r"(?:(?<![签节制条预公])约|(?<![最附])近)\s*$")
-_NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年)$")
+_NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年|最近|附近)$")
 _ENUM_END = re.compile(r"^.*等")
 
 JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县)(?:\([^()]{1,8}\))?"
@@ -278,10 +278,13 @@ def extract_targets(text: str | None) -> list[dict]:
             continue
         if any(q_start <= start < q_end for q_start, q_end in quoted):
             continue  # “两个确立”, 八项规定: a number inside a quoted or fixed name is part of the name
-        if re.fullmatch(rf"[{CN_DIGITS}]", number.strip()) and (
-            unit in ("部", "路", "门", "类", "批", "支") or number.strip() == "一"
+        if unit == "部" and text.startswith("门", end):
+            continue  # 十八部门: departments, not a count of 部
+        if re.fullmatch(rf"[{CN_DIGITS}]+", number.strip()) and (
+            unit in ("路", "门", "类", "批", "支") or number.strip() == "一"
+            or unit == "部" and len(number.strip()) == 1
         ):
-            continue  # 一部, 一路, 两类, 一次办: words, not quantities (加装电梯五十部 is one)
+            continue  # 一部, 一路, 两类, 十二类, 一次办: words, not quantities (加装电梯五十部 is one)
         before_text = text[:start]
         if _NOT_A_QUANTITY_BEFORE.search(before_text):
             continue
@@ -366,7 +369,7 @@ def _is_size_class(text: str, end: int, clause_end: int, unit: str, qualifier: s
     target itself (完成投资200亿元以上增长10% keeps both: the rate is the sum's own growth)."""
     if unit_family(unit) != "money":
         return False
-    if not (qualifier in ("以上", "超过") or ranged or text.startswith("的", end)):
+    if not (qualifier in ("以上", "超过", "超") or ranged or text.startswith("的", end)):
         return False
     following = _TARGET.search(text, end, clause_end)
     if not following or unit_family(following.group("unit") or "%") == "money":
@@ -411,6 +414,8 @@ def extract_quotas(text: str | None) -> list[dict]:
     spans: list[tuple[int, int]] = []  # where each quota was read, to find what it is a share of
 
     def add(names: list[str], values: list[float | None], units: list[str], raw: str, span: tuple[int, int]) -> None:
+        if raw.startswith(("含", "包括", "包含")):
+            return  # 阎良区500个(含航空基地200个): part of another place's quota, not one of its own
         for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
             if value is not None and jurisdiction is not None:

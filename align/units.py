@@ -22,7 +22,9 @@ UNIT_SUFFIXES = (
 # A trailing aside (各镇（街道）) does not hide the suffix before it.
 _SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + r")(?:\([^()]{1,8}\))?$")
 # What a cell says of a unit's role, not part of its name: 区发改委（牵头）, 区财政局配合.
-_ROLE_MARK = re.compile(r"\(\s*(?:牵头|配合|负责|协办|主责|主办)\s*\)|(?<=[局委办室心司])(?:牵头|配合|负责)$")
+_ROLE_MARK = re.compile(
+    r"\(\s*(?:牵头|配合|负责|协办|主责|主办)(?:单位|部门)?\s*\)|(?<=[局委办室心司道镇府队])(?:牵头|配合|负责)+$"
+)
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 # Place and level prefixes that do not change which department a unit is.

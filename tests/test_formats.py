@@ -326,10 +326,11 @@ def test_a_cell_formatted_as_a_percentage_reads_as_excel_shows_it(tmp_path):
                 [2, "居民人均可支配收入增长", 0.065, "区发改委"], [3, "新建学校", 3, "区教育局"]):
         sheet.append(row)
     sheet["C2"].number_format, sheet["C3"].number_format = "0%", "0.0%"
+    sheet["C4"].number_format = '0"%"'  # a % written into the format as text follows the number unscaled
     book.save(tmp_path / "t.xlsx")
     items = parse_text(read_document_text(tmp_path / "t.xlsx"), META).items
     assert [[(t["value"], t["unit"]) for t in targets] for targets in items["targets"]] == [
-        [(6.0, "%")], [(6.5, "%")], []]
+        [(6.0, "%")], [(6.5, "%")], [(3.0, "%")]]
 
 
 def test_units_merged_down_over_several_tasks(tmp_path):

@@ -201,6 +201,10 @@ def test_articles_numbered_di_yi_tiao_are_tasks_under_their_chapters():
         ("新增转移就业5230人，完成年度目标的105%", "done"), ("已完成年度任务的120%", "done"),
         ("5个公园全部建成开放", "done"), ("已竣工验收", "done"),
         ("完成年度目标的95%", "in_progress"),
+        # a 完成 its clause denies or puts ahead is not done
+        ("受土地征收影响，未按计划完成，已完成主体结构", "in_progress"), ("未按时完成，正在推进收尾工作", "in_progress"),
+        ("没有按时完成", "in_progress"), ("将按计划完成", "in_progress"), ("预计9月底全部建成开放", "in_progress"),
+        ("未按期完成", "in_progress"),
     ],
 )
 def test_a_progress_cell_is_done_only_when_it_says_the_whole_task_is(progress, status):

@@ -66,6 +66,28 @@ def test_text_with_every_character_spaced_apart_reads_as_written():
     assert normalize_text("GDP增长6% and CPI 3%") == "GDP增长6% and CPI 3%", "ordinary spaces stay"
 
 
+@pytest.mark.parametrize("text", ["两批分别安置群众300，200户", "分别改造100，120个"])
+def test_a_full_width_comma_between_numbers_stays_a_list_when_normalised_twice(text):
+    """NFKC made ， ASCII, and a second pass read 300,200 as thousands: 300200户."""
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert [t["value"] for t in extract_targets(once)] == [t["value"] for t in extract_targets(text)]
+    assert all(t["value"] < 1000 for t in extract_targets(once))
+
+
+@pytest.mark.parametrize(
+    "text", ["会同十八部门开展联合执法", "覆盖十二类特殊困难群体", "最近3天内办结", "附近3公里范围内"],
+)
+def test_departments_categories_and_nearby_are_no_targets(text):
+    assert extract_targets(text) == []
+
+
+@pytest.mark.parametrize(("text", "indicator"), [("常住人口城镇化率接近65%", "常住人口城镇化率"),
+                                                 ("全年接待游客将近1亿人次", "接待游客")])
+def test_nearly_is_no_part_of_the_name(text, indicator):
+    assert [(t["indicator"], t["qualifier"]) for t in extract_targets(text)] == [(indicator, "近")]
+
+
 def test_a_comma_between_numbers_that_are_not_thousands_stays_a_comma():
     assert normalize_text("2024,2025年") == "2024,2025年"
     assert [t["value"] for t in extract_targets("建成学校3所，改造500个")] == [3.0, 500.0]
@@ -132,6 +154,7 @@ def test_fullwidth_percent_sign_in_target():
         ("区发改委（牵头）、区财政局", ["区发改委", "区财政局"]),
         ("区发改委牵头，区财政局配合", ["区发改委", "区财政局"]),
         ("各镇（街道）、区直相关部门", ["各镇(街道)", "区直相关部门"]),
+        ("各街道配合", ["各街道"]), ("区财政局（配合单位）", ["区财政局"]), ("区行政审批服务局牵头负责", ["区行政审批服务局"]),
         ("", []),
     ],
 )
@@ -389,6 +412,7 @@ def test_quotas_inline_and_distributive():
         # a list in brackets after the city's target: the first place was lost
         ("建设口袋公园50个（雁塔区10个、长安区8个）", [("雁塔区", 10.0), ("长安区", 8.0)]),
         ("新增托位2000个（莲湖区300个）", [("莲湖区", 300.0)]),
+        ("阎良区500个(含航空基地200个)", [("阎良区", 500.0)]),  # a share of 阎良区's, not a quota of its own
         ("全市灞桥区200个", [("灞桥区", 200.0)]),
         ("西安市灞桥区10个", [("灞桥区", 10.0)]),
         ("莲湖区和灞桥区各2个", [("莲湖区", 2.0), ("灞桥区", 2.0)]),

@@ -339,6 +339,59 @@ def test_a_plan_with_every_character_spaced_apart_gives_its_heading_and_targets(
     assert [t["value"] for t in parse_text(text, OUTLINE).items["targets"][0]] == [120.0]
 
 
+def test_what_follows_a_tasks_units_stays_its_text_unless_it_is_a_deadline():
+    """A 工作目标：… after the units was cut from the text with its targets; text after the units ；-separated
+    became a unit."""
+    text = ("某区2024年工作要点\n1.改造老旧小区。责任单位：区住建局；工作目标：改造老旧小区42个，惠及居民1200户。\n"
+            "2.新建学校。牵头单位：区教育局；配合单位：各街道；加装电梯100部。\n")
+    items = parse_text(text, OUTLINE).items
+    assert [t["value"] for t in items["targets"][0]] == [42.0, 1200.0]
+    assert "加装电梯100部" in items["text"][1] and "加装电梯100部" not in items["units"][1]
+
+
+def test_a_notices_numbered_requirements_leave_its_attached_task_table_the_plan():
+    """1. 2. requirements of a covering notice, then 附件1 and the task table: the table was read as the attachment
+    of requirement 1 and its tasks lost."""
+    text = ("各街道办事处，区政府各工作部门：\n1.提高思想认识。各单位要高度重视。\n2.强化督查考核。区督查办定期通报。\n"
+            "附件1\n某区2024年重点任务分解表\n序号\t重点任务\t牵头单位\t完成时限\n1\t新建学校3所\t区教育局\t年底前\n"
+            "2\t改造道路10条\t区住建局\t年底前\n")
+    items = parse_text(text, TABLE).items
+    assert items.select("text", "units").rows() == [("新建学校3所", ["区教育局"]), ("改造道路10条", ["区住建局"])]
+
+
+def test_a_line_inside_a_table_then_a_bad_number_is_still_an_error_not_the_end_of_the_table():
+    """续表 and then 3★ dropped every later row as 'after the task table' (it was, and is, an error)."""
+    text = "序号\t重点任务\t牵头单位\n1\t新建公园3个\t区林业局\n续表\n3★\t新建学校3所\t区教育局\n4\t修路2条\t区住建局\n"
+    with pytest.raises(DocumentParseError, match="not a task number"):
+        parse_text(text, TABLE)
+
+
+def test_a_sign_off_after_a_last_task_without_a_full_stop_ends_it():
+    """The office line was taken for a running header: （此件公开发布） and 抄送 joined the last task."""
+    for tail in ("某县人民政府办公室\n（此件公开发布）\n", "某县人民政府办公室 2024年3月5日印发\n抄送：县委办，县人大办。\n"):
+        text = "某县2024年工作要点\n1.新建学校3所。\n2.新建学校。新建学校3所，幼儿园2所\n" + tail
+        assert parse_text(text, OUTLINE).items["text"].to_list()[-1] == "新建学校。新建学校3所,幼儿园2所"
+
+
+def test_a_district_tables_quota_is_its_first_count_and_a_task_cells_wrap_takes_no_sign_off():
+    text = (CITY_ITEMS + "附件1\n老旧小区改造实施方案\n序号\t区县\t任务数（个）\t其中：新建（个）\t2023年已完成（个）\n"
+            "1\t秦都区\t5\t3\t6\n")
+    assert [(q["jurisdiction"], q["value"]) for q in parse_text(text, CITY).items["quotas"][0]] == [("秦都区", 5.0)]
+    table = ("序号\t重点任务\t牵头单位\n1\t实施重点项目120个，\t区发改委\n某区人民政府办公室\n"
+             "2\t新建学校3所、\t区教育局\n注：本表任务完成情况按季度报送\n")
+    assert parse_text(table, TABLE).items["text"].to_list() == ["实施重点项目120个,", "新建学校3所、"]
+
+
+def test_a_target_column_beside_a_measures_column_is_the_one_read_and_a_bare_number_takes_the_tasks_name():
+    text = ("序号\t重点任务\t工作措施\t年度目标\t量化指标\t牵头单位\n"
+            "1\t改造老旧小区\t加强统筹\t完成改造42个小区\t\t区住建局\n")
+    assert [t["value"] for t in parse_text(text, TABLE).items["targets"][0]] == [42.0]
+    bare = "序号\t重点任务\t量化指标\t牵头单位\n1\t改造老旧小区\t42个\t区住建局\n2\t推进营商环境改革\t—\t区发改委\n"
+    items = parse_text(bare, TABLE).items
+    assert items["text"].to_list() == ["改造老旧小区42个", "推进营商环境改革"]
+    assert [t["indicator"] for t in items["targets"][0]] == ["改造老旧小区"]
+
+
 def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_section():
     """一、经济发展 pasted from a merged row into the 序号 cell refused the whole file."""
     text = "序号\t重点任务\t牵头单位\n一、经济发展\t\t\n1\t地区生产总值增长6%左右。\t区发改委\n"
