@@ -101,8 +101,10 @@ def cmd_decide(args: argparse.Namespace) -> None:
                                      note=args.note, score=args.score, engine_version=args.engine_version)
         if problems:  # a --score of 5, say: refused before the store is created
             raise StoreError.from_problems(problems)
-    if target_id and action != "undo" and args.score is None and args.engine_version is None:
-        args.score, args.engine_version = _matched_score(settings, args.source, target_id)
+    if target_id and action != "undo" and (args.score is None or args.engine_version is None):
+        score, version = _matched_score(settings, args.source, target_id)
+        args.score = score if args.score is None else args.score
+        args.engine_version = version if args.engine_version is None else args.engine_version
     with DecisionStore(settings.db_path) as store:
         if action == "undo":
             undo_id = store.undo(args.reviewer, args.source, target_id, target_doc=target_doc)
@@ -125,12 +127,21 @@ def cmd_decide(args: argparse.Namespace) -> None:
 
 def _matched_score(settings: Settings, source_id: str, target_id: str) -> tuple[float | None, str | None]:
     """The matcher's score and engine version of a link, as the app records them with a decision
-    (the export's 得分 and 引擎版本 were empty for links decided here); none for a pair it did not rank."""
-    from matching.engine import match_documents
+    (the export's 得分 and 引擎版本 were empty for links decided here), from the pair's cached match:
+    none where the pair was never matched (a decision does not wait for a match it did not see)."""
+    pair = {doc_of(source_id), doc_of(target_id)}
+    cached = Path(settings.cache_dir) / "matches"
+    if not any(set(path.name.split(".")[0].split("__")) == pair for path in cached.glob("*__*.parquet")):
+        return None, None  # no match of the pair on disk: the matcher need not even be loaded
+    from matching.engine import cached_match
 
-    try:
-        matches = match_documents(settings, doc_of(source_id), doc_of(target_id))
+    try:  # scores are the same either way round, and the planner may have matched the pair either way
+        matches = cached_match(settings, doc_of(source_id), doc_of(target_id))
+        if matches is None:
+            matches = cached_match(settings, doc_of(target_id), doc_of(source_id))
     except PlanAlignError:  # two years of one plan given the wrong way round, say: the decision stands alone
+        return None, None
+    if matches is None:
         return None, None
     found = matches.filter((pl.col("source_id") == source_id) & (pl.col("target_id") == target_id)
                            | (pl.col("source_id") == target_id) & (pl.col("target_id") == source_id))

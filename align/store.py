@@ -524,6 +524,9 @@ class DecisionStore:
     def _check_ours(self) -> None:
         if self._state() != "foreign":
             return
+        with self._transaction():  # another process may be creating or migrating it: look again once it is done
+            if self._state() != "foreign":
+                return
         version = self._connection.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -721,12 +724,18 @@ class DecisionStore:
                     "Check the reviewer name and the item ids in the history.",
                     zh=f"{reviewer} 在这对条目上没有可撤销的结论",
                 )
-            if found[0] not in self._current()["id"]:
+            current = self._current()
+            if found[0] not in current["id"]:
+                name = reviewer_name(reviewer)
+                ends = [i for i in (source_id, target_id) if i]
+                later = current.filter((pl.col("reviewer") == name) & (pl.col("id") > found[0])
+                                       & (pl.col("source_id").is_in(ends) | pl.col("target_id").is_in(ends)))
+                replaced_by = "; ".join(f"#{r['id']} {r['decision']} on {pair_label(r['source_id'], r['target_id'], r['target_doc'])}"
+                                        for r in later.iter_rows(named=True)) or "a later decision"
                 raise StoreError(
-                    f"Nothing to undo on {pair_label(source_id, target_id, target_doc)}: {reviewer!r}'s decision "
-                    f"there (#{found[0]}) was already replaced by their later decision on the item (a 无对应, or "
-                    "a link confirmed after it). Undo that one instead.",
-                    zh=f"{reviewer} 在这对条目上的结论（#{found[0]}）已被其后来对该条目的结论取代，请撤销后来的那条",
+                    f"Nothing to undo on {pair_label(source_id, target_id, target_doc)}: {name}'s decision there "
+                    f"(#{found[0]}) was already replaced by their later {replaced_by}. Undo that one instead.",
+                    zh=f"{name} 在这对条目上的结论（#{found[0]}）已被其后来的结论取代（{replaced_by}），请撤销后来的那条",
                 )
             row = self._row(reviewer, source_id, target_id, target_doc, UNDO, None, None, None, None, None,
                             retracts=found[0])

@@ -157,6 +157,22 @@ def match_documents(
     the other way (:func:`fitted_the_other_way`) is matched that way, ranked per the
     caller's source item, and handed back with the caller's columns.
     """
+    result = _matched(settings, source_id, target_id, model=model, one_to_one_pairs=one_to_one_pairs,
+                      use_cache=use_cache, cached_only=False)
+    assert result is not None  # computed when not cached
+    return result
+
+
+def cached_match(settings: Settings, source_id: str, target_id: str) -> pl.DataFrame | None:
+    """The pair's match as :func:`match_documents` cached it, or None: never a new match (a decision
+    recorded on the command line looks up the score the planner saw, and waits for no match)."""
+    return _matched(settings, source_id, target_id, model=None, one_to_one_pairs=None, use_cache=True, cached_only=True)
+
+
+def _matched(
+    settings: Settings, source_id: str, target_id: str, *, model: LinkModel | None, one_to_one_pairs: bool | None,
+    use_cache: bool, cached_only: bool,
+) -> pl.DataFrame | None:
     if source_id == target_id:  # every item would be its own best link: an answer that says nothing
         raise PlanAlignError(
             f"Choose two different documents: {source_id} was given as both source and target.",
@@ -169,9 +185,9 @@ def match_documents(
         flipped = settings.with_changes(
             direction="target_to_source" if settings.direction == "source_to_target" else "source_to_target"
         )
-        return _swap_sides(match_documents(
-            flipped, target_id, source_id, model=model, one_to_one_pairs=one_to_one_pairs, use_cache=use_cache
-        ))
+        turned = _matched(flipped, target_id, source_id, model=model, one_to_one_pairs=one_to_one_pairs,
+                          use_cache=use_cache, cached_only=cached_only)
+        return None if turned is None else _swap_sides(turned)
     source_items = load_items(settings, source_id)
     target_items = load_items(settings, target_id)
     if one_to_one_pairs is None:
@@ -190,6 +206,8 @@ def match_documents(
     cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
     if use_cache and (cached := _read_cached_result(cache)) is not None:
         return cached
+    if cached_only:
+        return None
     result = match_items(
         source_items,
         target_items,

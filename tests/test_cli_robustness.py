@@ -288,17 +288,21 @@ def test_decide_warns_of_a_disagreement_whichever_plan_the_link_was_judged_from(
 
 
 def test_a_link_decided_on_the_command_line_carries_the_matchers_score_as_one_decided_in_the_app(data):
-    """The export's 得分 and 引擎版本 were empty for links confirmed with decide (the app's carry both)."""
+    """The export's 得分 and 引擎版本 were empty for links confirmed with decide (the app's carry both): the
+    pair's cached match gives them; a pair never matched waits for no match and records none."""
+    assert run("decide", "baqiao-2023:1", "xian-2024:1", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    matches = match_documents(Settings(data_dir=data), "baqiao-2023", "xian-2024")  # the app or `match` ran it
     assert run("decide", "xian-2024:4", "baqiao-2023:75", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
     assert run("decide", "baqiao-2023:54", "xian-2024:15", "--confirm", "--reviewer", "王", "--score", "0.5",
                "--data", str(data)) == 0
     with DecisionStore(data / "decisions.sqlite") as store:
         rows = {row["source_id"]: row for row in store.current().iter_rows(named=True)}
-    matches = match_documents(Settings(data_dir=data), "baqiao-2023", "xian-2024")
+    assert rows["baqiao-2023:1"]["score"] is None, "no match of the pair was on disk"
     expected = matches.filter((pl.col("source_id") == "baqiao-2023:75") & (pl.col("target_id") == "xian-2024:4"))
     assert rows["xian-2024:4"]["score"] == pytest.approx(expected["score"][0])
     assert rows["xian-2024:4"]["engine_version"] == expected["engine_version"][0]
-    assert rows["baqiao-2023:54"]["score"] == 0.5 and rows["baqiao-2023:54"]["engine_version"] is None  # as given
+    assert rows["baqiao-2023:54"]["score"] == 0.5, "as given"
+    assert rows["baqiao-2023:54"]["engine_version"] == expected["engine_version"][0], "the one not given is filled"
 
 
 def test_correcting_a_documents_level_parses_it_again(tmp_path, data):

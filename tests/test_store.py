@@ -448,7 +448,8 @@ def test_undoing_a_decision_a_later_one_replaced_says_so_and_changes_nothing(sto
     nothing visible changed, and undoing the 无对应 then could not bring the link back."""
     store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
     store.record("王", "baqiao-2023:54", None, "no_counterpart", target_doc="xian-2024")
-    with pytest.raises(StoreError, match="already replaced"):
+    with pytest.raises(StoreError, match=r"王's decision there \(#1\) was already replaced by their later #2 "
+                                         r"no_counterpart on baqiao-2023:54 \(no counterpart in xian-2024\)"):
         store.undo("王", "baqiao-2023:54", "xian-2024:15")
     store.undo("王", "baqiao-2023:54", None, target_doc="xian-2024")
     assert store.current()[["target_id", "decision"]].rows() == [("xian-2024:15", "confirmed")]

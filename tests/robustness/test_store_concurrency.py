@@ -55,3 +55,28 @@ def test_four_writers_at_once_lose_nothing(tmp_path, robustness_report):
 @pytest.mark.slow
 def test_four_writers_at_once_lose_nothing_long(tmp_path, robustness_report):
     _concurrent(tmp_path, 1000, robustness_report)
+
+
+def _open_and_decide(path: str, reviewer: str) -> str:
+    from align.exceptions import StoreError
+
+    try:
+        with DecisionStore(path, timeout=20) as store:
+            store.record(reviewer, "baqiao-2023:1", "xian-2024:2", "confirmed")
+        return "ok"
+    except StoreError as exc:
+        return str(exc)
+
+
+def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path):
+    """Eight processes creating one store at the same moment: 22 of 360 opens in a probe were told the store
+    was 'not a plan-align decision store' (its schema read half-made)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    for trial in range(10):
+        path = str(tmp_path / f"{trial}.sqlite")
+        with ProcessPoolExecutor(8) as pool:
+            outcomes = list(pool.map(_open_and_decide, [path] * 8, [f"r{k}" for k in range(8)]))
+        assert outcomes == ["ok"] * 8
+        with DecisionStore(path) as store:
+            assert store.current().height == 8
