@@ -53,6 +53,7 @@ from rapidfuzz import fuzz
 from align.deadlines import deadline_shift, describe_shift
 from align.exceptions import JurisdictionMismatchError, PlanAlignError
 from align.items import STATUS_LABELS, Schema, filled_columns
+from align.normalize import normalize_text
 from align.registry import DocumentMeta
 from align.settings import Settings
 from align.targets import describe_quantity, extract_targets, unit_family
@@ -165,14 +166,21 @@ _DELIVERY_VERB = (
 )
 _DELIVERY_VERBS = re.compile(rf"^{_DELIVERY_VERB}+")
 _TRAILING_DELIVERY_VERBS = re.compile(rf"{_DELIVERY_VERB}+$")
+_FRAMING_WORDS = re.compile(r"(?:项目|工程|面积|任务|行动|工作|计划|规模|数量|总量|试点|示范)$")
+# Words that qualify many different things, so sharing one says nothing of sharing a thing.
+_GENERIC_WORDS = frozenset({"公共", "城市", "农村", "社区", "全区", "全市", "重点", "新型", "综合", "标准化", "示范",
+                            "提升", "改造", "建设", "项目", "工程", "服务", "设施", "高质量", "特色", "智慧"})
 _NAME_MARKS = re.compile(r"[“”\"《》()（）、，, ]")
 
 
 def _head_words(name: str) -> str:
     """The nouns a target counts, the last word of each of its things once the verbs are taken off
     either end (新建公共充电桩 → 桩, 老旧小区改造 → 小区, 中小学和幼儿园 → 中小学 幼儿园): a Chinese noun
-    phrase ends in its head."""
-    thing = _TRAILING_DELIVERY_VERBS.sub("", _DELIVERY_VERBS.sub("", name))
+    phrase ends in its head. A word that only frames it (改造项目, 提升工程, 造林面积) is no head."""
+    thing = _DELIVERY_VERBS.sub("", name)
+    previous = None
+    while thing != previous:  # 老旧小区改造项目: 项目, then 改造, come off
+        previous, thing = thing, _TRAILING_DELIVERY_VERBS.sub("", _FRAMING_WORDS.sub("", thing))
     heads = []
     for part in re.split(r"[和及与、,，]", thing):
         words = [word for word in _words(_NAME_MARKS.sub("", part)) if word.strip()]
@@ -198,9 +206,19 @@ def _same_object_possible(old: str | None, new: str | None, *, family: str = "co
     sums are named more loosely (惠及居民, 惠及群众): any character shared after the verbs will do."""
     if family in _LOOSELY_NAMED:
         things = [set(_NAME_MARKS.sub("", _DELIVERY_VERBS.sub("", name or ""))) for name in (old, new)]
-    else:
-        things = [set(_head_words(name or "")) for name in (old, new)]
-    return not all(things) or bool(things[0] & things[1])
+        return not all(things) or bool(things[0] & things[1])
+    head_words = [_head_words(name or "") for name in (old, new)]
+    heads = [set(head) for head in head_words]
+    if not all(heads) or heads[0] & heads[1]:
+        return True
+    things = [_TRAILING_DELIVERY_VERBS.sub("", _DELIVERY_VERBS.sub("", name or "")) for name in (old, new)]
+    for head, other in ((head_words[0], things[1]), (head_words[1], things[0])):  # 植树造林 ~ 造林绿化
+        if any(head[k:k + 2] in other and head[k:k + 2] not in _GENERIC_WORDS for k in range(len(head) - 1)):
+            return True
+    # the heads differ, but a telling word is shared (充电桩 ~ 充电设施, 植树造林 ~ 造林绿化)
+    words = [{w for w in _words(_NAME_MARKS.sub("", name or ""))
+              if len(w) >= 2 and not re.fullmatch(f"{_DELIVERY_VERB}+", w)} - _GENERIC_WORDS for name in (old, new)]
+    return bool(words[0] & words[1])
 
 
 # Units of one family that still count different things: households and persons, visits and
@@ -512,8 +530,13 @@ def _without_targets_carried_by_siblings(
         mine = i if side == "old" else j
         if mine not in carried:
             kept.append(change)
-        elif i is not None and j is not None:  # one target shared out among the rows: judged on their sum
-            kept.append(_against_the_sum(old_targets[i], new_targets[j], carried[mine], side))
+        elif i is not None and j is not None:
+            parts = [new_targets[j] if side == "old" else old_targets[i], *carried[mine]]
+            said = {(normalize_text(part.get("indicator")), _scaled(part)) for part in parts}
+            shared_out = unit_family(parts[0].get("unit")) != "percent" and len(said) == len(parts)
+            # one target shared out among rows (中小学 4所 and 幼儿园 2所, 学位 4000 and 1400): judged on
+            # their sum; a rate, or one target said again on two rows (充电桩500个 twice), as it stands
+            kept.append(_against_the_sum(old_targets[i], new_targets[j], carried[mine], side) if shared_out else change)
     return kept
 
 
@@ -624,7 +647,7 @@ def evolve(
     )
 
 
-_CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
+_CLAUSE_END = re.compile(r"[,，;；。:：!！?？、]|[和及并](?=\D)")  # 完成改造80个和背街小巷40条: two clauses
 _ABOUT_AS_CLOSE = 0.8
 _NOT_WORDS = re.compile(r"[\d.%]+")
 

@@ -377,6 +377,9 @@ def test_a_count_of_other_things_is_not_the_old_target_raised(baqiao):
         ("完成纺三南院等7个老旧小区改造", "改造老旧小区40个", True),
         ("惠及居民8000户", "惠及群众9000户", True),
         ("完成年度投资计划258.77亿元", "完成有效投资200亿元以上", True),
+        # a framing word is no head, and a telling word shared will do (each read reworded, not raised)
+        ("改造老旧小区40个", "实施老旧小区改造项目50个", True), ("完成造林绿化1万亩", "完成植树造林面积1.5万亩", True),
+        ("实施背街小巷改造30条", "完成背街小巷提升改造工程40条", True), ("建设充电设施300个", "新建公共充电桩500个", True),
     ],
 )
 def test_only_targets_counting_one_thing_on_one_scale_are_one_target(old, new, paired):
@@ -411,6 +414,13 @@ def test_a_target_shared_out_by_a_split_or_summed_by_a_merge_is_judged_on_the_to
         ("wu-2023:2", "wu-2024:3", 0.99, True), ("wu-2023:3", "wu-2024:3", 0.98, False),
     ]))
     assert set(table["direction"].to_list()) == {"unchanged"}
+    # a rate is never summed, nor one target said again on two rows (both read raised: 600 → 1000)
+    restated = evolve(_doc("wu-2023", 2023, [("地区生产总值增长7%左右", "区发改委", ""), ("新建公共充电桩600个", "区发改委", "")]),
+                      _doc("wu-2024", 2024, [("地区生产总值增长6%左右", "区发改委", ""), ("确保地区生产总值增长6%以上", "区发改委", ""),
+                                             ("新建公共充电桩500个", "区发改委", ""), ("新建公共充电桩500个，其中超级充电站10座", "区发改委", "")]),
+                      _candidates([("wu-2023:1", "wu-2024:1", 1.0, True), ("wu-2023:1", "wu-2024:2", 0.97, False),
+                                   ("wu-2023:2", "wu-2024:3", 1.0, True), ("wu-2023:2", "wu-2024:4", 0.88, False)]))
+    assert set(restated["relation"]) == {"split"} and set(restated["direction"]) == {"lowered"}
     school = table.filter(pl.col("new_id") == "wu-2024:2")["target_changes"][0]
     assert [(c["old"], c["new"]) for c in school] == [("6所", "2所（合计6所）"), ("5400个", "1400个（合计5400个）")]
 
@@ -428,6 +438,12 @@ def test_a_merge_needs_the_merged_task_in_the_new_one():
     assert _row(table, "ding-2023:1")["relation"] == "raised"
     assert _row(table, "ding-2023:2")["relation"] == "dropped"
     assert {_row(table, f"ding-2023:{i}")["relation"] for i in (3, 4)} == {"merged"}
+    # one sentence with 和 merges two old tasks: each is a clause of it (the second read dropped)
+    old = _doc("geng-2023", 2023, [("完成老旧小区改造74个", "区住建局", ""), ("提升改造背街小巷30条", "区住建局", "")])
+    new = _doc("geng-2024", 2024, [("完成老旧小区改造80个和背街小巷提升改造40条", "区住建局", "")])
+    table = evolve(old, new, _candidates([("geng-2023:1", "geng-2024:1", 0.99, True),
+                                          ("geng-2023:2", "geng-2024:1", 0.9, False)]))
+    assert set(table["relation"]) == {"merged"}
 
 
 @pytest.mark.parametrize(
