@@ -205,17 +205,17 @@ def _same_object_possible(old: str | None, new: str | None, *, family: str = "co
     and 公共停车位, nor 城市书房 and 城市公园, though each pair shares words before its noun). People and
     sums are named more loosely (惠及居民, 惠及群众): any character shared after the verbs will do."""
     if family in _LOOSELY_NAMED:
-        things = [set(_NAME_MARKS.sub("", _DELIVERY_VERBS.sub("", name or ""))) for name in (old, new)]
-        return not all(things) or bool(things[0] & things[1])
+        named = [set(_NAME_MARKS.sub("", _DELIVERY_VERBS.sub("", name or ""))) for name in (old, new)]
+        return not all(named) or bool(named[0] & named[1])
     head_words = [_head_words(name or "") for name in (old, new)]
-    heads = [set(head) for head in head_words]
-    if not all(heads) or heads[0] & heads[1]:
+    if not all(head_words) or set(head_words[0]) & set(head_words[1]):
         return True
+    # the heads differ, but one head's pair of characters is in the other thing (植树造林 ~ 造林绿化), or a
+    # telling word is shared (充电桩 ~ 充电设施)
     things = [_TRAILING_DELIVERY_VERBS.sub("", _DELIVERY_VERBS.sub("", name or "")) for name in (old, new)]
-    for head, other in ((head_words[0], things[1]), (head_words[1], things[0])):  # 植树造林 ~ 造林绿化
+    for head, other in ((head_words[0], things[1]), (head_words[1], things[0])):
         if any(head[k:k + 2] in other and head[k:k + 2] not in _GENERIC_WORDS for k in range(len(head) - 1)):
             return True
-    # the heads differ, but a telling word is shared (充电桩 ~ 充电设施, 植树造林 ~ 造林绿化)
     words = [{w for w in _words(_NAME_MARKS.sub("", name or ""))
               if len(w) >= 2 and not re.fullmatch(f"{_DELIVERY_VERB}+", w)} - _GENERIC_WORDS for name in (old, new)]
     return bool(words[0] & words[1])
