@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from align.cli import main as cli_main
 from align.ingest import load_items
-from align.registry import get_document, load_registry
+from align.items import text_digests
+from align.registry import document_path, get_document, load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
 from matching.scoring import LinkModel, adopted_weights, default_model, model_for
@@ -903,6 +904,25 @@ def test_an_item_opens_on_the_first_candidate_the_reviewer_has_not_decided(env):
     assert fresh.session_state["current"] == first
     assert fresh.radio(key="rv_candidate").index == 1
     assert fresh.radio(key="rv_candidate").options[0].startswith("【拒绝】")
+
+
+def test_a_candidate_rejected_on_text_since_re_issued_is_open_again_and_chosen_on_entry(env):
+    """The item reopened, but its changed candidate still read 【拒绝】 and the page opened on #2 (Y confirmed it)."""
+    at = open_page("review")
+    first = at.session_state["current"]
+    top = at.radio(key="rv_candidate").options[0].split()[1]
+    digests = text_digests(load_items(env, "baqiao-2023")) | text_digests(load_items(env, "xian-2024"))
+    with DecisionStore(env.db_path) as store:
+        store.record("planner", first, top, "rejected", source_digest=digests[first], target_digest=digests[top])
+    assert open_page("review").radio(key="rv_candidate").index == 1
+    city = document_path(env.data_dir, get_document(env.data_dir, "xian-2024"))
+    old_text = load_items(env, "xian-2024").filter(pl.col("item_id") == top)["raw_text"][0].split("\n")[0]
+    assert old_text in city.read_text(encoding="utf-8")
+    city.write_text(city.read_text(encoding="utf-8").replace(old_text, old_text + "（修订）", 1), encoding="utf-8")
+    fresh = open_page("review")
+    assert fresh.session_state["current"] == first
+    assert fresh.radio(key="rv_candidate").index == 0
+    assert not fresh.radio(key="rv_candidate").options[0].startswith("【拒绝】")
 
 
 def test_review_shows_the_deadline_of_a_task_whose_table_gives_one(env, tmp_path):

@@ -255,8 +255,9 @@ if wanted is not None and wanted not in candidates["target_id"]:
             pass
     candidates = pl.concat([candidates, found])
 target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
+# judged on the text the plans hold now: one decided on a re-issued item's old text is open again
 my_pairs = {(r["target_id"]): r["decision"] for r in
-            decisions.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
+            settled.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
 # Candidates this reviewer has not decided on yet: where an item opens, and where a reject goes next.
 still_open = [i for i, t in enumerate(candidates["target_id"].to_list()) if t not in my_pairs]
 
