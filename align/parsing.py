@@ -179,11 +179,15 @@ def jurisdiction_level(place: str | None) -> str | None:
 _PARENT_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)?(?=[\u4e00-\u9fff]{2,})")
 
 
+# How a notice's title opens before the plan it issues: 关于印发…的通知.
+_NOTICE_LEAD = re.compile(r"^(?:关于)?(?:印发|转发|下达)")
+
+
 def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
     """The jurisdiction a title opens with and its level: ``西咸新区2023年工作要点`` gives
     ``("西咸新区", "new-area")``, and ``西安市雁塔区…`` gives 雁塔区; ``(None, None)`` when the title
     names no place first."""
-    found = _TITLE_PLACE.match(title or "")
+    found = _TITLE_PLACE.match(_NOTICE_LEAD.sub("", title or ""))  # 关于印发雁塔区2024年… names 雁塔区
     if not found:
         return None, None
     place = _PARENT_PLACES.sub("", found.group(1)) or found.group(1)  # 西安市雁塔区 is 雁塔区

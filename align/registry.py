@@ -255,8 +255,9 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
                          f"{', '.join(places)}: plan-align edit {meta.id} --parent NAME",
                          f"{meta.id} 没有填上级，不计入任何市的覆盖情况；如属{'、'.join(places)}，请补填上级"))
     title_place = heading_jurisdiction(meta.title)[0]
-    title_year = re.search(r"((?:19|20)\d{2})\s*年", meta.title or "")
-    if title_place and title_place != meta.jurisdiction or title_year and int(title_year.group(1)) != meta.year:
+    title_years = {int(year) for year in re.findall(r"((?:19|20)\d{2})\s*年", meta.title or "")}
+    other_place = title_place and title_place != meta.jurisdiction and meta.jurisdiction not in (meta.title or "")
+    if other_place or title_years and meta.year not in title_years:  # 2023年工作总结和2024年工作计划: 2024 is in it
         warnings.append((f"the title of {meta.id} ({meta.title}) names another place or year than its entry "
                          f"({meta.jurisdiction}, {meta.year}); check the entry (plan-align edit {meta.id}).",
                          f"{meta.id} 的标题（{meta.title}）与登记的地区或年份（{meta.jurisdiction}，{meta.year}）不一致，请核对"))

@@ -28,6 +28,7 @@ from align.export import (
 )
 from align.ingest import load_items
 from align.items import text_digests
+from align.registry import get_document
 from align.settings import Settings
 from align.store import DecisionStore
 from matching.review import item_states, on_current_text, pair_decisions
@@ -700,6 +701,15 @@ def test_add_warns_of_a_district_plan_with_no_parent_and_of_an_entry_its_title_c
                  "--parent", "西安市", *data]) == 0
     err = capsys.readouterr().err
     assert "names another place or year than its entry (碑林区, 2023)" in err and "no parent" not in err
+
+    # a title naming two years, or opening with 关于印发, names the entry's: no warning
+    for title, place in (("雁塔区2023年工作总结和2024年工作计划", "雁塔区"), ("关于印发雁塔区2024年重点工作任务分解的通知", None)):
+        plan = data_copy.data_dir.parent / f"{len(title)}.txt"
+        plan.write_text(f"{title}\n1.新建学校3所。\n", encoding="utf-8")
+        assert main(["add", str(plan), "--year", "2024", "--parent", "西安市", "--id", f"p{len(title)}",
+                     *(["--jurisdiction", place] if place else []), *data]) == 0
+        assert "names another place or year" not in capsys.readouterr().err
+    assert get_document(data_copy.data_dir, f"p{len('关于印发雁塔区2024年重点工作任务分解的通知')}").jurisdiction == "雁塔区"
 
 
 def test_the_coverage_overview_compares_the_plans_it_can_read_and_names_the_one_it_cannot(data_copy, tmp_path,
