@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
 import polars as pl
@@ -72,6 +72,14 @@ def text_digests(items: pl.DataFrame) -> dict[str, str]:
     number, is noticed instead of carrying the old decision over to a new task."""
     texts = items.select("item_id", shown_text().fill_null("").alias("text")).rows()
     return {item_id: hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] for item_id, text in texts}
+
+
+def plan_digest(digests: Mapping[str, str], doc_id: str) -> str | None:
+    """A fingerprint of a whole plan from its items' (``text_digests``): what a 无对应 judged, since
+    "nothing in xian-2024 serves it" holds for that edition of xian-2024 only. None for a plan the
+    digests do not cover."""
+    own = sorted((item_id, digest) for item_id, digest in digests.items() if doc_of(item_id) == doc_id)
+    return hashlib.sha256(repr(own).encode("utf-8")).hexdigest()[:16] if own else None
 
 
 def filled_columns(frame: pl.DataFrame, names: Sequence[str]) -> list[str]:

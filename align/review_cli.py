@@ -25,7 +25,7 @@ from align.exceptions import ExportError, PlanAlignError, StoreError, UnknownIte
 from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
 from align.ingest import load_items
-from align.items import doc_of, text_digests
+from align.items import doc_of, plan_digest, text_digests
 from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore, pair_label, reviewer_name, validate_decision
@@ -97,6 +97,8 @@ def cmd_decide(args: argparse.Namespace) -> None:
             )
     else:
         texts = require_items(settings, [args.source] + ([target_id] if target_id else []))
+        if target_doc:  # a 无对应 judged the whole plan it looked in
+            texts[target_doc] = plan_digest(text_digests(load_items(settings, target_doc)), target_doc) or ""
         problems = validate_decision(args.reviewer, args.source, target_id, action, target_doc=target_doc,
                                      note=args.note, score=args.score, engine_version=args.engine_version)
         if problems:  # a --score of 5, say: refused before the store is created
@@ -113,7 +115,8 @@ def cmd_decide(args: argparse.Namespace) -> None:
         decision_id = store.record(
             args.reviewer, args.source, target_id, action,  # type: ignore[arg-type]
             target_doc=target_doc, note=args.note, score=args.score, engine_version=args.engine_version,
-            source_digest=texts.get(args.source), target_digest=texts.get(target_id) if target_id else None,
+            source_digest=texts.get(args.source),
+            target_digest=texts.get(target_id) if target_id else texts.get(target_doc or "") or None,
         )
         print(f"#{decision_id}: {reviewer_name(args.reviewer)} recorded {action} on {pair}")
         # the link read from either end: a colleague may have judged it from the other plan

@@ -35,7 +35,7 @@ from typing import Any, Literal
 import polars as pl
 
 from align.exceptions import Problem, StoreError
-from align.items import Schema, doc_of, doc_of_column
+from align.items import Schema, doc_of, doc_of_column, plan_digest
 
 logger = logging.getLogger(__name__)
 
@@ -160,12 +160,17 @@ def with_text_changes(frame: pl.DataFrame, digests: Mapping[str, str]) -> pl.Dat
     """``frame`` (decisions or links, with ``source_id, target_id`` and their digests) with
     ``text_changed``: ``source``, ``target`` or ``both`` where the text decided on is no longer
     the item's text (``digests``: :func:`align.items.text_digests` of the documents now), or the
-    item is no longer in its document, else null; also null where it cannot be told (a decision
+    item is no longer in its document, or, for a 无对应, the plan it looked in was re-issued
+    (:func:`align.items.plan_digest`), else null; also null where it cannot be told (a decision
     from before fingerprints on an item still there, a document ``digests`` does not cover)."""
     changed = []
     covered = sorted({doc_of(item_id) for item_id in digests})
+    plans = {doc: plan_digest(digests, doc) for doc in covered}  # what a 无对应 judged: the whole plan
     for side in ("source", "target"):
         now = pl.col(f"{side}_id").replace_strict(dict(digests), default=None, return_dtype=pl.String)
+        if side == "target" and "target_doc" in frame.columns:
+            now = pl.when(pl.col("target_id").is_null()).then(
+                pl.col("target_doc").replace_strict(plans, default=None, return_dtype=pl.String)).otherwise(now)
         # a frame without fingerprints (decisions made by hand in code) tells only of items gone
         then = pl.col(f"{side}_digest") if f"{side}_digest" in frame.columns else pl.lit(None, dtype=pl.String)
         gone = pl.col(f"{side}_id").is_not_null() & now.is_null() & doc_of_column(f"{side}_id").is_in(covered)
@@ -332,8 +337,9 @@ def validate_decision(
                 f"The '{name}' must be a text fingerprint (hex digits) or None. Got {digest!r} instead.",
                 "文本指纹应为十六进制字符",
             ))
-    if target_id is None and target_digest is not None:
-        problems.append(("A decision without a target item has no target_digest.", "没有目标条目，就没有目标文本指纹"))
+    if target_id is None and target_doc is None and target_digest is not None:
+        problems.append(("A decision without a target item or document has no target_digest.",
+                         "没有目标条目或文档，就没有目标文本指纹"))
     return problems
 
 

@@ -589,6 +589,27 @@ def test_a_rejection_or_no_counterpart_made_on_text_a_reissued_plan_no_longer_ho
     assert states.is_empty(), "both tasks are open again in the Review queue"
 
 
+def test_a_no_counterpart_judged_against_an_earlier_edition_of_the_city_plan_rules_nothing_out(
+        data_copy, tmp_path, monkeypatch, capsys):
+    """无对应 on task 55 in xian-2024, then xian-2024 re-issued with item 1 rewritten: item 1 read 'none' with a
+    nearest task at 0.07, its best task (55, 0.53) hidden by a judgement of the plan as it was."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+
+    def status_of_1() -> str:
+        capsys.readouterr()
+        assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+        return next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:1")["status"]
+
+    assert main(["decide", "baqiao-2023:55", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
+    assert status_of_1() != "proposed"
+    city = data_copy.data_dir / "documents" / "xian-2024-livelihood-projects.txt"
+    text = city.read_text(encoding="utf-8")
+    assert "6号线一期南段" in text
+    city.write_text(text.replace("6号线一期南段", "6号线一期南段、地铁5号线二期", 1), encoding="utf-8")
+    assert status_of_1() == "proposed", "the 无对应 judged the plan before it was re-issued"
+
+
 @pytest.mark.parametrize(
     ("city", "district", "message"),
     [

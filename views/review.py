@@ -12,7 +12,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.items import doc_of, text_digests
+from align.items import doc_of, plan_digest, text_digests
 from align.store import local_time, with_text_changes
 from matching.explain import shared_spans, waterfall
 from matching.review import (
@@ -60,7 +60,7 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
         ui.store().record(
             ui.reviewer(), source_id, target_id, decision,  # type: ignore[arg-type]
             target_doc=target_doc, note=(st.session_state.get("rv_note") or "").strip() or None, score=score,
-            engine_version=engine_version, **_fingerprints(source_id, target_id),
+            engine_version=engine_version, **_fingerprints(source_id, target_id, target_doc),
         )
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
@@ -74,10 +74,12 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
         _skip(next_id, queue)
 
 
-def _fingerprints(source_id: str, target_id: str | None) -> dict[str, str | None]:
-    """The two texts a decision judges, fingerprinted for the store."""
-    found = ui.fingerprints(doc_of(source_id), *([doc_of(target_id)] if target_id else []))
-    return {"source_digest": found.get(source_id), "target_digest": found.get(target_id) if target_id else None}
+def _fingerprints(source_id: str, target_id: str | None, target_doc: str | None = None) -> dict[str, str | None]:
+    """The two texts a decision judges, fingerprinted for the store; for a 无对应, the plan it looked in."""
+    other = doc_of(target_id) if target_id else target_doc
+    found = ui.fingerprints(doc_of(source_id), *([other] if other else []))
+    return {"source_digest": found.get(source_id),
+            "target_digest": found.get(target_id) if target_id else plan_digest(found, target_doc) if target_doc else None}
 
 
 def _skip(next_id: str | None, queue: tuple) -> None:
