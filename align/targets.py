@@ -366,7 +366,8 @@ def _is_size_class(text: str, end: int, clause_end: int, unit: str, qualifier: s
     """Whether a sum only sizes what the clause then measures (签约10亿元以上项目不少于2个, 投资10-50亿元的
     产业项目50个, 10亿元以上项目开工率80%): a floor, a range or a 的 after it, and another measure later
     in the clause with no 、 or conjunction between, so the sum says which projects count and is no
-    target itself (完成投资200亿元以上增长10% keeps both: the rate is the sum's own growth)."""
+    target itself (完成投资200亿元以上增长10% keeps both: the rate is the sum's own growth, and so does
+    争取资金10亿元以上支持项目20个: a verb starts what follows)."""
     if unit_family(unit) != "money":
         return False
     if not (qualifier in ("以上", "超过", "超") or ranged or text.startswith("的", end)):
@@ -375,7 +376,10 @@ def _is_size_class(text: str, end: int, clause_end: int, unit: str, qualifier: s
     if not following or unit_family(following.group("unit") or "%") == "money":
         return False
     between = text[end:following.start()].strip()
-    return not between.startswith(_RATE_VERBS) and not re.search(r"[、和及与并]", between)
+    if between.startswith(_RATE_VERBS) or re.search(r"[、和及与并]", between):
+        return False
+    first = _pos_tags(between)[:1] if between else []
+    return not (first and first[0][1].startswith("v"))  # 资金10亿元以上支持项目20个: a verb, so two targets
 
 
 _LIST_JOIN = re.compile(r"^\s*[、和及与]\s*$")

@@ -254,6 +254,7 @@ def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
         # a sum that is a target keeps it: its own growth, or another clause after 、
         ("完成投资10亿元以上、新建项目3个", [("完成投资", 1e9, "元"), ("新建项目", 3.0, "个")]),
         ("完成投资10亿元，建成项目3个", [("完成投资", 1e9, "元"), ("建成项目", 3.0, "个")]),
+        ("争取专项债券资金10亿元以上支持项目20个", [("专项债券资金支持项目", 1e9, "元"), ("支持项目", 20.0, "个")]),
     ],
 )
 def test_a_sum_that_sizes_what_is_counted_is_no_target(text, targets):
