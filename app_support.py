@@ -266,8 +266,13 @@ def flash(kind: str, message: str) -> None:
 
 
 def show_flash() -> None:
+    """What the last action did, where the planner is looking: a toast in the corner, which a page
+    scrolled down to its buttons still shows (a line under the title was off-screen, and pushed the
+    buttons down under the next click). A warning or an error also stays on the page, to be read."""
     for kind, message in st.session_state.get("flash", []):
-        getattr(st, kind)(message)
+        st.toast(message, icon={"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "❗"}.get(kind))
+        if kind in ("warning", "error"):
+            getattr(st, kind)(message)
     st.session_state["flash"] = []
 
 

@@ -108,6 +108,8 @@ def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(en
     at.button(key="rv_confirm").click().run()
     second = at.session_state["current"]
     assert second != first
+    # said in a toast, which a page scrolled down to its buttons still shows; no line above them moves them
+    assert any(t.value.startswith("已记录 recorded: 【确认】") for t in at.toast) and not at.success
     at.button(key="rv_reject").click().run()
     assert at.session_state["current"] == second and at.session_state["candidate"] == 1
     at.button(key="rv_none").click().run()
@@ -496,7 +498,7 @@ def test_coverage_names_a_district_plan_registered_without_a_parent(env):
     assert "yanta-2024" in note
     assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 2 个区级文档")
     at.button(key="cov_place_yanta-2024").click().run()
-    assert not at.exception and "'yanta-2024' 已归入西安市" in at.success[0].value
+    assert not at.exception and "'yanta-2024' 已归入西安市" in at.toast[0].value
     assert not any(c.value.startswith("未登记上级（或所填上级无登记文档）的文档不在此列") for c in at.caption)
     assert at.toggle(key="cov_coverage_all").label.startswith("对照全部 3 个区级文档"), "one click counts it"
     assert get_document(env.data_dir, "yanta-2024").parent == "西安市"
@@ -595,7 +597,7 @@ def test_upload_parse_register_and_align(env):
     at.button(key="add_register").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "lianhu-2024" in [m.id for m in load_registry(env.data_dir)]
-    assert any("lianhu-2024" in s.value for s in at.success)
+    assert any("lianhu-2024" in s.value for s in at.toast)
     assert any("proposed links" in m.value for m in at.markdown)
     assert "add_register" not in [b.key for b in at.button], "the registered file is not offered for registering again"
     assert any("registered as 'lianhu-2024'" in i.value for i in at.info)
@@ -947,7 +949,7 @@ def test_a_registration_is_corrected_on_the_documents_page(env):
     at.selectbox(key="doc_doc").set_value("xixian-2023").run()
     at.number_input(key="doc_edit_year_xixian-2023").set_value(2022)
     at.button(key="FormSubmitter:doc_edit_xixian-2023-保存 Save").click().run()
-    assert not at.exception and at.success[0].value == "已更新 updated 'xixian-2023'"
+    assert not at.exception and at.toast[0].value == "已更新 updated 'xixian-2023'"
     assert get_document(env.data_dir, "xixian-2023").year == 2022
     registry = at.dataframe[0].value
     assert registry.set_index("编号 id").loc["xixian-2023", "年份 year"] == 2022, "the table above shows it at once"
@@ -981,7 +983,7 @@ def test_a_document_added_by_mistake_is_removed_but_not_one_with_decisions(env):
     assert at.button(key="doc_remove").disabled, "not before the planner ticks the box"
     at.checkbox(key="doc_remove_sure_xixian-2023").check().run()
     at.button(key="doc_remove").click().run()
-    assert not at.exception and at.success[0].value.startswith("已移除 removed 'xixian-2023'")
+    assert not at.exception and at.toast[0].value.startswith("已移除 removed 'xixian-2023'")
     assert "xixian-2023" not in [d.id for d in load_registry(env.data_dir)]
     assert (env.data_dir / "documents" / ".removed" / "xixian-2023-work-points.txt").is_file(), "kept, not deleted"
     assert "xixian-2023" not in at.dataframe[0].value["编号 id"].to_list()
