@@ -215,6 +215,11 @@ def link_key() -> list[pl.Expr]:
             pl.when(source <= target).then(target).otherwise(source).alias("high")]
 
 
+# A decision as a planner reads it in a summary or an export: Chinese first.
+DECISION_WORDS = {"confirmed": "确认 confirmed", "rejected": "拒绝 rejected", "unsure": "不确定 unsure",
+                  "no_counterpart": "无对应 no counterpart"}
+
+
 def flipped(frame: pl.DataFrame) -> pl.DataFrame:
     """Link rows turned round: source and target (and their text digests and documents) swapped."""
     swaps = {"source_id": "target_id", "target_id": "source_id", "source_digest": "target_digest",
@@ -1000,7 +1005,7 @@ class DecisionStore:
         grouped = rows.group_by("kind", *keys, maintain_order=True).agg(
             pl.col("reviewer").alias("reviewers"),
             pl.col("decision").alias("decisions"),
-            pl.concat_str("reviewer", pl.lit(": "), "decision").str.join("; ").alias("summary"),
+            pl.concat_str("reviewer", pl.lit(": "), pl.col("decision").replace(DECISION_WORDS)).str.join("; ").alias("summary"),
             pl.col("decided_at").max().alias("last_decided_at"),
         ).with_columns(doc_of_column("target_id").alias("target_doc"))
         return grouped.select(list(CONFLICT_SCHEMA)).cast(pl.Schema(CONFLICT_SCHEMA)).sort("source_id", "target_id", "kind")

@@ -332,7 +332,8 @@ def coverage_pair_note(city: DocumentMeta, district: DocumentMeta) -> str | None
     """A word when the lower plan is registered under another government than the higher one
     (西咸新区's plan against 灞桥区's, whose parent is 西安市): it can be asked, but is seldom meant."""
     if district.parent and district.parent != city.jurisdiction:
-        return (f"{district.id} is registered under {district.parent}, not {city.jurisdiction}; its quotas from "
+        return (f"{district.id} 登记在{district.parent}之下，不属{city.jurisdiction}，{city.jurisdiction}的配额可能没有它的 "
+                f"{district.id} is registered under {district.parent}, not {city.jurisdiction}; its quotas from "
                 f"{city.jurisdiction} may be none.")
     return None
 
@@ -502,8 +503,8 @@ def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[
         pl.col("item_id").alias("市级条目"), pl.col("text").alias("任务"),
         pl.col("status").replace_strict(COVERAGE_LABELS).alias("状态"),
         pl.concat_list("confirmed_tasks", pl.col("disputed_tasks").list.eval(pl.element() + "（审核意见不一）"))
-        .list.join("\n").alias("已确认区级任务"),
-        pl.col("proposed_tasks").list.join("\n").alias("建议区级任务"),
+        .list.join("；\n").alias("已确认区级任务"),  # a line each in Excel; apart on the page, which shows no break
+        pl.col("proposed_tasks").list.join("；\n").alias("建议区级任务"),
         pl.col("quota").alias(f"下达{district_jurisdiction}配额"),
         pl.col("district_targets").alias("区级任务目标"),
         pl.col("category").alias("分类"),

@@ -366,6 +366,9 @@ def test_export_to_excel_is_read_back(env):
         store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed", note="充电桩", score=0.9)
     at = open_page("export")
     assert at.radio(key="ex_fmt").value == "xlsx"
+    preview = at.dataframe[0].value
+    assert list(preview.columns)[:3] == ["源条目 source id", "目标条目 target id", "得分 score"], "English only before"
+    assert preview["决定后文本已改 changed"].to_list() == [""], "None read as a word"
     at.button(key="ex_prepare").click().run()
     assert not at.exception and not at.error
     assert at.get("download_button")
@@ -833,7 +836,7 @@ def test_streamlit_config_matches_the_file_limit_and_sends_nothing_home():
 
 def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_review(env):
     at = open_page("coverage")
-    assert at.selectbox(key="cov_pick").value == "xian-2024:4", "opens on the quota no district task serves"
+    assert at.selectbox(key="cov_pick_baqiao-2023").value == "xian-2024:4", "opens on the quota no district task serves"
     at.button(key="cov_review").click().run()  # charging piles, 灞桥区200个
     assert not at.exception
     assert at.session_state["current"] == "baqiao-2023:75", "新建汽车充电站不少于15处, its nearest task"
@@ -848,7 +851,7 @@ def test_from_coverage_the_review_page_opens_on_the_picked_city_item_even_under_
     at.text_input(key="rv_keywords").set_value("绿化").run()
     at.switch_page(PAGES["coverage"]).run()
     for city_item in ("xian-2024:4", "xian-2024:3"):
-        at.selectbox(key="cov_pick").set_value(city_item).run()
+        at.selectbox(key="cov_pick_baqiao-2023").set_value(city_item).run()
         at.button(key="cov_review").click().run()
         assert not at.exception
         assert at.session_state["keywords"] == "" and at.session_state["current"].startswith("baqiao-2023:")
@@ -1123,12 +1126,28 @@ def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     assert confirmed.height and set(confirmed["source_id"]) <= queue
 
 
+def test_coverage_pages_small_words_are_read_by_a_planner(env):
+    """From a browser probe: the pick of another district's item stayed chosen; tasks in one cell ran together;
+    the export preview's headers were English only; a near-zero candidate was confirmed with no word."""
+    at = open_page("coverage")
+    proposed = [cell for cell in at.dataframe[0].value["建议区级任务 proposed"] if cell]
+    assert any("；" in cell for cell in proposed), "several tasks in one cell are told apart"
+    at.selectbox(key="cov_pick_baqiao-2023").set_value("xian-2024:1").run()
+    at.selectbox(key="cov_district_doc").set_value("xixian-2023").run()
+    assert at.selectbox(key="cov_pick_xixian-2023").value != "xian-2024:1", "its own first pick, not 灞桥区's"
+    review = open_page("review")
+    low = [i for i, option in enumerate(review.radio(key="rv_candidate").options)
+           if float(re.findall(r"(\d\.\d+)\\?\]", option)[-1]) < 0.05]
+    review.radio(key="rv_candidate").set_value(low[0]).run()
+    assert any("远低于阈值" in c.value for c in review.caption)
+
+
 def test_from_coverage_a_city_item_beyond_the_district_tasks_own_candidates_is_the_one_chosen(env):
     """Coverage finds a city item's nearest task from the city's side; on Review that item was not among
     the task's candidates, the radio stood on #1 and Y confirmed another city item."""
     at = open_page("coverage")
     at.selectbox(key="cov_district_doc").set_value("xixian-2023").run()
-    at.selectbox(key="cov_pick").set_value("xian-2024:28").run()
+    at.selectbox(key="cov_pick_xixian-2023").set_value("xian-2024:28").run()
     at.button(key="cov_review").click().run()
     assert not at.exception
     assert "候选 xian-2024:28" in [h.value for h in at.subheader]

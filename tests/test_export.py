@@ -634,7 +634,7 @@ def test_coverage_says_when_the_lower_plan_is_registered_under_another_governmen
                                                                                    capsys):
     monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
     assert main(["coverage", "xixian-2023", "baqiao-2023", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
-    assert "note: baqiao-2023 is registered under 西安市, not 西咸新区" in capsys.readouterr().err
+    assert "baqiao-2023 is registered under 西安市, not 西咸新区" in capsys.readouterr().err
 
 
 def test_cli_coverage_workbook_is_the_pages_two_tables_in_chinese(data_copy, tmp_path, monkeypatch, capsys):

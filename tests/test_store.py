@@ -81,7 +81,7 @@ def test_two_reviewers_confirm_and_reject_is_a_conflict_and_neither_is_overwritt
     store.record("王", "baqiao-2023:2", "xian-2024:1", "unsure")  # unsure takes no position
     conflicts = store.conflicts()
     assert conflicts.select("kind", "source_id", "target_id").rows() == [("pair", "baqiao-2023:1", "xian-2024:3")]
-    assert conflicts["summary"].item() == "王: confirmed; 李: rejected"
+    assert conflicts["summary"].item() == "王: 确认 confirmed; 李: 拒绝 rejected"
     assert sorted(store.current()["decision"].to_list()) == ["confirmed", "confirmed", "rejected", "unsure"]
     overall = store.current(overall=True)
     flags = dict(zip(overall["source_id"], overall["conflict"], strict=True))

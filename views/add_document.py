@@ -16,7 +16,8 @@ from align.parsing import document_heading, heading_metadata, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
 from align.registry import KINDS, LEVELS, DocumentMeta, add_document, registration_warnings
 
-UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s})
+# Old Word .doc has a reader only to say it cannot be read: it is not offered in the upload box.
+UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s} - {"doc"})
 
 
 def _meta(file_name: str) -> DocumentMeta:
@@ -133,7 +134,7 @@ elif parsed is not None:
     st.button("登记 Register", key="add_register", type="primary", on_click=_register,
               args=(upload.getvalue(), upload.name))
     if st.session_state["add_problem"]:  # beside the button that raised it, not at the top of the page
-        st.error(st.session_state["add_problem"])
+        st.error(ui.markdown_literal(st.session_state["add_problem"]))  # a_b in a message is not italics
 
 added = st.session_state.get("added_id")
 ids = ui.or_stop(ui.document_ids)

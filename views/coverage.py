@@ -107,11 +107,13 @@ st.download_button(
 )
 
 st.subheader("分类 × 状态 Category × status")
-heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(COVERAGE_LABELS))
+# the Chinese label alone: the bilingual one was cut, or left out, over a column on a laptop screen
+short = {status: label.split()[0] for status, label in COVERAGE_LABELS.items()}
+heat = coverage_counts(table).with_columns(pl.col("status").replace_strict(short))
 categories = heat["category"].unique(maintain_order=True)
 chart = alt.Chart(heat.to_pandas()).mark_rect().encode(
-    x=alt.X("status:N", title="状态 status", sort=[COVERAGE_LABELS[s] for s in COVERAGE_STATUSES],
-            axis=alt.Axis(labelAngle=0, orient="top")),
+    x=alt.X("status:N", title="状态 status", sort=[short[s] for s in COVERAGE_STATUSES],
+            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=0)),
     y=alt.Y("category:N", title="分类 category", sort=categories.to_list()),
     color=alt.Color("len:Q", title="条目 items", scale=alt.Scale(scheme="blues")),
     tooltip=["category", "status", "len"],
@@ -141,7 +143,7 @@ city_ids = table["item_id"].to_list()
 texts = dict(zip(city_ids, table["text"].to_list()))
 # Opens on the first item listed above as without a counterpart: the one most worth a look.
 first = city_ids.index(without_task["item_id"][0]) if without_task.height else 0
-picked = st.selectbox("市级条目 City item", city_ids, index=first, key="cov_pick",
+picked = st.selectbox("市级条目 City item", city_ids, index=first, key=f"cov_pick_{district_doc}",  # each its own
                       format_func=lambda i: f"{i}  {texts[i][:40]}")
 nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
 st.caption("在审核页打开与之最接近的区级任务，并选中此市级条目 (opens the district task nearest to it on the Review "

@@ -10,7 +10,14 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.export import CHANGED_LABELS, FORMATS, build_export_frame, csv_sources_path, export_links
+from align.export import (
+    CHANGED_LABELS,
+    FORMATS,
+    HEADERS,
+    build_export_frame,
+    csv_sources_path,
+    export_links,
+)
 from align.store import local_time, with_text_changes
 
 MIME = {
@@ -87,8 +94,8 @@ if links.height:
                    "check them again on the Review page; the export marks them.")
     st.dataframe(links.select("source_id", "target_id", pl.col("score").round(3), "reviewer",
                               local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null(""),
-                              pl.col("text_changed").replace_strict(CHANGED_LABELS, default=None)
-                              .alias("决定后文本已改 changed since")),
+                              pl.col("text_changed").replace_strict(CHANGED_LABELS, default="").alias("changed"))
+                 .rename(lambda name: f"{HEADERS.get(name, '决定后文本已改')} {name.replace('_', ' ')}"),
                  hide_index=True, width="stretch", key="ex_preview")
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.

@@ -343,6 +343,10 @@ engine = None if chosen is None else chosen["engine_version"]
 target_id = None if chosen is None else chosen["target_id"]
 # After a reject, the next candidate still open on this item; none left: the next item.
 after_reject = next((i for i in still_open if i != st.session_state["candidate"]), None)
+if score is not None and score < threshold / 4 and not blind:  # a link the model all but rules out: read it twice
+    st.caption(f"此候选得分 {score:.3f}，远低于阈值 {threshold:.2f}：确认前请再读一遍两条文字 "
+               f"(this candidate scores {score:.3f}, far below the threshold {threshold:.2f}: read both texts again "
+               "before confirming)")
 buttons = st.columns(6)
 buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
                   on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue))
