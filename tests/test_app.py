@@ -597,6 +597,9 @@ def test_upload_parse_register_and_align(env):
     assert at.dataframe[0].value.shape[0] == 2
     at.text_input(key="add_new_id").set_value("lianhu-2024").run()
     at.text_input(key="add_new_jurisdiction").set_value("莲湖区").run()
+    assert any(w.value.startswith("未填上级") for w in at.warning), "a district plan with no parent: said before"
+    at.text_input(key="add_new_parent").set_value("西安市").run()
+    assert not any(w.value.startswith("未填上级") for w in at.warning)
     at.button(key="add_register").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "lianhu-2024" in [m.id for m in load_registry(env.data_dir)]
@@ -615,6 +618,7 @@ def test_registering_a_file_already_registered_or_a_parent_no_one_has_is_warned(
     text = (Path(env.data_dir) / "documents" / "xixian-2023-work-points.txt").read_bytes()
     at = open_page("add_document")
     at.file_uploader(key="add_file").upload("xixian-copy.txt", text).run()
+    assert any("此文件已登记为 xixian-2023" in w.value for w in at.warning), "said before the click, not only after"
     at.text_input(key="add_new_id").set_value("xixian-copy").run()
     at.text_input(key="add_new_parent").set_value("西安").run()
     at.button(key="add_register").click().run()
