@@ -356,6 +356,10 @@ def plan_coverage(
     """:func:`coverage_table` of one city plan and one district plan, given every decision in effect
     (``DecisionStore.current``, read once for all the district plans compared): the Coverage
     page and ``plan-align coverage`` alike. ``matches`` are matched with :func:`coverage_match_settings`."""
+    # a city item's 无对应 judged the district plan as it then was: read before it is turned district → city
+    digests = text_digests(city_items) | text_digests(district_items)
+    confirmed = pl.col("decision") == "confirmed"  # a confirmation on changed text is kept, and marked
+    current = pl.concat([current.filter(confirmed), on_current_text(current.filter(~confirmed), digests)])
     decisions = coverage_decisions(current, district.id, city.id)
     return coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction)
 

@@ -609,6 +609,19 @@ def test_a_no_counterpart_judged_against_an_earlier_edition_of_the_city_plan_rul
     city.write_text(text.replace("6号线一期南段", "6号线一期南段、地铁5号线二期", 1), encoding="utf-8")
     assert status_of_1() == "proposed", "the 无对应 judged the plan before it was re-issued"
 
+    # and from the city side: xian-2024:15 has no task in baqiao-2023, judged before baqiao-2023 was re-issued
+    assert main(["decide", "xian-2024:15", "baqiao-2023", "--none", "--reviewer", "王", *data]) == 0
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    assert next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")["status"] == \
+        "no_counterpart"
+    district = data_copy.data_dir / "documents" / "baqiao-2023-task-progress.txt"
+    district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于20处"),
+                        encoding="utf-8")
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    assert next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")["status"] != \
+        "no_counterpart", "judged against the district plan as it was"
+
 
 @pytest.mark.parametrize(
     ("city", "district", "message"),
