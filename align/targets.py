@@ -62,6 +62,8 @@ _EACH_NUMBER = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})?")
 _LIST_START = re.compile(r"[,，;；。:：!！?？]")
 # Kept in the indicator as a single target keeps them (地区生产总值增长); 达, 为 and 突破 are not.
 _RATE_VERBS = ("增长", "提高", "提升", "下降", "降低", "减少")
+# A rate written with no subject of its own (，增长5%, ，同比增长5%): the last target's.
+_BARE_RATE = re.compile(rf"(?:同比|年均|比上年|较上年)?(?:{'|'.join(_RATE_VERBS)})")
 _LEAD_VERB = re.compile(r"^(?:新增|新建|新认定|认定|引进|新落户|落户|建成|建设|完成|培育|打造|创建|实施|开展|举办|提供|改造)")
 _QUOTED_NAME = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"|《[^》]{1,40}》")
 # Policy terms that carry a numeral in their name and are often written without quotes: the
@@ -324,7 +326,7 @@ def extract_targets(text: str | None) -> list[dict]:
         if size_class and size_class.end() <= start and found and found[-1]["indicator"]:
             indicator = f"{found[-1]['indicator']}({indicator})"  # 其中10亿元以上不少于2个: of the last target's
         previous_start, previous_before = clause_start, text[clause_start:start]
-        if indicator in _RATE_VERBS and found and found[-1]["indicator"] and previous_end == clause_start - 1:
+        if _BARE_RATE.fullmatch(indicator) and found and found[-1]["indicator"] and previous_end == clause_start - 1:
             indicator = found[-1]["indicator"] + indicator  # 一般公共预算收入达到12.5亿元，增长5%: its growth
         if not indicator and found and (previous_end == clause_start - 1
                                         or previous_end == clause_start and not text[previous_end:start].strip()):

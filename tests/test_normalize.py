@@ -51,7 +51,8 @@ def test_extraction_spaces_between_chinese_and_numbers_are_removed(left, number,
     assert normalize_text(f"{left} {number} {right}") == f"{left}{number}{right}"
 
 
-@given(chinese, st.integers(min_value=1000, max_value=10**9), st.sampled_from(["套", "个", "万元", "人"]))
+@given(chinese.filter(lambda name: not set(name) & set("零〇一二两三四五六七八九十百千万亿")),  # 九个 is a number itself
+       st.integers(min_value=1000, max_value=10**9), st.sampled_from(["套", "个", "万元", "人"]))
 def test_a_number_grouped_by_thousands_is_read_whole(name, number, unit):
     """12,000套 read as 000套, a target of 0 (and 4,700个 as 700个)."""
     targets = extract_targets(f"新建{name}{number:,}{unit}")
@@ -220,14 +221,15 @@ def test_a_number_right_after_another_shares_its_name():
 @pytest.mark.parametrize(
     ("text", "shown"),
     [("地区生产总值增长6%-6.5%", ["6-6.5%"]), ("新建学校15所-20所", ["15-20所"]),  # each read as two targets
-     ("一般公共预算收入达到12.5亿元，增长5%", ["达到12.5亿元", "5%"])],
+     ("一般公共预算收入达到12.5亿元，增长5%", ["达到12.5亿元", "5%"]),
+     ("一般公共预算收入达到12.5亿元，同比增长5%", ["达到12.5亿元", "5%"])],
 )
 def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_its_subject(text, shown):
     targets = extract_targets(text)
     assert [describe_quantity(t) for t in targets] == shown
     assert all(t["indicator"] not in ("-", "增长") and not t["indicator"].endswith("-") for t in targets)
     if len(targets) == 2:
-        assert targets[1]["indicator"] == "一般公共预算收入增长"
+        assert targets[1]["indicator"].startswith("一般公共预算收入") and targets[1]["indicator"].endswith("增长")
 
 
 @pytest.mark.parametrize(
