@@ -281,6 +281,9 @@ def cmd_export(args: argparse.Namespace) -> None:
         frame = build_export_frame(
             store, settings, tuple(args.pair) if args.pair else None, include_conflicts=args.include_conflicts
         )
+        chosen = tuple(args.pair) if args.pair else (None, None)
+        held = 0 if args.include_conflicts else \
+            store.confirmed_links(*chosen, include_conflicts=True).height - store.confirmed_links(*chosen).height
     path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]
                         settings=settings)
     print(f"wrote {frame.height} confirmed link(s) to {path}")
@@ -291,6 +294,9 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(f"warning: {len(pairs)} link(s) were confirmed on text that has since changed or gone (a plan "
               f"re-issued?): {', '.join(pairs[:10])}{more}; the column 决定后文本已改 marks them. Check them again.",
               file=sys.stderr)
+    if held:  # as the Export page says: the file alone would read as every confirmed link
+        print(f"warning: {held} more confirmed link(s) are disputed by another reviewer and left out; settle them, "
+              "or export them marked with --include-conflicts (另有审核意见不一的链接未列入)", file=sys.stderr)
     if fmt == "csv":
         print(f"wrote the documents they join, with each file's SHA-256, to {csv_sources_path(path)}")
 

@@ -351,6 +351,13 @@ def test_cli_decide_then_export_end_to_end(data_copy, tmp_path, monkeypatch, cap
         assert store.current().select("decision", "target_doc").rows() == [
             ("confirmed", None), ("rejected", None), ("no_counterpart", "xian-2024")
         ]
+    # a link 李 disputes is left out of the file, and the terminal says so, as the Export page does
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "xian-2024:3", "baqiao-2023:1", "--reject", "--reviewer", "李", *data]) == 0
+    capsys.readouterr()
+    assert main(["export", "--out", str(out / "m.xlsx"), *data]) == 0
+    captured = capsys.readouterr()
+    assert "wrote 1 confirmed link(s)" in captured.out and "1 more confirmed link(s) are disputed" in captured.err
 
 
 def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(data_copy, tmp_path, monkeypatch,
