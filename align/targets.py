@@ -425,7 +425,9 @@ def extract_quotas(text: str | None) -> list[dict]:
         for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
             if value is not None and jurisdiction is not None:
-                quotas.append({"jurisdiction": jurisdiction, "value": value, "unit": unit, "raw": raw})
+                # a list (莲湖区、灞桥区各2个) gives each place its own words: 灞桥区2个
+                own = raw if len(names) == 1 else f"{jurisdiction}{format_number(value)}{unit}"
+                quotas.append({"jurisdiction": jurisdiction, "value": value, "unit": unit, "raw": own})
                 spans.append(span)
 
     for match in _QUOTA_SPREAD.finditer(text):
@@ -465,12 +467,21 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
         for found in re.finditer(re.escape(target["raw"]), text) if target["raw"] and target["indicator"] else ():
             if not any(start <= found.start() < end for start, end in spans):
                 totals.append((found.start(), target))
-    for quota, (start, _) in zip(quotas, spans, strict=True):
+    for quota, (start, end) in zip(quotas, spans, strict=True):
+        named_after = _NAMED_AFTER.match(text, end)  # 分别建设1所公办托育机构: the thing is named right after
+        if named_after and not named_after.group(0).startswith(_QUOTA_VERBS):
+            quota["raw"] = f"{named_after.group(0)}：{quota['raw']}"
+            continue
         before = [(at, target) for at, target in totals if at < start and target["value"] >= quota["value"]
                   and unit_family(target["unit"]) == unit_family(quota["unit"])]
         if before:
             at, target = max(before, key=lambda found: found[0])
             quota["raw"] = f"{target['indicator']}：{quota['raw']}"
+
+
+# The noun a quota's number counts, when written right after it (各建设1所公办托育机构).
+_NAMED_AFTER = re.compile(r"[\u4e00-\u9fff“”]{2,16}(?=[,，;；。、:：]|$)")
+_QUOTA_VERBS = ("新建", "建设", "建成", "改造", "完成", "实施", "新增", "开工", "提供", "其中", "以上", "左右")
 
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never

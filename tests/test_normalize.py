@@ -394,6 +394,15 @@ def test_each_quota_says_what_city_target_it_is_a_share_of():
         "新建公(专)用充电桩：新城区200个", "新建公(专)用充电桩：灞桥区200个", "开工建设公共停车位：灞桥区800个"]
 
 
+def test_a_quota_named_right_after_it_is_labelled_with_that_name_and_each_place_with_its_own_words():
+    """分别建设1所公办托育机构 was labelled 普惠托育机构 (the nearest earlier target), and every place of the list
+    carried the whole list as its words."""
+    text = "新增托育机构29所,其中新城区、灞桥区、高新区分别建设1所公办托育机构。莲湖区、灞桥区各2个。"
+    assert [(q["jurisdiction"], q["raw"]) for q in extract_quotas(text)] == [
+        ("新城区", "公办托育机构：新城区1所"), ("灞桥区", "公办托育机构：灞桥区1所"), ("高新区", "公办托育机构：高新区1所"),
+        ("莲湖区", "新增托育机构：莲湖区2个"), ("灞桥区", "新增托育机构：灞桥区2个")]
+
+
 def test_quotas_inline_and_distributive():
     quotas = extract_quotas("其中,新城区200个、灞桥区200个。莲湖区、灞桥区各2个。(一)灞桥区7个:电厂一区")
     assert ("灞桥区", 200.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
