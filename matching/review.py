@@ -359,9 +359,17 @@ def plan_coverage(
     # a city item's 无对应 judged the district plan as it then was: read before it is turned district → city
     digests = text_digests(city_items) | text_digests(district_items)
     confirmed = pl.col("decision") == "confirmed"  # a confirmation on changed text is kept, and marked
-    current = pl.concat([current.filter(confirmed), on_current_text(current.filter(~confirmed), digests)])
-    decisions = coverage_decisions(current, district.id, city.id)
-    return coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction)
+    standing = on_current_text(current.filter(~confirmed), digests)
+    # a city item ruled out against an earlier edition of the district plan: no longer applied, but said
+    stale = pair_decisions(current.filter(~confirmed).join(standing, on="id", how="anti"), city.id, district.id)
+    rechecked = stale.filter((pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())["source_id"]
+    decisions = coverage_decisions(pl.concat([current.filter(confirmed), standing]), district.id, city.id)
+    table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction)
+    return table.with_columns(
+        pl.when(pl.col("item_id").is_in(rechecked.implode()))
+        .then(pl.concat_str(pl.col("nearest_task").fill_null(""), pl.lit("（曾判无对应，其后区级文档已改，请复核）")))
+        .otherwise(pl.col("nearest_task")).alias("nearest_task")
+    )
 
 
 def coverage_table(

@@ -626,8 +626,9 @@ def test_a_no_counterpart_judged_against_an_earlier_edition_of_the_city_plan_rul
     district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于20处"),
                         encoding="utf-8")
     assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-    assert next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")["status"] != \
-        "no_counterpart", "judged against the district plan as it was"
+    row = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")
+    assert row["status"] != "no_counterpart", "judged against the district plan as it was"
+    assert row["nearest_task"].endswith("（曾判无对应，其后区级文档已改，请复核）"), "and the table says a reviewer judged it"
 
 
 @pytest.mark.parametrize(
