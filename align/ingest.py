@@ -197,7 +197,6 @@ def document_warnings(settings: Settings, doc_id: str) -> list[str]:
     return _placed(_manifest(Path(settings.cache_dir)).get(doc_id, {}).get("warnings", []), path)
 
 
-
 def load_indicators(settings: Settings, doc_id: str) -> list[dict]:
     """The headline indicators (主要预期目标) of a document, possibly empty."""
     load_items(settings, doc_id)  # leaves both cached tables readable, parsing again when one was not

@@ -184,6 +184,17 @@ def with_text_changes(frame: pl.DataFrame, digests: Mapping[str, str]) -> pl.Dat
     )
 
 
+def on_current_text(decisions: pl.DataFrame, digests: Mapping[str, str]) -> pl.DataFrame:
+    """The decisions made on the text the items hold now (``digests``: ``text_digests`` of the plans).
+
+    A plan re-issued with other text under the same numbers keeps its decisions in the log, but a
+    rejection or a 无对应 judged on the old text says nothing of the new: applied by number, it hid
+    the task now under that number, and in a refit or on the Threshold page it labels a pair that is
+    not there (the Review and Coverage pages mark them for a second look).
+    """
+    return with_text_changes(decisions, digests).filter(pl.col("text_changed").is_null()).drop("text_changed")
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 

@@ -19,7 +19,7 @@ from align.items import STATUS_LABELS, Schema, joined_targets, shown_text, text_
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings
-from align.store import flipped, with_text_changes
+from align.store import flipped, on_current_text, with_text_changes
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -73,16 +73,6 @@ def coverage_decisions(current: pl.DataFrame, district_doc: str, city_doc: str) 
     links = pair_decisions(current, district_doc, city_doc)  # links judged from the city side included
     city_nones = pair_decisions(current, city_doc, district_doc).filter(pl.col("target_id").is_null())
     return pl.concat([links, flipped(city_nones)], how="vertical")
-
-
-def on_current_text(decisions: pl.DataFrame, digests: Mapping[str, str]) -> pl.DataFrame:
-    """The decisions made on the text the items hold now (``digests``: ``text_digests`` of the plans).
-
-    A plan re-issued with other text under the same numbers keeps its decisions in the log, but a
-    rejection or a 无对应 judged on the old text says nothing of the new: applied by number, it
-    hid the task now under that number (the Review and Coverage pages mark them for a second look).
-    """
-    return with_text_changes(decisions, digests).filter(pl.col("text_changed").is_null()).drop("text_changed")
 
 
 def ruled_out_targets(current: pl.DataFrame, source_doc: str, target_doc: str) -> list[str]:

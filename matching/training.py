@@ -18,7 +18,7 @@ from align.ingest import load_items
 from align.items import doc_of_column, text_digests
 from align.registry import get_document
 from align.settings import BUNDLED_DATA, Settings
-from align.store import flipped, with_text_changes
+from align.store import flipped, on_current_text
 from matching.engine import fitted_the_other_way, match_items, vocabulary
 from matching.evaluate import (
     best_threshold,
@@ -168,9 +168,9 @@ def fit_from_decisions(
         if {"source_digest", "target_digest"} <= set(group.columns):
             # a decision on text a re-issued plan no longer holds labels a pair that is not there
             digests = text_digests(load_items(settings, source_doc)) | text_digests(load_items(settings, target_doc))
-            judged = with_text_changes(group, digests)
-            stale += judged.filter(pl.col("text_changed").is_not_null()).height
-            group = judged.filter(pl.col("text_changed").is_null())
+            kept = on_current_text(group, digests)
+            stale += group.height - kept.height
+            group = kept
         candidates = candidates_for_pair(settings, source_doc, target_doc)
         frames.append(candidates.join(group.select("source_id", "target_id", "decision"), on=["source_id", "target_id"]))
     rows = pl.concat(frames).with_columns(

@@ -30,8 +30,8 @@ from align.ingest import load_items
 from align.items import text_digests
 from align.registry import get_document
 from align.settings import Settings
-from align.store import DecisionStore
-from matching.review import item_states, on_current_text, pair_decisions
+from align.store import DecisionStore, on_current_text
+from matching.review import item_states, pair_decisions
 
 
 @pytest.fixture()

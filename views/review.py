@@ -13,13 +13,12 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.items import doc_of, plan_digest, text_digests
-from align.store import local_time, with_text_changes
+from align.store import local_time, on_current_text, with_text_changes
 from matching.explain import shared_spans, waterfall
 from matching.review import (
     bulk_candidates,
     coverage_match_settings,
     item_states,
-    on_current_text,
     pair_decisions,
     review_queue,
     ruled_out_targets,

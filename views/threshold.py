@@ -11,7 +11,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.store import with_text_changes
+from align.store import on_current_text
 from matching.review import labelled_scores, pair_decisions, threshold_curve
 from matching.scoring import (
     LinkModel,
@@ -76,10 +76,9 @@ except PlanAlignError as exc:  # a damaged adopted model: offer the way back bef
 source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
 
-decisions = pair_decisions(ui.or_stop(ui.store).current(), source_doc, target_doc)
+judged = pair_decisions(ui.or_stop(ui.store).current(), source_doc, target_doc)
 # a decision on text a re-issued plan no longer holds labels a pair that is not there (the refit leaves it out too)
-judged = with_text_changes(decisions, ui.or_stop(ui.fingerprints, source_doc, target_doc))
-decisions = judged.filter(pl.col("text_changed").is_null())
+decisions = on_current_text(judged, ui.or_stop(ui.fingerprints, source_doc, target_doc))
 if stale := judged.height - decisions.height:
     st.caption(f"{stale} 个决定所依据的文本已改（文档重新发布），不计入 {stale} decision(s) on text a re-issued plan "
                "no longer holds are left out; review those links again to count them.")
