@@ -20,7 +20,8 @@ import polars as pl
 import streamlit as st
 
 from align.exceptions import PlanAlignError
-from align.ingest import document_warnings, file_digest, load_items
+from align.files import file_digest
+from align.ingest import document_warnings, load_items
 from align.items import (
     STATUS_LABELS,
     joined_targets,

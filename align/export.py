@@ -25,8 +25,8 @@ import xlsxwriter
 
 from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError, UnknownDocumentError
-from align.files import write_atomic
-from align.ingest import file_digest, load_items
+from align.files import file_digest, write_atomic
+from align.ingest import load_items
 from align.items import (
     Schema,
     doc_of_column,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -10,6 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from align.exceptions import OutputError, PlanAlignError
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks: a document's fingerprint for caches and exports."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool = False) -> None:

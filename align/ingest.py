@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from align.exceptions import PlanAlignError
-from align.files import write_atomic
+from align.files import file_digest, write_atomic
 from align.items import ITEM_SCHEMA, TARGET_STRUCT
 from align.parsing import ParsedDocument, parse_text
 from align.readers import read_document_text
@@ -51,14 +51,6 @@ class IngestReport:
     items: int
     warnings: list[str]
     error: PlanAlignError | None = None  # the problem itself, so a caller can show it in Chinese too
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_json(value: dict, path: Path) -> None:

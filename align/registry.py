@@ -8,7 +8,6 @@ user's comments and layout).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import tomllib
@@ -20,7 +19,7 @@ import polars as pl
 import tomlkit
 
 from align.exceptions import OutputError, Problem, RegistryError, UnknownDocumentError
-from align.files import write_atomic
+from align.files import file_digest, write_atomic
 from align.readers import decode_text
 
 REGISTRY_FILE = "registry.toml"
@@ -229,10 +228,6 @@ def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> li
     )
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
     """What a planner should hear after registering or editing ``doc_id``, in English and Chinese: a
     parent no registered document governs (a typo such as 西安 for 西安市 leaves the plan out of its
@@ -265,7 +260,7 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
     if path.is_file():
         others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}
         same = [doc_id for doc_id, other in others.items()  # the size first: most files differ in it
-                if other.is_file() and other.stat().st_size == path.stat().st_size and _digest(other) == _digest(path)]
+                if other.is_file() and other.stat().st_size == path.stat().st_size and file_digest(other) == file_digest(path)]
         if same:
             warnings.append((f"{meta.id} is the same file as {', '.join(same)}: registered twice, its items count "
                              f"twice (plan-align remove {meta.id} if that was not meant).",
