@@ -228,6 +228,11 @@ def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> li
     )
 
 
+def places_above(docs: Sequence[DocumentMeta], level: str) -> list[str]:
+    """The jurisdictions of the registered plans above ``level``: the parents a plan of it may have."""
+    return sorted({meta.jurisdiction for meta in docs if meta.level_rank > LEVELS.index(level)})
+
+
 def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
     """What a planner should hear after registering or editing ``doc_id``, in English and Chinese: a
     parent no registered document governs (a typo such as 西安 for 西安市 leaves the plan out of its
@@ -239,7 +244,7 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
     docs = load_registry(data_dir)
     meta = _find(docs, doc_id)
     warnings: list[Problem] = []
-    places = sorted({other.jurisdiction for other in docs if other.level_rank > meta.level_rank})
+    places = places_above(docs, meta.level)
     if meta.parent and meta.parent not in places:
         warnings.append((f"no registered document is of {meta.parent}, the parent given for {meta.id}"
                          + (f" (registered above it: {', '.join(places)})" if places else "")

@@ -14,7 +14,14 @@ import app_support as ui
 from align.exceptions import PlanAlignError, RegistryError
 from align.parsing import document_heading, heading_metadata, parse_text
 from align.readers import READERS, TEXT_SUFFIXES, read_document_text
-from align.registry import KINDS, LEVELS, DocumentMeta, add_document, registration_warnings
+from align.registry import (
+    KINDS,
+    LEVELS,
+    DocumentMeta,
+    add_document,
+    places_above,
+    registration_warnings,
+)
 
 # Old Word .doc has a reader only to say it cannot be read: it is not offered in the upload box.
 UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s} - {"doc"})
@@ -31,8 +38,7 @@ def _before_registering(data: bytes) -> list[str]:
         said.append(f"此文件已登记为 {'、'.join(same)}：再登记会使其条目计入两次 "
                     f"This file is already registered as {', '.join(same)}: its items would count twice.")
     level, parent = st.session_state.get("new_level"), (st.session_state.get("new_parent") or "").strip()
-    cities = sorted({meta.jurisdiction for meta in ui.documents().values()
-                     if meta.level_rank > LEVELS.index("district")})
+    cities = places_above(list(ui.documents().values()), "district")
     if level in ("district", "county") and not parent and cities:
         said.append(f"未填上级：任何市的覆盖情况都不会计入它；如属{'、'.join(cities)}之一，请在“上级”中填写 "
                     f"No parent: no city's coverage would count it; if it is under {', '.join(cities)}, fill in parent.")
