@@ -27,6 +27,7 @@ from align.items import (
     joined_targets,
     shown_text,
     text_digests,
+    written_quota,
     written_targets,
 )
 from align.readers import read_document_text
@@ -477,14 +478,8 @@ def targets_text(targets: list[dict] | None) -> str:
     return written_targets(targets) or "—"
 
 
-def _quota_label(jurisdiction: str | None, raw: str | None) -> str:
-    """``灞桥区200个`` as written; the jurisdiction is prefixed only where the text lacks it."""
-    raw, jurisdiction = raw or "", jurisdiction or ""
-    return raw if jurisdiction in raw else f"{jurisdiction} {raw}".strip()
-
-
 def quotas_text(quotas: list[dict] | None) -> str:
-    return "；".join(_quota_label(q.get("jurisdiction"), q.get("raw")) for q in quotas or []) or "—"
+    return "；".join(written_quota(q.get("jurisdiction"), q.get("raw")) for q in quotas or []) or "—"
 
 
 def markdown_literal(text: str) -> str:
@@ -541,7 +536,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("deadline").fill_null("").alias("完成时限 deadline"),
         joined_targets("targets").alias("目标值 targets"),
         pl.col("quotas")
-        .map_elements(lambda quotas: "；".join(_quota_label(q["jurisdiction"], q["raw"]) for q in quotas),
+        .map_elements(lambda quotas: "；".join(written_quota(q["jurisdiction"], q["raw"]) for q in quotas),
                       return_dtype=pl.String)
         .alias("配额 quotas"),
     ))

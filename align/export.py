@@ -32,6 +32,7 @@ from align.items import (
     doc_of_column,
     filled_columns,
     joined_targets,
+    quota_label,
     shown_text,
     text_digests,
 )
@@ -55,6 +56,7 @@ HEADERS: dict[str, str] = {
     "target_units": "目标责任单位",
     "source_targets": "源指标值",
     "target_targets": "目标指标值",
+    "quota": "下达配额",
     "source_deadline": "源完成时限",
     "target_deadline": "目标完成时限",
     "score": "得分",
@@ -74,7 +76,7 @@ DEADLINE_COLUMNS = ("source_deadline", "target_deadline")
 #: Which text changed after the link was confirmed (a plan re-issued in place): shown, like the
 #: deadlines, only when some exported link has it.
 CHANGED_LABELS = {"source": "源任务", "target": "目标任务", "both": "源任务、目标任务"}
-OPTIONAL_COLUMNS = (*DEADLINE_COLUMNS, "text_changed", "disputed")
+OPTIONAL_COLUMNS = (*DEADLINE_COLUMNS, "quota", "text_changed", "disputed")
 SUMMARY_SHEET = "汇总"
 SOURCES_SHEET = "文档来源"
 SOURCES_SCHEMA: Schema = {"文档": pl.String, "标题": pl.String, "辖区": pl.String, "年份": pl.Int64,
@@ -143,7 +145,7 @@ def build_export_frame(
             "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",
             zh="还没有已确认的链接可导出，请先在审核页确认",
         )
-    registered = {meta.id for meta in load_registry(settings.data_dir)}
+    registered = {meta.id: meta.jurisdiction for meta in load_registry(settings.data_dir)}
     if gone := [doc_id for doc_id in _documents(links) if doc_id not in registered]:
         raise ExportError(
             f"Confirmed links name {', '.join(gone)}, which {'is' if len(gone) == 1 else 'are'} no longer registered "
@@ -169,7 +171,7 @@ def build_export_frame(
         frame = frame.with_columns(link_key()).join(disputed, on=["low", "high"], how="left").drop("low", "high")
     else:
         frame = frame.with_columns(disputed=pl.lit(None, dtype=pl.String))
-    frame = frame.with_columns(local_time("decided_at", settings.timezone))
+    frame = _with_allotted_quotas(frame, registered).with_columns(local_time("decided_at", settings.timezone))
     # in each plan's own order (item 2 before item 10), a vanished item last
     frame = frame.sort("source_doc", "target_doc", "source_position", "target_position", "source_id", "target_id",
                        nulls_last=True)
@@ -216,9 +218,24 @@ def _documents(links: pl.DataFrame) -> list[str]:
     return sorted(set(links["source_doc"].to_list()) | set(links["target_doc"].to_list()))
 
 
+def _with_allotted_quotas(frame: pl.DataFrame, jurisdictions: dict[str, str]) -> pl.DataFrame:
+    """``frame`` with a ``quota`` column: what either item of a link allots the other plan's
+    jurisdiction (xian-2024:4's 新建公(专)用充电桩：灞桥区200个 beside a 灞桥区 task), so whoever
+    checks the district's delivery reads the share it owes next to the task that delivers it."""
+    rows = frame.with_row_index("_row")
+    allotted = pl.concat([
+        rows.select("_row", pl.col(f"{other}_doc").replace_strict(jurisdictions, default=None).alias("place"),
+                    pl.col(f"{side}_quotas").alias("allotted"))
+        .explode("allotted").drop_nulls("allotted").unnest("allotted")
+        .filter(pl.col("jurisdiction") == pl.col("place"))
+        for side, other in (("target", "source"), ("source", "target"))
+    ]).group_by("_row", maintain_order=True).agg(quota_label().str.join("；").alias("quota"))
+    return rows.join(allotted, on="_row", how="left").drop("_row")
+
+
 def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
     """One document's items flattened to text: units joined by 、, target phrases by ；, with
-    each item's place in its plan."""
+    each item's place in its plan and the district quotas it gives."""
     return items.with_row_index("position").select(
         "item_id",
         "position",
@@ -226,6 +243,7 @@ def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
         pl.col("units").list.join("、").alias("units"),
         joined_targets().alias("targets"),
         pl.col("deadline"),
+        pl.col("quotas"),
     )
 
 

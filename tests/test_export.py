@@ -195,8 +195,9 @@ def test_csv_has_bom_and_reads_back(decided, tmp_path):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pl.read_csv(path, encoding="utf8")
     assert back.columns == [h for h in HEADERS.values()
-                            if "完成时限" not in h and h not in ("决定后文本已改", "审核意见不一")], (
-        "no deadline columns (no item has one), no text-changed column (no text changed), no dispute (none included)"
+                            if "完成时限" not in h and h not in ("下达配额", "决定后文本已改", "审核意见不一")], (
+        "no deadline columns (no item has one), no quota (none of these city items allots 灞桥区 one), "
+        "no text-changed column (no text changed), no dispute (none included)"
     )
     assert back["源条目"].to_list() == ["baqiao-2020:1", "baqiao-2023:1", "baqiao-2023:2"]
     assert back["目标责任单位"].to_list()[1] == "市住建局"
@@ -236,6 +237,31 @@ def test_a_full_disk_is_one_clear_error_and_the_earlier_export_stays(decided, tm
         export_links(frame, "csv", out, "links.csv")
     assert "磁盘是否已满" in caught.value.for_planner()
     assert (out / "links.csv").read_bytes() == earlier and [p.name for p in out.iterdir()] == ["links.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "parquet"])
+def test_the_quota_a_city_item_gives_the_district_is_exported_beside_the_task_that_delivers_it(data_copy, tmp_path, fmt):
+    """A 督查办 checks a district task against the share the city allotted it (灞桥区 200 charging piles),
+    whichever way round the link was judged; a link between two years of one district has none."""
+    store = DecisionStore(tmp_path / "d.sqlite")
+    store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    store.record("王", "xian-2024:26", "baqiao-2023:65", "confirmed")  # judged from the city's side
+    store.record("李", "baqiao-2020:1", "baqiao-2023:97", "confirmed")
+    path = export_links(build_export_frame(store, data_copy), fmt, tmp_path, f"links.{fmt}")
+    store.close()
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(path)
+        sheets = [list(book[name].values) for name in book.sheetnames if "→" in name]
+        rows = [dict(zip(sheet[0], values, strict=True)) for sheet in sheets for values in sheet[1:]]
+    else:
+        frame = pl.read_csv(path, encoding="utf8") if fmt == "csv" else pl.read_parquet(path).rename(HEADERS, strict=False)
+        rows = frame.to_dicts()
+    # either item may be the row's source; a sheet with no quota has no such column
+    quota = {item: row.get("下达配额") for row in rows for item in (row["源条目"], row["目标条目"])}
+    assert "灞桥区200个" in quota["baqiao-2023:75"] and "灞桥区800个" in quota["baqiao-2023:75"], quota
+    assert quota["baqiao-2023:75"].startswith("新建公(专)用充电桩："), "each quota says what it is a share of"
+    assert quota["xian-2024:26"] == "创建市级宜居宜业和美乡村示范村：灞桥区15个", "judged from the city's side too"
+    assert not quota["baqiao-2020:1"], "two years of one district allot nothing"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
