@@ -11,18 +11,22 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 
 import polars as pl
 import tomlkit
+from filelock import FileLock, Timeout
 
 from align.exceptions import OutputError, Problem, RegistryError, UnknownDocumentError
 from align.files import file_digest, write_atomic
 from align.readers import decode_text
 
 REGISTRY_FILE = "registry.toml"
+#: How long an add, edit or remove waits for another one to finish with the registry.
+REGISTRY_LOCK_SECONDS = 30.0
 LEVELS = ("county", "district", "new-area", "city", "province")  # from the bottom up
 LEVEL_NAMES_ZH = {"county": "县级", "district": "区级", "new-area": "新区", "city": "市级", "province": "省级"}
 KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
@@ -328,15 +332,16 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
         if check is not None:
             check(target, meta)
         path = registry_path(data_dir)
-        # read again: another add or edit may have landed while the file was parsed (seconds)
-        docs = load_registry(data_dir) if path.exists() else []
-        if any(d.id == meta.id for d in docs):
-            raise RegistryError(f"A document with id {meta.id!r} was registered meanwhile. Choose another id.",
-                                zh=f"编号“{meta.id}”刚被登记，请换一个")
-        before = _registry_text(path) if path.exists() else (
-            "# Document registry of plan-align. One [[document]] table per document.\n"
-        )
-        _write_registry(path, _appended(before, meta), [*docs, meta])
+        with _registry_locked(data_dir):
+            # read again: another add or edit may have landed while the file was parsed (seconds)
+            docs = load_registry(data_dir) if path.exists() else []
+            if any(d.id == meta.id for d in docs):
+                raise RegistryError(f"A document with id {meta.id!r} was registered meanwhile. Choose another id.",
+                                    zh=f"编号“{meta.id}”刚被登记，请换一个")
+            before = _registry_text(path) if path.exists() else (
+                "# Document registry of plan-align. One [[document]] table per document.\n"
+            )
+            _write_registry(path, _appended(before, meta), [*docs, meta])
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -373,23 +378,24 @@ def update_document(data_dir: Path, doc_id: str, **changes: object) -> DocumentM
             "(the id names the document's decisions, the file is its copy in the data folder).",
             zh=f"不能修改 {'、'.join(unknown)}，可修改的只有 {'、'.join(EDITABLE_FIELDS)}",
         )
-    docs = load_registry(data_dir)
-    meta = _find(docs, doc_id)
-    updated = DocumentMeta(**{**asdict(meta), **changes})
-    if problems := updated.problems():
-        raise RegistryError.from_problems(problems)
-    if updated == meta:
-        return meta
-    path = registry_path(data_dir)
-    document = tomlkit.parse(_registry_text(path))
-    entry = next(table for table in document["document"] if table["id"] == doc_id)
-    for name in EDITABLE_FIELDS:
-        value = getattr(updated, name)
-        if name == "parent" and not value:
-            entry.pop(name, None)
-        elif value != getattr(meta, name) or name not in entry:
-            entry[name] = value
-    _write_registry(path, tomlkit.dumps(document), [updated if d.id == doc_id else d for d in docs])
+    with _registry_locked(data_dir):
+        docs = load_registry(data_dir)
+        meta = _find(docs, doc_id)
+        updated = DocumentMeta(**{**asdict(meta), **changes})
+        if problems := updated.problems():
+            raise RegistryError.from_problems(problems)
+        if updated == meta:
+            return meta
+        path = registry_path(data_dir)
+        document = tomlkit.parse(_registry_text(path))
+        entry = next(table for table in document["document"] if table["id"] == doc_id)
+        for name in EDITABLE_FIELDS:
+            value = getattr(updated, name)
+            if name == "parent" and not value:
+                entry.pop(name, None)
+            elif value != getattr(meta, name) or name not in entry:
+                entry[name] = value
+        _write_registry(path, tomlkit.dumps(document), [updated if d.id == doc_id else d for d in docs])
     return updated
 
 
@@ -408,25 +414,55 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
     or it lies outside the data folder: a planner's own file is never moved).
     """
     data_dir = Path(data_dir)
-    docs = load_registry(data_dir)
-    meta = _find(docs, doc_id)
-    path = registry_path(data_dir)
-    document = tomlkit.parse(_registry_text(path))
-    entries = document["document"]
-    del entries[[table["id"] for table in entries].index(doc_id)]
-    _write_registry(path, tomlkit.dumps(document), [d for d in docs if d.id != doc_id])
-    source = document_path(data_dir, meta)
-    if (not source.is_file() or not in_data_folder(data_dir, meta)
-            or any(d.file == meta.file for d in docs if d.id != doc_id)):
-        return None
-    removed = data_dir / "documents" / ".removed" / source.name
-    removed.parent.mkdir(parents=True, exist_ok=True)
-    stem, number = removed, 1
-    while removed.exists():  # a file removed before under the same name stays too
-        number += 1
-        removed = stem.with_name(f"{stem.stem}-{number}{stem.suffix}")
-    shutil.move(source, removed)
+    with _registry_locked(data_dir):
+        docs = load_registry(data_dir)
+        meta = _find(docs, doc_id)
+        path = registry_path(data_dir)
+        document = tomlkit.parse(_registry_text(path))
+        entries = document["document"]
+        del entries[[table["id"] for table in entries].index(doc_id)]
+        _write_registry(path, tomlkit.dumps(document), [d for d in docs if d.id != doc_id])
+        source = document_path(data_dir, meta)
+        if (not source.is_file() or not in_data_folder(data_dir, meta)
+                or any(d.file == meta.file for d in docs if d.id != doc_id)):
+            return None
+        removed = data_dir / "documents" / ".removed" / source.name
+        removed.parent.mkdir(parents=True, exist_ok=True)
+        stem, number = removed, 1
+        while removed.exists():  # a file removed before under the same name stays too
+            number += 1
+            removed = stem.with_name(f"{stem.stem}-{number}{stem.suffix}")
+        shutil.move(source, removed)
     return removed
+
+
+@contextmanager
+def _registry_locked(data_dir: Path) -> Iterator[None]:
+    """One add, edit or remove at a time. Each reads the registry, changes it and writes it back, so
+    two at once (the app's Add page and a CLI ``add``) would each write the registry it read, and the
+    first change would be lost without a word (its file copied, its entry gone)."""
+    if not Path(data_dir).is_dir():  # nothing to guard; the change fails on its own with its own message
+        yield
+        return
+    lock = FileLock(registry_path(data_dir).with_name(f"{REGISTRY_FILE}.lock"), timeout=REGISTRY_LOCK_SECONDS)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise RegistryError(
+            f"Another add, edit or remove has held the registry for {REGISTRY_LOCK_SECONDS:.0f} s; nothing was "
+            f"changed. Try again when it has finished (if none is running, delete {lock.lock_file}).",
+            zh=f"另一项登记操作占用登记表已超过 {REGISTRY_LOCK_SECONDS:.0f} 秒，本次未作改动，请稍后再试",
+        ) from exc
+    except OSError as exc:  # a read-only data folder
+        raise OutputError(
+            f"Could not lock the registry in {data_dir}: {exc.strerror or exc}. Check that the data folder is "
+            "writable; nothing was changed.",
+            zh=f"无法锁定数据文件夹 {data_dir} 中的登记表，请检查它是否可写；未作改动",
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _registry_text(path: Path) -> str:
