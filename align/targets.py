@@ -88,7 +88,8 @@ _ABOUT_BEFORE = re.compile(r"(?:(?<![签节制条预公])约|(?<![最附])近)\s
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年|最近|附近)$")
 _ENUM_END = re.compile(r"^.*等")
 
-JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县)(?:\([^()]{1,8}\))?"
+# A county-level city (兴平市, 彬州市) is a jurisdiction too, its name two characters or more.
+JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县|(?<=[\u4e00-\u9fff]{2})市)(?:\([^()]{1,8}\))?"
 _JURISDICTIONS = rf"{JURISDICTION}(?:\s*[、,，和及与]\s*{JURISDICTION})*"
 # Where a quota's place name may start: a clause or list boundary (a filler such as 其中 or
 # 全市, or the city's own name before the place, is taken off by _clean_jurisdiction).
@@ -495,6 +496,9 @@ _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
     r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
+    # a kind of city or a market, not a named city (县级市, 示范城市, 便民超市, 特色夜市, 全市); a city's
+    # name is two or three characters (兴平市, 张家港市), never a phrase (科学规划布局全市)
+    r"|(?:城市|级市|范市|超市|夜市|集市|早市|菜市|门市|全市|本市)$|^[\u4e00-\u9fff]{4,}市$"
 )
 
 

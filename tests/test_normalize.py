@@ -403,6 +403,11 @@ def test_a_quota_named_right_after_it_is_labelled_with_that_name_and_each_place_
         ("莲湖区", "新增托育机构：莲湖区2个"), ("灞桥区", "新增托育机构：灞桥区2个")]
 
 
+def test_a_county_level_citys_quota_is_labelled_with_the_city_target_not_with_the_city_before_it():
+    text = "新建充电桩500个，其中秦都区100个、兴平市80个、乾县50个。"
+    assert [q["raw"] for q in extract_quotas(text)] == ["新建充电桩：其中秦都区100个", "新建充电桩：兴平市80个", "新建充电桩：乾县50个"]
+
+
 def test_quotas_inline_and_distributive():
     quotas = extract_quotas("其中,新城区200个、灞桥区200个。莲湖区、灞桥区各2个。(一)灞桥区7个:电厂一区")
     assert ("灞桥区", 200.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
@@ -441,6 +446,17 @@ def test_quotas_inline_and_distributive():
         ("实现全区42个", []),
         ("为全区500个", []),
         ("改造小寨片区棚户区500户", []),
+        # a county-level city is a jurisdiction (兴平市 was no quota, and the next quota read "兴平市：乾县50个")
+        ("其中秦都区100个、兴平市80个、乾县50个", [("秦都区", 100.0), ("兴平市", 80.0), ("乾县", 50.0)]),
+        ("彬州市、武功县各2所", [("彬州市", 2.0), ("武功县", 2.0)]),
+        ("其中张家港市3个", [("张家港市", 3.0)]),
+        # a market, a kind of city or the whole city, not a named one (xian-2024:9 read 科学规划布局全市 100个)
+        ("科学规划布局全市100个", []),
+        ("建成生产力要素超市10个以上", []),
+        ("打造特色夜市3个", []),
+        ("建设社区超市10个", []),
+        ("打造示范城市3个", []),
+        ("城市书房20个", []),
     ],
 )
 def test_a_quota_names_one_jurisdiction_or_is_not_a_quota(text, expected):
