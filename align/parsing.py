@@ -30,7 +30,7 @@ from align.items import items_frame
 from align.normalize import normalize_text, parse_number, spaced_out
 from align.readers import DEFAULT_MAX_BYTES, read_document_text
 from align.registry import LEVELS, DocumentMeta, suggest_id
-from align.targets import MEASURE_UNITS, extract_quotas, extract_targets
+from align.targets import MEASURE_UNITS, extract_quotas, extract_targets, named_jurisdiction
 from align.units import department_keys, split_units
 
 MAX_LINE_CHARS = 200_000
@@ -1068,7 +1068,9 @@ _HEADER_UNIT = re.compile(r"[(（]\s*(" + "|".join(re.escape(u) for u in MEASURE
 def _attachment_row(attachment: dict, cells: list[str]) -> str:
     """A table row of an attachment as a line of text; under a header naming the places and a count's
     unit (序号 | 区县 | 任务数（所）), each row is written as the quota it gives (秦都区5所), which is
-    how the city plan would say it in words."""
+    how the city plan would say it in words. A table with a column per place is read across."""
+    if (across := _row_across_places(attachment, cells)) is not None:
+        return across
     places = next((i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)), None)
     # the first count is the quota; columns after it split it up (其中：新建（所）) or look back (2023年已完成)
     units = dict([next(((i, m.group(1)) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))), (0, ""))])
@@ -1084,6 +1086,31 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
         if given:
             return "；".join(given) + "。"
     return " ".join(cell for cell in cells if cell)
+
+
+def _row_across_places(attachment: dict, cells: list[str]) -> str | None:
+    """A table with a column per place (项目 | 单位 | 新城区 | 灞桥区): a row of counts gives each place its
+    quota (充电桩（个） | 200 | 150 → 充电桩：新城区200个；灞桥区150个), the unit in the row's label or in a
+    单位 column. None where the table is not such a table."""
+    places = {i: place for i, cell in enumerate(cells) if (place := named_jurisdiction(cell))}
+    if len(places) >= 2 and not any(re.fullmatch(r"\d+(?:\.\d+)?", cell) for cell in cells):
+        unit_column = next((i for i, cell in enumerate(cells) if cell in ("单位", "计量单位")), None)
+        attachment["across"] = (places, unit_column)
+        return " ".join(cell for cell in cells if cell) + "。"
+    if not attachment.get("across"):
+        return None
+    places, unit_column = attachment["across"]
+    label = next((cell for i, cell in enumerate(cells) if cell and i not in places and i != unit_column
+                  and not re.fullmatch(r"\d+[.、]?", cell)), "")
+    unit_match = _HEADER_UNIT.search(label)
+    unit = unit_match.group(1) if unit_match else (
+        cells[unit_column] if unit_column is not None and unit_column < len(cells) else "")
+    given = [f"{place}{cells[i]}{unit}" for i, place in places.items()
+             if i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
+    if not given or unit not in MEASURE_UNITS:
+        return None
+    name = label[:unit_match.start()] if unit_match else label
+    return f"{name}：" + "；".join(given) + "。"
 
 
 def _attachment_line(attachment: dict, clean: str, lineno: int) -> None:

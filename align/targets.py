@@ -502,6 +502,13 @@ _NOT_A_NAMED_PLACE = re.compile(
 )
 
 
+def named_jurisdiction(text: str) -> str | None:
+    """``text`` when it is one named jurisdiction and nothing else (a district table's column
+    header: 新城区, 兴平市), else None (合计, 全市, 区县)."""
+    text = text.strip()
+    return _clean_jurisdiction(text) if re.fullmatch(JURISDICTION, text) else None
+
+
 def _clean_jurisdiction(name: str) -> str | None:
     """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
     name = re.sub(r"\(.*?\)$", "", name.strip())

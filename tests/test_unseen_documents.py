@@ -382,6 +382,18 @@ def test_a_district_tables_quota_is_its_first_count_and_a_task_cells_wrap_takes_
     assert parse_text(table, TABLE).items["text"].to_list() == ["实施重点项目120个,", "新建学校3所、"]
 
 
+def test_a_table_with_a_column_per_district_gives_each_district_its_quota_from_each_row():
+    """项目 | 单位 | 新城区 | 碑林区 | 灞桥区 | 合计: read down the 区县 column only, it gave no quota at all."""
+    with_unit_column = ("序号\t项目\t单位\t新城区\t碑林区\t灞桥区\t合计\n1\t新建充电桩\t个\t200\t150\t200\t550\n"
+                        "2\t口袋公园（个）\t\t3\t\t4\t7\n3\t备注\t\t—\t—\t—\t\n")
+    unit_in_label = "项目\t新城区\t兴平市\n充电桩（个）\t200\t150\n"
+    for table, expected in ((with_unit_column, [("新城区", 200.0), ("碑林区", 150.0), ("灞桥区", 200.0),
+                                                ("新城区", 3.0), ("灞桥区", 4.0)]),
+                            (unit_in_label, [("新城区", 200.0), ("兴平市", 150.0)])):
+        items = parse_text(CITY_ITEMS + "附件1\n任务分配表\n" + table, CITY).items
+        assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == expected
+
+
 def test_a_target_column_beside_a_measures_column_is_the_one_read_and_a_bare_number_takes_the_tasks_name():
     text = ("序号\t重点任务\t工作措施\t年度目标\t量化指标\t牵头单位\n"
             "1\t改造老旧小区\t加强统筹\t完成改造42个小区\t\t区住建局\n")
