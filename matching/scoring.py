@@ -26,7 +26,7 @@ from matching.features import FEATURES, VETOES
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
 # A model the planners adopted (refit from their decisions) lives in their data folder.
 ADOPTED_WEIGHTS = "weights.json"
-ENGINE_VERSION = "plan-align-match/4"  # 4: a pair found the other way round has the search's retrieval (3: unrivalled clauses)
+ENGINE_VERSION = "plan-align-match/5"  # 5: numbers leave the text with their magnitude and unit (4: a pair found the other way round has the search's retrieval)
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
 VETO_LOGIT = -20.0

@@ -22,6 +22,7 @@ from align.exceptions import PlanAlignError
 from align.normalize import normalize_text
 from align.readers import decode_text
 from align.settings import BUNDLED_DATA
+from align.targets import MEASURE_UNITS
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -48,8 +49,11 @@ STOPWORDS = frozenset(
 )
 
 
+# A number with its magnitude and measure word (1.2万个, 800万人次, 24小时): 万个 and 万人次 left
+# behind were rare words two unrelated tasks shared.
+_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:[万亿千百]\s*)?(?:" + "|".join(re.escape(u) for u in MEASURE_UNITS) + ")?")
 _NOT_TOPICAL = re.compile(
-    r"[\d.%+~\-]+|不少于|不低于|不超过|以上|以下|以内|左右|力争|确保|全年|年内|累计|达到|"
+    _QUANTITY.pattern + r"|[\d.%+~\-]+|不少于|不低于|不超过|以上|以下|以内|左右|力争|确保|全年|年内|累计|达到|"
     r"[,，。;；:：、!！?？()（）“”‘’\"'《》【】\s]"
 )
 
@@ -148,7 +152,7 @@ def _tokenize(text: str, words: frozenset[str]) -> tuple[str, ...]:
     """Memoised: the same item text is cut once however often a pair is rematched."""
     cutter = tokenizer(words)
     tokens = []
-    for token in cutter.lcut(normalize_text(text), HMM=False):
+    for token in cutter.lcut(_QUANTITY.sub(" ", normalize_text(text)), HMM=False):
         token = token.strip()
         if not token or token in STOPWORDS or not _TOKEN_OK.search(token) or _NUMBER_TOKEN.match(token):
             continue
