@@ -22,6 +22,16 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def source_digest(*folders: Path) -> str:
+    """A digest of the Python code in ``folders``: a cache keyed on it is never served to another
+    release, whose parsing or features may read the same input differently."""
+    digest = hashlib.sha256()
+    for path in sorted(path for folder in folders for path in Path(folder).glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool = False) -> None:
     """Write through ``write(tmp)`` to a temporary file beside ``path``, then rename it over ``path``.
 

@@ -7,7 +7,6 @@ renamed, so an interrupted ingest never leaves a half-written table behind.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from align.exceptions import PlanAlignError
-from align.files import file_digest, write_atomic
+from align.files import file_digest, source_digest, write_atomic
 from align.items import ITEM_SCHEMA, TARGET_STRUCT
 from align.parsing import ParsedDocument, parse_text
 from align.readers import read_document_text
@@ -25,15 +24,10 @@ from align.registry import DocumentMeta, document_path, get_document, load_regis
 from align.settings import Settings
 
 
-def _parser_version() -> str:
-    """A digest of the parsing code, so a changed parser invalidates the cache by itself."""
-    digest = hashlib.sha256()
-    for module in ("formats", "items", "normalize", "parsing", "readers", "targets", "units"):
-        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
-    return digest.hexdigest()[:12]
-
-
-PARSER_VERSION = _parser_version()
+# The code that reads documents, so a changed parser invalidates the cache by itself: all of align,
+# since parsing reaches into many of its modules (Word numbering, deadlines, units) and a list of
+# them went stale (a change to word_numbering.py was served the old items).
+PARSER_VERSION = source_digest(Path(__file__).parent)
 MANIFEST = "manifest.json"
 # Cached warnings name their file by this mark, put back as the file's path where it is read now:
 # a data folder copied or moved keeps its cache, and warnings naming the old folder misled.

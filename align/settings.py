@@ -179,5 +179,6 @@ class Settings:
 
     @property
     def match_key(self) -> tuple[Any, ...]:
-        """The settings that change match results (for caching)."""
-        return (self.top_k, self.one_to_one_threshold, self.direction)
+        """The settings that change which candidates a match finds and their scores (for caching); the
+        one-to-one threshold only decides among them, applied to a cached result."""
+        return (self.top_k, self.direction)

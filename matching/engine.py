@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from align.exceptions import PlanAlignError
-from align.files import write_atomic
+from align.files import source_digest, write_atomic
 from align.ingest import load_items, read_cached_table
 from align.registry import DocumentMeta, get_document
 from align.settings import Settings
@@ -33,6 +33,11 @@ from matching.features import EVIDENCE, pair_features
 from matching.scoring import LinkModel, default_model, model_for
 from matching.text import corpus_terms, load_dictionary
 
+#: The code that matches (and the parsing helpers it calls): a cached result is never served to
+#: another release, whose features or rules may score the same pair differently.
+MATCHER_CODE = source_digest(Path(__file__).parent, Path(__file__).parents[1] / "align")
+#: Cached results kept per document pair (other settings, other models); older ones are removed.
+CACHED_PER_PAIR = 4
 OUTPUT_COLUMNS = ["source_id", "target_id", "rank", "score", "linked", "retrieval", *EVIDENCE, "structured_evidence"]
 
 
@@ -108,8 +113,29 @@ def match_items(
 
 
 def _result_key(settings: Settings, model: LinkModel, source_id: str, target_id: str, parts: list[str]) -> str:
-    payload = json.dumps([source_id, target_id, parts, settings.match_key, model.to_json()], sort_keys=True)
+    """What a pair's scores depend on; not the thresholds, which :func:`_decided` applies to a cached result
+    (moving the cut-off on the Threshold page recomputed every pair)."""
+    payload = json.dumps([source_id, target_id, parts, settings.match_key, model.weights_key, MATCHER_CODE],
+                         sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _decided(result: pl.DataFrame, model: LinkModel, settings: Settings) -> pl.DataFrame:
+    """A cached result's decisions at the model's and the settings' thresholds now: ``linked``, the
+    one-to-one ``assigned`` where the pair has it, and the engine version that names the threshold."""
+    decided = result.with_columns((pl.col("score") >= model.threshold).alias("linked"),
+                                  pl.lit(model.version).alias("engine_version"))
+    if "assigned" in decided.columns:
+        decided = one_to_one(decided.drop("assigned"), threshold=settings.one_to_one_threshold).select(result.columns)
+    return decided
+
+
+def _prune(cache: Path) -> None:
+    """Keep the pair's few latest cached results: each new model or setting wrote one more file."""
+    pair = cache.name.split(".", 1)[0]
+    older = sorted(cache.parent.glob(f"{pair}.*.parquet"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for path in older[CACHED_PER_PAIR:]:
+        path.unlink(missing_ok=True)
 
 
 def _read_cached_result(path: Path) -> pl.DataFrame | None:
@@ -205,7 +231,7 @@ def _matched(
     ]
     cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
     if use_cache and (cached := _read_cached_result(cache)) is not None:
-        return cached
+        return _decided(cached, model, settings)
     if cached_only:
         return None
     result = match_items(
@@ -220,4 +246,5 @@ def _matched(
     )
     if use_cache:
         write_atomic(cache, result.write_parquet)
+        _prune(cache)
     return result

@@ -88,6 +88,11 @@ class LinkModel:
         weights = json.dumps([self.coefficients, self.intercept, self.threshold], sort_keys=True)
         return f"{ENGINE_VERSION}+{self.trained_on or 'custom'}.{hashlib.sha256(weights.encode()).hexdigest()[:8]}"
 
+    @property
+    def weights_key(self) -> str:
+        """What the scores depend on: the weights, not the threshold that decides which are links."""
+        return json.dumps([self.coefficients, self.intercept, self.trained_on], sort_keys=True)
+
     @staticmethod
     def _vetoes(frame: pl.DataFrame) -> np.ndarray:
         """Each veto's contribution (0 or :data:`VETO_LOGIT`); a frame without the column has none."""

@@ -676,3 +676,65 @@ def test_a_corrected_jurisdiction_is_not_answered_from_the_cache(data_copy):
     after = match_documents(data_copy, "baqiao-2023", "xian-2024")
     assert after.equals(match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False))
     assert before["quota_for_source"].sum() > 0 and not after["quota_for_source"].equals(before["quota_for_source"])
+
+
+def test_a_new_release_of_the_matcher_is_not_answered_from_an_older_releases_cache(data_copy, monkeypatch):
+    """The cache was keyed on a hand-bumped version: a feature changed without a bump (a769ee8) served the
+    old scores under the new release, in the CLI and the app alike."""
+    import matching.engine as engine
+
+    match_documents(data_copy, "baqiao-2023", "xian-2024")
+    calls = []
+    real = engine.match_items
+    monkeypatch.setattr(engine, "match_items", lambda *a, **k: calls.append(1) or real(*a, **k))
+    match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert calls == [], "the same code reads its own cache"
+    monkeypatch.setattr(engine, "MATCHER_CODE", "another-release")
+    match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert calls == [1], "other code computes the pair again"
+
+
+def test_the_code_digest_changes_with_any_module_of_the_folder(tmp_path):
+    """The parser's digest listed seven modules by name and missed word_numbering.py: a change to it
+    served the old items (Word's list numbers 1, 2, 3 where the new code reads 10, 20, 30)."""
+    from align.files import source_digest
+
+    (tmp_path / "parsing.py").write_text("A = 1\n", encoding="utf-8")
+    (tmp_path / "word_numbering.py").write_text("B = 1\n", encoding="utf-8")
+    before = source_digest(tmp_path)
+    (tmp_path / "word_numbering.py").write_text("B = 2\n", encoding="utf-8")
+    assert source_digest(tmp_path) != before
+    (tmp_path / "notes.txt").write_text("not code", encoding="utf-8")
+    assert source_digest(tmp_path) == source_digest(tmp_path), "stable"
+
+
+def test_a_new_threshold_is_applied_to_the_cached_scores_and_keeps_them(data_copy, monkeypatch):
+    """Moving the cut-off (Threshold page, match --threshold) recomputed every pair, and a decision recorded
+    after `match --threshold` found no cached match to take its score from."""
+    from dataclasses import replace
+
+    import matching.engine as engine
+    from matching.scoring import adopt_model, model_for
+
+    first = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    calls = []
+    real = engine.match_items
+    monkeypatch.setattr(engine, "match_items", lambda *a, **k: calls.append(1) or real(*a, **k))
+    stricter = replace(model_for(data_copy.data_dir), threshold=0.9)
+    adopt_model(data_copy.data_dir, stricter)
+    again = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert calls == [], "the scores were read back, not computed again"
+    assert again["score"].equals(first["score"])
+    assert again["linked"].to_list() == (again["score"] >= 0.9).to_list()
+    assert again["linked"].sum() < first["linked"].sum()
+    assert set(again["engine_version"]) == {stricter.version}, "the version names the threshold in effect"
+    assert engine.cached_match(data_copy, "baqiao-2023", "xian-2024") is not None, "decide finds the score shown"
+
+
+def test_a_pair_keeps_only_its_latest_cached_results(data_copy):
+    for top_k in range(3, 10):
+        match_documents(data_copy.with_changes(top_k=top_k), "baqiao-2023", "xian-2024")
+    cached = list((data_copy.cache_dir / "matches").glob("baqiao-2023__xian-2024.*.parquet"))
+    assert len(cached) == 4
+    latest = match_documents(data_copy.with_changes(top_k=9), "baqiao-2023", "xian-2024", use_cache=False)
+    assert match_documents(data_copy.with_changes(top_k=9), "baqiao-2023", "xian-2024").equals(latest)
