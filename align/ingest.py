@@ -23,7 +23,6 @@ from align.readers import read_document_text
 from align.registry import DocumentMeta, document_path, get_document, load_registry
 from align.settings import Settings
 
-
 # The code that reads documents, so a changed parser invalidates the cache by itself: all of align,
 # since parsing reaches into many of its modules (Word numbering, deadlines, units) and a list of
 # them went stale (a change to word_numbering.py was served the old items).
