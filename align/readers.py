@@ -9,6 +9,7 @@ files are refused with a message naming the file before anything is parsed.
 from __future__ import annotations
 
 import codecs
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,9 +150,11 @@ def check_size(path: Path, max_bytes: int | None) -> int:
     if max_bytes is not None and size > max_bytes:
         raise DocumentParseError(
             f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit "
-            "(raise 'max_file_mb' in the settings to read it).",
+            f"(to read it, raise the limit: set the environment variable PLAN_ALIGN_MAX_FILE_MB, e.g. to "
+            f"{math.ceil(size / 2**20) + 1}, before starting plan-align).",
             path=path,
-            zh=f"文件 {size / 2**20:.1f} MB，超过 {max_bytes / 2**20:g} MB 的上限",
+            zh=f"文件 {size / 2**20:.1f} MB，超过 {max_bytes / 2**20:g} MB 的上限；如需读取，请先设置环境变量 "
+               f"PLAN_ALIGN_MAX_FILE_MB（如 {math.ceil(size / 2**20) + 1}）再启动 plan-align",
         )
     return size
 

@@ -52,6 +52,18 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _from_text(name: str, text: str) -> Any:
+    """An environment variable's text as the setting's type; the settings object validates the value."""
+    kind = {"top_k": int, "block_size": int, "one_to_one_threshold": float, "max_file_mb": float}.get(name, str)
+    try:
+        return kind(text.strip())
+    except ValueError:
+        raise SettingsError(
+            f"{ENVIRONMENT[name]}={text!r} is not a{'n int' if kind is int else ' number'}.",
+            zh=f"环境变量 {ENVIRONMENT[name]}={text!r} 应为{'整数' if kind is int else '数字'}",
+        ) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """All knobs of plan-align.
@@ -137,11 +149,15 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
-        """Build settings from ``PLAN_ALIGN_DATA`` / ``PLAN_ALIGN_DB`` plus explicit overrides.
+        """Build settings from the environment plus explicit overrides: ``PLAN_ALIGN_DATA`` and
+        ``PLAN_ALIGN_DB`` for the data folder and the store, ``PLAN_ALIGN_<SETTING>`` for any other
+        (``PLAN_ALIGN_MAX_FILE_MB=60``, ``PLAN_ALIGN_TIMEZONE=Asia/Urumqi``), so the app and the CLI
+        read them alike.
 
         Explicit overrides win; ``None`` overrides are ignored so CLI flags left unset fall through.
         """
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {name: _from_text(name, os.environ[variable])
+                                  for name, variable in ENVIRONMENT.items() if os.environ.get(variable, "").strip()}
         if os.environ.get("PLAN_ALIGN_DATA"):
             values["data_dir"] = Path(os.environ["PLAN_ALIGN_DATA"])
         if os.environ.get("PLAN_ALIGN_DB"):
@@ -182,3 +198,10 @@ class Settings:
         """The settings that change which candidates a match finds and their scores (for caching); the
         one-to-one threshold only decides among them, applied to a cached result."""
         return (self.top_k, self.direction)
+
+
+#: The environment variable of each setting :meth:`Settings.from_env` reads (``extra`` has none).
+ENVIRONMENT: dict[str, str] = {
+    name: {"data_dir": "PLAN_ALIGN_DATA", "db_path": "PLAN_ALIGN_DB"}.get(name, f"PLAN_ALIGN_{name.upper()}")
+    for name in (f.name for f in fields(Settings)) if name != "extra"
+}

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from align.cli import build_parser, main
-from align.exceptions import ExportError, OutputError, SettingsError
+from align.exceptions import DocumentParseError, ExportError, OutputError, SettingsError
 from align.export import (
     HEADERS,
     MISSING_ITEM,
@@ -485,6 +485,29 @@ def test_a_store_path_ending_in_a_slash_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="names a folder"):
         Settings.from_env()
     assert not (tmp_path / "stores").exists()
+
+
+def test_every_setting_the_messages_name_can_be_given_in_the_environment(monkeypatch, tmp_path):
+    """The size-limit error said to raise 'max_file_mb' in the settings, and the README named the 'timezone'
+    setting, but neither could be set: only PLAN_ALIGN_DATA and PLAN_ALIGN_DB were read."""
+    big = tmp_path / "big.txt"
+    big.write_text("1. 新建口袋公园10个。\n" * 90_000, encoding="utf-8")  # about 2.3 MB
+    monkeypatch.setenv("PLAN_ALIGN_MAX_FILE_MB", "1")
+    monkeypatch.setenv("PLAN_ALIGN_TIMEZONE", "Asia/Urumqi")
+    monkeypatch.setenv("PLAN_ALIGN_TOP_K", " 5 ")
+    settings = Settings.from_env()
+    assert (settings.max_file_mb, settings.timezone, settings.top_k) == (1.0, "Asia/Urumqi", 5)
+    assert Settings.from_env(top_k=7).top_k == 7, "an explicit option still wins"
+    from align.readers import read_document_text
+
+    with pytest.raises(DocumentParseError, match="PLAN_ALIGN_MAX_FILE_MB"):
+        read_document_text(big, max_bytes=settings.max_bytes)
+    monkeypatch.setenv("PLAN_ALIGN_TOP_K", "ten")
+    with pytest.raises(SettingsError, match="PLAN_ALIGN_TOP_K='ten' is not an int"):
+        Settings.from_env()
+    monkeypatch.setenv("PLAN_ALIGN_TOP_K", "0")
+    with pytest.raises(SettingsError, match="'top_k' setting must be"):
+        Settings.from_env()
 
 
 def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, data_copy, capsys):

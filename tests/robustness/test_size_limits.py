@@ -60,7 +60,7 @@ def test_50mb_text_is_refused_by_default(tmp_path, robustness_report):
             handle.write(line)
     result, peak = measured(lambda: read_document_text(path))
     assert isinstance(result, DocumentParseError)
-    assert "huge.txt" in str(result) and "over the 20 MB limit" in str(result) and "max_file_mb" in str(result)
+    assert "huge.txt" in str(result) and "over the 20 MB limit" in str(result) and "PLAN_ALIGN_MAX_FILE_MB" in str(result)
     assert peak < 5, "refused before reading"
     robustness_report.figure("size limits: 50 MB text, default 20 MB limit", f"refused before reading, peak {peak:.1f} MB")
 
