@@ -238,15 +238,28 @@ def places_above(docs: Sequence[DocumentMeta], level: str) -> list[str]:
 
 
 def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
-    """What a planner should hear after registering or editing ``doc_id``, in English and Chinese: a
-    parent no registered document governs (a typo such as 西安 for 西安市 leaves the plan out of its
-    city's coverage), a district plan with no parent while a city is registered, a title that names
-    another place or year than the entry, and the same file registered under another id (it would
-    count twice)."""
-    from align.parsing import heading_jurisdiction  # the heading reader is the parser's
-
+    """What a planner should hear after registering or editing ``doc_id`` (:func:`entry_warnings`)."""
     docs = load_registry(data_dir)
     meta = _find(docs, doc_id)
+    path = document_path(data_dir, meta)
+    same: list[str] = []
+    if path.is_file():
+        others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}
+        same = [doc_id for doc_id, other in others.items()  # the size first: most files differ in it
+                if other.is_file() and other.stat().st_size == path.stat().st_size and file_digest(other) == file_digest(path)]
+    return entry_warnings(docs, meta, same_file=same, registered=True)
+
+
+def entry_warnings(docs: Sequence[DocumentMeta], meta: DocumentMeta, *, same_file: Sequence[str] = (),
+                   registered: bool = False) -> list[Problem]:
+    """What a planner should hear of an entry among the registered ``docs``, in English and Chinese,
+    before registering it (the Add page) or after (``add``, ``edit``): a parent no registered document
+    governs (a typo such as 西安 for 西安市 leaves the plan out of its city's coverage), a district or
+    county plan with no parent while a plan above it is registered, a title that names another place
+    or year than the entry, and ``same_file``, the ids of the same file registered already (its items
+    would count twice). ``registered`` adds the command that mends each."""
+    from align.parsing import heading_jurisdiction  # the heading reader is the parser's
+
     warnings: list[Problem] = []
     places = places_above(docs, meta.level)
     if meta.parent and meta.parent not in places:
@@ -256,24 +269,21 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
                          f"没有登记{meta.parent}的文档（{meta.id} 所填的上级），在此之前它不计入任何市的覆盖情况"))
     elif not meta.parent and meta.level in ("district", "county") and places:
         warnings.append((f"{meta.id} names no parent, so no city's coverage counts it; if it is under one of "
-                         f"{', '.join(places)}: plan-align edit {meta.id} --parent NAME",
+                         f"{', '.join(places)}" + (f": plan-align edit {meta.id} --parent NAME" if registered
+                                                   else ", fill in its parent"),
                          f"{meta.id} 没有填上级，不计入任何市的覆盖情况；如属{'、'.join(places)}，请补填上级"))
     title_place = heading_jurisdiction(meta.title)[0]
     title_years = {int(year) for year in re.findall(r"((?:19|20)\d{2})\s*年", meta.title or "")}
     other_place = title_place and title_place != meta.jurisdiction and meta.jurisdiction not in (meta.title or "")
     if other_place or title_years and meta.year not in title_years:  # 2023年工作总结和2024年工作计划: 2024 is in it
         warnings.append((f"the title of {meta.id} ({meta.title}) names another place or year than its entry "
-                         f"({meta.jurisdiction}, {meta.year}); check the entry (plan-align edit {meta.id}).",
+                         f"({meta.jurisdiction}, {meta.year}); check the entry"
+                         + (f" (plan-align edit {meta.id})." if registered else "."),
                          f"{meta.id} 的标题（{meta.title}）与登记的地区或年份（{meta.jurisdiction}，{meta.year}）不一致，请核对"))
-    path = document_path(data_dir, meta)
-    if path.is_file():
-        others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}
-        same = [doc_id for doc_id, other in others.items()  # the size first: most files differ in it
-                if other.is_file() and other.stat().st_size == path.stat().st_size and file_digest(other) == file_digest(path)]
-        if same:
-            warnings.append((f"{meta.id} is the same file as {', '.join(same)}: registered twice, its items count "
-                             f"twice (plan-align remove {meta.id} if that was not meant).",
-                             f"{meta.id} 与 {'、'.join(same)} 是同一个文件，重复登记会使其条目计入两次"))
+    if same_file:
+        warnings.append((f"{meta.id} is the same file as {', '.join(same_file)}: registered twice, its items count "
+                         "twice" + (f" (plan-align remove {meta.id} if that was not meant)." if registered else "."),
+                         f"{meta.id} 与 {'、'.join(same_file)} 是同一个文件，重复登记会使其条目计入两次"))
     return warnings
 
 

@@ -597,9 +597,9 @@ def test_upload_parse_register_and_align(env):
     assert at.dataframe[0].value.shape[0] == 2
     at.text_input(key="add_new_id").set_value("lianhu-2024").run()
     at.text_input(key="add_new_jurisdiction").set_value("莲湖区").run()
-    assert any(w.value.startswith("未填上级") for w in at.warning), "a district plan with no parent: said before"
+    assert any("lianhu-2024 没有填上级" in w.value for w in at.warning), "a district plan with no parent: said before"
     at.text_input(key="add_new_parent").set_value("西安市").run()
-    assert not any(w.value.startswith("未填上级") for w in at.warning)
+    assert not any("没有填上级" in w.value for w in at.warning)
     at.button(key="add_register").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "lianhu-2024" in [m.id for m in load_registry(env.data_dir)]
@@ -618,7 +618,7 @@ def test_registering_a_file_already_registered_or_a_parent_no_one_has_is_warned(
     text = (Path(env.data_dir) / "documents" / "xixian-2023-work-points.txt").read_bytes()
     at = open_page("add_document")
     at.file_uploader(key="add_file").upload("xixian-copy.txt", text).run()
-    assert any("此文件已登记为 xixian-2023" in w.value for w in at.warning), "said before the click, not only after"
+    assert any("与 xixian-2023 是同一个文件" in w.value for w in at.warning), "said before the click, not only after"
     at.text_input(key="add_new_id").set_value("xixian-copy").run()
     at.text_input(key="add_new_parent").set_value("西安").run()
     at.button(key="add_register").click().run()
@@ -626,6 +626,21 @@ def test_registering_a_file_already_registered_or_a_parent_no_one_has_is_warned(
     warned = " ".join(w.value for w in at.warning)
     assert "xixian-copy is the same file as xixian-2023" in warned and "重复登记" in warned, "Chinese first, as every message"
     assert "no registered document is of 西安, the parent given for xixian-copy" in warned and "没有登记西安的文档" in warned
+
+
+def test_the_add_page_warns_before_registering_as_add_warns_after(env):
+    """The page kept its own copy of two of the registry's rules, and they disagreed: a county plan with no
+    parent, under a registered district, was warned of after registering but not on the page before."""
+    text = "序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t县发改委\n"
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("county.txt", text.encode()).run()
+    at.text_input(key="add_new_id").set_value("huxian-2024").run()
+    at.text_input(key="add_new_jurisdiction").set_value("某县").run()
+    at.selectbox(key="add_new_level").set_value("county").run()
+    at.text_input(key="add_new_title").set_value("灞桥区2023年重点任务").run()
+    warned = " ".join(w.value for w in at.warning)
+    assert "huxian-2024 没有填上级" in warned and "灞桥区" in warned, warned
+    assert "标题（灞桥区2023年重点任务）与登记的地区或年份" in warned, "a title naming another place, before registering too"
 
 
 def test_an_upload_prefills_its_own_title_and_year(env):

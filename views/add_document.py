@@ -19,7 +19,7 @@ from align.registry import (
     LEVELS,
     DocumentMeta,
     add_document,
-    places_above,
+    entry_warnings,
     registration_warnings,
 )
 
@@ -27,22 +27,18 @@ from align.registry import (
 UPLOAD_TYPES = sorted({s.lstrip(".") for s in (TEXT_SUFFIXES | set(READERS)) if s} - {"doc"})
 
 
-def _before_registering(data: bytes) -> list[str]:
-    """What registering this file as the form stands would get wrong: the same file under another id
-    (its items would count twice), or a district plan with no parent while a city plan is
-    registered (no city's coverage would count it)."""
-    said = []
+def _before_registering(data: bytes, file_name: str) -> list[str]:
+    """What registering this file as the form stands would get wrong, as ``add`` says after
+    (:func:`entry_warnings`): the same file under another id, no parent while a plan above it is
+    registered, a title naming another place or year."""
     digest = hashlib.sha256(data).hexdigest()
     same = [doc_id for doc_id in ui.document_ids() if ui.document_digest(doc_id) == digest]
-    if same:
-        said.append(f"此文件已登记为 {'、'.join(same)}：再登记会使其条目计入两次 "
-                    f"This file is already registered as {', '.join(same)}: its items would count twice.")
-    level, parent = st.session_state.get("new_level"), (st.session_state.get("new_parent") or "").strip()
-    cities = places_above(list(ui.documents().values()), "district")
-    if level in ("district", "county") and not parent and cities:
-        said.append(f"未填上级：任何市的覆盖情况都不会计入它；如属{'、'.join(cities)}之一，请在“上级”中填写 "
-                    f"No parent: no city's coverage would count it; if it is under {', '.join(cities)}, fill in parent.")
-    return said
+    try:
+        meta = _meta(file_name)
+    except (ValueError, TypeError):  # a year not yet a number: the form's own check says so on Register
+        return []
+    return [f"{zh}。 {english[0].upper()}{english[1:]}"
+            for english, zh in entry_warnings(list(ui.documents().values()), meta, same_file=same)]
 
 
 def _meta(file_name: str) -> DocumentMeta:
@@ -156,7 +152,7 @@ elif parsed is not None:
         ui.bound(st.text_input, "标题 title", "new_title", "add", placeholder=Path(upload.name).stem)
         ui.bound(st.text_input, "上级 parent (e.g. 西安市)", "new_parent", "add")
         ui.bound(st.selectbox, "类型 kind", "new_kind", "add", KINDS, format_func=ui.KIND_LABELS.get)
-    for warning in _before_registering(data):  # said before the click, not only after it
+    for warning in _before_registering(data, upload.name):  # said before the click, not only after it
         st.warning(warning)
     st.button("登记 Register", key="add_register", type="primary", on_click=_register,
               args=(upload.getvalue(), upload.name))
