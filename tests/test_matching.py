@@ -331,6 +331,15 @@ def test_headline_rates_about_different_indicators_veto_a_link():
     assert kept["linked"] and "indicator_conflict" not in waterfall(kept, model.intercept)["feature"].to_list()
 
 
+def test_income_of_town_and_of_country_residents_are_two_indicators_and_a_renamed_series_is_one():
+    """城镇居民人均可支配收入 and 农村居民人均可支配收入 read as one indicator (near-identical names): a tester's
+    two years of one county linked each to the other at 0.91."""
+    source = table("d2024", [("农村居民人均可支配收入增长7.5%", "县农业农村局")])
+    target = table("d2023", [("城镇居民人均可支配收入增长7%。", "县发改委"), ("农村居民人均纯收入增长8%。", "县农业农村局")])
+    conflict = features_of(source, target)["indicator_conflict"]
+    assert conflict == {"d2023:1": 1.0, "d2023:2": 0.0}, "the renamed series (纯收入 → 可支配收入) stays one"
+
+
 def test_words_are_weighed_by_chinese_at_large_not_by_two_documents():
     """Sharing 城市 and 项目 (words any plan uses) says less than sharing 污水, though two documents cannot tell."""
     source = table("d", [("推进城市农村污水治理项目", "区水务局")])
