@@ -36,7 +36,7 @@ from align.items import (
     shown_text,
     text_digests,
 )
-from align.registry import document_path, get_document, load_registry
+from align.registry import DocumentMeta, document_path, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore, link_key, local_time, with_text_changes
 
@@ -145,7 +145,7 @@ def build_export_frame(
             "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",
             zh="还没有已确认的链接可导出，请先在审核页确认",
         )
-    registered = {meta.id: meta.jurisdiction for meta in load_registry(settings.data_dir)}
+    registered = {meta.id: meta for meta in load_registry(settings.data_dir)}
     if gone := [doc_id for doc_id in _documents(links) if doc_id not in registered]:
         raise ExportError(
             f"Confirmed links name {', '.join(gone)}, which {'is' if len(gone) == 1 else 'are'} no longer registered "
@@ -218,16 +218,18 @@ def _documents(links: pl.DataFrame) -> list[str]:
     return sorted(set(links["source_doc"].to_list()) | set(links["target_doc"].to_list()))
 
 
-def _with_allotted_quotas(frame: pl.DataFrame, jurisdictions: dict[str, str]) -> pl.DataFrame:
+def _with_allotted_quotas(frame: pl.DataFrame, documents: dict[str, DocumentMeta]) -> pl.DataFrame:
     """``frame`` with a ``quota`` column: what either item of a link allots the other plan's
     jurisdiction (xian-2024:4's 新建公(专)用充电桩：灞桥区200个 beside a 灞桥区 task), so whoever
-    checks the district's delivery reads the share it owes next to the task that delivers it."""
+    checks the district's delivery reads the share it owes next to the task that delivers it. A
+    quota may name it as its city's plan does (高新区 for 宝鸡高新区)."""
+    names = {doc_id: [meta.jurisdiction, meta.short_name] for doc_id, meta in documents.items()}
     rows = frame.with_row_index("_row")
     allotted = pl.concat([
-        rows.select("_row", pl.col(f"{other}_doc").replace_strict(jurisdictions, default=None).alias("place"),
-                    pl.col(f"{side}_quotas").alias("allotted"))
+        rows.select("_row", pl.col(f"{other}_doc").replace_strict(names, default=[], return_dtype=pl.List(pl.String))
+                    .alias("places"), pl.col(f"{side}_quotas").alias("allotted"))
         .explode("allotted").drop_nulls("allotted").unnest("allotted")
-        .filter(pl.col("jurisdiction") == pl.col("place"))
+        .filter(pl.col("places").list.contains(pl.col("jurisdiction")))
         for side, other in (("target", "source"), ("source", "target"))
     ]).group_by("_row", maintain_order=True).agg(quota_label().str.join("；").alias("quota"))
     return rows.join(allotted, on="_row", how="left").drop("_row")

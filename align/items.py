@@ -115,6 +115,15 @@ def quota_label() -> pl.Expr:
         pl.concat_str(place, pl.lit(" "), raw).str.strip_chars())
 
 
+def quotas_renamed(items: pl.DataFrame, written: str, registered: str) -> pl.DataFrame:
+    """``items`` with each quota that names ``written`` (高新区, as its city's plan writes it) naming
+    ``registered`` (宝鸡高新区, as the registry does), so the quota is found by the registered name."""
+    if written == registered or "quotas" not in items.columns:
+        return items
+    renamed = pl.when(pl.field("jurisdiction") == written).then(pl.lit(registered)).otherwise(pl.field("jurisdiction"))
+    return items.with_columns(pl.col("quotas").list.eval(pl.element().struct.with_fields(renamed.alias("jurisdiction"))))
+
+
 def joined_targets(column: str = "targets") -> pl.Expr:
     """:func:`written_phrases` over a list-of-targets column (for display tables, which are small)."""
     return pl.col(column).list.eval(pl.element().struct.field("raw")).map_elements(

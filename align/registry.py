@@ -63,6 +63,15 @@ class DocumentMeta:
                 object.__setattr__(self, name, value.strip())
 
     @property
+    def short_name(self) -> str:
+        """The name its parent's plans give it: a city writes its own zones without its name, so 宝鸡高新区
+        under 宝鸡市 is their 高新区 (and 灞桥区 under 西安市 stays 灞桥区)."""
+        stem = re.sub(r"(?:市|省|自治州|地区)$", "", self.parent)
+        if stem and self.jurisdiction.startswith(stem) and len(self.jurisdiction) - len(stem) >= 2:
+            return self.jurisdiction[len(stem):]
+        return self.jurisdiction
+
+    @property
     def level_rank(self) -> int:
         """Where the level stands in ``LEVELS``, from the bottom up (county 0, province 4)."""
         return LEVELS.index(self.level)

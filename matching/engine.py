@@ -16,6 +16,7 @@ import polars as pl
 from align.exceptions import PlanAlignError
 from align.files import source_digest, write_atomic
 from align.ingest import load_items, read_cached_table
+from align.items import quotas_renamed
 from align.registry import DocumentMeta, get_document
 from align.settings import Settings
 from matching.assignment import one_to_one
@@ -214,8 +215,9 @@ def _matched(
         turned = _matched(flipped, target_id, source_id, model=model, one_to_one_pairs=one_to_one_pairs,
                           use_cache=use_cache, cached_only=cached_only)
         return None if turned is None else _swap_sides(turned)
-    source_items = load_items(settings, source_id)
-    target_items = load_items(settings, target_id)
+    # a quota is looked for under the name the quota's plan gives the other government (高新区 for 宝鸡高新区)
+    source_items = quotas_renamed(load_items(settings, source_id), target_meta.short_name, target_meta.jurisdiction)
+    target_items = quotas_renamed(load_items(settings, target_id), source_meta.short_name, source_meta.jurisdiction)
     if one_to_one_pairs is None:
         one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
     words = vocabulary(source_items, target_items, settings.data_dir)

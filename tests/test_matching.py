@@ -747,3 +747,36 @@ def test_a_pair_keeps_only_its_latest_cached_results(data_copy):
     assert len(cached) == 4
     latest = match_documents(data_copy.with_changes(top_k=9), "baqiao-2023", "xian-2024", use_cache=False)
     assert match_documents(data_copy.with_changes(top_k=9), "baqiao-2023", "xian-2024").equals(latest)
+
+
+def test_a_zone_the_city_names_without_its_own_name_gets_its_quotas(data_copy):
+    """xian-2024 gives 高新区 300 charging piles; a plan registered as 西安高新区 (under 西安市) found no quota in
+    matching, coverage or the export, and its coverage listed no unserved quota."""
+    from align.export import build_export_frame
+    from align.registry import add_document
+    from align.store import DecisionStore
+    from align.ingest import load_items
+    from align.registry import get_document
+    from matching.review import coverage_match_settings, plan_coverage
+
+    assert DocumentMeta(id="g", title="t", jurisdiction="宝鸡高新区", level="new-area", year=2024, kind="plan",
+                        file="x", parent="宝鸡市").short_name == "高新区"
+    assert DocumentMeta(id="b", title="t", jurisdiction="灞桥区", level="district", year=2024, kind="plan",
+                        file="x", parent="西安市").short_name == "灞桥区"
+    plan = data_copy.data_dir / "gaoxin.txt"
+    plan.write_text("序号\t主要任务\t责任单位\n1\t新建汽车充电站不少于15处\t区发改委\n2\t新建1所公办托育机构\t区卫健局\n",
+                    encoding="utf-8")
+    add_document(data_copy.data_dir, plan, DocumentMeta(id="gaoxin-2024", title="西安高新区2024年重点任务",
+                 jurisdiction="西安高新区", level="new-area", year=2024, kind="task_table", file="x", parent="西安市"))
+    matched = match_documents(data_copy, "gaoxin-2024", "xian-2024")
+    quota = matched.filter(pl.col("quota_for_source") > 0)["target_id"].unique().sort().to_list()
+    assert "xian-2024:4" in quota and "xian-2024:5" in quota, quota
+    with DecisionStore(data_copy.db_path) as store:
+        store.record("王", "gaoxin-2024:1", "xian-2024:4", "confirmed")
+        assert "高新区300个" in build_export_frame(store, data_copy)["quota"][0]
+        current = store.current()
+    matches = match_documents(coverage_match_settings(data_copy), "gaoxin-2024", "xian-2024")
+    table = plan_coverage(load_items(data_copy, "xian-2024"), load_items(data_copy, "gaoxin-2024"), matches, current,
+                          city=get_document(data_copy.data_dir, "xian-2024"),
+                          district=get_document(data_copy.data_dir, "gaoxin-2024"))
+    assert "高新区300个" in table.filter(pl.col("item_id") == "xian-2024:4")["quota"][0]
