@@ -15,7 +15,14 @@ import numpy as np
 import polars as pl
 
 from align.exceptions import PlanAlignError
-from align.items import STATUS_LABELS, Schema, joined_targets, quotas_renamed, shown_text, text_digests
+from align.items import (
+    STATUS_LABELS,
+    Schema,
+    joined_targets,
+    quotas_renamed,
+    shown_text,
+    text_digests,
+)
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings

@@ -753,10 +753,9 @@ def test_a_zone_the_city_names_without_its_own_name_gets_its_quotas(data_copy):
     """xian-2024 gives 高新区 300 charging piles; a plan registered as 西安高新区 (under 西安市) found no quota in
     matching, coverage or the export, and its coverage listed no unserved quota."""
     from align.export import build_export_frame
-    from align.registry import add_document
-    from align.store import DecisionStore
     from align.ingest import load_items
-    from align.registry import get_document
+    from align.registry import add_document, get_document
+    from align.store import DecisionStore
     from matching.review import coverage_match_settings, plan_coverage
 
     assert DocumentMeta(id="g", title="t", jurisdiction="宝鸡高新区", level="new-area", year=2024, kind="plan",
