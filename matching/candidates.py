@@ -14,6 +14,7 @@ cosines.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,11 +99,10 @@ def context_texts(items: pl.DataFrame) -> list[str]:
     ]
 
 
-def _word_analyzer(words: frozenset[str]):
-    def analyze(text: str) -> list[str]:
-        return tokenize(text, words)
-
-    return analyze
+def _word_analyzer(words: frozenset[str]) -> functools.partial:
+    """The word vectorizer's analyzer: a partial of a module function, not a closure, so a fitted
+    index pickles (to ship to the workers of a distributed engine)."""
+    return functools.partial(tokenize, words=words)
 
 
 def fit_index(

@@ -492,6 +492,22 @@ def test_blocked_search_equals_one_block_and_brute_force(parsed_docs):
         np.testing.assert_allclose(values, [v for v in expected[source_id] if v > 0][: len(values)], rtol=1e-5)
 
 
+def test_a_fitted_index_ships_to_another_process_and_searches_the_same_there(parsed_docs):
+    """Candidate search is one block of source rows and the fitted index, to run unchanged on a distributed
+    engine's workers; the index's word analyzer was a closure, which pickle (and so multiprocessing) refused."""
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    source, target = parsed_docs("baqiao-2023").items, parsed_docs("xian-2024").items
+    index = fit_index(source, target, words=vocabulary(source, target))
+    here = candidate_search(source.head(20), index, top_k=5)
+    assert pickle.loads(pickle.dumps(index)) is not None
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:  # fork and polars hang
+        there = pool.submit(candidate_search, source.head(20), index, top_k=5).result()
+    assert there.equals(here)
+
+
 @pytest.mark.parametrize("block", [3, 2048])
 def test_rowwise_cosine_matches_slow_reference(monkeypatch, block):
     """Also where the pairs go in several blocks (a 2,000-task plan against a city plan's attachments)."""
