@@ -827,7 +827,38 @@ def describe_chains(chain_table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def chain_overview(chain_table: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
+    """One row per chain for a planner: its line in words (→不再出现→, not →dropped→), the relations on
+    it, and the task it starts from (``tasks``: ``item_id`` and ``task`` of every document of the series)."""
+    lines = describe_chains(chain_table).with_columns(
+        pl.col("line").str.replace_many([f"→{code}→" for code in RELATION_LABELS],
+                                        [f"→{label.split()[0]}→" for label in RELATION_LABELS.values()])
+    )
+    return (
+        chain_table.group_by("chain_id", maintain_order=True)
+        .agg(pl.col("old_id").first().fill_null(pl.col("new_id").first()).alias("start"),
+             pl.col("relation").alias("relations"))
+        .with_columns(pl.col("chain_id").cast(pl.Int64))
+        .join(lines, on="chain_id", how="left", maintain_order="left")
+        .join(tasks, left_on="start", right_on="item_id", how="left", maintain_order="left")
+    )
+
+
 # ---------------------------------------------------------------- documents
+
+
+def places_with_series(registry: pl.DataFrame) -> list[str]:
+    """The jurisdictions with plans of two or more years (``registry``: ``registry_frame``), sorted:
+    those whose tasks can be followed across years."""
+    return (registry.group_by("jurisdiction").agg(pl.col("year"))
+            .filter(pl.col("year").list.n_unique() >= 2).sort("jurisdiction")["jurisdiction"].to_list())
+
+
+def one_per_year(registry: pl.DataFrame, place: str) -> list[str]:
+    """The first registered document of each year of ``place``, oldest first: a year with a report and its
+    task table compares one of them, which the planner may change."""
+    docs = registry.filter(pl.col("jurisdiction") == place).sort("year", maintain_order=True)
+    return docs.unique("year", keep="first", maintain_order=True)["id"].to_list()
 
 
 def check_same_jurisdiction(metas: Sequence[DocumentMeta]) -> None:

@@ -20,6 +20,7 @@ from align.evolution import (
     RELATIONS,
     JurisdictionMismatchError,
     area_counts,
+    chain_overview,
     chains,
     compare_pair,
     compare_targets,
@@ -32,8 +33,10 @@ from align.evolution import (
     format_target_changes,
     gold_direction,
     later_deadlines,
+    one_per_year,
     overall_direction,
     pair_targets,
+    places_with_series,
     relation_counts,
     target_direction,
     wording_diff,
@@ -504,6 +507,25 @@ def test_chain_through_three_years():
         "jia-2021:2 →dropped→ ∅",
         "∅ →new→ jia-2022:2 →reworded→ jia-2023:2",
     }
+
+
+def test_the_chain_overview_reads_each_line_in_words_beside_the_task_it_starts_from():
+    d1 = _doc("jia-2021", 2021, [("地区生产总值增长8%以上", "区发改委", "已完成。"), ("做好人口普查", "区统计局", "已完成。")])
+    d2 = _doc("jia-2022", 2022, [("地区生产总值增长7%左右", "区发改委", "已完成。"), ("投放汽车消费券", "区投资商务局", "已完成。")])
+    step = evolve(d1, d2, _candidates([("jia-2021:1", "jia-2022:1", 0.9, True), ("jia-2021:2", "jia-2022:2", 0.1, False)]))
+    tasks = pl.concat([d.select("item_id", pl.col("text").alias("task")) for d in (d1, d2)])
+    overview = chain_overview(chains([step]), tasks)
+    rows = {row["line"]: row["task"] for row in overview.iter_rows(named=True)}
+    assert rows == {"jia-2021:1 →降低→ jia-2022:1": "地区生产总值增长8%以上", "jia-2021:2 →不再出现→ ∅": "做好人口普查",
+                    "∅ →新增→ jia-2022:2": "投放汽车消费券"}, rows
+
+
+def test_the_places_to_follow_across_years_and_one_plan_of_each_year():
+    registry = pl.DataFrame({"id": ["a-2023", "a-2023t", "a-2024", "b-2024", "c-2023", "c-2023t"],
+                             "jurisdiction": ["甲区", "甲区", "甲区", "乙区", "丙区", "丙区"],
+                             "year": [2023, 2023, 2024, 2024, 2023, 2023]})
+    assert places_with_series(registry) == ["甲区"], "one year twice is no series"
+    assert one_per_year(registry, "甲区") == ["a-2023", "a-2024"]
 
 
 # ---------------------------------------------------------------- command line and files

@@ -9,9 +9,11 @@ import app_support as ui
 from align.deadlines import describe_shift
 from align.evolution import (
     RELATION_LABELS,
-    describe_chains,
+    chain_overview,
     format_target_changes,
     later_deadlines,
+    one_per_year,
+    places_with_series,
     relation_counts,
 )
 from align.exceptions import PlanAlignError
@@ -21,19 +23,15 @@ ui.page("演变 Evolution", "evo")
 st.caption("同一辖区不同年份的任务如何延续、调整目标或消失 (a task's line across years).")
 
 registry = ui.or_stop(ui.registry)
-places = (
-    registry.group_by("jurisdiction").agg(pl.col("id"), pl.col("year"))
-    .filter(pl.col("year").list.n_unique() >= 2).sort("jurisdiction")
-)
-if places.is_empty():
+names = places_with_series(registry)
+if not names:
     st.info("没有同一辖区的多年文档 No jurisdiction has documents of two or more years. Add one first.")
     st.stop()
-names = places["jurisdiction"].to_list()
 ui.choose_default("place", names, "灞桥区")
 place = ui.bound(st.selectbox, "辖区 Jurisdiction", "place", "evo", names)
 docs = registry.filter(pl.col("jurisdiction") == place).sort("year", maintain_order=True)
 years = dict(zip(docs["id"].to_list(), docs["year"].to_list()))
-doc_ids = docs.unique("year", keep="first", maintain_order=True)["id"].to_list()
+doc_ids = one_per_year(registry, place)
 if len(doc_ids) < docs.height:  # two documents of one year (a report and its task table): one per year
     st.caption("同一年有多份文档，每年选一份 One document per year: a year has several.")
     # kept outside the widget, which Streamlit forgets on pages that do not draw it
@@ -77,21 +75,8 @@ st.download_button(
     icon=":material/download:",
 )
 
-lines = describe_chains(chain_table)
-chain_rows = chain_table.join(lines, on="chain_id")
-first_ids = chain_rows.group_by("chain_id", maintain_order=True).agg(
-    pl.col("old_id").first().fill_null(pl.col("new_id").first()).alias("start"), pl.col("line").first(),
-    pl.col("relation").alias("relations"),
-)
-# The line in words a planner reads (→不再出现→, not →dropped→), beside the task it starts from.
-first_ids = first_ids.with_columns(
-    pl.col("line").str.replace_many(
-        [f"→{code}→" for code in RELATION_LABELS], [f"→{label.split()[0]}→" for label in RELATION_LABELS.values()]
-    )
-).join(
-    pl.concat([ui.items(d).select("item_id", shown_text().alias("task")) for d in doc_ids]),
-    left_on="start", right_on="item_id", how="left",
-)
+first_ids = chain_overview(chain_table, pl.concat([ui.items(d).select("item_id", shown_text().alias("task"))
+                                                    for d in doc_ids]))
 relations = sorted({r for rs in first_ids["relations"].to_list() for r in rs})
 st.session_state["relations"] = [r for r in st.session_state["relations"] if r in relations]
 chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations, placeholder="全部 all",
