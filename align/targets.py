@@ -71,6 +71,8 @@ _QUOTED_NAME = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"|《[^》]{1,40}�
 _FIXED_NAME = re.compile(
     r"八项规定|二次供水|三次分配|两个(?:维护|确立|毫不动摇|结合|大局|健全)|四个(?:意识|自信|全面)"
     r"|三个(?:务必|代表)|五个一百"
+    # a span of time that names a kind of thing (24小时自助服务区, 15分钟便民生活圈), not a time to keep within
+    r"|\d+\s*(?:小时|分钟)(?![内以左之])(?=[\u4e00-\u9fff])"
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause does not stop at.

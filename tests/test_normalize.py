@@ -239,6 +239,11 @@ def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_
         ("加强二次供水管理，完善三次分配机制", []),
         ("增强“四个意识”、坚定四个自信、做到两个维护", []),
         ("新建学校2所，二次供水设施改造3处", [("新建学校", 2.0, "所"), ("二次供水设施改造", 3.0, "处")]),
+        # a span of time naming a kind of thing (baqiao-2023:45 建成15分钟政务服务圈 was a target of 15 minutes)
+        ("建成15分钟政务服务圈", []),
+        ("建设24小时自助服务区3个", [("建设24小时自助服务区", 3.0, "个")]),
+        ("实现24小时内响应", [("实现内响应", 24.0, "小时")]),  # a time to keep within stays a target
+        ("年内开展培训40小时", [("开展培训", 40.0, "小时")]),
     ],
 )
 def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
