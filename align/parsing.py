@@ -225,8 +225,15 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
             continue
         year = _TITLE_YEAR.search(line)
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
+            # the plan a notice issues is the document's title, when it names its place
+            if (notice := _NOTICE_OF.fullmatch(line)) and heading_jurisdiction(notice.group("title"))[0]:
+                line = notice.group("title")
             return re.sub(r"\s+", " ", line), int(year.group(1)) if year else None
     return None, None
+
+
+# 某市人民政府办公室关于印发《某市2024年为民办实事实施方案》的通知: the plan it issues, named inside.
+_NOTICE_OF = re.compile(r".*?关于印发\s*《?(?P<title>[^《》]{4,}?)》?\s*的\s*通知")
 
 
 @dataclass(frozen=True)

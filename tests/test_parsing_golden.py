@@ -212,8 +212,21 @@ def test_xianyang_2023_more_hand_read_facts(parsed_docs):
     ],
 )
 def test_each_bundled_document_names_its_own_title_and_year(doc_id, title, year):
+    """xian-2024's notice keeps its whole line: the plan it issues (2024年为民实事实施方案) names no place."""
     meta = get_document(BUNDLED_DATA, doc_id)
     assert document_heading(read_document_text(document_path(BUNDLED_DATA, meta))) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("宝鸡市人民政府办公室关于印发宝鸡市2024年为民办实事实施方案的通知\n\n各县、区人民政府：", "宝鸡市2024年为民办实事实施方案"),
+        ("咸阳市人民政府关于印发《咸阳市2024年为民实事实施方案》的通知\n", "咸阳市2024年为民实事实施方案"),
+    ],
+)
+def test_a_notice_issuing_a_plan_gives_the_plans_title(text, title):
+    """`add` registered 宝鸡市…关于印发…的通知 as the plan's title, which the registry then warned of."""
+    assert document_heading(text) == (title, 2024)
 
 
 @pytest.mark.parametrize("doc_id", ["baqiao-2020", "baqiao-2023", "xian-2024", "xianyang-2023", "xixian-2023"])
