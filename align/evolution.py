@@ -465,7 +465,8 @@ def year_links(candidates: pl.DataFrame, *, split_margin: float = 0.15) -> pl.Da
     added only where the scores support them and no one-to-one pair claims the item:
 
     * ``split``: an old item's second-best new item is linked, unassigned, and within
-      ``split_margin`` of the best score;
+      ``split_margin`` of the best score; or a new item left unassigned whose best old item
+      is linked to it and already has its one-to-one partner, however far below it scores;
     * ``merged``: an unassigned old item whose best new item is linked and is already the
       one-to-one partner of another old item.
     """
@@ -493,6 +494,13 @@ def year_links(candidates: pl.DataFrame, *, split_margin: float = 0.15) -> pl.Da
         on=["source_id", "_best_target"],
         how="semi",
     )
+    # A new item left without a predecessor whose best old item is linked to it and already has its
+    # one-to-one partner is split off that old item too, however far below the partner it scores
+    # (户厕3000户 + 12个村污水 → 户厕2000户 and 污水 12个村: the verbatim half scored 1.00, the other 0.53).
+    split_off = ranked.filter(~pl.col("target_id").is_in(list(assigned_new))).filter(
+        pl.col("score") == pl.col("score").max().over("target_id")
+    ).filter(pl.col("linked") & pl.col("source_id").is_in(list(assigned_old)))
+    split = pl.concat([split, split_off.select(split.columns)]).unique(["source_id", "target_id"], maintain_order=True)
     merged = ranked.filter(
         (pl.col("_rank") == 1)
         & pl.col("linked")
