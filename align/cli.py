@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from align.exceptions import DocumentParseError, PlanAlignError
+from align.exceptions import DocumentParseError, OutputError, PlanAlignError
 from align.files import write_atomic
 from align.formats import ROLES
 from align.readers import READERS, TEXT_SUFFIXES
@@ -63,6 +63,84 @@ def check_not_folder(out: str) -> None:
             f"--out {out} is a folder. Give a file in it, such as {Path(out) / 'links.xlsx'}.",
             zh=f"--out {out} 是文件夹，请给出其中的文件名，如 {Path(out) / 'links.xlsx'}",
         )
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether two resolved paths name one file (also when a case-insensitive disk spells them apart)."""
+    if path == other:
+        return True
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either does not exist
+        return False
+
+
+def _own_files(settings: Settings, *, writes_weights: bool) -> list[tuple[Path, str, str]]:
+    """The files plan-align reads or keeps, each resolved and with what it is, in English and Chinese."""
+    from align.registry import REGISTRY_FILE, document_path, load_registry, registry_path
+    from align.settings import ADOPTED_WEIGHTS_FILE, DICTIONARY_FILE, SHIPPED_WEIGHTS
+
+    data_dir = Path(settings.data_dir)
+    registry = registry_path(data_dir)
+    own = [
+        (registry, f"the document registry of {data_dir}", "文档登记表"),
+        (registry.with_name(f"{REGISTRY_FILE}.lock"), "the registry's lock file", "登记表的锁文件"),
+        (data_dir / DICTIONARY_FILE, "the data folder's word list", "数据文件夹的词表"),
+    ]
+    if not writes_weights:  # fit-weights writes the models, and only there are they an --out
+        own += [(data_dir / ADOPTED_WEIGHTS_FILE, "the link model adopted for the data folder", "数据文件夹采用的匹配模型"),
+                (SHIPPED_WEIGHTS, "the link model plan-align ships", "内置的匹配模型")]
+    store = Path(settings.db_path)
+    for name in {store, store.resolve()}:  # SQLite keeps its journal beside the file the link points at
+        own.append((name, "the decision store", "审核记录库"))
+        own += [(name.with_name(name.name + suffix), f"the decision store's {kind}", "审核记录库的日志文件")
+                for suffix, kind in (("-wal", "write-ahead log"), ("-shm", "shared-memory file"),
+                                     ("-journal", "journal"))]
+    try:
+        docs = load_registry(data_dir)
+    except PlanAlignError:  # the command itself says what is wrong with the registry
+        docs = []
+    own += [(document_path(data_dir, meta), f"the file of the registered document {meta.id}", f"已登记文档 {meta.id} 的文件")
+            for meta in docs]
+    return [(path.resolve(), what, what_zh) for path, what, what_zh in own]
+
+
+def check_out_is_not_ours(args: argparse.Namespace) -> None:
+    """Refuse a command's ``--out`` that resolves (symlinks followed) to a file plan-align reads or keeps:
+    a registered document, the decision store and its journals, the registry, the word list, a link model
+    (except where fit-weights writes one), anything in the cache. Each was replaced without a word
+    (``items X --format csv --out data/decisions.sqlite``: every decision gone), and exit 0."""
+    out = getattr(args, "out", None)
+    if not out:
+        return
+    settings = settings_from_args(args)
+    cache = Path(settings.cache_dir).resolve()
+    own = _own_files(settings, writes_weights=args.command == "fit-weights")
+    for written in _written_by_out(args.command, out):
+        path = Path(written).resolve()
+        said = f"--out {out}" if written == out else f"--out {out} also writes {written}, which"
+        said_zh = f"--out {out} " if written == out else f"--out {out} 还会写入 {written}，它"
+        if path.is_relative_to(cache):
+            raise OutputError(
+                f"{said} is in the cache folder {settings.cache_dir}, which plan-align keeps; choose another file.",
+                zh=f"{said_zh}在 plan-align 管理的缓存文件夹 {settings.cache_dir} 中，请另选一个文件",
+            )
+        for file, what, what_zh in own:
+            if _same_file(path, file):
+                raise OutputError(f"{said} is {what}; choose another file.", zh=f"{said_zh}是{what_zh}，请另选一个文件")
+
+
+def _written_by_out(command: str, out: str) -> list[str]:
+    """Every file an ``--out`` may write: the file, and for an export also the name with its format's
+    ending added (``--format csv --out links`` writes links.csv) and a CSV's list of sources beside it
+    (``links.sources.csv``)."""
+    written = [out]
+    if command == "export":
+        from align.export import FORMATS, csv_sources_path
+
+        written += [f"{out}.{fmt}" for fmt in FORMATS]
+        written += [str(csv_sources_path(name)) for name in written if name.lower().endswith(".csv")]
+    return written
 
 
 def output_format(fmt: str | None, out: str | None) -> str:
@@ -394,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_out_is_not_ours(args)  # every command's --out, before it reads or writes anything
         args.func(args)
     except PlanAlignError as exc:
         print(error_line(exc), file=sys.stderr)

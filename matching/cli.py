@@ -179,6 +179,11 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
     from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
     from matching.training import DEFAULT_C, fit_from_decisions, fit_from_gold
 
+    if args.out and Path(args.out).suffix.lower() != ".json":  # a model is JSON; --out x.csv wrote JSON into it
+        raise PlanAlignError(
+            f"--out {args.out}: the link model is written as JSON; give a file ending in .json.",
+            zh=f"--out {args.out}：匹配模型以 JSON 格式保存，请给出以 .json 结尾的文件名",
+        )
     settings = settings_from_args(args)
     c = DEFAULT_C if args.c is None else args.c
     bundled_gold = not args.from_decisions and not args.gold and \

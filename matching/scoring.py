@@ -21,11 +21,12 @@ from scipy.special import expit
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
+from align.settings import ADOPTED_WEIGHTS_FILE, SHIPPED_WEIGHTS
 from matching.features import FEATURES, VETOES
 
-DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
+DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
 # A model the planners adopted (refit from their decisions) lives in their data folder.
-ADOPTED_WEIGHTS = "weights.json"
+ADOPTED_WEIGHTS = ADOPTED_WEIGHTS_FILE
 ENGINE_VERSION = "plan-align-match/5"  # 5: numbers leave the text with their magnitude and unit (4: a pair found the other way round has the search's retrieval)
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.

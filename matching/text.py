@@ -21,12 +21,11 @@ import polars as pl
 from align.exceptions import PlanAlignError
 from align.normalize import normalize_text
 from align.readers import decode_text
-from align.settings import BUNDLED_DATA
+from align.settings import BUNDLED_DATA, DICTIONARY_FILE
 from align.targets import MEASURE_UNITS
 
 jieba.setLogLevel(logging.WARNING)
 
-DICTIONARY_FILE = "dictionary.txt"
 # jieba ships an IDF table estimated on a large general corpus (used by jieba.analyse).
 GENERAL_IDF_FILE = Path(jieba.__file__).parent / "analyse" / "idf.txt"
 _QUOTED = re.compile(r"[“\"《「『]([^”\"》」』]{2,16})[”\"》」』]")

@@ -486,3 +486,75 @@ def test_items_says_what_the_parser_noticed_in_the_document(data, tmp_path, caps
     """Only ingest and the Documents page said that baqiao-2020 counts 98 done tasks and lists 96."""
     assert run("items", "baqiao-2020", "--out", str(tmp_path / "items.csv")) == 0
     assert "the document says 98 done items, but 96 were found" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- 9. an --out that is one of plan-align's files
+
+
+def _own_file(data, name: str):
+    """A file plan-align keeps in the data folder, made to exist (a store with a decision in it, a cache)."""
+    if name.startswith("decisions.sqlite"):
+        assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+        (data / name).write_bytes((data / name).read_bytes() if (data / name).exists() else b"journal")
+    elif name.startswith(".cache"):
+        assert run("items", "baqiao-2023", "--data", str(data)) == 0
+    elif name == "weights.json":
+        from matching.scoring import DEFAULT_WEIGHTS
+
+        (data / name).write_bytes(DEFAULT_WEIGHTS.read_bytes())
+    return data / name
+
+
+@pytest.mark.parametrize(("argv", "name", "said"), [
+    (["items", "baqiao-2023"], "documents/baqiao-2023-task-progress.txt", "the file of the registered document baqiao-2023"),
+    (["items", "baqiao-2023", "--format", "csv"], "decisions.sqlite", "the decision store"),
+    (["indicators", "xixian-2023", "--format", "json"], "decisions.sqlite-wal", "the decision store's write-ahead log"),
+    (["coverage", "xian-2024", "baqiao-2023", "--format", "json"], "registry.toml", "the document registry"),
+    (["fit-weights"], "registry.toml", "the document registry"),
+    (["match", "baqiao-2023", "xian-2024"], "dictionary.txt", "the data folder's word list"),
+    (["items", "baqiao-2023", "--format", "json"], "weights.json", "the link model adopted for the data folder"),
+    (["evolve", "baqiao-2020", "baqiao-2023"], ".cache/baqiao-2023.parquet", "in the cache folder"),
+    (["export", "--format", "csv"], "documents/xian-2024-livelihood-projects.txt", "the file of the registered document xian-2024"),
+])
+def test_an_out_that_is_one_of_plan_aligns_own_files_is_refused(data, capsys, argv, name, said):
+    """Non-regression: --out replaced the registered plan, the decision store (every decision gone) or the
+    registry without a word, exit 0."""
+    own = _own_file(data, name)
+    before = own.read_bytes()
+    capsys.readouterr()
+    assert run(*argv, "--out", str(own), "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert f"--out {own} is {said}" in line and "choose another file" in line and "请另选一个文件" in line
+    assert own.read_bytes() == before
+
+
+def test_an_out_that_leads_to_one_of_plan_aligns_files_by_another_name_is_refused(tmp_path, data, capsys):
+    """A symlink, a path through ``..``, or an export whose format adds the ending: the file written is the one
+    that counts."""
+    registry = (data / "registry.toml").read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(data / "registry.toml")
+    assert run("items", "baqiao-2023", "--out", str(link), "--data", str(data)) == 2
+    assert "the document registry" in one_error_line(capsys)
+    around = data / "gold" / ".." / "registry.toml"
+    assert run("items", "baqiao-2023", "--format", "json", "--out", str(around), "--data", str(data)) == 2
+    assert "the document registry" in one_error_line(capsys)
+    assert (data / "registry.toml").read_bytes() == registry
+    (data / "documents" / "plan.csv").write_bytes(b"x")  # a plan registered as a CSV file
+    register_outside(data, "documents/plan.csv")
+    assert run("export", "--format", "csv", "--out", str(data / "documents" / "plan"), "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert f"also writes {data / 'documents' / 'plan'}.csv, which is the file of the registered document" in line
+
+
+def test_fit_weights_writes_only_a_json_model_and_may_write_the_adopted_one(tmp_path, data, capsys):
+    """fit-weights --out x.csv wrote the model's JSON into a CSV; the data folder's weights.json is its to write."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "baqiao-2023__xian-2024.csv").write_text(
+        "source_id,target_id,grade\nbaqiao-2023:45,xian-2024:29,2\nbaqiao-2023:1,,0\n", encoding="utf-8")
+    assert run("fit-weights", "--gold", str(gold), "--out", str(tmp_path / "w.csv"), "--data", str(data)) == 2
+    assert "give a file ending in .json" in one_error_line(capsys)
+    assert not (tmp_path / "w.csv").exists()
+    assert run("fit-weights", "--gold", str(gold), "--out", str(data / "weights.json"), "--data", str(data)) == 2
+    assert "direct links (grade 2)" in one_error_line(capsys), "refused for its gold, not for its --out"
