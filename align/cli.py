@@ -242,13 +242,16 @@ def cmd_add(args: argparse.Namespace) -> None:
         for warning in parsed.warnings:
             print(f"warning: {warning}", file=sys.stderr)
 
+    def said(warning: tuple[str, str]) -> None:  # a leftover of an interrupted add, moved aside
+        print(f"warning: {warning[0]}", file=sys.stderr)
+
     if mapped_text is not None:
         with tempfile.TemporaryDirectory() as tmp:
             mapped = Path(tmp) / f"{source.stem}.txt"
             mapped.write_text(mapped_text, encoding="utf-8")
-            added = add_document(settings.data_dir, mapped, meta, check=check)
+            added = add_document(settings.data_dir, mapped, meta, check=check, on_warning=said)
     else:
-        added = add_document(settings.data_dir, source, meta, check=check)
+        added = add_document(settings.data_dir, source, meta, check=check, on_warning=said)
     print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
     for warning, _ in registration_warnings(settings.data_dir, added.id):
         print(f"warning: {warning}", file=sys.stderr)

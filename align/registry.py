@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
@@ -308,12 +308,15 @@ def registry_frame(data_dir: Path) -> pl.DataFrame:
     ).select("id", "title", "jurisdiction", "level", "parent", "year", "kind", "file")
 
 
-def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check=None) -> DocumentMeta:
+def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check=None,
+                 on_warning: Callable[[Problem], None] | None = None) -> DocumentMeta:
     """Copy ``source_file`` into ``data_dir/documents`` and register it.
 
     ``check`` is called with the copied path before the registry is written (the CLI
     passes the parser), so a file that does not parse is never registered. On any
-    failure the copy is removed and the registry is left as it was.
+    failure the copy is removed and the registry is left as it was. A file already under the
+    copy's name that no entry names is an interrupted add's leftover: it is moved aside (see
+    :func:`_clear_leftover`) and ``on_warning`` told, in English and Chinese.
     """
     data_dir = Path(data_dir)
     source_file = Path(source_file)
@@ -333,20 +336,90 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     meta = DocumentMeta(**{**asdict(meta), "file": str(target.relative_to(data_dir))})
     if problems := meta.problems():
         raise RegistryError.from_problems(problems)
-    if target.exists():
-        raise RegistryError(
-            f"{target}: a file with this name already exists; choose another --id.", zh=f"已有同名文件 {target.name}，请换一个编号"
-        )
+    with _adding(data_dir, source_file, target):
+        if target.exists() or target.is_symlink():
+            moved = _clear_leftover(data_dir, target)
+            if on_warning is not None:
+                on_warning((f"{target} was left by an add that did not finish (no registry entry names it); it was "
+                            f"moved aside to {moved}.",
+                            f"{target.name} 是一次未完成的登记留下的文件（登记表中没有它），已移到 {moved} 保存"))
+        try:
+            target_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source_file, target)
+        except OSError as exc:  # a read-only data folder, a full disk
+            target.unlink(missing_ok=True)  # a partial copy (the name was free above)
+            raise _copy_failed(data_dir, source_file, target, exc) from exc
+        return _check_and_register(data_dir, target, meta, check)
+
+
+def _copy_failed(data_dir: Path, source_file: Path, target: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"Could not copy {source_file} to {target}: {exc.strerror or exc}. Check that the data folder "
+        f"{data_dir} is writable and the disk is not full; nothing was registered.",
+        zh=f"无法把文件复制到数据文件夹 {data_dir}，请检查它是否可写、磁盘是否已满；未登记任何文档",
+    )
+
+
+@contextmanager
+def _adding(data_dir: Path, source_file: Path, target: Path) -> Iterator[None]:
+    """Hold the copy's name for one add, from the copy to the registry entry. A second add of the name
+    meanwhile is refused (the file there is the first one's, not a leftover); an add that was killed
+    holds nothing (the operating system drops its lock), so its file can be told for a leftover."""
+    lock_file = Path(data_dir) / ".adding" / f"{target.name}.lock"  # not in documents/, which lists the plans
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source_file, target)
-    except OSError as exc:  # a read-only data folder, a full disk
-        target.unlink(missing_ok=True)  # a partial copy (the name was free above)
-        raise OutputError(
-            f"Could not copy {source_file} to {target}: {exc.strerror or exc}. Check that the data folder "
-            f"{data_dir} is writable and the disk is not full; nothing was registered.",
-            zh=f"无法把文件复制到数据文件夹 {data_dir}，请检查它是否可写、磁盘是否已满；未登记任何文档",
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(lock_file, timeout=0)
+        lock.acquire()
+    except Timeout as exc:
+        raise RegistryError(
+            f"{target}: another add of a document under this name is under way; wait for it to finish, or choose "
+            "another --id.",
+            zh=f"另一项登记正在使用文件名 {target.name}，请等它完成，或换一个编号",
         ) from exc
+    except OSError as exc:  # a read-only data folder, a full disk
+        raise _copy_failed(data_dir, source_file, target, exc) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _clear_leftover(data_dir: Path, target: Path) -> Path:
+    """Move aside the file an interrupted add left under ``target`` (copied, then killed before its
+    entry was written), so the same add can go on; it failed for ever with "a file with this name
+    already exists". A file the registry names, or a folder, is refused as before."""
+    with _registry_locked(data_dir):
+        docs = load_registry(data_dir) if registry_path(data_dir).exists() else []
+        if target.is_dir() or any(document_path(data_dir, d) == target.resolve() for d in docs):
+            raise RegistryError(
+                f"{target}: a file with this name already exists; choose another --id.",
+                zh=f"已有同名文件 {target.name}，请换一个编号",
+            )
+        try:
+            return _move_aside(data_dir, target)
+        except OSError as exc:
+            raise OutputError(
+                f"Could not move {target}, left by an add that did not finish, aside into "
+                f"{data_dir / 'documents' / '.removed'}: {exc.strerror or exc}. Check that the data folder is "
+                "writable; nothing was registered.",
+                zh=f"无法把未完成的登记留下的文件 {target.name} 移到 documents/.removed，请检查数据文件夹是否可写；未登记任何文档",
+            ) from exc
+
+
+def _move_aside(data_dir: Path, source: Path) -> Path:
+    """Move a document file into ``documents/.removed/``, never over a file removed before; never deleted."""
+    removed = Path(data_dir) / "documents" / ".removed" / source.name
+    removed.parent.mkdir(parents=True, exist_ok=True)
+    stem, number = removed, 1
+    while removed.exists() or removed.is_symlink():  # a file removed before under the same name stays too
+        number += 1
+        removed = stem.with_name(f"{stem.stem}-{number}{stem.suffix}")
+    shutil.move(source, removed)
+    return removed
+
+
+def _check_and_register(data_dir: Path, target: Path, meta: DocumentMeta, check) -> DocumentMeta:
+    """The copy at ``target`` checked, then its entry written; on any failure the copy is removed."""
     try:
         if check is not None:
             check(target, meta)
@@ -445,14 +518,7 @@ def remove_document(data_dir: Path, doc_id: str) -> Path | None:
         if (not source.is_file() or not in_data_folder(data_dir, meta)
                 or any(d.file == meta.file for d in docs if d.id != doc_id)):
             return None
-        removed = data_dir / "documents" / ".removed" / source.name
-        removed.parent.mkdir(parents=True, exist_ok=True)
-        stem, number = removed, 1
-        while removed.exists():  # a file removed before under the same name stays too
-            number += 1
-            removed = stem.with_name(f"{stem.stem}-{number}{stem.suffix}")
-        shutil.move(source, removed)
-    return removed
+        return _move_aside(data_dir, source)
 
 
 @contextmanager

@@ -558,3 +558,63 @@ def test_fit_weights_writes_only_a_json_model_and_may_write_the_adopted_one(tmp_
     assert not (tmp_path / "w.csv").exists()
     assert run("fit-weights", "--gold", str(gold), "--out", str(data / "weights.json"), "--data", str(data)) == 2
     assert "direct links (grade 2)" in one_error_line(capsys), "refused for its gold, not for its --out"
+
+
+# ---------------------------------------------------------------- 10. an add killed half-way
+
+
+LIANHU = "莲湖区2024年工作要点\n1. 新建口袋公园10个。\n2. 改造老旧小区7个。\n"
+
+
+@pytest.mark.parametrize("given_id", [True, False])
+def test_an_add_killed_after_its_copy_can_be_run_again(tmp_path, data, capsys, given_id):
+    """Non-regression: an add killed after copying the file and before writing the registry left
+    documents/lianhu-2024.txt, and the same add then failed for ever ("a file with this name already exists";
+    without --id the id proposed is the same). The leftover is moved aside, never deleted."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text(LIANHU, encoding="utf-8")
+    leftover = data / "documents" / "lianhu-2024.txt"
+    leftover.write_bytes(b"half a copy")  # what the killed add left, with the lock it no longer holds
+    (data / ".adding").mkdir()
+    (data / ".adding" / "lianhu-2024.txt.lock").write_bytes(b"")
+    argv = ["add", str(plan), *(["--id", "lianhu-2024"] if given_id else []), "--data", str(data)]
+    assert run(*argv) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"warning: {leftover} was left by an add that did not finish" in err and "Traceback" not in err
+    assert "lianhu-2024" in {meta.id for meta in load_registry(data)}
+    assert leftover.read_text(encoding="utf-8") == LIANHU
+    assert (data / "documents" / ".removed" / "lianhu-2024.txt").read_bytes() == b"half a copy"
+
+
+def test_an_add_onto_a_registered_file_is_still_refused(tmp_path, data, capsys):
+    """A file the registry names is no leftover: the refusal stands and the file stays."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text(LIANHU, encoding="utf-8")
+    registered = data / "documents" / "baqiao-2023-task-progress.txt"
+    before = registered.read_bytes()
+    assert run("add", str(plan), "--id", "baqiao-2023-task-progress", "--jurisdiction", "莲湖区", "--level",
+               "district", "--year", "2024", "--data", str(data)) == 2
+    assert "a file with this name already exists; choose another --id" in one_error_line(capsys)
+    assert registered.read_bytes() == before and not (data / "documents" / ".removed").exists()
+
+
+def test_the_copy_of_an_add_under_way_is_no_leftover(tmp_path, data, capsys):
+    """A second add of the same name while the first parses finds the name held: it neither moves the
+    first one's copy aside nor registers its own."""
+    from align.registry import DocumentMeta, add_document
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text(LIANHU, encoding="utf-8")
+    second = {}
+
+    def check_meanwhile(path, meta) -> None:  # stands for parsing a long plan
+        second["code"] = run("add", str(plan), "--id", "lianhu-2024", "--data", str(data))
+        second["line"] = one_error_line(capsys)
+
+    meta = DocumentMeta(id="lianhu-2024", title="t", jurisdiction="莲湖区", level="district", year=2024,
+                        kind="work_points", file="plan.txt")
+    add_document(data, plan, meta, check=check_meanwhile)
+    assert second["code"] == 2 and "another add of a document under this name is under way" in second["line"]
+    assert (data / "documents" / "lianhu-2024.txt").read_text(encoding="utf-8") == LIANHU
+    assert [meta.id for meta in load_registry(data)].count("lianhu-2024") == 1
+    assert not (data / "documents" / ".removed").exists()

@@ -80,11 +80,15 @@ def _register(data: bytes, file_name: str) -> None:
     def check(path: Path, meta: DocumentMeta) -> None:
         parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=file_name)
 
+    def moved_aside(warning: tuple[str, str]) -> None:  # a leftover of an interrupted add
+        ui.flash("warning", f"{warning[1]}。 {warning[0]}")
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(file_name).name
         path.write_bytes(data)
         try:
-            added = add_document(current.data_dir, path, replace(meta, file=path.name), check=check)
+            added = add_document(current.data_dir, path, replace(meta, file=path.name), check=check,
+                                 on_warning=moved_aside)
         except PlanAlignError as exc:
             st.session_state["add_problem"] = exc.for_planner(file_name)  # the upload's name, not a temporary path
             return
