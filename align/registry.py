@@ -553,7 +553,17 @@ def _registry_locked(data_dir: Path) -> Iterator[None]:
 def _registry_text(path: Path) -> str:
     """The registry as written: decoded from bytes, so a Windows file keeps its CRLF line ends,
     and without the BOM Notepad may have saved it with."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a folder of the registry's name was an IsADirectoryError traceback
+        if path.is_dir():
+            raise RegistryError(
+                f"{path}: a folder, not a file. The registry is a TOML file; move the folder away, or point --data / "
+                "PLAN_ALIGN_DATA at the data folder that has the registry.",
+                zh=f"登记表 {REGISTRY_FILE} 是一个文件夹，不是文件，请移走它或指定正确的数据文件夹",
+            ) from exc
+        raise RegistryError(f"{path}: cannot read the registry ({exc.strerror or exc}).",
+                            zh=f"无法读取登记表 {REGISTRY_FILE}，请检查它是否可读") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:  # Notepad on Chinese Windows saves GBK; written back, it becomes UTF-8

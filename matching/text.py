@@ -95,14 +95,25 @@ def _quoted_terms(text: str) -> frozenset[str]:
 
 
 def dictionary_path(data_dir: Path = BUNDLED_DATA) -> Path:
-    """The data folder's word list, else the bundled one."""
+    """The data folder's word list, else the bundled one. A folder of its name is an error (it was an
+    IsADirectoryError traceback when the list was read, or its digest taken for the app's cache key)."""
     path = Path(data_dir) / DICTIONARY_FILE
+    if path.is_dir():
+        raise PlanAlignError(
+            f"{path}: a folder, not a file. The word list is a text file, one name a line; move the folder away "
+            "(the bundled list is then used).",
+            zh=f"词表 {path} 是一个文件夹，不是文件；请移走它（之后使用内置词表）",
+        )
     return path if path.exists() else BUNDLED_DATA / DICTIONARY_FILE
 
 
 def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
     path = dictionary_path(data_dir)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a file the planner may not read
+        raise PlanAlignError(f"{path}: cannot read the word list ({exc.strerror or exc}).",
+                             zh=f"无法读取词表 {path.name}，请检查它是否可读") from exc
     if not data.strip():  # an emptied dictionary: no words of the planner's own, not an error
         return ()
     words = []

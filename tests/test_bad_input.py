@@ -365,3 +365,37 @@ def test_a_registry_saved_by_notepad_reads_and_keeps_its_line_ends(data_copy, ca
     assert main(["add", str(source), "--id", "xixian-copy", "--data", str(data_copy.data_dir)]) == 0
     lines = registry.read_bytes().split(b"\n")[:-1]
     assert "xixian-copy" in lines[-2].decode() and all(line.endswith(b"\r") for line in lines), "so do added entries"
+
+
+@pytest.mark.parametrize("argv", [["docs"], ["items", "baqiao-2023"], ["edit", "xixian-2023", "--parent", ""],
+                                  ["add", "documents/xixian-2023-work-points.txt", "--id", "lianhu-2024"]])
+def test_a_registry_that_is_a_folder_is_one_line(data_copy, capsys, argv):
+    """Non-regression: data/registry.toml made a folder was an IsADirectoryError traceback from _registry_text."""
+    data = data_copy.data_dir
+    registry = data / "registry.toml"
+    registry.unlink()
+    registry.mkdir()
+    argv = [str(data / arg) if arg.startswith("documents/") else arg for arg in argv]
+    assert main([*argv, "--data", str(data)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {registry}: a folder, not a file.") and "登记表 registry.toml 是一个文件夹" in err
+    assert list(registry.iterdir()) == [] and not list((data / "documents").glob("lianhu-2024*"))
+
+
+def test_a_word_list_that_is_a_folder_is_one_line(data_copy, capsys):
+    """Non-regression: data/dictionary.txt made a folder was an IsADirectoryError traceback from load_dictionary
+    (and from the app's cache key, which reads the same file)."""
+    from align.exceptions import PlanAlignError
+    from matching.text import dictionary_path
+
+    data = data_copy.data_dir
+    words = data / "dictionary.txt"
+    words.unlink()
+    words.mkdir()
+    assert main(["match", "baqiao-2023", "xian-2024", "--data", str(data)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {words}: a folder, not a file.") and "是一个文件夹" in err
+    with pytest.raises(PlanAlignError, match="a folder, not a file"):
+        dictionary_path(data)
