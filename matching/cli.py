@@ -105,6 +105,16 @@ def _read_candidates(path: Path) -> pl.DataFrame:
             f"(score {first['score']!r}, linked {first['linked']!r}).",
             zh=f"候选文件有 {bad.height} 行的分数不是数字或 linked 不是 true/false，如第 {number} 行",
         )
+    endless = typed.with_row_index("index").filter(pl.col("score").is_nan() | pl.col("score").is_infinite())
+    if endless.height:  # ranked by row order: R@1 and MRR measured the file's order, not the scores
+        parquet = path.suffix.lower() == ".parquet"
+        numbers = [index + 1 if parquet else index + 2 for index in endless["index"].head(5)]
+        shown = ", ".join(f"{'row' if parquet else 'line'} {number}" for number in numbers)
+        raise PlanAlignError(
+            f"{path}: {endless.height} row(s) have a score that is not a finite number (nan or inf): {shown}"
+            f"{', …' if endless.height > 5 else ''}. Give the output of 'plan-align match --out' as written.",
+            zh=f"候选文件有 {endless.height} 行的分数不是有限数（nan 或 inf），如第 {'、'.join(map(str, numbers))} 行",
+        )
     repeated = typed.filter(pl.struct("source_id", "target_id").is_duplicated())
     if repeated.height:  # two match runs stacked: the ranks would be read from whichever came last
         first = repeated.row(0, named=True)

@@ -71,13 +71,47 @@ def load_gold(path: str | Path) -> pl.DataFrame:
         )
     if frame.height == 0:
         raise PlanAlignError(f"{path}: the gold file has no rows.", zh="标注文件是空的")
-    return frame.select(
+    gold = frame.with_row_index("line", offset=2).select(
+        pl.col("line"),
         pl.col("source_id").str.strip_chars(),
         pl.col("target_id").str.strip_chars().replace("", None),
         pl.col("grade").str.strip_chars().cast(pl.Int64),
         pl.col("change"),
         pl.col("note"),
     )
+    _check_gold_links(gold, path)
+    return gold.drop("line")
+
+
+def _check_gold_links(gold: pl.DataFrame, path: str | Path) -> None:
+    """Fail on a link without a target, or a pair given two grades: both were read without a word (a link
+    with no target as "no counterpart", so blanking every grade-2 target gave P/R/F1 0; two grades as the
+    larger), and the metrics measured something the labeller did not write."""
+    unlinked = gold.filter((pl.col("grade") >= 1) & pl.col("target_id").is_null())
+    if unlinked.height:
+        lines = unlinked["line"].to_list()
+        shown = ", ".join(f"line {line} ({source})" for line, source in unlinked.select("line", "source_id").head(5).iter_rows())
+        raise PlanAlignError(
+            f"{path}: {unlinked.height} row(s) grade a link (1 or 2) but give no target_id: {shown}"
+            f"{', …' if unlinked.height > 5 else ''}. Give the target item, or grade 0 for an item with no counterpart.",
+            zh=f"标注文件有 {unlinked.height} 行等级为 1 或 2 却没有 target_id（第 {'、'.join(map(str, lines[:5]))} 行），"
+               "请填写目标条目；没有对应条目的请标 0",
+        )
+    twice = (
+        gold.filter(pl.col("target_id").is_not_null())
+        .group_by("source_id", "target_id", maintain_order=True)
+        .agg(pl.col("line"), pl.col("grade"))
+        .filter(pl.col("grade").list.n_unique() > 1)
+    )
+    if twice.height:
+        source, target, lines, grades = twice.row(0)
+        both = " and ".join(f"line {line} (grade {grade})" for line, grade in zip(lines, grades))
+        raise PlanAlignError(
+            f"{path}: {twice.height} pair(s) are labelled twice with different grades, e.g. {source} → {target} at "
+            f"{both}. Keep one grade per pair.",
+            zh=f"标注文件中有 {twice.height} 对条目被标了不同的等级，如 {source} → {target}"
+               f"（第 {'、'.join(map(str, lines))} 行），每对只能有一个等级",
+        )
 
 
 def check_gold_pair(gold: pl.DataFrame, source_doc: str, target_doc: str, path: str | Path) -> None:

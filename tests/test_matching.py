@@ -583,6 +583,12 @@ def test_match_on_the_terminal_shows_the_proposed_links_with_their_texts(capsys)
          "2 id(s) are no item of their document: baqiao-2023:530, xian-2024:290"),
         ("source_id,target_id,grade\nxian-2024:4,baqiao-2023:75,2\n",
          "Match that way round: plan-align match xian-2024 baqiao-2023"),
+        # a link with its target left out was read as "no counterpart"; two grades for one pair, as the larger
+        ("source_id,target_id,grade\nbaqiao-2023:45,xian-2024:29,2\nbaqiao-2023:75,,2\nbaqiao-2023:54, ,1\n",
+         "2 row(s) grade a link (1 or 2) but give no target_id: line 3 (baqiao-2023:75), line 4 (baqiao-2023:54)"),
+        ("source_id,target_id,grade\nbaqiao-2023:75,xian-2024:4,2\nbaqiao-2023:45,xian-2024:29,2\n"
+         "baqiao-2023:75,xian-2024:4,1\n", "1 pair(s) are labelled twice with different grades, e.g. baqiao-2023:75 → "
+         "xian-2024:4 at line 2 (grade 2) and line 4 (grade 1)"),
         # all direct links from one source: the baselines' folds were scored as zeros
         ("source_id,target_id,grade\nbaqiao-2023:45,xian-2024:29,2\nbaqiao-2023:1,,0\nbaqiao-2023:2,,0\n", None),
     ],
@@ -655,6 +661,37 @@ def test_evaluate_names_a_candidates_row_it_cannot_read(tmp_path, capsys, column
     assert main(["evaluate", str(candidates), "data/gold/baqiao-2023__xian-2024.csv"]) == 2
     err = capsys.readouterr().err
     assert "1 row(s) need a numeric score and linked true/false, e.g. line 6" in err and repr(value) in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_evaluate_refuses_gold_whose_direct_links_lost_their_targets(tmp_path, capsys):
+    """Non-regression: blanking every grade-2 target of the dev gold gave P/R/F1 0, exit 0, no line named."""
+    candidates, gold = tmp_path / "c.csv", tmp_path / "gold.csv"
+    assert main(["match", "baqiao-2023", "xian-2024", "--out", str(candidates)]) == 0
+    rows = pl.read_csv("data/gold/baqiao-2023__xian-2024.csv", infer_schema=False)
+    rows.with_columns(pl.when(pl.col("grade") == "2").then(None).otherwise(pl.col("target_id")).alias("target_id")) \
+        .write_csv(gold)
+    capsys.readouterr()
+    assert main(["evaluate", str(candidates), str(gold)]) == 2
+    err = capsys.readouterr().err
+    assert f"{gold}: " in err and "row(s) grade a link (1 or 2) but give no target_id: line " in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("value", "parquet"), [("nan", False), ("inf", False), ("-inf", False), ("nan", True)])
+def test_evaluate_refuses_candidates_whose_scores_are_no_numbers(tmp_path, capsys, value, parquet):
+    """Non-regression: scores of nan were accepted, and R@1 and MRR then ranked the candidates by row order."""
+    candidates = tmp_path / ("c.parquet" if parquet else "c.csv")
+    assert main(["match", "baqiao-2023", "xian-2024", "--out", str(candidates)]) == 0
+    frame = pl.read_parquet(candidates) if parquet else pl.read_csv(candidates)
+    broken = frame.with_columns(pl.when(pl.int_range(pl.len()).is_in([4, 7])).then(float(value))
+                                .otherwise(pl.col("score")).alias("score"))
+    broken.write_parquet(candidates) if parquet else broken.write_csv(candidates)
+    capsys.readouterr()
+    assert main(["evaluate", str(candidates), "data/gold/baqiao-2023__xian-2024.csv"]) == 2
+    err = capsys.readouterr().err
+    where = "row 5, row 8" if parquet else "line 6, line 9"
+    assert f"2 row(s) have a score that is not a finite number (nan or inf): {where}." in err
     assert len(err.strip().splitlines()) == 1
 
 
