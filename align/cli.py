@@ -108,26 +108,33 @@ def _own_files(settings: Settings, *, writes_weights: bool) -> list[tuple[Path, 
 def check_out_is_not_ours(args: argparse.Namespace) -> None:
     """Refuse a command's ``--out`` that resolves (symlinks followed) to a file plan-align reads or keeps:
     a registered document, the decision store and its journals, the registry, the word list, a link model
-    (except where fit-weights writes one), anything in the cache. Each was replaced without a word
-    (``items X --format csv --out data/decisions.sqlite``: every decision gone), and exit 0."""
+    (except where fit-weights writes one), anything in the cache, the documents folder or the gold. Each
+    was replaced without a word (``items X --format csv --out data/decisions.sqlite``: every decision
+    gone), and exit 0."""
     out = getattr(args, "out", None)
     if not out:
         return
     settings = settings_from_args(args)
-    cache = Path(settings.cache_dir).resolve()
+    data_dir = Path(settings.data_dir)
     own = _own_files(settings, writes_weights=args.command == "fit-weights")
-    for written in _written_by_out(args.command, out):
-        path = Path(written).resolve()
-        said = f"--out {out}" if written == out else f"--out {out} also writes {written}, which"
-        said_zh = f"--out {out} " if written == out else f"--out {out} 还会写入 {written}，它"
-        if path.is_relative_to(cache):
-            raise OutputError(
-                f"{said} is in the cache folder {settings.cache_dir}, which plan-align keeps; choose another file.",
-                zh=f"{said_zh}在 plan-align 管理的缓存文件夹 {settings.cache_dir} 中，请另选一个文件",
-            )
+    folders = [(Path(settings.cache_dir), "the cache folder {}, which plan-align keeps", "plan-align 管理的缓存文件夹 {} "),
+               (data_dir / "documents", "the documents folder {} (the plans, and those removed)", "文档文件夹 {} "),
+               (data_dir / "gold", "the folder of hand-labelled links {}", "人工标注文件夹 {} ")]
+    written = [(name, Path(name).resolve()) for name in _written_by_out(args.command, out)]
+
+    def refuse(name: str, what: str, what_zh: str) -> None:
+        said = f"--out {out}" if name == out else f"--out {out} also writes {name}, which"
+        said_zh = f"--out {out} " if name == out else f"--out {out} 还会写入 {name}，它"
+        raise OutputError(f"{said} is {what}; choose another file.", zh=f"{said_zh}{what_zh}，请另选一个文件")
+
+    for name, path in written:  # the file itself first: its own name says most
         for file, what, what_zh in own:
             if _same_file(path, file):
-                raise OutputError(f"{said} is {what}; choose another file.", zh=f"{said_zh}是{what_zh}，请另选一个文件")
+                refuse(name, what, f"是{what_zh}")
+    for name, path in written:
+        for folder, what, what_zh in folders:
+            if path.is_relative_to(folder.resolve()):
+                refuse(name, "in " + what.format(folder), f"在{what_zh.format(folder)}中")
 
 
 def _written_by_out(command: str, out: str) -> list[str]:

@@ -496,6 +496,9 @@ def _own_file(data, name: str):
     if name.startswith("decisions.sqlite"):
         assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
         (data / name).write_bytes((data / name).read_bytes() if (data / name).exists() else b"journal")
+    elif name.startswith("documents/.removed"):  # a document removed: kept, and no --out replaces it
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text("1. 新建口袋公园10个。\n", encoding="utf-8")
     elif name.startswith(".cache"):
         assert run("items", "baqiao-2023", "--data", str(data)) == 0
     elif name == "weights.json":
@@ -515,6 +518,8 @@ def _own_file(data, name: str):
     (["items", "baqiao-2023", "--format", "json"], "weights.json", "the link model adopted for the data folder"),
     (["evolve", "baqiao-2020", "baqiao-2023"], ".cache/baqiao-2023.parquet", "in the cache folder"),
     (["export", "--format", "csv"], "documents/xian-2024-livelihood-projects.txt", "the file of the registered document xian-2024"),
+    (["match", "baqiao-2023", "xian-2024"], "gold/baqiao-2023__xian-2024.csv", "in "),
+    (["items", "baqiao-2023", "--format", "csv"], "documents/.removed/old.txt", "in "),
 ])
 def test_an_out_that_is_one_of_plan_aligns_own_files_is_refused(data, capsys, argv, name, said):
     """Non-regression: --out replaced the registered plan, the decision store (every decision gone) or the
