@@ -28,7 +28,7 @@ import cn2an
 from align.exceptions import DocumentParseError
 from align.normalize import format_number, normalize_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns
-from align.readers import DEFAULT_MAX_BYTES, check_size, decode_text
+from align.readers import DEFAULT_MAX_BYTES, DocumentText, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
 MAX_TABLE_COLUMNS = 100
@@ -427,18 +427,26 @@ def read_table_file(
 
 
 def _table_sheets(
-    sheets: Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]], path: Path, column_map: ColumnMap | None
-) -> str:
-    """Every sheet that holds a task table, as one text; the first sheet's error if none does.
+    sheets: Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]], path: Path, column_map: ColumnMap | None
+) -> DocumentText:
+    """Every visible sheet that holds a task table, as one text; the first sheet's error if none does.
 
     A workbook often keeps one table per area (经济发展, 民生保障) on its own sheet: with more
     than one, each sheet's rows open with a section named after the sheet, so tasks numbered
     again from 1 stay apart. A sheet whose task column holds only numbers (a 汇总 of counts
-    per unit under 任务数) is a summary, not tasks, and is left out.
+    per unit under 任务数) is a summary, not tasks, and is left out. So are a hidden sheet (an old
+    draft kept out of sight; ``sheets`` yields it with ``hidden`` true) and a sheet holding the
+    same tasks as one before it (Excel's copy "Sheet1 (2)"), else every task would count twice;
+    both are named in the notes, so the planner knows.
     """
     first_error: DocumentParseError | None = None
     tables: list[tuple[str, str]] = []
-    for name, rows in sheets:
+    hidden: list[str] = []
+    notes: list[str] = []
+    for name, is_hidden, rows in sheets:
+        if is_hidden:
+            hidden.append(name)
+            continue
         try:
             text = table_rows_to_text(rows(), path=path, column_map=column_map, where=f" (sheet '{name}')")
         except DocumentParseError as exc:
@@ -446,15 +454,33 @@ def _table_sheets(
                 raise
             first_error = first_error or exc
             continue
+        if (original := next((earlier for earlier, seen in tables if seen == text), None)) is not None:
+            notes.append(f"工作表 {name} 与 {original} 的任务相同，未读取 sheet '{name}' repeats the tasks of "
+                         f"sheet '{original}' and was not read.")
+            continue
         tables.append((name, text))
+    if hidden:
+        notes.insert(0, f"隐藏的工作表 {'、'.join(hidden)} 未读取 hidden sheet(s) {', '.join(map(repr, hidden))} "
+                        "not read (unhide a sheet in Excel or WPS to have its tasks read).")
     if not tables:
         if first_error is None:
-            raise DocumentParseError("the workbook has no sheets.", path=path, zh="工作簿里没有工作表")
+            raise DocumentParseError(
+                "the workbook has no visible sheets." if hidden else "the workbook has no sheets.", path=path,
+                zh="工作簿里没有可见的工作表" if hidden else "工作簿里没有工作表",
+            )
+        if hidden:  # the tasks may be on the sheet hidden: say so, not only that the visible one has none
+            raise DocumentParseError(
+                f"{first_error.message} Hidden sheet(s) {', '.join(map(repr, hidden))} were not read; unhide the "
+                "sheet that holds the tasks.",
+                path=first_error.path, line=first_error.line,
+                zh=f"{first_error.zh}；隐藏的工作表 {'、'.join(hidden)} 未读取，如任务在其中，请取消隐藏",
+            ) from first_error
         raise first_error
     tables = [table for table in tables if _has_task_words(table[1])] or tables[:1]
     if len(tables) == 1:
-        return tables[0][1]
-    return "".join(_under_section(text, order, name) for order, (name, text) in enumerate(tables, start=1))
+        return DocumentText(tables[0][1], notes)
+    return DocumentText("".join(_under_section(text, order, name) for order, (name, text) in enumerate(tables, start=1)),
+                        notes)
 
 
 def _table_lines(text: str) -> tuple[int, list[str]]:
@@ -484,11 +510,14 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            def sheets() -> Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]]:
+            def sheets() -> Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]]:
                 for sheet in book.worksheets:
                     if not hasattr(sheet, "iter_rows"):
                         continue  # a chart sheet
-                    yield sheet.title, partial(_xlsx_rows, sheet, *_sheet_layout(path, sheet))
+                    if sheet.sheet_state != "visible":  # hidden or very hidden
+                        yield sheet.title, True, lambda: iter(())
+                        continue
+                    yield sheet.title, False, partial(_xlsx_rows, sheet, *_sheet_layout(path, sheet))
 
             return _table_sheets(sheets(), path, column_map)
         finally:
@@ -511,9 +540,12 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
     def read() -> str:
         book = xlrd.open_workbook(str(path), on_demand=True)
         try:
-            def sheets() -> Iterator[tuple[str, Callable[[], Iterable[list[Any]]]]]:
+            def sheets() -> Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]]:
                 for index in range(book.nsheets):
                     sheet = book.sheet_by_index(index)
+                    if sheet.visibility:  # 1 hidden, 2 very hidden
+                        yield sheet.name, True, lambda: iter(())
+                        continue
                     if sheet.nrows > MAX_TABLE_ROWS:
                         raise DocumentParseError(
                             f"the table has {sheet.nrows:,} rows, over the {MAX_TABLE_ROWS:,} limit; "
@@ -521,7 +553,7 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
                             path=f"{path} (sheet '{sheet.name}')",
                             zh=f"表格超过 {MAX_TABLE_ROWS:,} 行，请拆成几个小文件",
                         )
-                    yield sheet.name, partial(_xls_rows, sheet, book.datemode)
+                    yield sheet.name, False, partial(_xls_rows, sheet, book.datemode)
 
             return _table_sheets(sheets(), path, column_map)
         finally:

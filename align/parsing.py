@@ -332,7 +332,8 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
             zh="没有找到条目：应有编号的任务（1. …）、带表头（序号/主要任务/责任单位）的任务表，或以短句开头的段落",
         )
     items = _to_frame(drafts, meta)
-    return ParsedDocument(meta=meta, items=items, indicators=indicators, warnings=warnings)
+    notes = [f"{path}: {note}" for note in getattr(text, "notes", ())]  # what the file's reader left out
+    return ParsedDocument(meta=meta, items=items, indicators=indicators, warnings=[*notes, *warnings])
 
 
 # ---------------------------------------------------------------- task tables

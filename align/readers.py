@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from align.exceptions import DocumentParseError
@@ -28,6 +28,19 @@ _UNICODE_BOMS = (
 # FF FE decode to a run of ideographs with none of them.
 _TEXT_MARKS = set("\n\r\t 0123456789。，、；：.,;:")
 
+
+
+class DocumentText(str):
+    """A reader's text, with what it left out of the file on purpose (a hidden sheet, a copied
+    sheet) said in ``notes``; the parser adds them to its warnings, so a planner learns what was
+    not read instead of missing it."""
+
+    notes: tuple[str, ...] = ()
+
+    def __new__(cls, text: str, notes: Iterable[str] = ()) -> DocumentText:
+        made = super().__new__(cls, text)
+        made.notes = tuple(notes)
+        return made
 
 
 def _from_formats(name: str) -> Callable[[Path], str]:

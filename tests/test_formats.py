@@ -169,6 +169,54 @@ def test_every_task_sheet_of_a_workbook_is_read_under_its_sheet_name(tmp_path):
     ]
 
 
+def write_sheets(path: Path, sheets: dict[str, list[list]], hidden: dict[str, str] | None = None) -> Path:
+    """A workbook with a sheet per entry of ``sheets``; ``hidden`` gives some a state (hidden, veryHidden)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = (hidden or {}).get(name, "visible")
+    book.save(path)
+    return path
+
+
+def task_rows(count: int, word: str = "新建口袋公园") -> list[list]:
+    return [["序号", "主要任务", "责任单位"], *[[n, f"{word}{n}个", "区城管局"] for n in range(1, count + 1)]]
+
+
+def test_a_hidden_sheet_is_not_read_and_is_named_in_a_warning(tmp_path):
+    """A visible sheet of 5 tasks and a hidden 旧版草稿 of 7 gave 12 items: the old draft's tasks were read as the plan's."""
+    path = write_sheets(tmp_path / "plan.xlsx", {"任务表": task_rows(5), "旧版草稿": task_rows(7, "改造老旧小区"),
+                                                  "底稿": task_rows(3, "新建学校")},
+                        hidden={"旧版草稿": "hidden", "底稿": "veryHidden"})
+    parsed = parse_text(read_document_text(path), META, path=path)
+    assert parsed.items["text"].to_list() == [f"新建口袋公园{n}个" for n in range(1, 6)]
+    assert parsed.items["section_path"].to_list() == [[]] * 5, "one sheet read: no section named after it"
+    assert f"{path}: 隐藏的工作表 旧版草稿、底稿 未读取 hidden sheet(s) '旧版草稿', '底稿' not read" in parsed.warnings[0]
+
+
+def test_a_task_table_only_on_a_hidden_sheet_is_named_in_the_error(tmp_path):
+    path = write_sheets(tmp_path / "plan.xlsx", {"说明": [["灞桥区2024年重点任务分解表"]], "任务": task_rows(3)},
+                        hidden={"任务": "hidden"})
+    with pytest.raises(DocumentParseError, match=r"no header row.*Hidden sheet\(s\) '任务' were not read") as raised:
+        read_document_text(path)
+    assert "隐藏的工作表 任务 未读取" in str(raised.value.zh)
+
+
+def test_a_copy_of_a_sheet_does_not_count_its_tasks_twice(tmp_path):
+    """Excel's "Sheet1 (2)", a copy kept beside the original, doubled every task."""
+    path = write_sheets(tmp_path / "plan.xlsx", {"Sheet1": task_rows(5), "民生保障": task_rows(2, "新建学校"),
+                                                  "Sheet1 (2)": task_rows(5)})
+    parsed = parse_text(read_document_text(path), META, path=path)
+    assert parsed.items["text"].to_list() == [*(f"新建口袋公园{n}个" for n in range(1, 6)), "新建学校1个", "新建学校2个"]
+    assert parsed.warnings == [f"{path}: 工作表 Sheet1 (2) 与 Sheet1 的任务相同，未读取 sheet 'Sheet1 (2)' repeats the "
+                               "tasks of sheet 'Sheet1' and was not read."]
+
+
 # ---------------------------------------------------------------- Word's automatic numbering
 
 
