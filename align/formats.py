@@ -713,9 +713,16 @@ def read_docx(path: Path) -> str:
 
         document = docx.Document(str(path))
         labels = ListNumbers(document).labels(document.element.body)
+        hidden = _HiddenText(document)
 
         def text(paragraph: Any) -> str:
-            return labels.get(paragraph._p, "") + paragraph.text
+            """The paragraph as Word shows it: its number, then its runs but those hidden; nothing at all
+            where every run is hidden (a note to the drafter, a task struck from the plan)."""
+            runs = paragraph._p.xpath("w:r | w:hyperlink/w:r")
+            shown = [run for run in runs if not hidden(run, paragraph._p)]
+            if runs and not shown:
+                return ""
+            return labels.get(paragraph._p, "") + "".join(run.text for run in shown)
 
         def cell_text(cell: Any) -> str:
             """A cell's paragraphs are its clauses; so is each row of a table nested in it (its
@@ -740,6 +747,60 @@ def read_docx(path: Path) -> str:
         return "\n".join(lines) + "\n"
 
     return _guard(path, "Word", read)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # WordprocessingML's namespace
+
+
+def _on(value: str | None) -> bool:
+    """An on/off attribute (``w:val`` of ``<w:vanish/>``, ``w:default``): absent or 1/true/on is on."""
+    return value is None or value.lower() not in ("0", "false", "off")
+
+
+class _HiddenText:
+    """Whether a run is hidden text (``w:vanish``, Word's Hidden font effect, shown neither on screen
+    nor in print): set on the run itself, else on its character style, else on its paragraph's
+    style (the document's default paragraph style when it names none), a style inheriting from
+    the one it is based on. Tracked deletions need no test: python-docx leaves ``w:del`` out, as
+    its runs are not children of the paragraph."""
+
+    def __init__(self, document: Any) -> None:
+        self._styles = {s.get(_W + "styleId"): s for s in document.styles.element.iter(_W + "style")}
+        self._default = next((style_id for style_id, s in self._styles.items() if s.get(_W + "type") == "paragraph"
+                              and s.get(_W + "default") is not None and _on(s.get(_W + "default"))), None)
+        self._known: dict[str | None, bool | None] = {}
+
+    def __call__(self, run: Any, paragraph: Any) -> bool:
+        direct = _vanish(run.find(_W + "rPr"))
+        if direct is not None:
+            return direct
+        character = self._style(_val(run.find(_W + "rPr"), "rStyle"))
+        if character is not None:
+            return character
+        return bool(self._style(_val(paragraph.find(_W + "pPr"), "pStyle") or self._default))
+
+    def _style(self, style_id: str | None) -> bool | None:
+        """A style's hidden setting, or the nearest one it is based on that has one."""
+        if style_id not in self._known:
+            found, seen, at = None, set(), style_id
+            while found is None and at in self._styles and at not in seen:
+                seen.add(at)
+                found = _vanish(self._styles[at].find(_W + "rPr"))
+                at = _val(self._styles[at], "basedOn")
+            self._known[style_id] = found
+        return self._known[style_id]
+
+
+def _vanish(properties: Any) -> bool | None:
+    """The hidden setting of run properties (``w:rPr``); ``None`` where they set none."""
+    vanish = properties.find(_W + "vanish") if properties is not None else None
+    return None if vanish is None else _on(vanish.get(_W + "val"))
+
+
+def _val(element: Any, tag: str) -> str | None:
+    """The ``w:val`` of ``element``'s child ``tag`` (a style id), if both are there."""
+    child = element.find(_W + tag) if element is not None else None
+    return child.get(_W + "val") if child is not None else None
 
 
 def _distinct_cells(row: Any) -> list[Any]:

@@ -292,6 +292,40 @@ def test_a_table_nested_in_a_word_cell_is_part_of_its_task(tmp_path):
     assert [t["value"] for t in item["targets"]] == [5e9, 3e8] and item["units"] == ["区发改委"]
 
 
+def test_hidden_text_in_word_is_not_read(tmp_path):
+    """Hidden text (Font ▸ Hidden, <w:vanish/>) shows neither on screen nor in print: a hidden task was an item."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    document.add_paragraph("某区2024年工作要点")
+    note = document.styles.add_style("起草说明", WD_STYLE_TYPE.CHARACTER)
+    note.font.hidden = True
+    document.add_paragraph("1. 新建口袋公园15个。")
+    hidden_task = document.add_paragraph()
+    hidden_task.add_run("2. 新建体育馆1座。").font.hidden = True  # a task struck from the plan, kept hidden
+    second = document.add_paragraph("2. 改造老旧小区80个")
+    second.add_run("（待区住建局确认）").style = note
+    shown = second.add_run("。")
+    shown.style = note
+    shown.font.hidden = False  # <w:vanish w:val="0"/> on the run outweighs its style
+    hidden_style = document.styles.add_style("隐藏段落", WD_STYLE_TYPE.PARAGRAPH)
+    hidden_style.font.hidden = True
+    document.add_paragraph("3. 新建停车场5个。", style=hidden_style)
+    table = document.add_table(rows=2, cols=3)
+    for cell, value in zip(table.rows[0].cells, ["序号", "主要任务", "责任单位"]):
+        cell.text = value
+    row = table.rows[1].cells
+    row[0].text, row[2].text = "1", "区城管局"
+    row[1].paragraphs[0].add_run("新建公厕10座")
+    row[1].paragraphs[0].add_run("、旧址改建3座").font.hidden = True
+    document.save(tmp_path / "hidden.docx")
+    text = read_document_text(tmp_path / "hidden.docx")
+    assert text.split("\n")[:5] == ["某区2024年工作要点", "1. 新建口袋公园15个。", "", "2. 改造老旧小区80个。", ""]
+    assert "1\t新建公厕10座\t区城管局" in text
+    assert not any(word in text for word in ("体育馆", "待区住建局确认", "停车场", "旧址改建"))
+
+
 def test_word_outline_numbered_automatically(tmp_path):
     """Non-regression: paragraph.text leaves out the 一、/（一）/1. that Word draws, so the outline was lost."""
     import docx
