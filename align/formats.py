@@ -891,9 +891,35 @@ def read_pdf(path: Path) -> str:
                 "the PDF holds no text (a scanned image?); run OCR on it or ask for the text version.", path=path,
                 zh="PDF 里没有文字（是扫描件吗？），请先做文字识别或索取文字版",
             )
-        return "\n".join(lines) + "\n"
+        text = "\n".join(lines) + "\n"
+        return DocumentText(text, _glyph_code_notes(text, path))
 
     return _guard(path, "PDF", read)
+
+
+# A character of a font without a Unicode map (no ToUnicode, a custom encoding): pdfminer can
+# only name its glyph, as (cid:2169).
+_GLYPH_CODE = re.compile(r"\(cid:\d+\)")
+
+
+def _glyph_code_notes(text: str, path: Path) -> list[str]:
+    """Refuse a PDF whose text is mostly glyph codes (its items would be titled (cid:2169)(cid:3361)…);
+    a few, a bullet in a symbol font, are named in a note."""
+    codes = _GLYPH_CODE.findall(text)
+    if not codes:
+        return []
+    coded = sum(map(len, codes))
+    if coded * 2 > len("".join(text.split())):
+        raise DocumentParseError(
+            f"the PDF's text cannot be extracted: its fonts have no Unicode map, so the characters read as glyph "
+            f"codes such as {codes[0]}. Export it again as text or Word from the original document, or copy the "
+            "text out of the original and save it as .txt.",
+            path=path,
+            zh=f"PDF 的文字无法提取：字体缺少 Unicode 对照表，文字只能读出字形编码（如 {codes[0]}）。"
+               "请从原始文件重新导出为文本或 Word 文件，或把原文复制出来另存为 .txt 文件",
+        )
+    return [f"{len(codes)} 个字符无法提取，读作字形编码（如 {codes[0]}），请核对含有它们的条目 {len(codes)} character(s) "
+            f"could not be extracted and read as glyph codes such as {codes[0]}; check the items that hold them."]
 
 
 def _pdf_page_lines(page: Any) -> list[str]:

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from align.cli import main
 from align.exceptions import DocumentParseError
 from align.formats import parse_column_spec, read_table_file
-from align.parsing import parse_text, recognise_columns
+from align.parsing import parse_file, parse_text, recognise_columns
 from align.readers import read_document_text
 from align.registry import DocumentMeta, get_document
 from align.settings import BUNDLED_DATA
@@ -97,6 +97,42 @@ def write_pdf(path: Path, lines: list[str], table: list[list[str]] | None = None
         story.append(grid)
     SimpleDocTemplate(str(path), encrypt=password or None).build(story)
     return path
+
+
+def glyph_code_pdf(lines: list[list[str | list[int]]]) -> bytes:
+    """A one-page PDF whose text is drawn in a font with a Unicode map (a str) or glyph codes of a font
+    without one (a list of CIDs: Identity-H, no ToUnicode), as some PDF printers write Chinese fonts."""
+    def shown(piece):
+        if isinstance(piece, str):
+            return b"/F2 12 Tf <" + piece.encode("utf-16-be").hex().encode() + b"> Tj "
+        return b"/F1 12 Tf <" + "".join(f"{c:04X}" for c in piece).encode() + b"> Tj "
+
+    content = b"BT 14 TL 72 760 Td " + b"".join(b"".join(map(shown, line)) + b"T* " for line in lines) + b"ET"
+    descriptor = b"/Flags 4 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R /F2 8 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /DW 1000 /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+SimSun " + descriptor + b" >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [9 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (GB1) /Supplement 2 >> /DW 1000 /FontDescriptor 10 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light " + descriptor + b" >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 # ---------------------------------------------------------------- same items, every format
@@ -607,6 +643,29 @@ def test_encrypted_pdf_is_refused(tmp_path):
     locked = write_pdf(tmp_path / "locked.pdf", ["一、总体要求", "1.建成口袋公园10个。"], password="secret")
     with pytest.raises(DocumentParseError, match=r"locked\.pdf: the PDF file is password-protected"):
         read_document_text(locked)
+
+
+@pytest.mark.parametrize("lines", [[[[2169, 3361, 1200, 55]], [[3000 + n for n in range(12)]]],
+                                   [["1.", [2169, 3361, 1200]], ["2.", [3000, 3001, 3002, 3003]]]])
+def test_a_pdf_whose_text_reads_as_glyph_codes_is_refused_with_the_reason(tmp_path, lines):
+    """Fonts without a Unicode map: items titled (cid:2169)(cid:3361)… were registered, or, all text coded,
+    the file was refused as holding "no plan items"."""
+    path = tmp_path / "coded.pdf"
+    path.write_bytes(glyph_code_pdf(lines))
+    with pytest.raises(DocumentParseError, match=r"coded\.pdf: the PDF's text cannot be extracted: its fonts have no "
+                       r"Unicode map.*\(cid:2169\)\. Export it again as text or Word") as raised:
+        parse_file(path, META)
+    assert raised.value.zh.startswith("PDF 的文字无法提取")
+
+
+def test_a_few_glyph_codes_in_a_pdf_are_named_in_a_warning(tmp_path):
+    path = tmp_path / "bullet.pdf"
+    path.write_bytes(glyph_code_pdf([["某区2024年工作要点"], ["1.新建口袋公园10个。", [2169]], ["2.改造老旧小区5个。"]]))
+    parsed = parse_file(path, META)
+    assert parsed.items.height == 2
+    assert parsed.warnings == [f"{path}: 1 个字符无法提取，读作字形编码（如 (cid:2169)），请核对含有它们的条目 1 character(s) "
+                               "could not be extracted and read as glyph codes such as (cid:2169); check the items that "
+                               "hold them."]
 
 
 def test_old_word_doc_says_save_as_docx(tmp_path):
