@@ -673,17 +673,57 @@ def _read_csv(path: Path, column_map: ColumnMap | None) -> str:
     sample = [line for line in text[:65536].split("\n")[:20] if line.strip()]
     delimiter = max(("\t", ",", ";"), key=lambda d: (sum(line.count(d) for line in sample), d == ","))
     csv.field_size_limit(1_000_000)
-    reader = csv.reader(text.split("\n"), delimiter=delimiter)
+    lines = text.split("\n")
+    reader = csv.reader(lines, delimiter=delimiter)
 
     def rows() -> Iterator[list[str]]:
-        try:
-            yield from reader
-        except csv.Error as exc:
+        last = 1  # the line the last row read began on
+        while True:
+            begins = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise DocumentParseError(
+                    f"this is not a valid CSV file ({exc}).", path=path, line=reader.line_num, zh="CSV 文件格式有误"
+                ) from exc
+            last = begins
+            yield row
+        # csv reads a quote never closed to the end of the file, every row after it one cell: no error of its own
+        if reader.line_num > last and (opened := _unclosed_quote(lines, last, delimiter)) is not None:
             raise DocumentParseError(
-                f"this is not a valid CSV file ({exc}).", path=path, line=reader.line_num, zh="CSV 文件格式有误"
-            ) from exc
+                "a quote (\") opens a cell in this line and is never closed, so every row after it would be read "
+                "into that one cell; close the quote or remove it.",
+                path=path, line=opened,
+                zh="这一行有个引号（\"）没有配对，其后各行都会被读进同一个单元格，请补上或删去这个引号",
+            )
 
     return _guard(path, "CSV", lambda: table_rows_to_text(rows(), path=path, column_map=column_map))
+
+
+def _unclosed_quote(lines: list[str], first: int, delimiter: str) -> int | None:
+    """The line (from 1) where a quoted cell opens that no quote closes, reading from line ``first``
+    by csv's rules: a quote opens a cell only as its first character, ``""`` inside it is a quote."""
+    opened: int | None = None
+    for number, line in enumerate(lines[first - 1:], start=first):
+        at_start = opened is None  # a line outside quotes begins a row
+        i = 0
+        while i < len(line):
+            char = line[i]
+            if opened is not None:
+                if char == '"' and line[i + 1:i + 2] == '"':
+                    i += 1
+                elif char == '"':
+                    opened, at_start = None, False
+            elif char == delimiter:
+                at_start = True
+            else:
+                if char == '"' and at_start:
+                    opened = number
+                at_start = False
+            i += 1
+    return opened
 
 
 def read_table(path: Path) -> str:

@@ -688,6 +688,29 @@ def test_csv_with_a_broken_quote_is_a_parse_error(tmp_path):
         read_document_text(path)
 
 
+@pytest.mark.parametrize(("content", "line"), [
+    ("序号,主要任务,责任单位\n1,\"建设项目1,区教育局\n2,建设项目2,区教育局\n", 2),
+    ("序号,主要任务,责任单位\n1,\"建设项目1\n（一期）\",区教育局\n2,建设项目2,\"区教育局\n3,建设项目3,区教育局\n", 4),
+])
+def test_a_quote_never_closed_in_a_csv_is_an_error_naming_its_line(tmp_path, content, line):
+    """csv reads an unclosed quote to the end of the file: the rows after it were one cell, two tasks one item."""
+    path = tmp_path / "q.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DocumentParseError, match=rf"q\.csv, line {line}: a quote \(\"\) opens a cell in this line and is "
+                       "never closed") as raised:
+        read_document_text(path)
+    assert "引号" in raised.value.zh
+
+
+def test_quoted_cells_over_several_lines_close_and_read_as_written(tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_text('序号,主要任务,责任单位\n1,"建设项目1，\n一期",区教育局\n2,"建设""智慧校园""项目","区教育局、\n区财政局"',
+                    encoding="utf-8")
+    items = parse_text(read_document_text(path), META).items
+    assert items["text"].to_list() == ["建设项目1,一期", '建设"智慧校园"项目']
+    assert items["units"].to_list() == [["区教育局"], ["区教育局", "区财政局"]]
+
+
 def test_row_limit(tmp_path, monkeypatch):
     import align.formats
 
