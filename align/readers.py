@@ -88,14 +88,28 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         if encoding == "gb18030" and _rare_in_gb2312(text) > _BIG5_SIGN:
             text = _as_big5(data, text)
         return _checked_lines(text, path)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+    line = data[: _bad_byte(data)].count(b"\n") + 1
     raise DocumentParseError(
         "the file is neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again.", path=path, line=line,
         zh="文字编码既不是 UTF-8 也不是 GBK，请另存为 UTF-8 后重试",
     )
+
+
+def _bad_byte(data: bytes) -> int:
+    """Where bytes that neither encoding reads go wrong, in the encoding the file is written in: UTF-8
+    where a UTF-8 character comes before its failure, else GB18030 (a GBK file fails as UTF-8 at its
+    first Chinese character, not at its bad byte)."""
+    try:
+        data.decode("utf-8")
+        return 0
+    except UnicodeDecodeError as exc:
+        if not data[: exc.start].isascii():
+            return exc.start
+    try:
+        data.decode("gb18030")
+        return 0
+    except UnicodeDecodeError as exc:
+        return exc.start
 
 
 #: Share of non-ASCII characters outside GB2312 above which a GB18030 reading is doubted:

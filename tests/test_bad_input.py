@@ -196,6 +196,14 @@ def test_undecodable_text_names_the_line(warm, capsys):
     assert f"{path}, line 4: the file is neither UTF-8 nor GB18030" in err
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_undecodable_gb_text_names_the_line_of_the_bad_byte(warm, capsys, encoding):
+    """Non-regression: the line was taken from the UTF-8 reading, which fails at the first Chinese character (line 1)."""
+    path = register(warm, "gbk", GOOD.encode(encoding) + "3\t建成学校\t区教育局\t".encode(encoding) + b"\xff\n")
+    err = items_error(warm, "gbk", capsys)
+    assert f"{path}, line 4: the file is neither UTF-8 nor GB18030" in err
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
 def test_gb_encoded_file_gives_the_same_items_as_utf8(warm, capsys, encoding):
     register(warm, "utf8", GOOD.encode("utf-8"))
