@@ -2,7 +2,8 @@
 
 Plain text is decoded as UTF-8 or, failing that, as GB18030 (which covers GBK and
 GB2312), the encodings Chinese government files arrive in; behind a byte order mark
-(Notepad's "Unicode" saves) as UTF-16. Binary, empty and oversized
+(Notepad's "Unicode" saves), or with the NUL bytes of its ASCII characters at every other
+position, as UTF-16. Binary, empty and oversized
 files are refused with a message naming the file before anything is parsed.
 """
 
@@ -78,6 +79,8 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         if not text.strip():
             raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
         return _checked_lines(text, path)
+    if (text := _decode_utf16_without_bom(data)) is not None:
+        return _checked_lines(text, path)
     if b"\x00" in data[:65536]:
         raise DocumentParseError("this is a binary file, not text (it contains NUL bytes).", path=path, line=1, zh="这不是文本文件")
     for encoding in ("utf-8", "gb18030"):
@@ -148,16 +151,41 @@ def _decode_with_bom(data: bytes) -> str | None:
     return None
 
 
+def _decode_utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte order mark; ``None`` where the bytes are not that.
+
+    Each ASCII character (a line end, a digit) puts a NUL byte beside it: at odd positions in
+    little-endian text, at even ones in big-endian. A few NULs fall on the other side (一 is
+    U+4E00); binary data has them anywhere, or decodes to control characters or broken surrogates.
+    """
+    sample = data[:65536]
+    if len(data) % 2 or b"\x00" not in sample:
+        return None
+    at_odd, at_even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(at_odd, at_even) < 4 * min(at_odd, at_even) + 2:
+        return None
+    try:
+        text = data.decode("utf-16-le" if at_odd > at_even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    if not text.strip() or not _TEXT_MARKS.intersection(text) or _control_characters(text[:32768]) > 0:
+        return None
+    return text
+
+
 def _checked_lines(text: str, path: str | Path) -> str:
     """Decoded text, refused if it holds control characters, with every line ending as ``\\n``."""
     _refuse_control_characters(text, path)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _control_characters(sample: str) -> int:
+    return sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
+
+
 def _refuse_control_characters(text: str, path: str | Path) -> None:
     sample = text[:65536]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
-    if bad > max(8, len(sample) // 100):
+    if _control_characters(sample) > max(8, len(sample) // 100):
         first = next(i for i, ch in enumerate(sample) if ord(ch) < 32 and ch not in _CONTROL_OK)
         raise DocumentParseError(
             "this looks like a binary file, not text (control characters).",

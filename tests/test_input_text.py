@@ -93,15 +93,27 @@ def test_a_notepad_unicode_file_with_a_byte_order_mark_is_read_as_text(tmp_path,
     assert read_document_text(path) == PLAN.replace("\r\n", "\n")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_without_a_byte_order_mark_is_read_as_text(tmp_path, encoding):
+    """Non-regression: it was refused as "a binary file (contains NUL bytes)"; each ASCII character puts a NUL
+    beside it, at every other byte. 一 (U+4E00) puts one on the other side: the file is still text."""
+    plan = PLAN.replace("稳增长", "一手抓稳增长、一手抓惠民生")
+    path = tmp_path / "plan.txt"
+    path.write_bytes(plan.encode(encoding))
+    assert read_document_text(path) == plan.replace("\r\n", "\n")
+    assert parse_file(path, META).items["text"].to_list() == ["新建公园3个。", "改造道路10条。"]
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (PLAN.encode("utf-16-le"), "binary file"),  # no byte order mark: nothing says it is text
         (b"\xff\xfe\x00garbage", "binary file"),  # a BOM, then bytes that decode to ideographs only
         (codecs.BOM_UTF16_LE + "  \n".encode("utf-16-le"), "empty"),
+        (bytes(range(200)) + bytes(200), "binary file"),  # NULs on one side, decoding to control characters
+        (b"".join(n.to_bytes(2, "little") for n in range(300)), "binary file"),  # 16-bit numbers
     ],
 )
-def test_utf16_without_a_byte_order_mark_or_text_stays_refused(tmp_path, content, reason):
+def test_utf16_without_text_stays_refused(tmp_path, content, reason):
     path = tmp_path / "plan.txt"
     path.write_bytes(content)
     with pytest.raises(DocumentParseError, match=reason):
