@@ -79,7 +79,7 @@ def _guard(path: Path, kind: str, read: Callable[[], _T]) -> _T:
     except Exception as exc:  # noqa: BLE001 - a reader must never leak another exception type
         cause = _cause(exc)
         name = type(cause).__name__
-        if "password" in name.lower() or "encrypt" in name.lower():
+        if "password" in name.lower() or "encrypt" in name.lower() or "is encrypted" in str(cause):  # xlrd: XLRDError
             raise DocumentParseError(
                 f"the {kind} file is password-protected; save an unprotected copy and try again.", path=path,
                 zh="文件有密码保护，请另存一份无密码的副本后重试",
@@ -99,9 +99,30 @@ def _check_size(path: Path, max_bytes: int | None) -> None:
         raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
 
 
+# The first bytes of an OLE compound file: what Office writes for a password-protected .xlsx or
+# .docx (its package encrypted inside), and for the old binary .xls and .doc.
+_OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # the name of the stream holding an encrypted package
+
+
 def _check_zip(path: Path, kind: str) -> None:
     """Refuse a file that is not a zip package or that unpacks to more than the limit."""
     if not zipfile.is_zipfile(path):
+        with path.open("rb") as handle:
+            head = handle.read(len(_OLE_HEADER))
+        if head == _OLE_HEADER:  # an encrypted package and an old binary file are both OLE containers
+            if _ENCRYPTED_STREAM in path.read_bytes():
+                raise DocumentParseError(
+                    f"the {kind} file is password-protected; open it, remove the password, save it and try again.",
+                    path=path, zh="文件设有密码，请打开后取消密码、保存，再重试",
+                )
+            old, new = {"Word": (".doc", ".docx"), "Excel": (".xls", ".xlsx")}[kind]
+            raise DocumentParseError(
+                f"this {kind} file may be password-protected (open it, remove the password, save it and try again), "
+                f"or it is an old binary {old} file (open it and save it as {new}).",
+                path=path,
+                zh=f"文件可能设有密码（请打开后取消密码再保存），或是旧版 {old} 格式（请打开后另存为 {new}）",
+            )
         raise DocumentParseError(
             f"this is not {'an' if kind[0] in 'AEIOU' else 'a'} {kind} file (not a zip package). If it is an older format, "
             "open it and save it again as the newer one.",

@@ -668,6 +668,47 @@ def test_a_few_glyph_codes_in_a_pdf_are_named_in_a_warning(tmp_path):
                                "hold them."]
 
 
+def ole_file(*streams: str) -> bytes:
+    """The bytes of an OLE compound file (the container of an encrypted .xlsx/.docx and of an old .xls/.doc):
+    its header, then a directory naming ``streams``."""
+    directory = b"".join(name.encode("utf-16-le").ljust(64, b"\x00") + bytes(64) for name in ("Root Entry", *streams))
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + directory.ljust(4096, b"\x00")
+
+
+@pytest.mark.parametrize("suffix, kind", [(".xlsx", "Excel"), (".docx", "Word")])
+def test_a_password_protected_office_file_says_so(tmp_path, suffix, kind):
+    """Office encrypts a protected .xlsx or .docx into an OLE container: it was "not a zip package … an older format"."""
+    path = tmp_path / f"locked{suffix}"
+    path.write_bytes(ole_file("\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"))
+    with pytest.raises(DocumentParseError, match=rf"locked\{suffix}: the {kind} file is password-protected; open it, "
+                       "remove the password") as raised:
+        read_document_text(path)
+    assert raised.value.zh == "文件设有密码，请打开后取消密码、保存，再重试"
+
+
+def test_a_password_protected_xls_says_so(tmp_path, monkeypatch):
+    """xlrd says "Workbook is encrypted" in an XLRDError, which the password check, by the error's name, missed."""
+    import xlrd
+
+    def encrypted(*args, **kwargs):
+        raise xlrd.XLRDError("Workbook is encrypted")
+
+    monkeypatch.setattr(xlrd, "open_workbook", encrypted)
+    path = tmp_path / "locked.xls"
+    path.write_bytes(ole_file("Workbook"))
+    with pytest.raises(DocumentParseError, match=r"locked\.xls: the Excel file is password-protected"):
+        read_document_text(path)
+
+
+@pytest.mark.parametrize("suffix, old, new", [(".xlsx", ".xls", ".xlsx"), (".docx", ".doc", ".docx")])
+def test_an_ole_file_under_a_new_office_name_may_be_protected_or_old(tmp_path, suffix, old, new):
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(ole_file("Workbook" if old == ".xls" else "WordDocument"))
+    with pytest.raises(DocumentParseError, match=rf"may be password-protected \(open it, remove the password, save it "
+                       rf"and try again\), or it is an old binary \{old} file \(open it and save it as \{new}\)"):
+        read_document_text(path)
+
+
 def test_old_word_doc_says_save_as_docx(tmp_path):
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
