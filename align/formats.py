@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import cn2an
 
-from align.exceptions import DocumentParseError
+from align.exceptions import DocumentParseError, Problem
 from align.normalize import format_number, normalize_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns
 from align.readers import DEFAULT_MAX_BYTES, DocumentText, check_size, decode_text
@@ -61,6 +61,7 @@ _T = TypeVar("_T")
 
 
 _OPEN_WITH = {"Word": "Word or WPS", "Excel": "Excel or WPS", "PDF": "a PDF viewer", "CSV": "a text editor"}
+_OPEN_WITH_ZH = {"Word": "用 Word 或 WPS 打开", "Excel": "用 Excel 或 WPS 打开", "PDF": "用 PDF 阅读器打开", "CSV": "用文本编辑器打开"}
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -89,7 +90,7 @@ def _guard(path: Path, kind: str, read: Callable[[], _T]) -> _T:
             f"cannot read this {kind} file ({name}: {detail}). "
             f"Check that it opens in {_OPEN_WITH.get(kind, kind)}, then save it again and retry.",
             path=path,
-            zh=f"文件读取出错，请确认能用 {_OPEN_WITH.get(kind, kind)} 打开，另存后重试",
+            zh=f"文件读取出错，请确认能{_OPEN_WITH_ZH.get(kind, f'用 {kind} 打开')}，另存后重试",
         ) from exc
 
 
@@ -135,7 +136,7 @@ def _check_zip(path: Path, kind: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise DocumentParseError(
             f"this {kind} file is damaged ({exc}); open it in {_OPEN_WITH[kind]} and save it again.", path=path,
-            zh=f"文件已损坏，请用 {_OPEN_WITH[kind]} 打开后另存",
+            zh=f"文件已损坏，请{_OPEN_WITH_ZH[kind]}后另存",
         ) from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise DocumentParseError(
@@ -206,21 +207,23 @@ def parse_column_spec(spec: str) -> ColumnMap:
     0-based indices, as ``read_table_file`` takes them.
     """
     mapping: ColumnMap = {}
-    problems = []
+    problems: list[Problem] = []
     for part in [p for p in spec.replace("，", ",").split(",") if p.strip()]:
         role, sep, column = part.partition("=")
         role, column = role.strip(), column.strip()
         if not sep or not column:
-            problems.append(f"{part.strip()!r} is not ROLE=COLUMN")
+            problems.append((f"{part.strip()!r} is not ROLE=COLUMN", f"“{part.strip()}”不是“角色=列”的写法"))
         elif role not in ROLES:
-            problems.append(f"the role {role!r} is not one of {', '.join(ROLES)}")
+            problems.append((f"the role {role!r} is not one of {', '.join(ROLES)}",
+                             f"没有 {role} 这个角色（可用 {'、'.join(ROLES)}）"))
         elif role in mapping:
-            problems.append(f"the role {role} is given twice")
+            problems.append((f"the role {role} is given twice", f"角色 {role} 给了两次"))
         elif (column.isdigit() and int(column) - 1 in mapping.values()) or column in mapping.values():
-            problems.append(f"column {column} is given two roles")
+            problems.append((f"column {column} is given two roles",
+                             f"第 {column} 列被指定了两个角色" if column.isdigit() else f"“{column}”列被指定了两个角色"))
         elif column.isdigit():
             if int(column) < 1:
-                problems.append(f"column numbers count from 1; got {column}")
+                problems.append((f"column numbers count from 1; got {column}", f"列号从 1 数起，不能是 {column}"))
             else:
                 mapping[role] = int(column) - 1
         else:
@@ -228,30 +231,34 @@ def parse_column_spec(spec: str) -> ColumnMap:
     if problems:
         raise DocumentParseError(
             "The '--columns' option must look like task=主要任务,units=牵头单位 (or task=2 for the 2nd column): "
-            + "; ".join(problems) + ".",
-            zh="列的指定写法应为 task=主要任务,units=牵头单位",
+            + "; ".join(en for en, _ in problems) + ".",
+            zh="列的指定写法应为 task=主要任务,units=牵头单位（或用 task=2 指第 2 列）：" + "；".join(zh for _, zh in problems),
         )
     return mapping
 
 
-def _resolve_header(cells: list[str], column_map: ColumnMap | None) -> tuple[dict[int, str] | None, list[str]]:
+def _resolve_header(cells: list[str], column_map: ColumnMap | None) -> tuple[dict[int, str] | None, list[Problem]]:
     """The roles of a candidate header row (None if it is not one), and what the hand map missed."""
     keys = [header_key(c) for c in cells]
     roles: dict[int, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for role, column in (column_map or {}).items():
         if isinstance(column, int):
-            if not 0 <= column < MAX_TABLE_COLUMNS:
-                problems.append(f"the {role!r} column index {column} is outside 0..{MAX_TABLE_COLUMNS - 1}")
+            if column >= MAX_TABLE_COLUMNS:
+                problems.append((f"the {role!r} column is number {column + 1}, past the {MAX_TABLE_COLUMNS} columns "
+                                 "a table is read to", f"{role} 指定为第 {column + 1} 列，超出了读取的 {MAX_TABLE_COLUMNS} 列"))
+            elif column < 0:
+                problems.append((f"the {role!r} column index {column} is outside 0..{MAX_TABLE_COLUMNS - 1}",
+                                 f"{role} 的列号 {column} 不在 0 到 {MAX_TABLE_COLUMNS - 1} 之间"))
             elif column >= len(cells):  # an empty column past the last header: every task would be blank
-                problems.append(f"the {role!r} column is number {column + 1}, but this row has {len(cells)} "
-                                "column(s)")
+                problems.append((f"the {role!r} column is number {column + 1}, but this row has {len(cells)} column(s)",
+                                 f"{role} 指定为第 {column + 1} 列，但表头只有 {len(cells)} 列"))
             else:
                 roles[column] = role
         elif header_key(str(column)) in keys:
             roles[keys.index(header_key(str(column)))] = role
         else:
-            problems.append(f"no column is headed {column!r}")
+            problems.append((f"no column is headed {column!r}", f"没有标题为“{column}”的列"))
     if problems:
         return None, problems
     for index, role in recognise_columns(cells, COLUMN_HEADERS).items():
@@ -298,6 +305,11 @@ def _roles_below_header(cells: list[str], roles: dict[int, str]) -> dict[int, st
     return {i: role for i, role in recognise_columns(cells, COLUMN_HEADERS).items() if i not in roles and role not in roles.values()}
 
 
+# How the two errors of a sheet without a task table begin: a workbook's other sheets are read on.
+_NO_HEADER = "no header row found"
+_NOT_AS_NAMED = "the columns named by hand do not match the table"
+
+
 def table_rows_to_text(
     rows: Iterable[list[Any]], *, path: Path, column_map: ColumnMap | None = None, where: str = ""
 ) -> str:
@@ -319,7 +331,7 @@ def table_rows_to_text(
     header_cells: list[str] = []
     width = 0
     header_row = 0
-    mapping_problems: list[str] = []
+    mapping_problems: list[Problem] = []
     wide_rows: list[str] = []
     unnumbered: list[int] = []  # lines of task rows without a number: numbered in order if no row has one
     numbered = False
@@ -349,7 +361,8 @@ def table_rows_to_text(
                     continue
                 if problems and not mapping_problems and len([c for c in cells if c]) >= 2:
                     shown = ", ".join(repr(c) for c in cells if c)[:200]
-                    mapping_problems = [*problems, f"the headers in row {row_number} are {shown}"]
+                    mapping_problems = [*problems, (f"the headers in row {row_number} are {shown}",
+                                                    f"第 {row_number} 行的表头是 {'、'.join(c for c in cells if c)[:200]}")]
             lines.append(" ".join(c for c in cells if c))
             if row_number >= HEADER_SEARCH_ROWS:
                 break
@@ -392,10 +405,16 @@ def table_rows_to_text(
     if not numbered:
         for number, index in enumerate(unnumbered, start=1):
             lines[index] = f"{number}{lines[index]}"  # the number is the first column written, and empty
-    if roles is None:
-        hint = "; ".join(mapping_problems) + ". " if mapping_problems else ""
+    if roles is None and mapping_problems:  # the header may be there: the columns named for it are not
         raise DocumentParseError(
-            f"no header row found in the first {HEADER_SEARCH_ROWS} rows. {hint}"
+            f"{_NOT_AS_NAMED}: {'; '.join(en for en, _ in mapping_problems)}. Name each column as its header reads "
+            "(--columns task=主要任务, or column_map={'task': '主要任务'}) or by its number (task=2 for the 2nd column).",
+            path=label,
+            zh=f"所指定的列（--columns）与表格对不上：{'；'.join(zh for _, zh in mapping_problems)}",
+        )
+    if roles is None:
+        raise DocumentParseError(
+            f"{_NO_HEADER} in the first {HEADER_SEARCH_ROWS} rows. "
             "Expected a header such as 序号 / 主要任务 / 责任单位 / 进展情况; name the columns by hand with "
             "plan-align add FILE --columns task=<header>,units=<header> (or column_map={'task': <header or index>}).",
             path=label,
@@ -471,7 +490,7 @@ def _table_sheets(
         try:
             text = table_rows_to_text(rows(), path=path, column_map=column_map, where=f" (sheet '{name}')")
         except DocumentParseError as exc:
-            if "no header row" not in str(exc):
+            if not exc.message.startswith((_NO_HEADER, _NOT_AS_NAMED)):
                 raise
             first_error = first_error or exc
             continue

@@ -228,6 +228,7 @@ def read_document_text(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     if suffix not in TEXT_SUFFIXES:
         known = ", ".join(sorted(TEXT_SUFFIXES - {""} | set(READERS)))
         raise DocumentParseError(
-            f"unsupported file type '{suffix}'. Supported: {known}.", path=path, zh=f"不支持 {suffix} 文件，可读取 {known}"
+            f"unsupported file type '{suffix}'. Supported: {known}.", path=path,
+            zh=f"不支持 {suffix} 文件，可读取 {known.replace(', ', '、')}",
         )
     return decode_text(path.read_bytes(), path=path)

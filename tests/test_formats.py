@@ -596,6 +596,23 @@ def test_a_mapped_column_past_the_tables_last_is_named(tmp_path):
         read_table_file(path, column_map={"task": 98})
 
 
+@pytest.mark.parametrize(("spec", "english", "chinese"), [
+    ("task=99", "the columns named by hand do not match the table: the 'task' column is number 99, but this row "
+     "has 3 column(s); the headers in row 1 are '序号', '主要任务', '责任单位'",
+     "所指定的列（--columns）与表格对不上：task 指定为第 99 列，但表头只有 3 列；第 1 行的表头是 序号、主要任务、责任单位"),
+    ("task=工作任务", "no column is headed '工作任务'", "没有标题为“工作任务”的列；第 1 行的表头是 序号、主要任务、责任单位"),
+    ("task=101", "the 'task' column is number 101, past the 100 columns", "task 指定为第 101 列，超出了读取的 100 列"),
+    ("owner=3,task", "the role 'owner' is not one of number, task", "没有 owner 这个角色（可用 number、task、units"),
+])
+def test_a_column_named_by_hand_that_does_not_fit_is_said_in_chinese_too(tmp_path, data_copy, capsys, spec, english,
+                                                                         chinese):
+    """task=99 was told in Chinese as 前 50 行里没有表头: the header is there, the column number is wrong."""
+    path = write_csv(tmp_path / "f.csv", [["序号", "主要任务", "责任单位"], ["1", "建设项目1", "区教育局"]])
+    assert cli_add(path, data_copy.data_dir, "f-2024", "--columns", spec) == 2
+    err = capsys.readouterr().err
+    assert english in err and chinese in err and "前 50 行里没有表头" not in err
+
+
 @pytest.mark.parametrize(
     "spec, problem",
     [("task", "not ROLE=COLUMN"), ("owner=责任单位", "'owner' is not one of"), ("task=0", "count from 1"),
@@ -637,6 +654,35 @@ def test_a_docx_that_is_an_xlsx_is_refused(tmp_path):
     wrong = path.rename(tmp_path / "table.docx")
     with pytest.raises(DocumentParseError, match=r"table\.docx: cannot read this Word file"):
         read_document_text(wrong)
+
+
+@pytest.mark.parametrize(("name", "zh"), [
+    ("broken.docx", "文件读取出错，请确认能用 Word 或 WPS 打开，另存后重试"),
+    ("broken.pdf", "文件读取出错，请确认能用 PDF 阅读器打开，另存后重试"),
+    ("cd.xlsx", "文件已损坏，请用 Excel 或 WPS 打开后另存"),
+])
+def test_a_broken_files_chinese_reason_is_wholly_chinese(tmp_path, name, zh):
+    """It read 请确认能用 Word or WPS 打开 and 能用 a PDF viewer 打开."""
+    path = tmp_path / name
+    if name == "broken.docx":
+        write_xlsx(path, baqiao_rows(2))  # an Excel package under a Word name
+    elif name == "broken.pdf":
+        path.write_bytes(b"%PDF-1.4\n garbage")
+    else:
+        data = bytearray(write_xlsx(path, baqiao_rows(2)).read_bytes())
+        data[data.index(b"PK\x01\x02")] = 0
+        path.write_bytes(bytes(data))
+    with pytest.raises(DocumentParseError) as raised:
+        read_document_text(path)
+    assert raised.value.zh == zh
+
+
+def test_an_unsupported_file_type_lists_the_types_read_in_chinese_punctuation(tmp_path):
+    path = tmp_path / "plan.rtf"
+    path.write_text("1. 新建学校5所", encoding="utf-8")
+    with pytest.raises(DocumentParseError, match=r"plan\.rtf: unsupported file type '\.rtf'\. Supported: \.csv, \.doc") as raised:
+        read_document_text(path)
+    assert raised.value.zh.startswith("不支持 .rtf 文件，可读取 .csv、.doc、.docx、")
 
 
 def test_encrypted_pdf_is_refused(tmp_path):
