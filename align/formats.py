@@ -798,7 +798,7 @@ def read_docx(path: Path) -> str:
         def text(paragraph: Any) -> str:
             """The paragraph as Word shows it: its number, then its runs but those hidden; nothing at all
             where every run is hidden (a note to the drafter, a task struck from the plan)."""
-            runs = paragraph._p.xpath("w:r | w:hyperlink/w:r")
+            runs = paragraph._p.xpath(_SHOWN_RUNS)
             shown = [run for run in runs if not hidden(run, paragraph._p)]
             if runs and not shown:
                 return ""
@@ -837,12 +837,18 @@ def _on(value: str | None) -> bool:
     return value is None or value.lower() not in ("0", "false", "off")
 
 
+# A paragraph's runs as Word shows them: python-docx's ``paragraph.text`` reads only ``w:r`` and
+# ``w:hyperlink``, so a tracked deletion (``w:del``, ``w:moveFrom``) is left out as it should be, but
+# so was a tracked insertion (``w:ins``, ``w:moveTo``), text the document shows.
+_SHOWN_RUNS = ("w:r | w:hyperlink/w:r | w:ins/w:r | w:moveTo/w:r | w:ins/w:hyperlink/w:r | w:moveTo/w:hyperlink/w:r"
+               " | w:hyperlink/w:ins/w:r")
+
+
 class _HiddenText:
     """Whether a run is hidden text (``w:vanish``, Word's Hidden font effect, shown neither on screen
     nor in print): set on the run itself, else on its character style, else on its paragraph's
     style (the document's default paragraph style when it names none), a style inheriting from
-    the one it is based on. Tracked deletions need no test: python-docx leaves ``w:del`` out, as
-    its runs are not children of the paragraph."""
+    the one it is based on."""
 
     def __init__(self, document: Any) -> None:
         self._styles = {s.get(_W + "styleId"): s for s in document.styles.element.iter(_W + "style")}

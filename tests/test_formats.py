@@ -362,6 +362,24 @@ def test_hidden_text_in_word_is_not_read(tmp_path):
     assert not any(word in text for word in ("体育馆", "待区住建局确认", "停车场", "旧址改建"))
 
 
+def test_tracked_changes_in_word_read_as_the_document_shows_them(tmp_path):
+    """Text inserted with Track Changes on was left out (only the paragraph's own runs were read): 新建学校 lost its 5所."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("1. 新建学校")
+    for xml in ('<w:ins {ns} w:id="1" w:author="王"><w:r><w:t>5所</w:t></w:r></w:ins>',
+                '<w:del {ns} w:id="2" w:author="王"><w:r><w:delText>3所</w:delText></w:r></w:del>',
+                '<w:moveFrom {ns} w:id="3" w:author="王"><w:r><w:t>（区教育局）</w:t></w:r></w:moveFrom>',
+                '<w:r {ns}><w:t>，</w:t></w:r>',
+                '<w:moveTo {ns} w:id="4" w:author="王"><w:r><w:t>由区教育局牵头</w:t></w:r></w:moveTo>'):
+        paragraph._p.append(parse_xml(xml.format(ns=nsdecls("w"))))
+    document.save(tmp_path / "tracked.docx")
+    assert read_document_text(tmp_path / "tracked.docx") == "1. 新建学校5所，由区教育局牵头\n"
+
+
 def test_word_outline_numbered_automatically(tmp_path):
     """Non-regression: paragraph.text leaves out the 一、/（一）/1. that Word draws, so the outline was lost."""
     import docx
