@@ -242,6 +242,9 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         sheets = coverage_sheets(table, place)
         write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, sheets, wide=COVERAGE_WIDE))
         print(f"wrote {table.height} city items to {args.out}", file=sys.stderr)
+    elif args.out and output_format(args.format, args.out) == "csv":  # for a spreadsheet: the workbook's words
+        every = coverage_sheets(table, place)[0][1]
+        write_frame(every.with_columns(table["nearest_task"].alias("最接近的区级任务（得分）")), "csv", args.out)
     else:
         write_frame(table.select(
             "item_id", "text", "status", "quota",

@@ -549,9 +549,11 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     assert main(["decide", "xian-2024:4", "baqiao-2023:75", "--confirm", "--reviewer", "王", *data]) == 0
     capsys.readouterr()
     assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "csv", "--out", str(tmp_path / "c.csv"), *data]) == 0
-    back = pl.read_csv(tmp_path / "c.csv").filter(pl.col("item_id") == "xian-2024:4").row(0, named=True)
-    assert back["status"] == "confirmed" and back["confirmed_tasks"].startswith("75 新建汽车充电站")
-    assert back["confirmed_tasks"].endswith("不少于15处 〔已完成〕"), "the district reports task 75 done"
+    # a CSV file is for a spreadsheet: the workbook's Chinese headers and statuses (it read item_id, confirmed)
+    back = pl.read_csv(tmp_path / "c.csv").filter(pl.col("市级条目") == "xian-2024:4").row(0, named=True)
+    assert back["状态"] == "已确认 confirmed" and back["已确认区级任务"].startswith("75 新建汽车充电站")
+    assert back["已确认区级任务"].endswith("不少于15处 〔已完成〕"), "the district reports task 75 done"
+    assert back["下达灞桥区配额"].startswith("新建公(专)用充电桩：灞桥区200个")
     assert "xian-2024:4" not in capsys.readouterr().err
     assert main(["coverage", "xian-2024", "nowhere-2030", *data]) == 2
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
