@@ -150,15 +150,24 @@ def _rates_conflict(left: list[list[str]], right: list[list[str]]) -> np.ndarray
     """1 where both items are headline rates and no indicator of one matches one of the other.
 
     Two indicator names match when one contains the other (碳排放强度 in 单位GDP碳排放强度)
-    or they are near-identical about one subject (农村居民人均纯收入 ~ 农村居民人均可支配收入, a renamed
-    series); 城镇居民人均可支配收入 and 农村居民人均可支配收入 are near-identical but count other people.
+    or they are near-identical (农村居民人均纯收入 ~ 农村居民人均可支配收入, a renamed series; 规上 ~
+    规模以上工业增加值), unless they count different people: 城镇居民 and 农村居民人均可支配收入.
     """
     out = np.zeros(len(left))
     for i, (a_list, b_list) in enumerate(zip(left, right)):
         if a_list and b_list:
-            agree = any(a in b or b in a or fuzz.ratio(a, b) >= 75 and a[:2] == b[:2] for a in a_list for b in b_list)
+            agree = any(a in b or b in a or fuzz.ratio(a, b) >= 75 and _same_people(a, b) for a in a_list for b in b_list)
             out[i] = 0.0 if agree else 1.0
     return out
+
+
+# Whom a per-person indicator counts; two names that open with different ones are two series.
+_PEOPLE = re.compile(r"^(城镇|农村|城乡|城市|全体)")
+
+
+def _same_people(a: str, b: str) -> bool:
+    left, right = _PEOPLE.match(a), _PEOPLE.match(b)
+    return not (left and right and left.group(1) != right.group(1))
 
 
 def pair_features(

@@ -338,6 +338,10 @@ def test_income_of_town_and_of_country_residents_are_two_indicators_and_a_rename
     target = table("d2023", [("城镇居民人均可支配收入增长7%。", "县发改委"), ("农村居民人均纯收入增长8%。", "县农业农村局")])
     conflict = features_of(source, target)["indicator_conflict"]
     assert conflict == {"d2023:1": 1.0, "d2023:2": 0.0}, "the renamed series (纯收入 → 可支配收入) stays one"
+    # one indicator written two ways (a review found 规上 vetoed against 规模以上 by a first-two-characters rule)
+    district = table("b2024", [("规上工业增加值增长7.5%。", "区发改委")])
+    city = table("x2024", [("规模以上工业增加值增长8%。", "市发改委"), ("全区生产总值增长6%。", "市发改委")])
+    assert features_of(district, city)["indicator_conflict"]["x2024:1"] == 0.0
 
 
 def test_words_are_weighed_by_chinese_at_large_not_by_two_documents():
