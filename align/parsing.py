@@ -1085,6 +1085,7 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     units = {i: unit for i, unit in units.items() if unit}
     if places is not None and units:
         attachment["table"] = (places, units)
+        attachment.pop("across", None)  # a new table
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total
     if attachment.get("table"):
         places, units = attachment["table"]
@@ -1101,15 +1102,22 @@ def _row_across_places(attachment: dict, cells: list[str]) -> str | None:
     quota (充电桩（个） | 200 | 150 → 充电桩：新城区200个；灞桥区150个), the unit in the row's label or in a
     单位 column. None where the table is not such a table."""
     places = {i: place for i, cell in enumerate(cells) if (place := named_jurisdiction(cell))}
-    if len(places) >= 2 and not any(re.fullmatch(r"\d+(?:\.\d+)?", cell) for cell in cells):
+    counts = any(re.fullmatch(r"\d+(?:\.\d+)?", cell) for cell in cells)
+    if len(places) >= 2 and not counts:
         unit_column = next((i for i, cell in enumerate(cells) if cell in ("单位", "计量单位")), None)
         attachment["across"] = (places, unit_column)
+        attachment.pop("table", None)  # a new table
         return " ".join(cell for cell in cells if cell) + "。"
     if not attachment.get("across"):
+        return None
+    if not counts:  # a row of words: a new heading or table, no longer this one
+        attachment.pop("across")
         return None
     places, unit_column = attachment["across"]
     label = next((cell for i, cell in enumerate(cells) if cell and i not in places and i != unit_column
                   and not re.fullmatch(r"\d+[.、]?", cell)), "")
+    if re.fullmatch(r"(?:合\s*计|总\s*计|小\s*计|全市|全区|全县)(?:[(（].*)?", label):
+        return " ".join(cell for cell in cells if cell) + "。"  # the places' sum, no place's quota
     unit_match = _HEADER_UNIT.search(label)
     unit = unit_match.group(1) if unit_match else (
         cells[unit_column] if unit_column is not None and unit_column < len(cells) else "")

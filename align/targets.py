@@ -72,7 +72,8 @@ _FIXED_NAME = re.compile(
     r"八项规定|二次供水|三次分配|两个(?:维护|确立|毫不动摇|结合|大局|健全)|四个(?:意识|自信|全面)"
     r"|三个(?:务必|代表)|五个一百"
     # a span of time that names a kind of thing (24小时自助服务区, 15分钟便民生活圈), not a time to keep within
-    r"|\d+\s*(?:小时|分钟)(?![内以左之])(?=[\u4e00-\u9fff])"
+    # (a time to keep within stays a target: 缩短至12分钟并保持稳定, 30分钟车程内就医, 培训40小时每人)
+    r"|\d+\s*(?:小时|分钟)(?=[\u4e00-\u9fff]{0,6}?(?:圈|区|站|点|店|厅|室|馆|中心|窗口|服务|热线|门诊|书房))"
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause does not stop at.
@@ -471,6 +472,12 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
             if not any(start <= found.start() < end for start, end in spans):
                 totals.append((found.start(), target))
     for quota, (start, end) in zip(quotas, spans, strict=True):
+        sentence = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
+        row = _ROW_LABEL.match(text, sentence)  # 充电桩：新城区200个；灞桥区150个 (a table by district, a row)
+        if row and row.end() <= start and row.group("label") not in _NOT_A_LABEL \
+                and named_jurisdiction(row.group("label")) is None:
+            quota["raw"] = f"{row.group('label')}：{quota['raw']}"
+            continue
         named_after = _NAMED_AFTER.match(text, end)  # 分别建设1所公办托育机构: the thing is named right after
         if named_after and not named_after.group(0).startswith(_QUOTA_VERBS):
             quota["raw"] = f"{named_after.group(0)}：{quota['raw']}"
@@ -482,6 +489,9 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
             quota["raw"] = f"{target['indicator']}：{quota['raw']}"
 
 
+# A sentence that opens with what its quotas count, then the places (充电桩：新城区200个；灞桥区150个).
+_ROW_LABEL = re.compile(r"\s*(?P<label>[\u4e00-\u9fff“”()（）]{2,20})\s*[:：]")
+_NOT_A_LABEL = {"其中", "包括", "具体", "分别", "任务分配", "分配", "任务", "目标任务", "分解", "任务分解"}
 # The noun a quota's number counts, when written right after it (各建设1所公办托育机构).
 _NAMED_AFTER = re.compile(r"[\u4e00-\u9fff“”]{2,16}(?=[,，;；。、:：]|$)")
 _QUOTA_VERBS = ("新建", "建设", "建成", "改造", "完成", "实施", "新增", "开工", "提供", "其中", "以上", "左右")
@@ -498,9 +508,9 @@ _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
     r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
-    # a kind of city or a market, not a named city (县级市, 示范城市, 便民超市, 特色夜市, 全市); a city's
+    # a kind of city, a market or a listing, not a named city (县级市, 示范城市, 便民超市, 力争上市2家, 全市); a city's
     # name is two or three characters (兴平市, 张家港市), never a phrase (科学规划布局全市)
-    r"|(?:城市|级市|范市|超市|夜市|集市|早市|菜市|门市|全市|本市)$|^[\u4e00-\u9fff]{4,}市$"
+    r"|(?:城市|级市|范市|超市|夜市|集市|早市|菜市|门市|全市|本市|上市|县市|股市|街市|花市)$|^[\u4e00-\u9fff]{4,}市$"
 )
 
 

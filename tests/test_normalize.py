@@ -244,6 +244,10 @@ def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_
         ("建设24小时自助服务区3个", [("建设24小时自助服务区", 3.0, "个")]),
         ("实现24小时内响应", [("实现内响应", 24.0, "小时")]),  # a time to keep within stays a target
         ("年内开展培训40小时", [("开展培训", 40.0, "小时")]),
+        # (a review found these lost: the span is a time to keep within, no kind of thing follows it)
+        ("院前急救平均反应时间缩短至12分钟并保持稳定", [("院前急救平均反应时间缩短", 12.0, "分钟")]),
+        ("实现30分钟车程内就医", [("实现车程内就医", 30.0, "分钟")]),
+        ("打造15分钟便民生活圈", []),
     ],
 )
 def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
@@ -462,6 +466,9 @@ def test_quotas_inline_and_distributive():
         ("建设社区超市10个", []),
         ("打造示范城市3个", []),
         ("城市书房20个", []),
+        ("力争上市2家", []),  # a listing on a stock market (a review found 力争上市 read as a place)
+        ("其中主板上市1家", []),
+        ("组织县市10个", []),
     ],
 )
 def test_a_quota_names_one_jurisdiction_or_is_not_a_quota(text, expected):

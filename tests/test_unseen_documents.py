@@ -385,13 +385,17 @@ def test_a_district_tables_quota_is_its_first_count_and_a_task_cells_wrap_takes_
 def test_a_table_with_a_column_per_district_gives_each_district_its_quota_from_each_row():
     """项目 | 单位 | 新城区 | 碑林区 | 灞桥区 | 合计: read down the 区县 column only, it gave no quota at all."""
     with_unit_column = ("序号\t项目\t单位\t新城区\t碑林区\t灞桥区\t合计\n1\t新建充电桩\t个\t200\t150\t200\t550\n"
-                        "2\t口袋公园（个）\t\t3\t\t4\t7\n3\t备注\t\t—\t—\t—\t\n")
-    unit_in_label = "项目\t新城区\t兴平市\n充电桩（个）\t200\t150\n"
+                        "2\t口袋公园（个）\t\t3\t\t4\t7\n3\t备注\t\t—\t—\t—\t\n4\t合计\t个\t203\t150\t204\t\n")
+    unit_in_label = "项目\t新城区\t兴平市\n充电桩（个）\t200\t150\n说明\t以下为参考\n往年\t50\t60\n"
     for table, expected in ((with_unit_column, [("新城区", 200.0), ("碑林区", 150.0), ("灞桥区", 200.0),
                                                 ("新城区", 3.0), ("灞桥区", 4.0)]),
                             (unit_in_label, [("新城区", 200.0), ("兴平市", 150.0)])):
         items = parse_text(CITY_ITEMS + "附件1\n任务分配表\n" + table, CITY).items
-        assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == expected
+        assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == expected, "no 合计, nor a later table"
+    # each quota says what its row counts (a review found every row labelled with the item's own total)
+    items = parse_text(CITY_ITEMS + "附件1\n任务分配表\n" + with_unit_column, CITY).items
+    assert [q["raw"] for q in items["quotas"][0]] == [
+        "新建充电桩：新城区200个", "新建充电桩：碑林区150个", "新建充电桩：灞桥区200个", "口袋公园：新城区3个", "口袋公园：灞桥区4个"]
 
 
 def test_a_target_column_beside_a_measures_column_is_the_one_read_and_a_bare_number_takes_the_tasks_name():
