@@ -223,13 +223,20 @@ def _with_allotted_quotas(frame: pl.DataFrame, documents: dict[str, DocumentMeta
     jurisdiction (xian-2024:4's 新建公(专)用充电桩：灞桥区200个 beside a 灞桥区 task), so whoever
     checks the district's delivery reads the share it owes next to the task that delivers it. A
     quota may name it as its city's plan does (高新区 for 宝鸡高新区)."""
-    names = {doc_id: [meta.jurisdiction, meta.short_name] for doc_id, meta in documents.items()}
+    names = {doc_id: meta.jurisdiction for doc_id, meta in documents.items()}
+    # the name a zone's parent gives it (高新区 for 西安高新区), read only in that parent's plans
+    zones = pl.DataFrame([{"zone": doc_id, "parent": meta.parent, "short": meta.short_name}
+                          for doc_id, meta in documents.items() if meta.short_name != meta.jurisdiction],
+                         schema={"zone": pl.String, "parent": pl.String, "short": pl.String})
     rows = frame.with_row_index("_row")
     allotted = pl.concat([
-        rows.select("_row", pl.col(f"{other}_doc").replace_strict(names, default=[], return_dtype=pl.List(pl.String))
-                    .alias("places"), pl.col(f"{side}_quotas").alias("allotted"))
+        rows.select("_row", pl.col(f"{other}_doc").alias("zone"),
+                    pl.col(f"{other}_doc").replace_strict(names, default=None).alias("place"),
+                    pl.col(f"{side}_doc").replace_strict(names, default=None).alias("parent"),
+                    pl.col(f"{side}_quotas").alias("allotted"))
+        .join(zones, on=["zone", "parent"], how="left")
         .explode("allotted").drop_nulls("allotted").unnest("allotted")
-        .filter(pl.col("places").list.contains(pl.col("jurisdiction")))
+        .filter((pl.col("jurisdiction") == pl.col("place")) | (pl.col("jurisdiction") == pl.col("short")))
         for side, other in (("target", "source"), ("source", "target"))
     ]).group_by("_row", maintain_order=True).agg(quota_label().str.join("；").alias("quota"))
     return rows.join(allotted, on="_row", how="left").drop("_row")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import polars as pl
 from polars._typing import PolarsDataType
+
+if TYPE_CHECKING:  # the registry reads item tables; the items need only the type
+    from align.registry import DocumentMeta
 
 # A column-name → dtype mapping (polars accepts both dtype classes and instances).
 Schema: TypeAlias = dict[str, PolarsDataType]
@@ -115,10 +118,12 @@ def quota_label() -> pl.Expr:
         pl.concat_str(place, pl.lit(" "), raw).str.strip_chars())
 
 
-def quotas_renamed(items: pl.DataFrame, written: str, registered: str) -> pl.DataFrame:
-    """``items`` with each quota that names ``written`` (高新区, as its city's plan writes it) naming
-    ``registered`` (宝鸡高新区, as the registry does), so the quota is found by the registered name."""
-    if written == registered or "quotas" not in items.columns:
+def quotas_renamed(items: pl.DataFrame, place: DocumentMeta, plan: DocumentMeta) -> pl.DataFrame:
+    """``items`` (of ``plan``) with each quota that names ``place`` as its parent's plans do (高新区 for
+    宝鸡高新区 under 宝鸡市) naming it as the registry does, so the quota is found by that name; only in
+    its parent's plans (咸阳市's 高新区 is another zone)."""
+    written, registered = place.short_name, place.jurisdiction
+    if written == registered or plan.jurisdiction != place.parent or "quotas" not in items.columns:
         return items
     renamed = pl.when(pl.field("jurisdiction") == written).then(pl.lit(registered)).otherwise(pl.field("jurisdiction"))
     return items.with_columns(pl.col("quotas").list.eval(pl.element().struct.with_fields(renamed.alias("jurisdiction"))))

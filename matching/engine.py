@@ -132,9 +132,16 @@ def _decided(result: pl.DataFrame, model: LinkModel, settings: Settings) -> pl.D
 
 
 def _prune(cache: Path) -> None:
-    """Keep the pair's few latest cached results: each new model or setting wrote one more file."""
+    """Keep the pair's few latest cached results: each new model or setting wrote one more file. Another
+    process may prune the same pair at once, so a file gone meanwhile is no error."""
+    def written(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
     pair = cache.name.split(".", 1)[0]
-    older = sorted(cache.parent.glob(f"{pair}.*.parquet"), key=lambda path: path.stat().st_mtime, reverse=True)
+    older = sorted(cache.parent.glob(f"{pair}.*.parquet"), key=written, reverse=True)
     for path in older[CACHED_PER_PAIR:]:
         path.unlink(missing_ok=True)
 
@@ -216,8 +223,8 @@ def _matched(
                           use_cache=use_cache, cached_only=cached_only)
         return None if turned is None else _swap_sides(turned)
     # a quota is looked for under the name the quota's plan gives the other government (高新区 for 宝鸡高新区)
-    source_items = quotas_renamed(load_items(settings, source_id), target_meta.short_name, target_meta.jurisdiction)
-    target_items = quotas_renamed(load_items(settings, target_id), source_meta.short_name, source_meta.jurisdiction)
+    source_items = quotas_renamed(load_items(settings, source_id), target_meta, source_meta)
+    target_items = quotas_renamed(load_items(settings, target_id), source_meta, target_meta)
     if one_to_one_pairs is None:
         one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
     words = vocabulary(source_items, target_items, settings.data_dir)

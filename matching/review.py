@@ -361,7 +361,7 @@ def plan_coverage(
     stale = pair_decisions(current.filter(~confirmed).join(standing, on="id", how="anti"), city.id, district.id)
     rechecked = stale.filter((pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())["source_id"]
     decisions = coverage_decisions(pl.concat([current.filter(confirmed), standing]), district.id, city.id)
-    city_items = quotas_renamed(city_items, district.short_name, district.jurisdiction)  # 高新区 is 宝鸡高新区
+    city_items = quotas_renamed(city_items, district, city)  # 高新区 is 宝鸡高新区, in 宝鸡市's plans
     table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction)
     return table.with_columns(
         pl.when(pl.col("item_id").is_in(rechecked.implode()))

@@ -836,3 +836,29 @@ def test_a_zone_the_city_names_without_its_own_name_gets_its_quotas(data_copy):
                           city=get_document(data_copy.data_dir, "xian-2024"),
                           district=get_document(data_copy.data_dir, "gaoxin-2024"))
     assert "高新区300个" in table.filter(pl.col("item_id") == "xian-2024:4")["quota"][0]
+    # only in its parent's plans: another city's 高新区 is another zone (a review found 咸阳市's read as 西安's)
+    from align.items import quotas_renamed
+
+    gaoxin, city = get_document(data_copy.data_dir, "gaoxin-2024"), get_document(data_copy.data_dir, "xian-2024")
+    xianyang = DocumentMeta(**{**city.__dict__, "id": "xianyang-2024", "jurisdiction": "咸阳市"})
+    items = load_items(data_copy, "xian-2024")
+    assert quotas_renamed(items, gaoxin, xianyang).equals(items)
+    assert not quotas_renamed(items, gaoxin, city).equals(items)
+
+
+def test_two_processes_pruning_one_pairs_cache_at_once_raise_nothing(tmp_path):
+    """A file another process had just pruned made stat() raise out of match_documents, after the result was
+    written (the app and `plan-align match` on one pair)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from matching.engine import CACHED_PER_PAIR, _prune
+
+    for trial in range(20):
+        folder = tmp_path / str(trial)
+        folder.mkdir()
+        files = [folder / f"a__b.{k:04d}.parquet" for k in range(40)]
+        for file in files:
+            file.write_bytes(b"x")
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(_prune, files[:6]))  # each raises here if it does
+        assert len(list(folder.glob("a__b.*.parquet"))) <= CACHED_PER_PAIR
