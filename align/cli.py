@@ -227,7 +227,7 @@ def cmd_docs(args: argparse.Namespace) -> None:
 
 def cmd_add(args: argparse.Namespace) -> None:
     from align.parsing import parse_text
-    from align.readers import read_document_text
+    from align.readers import DocumentText, read_document_text
     from align.registry import add_document, registration_warnings
 
     settings = settings_from_args(args)
@@ -241,8 +241,11 @@ def cmd_add(args: argparse.Namespace) -> None:
     meta = _meta_for_add(args, settings, source, mapped_text)
 
     def check(path: Path, meta: DocumentMeta) -> None:
+        text = read_document_text(path, max_bytes=max_bytes)
+        if mapped_text is not None:  # read again from its mapped copy: what the table's reader left out is said
+            text = DocumentText(text, getattr(mapped_text, "notes", ()))
         try:
-            parsed = parse_text(read_document_text(path, max_bytes=max_bytes), meta, path=source)
+            parsed = parse_text(text, meta, path=source)
         except DocumentParseError as exc:  # name the file the planner gave, not the copy being checked
             raise DocumentParseError(exc.message, path=source, line=exc.line, zh=exc.zh) from exc
         print(f"parsed {parsed.items.height} items from {source}")

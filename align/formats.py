@@ -994,8 +994,9 @@ def _glyph_code_notes(text: str, path: Path) -> list[str]:
     codes = _GLYPH_CODE.findall(text)
     if not codes:
         return []
-    coded = sum(map(len, codes))
-    if coded * 2 > len("".join(text.split())):
+    # each code is one glyph of the page: counted as one character, not as the ten of "(cid:2169)"
+    glyphs = len("".join(_GLYPH_CODE.sub("#", text).split()))
+    if len(codes) * 2 > glyphs:
         raise DocumentParseError(
             f"the PDF's text cannot be extracted: its fonts have no Unicode map, so the characters read as glyph "
             f"codes such as {codes[0]}. Export it again as text or Word from the original document, or copy the "

@@ -336,6 +336,12 @@ def add_document(data_dir: Path, source_file: Path, meta: DocumentMeta, *, check
     meta = DocumentMeta(**{**asdict(meta), "file": str(target.relative_to(data_dir))})
     if problems := meta.problems():
         raise RegistryError.from_problems(problems)
+    if target.exists() and source_file.resolve() == target.resolve():  # else moved aside as a leftover, then missed
+        raise RegistryError(
+            f"{source_file} is already where add would copy it ({target}); add the plan from where you keep it, "
+            "outside the data folder's documents/, and add copies it there.",
+            zh=f"{source_file.name} 已在数据文件夹的 documents/ 中，正是登记要复制到的位置；请从原来存放它的位置登记",
+        )
     with _adding(data_dir, source_file, target):
         if target.exists() or target.is_symlink():
             moved = _clear_leftover(data_dir, target)

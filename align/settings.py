@@ -175,8 +175,17 @@ class Settings:
                     zh=f"PLAN_ALIGN_DB={store} 是一个文件夹，请写出记录库文件，例如 {store}decisions.sqlite",
                 )
             values["db_path"] = Path(store)
+        from_environment = {name: ENVIRONMENT[name] for name in values if name not in overrides or overrides[name] is None}
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.from_dict(values)
+        try:
+            return cls.from_dict(values)
+        except SettingsError as exc:  # a bad value the planner set in the environment: say where it came from
+            named = [f"{variable}={os.environ[variable]}" for name, variable in from_environment.items()
+                     if f"'{name}'" in str(exc) or name in (exc.zh or "")]
+            if not named:
+                raise
+            raise SettingsError(f"{exc} (from the environment: {', '.join(named)})",
+                                zh=f"{exc.zh}（来自环境变量 {'、'.join(named)}）") from exc
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Settings:

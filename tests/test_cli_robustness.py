@@ -603,6 +603,16 @@ def test_an_add_onto_a_registered_file_is_still_refused(tmp_path, data, capsys):
     assert registered.read_bytes() == before and not (data / "documents" / ".removed").exists()
 
 
+def test_adding_a_file_already_in_the_documents_folder_is_refused_and_the_file_stays(data, capsys):
+    """It was taken for a leftover, moved aside into .removed, and the copy from it then failed ('check the disk')."""
+    plan = data / "documents" / "lianhu-2024.txt"
+    plan.write_text(LIANHU, encoding="utf-8")
+    assert run("add", str(plan), "--id", "lianhu-2024", "--jurisdiction", "莲湖区", "--level", "district", "--year",
+               "2024", "--data", str(data)) == 2
+    assert "is already where add would copy it" in one_error_line(capsys)
+    assert plan.read_text(encoding="utf-8") == LIANHU and not (data / "documents" / ".removed").exists()
+
+
 def test_the_copy_of_an_add_under_way_is_no_leftover(tmp_path, data, capsys):
     """A second add of the same name while the first parses finds the name held: it neither moves the
     first one's copy aside nor registers its own."""

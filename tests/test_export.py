@@ -506,8 +506,9 @@ def test_every_setting_the_messages_name_can_be_given_in_the_environment(monkeyp
     with pytest.raises(SettingsError, match="PLAN_ALIGN_TOP_K='ten' is not an int"):
         Settings.from_env()
     monkeypatch.setenv("PLAN_ALIGN_TOP_K", "0")
-    with pytest.raises(SettingsError, match="'top_k' setting must be"):
+    with pytest.raises(SettingsError, match=r"'top_k' setting must be.*from the environment: PLAN_ALIGN_TOP_K=0"):
         Settings.from_env()
+    assert Settings.from_env(top_k=5).top_k == 5, "an option given overrides the bad variable"
 
 
 def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, data_copy, capsys):

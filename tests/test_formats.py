@@ -235,6 +235,24 @@ def test_a_hidden_sheet_is_not_read_and_is_named_in_a_warning(tmp_path):
     assert f"{path}: 隐藏的工作表 旧版草稿、底稿 未读取 hidden sheet(s) '旧版草稿', '底稿' not read" in parsed.warnings[0]
 
 
+def test_add_with_columns_named_by_hand_says_which_sheets_it_left_out_too(tmp_path, capsys):
+    """add --columns read the table again from a mapped copy, and the hidden sheet's warning was lost."""
+    import shutil
+
+    from align.cli import main
+    from align.settings import BUNDLED_DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA, data, ignore=shutil.ignore_patterns(".cache", "decisions.sqlite*"))
+    path = write_sheets(tmp_path / "plan.xlsx", {"任务表": task_rows(5), "旧版草稿": task_rows(7, "改造老旧小区")},
+                        hidden={"旧版草稿": "hidden"})
+    header = task_rows(1)[0]
+    assert main(["add", str(path), "--data", str(data), "--id", "lianhu-2024", "--jurisdiction", "莲湖区",
+                 "--level", "district", "--year", "2024", "--parent", "西安市",
+                 "--columns", f"task={header[1]},units={header[2]}"]) == 0
+    assert "隐藏的工作表 旧版草稿 未读取" in capsys.readouterr().err
+
+
 def test_a_task_table_only_on_a_hidden_sheet_is_named_in_the_error(tmp_path):
     path = write_sheets(tmp_path / "plan.xlsx", {"说明": [["灞桥区2024年重点任务分解表"]], "任务": task_rows(3)},
                         hidden={"任务": "hidden"})
@@ -730,6 +748,15 @@ def test_a_few_glyph_codes_in_a_pdf_are_named_in_a_warning(tmp_path):
     assert parsed.warnings == [f"{path}: 1 个字符无法提取，读作字形编码（如 (cid:2169)），请核对含有它们的条目 1 character(s) "
                                "could not be extracted and read as glyph codes such as (cid:2169); check the items that "
                                "hold them."]
+
+
+def test_glyph_codes_are_counted_as_the_glyphs_they_stand_for():
+    """Each (cid:8226) was counted as its ten characters, so codes for a fifth of the glyphs refused a readable PDF."""
+    from align.formats import _glyph_code_notes
+
+    assert "200 个字符无法提取" in _glyph_code_notes("(cid:8226)(cid:8226)新建幼儿园3所\n" * 100, Path("x.pdf"))[0]
+    with pytest.raises(DocumentParseError, match="cannot be extracted"):
+        _glyph_code_notes("(cid:1)(cid:2)(cid:3)(cid:4)新建\n" * 10, Path("x.pdf"))
 
 
 def ole_file(*streams: str) -> bytes:
