@@ -130,7 +130,7 @@ def fit_index(
     corpus = target_texts + [target_context[i] for i in with_context] + source_texts + source_context
     n_targets = len(target_texts)
     char_vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True, max_df=max_df, min_df=min_df,
+        analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, max_df=max_df, min_df=min_df,
         dtype=np.float32, preprocessor=topical_text,
     )
     encoded = char_vectorizer.fit_transform(corpus).tocsr()

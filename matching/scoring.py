@@ -27,7 +27,7 @@ from matching.features import FEATURES, VETOES
 DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
 # A model the planners adopted (refit from their decisions) lives in their data folder.
 ADOPTED_WEIGHTS = ADOPTED_WEIGHTS_FILE
-ENGINE_VERSION = "plan-align-match/5"  # 5: numbers leave the text with their magnitude and unit (4: a pair found the other way round has the search's retrieval)
+ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams; a measure word opening a word stays (5: numbers leave with their unit)
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
 VETO_LOGIT = -20.0

@@ -49,8 +49,10 @@ STOPWORDS = frozenset(
 
 
 # A number with its magnitude and measure word (1.2万个, 800万人次, 24小时): 万个 and 万人次 left
-# behind were rare words two unrelated tasks shared.
-_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:[万亿千百]\s*)?(?:" + "|".join(re.escape(u) for u in MEASURE_UNITS) + ")?")
+# behind were rare words two unrelated tasks shared. A measure word that opens the next word stays
+# (1200床位, 10万人口, 10家庭医生团队: 床位, 人口, 家庭医生).
+_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:[万亿千百]\s*)?(?:(?:" + "|".join(re.escape(u) for u in MEASURE_UNITS)
+                       + r")(?![\u4e00-\u9fff]))?")
 _NOT_TOPICAL = re.compile(
     _QUANTITY.pattern + r"|[\d.%+~\-]+|不少于|不低于|不超过|以上|以下|以内|左右|力争|确保|全年|年内|累计|达到|"
     r"[,，。;；:：、!！?？()（）“”‘’\"'《》【】\s]"

@@ -944,7 +944,8 @@ def test_a_candidate_rejected_on_text_since_re_issued_is_open_again_and_chosen_o
     assert old_text in city.read_text(encoding="utf-8")
     city.write_text(city.read_text(encoding="utf-8").replace(old_text, old_text + "（修订）", 1), encoding="utf-8")
     fresh = open_page("review")
-    assert fresh.session_state["current"] == first
+    assert any(o.startswith(f"{first} ") for o in fresh.selectbox(key="rv_current").options), "in the queue again"
+    fresh.selectbox(key="rv_current").set_value(first).run()  # the queue's order follows the new scores
     assert fresh.radio(key="rv_candidate").index == 0
     assert not fresh.radio(key="rv_candidate").options[0].startswith("【拒绝】")
 

@@ -213,7 +213,7 @@ def test_clause_cosine_finds_the_one_shared_commitment_of_an_omnibus_task():
     assert f["clause_cosine"]["c:1"] == pytest.approx(1.0, abs=1e-6)  # one clause is the whole target
     assert f["clause_cosine"]["c:1"] > 2 * f["char_cosine"]["c:1"]  # the whole-text cosine dilutes it
     assert f["clause_cosine"]["c:1"] > f["clause_cosine"]["c:2"] > f["clause_cosine"]["c:3"]
-    assert f["clause_cosine"]["c:3"] == 0.0
+    assert f["clause_cosine"]["c:3"] < 0.1, "two unrelated tasks share a few single characters at most"
 
 
 def test_a_clause_two_targets_share_counts_for_the_closer_one_only():
@@ -441,7 +441,7 @@ def test_containment_is_asymmetric_coverage():
     f = features_of(source, target)
     assert f["containment"]["c:1"] == pytest.approx(1.0, abs=0.02)
     assert f["char_cosine"]["c:1"] < f["containment"]["c:1"]
-    assert f["containment"]["c:2"] == 0.0
+    assert f["containment"]["c:2"] < 0.1, "a few single characters at most"
 
 
 def test_empty_text_gives_zero_similarity():
