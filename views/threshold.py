@@ -130,7 +130,7 @@ shown_threshold = min(max(round(model_threshold, 2), 0.01), 0.99)  # a model may
 chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=shown_threshold,
                          step=0.01, format="%.2f", key="th_cutoff",
                          help="得分不低于此值的候选被提议为链接 (candidates scoring at least this are proposed)")
-# The box shows two decimals: 0.35 drawn for the model's 0.3546 is no new threshold to adopt.
+# The box shows two decimals: 0.38 drawn for a model's 0.3797 is no new threshold to adopt.
 st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - shown_threshold) < 1e-4,
           on_click=_use_threshold, args=(chosen,))
 
