@@ -163,8 +163,8 @@ class Settings:
 
         Explicit overrides win; ``None`` overrides are ignored so CLI flags left unset fall through.
         """
-        values: dict[str, Any] = {name: _from_text(name, os.environ[variable])
-                                  for name, variable in ENVIRONMENT.items() if os.environ.get(variable, "").strip()}
+        values: dict[str, Any] = {name: _from_text(name, os.environ[variable]) for name, variable in ENVIRONMENT.items()
+                                  if name not in ("data_dir", "db_path") and os.environ.get(variable, "").strip()}
         if os.environ.get("PLAN_ALIGN_DATA"):
             values["data_dir"] = Path(os.environ["PLAN_ALIGN_DATA"])
         if os.environ.get("PLAN_ALIGN_DB"):
