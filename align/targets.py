@@ -112,6 +112,10 @@ _QUOTA_SPREAD = re.compile(
     rf"(?P<numbers>{_NUMBER}\s*(?:{_UNITS})?(?:\s*[、和及]\s*{_NUMBER}\s*(?:{_UNITS})?)+)"
 )
 _JURISDICTION_SPLIT = re.compile(r"\s*[、,，和及与]\s*")
+# A bare place name and a list mark right before a quota's place: the number after it is the whole
+# list's (完成蓝田县、周至县两处 is two for both, not a quota of 周至县's own).
+_PLACE_LISTED_BEFORE = re.compile(rf"(?<![\d\u4e00-\u9fff]){JURISDICTION}\s*[、和及与]\s*$|"
+                                  rf"[、和及与在对]\s*{JURISDICTION}\s*[、和及与]\s*$")
 
 
 def unit_family(unit: str | None) -> str:
@@ -452,6 +456,8 @@ def extract_quotas(text: str | None) -> list[dict]:
         taken.append(match.span())
     for match in _QUOTA_DIRECT.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
+            continue
+        if _PLACE_LISTED_BEFORE.search(text, 0, match.start()):  # 在新城区、…、周至县建成8个: the list's total
             continue
         add([match.group("jur")], [_number_value(match.group("number"))], [match.group("unit")],
             match.group(0).strip(" ,，、:："), match.span())

@@ -467,6 +467,9 @@ def test_quotas_inline_and_distributive():
         ("打造示范城市3个", []),
         ("城市书房20个", []),
         ("力争上市2家", []),  # a listing on a stock market (a review found 力争上市 read as a place)
+        # a list of places, then the number for all of them (xian-2024:21 gave 周至县 all 8, the others none)
+        ("在新城区、碑林区、灞桥区、周至县建成8个精神障碍社区康复服务中心", []),
+        ("完成蓝田县、周至县两处规模化供水设施建设", []),
         ("其中主板上市1家", []),
         ("组织县市10个", []),
     ],
