@@ -272,7 +272,9 @@ def show_flash() -> None:
     scrolled down to its buttons still shows (a line under the title was off-screen, and pushed the
     buttons down under the next click). A warning or an error also stays on the page, to be read."""
     for kind, message in st.session_state.get("flash", []):
-        st.toast(message, icon={"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "❗"}.get(kind))
+        # Material icons, not emoji: a machine without an emoji font drew ✅ as an empty box
+        st.toast(message, icon={"success": ":material/check_circle:", "info": ":material/info:",
+                                "warning": ":material/warning:", "error": ":material/error:"}.get(kind))
         if kind in ("warning", "error"):
             getattr(st, kind)(message)
     st.session_state["flash"] = []

@@ -242,12 +242,15 @@ def plans_without_parent(docs: Sequence[DocumentMeta], city: DocumentMeta) -> li
 
 
 def places_above(docs: Sequence[DocumentMeta], level: str) -> list[str]:
-    """The jurisdictions of the registered plans above ``level``: the parents a plan of it may have."""
-    return sorted({meta.jurisdiction for meta in docs if meta.level_rank > LEVELS.index(level)})
+    """The jurisdictions of the registered plans that may be a ``level`` plan's parent: a city or a
+    province above it (a county is under its city, not under a district or a new area beside it)."""
+    lowest = max(LEVELS.index(level) + 1, LEVELS.index("city"))
+    return sorted({meta.jurisdiction for meta in docs if meta.level_rank >= lowest})
 
 
-def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
-    """What a planner should hear after registering or editing ``doc_id`` (:func:`entry_warnings`)."""
+def registration_warnings(data_dir: Path, doc_id: str, *, commands: bool = True) -> list[Problem]:
+    """What a planner should hear after registering or editing ``doc_id`` (:func:`entry_warnings`);
+    ``commands`` names the command that mends each (the app has its own buttons)."""
     docs = load_registry(data_dir)
     meta = _find(docs, doc_id)
     path = document_path(data_dir, meta)
@@ -256,7 +259,7 @@ def registration_warnings(data_dir: Path, doc_id: str) -> list[Problem]:
         others = {other.id: document_path(data_dir, other) for other in docs if other.id != meta.id}
         same = [doc_id for doc_id, other in others.items()  # the size first: most files differ in it
                 if other.is_file() and other.stat().st_size == path.stat().st_size and file_digest(other) == file_digest(path)]
-    return entry_warnings(docs, meta, same_file=same, registered=True)
+    return entry_warnings(docs, meta, same_file=same, registered=commands)
 
 
 def entry_warnings(docs: Sequence[DocumentMeta], meta: DocumentMeta, *, same_file: Sequence[str] = (),

@@ -281,7 +281,7 @@ def test_refit_from_decisions_is_measured_then_adopted_then_undone(env):
     at.button(key="th_refit").click().run()
     assert not at.exception
     table = at.dataframe[-1].value  # the refit table, below the threshold table
-    assert list(table["method"]) == ["重新拟合 refit (交叉验证 CV)", "当前模型 current model", "字面相似 char cosine"]
+    assert list(table["模型 method"]) == ["重新拟合 refit (交叉验证 CV)", "当前模型 current model", "字面相似 char cosine"]
     assert not adopted.exists(), "nothing changes before the planner adopts the refit"
     at.button(key="th_adopt").click().run()
     assert not at.exception and adopted.exists()
@@ -639,7 +639,10 @@ def test_the_add_page_warns_before_registering_as_add_warns_after(env):
     at.selectbox(key="add_new_level").set_value("county").run()
     at.text_input(key="add_new_title").set_value("灞桥区2023年重点任务").run()
     warned = " ".join(w.value for w in at.warning)
-    assert "huxian-2024 没有填上级" in warned and "灞桥区" in warned, warned
+    no_parent = next(w.value for w in at.warning if "没有填上级" in w.value)
+    assert "huxian-2024 没有填上级" in no_parent and "西安市" in no_parent, no_parent
+    assert "灞桥区" not in no_parent, "a county is under its city, not under a district beside it"
+    assert "plan-align edit" not in warned, "the page has its own buttons, not shell commands"
     assert "标题（灞桥区2023年重点任务）与登记的地区或年份" in warned, "a title naming another place, before registering too"
 
 

@@ -37,8 +37,9 @@ def _before_registering(data: bytes, file_name: str) -> list[str]:
         meta = _meta(file_name)
     except (ValueError, TypeError):  # a year not yet a number: the form's own check says so on Register
         return []
-    return [f"{zh}。 {english[0].upper()}{english[1:]}"
-            for english, zh in entry_warnings(list(ui.documents().values()), meta, same_file=same)]
+    if not meta.id:  # no id typed yet: the warnings speak of "this plan"
+        meta = DocumentMeta(**{**meta.__dict__, "id": "此文档 this plan"})
+    return [f"{zh}。 {english}" for english, zh in entry_warnings(list(ui.documents().values()), meta, same_file=same)]
 
 
 def _meta(file_name: str) -> DocumentMeta:
@@ -95,7 +96,7 @@ def _register(data: bytes, file_name: str) -> None:
     st.session_state["added_id"] = added.id
     st.session_state["registered_upload"] = _upload_key(file_name, data)
     ui.flash("success", f"已登记 registered '{added.id}' ({added.file})")
-    for warning, zh in registration_warnings(current.data_dir, added.id):  # a mistyped parent, the same file twice
+    for warning, zh in registration_warnings(current.data_dir, added.id, commands=False):  # a mistyped parent, the same file twice
         ui.flash("warning", f"{zh}。 {warning}")
 
 

@@ -50,7 +50,7 @@ with st.expander("修改登记信息 Correct the registration"):
             ui.error_box(exc)
         else:
             ui.flash("success", f"已更新 updated '{doc_id}'")
-            for warning, zh in registration_warnings(ui.data_dir(), doc_id):
+            for warning, zh in registration_warnings(ui.data_dir(), doc_id, commands=False):
                 ui.flash("warning", f"{zh}。 {warning}")
             st.rerun()
 

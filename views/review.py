@@ -12,7 +12,7 @@ import streamlit as st
 
 import app_support as ui
 from align.exceptions import PlanAlignError
-from align.items import doc_of, plan_digest, text_digests
+from align.items import doc_of, plan_digest, shown_text, text_digests
 from align.store import local_time, on_current_text, with_text_changes
 from matching.explain import shared_spans, waterfall
 from matching.review import (
@@ -388,9 +388,12 @@ with st.expander(f"审核冲突 Conflicts between reviewers ({conflicts.height})
     if conflicts.is_empty():
         st.caption("没有冲突 No conflicts.")
     else:
-        st.dataframe(conflicts.select("kind", "source_id", "target_id", "summary",
-                                      local_time("last_decided_at", ui.settings().timezone)),
-                     hide_index=True, width="stretch", key="rv_conflicts")
+        st.dataframe(conflicts.select(
+            pl.col("kind").replace({"pair": "链接 link", "no_counterpart": "无对应 no counterpart"}).alias("类型 kind"),
+            pl.col("source_id").alias("源条目 source"), pl.col("target_id").alias("目标条目 target"),
+            pl.col("summary").alias("各人意见 who decided what"),
+            local_time("last_decided_at", ui.settings().timezone).alias("最近审核 last decided")),
+            hide_index=True, width="stretch", key="rv_conflicts")
 
 # ------------------------------------------------------------------ bulk confirm
 
@@ -406,8 +409,15 @@ with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=F
         st.write(f"将确认 would confirm **{bulk.height}** 条 links on items you have not decided yet"
                  + (f", among the {len(queue_ids)} items the filters leave in the queue." if narrowed else "."))
         if bulk.height:
-            st.dataframe(bulk.head(10).select("source_id", "target_id", "score", "reasons"), hide_index=True,
-                         width="stretch", key="rv_bulk_sample")
+            texts = pl.concat([ui.items(d).select("item_id", shown_text().alias("text")) for d in (source_doc, target_doc)])
+            sample = bulk.head(10).join(texts.rename({"text": "source_text"}), left_on="source_id", right_on="item_id",
+                                        how="left").join(texts.rename({"text": "target_text"}), left_on="target_id",
+                                                         right_on="item_id", how="left")
+            st.dataframe(sample.select(  # the tasks themselves, to judge the sample before confirming
+                pl.col("source_id").alias("源条目 source"), pl.col("source_text").alias("源任务 source task"),
+                pl.col("target_id").alias("目标条目 target"), pl.col("target_text").alias("目标任务 target task"),
+                pl.col("score").round(2).alias("得分 score"), pl.col("reasons").alias("理由 reasons")),
+                hide_index=True, width="stretch", key="rv_bulk_sample")
             rows = bulk.select("source_id", "target_id", "score", "engine_version").to_dicts()
             st.button(f"批量确认 {bulk.height} 条 Confirm {bulk.height}", key="rv_bulk_go",
                       on_click=_bulk_confirm, args=(rows,))

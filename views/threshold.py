@@ -146,6 +146,9 @@ if adopted_weights(ui.settings().data_dir).exists():
 refit = st.session_state.get("refit")
 if refit:
     result = pl.DataFrame(refit["table"]).with_columns(pl.col("method").replace(METHOD_LABELS))
-    st.dataframe(result.select("method", "precision", "recall", "f1", "recall_at_5", "links", "predicted"),
+    st.dataframe(result.select(pl.col("method").alias("模型 method"), pl.col("precision").alias("精确率 precision"),
+                               pl.col("recall").alias("召回率 recall"), pl.col("f1").alias("F1"),
+                               pl.col("recall_at_5").alias("前5召回 recall@5"), pl.col("links").alias("已确认链接 links"),
+                               pl.col("predicted").alias("预测链接 predicted")),
                  hide_index=True, width="stretch", key="th_refit_table")
     st.button("采用此模型 Adopt this model", key="th_adopt", type="primary", on_click=_adopt, args=(refit["model"],))
