@@ -41,7 +41,7 @@ def _adopt(model_json: str) -> None:
     model = LinkModel.from_json(model_json)
     path = adopt_model(ui.settings().data_dir, model)
     st.session_state["refit"] = None
-    st.session_state.pop("th_cutoff", None)  # the box shows the adopted model's own threshold
+    _show_threshold(model.threshold)  # the box shows the adopted model's own threshold
     ui.flash("success", f"已采用 adopted: `{model.version}` ({path.name}); 所有页面按新模型重新打分 every page rescored.")
 
 
@@ -57,8 +57,19 @@ def _use_threshold(cutoff: float) -> None:
 def _restore() -> None:
     restore_shipped_model(ui.settings().data_dir)
     st.session_state["refit"] = None
-    st.session_state.pop("th_cutoff", None)  # else one click puts the old cut-off back on the shipped model
+    # else one click puts the old cut-off back on the shipped model (dropping the box's state left the
+    # browser showing it)
+    _show_threshold(model_for(ui.settings().data_dir).threshold)
     ui.flash("success", "已恢复随附模型 the shipped model applies again.")
+
+
+def _show_threshold(threshold: float) -> None:
+    """Put a model's threshold in the box, as the box draws it (two decimals, within 0.01–0.99)."""
+    st.session_state["th_cutoff"] = _boxed(threshold)
+
+
+def _boxed(threshold: float) -> float:
+    return min(max(round(threshold, 2), 0.01), 0.99)  # a model may be set to 0 or 1; the box may not
 
 
 ui.page("阈值 Threshold", "th")
@@ -126,10 +137,12 @@ if labelled:
 else:
     st.altair_chart(work.properties(height=280), width="stretch", key="th_work")
 
-shown_threshold = min(max(round(model_threshold, 2), 0.01), 0.99)  # a model may be set to 0 or 1; the box may not
-chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, value=shown_threshold,
-                         step=0.01, format="%.2f", key="th_cutoff",
-                         help="得分不低于此值的候选被提议为链接 (candidates scoring at least this are proposed)")
+shown_threshold = _boxed(model_threshold)
+# a value a callback put in the box is the box's own (Streamlit refuses a default given beside it)
+default = {} if "th_cutoff" in st.session_state else {"value": shown_threshold}
+chosen = st.number_input("新阈值 New threshold", min_value=0.01, max_value=0.99, step=0.01, format="%.2f",
+                         key="th_cutoff", help="得分不低于此值的候选被提议为链接 (candidates scoring at least this are proposed)",
+                         **default)
 # The box shows two decimals: 0.38 drawn for a model's 0.3797 is no new threshold to adopt.
 st.button("采用此阈值 Use this threshold", key="th_use", disabled=abs(chosen - shown_threshold) < 1e-4,
           on_click=_use_threshold, args=(chosen,))
