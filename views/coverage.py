@@ -96,10 +96,13 @@ quota = f"下达{district_place}配额"
 ENGLISH = {"市级条目": "city item", "任务": "task", "状态": "status", "已确认区级任务": "confirmed",
            "建议区级任务": "proposed", quota: "quota", "区级任务目标": "district targets", "分类": "category"}
 shown = every.rename({zh: f"{zh} {en}" for zh, en in ENGLISH.items()})
+# the quota beside the status, where a laptop screen shows it without scrolling the table sideways
+front = ["市级条目 city item", "任务 task", "状态 status", f"{quota} quota"]
+shown = shown.select(front + [name for name in shown.columns if name not in front])
 WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
              column_config={"已确认区级任务 confirmed": st.column_config.TextColumn(width="medium"),
-                            "建议区级任务 proposed": WIDE})
+                            "建议区级任务 proposed": WIDE, f"{quota} quota": st.column_config.TextColumn(width="medium")})
 st.download_button(
     "下载 Excel（覆盖情况与无对应条目）Download", data=workbook_bytes(sheets, wide=COVERAGE_WIDE),
     file_name=f"覆盖情况_{city_doc}_{district_doc}.xlsx", key="cov_download", icon=":material/download:",
@@ -136,7 +139,8 @@ if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:
     st.dataframe(missing, hide_index=True, width="stretch", key="cov_missing",
-                 column_config={"最接近的区级任务 nearest district task (score)": WIDE})
+                 column_config={"最接近的区级任务 nearest district task (score)": WIDE,
+                                "配额 quota": st.column_config.TextColumn(width="medium")})
 
 st.subheader("去审核 Review a city item")
 city_ids = table["item_id"].to_list()
