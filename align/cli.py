@@ -77,14 +77,14 @@ def _same_file(path: Path, other: Path) -> bool:
 
 def _own_files(settings: Settings, *, writes_weights: bool) -> list[tuple[Path, str, str]]:
     """The files plan-align reads or keeps, each resolved and with what it is, in English and Chinese."""
-    from align.registry import REGISTRY_FILE, document_path, load_registry, registry_path
+    from align.registry import document_path, load_registry, registry_lock_path, registry_path
     from align.settings import ADOPTED_WEIGHTS_FILE, DICTIONARY_FILE, SHIPPED_WEIGHTS
 
     data_dir = Path(settings.data_dir)
     registry = registry_path(data_dir)
     own = [
         (registry, f"the document registry of {data_dir}", "文档登记表"),
-        (registry.with_name(f"{REGISTRY_FILE}.lock"), "the registry's lock file", "登记表的锁文件"),
+        (registry_lock_path(data_dir), "the registry's lock file", "登记表的锁文件"),
         (data_dir / DICTIONARY_FILE, "the data folder's word list", "数据文件夹的词表"),
     ]
     if not writes_weights:  # fit-weights writes the models, and only there are they an --out

@@ -20,7 +20,13 @@ import polars as pl
 import tomlkit
 from filelock import FileLock, Timeout
 
-from align.exceptions import OutputError, Problem, RegistryError, UnknownDocumentError
+from align.exceptions import (
+    OutputError,
+    PlanAlignError,
+    Problem,
+    RegistryError,
+    UnknownDocumentError,
+)
 from align.files import file_digest, write_atomic
 from align.readers import decode_text
 
@@ -374,23 +380,15 @@ def _adding(data_dir: Path, source_file: Path, target: Path) -> Iterator[None]:
     """Hold the copy's name for one add, from the copy to the registry entry. A second add of the name
     meanwhile is refused (the file there is the first one's, not a leftover); an add that was killed
     holds nothing (the operating system drops its lock), so its file can be told for a leftover."""
-    lock_file = Path(data_dir) / ".adding" / f"{target.name}.lock"  # not in documents/, which lists the plans
-    try:
-        lock_file.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(lock_file, timeout=0)
-        lock.acquire()
-    except Timeout as exc:
-        raise RegistryError(
-            f"{target}: another add of a document under this name is under way; wait for it to finish, or choose "
-            "another --id.",
-            zh=f"另一项登记正在使用文件名 {target.name}，请等它完成，或换一个编号",
-        ) from exc
-    except OSError as exc:  # a read-only data folder, a full disk
-        raise _copy_failed(data_dir, source_file, target, exc) from exc
-    try:
+    busy = RegistryError(
+        f"{target}: another add of a document under this name is under way; wait for it to finish, or choose "
+        "another --id.",
+        zh=f"另一项登记正在使用文件名 {target.name}，请等它完成，或换一个编号",
+    )
+    # not in documents/, which lists the plans; a folder that cannot take it is the copy's failure too
+    with _held(Path(data_dir) / ".adding" / f"{target.name}.lock", 0, busy,
+               lambda exc: _copy_failed(data_dir, source_file, target, exc)):
         yield
-    finally:
-        lock.release()
 
 
 def _clear_leftover(data_dir: Path, target: Path) -> Path:
@@ -538,21 +536,42 @@ def _registry_locked(data_dir: Path) -> Iterator[None]:
     if not Path(data_dir).is_dir():  # nothing to guard; the change fails on its own with its own message
         yield
         return
-    lock = FileLock(registry_path(data_dir).with_name(f"{REGISTRY_FILE}.lock"), timeout=REGISTRY_LOCK_SECONDS)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise RegistryError(
-            f"Another add, edit or remove has held the registry for {REGISTRY_LOCK_SECONDS:.0f} s; nothing was "
-            f"changed. Try again when it has finished (if none is running, delete {lock.lock_file}).",
-            zh=f"另一项登记操作占用登记表已超过 {REGISTRY_LOCK_SECONDS:.0f} 秒，本次未作改动，请稍后再试",
-        ) from exc
-    except OSError as exc:  # a read-only data folder
-        raise OutputError(
+    lock_file = registry_lock_path(data_dir)
+    busy = RegistryError(
+        f"Another add, edit or remove has held the registry for {REGISTRY_LOCK_SECONDS:.0f} s; nothing was "
+        f"changed. Try again when it has finished (if none is running, delete {lock_file}).",
+        zh=f"另一项登记操作占用登记表已超过 {REGISTRY_LOCK_SECONDS:.0f} 秒，本次未作改动，请稍后再试",
+    )
+
+    def unwritable(exc: OSError) -> OutputError:  # a read-only data folder
+        return OutputError(
             f"Could not lock the registry in {data_dir}: {exc.strerror or exc}. Check that the data folder is "
             "writable; nothing was changed.",
             zh=f"无法锁定数据文件夹 {data_dir} 中的登记表，请检查它是否可写；未作改动",
-        ) from exc
+        )
+
+    with _held(lock_file, REGISTRY_LOCK_SECONDS, busy, unwritable):
+        yield
+
+
+def registry_lock_path(data_dir: Path) -> Path:
+    """The file that holds the registry for one add, edit or remove (which no ``--out`` may replace)."""
+    return registry_path(data_dir).with_name(f"{REGISTRY_FILE}.lock")
+
+
+@contextmanager
+def _held(lock_file: Path, timeout: float, busy: PlanAlignError,
+          cannot: Callable[[OSError], PlanAlignError]) -> Iterator[None]:
+    """Hold ``lock_file`` for the block: ``busy`` is raised when another process holds it past ``timeout``
+    seconds, ``cannot(exc)`` when the lock file cannot be made."""
+    lock = FileLock(lock_file, timeout=timeout)
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except Timeout as exc:
+        raise busy from exc
+    except OSError as exc:
+        raise cannot(exc) from exc
     try:
         yield
     finally:
