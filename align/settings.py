@@ -61,7 +61,8 @@ def _number(value: object) -> bool:
 
 def _from_text(name: str, text: str) -> Any:
     """An environment variable's text as the setting's type; the settings object validates the value."""
-    kind = {"top_k": int, "block_size": int, "one_to_one_threshold": float, "max_file_mb": float}.get(name, str)
+    declared = next(f.type for f in fields(Settings) if f.name == name)  # a string: annotations are postponed
+    kind = {"int": int, "float": float}.get(str(declared), str)
     try:
         return kind(text.strip())
     except ValueError:
