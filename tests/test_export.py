@@ -560,6 +560,13 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
 
 
+def coverage_rows(capsys, data: list[str]) -> dict[str, dict]:
+    """`plan-align coverage xian-2024 baqiao-2023 --format json`: each city item's row, by its id."""
+    capsys.readouterr()  # what an earlier command printed
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    return {row["item_id"]: row for row in json.loads(capsys.readouterr().out)}
+
+
 def test_coverage_proposes_nothing_from_a_task_or_to_a_city_item_marked_no_counterpart(data_copy, tmp_path, monkeypatch,
                                                                                           capsys):
     """A planner's 无对应 says the task serves no item of the plan (or the item has no task): Coverage
@@ -567,23 +574,19 @@ def test_coverage_proposes_nothing_from_a_task_or_to_a_city_item_marked_no_count
     monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
     data = ["--data", str(data_copy.data_dir)]
 
-    def coverage() -> dict[str, dict]:
-        capsys.readouterr()  # what decide printed
-        assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-        return {row["item_id"]: row for row in json.loads(capsys.readouterr().out)}
-
-    before = coverage()
+    before = coverage_rows(capsys, data)
     proposed = [row for row in before.values() if row["status"] == "proposed"]
     single = next(row for row in proposed if len(row["proposed_tasks"].split("；")) == 1)
     number = single["proposed_tasks"].split()[0]
     assert main(["decide", f"baqiao-2023:{number}", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
-    after = coverage()
+    after = coverage_rows(capsys, data)
     assert after[single["item_id"]]["status"] == "none", "its one proposed task serves nothing in xian-2024"
     assert not (after[single["item_id"]]["nearest_task"] or "").startswith(f"{number} "), "nor is it the nearest task"
     assert not any(task.startswith(f"{number} ") for row in after.values() for task in row["proposed_tasks"].split("；"))
     other = next(row for row in proposed if row["item_id"] != single["item_id"])
     assert main(["decide", other["item_id"], "baqiao-2023", "--none", "--reviewer", "王", *data]) == 0
-    assert coverage()[other["item_id"]]["status"] == "no_counterpart", "ruled out from the city side, not 'none found'"
+    assert coverage_rows(capsys, data)[other["item_id"]]["status"] == "no_counterpart", \
+        "ruled out from the city side, not 'none found'"
     capsys.readouterr()
 
 
@@ -595,9 +598,7 @@ def test_coverage_marks_a_disputed_link_and_counts_no_task_gone_from_the_plan(da
         store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
         store.record("李", "baqiao-2023:75", "xian-2024:4", "rejected")
         store.record("王", "baqiao-2023:999", "xian-2024:6", "confirmed")  # the task is no longer in the plan
-    capsys.readouterr()
-    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", "--data", str(data_copy.data_dir)]) == 0
-    rows = {row["item_id"]: row for row in json.loads(capsys.readouterr().out)}
+    rows = coverage_rows(capsys, ["--data", str(data_copy.data_dir)])
     assert rows["xian-2024:4"]["status"] == "disputed" and rows["xian-2024:4"]["confirmed_tasks"] == ""
     assert rows["xian-2024:4"]["disputed_tasks"].startswith("75 ") and "15处" in rows["xian-2024:4"]["district_targets"]
     assert rows["xian-2024:6"]["status"] != "confirmed"
@@ -612,9 +613,7 @@ def test_coverage_marks_a_confirmed_task_whose_text_changed_since(data_copy, tmp
     district = data_copy.data_dir / "documents" / "baqiao-2023-task-progress.txt"
     district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于25处"),
                         encoding="utf-8")
-    capsys.readouterr()
-    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-    row = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:4")
+    row = coverage_rows(capsys, data)["xian-2024:4"]
     assert row["status"] == "confirmed" and row["confirmed_tasks"].endswith("（确认后文本已改，请复核）")
 
 
@@ -626,9 +625,7 @@ def test_a_rejection_or_no_counterpart_made_on_text_a_reissued_plan_no_longer_ho
     data = ["--data", str(data_copy.data_dir)]
 
     def status_of_15() -> str:
-        capsys.readouterr()
-        assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-        return next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")["status"]
+        return coverage_rows(capsys, data)["xian-2024:15"]["status"]
 
     assert status_of_15() == "proposed"  # by task 54, 完成纺三南院等7个老旧小区改造
     assert main(["decide", "baqiao-2023:53", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
@@ -656,9 +653,7 @@ def test_a_no_counterpart_judged_against_an_earlier_edition_of_the_city_plan_rul
     data = ["--data", str(data_copy.data_dir)]
 
     def status_of_1() -> str:
-        capsys.readouterr()
-        assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-        return next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:1")["status"]
+        return coverage_rows(capsys, data)["xian-2024:1"]["status"]
 
     assert main(["decide", "baqiao-2023:55", "xian-2024", "--none", "--reviewer", "王", *data]) == 0
     assert status_of_1() != "proposed"
@@ -670,15 +665,11 @@ def test_a_no_counterpart_judged_against_an_earlier_edition_of_the_city_plan_rul
 
     # and from the city side: xian-2024:15 has no task in baqiao-2023, judged before baqiao-2023 was re-issued
     assert main(["decide", "xian-2024:15", "baqiao-2023", "--none", "--reviewer", "王", *data]) == 0
-    capsys.readouterr()
-    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-    assert next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")["status"] == \
-        "no_counterpart"
+    assert coverage_rows(capsys, data)["xian-2024:15"]["status"] == "no_counterpart"
     district = data_copy.data_dir / "documents" / "baqiao-2023-task-progress.txt"
     district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于20处"),
                         encoding="utf-8")
-    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
-    row = next(r for r in json.loads(capsys.readouterr().out) if r["item_id"] == "xian-2024:15")
+    row = coverage_rows(capsys, data)["xian-2024:15"]
     assert row["status"] != "no_counterpart", "judged against the district plan as it was"
     assert row["nearest_task"].endswith("（曾判无对应，其后区级文档已改，请复核）"), "and the table says a reviewer judged it"
 
