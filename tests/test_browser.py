@@ -86,7 +86,7 @@ def browser_page():
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True,
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True,
                                           locale="zh-CN")
             page = context.new_page()
             page.set_default_timeout(90_000)
@@ -98,7 +98,10 @@ def browser_page():
 def _confirm_first_link(page, url: str, keep_query: str = "") -> None:
     page.goto(f"{url}/{quote('审核_Review')}" + (f"?{keep_query}" if keep_query else ""))
     page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
-    page.get_by_role("button", name="确认", exact=False).first.click()
+    confirm = page.get_by_role("button", name="确认", exact=False).first
+    box = confirm.bounding_box()
+    assert box and box["y"] + box["height"] <= page.viewport_size["height"], "the buttons are on a laptop's first screen"
+    confirm.click()
     page.get_by_text("已记录 recorded", exact=False).first.wait_for()
 
 
@@ -123,7 +126,7 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         assert nav.get_by_text("首页 Home").is_visible(), "the first sidebar entry names the home page, not app.py"
         assert nav.get_by_text("审核 Review").is_visible()
         page.mouse.move(800, 500)
-        page.mouse.wheel(0, -5000)  # the click scrolled down; the screenshot shows the page from its top
+        page.mouse.wheel(0, -5000)  # the screenshot shows the page from its top
         page.wait_for_timeout(500)  # let charts settle for the screenshot
         page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
         assert (tmp_path / "review.png").stat().st_size > 10_000, "the screenshot shows a rendered page"

@@ -214,6 +214,7 @@ ui.bound(
     help=f"顺序 order: {ORDER_HELP[st.session_state['order']]}；在“队列与筛选”中更改 (change it under Queue & filters)",
 )
 
+toolbar = st.container()  # the decision buttons, filled once the chosen candidate is known
 item = item_rows[current]
 left, right = st.columns([1, 1])
 with left:
@@ -335,31 +336,35 @@ else:
             st.altair_chart(chart, width="stretch", key="rv_waterfall")
 
 # ------------------------------------------------------------------ actions
+# Drawn into the toolbar under the item picker, so the buttons are on a laptop's first screen; each
+# button shows its key (Y, N, X, U, S, Z).
 
-ui.bound(st.text_input, "备注 Note", "note", "rv", placeholder="可选 optional")
-score = None if chosen is None else float(chosen["score"])
-engine = None if chosen is None else chosen["engine_version"]
-target_id = None if chosen is None else chosen["target_id"]
-# After a reject, the next candidate still open on this item; none left: the next item.
-after_reject = next((i for i in still_open if i != st.session_state["candidate"]), None)
-if score is not None and score < threshold / 4 and not blind:  # a link the model all but rules out: read it twice
-    st.caption(f"此候选得分 {score:.3f}，远低于阈值 {threshold:.2f}：确认前请再读一遍两条文字 "
-               f"(this candidate scores {score:.3f}, far below the threshold {threshold:.2f}: read both texts again "
-               "before confirming)")
-buttons = st.columns(6)
-buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
-                  on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue))
-buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
-                  on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
-                                          after_reject, this_queue))
-buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
-                  on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, this_queue,
-                                          target_doc))
-buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
-                  on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue))
-buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id, this_queue))
-buttons[5].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
-st.caption("快捷键 keys: Y 确认 · N 拒绝 · X 无对应 · U 不确定 · S 跳过 · Z 撤销")
+with toolbar:
+    score = None if chosen is None else float(chosen["score"])
+    engine = None if chosen is None else chosen["engine_version"]
+    target_id = None if chosen is None else chosen["target_id"]
+    # After a reject, the next candidate still open on this item; none left: the next item.
+    after_reject = next((i for i in still_open if i != st.session_state["candidate"]), None)
+    if score is not None and score < threshold / 4 and not blind:  # a link the model all but rules out: read it twice
+        st.caption(f"此候选得分 {score:.3f}，远低于阈值 {threshold:.2f}：确认前请再读一遍两条文字 "
+                   f"(this candidate scores {score:.3f}, far below the threshold {threshold:.2f}: read both texts again "
+                   "before confirming)")
+    buttons = st.columns([1, 1, 1, 1, 1, 1, 3], vertical_alignment="bottom")
+    buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
+                      on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue))
+    buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
+                      on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
+                                              after_reject, this_queue))
+    buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
+                      on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, this_queue,
+                                              target_doc))
+    buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
+                      on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue))
+    buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id, this_queue))
+    buttons[5].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
+    with buttons[6]:
+        ui.bound(st.text_input, "备注 Note", "note", "rv", placeholder="备注（可选）note, optional",
+                 label_visibility="collapsed")
 
 # ------------------------------------------------------------------ history and conflicts
 
