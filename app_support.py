@@ -94,6 +94,10 @@ REVIEW_FILTERS = ("keywords", "sections", "units", "band")
 
 
 REVIEWER_PARAM = "reviewer"
+#: Session values kept in the address (``?reviewer=王&source=…&target=…``), so a reload or a
+#: bookmark opens the same reviewer and document pair: {session key: URL parameter}.
+URL_PARAMS = {"reviewer": REVIEWER_PARAM, "source_doc": "source", "target_doc": "target",
+              "city_doc": "city", "district_doc": "district"}
 
 
 def settings() -> Settings:
@@ -102,15 +106,17 @@ def settings() -> Settings:
 
 
 def init_state() -> None:
-    """Set every session default once; the reviewer's name comes back from the URL after a reload."""
+    """Set every session default once; the reviewer and the document pair come back from the URL after a reload."""
     fresh = "reviewer" not in st.session_state
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value
     # read from the address once, when the session starts (a reload): read on every run whose
     # name was empty, a name cleared on purpose came back, and the next person's decisions with it
-    if fresh and st.query_params.get(REVIEWER_PARAM):
-        st.session_state["reviewer"] = st.query_params[REVIEWER_PARAM]
+    # (a document id no longer registered is replaced by the page's default when it draws)
+    for key, param in URL_PARAMS.items():
+        if fresh and st.query_params.get(param):
+            st.session_state[key] = st.query_params[param]
 
 
 def _keep_reviewer_in_url() -> None:
@@ -180,6 +186,7 @@ def document_pair(
     for column, key, label in zip(columns or st.columns(2), keys, labels):
         with column:
             chosen.append(bound(st.selectbox, label, key, prefix, ids, **widget_args))
+        st.query_params[URL_PARAMS[key]] = st.session_state[key]
     if chosen[0] == chosen[1]:
         st.warning("请选择两个不同的文档 Choose two different documents.")
         st.stop()

@@ -169,6 +169,31 @@ def test_reviewer_name_survives_a_reload_through_the_address(env):
     assert decisions(env)["reviewer"].to_list() == ["王工"]
 
 
+def test_the_document_pair_survives_a_reload_through_the_address(env):
+    """A reload (F5) opened the default pair: a planner half-way through baqiao-2020 → baqiao-2023
+    found baqiao-2023 → xian-2024 and the wrong queue."""
+    at = open_page("review")
+    at.selectbox(key="rv_source_doc").set_value("baqiao-2020").run()
+    at.selectbox(key="rv_target_doc").set_value("baqiao-2023").run()
+    assert {at.query_params[k] if isinstance(at.query_params[k], str) else at.query_params[k][0]
+            for k in ("source", "target")} == {"baqiao-2020", "baqiao-2023"}
+
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    reloaded.query_params.update(source="baqiao-2020", target="baqiao-2023")
+    reloaded.run()
+    reloaded.switch_page("views/review.py").run()
+    assert not reloaded.exception
+    assert (reloaded.selectbox(key="rv_source_doc").value, reloaded.selectbox(key="rv_target_doc").value) == (
+        "baqiao-2020", "baqiao-2023")
+    assert reloaded.session_state["current"].startswith("baqiao-2020:")
+
+    stale = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a bookmark to a plan since removed
+    stale.query_params.update(source="gone-2019", target="baqiao-2023")
+    stale.run()
+    stale.switch_page("views/review.py").run()
+    assert not stale.exception and stale.selectbox(key="rv_source_doc").value == "baqiao-2023"
+
+
 def test_a_reviewer_name_cleared_on_purpose_stays_cleared(env):
     """Cleared, the name came back from the address on the next run: on a shared PC the next
     planner's decisions went on being credited to the one before."""
