@@ -156,7 +156,8 @@ def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     """Whether the model reads this pair target → source (a city plan given as the source).
 
     The link model was fitted with the lower level (``LEVELS`` runs from the bottom up) or,
-    within one level, the earlier year as the source.
+    within one level, the earlier year as the source; two plans of one level and one year (two
+    districts' plans) are read in the order of their ids, so that either order is one reading.
 
     The relative features (best candidate, relative retrieval and containment) are taken
     per source item, so without this a city-first match would ask each city item for its
@@ -165,7 +166,7 @@ def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     """
     if source.level_rank != target.level_rank:  # validated levels
         return source.level_rank > target.level_rank
-    return source.year > target.year
+    return (source.year, source.id) > (target.year, target.id)
 
 
 def _swap_sides(result: pl.DataFrame) -> pl.DataFrame:

@@ -181,6 +181,27 @@ def test_either_order_of_two_years_gives_the_same_scores_and_reasons(bundled):
     assert (both["reasons"] == both["reasons_later_first"]).all()
 
 
+def test_either_order_of_two_plans_of_one_level_and_year_proposes_the_same_links(data_copy):
+    """Two districts' plans of one year: each order was read as given, and the links differed
+    (the relative features are taken per source item)."""
+    from align.registry import DocumentMeta, add_document
+
+    source = data_copy.data_dir / "documents" / "baqiao-2020-task-decomposition.txt"
+    add_document(data_copy.data_dir, source, DocumentMeta(
+        id="lintong-2023", title="临潼区2023年重点任务", jurisdiction="临潼区", level="district", year=2023,
+        kind="task_table", file="lintong-2023.txt", parent="西安市"))
+    first = match_documents(data_copy, "baqiao-2023", "lintong-2023", use_cache=False)
+    second = match_documents(data_copy, "lintong-2023", "baqiao-2023", use_cache=False)
+    key = ["source_id", "target_id"]
+    swapped = second.select(pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"),
+                            "score", "linked")
+    both = first.select(*key, "score", "linked").join(swapped, on=key, suffix="_other_order")
+    assert both.height > 100
+    np.testing.assert_allclose(both["score"], both["score_other_order"], atol=1e-6)
+    linked = set(first.filter("linked").select(*key).iter_rows())
+    assert len(linked) > 5 and linked == set(swapped.filter("linked").select(*key).iter_rows())
+
+
 # ------------------------------------------------------------------ hand-made pairs
 
 def table(doc_id: str, rows: list[tuple[str, str]], jurisdiction: str = "灞桥区") -> pl.DataFrame:
