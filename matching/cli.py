@@ -187,7 +187,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 def cmd_fit_weights(args: argparse.Namespace) -> None:
     from align.settings import BUNDLED_DATA
     from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
-    from matching.training import DEFAULT_C, fit_from_decisions, fit_from_gold
+    from matching.training import DEFAULT_C, adoption_warning, fit_from_decisions, fit_from_gold
 
     if args.out and Path(args.out).suffix.lower() != ".json":  # a model is JSON; --out x.csv wrote JSON into it
         raise PlanAlignError(
@@ -224,12 +224,13 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
         if stale := model.metrics.get("decisions_on_changed_text"):
             print(f"note: {stale} decision(s) judged text their plan no longer holds (re-issued) were left out; "
                   "review those links again to count them.")
-        f1 = dict(table.select("method", "f1").iter_rows())
-        if not args.out and not args.force and f1["refit (CV)"] < f1["current model"]:
+        if "current model" not in set(table["method"]):
+            print("note: the current model was fitted on all of these decisions; decide more links to compare a "
+                  "refit with it fairly.")
+        warning = adoption_warning(table)
+        if not args.out and not args.force and warning:
             # adopting is what the default --out does: match and the app would switch to a worse model
-            print(f"not adopted: the refit measures F1 {f1['refit (CV)']:.3f} against the current model's "
-                  f"{f1['current model']:.3f} on the same decisions. Pass --force to adopt it anyway, or --out FILE "
-                  "to keep it aside.")
+            print(f"not adopted: {warning[0]}. Pass --force to adopt it anyway, or --out FILE to keep it aside.")
             return
     else:
         gold_dir = Path(args.gold) if args.gold else Path(settings.data_dir) / "gold"

@@ -20,7 +20,7 @@ import polars as pl
 from align.exceptions import PlanAlignError
 from align.items import doc_of_column
 from align.readers import decode_text
-from matching.scoring import fit_model
+from matching.scoring import LinkModel, fit_model
 
 GOLD_SCHEMA = {"source_id": pl.String, "target_id": pl.String, "grade": pl.Int64, "change": pl.String, "note": pl.String}
 
@@ -234,6 +234,7 @@ def cross_validate(
     include_model: bool = True,
     repeats: int = 1,
     seed: int = 0,
+    prior: LinkModel | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Out-of-fold scores for the learned model and for single-score baselines.
 
@@ -243,7 +244,7 @@ def cross_validate(
     labels one split of the sources into folds moves F1 by several points, so
     ``repeats`` draws that many splits. Returns the out-of-fold table per method
     (``repeat``, ``source_id``, ``target_id``, ``score``, ``linked``; one block of rows
-    per repeat).
+    per repeat). A ``prior`` model is what each fold's fit is pulled towards (see :func:`fit_model`).
     """
     baselines = baselines or {}
     groups = labelled["source_id"].to_numpy()
@@ -281,7 +282,7 @@ def cross_validate(
                 )
             train_frame, test_frame = labelled[train], labelled[test]
             if include_model:
-                model = fit_model(train_frame, y[train], c=c)
+                model = fit_model(train_frame, y[train], c=c, prior=prior)
                 cut = best_threshold(model.score(train_frame)["score"].to_numpy(), y[train])
                 test_scores = model.score(test_frame)["score"].to_numpy()
                 out_scores["model"][test] = test_scores

@@ -20,10 +20,11 @@ from matching.scoring import (
     model_for,
     restore_shipped_model,
 )
-from matching.training import fit_from_decisions
+from matching.training import REFIT_ON_CURRENTS_DECISIONS, adoption_warning, fit_from_decisions
 
 METHOD_LABELS = {"refit (CV)": "重新拟合 refit (交叉验证 CV)", "current model": "当前模型 current model",
-                 "cosine (char)": "字面相似 char cosine"}
+                 "cosine (char)": "字面相似 char cosine",
+                 REFIT_ON_CURRENTS_DECISIONS: "重新拟合·同一批决定 refit (CV), same decisions"}
 
 
 def _refit() -> None:
@@ -164,4 +165,13 @@ if refit:
                                pl.col("recall_at_5").alias("前5召回 recall@5"), pl.col("links").alias("已确认链接 links"),
                                pl.col("predicted").alias("预测链接 predicted")),
                  hide_index=True, width="stretch", key="th_refit_table")
+    table = pl.DataFrame(refit["table"])
+    if "current model" not in table["method"]:
+        st.caption("当前模型是用这些决定拟合的，无法公平比较；多审核一些链接后再比较 (the current model was fitted on "
+                   "all of these decisions: decide more links to compare a refit with it fairly).")
+    elif REFIT_ON_CURRENTS_DECISIONS in table["method"]:
+        st.caption("当前模型只在其拟合之后作出的决定上比较（在拟合所用的决定上它必然占优） (the current model is measured "
+                   "on the decisions made since it was fitted; on those it was fitted on it would win by default).")
+    if warning := adoption_warning(table):
+        st.warning(f"{warning[1]}：不建议采用 ({warning[0]}: adopting it is not advised).")
     st.button("采用此模型 Adopt this model", key="th_adopt", type="primary", on_click=_adopt, args=(refit["model"],))
