@@ -116,7 +116,8 @@ if upload is not None:
     data = upload.getvalue()
     if len(data) > current.max_bytes:
         st.error(f"文件太大 The file is {len(data) / 1e6:.1f} MB, over the {current.max_file_mb:g} MB limit "
-                 "(raise 'max_file_mb' in the settings to read it).")
+                 "(启动前设置环境变量 PLAN_ALIGN_MAX_FILE_MB 可放宽 start the app with PLAN_ALIGN_MAX_FILE_MB set higher "
+                 "to read it).")
     else:
         try:
             parsed = _parse_upload(data, upload.name, current.max_bytes)
