@@ -474,6 +474,13 @@ def coverage_table(
                    .struct.field("raw"))
         .list.join("；")
         .alias("quota"),
+        # the amounts alone (200个；800个), short enough that no column cuts a number in two
+        pl.col("quotas")
+        .list.eval(pl.element().filter(pl.element().struct.field("jurisdiction") == district_jurisdiction))
+        .list.eval(pl.element().struct.field("value").round(2).cast(pl.String).str.replace(r"\.0$", "")
+                   + pl.element().struct.field("unit").fill_null(""))
+        .list.join("；")
+        .alias("quota_amount"),
         joined_targets("targets").alias("city_targets"),
     )
     table = (

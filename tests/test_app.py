@@ -469,6 +469,10 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     table = at.dataframe[0].value
     quota_column = next(c for c in table.columns if c.startswith("下达灞桥区配额"))
     assert table[quota_column].str.contains("200").any()
+    # the amounts stand alone beside the status: a narrow cell cut 灞桥区200个 to 灞桥区20
+    charging = table.set_index("市级条目 city item").loc["xian-2024:4"]
+    assert list(table.columns[:4]) == ["市级条目 city item", "任务 task", "状态 status", "配额数量 amount"]
+    assert charging["配额数量 amount"].split("；")[0] == "200个" and "灞桥区200个" in charging[quota_column]
     download = at.get("download_button")[0].proto  # its workbook: test_export's coverage workbook test
     assert download.label.startswith("下载 Excel（覆盖情况与无对应条目）") and download.url.endswith(".xlsx")
 

@@ -96,8 +96,10 @@ quota = f"下达{district_place}配额"
 ENGLISH = {"市级条目": "city item", "任务": "task", "状态": "status", "已确认区级任务": "confirmed",
            "建议区级任务": "proposed", quota: "quota", "区级任务目标": "district targets", "分类": "category"}
 shown = every.rename({zh: f"{zh} {en}" for zh, en in ENGLISH.items()})
-# the quota beside the status, where a laptop screen shows it without scrolling the table sideways
-front = ["市级条目 city item", "任务 task", "状态 status", f"{quota} quota"]
+# the quota beside the status, where a laptop screen shows it without scrolling the table sideways,
+# its amounts first: a cell cut at the column's edge read 灞桥区200个 as 灞桥区20
+shown = shown.with_columns(table["quota_amount"].alias("配额数量 amount"))
+front = ["市级条目 city item", "任务 task", "状态 status", "配额数量 amount", f"{quota} quota"]
 shown = shown.select(front + [name for name in shown.columns if name not in front])
 WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
