@@ -94,10 +94,11 @@ REVIEW_FILTERS = ("keywords", "sections", "units", "band")
 
 
 REVIEWER_PARAM = "reviewer"
-#: Session values kept in the address (``?reviewer=王&source=…&target=…``), so a reload or a
-#: bookmark opens the same reviewer and document pair: {session key: URL parameter}.
+#: Session values kept in the address (``?reviewer=王&source=…&target=…&blind=1``), so a reload or a
+#: bookmark opens the same reviewer, document pair and way of reviewing (a blind reviewer saw the
+#: scores after F5): {session key: URL parameter}.
 URL_PARAMS = {"reviewer": REVIEWER_PARAM, "source_doc": "source", "target_doc": "target",
-              "city_doc": "city", "district_doc": "district"}
+              "city_doc": "city", "district_doc": "district", "blind": "blind", "order": "order"}
 
 
 def settings() -> Settings:
@@ -116,7 +117,18 @@ def init_state() -> None:
     # (a document id no longer registered is replaced by the page's default when it draws)
     for key, param in URL_PARAMS.items():
         if fresh and st.query_params.get(param):
-            st.session_state[key] = st.query_params[param]
+            given = st.query_params[param]
+            st.session_state[key] = given == "1" if isinstance(DEFAULTS[key], bool) else given
+
+
+def keep_in_url(*keys: str) -> None:
+    """Write these session values into the address (see :data:`URL_PARAMS`); a default is left out."""
+    for key in keys:
+        value, param = st.session_state[key], URL_PARAMS[key]
+        if value == DEFAULTS[key]:
+            st.query_params.pop(param, None)
+        else:
+            st.query_params[param] = "1" if value is True else str(value)
 
 
 def _keep_reviewer_in_url() -> None:
@@ -186,7 +198,7 @@ def document_pair(
     for column, key, label in zip(columns or st.columns(2), keys, labels):
         with column:
             chosen.append(bound(st.selectbox, label, key, prefix, ids, **widget_args))
-        st.query_params[URL_PARAMS[key]] = st.session_state[key]
+    keep_in_url(*keys)
     if chosen[0] == chosen[1]:
         st.warning("请选择两个不同的文档 Choose two different documents.")
         st.stop()

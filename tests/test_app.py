@@ -169,9 +169,9 @@ def test_reviewer_name_survives_a_reload_through_the_address(env):
     assert decisions(env)["reviewer"].to_list() == ["王工"]
 
 
-def test_the_document_pair_survives_a_reload_through_the_address(env):
+def test_the_document_pair_and_blind_mode_survive_a_reload_through_the_address(env):
     """A reload (F5) opened the default pair: a planner half-way through baqiao-2020 → baqiao-2023
-    found baqiao-2023 → xian-2024 and the wrong queue."""
+    found baqiao-2023 → xian-2024 and the wrong queue; a blind reviewer saw the scores."""
     at = open_page("review")
     at.selectbox(key="rv_source_doc").set_value("baqiao-2020").run()
     at.selectbox(key="rv_target_doc").set_value("baqiao-2023").run()
@@ -186,6 +186,16 @@ def test_the_document_pair_survives_a_reload_through_the_address(env):
     assert (reloaded.selectbox(key="rv_source_doc").value, reloaded.selectbox(key="rv_target_doc").value) == (
         "baqiao-2020", "baqiao-2023")
     assert reloaded.session_state["current"].startswith("baqiao-2020:")
+
+    at.toggle(key="rv_blind").set_value(True).run()
+    assert at.query_params["blind"] in ("1", ["1"])
+    blind = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a blind reviewer's reload still hides the scores
+    blind.query_params.update(source="baqiao-2020", target="baqiao-2023", blind="1", order="nonsense")
+    blind.run()
+    blind.switch_page("views/review.py").run()
+    assert not blind.exception and blind.toggle(key="rv_blind").value
+    assert not any("[0." in option for option in blind.radio(key="rv_candidate").options)
+    assert blind.session_state["order"] == "unreviewed", "an unknown order in the address falls back"
 
     stale = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a bookmark to a plan since removed
     stale.query_params.update(source="gone-2019", target="baqiao-2023")

@@ -124,6 +124,7 @@ def _bulk_confirm(rows: list[dict]) -> None:
 
 ui.page("审核 Review", "rv")
 
+ui.choose_default("order", list(ORDER_LABELS), "unreviewed")  # an address may hold any word
 top = st.columns([2, 2, 1, 1])
 with top[2]:
     blind = ui.bound(st.toggle, "盲审 Blind", "blind", "rv", help="隐藏得分 hide scores")
@@ -176,6 +177,7 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
                  on_change=_reset_position)
         ui.bound(st.multiselect, "责任单位 Responsible unit", "units", "rv", units, on_change=_reset_position)
 
+ui.keep_in_url("blind", "order")
 queue = review_queue(
     source_items, matches, mine, order=st.session_state["order"], threshold=threshold,
     score_band=tuple(st.session_state["band"]), sections=st.session_state["sections"],
