@@ -858,6 +858,15 @@ def test_the_queue_says_why_an_item_comes_first(env):
     assert at.session_state["current"] == "baqiao-2023:1"
 
 
+def test_the_queue_filters_speak_chinese_and_an_empty_one_says_why(env):
+    """Streamlit's own placeholders read "Choose options" and "No options to select" (baqiao-2023's
+    task table has no policy areas) to a planner who reads Chinese."""
+    at = open_page("review")
+    units, areas = at.multiselect(key="rv_units"), at.multiselect(key="rv_sections")
+    assert units.placeholder == "全部 all" and not units.disabled
+    assert areas.placeholder.startswith("此文档未分领域") and areas.disabled
+
+
 def test_a_keyword_narrows_the_queue_to_the_tasks_that_mention_it(env):
     at = open_page("review")
     at.text_input(key="rv_keywords").input("充电").run()

@@ -171,11 +171,14 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
     with f1:
         ui.bound(st.radio, "排序 Order", "order", "rv", list(ORDER_LABELS), format_func=ORDER_LABELS.get,
                  on_change=_reset_position)
-        ui.bound(st.multiselect, "政策领域 Policy area", "sections", "rv", sections, on_change=_reset_position)
+        # placeholders in Chinese: Streamlit's own say "Choose options" / "No options to select"
+        ui.bound(st.multiselect, "政策领域 Policy area", "sections", "rv", sections, on_change=_reset_position,
+                 placeholder="全部 all" if sections else "此文档未分领域 no areas in this plan", disabled=not sections)
     with f2:
         ui.bound(st.slider, "最高分区间 Best-score band", "band", "rv", 0.0, 1.0, step=0.05,
                  on_change=_reset_position)
-        ui.bound(st.multiselect, "责任单位 Responsible unit", "units", "rv", units, on_change=_reset_position)
+        ui.bound(st.multiselect, "责任单位 Responsible unit", "units", "rv", units, on_change=_reset_position,
+                 placeholder="全部 all" if units else "未写责任单位 no units named", disabled=not units)
 
 ui.keep_in_url("blind", "order")
 queue = review_queue(

@@ -30,7 +30,8 @@ METHOD_LABELS = {"refit (CV)": "重新拟合 refit (交叉验证 CV)", "current 
 def _refit() -> None:
     """Fit on every confirmed and rejected link; keep it in the session until adopted."""
     try:
-        model, table = fit_from_decisions(ui.settings(), ui.store().current())
+        with st.spinner("正在重新拟合（约 10 秒）Refitting, about ten seconds…"):  # else the page just greys out
+            model, table = fit_from_decisions(ui.settings(), ui.store().current())
     except PlanAlignError as exc:
         st.session_state["refit"] = None
         ui.flash("warning", ui.problem_text(exc))
