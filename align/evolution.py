@@ -29,14 +29,16 @@ Every item of both years gets one class:
 The precedence is the order above: split/merged > lowered > raised > reworded > continued.
 
 Target directions (``raised | lowered | unchanged | newly_quantified |
-no_longer_quantified``, and ``dropped_with_task | new_with_task`` on a dropped or new task's
+no_longer_quantified | restated``, and ``dropped_with_task | new_with_task`` on a dropped or new task's
 row) describe the stated number, scaled to a common unit (万元 and 亿元, 公里 and 米). Where
 the numbers are equal the qualifier decides: a floor (以上, 不少于) is a stronger commitment
 than a plain number, which is stronger than an approximation (左右, 约), so ``7%以上 → 7%左右`` is lowered and ``7% → 7%以上`` raised.
 Ceilings (以内, 控制在, 不超过) bound a quantity from above; an equal number with a
 ceiling on one side and another qualifier on the other is ``unchanged``, because the
 number alone cannot say which is more ambitious. For a ceiling a raised number is a
-looser target: the direction is of the number, not of the ambition.
+looser target: the direction is of the number, not of the ambition. A yearly addition against a
+running total (新增高新技术企业4家 → 高新技术企业达到150家) is ``restated``: the two numbers count
+different things, so neither raised nor lowered says anything.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ from align.targets import describe_quantity, extract_targets, unit_family
 from align.units import department_key
 
 RELATIONS: tuple[str, ...] = ("continued", "raised", "lowered", "reworded", "split", "merged", "dropped", "new")
-DIRECTIONS: tuple[str, ...] = ("raised", "lowered", "unchanged", "newly_quantified", "no_longer_quantified")
+DIRECTIONS: tuple[str, ...] = ("raised", "lowered", "unchanged", "newly_quantified", "no_longer_quantified",
+                               "restated")
 
 FLOOR_QUALIFIERS = frozenset({"以上", "不少于", "不低于", "至少", "超过", "超", "突破", "余", "多"})
 APPROX_QUALIFIERS = frozenset({"左右", "约", "近"})
@@ -131,6 +134,24 @@ def _scaled(target: dict, bound: str = "value") -> float:
     return float(value) * UNIT_SCALE.get(target.get("unit") or "", 1.0)
 
 
+# What a count counts: an addition this year (新增, 新建, 引进…), or a running total (达到, 累计, 总数).
+_ADDITION = re.compile(r"^(?:力争|确保|争取|全年|年内|今年|其中)*(?:新增|新建|增加(?!值)|净增|新培育|新认定|新引进|新落户|引进|培育)")
+_TOTAL = re.compile(r"达到|累计|总数|总量|保有量|总规模|达\d")
+
+
+def count_basis(target: dict) -> str | None:
+    """``"addition"`` for a count of what is added (新增高新技术企业4家), ``"total"`` for a running
+    total (高新技术企业达到150家), ``None`` when the words do not say."""
+    raw = target.get("raw") or ""
+    if target.get("unit") == "%":  # a rate, not a count
+        return None
+    if _TOTAL.search(raw):
+        return "total"
+    if _ADDITION.match(raw) or _ADDITION.match(target.get("indicator") or ""):
+        return "addition"
+    return None
+
+
 def target_direction(old: dict | None, new: dict | None) -> str:
     """The direction from ``old`` to ``new`` target; ``None`` on one side means absent."""
     if old is None and new is None:
@@ -139,6 +160,8 @@ def target_direction(old: dict | None, new: dict | None) -> str:
         return "newly_quantified"
     if new is None:
         return "no_longer_quantified"
+    if {count_basis(old), count_basis(new)} == {"addition", "total"}:
+        return "restated"
     before, after = _scaled(old), _scaled(new)
     if not math.isclose(before, after, rel_tol=1e-9, abs_tol=1e-9):
         return "raised" if after > before else "lowered"
@@ -308,6 +331,7 @@ DIRECTION_LABELS = {
     "raised": "提高 raised", "lowered": "降低 lowered", "unchanged": "不变 unchanged",
     "newly_quantified": "新设量化目标 newly quantified", "no_longer_quantified": "不再量化 no longer quantified",
     "dropped_with_task": "随任务不再出现 dropped with its task", "new_with_task": "随新任务提出 new with its task",
+    "restated": "口径不同 restated (新增与总量 an addition against a total)",
 }
 
 
@@ -366,12 +390,13 @@ def readable(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def overall_direction(directions: Sequence[str]) -> str | None:
-    """One direction for a pair: lowered > raised > no_longer > newly quantified > unchanged; ``None`` if no target.
+    """One direction for a pair: lowered > raised > no_longer > newly quantified > restated > unchanged; ``None`` if
+    no target.
 
     Kept beside the class so a ``merged`` or ``split`` pair still shows a lowered target, and a task
     that keeps one target and drops another does not read 不变.
     """
-    for direction in ("lowered", "raised", "no_longer_quantified", "newly_quantified", "unchanged"):
+    for direction in ("lowered", "raised", "no_longer_quantified", "newly_quantified", "restated", "unchanged"):
         if direction in directions:
             return direction
     return None
@@ -449,7 +474,7 @@ def pair_relation(change: dict, *, same_wording: float = 80.0) -> str:
         return "lowered"
     if "raised" in directions:
         return "raised"
-    if directions & {"newly_quantified", "no_longer_quantified"} or change["wording_similarity"] < same_wording:
+    if directions & {"newly_quantified", "no_longer_quantified", "restated"} or change["wording_similarity"] < same_wording:
         return "reworded"
     return "continued"
 

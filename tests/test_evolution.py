@@ -95,6 +95,11 @@ def _change(changes: list[dict], indicator_part: str) -> dict:
         ("失业率控制在4%以内", "失业率4%左右", "unchanged"),  # ceiling: the number alone decides
         ("投资1.5万元", "投资15000元", "unchanged"),  # 万 multiplied out
         ("投资2亿元", "投资30000万元", "raised"),  # units of one family scaled
+        # a yearly addition against a running total counts different things: neither up nor down
+        ("力争新增高新技术企业4家", "国家高新技术企业达到150家以上", "restated"),
+        ("高新技术企业累计达到120家", "新增高新技术企业10家", "restated"),
+        ("新增高新技术企业4家", "新增高新技术企业10家", "raised"),  # additions both years
+        ("服务业增加值增长7%", "服务业增加值达到8%", "raised"),  # a rate is no count (增加值 is no addition)
     ],
 )
 def test_target_direction_reads_number_then_qualifier(old, new, expected):
