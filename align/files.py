@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable
@@ -54,12 +55,33 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool =
         raise
     except Exception as exc:
         if (reason := _os_failure(exc)) is None:
-            raise
+            if not disk_nearly_full(path.parent):
+                raise
+            # a writer that ran out of room mid-file may say only that its output is malformed
+            reason = f"the disk is full ({describe_free(path.parent)})"
         raise OutputError(
             f"Could not write {path}: {reason}. Check that its folder exists and is writable, "
             "and that the disk is not full.",
             zh=f"请检查 {path} 所在的文件夹是否存在、是否可写，磁盘是否已满",
         ) from exc
+
+
+#: Below this much free space a failed write or a store that will not open is put down to the disk.
+NEARLY_FULL_BYTES = 1 << 20
+
+
+def disk_nearly_full(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` has under :data:`NEARLY_FULL_BYTES` free: parquet and
+    SQLite, out of room, report a broken file format or a "disk I/O error", not a full disk."""
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def describe_free(folder: Path) -> str:
+    """``12 KB free on /data`` for a message."""
+    return f"{shutil.disk_usage(folder).free // 1024} KB free on {folder}"
 
 
 # How an OS error reads inside a writer library's own exception (polars: "… (os error 28)").

@@ -35,6 +35,7 @@ from typing import Any, Literal
 import polars as pl
 
 from align.exceptions import Problem, StoreError
+from align.files import describe_free, disk_nearly_full
 from align.items import Schema, doc_of, doc_of_column, plan_digest
 
 logger = logging.getLogger(__name__)
@@ -426,11 +427,21 @@ class DecisionStore:
                     "PLAN_ALIGN_DB to a writable file.",
                     zh="审核记录库是只读的，请让它和所在文件夹可写，或用 PLAN_ALIGN_DB 指定一个可写的文件",
                 ) from None
+            if disk_nearly_full(self.path.parent):  # moving an intact store aside would hide its decisions
+                raise self._disk_full(f"Cannot open the decision store {self.path}",
+                                      "the store is not damaged and nothing was changed",
+                                      "记录库没有损坏，什么也没有改动") from None
             raise StoreError(
                 f"Cannot open the decision store {self.path}: {exc}. If the file is damaged or not a "
                 "plan-align store, move it aside (keep it for recovery) or set PLAN_ALIGN_DB to another file.",
                 zh="无法打开审核记录库，文件可能已损坏，请移到别处保存或用 PLAN_ALIGN_DB 指定另一个文件",
             ) from None
+
+    def _disk_full(self, failed: str, kept: str, kept_zh: str) -> StoreError:
+        """SQLite out of room says "disk I/O error" or "malformed", which read as a damaged store: a
+        planner who then moved it aside would start an empty one and think the decisions lost."""
+        return StoreError(f"{failed}: the disk is full ({describe_free(self.path.parent)}). Free some space and "
+                          f"try again; {kept}.", zh=f"磁盘已满，请腾出空间后重试；{kept_zh}")
 
     # ------------------------------------------------------------ connection
 
@@ -599,11 +610,15 @@ class DecisionStore:
                     "(another process is writing). Try again.",
                     zh="审核记录库正被另一个程序写入，请稍后再试，刚才的操作没有记录",
                 ) from None
+            if disk_nearly_full(self.path.parent):
+                raise self._disk_full(f"Could not {action}", "nothing was recorded", "刚才的操作没有记录") from None
             raise StoreError(
                 f"Could not {action} in {self.path}: {exc}. Check the disk and try again.",
                 zh="审核记录库读写失败，请检查磁盘后重试",
             ) from None
         except sqlite3.DatabaseError as exc:
+            if disk_nearly_full(self.path.parent):
+                raise self._disk_full(f"Could not {action}", "nothing was recorded", "刚才的操作没有记录") from None
             raise StoreError(
                 f"Could not {action}: the decision store {self.path} is damaged ({exc}). "
                 "Move it aside (keep it for recovery) and set PLAN_ALIGN_DB to a new file.",

@@ -224,6 +224,29 @@ def test_a_bug_in_a_writer_is_not_blamed_on_the_disk(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_writer_that_runs_out_of_room_mid_file_is_put_down_to_the_full_disk(tmp_path, monkeypatch):
+    """With a few KB left polars' parquet writer said only "Invalid thrift: transport error", a
+    traceback from `match`, `evolve` and `coverage` (the cache write) instead of the disk-full line."""
+    import shutil
+
+    import polars as pl
+
+    from align.exceptions import OutputError
+    from align.files import write_atomic
+
+    def out_of_room(path):
+        raise pl.exceptions.ComputeError("parquet: File out of specification: Invalid thrift: transport error")
+
+    real = shutil.disk_usage
+    monkeypatch.setattr("shutil.disk_usage", lambda folder: real(folder)._replace(free=12 * 1024))
+    with pytest.raises(OutputError, match="the disk is full \\(12 KB free"):
+        write_atomic(tmp_path / "x.parquet", out_of_room)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr("shutil.disk_usage", real)  # room to spare: the same error is a bug to see
+    with pytest.raises(pl.exceptions.ComputeError):
+        write_atomic(tmp_path / "x.parquet", out_of_room)
+
+
 # ---------------------------------------------------------------- 5. a read-only data folder
 
 

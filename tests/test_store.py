@@ -517,3 +517,27 @@ def test_a_reviewers_later_no_counterpart_on_a_city_item_replaces_their_link_con
     store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
     store.record("王", "xian-2024:15", None, "no_counterpart", target_doc="baqiao-2023")
     assert store.current()["decision"].to_list() == ["no_counterpart"] and store.conflicts().is_empty()
+
+
+def test_a_store_on_a_full_disk_is_not_called_damaged(tmp_path, monkeypatch):
+    """SQLite out of room says "disk I/O error", and the message advised moving the store aside as
+    damaged: a planner who did so started an empty store and thought every decision lost."""
+    import shutil
+
+    db = tmp_path / "decisions.sqlite"
+    with DecisionStore(db) as store:
+        store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    real_connect, real_usage = sqlite3.connect, shutil.disk_usage
+
+    def no_room(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sqlite3, "connect", no_room)
+    monkeypatch.setattr("shutil.disk_usage", lambda folder: real_usage(folder)._replace(free=8 * 1024))
+    with pytest.raises(StoreError) as caught:
+        DecisionStore(db)
+    assert "the disk is full (8 KB free" in str(caught.value) and "not damaged" in str(caught.value)
+    assert "move it aside" not in str(caught.value)
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    with DecisionStore(db) as store:
+        assert store.current().height == 1, "nothing was lost"
