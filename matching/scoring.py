@@ -211,6 +211,12 @@ def fit_model(
         (matrix - mean) / scale, labels, c=c, sample_weight=sample_weight, centre=centre
     )
     weights = standard_weights / scale
+    if not np.any(weights > 1e-9):  # every score would be one number, and every candidate a link
+        raise PlanAlignError(
+            f"The fit learned nothing: every weight is 0, so every candidate would score alike. The penalty C = "
+            f"{c:g} is too strong; use a larger C (the default is 0.1).",
+            zh=f"拟合结果所有权重均为 0，每个候选得分相同：正则化系数 C = {c:g} 过强，请用更大的 C（默认 0.1）",
+        )
     return LinkModel(
         coefficients={f: float(w) for f, w in zip(FEATURES, weights)},
         intercept=float(standard_intercept - (weights * mean).sum()),

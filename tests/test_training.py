@@ -134,6 +134,19 @@ def test_fitted_weights_are_never_negative_so_evidence_only_raises_a_score():
     assert min(LinkModel.load(DEFAULT_WEIGHTS).coefficients.values()) >= 0.0
 
 
+def test_fit_weights_refuses_a_penalty_so_strong_that_every_weight_is_0(data_copy, tmp_path, capsys):
+    """--c 1e-15 wrote a model of zeros that linked all 1,110 candidates at 0.5, and without --out
+    adopted it for the data folder."""
+    from align.cli import main
+    from matching.scoring import adopted_weights
+
+    out = tmp_path / "w.json"
+    assert main(["fit-weights", "--c", "1e-15", "--out", str(out)]) == 2
+    assert "every weight is 0" in capsys.readouterr().err and not out.exists()
+    assert main(["fit-weights", "--c", "1e-300", "--data", str(data_copy.data_dir)]) == 2
+    assert not adopted_weights(data_copy.data_dir).exists()
+
+
 @pytest.mark.parametrize("c", ["-1", "0", "nan", "inf"])
 def test_fit_weights_refuses_a_regularisation_that_is_not_positive(c, tmp_path, capsys):
     """C = -1 used to fit: the penalty then rewards large weights and the model is nonsense."""
