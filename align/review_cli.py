@@ -217,16 +217,21 @@ def cmd_coverage(args: argparse.Namespace) -> None:
             except PlanAlignError as exc:
                 if len(districts) == 1:
                     raise
-                unread.append(f"{meta.id} ({str(exc).rstrip('.')})")
+                unread.append((meta, str(exc).rstrip(".")))
         if not tables:
-            raise PlanAlignError(f"No plan under {city.jurisdiction} could be read: {'; '.join(unread)}",
+            raise PlanAlignError(f"No plan under {city.jurisdiction} could be read: "
+                                 + "; ".join(f"{meta.id} ({why})" for meta, why in unread),
                                  zh=f"{city.jurisdiction}下的文档都无法读取")
         districts = [meta for meta in districts if meta.id in tables]
-        unplaced += f" Not read: {'; '.join(unread)}." if unread else ""
+        unplaced += f" Not read: {'; '.join(f'{meta.id} ({why})' for meta, why in unread)}." if unread else ""
         overview = coverage_overview(tables)
         if _xlsx_out(args):
-            sheet = overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in districts})
-            write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, [sheet], wide=("任务",)))
+            sheets = [overview_sheet(overview, {meta.id: f"{meta.jurisdiction} {meta.id}" for meta in districts})]
+            left_out = [(meta.id, meta.jurisdiction, f"未能读取 not read: {why}") for meta, why in unread] + [
+                (meta.id, meta.jurisdiction, "未登记上级，未对照 no parent registered, not compared") for meta in orphans]
+            if left_out:  # the workbook travels without the terminal: it says itself which plans it lacks
+                sheets.append(("未对照的文档", pl.DataFrame(left_out, schema=["文档", "辖区", "原因"], orient="row")))
+            write_atomic(Path(args.out), lambda tmp: write_workbook(tmp, sheets, wide=("任务", "原因")))
         else:
             write_frame(overview, args.format, args.out)
         nobody = overview.filter(pl.col("served") == 0)

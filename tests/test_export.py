@@ -806,6 +806,14 @@ def test_the_coverage_overview_compares_the_plans_it_can_read_and_names_the_one_
     captured = capsys.readouterr()
     assert "baqiao-2023" in json.loads(captured.out)[0] and "xixian-2023" not in json.loads(captured.out)[0]
     assert "against 1 plan (baqiao-2023)" in captured.err and "Not read: xixian-2023 (" in captured.err
+    # the workbook, which travels without the terminal's line, names the plan it lacks too
+    book = tmp_path / "cov.xlsx"
+    assert main(["coverage", "xian-2024", "--out", str(book), "--data", str(data_copy.data_dir)]) == 0
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames == ["各区覆盖", "未对照的文档"]
+    header, missing = ([c.value for c in row] for row in workbook["未对照的文档"].iter_rows(max_row=2))
+    assert header == ["文档", "辖区", "原因"]
+    assert missing[0] == "xixian-2023" and missing[2].startswith("未能读取 not read:")
 
 
 def test_the_plans_under_a_city_are_the_latest_of_each_place_below_it():
