@@ -185,8 +185,11 @@ def write_frame(frame: pl.DataFrame, fmt: str | None, out: str | None) -> None:
     if fmt == "xlsx":
         if not out:
             raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")
+        from align.export import write_workbook
+
+        # the links' writer: text never a formula, a cell past Excel's 32,767 characters cut with a note
         plain = _plain(frame)
-        write_atomic(Path(out), lambda tmp: plain.write_excel(tmp, autofit=True))
+        write_atomic(Path(out), lambda tmp: write_workbook(tmp, [("数据", plain)]))
         return
     if fmt == "parquet":
         if not out:

@@ -440,6 +440,25 @@ def test_items_written_to_a_file_take_the_format_of_its_name_and_keep_every_row(
     capsys.readouterr()
 
 
+def test_items_as_excel_cut_a_cell_too_long_for_excel_with_a_note_and_keep_formula_text_as_text(tmp_path, data):
+    """`items --out x.xlsx` cut a 48,009-character task to 32,767 without a word, and left =HYPERLINK(…)
+    unguarded: the links' workbook did both right."""
+    import openpyxl
+
+    plan = tmp_path / "long.txt"
+    plan.write_text("雁塔区2024年重点任务\n1.新建口袋公园" + "，完善配套设施" * 6000 + "。\n"
+                    "2.=HYPERLINK(\"http://x\",\"新建学校3所\")\n", encoding="utf-8")
+    assert run("add", str(plan), "--id", "long-2024", "--jurisdiction", "雁塔区", "--parent", "西安市",
+               "--data", str(data)) == 0
+    assert run("items", "long-2024", "--out", str(tmp_path / "items.xlsx"), "--data", str(data)) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "items.xlsx").active
+    header = [c.value for c in sheet[1]]
+    texts = [row[header.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(texts[0]) == 32_767 and "已截断" in texts[0][-120:]
+    formula = sheet.cell(row=3, column=header.index("text") + 1)
+    assert formula.value.startswith("=HYPERLINK") and formula.data_type == "s" and formula.quotePrefix
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["items", "baqiao-2023", "--format", "csv", "--out", "items.parquet"], "--format csv does not fit"),
     (["items", "baqiao-2023", "--out", "items.dat"], "Cannot tell the format from"),
