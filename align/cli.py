@@ -335,15 +335,15 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
 
     given = (args.id, args.jurisdiction, args.level, args.year, args.title)
     title, year = None, None
-    if not all(given):
+    if any(value is None or value == "" for value in given):  # --year 0 is given, and refused below
         text = mapped_text if mapped_text is not None else read_document_text(source, max_bytes=settings.max_bytes)
         title, year = document_heading(text)
     taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
-    heading = heading_metadata(title, args.year or year, taken, jurisdiction=args.jurisdiction)
+    heading = heading_metadata(title, year if args.year is None else args.year, taken, jurisdiction=args.jurisdiction)
     jurisdiction, level, year = heading.jurisdiction, args.level or heading.level, heading.year
-    if not (jurisdiction and level and year):
+    if not (jurisdiction and level and year is not None):
         missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
-                   if not value]
+                   if not value and value != 0]
         said = [option.lstrip("-") for option in missing]
         raise PlanAlignError(
             f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.",

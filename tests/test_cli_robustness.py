@@ -440,6 +440,16 @@ def test_items_written_to_a_file_take_the_format_of_its_name_and_keep_every_row(
     capsys.readouterr()
 
 
+def test_add_with_year_0_is_refused_not_replaced_by_the_headings_year(tmp_path, data, capsys):
+    """`add --year 0` registered the plan under the heading's 2024, as if the option were not given
+    (`edit --year 0` refused it)."""
+    plan = tmp_path / "p.txt"
+    plan.write_text("雁塔区2024年重点任务\n1.新建学校3所。\n", encoding="utf-8")
+    assert run("add", str(plan), "--year", "0", "--parent", "西安市", "--data", str(data)) == 2
+    assert "between 1949 and 2100. Got 0" in one_error_line(capsys)
+    assert not (data / "documents" / "yanta-2024.txt").exists()
+
+
 def test_items_as_excel_cut_a_cell_too_long_for_excel_with_a_note_and_keep_formula_text_as_text(tmp_path, data):
     """`items --out x.xlsx` cut a 48,009-character task to 32,767 without a word, and left =HYPERLINK(…)
     unguarded: the links' workbook did both right."""
