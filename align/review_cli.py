@@ -278,6 +278,9 @@ def cmd_export(args: argparse.Namespace) -> None:
     load_registry(settings.data_dir)  # checked before the store is opened: opening creates it
     for doc_id in args.pair or ():
         get_document(settings.data_dir, doc_id)
+    if args.pair and args.pair[0] == args.pair[1]:  # else "no confirmed links", as if none were made
+        raise ExportError(f"--pair {args.pair[0]} {args.pair[1]}: give two different documents.",
+                          zh="--pair 须给出两个不同的文档")
     if not settings.db_path.exists():
         raise ExportError(
             f"There are no confirmed links to export: no decision is recorded yet ({settings.db_path} does not "

@@ -212,6 +212,29 @@ def test_a_workbook_on_a_full_disk_is_one_line_and_leaves_no_file(tmp_path, data
         _no_leftovers(tmp_path, {"data"})
 
 
+def test_export_of_a_document_paired_with_itself_asks_for_two(tmp_path, data, capsys):
+    """It said "no confirmed links", as if none had been made."""
+    assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    capsys.readouterr()
+    assert run("export", "--pair", "baqiao-2023", "baqiao-2023", "--out", str(tmp_path / "l.csv"),
+               "--data", str(data)) == 2
+    assert "give two different documents" in one_error_line(capsys) and not (tmp_path / "l.csv").exists()
+
+
+def test_writing_to_a_link_writes_the_file_it_points_to(tmp_path):
+    """`export --out links.csv`, a link to a shared folder's file, replaced the link with a new file
+    and the shared file kept the old table."""
+    from align.files import write_atomic
+
+    shared = tmp_path / "shared" / "links.csv"
+    shared.parent.mkdir()
+    shared.write_text("old", encoding="utf-8")
+    link = tmp_path / "links.csv"
+    link.symlink_to(shared)
+    write_atomic(link, lambda tmp: tmp.write_text("new", encoding="utf-8"))
+    assert link.is_symlink() and shared.read_text(encoding="utf-8") == "new"
+
+
 def test_a_bug_in_a_writer_is_not_blamed_on_the_disk(tmp_path):
     """Only the OS's errors become 'could not write'; any other error stays itself."""
     from align.files import write_atomic
