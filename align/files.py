@@ -44,8 +44,6 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, durable: bool =
     that cannot be written is an :class:`OutputError` naming it, not a traceback.
     """
     path = Path(path)
-    if path.is_symlink():  # a link to a shared file: the rename would replace the link, not the file
-        path = path.resolve()
     if path.is_dir():  # else the rename would fail with a bare "Is a directory"
         raise OutputError(
             f"Could not write {path}: it is a folder. Give a file name, e.g. {path / ('out' + (path.suffix or '.csv'))}.",

@@ -221,20 +221,6 @@ def test_export_of_a_document_paired_with_itself_asks_for_two(tmp_path, data, ca
     assert "give two different documents" in one_error_line(capsys) and not (tmp_path / "l.csv").exists()
 
 
-def test_writing_to_a_link_writes_the_file_it_points_to(tmp_path):
-    """`export --out links.csv`, a link to a shared folder's file, replaced the link with a new file
-    and the shared file kept the old table."""
-    from align.files import write_atomic
-
-    shared = tmp_path / "shared" / "links.csv"
-    shared.parent.mkdir()
-    shared.write_text("old", encoding="utf-8")
-    link = tmp_path / "links.csv"
-    link.symlink_to(shared)
-    write_atomic(link, lambda tmp: tmp.write_text("new", encoding="utf-8"))
-    assert link.is_symlink() and shared.read_text(encoding="utf-8") == "new"
-
-
 def test_a_bug_in_a_writer_is_not_blamed_on_the_disk(tmp_path):
     """Only the OS's errors become 'could not write'; any other error stays itself."""
     from align.files import write_atomic
