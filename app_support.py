@@ -7,9 +7,11 @@ decision store per database file (``st.cache_resource``).
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -102,7 +104,15 @@ URL_PARAMS = {"reviewer": REVIEWER_PARAM, "source_doc": "source", "target_doc": 
 
 
 def settings() -> Settings:
-    """The one settings object (``PLAN_ALIGN_DATA`` / ``PLAN_ALIGN_DB`` decide the folders)."""
+    """The one settings object (``PLAN_ALIGN_DATA`` / ``PLAN_ALIGN_DB`` decide the folders), read
+    from the environment and validated once, not on each of the thirty calls a page run makes."""
+    environment = tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("PLAN_ALIGN_")))
+    return _settings_for(environment, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4)
+def _settings_for(environment: tuple[tuple[str, str], ...], cwd: str) -> Settings:
+    """Keyed on what :meth:`Settings.from_env` reads: a changed variable (a test's) is read afresh."""
     return Settings.from_env()
 
 
