@@ -183,6 +183,22 @@ def keyword_terms(query: str) -> list[str]:
     return [term for word in query.split() for term in normalize_text(word).lower().split()]
 
 
+def latest_decision(current: pl.DataFrame, reviewer: str, source_doc: str, target_doc: str) -> dict | None:
+    """The reviewer's latest decision in effect between two documents (what Undo takes back), turned
+    the pair's way round; ``None`` when they have made none."""
+    mine = pair_decisions(current.filter(pl.col("reviewer") == reviewer), source_doc, target_doc)
+    return None if mine.is_empty() else mine.sort("id").row(-1, named=True)
+
+
+#: A candidate scoring under this share of the threshold is one the model all but rules out.
+FAR_BELOW_SHARE = 0.25
+
+
+def far_below_threshold(score: float | None, threshold: float) -> bool:
+    """Whether confirming a candidate of this score goes against the model: read both texts twice."""
+    return score is not None and score < threshold * FAR_BELOW_SHARE
+
+
 def bulk_candidates(
     matches: pl.DataFrame, states: pl.DataFrame, *, min_score: float, ruled_out: Collection[str] = ()
 ) -> pl.DataFrame:

@@ -101,3 +101,26 @@ def test_a_link_judged_from_the_other_document_is_one_of_the_pairs_decisions_tur
     seen = pair_decisions(current, "baqiao-2023", "xian-2024")
     assert seen.select("source_id", "target_id", "source_digest", "target_digest").rows() == [
         ("baqiao-2023:54", "xian-2024:15", "d", "c")], "the city item's 无对应 is about the city item, not shown here"
+
+
+def test_undo_takes_back_the_reviewers_latest_decision_on_this_pair_only(tmp_path):
+    """Not another reviewer's, and not one on another pair of documents made later."""
+    from align.store import DecisionStore
+    from matching.review import latest_decision
+
+    with DecisionStore(tmp_path / "d.sqlite") as store:
+        store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+        store.record("王", "xian-2024:9", "baqiao-2023:101", "rejected")  # judged from the city's side, later
+        store.record("王", "baqiao-2020:1", "baqiao-2023:1", "confirmed")  # another pair, later still
+        store.record("李", "baqiao-2023:76", "xian-2024:5", "confirmed")  # another reviewer, latest of all
+        current = store.current()
+    last = latest_decision(current, "王", "baqiao-2023", "xian-2024")
+    assert (last["source_id"], last["target_id"], last["decision"]) == ("baqiao-2023:101", "xian-2024:9", "rejected")
+    assert latest_decision(current, "赵", "baqiao-2023", "xian-2024") is None
+
+
+def test_a_candidate_far_below_the_threshold_is_flagged_before_confirming():
+    from matching.review import far_below_threshold
+
+    assert far_below_threshold(0.09, 0.42) and not far_below_threshold(0.2, 0.42)
+    assert not far_below_threshold(None, 0.42), "no candidate chosen: nothing to flag"

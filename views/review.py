@@ -18,7 +18,9 @@ from matching.explain import shared_spans, waterfall
 from matching.review import (
     bulk_candidates,
     coverage_match_settings,
+    far_below_threshold,
     item_states,
+    latest_decision,
     pair_decisions,
     review_queue,
     ruled_out_targets,
@@ -92,11 +94,10 @@ def _undo(source_doc: str, target_doc: str) -> None:
     me = ui.reviewer()
     store = ui.store()
     try:
-        mine = pair_decisions(store.current(reviewer=me), source_doc, target_doc)
-        if mine.is_empty():
+        last = latest_decision(store.current(), me, source_doc, target_doc)
+        if last is None:
             ui.flash("warning", "没有可撤销的决定 Nothing to undo.")
             return
-        last = mine.sort("id").row(-1, named=True)
         store.undo(me, last["source_id"], last["target_id"], target_doc=last["target_doc"] or target_doc)
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
@@ -350,7 +351,7 @@ with toolbar:
     target_id = None if chosen is None else chosen["target_id"]
     # After a reject, the next candidate still open on this item; none left: the next item.
     after_reject = next((i for i in still_open if i != st.session_state["candidate"]), None)
-    if score is not None and score < threshold / 4 and not blind:  # a link the model all but rules out: read it twice
+    if far_below_threshold(score, threshold) and not blind:
         st.caption(f"此候选得分 {score:.3f}，远低于阈值 {threshold:.2f}：确认前请再读一遍两条文字 "
                    f"(this candidate scores {score:.3f}, far below the threshold {threshold:.2f}: read both texts again "
                    "before confirming)")
