@@ -509,6 +509,8 @@ _VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
 # city a place may be written under (西安市灞桥区 is 灞桥区).
 _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
+# Characters that make 城市 a kind of city (大城市, 新城市), not a city's name (韩城市, 聊城市).
+_CITY_MODIFIERS = "大小中新老旧古名主副省县"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
 _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
@@ -516,7 +518,9 @@ _NOT_A_NAMED_PLACE = re.compile(
     r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
     # a kind of city, a market or a listing, not a named city (县级市, 示范城市, 便民超市, 力争上市2家, 全市); a city's
     # name is two or three characters (兴平市, 张家港市), never a phrase (科学规划布局全市)
-    r"|(?:城市|级市|范市|超市|夜市|集市|早市|菜市|门市|全市|本市|上市|县市|股市|街市|花市)$|^[\u4e00-\u9fff]{4,}市$"
+    r"|(?:级市|范市|超市|夜市|集市|早市|菜市|门市|全市|本市|上市|县市|股市|街市|花市)$|^[\u4e00-\u9fff]{4,}市$"
+    # a kind of city is a word before 城市 (智慧城市, 大城市); one character that is no such word names one (韩城市, 晋城市)
+    rf"|^(?:[\u4e00-\u9fff]{{2,}}|[{_CITY_MODIFIERS}])?城市$"
 )
 
 

@@ -417,6 +417,26 @@ def test_a_county_level_citys_quota_is_labelled_with_the_city_target_not_with_th
     assert [q["raw"] for q in extract_quotas(text)] == ["新建充电桩：其中秦都区100个", "新建充电桩：兴平市80个", "新建充电桩：乾县50个"]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5).filter(
+    lambda c: c not in "大小中新老旧古名主副省县各全每本该等在对由为即含"))  # a modifier, filler or verb makes no name
+def test_a_three_character_city_ending_in_cheng_shi_is_a_jurisdiction_and_labels_no_quota(first):
+    """韩城市, 晋城市, 聊城市: a city whose name ends in 城市 gets its quota, and the place after it keeps its own
+    words (was 韩城市：富平县120个)."""
+    city = f"{first}城市"
+    quotas = extract_quotas(f"新建充电桩1500个。其中，华阴市80个、{city}150个、富平县120个。")
+    assert [(q["jurisdiction"], q["value"], q["raw"]) for q in quotas] == [
+        ("华阴市", 80.0, "新建充电桩：华阴市80个"), (city, 150.0, f"新建充电桩：{city}150个"),
+        ("富平县", 120.0, "新建充电桩：富平县120个")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(chinese.filter(lambda word: len(word) >= 2))
+def test_a_word_before_cheng_shi_makes_a_kind_of_city_no_jurisdiction(word):
+    """示范城市, 智慧城市, 宜居城市: a kind of city, whatever word names the kind."""
+    assert extract_quotas(f"其中，打造{word}城市3个，{word}城市3个。") == []
+
+
 def test_quotas_inline_and_distributive():
     quotas = extract_quotas("其中,新城区200个、灞桥区200个。莲湖区、灞桥区各2个。(一)灞桥区7个:电厂一区")
     assert ("灞桥区", 200.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
@@ -459,6 +479,14 @@ def test_quotas_inline_and_distributive():
         ("其中秦都区100个、兴平市80个、乾县50个", [("秦都区", 100.0), ("兴平市", 80.0), ("乾县", 50.0)]),
         ("彬州市、武功县各2所", [("彬州市", 2.0), ("武功县", 2.0)]),
         ("其中张家港市3个", [("张家港市", 3.0)]),
+        # one ending in 城市 too (韩城市 was refused as a kind of city, and the next quota read "韩城市：富平县120个")
+        ("其中，华阴市80个、韩城市150个、富平县120个", [("华阴市", 80.0), ("韩城市", 150.0), ("富平县", 120.0)]),
+        ("晋城市、聊城市各2所", [("晋城市", 2.0), ("聊城市", 2.0)]),
+        ("邹城市、诸城市分别为3个、4个", [("邹城市", 3.0), ("诸城市", 4.0)]),
+        ("打造智慧城市3个", []),
+        ("创建宜居城市2个", []),
+        ("新型城市5个", []),
+        ("建设大城市2个", []),
         # a market, a kind of city or the whole city, not a named one (xian-2024:9 read 科学规划布局全市 100个)
         ("科学规划布局全市100个", []),
         ("建成生产力要素超市10个以上", []),

@@ -398,6 +398,17 @@ def test_a_table_with_a_column_per_district_gives_each_district_its_quota_from_e
         "新建充电桩：新城区200个", "新建充电桩：碑林区150个", "新建充电桩：灞桥区200个", "口袋公园：新城区3个", "口袋公园：灞桥区4个"]
 
 
+def test_a_city_ending_in_cheng_shi_is_a_row_or_a_column_of_a_table_by_district():
+    """韩城市's row and column were refused as a kind of city: its quota was lost, and the next row's read
+    "韩城市：富平县6个" (weinan-2024:2, a tester's document)."""
+    by_row = "区县\t小区数（个）\n华阴市\t5\n韩城市\t7\n富平县\t6\n"
+    by_column = "项目\t华阴市\t韩城市\t富平县\n老旧小区（个）\t5\t7\t6\n"
+    for table in (by_row, by_column):
+        quotas = parse_text(CITY_ITEMS + "附件1\n任务分配表\n" + table, CITY).items["quotas"][0]
+        assert [(q["jurisdiction"], q["value"]) for q in quotas] == [("华阴市", 5.0), ("韩城市", 7.0), ("富平县", 6.0)]
+        assert not any("韩城市" in q["raw"] for q in quotas if q["jurisdiction"] != "韩城市")
+
+
 def test_a_target_column_beside_a_measures_column_is_the_one_read_and_a_bare_number_takes_the_tasks_name():
     text = ("序号\t重点任务\t工作措施\t年度目标\t量化指标\t牵头单位\n"
             "1\t改造老旧小区\t加强统筹\t完成改造42个小区\t\t区住建局\n")
