@@ -604,7 +604,7 @@ def test_targets_and_quotas_read_any_text_and_stay_inside_it(text):
         assert target["value"] is not None and target["raw"] in clean
         assert target["upper"] is None or target["upper"] > target["value"]
     for quota in extract_quotas(text):
-        assert quota["jurisdiction"][-1] in "区县港地" and quota["raw"].split("：")[-1] in clean
+        assert quota["jurisdiction"][-1] in "区县港地市" and quota["raw"].split("：")[-1] in clean  # 市: 兴平市
 
 
 @pytest.mark.parametrize(
