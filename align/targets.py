@@ -469,7 +469,9 @@ def extract_quotas(text: str | None) -> list[dict]:
 def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tuple[int, int]]) -> None:
     """Put in front of each quota's words the city target it is a share of: the nearest before it
     of the same unit family and at least as large (新建公(专)用充电桩4700个。其中…灞桥区200个), so an item
-    giving a district two quotas (200 charging piles, 800 parking spaces) says which is which."""
+    giving a district two quotas (200 charging piles, 800 parking spaces) says which is which; of
+    those, one counted in the quota's own measure word where there is one (临渭区3所 is a share of
+    公办幼儿园12所, not of 新增学位3600个 written after it)."""
     if not quotas:
         return
     totals = []  # (where it is written, target); an item's text and its 附件 may both write it
@@ -491,7 +493,8 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
         before = [(at, target) for at, target in totals if at < start and target["value"] >= quota["value"]
                   and unit_family(target["unit"]) == unit_family(quota["unit"])]
         if before:
-            at, target = max(before, key=lambda found: found[0])
+            same_unit = [found for found in before if found[1]["unit"] == quota["unit"]]
+            at, target = max(same_unit or before, key=lambda found: found[0])
             quota["raw"] = f"{target['indicator']}：{quota['raw']}"
 
 

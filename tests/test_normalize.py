@@ -437,6 +437,26 @@ def test_a_word_before_cheng_shi_makes_a_kind_of_city_no_jurisdiction(word):
     assert extract_quotas(f"其中，打造{word}城市3个，{word}城市3个。") == []
 
 
+def test_a_quota_is_a_share_of_the_target_counted_in_its_own_measure_word():
+    """weinan-2024:9 (a tester's) labelled 临渭区3所 新增学位, the nearest target, though 学位 are counted in 个 and
+    the 12所 are 公办幼儿园."""
+    text = "新建、改扩建公办幼儿园12所，新增学位3600个。临渭区3所，华州区、高新区各1所。"
+    assert [q["raw"] for q in extract_quotas(text)] == [
+        "新建、改扩建公办幼儿园：华州区1所", "新建、改扩建公办幼儿园：高新区1所", "新建、改扩建公办幼儿园：临渭区3所"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["所", "个", "家", "处", "座", "项"]), min_size=2, max_size=2, unique=True),
+       st.booleans())
+def test_of_two_targets_of_one_family_a_quota_takes_the_one_in_its_own_unit(units, quota_of_first):
+    """Two counts of one kind (12所 and 3600个): the measure word says which a district's share belongs to,
+    whichever is written nearer the quota."""
+    own = units[0] if quota_of_first else units[1]
+    text = f"新建甲类设施12{units[0]}，新增乙类设施3600{units[1]}。其中临渭区3{own}。"
+    label = "新建甲类设施" if quota_of_first else "新增乙类设施"
+    assert [q["raw"] for q in extract_quotas(text)] == [f"{label}：其中临渭区3{own}"]
+
+
 def test_quotas_inline_and_distributive():
     quotas = extract_quotas("其中,新城区200个、灞桥区200个。莲湖区、灞桥区各2个。(一)灞桥区7个:电厂一区")
     assert ("灞桥区", 200.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
