@@ -419,7 +419,8 @@ def test_a_county_level_citys_quota_is_labelled_with_the_city_target_not_with_th
 
 @settings(max_examples=200, deadline=None)
 @given(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5).filter(
-    lambda c: c not in "大小中新老旧古名主副省县各全每本该等在对由为即含"))  # a modifier, filler or verb makes no name
+    lambda c: c not in "大小中新老旧古名主副省县一二两三四五六七八九十百千万各全每本该等在对由为即含"))  # a modifier,
+    # a numeral, a filler or a verb makes no name
 def test_a_three_character_city_ending_in_cheng_shi_is_a_jurisdiction_and_labels_no_quota(first):
     """韩城市, 晋城市, 聊城市: a city whose name ends in 城市 gets its quota, and the place after it keeps its own
     words (was 韩城市：富平县120个)."""
@@ -431,9 +432,10 @@ def test_a_three_character_city_ending_in_cheng_shi_is_a_jurisdiction_and_labels
 
 
 @settings(max_examples=200, deadline=None)
-@given(chinese.filter(lambda word: len(word) >= 2))
+@given(chinese.filter(lambda word: len(word) >= 2 and not word.startswith(("为", "以及"))))
 def test_a_word_before_cheng_shi_makes_a_kind_of_city_no_jurisdiction(word):
-    """示范城市, 智慧城市, 宜居城市: a kind of city, whatever word names the kind."""
+    """示范城市, 智慧城市, 宜居城市: a kind of city, whatever word names the kind (为 and 以及 come off a place's
+    name: 为韩城市 is 韩城市)."""
     assert extract_quotas(f"其中，打造{word}城市3个，{word}城市3个。") == []
 
 
@@ -507,6 +509,7 @@ def test_quotas_inline_and_distributive():
         ("创建宜居城市2个", []),
         ("新型城市5个", []),
         ("建设大城市2个", []),
+        ("为一城市3个", []),  # a count of cities, once 为 comes off (a property test found it)
         # a market, a kind of city or the whole city, not a named one (xian-2024:9 read 科学规划布局全市 100个)
         ("科学规划布局全市100个", []),
         ("建成生产力要素超市10个以上", []),
