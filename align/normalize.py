@@ -102,6 +102,16 @@ def normalize_text(text: str | None) -> str:
     """
     if not text:
         return ""
+    text = _normalize_once(text)
+    for _ in range(2):  # a pass can leave markup the next would strip (NFKC turns <ª> into <a>, a control character dropped from <A>)
+        if "<" not in text and "&" not in text or (again := _normalize_once(text)) == text:
+            break
+        text = again
+    return text
+
+
+def _normalize_once(text: str) -> str:
+    """One pass of :func:`normalize_text`."""
     text = strip_html(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     # a full-width comma between numbers (300，200户) is a list: NFKC makes it ASCII, and a later pass
