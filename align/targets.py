@@ -46,9 +46,12 @@ QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", 
 QUALIFIERS_INNER = ("余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*(?:千(?![米瓦克])|[万亿])?"  # 3千个 is 3000, 3千米 three kilometres
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
+# A count of people written as 人口 (提升25万农村人口供水保障水平, 覆盖3万人口): persons, and whom (农村人口)
+# stays in the name; read before 人 alone, which left 口 as the name (覆盖口).
+_PEOPLE = r"(?=(?:农村|城镇|城乡|城区|山区|贫困|脱贫|受益|常住|户籍)?人口)"
 _TARGET = re.compile(
     rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?:(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
-    rf"(?P<unit>{_UNITS})|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+    rf"(?:(?P<people>{_PEOPLE})|(?P<unit>{_UNITS}))|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
 )
 # "A、B、C分别不少于8家、5家、10家": one number per listed name, in order; a unit may be
 # written only on the last number (分别突破50亿、70亿、20亿元).
@@ -90,6 +93,9 @@ _TRAILING_LINK = re.compile(
 _ABOUT_BEFORE = re.compile(r"(?:(?<![签节制条预公])约|(?<![最附])近)\s*$")
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年|最近|附近)$")
 _ENUM_END = re.compile(r"^.*等")
+# Whom a number of people serves, written right after it: part of the name, no number of its own
+# (1500名0—17岁残疾儿童, 1.2万名13—14岁在校女生, 28万名65岁及以上老年人).
+_AGE_OF_WHOM = re.compile(rf"^{_NUMBER}\s*周?岁(?:及?以[上下])?")
 
 # A county-level city (兴平市, 彬州市) is a jurisdiction too, its name two characters or more.
 JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县|(?<=[\u4e00-\u9fff]{2})市)(?:\([^()]{1,8}\))?"
@@ -165,8 +171,11 @@ def _indicator(clause_before: str, clause_after: str) -> str:
     if re.match(rf"{_NUMBER}\s*(?:{_UNITS})", after):  # the next quantity (34户53人): no name after
         after = ""
     else:  # a number opening the name is part of it (1座330千伏变电站), a later one is the next target's
-        after = re.split(r"[和及与并,，、]|(?<=\D)\d|不少于|不低于|以上", after)[0]
-    if before and after and len(after) <= 12:
+        # (a 、 is left in it only where extract_targets found the name to list more after it: 宫颈癌、乳腺癌筛查)
+        whom = age.group(0) if (age := _AGE_OF_WHOM.match(after)) else ""
+        after = whom + re.split(r"[和及与并,，]|(?<=\D)\d|不少于|不低于|以上", after[len(whom):])[0]
+    # a long name after a bare verb is what it does (完成300户特殊困难老年人家庭适老化改造 was 完成)
+    if before and after and (len(after) <= 12 or _LEAD_VERB.fullmatch(before)):
         return f"{before}{after}"
     return before or after
 
@@ -277,7 +286,7 @@ def extract_targets(text: str | None) -> list[dict]:
     for match in _TARGET.finditer(text):
         start, end = match.span()
         number = match.group("number") or match.group("percent")  # 百分之八 is 8%
-        unit = match.group("unit") or "%"
+        unit = _unit_of(match)
         inside = next((i for i, (g_start, g_end, _) in enumerate(groups) if g_start <= start < g_end), None)
         if inside is not None:  # the group's own targets, once, where its first number is
             if inside not in emitted:
@@ -320,6 +329,8 @@ def extract_targets(text: str | None) -> list[dict]:
         clause_end_match = _CLAUSE_SPLIT.search(text, end)
         clause_end = clause_end_match.start() if clause_end_match else len(text)
         enumeration = text.find("、", end, clause_end)
+        if enumeration > end and _lists_inside_the_name(text, start, enumeration, clause_end):
+            enumeration = -1  # 为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查: one name
         raw_end = enumeration if enumeration != -1 else clause_end
         before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
         if not before and (about := _ABOUT_BEFORE.search(before_text)):
@@ -356,6 +367,24 @@ def extract_targets(text: str | None) -> list[dict]:
     return found
 
 
+def _lists_inside_the_name(text: str, start: int, mark: int, clause_end: int) -> bool:
+    """Whether the 、 at ``mark``, after the name written after a number at ``start``, lists more of that
+    name (为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查) rather than starting the next item: not where another
+    quantity follows in the clause (新建口袋公园30个、城市绿道50公里), nor where the number's own words are an
+    item of a list (11家企业完成搬迁、4条高压线完成迁改落地、教学楼建成)."""
+    if _TARGET.search(text, mark, clause_end):
+        return False
+    mark_before = max(text.rfind(c, 0, start) for c in "、,，;；。:：!！?？")
+    return mark_before == -1 or text[mark_before] != "、"
+
+
+def _unit_of(match: re.Match[str]) -> str:
+    """The unit a quantity is measured in: 百分之八 is %, 25万农村人口 persons."""
+    if match.group("people") is not None:
+        return "人"
+    return match.group("unit") or "%"
+
+
 # A share of the last target, sized by a sum: 项目10个，其中10亿元以上不少于2个.
 _SIZE_CLASS_OF = re.compile(rf"其中\s*{_NUMBER}\s*(?:亿元|万元|元|美元)\s*以上")
 
@@ -383,7 +412,7 @@ def _is_size_class(text: str, end: int, clause_end: int, unit: str, qualifier: s
     if not (qualifier in ("以上", "超过", "超") or ranged or text.startswith("的", end)):
         return False
     following = _TARGET.search(text, end, clause_end)
-    if not following or unit_family(following.group("unit") or "%") == "money":
+    if not following or unit_family(_unit_of(following)) == "money":
         return False
     between = text[end:following.start()].strip()
     if between.startswith(_RATE_VERBS) or re.search(r"[、和及与并]", between):

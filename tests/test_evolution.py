@@ -421,6 +421,13 @@ def test_nearly_and_hectares_are_compared(old, new, direction):
     assert [c["direction"] for c in compare_targets(extract_targets(old), extract_targets(new))] == [direction]
 
 
+def test_more_people_served_is_raised():
+    """hanzhong-2023:19 → 2024:19 (a tester's): 25万 → 28万农村人口 read as continued, no target on either side."""
+    old = extract_targets("实施农村供水保障工程，提升25万农村人口饮水质量。")
+    new = extract_targets("实施农村供水保障工程，提升28万农村人口供水保障水平。")
+    assert [c["direction"] for c in compare_targets(old, new)] == ["raised"]
+
+
 def test_a_task_that_keeps_one_target_and_drops_another_does_not_read_unchanged():
     change = compare_pair({"text": "建设口袋公园10个、城市绿道20公里", "targets": extract_targets("建设口袋公园10个、城市绿道20公里")},
                           {"text": "建设城市绿道20公里", "targets": extract_targets("建设城市绿道20公里")})

@@ -204,11 +204,53 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("加装电梯五十部", ("加装电梯", 50.0, "部", "")),  # no target at all (一部 is a word, 五十部 is not)
         ("一般公共预算收入达到12.5亿元，增长5%", ("一般公共预算收入", 1.25e9, "元", "达到")),
         ("完成造林绿化2000公顷", ("完成造林绿化", 2000.0, "公顷", "")),  # no target at all
+        # from a tester's plans: whom a number serves (was 0—, 13— and 65岁), people counted as 人口 (no target at
+        # all), a list inside the name (was cut at 、), a name after a bare verb (was 完成)
+        ("为1500名0—17岁残疾儿童提供康复救助", ("0—17岁残疾儿童提供康复救助", 1500.0, "名", "")),
+        ("为1.2万名13—14岁在校女生免费接种HPV疫苗", ("13—14岁在校女生免费接种HPV疫苗", 12000.0, "名", "")),
+        ("为28万名65岁及以上老年人提供健康管理服务", ("65岁及以上老年人提供健康管理服务", 280000.0, "名", "")),
+        ("提升25万农村人口供水保障水平", ("提升农村人口供水保障水平", 250000.0, "人", "")),
+        ("覆盖3万人口", ("覆盖人口", 30000.0, "人", "")),  # was 覆盖口
+        ("为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查", ("适龄妇女免费开展宫颈癌、乳腺癌筛查", 30000.0, "名", "")),
+        ("完成300户特殊困难老年人家庭适老化改造", ("完成特殊困难老年人家庭适老化改造", 300.0, "户", "")),
     ],
 )
 def test_target_examples(text, target):
     found = extract_targets(text)
     assert (found[0]["indicator"], found[0]["value"], found[0]["unit"], found[0]["qualifier"]) == target
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=80), st.integers(min_value=1, max_value=20), st.integers(1, 9999),
+       st.sampled_from(["岁", "周岁"]), st.sampled_from(["—", "-", "至"]), st.booleans(),
+       st.sampled_from(["残疾儿童提供康复救助", "老年人免费体检", "女孩接种疫苗"]))
+def test_whom_a_number_of_people_serves_is_part_of_its_name(youngest, span, count, years, dash, ranged, whom):
+    """为1500名0—17岁残疾儿童…, 为28万名65岁及以上老年人…: the ages say who is served; the count is the target."""
+    age = f"{youngest}{dash}{youngest + span}{years}" if ranged else f"{youngest}{years}及以上"
+    found = extract_targets(f"为{count}名{age}{whom}。")
+    assert [(t["indicator"], t["value"], t["unit"]) for t in found] == [(f"{age}{whom}", float(count), "名")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 99), st.sampled_from(["", "农村", "城镇", "受益"]), st.sampled_from(["供水保障水平", "饮水质量"]))
+def test_people_counted_as_population_are_persons(count, kind, what):
+    """提升25万农村人口供水保障水平 had no target, so 25万 → 28万 read as continued from year to year."""
+    found = extract_targets(f"实施农村供水工程45处，提升{count}万{kind}人口{what}。")
+    assert [(t["indicator"], t["value"], t["unit"]) for t in found][1:] == [
+        (f"提升{kind}人口{what}", count * 10000.0, "人")]
+
+
+@pytest.mark.parametrize(
+    ("text", "raws"),
+    [  # a 、 after the number's name lists more of that name only where no quantity follows and the number is
+       # no item of a 、 list itself (xixian-2023:21, a list of milestones)
+        ("为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查。", ["为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查"]),
+        ("新建口袋公园30个、城市绿道50公里", ["新建口袋公园30个", "城市绿道50公里"]),
+        ("11家企业完成搬迁、4条高压线完成迁改落地、教学楼建成", ["11家企业完成搬迁", "4条高压线完成迁改落地"]),
+    ],
+)
+def test_a_list_inside_a_name_written_after_its_number_stays_in_it(text, raws):
+    assert [t["raw"] for t in extract_targets(text)] == raws
 
 
 def test_a_number_right_after_another_shares_its_name():
