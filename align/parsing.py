@@ -130,9 +130,11 @@ _PLACE_LEVEL = {"高新区": "district", "经开区": "district", "开发区": "
                 "区": "district", "县": "county", "市": "city", "省": "province"}
 _PLACE_ENDING = "|".join(_PLACE_LEVEL)
 _LEVEL_ENDING = re.compile(f"({_PLACE_ENDING})$")
-# A place opens the title when a year, a government body or a quoted name follows it.
+# A place opens the title when a year, a government body or a quoted name follows it; a county's name
+# may be one character (眉县, 礼县), unless it is a word for a county (全县, 我县, 区县).
 _TITLE_PLACE = re.compile(
-    rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING}))(?=\s*(?:\d|人民政府|政府|委|《|“))"
+    rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING})|(?![全本我该各每区市])[\u4e00-\u9fff]县)"
+    rf"(?=\s*(?:\d|人民政府|政府|委|《|“))"
 )
 
 

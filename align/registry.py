@@ -41,8 +41,9 @@ KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
 EDITABLE_FIELDS = ("title", "jurisdiction", "level", "parent", "year", "kind")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →
-# xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian).
-_PLACE_SUFFIX = re.compile(r"((?<!高)新区|自治县|区|县|市|省)$")
+# xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian), and a one-character
+# name keeps it whole (眉县 → meixian, as it is spelled).
+_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})((?<!高)新区|自治县|区|县|市|省)$")
 
 
 #: The registry fields written as text (``year`` is the one number).

@@ -893,6 +893,16 @@ def test_cli_add_reads_a_heading_that_names_its_tasks_and_year(tmp_path, data_co
         capsys.readouterr().out
 
 
+def test_cli_add_reads_a_county_with_a_one_character_name_from_the_heading(tmp_path, data_copy, capsys):
+    """眉县2024年…分解表 (a tester's) was refused for want of --jurisdiction: a place needed two characters before 县."""
+    path = tmp_path / "plan.txt"
+    path.write_text("眉县2024年《政府工作报告》重点工作任务分解表\n序号\t重点任务\t牵头单位\n1\t新建学校5所\t县教育局\n",
+                    encoding="utf-8")
+    assert main(["add", str(path), "--data", str(data_copy.data_dir), "--parent", "宝鸡市"]) == 0
+    assert "registered 'meixian-2024' (documents/meixian-2024.txt): 眉县, county, 2024, task_table" in \
+        capsys.readouterr().out
+
+
 def test_cli_add_names_what_the_heading_does_not_say(tmp_path, data_copy, capsys):
     data = data_copy.data_dir
     before = (data / "registry.toml").read_bytes()

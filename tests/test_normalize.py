@@ -517,6 +517,7 @@ def test_quotas_inline_and_distributive():
         ("各区县各2个", []),
         ("全区200个", []),
         ("向阳区3个、于都县2个", [("向阳区", 3.0), ("于都县", 2.0)]),  # names that open like a verb stay whole
+        ("其中眉县5个、岐山县3个", [("眉县", 5.0), ("岐山县", 3.0)]),  # a county named in one character
         # forms a city plan writes, each read under a place that is no place, or not at all
         ("其中灞桥区200个", [("灞桥区", 200.0)]),
         # a list in brackets after the city's target: the first place was lost
@@ -614,6 +615,14 @@ def test_heading_jurisdiction_is_a_place_the_title_opens_with(title):
         assert place in title[:len(place) + 3] and level in LEVELS
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5).filter(lambda c: c not in "全本我该各每区市"),
+       st.sampled_from(["2024年工作要点", "2024年《政府工作报告》重点工作任务分解表", "人民政府关于印发"]))
+def test_a_county_named_in_one_character_opens_its_title(name, rest):
+    """眉县, 礼县, 佳县, 蒲县: a title that opens with one is that county's plan."""
+    assert heading_jurisdiction(f"{name}县{rest}") == (f"{name}县", "county")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_heading_kind_is_a_registry_kind_or_none(title):
@@ -633,6 +642,7 @@ def test_a_suggested_id_is_always_valid_and_never_taken(jurisdiction, year, take
 @pytest.mark.parametrize(("place", "year", "expected"), [
     ("新城区", 2024, "xincheng-2024"), ("西安高新区", 2024, "xiangaoxin-2024"), ("西咸新区", 2023, "xixian-2023"),
     ("鄠邑区", 2024, "huyi-2024"), ("Springfield", 2024, "springfield-2024"), ("？？", None, "doc"),
+    ("眉县", 2024, "meixian-2024"), ("乾县", 2023, "qianxian-2023"),  # a one-character name keeps its level (was mei-2024)
 ])
 def test_a_suggested_id_spells_the_place_without_its_level(place, year, expected):
     assert suggest_id(place, year) == expected

@@ -254,6 +254,11 @@ def test_each_bundled_heading_names_the_kind_and_place_it_was_registered_with(do
         ("西安市雁塔区2023年工作要点", ("雁塔区", "district")),  # was 西安市雁塔区: a jurisdiction of its own
         ("陕西省西安市2024年为民实事实施方案", ("西安市", "city")),
         ("陕西省2024年政府工作报告", ("陕西省", "province")),
+        # a county named in one character (眉县 was no place: its plan could not be added without --jurisdiction)
+        ("眉县2024年《政府工作报告》重点工作任务分解表", ("眉县", "county")),
+        ("宝鸡市眉县2024年工作要点", ("眉县", "county")),
+        ("全县2024年重点工作任务", (None, None)),  # the whole county, or our county: no name
+        ("我县2024年工作要点", (None, None)),
     ],
 )
 def test_a_title_names_its_jurisdiction_and_level_only_when_it_opens_with_one(title, place):
