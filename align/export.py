@@ -12,6 +12,7 @@ import importlib.metadata
 import io
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
@@ -97,7 +98,8 @@ MISSING_ITEM = "（该条目已不在当前文档中）"
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula
 #: (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+# the same rule as a regex for polars, built from the tuple so that the two cannot disagree
+_FORMULA_PATTERN = "^(?:" + "|".join(map(re.escape, FORMULA_PREFIXES)) + ")"
 #: What an Excel cell holds; a longer text is cut and ends with this note.
 EXCEL_CELL_CHARS = 32_767
 CUT_NOTE = "…（超出 Excel 单元格上限，已截断；CSV 或 Parquet 导出保留全文 cut at Excel's cell limit: the CSV or Parquet export keeps it whole）"
