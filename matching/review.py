@@ -18,6 +18,7 @@ from align.exceptions import PlanAlignError
 from align.items import (
     STATUS_LABELS,
     Schema,
+    doc_of_column,
     joined_targets,
     quotas_renamed,
     shown_text,
@@ -52,10 +53,6 @@ ITEM_STATE_SCHEMA: Schema = {
 }
 
 
-def _in_doc(column: str, doc_id: str) -> pl.Expr:
-    return pl.col(column).str.starts_with(f"{doc_id}:")
-
-
 def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> pl.DataFrame:
     """The rows between two documents of any store table with ``source_id, target_id, target_doc``
     (``DecisionStore.current()``, ``history()`` or ``conflicts()``).
@@ -65,8 +62,9 @@ def pair_decisions(current: pl.DataFrame, source_doc: str, target_doc: str) -> p
     schema-1 store names none and counts for every target document, as it did when it was made.
     """
     no_target = pl.col("target_id").is_null() & (pl.col("target_doc").is_null() | (pl.col("target_doc") == target_doc))
-    forward = current.filter(_in_doc("source_id", source_doc) & (no_target | _in_doc("target_id", target_doc)))
-    backward = current.filter(_in_doc("source_id", target_doc) & _in_doc("target_id", source_doc))
+    forward = current.filter((doc_of_column("source_id") == source_doc)
+                             & (no_target | (doc_of_column("target_id") == target_doc)))
+    backward = current.filter((doc_of_column("source_id") == target_doc) & (doc_of_column("target_id") == source_doc))
     return pl.concat([forward, flipped(backward)]) if backward.height else forward
 
 
