@@ -54,8 +54,8 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _number(value: object) -> bool:
-    """A finite number that is not a bool."""
+def finite_number(value: object) -> bool:
+    """A finite number that is not a bool (True is 1 to Python): a setting's, or a weight of the link model."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -125,7 +125,7 @@ class Settings:
                 f"每条的候选数 top_k 应为 1 到 1000 的整数，现为 {self.top_k!r}",
             ))
         value = self.one_to_one_threshold
-        if not _number(value) or not 0.0 <= float(value) <= 1.0:
+        if not finite_number(value) or not 0.0 <= float(value) <= 1.0:
             problems.append((
                 f"The 'one_to_one_threshold' setting must be a float in [0, 1]. Got {value!r} instead.",
                 f"一对一阈值 one_to_one_threshold 应在 0 到 1 之间，现为 {value!r}",
@@ -140,7 +140,7 @@ class Settings:
                 f"The 'block_size' setting must be a positive int. Got {self.block_size!r} instead.",
                 f"分块大小 block_size 应为正整数，现为 {self.block_size!r}",
             ))
-        if not _number(self.max_file_mb) or self.max_file_mb <= 0:
+        if not finite_number(self.max_file_mb) or self.max_file_mb <= 0:
             problems.append((
                 f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.",
                 f"文件大小上限 max_file_mb 应为正数，现为 {self.max_file_mb!r}",

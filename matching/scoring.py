@@ -21,7 +21,7 @@ from scipy.special import expit
 
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
-from align.settings import ADOPTED_WEIGHTS_FILE, SHIPPED_WEIGHTS
+from align.settings import ADOPTED_WEIGHTS_FILE, SHIPPED_WEIGHTS, finite_number
 from matching.features import FEATURES, VETOES
 
 DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
@@ -31,10 +31,6 @@ ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams;
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
 VETO_LOGIT = -20.0
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def feature_matrix(frame: pl.DataFrame) -> np.ndarray:
@@ -69,13 +65,13 @@ class LinkModel:
                 f"链接模型含未知特征 {'、'.join(unknown)} 的权重",
             ))
         values = {"intercept": self.intercept, **{f"coefficient {name!r}": value for name, value in self.coefficients.items()}}
-        if bad := [name for name, value in values.items() if not _finite(value)]:
+        if bad := [name for name, value in values.items() if not finite_number(value)]:
             problems.append((
                 f"The link model's {', '.join(bad)} must be a finite number, not NaN or Infinity. "
                 f"Got {', '.join(repr(values[name]) for name in bad)} instead.",
                 f"链接模型的 {'、'.join(bad)} 应为有限的数，现为 {'、'.join(repr(values[name]) for name in bad)}",
             ))
-        if not (_finite(self.threshold) and 0.0 <= self.threshold <= 1.0):
+        if not (finite_number(self.threshold) and 0.0 <= self.threshold <= 1.0):
             problems.append((
                 f"The model 'threshold' must be in [0, 1]. Got {self.threshold} instead.",
                 f"模型阈值应在 0 到 1 之间，现为 {self.threshold}",
