@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -101,7 +101,6 @@ class Settings:
     max_file_mb: float = DEFAULT_MAX_FILE_MB
     reviewer: str = "planner"
     timezone: str = "Asia/Shanghai"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
@@ -217,8 +216,8 @@ class Settings:
         return (self.top_k, self.direction)
 
 
-#: The environment variable of each setting :meth:`Settings.from_env` reads (``extra`` has none).
+#: The environment variable of each setting :meth:`Settings.from_env` reads.
 ENVIRONMENT: dict[str, str] = {
-    name: {"data_dir": "PLAN_ALIGN_DATA", "db_path": "PLAN_ALIGN_DB"}.get(name, f"PLAN_ALIGN_{name.upper()}")
-    for name in (f.name for f in fields(Settings)) if name != "extra"
+    f.name: {"data_dir": "PLAN_ALIGN_DATA", "db_path": "PLAN_ALIGN_DB"}.get(f.name, f"PLAN_ALIGN_{f.name.upper()}")
+    for f in fields(Settings)
 }
