@@ -261,13 +261,9 @@ def _item_columns(items: pl.DataFrame) -> pl.DataFrame:
 # ------------------------------------------------------------------ safety
 
 
-def neutralize(value: object) -> object:
-    """Prefix a quote to text a spreadsheet would run as a formula (``=cmd|...``); anything else unchanged."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
-
-
 def neutralize_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """:func:`neutralize` applied to every string column."""
+    """A quote prefixed to every string cell a spreadsheet would run as a formula (``=cmd|...``);
+    other cells and columns unchanged."""
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(_FORMULA_PATTERN))
         .then(pl.lit("'") + pl.col(name))

@@ -43,7 +43,7 @@ from align.evolution import (
 )
 from align.evolution_cli import write_evolution
 from align.exceptions import PlanAlignError
-from align.export import neutralize, write_evolution_workbook
+from align.export import neutralize_frame, write_evolution_workbook
 from align.ingest import load_items
 from align.parsing import parse_text
 from align.registry import DocumentMeta
@@ -660,7 +660,8 @@ def test_excel_neutralises_formula_like_cells(small, tmp_path):
     quoted = [row[header.index("上期任务")] for row in sheet.iter_rows(min_row=2)
               if row[header.index("上期任务")].value == "=HYPERLINK(\"x\")"]
     assert quoted[0].quotePrefix and quoted[0].data_type == "s"
-    assert neutralize("-3") == "'-3" and neutralize("@a") == "'@a" and neutralize(3.0) == 3.0
+    cells = neutralize_frame(pl.DataFrame({"text": ["-3", "@a"], "score": [3.0, 3.0]}))
+    assert cells["text"].to_list() == ["'-3", "'@a"] and cells["score"].to_list() == [3.0, 3.0]
 
 
 def test_csv_quotes_every_formula_start_the_links_export_quotes(small, tmp_path):

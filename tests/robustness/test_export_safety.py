@@ -18,7 +18,6 @@ from align.export import (
     HEADERS,
     build_export_frame,
     export_links,
-    neutralize,
     neutralize_frame,
 )
 from align.store import DecisionStore
@@ -88,11 +87,12 @@ def test_reviewer_note_with_formula_is_neutralised_end_to_end(data_copy, tmp_pat
 
 
 @given(st.text(max_size=30))
-def test_neutralize_never_leaves_a_formula_start_and_frame_version_agrees(value):
-    safe = neutralize(value)
-    assert not safe.startswith(FORMULA_PREFIXES)
-    assert safe == value or safe == "'" + value
-    assert neutralize_frame(pl.DataFrame({"cell": [value]}, schema={"cell": pl.String}))["cell"].item() == safe
+def test_neutralize_frame_quotes_exactly_the_cells_that_start_a_formula(value):
+    """Each payload (= + - @, tab, carriage return) and any text; ``a=1`` and ``-`` inside a text are no formula."""
+    cells = [*PAYLOADS, "a=1", "李-王", value]
+    safe = neutralize_frame(pl.DataFrame({"cell": cells}, schema={"cell": pl.String}))["cell"].to_list()
+    assert safe == ["'" + cell if cell.startswith(FORMULA_PREFIXES) else cell for cell in cells]
+    assert not any(cell.startswith(FORMULA_PREFIXES) for cell in safe)
 
 
 @pytest.mark.parametrize(
