@@ -24,9 +24,9 @@ from align.files import write_atomic
 from align.settings import ADOPTED_WEIGHTS_FILE, SHIPPED_WEIGHTS, finite_number
 from matching.features import FEATURES, VETOES
 
+# SHIPPED_WEIGHTS under an older name, kept only because matching/cli.py (fit-weights) still
+# imports it; delete it once that file says SHIPPED_WEIGHTS.
 DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
-# A model the planners adopted (refit from their decisions) lives in their data folder.
-ADOPTED_WEIGHTS = ADOPTED_WEIGHTS_FILE
 ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams; a measure word opening a word stays (5: numbers leave with their unit)
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
@@ -132,7 +132,7 @@ class LinkModel:
         write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_WEIGHTS) -> LinkModel:
+    def load(cls, path: str | Path = SHIPPED_WEIGHTS) -> LinkModel:
         try:
             return cls.from_json(Path(path).read_text(encoding="utf-8"))
         except PlanAlignError as exc:  # readable, but not a usable model: say which file
@@ -264,14 +264,14 @@ def untrained_model() -> LinkModel:
 
 def default_model() -> LinkModel:
     """The shipped weights, or the untrained cosine model before any fit."""
-    if DEFAULT_WEIGHTS.exists():
-        return LinkModel.load(DEFAULT_WEIGHTS)
+    if SHIPPED_WEIGHTS.exists():
+        return LinkModel.load(SHIPPED_WEIGHTS)
     return untrained_model()
 
 
 def adopted_weights(data_dir: str | Path) -> Path:
-    """Where a data folder keeps the model its planners adopted."""
-    return Path(data_dir) / ADOPTED_WEIGHTS
+    """Where a data folder keeps the model its planners adopted (refit from their decisions)."""
+    return Path(data_dir) / ADOPTED_WEIGHTS_FILE
 
 
 def model_for(data_dir: str | Path) -> LinkModel:

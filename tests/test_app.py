@@ -356,9 +356,10 @@ def test_after_restoring_the_shipped_model_the_box_shows_its_threshold(env):
 
 @pytest.mark.parametrize("damage", ['"coefficients": null', '"threshold": 0.0', '"threshold": true'])
 def test_a_damaged_or_extreme_adopted_model_is_a_message_with_restore_not_a_traceback(env, damage):
-    from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
+    from align.settings import SHIPPED_WEIGHTS
+    from matching.scoring import adopted_weights
 
-    text = DEFAULT_WEIGHTS.read_text(encoding="utf-8")
+    text = SHIPPED_WEIGHTS.read_text(encoding="utf-8")
     key = damage.split(":")[0]
     text = re.sub(rf'{key}: [^,\n]+', damage, text, count=1) if key != '"coefficients"' else \
         re.sub(r'"coefficients": \{[^}]*\}', damage, text, count=1)

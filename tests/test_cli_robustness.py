@@ -128,9 +128,9 @@ def test_a_damaged_match_cache_is_scored_again(data, capsys, how):
 def _weights(tmp_path, **changes):
     import json
 
-    from matching.scoring import DEFAULT_WEIGHTS
+    from align.settings import SHIPPED_WEIGHTS
 
-    raw = json.loads(DEFAULT_WEIGHTS.read_text(encoding="utf-8"))
+    raw = json.loads(SHIPPED_WEIGHTS.read_text(encoding="utf-8"))
     coefficients = {**raw["coefficients"], **changes.pop("coefficients", {})}
     path = tmp_path / "w.json"
     path.write_text(json.dumps({**raw, **changes, "coefficients": coefficients}), encoding="utf-8")  # NaN as JSON writes it
@@ -563,9 +563,9 @@ def _own_file(data, name: str):
     elif name.startswith(".cache"):
         assert run("items", "baqiao-2023", "--data", str(data)) == 0
     elif name == "weights.json":
-        from matching.scoring import DEFAULT_WEIGHTS
+        from align.settings import SHIPPED_WEIGHTS
 
-        (data / name).write_bytes(DEFAULT_WEIGHTS.read_bytes())
+        (data / name).write_bytes(SHIPPED_WEIGHTS.read_bytes())
     return data / name
 
 

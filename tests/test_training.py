@@ -8,18 +8,19 @@ import polars as pl
 import pytest
 
 from align.exceptions import PlanAlignError
+from align.settings import SHIPPED_WEIGHTS
 from align.store import DecisionStore
 from matching.engine import match_documents
 from matching.features import FEATURES
-from matching.scoring import DEFAULT_WEIGHTS, LinkModel
+from matching.scoring import LinkModel
 from matching.training import fit_from_decisions
 
 
 def test_shipped_weights_are_readable_and_report_cross_validation():
-    raw = json.loads(DEFAULT_WEIGHTS.read_text(encoding="utf-8"))
+    raw = json.loads(SHIPPED_WEIGHTS.read_text(encoding="utf-8"))
     assert set(raw["coefficients"]) == set(FEATURES)
     assert raw["metrics"]["cross_validation"]["links"] > 0, "metrics come from grouped CV, not in-sample"
-    model = LinkModel.load(DEFAULT_WEIGHTS)
+    model = LinkModel.load(SHIPPED_WEIGHTS)
     assert 0 < model.threshold < 1
 
 
@@ -68,7 +69,7 @@ def test_fit_weights_cli_from_decisions_reports_and_leaves_shipped_weights_alone
     from align.cli import main
 
     monkeypatch.setenv("PLAN_ALIGN_DB", str(data_copy.db_path))
-    shipped = DEFAULT_WEIGHTS.read_bytes()
+    shipped = SHIPPED_WEIGHTS.read_bytes()
     store = DecisionStore(data_copy.db_path)
     result = match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False).filter(pl.col("rank") <= 2)
     for rows, decision in ((result.filter(pl.col("linked")).head(6), "confirmed"),
@@ -82,7 +83,7 @@ def test_fit_weights_cli_from_decisions_reports_and_leaves_shipped_weights_alone
     assert "refit (CV)" in printed and "current model" in printed
     refit = LinkModel.load(out)
     assert refit.trained_on == "decisions" and "cross_validation" in refit.metrics
-    assert DEFAULT_WEIGHTS.read_bytes() == shipped
+    assert SHIPPED_WEIGHTS.read_bytes() == shipped
     # without --out the refit is adopted, so one that measures worse is not (it was, with no word)
     from matching.scoring import adopted_weights
 
@@ -131,7 +132,7 @@ def test_fitted_weights_are_never_negative_so_evidence_only_raises_a_score():
     model = fit_model(pl.DataFrame(columns), labels, c=1.0)
     assert model.coefficients["own_clause_cosine"] > 1.0
     assert model.coefficients["containment"] == 0.0
-    assert min(LinkModel.load(DEFAULT_WEIGHTS).coefficients.values()) >= 0.0
+    assert min(LinkModel.load(SHIPPED_WEIGHTS).coefficients.values()) >= 0.0
 
 
 def test_fit_weights_refuses_a_penalty_so_strong_that_every_weight_is_0(data_copy, tmp_path, capsys):
@@ -215,11 +216,11 @@ def test_fit_weights_on_a_data_folders_own_gold_writes_that_folders_model(data_c
     from align.cli import main
     from matching.scoring import adopted_weights
 
-    shipped = DEFAULT_WEIGHTS.read_bytes()
+    shipped = SHIPPED_WEIGHTS.read_bytes()
     (data_copy.data_dir / "gold" / "baqiao-2020__baqiao-2023.csv").unlink()  # the smaller file is enough
     assert main(["fit-weights", "--data", str(data_copy.data_dir)]) == 0
     assert f"wrote {adopted_weights(data_copy.data_dir)}" in capsys.readouterr().out
-    assert DEFAULT_WEIGHTS.read_bytes() == shipped
+    assert SHIPPED_WEIGHTS.read_bytes() == shipped
     assert LinkModel.load(adopted_weights(data_copy.data_dir)).trained_on == "gold", "not the bundled dev gold"
 
 
