@@ -521,13 +521,11 @@ def test_a_fitted_index_ships_to_another_process_and_searches_the_same_there(par
     """Candidate search is one block of source rows and the fitted index, to run unchanged on a distributed
     engine's workers; the index's word analyzer was a closure, which pickle (and so multiprocessing) refused."""
     import multiprocessing
-    import pickle
     from concurrent.futures import ProcessPoolExecutor
 
     source, target = parsed_docs("baqiao-2023").items, parsed_docs("xian-2024").items
     index = fit_index(source, target, words=vocabulary(source, target))
     here = candidate_search(source.head(20), index, top_k=5)
-    assert pickle.loads(pickle.dumps(index)) is not None
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:  # fork and polars hang
         there = pool.submit(candidate_search, source.head(20), index, top_k=5).result()
     assert there.equals(here)
