@@ -595,8 +595,14 @@ def test_two_documents_of_one_year_are_refused_not_compared_as_years(data_copy, 
         evolve_documents(settings, "baqiao-2023", "baqiao-2023-report")
     with pytest.raises(PlanAlignError, match="are both of 2023"):
         evolve_series(settings, ["baqiao-2020", "baqiao-2023", "baqiao-2023-report"])
-    steps, _ = evolve_series(settings, ["baqiao-2020", "baqiao-2023-report"])
-    assert steps[0].height > 0
+    # years apart, the same two-task report is compared: each 2020 task is carried into it or dropped
+    (step,), _ = evolve_series(settings, ["baqiao-2020", "baqiao-2023-report"])
+    assert set(step["old_id"].drop_nulls()) == set(load_items(settings, "baqiao-2020")["item_id"])
+    assert set(step["new_id"].drop_nulls()) == {"baqiao-2023-report:1", "baqiao-2023-report:2"}
+    carried = step.filter(pl.col("new_id") == "baqiao-2023-report:2")  # 改造老旧小区7个
+    assert "baqiao-2020:28" in carried["old_id"].to_list()  # 完成…等16个老旧小区改造
+    assert step.filter(pl.col("new_id") == "baqiao-2023-report:1")["relation"].to_list() == ["new"]  # 充电站
+    assert set(step.filter(pl.col("new_id").is_null())["relation"]) == {"dropped"}
 
 
 def test_jurisdiction_error_is_a_value_error(bundled):
