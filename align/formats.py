@@ -133,7 +133,8 @@ def _check_zip(path: Path, kind: str) -> None:
     try:
         with zipfile.ZipFile(path) as package:
             unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    # NotImplementedError: a damaged header asks for a zip version Python does not read ("zip file version 6.4")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise DocumentParseError(
             f"this {kind} file is damaged ({exc}); open it in {_OPEN_WITH[kind]} and save it again.", path=path,
             zh=f"文件已损坏，请{_OPEN_WITH_ZH[kind]}后另存",

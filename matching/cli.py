@@ -185,8 +185,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> None:
-    from align.settings import BUNDLED_DATA
-    from matching.scoring import DEFAULT_WEIGHTS, adopted_weights
+    from align.settings import BUNDLED_DATA, SHIPPED_WEIGHTS
+    from matching.scoring import adopted_weights
     from matching.training import DEFAULT_C, adoption_warning, fit_from_decisions, fit_from_gold
 
     if args.out and Path(args.out).suffix.lower() != ".json":  # a model is JSON; --out x.csv wrote JSON into it
@@ -203,7 +203,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> None:
     else:
         # only the bundled gold refits the shipped model; a data folder's own gold or decisions
         # give that folder's model (restored to the shipped one from the Threshold page)
-        out = DEFAULT_WEIGHTS if bundled_gold else adopted_weights(settings.data_dir)
+        out = SHIPPED_WEIGHTS if bundled_gold else adopted_weights(settings.data_dir)
     if args.from_decisions:
         from align.exceptions import StoreError
         from align.registry import load_registry

@@ -24,9 +24,6 @@ from align.files import write_atomic
 from align.settings import ADOPTED_WEIGHTS_FILE, SHIPPED_WEIGHTS, finite_number
 from matching.features import FEATURES, VETOES
 
-# SHIPPED_WEIGHTS under an older name, kept only because matching/cli.py (fit-weights) still
-# imports it; delete it once that file says SHIPPED_WEIGHTS.
-DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
 ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams; a measure word opening a word stays (5: numbers leave with their unit)
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.

@@ -1114,3 +1114,25 @@ def test_a_line_break_typed_in_a_cell_ends_a_clause_and_keeps_the_indicators_apa
     indicators = [t["indicator"] for t in items["targets"][0]]
     assert len(indicators) == 2 and not any("项目完成" in i for i in indicators)
     assert items["units"].to_list() == [["区发改委"], ["区人社局"]], "a header cell broken over two lines still names it"
+
+
+def test_a_word_file_whose_zip_header_asks_for_an_unknown_version_is_called_damaged(tmp_path):
+    """One damaged byte in the package's directory ('zip file version 6.4') raised NotImplementedError,
+    a traceback instead of the damaged-file line (found by the fuzz test)."""
+    import struct
+
+    import docx
+
+    path = tmp_path / "plan.docx"
+    document = docx.Document()
+    document.add_paragraph("1.新建学校3所。")
+    document.save(path)
+    data = bytearray(path.read_bytes())
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) != -1:  # each central-directory entry's "version needed"
+        data[at + 6:at + 8] = struct.pack("<H", 64)
+        at += 4
+    path.write_bytes(bytes(data))
+    with pytest.raises(DocumentParseError, match="this Word file is damaged") as caught:
+        read_document_text(path)
+    assert str(path) in str(caught.value) and caught.value.zh
