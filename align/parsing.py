@@ -520,9 +520,10 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             continue
         table_ended, text_since_row = text_since_row, False
         if row.get("number", "").strip():
-            # 1, 1. and 1-1, also written （1）, 1） or ① (NFKC and the circled-number rule make them (1))
-            number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*",
-                                        normalize_text(row["number"]))
+            # 1, 1. and 1-1, also written （1）, 1） or ① (NFKC and the circled-number rule make them (1)),
+            # and 五 of a row with its unit and deadline (五 | 治理黑臭水体5条 | 区水务局 | 2024年底前) is 5
+            written = _chinese_task_number(row["number"], cells, roles) or normalize_text(row["number"])
+            number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*", written)
             another_table = table_ended and _header_like(cells)
             if not number_match and (_TABLE_FOOT.match(normalize_text(row["number"])) or another_table):
                 # 合计 | 3项, 备注：…, or a second table after the task table (附：主要预期指标 | 指标 | 目标)
@@ -598,10 +599,14 @@ def _table_section(text: str) -> re.Match[str] | None:
 
 
 def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> str | None:
-    """The section a table row opens (一 | 稳增长促发展（6项）, or 一、稳增长促发展 in one cell), else None."""
+    """The section a table row opens (一 | 稳增长促发展（6项）, or 一、稳增长促发展 in one cell), else None.
+
+    A heading spans its row: beside its numeral it names the section and fills no cell a task
+    fills, so 五 | 治理黑臭水体5条 | 区水务局 | 2024年底前 is task 5 (:func:`_chinese_task_number`).
+    """
     number_cell = number_cell.strip()
     others = [c.strip() for i, c in enumerate(cells) if c.strip() and roles.get(i) != "number"]
-    if others and re.fullmatch(rf"[(（]?\s*[{_CN_NUM}]+\s*[)）、.．]?", number_cell):
+    if others and _CN_NUMBER_CELL.fullmatch(number_cell) and not _fills_task_cells(cells, roles):
         name = normalize_text(others[0])
     elif not number_cell and len(others) == 1 and (found := _table_section(normalize_text(others[0]))):
         name = found.group(1)
@@ -610,6 +615,26 @@ def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> s
     else:
         return None
     return _COUNT_SUFFIX.sub("", name).strip() or None
+
+
+# 五, 五、 or （五） alone in the 序号 cell: a section's numeral, or a task's written in Chinese.
+_CN_NUMBER_CELL = re.compile(rf"[(（]?\s*([{_CN_NUM}]+)\s*[)）、.．]?")
+
+
+def _fills_task_cells(cells: list[str], roles: dict[int, str]) -> bool:
+    """Whether a row fills what only a task has: its units, deadline, detail or progress. A section's
+    name goes in the task cell, and the count of its tasks (（6项）) may stand in any other."""
+    return any(cell.strip() and not _COUNT_SUFFIX.fullmatch(cell.strip())
+               for index, cell in enumerate(cells) if roles.get(index) not in (None, "number", "task"))
+
+
+def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, str]) -> str | None:
+    """五 → 5 in the 序号 cell of a row that fills a task's other cells (区水务局 | 2024年底前), else None."""
+    found = _CN_NUMBER_CELL.fullmatch(number_cell.strip())
+    if not found or not _fills_task_cells(cells, roles):
+        return None
+    number = _ordinal(found.group(1))
+    return number if number.isdigit() else None
 
 
 def _row_units(row: dict[str, str]) -> list[str]:

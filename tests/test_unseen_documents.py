@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from align.cli import main
@@ -424,6 +424,50 @@ def test_a_section_named_in_the_number_cell_of_a_tab_separated_row_opens_a_secti
     text = "序号\t重点任务\t牵头单位\n一、经济发展\t\t\n1\t地区生产总值增长6%左右。\t区发改委\n"
     items = parse_text(text, TABLE).items
     assert items.select("number", "section_path").rows() == [("1", ["经济发展"])]
+
+
+def test_a_row_numbered_in_chinese_with_its_unit_and_deadline_is_a_task_not_a_section():
+    """五 | 治理黑臭水体5条 | 区水务局 | 2024年底前 among rows numbered 1 2 3. (4) opened a section and the task
+    was lost without a warning; a table numbered 一 二 三 四 throughout was refused as having no table (a
+    tester's 鄠邑区 and 周至县 tables). A heading spans its row: 一 | 稳增长促发展 fills nothing else."""
+    header = "序号\t主要任务\t责任单位\t完成时限\n"
+    mixed = (header + "１\t新建充电桩200个\t区住建局\t2024年底前\n２\t改造老旧小区30个\t区住建局\t2024年底前\n3.\t新增学位2000个\t区教育局\t2024年底前\n"
+             "（4）\t建设社区食堂10个\t区民政局\t2024年底前\n五\t治理黑臭水体5条\t区水务局\t2024年底前\n"
+             "6\t新增绿地100亩\t区林业局\t2024年底前\n")
+    items = parse_text(mixed, TABLE).items
+    assert items["number"].to_list() == ["1", "2", "3", "4", "5", "6"]
+    fifth = items.row(4, named=True)
+    assert (fifth["text"], fifth["units"], fifth["deadline"]) == ("治理黑臭水体5条", ["区水务局"], "2024年底前")
+    assert items["section_path"].to_list() == [[]] * 6
+    chinese = header + "".join(f"{n}\t新建公园{i}个\t区林业局\t2024年底前\n" for i, n in enumerate("一二三四", start=1))
+    assert parse_text(chinese, TABLE).items["number"].to_list() == ["1", "2", "3", "4"]
+    sections = header + "一\t经济发展\t\t\n1\t新建公园3个\t区林业局\t2024年底前\n（二）\t民生保障\t（1项）\t\n" \
+        "2\t新建学校2所\t区教育局\t2024年底前\n"
+    assert parse_text(sections, TABLE).items.select("number", "section_path").rows() == [
+        ("1", ["经济发展"]), ("2", ["民生保障"])]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), phrase), min_size=1, max_size=12),
+       st.sampled_from(["{}", "{}、", "（{}）", "{}."]))
+def test_any_row_numbered_in_chinese_that_fills_a_unit_and_a_deadline_is_an_item(rows, mark):
+    """Rows numbered 一 二 三 … with a unit and a deadline are one item each, whatever heading rows
+    (a numeral and a name, nothing else) come between them: each opens the section of those below."""
+    lines, expected, section, sections = ["序号\t主要任务\t责任单位\t完成时限"], [], [], 0
+    for heading, name in rows:
+        if heading:
+            sections += 1
+            lines.append(f"{mark.format(NUMERALS[sections - 1] if sections <= 10 else '十')}\t{name}\t\t")
+            section = [name]
+            continue
+        number = len(expected) + 1
+        numeral = NUMERALS[number - 1] if number <= 10 else f"十{NUMERALS[number - 11]}"
+        lines.append(f"{mark.format(numeral)}\t新建{name}{number}个\t区住建局\t2024年底前")
+        expected.append((str(number), f"新建{name}{number}个", section))
+    assume(expected)
+    items = parse_text("\n".join(lines) + "\n", TABLE).items
+    assert items.select("number", "text", "section_path").rows() == expected
+    assert items["units"].to_list() == [["区住建局"]] * len(expected)
 
 
 @pytest.mark.parametrize("name", ["x2_units_merged_vertically.xlsx", "x6_two_row_header.xlsx"])
