@@ -246,7 +246,7 @@ def cmd_add(args: argparse.Namespace) -> None:
     def check(path: Path, meta: DocumentMeta) -> None:
         text = read_document_text(path, max_bytes=max_bytes)
         if mapped_text is not None:  # read again from its mapped copy: what the table's reader left out is said
-            text = DocumentText(text, getattr(mapped_text, "notes", ()))
+            text = DocumentText(text, (*getattr(text, "notes", ()), *getattr(mapped_text, "notes", ())))
         try:
             parsed = parse_text(text, meta, path=source)
         except DocumentParseError as exc:  # name the file the planner gave, not the copy being checked
@@ -330,13 +330,13 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
     what the heading does not say must be given, and the error names the option.
     """
     from align.parsing import document_heading, heading_metadata
-    from align.readers import read_document_text
+    from align.readers import as_simplified, read_document_text
     from align.registry import load_registry, registry_path
 
     given = (args.id, args.jurisdiction, args.level, args.year, args.title)
     title, year = None, None
     if any(value is None or value == "" for value in given):  # --year 0 is given, and refused below
-        text = mapped_text if mapped_text is not None else read_document_text(source, max_bytes=settings.max_bytes)
+        text = as_simplified(mapped_text) if mapped_text is not None else read_document_text(source, max_bytes=settings.max_bytes)
         title, year = document_heading(text)
     taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
     heading = heading_metadata(title, year if args.year is None else args.year, taken, jurisdiction=args.jurisdiction)

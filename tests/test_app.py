@@ -652,6 +652,19 @@ def test_upload_parse_register_and_align(env):
     assert "add_register" in [b.key for b in at.button]
 
 
+def test_the_add_page_says_a_traditional_plan_is_read_in_simplified_characters(env):
+    """A plan in traditional characters was parsed silently wrong: targets in 個 dropped, 序號 no header."""
+    text = "新城區2024年工作要點\n一、民生\n1.新建充電樁10個。\n2.改造老舊小區5個。\n3.建設學校3所。\n"
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("trad.txt", text.encode("big5")).run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value.shape[0] == 3
+    warned = " ".join(w.value for w in at.warning)
+    assert "按繁体中文读取" in warned and "read as traditional Chinese" in warned and "file itself is unchanged" in warned
+    assert at.text_input(key="add_new_jurisdiction").value == "新城区"
+    assert at.selectbox(key="add_new_kind").value == "work_points"
+
+
 def test_registering_a_file_already_registered_or_a_parent_no_one_has_is_warned(env):
     """The same bytes under another id were registered with only a success message (and counted
     twice in coverage); a parent typed 西安 left the plan out of 西安市's coverage unseen."""

@@ -221,7 +221,8 @@ TRADITIONAL = "1. 新建公共充電樁200個，完成年度目標。\n2. 改造
 
 
 def test_a_big5_file_reads_as_its_traditional_text_not_as_no_plan_items(warm, capsys):
-    """Big5 bytes decode as GB18030 without error, into kana and rare characters."""
+    """Big5 bytes decode as GB18030 without error, into kana and rare characters; the traditional
+    text is then read in simplified characters, as the other plans are."""
     register(warm, "utf8", TRADITIONAL.encode("utf-8"))
     register(warm, "big5", TRADITIONAL.encode("big5"))
     texts = {}
@@ -229,7 +230,7 @@ def test_a_big5_file_reads_as_its_traditional_text_not_as_no_plan_items(warm, ca
         assert main(["items", doc_id, "--format", "json", "--data", str(warm.data_dir)]) == 0
         texts[doc_id] = [row["text"] for row in json.loads(capsys.readouterr().out)]
     assert texts["big5"] == texts["utf8"]
-    assert len(texts["big5"]) == 2 and texts["big5"][0].startswith("新建公共充電樁200個")
+    assert len(texts["big5"]) == 2 and texts["big5"][0].startswith("新建公共充电桩200个")
 
 
 def test_a_few_symbols_outside_gb2312_do_not_make_a_file_big5():

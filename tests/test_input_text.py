@@ -1,4 +1,5 @@
-"""Characters and encodings a planner's text arrives in: circled list markers, unit signs, UTF-16."""
+"""Characters and encodings a planner's text arrives in: circled list markers, unit signs, UTF-16,
+traditional Chinese."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from align.cli import main
 from align.exceptions import DocumentParseError
 from align.normalize import normalize_text
-from align.parsing import parse_file, parse_text
-from align.readers import read_document_text
+from align.parsing import document_heading, heading_metadata, parse_file, parse_text
+from align.readers import as_simplified, read_document_text
 from align.registry import DocumentMeta
+from align.settings import BUNDLED_DATA
 
 META = DocumentMeta(id="t", title="t", jurisdiction="某区", level="district", year=2024, kind="plan", file="t.txt")
 CIRCLED = {n: chr(0x2460 + n - 1) for n in range(1, 21)}  # ①..⑳
@@ -238,3 +241,82 @@ def test_a_quota_in_the_items_own_text_is_read_as_in_its_attachment():
     # a district plan's own text gives no district a share: 为全区500个 was read as a quota
     district_text = "某区2024年工作要点\n1.为全区500个企业提供服务，其中灞桥区200个。\n"
     assert parse_text(district_text, META).items["quotas"].to_list() == [[]]
+
+
+# The tester's outline plan, in traditional characters and as a simplified writer writes it.
+TRADITIONAL_PLAN = "新城區2024年工作要點\n\n一、民生\n1.新建充電樁10個。\n2.改造老舊小區5個。\n3.建設學校3所。\n"
+SIMPLIFIED_PLAN = "新城区2024年工作要点\n\n一、民生\n1.新建充电桩10个。\n2.改造老旧小区5个。\n3.建设学校3所。\n"
+TRADITIONAL_TABLE = ("新城區2024年為民辦實事任務分解表\n\n序號\t主要任務\t責任單位\t完成時限\n"
+                     "1\t新建充電樁200個\t區住建局\t2024年底前\n2\t完成老舊小區改造30個\t區住建局\t2024年底前\n"
+                     "3\t新增學位2000個\t區教育局\t2024年底前\n")
+
+
+def test_a_traditional_outline_gives_the_targets_and_kind_of_its_simplified_text(tmp_path):
+    """A plan in traditional characters was read silently wrong: 新建充電樁10個 had no target (個 is
+    no measure word the parser knows), 工作要點 no kind, and it matched nothing in xian-2024."""
+    read = {}
+    for name, text in (("traditional", TRADITIONAL_PLAN), ("simplified", SIMPLIFIED_PLAN)):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        parsed = parse_file(path, META)
+        heading = heading_metadata(*document_heading(read_document_text(path)), set())
+        read[name] = (targets(parsed.items), parsed.items["text"].to_list(), parsed.items["source_lines"].to_list(),
+                      heading.kind, heading.jurisdiction)
+    assert read["traditional"] == read["simplified"]
+    assert read["traditional"][0] == [[(10.0, "个")], [(5.0, "个")], [(3.0, "所")]]
+    assert read["traditional"][3:] == ("work_points", "新城区")
+    assert read["traditional"][2][0] == [4, 4], "the line numbers are the file's"
+
+
+def test_a_big5_traditional_task_table_is_read_by_its_header(tmp_path):
+    """序號/主要任務/責任單位 was refused as "no plan items found: expected a header row (序号/主要任务/责任单位)"."""
+    path = tmp_path / "big5.txt"
+    path.write_bytes(TRADITIONAL_TABLE.encode("big5"))
+    parsed = parse_file(path, META)
+    items = parsed.items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["text"].to_list() == ["新建充电桩200个", "完成老旧小区改造30个", "新增学位2000个"]
+    assert items["units"].to_list() == [["区住建局"], ["区住建局"], ["区教育局"]]
+    assert targets(items) == [[(200.0, "个")], [(30.0, "个")], [(2000.0, "个")]]
+    assert any("read as traditional Chinese" in w and "繁体" in w for w in parsed.warnings), parsed.warnings
+
+
+def test_a_simplified_plan_naming_qianxian_is_read_unchanged_and_a_traditional_one_converted(tmp_path):
+    """OpenCC's t2s turns 乾县 into 干县 and 乾坤 into 干坤: a simplified plan is never converted."""
+    simplified = ("咸阳市2024年工作要点\n一、县域经济\n1.支持乾县、武功、礼泉经济总量向200亿元迈进，扭转乾坤。\n"
+                  "2.蓝田县洩湖中学新建教学楼1栋。\n")
+    traditional = simplified.replace("咸阳市2024年工作要点", "咸陽市2024年工作要點") + TRADITIONAL_PLAN
+    for name, text in (("simplified", simplified), ("traditional", traditional)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    read = read_document_text(tmp_path / "simplified.txt")
+    assert read == simplified and not getattr(read, "notes", ())
+    assert "1.新建充电桩10个。" in read_document_text(tmp_path / "traditional.txt").split("\n")
+
+
+def _bundled_characters() -> list[str]:
+    """Every character the five bundled (simplified) plans write, 乾 峯 洩 灝 among them."""
+    documents = sorted((BUNDLED_DATA / "documents").glob("*.txt"))
+    return sorted(set("".join(read_document_text(path) for path in documents)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_bundled_characters()), max_size=400))
+@example("乾县乾坤乾县乾坤")
+@example("蓝田县洩湖中学")
+@example("正荣紫阙峯著灝乾洩")
+def test_simplified_text_from_the_bundled_plans_characters_is_never_converted(text):
+    read = as_simplified(text)
+    assert read == text and not getattr(read, "notes", ())
+
+
+def test_add_says_a_traditional_plan_was_converted(data_copy, tmp_path, capsys):
+    path = tmp_path / "trad.txt"
+    path.write_text(TRADITIONAL_PLAN, encoding="utf-8")
+    args = ["add", str(path), "--jurisdiction", "新城区", "--parent", "西安市", "--data", str(data_copy.data_dir)]
+    assert main(args) == 0
+    said = capsys.readouterr()
+    assert "registered 'xincheng-2024'" in said.out and "work_points" in said.out
+    warned = [line for line in said.err.splitlines() if "read as traditional Chinese" in line]
+    assert warned and "converted to simplified (简体) for matching" in warned[0], said.err
+    assert "the file itself is unchanged" in warned[0] and "按繁体中文读取" in warned[0]
+    assert (data_copy.data_dir / "documents" / "xincheng-2024.txt").read_text(encoding="utf-8") == TRADITIONAL_PLAN
