@@ -28,7 +28,7 @@ import polars as pl
 from align.exceptions import DocumentParseError
 from align.items import items_frame
 from align.normalize import normalize_text, parse_number, spaced_out
-from align.readers import DEFAULT_MAX_BYTES, read_document_text
+from align.readers import DEFAULT_MAX_BYTES, read_document_text, simplified
 from align.registry import LEVELS, DocumentMeta, suggest_id
 from align.targets import MEASURE_UNITS, extract_quotas, extract_targets, named_jurisdiction
 from align.units import department_keys, split_units
@@ -342,9 +342,10 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
 
 
 def header_key(cell: str) -> str:
-    """A header cell as compared with the vocabulary: normalised, without spaces (nor the ；
+    """A header cell as compared with the vocabulary: normalised, in simplified characters (a spreadsheet's
+    序號 is 序号: its header is looked for before its text is read as traditional), without spaces (nor the ；
     a line break typed inside the cell is read as: 责任 | 单位 is 责任单位)."""
-    return normalize_text(cell).replace(" ", "").replace(";", "")
+    return simplified(normalize_text(cell)).replace(" ", "").replace(";", "")
 
 
 def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] = HEADER_ROLES) -> dict[int, str]:

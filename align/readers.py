@@ -259,6 +259,12 @@ def _to_simplified() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, whatever its share of traditional ones: for comparing a short
+    text (a table's header cell) with simplified words, never for the text read."""
+    return _to_simplified()(text)
+
+
 def _is_chinese(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003134f"
 

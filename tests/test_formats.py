@@ -1136,3 +1136,30 @@ def test_a_word_file_whose_zip_header_asks_for_an_unknown_version_is_called_dama
     with pytest.raises(DocumentParseError, match="this Word file is damaged") as caught:
         read_document_text(path)
     assert str(path) in str(caught.value) and caught.value.zh
+
+
+TRADITIONAL_TABLE = [["新城區2024年為民辦實事任務分解表"], [], ["序號", "主要任務", "責任單位", "完成時限"],
+                     ["1", "新建充電樁200個", "區住建局", "2024年底前"], ["2", "新增學位2000個", "區教育局", "2024年底前"]]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_traditional_spreadsheet_is_read_by_its_header(tmp_path, suffix):
+    """A table's header is looked for by its reader, before the text is read as traditional: 序號 | 主要任務
+    was refused as "no header row found"."""
+    path = tmp_path / f"trad{suffix}"
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(TRADITIONAL_TABLE)
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in TRADITIONAL_TABLE:
+            book.active.append(row)
+        book.save(path)
+    parsed = parse_file(path, META)
+    assert parsed.items["text"].to_list() == ["新建充电桩200个", "新增学位2000个"]
+    assert parsed.items["units"].to_list() == [["区住建局"], ["区教育局"]]
+    assert parsed.items["deadline"].to_list() == ["2024年底前", "2024年底前"]
+    assert any("read as traditional Chinese" in warning for warning in parsed.warnings)
+    assert read_table_file(path, {"task": "主要任務", "units": "責任單位"}).count("充電樁") == 1, "a header named as written"
