@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import cn2an
@@ -515,7 +516,9 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         row = {role: cells[index] for index, role in roles.items()}
         task_cell = row.get("task", "")
         number = None
-        if (section_name := _section_row(row.get("number", ""), cells, roles)) is not None:
+        chinese_number = _chinese_task_number(row.get("number", ""), cells, roles, drafts=drafts,
+                                              following=partial(_next_arabic_number, lines, lineno, roles))
+        if chinese_number is None and (section_name := _section_row(row.get("number", ""), cells, roles)) is not None:
             section = [section_name]
             section_status, section_prefix, section_first = _status_of(section_name), "", True
             continue
@@ -523,7 +526,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         if row.get("number", "").strip():
             # 1, 1. and 1-1, also written （1）, 1） or ① (NFKC and the circled-number rule make them (1)),
             # and 五 of a row with its unit and deadline (五 | 治理黑臭水体5条 | 区水务局 | 2024年底前) is 5
-            written = _chinese_task_number(row["number"], cells, roles) or normalize_text(row["number"])
+            written = chinese_number or normalize_text(row["number"])
             number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*", written)
             another_table = table_ended and _header_like(cells)
             if not number_match and (_TABLE_FOOT.match(normalize_text(row["number"])) or another_table):
@@ -602,12 +605,11 @@ def _table_section(text: str) -> re.Match[str] | None:
 def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> str | None:
     """The section a table row opens (一 | 稳增长促发展（6项）, or 一、稳增长促发展 in one cell), else None.
 
-    A heading spans its row: beside its numeral it names the section and fills no cell a task
-    fills, so 五 | 治理黑臭水体5条 | 区水务局 | 2024年底前 is task 5 (:func:`_chinese_task_number`).
+    A row :func:`_chinese_task_number` reads as a task is asked first.
     """
     number_cell = number_cell.strip()
     others = [c.strip() for i, c in enumerate(cells) if c.strip() and roles.get(i) != "number"]
-    if others and _CN_NUMBER_CELL.fullmatch(number_cell) and not _fills_task_cells(cells, roles):
+    if others and _CN_NUMBER_CELL.fullmatch(number_cell):
         name = normalize_text(others[0])
     elif not number_cell and len(others) == 1 and (found := _table_section(normalize_text(others[0]))):
         name = found.group(1)
@@ -629,13 +631,41 @@ def _fills_task_cells(cells: list[str], roles: dict[int, str]) -> bool:
                for index, cell in enumerate(cells) if roles.get(index) not in (None, "number", "task"))
 
 
-def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, str]) -> str | None:
-    """五 → 5 in the 序号 cell of a row that fills a task's other cells (区水务局 | 2024年底前), else None."""
+def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, str], *, drafts: list[_Draft],
+                         following: Callable[[], int | None]) -> str | None:
+    """五 → 5 in the 序号 cell of a task's row written in Chinese numerals, else None.
+
+    The row fills a task's other cells (区水务局 | 2024年底前) and continues the numbering: the task
+    before it is one less (五 after 4), or it opens the table, and the next row numbered in digits is
+    one more (6). A heading names its lead unit too in many tables (一 | 稳增长促发展 | 区发改委, then
+    tasks 1, 2 under it, or 2, 3 going on): read as a task it made the numbers repeat and the plan
+    was refused.
+    """
     found = _CN_NUMBER_CELL.fullmatch(number_cell.strip())
     if not found or not _fills_task_cells(cells, roles):
         return None
     number = _ordinal(found.group(1))
-    return number if number.isdigit() else None
+    if not number.isdigit():
+        return None
+    previous = drafts[-1].number if drafts else ""
+    if previous.isdigit() and int(number) != int(previous) + 1:
+        return None
+    after = following()
+    return number if after is None or after == int(number) + 1 else None
+
+
+def _next_arabic_number(lines: list[str], lineno: int, roles: dict[int, str]) -> int | None:
+    """The number of the next numbered row after line ``lineno`` (1-based) when written in Arabic digits."""
+    column = next((index for index, role in roles.items() if role == "number"), None)
+    if column is None:
+        return None
+    for line in lines[lineno:]:
+        cells = line.split("\t")
+        cell = cells[column].strip() if "\t" in line and len(cells) > column else ""
+        if cell:
+            found = re.fullmatch(r"\(?\s*(\d{1,6})\s*\)?\s*[.、]?", normalize_text(cell))
+            return int(found.group(1)) if found else None
+    return None
 
 
 def _row_units(row: dict[str, str]) -> list[str]:

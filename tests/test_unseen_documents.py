@@ -445,6 +445,12 @@ def test_a_row_numbered_in_chinese_with_its_unit_and_deadline_is_a_task_not_a_se
         "2\t新建学校2所\t区教育局\t2024年底前\n"
     assert parse_text(sections, TABLE).items.select("number", "section_path").rows() == [
         ("1", ["经济发展"]), ("2", ["民生保障"])]
+    # a heading that names its lead unit is still a heading: the tasks under it start again at 1, or go
+    # on from the last task's number (read as tasks, the numbers repeated and the plan was refused)
+    for tasks in (("1", "1"), ("1", "2")):
+        led = header + f"一\t稳增长促发展\t区发改委\t\n{tasks[0]}\t新建学校3所\t区教育局\t2024年底前\n" \
+            f"二\t民生保障\t区民政局\t\n{tasks[1]}\t新建养老院2所\t区民政局\t2024年底前\n"
+        assert parse_text(led, TABLE).items["section_path"].to_list() == [["稳增长促发展"], ["民生保障"]]
 
 
 @settings(max_examples=100, deadline=None)
