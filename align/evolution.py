@@ -137,19 +137,20 @@ def _scaled(target: dict, bound: str = "value") -> float:
 # What a count counts: an addition this year (新增, 新建, 引进…), or a running total (达到, 累计, 总数).
 _ADDITION = re.compile(r"^(?:力争|确保|争取|全年|年内|今年|其中)*(?:新增|新建|增加(?!值)|净增|新培育|新认定|新引进|新落户|引进|培育)")
 _TOTAL = re.compile(r"达到|累计|总数|总量|保有量|总规模|达\d")
+_STOCK = re.compile(r"总数|总量|保有量|总规模")  # a total even after 新增 (新增…使总数达到); 新增…累计 is the year's additions
 
 
 def count_basis(target: dict) -> str | None:
-    """``"addition"`` for a count of what is added (新增高新技术企业4家), ``"total"`` for a running
-    total (高新技术企业达到150家), ``None`` when the words do not say."""
+    """``"addition"`` for a count of what is added (新增高新技术企业4家, also 新增就业达到1.5万人),
+    ``"total"`` for a running total (高新技术企业达到150家), ``None`` when the words do not say."""
     raw = target.get("raw") or ""
     if target.get("unit") == "%":  # a rate, not a count
         return None
-    if _TOTAL.search(raw):
+    if _STOCK.search(raw):
         return "total"
     if _ADDITION.match(raw) or _ADDITION.match(target.get("indicator") or ""):
         return "addition"
-    return None
+    return "total" if _TOTAL.search(raw) else None
 
 
 def target_direction(old: dict | None, new: dict | None) -> str:

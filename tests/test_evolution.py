@@ -99,6 +99,8 @@ def _change(changes: list[dict], indicator_part: str) -> dict:
         ("力争新增高新技术企业4家", "国家高新技术企业达到150家以上", "restated"),
         ("高新技术企业累计达到120家", "新增高新技术企业10家", "restated"),
         ("新增高新技术企业4家", "新增高新技术企业10家", "raised"),  # additions both years
+        ("新增高新技术企业50家", "新增高新技术企业达到30家", "lowered"),  # 达到 after 新增 still counts additions
+        ("新增就业8000人", "全年新增就业累计9000人", "raised"),  # and so does 累计, the year's additions so far
         ("服务业增加值增长7%", "服务业增加值达到8%", "raised"),  # a rate is no count (增加值 is no addition)
     ],
 )
