@@ -27,7 +27,8 @@ from align.items import (
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings
-from align.store import flipped, on_current_text, with_text_changes
+from align.store import flipped, on_current_text, reviewer_name, with_text_changes
+from align.targets import describe_quantity
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -184,7 +185,8 @@ def keyword_terms(query: str) -> list[str]:
 def latest_decision(current: pl.DataFrame, reviewer: str, source_doc: str, target_doc: str) -> dict | None:
     """The reviewer's latest decision in effect between two documents (what Undo takes back), turned
     the pair's way round; ``None`` when they have made none."""
-    mine = pair_decisions(current.filter(pl.col("reviewer") == reviewer), source_doc, target_doc)
+    name = reviewer_name(reviewer) or reviewer  # as the store keeps it (王　工 typed with a full-width space is 王 工)
+    mine = pair_decisions(current.filter(pl.col("reviewer") == name), source_doc, target_doc)
     return None if mine.is_empty() else mine.sort("id").row(-1, named=True)
 
 
@@ -488,12 +490,11 @@ def coverage_table(
                    .struct.field("raw"))
         .list.join("；")
         .alias("quota"),
-        # the amounts alone (200个；800个), short enough that no column cuts a number in two
+        # the amounts alone as written (200个；800个；3000万元), short enough that no column cuts a number in two
         pl.col("quotas")
         .list.eval(pl.element().filter(pl.element().struct.field("jurisdiction") == district_jurisdiction))
-        .list.eval(pl.element().struct.field("value").round(2).cast(pl.String).str.replace(r"\.0$", "")
-                   + pl.element().struct.field("unit").fill_null(""))
-        .list.join("；")
+        .map_elements(lambda quotas: "；".join(describe_quantity(q) or "" for q in quotas), return_dtype=pl.String)
+        .fill_null("")
         .alias("quota_amount"),
         joined_targets("targets").alias("city_targets"),
     )

@@ -117,6 +117,9 @@ def test_undo_takes_back_the_reviewers_latest_decision_on_this_pair_only(tmp_pat
     last = latest_decision(current, "王", "baqiao-2023", "xian-2024")
     assert (last["source_id"], last["target_id"], last["decision"]) == ("baqiao-2023:101", "xian-2024:9", "rejected")
     assert latest_decision(current, "赵", "baqiao-2023", "xian-2024") is None
+    with DecisionStore(tmp_path / "d.sqlite") as store:  # the name as typed, the store keeps it normalised
+        store.record("王　工", "baqiao-2023:80", "xian-2024:7", "confirmed")
+        assert latest_decision(store.current(), "王　工", "baqiao-2023", "xian-2024")["source_id"] == "baqiao-2023:80"
 
 
 def test_a_candidate_far_below_the_threshold_is_flagged_before_confirming():
@@ -124,3 +127,22 @@ def test_a_candidate_far_below_the_threshold_is_flagged_before_confirming():
 
     assert far_below_threshold(0.09, 0.42) and not far_below_threshold(0.2, 0.42)
     assert not far_below_threshold(None, 0.42), "no candidate chosen: nothing to flag"
+
+
+def test_coverage_gives_a_quota_of_money_as_written_not_in_yuan():
+    """The amount column showed 30000000元 for 其中灞桥区3000万元."""
+    from align.parsing import parse_text
+    from align.registry import DocumentMeta
+    from matching.engine import match_items
+    from matching.review import coverage_table
+
+    city = parse_text("西安市2024年为民办实事\n1.老旧小区改造。安排专项资金1.2亿元，其中灞桥区3000万元、雁塔区2000万元。\n",
+                      DocumentMeta(id="c-2024", title="c", jurisdiction="西安市", level="city", year=2024,
+                                   kind="livelihood_plan", file="c.txt")).items
+    district = parse_text("序号\t主要任务\t责任单位\n1\t改造老旧小区30个\t区住建局\n",
+                          DocumentMeta(id="d-2024", title="d", jurisdiction="灞桥区", level="district", year=2024,
+                                       kind="task_table", file="d.txt", parent="西安市")).items
+    matches = match_items(district, city, source_jurisdiction="灞桥区", target_jurisdiction="西安市")
+    decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
+    table = coverage_table(city, district, matches, decisions, district_jurisdiction="灞桥区")
+    assert table["quota_amount"].to_list() == ["3000万元"]
