@@ -134,7 +134,7 @@ _LEVEL_ENDING = re.compile(f"({_PLACE_ENDING})$")
 # A place opens the title when a year, a government body or a quoted name follows it; a county's name
 # may be one character (眉县, 礼县), unless it is a word for a county (全县, 我县, 区县).
 _TITLE_PLACE = re.compile(
-    rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING})|(?![全本我该各每区市])[\u4e00-\u9fff]县)"
+    rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING})|(?![全本我该各每区市某])[\u4e00-\u9fff]县)"
     rf"(?=\s*(?:\d|人民政府|政府|委|《|“))"
 )
 

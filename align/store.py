@@ -429,8 +429,8 @@ class DecisionStore:
                 ) from None
             if disk_nearly_full(self.path.parent):  # moving an intact store aside would hide its decisions
                 raise self._disk_full(f"Cannot open the decision store {self.path}",
-                                      "the store is not damaged and nothing was changed",
-                                      "记录库没有损坏，什么也没有改动") from None
+                                      "nothing was changed; do not move the store aside, it is most likely intact",
+                                      "什么也没有改动；请不要把记录库移走，它多半完好") from None
             raise StoreError(
                 f"Cannot open the decision store {self.path}: {exc}. If the file is damaged or not a "
                 "plan-align store, move it aside (keep it for recovery) or set PLAN_ALIGN_DB to another file.",

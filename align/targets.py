@@ -542,7 +542,7 @@ _VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|
 # city a place may be written under (西安市灞桥区 is 灞桥区).
 _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
 # Characters that make 城市 a kind or a count of cities (大城市, 新城市, 两城市), not a city's name (韩城市, 聊城市).
-_CITY_MODIFIERS = "大小中新老旧古名主副省县一二两三四五六七八九十百千万"
+_CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
 _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"

@@ -206,9 +206,11 @@ def fit_model(
     weights = standard_weights / scale
     if not np.any(weights > 1e-9):  # every score would be one number, and every candidate a link
         raise PlanAlignError(
-            f"The fit learned nothing: every weight is 0, so every candidate would score alike. The penalty C = "
-            f"{c:g} is too strong; use a larger C (the default is 0.1).",
-            zh=f"拟合结果所有权重均为 0，每个候选得分相同：正则化系数 C = {c:g} 过强，请用更大的 C（默认 0.1）",
+            f"The fit learned nothing: every weight is 0, so every candidate would score alike. Either the penalty "
+            f"C = {c:g} is too strong (a larger C lets the weights grow) or no evidence sets the links apart from "
+            "the rest in these labels (check them).",
+            zh=f"拟合结果所有权重均为 0，每个候选得分相同：正则化系数 C = {c:g} 过强（请用更大的 C），"
+               "或者这些标注中没有任何证据能把链接与其他候选区分开（请检查标注）",
         )
     return LinkModel(
         coefficients={f: float(w) for f, w in zip(FEATURES, weights)},

@@ -693,3 +693,14 @@ def test_targets_and_quotas_read_any_text_and_stay_inside_it(text):
 )
 def test_a_qualifier_written_once_for_a_list_of_numbers_holds_for_each(text, qualifiers):
     assert [t["qualifier"] for t in extract_targets(text)] == qualifiers
+
+
+def test_a_word_before_a_place_ending_is_no_place_of_one_character():
+    """多城市 and a template's 某县 were read as places (a quota for 多城市, a plan of 某县) once names of one
+    character before 城市 or 县 were allowed (韩城市, 眉县)."""
+    from align.parsing import heading_metadata
+    from align.targets import extract_quotas
+
+    assert extract_quotas("其中多城市2个") == []
+    assert heading_metadata("某县2024年重点工作任务分解表", 2024, set()).jurisdiction is None
+    assert heading_metadata("眉县2024年重点工作任务分解表", 2024, set()).jurisdiction == "眉县"

@@ -536,7 +536,7 @@ def test_a_store_on_a_full_disk_is_not_called_damaged(tmp_path, monkeypatch):
     monkeypatch.setattr("shutil.disk_usage", lambda folder: real_usage(folder)._replace(free=8 * 1024))
     with pytest.raises(StoreError) as caught:
         DecisionStore(db)
-    assert "the disk is full (8 KB free" in str(caught.value) and "not damaged" in str(caught.value)
+    assert "the disk is full (8 KB free" in str(caught.value) and "do not move the store aside" in str(caught.value)
     assert "move it aside" not in str(caught.value)
     monkeypatch.setattr(sqlite3, "connect", real_connect)
     with DecisionStore(db) as store:
