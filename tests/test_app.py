@@ -1248,3 +1248,13 @@ def test_threshold_counts_confirmed_pairs_as_its_curve_does_when_reviewers_disag
     at = open_page("threshold")
     assert not at.exception
     assert (at.metric[0].value, at.metric[1].value) == ("1", "0"), "one pair, its latest decision a rejection"
+
+
+def test_coverage_says_a_quota_item_judged_without_a_counterpart_is_decided_not_pending(env):
+    """An item a reviewer ruled out was still listed as having "no district task yet" (还没有)."""
+    with DecisionStore(env.db_path) as store:
+        store.record("王", "xian-2024:4", None, "no_counterpart", target_doc="baqiao-2023")
+    at = open_page("coverage")
+    pending = " ".join(w.value for w in at.warning if "配额" in w.value)
+    assert "xian-2024:4 " not in pending
+    assert any("已判无对应" in i.value and "xian-2024:4" in i.value for i in at.info)

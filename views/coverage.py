@@ -129,11 +129,15 @@ st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_uni
 
 st.subheader("没有区级对应的市级条目 City items without a district counterpart")
 without_task = uncovered(table)  # in the order listed below, unmet quotas first
-if (unmet := without_task.filter(pl.col("quota") != "")).height:
+with_quota = without_task.filter(pl.col("quota") != "")
+if (unmet := with_quota.filter(pl.col("status") == "none")).height:
     st.warning(f"{unmet.height} 个市级条目下达了{district_place}配额，但还没有对应的区级任务 "
                f"({unmet.height} city items give {district_place} a quota and no district task serves them yet): "
                + "；".join(f"{i} {ui.escape_text(t)}（{ui.escape_text(q)}）"
                            for i, t, q in unmet.select("item_id", "text", "quota").iter_rows()))
+if (judged := with_quota.filter(pl.col("status") == "no_counterpart")).height:  # decided, not pending: no "yet"
+    st.info(f"{judged.height} 个下达了{district_place}配额的市级条目已判无对应 ({judged.height} city items with a quota "
+            f"for {district_place} were judged to have no district task): " + "；".join(judged["item_id"].to_list()))
 missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", "状态": "状态 status",
                           quota: "配额 quota",
                           "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"})
