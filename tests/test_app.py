@@ -403,7 +403,9 @@ def test_export_to_excel_is_read_back(env):
     at = open_page("export")
     assert at.radio(key="ex_fmt").value == "xlsx"
     preview = at.dataframe[0].value
-    assert list(preview.columns)[:3] == ["源条目 source id", "目标条目 target id", "得分 score"], "English only before"
+    assert list(preview.columns)[:5] == ["源条目 source id", "源任务 source text", "目标条目 target id",
+                                         "目标任务 target text", "得分 score"], "English only before; ids only before"
+    assert preview["源任务 source text"][0].startswith("完成纺三南院等7个老旧小区改造") and preview["目标任务 target text"][0]
     assert preview["决定后文本已改 changed"].to_list() == [""], "None read as a word"
     at.button(key="ex_prepare").click().run()
     assert not at.exception and not at.error

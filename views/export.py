@@ -18,6 +18,7 @@ from align.export import (
     csv_sources_path,
     export_links,
 )
+from align.items import shown_text
 from align.store import local_time, with_text_changes
 
 MIME = {
@@ -92,7 +93,14 @@ if links.height:
         st.warning(f"{changed} 条链接确认之后，其任务文本已改或已删（文档重新发布？）请在审核页复核；导出文件的“决定后文本已改”列标出它们。 "
                    f"{changed} link(s) were confirmed on text that has since changed or gone (a plan re-issued?): "
                    "check them again on the Review page; the export marks them.")
-    st.dataframe(links.select("source_id", "target_id", pl.col("score").round(3), "reviewer",
+    try:  # the tasks themselves beside their ids, as the file has them
+        texts = pl.concat([ui.items(doc).select("item_id", shown_text().alias("text"))
+                           for doc in sorted(set(links["source_doc"]) | set(links["target_doc"]))])
+    except PlanAlignError:  # a document gone or unreadable: said above; the ids still show
+        texts = pl.DataFrame(schema={"item_id": pl.String, "text": pl.String})
+    preview = links.join(texts.rename({"item_id": "source_id", "text": "source_text"}), on="source_id", how="left") \
+        .join(texts.rename({"item_id": "target_id", "text": "target_text"}), on="target_id", how="left")
+    st.dataframe(preview.select("source_id", "source_text", "target_id", "target_text", pl.col("score").round(3), "reviewer",
                               local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null(""),
                               pl.col("text_changed").replace_strict(CHANGED_LABELS, default="").alias("changed"))
                  .rename(lambda name: f"{HEADERS.get(name, '决定后文本已改')} {name.replace('_', ' ')}"),
