@@ -660,7 +660,9 @@ def test_the_add_page_says_a_traditional_plan_is_read_in_simplified_characters(e
     at = open_page("add_document")
     at.file_uploader(key="add_file").upload("trad.txt", text.encode("big5")).run()
     assert not at.exception and not at.error
-    assert at.dataframe[0].value.shape[0] == 3
+    preview = at.dataframe[0].value
+    assert preview.shape[0] == 3 and "条目 item" not in preview.columns, "no placeholder ids (upload:1) before registering"
+    assert preview["序号 no."].to_list() == ["1", "2", "3"]
     warned = " ".join(w.value for w in at.warning)
     assert "按繁体中文读取" in warned and "read as traditional Chinese" in warned and "file itself is unchanged" in warned
     assert at.text_input(key="add_new_jurisdiction").value == "新城区"

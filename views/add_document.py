@@ -145,7 +145,8 @@ elif parsed is not None:
     st.success(f"解析出 {items.height} 个条目 Parsed {items.height} items from {upload.name}.")
     for warning in warnings:
         st.warning(warning)
-    st.dataframe(ui.plain_items(items), hide_index=True, width="stretch", key="add_items")
+    # without the ids: they are upload:1 … until the plan is registered under its own id
+    st.dataframe(ui.plain_items(items).drop("条目 item"), hide_index=True, width="stretch", key="add_items")
 
     st.subheader("元数据 Metadata")
     c1, c2 = st.columns(2)
