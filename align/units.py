@@ -63,7 +63,8 @@ def split_units(cell: str | None) -> list[str]:
 
     ``"区发改委 区财政局"`` → ``["区发改委", "区财政局"]``;
     ``"资源规划 灞桥分局"`` → ``["资源规划灞桥分局"]``; ``"区发改委（牵头）、区财政局"`` →
-    ``["区发改委", "区财政局"]`` (a role is no part of a name). Empty cells give ``[]``.
+    ``["区发改委", "区财政局"]`` (a role is no part of a name); ``"区财政局 (区国资局)"`` →
+    ``["区财政局(区国资局)"]``, as it is written without the space. Empty cells give ``[]``.
     """
     pieces = [_ROLE_MARK.sub("", normalize_text(p)) for p in _SPLIT.split(cell or "")]
     pieces = [p for p in pieces if p]
@@ -72,6 +73,9 @@ def split_units(cell: str | None) -> list[str]:
     units: list[str] = []
     pending = ""
     for piece in pieces:
+        if piece.startswith("(") and units and not pending:  # 区财政局 (区国资局): one office's other name
+            units[-1] += piece
+            continue
         pending += piece
         if _SUFFIX_PATTERN.search(pending):
             units.append(pending)

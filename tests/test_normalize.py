@@ -157,6 +157,8 @@ def test_fullwidth_percent_sign_in_target():
         ("区发改委牵头，区财政局配合", ["区发改委", "区财政局"]),
         ("各镇（街道）、区直相关部门", ["各镇(街道)", "区直相关部门"]),
         ("各街道配合", ["各街道"]), ("区财政局（配合单位）", ["区财政局"]), ("区行政审批服务局牵头负责", ["区行政审批服务局"]),
+        # an office's other name in brackets after a space is the same unit (the Review filter offered 区国资局 alone)
+        ("区财政局 (区国资局)", ["区财政局(区国资局)"]), ("区委宣传部 （区文产办）、区教育局", ["区委宣传部(区文产办)", "区教育局"]),
         ("", []),
     ],
 )
