@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import polars as pl
 
@@ -405,8 +406,17 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------- parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors (--top-k abc, a missing argument) say in Chinese too what every
+    other plan-align error says in both languages; the subcommands' parsers are of this class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message} （命令参数有误，用法见 {self.prog} --help）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="plan-align",
         description="Align Chinese government plans: parse each document into plan items, propose the links "
         "between two plans with the evidence behind them, record review decisions and export what was confirmed.",
@@ -414,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plan-align decide baqiao-2023:75 xian-2024:4 --confirm --reviewer 王; plan-align export --out links.xlsx. "
         "The review app (see README) does the same on screen.",
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data", help="data folder (registry.toml plus files); default: bundled data/ or $PLAN_ALIGN_DATA")
     sub = parser.add_subparsers(dest="command", required=True)
 

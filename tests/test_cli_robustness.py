@@ -694,3 +694,13 @@ def test_the_copy_of_an_add_under_way_is_no_leftover(tmp_path, data, capsys):
     assert (data / "documents" / "lianhu-2024.txt").read_text(encoding="utf-8") == LIANHU
     assert [meta.id for meta in load_registry(data)].count("lianhu-2024") == 1
     assert not (data / "documents" / ".removed").exists()
+
+
+@pytest.mark.parametrize("argv", [["match", "baqiao-2023", "xian-2024", "--top-k", "abc"], ["match"], ["nosuch"]])
+def test_a_usage_error_says_what_is_wrong_in_chinese_too(argv, capsys):
+    """argparse's own errors (invalid int value, a missing argument) were English only."""
+    with pytest.raises(SystemExit) as exited:
+        run(*argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "命令参数有误" in err and "--help" in err and "Traceback" not in err
