@@ -168,6 +168,15 @@ class UncachedFormula:
     cell: str  # A1-style reference, for the message
 
 
+@dataclass(frozen=True)
+class ErrorValue:
+    """A cell whose formula ended in an Excel error (#N/A, #REF!, #VALUE!): read as text it became a
+    responsible unit '#NA'."""
+
+    cell: str  # A1-style reference, for the message
+    shown: str  # the error as Excel shows it
+
+
 def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
     """One cell as a single line: numbers without '.0', newlines and tabs as spaces.
 
@@ -345,7 +354,8 @@ def table_rows_to_text(
         values = raw[:MAX_TABLE_COLUMNS]
         merged = {i for i, v in enumerate(values) if isinstance(v, MergedFromAbove)}
         uncalculated = {i: v.cell for i, v in enumerate(values) if isinstance(v, UncachedFormula)}
-        cells = [_cell_text(None if isinstance(v, UncachedFormula) else v.value if isinstance(v, MergedFromAbove) else v,
+        failed = {i: v for i, v in enumerate(values) if isinstance(v, ErrorValue)}
+        cells = [_cell_text(None if isinstance(v, UncachedFormula | ErrorValue) else v.value if isinstance(v, MergedFromAbove) else v,
                             hard_breaks=roles is not None) for v in values]  # titles above the header wrap
         if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)):
             for i in merged:  # a title or header said once, or a row continuing the task above
@@ -383,6 +393,13 @@ def table_rows_to_text(
                 "Excel or WPS, save it, and add it again.",
                 path=label, line=row_number,
                 zh=f"单元格 {unread[0]} 的公式没有计算结果，请用 Excel 或 WPS 打开并保存后重新添加",
+            )
+        if errors := [value for i, value in sorted(failed.items()) if i in roles]:
+            raise DocumentParseError(
+                f"cell {errors[0].cell} shows the Excel error {errors[0].shown} (its formula failed), which would be "
+                "read as text; correct it in Excel or WPS, save, and add the file again.",
+                path=label, line=row_number,
+                zh=f"单元格 {errors[0].cell} 显示 Excel 错误 {errors[0].shown}（公式出错），请在 Excel 或 WPS 中改正并保存后重新添加",
             )
         if len(cells) > width:
             wide_rows.append(f"row {row_number} has {len(cells)} columns")
@@ -664,7 +681,9 @@ def _xlsx_rows(
     next_start = 0
     rows = sheet.iter_rows(max_col=MAX_TABLE_COLUMNS)
     for row_number, cells in enumerate(rows, start=1):
-        row = [_shown_value(cell.value, getattr(cell, "number_format", None)) for cell in cells]
+        row = [ErrorValue(f"{get_column_letter(index)}{row_number}", str(cell.value))
+               if getattr(cell, "data_type", None) == "e" and cell.value is not None
+               else _shown_value(cell.value, getattr(cell, "number_format", None)) for index, cell in enumerate(cells, 1)]
         for column in uncached.get(row_number, ()):
             if column <= MAX_TABLE_COLUMNS:
                 row.extend([None] * (column - len(row)))

@@ -1163,3 +1163,19 @@ def test_a_traditional_spreadsheet_is_read_by_its_header(tmp_path, suffix):
     assert parsed.items["deadline"].to_list() == ["2024年底前", "2024年底前"]
     assert any("read as traditional Chinese" in warning for warning in parsed.warnings)
     assert read_table_file(path, {"task": "主要任務", "units": "責任單位"}).count("充電樁") == 1, "a header named as written"
+
+
+def test_an_excel_error_in_a_read_column_is_refused_with_its_cell(tmp_path):
+    """A 牵头单位 whose formula failed (#N/A) was read as the unit '#NA', without a word."""
+    import openpyxl
+
+    path = tmp_path / "errors.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["序号", "主要任务", "牵头单位", "填表人"], [1, "新建充电桩200个", "区住建局", "#REF!"],  # a column not read
+                [2, "改造老旧小区30个", "#N/A", ""]):
+        book.active.append(row)
+    book.save(path)
+    assert book.active["C3"].data_type == "e", "openpyxl stores #N/A as an error value"
+    with pytest.raises(DocumentParseError, match="cell C3 shows the Excel error #N/A") as caught:
+        read_document_text(path)
+    assert str(path) in str(caught.value) and "C3" in caught.value.zh
