@@ -167,6 +167,13 @@ class UncachedFormula:
 
     cell: str  # A1-style reference, for the message
 
+    def problem(self) -> tuple[str, str]:
+        """Why a read column cannot hold it, in English and Chinese."""
+        return (f"cell {self.cell} holds a formula whose value was never calculated (the workbook was written "
+                "by a program and not yet saved in Excel or WPS), so it would read as empty; open the file in "
+                "Excel or WPS, save it, and add it again.",
+                f"单元格 {self.cell} 的公式没有计算结果，请用 Excel 或 WPS 打开并保存后重新添加")
+
 
 @dataclass(frozen=True)
 class ErrorValue:
@@ -175,6 +182,12 @@ class ErrorValue:
 
     cell: str  # A1-style reference, for the message
     shown: str  # the error as Excel shows it
+
+    def problem(self) -> tuple[str, str]:
+        """Why a read column cannot hold it, in English and Chinese."""
+        return (f"cell {self.cell} shows the Excel error {self.shown} (its formula failed), which would be read as "
+                "text; correct it in Excel or WPS, save, and add the file again.",
+                f"单元格 {self.cell} 显示 Excel 错误 {self.shown}（公式出错），请在 Excel 或 WPS 中改正并保存后重新添加")
 
 
 def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
@@ -353,10 +366,9 @@ def table_rows_to_text(
             )
         values = raw[:MAX_TABLE_COLUMNS]
         merged = {i for i, v in enumerate(values) if isinstance(v, MergedFromAbove)}
-        uncalculated = {i: v.cell for i, v in enumerate(values) if isinstance(v, UncachedFormula)}
-        failed = {i: v for i, v in enumerate(values) if isinstance(v, ErrorValue)}
-        cells = [_cell_text(None if isinstance(v, UncachedFormula | ErrorValue) else v.value if isinstance(v, MergedFromAbove) else v,
-                            hard_breaks=roles is not None) for v in values]  # titles above the header wrap
+        unreadable = {i: v for i, v in enumerate(values) if isinstance(v, UncachedFormula | ErrorValue)}
+        cells = [_cell_text(None if i in unreadable else v.value if isinstance(v, MergedFromAbove) else v,
+                            hard_breaks=roles is not None) for i, v in enumerate(values)]  # titles above the header wrap
         if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)):
             for i in merged:  # a title or header said once, or a row continuing the task above
                 cells[i] = ""
@@ -386,21 +398,10 @@ def table_rows_to_text(
             lines[-1] = _header_line(written, header_cells, roles)
             lines.append("")  # one line per sheet row, so a row number in an error stays right
             continue
-        if unread := [cell for i, cell in sorted(uncalculated.items()) if i in roles]:
-            raise DocumentParseError(
-                f"cell {unread[0]} holds a formula whose value was never calculated (the workbook was written "
-                "by a program and not yet saved in Excel or WPS), so it would read as empty; open the file in "
-                "Excel or WPS, save it, and add it again.",
-                path=label, line=row_number,
-                zh=f"单元格 {unread[0]} 的公式没有计算结果，请用 Excel 或 WPS 打开并保存后重新添加",
-            )
-        if errors := [value for i, value in sorted(failed.items()) if i in roles]:
-            raise DocumentParseError(
-                f"cell {errors[0].cell} shows the Excel error {errors[0].shown} (its formula failed), which would be "
-                "read as text; correct it in Excel or WPS, save, and add the file again.",
-                path=label, line=row_number,
-                zh=f"单元格 {errors[0].cell} 显示 Excel 错误 {errors[0].shown}（公式出错），请在 Excel 或 WPS 中改正并保存后重新添加",
-            )
+        # an uncalculated formula is said before an error value, each kind from the left
+        if unread := sorted((isinstance(v, ErrorValue), i) for i, v in unreadable.items() if i in roles):
+            message, zh = unreadable[unread[0][1]].problem()
+            raise DocumentParseError(message, path=label, line=row_number, zh=zh)
         if len(cells) > width:
             wide_rows.append(f"row {row_number} has {len(cells)} columns")
             continue
