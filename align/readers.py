@@ -269,15 +269,15 @@ def _is_chinese(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003134f"
 
 
-def traditional_share(text: str) -> tuple[float, int]:
-    """The share of the Chinese characters OpenCC's t2s changes, and how many different ones it changes."""
+def _changed_share(lines: list[str], converted: list[str]) -> tuple[float, int]:
+    """The share of the Chinese characters of ``lines`` their t2s conversion changes, and how many
+    different ones it changes."""
     convert = _to_simplified()
     chinese, changed, kinds = 0, 0, set()
-    for line in text.split("\n"):
-        converted = convert(line)
-        if len(converted) != len(line):  # a phrase of another length: count the characters one by one
-            converted = "".join(convert(char) for char in line)
-        for before, after in zip(line, converted):
+    for line, simple in zip(lines, converted):
+        if len(simple) != len(line):  # a phrase of another length: count the characters one by one
+            simple = "".join(convert(char) for char in line)
+        for before, after in zip(line, simple):
             if _is_chinese(before):
                 chinese += 1
                 if before != after:
@@ -289,11 +289,13 @@ def traditional_share(text: str) -> tuple[float, int]:
 def as_simplified(text: str) -> str:
     """A text written predominantly in traditional Chinese, converted to simplified line by line (its line
     numbers stay those of the file) and said so in a note; any other text as it is."""
-    share, kinds = traditional_share(text)
+    lines = text.split("\n")
+    convert = _to_simplified()
+    converted = [convert(line) for line in lines]  # once: measured, then handed on if it is traditional
+    share, kinds = _changed_share(lines, converted)
     if share < _TRADITIONAL_SHARE or kinds < _TRADITIONAL_KINDS:
         return text
-    convert = _to_simplified()
     note = (f"按繁体中文读取，已转为简体以便匹配，文件本身未改动 read as traditional Chinese ({share:.0%} of its Chinese "
             "characters are traditional forms) and converted to simplified (简体) for matching; the file itself is unchanged.")
-    return DocumentText("\n".join(convert(line) for line in text.split("\n")),
+    return DocumentText("\n".join(converted),
                         (note, *getattr(text, "notes", ())))
