@@ -136,8 +136,8 @@ def _scaled(target: dict, bound: str = "value") -> float:
 
 # What a count counts: an addition this year (新增, 新建, 引进…), or a running total (达到, 累计, 总数).
 _ADDITION = re.compile(r"^(?:力争|确保|争取|全年|年内|今年|其中)*(?:新增|新建|增加(?!值)|净增|新培育|新认定|新引进|新落户|引进|培育)")
-_TOTAL = re.compile(r"达到|累计|总数|总量|保有量|总规模|达\d")
 _STOCK = re.compile(r"总数|总量|保有量|总规模")  # a total even after 新增 (新增…使总数达到); 新增…累计 is the year's additions
+_TOTAL = re.compile(rf"达到|累计|达\d|{_STOCK.pattern}")
 
 
 def count_basis(target: dict) -> str | None:
