@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matching.evaluate import best_threshold, cross_validate, label_candidates, metrics
 from matching.features import FEATURES
@@ -62,6 +64,31 @@ def test_best_threshold_maximises_f1():
     import numpy as np
 
     assert best_threshold(np.array([0.9, 0.8, 0.3, 0.2]), np.array([1, 1, 0, 0])) == pytest.approx(0.8)
+
+
+def _f1_at(scores, labels, cut):
+    chosen = [label for score, label in zip(scores, labels) if score >= cut]
+    hits, positives = sum(chosen), sum(labels)
+    return 2 * hits / (len(chosen) + positives) if hits else 0.0
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.1, 0.2, 0.35, 0.5, 0.61, 0.8, 0.9, 1.0]), st.booleans()),
+        min_size=1,
+        max_size=30,
+    ).filter(lambda rows: any(label for _, label in rows))
+)
+def test_best_threshold_is_the_lowest_cut_off_with_the_best_f1(rows):
+    """Counted by sorting, the cut-off agrees with trying every score by hand (ties: the lowest)."""
+    import numpy as np
+
+    scores, labels = [score for score, _ in rows], [int(label) for _, label in rows]
+    cut = best_threshold(np.array(scores), np.array(labels))
+    f1s = {candidate: _f1_at(scores, labels, candidate) for candidate in set(scores)}
+    best = max(f1s.values())
+    assert f1s[cut] == pytest.approx(best)
+    assert cut == min(candidate for candidate, f1 in f1s.items() if f1 == pytest.approx(best))
 
 
 def test_cross_validation_never_scores_a_source_with_a_model_that_saw_it():
