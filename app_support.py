@@ -25,11 +25,12 @@ from align.exceptions import PlanAlignError
 from align.files import file_digest
 from align.ingest import document_warnings, load_items
 from align.items import (
+    QUOTA_STRUCT,
     STATUS_LABELS,
     joined_targets,
     shown_text,
     text_digests,
-    written_quota,
+    written_quotas,
     written_targets,
 )
 from align.readers import read_document_text
@@ -510,7 +511,8 @@ def targets_text(targets: list[dict] | None) -> str:
 
 
 def quotas_text(quotas: list[dict] | None) -> str:
-    return "；".join(written_quota(q.get("jurisdiction"), q.get("raw")) for q in quotas or []) or "—"
+    column = pl.DataFrame({"quotas": [quotas or []]}, schema={"quotas": pl.List(QUOTA_STRUCT)})
+    return column.select(written_quotas()).item() or "—"
 
 
 def markdown_literal(text: str) -> str:
@@ -566,10 +568,7 @@ def plain_items(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).fill_null("—").alias("状态 status"),
         pl.col("deadline").fill_null("").alias("完成时限 deadline"),
         joined_targets("targets").alias("目标值 targets"),
-        pl.col("quotas")
-        .map_elements(lambda quotas: "；".join(written_quota(q["jurisdiction"], q["raw"]) for q in quotas),
-                      return_dtype=pl.String)
-        .alias("配额 quotas"),
+        written_quotas().alias("配额 quotas"),
     ))
 
 

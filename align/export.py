@@ -237,10 +237,11 @@ def _with_allotted_quotas(frame: pl.DataFrame, documents: dict[str, DocumentMeta
                     pl.col(f"{side}_doc").replace_strict(names, default=None).alias("parent"),
                     pl.col(f"{side}_quotas").alias("allotted"))
         .join(zones, on=["zone", "parent"], how="left")
-        .explode("allotted").drop_nulls("allotted").unnest("allotted")
-        .filter((pl.col("jurisdiction") == pl.col("place")) | (pl.col("jurisdiction") == pl.col("short")))
+        .explode("allotted").drop_nulls("allotted")
+        .filter((pl.col("allotted").struct.field("jurisdiction") == pl.col("place"))
+                | (pl.col("allotted").struct.field("jurisdiction") == pl.col("short")))
         for side, other in (("target", "source"), ("source", "target"))
-    ]).group_by("_row", maintain_order=True).agg(quota_label().str.join("；").alias("quota"))
+    ]).group_by("_row", maintain_order=True).agg(quota_label(pl.col("allotted")).str.join("；").alias("quota"))
     return rows.join(allotted, on="_row", how="left").drop("_row")
 
 

@@ -105,17 +105,17 @@ def written_targets(targets: Sequence[dict] | None) -> str:
     return written_phrases([t.get("raw") for t in targets or []])
 
 
-def written_quota(jurisdiction: str | None, raw: str | None) -> str:
-    """A quota as written (``灞桥区200个``), its jurisdiction put first only where the text lacks it."""
-    raw, jurisdiction = raw or "", jurisdiction or ""
-    return raw if jurisdiction in raw else f"{jurisdiction} {raw}".strip()
-
-
-def quota_label() -> pl.Expr:
-    """:func:`written_quota` over the fields of :data:`QUOTA_STRUCT` as columns."""
-    raw, place = pl.col("raw").fill_null(""), pl.col("jurisdiction").fill_null("")
+def quota_label(quota: pl.Expr) -> pl.Expr:
+    """A quota (a :data:`QUOTA_STRUCT`) as written (``灞桥区200个``), its jurisdiction put first only
+    where the text lacks it."""
+    raw, place = quota.struct.field("raw").fill_null(""), quota.struct.field("jurisdiction").fill_null("")
     return pl.when(raw.str.contains(place, literal=True)).then(raw).otherwise(
         pl.concat_str(place, pl.lit(" "), raw).str.strip_chars())
+
+
+def written_quotas(column: str = "quotas") -> pl.Expr:
+    """Each item's quotas as written (:func:`quota_label`), joined by ``；``."""
+    return pl.col(column).list.eval(quota_label(pl.element())).list.join("；")
 
 
 def quotas_renamed(items: pl.DataFrame, place: DocumentMeta, plan: DocumentMeta) -> pl.DataFrame:
