@@ -182,8 +182,8 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         coverage_pair_note,
         coverage_sheets,
         overview_sheet,
+        quotas_without_task,
         status_counts,
-        uncovered,
     )
 
     settings = settings_from_args(args)
@@ -258,9 +258,13 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         ), args.format, args.out)
     print(f"{table.height} city items: " + ", ".join(f"{n} {s}" for s, n in status_counts(table).items()),
           file=sys.stderr)
-    if (unmet := uncovered(table).filter(pl.col("quota") != "")).height:
+    unmet, judged = quotas_without_task(table)
+    if unmet.height:
         print(f"{unmet.height} give {place} a quota and no district task serves them yet: "
               + ", ".join(unmet["item_id"]), file=sys.stderr)
+    if judged.height:
+        print(f"{judged.height} give {place} a quota and were judged to have no district task (无对应): "
+              + ", ".join(judged["item_id"]), file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> None:

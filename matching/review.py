@@ -311,6 +311,10 @@ def proposed_links(
     )
 
 
+class CoveragePairSwapped(PlanAlignError):
+    """The district plan was given in the city plan's place: swapping the two answers the question."""
+
+
 def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     """Refuse a coverage question asked upside down: coverage lists the city plan's items, so a
     district plan in its place would list its own tasks as "city items" and answer nothing; and
@@ -334,7 +338,7 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     said = f"{city.id} is a {city.level} plan ({city.jurisdiction}) and {district.id} a {district.level} plan ({district.jurisdiction})"
     said_zh = (f"{city.id} 是{LEVEL_NAMES_ZH[city.level]}文档（{city.jurisdiction}），"
                f"{district.id} 是{LEVEL_NAMES_ZH[district.level]}文档（{district.jurisdiction}）")
-    raise PlanAlignError(
+    raise CoveragePairSwapped(
         f"Coverage lists the items of the higher-level plan, which comes first: {said}. "
         f"Swap them: plan-align coverage {district.id} {city.id}.",
         zh=f"覆盖情况列出上级文档的条目，上级文档应在前：{said_zh}，请交换两者",
@@ -524,6 +528,14 @@ def uncovered(coverage: pl.DataFrame) -> pl.DataFrame:
     give the district a quota first: a quota with no task to deliver it is what a 督查办 must chase."""
     return coverage.filter(pl.col("status").is_in(UNSERVED)).sort(pl.col("quota") != "", descending=True,
                                                                   maintain_order=True)
+
+
+def quotas_without_task(coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """City items that give the district a quota and have no district task, in two parts: those
+    still waiting for one (what a 督查办 must chase) and those a reviewer judged 无对应 (decided,
+    not pending, so not said to be waiting "yet")."""
+    with_quota = uncovered(coverage).filter(pl.col("quota") != "")
+    return with_quota.filter(pl.col("status") == "none"), with_quota.filter(pl.col("status") == "no_counterpart")
 
 
 def coverage_sheets(coverage: pl.DataFrame, district_jurisdiction: str) -> list[tuple[str, pl.DataFrame]]:

@@ -560,6 +560,21 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     assert "Unknown document id 'nowhere-2030'" in capsys.readouterr().err
 
 
+def test_cli_coverage_does_not_say_a_quota_judged_without_counterpart_is_waiting(data_copy, tmp_path, monkeypatch,
+                                                                                  capsys):
+    """A reviewer's 无对应 on a quota item is a decision, as the Coverage page says: the terminal said the
+    item still waited for a district task."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "xian-2024:4", "baqiao-2023", "--none", "--reviewer", "王", *data]) == 0
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    said = capsys.readouterr().err
+    waiting = next(line for line in said.splitlines() if "serves them yet" in line)
+    assert "xian-2024:4" not in waiting
+    assert "judged to have no district task (无对应): xian-2024:4" in said
+
+
 def coverage_rows(capsys, data: list[str]) -> dict[str, dict]:
     """`plan-align coverage xian-2024 baqiao-2023 --format json`: each city item's row, by its id."""
     capsys.readouterr()  # what an earlier command printed

@@ -14,6 +14,7 @@ from matching.review import (
     COVERAGE_LABELS,
     COVERAGE_STATUSES,
     COVERAGE_WIDE,
+    CoveragePairSwapped,
     check_coverage_pair,
     coverage_counts,
     coverage_match_settings,
@@ -22,6 +23,7 @@ from matching.review import (
     coverage_sheets,
     overview_sheet,
     plan_coverage,
+    quotas_without_task,
     status_counts,
     uncovered,
 )
@@ -56,9 +58,9 @@ documents = ui.documents()
 city, district = documents[city_doc], documents[district_doc]
 try:
     check_coverage_pair(city, district)
-except PlanAlignError as exc:  # a district plan in the city's place: one click puts them right
+except PlanAlignError as exc:
     ui.error_box(exc)
-    if city.level_rank < district.level_rank:  # two plans of one level: swapping them would not help
+    if isinstance(exc, CoveragePairSwapped):  # a district plan in the city's place: one click puts them right
         st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
     st.stop()
 if pair_note := coverage_pair_note(city, district):
@@ -129,13 +131,13 @@ st.altair_chart((chart + text).properties(height=40 * max(heat["category"].n_uni
 
 st.subheader("没有区级对应的市级条目 City items without a district counterpart")
 without_task = uncovered(table)  # in the order listed below, unmet quotas first
-with_quota = without_task.filter(pl.col("quota") != "")
-if (unmet := with_quota.filter(pl.col("status") == "none")).height:
+unmet, judged = quotas_without_task(table)
+if unmet.height:
     st.warning(f"{unmet.height} 个市级条目下达了{district_place}配额，但还没有对应的区级任务 "
                f"({unmet.height} city items give {district_place} a quota and no district task serves them yet): "
                + "；".join(f"{i} {ui.escape_text(t)}（{ui.escape_text(q)}）"
                            for i, t, q in unmet.select("item_id", "text", "quota").iter_rows()))
-if (judged := with_quota.filter(pl.col("status") == "no_counterpart")).height:  # decided, not pending: no "yet"
+if judged.height:
     st.info(f"{judged.height} 个下达了{district_place}配额的市级条目已判无对应 ({judged.height} city items with a quota "
             f"for {district_place} were judged to have no district task): " + "；".join(judged["item_id"].to_list()))
 missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", "状态": "状态 status",
