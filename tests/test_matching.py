@@ -465,11 +465,17 @@ def test_containment_is_asymmetric_coverage():
     assert f["containment"]["c:2"] < 0.1, "a few single characters at most"
 
 
-def test_empty_text_gives_zero_similarity():
-    source = table("d", [("。", "区发改委")])
-    target = table("c", [("老旧小区改造", "市住建局")])
-    f = features_of(source, target)
-    assert f.get("char_cosine", {"c:1": 0.0})["c:1"] == 0.0
+def test_empty_text_gives_zero_similarity_not_nan():
+    """A row without n-grams (a task of punctuation alone) has cosine 0 with anything: a division by its
+    zero length would give nan, which sorts anywhere in a ranking."""
+    from matching.candidates import rowwise_cosine
+
+    a, b = sp.csr_matrix(np.array([[0.0, 0.0], [3.0, 4.0]])), sp.csr_matrix(np.array([[3.0, 0.0]]))
+    assert rowwise_cosine(a, b, np.array([0, 1]), np.array([0, 0])).tolist() == [0.0, pytest.approx(0.6)]
+    target = table("c", [("老旧小区改造", "市住建局"), ("新建汽车充电站", "市发改委")])
+    f = features_of(table("d", [("。", "区发改委")]), target)
+    assert f["char_cosine"] == {"c:1": 0.0, "c:2": 0.0}
+    assert not np.isnan([value for column in f.values() for value in column.values()]).any()
 
 
 def test_shared_spans_for_highlighting():
