@@ -111,12 +111,23 @@ _QUOTA_NUMBER = (
 )
 _QUOTA_DIRECT = re.compile(rf"{_QUOTA_START}(?P<jur>{JURISDICTION})\s*[:：]?\s*{_QUOTA_VERB}\s*{_QUOTA_NUMBER}")
 # 莲湖区、灞桥区各2个; 灞桥区、高新区分别建设1所: the same number for each place.
-_QUOTA_EACH = re.compile(rf"{_QUOTA_START}(?P<jurs>{_JURISDICTIONS})\s*(?:各|分别)\s*{_QUOTA_VERB}\s*(?:为)?\s*{_QUOTA_NUMBER}")
+# What they build may stand before the number (各建设体育公园2个, 分别建设老年助餐点15个、10个).
+_WHAT = r"(?P<what>[\u4e00-\u9fff“”]{2,12}?)"
+_QUOTA_EACH = re.compile(
+    rf"{_QUOTA_START}(?P<jurs>{_JURISDICTIONS})\s*(?:各|分别)\s*{_QUOTA_VERB}\s*(?:为)?\s*{_WHAT}?\s*{_QUOTA_NUMBER}"
+)
 # 灞桥区、莲湖区分别为200个、300个: a number per place, in order.
 _QUOTA_SPREAD = re.compile(
-    rf"{_QUOTA_START}(?P<jurs>{_JURISDICTIONS})\s*分别\s*{_QUOTA_VERB}\s*(?:为|达到)?\s*"
+    rf"{_QUOTA_START}(?P<jurs>{_JURISDICTIONS})\s*分别\s*{_QUOTA_VERB}\s*(?:为|达到)?\s*{_WHAT}?\s*"
     rf"(?P<numbers>{_NUMBER}\s*(?:{_UNITS})?(?:\s*[、和及]\s*{_NUMBER}\s*(?:{_UNITS})?)+)"
 )
+# 宝塔区建设老年助餐点20个、日间照料中心5个: a place, what it builds, then the number, and more of
+# what with its number after a list mark. Each names what it counts, so none is a share of a total.
+_QUOTA_NAMED = re.compile(
+    rf"{_QUOTA_START}(?P<jur>{JURISDICTION})\s*(?P<verb>{_QUOTA_VERB})\s*{_WHAT}\s*{_QUOTA_NUMBER}"
+)
+_QUOTA_NAMED_MORE = re.compile(rf"\s*、\s*{_WHAT}\s*{_QUOTA_NUMBER}")
+_ONLY_VERBS = re.compile(rf"(?:{_QUOTA_VERB.removeprefix('(?:').removesuffix(')?')})+")
 _JURISDICTION_SPLIT = re.compile(r"\s*[、,，和及与]\s*")
 # A bare place name and a list mark right before a quota's place: the number after it is the whole
 # list's (完成蓝田县、周至县两处 is two for both, not a quota of 周至县's own).
@@ -455,15 +466,19 @@ def extract_quotas(text: str | None) -> list[dict]:
     quotas: list[dict] = []
     taken: list[tuple[int, int]] = []  # spans read as lists, not read again one place at a time
     spans: list[tuple[int, int]] = []  # where each quota was read, to find what it is a share of
+    names_itself: set[int] = set()  # quotas that say what they count (宝塔区建设老年助餐点20个)
 
-    def add(names: list[str], values: list[float | None], units: list[str], raw: str, span: tuple[int, int]) -> None:
+    def add(names: list[str], values: list[float | None], units: list[str], raw: str, span: tuple[int, int],
+            what: str | None = None) -> None:
         if raw.startswith(("含", "包括", "包含")):
             return  # 阎良区500个(含航空基地200个): part of another place's quota, not one of its own
         for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
             if value is not None and jurisdiction is not None:
-                # a list (莲湖区、灞桥区各2个) gives each place its own words: 灞桥区2个
-                own = raw if len(names) == 1 else f"{jurisdiction}{format_number(value)}{unit}"
+                # a list (莲湖区、灞桥区各2个) gives each place its own words: 灞桥区2个, 灞桥区体育公园2个
+                own = raw if len(names) == 1 else f"{jurisdiction}{what or ''}{format_number(value)}{unit}"
+                if what:
+                    names_itself.add(len(quotas))
                 quotas.append({"jurisdiction": jurisdiction, "value": value, "unit": unit, "raw": own})
                 spans.append(span)
 
@@ -473,7 +488,7 @@ def extract_quotas(text: str | None) -> list[dict]:
         if len(names) != len(numbers) or not numbers[-1].group("unit"):
             continue
         add(names, [_number_value(n.group("number")) for n in numbers], _units_of_list(numbers), match.group(0).strip(" ,，、:："),
-            match.span())
+            match.span(), match.group("what"))
         taken.append(match.span())
     for match in _QUOTA_EACH.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
@@ -481,8 +496,23 @@ def extract_quotas(text: str | None) -> list[dict]:
         names = _JURISDICTION_SPLIT.split(match.group("jurs"))
         value = _number_value(match.group("number"))
         add(names, [value] * len(names), [match.group("unit")] * len(names), match.group(0).strip(" ,，、:："),
-            match.span())
+            match.span(), match.group("what"))
         taken.append(match.span())
+    named = []  # 宝塔区建设老年助餐点20个: read last, and only among other places' quotas (below)
+    for match in _QUOTA_NAMED.finditer(text):
+        place, what = match.group("jur"), match.group("what")
+        if (any(start <= match.start() < end for start, end in taken) or _ONLY_VERBS.fullmatch(what)
+                or _opens_with_a_place(what) or _PLACE_LISTED_BEFORE.search(text, 0, match.start())):
+            continue  # 灞桥区新建200个 is read below; 灞桥区、莲湖区各… above
+        if not match.group("verb") and len(_clean_jurisdiction(place) or "") < 3:
+            continue  # without a verb, 城区道路20条 or 市区绿地5处 name a kind of area, not a place
+        if place.endswith("市") and what.startswith(_CITY_WORD_ENDS):
+            continue  # 提供市场化就业岗位, 创建市级示范村: 市 opens a word (市场, 市级), it ends no name
+        found = [(match.group("number"), match.group("unit"), match.group(0).strip(" ,，、:："), match.span())]
+        while (more := _QUOTA_NAMED_MORE.match(text, found[-1][3][1])) and not _opens_with_a_place(more.group("what")):
+            found.append((more.group("number"), more.group("unit"),
+                          f"{_clean_jurisdiction(place) or place}{more.group(0).strip(' 、')}", more.span()))
+        named.append((place, what, found))
     for match in _QUOTA_DIRECT.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
@@ -490,12 +520,44 @@ def extract_quotas(text: str | None) -> list[dict]:
             continue
         add([match.group("jur")], [_number_value(match.group("number"))], [match.group("unit")],
             match.group(0).strip(" ,，、:："), match.span())
-    _name_what_each_is_a_share_of(text, quotas, spans)
+    # A place, a verb and a noun also open a plain sentence (创建市级示范村400个 read as a quota of 创建市,
+    # 针对新区确定的3条 of 针对新区): one is a quota where 其中 leads it or its sentence gives another
+    # place one too (宝塔区建设老年助餐点20个；安塞区、延安新区分别建设…).
+    for place, what, found in named:
+        if any(start < found[-1][3][1] and found[0][3][0] < end for start, end in spans):
+            continue  # read above (灞桥区新建不少于200个)
+        sentence = _sentence_of(text, found[0][3][0])
+        others = {q["jurisdiction"] for q, (start, _) in zip(quotas, spans, strict=True) if sentence[0] <= start < sentence[1]}
+        others |= {_clean_jurisdiction(p) for p, _, f in named if sentence[0] <= f[0][3][0] < sentence[1]}
+        if not found[0][2].startswith("其中") and not others - {_clean_jurisdiction(place), None}:
+            continue
+        for number, unit, raw, span in found:
+            add([place], [_number_value(number)], [unit], raw, span, what)
+    _name_what_each_is_a_share_of(text, quotas, spans, names_itself)
     # an item's text and its 附件 often say the same quota: once is enough
     return list({(q["jurisdiction"], q["value"], q["unit"], q["raw"]): q for q in quotas}.values())
 
 
-def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tuple[int, int]]) -> None:
+# Characters that make 市 the start of a word (市场, 市级, 市民, 市政, 市区), not the end of a city's name.
+_CITY_WORD_ENDS = tuple("场级民政区域容貌值内直属委")
+
+
+def _sentence_of(text: str, at: int) -> tuple[int, int]:
+    """Where the sentence (to a 。 or a line's end) holding position ``at`` starts and ends."""
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end != -1]
+    return start, min(ends, default=len(text))
+
+
+def _opens_with_a_place(text: str) -> bool:
+    """Whether ``text`` starts with a named jurisdiction (灞桥区新建充电桩: another place's quota)."""
+    opening = re.match(JURISDICTION, text)
+    return opening is not None and _clean_jurisdiction(opening.group(0)) is not None
+
+
+def _name_what_each_is_a_share_of(
+    text: str, quotas: list[dict], spans: list[tuple[int, int]], names_itself: set[int]
+) -> None:
     """Put in front of each quota's words the city target it is a share of: the nearest before it
     of the same unit family and at least as large (新建公(专)用充电桩4700个。其中…灞桥区200个), so an item
     giving a district two quotas (200 charging piles, 800 parking spaces) says which is which; of
@@ -505,10 +567,14 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
         return
     totals = []  # (where it is written, target); an item's text and its 附件 may both write it
     for target in extract_targets(text):
+        if (target["indicator"] or "").startswith(_PART_OF):  # 宝塔区8条（含打通断头路2条）: a share's own part
+            continue
         for found in re.finditer(re.escape(target["raw"]), text) if target["raw"] and target["indicator"] else ():
             if not any(start <= found.start() < end for start, end in spans):
                 totals.append((found.start(), target))
-    for quota, (start, end) in zip(quotas, spans, strict=True):
+    for number, (quota, (start, end)) in enumerate(zip(quotas, spans, strict=True)):
+        if number in names_itself:
+            continue
         sentence = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
         row = _ROW_LABEL.match(text, sentence)  # 充电桩：新城区200个；灞桥区150个 (a table by district, a row)
         if row and row.end() <= start and row.group("label") not in _NOT_A_LABEL \
@@ -527,6 +593,7 @@ def _name_what_each_is_a_share_of(text: str, quotas: list[dict], spans: list[tup
             quota["raw"] = f"{target['indicator']}：{quota['raw']}"
 
 
+_PART_OF = ("含", "包括", "包含")
 # A sentence that opens with what its quotas count, then the places (充电桩：新城区200个；灞桥区150个).
 _ROW_LABEL = re.compile(r"\s*(?P<label>[\u4e00-\u9fff“”()（）]{2,20})\s*[:：]")
 _NOT_A_LABEL = {"其中", "包括", "具体", "分别", "任务分配", "分配", "任务", "目标任务", "分解", "任务分解"}
@@ -537,7 +604,7 @@ _QUOTA_VERBS = ("新建", "建设", "建成", "改造", "完成", "实施", "新
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
 # a real name's first character (向阳区 and 于都县 exist, so 向 and 于 are not listed).
-_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|在|对|由|为)+")
+_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|按照|依照|在|对|由|为)+")
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
 # city a place may be written under (西安市灞桥区 is 灞桥区).
 _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
@@ -545,7 +612,7 @@ _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全�
 _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
 _NOT_A_NAMED_PLACE = re.compile(
-    r"^(?:各|全|每|本|该|相关|有关|其他|其余)|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
+    r"^(?:各|全|每|本|该|相关|有关|其他|其余)|每|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
     r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
     # a kind of city, a market or a listing, not a named city (县级市, 示范城市, 便民超市, 力争上市2家, 全市); a city's

@@ -17,7 +17,7 @@ from align.normalize import normalize_text
 UNIT_SUFFIXES = (
     "管理委员会", "委员会", "管委会", "事业部", "办公室", "服务中心", "中心", "集团", "公司", "分局",
     "大队", "支队", "总队", "管理办", "街道办", "街道", "政府", "局", "委", "办", "院", "所", "站",
-    "会", "部", "处", "室", "厅", "馆", "园", "队", "社", "行", "团", "校", "镇", "署", "部门", "单位",
+    "会", "部", "处", "室", "厅", "馆", "园", "队", "社", "行", "团", "校", "镇", "署", "部门", "单位", "镇街", "街镇",
 )
 # A trailing aside (各镇（街道）) does not hide the suffix before it.
 _SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + r")(?:\([^()]{1,8}\))?$")
@@ -89,7 +89,8 @@ def split_units(cell: str | None) -> list[str]:
 
 
 def _looks_like_unit_start(piece: str) -> bool:
-    return bool(re.match(r"^[区市县省]|^[\u4e00-\u9fff]{2,}(?:新区|新城|开发区)", piece)) or len(piece) > 3
+    """Whether a piece without a suffix opens a unit of its own (区…, 各…: 区发改局 各镇街 are two)."""
+    return bool(re.match(r"^[区市县省各]|^[\u4e00-\u9fff]{2,}(?:新区|新城|开发区)", piece)) or len(piece) > 3
 
 
 def department_key(unit: str) -> str:

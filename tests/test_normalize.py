@@ -159,6 +159,8 @@ def test_fullwidth_percent_sign_in_target():
         ("各街道配合", ["各街道"]), ("区财政局（配合单位）", ["区财政局"]), ("区行政审批服务局牵头负责", ["区行政审批服务局"]),
         # an office's other name in brackets after a space is the same unit (the Review filter offered 区国资局 alone)
         ("区财政局 (区国资局)", ["区财政局(区国资局)"]), ("区委宣传部 （区文产办）、区教育局", ["区委宣传部(区文产办)", "区教育局"]),
+        # 各镇街 (each town and subdistrict) is a unit of its own, not the end of the office before it
+        ("区发改局 各镇街", ["区发改局", "各镇街"]), ("区农业农村局 各街镇 区水务局", ["区农业农村局", "各街镇", "区水务局"]),
         ("", []),
     ],
 )
@@ -510,6 +512,32 @@ def test_quotas_inline_and_distributive():
     assert ("灞桥区", 2.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
     assert ("灞桥区", 7.0, "个") in [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas]
 
+
+
+@pytest.mark.parametrize(
+    ("text", "raws"),
+    [
+        # an attachment that names what each place builds: no quota was read at all
+        ("宝塔区建设老年助餐点20个、日间照料中心5个；安塞区、延安新区分别建设老年助餐点15个、10个。",
+         ["安塞区老年助餐点15个", "延安新区老年助餐点10个", "宝塔区建设老年助餐点20个", "宝塔区日间照料中心5个"]),
+        ("宝塔区体育公园2个、健身路径40处；延安新区体育公园1个。",
+         ["宝塔区体育公园2个", "宝塔区健身路径40处", "延安新区体育公园1个"]),
+        ("新建充电桩1000个，其中宝塔区建设充电桩200个", ["其中宝塔区建设充电桩200个"]),
+        ("莲湖区、灞桥区各建设体育公园2个", ["莲湖区体育公园2个", "灞桥区体育公园2个"]),
+        # a verb, a word opened by 市 or a kind of area is no place: 创建市, 提供市, 城区, 按照每县 were read as places
+        ("创建市级示范村400个；灞桥区建设公园3个、莲湖区建设公园2个", ["灞桥区建设公园3个", "莲湖区建设公园2个"]),
+        ("提供市场化就业岗位8万个，灞桥区新建充电桩200个；莲湖区建设公园2个",
+         ["灞桥区新建充电桩200个", "莲湖区建设公园2个"]),
+        ("城区道路20条；灞桥区建设公园3个；莲湖区建设公园2个", ["灞桥区建设公园3个", "莲湖区建设公园2个"]),
+        ("宝塔区建设老年助餐点20个。", []),  # one place alone and no 其中: a sentence, not a list of shares
+        ("各县（市）按照每县不少于40个建设", []),
+        # a part in brackets is not the total the next places' quotas are shares of
+        ("新建改造城市道路20条，其中宝塔区8条（含打通断头路2条），安塞区3条",
+         ["新建改造城市道路：其中宝塔区8条", "新建改造城市道路：安塞区3条"]),
+    ],
+)
+def test_quotas_that_name_what_each_place_builds(text, raws):
+    assert sorted(q["raw"] for q in extract_quotas(text)) == sorted(raws)
 
 
 @pytest.mark.parametrize(
