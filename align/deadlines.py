@@ -9,7 +9,8 @@ Two deadlines are compared in like terms. One inside its plan's year (年底前,
 same deadline, not a year late, for most such tasks recur. One beyond its plan's year
 (2025年底 in the 2023 plan) is a point on the calendar, and so is every deadline of a task
 the earlier plan reports unfinished: due 2023年底 and still open, the task due
-2024年6月底 is six months late.
+2024年6月底 is six months late. A task the earlier plan reports done has not slipped: a
+later deadline is its next stage's (开工 done, 建成 due next June).
 """
 
 from __future__ import annotations
@@ -97,11 +98,13 @@ def deadline_shift(
     old_year: int | None = None,
     new_year: int | None = None,
     unfinished: bool = False,
+    finished: bool = False,
     reported: bool = True,
 ) -> int | None:
     """Months the new deadline is later than the old (negative: earlier), in like terms (module doc).
 
-    ``unfinished``: the earlier plan reports the task still under way; ``reported``: it reports
+    ``unfinished``: the earlier plan reports the task still under way; ``finished``: it reports
+    the task done, so a deadline beyond the new plan's year is a next stage's, not a slip (None); ``reported``: it reports
     the task's progress at all. None when either deadline is missing or open-ended, or a
     year-less one has no plan year to be placed in, or when nothing was reported and both name
     their year, the months reading earlier and the calendar later (2023年底前 → 2024年3月底前 is
@@ -118,6 +121,8 @@ def deadline_shift(
         if not reported and written and in_the_year < 0 < _months(after) - _months(before):
             return None  # 2023年底前 → 2024年3月底前 with no word of progress: earlier in its year, or late?
         return in_the_year
+    if finished:
+        return None
     before, after = _on_calendar(before, old_year), _on_calendar(after, new_year)
     if before is None or after is None:
         return None

@@ -248,9 +248,19 @@ def _same_object_possible(old: str | None, new: str | None, *, family: str = "co
 # Units of one family that still count different things: households and persons, visits and
 # persons, a rise in points and a rate.
 _OWN_MEASURE = {"户": "households", "人次": "visits", "个百分点": "points"}
+# 户 counts firms as well as households (规模以上工业企业10户, 个体工商户): then it is 家, and
+# 新增规上企业10户 → 新培育规上企业12家 is a raised target, not one dropped and another set.
+_FIRMS = re.compile(r"企业|工商户|商户|市场主体|经营主体|公司")
 
 
-def _measure(unit: str | None) -> str:
+def _counted_unit(target: dict) -> str | None:
+    """The target's measure word, 户 of firms read as 家."""
+    unit = target.get("unit")
+    return "家" if unit == "户" and _FIRMS.search(target.get("indicator") or "") else unit
+
+
+def _measure(target: dict) -> str:
+    unit = _counted_unit(target)
     return _OWN_MEASURE.get(unit or "", unit_family(unit))
 
 
@@ -266,14 +276,14 @@ def pair_targets(
     after their verbs (农贸市场 and 老旧小区) are never paired. Unpaired targets come back with
     ``None`` on the other side, old ones first.
     """
-    old_families = [unit_family(t.get("unit")) for t in old_targets]
-    new_families = [unit_family(t.get("unit")) for t in new_targets]
+    old_families = [unit_family(_counted_unit(t)) for t in old_targets]
+    new_families = [unit_family(_counted_unit(t)) for t in new_targets]
     options = []
     for i, old in enumerate(old_targets):
         for j, new in enumerate(new_targets):
             if not old_families[i] or old_families[i] != new_families[j]:
                 continue
-            if _measure(old.get("unit")) != _measure(new.get("unit")):
+            if _measure(old) != _measure(new):
                 continue  # 1200户 and 3600人, 提高1个百分点 and 达到80%: one family, no one scale
             if old_families[i] != "percent" and not _same_object_possible(
                     old.get("indicator"), new.get("indicator"), family=old_families[i]):
@@ -315,7 +325,7 @@ def compare_targets(
                 "new": describe_quantity(new),
                 "old_value": old["value"] if old else None,
                 "new_value": new["value"] if new else None,
-                "unit_family": unit_family(shown.get("unit")),
+                "unit_family": unit_family(_counted_unit(shown)),
                 "old_qualifier": (old or {}).get("qualifier"),
                 "new_qualifier": (new or {}).get("qualifier"),
                 "direction": target_direction(old, new),
@@ -454,7 +464,9 @@ def compare_pair(
         "new_deadline": new.get("deadline"),
         "deadline_shift_months": deadline_shift(
             old.get("deadline"), new.get("deadline"), old_year=old_year, new_year=new_year,
-            unfinished=old.get("status") == "in_progress", reported=old.get("status") is not None,
+            # a rate (GDP增长7.5%) is set for its year: still 推进中 at the report, it is not late next year
+            unfinished=old.get("status") == "in_progress" and not _yearly_rates(old, new),
+            finished=old.get("status") == "done", reported=old.get("status") is not None,
         ),
         "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
         "diff_text": diff_text,
@@ -763,6 +775,13 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
         pl.col("old").fill_null(0).cast(pl.Int64).alias("old_items"),
         pl.col("new").fill_null(0).cast(pl.Int64).alias("new_items"),
     )
+
+
+def _yearly_rates(old: dict, new: dict) -> bool:
+    """Whether both tasks commit to rates alone (增长7.5%以上 → 增长7%左右), each year's own."""
+    targets = [*(old.get("targets") or []), *(new.get("targets") or [])]
+    return bool(old.get("targets")) and bool(new.get("targets")) and all(
+        unit_family(t.get("unit")) == "percent" for t in targets)
 
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:

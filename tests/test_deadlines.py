@@ -52,6 +52,9 @@ def test_the_shift_compares_like_with_like():
     assert deadline_shift("2023年底前", "2024年6月底", **years, reported=False) is None  # was 提前6个月
     assert deadline_shift("年底前", "年底前", **years, reported=False) == 0
     assert deadline_shift("年底前", "年底前", **years, unfinished=True) == 12
+    # reported done: the new deadline is the next stage's (开工 done, 建成 due the June after), no slip
+    assert deadline_shift("2023年12月底", "2025年6月底", **years, finished=True) is None
+    assert deadline_shift("2023年12月底", "2025年6月底", **years) == 18
     assert deadline_shift("2024年底前", "2025年6月底", **years) == 6  # beyond the plan's year: the calendar
     assert deadline_shift("年底前", "2026年底", **years) == 36
     assert deadline_shift("2024年12月", "2024年9月") == -3  # no plan years given: written years are the calendar

@@ -398,6 +398,8 @@ def test_a_count_of_other_things_is_not_the_old_target_raised(baqiao):
         ("新建城市书房5个", "新建城市公园8个", False),
         ("常住人口城镇化率提高1个百分点", "常住人口城镇化率达到80%", False),  # a rise in points is no rate
         ("惠及居民1200户", "惠及居民3600人", False),  # households and persons
+        ("新增规模以上工业企业10户", "新培育规模以上工业企业12家", True),  # 户 of firms is 家 (read 不再量化 and 新设量化目标)
+        ("新增市场主体3000户", "新增市场主体4000家", True), ("改造农户住房200户", "改造农户住房150家", False),
         # one deliverable named two ways still pairs
         ("新建改扩建中小学和幼儿园6所", "新建改扩建中小学4所", True),
         ("完成纺三南院等7个老旧小区改造", "改造老旧小区40个", True),
@@ -428,6 +430,24 @@ def test_more_people_served_is_raised():
     old = extract_targets("实施农村供水保障工程，提升25万农村人口饮水质量。")
     new = extract_targets("实施农村供水保障工程，提升28万农村人口供水保障水平。")
     assert [c["direction"] for c in compare_targets(old, new)] == ["raised"]
+
+
+def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
+    """增长7.5%以上 due 2022年12月底 and reported 推进中 read 推迟12个月 beside 增长7%左右 due 2023年12月底:
+    each year's rate has its own year-end. A one-off project still open is late (the calendar)."""
+    def item(text, status, deadline):
+        return {"text": text, "targets": extract_targets(text), "status": status, "deadline": deadline}
+
+    years = {"old_year": 2022, "new_year": 2023}
+    rate = compare_pair(item("地区生产总值增长7.5%以上", "in_progress", "2022年12月底"),
+                        item("地区生产总值增长7%左右", None, "2023年12月底"), **years)
+    assert rate["deadline_shift_months"] == 0
+    project = compare_pair(item("建成区人民医院新院区", "in_progress", "2022年12月底"),
+                           item("建成区人民医院新院区并投入使用", None, "2023年12月底"), **years)
+    assert project["deadline_shift_months"] == 12
+    next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
+                              item("建成区人民医院新院区并投入使用", None, "2024年6月底"), **years)
+    assert next_stage["deadline_shift_months"] is None, "its first stage was reported done: nothing slipped"
 
 
 def test_a_task_that_keeps_one_target_and_drops_another_does_not_read_unchanged():
@@ -709,7 +729,7 @@ def test_a_task_tables_deadlines_are_set_side_by_side():
 
 def test_a_carried_forward_task_whose_deadline_moved_later_says_by_how_much():
     """A task still under way at 2023年底前 and due 2024年6月底 next year is 推迟6个月, listed for the 督查办;
-    a task done and set again (年底前 each year) is no slip, and a deadline beyond its plan's year is on the calendar."""
+    a task done and set again (年底前 each year) is no slip, nor is a later stage of one reported done."""
     deadlines = {1: "2023年底前", 2: "年底前", 3: "年底前", 4: "长期坚持", 5: "2023年底前"}
     new_deadlines = {1: "2024年6月底", 2: "年底前", 3: "2026年12月", 4: "2024年底", 5: "2024年6月底"}
     old = _doc("jia-2023", 2023, OLD_ROWS).with_columns(
@@ -720,11 +740,11 @@ def test_a_carried_forward_task_whose_deadline_moved_later_says_by_how_much():
     pairs = [(f"jia-2023:{i}", f"jia-2024:{i}", 0.99, True) for i in (1, 2, 3, 4, 5)]
     table = evolve(old, new, _candidates(pairs), old_year=2023, new_year=2024)
     shifts = {i: _row(table, f"jia-2023:{i}")["deadline_shift_months"] for i in (1, 2, 3, 4, 5)}
-    assert shifts == {1: -6, 2: 0, 3: 36, 4: None, 5: 6}
+    # 3 was reported done: 2026年12月 is a later stage's deadline, not a slip (it read 推迟36个月)
+    assert shifts == {1: -6, 2: 0, 3: None, 4: None, 5: 6}
     shown = for_planners(table).filter(pl.col("上期条目").is_in(["jia-2023:1", "jia-2023:2", "jia-2023:5"]))
     assert shown["时限变化"].to_list() == ["提前6个月", "不变", "推迟6个月"]
     later = later_deadlines(table)
-    assert later["old_id"].to_list() == ["jia-2023:3", "jia-2023:5"]  # the longest slip first
-    assert later["deadline_change"].to_list() == ["推迟36个月", "推迟6个月"]
+    assert later["old_id"].to_list() == ["jia-2023:5"] and later["deadline_change"].to_list() == ["推迟6个月"]
     without_years = evolve(old, new, _candidates(pairs))
     assert _row(without_years, "jia-2023:3")["deadline_shift_months"] is None  # 年底前 of which year?
