@@ -152,17 +152,6 @@ def fit_from_decisions(
     decisions, so a planner sees whether the refit is worth adopting.
     """
     decided = decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
-    confirmed = decided.filter(pl.col("decision") == "confirmed").height
-    # the threshold is the best cut-off of the decisions' out-of-fold scores: 14 decisions, 11 of
-    # them confirmed top candidates, set it where every candidate passed
-    if decided.height < MIN_DECISIONS or min(confirmed, decided.height - confirmed) < MIN_EACH:
-        raise PlanAlignError(
-            f"Too few decisions to refit: need at least {MIN_DECISIONS} confirmed or rejected links, {MIN_EACH} "
-            f"of each (there are {confirmed} confirmed and {decided.height - confirmed} rejected).",
-            zh=f"审核结论太少，无法重新拟合：至少需要 {MIN_DECISIONS} 条确认或否决的链接，两种各至少 {MIN_EACH} 条"
-               f"（现有确认 {confirmed} 条、否决 {decided.height - confirmed} 条）",
-        )
-    frames = []
     pairs = _the_models_way(settings, decided.with_columns(
         doc_of_column("source_id").alias("source_doc"),
         doc_of_column("target_id").alias("target_doc"),
@@ -170,6 +159,18 @@ def fit_from_decisions(
     if "id" in pairs.columns:  # one label per pair, its latest decision, as the Threshold page counts it:
         # two reviewers agreeing trained on the pair twice, a confirm and a later rejection on both labels
         pairs = pairs.sort("id").unique(["source_id", "target_id"], keep="last", maintain_order=True)
+    confirmed = pairs.filter(pl.col("decision") == "confirmed").height
+    # the threshold is the best cut-off of the decisions' out-of-fold scores: 14 decisions, 11 of
+    # them confirmed top candidates, set it where every candidate passed
+    if pairs.height < MIN_DECISIONS or min(confirmed, pairs.height - confirmed) < MIN_EACH:
+        raise PlanAlignError(
+            f"Too few decisions to refit: need at least {MIN_DECISIONS} confirmed or rejected links, {MIN_EACH} "
+            f"of each, a link counted once by its latest decision (there are {confirmed} confirmed and "
+            f"{pairs.height - confirmed} rejected).",
+            zh=f"审核结论太少，无法重新拟合：至少需要 {MIN_DECISIONS} 条确认或否决的链接，两种各至少 {MIN_EACH} 条，"
+               f"每条链接按其最新决定计一次（现有确认 {confirmed} 条、否决 {pairs.height - confirmed} 条）",
+        )
+    frames = []
     stale = 0
     for (source_doc, target_doc), group in pairs.group_by("source_doc", "target_doc"):
         if {"source_digest", "target_digest"} <= set(group.columns):

@@ -56,6 +56,19 @@ def test_refit_needs_enough_decisions(data_copy):
         fit_from_decisions(data_copy, store.current())
 
 
+def test_refit_counts_a_link_two_reviewers_decided_once(data_copy):
+    """The refusal counted 8 confirmed where the page said 7: one link confirmed by 李 and rejected by 王
+    was counted on both sides, though the refit trains on its latest decision alone."""
+    store = DecisionStore(data_copy.db_path)
+    store.record("李", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    store.record("王", "baqiao-2023:75", "xian-2024:4", "rejected")
+    store.record("李", "baqiao-2023:58", "xian-2024:4", "confirmed")
+    with pytest.raises(PlanAlignError) as refused:
+        fit_from_decisions(data_copy, store.current())
+    assert "there are 1 confirmed and 1 rejected" in str(refused.value)
+    assert "现有确认 1 条、否决 1 条" in refused.value.zh
+
+
 def test_corrupt_weights_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "w.json"
     bad.write_text("{not json", encoding="utf-8")
