@@ -181,6 +181,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         coverage_overview,
         coverage_pair_note,
         coverage_sheets,
+        disputed_beside_status,
         overview_sheet,
         quotas_without_task,
         status_counts,
@@ -258,6 +259,9 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         ), args.format, args.out)
     print(f"{table.height} city items: " + ", ".join(f"{n} {s}" for s, n in status_counts(table).items()),
           file=sys.stderr)
+    if (beside := disputed_beside_status(table)).height:
+        print(f"{beside.height} more have a disputed link beside a confirmed one: " + ", ".join(beside["item_id"]),
+              file=sys.stderr)
     unmet, judged = quotas_without_task(table)
     if unmet.height:
         print(f"{unmet.height} give {place} a quota and no district task serves them yet: "

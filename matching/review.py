@@ -111,6 +111,14 @@ def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.D
     return states.select(list(ITEM_STATE_SCHEMA)).cast(pl.Schema(ITEM_STATE_SCHEMA))
 
 
+def in_plan_order(candidates: pl.DataFrame, target_items: pl.DataFrame) -> pl.DataFrame:
+    """An item's candidates in the target plan's own order, for a blind review: listed best first,
+    the order alone tells the reviewer which one the model prefers."""
+    order = target_items.select(pl.col("item_id").alias("target_id")).with_row_index("_position")
+    return (candidates.join(order, on="target_id", how="left", maintain_order="left")
+            .sort("_position", nulls_last=True, maintain_order=True).drop("_position"))
+
+
 def review_queue(
     items: pl.DataFrame,
     matches: pl.DataFrame,
@@ -528,6 +536,22 @@ def uncovered(coverage: pl.DataFrame) -> pl.DataFrame:
     give the district a quota first: a quota with no task to deliver it is what a 督查办 must chase."""
     return coverage.filter(pl.col("status").is_in(UNSERVED)).sort(pl.col("quota") != "", descending=True,
                                                                   maintain_order=True)
+
+
+def disputed_beside_status(coverage: pl.DataFrame) -> pl.DataFrame:
+    """City items with a link reviewers disagree on that their status does not show, because
+    another district task is confirmed for them (the 审核意见不一 count read 0 while a dispute stood)."""
+    return coverage.filter((pl.col("status") != "disputed") & (pl.col("disputed_tasks").list.len() > 0))
+
+
+def quotas_place_first(quotas: pl.Expr, place: str) -> pl.Expr:
+    """A coverage row's quotas with the place and amount first (灞桥区200个（新建公(专)用充电桩）for
+    新建公(专)用充电桩：灞桥区200个), for a screen whose column cuts a long cell: cut after 灞桥区20,
+    the cell read as a quota of 20."""
+    what, share = (pl.element().str.extract(r"^([^：]+)：([^：]+)$", group) for group in (1, 2))
+    reordered = pl.when(share.str.contains(place, literal=True)).then(
+        pl.concat_str(share, pl.lit("（"), what, pl.lit("）"))).otherwise(pl.element())
+    return quotas.str.split("；").list.eval(reordered).list.join("；")
 
 
 def quotas_without_task(coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

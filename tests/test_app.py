@@ -131,6 +131,17 @@ def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(en
     assert "2 / 111" in [m.value for m in at.metric]  # progress: two items reviewed
 
 
+def test_the_history_of_an_item_shows_no_none_for_a_no_counterpart_without_a_note(env):
+    """A 无对应 names no target and carries no note or score: the history read None in all three cells."""
+    at = open_page("review")
+    first = at.session_state["current"]
+    at.button(key="rv_none").click().run()
+    at.selectbox(key="rv_current").set_value(first).run()
+    history = next(frame.value for frame in at.dataframe if "目标 target" in frame.value.columns)
+    row = history.iloc[0]
+    assert (row["目标 target"], row["备注 note"], row["得分 score"]) == ("—（xian-2024）", "", "—")
+
+
 def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
     """A reject is not a verdict on the item: it stays first in the queue, unticked, on candidate #2."""
     at = open_page("review")
@@ -252,6 +263,14 @@ def test_blind_mode_hides_scores(env):
     assert "得分 score" not in [m.label for m in at.metric]
     assert not any("[0." in option or "[1." in option for option in at.radio(key="rv_candidate").options)
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
+    # nor does anything else say which candidate the model prefers: its reasons (检索排名第一 1.00), the
+    # rank, the best-first order, or a filter by score
+    assert not any(text.value.startswith("检索") or "1.00" in text.value for text in at.text)
+    options = at.radio(key="rv_candidate").options
+    assert not any(re.match(r"(?:【\w+】)?\s*#", option) for option in options)
+    positions = [int(option.split(":")[1].split()[0]) for option in options]
+    assert positions == sorted(positions), "in the plan's order, not the model's"
+    assert at.slider(key="rv_band").disabled
 
 
 @pytest.mark.parametrize("rank", [3, None])
@@ -485,9 +504,24 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     # the amounts stand alone beside the status: a narrow cell cut 灞桥区200个 to 灞桥区20
     charging = table.set_index("市级条目 city item").loc["xian-2024:4"]
     assert list(table.columns[:4]) == ["市级条目 city item", "任务 task", "状态 status", "配额数量 amount"]
-    assert charging["配额数量 amount"].split("；")[0] == "200个" and "灞桥区200个" in charging[quota_column]
+    assert charging["配额数量 amount"].split("；")[0] == "200个"
+    # and the quota itself opens with the place and amount (cut after 灞桥区20, it read as 20 on a laptop)
+    assert charging[quota_column].startswith("灞桥区200个（新建公(专)用充电桩）；灞桥区800个（")
     download = at.get("download_button")[0].proto  # its workbook: test_export's coverage workbook test
     assert download.label.startswith("下载 Excel（覆盖情况与无对应条目）") and download.url.endswith(".xlsx")
+
+
+def test_coverage_says_when_a_confirmed_city_item_also_has_a_disputed_link(env):
+    """李 confirmed 75 → xian-2024:4, 王 rejected it, 李 confirmed 58 → 4 too: the item reads 已确认 and
+    the 审核意见不一 count was 0, while Home and Export spoke of the dispute."""
+    with DecisionStore(env.db_path) as store:
+        store.record("李", "baqiao-2023:75", "xian-2024:4", "confirmed")
+        store.record("王", "baqiao-2023:75", "xian-2024:4", "rejected")
+        store.record("李", "baqiao-2023:58", "xian-2024:4", "confirmed")
+    at = open_page("coverage")
+    assert not at.exception
+    assert any(info.value.startswith("另有 1 个市级条目的某条区级任务链接审核意见不一") and info.value.endswith("xian-2024:4")
+               for info in at.info)
 
 
 def test_coverage_with_the_district_plan_in_the_citys_place_offers_the_swap(env):

@@ -575,6 +575,16 @@ def test_cli_coverage_does_not_say_a_quota_judged_without_counterpart_is_waiting
     assert "judged to have no district task (无对应): xian-2024:4" in said
 
 
+def test_cli_coverage_names_a_disputed_link_beside_a_confirmed_one(data_copy, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    for reviewer, task, verdict in (("李", "75", "--confirm"), ("王", "75", "--reject"), ("李", "58", "--confirm")):
+        assert main(["decide", f"baqiao-2023:{task}", "xian-2024:4", verdict, "--reviewer", reviewer, *data]) == 0
+    capsys.readouterr()
+    assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
+    assert "1 more have a disputed link beside a confirmed one: xian-2024:4" in capsys.readouterr().err
+
+
 def coverage_rows(capsys, data: list[str]) -> dict[str, dict]:
     """`plan-align coverage xian-2024 baqiao-2023 --format json`: each city item's row, by its id."""
     capsys.readouterr()  # what an earlier command printed

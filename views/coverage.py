@@ -21,8 +21,10 @@ from matching.review import (
     coverage_overview,
     coverage_pair_note,
     coverage_sheets,
+    disputed_beside_status,
     overview_sheet,
     plan_coverage,
+    quotas_place_first,
     quotas_without_task,
     status_counts,
     uncovered,
@@ -91,6 +93,10 @@ m = st.columns(len(COVERAGE_STATUSES) + 1)
 m[0].metric("市级条目 city items", table.height)
 for col, (status, count) in zip(m[1:], status_counts(table).items()):
     col.metric(COVERAGE_LABELS[status], count)
+if (beside := disputed_beside_status(table)).height:
+    st.info(f"另有 {beside.height} 个市级条目的某条区级任务链接审核意见不一（该条目已由其他任务确认）；"
+            f"{beside.height} more city items have a disputed link beside a confirmed one: "
+            + "、".join(beside["item_id"].to_list()))
 
 sheets = coverage_sheets(table, district_place)  # the page's two tables, as the workbook has them
 (_, every), (_, without) = sheets
@@ -100,7 +106,8 @@ ENGLISH = {"市级条目": "city item", "任务": "task", "状态": "status", "�
 shown = every.rename({zh: f"{zh} {en}" for zh, en in ENGLISH.items()})
 # the quota beside the status, where a laptop screen shows it without scrolling the table sideways,
 # its amounts first: a cell cut at the column's edge read 灞桥区200个 as 灞桥区20
-shown = shown.with_columns(table["quota_amount"].alias("配额数量 amount"))
+shown = shown.with_columns(table["quota_amount"].alias("配额数量 amount"),
+                           quotas_place_first(pl.col(f"{quota} quota"), district_place))
 front = ["市级条目 city item", "任务 task", "状态 status", "配额数量 amount", f"{quota} quota"]
 shown = shown.select(front + [name for name in shown.columns if name not in front])
 WIDE = st.column_config.TextColumn(width="large")
@@ -142,7 +149,8 @@ if judged.height:
             f"for {district_place} were judged to have no district task): " + "；".join(judged["item_id"].to_list()))
 missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", "状态": "状态 status",
                           quota: "配额 quota",
-                          "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"})
+                          "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"}
+                         ).with_columns(quotas_place_first(pl.col("配额 quota"), district_place))
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:

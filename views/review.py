@@ -19,6 +19,7 @@ from matching.review import (
     bulk_candidates,
     coverage_match_settings,
     far_below_threshold,
+    in_plan_order,
     item_states,
     latest_decision,
     pair_decisions,
@@ -128,7 +129,10 @@ ui.page("审核 Review", "rv")
 ui.choose_default("order", list(ORDER_LABELS), "unreviewed")  # an address may hold any word
 top = st.columns([2, 2, 1, 1])
 with top[2]:
-    blind = ui.bound(st.toggle, "盲审 Blind", "blind", "rv", help="隐藏得分 hide scores")
+    # the candidates change order (the plan's, not the model's): the one chosen is the first open again
+    blind = ui.bound(st.toggle, "盲审 Blind", "blind", "rv", on_change=_first_candidate,
+                     help="隐藏得分、排名与理由，候选按文档顺序列出 (scores, ranks and reasons hidden; candidates in "
+                          "the plan's order)")
 source_doc, target_doc = ui.document_pair(
     "rv", ui.or_stop(ui.document_ids), columns=top[:2], on_change=_reset_position
 )
@@ -177,14 +181,14 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
                  placeholder="全部 all" if sections else "此文档未分领域 no areas in this plan", disabled=not sections)
     with f2:
         ui.bound(st.slider, "最高分区间 Best-score band", "band", "rv", 0.0, 1.0, step=0.05,
-                 on_change=_reset_position)
+                 on_change=_reset_position, disabled=blind, help="盲审时不按得分筛选 off in blind mode" if blind else None)
         ui.bound(st.multiselect, "责任单位 Responsible unit", "units", "rv", units, on_change=_reset_position,
                  placeholder="全部 all" if units else "未写责任单位 no units named", disabled=not units)
 
 ui.keep_in_url("blind", "order")
 queue = review_queue(
     source_items, matches, mine, order=st.session_state["order"], threshold=threshold,
-    score_band=tuple(st.session_state["band"]), sections=st.session_state["sections"],
+    score_band=(0.0, 1.0) if blind else tuple(st.session_state["band"]), sections=st.session_state["sections"],
     units=st.session_state["units"], keywords=st.session_state["keywords"],
 )
 if queue.is_empty():
@@ -262,6 +266,8 @@ if wanted is not None and wanted not in candidates["target_id"]:
         except PlanAlignError:
             pass
     candidates = pl.concat([candidates, found])
+if blind:
+    candidates = in_plan_order(candidates, target_items)
 target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
 # judged on the text the plans hold now: one decided on a re-issued item's old text is open again
 my_pairs = {(r["target_id"]): r["decision"] for r in
@@ -287,9 +293,10 @@ with right:
             row = candidates.row(index, named=True)
             mark = DECISION_LABELS.get(my_pairs.get(row["target_id"], ""), "")
             text = ui.item_label(target_rows.get(row["target_id"], {"item_id": row["target_id"], "text": ""}))
+            rank_and_score = "" if blind else f"#{row['rank']} "
             score = "" if blind else f"  [{row['score']:.2f}]"
             ruled = "（你已判其无对应 you marked it no counterpart）" if row["target_id"] in my_ruled_out else ""
-            return ui.markdown_literal(f"{mark} #{row['rank']} {text}{score}".strip()) + ruled
+            return ui.markdown_literal(f"{mark} {rank_and_score}{text}{score}".strip()) + ruled
 
         index = ui.bound(st.radio, "候选 Candidates", "candidate", "rv", list(range(candidates.height)),
                          format_func=_label)
@@ -313,11 +320,13 @@ else:
             f"目标 targets: {ui.targets_text(target.get('targets'))} · 配额 quotas: {ui.quotas_text(target.get('quotas'))}"
             f"{ui.deadline_text(target)}"
         ))
-        st.markdown("**理由 Reasons**")
-        st.text(chosen["reasons"])
+        if not blind:  # the reasons are the model's: 检索排名第一 1.00 says which it prefers
+            st.markdown("**理由 Reasons**")
+            st.text(chosen["reasons"])
     with c2:
         if blind:
-            st.caption("盲审模式：得分与贡献已隐藏 Blind mode: scores hidden.")
+            st.caption("盲审模式：得分、排名与理由已隐藏，候选按文档顺序列出 Blind mode: scores, ranks and reasons "
+                       "hidden; candidates in the plan's order.")
         else:
             st.metric("得分 score", f"{chosen['score']:.3f}",
                       help=f"阈值 threshold {threshold:.2f}; 建议 proposed: {'是' if chosen['linked'] else '否'}")
@@ -387,11 +396,12 @@ with st.expander(f"决定历史 History of {current} ({history.height})", expand
         shown = history.sort("decided_at", descending=True).select(
             local_time("decided_at", ui.settings().timezone).alias("时间 time"),
             pl.col("reviewer").alias("审核人 reviewer"),
-            pl.col("target_id").alias("目标 target"),
+            # a 无对应 names no target, but the plan it was judged against; an empty cell is —, not None
+            pl.col("target_id").fill_null(pl.lit(f"—（{target_doc}）")).alias("目标 target"),
             pl.col("decision").replace_strict(DECISION_LABELS, default=pl.col("decision")).alias("决定 decision"),
-            pl.col("note").alias("备注 note"),
+            pl.col("note").fill_null("").alias("备注 note"),
             pl.col("retracted").alias("已撤销 retracted"),
-            *([] if blind else [pl.col("score").round(3).alias("得分 score")]),
+            *([] if blind else [pl.col("score").round(3).cast(pl.String).fill_null("—").alias("得分 score")]),
         )
         st.dataframe(shown, hide_index=True, width="stretch", key="rv_history")
 
