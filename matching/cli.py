@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -81,7 +82,7 @@ def _model(args: argparse.Namespace, settings: Settings):
 def _read_candidates(path: Path) -> pl.DataFrame:
     from matching.evaluate import read_table_file
 
-    frame = read_table_file(path, ("candidates", "候选"), infer_schema_length=10000)
+    frame = read_table_file(path, ("candidates", "候选"), whole_rows=True, infer_schema_length=10000)
     missing = {"source_id", "target_id", "score", "linked"} - set(frame.columns)
     if missing:
         raise PlanAlignError(
@@ -138,6 +139,19 @@ def _check_gold_items(gold: pl.DataFrame, source_items: pl.DataFrame, target_ite
         )
 
 
+def _warn_of_uncovered_sources(candidates: pl.DataFrame, gold: pl.DataFrame, path: str, command: str) -> None:
+    """Say when the candidates leave out some of the gold's labelled source items: their links count as
+    not found, so the metrics measure the file's extent, not the matcher (a part of a match run scored
+    F1 0.0 without a word)."""
+    labelled = set(gold["source_id"])
+    missing = len(labelled - set(candidates["source_id"]))
+    if missing:
+        print(f"warning: {path} has no candidates for {missing} of the gold's {len(labelled)} labelled source items; "
+              f"their links count as not found, so these metrics say little of the matcher. Evaluate a whole run: "
+              f"{command}. （候选文件缺少标注中 {len(labelled)} 个源条目里的 {missing} 个，其链接都算作未找到，"
+              "这些指标说明不了匹配的好坏）", file=sys.stderr)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> None:
     from align.ingest import load_items
     from align.items import doc_of
@@ -162,6 +176,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.", zh="标注文件里没有链接，无从评估")
     source_items, target_items = load_items(settings, source_doc), load_items(settings, target_doc)
     _check_gold_items(gold, source_items, target_items, args.gold)
+    _warn_of_uncovered_sources(candidates, gold, args.candidates, f"plan-align match {source_doc} {target_doc} --out FILE")
     words = vocabulary(source_items, target_items, settings.data_dir)
     baselines = label_candidates(baseline_scores(source_items, target_items, words=words), gold)
     results = {"plan-align (as given)": candidates}

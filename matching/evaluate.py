@@ -10,6 +10,7 @@ it replaces on the same folds.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from align.exceptions import PlanAlignError
+from align.exceptions import DocumentParseError, PlanAlignError
 from align.items import doc_of_column
 from align.readers import decode_text
 from matching.scoring import LinkModel, fit_model
@@ -25,10 +26,12 @@ from matching.scoring import LinkModel, fit_model
 GOLD_SCHEMA = {"source_id": pl.String, "target_id": pl.String, "grade": pl.Int64, "change": pl.String, "note": pl.String}
 
 
-def read_table_file(path: str | Path, what: tuple[str, str], *, parquet: bool = True, **csv_options) -> pl.DataFrame:
+def read_table_file(path: str | Path, what: tuple[str, str], *, parquet: bool = True, whole_rows: bool = False,
+                    **csv_options) -> pl.DataFrame:
     """A CSV (in any encoding a planner's spreadsheet saves: UTF-8, GBK …) or Parquet file as a
     frame; a missing file, a folder or an unreadable one is a one-line error naming ``what``
-    (in English and Chinese)."""
+    (in English and Chinese). ``whole_rows``: a CSV row with fewer fields than its header is refused
+    (a file plan-align wrote, where a short row is a cut one), not read with the rest empty."""
     path, (name, name_zh) = Path(path), what
     if path.is_dir():  # polars would read every file inside and stack them
         raise PlanAlignError(f"{path}: is a folder; give the {name} file.", zh=f"{path} 是文件夹，请给出{name_zh}文件")
@@ -40,9 +43,32 @@ def read_table_file(path: str | Path, what: tuple[str, str], *, parquet: bool = 
                 raise PlanAlignError(f"{path}: the {name} must be a CSV file.", zh=f"{name_zh}须为 CSV 文件")
             return pl.read_parquet(path)
         text = decode_text(path.read_bytes(), path=path)
+        if whole_rows:
+            _check_row_widths(text, path)
         return pl.read_csv(io.StringIO(text), **csv_options)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise PlanAlignError(f"{path}: cannot read the {name} ({exc}).", zh=f"无法读取{name_zh}文件 {path.name}") from exc
+
+
+def _check_row_widths(text: str, path: Path) -> None:
+    """Refuse a CSV row with fewer fields than the header, naming its line: polars fills the missing
+    fields with nulls, so a candidates file cut off mid-row (copied or saved before it was whole) was
+    scored as if it were whole: F1 0.0, exit 0."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        width = len(next(reader, []))
+        begins = reader.line_num + 1  # the line the next row begins on: a quoted cell may span lines
+        for row in reader:
+            if row and len(row) < width:  # a blank line is an empty row, which the callers name themselves
+                raise DocumentParseError(
+                    f"this row has {len(row)} of the header's {width} fields: it is cut short, as in a file cut off "
+                    "while it was written or copied. Give the whole file.",
+                    path=path, line=begins,
+                    zh=f"这一行只有 {len(row)} 个字段，表头有 {width} 个：这一行不完整，文件可能在写入或复制时被截断，请提供完整的文件",
+                )
+            begins = reader.line_num + 1
+    except csv.Error:  # a file csv cannot read (a NUL, a cell over its size limit): polars says what is wrong
+        return
 
 
 def load_gold(path: str | Path) -> pl.DataFrame:

@@ -704,3 +704,52 @@ def test_a_usage_error_says_what_is_wrong_in_chinese_too(argv, capsys):
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "error:" in err and "命令参数有误" in err and "--help" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- 11. evaluate's files as a planner hands them over
+
+
+def _candidates(data, tmp_path, capsys):
+    """A whole match run's candidates, and the gold of their pair."""
+    out = tmp_path / "c.csv"
+    assert run("match", "baqiao-2023", "xian-2024", "--out", str(out), "--data", str(data)) == 0
+    capsys.readouterr()
+    return out, data / "gold" / "baqiao-2023__xian-2024.csv"
+
+
+def test_a_candidates_file_cut_off_mid_row_is_refused_at_that_line(tmp_path, data, capsys):
+    """Non-regression: `head -c 60000 c.csv` read its last row with the missing fields empty, and
+    evaluate printed F1 0.0 as the matcher's, exit 0."""
+    whole, gold = _candidates(data, tmp_path, capsys)
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(whole.read_bytes()[:60000])
+    last = cut.read_bytes().count(b"\n") + 1
+    assert not cut.read_bytes().endswith(b"\n"), "cut mid-row"
+    assert run("evaluate", str(cut), str(gold), "--data", str(data)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "", "no metrics of a cut file"
+    assert captured.err.startswith("error: ") and len(captured.err.strip().splitlines()) == 1
+    line = captured.err.strip()
+    assert f"{cut}, line {last}: this row has 6 of the header's 27 fields: it is cut short" in line
+    assert "这一行只有 6 个字段" in line
+
+
+def test_candidates_that_leave_out_labelled_items_are_scored_with_a_warning_saying_how_many(tmp_path, data, capsys):
+    """Candidates of the first 13 district items were scored against the gold of 56, F1 0.0, without a word."""
+    whole, gold = _candidates(data, tmp_path, capsys)
+    part = tmp_path / "part.csv"
+    lines = whole.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    part.write_text("".join(lines[:131]), encoding="utf-8")
+    sources = set(pl.read_csv(part)["source_id"])
+    labelled = set(pl.read_csv(gold)["source_id"])
+    missing = len(labelled - sources)
+    assert 0 < missing < len(labelled)
+    assert run("evaluate", str(part), str(gold), "--data", str(data)) == 0
+    captured = capsys.readouterr()
+    assert "plan-align (as given)" in captured.out, "still scored"
+    warning = [line for line in captured.err.splitlines() if line.startswith("warning: ")]
+    assert len(warning) == 1 and "Traceback" not in captured.err
+    assert f"{part} has no candidates for {missing} of the gold's {len(labelled)} labelled source items" in warning[0]
+    assert f"缺少标注中 {len(labelled)} 个源条目里的 {missing} 个" in warning[0]
+    assert run("evaluate", str(whole), str(gold), "--data", str(data)) == 0
+    assert "warning" not in capsys.readouterr().err, "a whole run covers every labelled item"
