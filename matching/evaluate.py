@@ -30,8 +30,9 @@ def read_table_file(path: str | Path, what: tuple[str, str], *, parquet: bool = 
                     **csv_options) -> pl.DataFrame:
     """A CSV (in any encoding a planner's spreadsheet saves: UTF-8, GBK …) or Parquet file as a
     frame; a missing file, a folder or an unreadable one is a one-line error naming ``what``
-    (in English and Chinese). ``whole_rows``: a CSV row with fewer fields than its header is refused
-    (a file plan-align wrote, where a short row is a cut one), not read with the rest empty."""
+    (in English and Chinese), as is a CSV row with more columns than its header. ``whole_rows``: a row
+    with fewer is refused too (a file plan-align wrote, where a short row is a cut one), not read with
+    the rest empty."""
     path, (name, name_zh) = Path(path), what
     if path.is_dir():  # polars would read every file inside and stack them
         raise PlanAlignError(f"{path}: is a folder; give the {name} file.", zh=f"{path} 是文件夹，请给出{name_zh}文件")
@@ -43,23 +44,39 @@ def read_table_file(path: str | Path, what: tuple[str, str], *, parquet: bool = 
                 raise PlanAlignError(f"{path}: the {name} must be a CSV file.", zh=f"{name_zh}须为 CSV 文件")
             return pl.read_parquet(path)
         text = decode_text(path.read_bytes(), path=path)
-        if whole_rows:
-            _check_row_widths(text, path)
-        return pl.read_csv(io.StringIO(text), **csv_options)
+        _check_row_widths(text, path, whole_rows=whole_rows)
+        # what is past the header's columns is empty now (checked above), and polars would refuse it
+        return pl.read_csv(io.StringIO(text), truncate_ragged_lines=True, **csv_options)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise PlanAlignError(f"{path}: cannot read the {name} ({exc}).", zh=f"无法读取{name_zh}文件 {path.name}") from exc
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__  # polars adds lines of hints
+        raise PlanAlignError(f"{path}: cannot read the {name} ({reason}).", zh=f"无法读取{name_zh}文件 {path.name}") from exc
 
 
-def _check_row_widths(text: str, path: Path) -> None:
-    """Refuse a CSV row with fewer fields than the header, naming its line: polars fills the missing
-    fields with nulls, so a candidates file cut off mid-row (copied or saved before it was whole) was
-    scored as if it were whole: F1 0.0, exit 0."""
+def _check_row_widths(text: str, path: Path, *, whole_rows: bool) -> None:
+    """Refuse a CSV row with more fields than the header, or with fewer (``whole_rows``), naming its line.
+
+    A comma typed in a gold note (``…,2,充电站,停车位``) gave polars' "found more fields than defined
+    in 'Schema'" over two lines and no line, where the README promises the line; and polars fills a
+    short row's missing fields with nulls, so a candidates file cut off mid-row (copied or saved before
+    it was whole) was scored as if it were whole: F1 0.0, exit 0. Empty cells past the header's (a
+    trailing comma a spreadsheet leaves) hold nothing and are let through.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         width = len(next(reader, []))
-        begins = reader.line_num + 1  # the line the next row begins on: a quoted cell may span lines
+        header_at = reader.line_num
+        begins = header_at + 1  # the line the next row begins on: a quoted cell may span lines
         for row in reader:
-            if row and len(row) < width:  # a blank line is an empty row, which the callers name themselves
+            filled = len(row) - next((i for i, cell in enumerate(reversed(row)) if cell.strip()), len(row))
+            if filled > width:
+                raise DocumentParseError(
+                    f"this row has {filled} columns but the header at line {header_at} has {width}: a comma inside "
+                    'a cell (a note, say) splits it, unless the cell is in double quotes ("充电站,停车位").',
+                    path=path, line=begins,
+                    zh=f"这一行有 {filled} 列，表头（第 {header_at} 行）只有 {width} 列：单元格（如备注）里的逗号会把它分开，"
+                       "请把整个单元格放在英文双引号内（\"充电站,停车位\"）",
+                )
+            if whole_rows and row and len(row) < width:  # a blank line is an empty row, named by the callers
                 raise DocumentParseError(
                     f"this row has {len(row)} of the header's {width} fields: it is cut short, as in a file cut off "
                     "while it was written or copied. Give the whole file.",

@@ -753,3 +753,41 @@ def test_candidates_that_leave_out_labelled_items_are_scored_with_a_warning_sayi
     assert f"缺少标注中 {len(labelled)} 个源条目里的 {missing} 个" in warning[0]
     assert run("evaluate", str(whole), str(gold), "--data", str(data)) == 0
     assert "warning" not in capsys.readouterr().err, "a whole run covers every labelled item"
+
+
+def _gold_with_a_comma_in_a_note(data, folder):
+    """The bundled gold with one note typed with its commas unquoted, and the line it is on."""
+    gold = folder / "baqiao-2023__xian-2024.csv"
+    lines = (data / "gold" / gold.name).read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("baqiao-2023:75,xian-2024:4,"))
+    lines[at] = "baqiao-2023:75,xian-2024:4,2,,充电站,停车位\n"
+    gold.write_text("".join(lines), encoding="utf-8")
+    return gold, at + 1
+
+
+def test_a_gold_note_with_an_unquoted_comma_is_named_by_its_line(tmp_path, data, capsys):
+    """Non-regression: evaluate and fit-weights gave polars' "found more fields than defined in 'Schema'
+    … Consider setting 'truncate_ragged_lines=True'" over two lines, naming no line."""
+    candidates, _ = _candidates(data, tmp_path, capsys)
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    gold, line = _gold_with_a_comma_in_a_note(data, folder)
+    model = tmp_path / "w.json"
+    for argv in (["evaluate", str(candidates), str(gold)], ["fit-weights", "--gold", str(folder), "--out", str(model)]):
+        assert run(*argv, "--data", str(data)) == 2, argv
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.startswith("error: ")
+        assert len(captured.err.strip().splitlines()) == 1, captured.err
+        assert f"{gold}, line {line}: this row has 6 columns but the header at line 1 has 4" in captured.err
+        assert "双引号" in captured.err and "truncate_ragged_lines" not in captured.err
+    assert not model.exists(), "no model fitted on a misread gold"
+
+
+def test_a_trailing_comma_a_spreadsheet_leaves_is_no_stray_column(tmp_path, data, capsys):
+    """An empty cell past the header's holds nothing: polars refused the file for it, over two lines."""
+    candidates, bundled_gold = _candidates(data, tmp_path, capsys)
+    gold = tmp_path / "gold.csv"
+    header, rows = bundled_gold.read_text(encoding="utf-8").split("\n", 1)
+    gold.write_text(header + "\n" + rows.replace("\n", ",\n"), encoding="utf-8")
+    assert run("evaluate", str(candidates), str(gold), "--data", str(data)) == 0
+    assert "plan-align (as given)" in capsys.readouterr().out
