@@ -7,6 +7,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -494,20 +495,82 @@ def error_line(exc: PlanAlignError) -> str:
     return f"error: {exc}{chinese}"
 
 
+class _OutputLost(Exception):
+    """Writing to stdout failed (``error``: the OSError). Told apart from an OSError anywhere else, which
+    is a bug to see, not a disk or a pipe to blame."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.error = error
+
+
+class _GuardedStdout:
+    """``sys.stdout`` while a command runs: a write or flush that fails (a full disk, a closed pipe) raises
+    :class:`_OutputLost`, so :func:`main` can say it in one line instead of a traceback."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _OutputLost(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _OutputLost(exc) from exc
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _output_error(error: OSError) -> OutputError:
+    """Stdout that could not be written, said as a file that could not be (a full disk in the store's words)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError("Could not write the output to standard output: the disk is full. Free some space and try "
+                           "again.", zh="写入标准输出时磁盘已满，请腾出空间后重试")
+    reason = " ".join(str(error.strerror or error).split())
+    return OutputError(f"Could not write the output to standard output: {reason}.",
+                       zh=f"写入标准输出失败（{reason}）")
+
+
+def _discard_stdout(stream) -> None:
+    """Point stdout's file at /dev/null: Python flushes what is left in its buffer at exit, and failing
+    again there printed "Exception ignored … BrokenPipeError" and exited 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file behind it (a test's capture): nothing flushes it at exit
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)  # type: ignore[assignment]  # a stream to print, which is all it is used as
     try:
         check_out_is_not_ours(args)  # every command's --out, before it reads or writes anything
         args.func(args)
+        sys.stdout.flush()  # output still buffered fails here, where it can be said, not at exit
     except PlanAlignError as exc:
         print(error_line(exc), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except _OutputLost as lost:
+        _discard_stdout(stdout)
+        if isinstance(lost.error, BrokenPipeError):  # the reader took what it wanted (| head -1): no error, as Unix tools
+            return 0
+        print(error_line(_output_error(lost.error)), file=sys.stderr)
+        return EXIT_USER_ERROR
+    finally:
+        sys.stdout = stdout
     return 0
 
 

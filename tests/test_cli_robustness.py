@@ -791,3 +791,80 @@ def test_a_trailing_comma_a_spreadsheet_leaves_is_no_stray_column(tmp_path, data
     gold.write_text(header + "\n" + rows.replace("\n", ",\n"), encoding="utf-8")
     assert run("evaluate", str(candidates), str(gold), "--data", str(data)) == 0
     assert "plan-align (as given)" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- 12. output that cannot be written to stdout
+
+
+class _Stdout:
+    """A stdout whose writes fail with ``error`` once ``room`` characters are written."""
+
+    def __init__(self, error: OSError, room: int = 0):
+        self.error, self.room = error, room
+
+    def write(self, text: str) -> int:
+        if len(text) > self.room:
+            raise self.error
+        self.room -= len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+STDOUT_COMMANDS = [["items", "baqiao-2023", "--format", "csv"], ["items", "baqiao-2023"], ["docs"],
+                   ["match", "baqiao-2023", "xian-2024"], ["evolve", "baqiao-2020", "baqiao-2023", "--summary"],
+                   ["coverage", "xian-2024", "baqiao-2023"],
+                   ["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王"]]
+
+
+@pytest.mark.parametrize("argv", STDOUT_COMMANDS, ids=" ".join)
+def test_output_to_a_full_disk_is_the_disk_full_line_not_a_traceback(data, capsys, monkeypatch, argv):
+    """Non-regression: `plan-align items baqiao-2023 --format csv > /dev/full` ended in an OSError
+    traceback (No space left on device), exit 1."""
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", _Stdout(OSError(28, "No space left on device"), room=40))
+    assert run(*argv, "--data", str(data)) == 2
+    line = one_error_line(capsys)
+    assert line == ("error: Could not write the output to standard output: the disk is full. Free some space and "
+                    "try again. （无法写入文件：写入标准输出时磁盘已满，请腾出空间后重试）")
+
+
+@pytest.mark.parametrize("argv", STDOUT_COMMANDS[:3], ids=" ".join)
+def test_output_into_a_closed_pipe_ends_quietly(data, capsys, monkeypatch, argv):
+    """`plan-align items baqiao-2023 --format csv | head -1`: the reader has what it wanted, as with Unix tools."""
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", _Stdout(BrokenPipeError(32, "Broken pipe"), room=40))
+    assert run(*argv, "--data", str(data)) == 0
+    assert capsys.readouterr().err == ""
+
+
+def _cli(data, *argv: str, **popen):
+    """plan-align in its own process, its stdout buffered as when not run from a terminal."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    return subprocess.Popen([sys.executable, "-m", "align.cli", *argv, "--data", str(data)], env=env,
+                            stderr=subprocess.PIPE, text=True, **popen)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full")
+def test_a_real_full_disk_and_a_real_closed_pipe_on_stdout(data):
+    """Output still buffered at exit failed there: "Exception ignored … OSError: [Errno 28]", exit 120."""
+    import subprocess
+
+    with open("/dev/full", "w") as full:
+        process = _cli(data, "docs", stdout=full)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
+    assert "the disk is full" in err
+    process = _cli(data, "docs", stdout=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before a line is written: `plan-align docs | true`
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 0 and err == ""
