@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -548,9 +549,27 @@ def _discard_stdout(stream) -> None:
         pass
 
 
+class _WarningLines(logging.Handler):
+    """What plan-align logs as a warning (a decision store row read as missing, a store written back)
+    said as the CLI's other warnings: ``warning: …``, one line on stderr, once per command (a command
+    may open the store twice)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.said: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = f"warning: {' '.join(record.getMessage().split())}"
+        if line not in self.said:
+            self.said.add(line)
+            print(line, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    warnings = _WarningLines()
+    logging.getLogger("align").addHandler(warnings)
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)  # type: ignore[assignment]  # a stream to print, which is all it is used as
     try:
@@ -571,6 +590,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     finally:
         sys.stdout = stdout
+        logging.getLogger("align").removeHandler(warnings)
     return 0
 
 

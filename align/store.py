@@ -200,13 +200,17 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+#: How the store writes a decision's time (``2026-11-23T21:38:36.306614+00:00``), as polars reads it.
+STORED_TIME = "%Y-%m-%dT%H:%M:%S%.f%:z"
+
+
 def local_time(column: str, time_zone: str) -> pl.Expr:
     """A stored UTC time (``2026-11-23T21:38:36.306614+00:00``) as the reader's wall clock,
     ``2026-11-24 05:38:36``: what a planner reads in a table or an export. The store keeps UTC
     with microseconds, which orders decisions; this is only how they are shown."""
     return (
         pl.col(column)
-        .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_zone="UTC", strict=False)
+        .str.to_datetime(STORED_TIME, time_zone="UTC", strict=False)
         .dt.convert_time_zone(time_zone)
         .dt.strftime("%Y-%m-%d %H:%M:%S")
         .fill_null(pl.col(column))
@@ -367,6 +371,23 @@ def _no_reviewer(reviewer: Any) -> Problem:
     )
 
 
+# The type a numeric log column holds, besides NULL; a row typed in by hand (DB Browser) may hold whatever
+# SQLite's column affinity lets through, such as the text '0,83' in score. (A number out of range is read
+# as written: stores from before scores were checked hold some.)
+_READ_CHECKS = {"score": (int, float), "retracts": (int,)}
+# Each column read as missing, in English and Chinese: the value expected, what reading it so means, the fix.
+_UNREADABLE = {
+    "score": ("a number written with a point (0.83)", "用小数点写的数（0.83）",
+              "the link is exported without a score", "导出时这条链接没有分数",
+              "record the decision again to give it a readable one", "重新记录这条结论即可更正"),
+    "decided_at": ("a time with its time zone (2024-01-01T08:00:00+08:00)", "带时区的时间（2024-01-01T08:00:00+08:00）",
+                   "the decision is shown and exported without a time", "显示和导出时这条结论没有时间",
+                   "record the decision again to give it a readable one", "重新记录这条结论即可更正"),
+    "retracts": ("the id of the decision it undoes", "所撤销结论的编号", "this undo retracts nothing",
+                 "这条撤销不撤销任何结论", "undo the decision again if it is to be undone", "如需撤销，请再撤销一次"),
+}
+
+
 def _frame(rows: list[tuple] | list[dict], schema: Schema) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema=schema)
@@ -394,6 +415,7 @@ class DecisionStore:
         self._conn: sqlite3.Connection | None = None
         self._read: tuple[tuple[int, int], pl.DataFrame] | None = None  # the decisions in effect, by log state
         self._file: tuple[int, int] | None = None  # (device, inode) of the file the connection holds
+        self._warned: set[tuple[int, str]] = set()  # (row id, column) read as missing and said so
         if self.path.is_dir():
             raise StoreError(
                 f"The decision store {self.path} is a folder. Set PLAN_ALIGN_DB to a file path.",
@@ -815,7 +837,7 @@ class DecisionStore:
 
     def log(self) -> pl.DataFrame:
         """Every row ever written, oldest first, with ``retracted`` telling which were undone."""
-        return _frame(self._query(f"{_LOG_SELECT} ORDER BY id"), HISTORY_SCHEMA)
+        return self._readable(self._query(f"{_LOG_SELECT} ORDER BY id"), HISTORY_SCHEMA)
 
     def history(self, source_id: str, target_id: str | None = None) -> pl.DataFrame:
         """The log rows of one source item (all its targets), or of one pair when ``target_id`` is given."""
@@ -824,7 +846,7 @@ class DecisionStore:
         if target_id is not None:
             sql += " AND target_id = ?"
             params += (target_id,)
-        return _frame(self._query(sql + " ORDER BY id", params), HISTORY_SCHEMA)
+        return self._readable(self._query(sql + " ORDER BY id", params), HISTORY_SCHEMA)
 
     def current(self, *, overall: bool = False, reviewer: str | None = None) -> pl.DataFrame:
         """The decisions in effect: each reviewer's latest non-retracted decision per pair.
@@ -885,8 +907,53 @@ class DecisionStore:
                                         f"WHERE decision = 'confirmed' AND {_EFFECTIVE}")
                 ever = pl.DataFrame(confirmed, schema={"id": pl.Int64, "reviewer": pl.String, "source_id": pl.String,
                                                        "target_id": pl.String}, orient="row")
-                self._read = (state, self._without_superseded(_frame(rows, CURRENT_SCHEMA), ever))
+                self._read = (state, self._without_superseded(self._readable(rows, CURRENT_SCHEMA), ever))
             return self._read[1]
+
+    def _readable(self, rows: list[tuple], schema: Schema) -> pl.DataFrame:
+        """Log rows (``schema``'s columns, id first) as a frame; a value of the wrong type (text in score)
+        or a decided_at that is no time with a time zone is read as missing, with a warning naming its row,
+        column and value (once per store).
+
+        A row added or edited by hand (DB Browser) with the score '0,83' made export, coverage and decide
+        fail on a polars error. Refusing to read it would stop them until the row is gone, and the log is
+        append-only: it cannot be corrected in place. Read as missing, the decision still counts, the row
+        stays in the log as written (nothing is lost) and recording the decision again gives it a readable
+        row; the warning says so. Read as a guess (0.83), or a time of 'yesterday' shown as written, it
+        would pass for what plan-align recorded.
+        """
+        checks = [(index, name, _READ_CHECKS[name]) for index, name in enumerate(schema) if name in _READ_CHECKS]
+        unreadable: list[tuple[int, str, Any]] = []
+        kept = []
+        for row in rows:
+            bad = [(index, name) for index, name, types in checks
+                   if row[index] is not None and (not isinstance(row[index], types) or isinstance(row[index], bool))]
+            if bad:
+                unreadable += [(row[0], name, row[index]) for index, name in bad]
+                missing = {index for index, _ in bad}
+                row = tuple(None if index in missing else value for index, value in enumerate(row))
+            kept.append(row)
+        frame = _frame(kept, schema)
+        if "decided_at" in schema:
+            times = pl.col("decided_at").str.to_datetime(STORED_TIME, time_zone="UTC", strict=False)
+            no_time = frame.filter(pl.col("decided_at").is_not_null() & times.is_null())
+            if no_time.height:
+                unreadable += [(row_id, "decided_at", value) for row_id, value in no_time.select("id", "decided_at").iter_rows()]
+                frame = frame.with_columns(pl.when(times.is_null()).then(None).otherwise(pl.col("decided_at"))
+                                           .alias("decided_at"))
+        for row_id, name, value in sorted(unreadable, key=lambda found: found[:2]):
+            if (row_id, name) not in self._warned:
+                self._warned.add((row_id, name))
+                logger.warning(self._unreadable_said(row_id, name, value))
+        return frame
+
+    def _unreadable_said(self, row_id: int, column: str, value: Any) -> str:
+        """One line, English then Chinese, for a log value read as missing."""
+        expected, expected_zh, meaning, meaning_zh, fix, fix_zh = _UNREADABLE[column]
+        return (f"decision #{row_id} in {self.path}: its {column} {value!r} is not {expected}; it is read as missing "
+                f"and {meaning}. The log keeps the row as written (nothing is lost); {fix}. （审核记录 #{row_id} 的 "
+                f"{column}“{value}”不是{expected_zh}，按缺失读取，{meaning_zh}；记录库原样保留该行，没有丢失任何内容，"
+                f"{fix_zh}）")
 
     @staticmethod
     def _without_superseded(current: pl.DataFrame, confirmed_ever: pl.DataFrame | None = None) -> pl.DataFrame:

@@ -868,3 +868,60 @@ def test_a_real_full_disk_and_a_real_closed_pipe_on_stdout(data):
     process.stdout.close()  # the reader is gone before a line is written: `plan-align docs | true`
     err = process.stderr.read()
     assert process.wait(timeout=120) == 0 and err == ""
+
+
+# ---------------------------------------------------------------- 13. a decision store edited by hand
+
+
+def _typed_in(store, decided_at: str, source_id: str, target_id: str, score) -> None:
+    """A confirmed decision added by hand, as in DB Browser: SQLite keeps what its column cannot convert."""
+    import sqlite3
+
+    with sqlite3.connect(store) as conn:
+        conn.execute("INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision, score) "
+                     "VALUES ('李', ?, ?, ?, 'confirmed', ?)", (decided_at, source_id, target_id, score))
+    conn.close()
+
+
+def _rows_as_written(store) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(store)
+    try:
+        return conn.execute("SELECT id, decided_at, typeof(score), score FROM decisions ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_score_or_time_typed_into_the_store_by_hand_is_read_as_missing_and_said(tmp_path, data, capsys):
+    """Non-regression: a score of '0,83' made export, coverage and decide end in a polars ComputeError
+    traceback from the store; a time of 'yesterday' was exported as written."""
+    store = data / "decisions.sqlite"
+    assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", "--data", str(data)) == 0
+    _typed_in(store, "2024-01-01T00:00:00+00:00", "baqiao-2023:76", "xian-2024:5", "0,83")
+    _typed_in(store, "yesterday", "baqiao-2023:45", "xian-2024:29", 0.5)
+    written = _rows_as_written(store)
+    capsys.readouterr()
+    score_said = (f"warning: decision #2 in {store}: its score '0,83' is not a number written with a point (0.83); "
+                  "it is read as missing and the link is exported without a score. The log keeps the row as written "
+                  "(nothing is lost); record the decision again to give it a readable one. （审核记录 #2 的 "
+                  "score“0,83”不是用小数点写的数（0.83），按缺失读取")
+    time_said = f"warning: decision #3 in {store}: its decided_at 'yesterday' is not a time with its time zone"
+    out = tmp_path / "links.csv"
+    for argv in (["export", "--out", str(out)], ["coverage", "xian-2024", "baqiao-2023"],
+                 ["decide", "baqiao-2023:54", "xian-2024:15", "--reject", "--reviewer", "王"]):
+        assert run(*argv, "--data", str(data)) == 0, argv
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and "ComputeError" not in err
+        said = [line for line in err.splitlines() if line.startswith("warning: decision #")]
+        assert len(said) == 2 and said[0].startswith(score_said) and said[1].startswith(time_said), err
+    links = pl.read_csv(out, infer_schema=False).select("源条目", "得分", "审核时间")
+    assert links.row(by_predicate=pl.col("源条目") == "baqiao-2023:76") == ("baqiao-2023:76", None, "2024-01-01 08:00:00")
+    assert links.row(by_predicate=pl.col("源条目") == "baqiao-2023:45") == ("baqiao-2023:45", "0.5", None), \
+        "no time rather than 'yesterday' as one"
+    assert _rows_as_written(store)[:3] == written, "the log keeps both rows as written"
+    assert written[1][2:] == ("text", "0,83")
+    # recorded again, the link has a readable row, and the store has nothing more to say of it
+    assert run("decide", "baqiao-2023:76", "xian-2024:5", "--confirm", "--reviewer", "李", "--data", str(data)) == 0
+    err = capsys.readouterr().err
+    assert "decision #2" not in err and time_said in err

@@ -541,3 +541,36 @@ def test_a_store_on_a_full_disk_is_not_called_damaged(tmp_path, monkeypatch):
     monkeypatch.setattr(sqlite3, "connect", real_connect)
     with DecisionStore(db) as store:
         assert store.current().height == 1, "nothing was lost"
+
+
+def test_values_typed_into_the_log_by_hand_are_read_as_missing_once_each_and_kept(tmp_path, caplog):
+    """The Review page's history, the log and the decisions in effect read a hand-typed '0,83' score, an
+    undo retracting 'abc' and a time of 'yesterday' as missing, each said once; before, each read was a
+    polars ComputeError (or 'yesterday' passed for a time)."""
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=0.5)
+    conn = sqlite3.connect(path)
+    rows = [("2024-01-01T08:00:00+08:00", "baqiao-2023:2", "confirmed", "0,83", None),
+            ("yesterday", "baqiao-2023:3", "rejected", None, None),
+            ("2024-01-01T08:00:00+08:00", "baqiao-2023:4", "undo", None, "abc")]
+    conn.executemany("INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision, score, retracts) "
+                     "VALUES ('李', ?, ?, 'xian-2024:3', ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    with DecisionStore(path) as store, caplog.at_level("WARNING", logger="align.store"):
+        log, history, current = store.log(), store.history("baqiao-2023:2"), store.current()
+        store.log()
+    assert log["score"].to_list() == [0.5, None, None, None] and history["score"].to_list() == [None]
+    assert log["decided_at"][2] is None and log["retracts"][3] is None
+    assert current.filter(pl.col("source_id") == "baqiao-2023:2")["decision"].to_list() == ["confirmed"], \
+        "the decision counts"
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 3, said
+    assert said[0].startswith(f"decision #2 in {path}: its score '0,83' is not a number written with a point")
+    assert said[1].startswith(f"decision #3 in {path}: its decided_at 'yesterday' is not a time with its time zone")
+    assert said[2].startswith(f"decision #4 in {path}: its retracts 'abc' is not the id of the decision it undoes")
+    assert all("（审核记录 #" in line for line in said)
+    kept = sqlite3.connect(path).execute("SELECT score, decided_at, retracts FROM decisions WHERE id > 1").fetchall()
+    assert kept == [("0,83", "2024-01-01T08:00:00+08:00", None), (None, "yesterday", None),
+                    (None, "2024-01-01T08:00:00+08:00", "abc")], "the log keeps them as written"
