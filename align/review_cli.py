@@ -195,9 +195,12 @@ def cmd_coverage(args: argparse.Namespace) -> None:
         registered = load_registry(settings.data_dir)
         districts = plans_under(registered, city)
         orphans = plans_without_parent(registered, city)
+        # only a plan registered with no parent may be this city's: one under 铜川市 is not to be put under 延安市
+        parentless = [m for m in orphans if not m.parent]
         unplaced = (f" Not compared, registered with no parent or one no document is registered for: "
-                    f"{', '.join(m.id + (f' ({m.parent})' if m.parent else '') for m in orphans)}; count one with "
-                    f"plan-align edit {orphans[0].id} --parent {city.jurisdiction}.") if orphans else ""
+                    f"{', '.join(m.id + (f' ({m.parent})' if m.parent else '') for m in orphans)}"
+                    + (f"; if one is {city.jurisdiction}'s, count it with plan-align edit {parentless[0].id} "
+                       f"--parent {city.jurisdiction}." if parentless else ".")) if orphans else ""
         if not districts and city.level_rank <= LEVELS.index("district"):
             above = city.parent or "its city"
             raise PlanAlignError(
