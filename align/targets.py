@@ -46,9 +46,9 @@ QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", 
 QUALIFIERS_INNER = ("余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*(?:千(?![米瓦克])|[万亿])?"  # 3千个 is 3000, 3千米 three kilometres
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
-# A count of people written as 人口 (提升25万农村人口供水保障水平, 覆盖3万人口): persons, and whom (农村人口)
-# stays in the name; read before 人 alone, which left 口 as the name (覆盖口).
-_PEOPLE = r"(?=(?:农村|城镇|城乡|城区|山区|贫困|脱贫|受益|常住|户籍)?人口)"
+# A count of people written as 人口, 群众 or 居民 (提升25万农村人口供水保障水平, 解决5万农村群众饮水安全问题):
+# persons, and whom (农村人口) stays in the name; read before 人 alone, which left 口 as the name (覆盖口).
+_PEOPLE = r"(?=(?:农村|城镇|城乡|城区|山区|贫困|脱贫|受益|常住|户籍)?(?:人口|群众|居民(?!家庭|户)))"
 _TARGET = re.compile(
     rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?:(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?:(?P<people>{_PEOPLE})|(?P<unit>{_UNITS}))|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
