@@ -416,6 +416,16 @@ def test_too_few_decisions_to_refit_is_a_message_not_a_traceback(env):
     assert any(w.value.startswith("无法完成：审核结论太少") and "Too few decisions" in w.value for w in at.warning)
 
 
+def test_the_export_preview_shows_a_vanished_task_as_the_file_does(env):
+    """The file says a task no longer in its plan is gone; the preview showed an empty cell."""
+    from align.export import MISSING_ITEM
+
+    with DecisionStore(env.db_path) as store:
+        store.record("planner", "baqiao-2023:999", "xian-2024:26", "confirmed", score=0.9)
+    preview = open_page("export").dataframe[0].value
+    assert preview["源任务 source text"].to_list() == [MISSING_ITEM]
+
+
 def test_export_to_excel_is_read_back(env):
     with DecisionStore(env.db_path) as store:
         store.record("planner", "baqiao-2023:54", "xian-2024:26", "confirmed", note="充电桩", score=0.9)
@@ -425,7 +435,7 @@ def test_export_to_excel_is_read_back(env):
     assert list(preview.columns)[:5] == ["源条目 source id", "源任务 source text", "目标条目 target id",
                                          "目标任务 target text", "得分 score"], "English only before; ids only before"
     assert preview["源任务 source text"][0].startswith("完成纺三南院等7个老旧小区改造") and preview["目标任务 target text"][0]
-    assert preview["决定后文本已改 changed"].to_list() == [""], "None read as a word"
+    assert preview["决定后文本已改 text changed"].to_list() == [""], "None read as a word"
     at.button(key="ex_prepare").click().run()
     assert not at.exception and not at.error
     assert at.get("download_button")

@@ -11,15 +11,12 @@ import streamlit as st
 import app_support as ui
 from align.exceptions import PlanAlignError
 from align.export import (
-    CHANGED_LABELS,
     FORMATS,
     HEADERS,
     build_export_frame,
     csv_sources_path,
     export_links,
 )
-from align.items import shown_text
-from align.store import local_time, with_text_changes
 
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -82,32 +79,27 @@ if held:
     st.warning(f"另有 {held} 条已确认的链接审核意见不一，未列入；可在审核页处理，或勾选“包括有争议的链接”（文件中会标出）。 "
                f"{held} more confirmed link(s) are disputed by another reviewer and left out: settle them on the "
                "Review page, or tick 'Include links reviewers disagree on' (the file marks them).")
+preview = None
 if links.height:
-    try:
-        links = with_text_changes(links, ui.fingerprints(*sorted(set(links["source_doc"]) | set(links["target_doc"]))))
-    except PlanAlignError as exc:  # a document gone or unreadable: the export itself will say which
+    try:  # the rows the file will hold, built as the file builds them (a vanished task reads as such in both)
+        preview = build_export_frame(ui.store(), ui.settings(), chosen_pair if scope == "pair" else None,
+                                     include_conflicts=include)
+    except PlanAlignError as exc:  # a document gone or unreadable: the export would fail the same way
         ui.error_box(exc)
-        links = links.with_columns(text_changed=pl.lit(None, dtype=pl.String))
-    changed = links.filter(pl.col("text_changed").is_not_null()).height
+if preview is not None:
+    changed = preview.filter(pl.col("text_changed").is_not_null()).height
     if changed:
         st.warning(f"{changed} 条链接确认之后，其任务文本已改或已删（文档重新发布？）请在审核页复核；导出文件的“决定后文本已改”列标出它们。 "
                    f"{changed} link(s) were confirmed on text that has since changed or gone (a plan re-issued?): "
                    "check them again on the Review page; the export marks them.")
-    try:  # the tasks themselves beside their ids, as the file has them
-        texts = pl.concat([ui.items(doc).select("item_id", shown_text().alias("text"))
-                           for doc in sorted(set(links["source_doc"]) | set(links["target_doc"]))])
-    except PlanAlignError:  # a document gone or unreadable: said above; the ids still show
-        texts = pl.DataFrame(schema={"item_id": pl.String, "text": pl.String})
-    preview = links.join(texts.rename({"item_id": "source_id", "text": "source_text"}), on="source_id", how="left") \
-        .join(texts.rename({"item_id": "target_id", "text": "target_text"}), on="target_id", how="left")
     st.dataframe(preview.select("source_id", "source_text", "target_id", "target_text", pl.col("score").round(3), "reviewer",
-                              local_time("decided_at", ui.settings().timezone), pl.col("note").fill_null(""),
-                              pl.col("text_changed").replace_strict(CHANGED_LABELS, default="").alias("changed"))
-                 .rename(lambda name: f"{HEADERS.get(name, '决定后文本已改')} {name.replace('_', ' ')}"),
+                                "decided_at", pl.col("note").fill_null(""), pl.col("text_changed").fill_null(""))
+                 .rename(lambda name: f"{HEADERS[name]} {name.replace('_', ' ')}"),
                  hide_index=True, width="stretch", key="ex_preview")
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.
-request = [scope, source_doc, target_doc, fmt, include, hashlib.sha256(links.write_csv().encode()).hexdigest()]
+request = [scope, source_doc, target_doc, fmt, include,
+           hashlib.sha256((links if preview is None else preview).write_csv().encode()).hexdigest()]
 st.button("生成文件 Prepare file", key="ex_prepare", type="primary", disabled=links.is_empty(),
           on_click=_prepare, args=(request,))
 
