@@ -328,6 +328,13 @@ def _roles_below_header(cells: list[str], roles: dict[int, str]) -> dict[int, st
     return {i: role for i, role in recognise_columns(cells, COLUMN_HEADERS).items() if i not in roles and role not in roles.values()}
 
 
+def _own_number(cells: list[str], merged: set[int], roles: dict[int, str] | None) -> bool:
+    """Whether a table row has a 序号 of its own, not merged from above: a task merged down over it
+    (B6:B7 over tasks 4 and 5) is that task's too, as Excel shows it; it read as task 5 with no text."""
+    column = next((i for i, role in (roles or {}).items() if role == "number"), None)
+    return column is not None and column not in merged and column < len(cells) and bool(cells[column])
+
+
 # How the two errors of a sheet without a task table begin: a workbook's other sheets are read on.
 _NO_HEADER = "no header row found"
 _NOT_AS_NAMED = "the columns named by hand do not match the table"
@@ -369,7 +376,8 @@ def table_rows_to_text(
         unreadable = {i: v for i, v in enumerate(values) if isinstance(v, UncachedFormula | ErrorValue)}
         cells = [_cell_text(None if i in unreadable else v.value if isinstance(v, MergedFromAbove) else v,
                             hard_breaks=roles is not None) for i, v in enumerate(values)]  # titles above the header wrap
-        if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)):
+        if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)) \
+                and not _own_number(cells, merged, roles):
             for i in merged:  # a title or header said once, or a row continuing the task above
                 cells[i] = ""
         while cells and not cells[-1]:

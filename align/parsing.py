@@ -26,7 +26,7 @@ from pathlib import Path
 import cn2an
 import polars as pl
 
-from align.exceptions import DocumentParseError
+from align.exceptions import PROBLEMS_LISTED, DocumentParseError
 from align.items import items_frame
 from align.normalize import normalize_text, parse_number, spaced_out
 from align.readers import DEFAULT_MAX_BYTES, read_document_text, simplified
@@ -582,6 +582,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             draft.status = draft.status or "in_progress"
     if drafts:
         warnings.extend(_check_counts(preamble, drafts, path))
+    warnings.extend(_without_task_text(drafts, path))
     _check_duplicates(drafts, path)
     return drafts, warnings
 
@@ -738,6 +739,27 @@ def _check_counts(preamble: list[tuple[int, str]], drafts: list[_Draft], path: s
         if len(counts) > 1:
             warnings.append(f"{path}: 文中的项数前后不一 the document's own counts disagree ({kind}: {sorted(counts)}).")
     return warnings
+
+
+def _without_task_text(drafts: list[_Draft], path: str | Path) -> list[str]:
+    """A numbered row whose task cell is empty (2 | | 区城管局) became an item with no text, said nowhere.
+
+    It is kept, not dropped: its number, units, deadline and progress are what the row does say, the
+    numbers after it stay as written, and a planner told where it is fills the task in.
+    """
+    empty = [draft for draft in drafts if not draft.task.strip()]
+    if not empty:
+        return []
+    listed = empty[:PROBLEMS_LISTED]
+    more_en = f" and {len(empty) - len(listed)} more" if len(empty) > len(listed) else ""
+    more_zh = f"等 {len(empty)} 项" if len(empty) > len(listed) else ""
+    numbers = [draft.number for draft in listed]
+    lines = [str(draft.first_line) for draft in listed]
+    one = len(empty) == 1
+    return [f"{path}, line {empty[0].first_line}: 第 {'、'.join(numbers)} 项{more_zh}的任务一栏是空的（第 {'、'.join(lines)} 行），"
+            f"已保留其编号和责任单位，请补上任务内容 {'task' if one else 'tasks'} {', '.join(numbers)}{more_en} "
+            f"({'line' if one else 'lines'} {', '.join(lines)}) {'has' if one else 'have'} no task text (the task cell "
+            "is empty); kept with number and units so nothing is lost: fill in the task."]
 
 
 def _check_duplicates(drafts: list[_Draft], path: str | Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import tomllib
 from pathlib import Path
 
@@ -506,6 +507,51 @@ def test_a_task_merged_over_rows_stays_one_item(tmp_path):
     assert items["number"].to_list() == ["1", "2"]
     assert items["text"][0].count("建成15个") == 1
     assert items["units"].to_list() == [["区城管局", "区住建局"], ["区交通局"]]
+
+
+def test_a_task_merged_over_rows_numbered_apart_is_each_rows_task(tmp_path):
+    """Non-regression: a task cell merged over tasks 4 and 5 (B6:B7), each with its own 序号, read as task 5
+    with no text; Excel shows the task beside both numbers, and so do the items."""
+    rows = [["序号", "工作任务", "牵头单位"], [1, "新建学校2所", "区教育局"], [2, "新建公园5个", "区城管局"],
+            [3, "改造老旧小区10个", "区住建局"], [4, "新增公共停车位3000个", "区交通局"], [5, None, "区城管局"],
+            [6, "新建口袋公园15个", "区城管局"]]
+    path = write_merged_xlsx(tmp_path / "merged.xlsx", rows, merged=["B6:B7"])
+    parsed = parse_text(read_document_text(path), META)
+    assert parsed.items["number"].to_list() == ["1", "2", "3", "4", "5", "6"]
+    assert parsed.items["text"][3:5].to_list() == ["新增公共停车位3000个", "新增公共停车位3000个"]
+    assert parsed.items["units"][3:5].to_list() == [["区交通局"], ["区城管局"]]
+    assert parsed.warnings == []
+
+
+EMPTY_TASK = [["序号", "主要任务", "责任单位"], ["1", "新建学校2所", "区教育局"], ["2", "", "区城管局"],
+              ["3", "新建公园5个", "区城管局"]]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_numbered_row_without_task_text_is_kept_and_named_in_a_warning(tmp_path, data_copy, capsys, suffix):
+    """Non-regression: 2 | | 区城管局 silently became item 2 with text ''. It is kept (its number and unit are
+    what the row says; dropping it would lose them) and the planner is told which line to fill in."""
+    path = (write_csv(tmp_path / "e.csv", EMPTY_TASK) if suffix == ".csv"
+            else write_xlsx(tmp_path / "e.xlsx", [[v or None for v in row] for row in EMPTY_TASK], title=None))
+    data = str(data_copy.data_dir)
+    assert main(["add", str(path), "--data", data, "--id", "lianhu-2024", "--jurisdiction", "莲湖区",
+                 "--level", "district", "--year", "2024", "--parent", "西安市"]) == 0
+    capsys.readouterr()
+    assert main(["items", "lianhu-2024", "--format", "json", "--data", data]) == 0
+    out, err = capsys.readouterr()
+    items = json.loads(out)
+    assert [(item["number"], item["text"], item["units"]) for item in items] == [
+        ("1", "新建学校2所", ["区教育局"]), ("2", "", ["区城管局"]), ("3", "新建公园5个", ["区城管局"])]
+    assert "lianhu-2024.{}, line 3: 第 2 项的任务一栏是空的（第 3 行）".format(suffix[1:]) in err
+    assert "task 2 (line 3) has no task text" in err
+
+
+def test_many_rows_without_task_text_are_one_warning(tmp_path):
+    rows = [["序号", "主要任务", "责任单位"], *[[str(n), "" if n > 1 else "新建学校2所", "区教育局"] for n in range(1, 15)]]
+    parsed = parse_text(read_document_text(write_csv(tmp_path / "e.csv", rows)), META)
+    assert len(parsed.warnings) == 1
+    assert "tasks 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 3 more (lines 3, 4," in parsed.warnings[0]
+    assert "等 13 项的任务一栏是空的" in parsed.warnings[0]
 
 
 TWO_ROW_HEADER = [["序号", "工作任务", "责任分工", None, "完成时限"], [None, None, "牵头单位", "配合单位", None],
