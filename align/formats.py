@@ -759,13 +759,15 @@ def _read_csv(path: Path, column_map: ColumnMap | None) -> str:
                 ) from exc
             last = begins
             yield row
-        # csv reads a quote never closed to the end of the file, every row after it one cell: no error of its own
-        if reader.line_num > last and (opened := _unclosed_quote(lines, last, delimiter)) is not None:
+        # csv reads a quote never closed to the end of the file, every row after it one cell: no error of its own.
+        # Asked of the last row too: on the file's last line (no line end after it) the cell swallowed only the
+        # rest of that line, 新建公园5个,区城 read as the task, its unit gone.
+        if (opened := _unclosed_quote(lines, last, delimiter)) is not None:
             raise DocumentParseError(
-                "a quote (\") opens a cell in this line and is never closed, so every row after it would be read "
+                "a quote (\") opens a cell in this line and is never closed, so everything after it would be read "
                 "into that one cell; close the quote or remove it.",
                 path=path, line=opened,
-                zh="这一行有个引号（\"）没有配对，其后各行都会被读进同一个单元格，请补上或删去这个引号",
+                zh="这一行有个引号（\"）没有配对，其后的内容都会被读进同一个单元格，请补上或删去这个引号",
             )
 
     return _guard(path, "CSV", lambda: table_rows_to_text(rows(), path=path, column_map=column_map))

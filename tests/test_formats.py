@@ -869,6 +869,8 @@ def test_csv_with_a_broken_quote_is_a_parse_error(tmp_path):
 @pytest.mark.parametrize(("content", "line"), [
     ("序号,主要任务,责任单位\n1,\"建设项目1,区教育局\n2,建设项目2,区教育局\n", 2),
     ("序号,主要任务,责任单位\n1,\"建设项目1\n（一期）\",区教育局\n2,建设项目2,\"区教育局\n3,建设项目3,区教育局\n", 4),
+    # the last line, no line end after it: read as task 新建公园5个,区城 with no unit, and no error
+    ("序号,主要任务,责任单位,完成时限\n1,新建学校2所,区教育局,2024年底\n2,\"新建公园5个,区城", 3),
 ])
 def test_a_quote_never_closed_in_a_csv_is_an_error_naming_its_line(tmp_path, content, line):
     """csv reads an unclosed quote to the end of the file: the rows after it were one cell, two tasks one item."""
