@@ -900,6 +900,48 @@ def test_row_limit(tmp_path, monkeypatch):
         read_document_text(path)
 
 
+TEN_TASKS = [["序号", "主要任务", "责任单位"], *[[str(n), f"新建学校{n}所", "区教育局"] for n in range(1, 11)]]
+
+
+def test_blank_rows_below_a_csv_table_do_not_count_toward_the_row_limit(tmp_path, monkeypatch):
+    """Non-regression: 250,000 trailing ,, lines under 10 tasks were 'more than 200,000 rows; split it'."""
+    import align.formats
+
+    monkeypatch.setattr(align.formats, "MAX_TABLE_ROWS", 11)  # the header and 10 tasks: rows with text
+    path = write_csv(tmp_path / "t.csv", [*TEN_TASKS[:6], ["", "", ""], *TEN_TASKS[6:], *[["", "", ""]] * 500])
+    text = read_document_text(path)
+    items = parse_text(text, META).items
+    assert items["number"].to_list() == [str(n) for n in range(1, 11)]
+    assert items["source_lines"][5].to_list() == [8, 8], "a blank row between tasks keeps the line numbers right"
+    assert text.count("\n") == 12, "the trailing blank rows are left out, not held as 500 empty lines"
+
+
+def test_blank_bordered_rows_below_an_xlsx_table_do_not_count_toward_the_row_limit(tmp_path, monkeypatch):
+    """Non-regression: cells B12:B300000 with borders and no values made a 10-task sheet 'more than 200,000 rows'."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Border, Side
+
+    import align.formats
+
+    monkeypatch.setattr(align.formats, "MAX_TABLE_ROWS", 11)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("任务")
+    for row in TEN_TASKS:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    side = Side(style="thin")
+    for _ in range(12, 500):
+        cell = WriteOnlyCell(sheet)
+        cell.border = Border(left=side, right=side, top=side, bottom=side)
+        sheet.append([None, cell])
+    book.save(tmp_path / "t.xlsx")
+    items = parse_text(read_document_text(tmp_path / "t.xlsx"), META).items
+    assert items["number"].to_list() == [str(n) for n in range(1, 11)]
+    monkeypatch.setattr(align.formats, "MAX_TABLE_ROWS", 10)  # one row with text too many
+    with pytest.raises(DocumentParseError, match=r"the table has more than 10 rows with text \(blank rows are not"):
+        read_document_text(tmp_path / "t.xlsx")
+
+
 # ---------------------------------------------------------------- plan-align add
 
 
