@@ -109,7 +109,30 @@ def dictionary_path(data_dir: Path = BUNDLED_DATA) -> Path:
     return path if path.exists() else BUNDLED_DATA / DICTIONARY_FILE
 
 
+#: The longest name the word list keeps. A programme, project or place name is short (the bundled list's
+#: longest, 十五分钟便民服务圈, has 9 characters; a quoted term of a document is kept up to 16); a longer
+#: line is a paragraph pasted in, and jieba's add_word costs the square of a word's length (40,000
+#: characters took 2 GB, 300,000 exhausted memory). 40 leaves more than twice the longest name room.
+MAX_WORD_CHARS = 40
+# Names a planner lists on one line: 引汉济渭、白鹿原 is two names, not one word jieba never meets.
+_WORD_SEPARATORS = re.compile(r"[\s、，,；;]+")
+# What jieba's own format writes after a word (引汉济渭 10 nz): a frequency, a part-of-speech tag.
+_JIEBA_FIELD = re.compile(r"\d+|[a-z]+")
+
+
 def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
+    """The names of the data folder's word list (:func:`read_dictionary` says what it skipped)."""
+    return read_dictionary(data_dir)[0]
+
+
+def dictionary_warnings(data_dir: Path = BUNDLED_DATA) -> list[str]:
+    """What the word list holds that is not used, in Chinese and English, for the planner who wrote it."""
+    return read_dictionary(data_dir)[1]
+
+
+def read_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[tuple[str, ...], list[str]]:
+    """The word list's names, and a warning naming the lines whose names are longer than
+    :data:`MAX_WORD_CHARS` (skipped: jieba would exhaust memory on them)."""
     path = dictionary_path(data_dir)
     try:
         data = path.read_bytes()
@@ -117,14 +140,36 @@ def load_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[str, ...]:
         raise PlanAlignError(f"{path}: cannot read the word list ({exc.strerror or exc}).",
                              zh=f"无法读取词表 {path.name}，请检查它是否可读") from exc
     if not data.strip():  # an emptied dictionary: no words of the planner's own, not an error
-        return ()
-    words = []
+        return (), []
+    words: list[str] = []
+    too_long: list[tuple[int, int]] = []  # (line, characters)
     # UTF-8 or GBK, with or without a BOM: however Notepad saved it; a binary file is one clear error
-    for line in decode_text(data, path=path).splitlines():
+    for number, line in enumerate(decode_text(data, path=path).splitlines(), start=1):
         line = line.strip()
-        if line and not line.startswith("#"):
-            words.append(line.split()[0])
-    return tuple(words)
+        if not line or line.startswith("#"):
+            continue
+        first, *rest = line.split()
+        fields = [first, *(field for field in rest if not _JIEBA_FIELD.fullmatch(field))]
+        for name in (name for field in fields for name in _WORD_SEPARATORS.split(field) if name):
+            if len(name) > MAX_WORD_CHARS:
+                too_long.append((number, len(name)))
+            else:
+                words.append(name)
+    return tuple(dict.fromkeys(words)), _long_word_warnings(path, too_long)
+
+
+def _long_word_warnings(path: Path, too_long: list[tuple[int, int]]) -> list[str]:
+    if not too_long:
+        return []
+    shown = too_long[:10]
+    lines = "、".join(str(number) for number, _ in shown) + ("等" if len(too_long) > len(shown) else "")
+    said = ", ".join(f"{number} ({length:,} characters)" for number, length in shown)
+    more = f" and {len(too_long) - len(shown)} more" if len(too_long) > len(shown) else ""
+    one = len(too_long) == 1
+    return [f"{path}, line {too_long[0][0]}: 词表第 {lines} 行的词超过 {MAX_WORD_CHARS} 个字，未采用（项目名、地名不会这么长）"
+            f" the word list's {'line' if one else 'lines'} {said}{more} {'holds a name' if one else 'hold names'} "
+            f"longer than {MAX_WORD_CHARS} characters, skipped: a project or place name is shorter (a paragraph "
+            "pasted in?); write one name a line."]
 
 
 @lru_cache(maxsize=1)

@@ -408,3 +408,18 @@ def test_a_word_list_that_is_a_folder_is_one_line(data_copy, capsys):
     assert err.startswith(f"error: {words}: a folder, not a file.") and "是一个文件夹" in err
     with pytest.raises(PlanAlignError, match="a folder, not a file"):
         dictionary_path(data)
+
+
+def test_a_paragraph_pasted_into_the_word_list_is_named_and_matching_goes_on(data_copy, capsys):
+    """Non-regression: one 300,000-character line in data/dictionary.txt exhausted memory in jieba (its cost is
+    the square of a word's length; 1,000 characters here, to stay cheap before the fix). It is skipped, named."""
+    data = data_copy.data_dir
+    words = data / "dictionary.txt"
+    with words.open("a", encoding="utf-8") as handle:
+        handle.write("词" * 1000 + "\n")
+    line = len(words.read_text(encoding="utf-8").splitlines())
+    assert main(["match", "baqiao-2023", "xian-2024", "--data", str(data)]) == 0
+    out, err = capsys.readouterr()
+    assert f"warning: {words}, line {line}: 词表第 {line} 行的词超过 40 个字，未采用" in err
+    assert f"the word list's line {line} (1,000 characters) holds a name longer than 40 characters, skipped" in err
+    assert "links proposed" in out

@@ -399,6 +399,10 @@ def test_a_missing_or_damaged_word_table_is_one_clear_error(tmp_path, monkeypatc
         (b"\xef\xbb\xbf" + "白鹿原\r\n".encode(), ("白鹿原",)),  # Notepad's UTF-8, BOM and CRLF
         ("白鹿原\n".encode("gbk"), ("白鹿原",)),  # Notepad's ANSI on a Chinese Windows
         (b"", ()),
+        # names listed on one line, as a planner writes them: each is a name (引汉济渭、白鹿原 was one word)
+        ("引汉济渭、白鹿原\n秦创原，保交楼；保回迁;城中村,老旧小区\n".encode(),
+         ("引汉济渭", "白鹿原", "秦创原", "保交楼", "保回迁", "城中村", "老旧小区")),
+        ("引汉济渭 白鹿原\n秦创原 nz\n".encode(), ("引汉济渭", "白鹿原", "秦创原")),  # jieba's frequency and tag are no names
     ],
 )
 def test_the_planners_word_list_reads_however_it_was_saved(tmp_path, content, words):
@@ -406,6 +410,19 @@ def test_the_planners_word_list_reads_however_it_was_saved(tmp_path, content, wo
 
     (tmp_path / "dictionary.txt").write_bytes(content)
     assert load_dictionary(tmp_path) == words
+
+
+def test_a_name_longer_than_the_cap_is_skipped_and_its_line_named(tmp_path):
+    """jieba's add_word is quadratic in a word's length: a 300,000-character line exhausted memory."""
+    from matching.text import MAX_WORD_CHARS, read_dictionary
+
+    (tmp_path / "dictionary.txt").write_text(f"白鹿原\n{'词' * 1000}\n{'项' * MAX_WORD_CHARS}\n秦创原\n", encoding="utf-8")
+    words, warnings = read_dictionary(tmp_path)
+    assert words == ("白鹿原", "项" * MAX_WORD_CHARS, "秦创原")
+    assert warnings == [f"{tmp_path / 'dictionary.txt'}, line 2: 词表第 2 行的词超过 {MAX_WORD_CHARS} 个字，未采用（项目名、地名不会"
+                        f"这么长） the word list's line 2 (1,000 characters) holds a name longer than {MAX_WORD_CHARS} "
+                        "characters, skipped: a project or place name is shorter (a paragraph pasted in?); write one "
+                        "name a line."]
 
 
 def test_a_binary_word_list_is_one_clear_error(tmp_path):
