@@ -78,6 +78,8 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+        if not data.strip():  # an emptied file Notepad saved as UTF-8 keeps its BOM: it read as a plan with no heading
+            raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
     if (text := _decode_with_bom(data)) is not None:
         if not text.strip():
             raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")

@@ -7,6 +7,7 @@ programme, project and place names whole, and every quoted term in the corpus
 
 from __future__ import annotations
 
+import codecs
 import copy
 import logging
 import re
@@ -139,7 +140,7 @@ def read_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[tuple[str, ...], lis
     except OSError as exc:  # a file the planner may not read
         raise PlanAlignError(f"{path}: cannot read the word list ({exc.strerror or exc}).",
                              zh=f"无法读取词表 {path.name}，请检查它是否可读") from exc
-    if not data.strip():  # an emptied dictionary: no words of the planner's own, not an error
+    if not data.removeprefix(codecs.BOM_UTF8).strip():  # an emptied dictionary: no words of the planner's own, not an error
         return (), []
     words: list[str] = []
     too_long: list[tuple[int, int]] = []  # (line, characters)

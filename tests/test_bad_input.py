@@ -167,6 +167,17 @@ def test_empty_file(warm, capsys):
     assert err.endswith("（文件无法解析：文件是空的）"), "the reason in Chinese too, on the same line"
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n \r\n"])
+def test_a_file_holding_only_a_bom_is_empty(data_copy, tmp_path, capsys, suffix, content):
+    """Non-regression: Notepad's UTF-8 BOM alone was a plan whose heading 'does not say its jurisdiction' (a
+    .csv: 'no header row found'); it is an empty file, as one of 0 bytes is."""
+    path = tmp_path / f"上报材料{suffix}"
+    path.write_bytes(content)
+    assert main(["add", str(path), "--data", str(data_copy.data_dir)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {path}: the file is empty. （文件无法解析：文件是空的）"
+
+
 def test_a_broken_registered_document_reaches_the_app_as_its_own_error_in_chinese(warm):
     path = register(warm, "empty", b"  \n\n")
     with pytest.raises(DocumentParseError) as raised:

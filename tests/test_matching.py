@@ -399,6 +399,7 @@ def test_a_missing_or_damaged_word_table_is_one_clear_error(tmp_path, monkeypatc
         (b"\xef\xbb\xbf" + "白鹿原\r\n".encode(), ("白鹿原",)),  # Notepad's UTF-8, BOM and CRLF
         ("白鹿原\n".encode("gbk"), ("白鹿原",)),  # Notepad's ANSI on a Chinese Windows
         (b"", ()),
+        (b"\xef\xbb\xbf\r\n", ()),  # emptied in Notepad, which keeps the BOM: still no words, not an empty-file error
         # names listed on one line, as a planner writes them: each is a name (引汉济渭、白鹿原 was one word)
         ("引汉济渭、白鹿原\n秦创原，保交楼；保回迁;城中村,老旧小区\n".encode(),
          ("引汉济渭", "白鹿原", "秦创原", "保交楼", "保回迁", "城中村", "老旧小区")),
