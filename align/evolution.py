@@ -634,7 +634,8 @@ def evolve(
 
     Every item of either year appears at least once (a split old item once per
     successor). Columns are :data:`EVOLUTION_SCHEMA`; ``area`` is the old item's policy
-    area, or the new item's for a ``new`` row. The plans' years, where given, let a
+    area, or the new item's for a ``new`` row: top sections where both plans have them, else
+    departments in both. The plans' years, where given, let a
     deadline without a year be compared with one that names it.
     """
     links = year_links(candidates, split_margin=split_margin)
@@ -646,8 +647,9 @@ def evolve(
     predecessors = links.group_by("new_id").len()
     many_new = set(successors.filter(pl.col("len") > 1)["old_id"].to_list())
     many_old = set(predecessors.filter(pl.col("len") > 1)["new_id"].to_list())
-    old_areas = document_has_areas(old_items)
-    new_areas = document_has_areas(new_items)
+    # one basis for both years, or a new task's section (民生保障) and a dropped task's department (住建)
+    # would be rows of one table that never meet
+    old_areas = new_areas = document_has_areas(old_items) and document_has_areas(new_items)
     successors_of = dict(links.group_by("old_id").agg("new_id").rows())
     predecessors_of = dict(links.group_by("new_id").agg("old_id").rows())
     rows = []

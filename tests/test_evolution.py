@@ -247,6 +247,19 @@ def test_policy_area_falls_back_to_department_for_status_sections(baqiao):
     assert "已完成" not in set(area_counts(table)["area"])
 
 
+def test_areas_are_departments_in_both_years_when_one_plan_has_no_sections():
+    """2022's table had no sections and 2023's had: the summary's rows mixed 住建 (a dropped task's
+    department) with 民生保障 (a new task's section), so a department's new tasks never met its old ones."""
+    old = _doc("yi-2022", 2022, [("地区生产总值增长7.5%以上", "区发改委", "已完成。"), ("改造老旧小区20个", "区住建局", "")])
+    meta = DocumentMeta(id="yi-2023", title="yi-2023", jurisdiction="甲区", level="district", year=2023,
+                        kind="task_table", file="yi-2023.txt")
+    new = parse_text("序号\t主要任务\t责任单位\n一、稳增长\n1\t地区生产总值增长7%左右\t区发改委\n"
+                     "二、民生保障\n2\t新建保障性住房300套\t区住建局\n", meta).items
+    assert new["section_path"].to_list()[1] == ["民生保障"]
+    table = evolve(old, new, _candidates([("yi-2022:1", "yi-2023:1", 0.9, True)]))
+    assert dict(zip(table["relation"], table["area"])) == {"lowered": "发改", "dropped": "住建", "new": "住建"}
+
+
 def test_gold_evaluation(baqiao):
     table, old, new = baqiao
     evaluation = evaluate_evolution(table, load_gold(GOLD), old, new)
