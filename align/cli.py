@@ -355,7 +355,7 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
     return DocumentMeta(
         id=args.id or heading.id or "", title=args.title or title or source.stem,
         jurisdiction=jurisdiction, level=level, year=year, kind=args.kind or heading.kind or "plan",
-        file=source.name, parent=args.parent or "",
+        file=source.name, parent=args.parent or heading.parent or "",
     )
 
 

@@ -190,11 +190,24 @@ def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
     """The jurisdiction a title opens with and its level: ``西咸新区2023年工作要点`` gives
     ``("西咸新区", "new-area")``, and ``西安市雁塔区…`` gives 雁塔区; ``(None, None)`` when the title
     names no place first."""
+    place = _heading_places(title)[1]
+    return place, jurisdiction_level(place) if place else None
+
+
+def heading_parent(title: str | None) -> str | None:
+    """The place a title writes before its own, the plan's parent: ``西安市莲湖区2024年…`` gives 西安市
+    (陕西省西安市… gives 陕西省); None when it writes none."""
+    written = _heading_places(title)[0]
+    return re.findall(r"[\u4e00-\u9fff]+?(?:省|市)", written)[-1] if written else None
+
+
+def _heading_places(title: str | None) -> tuple[str, str | None]:
+    """What a title writes before its place (西安市 in 西安市莲湖区…), and the place itself."""
     found = _TITLE_PLACE.match(_NOTICE_LEAD.sub("", title or ""))  # 关于印发雁塔区2024年… names 雁塔区
     if not found:
-        return None, None
+        return "", None
     place = _PARENT_PLACES.sub("", found.group(1)) or found.group(1)  # 西安市雁塔区 is 雁塔区
-    return place, jurisdiction_level(place)
+    return found.group(1)[:len(found.group(1)) - len(place)], place
 
 
 # What kind of plan a title names, first match wins: a table of a 政府工作报告's tasks (分解表,
@@ -249,6 +262,7 @@ class HeadingMetadata:
     year: int | None
     kind: str | None
     id: str | None  # in the registry's style, never one already taken
+    parent: str | None = None  # the place the title writes before its own (西安市 in 西安市莲湖区…)
 
 
 def heading_metadata(
@@ -264,6 +278,8 @@ def heading_metadata(
     return HeadingMetadata(
         title=title, jurisdiction=place, level=jurisdiction_level(place), year=year, kind=heading_kind(title),
         id=suggest_id(place, year, taken) if place and year else None,
+        # the heading's parent is of the heading's place, not of another the planner gave
+        parent=heading_parent(title) if place == heading_jurisdiction(title)[0] else None,
     )
 
 
@@ -1240,6 +1256,14 @@ def _title(task: str) -> str:
     return sentence
 
 
+def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
+    """The item's targets less the quotas its text gives (改造村卫生室150个，其中宝塔区30个: 30个 is
+    宝塔区's share, not a second target of the city item named 宝塔区)."""
+    shares = [quota["raw"] for quota in quotas]
+    return [target for target in extract_targets(text)
+            if not (named_jurisdiction(target["indicator"] or "") and any(target["raw"] in raw for raw in shares))]
+
+
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
     rows = []
     gives_quotas = meta.level not in LEVELS or meta.level_rank > LEVELS.index("district")
@@ -1254,6 +1278,9 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
             draft.units = list(dict.fromkeys([*draft.units, *_units_in(part)]))
             draft.deadline = draft.deadline or _deadline_in(part)
         title = draft.title or _title(text)
+        # a city plan writes quotas in the item or its 附件; below it, an item's own text names
+        # no district it gives a share to (为全区500个, 实现全区42个 read as quotas)
+        quotas = extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text)
         rows.append(
             {
                 "doc_id": meta.id,
@@ -1267,10 +1294,8 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
                 "status": draft.status,
                 "progress": normalize_text(draft.progress) or None,
                 "deadline": normalize_text(draft.deadline) or None,
-                "targets": extract_targets(text),
-                # a city plan writes quotas in the item or its 附件; below it, an item's own text names
-                # no district it gives a share to (为全区500个, 实现全区42个 read as quotas)
-                "quotas": extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text),
+                "targets": _own_targets(text, quotas),
+                "quotas": quotas,
                 "source_lines": [draft.first_line, draft.last_line, *draft.attachment_lines],
                 "attachment": draft.attachment,
                 "unit_keys": department_keys(draft.units),

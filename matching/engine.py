@@ -1,6 +1,7 @@
 """Matching two documents end to end: search, features, scores, decisions, reasons.
 
-``match_items`` is the pure core (two item tables in, one candidate table out);
+``match_items`` is the core (two item tables in, one candidate table out; pure when given its
+word list and model, which it otherwise reads from the data folder and the shipped weights);
 ``match_documents`` adds the registry, the Parquet cache of results (so adding a
 document scores only its new pairs) and the settings.
 """
@@ -64,7 +65,8 @@ def match_items(
 
     With ``settings.direction == "target_to_source"`` the top-k is taken per target item
     (a city item lists every district task that serves it); features and scores are
-    the same either way.
+    the same either way. Pure given ``words`` and ``model``; left out, they are read from
+    ``settings``' data folder (its word list) and the shipped weights file.
     """
     settings = settings or Settings()
     model = model or default_model()

@@ -787,6 +787,14 @@ def test_a_second_upload_starts_from_its_own_heading_not_the_previous_files_deta
     assert any("jurisdiction" in e.value for e in at.error)
 
 
+def test_an_upload_prefills_the_parent_its_heading_names(env):
+    at = open_page("add_document")
+    text = "西安市莲湖区2024年民生实事工作方案\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
+    at.file_uploader(key="add_file").upload("lianhu.txt", text.encode()).run()
+    assert (at.text_input(key="add_new_jurisdiction").value, at.text_input(key="add_new_parent").value) == \
+        ("莲湖区", "西安市")
+
+
 def test_an_upload_prefills_an_id_in_the_registrys_style_and_its_kind(env):
     text = "灞桥区2023年为民实事实施方案\n序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n"
     at = open_page("add_document")

@@ -974,6 +974,18 @@ def test_cli_add_reads_what_the_planner_leaves_out_from_the_documents_heading(tm
     assert get_document(data, "xixian-2025").year == 2025
 
 
+def test_cli_add_reads_the_parent_a_heading_writes_before_its_place(tmp_path, data_copy, capsys):
+    """西安市莲湖区2024年… registered 莲湖区 with no parent and a warning to give 西安市, which the heading says."""
+    data = data_copy.data_dir
+    path = tmp_path / "plan.txt"
+    path.write_text("西安市莲湖区2024年民生实事工作方案\n1. 新建学校5所。\n", encoding="utf-8")
+    assert main(["add", str(path), "--data", str(data)]) == 0
+    assert get_document(data, "lianhu-2024").parent == "西安市"
+    assert "no parent" not in capsys.readouterr().err
+    assert main(["add", str(path), "--data", str(data), "--jurisdiction", "雁塔区"]) == 0
+    assert get_document(data, "yanta-2024").parent == "", "the heading's parent is its own place's, not another's"
+
+
 def test_cli_add_reads_a_heading_that_names_its_tasks_and_year(tmp_path, data_copy, capsys):
     """未央区2024年重点工作任务 gives place, level and year (no 报告/要点 in it): it was refused."""
     path = tmp_path / "plan.txt"

@@ -320,3 +320,14 @@ def test_add_says_a_traditional_plan_was_converted(data_copy, tmp_path, capsys):
     assert warned and "converted to simplified (简体) for matching" in warned[0], said.err
     assert "the file itself is unchanged" in warned[0] and "按繁体中文读取" in warned[0]
     assert (data_copy.data_dir / "documents" / "xincheng-2024.txt").read_text(encoding="utf-8") == TRADITIONAL_PLAN
+
+
+def test_a_share_a_city_item_gives_a_district_is_its_quota_not_a_target_named_after_the_place():
+    """改造村卫生室150个，其中宝塔区30个 gave the city item a second target, indicator 宝塔区, 30个, which
+    target comparisons then read as one of its commitments."""
+    meta = DocumentMeta(id="yanan-2024", title="t", jurisdiction="延安市", level="city", year=2024,
+                        kind="livelihood_plan", file="a.txt")
+    item = parse_text("延安市2024年为民办实事项目\n1. 改造提升标准化村卫生室150个，其中宝塔区30个、安塞区20个。\n",
+                      meta).items.row(0, named=True)
+    assert [(t["indicator"], t["value"]) for t in item["targets"]] == [("改造提升标准化村卫生室", 150.0)]
+    assert [(q["jurisdiction"], q["value"]) for q in item["quotas"]] == [("宝塔区", 30.0), ("安塞区", 20.0)]

@@ -134,11 +134,11 @@ if parsed is not None and st.session_state["registered_upload"] == upload_key:
 elif parsed is not None:
     items, warnings, (heading_title, heading_year) = parsed
     if st.session_state["prefilled_for"] != upload_key:
-        # A new file: what its own heading says, else the blank form; never the previous file's
-        # place, year or parent, which a planner changing only the id would register unseen.
+        # A new file: what its own heading says (西安市莲湖区… names its parent too), else the blank form;
+        # never the previous file's place, year or parent, which a planner changing only the id would register unseen.
         heading = heading_metadata(heading_title, heading_year, set(ui.document_ids()))
         found = {"new_title": heading.title, "new_year": heading.year, "new_jurisdiction": heading.jurisdiction,
-                 "new_level": heading.level, "new_kind": heading.kind, "new_id": heading.id, "new_parent": None}
+                 "new_level": heading.level, "new_kind": heading.kind, "new_id": heading.id, "new_parent": heading.parent}
         st.session_state.update({name: value or ui.DEFAULTS[name] for name, value in found.items()})
         st.session_state["prefilled_for"] = upload_key
         st.session_state["add_problem"] = None  # a problem of the previous file
