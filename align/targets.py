@@ -48,7 +48,7 @@ _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至�
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 # A count of people written as 人口, 群众 or 居民 (提升25万农村人口供水保障水平, 解决5万农村群众饮水安全问题):
 # persons, and whom (农村人口) stays in the name; read before 人 alone, which left 口 as the name (覆盖口).
-_PEOPLE = r"(?=(?:农村|城镇|城乡|城区|山区|贫困|脱贫|受益|常住|户籍)?(?:人口|群众|居民(?!家庭|户)))"
+_PEOPLE = r"(?=(?:农村|城镇|城乡|城区|山区|贫困|脱贫|受益|常住|户籍)?(?:人口|群众|居民(?!家庭|户|用户|楼|小区|点|区)))"
 _TARGET = re.compile(
     rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?:(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?:(?P<people>{_PEOPLE})|(?P<unit>{_UNITS}))|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
@@ -493,6 +493,8 @@ def extract_quotas(text: str | None) -> list[dict]:
     for match in _QUOTA_EACH.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
+        if match.group("what") and _QUOTA_NAMED_MORE.match(text, match.end()):
+            continue  # 分别建设老年助餐点15个、日间照料中心10个: one number each, not 15 for both
         names = _JURISDICTION_SPLIT.split(match.group("jurs"))
         value = _number_value(match.group("number"))
         add(names, [value] * len(names), [match.group("unit")] * len(names), match.group(0).strip(" ,，、:："),
@@ -500,16 +502,16 @@ def extract_quotas(text: str | None) -> list[dict]:
         taken.append(match.span())
     named = []  # 宝塔区建设老年助餐点20个: read last, and only among other places' quotas (below)
     for match in _QUOTA_NAMED.finditer(text):
-        place, what = match.group("jur"), match.group("what")
-        if (any(start <= match.start() < end for start, end in taken) or _ONLY_VERBS.fullmatch(what)
-                or _opens_with_a_place(what) or _PLACE_LISTED_BEFORE.search(text, 0, match.start())):
-            continue  # 灞桥区新建200个 is read below; 灞桥区、莲湖区各… above
-        if not match.group("verb") and len(_clean_jurisdiction(place) or "") < 3:
-            continue  # without a verb, 城区道路20条 or 市区绿地5处 name a kind of area, not a place
-        if place.endswith("市") and what.startswith(_CITY_WORD_ENDS):
-            continue  # 提供市场化就业岗位, 创建市级示范村: 市 opens a word (市场, 市级), it ends no name
+        place, what, verb = match.group("jur"), match.group("what"), match.group("verb")
+        name = _clean_jurisdiction(place) or ""
+        if (not _NAMED_PLACE.fullmatch(name) or any(start <= match.start() < end for start, end in taken)
+                or _ONLY_VERBS.fullmatch(what) or _opens_with_a_place(what)
+                or _PLACE_LISTED_BEFORE.search(text, 0, match.start())):
+            continue  # 灞桥区新建200个 is read below; 灞桥区、莲湖区各… above; 指导宝塔区, 农村地区 are no names
+        if not verb and (len(name) < 3 or place.endswith("市") and what.startswith(_CITY_WORD_ENDS)):
+            continue  # 城区道路20条 names a kind of area; in 提供市场化… 市 opens a word (市场, 市级), it ends no name
         found = [(match.group("number"), match.group("unit"), match.group(0).strip(" ,，、:："), match.span())]
-        while (more := _QUOTA_NAMED_MORE.match(text, found[-1][3][1])) and not _opens_with_a_place(more.group("what")):
+        while (more := _QUOTA_NAMED_MORE.match(text, found[-1][3][1])) and not _ends_the_list(more.group("what")):
             found.append((more.group("number"), more.group("unit"),
                           f"{_clean_jurisdiction(place) or place}{more.group(0).strip(' 、')}", more.span()))
         named.append((place, what, found))
@@ -540,6 +542,16 @@ def extract_quotas(text: str | None) -> list[dict]:
 
 # Characters that make 市 the start of a word (市场, 市级, 市民, 市政, 市区), not the end of a city's name.
 _CITY_WORD_ENDS = tuple("场级民政区域容貌值内直属委")
+# A place whose quota names what it builds is a short name (宝塔区, 延安新区, 兴平市, 眉县), never a phrase
+# that ends in one (指导宝塔区, 带动周边县) nor a kind of area (城区, 农村地区).
+_NAMED_PLACE = re.compile(r"(?![城市郊辖]区$)(?!.*地区$)[\u4e00-\u9fff]{1,3}(?:新区|开发区|国际港|基地|区|县|市)(?:\([^()]{1,8}\))?")
+
+
+def _ends_the_list(what: str) -> bool:
+    """Whether an item after 、 is no longer the place's own: another place's (秦汉新城2000套, 其余县区各5个)
+    or a part of the one before (其中退耕还林5000亩)."""
+    return _opens_with_a_place(what) or what.startswith(("其中", "含", "包括", "其余", "各", "全", "每")) \
+        or what.endswith("新城")
 
 
 def _sentence_of(text: str, at: int) -> tuple[int, int]:
@@ -604,7 +616,8 @@ _QUOTA_VERBS = ("新建", "建设", "建成", "改造", "完成", "实施", "新
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
 # a real name's first character (向阳区 and 于都县 exist, so 向 and 于 are not listed).
-_VERB_BEFORE_PLACE = re.compile(r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|按照|依照|在|对|由|为)+")
+_VERB_BEFORE_PLACE = re.compile(
+    r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|按照|依照|指导|督促|推动|引导|鼓励|带动|在|对|由|为)+")
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
 # city a place may be written under (西安市灞桥区 is 灞桥区).
 _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
@@ -612,9 +625,13 @@ _FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全�
 _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
 _NOT_A_NAMED_PLACE = re.compile(
-    r"^(?:各|全|每|本|该|相关|有关|其他|其余)|每|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
+    r"^(?:各|全|每|本|该|相关|有关|其他|其余|周边|周围|附近)|每|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
-    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|山区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
+    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
+    # a mountain area (山区, 秦巴山区), not a district named after one mountain (横山区)
+    r"|^(?:[\u4e00-\u9fff]{2,})?山区$"
+    # half of a bracket a list split (其余县（市、区）各1个 gave a place 区))
+    r"|^[^(]*\)|\([^)]*$"
     # a kind of city, a market or a listing, not a named city (县级市, 示范城市, 便民超市, 力争上市2家, 全市); a city's
     # name is two or three characters (兴平市, 张家港市), never a phrase (科学规划布局全市)
     r"|(?:级市|范市|超市|夜市|集市|早市|菜市|门市|全市|本市|上市|县市|股市|街市|花市)$|^[\u4e00-\u9fff]{4,}市$"

@@ -533,6 +533,18 @@ def test_quotas_inline_and_distributive():
          ["灞桥区新建充电桩200个", "莲湖区建设公园2个"]),
         ("城区道路20条；灞桥区建设公园3个；莲湖区建设公园2个", ["灞桥区建设公园3个", "莲湖区建设公园2个"]),
         ("宝塔区建设老年助餐点20个。", []),  # one place alone and no 其中: a sentence, not a list of shares
+        # no place: a kind of area, a phrase ending in one (from a review of the first version)
+        ("聚焦重点区域，城区新建公厕20座，农村地区新建公厕50座。", []),
+        ("宝塔区建设老年助餐点20个，带动周边县区建设日间照料中心5个。", []),
+        ("指导宝塔区建设老年助餐点20个，安塞区建设老年助餐点10个。",
+         ["指导宝塔区建设老年助餐点20个", "安塞区建设老年助餐点10个"]),  # 宝塔区's, not 指导宝塔区's
+        # the list after 、 ends at another place or a part of the item before
+        ("西咸新区建设保障性租赁住房5000套、秦汉新城2000套，高新区建设3000套。",
+         ["西咸新区建设保障性租赁住房5000套", "高新区建设3000套"]),
+        ("宝塔区完成造林1万亩、其中退耕还林5000亩；安塞区完成造林5000亩。", ["宝塔区完成造林1万亩", "安塞区完成造林5000亩"]),
+        ("灞桥区、莲湖区分别建设老年助餐点15个、日间照料中心10个。", []),  # 15 was given to both
+        # a verb between the city and a word 区域… leaves 市 the end of its name
+        ("兴平市建设区域性医疗中心1个，武功县建设区域性医疗中心1个。", ["兴平市建设区域性医疗中心1个", "武功县建设区域性医疗中心1个"]),
         ("各县（市）按照每县不少于40个建设", []),
         # a part in brackets is not the total the next places' quotas are shares of
         ("新建改造城市道路20条，其中宝塔区8条（含打通断头路2条），安塞区3条",
@@ -738,3 +750,10 @@ def test_a_word_before_a_place_ending_is_no_place_of_one_character():
     assert extract_quotas("其中多城市2个") == []
     assert heading_metadata("某县2024年重点工作任务分解表", 2024, set()).jurisdiction is None
     assert heading_metadata("眉县2024年重点工作任务分解表", 2024, set()).jurisdiction == "眉县"
+
+
+def test_residents_counted_as_households_or_buildings_are_not_persons():
+    """居民 made 5万 persons of 5万居民用户 and 5万居民楼 (a review of the 群众/居民 reading)."""
+    assert [t["unit"] for t in extract_targets("发展天然气5万居民用户")] != ["人"]
+    assert [t["unit"] for t in extract_targets("新增5万居民楼")] != ["人"]
+    assert [t["unit"] for t in extract_targets("服务10万居民")] == ["人"]
