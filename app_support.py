@@ -8,6 +8,7 @@ decision store per database file (``st.cache_resource``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import io
 import json
@@ -608,7 +609,7 @@ def data_dir() -> Path:
 
 @st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
 def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...], words: str,
-               model_version: str) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes]:
+               model_version: str, decided: str) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes]:
     from align.evolution import evolve_series
     from align.export import write_evolution_workbook
 
@@ -622,8 +623,10 @@ def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[p
     """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``), and
     the tables as one Excel workbook (a sheet per pair of years) for the page's download button.
 
-    Cached by what they depend on: settings, each document's file and entry, the word list, the model.
+    Cached by what they depend on: settings, each document's file and entry, the word list, the model,
+    and the decisions in effect (a link confirmed or rejected on the Review page changes the table).
     """
     value = value or settings()
     states = tuple(document_state(d, value) for d in doc_ids)
-    return _evolution(settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2])
+    decided = hashlib.sha256(store().current().write_csv().encode()).hexdigest()
+    return _evolution(settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2], decided)

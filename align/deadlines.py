@@ -104,12 +104,18 @@ def deadline_shift(
     """Months the new deadline is later than the old (negative: earlier), in like terms (module doc).
 
     ``unfinished``: the earlier plan reports the task still under way; ``finished``: it reports
-    the task done, so a deadline beyond the new plan's year is a next stage's, not a slip (None); ``reported``: it reports
+    the task done, so a later deadline is a next stage's, not a slip (None); ``reported``: it reports
     the task's progress at all. None when either deadline is missing or open-ended, or a
     year-less one has no plan year to be placed in, or when nothing was reported and both name
     their year, the months reading earlier and the calendar later (2023年底前 → 2024年3月底前 is
     late for a project still open, and earlier in its year for a yearly task done and set again).
     """
+    shift = _shift(old, new, old_year=old_year, new_year=new_year, unfinished=unfinished, reported=reported)
+    return None if finished and shift is not None and shift > 0 else shift
+
+
+def _shift(old: str | None, new: str | None, *, old_year: int | None, new_year: int | None, unfinished: bool,
+           reported: bool) -> int | None:
     before, after = read_deadline(old), read_deadline(new)
     if before is None or after is None:
         return None
@@ -121,8 +127,6 @@ def deadline_shift(
         if not reported and written and in_the_year < 0 < _months(after) - _months(before):
             return None  # 2023年底前 → 2024年3月底前 with no word of progress: earlier in its year, or late?
         return in_the_year
-    if finished:
-        return None
     before, after = _on_calendar(before, old_year), _on_calendar(after, new_year)
     if before is None or after is None:
         return None

@@ -48,6 +48,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -250,7 +251,7 @@ def _same_object_possible(old: str | None, new: str | None, *, family: str = "co
 _OWN_MEASURE = {"户": "households", "人次": "visits", "个百分点": "points"}
 # 户 counts firms as well as households (规模以上工业企业10户, 个体工商户): then it is 家, and
 # 新增规上企业10户 → 新培育规上企业12家 is a raised target, not one dropped and another set.
-_FIRMS = re.compile(r"企业|工商户|商户|市场主体|经营主体|公司")
+_FIRMS = re.compile(r"(?:企业|工商户|商户|市场主体|经营主体|公司)$")  # not 企业职工1200户 (households)
 
 
 def _counted_unit(target: dict) -> str | None:
@@ -495,6 +496,29 @@ def pair_relation(change: dict, *, same_wording: float = 80.0) -> str:
 # ---------------------------------------------------------------- alignment
 
 
+def with_reviewed_links(links: pl.DataFrame, decisions: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """:func:`year_links` as reviewers left them: a link they confirmed is one however the matcher
+    scored it (``link = "confirmed"``), one they rejected is none, and an old task they judged to
+    have no successor (无对应) has none; where reviewers disagree, the matcher's reading stands.
+
+    A planner who confirmed 城乡居民收入 → 城镇 and → 农村 still saw the task dropped and two new.
+    """
+    verdicts = decisions.group_by("source_id", "target_id").agg(pl.col("decision").unique().alias("said"))
+    agreed = verdicts.filter(pl.col("said").list.len() == 1).with_columns(pl.col("said").list.first().alias("said"))
+    confirmed = agreed.filter(pl.col("said") == "confirmed").select(
+        pl.col("source_id").alias("old_id"), pl.col("target_id").alias("new_id"))
+    rejected = agreed.filter(pl.col("said") == "rejected").select(
+        pl.col("source_id").alias("old_id"), pl.col("target_id").alias("new_id"))
+    no_successor = agreed.filter((pl.col("said") == "no_counterpart") & pl.col("target_id").is_null())["source_id"]
+    kept = links.join(rejected, on=["old_id", "new_id"], how="anti").filter(
+        ~pl.col("old_id").is_in(no_successor.to_list()))
+    added = confirmed.join(kept, on=["old_id", "new_id"], how="anti").join(
+        candidates.select(pl.col("source_id").alias("old_id"), pl.col("target_id").alias("new_id"), "score"),
+        on=["old_id", "new_id"], how="left",
+    ).with_columns(pl.lit("confirmed").alias("link"))
+    return pl.concat([kept, added.select(links.columns).cast(links.schema)])
+
+
 def year_links(candidates: pl.DataFrame, *, split_margin: float = 0.15) -> pl.DataFrame:
     """Year-to-year links from the matcher's candidates: ``old_id, new_id, score, link``.
 
@@ -629,16 +653,20 @@ def evolve(
     min_similarity: float = 50.0,
     old_year: int | None = None,
     new_year: int | None = None,
+    decisions: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The evolution table: one row per link, per dropped old item and per new item.
 
     Every item of either year appears at least once (a split old item once per
-    successor). Columns are :data:`EVOLUTION_SCHEMA`; ``area`` is the old item's policy
+    successor). ``decisions`` (old → new rows of the decision store) put the reviewers' word
+    over the matcher's (:func:`with_reviewed_links`). Columns are :data:`EVOLUTION_SCHEMA`; ``area`` is the old item's policy
     area, or the new item's for a ``new`` row: top sections where both plans have them, else
     departments in both. The plans' years, where given, let a
     deadline without a year be compared with one that names it.
     """
     links = year_links(candidates, split_margin=split_margin)
+    if decisions is not None:
+        links = with_reviewed_links(links, decisions, candidates)
     old_rows = {row["item_id"]: row for row in old_items.to_dicts()}
     new_rows = {row["item_id"]: row for row in new_items.to_dicts()}
     links = links.filter(pl.col("old_id").is_in(list(old_rows)) & pl.col("new_id").is_in(list(new_rows)))
@@ -779,11 +807,15 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# A rate of change over the year (增长7.5%, 下降3%), set anew each year; not a share reached (完成率100%).
+_YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅")
+
+
 def _yearly_rates(old: dict, new: dict) -> bool:
-    """Whether both tasks commit to rates alone (增长7.5%以上 → 增长7%左右), each year's own."""
+    """Whether both tasks commit to yearly rates of change alone (增长7.5%以上 → 增长7%左右), each year's own."""
     targets = [*(old.get("targets") or []), *(new.get("targets") or [])]
     return bool(old.get("targets")) and bool(new.get("targets")) and all(
-        unit_family(t.get("unit")) == "percent" for t in targets)
+        unit_family(t.get("unit")) == "percent" and _YEARLY_CHANGE.search(t.get("indicator") or "") for t in targets)
 
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
@@ -973,10 +1005,27 @@ def evolve_documents(
         settings if min_score is None else settings.with_changes(one_to_one_threshold=min_score),
         old_id, new_id, one_to_one_pairs=True,
     )
+    old_items, new_items = load_items(settings, old_id), load_items(settings, new_id)
     return evolve(
-        load_items(settings, old_id), load_items(settings, new_id), candidates,
-        old_year=metas[0].year, new_year=metas[1].year, **options,
+        old_items, new_items, candidates, old_year=metas[0].year, new_year=metas[1].year,
+        decisions=reviewed_links(settings, (old_id, new_id), old_items, new_items), **options,
     )
+
+
+def reviewed_links(
+    settings: Settings, pair: tuple[str, str], old_items: pl.DataFrame, new_items: pl.DataFrame
+) -> pl.DataFrame | None:
+    """The decisions in effect between two years' plans, as old → new rows, made on the text the
+    items hold now; None without a decision store."""
+    from align.items import text_digests
+    from align.store import DecisionStore, on_current_text
+    from matching.review import pair_decisions
+
+    if not Path(settings.db_path).is_file():
+        return None
+    with DecisionStore(settings.db_path) as store:
+        decided = pair_decisions(store.current(), *pair)
+    return on_current_text(decided, text_digests(old_items) | text_digests(new_items))
 
 
 def evolve_series(

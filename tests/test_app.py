@@ -271,6 +271,10 @@ def test_blind_mode_hides_scores(env):
     positions = [int(option.split(":")[1].split()[0]) for option in options]
     assert positions == sorted(positions), "in the plan's order, not the model's"
     assert at.slider(key="rv_band").disabled
+    # and the queue is in the plan's order: the others put the items whose best score is nearest the threshold first
+    assert at.radio(key="rv_order").disabled
+    queue = [int(option.split(":")[1].split()[0]) for option in at.selectbox(key="rv_current").options]
+    assert queue == sorted(queue)
 
 
 @pytest.mark.parametrize("rank", [3, None])
@@ -893,6 +897,22 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     assert first["任务线 line"].startswith("baqiao-2020:") and len(first["起始任务 first task"]) > 5
     download = at.get("download_button")[0].proto  # its workbook: test_evolution's sheet-per-pair test
     assert download.label.startswith("下载 Excel") and download.url.endswith(".xlsx")
+
+
+def test_the_evolution_page_follows_a_link_rejected_on_the_review_page(env):
+    """The table is cached: a rejection made since must reach it (decisions did not reach it at all)."""
+    import app_support as ui
+
+    def successors() -> list:  # the page's own cached call
+        return ui.evolution(["baqiao-2020", "baqiao-2023"])[0][0].filter(
+            pl.col("old_id") == "baqiao-2020:28")["new_id"].to_list()
+
+    at = open_page("evolution")
+    assert not at.exception and "baqiao-2023:54" in successors()
+    with DecisionStore(env.db_path) as store:
+        store.record("王", "baqiao-2020:28", "baqiao-2023:54", "rejected")
+    at.run()
+    assert not at.exception and "baqiao-2023:54" not in successors()
 
 
 def test_evolution_says_how_far_a_carried_forward_tasks_deadline_moved(env, tmp_path):

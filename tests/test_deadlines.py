@@ -54,6 +54,8 @@ def test_the_shift_compares_like_with_like():
     assert deadline_shift("年底前", "年底前", **years, unfinished=True) == 12
     # reported done: the new deadline is the next stage's (开工 done, 建成 due the June after), no slip
     assert deadline_shift("2023年12月底", "2025年6月底", **years, finished=True) is None
+    assert deadline_shift("2023年6月底", "2024年12月底", **years, finished=True) is None  # later in its year too
+    assert deadline_shift("2023年12月底", "2024年6月底", **years, finished=True) == -6  # earlier is still said
     assert deadline_shift("2023年12月底", "2025年6月底", **years) == 18
     assert deadline_shift("2024年底前", "2025年6月底", **years) == 6  # beyond the plan's year: the calendar
     assert deadline_shift("年底前", "2026年底", **years) == 36

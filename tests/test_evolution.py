@@ -413,6 +413,7 @@ def test_a_count_of_other_things_is_not_the_old_target_raised(baqiao):
         ("惠及居民1200户", "惠及居民3600人", False),  # households and persons
         ("新增规模以上工业企业10户", "新培育规模以上工业企业12家", True),  # 户 of firms is 家 (read 不再量化 and 新设量化目标)
         ("新增市场主体3000户", "新增市场主体4000家", True), ("改造农户住房200户", "改造农户住房150家", False),
+        ("帮扶困难企业职工1200户", "帮扶困难企业50家", False),  # the workers' households, not firms
         # one deliverable named two ways still pairs
         ("新建改扩建中小学和幼儿园6所", "新建改扩建中小学4所", True),
         ("完成纺三南院等7个老旧小区改造", "改造老旧小区40个", True),
@@ -458,6 +459,9 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
     project = compare_pair(item("建成区人民医院新院区", "in_progress", "2022年12月底"),
                            item("建成区人民医院新院区并投入使用", None, "2023年12月底"), **years)
     assert project["deadline_shift_months"] == 12
+    share = compare_pair(item("老旧小区改造完成率达到100%", "in_progress", "2022年6月底"),
+                         item("老旧小区改造完成率达到100%", None, "2023年6月底"), **years)
+    assert share["deadline_shift_months"] == 12, "a share to reach is no yearly rate: still open, a year late"
     next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
                               item("建成区人民医院新院区并投入使用", None, "2024年6月底"), **years)
     assert next_stage["deadline_shift_months"] is None, "its first stage was reported done: nothing slipped"
@@ -489,6 +493,33 @@ def test_a_target_shared_out_by_a_split_or_summed_by_a_merge_is_judged_on_the_to
     assert set(restated["relation"]) == {"split"} and set(restated["direction"]) == {"lowered"}
     school = table.filter(pl.col("new_id") == "wu-2024:2")["target_changes"][0]
     assert [(c["old"], c["new"]) for c in school] == [("6所", "2所（合计6所）"), ("5400个", "1400个（合计5400个）")]
+
+
+def test_reviewers_decisions_overrule_the_matcher_in_the_evolution_table():
+    """A planner confirmed 城乡居民收入 → 城镇 and → 农村 and rejected a reworded link, and `evolve` still
+    showed the first task dropped, two new ones, and the rejected link: decisions never reached it."""
+    old = _doc("ren-2023", 2023, [("城乡居民人均可支配收入分别增长6.5%、8%以上", "区统计局", ""),
+                                  ("新建老年助餐点10个", "区民政局", ""), ("做好人口普查", "区统计局", "已完成。")])
+    new = _doc("ren-2024", 2024, [("城镇居民人均可支配收入增长6%以上", "区统计局", ""),
+                                  ("农村居民人均可支配收入增长8%以上", "区统计局", ""),
+                                  ("建设社区嵌入式服务设施", "区民政局", ""), ("做好经济普查", "区统计局", "")])
+    candidates = _candidates([("ren-2023:1", "ren-2024:1", 0.01, False), ("ren-2023:2", "ren-2024:3", 0.9, True),
+                              ("ren-2023:3", "ren-2024:4", 0.8, True)])
+
+    def decided(*rows):
+        return pl.DataFrame(rows, schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String,
+                                          "reviewer": pl.String}, orient="row")
+
+    table = evolve(old, new, candidates, decisions=decided(
+        ("ren-2023:1", "ren-2024:1", "confirmed", "李"), ("ren-2023:1", "ren-2024:2", "confirmed", "李"),
+        ("ren-2023:2", "ren-2024:3", "rejected", "李"), ("ren-2023:3", None, "no_counterpart", "李")))
+    links = {(r["old_id"], r["new_id"]): r["relation"] for r in table.iter_rows(named=True)}
+    assert links[("ren-2023:1", "ren-2024:1")] == links[("ren-2023:1", "ren-2024:2")] == "split"
+    assert links[("ren-2023:2", None)] == "dropped" and links[(None, "ren-2024:3")] == "new", "rejected"
+    assert links[("ren-2023:3", None)] == "dropped", "judged to have no successor"
+    disputed = evolve(old, new, candidates, decisions=decided(("ren-2023:2", "ren-2024:3", "rejected", "李"),
+                                                              ("ren-2023:2", "ren-2024:3", "confirmed", "王")))
+    assert ("ren-2023:2", "ren-2024:3") in set(zip(disputed["old_id"], disputed["new_id"])), "disputed: the matcher's"
 
 
 def test_a_merge_needs_the_merged_task_in_the_new_one():
@@ -761,3 +792,19 @@ def test_a_carried_forward_task_whose_deadline_moved_later_says_by_how_much():
     assert later["old_id"].to_list() == ["jia-2023:5"] and later["deadline_change"].to_list() == ["推迟6个月"]
     without_years = evolve(old, new, _candidates(pairs))
     assert _row(without_years, "jia-2023:3")["deadline_shift_months"] is None  # 年底前 of which year?
+
+
+def test_evolve_from_the_shell_follows_the_decisions_reviewers_made(data_copy, tmp_path, monkeypatch, capsys):
+    """A link a planner rejected with `decide` was still in `evolve`'s table."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "d.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+
+    def successors() -> list:
+        out = tmp_path / "evolution.parquet"
+        assert main(["evolve", "baqiao-2020", "baqiao-2023", "--out", str(out), *data]) == 0
+        return pl.read_parquet(out).filter(pl.col("old_id") == "baqiao-2020:28")["new_id"].to_list()
+
+    assert "baqiao-2023:54" in successors()
+    assert main(["decide", "baqiao-2020:28", "baqiao-2023:54", "--reject", "--reviewer", "王", *data]) == 0
+    capsys.readouterr()
+    assert "baqiao-2023:54" not in successors()
