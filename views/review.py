@@ -175,7 +175,8 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
     f1, f2 = st.columns(2)
     with f1:
         ui.bound(st.radio, "排序 Order", "order", "rv", list(ORDER_LABELS), format_func=ORDER_LABELS.get,
-                 on_change=_reset_position)
+                 on_change=_reset_position, disabled=blind,  # the other orders sort by the model's scores
+                 help="盲审时按文档顺序 document order in blind mode" if blind else None)
         # placeholders in Chinese: Streamlit's own say "Choose options" / "No options to select"
         ui.bound(st.multiselect, "政策领域 Policy area", "sections", "rv", sections, on_change=_reset_position,
                  placeholder="全部 all" if sections else "此文档未分领域 no areas in this plan", disabled=not sections)
@@ -187,7 +188,7 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
 
 ui.keep_in_url("blind", "order")
 queue = review_queue(
-    source_items, matches, mine, order=st.session_state["order"], threshold=threshold,
+    source_items, matches, mine, order="document" if blind else st.session_state["order"], threshold=threshold,
     score_band=(0.0, 1.0) if blind else tuple(st.session_state["band"]), sections=st.session_state["sections"],
     units=st.session_state["units"], keywords=st.session_state["keywords"],
 )
