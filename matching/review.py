@@ -333,13 +333,20 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     if city.level_rank == district.level_rank:
         same_place = city.jurisdiction == district.jurisdiction
         earlier, later = sorted((city, district), key=lambda meta: meta.year)
+        # 神木市 registered as a city under 榆林市: a county-level city, its level to be put right
+        county_city = district.parent == city.jurisdiction and city.level == "city"
         raise PlanAlignError(
             f"Coverage compares a plan with one a level below it; {city.id} and {district.id} are both "
             f"{city.level} plans" + (f" of {city.jurisdiction}: for how its tasks changed, use plan-align evolve "
                                      f"{earlier.id} {later.id}." if same_place else
-                                     f" ({city.jurisdiction}, {district.jurisdiction})."),
+                                     f" ({city.jurisdiction}, {district.jurisdiction})."
+                                     + (f" {district.jurisdiction} is registered under {city.jurisdiction}: if it is a "
+                                        f"county-level city, plan-align edit {district.id} --level county."
+                                        if county_city else "")),
             zh=f"覆盖情况比较上下两级的文档，{city.id} 与 {district.id} 同为{LEVEL_NAMES_ZH[city.level]}文档"
-               + ("；比较同一辖区的两年请用“演变”" if same_place else ""),
+               + ("；比较同一辖区的两年请用“演变”" if same_place else "")
+               + (f"；{district.jurisdiction}登记在{city.jurisdiction}之下，如是县级市，请把它的层级改为 county（县级）"
+                  if county_city else ""),
         )
     if city.level_rank > district.level_rank:
         return
@@ -544,12 +551,14 @@ def disputed_beside_status(coverage: pl.DataFrame) -> pl.DataFrame:
     return coverage.filter((pl.col("status") != "disputed") & (pl.col("disputed_tasks").list.len() > 0))
 
 
-def quotas_place_first(quotas: pl.Expr, place: str) -> pl.Expr:
+def quotas_place_first(quotas: pl.Expr, district: DocumentMeta) -> pl.Expr:
     """A coverage row's quotas with the place and amount first (灞桥区200个（新建公(专)用充电桩）for
     新建公(专)用充电桩：灞桥区200个), for a screen whose column cuts a long cell: cut after 灞桥区20,
-    the cell read as a quota of 20."""
+    the cell read as a quota of 20. The place as registered or as its city writes it (高新区)."""
     what, share = (pl.element().str.extract(r"^([^：]+)：([^：]+)$", group) for group in (1, 2))
-    reordered = pl.when(share.str.contains(place, literal=True)).then(
+    named = pl.any_horizontal(share.str.contains(name, literal=True)
+                              for name in {district.jurisdiction, district.short_name})
+    reordered = pl.when(named).then(
         pl.concat_str(share, pl.lit("（"), what, pl.lit("）"))).otherwise(pl.element())
     return quotas.str.split("；").list.eval(reordered).list.join("；")
 

@@ -146,3 +146,20 @@ def test_coverage_gives_a_quota_of_money_as_written_not_in_yuan():
     decisions = pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "decision": pl.String})
     table = coverage_table(city, district, matches, decisions, district_jurisdiction="灞桥区")
     assert table["quota_amount"].to_list() == ["3000万元"]
+
+
+def test_quotas_read_place_and_amount_first_also_for_a_zone_its_city_calls_by_a_short_name():
+    """A cell cut at a column's edge read 新建公(专)用充电桩：灞桥区20…; a zone registered as 宝鸡高新区
+    is written 高新区 in its city's plan, and was left as it was."""
+    from align.registry import DocumentMeta
+    from matching.review import quotas_place_first
+
+    def shown(text: str, place: str) -> str:
+        district = DocumentMeta(id="d-2024", title="t", jurisdiction=place, level="district", year=2024,
+                                kind="plan", file="d.txt", parent="宝鸡市")
+        return pl.DataFrame({"quota": [text]}).select(quotas_place_first(pl.col("quota"), district)).item()
+
+    assert shown("新建公(专)用充电桩：灞桥区200个；开工建设公共停车位：灞桥区800个", "灞桥区") == \
+        "灞桥区200个（新建公(专)用充电桩）；灞桥区800个（开工建设公共停车位）"
+    assert shown("新建公(专)用充电桩：高新区200个", "宝鸡高新区") == "高新区200个（新建公(专)用充电桩）"
+    assert shown("灞桥区：200个", "灞桥区") == "灞桥区：200个", "no label before the place: as written"

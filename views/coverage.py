@@ -107,7 +107,7 @@ shown = every.rename({zh: f"{zh} {en}" for zh, en in ENGLISH.items()})
 # the quota beside the status, where a laptop screen shows it without scrolling the table sideways,
 # its amounts first: a cell cut at the column's edge read 灞桥区200个 as 灞桥区20
 shown = shown.with_columns(table["quota_amount"].alias("配额数量 amount"),
-                           quotas_place_first(pl.col(f"{quota} quota"), district_place))
+                           quotas_place_first(pl.col(f"{quota} quota"), district))
 front = ["市级条目 city item", "任务 task", "状态 status", "配额数量 amount", f"{quota} quota"]
 shown = shown.select(front + [name for name in shown.columns if name not in front])
 WIDE = st.column_config.TextColumn(width="large")
@@ -150,7 +150,7 @@ if judged.height:
 missing = without.rename({"市级条目": "市级条目 city item", "分类": "分类 category", "任务": "任务 task", "状态": "状态 status",
                           quota: "配额 quota",
                           "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"}
-                         ).with_columns(quotas_place_first(pl.col("配额 quota"), district_place))
+                         ).with_columns(quotas_place_first(pl.col("配额 quota"), district))
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:
