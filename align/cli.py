@@ -268,7 +268,8 @@ def cmd_add(args: argparse.Namespace) -> None:
             added = add_document(settings.data_dir, mapped, meta, check=check, on_warning=said)
     else:
         added = add_document(settings.data_dir, source, meta, check=check, on_warning=said)
-    print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}")
+    under = f", under {added.parent}" if added.parent else ""  # read from the heading, maybe: said, to be checked
+    print(f"registered '{added.id}' ({added.file}): {added.jurisdiction}, {added.level}, {added.year}, {added.kind}{under}")
     for warning, _ in registration_warnings(settings.data_dir, added.id):
         print(f"warning: {warning}", file=sys.stderr)
 
@@ -341,9 +342,13 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
     if any(value is None or value == "" for value in given):  # --year 0 is given, and refused below
         text = as_simplified(mapped_text) if mapped_text is not None else read_document_text(source, max_bytes=settings.max_bytes)
         title, year = document_heading(text)
-    taken = {d.id for d in load_registry(settings.data_dir)} if registry_path(settings.data_dir).exists() else set()
+    registered = load_registry(settings.data_dir) if registry_path(settings.data_dir).exists() else []
+    taken = {d.id for d in registered}
     heading = heading_metadata(title, year if args.year is None else args.year, taken, jurisdiction=args.jurisdiction)
     jurisdiction, level, year = heading.jurisdiction, args.level or heading.level, heading.year
+    parent = args.parent or heading.parent or ""
+    if not args.level and level == "city" and parent in {d.jurisdiction for d in registered if d.level == "city"}:
+        level = "county"  # a 市 under a registered city (神木市 under 榆林市) is a county-level city
     if not (jurisdiction and level and year is not None):
         missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
                    if not value and value != 0]
@@ -355,7 +360,7 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
     return DocumentMeta(
         id=args.id or heading.id or "", title=args.title or title or source.stem,
         jurisdiction=jurisdiction, level=level, year=year, kind=args.kind or heading.kind or "plan",
-        file=source.name, parent=args.parent or heading.parent or "",
+        file=source.name, parent=parent,
     )
 
 

@@ -195,10 +195,11 @@ def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
 
 
 def heading_parent(title: str | None) -> str | None:
-    """The place a title writes before its own, the plan's parent: ``西安市莲湖区2024年…`` gives 西安市
-    (陕西省西安市… gives 陕西省); None when it writes none."""
-    written = _heading_places(title)[0]
-    return re.findall(r"[\u4e00-\u9fff]+?(?:省|市)", written)[-1] if written else None
+    """The city a title writes before its own place, the plan's parent: ``西安市莲湖区2024年…`` gives
+    西安市; None when it writes none. A province is left out (陕西省西咸新区…: the registry keeps a new
+    area or a county-level city under a city, and a plan compared under a province is rare)."""
+    cities = re.findall(r"[\u4e00-\u9fff]{2,3}?市", re.sub(r"^[\u4e00-\u9fff]{2,3}?省", "", _heading_places(title)[0]))
+    return cities[-1] if cities else None
 
 
 def _heading_places(title: str | None) -> tuple[str, str | None]:
@@ -1258,10 +1259,11 @@ def _title(task: str) -> str:
 
 def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
     """The item's targets less the quotas its text gives (改造村卫生室150个，其中宝塔区30个: 30个 is
-    宝塔区's share, not a second target of the city item named 宝塔区)."""
-    shares = [quota["raw"] for quota in quotas]
+    宝塔区's share, not a second target of the city item named 宝塔区; nor is 宝塔区新建200个 one
+    named 宝塔区新建): a target whose words a quota holds and whose name opens with its place."""
     return [target for target in extract_targets(text)
-            if not (named_jurisdiction(target["indicator"] or "") and any(target["raw"] in raw for raw in shares))]
+            if not any(target["raw"] in quota["raw"] and (target["indicator"] or "").startswith(quota["jurisdiction"])
+                       for quota in quotas)]
 
 
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:

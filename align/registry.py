@@ -39,6 +39,10 @@ KINDS = ("task_table", "livelihood_plan", "work_points", "work_report", "plan")
 # What a planner may correct after adding a document; its id names its decisions and caches,
 # and its file is where the copy lives, so neither changes.
 EDITABLE_FIELDS = ("title", "jurisdiction", "level", "parent", "year", "kind")
+# A plan's title and place are shown in every table and sheet name: one line, a plan's length.
+MAX_TITLE_CHARS = 200
+MAX_PLACE_CHARS = 40
+_FIELD_ZH = {"title": "标题", "jurisdiction": "辖区", "parent": "上级辖区"}
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →
 # xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian), and a one-character
@@ -118,6 +122,16 @@ class DocumentMeta:
             found.append(("The 'jurisdiction' must not be empty.", "辖区不能为空"))
         if not str(self.file).strip():
             found.append(("The 'file' must not be empty.", "文件名不能为空"))
+        for name, longest in (("title", MAX_TITLE_CHARS), ("jurisdiction", MAX_PLACE_CHARS), ("parent", MAX_PLACE_CHARS)):
+            value = str(getattr(self, name) or "")
+            lines = len(value.splitlines())
+            if lines > 1 or len(value) > longest:  # a pasted paragraph: every table and sheet shows it
+                found.append((
+                    f"The '{name}' must be one line of at most {longest} characters. Got {len(value):,} characters"
+                    f"{f' on {lines} lines' if lines > 1 else ''}.",
+                    f"{_FIELD_ZH[name]}须为一行，至多 {longest} 个字符，现为 {len(value):,} 个字符"
+                    f"{f'，分 {lines} 行' if lines > 1 else ''}",
+                ))
         if self.parent and self.parent == self.jurisdiction:
             found.append((
                 f"The 'parent' is the government one level up, not {self.jurisdiction} itself.",
@@ -281,7 +295,15 @@ def entry_warnings(docs: Sequence[DocumentMeta], meta: DocumentMeta, *, same_fil
 
     warnings: list[Problem] = []
     places = places_above(docs, meta.level)
-    if meta.parent and meta.parent not in places:
+    beside = {other.jurisdiction for other in docs if other.level == meta.level and other.id != meta.id}
+    if meta.parent and meta.parent not in places and meta.parent in beside:  # 神木市 registered a city, under 榆林市
+        warnings.append((f"{meta.parent}, the parent given for {meta.id}, is registered at its level ({meta.level}); "
+                         f"if {meta.jurisdiction} is a county-level city under it, give {meta.id} the level county"
+                         + (f": plan-align edit {meta.id} --level county" if registered else "")
+                         + "; until then its city's coverage does not count it.",
+                         f"{meta.id} 所填的上级{meta.parent}与它同为{LEVEL_NAMES_ZH[meta.level]}文档；如{meta.jurisdiction}"
+                         f"是{meta.parent}下辖的县级市，请把层级改为 county（县级），在此之前它不计入{meta.parent}的覆盖情况"))
+    elif meta.parent and meta.parent not in places:
         warnings.append((f"no registered document is of {meta.parent}, the parent given for {meta.id}"
                          + (f" (registered above it: {', '.join(places)})" if places else "")
                          + "; until one is, its city's coverage does not count it.",

@@ -459,6 +459,15 @@ def test_add_with_year_0_is_refused_not_replaced_by_the_headings_year(tmp_path, 
     assert not (data / "documents" / "yanta-2024.txt").exists()
 
 
+@pytest.mark.parametrize("title", ["西咸新区2023年\n工作要点", "西" * 100_000])
+def test_edit_refuses_a_title_of_several_lines_or_a_paragraphs_length(data, capsys, title):
+    """Both were written into the registry: every table, sheet and selectbox showed the paragraph."""
+    before = (data / "registry.toml").read_bytes()
+    assert run("edit", "xixian-2023", "--title", title, "--data", str(data)) == 2
+    assert "The 'title' must be one line of at most 200 characters" in one_error_line(capsys)
+    assert (data / "registry.toml").read_bytes() == before
+
+
 def test_items_as_excel_cut_a_cell_too_long_for_excel_with_a_note_and_keep_formula_text_as_text(tmp_path, data):
     """`items --out x.xlsx` cut a 48,009-character task to 32,767 without a word, and left =HYPERLINK(…)
     unguarded: the links' workbook did both right."""

@@ -981,9 +981,28 @@ def test_cli_add_reads_the_parent_a_heading_writes_before_its_place(tmp_path, da
     path.write_text("西安市莲湖区2024年民生实事工作方案\n1. 新建学校5所。\n", encoding="utf-8")
     assert main(["add", str(path), "--data", str(data)]) == 0
     assert get_document(data, "lianhu-2024").parent == "西安市"
-    assert "no parent" not in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "registered 'lianhu-2024' (documents/lianhu-2024.txt): 莲湖区, district, 2024, livelihood_plan, under 西安市" \
+        in said.out, "a parent read from the heading is said, to be checked"
+    assert "no parent" not in said.err
     assert main(["add", str(path), "--data", str(data), "--jurisdiction", "雁塔区"]) == 0
     assert get_document(data, "yanta-2024").parent == "", "the heading's parent is its own place's, not another's"
+
+
+def test_cli_add_registers_a_city_under_a_registered_city_as_a_county_level_city(tmp_path, data_copy, capsys):
+    """神木市 under 榆林市 was registered a city plan: coverage refused it as 'both city plans', the
+    overview left it out, and `edit --parent` warned that no document was of the parent registered."""
+    data = data_copy.data_dir
+    path = tmp_path / "plan.txt"
+    path.write_text("周至市2024年重点工作任务\n1. 新建学校5所。\n", encoding="utf-8")
+    assert main(["add", str(path), "--data", str(data), "--parent", "西安市"]) == 0
+    assert ": 周至市, county, 2024, work_points, under 西安市" in capsys.readouterr().out
+    assert main(["add", str(path), "--data", str(data), "--id", "zhouzhi-city", "--level", "city", "--parent", "西安市"]) == 0
+    said = capsys.readouterr().err
+    assert "西安市, the parent given for zhouzhi-city, is registered at its level (city)" in said
+    assert "plan-align edit zhouzhi-city --level county" in said
+    assert main(["coverage", "xian-2024", "zhouzhi-city", "--data", str(data)]) == 2
+    assert "if it is a county-level city, plan-align edit zhouzhi-city --level county." in capsys.readouterr().err
 
 
 def test_cli_add_reads_a_heading_that_names_its_tasks_and_year(tmp_path, data_copy, capsys):

@@ -330,4 +330,7 @@ def test_a_share_a_city_item_gives_a_district_is_its_quota_not_a_target_named_af
     item = parse_text("延安市2024年为民办实事项目\n1. 改造提升标准化村卫生室150个，其中宝塔区30个、安塞区20个。\n",
                       meta).items.row(0, named=True)
     assert [(t["indicator"], t["value"]) for t in item["targets"]] == [("改造提升标准化村卫生室", 150.0)]
+    other = parse_text("延安市2024年为民办实事项目\n1. 新建充电桩500个，其中宝塔区新建200个、安塞区新建100个。\n",
+                       meta).items.row(0, named=True)
+    assert [t["raw"] for t in other["targets"]] == ["新建充电桩500个"], "nor 宝塔区新建200个, named 宝塔区新建"
     assert [(q["jurisdiction"], q["value"]) for q in item["quotas"]] == [("宝塔区", 30.0), ("安塞区", 20.0)]
