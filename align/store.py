@@ -934,7 +934,9 @@ class DecisionStore:
                 row = tuple(None if index in missing else value for index, value in enumerate(row))
             kept.append(row)
         frame = _frame(kept, schema)
-        if "decided_at" in schema:
+        if "decided_at" in schema:  # other ways to write an ISO time with its zone are the stored one
+            frame = frame.with_columns(pl.col("decided_at").str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
+                                       .str.replace(r"Z$", "+00:00"))
             times = pl.col("decided_at").str.to_datetime(STORED_TIME, time_zone="UTC", strict=False)
             no_time = frame.filter(pl.col("decided_at").is_not_null() & times.is_null())
             if no_time.height:

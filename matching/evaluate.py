@@ -63,7 +63,7 @@ def _check_row_widths(text: str, path: Path, *, whole_rows: bool) -> None:
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        width = len(next(reader, []))
+        width = len(next((row for row in reader if row), []))  # blank lines above the header are skipped, as polars does
         header_at = reader.line_num
         begins = header_at + 1  # the line the next row begins on: a quoted cell may span lines
         for row in reader:
@@ -259,9 +259,9 @@ def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     chosen = len(ordered) - np.searchsorted(ordered, cuts, side="left") - np.isnan(scores).sum()
     hits = len(ordered_links) - np.searchsorted(ordered_links, cuts, side="left")
     hits = hits - np.isnan(scores[labels == 1]).sum()
-    precision, recall = hits / chosen, hits / positives
-    with np.errstate(invalid="ignore"):
-        f1 = np.where(hits > 0, 2 * precision * recall / (precision + recall), 0.0)
+    # 2·hits / (chosen + positives) is F1 in one division: equal F1s compare equal (6/9 and 4/6), where
+    # 2PR / (P + R) left them a rounding apart and a higher cut-off could win a tie
+    f1 = 2 * hits / (chosen + positives)
     return float(cuts[int(np.argmax(f1))])
 
 

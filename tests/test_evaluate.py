@@ -74,18 +74,22 @@ def _f1_at(scores, labels, cut):
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from([0.1, 0.2, 0.35, 0.5, 0.61, 0.8, 0.9, 1.0]), st.booleans()),
+        st.tuples(st.sampled_from([0.1, 0.2, 0.35, 0.5, 0.61, 0.8, 0.9, 1.0, float("nan")]), st.booleans()),
         min_size=1,
         max_size=30,
     ).filter(lambda rows: any(label for _, label in rows))
 )
 def test_best_threshold_is_the_lowest_cut_off_with_the_best_f1(rows):
-    """Counted by sorting, the cut-off agrees with trying every score by hand (ties: the lowest)."""
+    """Counted by sorting, the cut-off agrees with trying every score by hand (ties: the lowest); a nan
+    score is never picked and never a cut-off."""
     import numpy as np
 
     scores, labels = [score for score, _ in rows], [int(label) for _, label in rows]
     cut = best_threshold(np.array(scores), np.array(labels))
-    f1s = {candidate: _f1_at(scores, labels, candidate) for candidate in set(scores)}
+    f1s = {candidate: _f1_at(scores, labels, candidate) for candidate in set(scores) if candidate == candidate}
+    if not f1s:  # every score nan: nothing to cut at
+        assert cut == 0.5
+        return
     best = max(f1s.values())
     assert f1s[cut] == pytest.approx(best)
     assert cut == min(candidate for candidate, f1 in f1s.items() if f1 == pytest.approx(best))
@@ -132,3 +136,12 @@ def test_repeated_splits_keep_each_source_in_one_fold_and_report_the_spread():
     assert results["model"].group_by("repeat").len()["len"].to_list() == [labelled.height] * 4
     table = metrics_table(results, gold)
     assert (table["f1_sd"] >= 0).all() and (table["links"] == 20).all()
+
+
+def test_a_gold_file_with_a_blank_line_above_its_header_is_read(tmp_path):
+    """The check for stray columns took the blank line for a header of no columns and refused every row."""
+    from matching.evaluate import load_gold
+
+    gold = tmp_path / "g.csv"
+    gold.write_text("\nsource_id,target_id,grade,change,note\na:1,b:1,2,,\n", encoding="utf-8")
+    assert load_gold(gold).select("source_id", "target_id", "grade").rows() == [("a:1", "b:1", 2)]

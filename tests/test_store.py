@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from align.exceptions import PlanAlignError, StoreError
-from align.store import DecisionStore, with_text_changes
+from align.store import DecisionStore, local_time, with_text_changes
 from matching.review import pair_decisions
 
 
@@ -574,3 +574,20 @@ def test_values_typed_into_the_log_by_hand_are_read_as_missing_once_each_and_kep
     kept = sqlite3.connect(path).execute("SELECT score, decided_at, retracts FROM decisions WHERE id > 1").fetchall()
     assert kept == [("0,83", "2024-01-01T08:00:00+08:00", None), (None, "yesterday", None),
                     (None, "2024-01-01T08:00:00+08:00", "abc")], "the log keeps them as written"
+
+
+def test_a_time_typed_with_z_or_a_space_is_a_time(tmp_path, caplog):
+    """2024-05-01T10:00:00Z is UTC written the other ISO way: it was called 'not a time with its time zone'
+    and exported without a time."""
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed", score=0.5)
+    conn = sqlite3.connect(path)
+    conn.executemany("INSERT INTO decisions (reviewer, decided_at, source_id, target_id, decision) "
+                     "VALUES ('李', ?, ?, 'xian-2024:3', 'confirmed')",
+                     [("2024-05-01T10:00:00Z", "baqiao-2023:2"), ("2024-05-01 18:00:00+08:00", "baqiao-2023:3")])
+    conn.commit()
+    conn.close()
+    with DecisionStore(path) as store, caplog.at_level("WARNING", logger="align.store"):
+        shown = store.log().select(local_time("decided_at", "Asia/Shanghai"))["decided_at"].to_list()
+    assert shown[1:] == ["2024-05-01 18:00:00", "2024-05-01 18:00:00"] and not caplog.records
