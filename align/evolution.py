@@ -139,14 +139,18 @@ def _scaled(target: dict, bound: str = "value") -> float:
 _ADDITION = re.compile(r"^(?:力争|确保|争取|全年|年内|今年|其中)*(?:新增|新建|增加(?!值)|净增|新培育|新认定|新引进|新落户|引进|培育)")
 _STOCK = re.compile(r"总数|总量|保有量|总规模")  # a total even after 新增 (新增…使总数达到); 新增…累计 is the year's additions
 _TOTAL = re.compile(rf"达到|累计|达\d|{_STOCK.pattern}")
+_REMAINDER = re.compile(r"剩余|余下|剩下")
 
 
 def count_basis(target: dict) -> str | None:
     """``"addition"`` for a count of what is added (新增高新技术企业4家, also 新增就业达到1.5万人),
-    ``"total"`` for a running total (高新技术企业达到150家), ``None`` when the words do not say."""
+    ``"total"`` for a running total (高新技术企业达到150家), ``"remainder"`` for what is left of an
+    earlier commitment (完成剩余落后产能50万吨), ``None`` when the words do not say."""
     raw = target.get("raw") or ""
     if target.get("unit") == "%":  # a rate, not a count
         return None
+    if _REMAINDER.search(raw):
+        return "remainder"
     if _STOCK.search(raw):
         return "total"
     if _ADDITION.match(raw) or _ADDITION.match(target.get("indicator") or ""):
@@ -162,7 +166,8 @@ def target_direction(old: dict | None, new: dict | None) -> str:
         return "newly_quantified"
     if new is None:
         return "no_longer_quantified"
-    if {count_basis(old), count_basis(new)} == {"addition", "total"}:
+    bases = {count_basis(old), count_basis(new)}
+    if bases == {"addition", "total"} or "remainder" in bases and len(bases) == 2:  # 200万吨 → 剩余50万吨: not cut
         return "restated"
     before, after = _scaled(old), _scaled(new)
     if not math.isclose(before, after, rel_tol=1e-9, abs_tol=1e-9):
@@ -343,7 +348,7 @@ DIRECTION_LABELS = {
     "raised": "提高 raised", "lowered": "降低 lowered", "unchanged": "不变 unchanged",
     "newly_quantified": "新设量化目标 newly quantified", "no_longer_quantified": "不再量化 no longer quantified",
     "dropped_with_task": "随任务不再出现 dropped with its task", "new_with_task": "随新任务提出 new with its task",
-    "restated": "口径不同 restated (新增与总量 an addition against a total)",
+    "restated": "口径不同 restated (新增、剩余与总量 an addition or a remainder against a total)",
 }
 
 
@@ -659,9 +664,9 @@ def evolve(
 
     Every item of either year appears at least once (a split old item once per
     successor). ``decisions`` (old → new rows of the decision store) put the reviewers' word
-    over the matcher's (:func:`with_reviewed_links`). Columns are :data:`EVOLUTION_SCHEMA`; ``area`` is the old item's policy
-    area, or the new item's for a ``new`` row: top sections where both plans have them, else
-    departments in both. The plans' years, where given, let a
+    over the matcher's (:func:`with_reviewed_links`). Columns are :data:`EVOLUTION_SCHEMA`;
+    ``area`` is the old item's policy area, or the new item's for a ``new`` row: top sections
+    where both plans have them, else departments in both. The plans' years, where given, let a
     deadline without a year be compared with one that names it.
     """
     links = year_links(candidates, split_margin=split_margin)

@@ -808,3 +808,11 @@ def test_evolve_from_the_shell_follows_the_decisions_reviewers_made(data_copy, t
     assert main(["decide", "baqiao-2020:28", "baqiao-2023:54", "--reject", "--reviewer", "王", *data]) == 0
     capsys.readouterr()
     assert "baqiao-2023:54" not in successors()
+
+
+def test_the_remainder_of_a_commitment_is_restated_not_lowered():
+    """淘汰落后兰炭产能200万吨 → 完成剩余落后兰炭产能50万吨 read 降低: it is what is left of the same task."""
+    changes = compare_targets(extract_targets("淘汰落后兰炭产能200万吨"), extract_targets("完成剩余落后兰炭产能50万吨"))
+    assert [(c["old"], c["new"], c["direction"]) for c in changes] == [("200万吨", "50万吨", "restated")]
+    again = compare_targets(extract_targets("完成剩余落后产能50万吨"), extract_targets("完成剩余落后产能30万吨"))
+    assert [c["direction"] for c in again] == ["lowered"], "two remainders compare as numbers"

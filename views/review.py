@@ -294,10 +294,10 @@ with right:
             row = candidates.row(index, named=True)
             mark = DECISION_LABELS.get(my_pairs.get(row["target_id"], ""), "")
             text = ui.item_label(target_rows.get(row["target_id"], {"item_id": row["target_id"], "text": ""}))
-            rank_and_score = "" if blind else f"#{row['rank']} "
+            rank = "" if blind else f"#{row['rank']} "
             score = "" if blind else f"  [{row['score']:.2f}]"
             ruled = "（你已判其无对应 you marked it no counterpart）" if row["target_id"] in my_ruled_out else ""
-            return ui.markdown_literal(f"{mark} {rank_and_score}{text}{score}".strip()) + ruled
+            return ui.markdown_literal(f"{mark} {rank}{text}{score}".strip()) + ruled
 
         index = ui.bound(st.radio, "候选 Candidates", "candidate", "rv", list(range(candidates.height)),
                          format_func=_label)
