@@ -83,6 +83,7 @@ _INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）
 # The deadline among the labelled parts a task's units are written with (完成时限：2024年6月底前).
 _DEADLINE_WORDS = r"(?:完成|截止|办结)?(?:时限|时间|期限|时间节点)(?:要求)?"
 _DEADLINE_LABEL = re.compile(rf"^{_DEADLINE_WORDS}$")
+_DEADLINE_LINE = re.compile(rf"^{_DEADLINE_WORDS}\s*[:：].+$")
 _TRAILING_UNITS = re.compile(  # each part's value stops at ；: text after the units is no unit
     rf"[,，。;；]\s*({_UNIT_ROLES}\s*[:：][^()（）:：;；]+"
     rf"(?:[,，;；]\s*(?:{_UNIT_ROLES}|{_DEADLINE_WORDS})\s*[:：][^()（）:：;；]+)*)[。;；]?$"
@@ -433,19 +434,31 @@ _DONE_PROGRESS = re.compile(
 )
 # A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成.
 _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|计划于|力争|争取|拟")
+# Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
+_STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在建设|尚未|未完成|加快推进")
 _UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
 
 
 def _progress_status(text: str) -> str | None:
     """The status a progress cell gives its task: done, under way, or None when it says neither
     (a table that reports progress then counts the task as under way). The first word that
-    says either wins: 已完成，正在验收 is done; 已完成前期手续，正在推进施工 is under way."""
+    says either wins: 已完成，正在验收 is done; 已完成前期手续，正在推进施工 is under way; but a
+    part done and the rest said to go on is under way (主体工程已完成，附属工程加快推进; 提升改造已完成，
+    4A创建正在推进 read as done)."""
     clean = normalize_text(text)
     done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _NOT_YET.search(_clause_before(clean, m.start()))),
                 None)
+    # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
+    if done and _STILL_GOING.search(clean, done.end(), _sentence_end(clean, done.end())):
+        return "in_progress"
     found = [(m.start(), status) for m, status in ((done, "done"), (_UNDER_WAY_PROGRESS.search(clean), "in_progress"))
              if m]
     return min(found)[1] if found else None
+
+
+def _sentence_end(text: str, at: int) -> int:
+    end = text.find("。", at)
+    return len(text) if end == -1 else end
 
 
 def _clause_before(text: str, at: int) -> str:
@@ -888,10 +901,14 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             _attachment_line(current_attachment, clean, lineno)
             continue
 
-        if units_line := _UNITS_LINE.match(clean):  # 牵头单位：区发改委 on a line of its own
+        if (units_line := _UNITS_LINE.match(clean)) or _DEADLINE_LINE.match(clean):
+            # 牵头单位：区发改委 or 完成时限：2024年9月底前 on a line of its own (the deadline was lost, or
+            # left in the task's text)
             owner = current or heading
+            if owner is not None and units_line:
+                owner.units.extend(u for u in _units_in(clean) if u not in owner.units)
             if owner is not None:
-                owner.units.extend(u for u in _units_in(units_line.group(0)) if u not in owner.units)
+                owner.deadline = owner.deadline or _deadline_in(clean)
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""

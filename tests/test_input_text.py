@@ -222,6 +222,9 @@ def test_articles_numbered_di_yi_tiao_are_tasks_under_their_chapters():
         ("受土地征收影响，未按计划完成，已完成主体结构", "in_progress"), ("未按时完成，正在推进收尾工作", "in_progress"),
         ("没有按时完成", "in_progress"), ("将按计划完成", "in_progress"), ("预计9月底全部建成开放", "in_progress"),
         ("未按期完成", "in_progress"),
+        # a part done and the rest going on in the same sentence is under way (read done: first word won)
+        ("提升改造已完成，4A创建申请已上报，正在推进", "in_progress"), ("主体工程已完成，附属工程加快推进", "in_progress"),
+        ("已完成，正在验收", "done"), ("已完成。其余6个项目正在加快推进中", "done"),  # a last step; the verdict, then detail
     ],
 )
 def test_a_progress_cell_is_done_only_when_it_says_the_whole_task_is(progress, status):
@@ -334,3 +337,15 @@ def test_a_share_a_city_item_gives_a_district_is_its_quota_not_a_target_named_af
                        meta).items.row(0, named=True)
     assert [t["raw"] for t in other["targets"]] == ["新建充电桩500个"], "nor 宝塔区新建200个, named 宝塔区新建"
     assert [(q["jurisdiction"], q["value"]) for q in item["quotas"]] == [("宝塔区", 30.0), ("安塞区", 20.0)]
+
+
+def test_a_deadline_on_a_line_of_its_own_is_the_items_deadline():
+    """完成时限：2024年9月底前 under an item stayed in its text, and with 牵头单位 on one line it was lost."""
+    meta = DocumentMeta(id="yl-2024", title="t", jurisdiction="榆林市", level="city", year=2024,
+                        kind="livelihood_plan", file="a.txt")
+    text = ("榆林市2024年为民办实事项目\n一、新建改扩建公办幼儿园20所\n新建改扩建公办幼儿园20所，新增学位4800个。\n"
+            "责任单位：市教育局\n完成时限：2024年9月底前\n二、改造城镇老旧小区100个\n改造城镇老旧小区100个。\n"
+            "牵头单位：市住建局；完成时限：2024年12月底前。\n")
+    items = parse_text(text, meta).items
+    assert items["deadline"].to_list() == ["2024年9月底前", "2024年12月底前"]
+    assert not items["text"].str.contains("完成时限").any() and items["units"].to_list() == [["市教育局"], ["市住建局"]]
