@@ -603,6 +603,21 @@ def test_match_cli_writes_candidates(tmp_path, capsys):
     assert "in-sample" in printed, "the shipped weights were fitted on this gold, and the output says so"
 
 
+def test_evaluate_on_a_pair_the_weights_never_saw_does_not_call_it_in_sample(tmp_path, capsys):
+    """A tester's own gold for another pair was told its row was in-sample; and R@1 0.29 beside MRR 1.0
+    read as a contradiction with nothing to say why."""
+    out = tmp_path / "c.csv"
+    assert main(["match", "baqiao-2023", "xixian-2023", "--out", str(out)]) == 0
+    best = pl.read_csv(out).filter(pl.col("rank") == 1).head(3)
+    gold = tmp_path / "baqiao-2023__xixian-2023.csv"
+    best.select("source_id", "target_id", pl.lit(2).alias("grade"), pl.lit("").alias("change"),
+                pl.lit("").alias("note")).write_csv(gold)
+    capsys.readouterr()
+    assert main(["evaluate", str(out), str(gold)]) == 0
+    printed = capsys.readouterr().out
+    assert "in-sample" not in printed and "mrr is per labelled source item" in printed
+
+
 def test_match_on_the_terminal_shows_the_proposed_links_with_their_texts(capsys):
     """Without --out a planner reads the links (both texts, document order), not a thousand candidates."""
     assert main(["match", "baqiao-2023", "xian-2024"]) == 0
