@@ -833,6 +833,17 @@ def _lead_phrase(text: str) -> str | None:
     return None
 
 
+def _commits_to_a_quantity(text: str) -> bool:
+    """Whether a paragraph without a lead phrase still commits to a quantity (我们将…年内完成12家…).
+
+    A report in prose opens many paragraphs so; read only by their lead phrase, 8 of 16 commitments
+    of a tester's 榆阳区 report were left out without a word. They are named in a warning, not made
+    items: an item's id is its place among the paragraphs, and new items would renumber every later
+    one, and every decision on them.
+    """
+    return len(text) >= _LEAD_MAX and bool(extract_targets(normalize_text(text)))
+
+
 def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], list[dict], list[str]]:
     warnings: list[str] = []
     counts = Counter(line.strip() for line in lines if line.strip())
@@ -843,6 +854,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
 
     numbered: list[_Draft] = []
     paragraphs: list[_Draft] = []
+    unread: list[int] = []  # lines of paragraphs that state a quantity but open with no lead phrase
     indicators: list[dict] = []
     attachments: dict[str, dict] = {}
     index_units: dict[str, list[str]] = {}
@@ -986,6 +998,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             current = None
             continue
         lead = _lead_phrase(clean)
+        if not lead and level1 and not review_section and _commits_to_a_quantity(clean):
+            unread.append(lineno)  # said below when paragraphs are the items: it is not one of them
         if lead and level1 and not review_section:
             current = _Draft(number=str(len(paragraphs) + 1), section_path=section_path, first_line=lineno,
                              last_line=lineno, task=clean, raw_lines=[raw], title=lead)
@@ -1000,8 +1014,14 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     # （1） lines under a numbered task were read into it; any others are tasks of their own.
     # A section with no numbered task or lead paragraph below it is an item of its own
     # (五、加强自身建设 and its paragraph), numbered by its heading: its text would be lost otherwise.
-    tasks = _qualify_restarted_numbers(sorted(numbered + listed, key=lambda d: d.first_line)) \
-        or _qualify_restarted_numbers(paragraphs)
+    tasks = _qualify_restarted_numbers(sorted(numbered + listed, key=lambda d: d.first_line))
+    if not tasks and paragraphs and unread:
+        shown = "、".join(map(str, unread[:PROBLEMS_LISTED])) + ("等" if len(unread) > PROBLEMS_LISTED else "")
+        warnings.append(f"{path}: 第 {shown} 行的段落写有数量目标，但不以短句开头（如“扩大投资稳增长。”），未作为任务读入，"
+                        f"请核对 {len(unread)} paragraph(s) state a quantity but open with no lead phrase, so they "
+                        f"were not read as tasks (lines {', '.join(map(str, unread[:PROBLEMS_LISTED]))}"
+                        f"{' …' if len(unread) > PROBLEMS_LISTED else ''}); give each a short lead sentence to read it.")
+    tasks = tasks or _qualify_restarted_numbers(paragraphs)
     if tasks:
         drafts = sorted(tasks + _sections_without_tasks(headings, tasks, section_starts, subsection_starts),
                         key=lambda d: d.first_line)

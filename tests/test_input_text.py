@@ -349,3 +349,16 @@ def test_a_deadline_on_a_line_of_its_own_is_the_items_deadline():
     items = parse_text(text, meta).items
     assert items["deadline"].to_list() == ["2024年9月底前", "2024年12月底前"]
     assert not items["text"].str.contains("完成时限").any() and items["units"].to_list() == [["市教育局"], ["市住建局"]]
+
+
+def test_a_prose_paragraph_with_a_quantity_but_no_lead_phrase_is_named_not_lost_unseen():
+    """8 of 16 commitments of a tester's report in prose were left out without a word (only paragraphs
+    opening with a lead sentence are tasks); they are named, and the tasks' ids stay as they were."""
+    meta = DocumentMeta(id="yy-2024", title="t", jurisdiction="榆阳区", level="district", year=2024,
+                        kind="work_report", file="a.txt")
+    text = ("榆阳区2024年政府工作报告\n一、今年工作安排\n做强煤炭清洁高效利用。确保煤炭产量稳定在1.2亿吨左右。\n"
+            "我们将坚定不移推进兰炭产业转型升级，年内完成12家兰炭企业超低排放改造。\n"
+            "激发消费潜力。发放消费券2000万元。\n")
+    parsed = parse_text(text, meta)
+    assert parsed.items["title"].to_list() == ["做强煤炭清洁高效利用", "激发消费潜力"]
+    assert any("lines 4" in warning and "未作为任务读入" in warning for warning in parsed.warnings)
