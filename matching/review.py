@@ -113,7 +113,7 @@ def item_states(decisions: pl.DataFrame, *, reviewer: str | None = None) -> pl.D
 
 def in_plan_order(candidates: pl.DataFrame, target_items: pl.DataFrame) -> pl.DataFrame:
     """An item's candidates in the target plan's own order, for a blind review: listed best first,
-    the order alone tells the reviewer which one the model prefers."""
+    the order alone would tell the reviewer which one the model prefers."""
     order = target_items.select(pl.col("item_id").alias("target_id")).with_row_index("_position")
     return (candidates.join(order, on="target_id", how="left", maintain_order="left")
             .sort("_position", nulls_last=True, maintain_order=True).drop("_position"))
