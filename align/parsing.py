@@ -92,7 +92,9 @@ _TRAILING_UNITS = re.compile(  # each part's value stops at ；: text after the 
 _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
     r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
-    r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*)$"
+    r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
+    # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
+    r"|各位代表[,，].*(?:奋斗|奋进|前进|贡献|进军)[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 _PAGE_NUMBER = re.compile(

@@ -362,3 +362,15 @@ def test_a_prose_paragraph_with_a_quantity_but_no_lead_phrase_is_named_not_lost_
     parsed = parse_text(text, meta)
     assert parsed.items["title"].to_list() == ["做强煤炭清洁高效利用", "激发消费潜力"]
     assert any("lines 4" in warning and "未作为任务读入" in warning for warning in parsed.warnings)
+
+
+def test_a_reports_closing_call_to_its_deputies_joins_no_item():
+    """各位代表，新征程催人奋进……而努力奋斗！ was read into the last section's task (the README says sign-offs
+    join no item); a paragraph to the deputies that commits to something (今年，我们将办好10件实事) is not a sign-off."""
+    meta = DocumentMeta(id="yy-2024", title="t", jurisdiction="榆阳区", level="district", year=2024,
+                        kind="work_report", file="a.txt")
+    text = ("榆阳区2024年政府工作报告\n一、今年工作安排\n（一）加强政府自身建设\n始终把政治建设摆在首位，全年办结建议提案100%。\n"
+            "各位代表，新征程催人奋进，新使命重任在肩。让我们团结一心，为谱写榆阳高质量发展新篇章而努力奋斗！\n")
+    items = parse_text(text, meta).items
+    assert not items["text"].str.contains("各位代表").any()
+    assert items["text"].str.contains("办结建议提案100%").any()
