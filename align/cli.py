@@ -23,7 +23,7 @@ from align.exceptions import DocumentParseError, OutputError, PlanAlignError
 from align.files import write_atomic
 from align.formats import ROLES
 from align.readers import READERS, TEXT_SUFFIXES
-from align.registry import KINDS, LEVELS, DocumentMeta
+from align.registry import FIELD_NAMES_ZH, KINDS, LEVELS, DocumentMeta
 from align.settings import Settings
 
 EXIT_USER_ERROR = 2
@@ -318,9 +318,6 @@ def cmd_remove(args: argparse.Namespace) -> None:
     print(f"removed '{meta.id}' from the registry{kept}")
 
 
-_SAID_ZH = {"jurisdiction": "辖区", "level": "层级", "year": "年份"}
-
-
 def _listed(words: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
@@ -355,7 +352,7 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
         said = [option.lstrip("-") for option in missing]
         raise PlanAlignError(
             f"{source}: its heading does not say its {_listed(said)}; give {_listed(missing)}.",
-            zh=f"文件标题看不出{'、'.join(_SAID_ZH[option] for option in said)}，请用 {' '.join(missing)} 给出",
+            zh=f"文件标题看不出{'、'.join(FIELD_NAMES_ZH[option] for option in said)}，请用 {' '.join(missing)} 给出",
         )
     return DocumentMeta(
         id=args.id or heading.id or "", title=args.title or title or source.stem,

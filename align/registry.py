@@ -42,7 +42,8 @@ EDITABLE_FIELDS = ("title", "jurisdiction", "level", "parent", "year", "kind")
 # A plan's title and place are shown in every table and sheet name: one line, a plan's length.
 MAX_TITLE_CHARS = 200
 MAX_PLACE_CHARS = 40
-_FIELD_ZH = {"title": "标题", "jurisdiction": "辖区", "parent": "上级辖区"}
+#: What an entry's fields are called in Chinese, for the messages that name them.
+FIELD_NAMES_ZH = {"title": "标题", "jurisdiction": "辖区", "level": "层级", "parent": "上级辖区", "year": "年份"}
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # The kind of government a place name ends with, dropped from its id (灞桥区 → baqiao, 西咸新区 →
 # xixian); a zone keeps what tells it from its city (西安高新区 → xiangaoxin, not xian), and a one-character
@@ -129,7 +130,7 @@ class DocumentMeta:
                 found.append((
                     f"The '{name}' must be one line of at most {longest} characters. Got {len(value):,} characters"
                     f"{f' on {lines} lines' if lines > 1 else ''}.",
-                    f"{_FIELD_ZH[name]}须为一行，至多 {longest} 个字符，现为 {len(value):,} 个字符"
+                    f"{FIELD_NAMES_ZH[name]}须为一行，至多 {longest} 个字符，现为 {len(value):,} 个字符"
                     f"{f'，分 {lines} 行' if lines > 1 else ''}",
                 ))
         if self.parent and self.parent == self.jurisdiction:
