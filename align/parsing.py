@@ -278,12 +278,13 @@ def heading_metadata(
     A ``jurisdiction`` the planner gives wins over the heading's, and the level and id follow
     from it, so ``plan-align add`` and the Add page fill a registration the same way.
     """
-    place = jurisdiction or heading_jurisdiction(title)[0]
+    written = heading_jurisdiction(title)[0]
+    place = jurisdiction or written
     return HeadingMetadata(
         title=title, jurisdiction=place, level=jurisdiction_level(place), year=year, kind=heading_kind(title),
         id=suggest_id(place, year, taken) if place and year else None,
         # the heading's parent is of the heading's place, not of another the planner gave
-        parent=heading_parent(title) if place == heading_jurisdiction(title)[0] else None,
+        parent=heading_parent(title) if place == written else None,
     )
 
 
