@@ -240,7 +240,8 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     """
     lines = (_MD_HEADING.sub("", line).strip() for line in text.split("\n"))
     lines = (normalize_text(line) if spaced_out(line) else line for line in lines)  # 高 陵 区 2 0 2 4 年
-    for line in [line for line in lines if line][:_HEADING_LINES]:
+    heading_lines = [line for line in lines if line][:_HEADING_LINES]
+    for at, line in enumerate(heading_lines):
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
         year = _TITLE_YEAR.search(line)
@@ -248,8 +249,28 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
             # the plan a notice issues is the document's title, when it names its place
             if (notice := _NOTICE_OF.fullmatch(line)) and heading_jurisdiction(notice.group("title"))[0]:
                 line = notice.group("title")
+            if not heading_jurisdiction(line)[0] and (session := _congress_session(heading_lines[at + 1:at + 3])):
+                place, held = session  # 政府工作报告 / ——2024年1月9日在西安市灞桥区第十八届人民代表大会…
+                line = place + (f"{held}年" if not year and held else "") + line.lstrip("《").replace("》", "", 1)
+                year = year or _TITLE_YEAR.search(line)
             return re.sub(r"\s+", " ", line), int(year.group(1)) if year else None
     return None, None
+
+
+# The line under a report's title: ——2024年1月9日在西安市灞桥区第十八届人民代表大会第四次会议上.
+_CONGRESS_SESSION = re.compile(
+    rf"^[—\-－–]*\s*(?:((?:19|20)\d{{2}})\s*年.{{0,12}}?)?在\s*([\u4e00-\u9fff]{{2,12}}?(?:{_PLACE_ENDING}))"
+    r"\s*第?[一二三四五六七八九十]{1,3}届人(?:民代表)?大"
+)
+
+
+def _congress_session(lines: list[str]) -> tuple[str, str | None] | None:
+    """The place and year of the congress a report was delivered to, from the lines under its title,
+    for a report whose title names no place (政府工作报告, 2023年政府工作报告)."""
+    for line in lines:
+        if found := _CONGRESS_SESSION.match(line):
+            return found.group(2), found.group(1)
+    return None
 
 
 # 某市人民政府办公室关于印发《某市2024年为民办实事实施方案》的通知: the plan it issues, named inside.

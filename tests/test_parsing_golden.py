@@ -229,6 +229,31 @@ def test_a_notice_issuing_a_plan_gives_the_plans_title(text, title):
     assert document_heading(text) == (title, 2024)
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "year", "place", "parent"),
+    [
+        ("政府工作报告\n——2024年1月9日在西安市灞桥区第十八届人民代表大会第四次会议上\n灞桥区人民政府区长\n各位代表：",
+         "西安市灞桥区2024年政府工作报告", 2024, "灞桥区", "西安市"),
+        ("2023年政府工作报告\n\n——2023年1月10日在咸阳市第九届人民代表大会第二次会议上", "咸阳市2023年政府工作报告",
+         2023, "咸阳市", None),
+        ("政府工作报告\n2025年1月8日在商州区十八届人大五次会议上", "商州区2025年政府工作报告", 2025, "商州区", None),
+    ],
+)
+def test_a_report_titled_without_its_place_takes_it_from_the_congress_line_below(text, title, year, place, parent):
+    """A report's own title is often only 政府工作报告; the line under it names the congress it was
+    delivered to, and so the place (and the year) the Add page and `add` prefill."""
+    assert document_heading(text) == (title, year)
+    heading = heading_metadata(title, year, set())
+    assert (heading.jurisdiction, heading.year, heading.kind, heading.parent) == (place, year, "work_report", parent)
+
+
+def test_a_congress_line_far_below_the_title_or_a_title_with_a_place_is_left_as_written():
+    """Only the two lines right under the title speak for it, and a title naming its place keeps it."""
+    assert document_heading("政府工作报告\n各位代表：\n现在，我代表区政府向大会报告工作。\n在灞桥区第十八届人民代表大会上") == (
+        "政府工作报告", None)
+    assert document_heading("雁塔区2024年政府工作报告\n——2024年1月在西安市灞桥区第十八届人民代表大会上")[0] == "雁塔区2024年政府工作报告"
+
+
 @pytest.mark.parametrize("doc_id", ["baqiao-2020", "baqiao-2023", "xian-2024", "xianyang-2023", "xixian-2023"])
 def test_each_bundled_heading_names_the_kind_and_place_it_was_registered_with(doc_id):
     """What the Add page and `plan-align add` prefill reproduces the bundled registry, id included."""
