@@ -9,7 +9,8 @@ Two general shapes cover Chinese planning documents:
 * **Outlines** (工作要点, 为民实事, 政府工作报告): Chinese outline numbering (一、 （一） 1.
   （1） ①). Numbered paragraphs are the items; where a document numbers none, each
   paragraph that opens with a short lead phrase (``扩大投资稳增长。``) is one. An
-  attachment (``附件3``) is attached to the item with the same number.
+  attachment (``附件3``) is attached to the item with the same number, unless its title names
+  another item (a plan attaching 附件1–4 to four of its twenty items).
 
 Nothing here names a particular document: the rules are the shapes above.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import cn2an
 import polars as pl
+from rapidfuzz import fuzz
 
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError
 from align.items import items_frame
@@ -882,6 +884,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     indicators: list[dict] = []
     attachments: dict[str, dict] = {}
     index_units: dict[str, list[str]] = {}
+    index_titles: dict[str, str] = {}
     level1 = level2 = ""
     review_section = False
     in_attachments = False
@@ -924,13 +927,13 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             current = None
             entry = _numbered_line(index_match.group(1), None)
             if entry:
-                _index_entry(entry, index_units)
+                _index_entry(entry, index_units, index_titles)
             continue
         if in_attachments:
             if current_attachment is None:
                 entry = _numbered_line(clean, None)
                 if entry:
-                    _index_entry(entry, index_units)
+                    _index_entry(entry, index_units, index_titles)
                 continue
             if "\t" in raw:  # a table in the attachment: its cells apart, and its rows by district as quotas
                 clean = _attachment_row(current_attachment, [normalize_text(cell) for cell in raw.split("\t")])
@@ -1052,6 +1055,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     else:
         drafts = _qualify_restarted_numbers([d for d in headings[2] if _commits(d)]
                                             or [d for d in headings[1] if _commits(d)])
+    attachments, index_units, doubtful = _attachments_by_item(attachments, index_units, index_titles, drafts)
     for draft in drafts:
         attachment = attachments.get(draft.number)
         if attachment:
@@ -1061,8 +1065,12 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             draft.attachment_lines = list(attachment["lines"])
         elif draft.number in index_units:
             draft.units = index_units[draft.number]
+    if doubtful:
+        warnings.append(f"{path}: 附件 {'、'.join(doubtful)} 的标题与同号条目不符，仍按编号归入，请核对 the title of "
+                        f"attachment(s) {', '.join(doubtful)} names neither the item of that number nor clearly another; "
+                        "filed under the number.")
     if numbered:
-        orphan = sorted(set(attachments) - {d.number for d in drafts}, key=int)
+        orphan = sorted(set(attachments) - {d.number for d in drafts}, key=_number_order)
         if orphan:
             warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
     _check_duplicates(drafts, path)
@@ -1220,10 +1228,63 @@ def _qualify_restarted_numbers(drafts: list[_Draft]) -> list[_Draft]:
     return drafts
 
 
-def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]]) -> None:
+def _attachments_by_item(attachments: dict[str, dict], index_units: dict[str, list[str]], index_titles: dict[str, str],
+                         drafts: list[_Draft]) -> tuple[dict[str, dict], dict[str, list[str]], list[str]]:
+    """The attachments and the index's units keyed by the item each details (:func:`_attachment_owner`),
+    and the numbers of attachments whose title leaves that in doubt.
+
+    An attachment moves only to an item no attachment is numbered as, and only one to each: an
+    item keeps the attachment of its own number."""
+    numbers = sorted(set(attachments) | set(index_titles), key=_number_order)
+    owner_of: dict[str, str] = {}
+    doubtful: list[str] = []
+    for number in numbers:
+        title = attachments[number]["title"] if number in attachments else ""
+        owner, doubt = _attachment_owner(number, title or index_titles.get(number, ""), drafts)
+        taken = owner in numbers or owner in owner_of.values()
+        owner_of[number] = number if taken and owner != number else owner
+        doubtful += [number] if doubt and number in attachments else []
+    return ({owner_of[number]: attachment for number, attachment in attachments.items()},
+            {owner_of.get(number, number): units for number, units in index_units.items()}, doubtful)
+
+
+def _number_order(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", number)) or (0,)
+
+
+def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]], index_titles: dict[str, str]) -> None:
     units = _INDEX_UNITS.search(entry.group(2))
+    index_titles[entry.group(1)] = _INDEX_UNITS.sub("", entry.group(2)).strip()
     if units:
         index_units[entry.group(1)] = [u for u in re.split(r"[、,，]", units.group(1)) if u.strip()]
+
+
+# What an attachment's title adds to the item it details: 老旧小区改造实施方案 is about 老旧小区改造.
+_PLAN_SUFFIX = re.compile(r"(?:的)?(?:实施|工作|建设|行动)?(?:方案|计划|细则|清单|任务分解表?|分解表)$")
+_TITLE_MATCH = 80  # a title this close to an item's names it (rapidfuzz partial ratio, 0–100)
+_TITLE_MARGIN = 15  # … when no other item comes this close
+
+
+def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[str, bool]:
+    """The number of the item an attachment (or an entry of the 附件 index) details, and whether
+    its title leaves that in doubt.
+
+    Most plans number each item's attachment as the item (附件3 for item 3), but a plan attaching
+    only four of its twenty items numbers them 附件1–4: the title (城镇老旧小区改造实施方案) then
+    names item 11, and the number alone hung its quotas on item 1. The number stands unless the
+    title plainly names another item and not this one.
+    """
+    about = _PLAN_SUFFIX.sub("", normalize_text(title)).strip("《》“”")
+    if len(about) < 4:
+        return number, False
+    closeness = {d.number: fuzz.partial_ratio(about, d.title or _title(d.task)) for d in drafts}
+    own = closeness.get(number, 0.0)
+    ranked = sorted(closeness.items(), key=lambda pair: -pair[1])
+    best_number, best = ranked[0] if ranked else (number, 0.0)
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if own < _TITLE_MATCH <= best and best - max(own, second) >= _TITLE_MARGIN:
+        return best_number, False
+    return number, own < _TITLE_MATCH - 2 * _TITLE_MARGIN
 
 
 # A district table in an attachment: the column naming the places, and a count's unit in its header.

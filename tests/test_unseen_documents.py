@@ -287,6 +287,32 @@ def test_each_attachment_gives_its_own_item_its_quotas_however_it_is_headed(firs
     ]
 
 
+SOME_ITEMS = ("1.幼儿园建设。新建公办幼儿园2所。\n2.中小学建设。新建中小学3所。\n3.老旧小区改造。改造城镇老旧小区10个。\n"
+              "4.充电设施建设。新建充电桩500个。\n")
+
+
+def test_attachments_numbered_in_their_own_order_go_to_the_item_their_title_names():
+    """A plan attaching two of its four items numbers them 附件1–2: the number alone hung 老旧小区改造's
+    quotas on 幼儿园建设 and 充电设施's index units on 中小学建设."""
+    text = (SOME_ITEMS + "附件：1.老旧小区改造实施方案（市住建局）\n2.充电设施建设实施方案（市发改委）\n"
+            "附件1\n城镇老旧小区改造实施方案\n其中，汉滨区4个、旬阳市6个。\n附件2\n充电设施建设工作方案\n其中，汉滨区300个。\n")
+    parsed = parse_text(text, CITY)
+    items = parsed.items
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
+        [], [], [("汉滨区", 4.0), ("旬阳市", 6.0)], [("汉滨区", 300.0)]]
+    assert items["units"].to_list() == [[], [], ["市住建局"], ["市发改委"]]
+    assert not parsed.warnings
+
+
+def test_an_item_keeps_the_attachment_of_its_number_and_a_title_naming_no_item_is_warned_of():
+    """附件3 details item 3 whatever else is attached; 附件1's title names no item (监督考核办法), so it
+    stays with item 1 and the planner is told to check."""
+    text = SOME_ITEMS + "附件1\n监督考核办法\n其中，汉滨区1所。\n附件3\n老旧小区改造实施方案\n其中，汉滨区4个。\n"
+    parsed = parse_text(text, CITY)
+    assert [[q["value"] for q in quotas] for quotas in parsed.items["quotas"]] == [[1.0], [], [4.0], []]
+    assert any("附件 1 的标题与同号条目不符" in warning for warning in parsed.warnings)
+
+
 @pytest.mark.parametrize(
     "foot",
     ["合计\t3项\t\n", "备注：时限均为年底前\t\t\n",
