@@ -171,7 +171,7 @@ def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     return (source.year, source.id) > (target.year, target.id)
 
 
-def _swap_sides(result: pl.DataFrame) -> pl.DataFrame:
+def swap_sides(result: pl.DataFrame) -> pl.DataFrame:
     """A result read target → source, given back with the caller's source and target columns."""
     return result.rename({"source_id": "target_id", "target_id": "source_id"}).select(result.columns)
 
@@ -224,7 +224,7 @@ def _matched(
         )
         turned = _matched(flipped, target_id, source_id, model=model, one_to_one_pairs=one_to_one_pairs,
                           use_cache=use_cache, cached_only=cached_only)
-        return None if turned is None else _swap_sides(turned)
+        return None if turned is None else swap_sides(turned)
     # a quota is looked for under the name the quota's plan gives the other government (高新区 for 宝鸡高新区)
     source_items = quotas_renamed(load_items(settings, source_id), target_meta, source_meta)
     target_items = quotas_renamed(load_items(settings, target_id), source_meta, target_meta)

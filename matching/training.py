@@ -15,11 +15,11 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.ingest import load_items
-from align.items import doc_of_column, text_digests
+from align.items import doc_of_column, quotas_renamed, text_digests
 from align.registry import get_document
 from align.settings import BUNDLED_DATA, Settings
 from align.store import flipped, on_current_text
-from matching.engine import fitted_the_other_way, match_items, vocabulary
+from matching.engine import fitted_the_other_way, match_items, swap_sides, vocabulary
 from matching.evaluate import (
     best_threshold,
     check_gold_pair,
@@ -53,14 +53,22 @@ def candidates_for_pair(settings: Settings, source_id: str, target_id: str, mode
 
     Without a ``model`` the scores come from the untrained cosine model: fitting needs
     only the features, and must work even when the shipped weights predate a feature.
+    The features are those ``match`` computes: read the way the model reads the pair
+    (:func:`~matching.engine.fitted_the_other_way`), per source item whatever
+    ``PLAN_ALIGN_DIRECTION`` says, with quotas under the names the other plan gives
+    (``quotas_renamed``: 高新区 is 西安高新区's quota).
     """
-    source_items, target_items = load_items(settings, source_id), load_items(settings, target_id)
+    source_meta, target_meta = get_document(settings.data_dir, source_id), get_document(settings.data_dir, target_id)
+    if fitted_the_other_way(source_meta, target_meta):
+        return swap_sides(candidates_for_pair(settings, target_id, source_id, model))
+    source_items = quotas_renamed(load_items(settings, source_id), target_meta, source_meta)
+    target_items = quotas_renamed(load_items(settings, target_id), source_meta, target_meta)
     return match_items(
         source_items,
         target_items,
-        source_jurisdiction=get_document(settings.data_dir, source_id).jurisdiction,
-        target_jurisdiction=get_document(settings.data_dir, target_id).jurisdiction,
-        settings=settings.with_changes(top_k=max(settings.top_k, TRAINING_TOP_K)),
+        source_jurisdiction=source_meta.jurisdiction,
+        target_jurisdiction=target_meta.jurisdiction,
+        settings=settings.with_changes(top_k=max(settings.top_k, TRAINING_TOP_K), direction="source_to_target"),
         model=model or untrained_model(),
         words=vocabulary(source_items, target_items, settings.data_dir),
     )
