@@ -59,6 +59,7 @@ from align.items import STATUS_LABELS, Schema, filled_columns
 from align.normalize import normalize_text
 from align.registry import DocumentMeta
 from align.settings import Settings
+from align.store import DEFINITE
 from align.targets import describe_quantity, extract_targets, unit_family
 from align.units import department_key
 
@@ -507,14 +508,20 @@ def with_reviewed_links(links: pl.DataFrame, decisions: pl.DataFrame, candidates
     have no successor (无对应) has none; where reviewers disagree, the matcher's reading stands.
 
     A planner who confirmed 城乡居民收入 → 城镇 and → 农村 still saw the task dropped and two new.
+    ``unsure`` takes no position; one reviewer's 无对应 and another's confirmed link from the same
+    old task disagree too (as the store's conflicts say), so neither is applied.
     """
+    decisions = decisions.filter(pl.col("decision").is_in(DEFINITE))
     verdicts = decisions.group_by("source_id", "target_id").agg(pl.col("decision").unique().alias("said"))
     agreed = verdicts.filter(pl.col("said").list.len() == 1).with_columns(pl.col("said").list.first().alias("said"))
-    confirmed = agreed.filter(pl.col("said") == "confirmed").select(
+    judged_none = decisions.filter((pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())["source_id"]
+    linked_by_someone = decisions.filter(pl.col("decision") == "confirmed")["source_id"]
+    confirmed = agreed.filter((pl.col("said") == "confirmed") & ~pl.col("source_id").is_in(judged_none.implode())).select(
         pl.col("source_id").alias("old_id"), pl.col("target_id").alias("new_id"))
     rejected = agreed.filter(pl.col("said") == "rejected").select(
         pl.col("source_id").alias("old_id"), pl.col("target_id").alias("new_id"))
-    no_successor = agreed.filter((pl.col("said") == "no_counterpart") & pl.col("target_id").is_null())["source_id"]
+    no_successor = agreed.filter((pl.col("said") == "no_counterpart") & pl.col("target_id").is_null()
+                                 & ~pl.col("source_id").is_in(linked_by_someone.implode()))["source_id"]
     kept = links.join(rejected, on=["old_id", "new_id"], how="anti").filter(
         ~pl.col("old_id").is_in(no_successor.to_list()))
     added = confirmed.join(kept, on=["old_id", "new_id"], how="anti").join(

@@ -520,6 +520,16 @@ def test_reviewers_decisions_overrule_the_matcher_in_the_evolution_table():
     disputed = evolve(old, new, candidates, decisions=decided(("ren-2023:2", "ren-2024:3", "rejected", "李"),
                                                               ("ren-2023:2", "ren-2024:3", "confirmed", "王")))
     assert ("ren-2023:2", "ren-2024:3") in set(zip(disputed["old_id"], disputed["new_id"])), "disputed: the matcher's"
+    # unsure takes no position: 王's confirmation stands (it was read as a dispute and dropped)
+    unsure = evolve(old, new, candidates, decisions=decided(("ren-2023:1", "ren-2024:1", "confirmed", "王"),
+                                                            ("ren-2023:1", "ren-2024:1", "unsure", "李")))
+    assert ("ren-2023:1", "ren-2024:1") in set(zip(unsure["old_id"], unsure["new_id"]))
+    # 王's 无对应 against 李's confirmed link from the same task: a dispute, so the matcher's own link stands
+    # (it kept only the disputed link and dropped the matcher's)
+    split_verdict = evolve(old, new, candidates, decisions=decided(("ren-2023:3", None, "no_counterpart", "王"),
+                                                                   ("ren-2023:3", "ren-2024:1", "confirmed", "李")))
+    pairs = set(zip(split_verdict["old_id"], split_verdict["new_id"]))
+    assert ("ren-2023:3", "ren-2024:4") in pairs and ("ren-2023:3", "ren-2024:1") not in pairs
 
 
 def test_a_merge_needs_the_merged_task_in_the_new_one():
