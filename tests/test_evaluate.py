@@ -110,7 +110,22 @@ def test_cross_validation_never_scores_a_source_with_a_model_that_saw_it():
     results = cross_validate(labelled, folds=5, baselines={"cos": "char_cosine"})
     assert set(results) == {"model", "cos"}
     assert results["model"].height == labelled.height
-    assert results["model"]["score"].is_between(0, 1).all()
+    # each fold's scores are those of a model fitted on the other folds' source items alone (a fit
+    # on every row, held-out sources included, passed the checks above)
+    from matching.evaluate import group_folds
+    from matching.scoring import fit_model
+
+    fold_of = group_folds(labelled["source_id"].to_numpy(), 5, 0)
+    y = (labelled["grade"].to_numpy() >= 2).astype(int)
+    expected = np.zeros(labelled.height)
+    for fold in range(5):
+        held_out = fold_of == fold
+        assert not set(labelled.filter(pl.Series(held_out))["source_id"]) & set(labelled.filter(pl.Series(~held_out))["source_id"])
+        model = fit_model(labelled.filter(pl.Series(~held_out)), y[~held_out], c=1.0)
+        expected[held_out] = model.score(labelled.filter(pl.Series(held_out)))["score"].to_numpy()
+    assert np.allclose(results["model"]["score"].to_numpy(), expected)
+    in_sample = fit_model(labelled, y, c=1.0).score(labelled)["score"].to_numpy()
+    assert not np.allclose(expected, in_sample), "the example tells a leak from a held-out fit"
 
 
 def test_repeated_splits_keep_each_source_in_one_fold_and_report_the_spread():
