@@ -72,6 +72,12 @@ def _from_text(name: str, text: str) -> Any:
         ) from None
 
 
+# Bounds past which a setting is a typo, not a choice: a block of 10 million rows is already more than a
+# machine holds in one sparse product, and a million MB is a terabyte (both overflowed further on).
+MAX_BLOCK_SIZE = 10_000_000
+MAX_FILE_MB_LIMIT = 1_000_000
+
+
 @dataclass(frozen=True)
 class Settings:
     """All knobs of plan-align.
@@ -134,15 +140,16 @@ class Settings:
                 f"The 'direction' setting must be one of {', '.join(DIRECTIONS)}. Got {self.direction!r} instead.",
                 f"方向 direction 只能是 {'、'.join(DIRECTIONS)}，现为 {self.direction!r}",
             ))
-        if not _whole(self.block_size) or self.block_size < 1:
+        if not _whole(self.block_size) or not 1 <= self.block_size <= MAX_BLOCK_SIZE:
             problems.append((
-                f"The 'block_size' setting must be a positive int. Got {self.block_size!r} instead.",
-                f"分块大小 block_size 应为正整数，现为 {self.block_size!r}",
+                f"The 'block_size' setting must be an int in [1, {MAX_BLOCK_SIZE:,}]. Got {self.block_size!r} instead.",
+                f"分块大小 block_size 应为 1 到 {MAX_BLOCK_SIZE:,} 的整数，现为 {self.block_size!r}",
             ))
-        if not finite_number(self.max_file_mb) or self.max_file_mb <= 0:
+        if not finite_number(self.max_file_mb) or not 0 < self.max_file_mb <= MAX_FILE_MB_LIMIT:
             problems.append((
-                f"The 'max_file_mb' setting must be a positive number. Got {self.max_file_mb!r} instead.",
-                f"文件大小上限 max_file_mb 应为正数，现为 {self.max_file_mb!r}",
+                f"The 'max_file_mb' setting must be a number above 0 and at most {MAX_FILE_MB_LIMIT:,}. "
+                f"Got {self.max_file_mb!r} instead.",
+                f"文件大小上限 max_file_mb 应大于 0 且不超过 {MAX_FILE_MB_LIMIT:,}，现为 {self.max_file_mb!r}",
             ))
         if not str(self.reviewer).strip():
             problems.append(("The 'reviewer' setting must be a non-empty name.", "审核人 reviewer 不能为空"))

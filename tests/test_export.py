@@ -471,10 +471,11 @@ def test_an_unknown_time_zone_is_refused_when_settings_are_built(zone):
 @pytest.mark.parametrize(
     ("setting", "value"),
     [("max_file_mb", float("inf")), ("max_file_mb", float("nan")), ("top_k", True), ("block_size", True),
-     ("one_to_one_threshold", True), ("data_dir", None)],
+     ("one_to_one_threshold", True), ("data_dir", None), ("max_file_mb", 1e308), ("block_size", 10**20)],
 )
 def test_a_setting_of_the_wrong_kind_is_refused_by_name(setting, value):
-    """inf and nan file limits failed when a file was read; True counted as 1; None was a TypeError."""
+    """inf and nan file limits failed when a file was read; True counted as 1; None was a TypeError; a
+    file limit of 1e308 MB and a block of 10**20 rows were OverflowError tracebacks from items and match."""
     with pytest.raises(SettingsError, match=f"'{setting}' setting must be"):
         Settings(**{setting: value})
 
