@@ -19,7 +19,8 @@ from align.parsing import parse_file  # noqa: E402
 from align.registry import document_path, load_registry  # noqa: E402
 from align.settings import BUNDLED_DATA  # noqa: E402
 
-GOLDEN_FIELDS = [f for f in SCHEMA_FIELDS if f not in ("raw_text", "progress")]
+# every column but the raw line and the progress prose, plus the deadline (完成时限) the evolution reads
+GOLDEN_FIELDS = [*(f for f in SCHEMA_FIELDS if f not in ("raw_text", "progress")), "deadline"]
 
 
 def main() -> None:
