@@ -46,6 +46,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -637,16 +638,32 @@ def _against_the_sum(old: dict, new: dict, siblings: list[dict], side: str) -> d
     return {**change, side_shown: f"{change[side_shown]}（合计{shown}）", "direction": direction}
 
 
-def policy_area(item: dict, *, use_sections: bool) -> str:
+def policy_area(item: dict, *, use_sections: bool, frames: frozenset[str] = frozenset()) -> str:
     """The policy area of an item: its top section, or its lead unit's department key.
 
-    ``use_sections`` is decided per document by :func:`document_has_areas`.
+    ``use_sections`` is decided per document by :func:`document_has_areas`. Under a top section
+    that frames most of the plan (``frames``, :func:`framing_sections`) the subsection is the
+    area, and a year is left out of the name (三、2024年重点工作 and 三、2025年重点工作 are one area).
     """
     sections = item.get("section_path") or []
     if use_sections and sections:
-        return sections[0]
+        area = sections[1] if sections[0] in frames and len(sections) > 1 else sections[0]
+        return _SECTION_YEAR.sub("", area)
     units = item.get("units") or []
     return department_key(units[0]) if units else "(no unit)"
+
+
+_SECTION_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
+
+
+def framing_sections(items: pl.DataFrame) -> frozenset[str]:
+    """Top sections holding more than half of a plan's items under subsections of their own: a
+    report's 三、2023年重点工作 over 30 of its 33 tasks says nothing of what each is about; its
+    （一）实施扩大内需战略… does."""
+    paths = [path for path in items["section_path"].to_list() if path]
+    held = Counter(path[0] for path in paths)
+    nested = {path[0] for path in paths if len(path) > 1}
+    return frozenset(top for top, count in held.items() if count * 2 > items.height and top in nested)
 
 
 def document_has_areas(items: pl.DataFrame) -> bool:
@@ -690,6 +707,7 @@ def evolve(
     # one basis for both years, or a new task's section (民生保障) and a dropped task's department (住建)
     # would be rows of one table that never meet
     old_areas = new_areas = document_has_areas(old_items) and document_has_areas(new_items)
+    old_frames, new_frames = framing_sections(old_items), framing_sections(new_items)
     successors_of = dict(links.group_by("old_id").agg("new_id").rows())
     predecessors_of = dict(links.group_by("new_id").agg("old_id").rows())
     rows = []
@@ -710,7 +728,7 @@ def evolve(
             {
                 "old_id": old_id, "new_id": new_id, "relation": relation, "score": score, "link": link,
                 "direction": overall_direction([c["direction"] for c in change["target_changes"]]),
-                "area": policy_area(old, use_sections=old_areas), "old_done": _done(old),
+                "area": policy_area(old, use_sections=old_areas, frames=old_frames), "old_done": _done(old),
                 "old_text": old.get("text"), "new_text": new.get("text"), **change,
             }
         )
@@ -718,10 +736,10 @@ def evolve(
     linked_new = set(links["new_id"].to_list())
     for old_id, old in old_rows.items():
         if old_id not in linked_old:
-            rows.append(_unlinked(old, "dropped", use_sections=old_areas))
+            rows.append(_unlinked(old, "dropped", use_sections=old_areas, frames=old_frames))
     for new_id, new in new_rows.items():
         if new_id not in linked_new:
-            rows.append(_unlinked(new, "new", use_sections=new_areas))
+            rows.append(_unlinked(new, "new", use_sections=new_areas, frames=new_frames))
     table = pl.DataFrame(rows, schema=EVOLUTION_SCHEMA) if rows else pl.DataFrame(schema=EVOLUTION_SCHEMA)
     order_old = {item_id: i for i, item_id in enumerate(old_rows)}
     order_new = {item_id: i for i, item_id in enumerate(new_rows)}
@@ -758,7 +776,7 @@ def _merges_that_add_something(links: pl.DataFrame, old_rows: dict, new_rows: di
     return links.filter(pl.Series(keep, dtype=pl.Boolean))
 
 
-def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
+def _unlinked(item: dict, relation: str, *, use_sections: bool, frames: frozenset[str]) -> dict:
     side = "old" if relation == "dropped" else "new"
     return {
         "old_id": item["item_id"] if side == "old" else None,
@@ -767,7 +785,7 @@ def _unlinked(item: dict, relation: str, *, use_sections: bool) -> dict:
         "score": None,
         "link": None,
         "direction": None,
-        "area": policy_area(item, use_sections=use_sections),
+        "area": policy_area(item, use_sections=use_sections, frames=frames),
         "old_status": item.get("status") if side == "old" else None,
         "new_status": item.get("status") if side == "new" else None,
         "old_deadline": item.get("deadline") if side == "old" else None,

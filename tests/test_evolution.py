@@ -826,3 +826,23 @@ def test_the_remainder_of_a_commitment_is_restated_not_lowered():
     assert [(c["old"], c["new"], c["direction"]) for c in changes] == [("200万吨", "50万吨", "restated")]
     again = compare_targets(extract_targets("完成剩余落后产能50万吨"), extract_targets("完成剩余落后产能30万吨"))
     assert [c["direction"] for c in again] == ["lowered"], "two remainders compare as numbers"
+
+
+def test_a_section_framing_most_of_a_report_gives_way_to_its_subsections_and_years_leave_area_names():
+    """Two reports' tasks all sat in 三、2024年重点工作 and 三、2025年重点工作: the summary had two areas,
+    every carried task in one and every new task in the other, and said nothing of what they were about."""
+    def report(year: int, extra: str = "") -> pl.DataFrame:
+        meta = DocumentMeta(id=f"qin-{year}", title=f"秦区{year}年政府工作报告", jurisdiction="秦区", level="district",
+                            year=year, kind="work_report", file="x.txt")
+        text = (f"秦区{year}年政府工作报告\n一、{year - 1}年工作回顾\n过去一年，我们做了很多工作。\n三、{year}年重点工作\n"
+                "（一）稳增长\n扩大有效投资。实施重点项目120个。\n促进消费升级。新建商业综合体2个。\n"
+                f"（二）惠民生\n办好民生实事。新建幼儿园3所。\n{extra}四、加强政府自身建设\n建设法治政府。推进依法行政。\n")
+        return parse_text(text, meta).items
+
+    old, new = report(2024), report(2025, "稳定就业。新增城镇就业5000人。\n")
+    table = evolve(old, new, _candidates([("qin-2024:1", "qin-2025:1", 0.9, True), ("qin-2024:2", "qin-2025:2", 0.9, True),
+                                          ("qin-2024:3", "qin-2025:3", 0.9, True)]))
+    areas = dict(zip(zip(table["old_id"], table["new_id"]), table["area"]))
+    assert {areas[("qin-2024:1", "qin-2025:1")], areas[("qin-2024:3", "qin-2025:3")]} == {"(一)稳增长", "(二)惠民生"}
+    assert areas[(None, "qin-2025:4")] == "(二)惠民生", "the new task sits with the carried ones of its area"
+    assert not any("年" in area for area in table["area"]), table["area"].to_list()
