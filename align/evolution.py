@@ -1108,6 +1108,9 @@ def gold_direction(change: str) -> tuple[str, list[dict], list[dict]]:
     """The direction a gold ``change`` text (``7.5%以上 → 8%以上``) states, with both sides' targets."""
     left, _, right = change.partition("→")
     before, after = extract_targets(left), extract_targets(right)
+    if {"家", "户"} <= {t.get("unit") for t in before + after}:  # 15家 → 18户: bare counts of the same firms
+        before, after = ([{**t, "unit": "家"} if t.get("unit") == "户" and not t.get("indicator") else t for t in side]
+                         for side in (before, after))
     return overall_direction([c["direction"] for c in compare_targets(before, after)]) or "missing", before, after
 
 

@@ -269,6 +269,10 @@ def test_gold_evaluation(baqiao):
     assert evaluation.precision >= 0.75 and evaluation.recall >= 0.6
     assert gold_direction("7.5%以上 → 8%以上")[0] == "raised"
     assert gold_direction("新增美丽乡村4个 → 核心十村建成市级花园乡村")[0] == "no_longer_quantified"
+    # a labeller's bare 15家 → 18户 counts the same firms, as the table reads 新增规上企业15家 → 18户 (it scored
+    # the table wrong: no_longer_quantified); 户 beside 人 stays households
+    assert gold_direction("15家 → 18户")[0] == "raised"
+    assert gold_direction("1200户 → 3600人")[0] != "raised"
 
 
 # ---------------------------------------------------------------- classes on hand-made documents
