@@ -29,6 +29,7 @@ from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings
 from align.store import flipped, on_current_text, reviewer_name, with_text_changes
 from align.targets import describe_quantity
+from align.units import department_key
 
 QueueOrder = Literal["unreviewed", "uncertain", "document"]
 QUEUE_ORDERS: tuple[str, ...] = ("unreviewed", "uncertain", "document")
@@ -119,6 +120,22 @@ def in_plan_order(candidates: pl.DataFrame, target_items: pl.DataFrame) -> pl.Da
             .sort("_position", nulls_last=True, maintain_order=True).drop("_position"))
 
 
+def _unit_group(unit: str) -> tuple[str, str]:
+    """One department of one government: 区卫健局 and 区卫生健康局 share it, 区投资商务局 and
+    灞河新区招商局 (a zone's bureau) do not, though both are 商务."""
+    return department_key(unit), normalize_text(unit)[:1]
+
+
+def unit_choices(items: pl.DataFrame) -> dict[str, list[str]]:
+    """The plan's responsible units as filter choices, one per department: each choice (its first
+    spelling, sorted) with the other spellings the plan uses for it (区卫健局: [区卫生健康局]), which
+    a filter on it keeps too. A planner filtering by 区卫健局 missed the tasks written 区卫生健康局."""
+    spellings: dict[tuple[str, str], list[str]] = {}
+    for unit in sorted({u for units in items["units"].to_list() for u in units}):
+        spellings.setdefault(_unit_group(unit), []).append(unit)
+    return {names[0]: names[1:] for names in sorted(spellings.values())}
+
+
 def review_queue(
     items: pl.DataFrame,
     matches: pl.DataFrame,
@@ -142,7 +159,8 @@ def review_queue(
         closest to ``threshold`` first) or ``document`` (document order).
     score_band : keep items whose best score lies in ``[low, high]``.
     sections : keep items whose policy area (``section_path`` joined by `` / ``) is listed.
-    units : keep items with at least one of these responsible units.
+    units : keep items with at least one of these responsible units, however the plan spells
+        the department (:func:`unit_choices`).
     keywords : keep items whose text contains every word of it (separated by spaces).
     """
     if order not in QUEUE_ORDERS:
@@ -175,7 +193,9 @@ def review_queue(
     if sections:
         queue = queue.filter(pl.col("section").is_in(sections))
     if units:
-        queue = queue.filter(pl.col("units").list.eval(pl.element().is_in(units)).list.any())
+        groups = [_unit_group(unit) for unit in units]
+        wanted = [unit for unit in {u for us in items["units"].to_list() for u in us} if _unit_group(unit) in groups]
+        queue = queue.filter(pl.col("units").list.eval(pl.element().is_in(wanted)).list.any())
     for term in keyword_terms(keywords):
         queue = queue.filter(pl.col("text").str.to_lowercase().str.contains(term, literal=True))
     keys = {"unreviewed": ["reviewed", "uncertainty", "position"], "uncertain": ["uncertainty", "position"],

@@ -142,6 +142,25 @@ def test_the_history_of_an_item_shows_no_none_for_a_no_counterpart_without_a_not
     assert (row["目标 target"], row["备注 note"], row["得分 score"]) == ("—（xian-2024）", "", "—")
 
 
+def test_coming_back_to_an_item_opens_the_candidate_marked_unsure_and_the_history_says_undo_in_chinese(env):
+    """Back on an item whose second candidate was marked 不确定, it opened on the first (undecided) one,
+    which Y then confirmed unseen; and the history listed a retraction as the English word undo."""
+    at = open_page("review")
+    first = at.session_state["current"]
+    at.radio(key="rv_candidate").set_value(1).run()
+    unsure_target = at.radio(key="rv_candidate").options[1].split()[1]
+    at.button(key="rv_unsure").click().run()
+    assert at.session_state["current"] != first
+    at.selectbox(key="rv_current").set_value(first).run()
+    assert at.radio(key="rv_candidate").value == 1, "the candidate to settle"
+    at.button(key="rv_confirm").click().run()
+    assert decisions(env).filter(pl.col("decision") == "confirmed")["target_id"].to_list() == [unsure_target]
+    at.selectbox(key="rv_current").set_value(first).run()
+    at.button(key="rv_undo").click().run()
+    history = next(frame.value for frame in at.dataframe if "目标 target" in frame.value.columns)
+    assert "【撤销】" in set(history["决定 decision"]) and "undo" not in set(history["决定 decision"])
+
+
 def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
     """A reject is not a verdict on the item: it stays first in the queue, unticked, on candidate #2."""
     at = open_page("review")
@@ -964,6 +983,13 @@ def test_the_queue_filters_speak_chinese_and_an_empty_one_says_why(env):
     units, areas = at.multiselect(key="rv_units"), at.multiselect(key="rv_sections")
     assert units.placeholder == "全部 all" and not units.disabled
     assert areas.placeholder.startswith("此文档未分领域") and areas.disabled
+    # one department, one choice: baqiao-2023 writes both 区卫健局 and 区卫生健康局
+    health = [option for option in units.options if "卫" in option and "健" in option]
+    assert health == ["区卫健局（又作 区卫生健康局）"], health
+    units.set_value(["区卫健局"]).run()
+    kept = at.selectbox(key="rv_current").options
+    items = load_items(env, "baqiao-2023").filter(pl.col("units").list.eval(pl.element().str.contains("卫")).list.any())
+    assert len(kept) == items.height and items.height > 1
 
 
 def test_a_keyword_narrows_the_queue_to_the_tasks_that_mention_it(env):

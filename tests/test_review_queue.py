@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from align.normalize import normalize_text
-from matching.review import ITEM_STATE_SCHEMA, keyword_terms, review_queue
+from matching.review import ITEM_STATE_SCHEMA, keyword_terms, review_queue, unit_choices
 
 ITEMS = pl.DataFrame(
     {
@@ -62,6 +62,16 @@ def test_filters_keep_only_matching_items():
     assert queue_ids(order="document", score_band=(0.3, 0.8)) == ["d:2", "d:4"]
     assert queue_ids(order="document", sections=["城市建设"]) == ["d:1", "d:2"]
     assert queue_ids(order="document", units=["区住建局"]) == ["d:2", "d:3"]
+
+
+def test_a_unit_filter_keeps_every_spelling_of_its_department_and_offers_it_once():
+    """区卫健局 and 区卫生健康局 were two choices, and filtering by one missed the other's tasks; a zone's
+    bureau of the same kind (灞河新区招商局 beside 区投资商务局) stays a choice of its own."""
+    items = ITEMS.with_columns(pl.Series("units", [["区卫健局"], ["区卫生健康局"], ["区投资商务局"], ["灞河新区招商局"]]))
+    assert unit_choices(items) == {"区卫健局": ["区卫生健康局"], "区投资商务局": [], "灞河新区招商局": []}
+    keep = review_queue(items, MATCHES, states(), order="document", units=["区卫健局"])["item_id"].to_list()
+    assert keep == ["d:1", "d:2"]
+    assert review_queue(items, MATCHES, states(), order="document", units=["区投资商务局"])["item_id"].to_list() == ["d:3"]
 
 
 @pytest.mark.parametrize(

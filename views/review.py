@@ -25,6 +25,7 @@ from matching.review import (
     pair_decisions,
     review_queue,
     ruled_out_targets,
+    unit_choices,
 )
 
 SHOWN_CANDIDATES = 5
@@ -39,6 +40,7 @@ ORDER_HELP = {
 }
 CHANGED_TEXT = {"source": "源条目已改 source changed", "target": "候选已改 target changed", "both": "两者均已改 both changed"}
 DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_counterpart": "【无对应】", "unsure": "【不确定】"}
+HISTORY_LABELS = {**DECISION_LABELS, "undo": "【撤销】"}  # the history also lists each retraction
 
 # ------------------------------------------------------------------ callbacks
 
@@ -166,7 +168,8 @@ st.progress(reviewed / total if total else 0.0, text=f"已审核 reviewed {revie
 st.sidebar.progress(reviewed / total if total else 0.0, text=f"审核进度 {reviewed} / {total}")
 
 sections = sorted({" / ".join(p) for p in source_items["section_path"].to_list() if p})
-units = sorted({u for us in source_items["units"].to_list() for u in us})
+unit_spellings = unit_choices(source_items)  # one choice per department: 区卫健局 also keeps 区卫生健康局's tasks
+units = list(unit_spellings)
 with st.expander("队列与筛选 Queue & filters", expanded=False):
     st.session_state["sections"] = [s for s in st.session_state["sections"] if s in sections]
     st.session_state["units"] = [u for u in st.session_state["units"] if u in units]
@@ -184,6 +187,7 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
         ui.bound(st.slider, "最高分区间 Best-score band", "band", "rv", 0.0, 1.0, step=0.05,
                  on_change=_reset_position, disabled=blind, help="盲审时不按得分筛选 off in blind mode" if blind else None)
         ui.bound(st.multiselect, "责任单位 Responsible unit", "units", "rv", units, on_change=_reset_position,
+                 format_func=lambda unit: unit + (f"（又作 {'、'.join(unit_spellings[unit])}）" if unit_spellings[unit] else ""),
                  placeholder="全部 all" if units else "未写责任单位 no units named", disabled=not units)
 
 ui.keep_in_url("blind", "order")
@@ -273,8 +277,12 @@ target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
 # judged on the text the plans hold now: one decided on a re-issued item's old text is open again
 my_pairs = {(r["target_id"]): r["decision"] for r in
             settled.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
-# Candidates this reviewer has not decided on yet: where an item opens, and where a reject goes next.
-still_open = [i for i, t in enumerate(candidates["target_id"].to_list()) if t not in my_pairs]
+# Candidates this reviewer has not settled (undecided, or marked 不确定): where a reject goes next. An
+# item opens on the one marked 不确定 first, the one the planner came back to settle (it opened on the
+# next undecided one, which Y then confirmed unseen).
+still_open = [i for i, t in enumerate(candidates["target_id"].to_list()) if my_pairs.get(t, "unsure") == "unsure"]
+entry = next((i for i in still_open if my_pairs.get(candidates["target_id"][i]) == "unsure"),
+             still_open[0] if still_open else 0)
 
 with right:
     if candidates.is_empty():
@@ -287,8 +295,8 @@ with right:
         elif wanted is not None and st.session_state["candidate"] is None:
             st.session_state["candidate"] = shown_ids.index(wanted)
         if st.session_state["candidate"] is None or st.session_state["candidate"] >= candidates.height:
-            # Entering an item: the first candidate this reviewer has not decided on yet.
-            st.session_state["candidate"] = still_open[0] if still_open else 0
+            # Entering an item: its 不确定 candidate, else the first this reviewer has not decided on yet.
+            st.session_state["candidate"] = entry
 
         def _label(index: int) -> str:
             row = candidates.row(index, named=True)
@@ -365,7 +373,8 @@ with toolbar:
         st.caption(f"此候选得分 {score:.3f}，远低于阈值 {threshold:.2f}：确认前请再读一遍两条文字 "
                    f"(this candidate scores {score:.3f}, far below the threshold {threshold:.2f}: read both texts again "
                    "before confirming)")
-    buttons = st.columns([1, 1, 1, 1, 1, 1, 3], vertical_alignment="bottom")
+    # 无对应 and 不确定 with their key hints need a third more room: at 1280 px they read 无… and 不…
+    buttons = st.columns([1, 1, 1.35, 1.35, 1, 1, 2.3], vertical_alignment="bottom")
     buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
                       on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue))
     buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
@@ -399,7 +408,7 @@ with st.expander(f"决定历史 History of {current} ({history.height})", expand
             pl.col("reviewer").alias("审核人 reviewer"),
             # a 无对应 names no target, but the plan it was judged against; an empty cell is —, not None
             pl.col("target_id").fill_null(pl.lit(f"—（{target_doc}）")).alias("目标 target"),
-            pl.col("decision").replace_strict(DECISION_LABELS, default=pl.col("decision")).alias("决定 decision"),
+            pl.col("decision").replace_strict(HISTORY_LABELS, default=pl.col("decision")).alias("决定 decision"),
             pl.col("note").fill_null("").alias("备注 note"),
             pl.col("retracted").alias("已撤销 retracted"),
             *([] if blind else [pl.col("score").round(3).cast(pl.String).fill_null("—").alias("得分 score")]),
