@@ -120,6 +120,14 @@ def in_plan_order(candidates: pl.DataFrame, target_items: pl.DataFrame) -> pl.Da
             .sort("_position", nulls_last=True, maintain_order=True).drop("_position"))
 
 
+def item_decisions(current: pl.DataFrame, reviewer: str, source_id: str) -> frozenset[tuple[str | None, str | None, str]]:
+    """What one reviewer has said on one source item, as ``(target_id, target_doc, decision)``: what a
+    window showed when it was drawn, compared again when it records, so that a decision taken in a
+    second window is not overwritten by a first that never showed it."""
+    rows = current.filter((pl.col("reviewer") == reviewer_name(reviewer)) & (pl.col("source_id") == source_id))
+    return frozenset(rows.select("target_id", "target_doc", "decision").iter_rows())
+
+
 def _unit_group(unit: str) -> tuple[str, str]:
     """One department of one government: 区卫健局 and 区卫生健康局 share it, 区投资商务局 and
     灞河新区招商局 (a zone's bureau) do not, though both are 商务."""

@@ -161,6 +161,20 @@ def test_coming_back_to_an_item_opens_the_candidate_marked_unsure_and_the_histor
     assert "【撤销】" in set(history["决定 decision"]) and "undo" not in set(history["决定 decision"])
 
 
+def test_a_second_window_does_not_overwrite_a_decision_it_never_showed(env):
+    """Two tabs on one item: tab A confirmed, then tab B, still showing the item undecided, rejected the
+    same pair, which silently replaced A's confirmation."""
+    tab_a, tab_b = open_page("review"), open_page("review")
+    item = tab_a.session_state["current"]
+    assert tab_b.session_state["current"] == item
+    tab_a.button(key="rv_confirm").click().run()
+    tab_b.button(key="rv_reject").click().run()
+    assert decisions(env)["decision"].to_list() == ["confirmed"], "B's reject was not recorded"
+    assert any("已在另一窗口更改" in t.value for t in [*tab_b.toast, *tab_b.warning]), "and B is told why"
+    tab_b.button(key="rv_reject").click().run()  # now B has shown the confirmation: its decision stands
+    assert decisions(env)["decision"].to_list() == ["rejected"]
+
+
 def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
     """A reject is not a verdict on the item: it stays first in the queue, unticked, on candidate #2."""
     at = open_page("review")

@@ -20,6 +20,7 @@ from matching.review import (
     coverage_match_settings,
     far_below_threshold,
     in_plan_order,
+    item_decisions,
     item_states,
     latest_decision,
     pair_decisions,
@@ -55,12 +56,19 @@ def _first_candidate() -> None:
 
 
 def _decide(decision: str, source_id: str, target_id: str | None, score: float | None, engine_version: str | None,
-            next_id: str | None, next_candidate: int | None, queue: tuple, target_doc: str | None = None) -> None:
+            next_id: str | None, next_candidate: int | None, queue: tuple, target_doc: str | None = None, *,
+            seen: frozenset = frozenset()) -> None:
     """Record one decision, then move on: to the next candidate after a reject, else the next item.
 
     ``queue`` names the queue being worked (pair and reviewer); ``target_doc`` is the document a
-    no-counterpart decision looked in."""
+    no-counterpart decision looked in. ``seen`` is what this reviewer had decided on the item when
+    the page was drawn: changed since in another window, nothing is recorded until the planner has
+    seen the change (a second tab's reject silently replaced the first tab's confirm)."""
     try:
+        if item_decisions(ui.store().current(reviewer=ui.reviewer()), ui.reviewer(), source_id) != seen:
+            ui.flash("warning", f"{source_id} 的决定已在另一窗口更改，本次未记录，请核对后再决定 This item's decisions "
+                                "changed in another window; nothing was recorded. Check them, then decide again.")
+            return
         ui.store().record(
             ui.reviewer(), source_id, target_id, decision,  # type: ignore[arg-type]
             target_doc=target_doc, note=(st.session_state.get("rv_note") or "").strip() or None, score=score,
@@ -277,6 +285,7 @@ target_rows = {row["item_id"]: row for row in target_items.to_dicts()}
 # judged on the text the plans hold now: one decided on a re-issued item's old text is open again
 my_pairs = {(r["target_id"]): r["decision"] for r in
             settled.filter((pl.col("source_id") == current) & (pl.col("reviewer") == me)).iter_rows(named=True)}
+seen = item_decisions(in_effect, me, current)  # compared again when a button records
 # Candidates this reviewer has not settled (undecided, or marked 不确定): where a reject goes next. An
 # item opens on the one marked 不确定 first, the one the planner came back to settle (it opened on the
 # next undecided one, which Y then confirmed unseen).
@@ -376,15 +385,17 @@ with toolbar:
     # 无对应 and 不确定 with their key hints need a third more room: at 1280 px they read 无… and 不…
     buttons = st.columns([1, 1, 1.35, 1.35, 1, 1, 2.3], vertical_alignment="bottom")
     buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
-                      on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue))
+                      on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue),
+                      kwargs={"seen": seen})
     buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
                       on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
-                                              after_reject, this_queue))
+                                              after_reject, this_queue), kwargs={"seen": seen})
     buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
                       on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, this_queue,
-                                              target_doc))
+                                              target_doc), kwargs={"seen": seen})
     buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
-                      on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue))
+                      on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue),
+                      kwargs={"seen": seen})
     buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id, this_queue))
     buttons[5].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
     with buttons[6]:
