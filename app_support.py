@@ -98,11 +98,13 @@ REVIEW_FILTERS = ("keywords", "sections", "units", "band")
 
 
 REVIEWER_PARAM = "reviewer"
-#: Session values kept in the address (``?reviewer=王&source=…&target=…&blind=1``), so a reload or a
-#: bookmark opens the same reviewer, document pair and way of reviewing (a blind reviewer saw the
-#: scores after F5): {session key: URL parameter}.
+#: Session values kept in the address (``?reviewer=王&source=…&target=…&blind=1&item=…&q=医疗``), so a
+#: reload or a bookmark opens the same reviewer, document pair, way of reviewing, keyword filter and
+#: item (a blind reviewer saw the scores after F5; a planner on item 88 of a 医疗 queue was back on
+#: item 66 of all 111): {session key: URL parameter}.
 URL_PARAMS = {"reviewer": REVIEWER_PARAM, "source_doc": "source", "target_doc": "target",
-              "city_doc": "city", "district_doc": "district", "blind": "blind", "order": "order"}
+              "city_doc": "city", "district_doc": "district", "blind": "blind", "order": "order",
+              "current": "item", "keywords": "q"}
 
 
 def settings() -> Settings:

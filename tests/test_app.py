@@ -241,6 +241,21 @@ def test_the_document_pair_and_blind_mode_survive_a_reload_through_the_address(e
     assert not any("[0." in option for option in blind.radio(key="rv_candidate").options)
     assert blind.session_state["order"] == "unreviewed", "an unknown order in the address falls back"
 
+    # the keyword filter and the item open come back too (a reload went from item 88 of a 医疗 queue to 66 of 111)
+    at.toggle(key="rv_blind").set_value(False).run()
+    at.text_input(key="rv_keywords").input("改造").run()
+    queue = at.selectbox(key="rv_current").options
+    wanted = at.selectbox(key="rv_current").options[2].split()[0].lstrip("✔")
+    at.selectbox(key="rv_current").set_value(wanted).run()
+    params = {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+    assert (params["q"], params["item"]) == ("改造", wanted)
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.query_params.update(params)
+    again.run()
+    again.switch_page("views/review.py").run()
+    assert (again.session_state["keywords"], again.session_state["current"]) == ("改造", wanted)
+    assert again.selectbox(key="rv_current").options == queue, "the same narrowed queue"
+
     stale = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a bookmark to a plan since removed
     stale.query_params.update(source="gone-2019", target="baqiao-2023")
     stale.run()
