@@ -51,10 +51,21 @@ def _write_json(value: dict, path: Path) -> None:
 
 
 def _manifest(cache_dir: Path) -> dict:
+    """The cache's record of each parsed document; an entry of any other shape (a file edited by hand
+    or written by another tool: ``[1, 2]``, ``"x"``, no item count) is a miss, parsed again."""
     try:
-        return json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        found = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(found, dict):
+        return {}
+    return {doc_id: entry for doc_id, entry in found.items() if _well_formed(entry)}
+
+
+def _well_formed(entry: object) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and isinstance(entry.get("items"), int) and not isinstance(entry.get("items"), bool)
+            and isinstance(entry.get("warnings", []), list) and all(isinstance(w, str) for w in entry.get("warnings", [])))
 
 
 def _cache_key(path: Path, meta: DocumentMeta) -> str:

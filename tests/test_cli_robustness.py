@@ -108,6 +108,26 @@ def test_a_damaged_item_cache_is_parsed_again(data, capsys, name, how):
     pl.read_parquet(cached)  # rewritten, readable again
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [lambda m: [1, 2], lambda m: {**m, "baqiao-2023": "x"},
+     lambda m: {**m, "baqiao-2023": {"key": m["baqiao-2023"]["key"]}},  # no item count
+     lambda m: {**m, "baqiao-2023": {**m["baqiao-2023"], "warnings": 5}}],
+)
+def test_a_cache_manifest_of_another_shape_is_a_miss(data, capsys, damage):
+    """Valid JSON of the wrong shape was an AttributeError, KeyError or TypeError traceback from items."""
+    import json
+
+    assert run("items", "baqiao-2023", "--format", "json", "--data", str(data)) == 0
+    expected = capsys.readouterr().out
+    manifest = data / ".cache" / "manifest.json"
+    manifest.write_text(json.dumps(damage(json.loads(manifest.read_text(encoding="utf-8")))), encoding="utf-8")
+    assert run("items", "baqiao-2023", "--format", "json", "--data", str(data)) == 0
+    assert capsys.readouterr().out == expected
+    assert run("ingest", "--data", str(data)) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("how", ["garbage", "column missing"])
 def test_a_damaged_match_cache_is_scored_again(data, capsys, how):
     """Non-regression: a damaged file under .cache/matches was a polars traceback."""
