@@ -28,6 +28,9 @@ ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams;
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
 VETO_LOGIT = -20.0
+# A weight or intercept past this many log-odds (fitted ones are under 30) saturates every score to 0 or 1:
+# a model file written by hand or by another tool, not by fit-weights.
+MAX_WEIGHT = 1000.0
 
 
 def feature_matrix(frame: pl.DataFrame) -> np.ndarray:
@@ -48,7 +51,8 @@ class LinkModel:
 
     def __post_init__(self) -> None:
         """Every problem of the weights at once: a missing or unknown feature, a value that is not a
-        finite number (JSON's NaN and Infinity would make every score NaN), a threshold outside [0, 1]."""
+        finite number (JSON's NaN and Infinity would make every score NaN), a negative weight or one
+        too large to be fitted, a threshold outside [0, 1]."""
         problems = []
         if missing := [f for f in FEATURES if f not in self.coefficients]:
             problems.append((
@@ -67,6 +71,18 @@ class LinkModel:
                 f"The link model's {', '.join(bad)} must be a finite number, not NaN or Infinity. "
                 f"Got {', '.join(repr(values[name]) for name in bad)} instead.",
                 f"链接模型的 {'、'.join(bad)} 应为有限的数，现为 {'、'.join(repr(values[name]) for name in bad)}",
+            ))
+        if negative := [name for name, value in self.coefficients.items() if finite_number(value) and value < 0]:
+            problems.append((
+                f"The link model's weights are never negative (evidence only raises a score; fit-weights keeps "
+                f"them ≥ 0), but {', '.join(map(repr, negative))} is. Refit it with 'plan-align fit-weights'.",
+                f"链接模型的权重不应为负（证据只会提高得分），{'、'.join(negative)} 为负，请重新拟合",
+            ))
+        if huge := [name for name, value in values.items() if finite_number(value) and abs(value) > MAX_WEIGHT]:
+            problems.append((
+                f"The link model's {', '.join(huge)} must be within ±{MAX_WEIGHT:g}: beyond it every score is 0 or 1. "
+                f"Got {', '.join(repr(values[name]) for name in huge)} instead.",
+                f"链接模型的 {'、'.join(huge)} 应在 ±{MAX_WEIGHT:g} 以内，现为 {'、'.join(repr(values[name]) for name in huge)}",
             ))
         if not (finite_number(self.threshold) and 0.0 <= self.threshold <= 1.0):
             problems.append((

@@ -162,8 +162,11 @@ def _weights(tmp_path, **changes):
     ({"threshold": float("nan")}, "threshold"),
     ({"coefficients": {"char_cosine": float("inf")}}, "char_cosine"),
     ({"coefficients": {"char_cosin": 1.0}}, "char_cosin"),
+    ({"coefficients": {"char_cosine": -2.0}}, "char_cosine"),  # 0 links proposed, without a word
+    ({"coefficients": {"char_cosine": 1e308}}, "char_cosine"),  # every item linked to all ten candidates
+    ({"intercept": -1e300}, "intercept"),
 ])
-def test_a_model_file_with_nan_or_an_unknown_weight_is_refused(tmp_path, data, capsys, changes, said):
+def test_a_model_file_with_nan_an_unknown_a_negative_or_a_huge_weight_is_refused(tmp_path, data, capsys, changes, said):
     """Non-regression: "intercept": NaN made every score NaN and 1103 links; an unknown name was ignored."""
     weights = _weights(tmp_path, **changes)
     assert run("match", "baqiao-2023", "xian-2024", "--weights", str(weights), "--data", str(data)) == 2
