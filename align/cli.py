@@ -58,14 +58,31 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
 FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "table"}
 
 
-def check_not_folder(out: str) -> None:
-    """Refuse an ``--out`` that names a folder: ``Path("exports/")`` is ``exports``, and a file
-    was written beside the folder instead of in it."""
+def check_out_names_a_file(out: str) -> None:
+    """Refuse an ``--out`` that names a folder (``Path("exports/")`` is ``exports``, and a file was
+    written beside the folder instead of in it), ``-``, or a device or pipe (``/dev/stdout``): an
+    export writes ``-.csv`` and ``-.sources.csv``, or a file ``/dev/stdout.csv``, not the screen."""
     if out.endswith(("/", "\\", os.sep)) or Path(out).is_dir():
         raise PlanAlignError(
             f"--out {out} is a folder. Give a file in it, such as {Path(out) / 'links.xlsx'}.",
             zh=f"--out {out} 是文件夹，请给出其中的文件名，如 {Path(out) / 'links.xlsx'}",
         )
+    if out.strip() == "-" or _device(Path(out)):
+        raise PlanAlignError(
+            f"--out {out} is not a file plan-align can write a table to. Give a file name such as links.xlsx; "
+            "to see a table on the screen, leave --out out.",
+            zh=f"--out {out} 不是可写入表格的文件，请给出文件名（如 links.xlsx）；要在屏幕上查看，请不加 --out",
+        )
+
+
+def _device(path: Path) -> bool:
+    """A path that exists and is not a plain file (a terminal, a pipe, /dev/null), or one under /dev."""
+    try:
+        if path.exists() and not path.is_file():
+            return True
+        return any(Path(where).is_relative_to("/dev") for where in (os.path.abspath(path), os.path.realpath(path)))
+    except OSError:
+        return False
 
 
 def _same_file(path: Path, other: Path) -> bool:
@@ -161,7 +178,7 @@ def output_format(fmt: str | None, out: str | None) -> str:
     """
     if not out:
         return fmt or "table"
-    check_not_folder(out)
+    check_out_names_a_file(out)
     suffix = Path(out).suffix.lower()
     implied = FORMAT_OF_SUFFIX.get(suffix)
     if fmt is None and implied is None:

@@ -16,7 +16,7 @@ import polars as pl
 
 from align.cli import (
     FORMAT_OF_SUFFIX,
-    check_not_folder,
+    check_out_names_a_file,
     output_format,
     settings_from_args,
     write_frame,
@@ -276,7 +276,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
-    check_not_folder(args.out)
+    check_out_names_a_file(args.out)
     out = Path(args.out)
     # as every --out reads it (a --format the name contradicts is refused); then what export writes
     fmt = output_format(args.format, args.out) if args.format or out.suffix.lower() in FORMAT_OF_SUFFIX else None
