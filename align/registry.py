@@ -141,6 +141,12 @@ class DocumentMeta:
         return found
 
 
+# Readings pypinyin's general phrase list gets wrong in place names: 都 is dū in a place (秦都, 花都,
+# 宁都, 都江堰), never dōu; a few names read otherwise than the word (朝阳区 Cháoyáng, 洪洞县 Hóngtóng).
+_PLACE_READINGS = {"都": ["du"], "朝阳": ["chao", "yang"], "洪洞": ["hong", "tong"], "长垣": ["chang", "yuan"],
+                   "栎阳": ["yue", "yang"]}
+
+
 def suggest_id(jurisdiction: str, year: int | None, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """An id in the registry's own style, from the place and the year: 灞桥区, 2023 → ``baqiao-2023``.
 
@@ -152,7 +158,12 @@ def suggest_id(jurisdiction: str, year: int | None, taken: set[str] | frozenset[
     from pypinyin import lazy_pinyin  # 0.1 s to load its dictionary: only when an id is suggested
 
     place = _PLACE_SUFFIX.sub("", (jurisdiction or "").strip()) or (jurisdiction or "").strip()
-    spelled = "".join(lazy_pinyin(place)).lower()
+    readings = lazy_pinyin(place)
+    if len(readings) == len(place):  # one reading per character: a place name's own readings apply
+        for name, said in _PLACE_READINGS.items():
+            for start in (m.start() for m in re.finditer(name, place)):
+                readings[start:start + len(name)] = said
+    spelled = "".join(readings).lower()
     stem = re.sub(r"[^a-z0-9]+", "-", spelled).strip("-")[:40] or "doc"
     base = f"{stem}-{year}" if year else stem
     candidate, n = base, 2

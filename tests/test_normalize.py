@@ -694,6 +694,8 @@ def test_a_suggested_id_is_always_valid_and_never_taken(jurisdiction, year, take
     ("新城区", 2024, "xincheng-2024"), ("西安高新区", 2024, "xiangaoxin-2024"), ("西咸新区", 2023, "xixian-2023"),
     ("鄠邑区", 2024, "huyi-2024"), ("Springfield", 2024, "springfield-2024"), ("？？", None, "doc"),
     ("眉县", 2024, "meixian-2024"), ("乾县", 2023, "qianxian-2023"),  # a one-character name keeps its level (was mei-2024)
+    ("秦都区", 2025, "qindu-2025"), ("都江堰市", 2024, "dujiangyan-2024"),  # 都 in a place is dū (was qindou-2025)
+    ("朝阳区", 2024, "chaoyang-2024"), ("长安区", 2024, "changan-2024"),
 ])
 def test_a_suggested_id_spells_the_place_without_its_level(place, year, expected):
     assert suggest_id(place, year) == expected
