@@ -224,14 +224,20 @@ def _pos_tags(text: str) -> list[tuple[str, str]]:
     return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
 
 
+# 城乡X is two: 城镇X and 农村X, in that order (the statistical yearbooks' and every report's).
+_URBAN_AND_RURAL = re.compile(r"^城乡(.{2,})$")
+
+
 def _listed_names(names_text: str) -> list[str]:
     """The names of ``A、B、C`` before 分别, each whole.
 
     A verb that opens the first name opens every one (新增概念认证中心、小试中试基地 →
     新增小试中试基地), and short first names share the last one's tail
-    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入).
+    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入); 城乡X alone is 城镇X and 农村X.
     """
     names = [_LEADING_FILLER.sub("", n.strip()) if i == 0 else n.strip() for i, n in enumerate(names_text.split("、"))]
+    if len(names) == 1 and (both := _URBAN_AND_RURAL.match(names[0])):  # 城乡居民人均可支配收入分别增长6.5%、8%
+        return [f"城镇{both.group(1)}", f"农村{both.group(1)}"]
     if len(names) < 2 or not all(names):
         return []
     verb = _LEAD_VERB.match(names[0])

@@ -331,6 +331,9 @@ def test_a_sum_that_sizes_what_is_counted_is_no_target(text, targets):
           ("新增市级及以上众创空间(孵化器)", 10.0, "家")]),
         ("城镇、农村居民人均可支配收入分别增长7%、8%以上",
          [("城镇居民人均可支配收入增长", 7.0, "%"), ("农村居民人均可支配收入增长", 8.0, "%")]),
+        # 城乡X is 城镇X and 农村X (both were named 城乡居民人均可支配收入分别增长: which was which was lost)
+        ("城乡居民人均可支配收入分别增长7%和8%左右",
+         [("城镇居民人均可支配收入增长", 7.0, "%"), ("农村居民人均可支配收入增长", 8.0, "%")]),
         ("食品和生物医药、特种专用车、航空航天产业产值分别突破50亿、70亿、20亿元",
          [("食品和生物医药", 5e9, "元"), ("特种专用车", 7e9, "元"), ("航空航天产业产值", 2e9, "元")]),
         # a list that does not pair off one to one is read number by number, as before
