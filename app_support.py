@@ -611,19 +611,23 @@ def data_dir() -> Path:
 
 @st.cache_data(show_spinner="比较年份 Comparing years…", max_entries=8)
 def _evolution(key: str, doc_ids: tuple[str, ...], states: tuple[tuple[str, DocumentMeta], ...], words: str,
-               model_version: str, decided: str) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes]:
-    from align.evolution import evolve_series
+               model_version: str, decided: str) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes, list[pl.DataFrame]]:
+    from align.evolution import evolve_series, headline_series
     from align.export import write_evolution_workbook
 
-    steps, chain_table = evolve_series(_from_key(key), list(doc_ids))
+    settings_now = _from_key(key)
+    steps, chain_table = evolve_series(settings_now, list(doc_ids))
+    headlines = headline_series(settings_now, list(doc_ids))
     buffer = io.BytesIO()
-    write_evolution_workbook(buffer, steps)
-    return steps, chain_table, buffer.getvalue()
+    write_evolution_workbook(buffer, steps, headlines)
+    return steps, chain_table, buffer.getvalue(), headlines
 
 
-def evolution(doc_ids: list[str], value: Settings | None = None) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes]:
-    """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``), and
-    the tables as one Excel workbook (a sheet per pair of years) for the page's download button.
+def evolution(doc_ids: list[str], value: Settings | None = None
+              ) -> tuple[list[pl.DataFrame], pl.DataFrame, bytes, list[pl.DataFrame]]:
+    """Year-to-year tables and task chains of one jurisdiction's documents (``align.evolution``), the
+    tables as one Excel workbook (a sheet per pair of years) for the page's download button, and
+    how the plans' headline targets (主要预期目标) changed between consecutive years.
 
     Cached by what they depend on: settings, each document's file and entry, the word list, the model,
     and the decisions in effect (a link confirmed or rejected on the Review page changes the table).

@@ -1072,6 +1072,44 @@ def evolve_series(
     return steps, chains(steps)
 
 
+HEADLINE_SCHEMA: Schema = {"old_doc": pl.String(), "new_doc": pl.String(), "indicator": pl.String(),
+                           "old": pl.String(), "new": pl.String(), "direction": pl.String()}
+
+
+def headline_changes(old_indicators: Sequence[dict], new_indicators: Sequence[dict], *, old_doc: str = "",
+                     new_doc: str = "") -> pl.DataFrame:
+    """How two plans' headline targets (主要预期目标) changed: 地区生产总值增长 7.5%以上 → 7%左右, lowered.
+
+    A report's headline targets are no task of it, so the task table never compared them; they are
+    paired as a task's targets are (:func:`compare_targets`: the same kind of measure, the closest
+    name), one row per indicator of either year."""
+    rows = [{"old_doc": old_doc, "new_doc": new_doc, "indicator": change["indicator"], "old": change["old"] or None,
+             "new": change["new"] or None, "direction": change["direction"]}
+            for change in compare_targets(old_indicators, new_indicators)]
+    return pl.DataFrame(rows, schema=HEADLINE_SCHEMA)
+
+
+def headline_series(settings: Settings, doc_ids: Sequence[str]) -> list[pl.DataFrame]:
+    """:func:`headline_changes` of consecutive years, documents sorted by year as :func:`evolve_series`
+    sorts them; a table is empty where neither plan states headline targets (a task table)."""
+    from align.ingest import load_indicators
+    from align.registry import get_document
+
+    metas = sorted((get_document(settings.data_dir, d) for d in doc_ids), key=lambda m: m.year)
+    return [headline_changes(load_indicators(settings, a.id), load_indicators(settings, b.id), old_doc=a.id, new_doc=b.id)
+            for a, b in zip(metas, metas[1:])]
+
+
+def headlines_for_planners(table: pl.DataFrame) -> pl.DataFrame:
+    """The headline changes with Chinese headers and the direction in words, for screens and spreadsheets."""
+    return table.select(
+        pl.concat_str("old_doc", pl.lit(" → "), "new_doc").alias("文档 documents"),
+        pl.col("indicator").alias("指标 indicator"),
+        pl.col("old").fill_null("—").alias("上期 before"), pl.col("new").fill_null("—").alias("本期 after"),
+        pl.col("direction").replace_strict(DIRECTION_LABELS, default=pl.col("direction")).alias("变化 change"),
+    )
+
+
 # ---------------------------------------------------------------- evaluation
 
 

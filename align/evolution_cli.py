@@ -19,6 +19,8 @@ from align.evolution import (
     evaluate_evolution,
     evolve_documents,
     for_planners,
+    headline_series,
+    headlines_for_planners,
     later_deadlines,
     readable,
     relation_counts,
@@ -30,8 +32,9 @@ from align.files import write_atomic
 OUTPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
-def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
-    """Write the evolution table by the file's suffix: ``.csv``, ``.xlsx`` or ``.parquet``."""
+def write_evolution(table: pl.DataFrame, out: str | Path, headlines: pl.DataFrame | None = None) -> None:
+    """Write the evolution table by the file's suffix: ``.csv``, ``.xlsx`` or ``.parquet``; Excel also
+    gets the plans' headline targets on a sheet of their own."""
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
@@ -46,7 +49,7 @@ def write_evolution(table: pl.DataFrame, out: str | Path) -> None:
         plain = for_planners(table)
         write_atomic(path, lambda tmp: write_spreadsheet_csv(plain, tmp))
     else:
-        write_atomic(path, lambda tmp: write_evolution_workbook(tmp, [table]))
+        write_atomic(path, lambda tmp: write_evolution_workbook(tmp, [table], [] if headlines is None else [headlines]))
 
 
 def cmd_evolve(args: argparse.Namespace) -> None:
@@ -55,13 +58,19 @@ def cmd_evolve(args: argparse.Namespace) -> None:
         raise PlanAlignError(f"--min-score must be a score from 0 to 1. Got {args.min_score} instead.",
                              zh=f"--min-score 应为 0 到 1 之间的分数，现为 {args.min_score}")
     table = evolve_documents(settings, args.old, args.new, min_score=args.min_score)
+    [headlines] = headline_series(settings, [args.old, args.new])
     if args.out:
-        write_evolution(table, args.out)
-        print(f"wrote {table.height} rows to {args.out}")
+        write_evolution(table, args.out, headlines)
+        print(f"wrote {table.height} rows to {args.out}"
+              + (f" (and {headlines.height} headline targets on the sheet 主要预期目标)"
+                 if headlines.height and args.out.lower().endswith(".xlsx") else ""))
     elif not (args.summary or args.evaluate):
         shown = readable(table)
         deadline = ["deadline_change"] if "deadline_change" in shown.columns else []
         print_table(shown.select("old_id", "new_id", "relation", "score", "direction", "target_changes", *deadline))
+    if headlines.height and not args.out and not args.evaluate:  # a report's 主要预期目标 are no task of it
+        print(f"{args.old} → {args.new}: headline targets (主要预期目标)")
+        print_table(headlines_for_planners(headlines).drop("文档 documents"))
     if args.summary:
         print(f"{args.old} → {args.new}: items per class")
         print_table(relation_counts(table))

@@ -465,16 +465,27 @@ def workbook_bytes(sheets: Sequence[tuple[str, pl.DataFrame]], *, wide: Collecti
     return buffer.getvalue()
 
 
-def write_evolution_workbook(target: Path | BinaryIO, steps: Sequence[pl.DataFrame]) -> None:
+def write_evolution_workbook(target: Path | BinaryIO, steps: Sequence[pl.DataFrame],
+                             headlines: Sequence[pl.DataFrame] = ()) -> None:
     """Evolution tables of consecutive years as one workbook: a sheet per pair of documents
-    (``baqiao-2020→baqiao-2023``), nested columns as text, headers in Chinese."""
-    taken: set[str] = set()
+    (``baqiao-2020→baqiao-2023``), nested columns as text, headers in Chinese; the plans' headline
+    targets (:func:`~align.evolution.headline_changes`), where any plan states them, on a first
+    sheet of their own."""
+    from align.evolution import headlines_for_planners
+
+    taken: set[str] = {HEADLINE_SHEET.casefold()}
     sheets = []
+    stated = [table for table in headlines if not table.is_empty()]
+    if stated:
+        sheets.append((HEADLINE_SHEET, headlines_for_planners(pl.concat(stated))))
     for table in steps:
         old_doc, new_doc = (next(iter(table.select(doc_of_column(c)).to_series().drop_nulls()), "?")
                             for c in ("old_id", "new_id"))
         sheets.append((sheet_name(old_doc, new_doc, taken), for_planners(table)))
     write_workbook(target, sheets, wide=READABLE_WIDE)
+
+
+HEADLINE_SHEET = "主要预期目标"
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path, sources: pl.DataFrame | None = None,

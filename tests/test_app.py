@@ -983,6 +983,23 @@ def test_evolution_says_how_far_a_carried_forward_tasks_deadline_moved(env, tmp_
     assert "推迟6个月" in warning and "幼儿园" not in warning
 
 
+def test_evolution_of_two_reports_shows_how_their_headline_targets_moved(env, tmp_path):
+    """A report's 主要预期目标 are no task of it: 地区生产总值增长7.5%以上 → 7%左右 was on no line of the page."""
+    for year, gdp in ((2024, "7.5%以上"), (2025, "7%左右")):
+        plan = tmp_path / f"qindu-{year}.txt"
+        plan.write_text(f"秦都区{year}年政府工作报告\n二、{year}年重点工作\n主要预期目标是：地区生产总值增长{gdp}，"
+                        "固定资产投资增长10%以上。\n（一）稳增长\n扩大有效投资。实施重点项目120个。\n", encoding="utf-8")
+        assert cli_main(["add", str(plan), "--data", str(env.data_dir)]) == 0
+    at = open_page("evolution")
+    at.selectbox(key="evo_place").set_value("秦都区").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "指标 indicator" in d.value.columns)
+    row = table[table["指标 indicator"] == "地区生产总值增长"].iloc[0]
+    assert (row["上期 before"], row["本期 after"], row["变化 change"]) == ("7.5%以上", "7%左右", "降低 lowered")
+    at.selectbox(key="evo_place").set_value("灞桥区").run()  # task tables state none: no empty table
+    assert not any("指标 indicator" in d.value.columns for d in at.dataframe)
+
+
 def test_documents_tables_read_in_chinese_not_codes(env):
     at = open_page("documents")
     registry, items = (d.value for d in at.dataframe[:2])  # the registry, then the document's items

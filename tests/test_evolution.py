@@ -32,6 +32,7 @@ from align.evolution import (
     for_planners,
     format_target_changes,
     gold_direction,
+    headline_changes,
     later_deadlines,
     one_per_year,
     overall_direction,
@@ -850,3 +851,48 @@ def test_a_section_framing_most_of_a_report_gives_way_to_its_subsections_and_yea
     assert {areas[("qin-2024:1", "qin-2025:1")], areas[("qin-2024:3", "qin-2025:3")]} == {"(一)稳增长", "(二)惠民生"}
     assert areas[(None, "qin-2025:4")] == "(二)惠民生", "the new task sits with the carried ones of its area"
     assert not any("年" in area for area in table["area"]), table["area"].to_list()
+
+
+def _report(year: int, gdp: str, investment: str) -> str:
+    return (f"秦区{year}年政府工作报告\n一、{year - 1}年工作回顾\n过去一年做了很多工作。\n二、{year}年重点工作\n"
+            f"今年经济社会发展的主要预期目标是：地区生产总值增长{gdp}，固定资产投资增长{investment}，"
+            "城乡居民人均可支配收入分别增长7%、8%左右。\n"
+            "（一）稳增长\n扩大有效投资。实施重点项目120个。\n（二）惠民生\n办好民生实事。新建幼儿园3所。\n")
+
+
+def test_two_reports_headline_targets_are_compared_on_screen_and_in_the_workbook(data_copy, tmp_path, capsys):
+    """地区生产总值增长7.5%以上 → 7%左右 between two 政府工作报告 reached neither the table nor --summary: a
+    report's 主要预期目标 are no task of it, only `plan-align indicators` showed them."""
+    from align.registry import add_document
+
+    for year, gdp, investment in ((2024, "7.5%以上", "10%以上"), (2025, "7%左右", "10%以上")):
+        path = tmp_path / f"qin-{year}.txt"
+        path.write_text(_report(year, gdp, investment), encoding="utf-8")
+        add_document(data_copy.data_dir, path, DocumentMeta(id=f"qin-{year}", title=f"秦区{year}年政府工作报告",
+                     jurisdiction="秦区", level="district", year=year, kind="work_report", file="x"))
+    assert main(["evolve", "qin-2024", "qin-2025", "--data", str(data_copy.data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "headline targets (主要预期目标)" in out
+    gdp = next(line for line in out.splitlines() if "地区生产总值增长" in line)
+    assert "7.5%以上" in gdp and "7%左右" in gdp and "降低 lowered" in gdp
+    assert any("城镇居民人均可支配收入增长" in line and "不变 unchanged" in line for line in out.splitlines())
+    book = tmp_path / "e.xlsx"
+    assert main(["evolve", "qin-2024", "qin-2025", "--out", str(book), "--data", str(data_copy.data_dir)]) == 0
+    sheet = openpyxl.load_workbook(book)["主要预期目标"]
+    rows = [dict(zip(next(sheet.iter_rows(values_only=True)), row)) for row in list(sheet.iter_rows(values_only=True))[1:]]
+    assert {(r["指标 indicator"], r["上期 before"], r["本期 after"], r["变化 change"]) for r in rows} >= {
+        ("地区生产总值增长", "7.5%以上", "7%左右", "降低 lowered"), ("固定资产投资增长", "10%以上", "10%以上", "不变 unchanged")}
+    # a task table states none: no empty sheet, no empty table
+    assert main(["evolve", "baqiao-2020", "baqiao-2023", "--out", str(tmp_path / "b.xlsx"), "--data",
+                 str(data_copy.data_dir)]) == 0
+    assert "主要预期目标" not in openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
+
+
+def test_headline_changes_pair_each_indicator_with_its_own_next_year():
+    old = extract_targets("地区生产总值增长7.5%以上，城乡居民人均可支配收入分别增长7%、8%左右，粮食产量180万吨")
+    new = extract_targets("地区生产总值增长7%左右，城乡居民人均可支配收入分别增长6.5%、7.5%左右，单位GDP能耗下降3%")
+    table = headline_changes(old, new, old_doc="a", new_doc="b")
+    found = {r["indicator"]: (r["old"], r["new"], r["direction"]) for r in table.iter_rows(named=True)}
+    assert found["地区生产总值增长"] == ("7.5%以上", "7%左右", "lowered")
+    assert found["农村居民人均可支配收入增长"] == ("8%左右", "7.5%左右", "lowered")
+    assert found["粮食产量"][1] is None and found["单位GDP能耗下降"][0] is None

@@ -11,6 +11,7 @@ from align.evolution import (
     RELATION_LABELS,
     chain_overview,
     format_target_changes,
+    headlines_for_planners,
     later_deadlines,
     one_per_year,
     places_with_series,
@@ -47,10 +48,15 @@ if len(doc_ids) < docs.height:  # two documents of one year (a report and its ta
 st.caption("文档 documents: " + " → ".join(f"{d} ({years[d]})" for d in doc_ids))
 
 try:
-    steps, chain_table, workbook = ui.evolution(doc_ids)
+    steps, chain_table, workbook, headlines = ui.evolution(doc_ids)
 except PlanAlignError as exc:
     ui.error_box(exc)
     st.stop()
+
+stated = [table for table in headlines if not table.is_empty()]
+if stated:  # a report's 主要预期目标 are no task of it: the task lines below never show them
+    st.subheader("主要预期目标 Headline targets")
+    st.dataframe(headlines_for_planners(pl.concat(stated)), hide_index=True, width="stretch", key="evo_headlines")
 
 counts = relation_counts(steps[0]) if len(steps) == 1 else None
 if counts is not None:
