@@ -70,7 +70,7 @@ DIRECTIONS: tuple[str, ...] = ("raised", "lowered", "unchanged", "newly_quantifi
 
 FLOOR_QUALIFIERS = frozenset({"以上", "不少于", "不低于", "至少", "超过", "超", "突破", "余", "多"})
 APPROX_QUALIFIERS = frozenset({"左右", "约", "近"})
-CEILING_QUALIFIERS = frozenset({"以内", "以下", "以里", "之内", "不超过", "不高于", "控制在", "不到"})
+CEILING_QUALIFIERS = frozenset({"以内", "以下", "以里", "之内", "内", "不超过", "不高于", "控制在", "不到"})
 
 # Units whose literal name carries a multiplier; values of one family are compared after scaling.
 UNIT_SCALE: dict[str, float] = {

@@ -41,7 +41,9 @@ UNIT_FAMILY: dict[str, str] = {
 # 约 and 达 alone are left out: inside 签约 or 下达 they are not qualifiers.
 QUALIFIERS_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "超", "突破", "达到", "力争", "控制在")
 _BOUND_BEFORE = ("不少于", "不低于", "不超过", "不高于", "不到", "至少", "超过", "超", "突破")
-QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多")
+QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", "余", "多", "内")
+# 内 alone is "within" only after a length of time (1个工作日内办结, 3个月内); 10个内容 is no bound.
+_AFTER = "|".join(q if q != "内" else r"(?<=[日月天时钟周])内" for q in QUALIFIERS_AFTER)
 # Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
 QUALIFIERS_INNER = ("余", "多")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*(?:千(?![米瓦克])|[万亿])?"  # 3千个 is 3000, 3千米 three kilometres
@@ -51,14 +53,14 @@ _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 _PEOPLE = r"(?=(?:农村|城镇|城乡|城区|山区|贫困|脱贫|受益|常住|户籍)?(?:人口|群众|居民(?!家庭|户|用户|楼|小区|点|区)))"
 _TARGET = re.compile(
     rf"(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*(?:(?P<number>{_NUMBER})\s*(?P<inner>{'|'.join(QUALIFIERS_INNER)})?\s*"
-    rf"(?:(?P<people>{_PEOPLE})|(?P<unit>{_UNITS}))|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+    rf"(?:(?P<people>{_PEOPLE})|(?P<unit>{_UNITS}))|百分之\s*(?P<percent>{_NUMBER}))(?P<after>{_AFTER})?"
 )
 # "A、B、C分别不少于8家、5家、10家": one number per listed name, in order; a unit may be
 # written only on the last number (分别突破50亿、70亿、20亿元).
 _EACH_GROUP = re.compile(
     rf"分别(?P<verb>增长|提高|提升|下降|降低|减少|突破|达|为)?\s*(?P<before>{'|'.join(QUALIFIERS_BEFORE)})?\s*"
     rf"(?P<numbers>{_NUMBER}\s*(?:{_UNITS})?(?:\s*[、和及]\s*{_NUMBER}\s*(?:{_UNITS})?)+)"
-    rf"(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+    rf"(?P<after>{_AFTER})?"
 )
 _EACH_NUMBER = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})?")
 # Where a list of names starts: a clause boundary, but not a parenthesis (众创空间（孵化器）).

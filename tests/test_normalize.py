@@ -292,7 +292,7 @@ def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_
         # a span of time naming a kind of thing (baqiao-2023:45 建成15分钟政务服务圈 was a target of 15 minutes)
         ("建成15分钟政务服务圈", []),
         ("建设24小时自助服务区3个", [("建设24小时自助服务区", 3.0, "个")]),
-        ("实现24小时内响应", [("实现内响应", 24.0, "小时")]),  # a time to keep within stays a target
+        ("实现24小时内响应", [("实现响应", 24.0, "小时")]),  # a time to keep within stays a target (内: its bound)
         ("年内开展培训40小时", [("开展培训", 40.0, "小时")]),
         # (a review found these lost: the span is a time to keep within, no kind of thing follows it)
         ("院前急救平均反应时间缩短至12分钟并保持稳定", [("院前急救平均反应时间缩短", 12.0, "分钟")]),
@@ -767,3 +767,18 @@ def test_residents_counted_as_households_or_buildings_are_not_persons():
     assert [t["unit"] for t in extract_targets("发展天然气5万居民用户")] != ["人"]
     assert [t["unit"] for t in extract_targets("新增5万居民楼")] != ["人"]
     assert [t["unit"] for t in extract_targets("服务10万居民")] == ["人"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("企业开办1个工作日内办结", ("企业开办办结", 1.0, "个工作日", "内")),  # was 企业开办内办结, no bound
+        ("将工程建设项目审批时间压缩至120个工作日内", ("将工程建设项目审批时间压缩", 120.0, "个工作日", "内")),
+        ("3个月内完成", ("完成", 3.0, "个月", "内")),
+        ("新建公园10个内容丰富", ("新建公园内容丰富", 10.0, "个", "")),  # 内容 bounds nothing
+        ("建设5个村内道路", ("建设村内道路", 5.0, "个", "")),
+    ],
+)
+def test_within_a_length_of_time_is_a_bound_and_nothing_else_is(text, target):
+    [found] = extract_targets(text)
+    assert (found["indicator"], found["value"], found["unit"], found["qualifier"]) == target
