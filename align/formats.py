@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 import cn2an
 
 from align.exceptions import DocumentParseError, Problem
-from align.normalize import format_number, normalize_text
+from align.normalize import normalize_text
+from align.numfmt import shown_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns
 from align.readers import DEFAULT_MAX_BYTES, DocumentText, check_size, decode_text
 
@@ -616,7 +617,11 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
         ) from None
 
     def read() -> str:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:  # the cells' number formats: 420.3 shows as such, 1.2 under 0.0"万人" as 1.2万人
+            book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+        except Exception:  # formatting records xlrd cannot read: read the values alone
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        formats = _xls_formats(book)
         try:
             def sheets() -> Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]]:
                 for index in range(book.nsheets):
@@ -624,7 +629,7 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
                     if sheet.visibility:  # 1 hidden, 2 very hidden
                         yield sheet.name, True, lambda: iter(())
                         continue
-                    yield sheet.name, False, partial(_xls_rows, sheet, book.datemode)
+                    yield sheet.name, False, partial(_xls_rows, sheet, book.datemode, formats)
 
             return _table_sheets(sheets(), path, column_map)
         finally:
@@ -730,20 +735,28 @@ def _stored_cells(cells: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _shown_value(value: Any, number_format: str | None) -> Any:
-    """A cell's value as Excel shows it where that differs in meaning: a number formatted as a
-    percentage is stored as a fraction (6% is 0.06, read as 地区生产总值增长0.06 with no target);
-    a % written into the format as text (0.0"%", 0.0\\%) follows the number unscaled."""
-    if not number_format or "%" not in number_format or not isinstance(value, int | float) or isinstance(value, bool):
-        return value
-    scaling = "%" in re.sub(r'"[^"]*"|\\.', "", number_format)  # quoted or escaped: a literal sign
-    return f"{format_number(round(value * 100 if scaling else value, 10))}%"
+    """A cell's value as Excel shows it (see ``align.numfmt``): a cached 420.29999999999995 as 420.3,
+    1.2 under 0.0"万人" as 1.2万人, 0.06 under 0% as 6% (read as 0.06 it was 地区生产总值增长0.06, with
+    no target); a % written into the format as text (0.0"%", 0.0\\%) follows the number unscaled."""
+    return shown_text(value, number_format)
 
 
-def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:
-    return ([_xls_value(cell, datemode) for cell in sheet.row(i)] for i in range(sheet.nrows))
+def _xls_formats(book: Any) -> dict[int, str]:
+    """The number format of each cell style (XF) of an .xls book, by its index; none where the
+    book was read without its formatting."""
+    shown: dict[int, str] = {}
+    for index, xf in enumerate(getattr(book, "xf_list", None) or ()):
+        number_format = book.format_map.get(xf.format_key)
+        if number_format is not None:
+            shown[index] = number_format.format_str
+    return shown
 
 
-def _xls_value(cell: Any, datemode: int) -> Any:
+def _xls_rows(sheet: Any, datemode: int, formats: dict[int, str]) -> Iterator[list[Any]]:
+    return ([_xls_value(cell, datemode, formats) for cell in sheet.row(i)] for i in range(sheet.nrows))
+
+
+def _xls_value(cell: Any, datemode: int, formats: dict[int, str]) -> Any:
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -753,6 +766,8 @@ def _xls_value(cell: Any, datemode: int) -> Any:
             return cell.value
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
         return None
+    if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT):
+        return _shown_value(cell.value, formats.get(cell.xf_index) if cell.xf_index is not None else None)
     return cell.value
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import given
+from hypothesis import strategies as st
 
 from align.cli import main
 from align.exceptions import DocumentParseError
@@ -486,6 +488,134 @@ def test_a_cell_formatted_as_a_percentage_reads_as_excel_shows_it(tmp_path):
     items = parse_text(read_document_text(tmp_path / "t.xlsx"), META).items
     assert [[(t["value"], t["unit"]) for t in targets] for targets in items["targets"]] == [
         [(6.0, "%")], [(6.5, "%")], [(3.0, "%")]]
+
+
+def write_target_xlsx(path: Path, targets: list[tuple[object, str | None]]) -> Path:
+    """A task table whose 目标值 column holds each (value, number format); row n is task n."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "重点任务", "目标值", "牵头单位"])
+    for number, (value, number_format) in enumerate(targets, start=1):
+        sheet.append([number, "任务" + "甲乙丙丁戊己庚辛"[number - 1], value, "区发改委"])
+        if number_format is not None:
+            sheet.cell(number + 1, 3).number_format = number_format
+    book.save(path)
+    return path
+
+
+def target_cells(path: Path) -> list[str]:
+    """The 目标值 cell of each task row as read."""
+    lines = [line.split("\t") for line in read_table_file(path).splitlines()]
+    header = next(row for row in lines if "目标要求" in row)  # the column's name as read
+    return [row[header.index("目标要求")] for row in lines[lines.index(header) + 1:] if len(row) > 1]
+
+
+def test_a_cached_formula_value_reads_as_excel_shows_it(tmp_path):
+    """The cached value of =110.1+310.2, which Excel shows as 420.3, read 完成固定资产投资。420.29999999999995."""
+    import xlsxwriter
+
+    path = tmp_path / "formula.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("任务")
+    sheet.write_row(0, 0, ["序号", "重点任务", "目标值", "牵头单位"])
+    sheet.write_row(1, 0, [1, "完成固定资产投资"])
+    sheet.write_formula(1, 2, "=110.1+310.2", None, 110.1 + 310.2)
+    sheet.write(1, 3, "区发改委")
+    book.close()
+    assert target_cells(path) == ["420.3"]
+    assert parse_text(read_document_text(path), META).items["text"].to_list() == ["完成固定资产投资。420.3"]
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "shown"),
+    [(1.2, '0.0"万人"', "1.2万人"), (200, '0"个"', "200个"), (200.0, '0"个"', "200个"),
+     (1234567, '#,##0"元"', "1,234,567元"), (5, '0"%"', "5%"), (3, '0\\个', "3个"), (1.25, "0.0", "1.3"),
+     (7.5, "0.00", "7.50"), (2.0, "#,##0.00", "2.00"), ("新建", '@"学校"', "新建学校"),
+     (-3, '0"个";"减少"0"个"', "减少3个"), (0.06, "0%", "6%"), (0.065, "0.0%", "6.5%")],
+)
+def test_a_number_format_reads_as_excel_shows_it(tmp_path, value, number_format, shown):
+    """The text of a number format was lost: 1.2 under 0.0"万人" (shown 1.2万人) read 1.2, with no unit."""
+    assert target_cells(write_target_xlsx(tmp_path / "t.xlsx", [(value, number_format)])) == [shown]
+
+
+def test_a_number_format_unit_makes_the_target(tmp_path):
+    """城镇新增就业 with 1.2 under 0.0"万人" is a target of 12,000 人; 200 under 0"个" one of 200 个."""
+    path = write_target_xlsx(tmp_path / "t.xlsx", [(1.2, '0.0"万人"'), (200, '0"个"'), (1234567, '#,##0"元"')])
+    items = parse_text(read_document_text(path), META).items
+    assert [[(t["value"], t["unit"]) for t in targets] for targets in items["targets"]] == [
+        [(12000.0, "人")], [(200.0, "个")], [(1234567.0, "元")]]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(200.0, "200"), (200, "200"), (0.1 + 0.2, "0.3"), (7.25, "7.25"),
+                                              (110.1 + 310.2, "420.3"), (12345678901234.0, "12345678901234")])
+def test_a_general_number_reads_without_float_noise_or_point_zero(tmp_path, value, shown):
+    """A value stored with its float noise, as Excel stores a formula's result, reads as Excel shows it.
+    (A formula's cached value is the one number xlsxwriter writes to all 17 digits; openpyxl rounds.)"""
+    import xlsxwriter
+
+    path = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["序号", "重点任务", "目标值", "牵头单位"])
+    sheet.write_row(1, 0, [1, "任务甲", None, "区发改委"])
+    sheet.write_formula(1, 2, "=C1", None, value)
+    book.close()
+    assert target_cells(path) == [shown]
+
+
+def test_date_and_percent_cells_read_as_before(tmp_path):
+    """A date cell reads as its ISO date, a percentage as Excel shows it; neither goes through General."""
+    import datetime
+
+    path = write_target_xlsx(tmp_path / "t.xlsx", [(datetime.datetime(2024, 6, 30), "yyyy-mm-dd"),
+                                                    (datetime.datetime(2024, 12, 31), "yyyy\"年\"m\"月\"d\"日\""),
+                                                    (0.06, "0%"), (0.065, "0.0%"), (95, '0"%"')])
+    assert target_cells(path) == ["2024-06-30", "2024-12-31", "6%", "6.5%", "95%"]
+
+
+@given(st.floats(min_value=-1e11, max_value=1e11, allow_nan=False, allow_infinity=False))
+def test_a_general_number_parses_back_to_its_value_to_12_digits(value):
+    """The shown value of a float under General is the float to 12 significant digits, written plainly."""
+    from align.formats import _cell_text, _shown_value
+
+    text = _cell_text(_shown_value(value, "General"))
+    assert float(text) == float(f"{value:.12g}")
+    assert not text.endswith(".0")
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False))
+def test_a_number_under_a_unit_format_shows_its_decimals_and_unit(value):
+    """Under 0.0"万人" every number shows one decimal, rounded, and the unit."""
+    from align.formats import _shown_value
+
+    text = _shown_value(value, '0.0"万人"')
+    assert text.endswith("万人")
+    number = text.removesuffix("万人")
+    assert len(number.partition(".")[2]) == 1
+    assert abs(float(number) - value) <= 0.05 + 1e-9 * abs(value)
+
+
+def test_an_xls_number_reads_as_excel_shows_it():
+    """The legacy .xls reader: xlrd's stored 420.29999999999995 reads 420.3, 1.2 under 0.0"万人" 1.2万人."""
+    from types import SimpleNamespace
+
+    import xlrd
+
+    from align.formats import _xls_formats, _xls_value
+
+    book = SimpleNamespace(xf_list=[SimpleNamespace(format_key=0), SimpleNamespace(format_key=180)],
+                           format_map={0: SimpleNamespace(format_str="General"),
+                                       180: SimpleNamespace(format_str='0.0"万人"')})
+    formats = _xls_formats(book)
+
+    def cell(value: object, xf_index: int | None) -> SimpleNamespace:
+        return SimpleNamespace(ctype=xlrd.XL_CELL_NUMBER, value=value, xf_index=xf_index)
+
+    assert _xls_value(cell(110.1 + 310.2, 0), 0, formats) == 420.3
+    assert _xls_value(cell(1.2, 1), 0, formats) == "1.2万人"
+    assert _xls_value(cell(110.1 + 310.2, None), 0, {}) == 420.3  # a book read without its formatting
 
 
 def test_units_merged_down_over_several_tasks(tmp_path):
