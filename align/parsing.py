@@ -380,7 +380,31 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
         )
     items = _to_frame(drafts, meta)
     notes = [f"{path}: {note}" for note in getattr(text, "notes", ())]  # what the file's reader left out
-    return ParsedDocument(meta=meta, items=items, indicators=indicators, warnings=[*notes, *warnings])
+    return ParsedDocument(meta=meta, items=items, indicators=indicators,
+                          warnings=[*notes, *warnings, *_run_together(lines, path)])
+
+
+# A task's opening inside a running line: after a full stop, an outline number (（三）, 四、, 5.) or
+# an ordinal clause (二是); many in one line are paragraphs whose line breaks were lost.
+_OPENING_INSIDE = re.compile(rf"[。；;]\s*(?:[（(][{_CN_NUM}]{{1,3}}[)）]|[{_CN_NUM}]{{1,3}}、|\d{{1,3}}[.．、](?!\d)|[{_CN_NUM}]是)")
+_RUN_TOGETHER_CHARS = 2000
+_RUN_TOGETHER_OPENINGS = 5
+
+
+def _run_together(lines: list[str], path: str | Path) -> list[str]:
+    """A warning naming lines that hold many paragraphs run together: text copied from a PDF or a web
+    page without its line breaks read as 3 items instead of 33, without a word."""
+    long = [(number, len(line), len(_OPENING_INSIDE.findall(line))) for number, line in enumerate(lines, start=1)
+            if len(line) > _RUN_TOGETHER_CHARS]
+    found = [(number, size, count) for number, size, count in long if count >= _RUN_TOGETHER_OPENINGS]
+    if not found:
+        return []
+    shown = "、".join(str(number) for number, _, _ in found[:PROBLEMS_LISTED])
+    most = max(count for _, _, count in found)
+    return [f"{path}: 第 {shown} 行很长且含多达 {most} 处段落或编号的开头，像是丢失了换行的多段文字，条目可能被合并，"
+            f"请用原文件或按段落分行后再读入 line(s) {', '.join(str(n) for n, _, _ in found[:PROBLEMS_LISTED])} "
+            f"run up to {most} paragraphs or numbered tasks together, as text whose line breaks were lost; items "
+            "may be merged: read the original file, or put each paragraph on its own line."]
 
 
 # ---------------------------------------------------------------- task tables
@@ -822,11 +846,19 @@ def _check_duplicates(drafts: list[_Draft], path: str | Path) -> None:
     seen: dict[str, int] = {}
     problems = []
     first_repeat: int | None = None
+    one_line = True  # every repeat within one line: tasks run together, not numbered twice
     for draft in drafts:
         if draft.number in seen:
             problems.append(f"number {draft.number} at lines {seen[draft.number]} and {draft.first_line}")
             first_repeat = first_repeat or draft.first_line
+            one_line = one_line and seen[draft.number] == draft.first_line
         seen[draft.number] = draft.first_line
+    if problems and one_line:
+        raise DocumentParseError(
+            "the line holds many tasks numbered alike, as text whose line breaks were lost does. Read the original "
+            "file, or put each task on its own line.", path=path, line=first_repeat,
+            zh="这一行含多条编号相同的任务，像是丢失了换行的文字；请用原文件，或每条任务各占一行",
+        )
     if problems:
         raise DocumentParseError(
             "task numbers repeat without a new section: " + "; ".join(problems[:5]), path=path, line=first_repeat,

@@ -374,3 +374,23 @@ def test_a_reports_closing_call_to_its_deputies_joins_no_item():
     items = parse_text(text, meta).items
     assert not items["text"].str.contains("各位代表").any()
     assert items["text"].str.contains("办结建议提案100%").any()
+
+
+def test_a_report_whose_line_breaks_were_lost_is_warned_of_and_a_table_run_together_named():
+    """The bundled xianyang report with its body on one line (copied from a web page) read as 3 items
+    instead of 33, without a word; a numbered list on one line said 'number 2 at lines 2 and 2'."""
+    from align.registry import document_path, get_document
+
+    meta = get_document(BUNDLED_DATA, "xianyang-2023")
+    lines = [line for line in read_document_text(document_path(BUNDLED_DATA, meta)).split("\n") if line.strip()]
+    whole = parse_text("\n".join(lines), meta)
+    assert not any("丢失了换行" in w for w in whole.warnings)
+    run_together = parse_text(lines[0] + "\n" + "".join(lines[1:]), meta)
+    assert run_together.items.height < whole.items.height
+    [warning] = [w for w in run_together.warnings if "丢失了换行" in w]
+    assert "第 2 行" in warning and "line breaks were lost" in warning
+    table = get_document(BUNDLED_DATA, "baqiao-2023")  # the task table's rows run together the same way
+    rows = [line for line in read_document_text(document_path(BUNDLED_DATA, table)).split("\n") if line.strip()]
+    with pytest.raises(DocumentParseError, match="line breaks were lost") as raised:
+        parse_text(rows[0] + "\n" + "".join(rows[1:]), table)
+    assert raised.value.line == 2
