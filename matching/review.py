@@ -649,8 +649,11 @@ def coverage_overview(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 def overview_sheet(overview: pl.DataFrame, names: Mapping[str, str]) -> tuple[str, pl.DataFrame]:
     """:func:`coverage_overview` as a named sheet with Chinese headers, each district plan's
     column named by ``names`` (document id → 灞桥区 baqiao-2023), for the page and the workbook alike."""
-    return "各区覆盖", overview.rename({"item_id": "市级条目", "category": "分类", "text": "任务",
-                                      "served": "承接文档数", **names})
+    # how many plans serve an item stands next to it, where a 督查办 reads down it for the 0s (at the far
+    # right, after a column per district, it was off a laptop's screen)
+    ordered = overview.select("item_id", "served", "category", "text", pl.exclude("item_id", "served", "category", "text"))
+    return "各区覆盖", ordered.rename({"item_id": "市级条目", "category": "分类", "text": "任务",
+                                     "served": "承接文档数", **names})
 
 
 #: Columns of long text in :func:`coverage_sheets`, wrapped in Excel.

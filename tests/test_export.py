@@ -770,7 +770,7 @@ def test_cli_coverage_of_a_city_against_every_district_plan_under_it(data_copy, 
     assert f"30 city items against 2 plans (baqiao-2023, xixian-2023): {nobody} served by none" in captured.err
     assert main(["coverage", "xian-2024", "--out", str(tmp_path / "all.xlsx"), *data]) == 0
     sheet = openpyxl.load_workbook(tmp_path / "all.xlsx")["各区覆盖"]
-    assert [c.value for c in sheet[1]] == ["市级条目", "分类", "任务", "灞桥区 baqiao-2023", "西咸新区 xixian-2023", "承接文档数"]
+    assert [c.value for c in sheet[1]] == ["市级条目", "承接文档数", "分类", "任务", "灞桥区 baqiao-2023", "西咸新区 xixian-2023"]
     assert sheet.max_row == 31
 
 
