@@ -546,15 +546,16 @@ def deadline_text(item: dict) -> str:
 
 
 def plain_registry(registry: pl.DataFrame) -> pl.DataFrame:
-    """The registry as a planner reads it: Chinese headers, levels and kinds in words."""
+    """The registry as a planner reads it: Chinese headers, levels and kinds in words; the short columns
+    first and the long title after them (at 1280 px the year read 202, pushed past the title)."""
     return registry.select(
         pl.col("id").alias("编号 id"),
-        pl.col("title").alias("标题 title"),
+        pl.col("year").alias("年份 year"),
         pl.col("jurisdiction").alias("辖区 jurisdiction"),
         pl.col("level").replace_strict(LEVEL_LABELS, default=pl.col("level")).alias("层级 level"),
         pl.col("parent").alias("上级 parent"),
-        pl.col("year").alias("年份 year"),
         pl.col("kind").replace_strict(KIND_LABELS, default=pl.col("kind")).alias("类型 kind"),
+        pl.col("title").alias("标题 title"),
         pl.col("file").alias("文件 file"),
     )
 

@@ -15,7 +15,8 @@ ui.page("文档 Documents", "doc")
 
 registry = ui.or_stop(ui.registry)
 
-st.dataframe(ui.plain_registry(registry), hide_index=True, width="stretch", key="doc_registry")
+st.dataframe(ui.plain_registry(registry), hide_index=True, width="stretch", key="doc_registry",
+             column_config={"年份 year": st.column_config.NumberColumn(format="%d")})
 
 ids = registry["id"].to_list()
 if not ids:
