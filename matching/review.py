@@ -505,7 +505,9 @@ def coverage_table(
         .join(district, on="source_id", how="left")
         .select(
             "target_id",
-            pl.format("{} ({})", pl.col("task"), pl.col("score").round(2)).alias("nearest_task"),
+            # two decimals always (a score of 0.001 read (0.0) beside (0.04)): a score is 0–1, d.dd
+            pl.format("{} ({})", pl.col("task"), pl.col("score").round(2).cast(pl.String).str.pad_end(4, "0"))
+            .alias("nearest_task"),
             pl.col("source_id").alias("nearest_id"),
         )
     )

@@ -549,6 +549,10 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     rows = {row["item_id"]: row for row in json.loads(captured.out)}
     assert len(rows) == 30 and rows["xian-2024:4"]["status"] == "none"
     assert rows["xian-2024:4"]["nearest_task"].startswith("75 新建汽车充电站")
+    import re
+
+    scores = [re.search(r"\((\d\.\d+)\)$", row["nearest_task"]) for row in rows.values() if row["nearest_task"]]
+    assert scores and all(score and len(score.group(1)) == 4 for score in scores), "0.00, not 0.0 beside 0.04"
     assert "give 灞桥区 a quota and no district task serves them yet: xian-2024:4" in captured.err
     # reviewed from the city side: xian-2024:4 → baqiao-2023:75
     assert main(["decide", "xian-2024:4", "baqiao-2023:75", "--confirm", "--reviewer", "王", *data]) == 0
