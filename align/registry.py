@@ -648,4 +648,7 @@ def _write_registry(path: Path, text: str, expected: list[DocumentMeta]) -> None
             "the same moment?); the registry is unchanged. Run the command again.",
             zh="修改写入后无法原样读回（是否同时有其他登记操作？），登记表未改动，请再运行一次",
         )
-    write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")), durable=True)
+    # a registry kept elsewhere and linked into the data folder is written where it lives: the rename
+    # replaced the link with a file, and the shared registry never got the entry
+    write_atomic(path.resolve() if path.is_symlink() else path, lambda tmp: tmp.write_bytes(text.encode("utf-8")),
+                 durable=True)

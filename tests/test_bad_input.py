@@ -362,6 +362,19 @@ def test_a_registry_saved_as_gbk_by_notepad_reads_and_is_written_back_as_utf8(da
     assert "灞桥区" in registry.read_text(encoding="utf-8")
 
 
+def test_a_registry_linked_into_the_data_folder_is_written_where_it_lives(data_copy, tmp_path, capsys):
+    """A registry shared between folders by a symlink: add replaced the link with a file of its own and
+    said 'registered', while the shared registry never got the entry."""
+    shared = tmp_path / "shared" / "registry.toml"
+    shared.parent.mkdir()
+    link = data_copy.data_dir / "registry.toml"
+    link.rename(shared)
+    link.symlink_to(shared)
+    source = data_copy.data_dir / "documents" / "xixian-2023-work-points.txt"
+    assert main(["add", str(source), "--id", "xixian-copy", "--data", str(data_copy.data_dir)]) == 0
+    assert link.is_symlink() and "xixian-copy" in shared.read_text(encoding="utf-8")
+
+
 def test_spaces_around_a_place_typed_in_the_registry_are_no_part_of_it(data_copy, capsys):
     """灞桥区 and "灞桥区 " were two jurisdictions: evolution refused 2020 → 2023 as two places."""
     registry = data_copy.data_dir / "registry.toml"
