@@ -153,9 +153,16 @@ def _render_number(value: float, tokens: tuple[tuple[str, str], ...]) -> str:
     if not whole_places and not fraction_places:  # all literal: 'zero' shown for 0, say
         return "".join(text for kind, text in tokens if kind == "lit")
     try:
+        exact = Decimal(f"{abs(value):.{GENERAL_DIGITS}g}").scaleb(scale)
         whole, fraction = _digits(Decimal(f"{abs(value):.15g}").scaleb(scale), len(fraction_places))
     except InvalidOperation as exc:  # more digits than a Decimal holds (1e30 under 0)
         raise _Unsupported(str(value)) from exc
+    if -min(exact.normalize().as_tuple().exponent, 0) > len(fraction_places):  # type: ignore[operator]
+        # the format would round away what was typed (5.5% under 0%, a 6% target; 12.5 under 0): the
+        # number in full, with the format's sign and text around it
+        first_place = next(i for i, (kind, _) in enumerate(tokens) if kind in ("0", "#", "?", ".", ","))
+        return "".join(_general_text(float(exact)) if i == first_place else text if kind in ("lit", "%") else ""
+                       for i, (kind, text) in enumerate(tokens))
 
     shown = [text if kind in ("lit", "%") else "" for kind, text in tokens]
     if point < len(tokens):
@@ -200,6 +207,9 @@ def shown_text(value: Any, number_format: str | None) -> Any:
         return value
     if not number_format or number_format.strip().lower() in ("general", "@", ""):
         return general(float(value)) if isinstance(value, float) else value
+    original = value
+    if _CONDITION.search(number_format):  # [<0]"减少"0;0: which section applies is the format's own rule
+        return general(float(value)) if isinstance(value, float) else value
     try:
         sections = _sections(number_format)
         numeric = sections[:3]
@@ -216,9 +226,12 @@ def shown_text(value: Any, number_format: str | None) -> Any:
         if tokens is None:
             raise _Unsupported(section)
         text = _render_number(float(value), tokens)
-    except _Unsupported:
-        return general(float(value)) if isinstance(value, float) else value
+    except _Unsupported:  # the value as stored, its sign kept (a negative section negates it)
+        return general(float(original)) if isinstance(original, float) else original
     return sign + text if text.strip() else text
+
+
+_CONDITION = re.compile(r"\[[<>=]")
 
 
 def _render_text(value: str, number_format: str) -> str:
