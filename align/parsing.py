@@ -261,7 +261,7 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
 
 # The line under a report's title: ——2024年1月9日在西安市灞桥区第十八届人民代表大会第四次会议上.
 _CONGRESS_SESSION = re.compile(
-    rf"^[—\-－–]*\s*(?:((?:19|20)\d{{2}})\s*年.{{0,12}}?)?在\s*([\u4e00-\u9fff]{{2,12}}?(?:{_PLACE_ENDING}))"
+    rf"^[（(]?\s*[—\-－–―─]*\s*(?:((?:19|20)\d{{2}})\s*年.{{0,12}}?)?在\s*([\u4e00-\u9fff]{{2,12}}?(?:{_PLACE_ENDING}))"
     r"\s*第?[一二三四五六七八九十]{1,3}届人(?:民代表)?大"
 )
 
@@ -395,7 +395,7 @@ def _run_together(lines: list[str], path: str | Path) -> list[str]:
     """A warning naming lines that hold many paragraphs run together: text copied from a PDF or a web
     page without its line breaks read as 3 items instead of 33, without a word."""
     long = [(number, len(line), len(_OPENING_INSIDE.findall(line))) for number, line in enumerate(lines, start=1)
-            if len(line) > _RUN_TOGETHER_CHARS]
+            if len(line) > _RUN_TOGETHER_CHARS and "\t" not in line]  # a table row's progress cell may be long
     found = [(number, size, count) for number, size, count in long if count >= _RUN_TOGETHER_OPENINGS]
     if not found:
         return []
@@ -1098,9 +1098,9 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         elif draft.number in index_units:
             draft.units = index_units[draft.number]
     if doubtful:
-        warnings.append(f"{path}: 附件 {'、'.join(doubtful)} 的标题与同号条目不符，仍按编号归入，请核对 the title of "
-                        f"attachment(s) {', '.join(doubtful)} names neither the item of that number nor clearly another; "
-                        "filed under the number.")
+        warnings.append(f"{path}: 附件 {'、'.join(doubtful)} 的标题像是另一条目的，仍按编号归入，请核对 the title of "
+                        f"attachment(s) {', '.join(doubtful)} names another item than the one of its number, but "
+                        "not one it could be filed under alone; filed under the number.")
     if numbered:
         orphan = sorted(set(attachments) - {d.number for d in drafts}, key=_number_order)
         if orphan:
@@ -1263,21 +1263,27 @@ def _qualify_restarted_numbers(drafts: list[_Draft]) -> list[_Draft]:
 def _attachments_by_item(attachments: dict[str, dict], index_units: dict[str, list[str]], index_titles: dict[str, str],
                          drafts: list[_Draft]) -> tuple[dict[str, dict], dict[str, list[str]], list[str]]:
     """The attachments and the index's units keyed by the item each details (:func:`_attachment_owner`),
-    and the numbers of attachments whose title leaves that in doubt.
+    and the numbers of attachments left under their number although their title names another item.
 
-    An attachment moves only to an item no attachment is numbered as, and only one to each: an
-    item keeps the attachment of its own number."""
+    Each attachment first goes where its title says; where two would then detail one item (two
+    titles naming it, or a title naming an item whose own attachment stays), the movers keep their
+    numbers and are named in a warning (附件1 中小学建设实施方案 beside 附件2 幼儿园建设实施方案 with
+    no 附件 for item 2 moves both; 附件2 naming item 1, which keeps 附件1, stays and is named)."""
     numbers = sorted(set(attachments) | set(index_titles), key=_number_order)
-    owner_of: dict[str, str] = {}
+    wanted: dict[str, str] = {}
     doubtful: list[str] = []
     for number in numbers:
         title = attachments[number]["title"] if number in attachments else ""
-        owner, doubt = _attachment_owner(number, title or index_titles.get(number, ""), drafts)
-        taken = owner in numbers or owner in owner_of.values()
-        owner_of[number] = number if taken and owner != number else owner
+        wanted[number], doubt = _attachment_owner(number, title or index_titles.get(number, ""), drafts)
         doubtful += [number] if doubt and number in attachments else []
+    owner_of = dict(wanted)
+    while clash := next((n for n in numbers if owner_of[n] != n
+                         and sum(owner == owner_of[n] for owner in owner_of.values()) > 1), None):
+        owner_of[clash] = clash  # one at a time: a number given back may clash with another mover
+        doubtful += [clash] if clash in attachments and clash not in doubtful else []
     return ({owner_of[number]: attachment for number, attachment in attachments.items()},
-            {owner_of.get(number, number): units for number, units in index_units.items()}, doubtful)
+            {owner_of.get(number, number): units for number, units in index_units.items()},
+            sorted(doubtful, key=_number_order))
 
 
 def _number_order(number: str) -> tuple[int, ...]:
@@ -1304,7 +1310,8 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[st
     Most plans number each item's attachment as the item (附件3 for item 3), but a plan attaching
     only four of its twenty items numbers them 附件1–4: the title (城镇老旧小区改造实施方案) then
     names item 11, and the number alone hung its quotas on item 1. The number stands unless the
-    title plainly names another item and not this one.
+    title plainly names another item and not this one; it is in doubt where the title names some other
+    item about as well as a third.
     """
     about = _PLAN_SUFFIX.sub("", normalize_text(title)).strip("《》“”")
     if len(about) < 4:
@@ -1316,7 +1323,9 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[st
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if own < _TITLE_MATCH <= best and best - max(own, second) >= _TITLE_MARGIN:
         return best_number, False
-    return number, own < _TITLE_MATCH - 2 * _TITLE_MARGIN
+    # in doubt only where another item comes as close as a title can (两个条目都像) and this one does
+    # not: a title naming no item (各县区目标任务分配表) leaves the number to say
+    return number, own < _TITLE_MATCH <= best
 
 
 # A district table in an attachment: the column naming the places, and a count's unit in its header.

@@ -394,3 +394,14 @@ def test_a_report_whose_line_breaks_were_lost_is_warned_of_and_a_table_run_toget
     with pytest.raises(DocumentParseError, match="line breaks were lost") as raised:
         parse_text(rows[0] + "\n" + "".join(rows[1:]), table)
     assert raised.value.line == 2
+
+
+def test_a_long_progress_cell_in_a_task_table_is_no_run_together_text():
+    """A table row whose 进展情况 cell tells its progress in 一是…五是 over 2,000 characters was warned of as
+    paragraphs whose line breaks were lost, though its table read whole."""
+    progress = "。".join(f"{n}是完成道路改造{i}公里，推进各项工作落实落细，确保按期完成任务目标，取得了明显成效" for i, n in
+                        enumerate("一二三四五六七八九十" * 5, start=1))
+    text = f"序号\t主要任务\t责任单位\t进展情况\n1\t改造道路10条\t区住建局\t{progress}。\n2\t新建公园3个\t区林业局\t已完成。\n"
+    assert len(text.split("\n")[1]) > 2000
+    parsed = parse_text(text, META)
+    assert parsed.items.height == 2 and not any("丢失了换行" in w for w in parsed.warnings)

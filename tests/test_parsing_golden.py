@@ -237,6 +237,9 @@ def test_a_notice_issuing_a_plan_gives_the_plans_title(text, title):
         ("2023年政府工作报告\n\n——2023年1月10日在咸阳市第九届人民代表大会第二次会议上", "咸阳市2023年政府工作报告",
          2023, "咸阳市", None),
         ("政府工作报告\n2025年1月8日在商州区十八届人大五次会议上", "商州区2025年政府工作报告", 2025, "商州区", None),
+        ("政府工作报告\n（2024年1月9日在西安市灞桥区第十八届人民代表大会第四次会议上）", "西安市灞桥区2024年政府工作报告", 2024,
+         "灞桥区", "西安市"),  # in brackets, as many reports print it
+        ("政府工作报告\n――2024年1月9日在灞桥区第十八届人民代表大会第四次会议上", "灞桥区2024年政府工作报告", 2024, "灞桥区", None),
     ],
 )
 def test_a_report_titled_without_its_place_takes_it_from_the_congress_line_below(text, title, year, place, parent):

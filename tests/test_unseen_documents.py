@@ -304,13 +304,39 @@ def test_attachments_numbered_in_their_own_order_go_to_the_item_their_title_name
     assert not parsed.warnings
 
 
-def test_an_item_keeps_the_attachment_of_its_number_and_a_title_naming_no_item_is_warned_of():
-    """附件3 details item 3 whatever else is attached; 附件1's title names no item (监督考核办法), so it
-    stays with item 1 and the planner is told to check."""
+def test_an_item_keeps_the_attachment_of_its_number_and_a_title_naming_no_item_says_nothing():
+    """附件3 details item 3 whatever else is attached; 附件1's title names no item (监督考核办法), and a
+    quota table's generic title (各县区目标任务分配表) none either: each stays with its number, unwarned (a
+    warning on every 附件 of a plan whose tables are all so titled said nothing a planner could act on)."""
     text = SOME_ITEMS + "附件1\n监督考核办法\n其中，汉滨区1所。\n附件3\n老旧小区改造实施方案\n其中，汉滨区4个。\n"
     parsed = parse_text(text, CITY)
     assert [[q["value"] for q in quotas] for quotas in parsed.items["quotas"]] == [[1.0], [], [4.0], []]
-    assert any("附件 1 的标题与同号条目不符" in warning for warning in parsed.warnings)
+    generic = parse_text(SOME_ITEMS + "".join(f"附件{n}\n各县区目标任务分配表\n其中，汉滨区{n}个。\n" for n in range(1, 5)), CITY)
+    assert [[q["value"] for q in quotas] for quotas in generic.items["quotas"]] == [[1.0], [2.0], [3.0], [4.0]]
+    assert not parsed.warnings and not generic.warnings
+
+
+@pytest.mark.parametrize(
+    ("attached", "expected"),
+    [  # each title names another item; moving one frees the number another names
+        ("附件1\n中小学建设实施方案\n其中，汉滨区2所。\n附件2\n充电设施建设工作方案\n其中，汉滨区300个。\n",
+         [[], [2.0], [], [300.0]]),  # 汉滨区2所 was hung on 幼儿园建设, silently
+        ("附件1\n老旧小区改造实施方案\n其中，汉滨区4个。\n附件2\n幼儿园建设实施方案\n其中，汉滨区1所。\n",
+         [[1.0], [], [4.0], []]),  # the 幼儿园 quota was filed under 中小学建设
+    ],
+)
+def test_attachments_whose_titles_name_each_others_numbers_all_go_where_their_titles_say(attached, expected):
+    parsed = parse_text(SOME_ITEMS + attached, CITY)
+    assert [[q["value"] for q in quotas] for quotas in parsed.items["quotas"]] == expected
+    assert not parsed.warnings
+
+
+def test_an_attachment_whose_title_names_an_item_that_keeps_its_own_stays_and_is_named():
+    """附件2's title names item 1, which has its own 附件1: 附件2 stays with item 2, and the planner is told."""
+    text = SOME_ITEMS + "附件1\n幼儿园建设实施方案\n其中，汉滨区1所。\n附件2\n幼儿园建设工作方案\n其中，汉滨区2所。\n"
+    parsed = parse_text(text, CITY)
+    assert [[q["value"] for q in quotas] for quotas in parsed.items["quotas"]] == [[1.0], [2.0], [], []]
+    assert any("附件 2 的标题像是另一条目的" in warning for warning in parsed.warnings)
 
 
 @pytest.mark.parametrize(
