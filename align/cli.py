@@ -76,11 +76,12 @@ def check_out_names_a_file(out: str) -> None:
 
 
 def _device(path: Path) -> bool:
-    """A path that exists and is not a plain file (a terminal, a pipe, /dev/null), or one under /dev."""
+    """A path that exists and is not a plain file (a terminal, a pipe, /dev/null), or a name right in
+    /dev or /dev/fd (/dev/stdout, which a redirect may make a plain file); /dev/shm is a folder of files."""
     try:
         if path.exists() and not path.is_file():
             return True
-        return any(Path(where).is_relative_to("/dev") for where in (os.path.abspath(path), os.path.realpath(path)))
+        return Path(os.path.abspath(path)).parent in (Path("/dev"), Path("/dev/fd"))
     except OSError:
         return False
 

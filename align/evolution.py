@@ -1082,7 +1082,10 @@ def headline_changes(old_indicators: Sequence[dict], new_indicators: Sequence[di
 
     A report's headline targets are no task of it, so the task table never compared them; they are
     paired as a task's targets are (:func:`compare_targets`: the same kind of measure, the closest
-    name), one row per indicator of either year."""
+    name), one row per indicator of either year. Empty unless both plans state some: a task table
+    beside a report would make every headline target "newly quantified"."""
+    if not old_indicators or not new_indicators:  # a task table states none: every target is not "new"
+        return pl.DataFrame(schema=HEADLINE_SCHEMA)
     rows = [{"old_doc": old_doc, "new_doc": new_doc, "indicator": change["indicator"], "old": change["old"] or None,
              "new": change["new"] or None, "direction": change["direction"]}
             for change in compare_targets(old_indicators, new_indicators)]

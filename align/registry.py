@@ -590,8 +590,9 @@ def _registry_locked(data_dir: Path) -> Iterator[None]:
 
 
 def registry_lock_path(data_dir: Path) -> Path:
-    """The file that holds the registry for one add, edit or remove (which no ``--out`` may replace)."""
-    return registry_path(data_dir).with_name(f"{REGISTRY_FILE}.lock")
+    """The file that holds the registry for one add, edit or remove (which no ``--out`` may replace),
+    beside the registry where it lives: two data folders linking one registry take one lock."""
+    return registry_path(data_dir).resolve().with_name(f"{REGISTRY_FILE}.lock")
 
 
 @contextmanager

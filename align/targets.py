@@ -226,8 +226,9 @@ def _pos_tags(text: str) -> list[tuple[str, str]]:
     return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
 
 
-# 城乡X is two: 城镇X and 农村X, in that order (the statistical yearbooks' and every report's).
-_URBAN_AND_RURAL = re.compile(r"^城乡(.{2,})$")
+# 城乡居民…收入/消费 is two: 城镇… and 农村…, in that order (the statistical yearbooks' and every report's).
+# Not a scheme that is one for both (城乡居民基本医疗保险…参保率) nor two things joined by 和 (…补助标准和个人缴费标准).
+_URBAN_AND_RURAL = re.compile(r"^城乡(居民[^和及与、]*(?:收入|消费支出|消费))$")
 
 
 def _listed_names(names_text: str) -> list[str]:
@@ -235,7 +236,7 @@ def _listed_names(names_text: str) -> list[str]:
 
     A verb that opens the first name opens every one (新增概念认证中心、小试中试基地 →
     新增小试中试基地), and short first names share the last one's tail
-    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入); 城乡X alone is 城镇X and 农村X.
+    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入); 城乡居民…收入 alone is 城镇… and 农村….
     """
     names = [_LEADING_FILLER.sub("", n.strip()) if i == 0 else n.strip() for i, n in enumerate(names_text.split("、"))]
     if len(names) == 1 and (both := _URBAN_AND_RURAL.match(names[0])):  # 城乡居民人均可支配收入分别增长6.5%、8%

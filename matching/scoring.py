@@ -28,8 +28,8 @@ ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams;
 # The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
 # labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
 VETO_LOGIT = -20.0
-# A weight or intercept past this many log-odds (fitted ones are under 30) saturates every score to 0 or 1:
-# a model file written by hand or by another tool, not by fit-weights.
+# A weight or intercept in a model file past this many log-odds (fitted ones are under 30, on features of
+# 0–1) saturates every score to 0 or 1: a file written by hand or by another tool, not by fit-weights.
 MAX_WEIGHT = 1000.0
 
 
@@ -51,8 +51,8 @@ class LinkModel:
 
     def __post_init__(self) -> None:
         """Every problem of the weights at once: a missing or unknown feature, a value that is not a
-        finite number (JSON's NaN and Infinity would make every score NaN), a negative weight or one
-        too large to be fitted, a threshold outside [0, 1]."""
+        finite number (JSON's NaN and Infinity would make every score NaN), a negative weight (fitting
+        never gives one), a threshold outside [0, 1]."""
         problems = []
         if missing := [f for f in FEATURES if f not in self.coefficients]:
             problems.append((
@@ -77,12 +77,6 @@ class LinkModel:
                 f"The link model's weights are never negative (evidence only raises a score; fit-weights keeps "
                 f"them ≥ 0), but {', '.join(map(repr, negative))} is. Refit it with 'plan-align fit-weights'.",
                 f"链接模型的权重不应为负（证据只会提高得分），{'、'.join(negative)} 为负，请重新拟合",
-            ))
-        if huge := [name for name, value in values.items() if finite_number(value) and abs(value) > MAX_WEIGHT]:
-            problems.append((
-                f"The link model's {', '.join(huge)} must be within ±{MAX_WEIGHT:g}: beyond it every score is 0 or 1. "
-                f"Got {', '.join(repr(values[name]) for name in huge)} instead.",
-                f"链接模型的 {'、'.join(huge)} 应在 ±{MAX_WEIGHT:g} 以内，现为 {'、'.join(repr(values[name]) for name in huge)}",
             ))
         if not (finite_number(self.threshold) and 0.0 <= self.threshold <= 1.0):
             problems.append((
@@ -163,6 +157,14 @@ class LinkModel:
             raise TypeError("'coefficients' must be an object of feature weights")
         if any(isinstance(raw.get(name), bool) for name in ("intercept", "threshold")):  # float(true) is 1.0
             raise TypeError("'intercept' and 'threshold' must be numbers, not true or false")
+        values = {"intercept": raw.get("intercept"), **{f"coefficient {name!r}": v for name, v in raw["coefficients"].items()}}
+        if huge := [name for name, value in values.items() if finite_number(value) and abs(value) > MAX_WEIGHT]:
+            # a file written by hand or by another tool: the features are 0–1, so every score would be 0 or 1
+            raise PlanAlignError(
+                f"The link model's {', '.join(huge)} must be within ±{MAX_WEIGHT:g}: beyond it every score is 0 or 1. "
+                f"Got {', '.join(repr(values[name]) for name in huge)} instead.",
+                zh=f"链接模型的 {'、'.join(huge)} 应在 ±{MAX_WEIGHT:g} 以内，现为 {'、'.join(repr(values[name]) for name in huge)}",
+            )
         return cls(
             coefficients={k: float(v) for k, v in raw["coefficients"].items()},
             intercept=float(raw["intercept"]),

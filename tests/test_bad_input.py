@@ -373,6 +373,10 @@ def test_a_registry_linked_into_the_data_folder_is_written_where_it_lives(data_c
     source = data_copy.data_dir / "documents" / "xixian-2023-work-points.txt"
     assert main(["add", str(source), "--id", "xixian-copy", "--data", str(data_copy.data_dir)]) == 0
     assert link.is_symlink() and "xixian-copy" in shared.read_text(encoding="utf-8")
+    # two folders linking one registry take one lock, beside it (each folder's own let two adds lose one)
+    from align.registry import registry_lock_path
+
+    assert registry_lock_path(data_copy.data_dir) == shared.with_name("registry.toml.lock")
 
 
 def test_spaces_around_a_place_typed_in_the_registry_are_no_part_of_it(data_copy, capsys):

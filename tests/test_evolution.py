@@ -896,3 +896,5 @@ def test_headline_changes_pair_each_indicator_with_its_own_next_year():
     assert found["地区生产总值增长"] == ("7.5%以上", "7%左右", "lowered")
     assert found["农村居民人均可支配收入增长"] == ("8%左右", "7.5%左右", "lowered")
     assert found["粮食产量"][1] is None and found["单位GDP能耗下降"][0] is None
+    # beside a plan that states none (a task table), nothing is "newly quantified": no rows at all
+    assert headline_changes([], new).is_empty() and headline_changes(old, []).is_empty()

@@ -889,3 +889,18 @@ def test_a_link_to_a_document_taken_out_of_the_registry_by_hand_names_it(decided
     # 'register it again with plan-align add' could not be done: its file name is taken
     assert "Put its entry back in registry.toml" in str(raised.value) and "plan-align add" not in str(raised.value)
     assert build_export_frame(store, settings, ("baqiao-2023", "xian-2024")).height == 2, "other pairs still export"
+
+
+def test_an_out_in_a_folder_under_dev_that_holds_files_is_written(data_copy, tmp_path, monkeypatch, capsys):
+    """/dev/shm is an ordinary folder (tmpfs): refusing every path under /dev refused it too."""
+    from pathlib import Path
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.skip("no /dev/shm here")
+    out = shm / f"plan-align-test-{tmp_path.name}.csv"
+    try:
+        assert main(["items", "baqiao-2023", "--out", str(out), "--data", str(data_copy.data_dir)]) == 0
+        assert "baqiao-2023:1," in out.read_text(encoding="utf-8-sig")
+    finally:
+        out.unlink(missing_ok=True)

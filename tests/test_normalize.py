@@ -348,6 +348,19 @@ def test_each_listed_name_gets_its_own_number(text, targets):
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["城乡居民基本医疗保险和基本养老保险参保率分别达到95%、98%",  # one scheme for both; two things joined by 和
+     "城乡居民医保人均财政补助标准和个人缴费标准分别提高30元、20元"],
+)
+def test_a_scheme_one_for_town_and_country_is_not_split_into_the_two(text):
+    """城乡居民…参保率分别达到95%、98% was read as 城镇…参保率 95% and 农村…参保率 98%: the numbers belong to the
+    two things joined by 和, not to town and country."""
+    assert not any(t["indicator"].startswith(("城镇", "农村")) for t in extract_targets(text))
+
+
+
+
+@pytest.mark.parametrize(
     "text, indicators",
     [
         ("组织市属16所三级医院、27所二级医院对口帮扶7所县级医院、55所镇卫生院",
