@@ -33,7 +33,13 @@ from align.items import items_frame
 from align.normalize import normalize_text, parse_number, spaced_out
 from align.readers import DEFAULT_MAX_BYTES, read_document_text, simplified
 from align.registry import LEVELS, DocumentMeta, suggest_id
-from align.targets import MEASURE_UNITS, extract_quotas, extract_targets, named_jurisdiction
+from align.targets import (
+    MEASURE_UNITS,
+    SubstringIndex,
+    extract_quotas,
+    extract_targets,
+    named_jurisdiction,
+)
 from align.units import department_keys, split_units
 
 MAX_LINE_CHARS = 200_000
@@ -1424,9 +1430,23 @@ def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
     """The item's targets less the quotas its text gives (改造村卫生室150个，其中宝塔区30个: 30个 is
     宝塔区's share, not a second target of the city item named 宝塔区; nor is 宝塔区新建200个 one
     named 宝塔区新建): a target whose words a quota holds and whose name opens with its place."""
-    return [target for target in extract_targets(text)
-            if not any(target["raw"] in quota["raw"] and (target["indicator"] or "").startswith(quota["jurisdiction"])
-                       for quota in quotas)]
+    # a target is looked for among the quotas of the places its name opens with, in their words written one to a
+    # line (a target's words hold no line break: normalize_text writes none), not in each quota of a long list
+    words_by_place: dict[str, list[str]] = {}
+    for quota in quotas:
+        words_by_place.setdefault(quota["jurisdiction"], []).append(quota["raw"])
+    lines_by_place = {place: SubstringIndex("\n".join(words)) for place, words in words_by_place.items()}
+    lengths = sorted({len(place) for place in words_by_place})
+
+    def given_as_a_quota(target: dict) -> bool:
+        name = target["indicator"] or ""
+        for place in (name[:length] for length in lengths if length <= len(name)):
+            if place in lines_by_place and (lines_by_place[place].holds(target["raw"]) if "\n" not in target["raw"]
+                                            else any(target["raw"] in words for words in words_by_place[place])):
+                return True
+        return False
+
+    return [target for target in extract_targets(text) if not given_as_a_quota(target)]
 
 
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:

@@ -10,6 +10,8 @@ list below and are skipped. 万 and 亿 are multiplied out so that ``1.5万个``
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Iterator
 
 from align.normalize import CN_DIGITS, format_number, normalize_text, parse_number
 
@@ -135,6 +137,122 @@ _JURISDICTION_SPLIT = re.compile(r"\s*[、,，和及与]\s*")
 # list's (完成蓝田县、周至县两处 is two for both, not a quota of 周至县's own).
 _PLACE_LISTED_BEFORE = re.compile(rf"(?<![\d\u4e00-\u9fff]){JURISDICTION}\s*[、和及与]\s*$|"
                                   rf"[、和及与在对]\s*{JURISDICTION}\s*[、和及与]\s*$")
+# The most characters other than whitespace it holds: a mark, a place (8, then 开发区, then a bracket of 8), a mark.
+_PLACE_LISTED_WIDTH = 1 + 8 + 3 + 10 + 1
+
+
+# A long line (a paragraph of 一是…二是…, a city's list of 灞桥区200个、…) holds thousands of numbers. What is looked
+# up around each is found here in time that does not grow with the line: a search of the text before a number
+# from its start, once per number, made parsing grow with the square of the line's length.
+
+
+def _search_tail(pattern: re.Pattern[str], text: str, end: int, width: int) -> re.Match[str] | None:
+    """``pattern.search(text, 0, end)`` for a pattern anchored at its end (``…$``) that opens with a character
+    other than whitespace and holds at most ``width`` such characters: only the last ``width`` of them before
+    ``end`` are searched (a lookbehind still sees the text before them)."""
+    start, seen = end, 0
+    while start > 0 and seen < width:
+        start -= 1
+        if not text[start].isspace():
+            seen += 1
+    return pattern.search(text, start, end)
+
+
+class _Marks:
+    """Where a one-character pattern (a clause mark) matches in a text, to find the nearest before or after a
+    position by bisection."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.at = [m.start() for m in pattern.finditer(text)]
+
+    def end_before(self, at: int) -> int:
+        """``max(m.end() for m in pattern.finditer(text, 0, at))``, 0 where there is none."""
+        index = bisect_left(self.at, at)
+        return self.at[index - 1] + 1 if index else 0
+
+    def last_before(self, at: int) -> int:
+        """Where the last mark before ``at`` is, -1 where there is none."""
+        index = bisect_left(self.at, at)
+        return self.at[index - 1] if index else -1
+
+    def first_from(self, at: int) -> int | None:
+        """Where the first mark at or after ``at`` is, None where there is none."""
+        index = bisect_left(self.at, at)
+        return self.at[index] if index < len(self.at) else None
+
+
+class _Spans:
+    """Spans of a text, added in any order, and whether one holds a position or meets a range: a Fenwick tree of
+    the furthest end among the spans that start at or before each position."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._tree = [0] * (size + 2)
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        index = start + 1
+        while index < len(self._tree):
+            if self._tree[index] < end:
+                self._tree[index] = end
+            index += index & -index
+
+    def _furthest_end(self, last_start: int) -> int:
+        index, furthest = min(last_start + 1, len(self._tree) - 1), 0
+        while index > 0:
+            furthest = max(furthest, self._tree[index])
+            index -= index & -index
+        return furthest
+
+    def holds(self, at: int) -> bool:
+        """Whether a span has ``start <= at < end``."""
+        return at >= 0 and self._furthest_end(at) > at
+
+    def meets(self, start: int, end: int) -> bool:
+        """Whether a span has ``span_start < end`` and ``start < span_end``."""
+        return end > 0 and self._furthest_end(end - 1) > start
+
+
+class SubstringIndex:
+    """Where strings are written in one text, found by the rarest four characters of each: a search of the
+    whole text for each of thousands of targets' words made a long line quadratic."""
+
+    _GRAM = 4
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._grams: dict[str, list[int]] | None = None  # where each four characters are written, made on first use
+
+    def where(self, words: str) -> list[int]:
+        """Where ``words`` are written, one after another (as ``re.finditer(re.escape(words), text)`` finds them)."""
+        return list(self._where(words))
+
+    def holds(self, words: str) -> bool:
+        """Whether ``words`` are written in the text."""
+        return not words or next(self._where(words), None) is not None
+
+    def _where(self, words: str) -> Iterator[int]:
+        if not words:
+            raise ValueError("no words to look for")
+        text = self.text
+        if len(words) < self._GRAM:
+            at = text.find(words)
+            while at != -1:
+                yield at
+                at = text.find(words, at + len(words))
+            return
+        if self._grams is None:
+            self._grams = {}
+            for at in range(len(text) - self._GRAM + 1):
+                self._grams.setdefault(text[at:at + self._GRAM], []).append(at)
+        grams = self._grams
+        offset = min(range(len(words) - self._GRAM + 1), key=lambda o: len(grams.get(words[o:o + self._GRAM], ())))
+        after = 0  # where the last found ends: the next starts there or later
+        for at in grams.get(words[offset:offset + self._GRAM], ()):
+            at -= offset
+            if at >= after and text.startswith(words, at):
+                yield at
+                after = at + len(words)
 
 
 def unit_family(unit: str | None) -> str:
@@ -175,6 +293,10 @@ def _number_bounds(raw: str) -> tuple[float | None, float | None]:
     return parse_number(first + multiplier), upper
 
 
+# Where the name written after a number ends: a conjunction, a comma, a later number or a bound.
+_NAME_END = re.compile(r"[和及与并,，]|(?<=\D)\d|不少于|不低于|以上")
+
+
 def _indicator(clause_before: str, clause_after: str) -> str:
     before = _ENUM_END.sub("", clause_before) if "等" in clause_before else clause_before
     before = _LIST_MARK.sub("", before.strip())  # 1.改造老旧小区42个 in an item's own list
@@ -186,7 +308,8 @@ def _indicator(clause_before: str, clause_after: str) -> str:
     else:  # a number opening the name is part of it (1座330千伏变电站), a later one is the next target's
         # (a 、 is left in it only where extract_targets found the name to list more after it: 宫颈癌、乳腺癌筛查)
         whom = age.group(0) if (age := _AGE_OF_WHOM.match(after)) else ""
-        after = whom + re.split(r"[和及与并,，]|(?<=\D)\d|不少于|不低于|以上", after[len(whom):])[0]
+        rest = after[len(whom):]  # searched for the first end, not split at every one (a line may be long)
+        after = whom + (rest[:name_end.start()] if (name_end := _NAME_END.search(rest)) else rest)
     # a long name after a bare verb is what it does (完成300户特殊困难老年人家庭适老化改造 was 完成)
     if before and after and (len(after) <= 12 or _LEAD_VERB.fullmatch(before)):
         return f"{before}{after}"
@@ -267,8 +390,9 @@ def _units_of_list(numbers: list[re.Match[str]]) -> list[str]:
 def _distributed_targets(text: str) -> list[tuple[int, int, list[dict]]]:
     """Every ``A、B分别…x、y`` in ``text``: the span it covers and one target per name."""
     groups: list[tuple[int, int, list[dict]]] = []
+    list_marks = _Marks(_LIST_START, text)
     for group in _EACH_GROUP.finditer(text):
-        list_start = max((m.end() for m in _LIST_START.finditer(text, 0, group.start())), default=0)
+        list_start = list_marks.end_before(group.start())
         names = _listed_names(text[list_start:group.start()])
         numbers = list(_EACH_NUMBER.finditer(group.group("numbers")))
         if not names or len(names) != len(numbers) or not numbers[-1].group("unit"):
@@ -300,22 +424,24 @@ def extract_targets(text: str | None) -> list[dict]:
     spans: list[tuple[int, int, str, str] | None] = []
     # where the last target ends; where its clause starts and the name before its number (-1: a group's)
     previous_end, previous_start, previous_before = 0, 0, ""
-    quoted = [m.span() for m in (*_QUOTED_NAME.finditer(text), *_FIXED_NAME.finditer(text))]
+    quoted = _Spans(len(text), (m.span() for m in (*_QUOTED_NAME.finditer(text), *_FIXED_NAME.finditer(text))))
     groups = _distributed_targets(text)
+    group_ends = [g_end for _, g_end, _ in groups]  # in reading order, as are their starts
+    clause_marks, list_marks = _Marks(_CLAUSE_SPLIT, text), _Marks(_LIST_OR_CLAUSE_MARK, text)
     emitted: set[int] = set()  # groups whose targets are already in ``found``
     for match in _TARGET.finditer(text):
         start, end = match.span()
         number = match.group("number") or match.group("percent")  # 百分之八 is 8%
         unit = _unit_of(match)
-        inside = next((i for i, (g_start, g_end, _) in enumerate(groups) if g_start <= start < g_end), None)
-        if inside is not None:  # the group's own targets, once, where its first number is
+        inside = bisect_right(group_ends, start)  # the first group that ends after the number
+        if inside < len(groups) and groups[inside][0] <= start:  # the group's own targets, once, where its first number is
             if inside not in emitted:
                 emitted.add(inside)
                 found.extend(groups[inside][2])
                 spans.extend([None] * len(groups[inside][2]))
             previous_end, previous_start = groups[inside][1], -1  # a group's targets keep their names
             continue
-        if any(q_start <= start < q_end for q_start, q_end in quoted):
+        if quoted.holds(start):
             continue  # “两个确立”, 八项规定: a number inside a quoted or fixed name is part of the name
         if unit == "部" and text.startswith("门", end):
             continue  # 十八部门: departments, not a count of 部
@@ -324,15 +450,14 @@ def extract_targets(text: str | None) -> list[dict]:
             or unit == "部" and len(number.strip()) == 1
         ):
             continue  # 一部, 一路, 两类, 十二类, 一次办: words, not quantities (加装电梯五十部 is one)
-        before_text = text[:start]
-        if _NOT_A_QUANTITY_BEFORE.search(before_text):
+        if _search_tail(_NOT_A_QUANTITY_BEFORE, text, start, 5):
             continue
-        if before_text and re.search(r"[\dA-Za-z.]$", before_text):
+        if start and _search_tail(_TOKEN_END, text, start, 1):
             continue  # part of a longer token such as 5G or 4+7
         value, upper = _number_bounds(number)
         if value is None:
             continue
-        clause_start = _clause_start(text, start)
+        clause_start = _clause_start(text, start, clause_marks)
         if found and previous_end > clause_start:  # the previous number is in this clause: its noun
             # runs to the first 、 (16所三级医院、27所二级医院 → 二级医院 27所, not 三级医院、二级医院)
             tail_end = text.find("、", previous_end, start)
@@ -346,14 +471,15 @@ def extract_targets(text: str | None) -> list[dict]:
                     found[-1]["raw"] = text[previous_start:first_end].strip()
         while clause_start < start and text[clause_start] in "、,， ":
             clause_start += 1
-        clause_end_match = _CLAUSE_SPLIT.search(text, end)
-        clause_end = clause_end_match.start() if clause_end_match else len(text)
+        clause_end = clause_marks.first_from(end)
+        if clause_end is None:
+            clause_end = len(text)
         enumeration = text.find("、", end, clause_end)
-        if enumeration > end and _lists_inside_the_name(text, start, enumeration, clause_end):
+        if enumeration > end and _lists_inside_the_name(text, start, enumeration, clause_end, list_marks):
             enumeration = -1  # 为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查: one name
         raw_end = enumeration if enumeration != -1 else clause_end
         before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
-        if not before and (about := _ABOUT_BEFORE.search(before_text)):
+        if not before and (about := _search_tail(_ABOUT_BEFORE, text, start, 1)):
             if about.group(0).startswith("近") and unit_family(unit) == "time":
                 continue  # 近5个月: a span of time, not a quantity
             before = about.group(0).strip()  # 完成投资约50亿元, 近5000人: about 50, nearly 5000
@@ -387,15 +513,20 @@ def extract_targets(text: str | None) -> list[dict]:
     return found
 
 
-def _lists_inside_the_name(text: str, start: int, mark: int, clause_end: int) -> bool:
+def _lists_inside_the_name(text: str, start: int, mark: int, clause_end: int, marks: _Marks | None = None) -> bool:
     """Whether the 、 at ``mark``, after the name written after a number at ``start``, lists more of that
     name (为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查) rather than starting the next item: not where another
     quantity follows in the clause (新建口袋公园30个、城市绿道50公里), nor where the number's own words are an
     item of a list (11家企业完成搬迁、4条高压线完成迁改落地、教学楼建成)."""
     if _TARGET.search(text, mark, clause_end):
         return False
-    mark_before = max(text.rfind(c, 0, start) for c in "、,，;；。:：!！?？")
+    mark_before = (marks or _Marks(_LIST_OR_CLAUSE_MARK, text)).last_before(start)
     return mark_before == -1 or text[mark_before] != "、"
+
+
+_LIST_OR_CLAUSE_MARK = re.compile(r"[、,，;；。:：!！?？]")
+# The end of a longer token a number is part of (5G, 4+7).
+_TOKEN_END = re.compile(r"[\dA-Za-z.]$")
 
 
 def _unit_of(match: re.Match[str]) -> str:
@@ -409,12 +540,13 @@ def _unit_of(match: re.Match[str]) -> str:
 _SIZE_CLASS_OF = re.compile(rf"其中\s*{_NUMBER}\s*(?:亿元|万元|元|美元)\s*以上")
 
 
-def _clause_start(text: str, at: int) -> int:
+def _clause_start(text: str, at: int, marks: _Marks | None = None) -> int:
     """Where the clause holding position ``at`` starts: after the last clause mark, but not inside a
     word written with a short aside (新建公(专)用充电桩, 众创空间(孵化器)10家: the bracket is no clause mark)."""
-    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, at)), default=0)
-    while start > 0 and (_CJK_CHAR.match(text, start) or start == at) and (aside := _INNER_ASIDE.search(text, 0, start)):
-        start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, aside.start())), default=0)
+    marks = marks or _Marks(_CLAUSE_SPLIT, text)
+    start = marks.end_before(at)
+    while start > 0 and (_CJK_CHAR.match(text, start) or start == at) and (aside := _search_tail(_INNER_ASIDE, text, start, 6)):
+        start = marks.end_before(aside.start())
     return start
 
 
@@ -473,8 +605,9 @@ def extract_quotas(text: str | None) -> list[dict]:
     ``莲湖区、灞桥区各2个``, ``灞桥区、高新区分别建设1所``, ``灞桥区、莲湖区分别为200个、300个``."""
     text = normalize_text(text)
     quotas: list[dict] = []
-    taken: list[tuple[int, int]] = []  # spans read as lists, not read again one place at a time
+    taken = _Spans(len(text))  # spans read as lists, not read again one place at a time
     spans: list[tuple[int, int]] = []  # where each quota was read, to find what it is a share of
+    read = _Spans(len(text))  # the same spans, to find whether one meets a range
     names_itself: set[int] = set()  # quotas that say what they count (宝塔区建设老年助餐点20个)
 
     def add(names: list[str], values: list[float | None], units: list[str], raw: str, span: tuple[int, int],
@@ -490,6 +623,7 @@ def extract_quotas(text: str | None) -> list[dict]:
                     names_itself.add(len(quotas))
                 quotas.append({"jurisdiction": jurisdiction, "value": value, "unit": unit, "raw": own})
                 spans.append(span)
+                read.add(*span)
 
     for match in _QUOTA_SPREAD.finditer(text):
         names = _JURISDICTION_SPLIT.split(match.group("jurs"))
@@ -498,9 +632,9 @@ def extract_quotas(text: str | None) -> list[dict]:
             continue
         add(names, [_number_value(n.group("number")) for n in numbers], _units_of_list(numbers), match.group(0).strip(" ,，、:："),
             match.span(), match.group("what"))
-        taken.append(match.span())
+        taken.add(*match.span())
     for match in _QUOTA_EACH.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
+        if taken.holds(match.start()):
             continue
         if match.group("what") and _QUOTA_NAMED_MORE.match(text, match.end()):
             continue  # 分别建设老年助餐点15个、日间照料中心10个: one number each, not 15 for both
@@ -508,14 +642,14 @@ def extract_quotas(text: str | None) -> list[dict]:
         value = _number_value(match.group("number"))
         add(names, [value] * len(names), [match.group("unit")] * len(names), match.group(0).strip(" ,，、:："),
             match.span(), match.group("what"))
-        taken.append(match.span())
+        taken.add(*match.span())
     named = []  # 宝塔区建设老年助餐点20个: read last, and only among other places' quotas (below)
     for match in _QUOTA_NAMED.finditer(text):
         place, what, verb = match.group("jur"), match.group("what"), match.group("verb")
         name = _clean_jurisdiction(place) or ""
-        if (not _NAMED_PLACE.fullmatch(name) or any(start <= match.start() < end for start, end in taken)
+        if (not _NAMED_PLACE.fullmatch(name) or taken.holds(match.start())
                 or _ONLY_VERBS.fullmatch(what) or _opens_with_a_place(what)
-                or _PLACE_LISTED_BEFORE.search(text, 0, match.start())):
+                or _search_tail(_PLACE_LISTED_BEFORE, text, match.start(), _PLACE_LISTED_WIDTH)):
             continue  # 灞桥区新建200个 is read below; 灞桥区、莲湖区各… above; 指导宝塔区, 农村地区 are no names
         if not verb and (len(name) < 3 or place.endswith("市") and what.startswith(_CITY_WORD_ENDS)):
             continue  # 城区道路20条 names a kind of area; in 提供市场化… 市 opens a word (市场, 市级), it ends no name
@@ -525,25 +659,41 @@ def extract_quotas(text: str | None) -> list[dict]:
                           f"{_clean_jurisdiction(place) or place}{more.group(0).strip(' 、')}", more.span()))
         named.append((place, what, found))
     for match in _QUOTA_DIRECT.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
+        if taken.holds(match.start()):
             continue
-        if _PLACE_LISTED_BEFORE.search(text, 0, match.start()):  # 在新城区、…、周至县建成8个: the list's total
-            continue
+        if _search_tail(_PLACE_LISTED_BEFORE, text, match.start(), _PLACE_LISTED_WIDTH):  # 在新城区、…、周至县建成8个
+            continue  # the list's total
         add([match.group("jur")], [_number_value(match.group("number"))], [match.group("unit")],
             match.group(0).strip(" ,，、:："), match.span())
     # A place, a verb and a noun also open a plain sentence (创建市级示范村400个 read as a quota of 创建市,
     # 针对新区确定的3条 of 针对新区): one is a quota where 其中 leads it or its sentence gives another
     # place one too (宝塔区建设老年助餐点20个；安塞区、延安新区分别建设…).
+    sentences = _Marks(_SENTENCE_END, text)
+    # the places given a quota in each sentence (by where it starts), and those named by a place in it
+    in_sentence: dict[int, set[str | None]] = {}
+    named_in_sentence: dict[int, set[str | None]] = {}
+
+    def note(quota: dict, start: int) -> None:
+        if (sentence := _sentence_key(text, sentences, start)) is not None:
+            in_sentence.setdefault(sentence, set()).add(quota["jurisdiction"])
+
+    for quota, (start, _) in zip(quotas, spans, strict=True):
+        note(quota, start)
+    for p, _, f in named:
+        if (sentence := _sentence_key(text, sentences, f[0][3][0])) is not None:
+            named_in_sentence.setdefault(sentence, set()).add(_clean_jurisdiction(p))
     for place, what, found in named:
-        if any(start < found[-1][3][1] and found[0][3][0] < end for start, end in spans):
+        if read.meets(found[0][3][0], found[-1][3][1]):
             continue  # read above (灞桥区新建不少于200个)
-        sentence = _sentence_of(text, found[0][3][0])
-        others = {q["jurisdiction"] for q, (start, _) in zip(quotas, spans, strict=True) if sentence[0] <= start < sentence[1]}
-        others |= {_clean_jurisdiction(p) for p, _, f in named if sentence[0] <= f[0][3][0] < sentence[1]}
+        sentence = _sentence_key(text, sentences, found[0][3][0])
+        others = in_sentence.get(sentence, set()) | named_in_sentence.get(sentence, set()) if sentence is not None else set()
         if not found[0][2].startswith("其中") and not others - {_clean_jurisdiction(place), None}:
             continue
+        first_new = len(quotas)
         for number, unit, raw, span in found:
             add([place], [_number_value(number)], [unit], raw, span, what)
+        for quota, (start, _) in zip(quotas[first_new:], spans[first_new:], strict=True):
+            note(quota, start)
     _name_what_each_is_a_share_of(text, quotas, spans, names_itself)
     # an item's text and its 附件 often say the same quota: once is enough
     return list({(q["jurisdiction"], q["value"], q["unit"], q["raw"]): q for q in quotas}.values())
@@ -563,11 +713,15 @@ def _ends_the_list(what: str) -> bool:
         or what.endswith("新城")
 
 
-def _sentence_of(text: str, at: int) -> tuple[int, int]:
-    """Where the sentence (to a 。 or a line's end) holding position ``at`` starts and ends."""
-    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
-    ends = [end for end in (text.find("。", at), text.find("\n", at)) if end != -1]
-    return start, min(ends, default=len(text))
+_SENTENCE_END = re.compile(r"[。\n]")
+
+
+def _sentence_key(text: str, sentences: _Marks, at: int) -> int | None:
+    """Where the sentence (to a 。 or a line's end) holding position ``at`` starts; None where ``at`` is the
+    mark that ends one (it is in none: a sentence runs from after one mark to the next)."""
+    if at < len(text) and text[at] in "。\n":
+        return None
+    return sentences.end_before(at)
 
 
 def _opens_with_a_place(text: str) -> bool:
@@ -586,18 +740,24 @@ def _name_what_each_is_a_share_of(
     公办幼儿园12所, not of 新增学位3600个 written after it)."""
     if not quotas:
         return
-    totals = []  # (where it is written, target); an item's text and its 附件 may both write it
+    read = _Spans(len(text), spans)
+    totals: list[tuple[int, dict]] = []  # (where it is written, target); an item's text and its 附件 may both write it
+    written_at: dict[str, list[int]] = {}  # where each target's words are written, but in a quota's
+    index = SubstringIndex(text)
     for target in extract_targets(text):
         if (target["indicator"] or "").startswith(_PART_OF):  # 宝塔区8条（含打通断头路2条）: a share's own part
             continue
-        for found in re.finditer(re.escape(target["raw"]), text) if target["raw"] and target["indicator"] else ():
-            if not any(start <= found.start() < end for start, end in spans):
-                totals.append((found.start(), target))
+        if not (target["raw"] and target["indicator"]):
+            continue
+        if target["raw"] not in written_at:
+            written_at[target["raw"]] = [at for at in index.where(target["raw"]) if not read.holds(at)]
+        totals.extend((at, target) for at in written_at[target["raw"]])
+    sentences = _Marks(_SENTENCE_END, text)
+    shares: list[tuple[dict, int]] = []  # the quotas named by the target they are a share of, and where they start
     for number, (quota, (start, end)) in enumerate(zip(quotas, spans, strict=True)):
         if number in names_itself:
             continue
-        sentence = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
-        row = _ROW_LABEL.match(text, sentence)  # 充电桩：新城区200个；灞桥区150个 (a table by district, a row)
+        row = _ROW_LABEL.match(text, sentences.end_before(start))  # 充电桩：新城区200个；灞桥区150个 (a table by district, a row)
         if row and row.end() <= start and row.group("label") not in _NOT_A_LABEL \
                 and named_jurisdiction(row.group("label")) is None:
             quota["raw"] = f"{row.group('label')}：{quota['raw']}"
@@ -606,12 +766,37 @@ def _name_what_each_is_a_share_of(
         if named_after and not named_after.group(0).startswith(_QUOTA_VERBS):
             quota["raw"] = f"{named_after.group(0)}：{quota['raw']}"
             continue
-        before = [(at, target) for at, target in totals if at < start and target["value"] >= quota["value"]
-                  and unit_family(target["unit"]) == unit_family(quota["unit"])]
-        if before:
-            same_unit = [found for found in before if found[1]["unit"] == quota["unit"]]
-            at, target = max(same_unit or before, key=lambda found: found[0])
-            quota["raw"] = f"{target['indicator']}：{quota['raw']}"
+        shares.append((quota, start))
+    for (quota, _), total in zip(shares, _shares_of(totals, shares), strict=True):
+        if total is not None:
+            quota["raw"] = f"{total['indicator']}：{quota['raw']}"
+
+
+def _shares_of(totals: list[tuple[int, dict]], shares: list[tuple[dict, int]]) -> list[dict | None]:
+    """For each quota starting where given, the target written nearest before it (the first listed of those
+    written there) among those at least as large and in the quota's measure word, or else in its unit family;
+    None where there is none.
+
+    The quotas are taken from the largest down, each after every target at least as large is filed by where
+    it is written: a look among all targets for each quota made a long list of quotas quadratic."""
+    found: list[dict | None] = [None] * len(shares)
+    by_value = sorted(range(len(totals)), key=lambda i: -totals[i][1]["value"])
+    by_unit: dict[str, list[tuple[int, int]]] = {}  # (where, -which) of the targets filed, in order
+    by_family: dict[str, list[tuple[int, int]]] = {}
+    filed = 0
+    for which in sorted(range(len(shares)), key=lambda j: -shares[j][0]["value"]):
+        quota, start = shares[which]
+        while filed < len(by_value) and totals[by_value[filed]][1]["value"] >= quota["value"]:
+            at, target = totals[by_value[filed]]
+            insort(by_unit.setdefault(target["unit"], []), (at, -by_value[filed]))
+            insort(by_family.setdefault(unit_family(target["unit"]), []), (at, -by_value[filed]))
+            filed += 1
+        for pool in (by_unit.get(quota["unit"]), by_family.get(unit_family(quota["unit"]))):
+            before = bisect_left(pool, (start, -len(totals))) if pool else 0
+            if pool and before:  # the last written before it, of those written there the first listed
+                found[which] = totals[-pool[before - 1][1]][1]
+                break
+    return found
 
 
 _PART_OF = ("含", "包括", "包含")

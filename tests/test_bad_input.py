@@ -291,6 +291,28 @@ def test_a_table_of_more_than_9999_numbered_tasks_keeps_every_task():
     assert items.height == 10002 and items["number"][-1] == "10002"
 
 
+def test_a_long_paragraph_of_ordinal_clauses_keeps_every_target():
+    """Non-regression: each number on a line searched the line from its start, so a 40,000-character paragraph of
+    一是…；二是… took 18 s (2,000 clauses here; the time is in benchmarks/parse_long_lines.py, not tested)."""
+    clauses = "".join(f"{'一二三四五六七八九'[(n - 1) % 9]}是新建充电桩{n}个；" for n in range(1, 2001))
+    meta = DocumentMeta(id="t", title="t", jurisdiction="雁塔区", level="district", year=2024, kind="plan", file="t")
+    items = parse_text(f"雁塔区2024年重点工作要点\n一、重点任务\n{clauses}\n", meta).items
+    targets = [target for row in items["targets"].to_list() for target in row]
+    assert [(t["indicator"], t["value"], t["unit"]) for t in targets] == [("新建充电桩", n, "个") for n in range(1, 2001)]
+
+
+def test_a_long_list_of_district_quotas_on_one_line_keeps_every_quota():
+    """Non-regression: each quota of a city item's list was compared with every other, so a long list on one line
+    took minutes."""
+    places = ["新城区", "碑林区", "莲湖区", "灞桥区", "未央区", "雁塔区", "阎良区", "临潼区", "长安区", "高陵区", "鄠邑区", "蓝田县"]
+    quotas = "、".join(f"{places[n % len(places)]}{n}个" for n in range(1, 2001))
+    meta = DocumentMeta(id="t", title="t", jurisdiction="西安市", level="city", year=2024, kind="plan", file="t")
+    items = parse_text(f"西安市2024年为民实事实施方案\n一、重点任务\n1.新建公共充电桩。{quotas}\n", meta).items
+    assert items.height == 1 and items["targets"][0].to_list() == []  # each number is a district's share
+    assert [(q["jurisdiction"], q["value"], q["unit"], q["raw"]) for q in items["quotas"][0].to_list()] == [
+        (places[n % len(places)], n, "个", f"{places[n % len(places)]}{n}个") for n in range(1, 2001)]
+
+
 def test_a_line_opening_with_a_year_stays_in_its_task():
     text = "1. 新建口袋公园10个\n2. 推进老旧小区改造，\n2023.年底前完成16个小区\n3. 新建公厕15座\n"
     meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
