@@ -103,7 +103,10 @@ _AGE_OF_WHOM = re.compile(rf"^{_NUMBER}\s*周?岁(?:及?以[上下])?")
 
 # A county-level city (兴平市, 彬州市) is a jurisdiction too, its name two characters or more.
 JURISDICTION = r"[\u4e00-\u9fff]{1,8}?(?:新区|开发区|国际港|基地|区|县|(?<=[\u4e00-\u9fff]{2})市)(?:\([^()]{1,8}\))?"
-_JURISDICTIONS = rf"{JURISDICTION}(?:\s*[、,，和及与]\s*{JURISDICTION})*"
+# A list of places, each read once as the longest name it can be (atomic): 高新区 is 高+新区 or 高新+区, and a
+# list of twenty tried each both ways when no 各 or 分别 followed (2^20 readings, seconds; forty, hours).
+_LISTED_PLACE = r"(?>[\u4e00-\u9fff]{1,8}(?:新区|开发区|国际港|基地|区|县|(?<=[\u4e00-\u9fff]{2})市)(?:\([^()]{1,8}\))?)"
+_JURISDICTIONS = rf"{_LISTED_PLACE}(?:\s*[、,，和及与]\s*{_LISTED_PLACE})*"
 # Where a quota's place name may start: a clause or list boundary (a filler such as 其中 or
 # 全市, or the city's own name before the place, is taken off by _clean_jurisdiction).
 _QUOTA_START = r"(?:^|(?<=[,，、;；:：。()（）\s]))"  # also an opening bracket: 300个（其中莲湖区40个、…）
@@ -625,7 +628,7 @@ def extract_quotas(text: str | None) -> list[dict]:
                 spans.append(span)
                 read.add(*span)
 
-    for match in _QUOTA_SPREAD.finditer(text):
+    for match in _near_each(_QUOTA_SPREAD, text):
         names = _JURISDICTION_SPLIT.split(match.group("jurs"))
         numbers = list(_EACH_NUMBER.finditer(match.group("numbers")))
         if len(names) != len(numbers) or not numbers[-1].group("unit"):
@@ -633,7 +636,7 @@ def extract_quotas(text: str | None) -> list[dict]:
         add(names, [_number_value(n.group("number")) for n in numbers], _units_of_list(numbers), match.group(0).strip(" ,，、:："),
             match.span(), match.group("what"))
         taken.add(*match.span())
-    for match in _QUOTA_EACH.finditer(text):
+    for match in _near_each(_QUOTA_EACH, text):
         if taken.holds(match.start()):
             continue
         if match.group("what") and _QUOTA_NAMED_MORE.match(text, match.end()):
@@ -704,6 +707,26 @@ _CITY_WORD_ENDS = tuple("场级民政区域容貌值内直属委")
 # A place whose quota names what it builds is a short name (宝塔区, 延安新区, 兴平市, 眉县), never a phrase
 # that ends in one (指导宝塔区, 带动周边县) nor a kind of area (城区, 农村地区).
 _NAMED_PLACE = re.compile(r"(?![城市郊辖]区$)(?!.*地区$)[\u4e00-\u9fff]{1,3}(?:新区|开发区|国际港|基地|区|县|市)(?:\([^()]{1,8}\))?")
+
+
+_EACH_WORD = re.compile(r"各|分别")
+# How far before its 各 or 分别 a list of places may start (a hundred places), and how far after the numbers run.
+_LIST_BEFORE, _NUMBERS_AFTER = 2000, 400
+
+
+def _near_each(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a list of places that ends at 各 or 分别, searched only around those
+    words: tried from every 、 of a long list without one (覆盖高新区、经开区、… in a city item), each try ran
+    to the list's end, and a list of 10,000 places took seconds to find nothing."""
+    windows: list[list[int]] = []
+    for word in _EACH_WORD.finditer(text):
+        start, end = max(0, word.start() - _LIST_BEFORE), min(len(text), word.end() + _NUMBERS_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        yield from pattern.finditer(text, start, end)
 
 
 def _ends_the_list(what: str) -> bool:

@@ -313,6 +313,18 @@ def test_a_long_list_of_district_quotas_on_one_line_keeps_every_quota():
         (places[n % len(places)], n, "个", f"{places[n % len(places)]}{n}个") for n in range(1, 2001)]
 
 
+def test_a_long_list_of_zones_reads_its_each_quota_and_gives_none_without_one():
+    """A list of places ending in 新区 (高+新区 or 高新+区) was tried every way from each 、 when no 各 followed:
+    twenty places took seconds, forty hours (the time is in benchmarks/parse_long_lines.py, not tested)."""
+    from align.targets import extract_quotas
+
+    zones = ["高新区", "经开区", "曲江新区", "浐灞生态区", "西咸新区", "航天基地", "国际港务区"]
+    listed = "、".join(zones[n % len(zones)] for n in range(60))
+    assert extract_quotas(f"覆盖{listed}。") == []
+    each = extract_quotas(f"其中{'、'.join(zones)}各建设2个。")
+    assert [(q["jurisdiction"], q["value"]) for q in each] == [(zone, 2.0) for zone in zones]
+
+
 def test_a_line_opening_with_a_year_stays_in_its_task():
     text = "1. 新建口袋公园10个\n2. 推进老旧小区改造，\n2023.年底前完成16个小区\n3. 新建公厕15座\n"
     meta = DocumentMeta(id="t", title="t", jurisdiction="x", level="district", year=2023, kind="plan", file="t")
