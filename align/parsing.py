@@ -55,6 +55,9 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     # What the task commits to, when a table writes it beside the task: part of the task's text.
     "detail": ("目标要求", "工作目标", "具体目标", "目标", "工作措施", "具体措施", "主要内容", "建设内容", "实施内容",
                "工作要求", "年度目标", "主要目标", "预期目标", "量化指标", "目标值"),
+    # A quantity's unit in a column of its own (目标值 420.3 | 单位 亿元): written after the detail's number.
+    # A column headed 单位 that names departments (区住建局) is read as the units it names.
+    "measure": ("计量单位", "单位"),
     # When the task is due, as the table writes it (2023年12月底前, 长期坚持): kept as written.
     "deadline": ("完成时限", "完成时间", "时限要求", "完成期限", "时间节点", "截止时间", "时限", "时间要求", "目标时限",
                  "目标时间", "任务时限"),
@@ -654,7 +657,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 section_path=list(section),
                 first_line=lineno,
                 last_line=lineno,
-                task=_with_detail(task_cell.strip(), row.get("detail", "")),
+                task=_with_detail(task_cell.strip(), _row_detail(row)),
                 raw_lines=[line],
                 units=_row_units(row),
                 progress=progress.strip(),
@@ -756,8 +759,25 @@ def _next_arabic_number(lines: list[str], lineno: int, roles: dict[int, str]) ->
 
 
 def _row_units(row: dict[str, str]) -> list[str]:
-    """The lead units, then the co-operating ones, each once."""
-    return list(dict.fromkeys(split_units(row.get("units", "")) + split_units(row.get("co_units", ""))))
+    """The lead units, then the co-operating ones, each once; a 单位 column that names departments counts."""
+    named = [] if _measure_word(row.get("measure", "")) else split_units(row.get("measure", ""))
+    return list(dict.fromkeys(split_units(row.get("units", "")) + split_units(row.get("co_units", "")) + named))
+
+
+def _measure_word(cell: str) -> bool:
+    """Whether a cell is a unit of measure (亿元, 万人, %, 个), as a quantity written with it reads."""
+    cell = normalize_text(cell)
+    found = extract_targets(f"1{cell}") if cell and len(cell) <= 6 else []
+    return len(found) == 1 and not found[0]["indicator"] and found[0]["raw"] == f"1{cell}"
+
+
+def _row_detail(row: dict[str, str]) -> str:
+    """What the table writes beside the task, its number followed by the unit a column gives apart
+    (目标值 420.3 | 单位 亿元 is 420.3亿元: the unit was lost, and with it the target)."""
+    detail, measure = row.get("detail", "").strip(), row.get("measure", "").strip()
+    if measure and detail and detail[-1].isdigit() and _measure_word(measure):
+        return detail + normalize_text(measure)
+    return detail
 
 
 def _with_detail(task: str, detail: str) -> str:
@@ -775,7 +795,7 @@ def _with_detail(task: str, detail: str) -> str:
 def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str, lineno: int) -> None:
     """A row without a number continues the task before it (a row broken across lines)."""
     if task_cell.strip() or row.get("detail", "").strip():
-        draft.task = _with_detail(draft.task + task_cell.strip(), row.get("detail", ""))
+        draft.task = _with_detail(draft.task + task_cell.strip(), _row_detail(row))
     for unit in _row_units(row):
         if unit not in draft.units:
             draft.units.append(unit)

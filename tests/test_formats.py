@@ -1452,3 +1452,22 @@ def test_a_negative_number_keeps_its_sign_under_a_format_not_drawn(number_format
     from align.numfmt import shown_text
 
     assert float(str(shown_text(-5, number_format)).rstrip("%")) < 0
+
+
+def test_a_unit_of_measure_in_a_column_of_its_own_joins_its_number(tmp_path):
+    """目标值 420.3 | 单位 亿元 read 完成固定资产投资。420.3, with no unit and so no target; a 单位 column that
+    names departments is read as the units it names."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "重点任务", "目标值", "单位", "牵头单位"])
+    sheet.append([1, "完成固定资产投资", 420.3, "亿元", "区发改委"])
+    sheet.append([2, "城镇新增就业", 1.2, "万人", "区人社局"])
+    book.save(tmp_path / "measure.xlsx")
+    items = parse_text(read_document_text(tmp_path / "measure.xlsx"), META).items
+    assert [[(t["value"], t["unit"]) for t in row] for row in items["targets"].to_list()] == [
+        [(4.203e10, "元")], [(12000.0, "人")]]
+    assert items["units"].to_list() == [["区发改委"], ["区人社局"]]
+    text = "序号\t主要任务\t单位\t完成时限\n1\t新建公园5个\t区林业局\t年底前\n2\t改造道路10条\t区住建局、区交通局\t6月底前\n"
+    assert parse_text(text, META).items["units"].to_list() == [["区林业局"], ["区住建局", "区交通局"]]
