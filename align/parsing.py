@@ -1111,8 +1111,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
         drafts = sorted(tasks + _sections_without_tasks(headings, tasks, section_starts, subsection_starts),
                         key=lambda d: d.first_line)
     else:
-        drafts = _qualify_restarted_numbers([d for d in headings[2] if _commits(d)]
-                                            or [d for d in headings[1] if _commits(d)])
+        drafts = _qualify_restarted_numbers(_committed(headings[2]) or _committed(headings[1]))
     attachments, index_units, doubtful = _attachments_by_item(attachments, index_units, index_titles, drafts)
     for draft in drafts:
         attachment = attachments.get(draft.number)
@@ -1257,6 +1256,17 @@ def _sections_without_tasks(headings: dict[int, list[_Draft]], tasks: list[_Draf
 def _numeral(ordinal: str) -> str:
     """2 → 二, 12 → 十二: a section's number as its heading writes it."""
     return cn2an.an2cn(ordinal) if ordinal.isdigit() else ordinal
+
+
+def _committed(headings: list[_Draft]) -> list[_Draft]:
+    """The 一、 (or （一）) lines of a plan numbered by them alone that are its items: each that commits
+    (:func:`_commits`), and a sentence of its own among them that states no number (二、开通运营地铁7号线
+    一期、8号线一期。 between two quantities is a 实事 too: it was dropped without a word)."""
+    committing = [i for i, draft in enumerate(headings) if _commits(draft)]
+    if not committing:
+        return []
+    return [draft for i, draft in enumerate(headings) if committing[0] <= i <= committing[-1]
+            and (_commits(draft) or normalize_text(draft.task).endswith("。") and not _FRAMEWORK_HEADING.search(draft.task))]
 
 
 def _commits(draft: _Draft) -> bool:

@@ -563,3 +563,13 @@ def test_two_years_of_an_unseen_district_evolve_as_written(data_copy, tmp_path, 
     assert set(YANTA_TRUTH) <= found
     new_items = set(table.filter(pl.col("变化") == "新增 new")["本期条目"].to_list())
     assert {f"yanta-2024:{n}" for n in ("10", "12", "13", "16", "17", "19", "20", "24")} == new_items
+
+
+def test_a_plan_numbered_by_its_headings_keeps_a_project_that_states_no_number():
+    """二、开通运营地铁7号线一期、8号线一期。 between two items with a quantity was dropped without a word: 2 of
+    the 3 实事 the plan announces."""
+    text = ("郑州市2025年重点民生实事\n市政府决定2025年实施3件重点民生实事。\n\n一、新建改扩建中小学校20所。\n\n"
+            "二、开通运营地铁7号线一期、8号线一期。\n\n三、新增公共停车泊位3万个。\n\n四、工作要求\n")
+    items = parse_text(text, CITY).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["text"][1] == "开通运营地铁7号线一期、8号线一期。"
