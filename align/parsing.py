@@ -1456,6 +1456,10 @@ def _title(task: str) -> str:
     return sentence
 
 
+_PLACE_LIST_SPLIT = re.compile(r"[、,，和及与]")
+_PLACE_LIST_END = re.compile(r"(?:各|分别为?|均为|为)$")
+
+
 def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
     """The item's targets less the quotas its text gives (改造村卫生室150个，其中宝塔区30个: 30个 is
     宝塔区's share, not a second target of the city item named 宝塔区; nor is 宝塔区新建200个 one
@@ -1468,13 +1472,27 @@ def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
     lines_by_place = {place: SubstringIndex("\n".join(words)) for place, words in words_by_place.items()}
     lengths = sorted({len(place) for place in words_by_place})
 
+    values_by_place: dict[str, set[float]] = {}
+    for quota in quotas:
+        values_by_place.setdefault(quota["jurisdiction"], set()).add(quota["value"])
+
+    def place_of(part: str) -> str | None:  # 成都市武侯区 is 武侯区, as its quota names it
+        return next((part[-length:] for length in lengths if part[-length:] in values_by_place), None)
+
+    def names_only_places(target: dict) -> bool:
+        """武侯区、成华区各15个, 金水区、二七区分别为60部、80部, 其中成都市武侯区40条: a name of places alone,
+        one of which a quota gives this number (they were read as targets of the city item beside its quotas)."""
+        parts = [part for part in _PLACE_LIST_SPLIT.split(_PLACE_LIST_END.sub("", target["indicator"] or "")) if part]
+        places = [place_of(part) for part in parts]
+        return bool(places) and None not in places and any(target["value"] in values_by_place[p] for p in places if p)
+
     def given_as_a_quota(target: dict) -> bool:
         name = target["indicator"] or ""
         for place in (name[:length] for length in lengths if length <= len(name)):
             if place in lines_by_place and (lines_by_place[place].holds(target["raw"]) if "\n" not in target["raw"]
                                             else any(target["raw"] in words for words in words_by_place[place])):
                 return True
-        return False
+        return names_only_places(target)
 
     return [target for target in extract_targets(text) if not given_as_a_quota(target)]
 

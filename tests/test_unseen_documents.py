@@ -573,3 +573,19 @@ def test_a_plan_numbered_by_its_headings_keeps_a_project_that_states_no_number()
     items = parse_text(text, CITY).items
     assert items["number"].to_list() == ["1", "2", "3"]
     assert items["text"][1] == "开通运营地铁7号线一期、8号线一期。"
+
+
+@pytest.mark.parametrize(
+    ("written", "target", "quotas"),
+    [
+        ("新建社区老年助餐服务点200个，武侯区、成华区各15个。", ("新建社区老年助餐服务点", 200.0), [("武侯区", 15.0), ("成华区", 15.0)]),
+        ("既有住宅加装电梯600部，金水区、二七区分别为60部、80部。", ("既有住宅加装电梯", 600.0), [("金水区", 60.0), ("二七区", 80.0)]),
+        ("打通断头路100条，其中成都市武侯区40条。", ("打通断头路", 100.0), [("武侯区", 40.0)]),
+    ],
+)
+def test_a_districts_share_written_with_each_or_its_city_is_no_target_of_the_city_item(written, target, quotas):
+    """武侯区、成华区各15个 was also a target named 武侯区、成华区各 (and 金水区 60部, 成都市武侯区 40条) beside the
+    quotas: the city item seemed to commit to a second number, which matching and evolution compared."""
+    items = parse_text(f"某市2025年民生实事\n1.民生实事。{written}\n", CITY).items
+    assert [(t["indicator"], t["value"]) for t in items["targets"][0]] == [target]
+    assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == quotas
