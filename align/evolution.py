@@ -842,10 +842,26 @@ _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅")
 
 
 def _yearly_rates(old: dict, new: dict) -> bool:
-    """Whether both tasks commit to yearly rates of change alone (增长7.5%以上 → 增长7%左右), each year's own."""
-    targets = [*(old.get("targets") or []), *(new.get("targets") or [])]
-    return bool(old.get("targets")) and bool(new.get("targets")) and all(
-        unit_family(t.get("unit")) == "percent" and _YEARLY_CHANGE.search(t.get("indicator") or "") for t in targets)
+    """Whether both tasks commit to each year's own figures alone: rates of change (增长7.5%以上 →
+    增长7%左右), shares set anew (一网通办率达到95% → 98%) and the year's additions (新增“四上”企业30家 → 40家).
+    Still under way at the first year's end, such a task is set again for the next, not 12 months late; a
+    project to finish (建成…学校) is."""
+    def of_its_year(target: dict) -> bool:
+        indicator = target.get("indicator") or ""
+        return bool(_YEARS_ADDITION.search(indicator)
+                    or unit_family(target.get("unit")) == "percent" and _YEARLY_CHANGE.search(indicator))
+
+    def levels(targets: list[dict]) -> set[float]:  # shares to reach (达到95%), not rates of change
+        return {t["value"] for t in targets if unit_family(t.get("unit")) == "percent" and not of_its_year(t)}
+
+    old_targets, new_targets = old.get("targets") or [], new.get("targets") or []
+    # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
+    reset = levels(old_targets) != levels(new_targets)
+    return bool(old_targets) and bool(new_targets) and all(
+        of_its_year(t) or unit_family(t.get("unit")) == "percent" and reset for t in [*old_targets, *new_targets])
+
+
+_YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")
 
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:

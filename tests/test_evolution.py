@@ -466,7 +466,13 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
     assert project["deadline_shift_months"] == 12
     share = compare_pair(item("老旧小区改造完成率达到100%", "in_progress", "2022年6月底"),
                          item("老旧小区改造完成率达到100%", None, "2023年6月底"), **years)
-    assert share["deadline_shift_months"] == 12, "a share to reach is no yearly rate: still open, a year late"
+    assert share["deadline_shift_months"] == 12, "a share set again unchanged: still open, a year late"
+    # the year's additions and a share set anew are each year's own (both read 推迟12个月 and were listed as late)
+    additions = compare_pair(item("新增“四上”企业30家", "in_progress", "2022年12月底"),
+                             item("新增“四上”企业40家", None, "2023年12月底"), **years)
+    reset = compare_pair(item("政务服务事项“一网通办”率达到95%", "in_progress", "2022年12月底"),
+                         item("政务服务事项“一网通办”率达到98%", None, "2023年12月底"), **years)
+    assert additions["deadline_shift_months"] == reset["deadline_shift_months"] == 0
     next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
                               item("建成区人民医院新院区并投入使用", None, "2024年6月底"), **years)
     assert next_stage["deadline_shift_months"] is None, "its first stage was reported done: nothing slipped"
