@@ -65,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
     "candidate_of": None,  # the (source, target, item) the candidate index belongs to
     "open_target": None,  # (item, target): a candidate to judge, when another page sends the reviewer here
     "current": None,
+    "recorded": [],  # (source, target, decision) this window recorded, latest last: what its Undo takes back
     "queue_done": False,  # (source doc, target doc, reviewer) of the queue whose last item the reviewer went past
     "city_doc": None,
     "district_doc": None,

@@ -175,6 +175,47 @@ def test_a_second_window_does_not_overwrite_a_decision_it_never_showed(env):
     assert decisions(env)["decision"].to_list() == ["rejected"]
 
 
+def test_bulk_confirm_and_undo_leave_what_another_window_decided(env):
+    """Tab A's bulk-confirm overwrote a reject tab B had just made on one of its links, and tab A's Undo
+    retracted tab B's latest decision, which tab A never showed."""
+    found = match_documents(env, "baqiao-2023", "xian-2024").filter(pl.col("linked")).sort("score", descending=True)
+    source, target = found.row(0, named=True)["source_id"], found.row(0, named=True)["target_id"]
+    tab_a, tab_b = open_page("review"), open_page("review")
+    tab_a.slider(key="rv_bulk_min").set_value(0.0).run()
+    with DecisionStore(env.db_path) as store:  # tab B, meanwhile
+        store.record("planner", source, target, "rejected")
+    tab_a.button(key="rv_bulk_go").click().run()
+    current = decisions(env)
+    assert current.filter(pl.col("source_id") == source)["decision"].to_list() == ["rejected"]
+    assert current.filter(pl.col("decision") == "confirmed").height > 0, "the other links were confirmed"
+    assert any("另一窗口" in t.value for t in [*tab_a.toast, *tab_a.warning])
+    # tab A's Undo takes back what tab A did, never tab B's later decision
+    other = next(s for s in found["source_id"].unique(maintain_order=True) if s != source)
+    tab_b.selectbox(key="rv_current").set_value(other).run()
+    tab_b.button(key="rv_none").click().run()
+    tab_a.button(key="rv_undo").click().run()
+    assert decisions(env).filter(pl.col("source_id") == other)["decision"].to_list() == ["no_counterpart"], "B's stays"
+    assert any("来自另一窗口" in t.value for t in [*tab_a.toast, *tab_a.warning])
+
+
+def test_policy_areas_are_offered_in_the_plans_order_and_a_dispute_names_its_link(env):
+    """The areas read (一)(七)(三)(九)…, sorted by character; the banner of a disputed item named no target."""
+    at = open_page("review")
+    at.selectbox(key="rv_source_doc").set_value("xixian-2023").run()
+    areas = at.multiselect(key="rv_sections").options
+    items = load_items(env, "xixian-2023")
+    assert areas == list(dict.fromkeys(" / ".join(p) for p in items["section_path"].to_list() if p))
+    assert areas[0].startswith("一、") and areas[1].startswith("二、")
+    item = at.session_state["current"]
+    target = at.radio(key="rv_candidate").options[0].split()[1]
+    with DecisionStore(env.db_path) as store:
+        store.record("丙", item, target, "confirmed")
+        store.record("planner", item, target, "rejected")
+    at.run()
+    banner = next(w.value for w in at.warning if w.value.startswith("审核人意见不一"))
+    assert f"{target}：" in banner
+
+
 def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
     """A reject is not a verdict on the item: it stays first in the queue, unticked, on candidate #2."""
     at = open_page("review")

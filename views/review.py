@@ -77,6 +77,7 @@ def _decide(decision: str, source_id: str, target_id: str | None, score: float |
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
+    st.session_state["recorded"] = [*st.session_state["recorded"], (source_id, target_id, decision)]
     st.session_state["note"] = ""
     shown = f"{source_id} → {target_id}" if target_id else f"{source_id} (无对应 no counterpart in {target_doc})"
     ui.flash("success", f"已记录 recorded: {DECISION_LABELS[decision]} {shown}")
@@ -104,23 +105,41 @@ def _undo(source_doc: str, target_doc: str) -> None:
     """Retract this reviewer's latest decision in effect between the two documents."""
     me = ui.reviewer()
     store = ui.store()
+    mine = st.session_state["recorded"]
     try:
         last = latest_decision(store.current(), me, source_doc, target_doc)
         if last is None:
             ui.flash("warning", "没有可撤销的决定 Nothing to undo.")
             return
+        if mine and mine[-1] != (last["source_id"], last["target_id"], last["decision"]):
+            # the latest decision was taken in another window: this one's Undo retracted it unseen
+            ui.flash("warning", f"最近的决定（{DECISION_LABELS[last['decision']]} {last['source_id']}）来自另一窗口，"
+                                "本窗口未撤销，请在该窗口或决定历史中核对 The latest decision was made in another window; "
+                                "nothing was undone here.")
+            return
         store.undo(me, last["source_id"], last["target_id"], target_doc=last["target_doc"] or target_doc)
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
+    st.session_state["recorded"] = mine[:-1]
     st.session_state.update(current=last["source_id"], candidate=None, queue_done=False)
     ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → "
                      f"{last['target_id'] or '∅ ' + (last['target_doc'] or target_doc)}")
 
 
 def _bulk_confirm(rows: list[dict]) -> None:
+    """Confirm the proposals shown, on items this reviewer has still decided nothing on: one decided in
+    another window since the page was drawn is left as decided there (its reject was overwritten)."""
     me = ui.reviewer()
     try:
+        decided = set(ui.store().current(reviewer=me)["source_id"].to_list())
+        kept = [row for row in rows if row["source_id"] not in decided]
+        if skipped := len(rows) - len(kept):
+            ui.flash("warning", f"{skipped} 条所在条目已在另一窗口决定，未批量确认 {skipped} link(s) left out: their items "
+                                "were decided in another window since this page was drawn.")
+        rows = kept
+        if not rows:
+            return
         found = ui.fingerprints(*{doc_of(row[side]) for row in rows for side in ("source_id", "target_id")})
         ids = ui.store().bulk_record([{**row, "reviewer": me, "decision": "confirmed",
                                        "source_digest": found.get(row["source_id"]),
@@ -128,6 +147,8 @@ def _bulk_confirm(rows: list[dict]) -> None:
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
+    st.session_state["recorded"] = [*st.session_state["recorded"], *((r["source_id"], r["target_id"], "confirmed")
+                                                                     for r in rows)]
     ui.flash("success", f"已批量确认 bulk-confirmed {len(ids)} 条 links (每条单独记录，撤销一次撤回一条 one decision "
                         "each; Undo takes back one at a time).")
 
@@ -175,7 +196,7 @@ st.progress(reviewed / total if total else 0.0, text=f"已审核 reviewed {revie
             f"全体审核人 all reviewers {everyone.filter(pl.col('reviewed')).height} / {total}")
 st.sidebar.progress(reviewed / total if total else 0.0, text=f"审核进度 {reviewed} / {total}")
 
-sections = sorted({" / ".join(p) for p in source_items["section_path"].to_list() if p})
+sections = list(dict.fromkeys(" / ".join(p) for p in source_items["section_path"].to_list() if p))  # the plan's order
 unit_spellings = unit_choices(source_items)  # one choice per department: 区卫健局 also keeps 区卫生健康局's tasks
 units = list(unit_spellings)
 with st.expander("队列与筛选 Queue & filters", expanded=False):
@@ -408,7 +429,8 @@ with toolbar:
 conflicts = pair_decisions(store.conflicts(), source_doc, target_doc)
 here = conflicts.filter(pl.col("source_id") == current)
 if here.height:
-    st.warning("审核人意见不一 Reviewers disagree on this item: " + " | ".join(here["summary"].to_list()))
+    st.warning("审核人意见不一 Reviewers disagree on this item: " + " | ".join(
+        f"{target or '无对应'}：{summary}" for target, summary in here.select("target_id", "summary").iter_rows()))
 
 history = pair_decisions(store.history(current), source_doc, target_doc)
 with st.expander(f"决定历史 History of {current} ({history.height})", expanded=False):
