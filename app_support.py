@@ -100,12 +100,14 @@ REVIEW_FILTERS = ("keywords", "sections", "units", "band")
 
 REVIEWER_PARAM = "reviewer"
 #: Session values kept in the address (``?reviewer=王&source=…&target=…&blind=1&item=…&q=医疗``), so a
-#: reload or a bookmark opens the same reviewer, document pair, way of reviewing, keyword filter and
-#: item (a blind reviewer saw the scores after F5; a planner on item 88 of a 医疗 queue was back on
+#: reload or a bookmark opens the same reviewer, document pair, way of reviewing, keyword, unit and area
+#: filters and item (a blind reviewer saw the scores after F5; a planner on item 88 of a 医疗 queue was back on
 #: item 66 of all 111): {session key: URL parameter}.
 URL_PARAMS = {"reviewer": REVIEWER_PARAM, "source_doc": "source", "target_doc": "target",
               "city_doc": "city", "district_doc": "district", "blind": "blind", "order": "order",
-              "current": "item", "keywords": "q"}
+              "current": "item", "keywords": "q", "units": "units", "sections": "areas"}
+#: Between the choices of a list kept in the address (units=区卫健局|区教育局): no unit or area name holds it.
+LIST_SEPARATOR = "|"
 
 
 def settings() -> Settings:
@@ -133,7 +135,10 @@ def init_state() -> None:
     for key, param in URL_PARAMS.items():
         if fresh and st.query_params.get(param):
             given = st.query_params[param]
-            st.session_state[key] = given == "1" if isinstance(DEFAULTS[key], bool) else given
+            default = DEFAULTS[key]
+            st.session_state[key] = (given == "1" if isinstance(default, bool)
+                                     else [part for part in given.split(LIST_SEPARATOR) if part] if isinstance(default, list)
+                                     else given)
 
 
 def keep_in_url(*keys: str) -> None:
@@ -143,7 +148,8 @@ def keep_in_url(*keys: str) -> None:
         if value == DEFAULTS[key]:
             st.query_params.pop(param, None)
         else:
-            st.query_params[param] = "1" if value is True else str(value)
+            st.query_params[param] = ("1" if value is True else LIST_SEPARATOR.join(value) if isinstance(value, list)
+                                      else str(value))
 
 
 def _keep_reviewer_in_url() -> None:

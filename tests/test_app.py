@@ -22,6 +22,7 @@ from align.items import text_digests
 from align.registry import document_path, get_document, load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
+from matching.review import unit_choices
 from matching.scoring import LinkModel, adopted_weights, default_model, model_for
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -296,6 +297,19 @@ def test_the_document_pair_and_blind_mode_survive_a_reload_through_the_address(e
     again.switch_page("views/review.py").run()
     assert (again.session_state["keywords"], again.session_state["current"]) == ("改造", wanted)
     assert again.selectbox(key="rv_current").options == queue, "the same narrowed queue"
+    # and a unit filter (a department reviewer's 6 items came back as all 111)
+    again.text_input(key="rv_keywords").input("").run()
+    unit = list(unit_choices(load_items(env, "baqiao-2020")))[0]
+    again.multiselect(key="rv_units").set_value([unit]).run()
+    narrowed = again.selectbox(key="rv_current").options
+    params = {k: v if isinstance(v, str) else v[0] for k, v in again.query_params.items()}
+    assert params["units"] == unit and "q" not in params
+    third = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    third.query_params.update(params)
+    third.run()
+    third.switch_page("views/review.py").run()
+    assert third.session_state["units"] == [unit] and third.selectbox(key="rv_current").options == narrowed
+    assert len(narrowed) < len(load_items(env, "baqiao-2020"))
 
     stale = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a bookmark to a plan since removed
     stale.query_params.update(source="gone-2019", target="baqiao-2023")

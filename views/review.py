@@ -219,7 +219,7 @@ with st.expander("队列与筛选 Queue & filters", expanded=False):
                  format_func=lambda unit: unit + (f"（又作 {'、'.join(unit_spellings[unit])}）" if unit_spellings[unit] else ""),
                  placeholder="全部 all" if units else "未写责任单位 no units named", disabled=not units)
 
-ui.keep_in_url("blind", "order", "keywords")
+ui.keep_in_url("blind", "order", "keywords", "units", "sections")
 queue = review_queue(
     source_items, matches, mine, order="document" if blind else st.session_state["order"], threshold=threshold,
     score_band=(0.0, 1.0) if blind else tuple(st.session_state["band"]), sections=st.session_state["sections"],
