@@ -410,6 +410,8 @@ def test_threshold_page_measures_precision_from_decisions(env):
     assert not at.exception
     table = at.dataframe[0].value
     assert table["已标注 labelled"].iloc[0] == 2
+    rates = [r for r in [*table["精确率 precision"], *table["召回率 recall"]] if r != "—"]
+    assert rates and all(len(r.partition(".")[2]) == 3 for r in rates), "0.500, not 0.5 beside 0.706"
 
 
 def test_threshold_page_before_any_decision_shows_only_the_work_left_by_hand(env):
