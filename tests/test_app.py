@@ -197,6 +197,15 @@ def test_bulk_confirm_and_undo_leave_what_another_window_decided(env):
     tab_a.button(key="rv_undo").click().run()
     assert decisions(env).filter(pl.col("source_id") == other)["decision"].to_list() == ["no_counterpart"], "B's stays"
     assert any("来自另一窗口" in t.value for t in [*tab_a.toast, *tab_a.warning])
+    # a decision on another pair in the same window does not block undoing this pair's own last one
+    tab_b.selectbox(key="rv_source_doc").set_value("baqiao-2020").run()
+    tab_b.selectbox(key="rv_target_doc").set_value("baqiao-2023").run()
+    tab_b.button(key="rv_none").click().run()
+    tab_b.selectbox(key="rv_source_doc").set_value("baqiao-2023").run()
+    tab_b.selectbox(key="rv_target_doc").set_value("xian-2024").run()
+    tab_b.button(key="rv_undo").click().run()
+    assert "no_counterpart" not in decisions(env).filter(pl.col("source_id") == other)["decision"].to_list(), \
+        "B's own 无对应 on this pair taken back"
 
 
 def test_policy_areas_are_offered_in_the_plans_order_and_a_dispute_names_its_link(env):

@@ -102,16 +102,18 @@ def _skip(next_id: str | None, queue: tuple) -> None:
 
 
 def _undo(source_doc: str, target_doc: str) -> None:
-    """Retract this reviewer's latest decision in effect between the two documents."""
+    """Retract this reviewer's latest decision in effect between the two documents, when it is the one
+    this window made last on them (after a reload, whatever it was)."""
     me = ui.reviewer()
     store = ui.store()
     mine = st.session_state["recorded"]
+    here = [i for i, (source_id, _, _) in enumerate(mine) if doc_of(source_id) in (source_doc, target_doc)]
     try:
         last = latest_decision(store.current(), me, source_doc, target_doc)
         if last is None:
             ui.flash("warning", "没有可撤销的决定 Nothing to undo.")
             return
-        if mine and mine[-1] != (last["source_id"], last["target_id"], last["decision"]):
+        if here and mine[here[-1]] != (last["source_id"], last["target_id"], last["decision"]):
             # the latest decision was taken in another window: this one's Undo retracted it unseen
             ui.flash("warning", f"最近的决定（{DECISION_LABELS[last['decision']]} {last['source_id']}）来自另一窗口，"
                                 "本窗口未撤销，请在该窗口或决定历史中核对 The latest decision was made in another window; "
@@ -121,7 +123,7 @@ def _undo(source_doc: str, target_doc: str) -> None:
     except PlanAlignError as exc:
         ui.flash("error", ui.problem_text(exc))
         return
-    st.session_state["recorded"] = mine[:-1]
+    st.session_state["recorded"] = [m for i, m in enumerate(mine) if not here or i != here[-1]]
     st.session_state.update(current=last["source_id"], candidate=None, queue_done=False)
     ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → "
                      f"{last['target_id'] or '∅ ' + (last['target_doc'] or target_doc)}")
