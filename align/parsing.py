@@ -1303,8 +1303,8 @@ def _attachments_by_item(attachments: dict[str, dict], index_units: dict[str, li
 
     Each attachment first goes where its title says; where two would then detail one item (two
     titles naming it, or a title naming an item whose own attachment stays), the movers keep their
-    numbers and are named in a warning (附件1 中小学建设实施方案 beside 附件2 幼儿园建设实施方案 with
-    no 附件 for item 2 moves both; 附件2 naming item 1, which keeps 附件1, stays and is named)."""
+    numbers and are named in a warning (附件1 中小学建设实施方案 and 附件2 幼儿园建设实施方案 trade places,
+    to items 2 and 1; 附件2 naming item 1, which keeps its own 附件1, stays and is named)."""
     numbers = sorted(set(attachments) | set(index_titles), key=_number_order)
     wanted: dict[str, str] = {}
     doubtful: list[str] = []
