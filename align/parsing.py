@@ -947,6 +947,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     review_section = False
     in_attachments = False
     current_attachment: dict | None = None
+    bare_attachment: list[int] = []  # [line, lines not read] of a 附件 written without a number
     current: _Draft | None = None
 
     headings: dict[int, list[_Draft]] = {1: [], 2: []}  # 一、 and （一） lines, items where nothing is numbered below
@@ -970,6 +971,9 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             continue
         index_match = _ATTACHMENT_INDEX.match(clean)
         start_match = _ATTACHMENT_START.match(clean)
+        if clean == "附件" and not in_attachments:  # an attachment without a number: no item to file it under
+            in_attachments, current, bare_attachment = True, None, [lineno, 0]
+            continue
         if start_match:
             in_attachments = True
             current = None
@@ -992,6 +996,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
                 entry = _numbered_line(clean, None)
                 if entry:
                     _index_entry(entry, index_units, index_titles)
+                elif bare_attachment:
+                    bare_attachment[1] += 1
                 continue
             if "\t" in raw:  # a table in the attachment: its cells apart, and its rows by district as quotas
                 clean = _attachment_row(current_attachment, [normalize_text(cell) for cell in raw.split("\t")])
@@ -1113,6 +1119,11 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     else:
         drafts = _qualify_restarted_numbers(_committed(headings[2]) or _committed(headings[1]))
     attachments, index_units, doubtful = _attachments_by_item(attachments, index_units, index_titles, drafts)
+    if bare_attachment and bare_attachment[1]:
+        warnings.append(f"{path}: 第 {bare_attachment[0]} 行的附件没有编号，其 {bare_attachment[1]} 行未归入任何条目、未读取"
+                        f"（如各区县任务分解表的配额），请核对 the attachment at line {bare_attachment[0]} has no number, so its "
+                        f"{bare_attachment[1]} line(s) were filed under no item and not read (a table of district quotas, "
+                        "say); number it 附件1, 附件2 … as its item.")
     for draft in drafts:
         attachment = attachments.get(draft.number)
         if attachment:

@@ -589,3 +589,13 @@ def test_a_districts_share_written_with_each_or_its_city_is_no_target_of_the_cit
     items = parse_text(f"某市2025年民生实事\n1.民生实事。{written}\n", CITY).items
     assert [(t["indicator"], t["value"]) for t in items["targets"][0]] == [target]
     assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == quotas
+
+
+def test_an_attachment_without_a_number_is_glued_to_no_item_and_named():
+    """附件 alone, then a table of district quotas by item: its rows were glued onto the last item's text
+    (新增公共停车泊位3万个。附件重点民生实事区县任务分解表项目单位金水区…), without a word."""
+    text = ("郑州市2025年重点民生实事\n1.打通断头路。打通断头路30条。\n2.新增公共停车泊位。新增公共停车泊位3万个。\n\n附件\n\n"
+            "重点民生实事区县任务分解表\n\n项目\t单位\t金水区\t中原区\n打通断头路\t条\t3\t4\n新增公共停车泊位\t个\t5000\t4000\n")
+    parsed = parse_text(text, CITY)
+    assert parsed.items["text"].to_list() == ["打通断头路。打通断头路30条。", "新增公共停车泊位。新增公共停车泊位3万个。"]
+    assert any("第 5 行的附件没有编号" in warning for warning in parsed.warnings)
