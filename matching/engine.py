@@ -171,6 +171,13 @@ def fitted_the_other_way(source: DocumentMeta, target: DocumentMeta) -> bool:
     return (source.year, source.id) > (target.year, target.id)
 
 
+def pair_items(settings: Settings, source: DocumentMeta, target: DocumentMeta) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Both plans' items as a match reads them: a quota under the name the quota's plan gives the other
+    government (高新区 for 宝鸡高新区). Training reads them so too, or it fits other numbers than it scores."""
+    return (quotas_renamed(load_items(settings, source.id), target, source),
+            quotas_renamed(load_items(settings, target.id), source, target))
+
+
 def swap_sides(result: pl.DataFrame) -> pl.DataFrame:
     """A result read target → source, given back with the caller's source and target columns."""
     return result.rename({"source_id": "target_id", "target_id": "source_id"}).select(result.columns)
@@ -225,9 +232,7 @@ def _matched(
         turned = _matched(flipped, target_id, source_id, model=model, one_to_one_pairs=one_to_one_pairs,
                           use_cache=use_cache, cached_only=cached_only)
         return None if turned is None else swap_sides(turned)
-    # a quota is looked for under the name the quota's plan gives the other government (高新区 for 宝鸡高新区)
-    source_items = quotas_renamed(load_items(settings, source_id), target_meta, source_meta)
-    target_items = quotas_renamed(load_items(settings, target_id), source_meta, target_meta)
+    source_items, target_items = pair_items(settings, source_meta, target_meta)
     if one_to_one_pairs is None:
         one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
     words = vocabulary(source_items, target_items, settings.data_dir)

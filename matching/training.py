@@ -15,11 +15,11 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.ingest import load_items
-from align.items import doc_of_column, quotas_renamed, text_digests
+from align.items import doc_of_column, text_digests
 from align.registry import get_document
 from align.settings import BUNDLED_DATA, Settings
 from align.store import flipped, on_current_text
-from matching.engine import fitted_the_other_way, match_items, swap_sides, vocabulary
+from matching.engine import fitted_the_other_way, match_items, pair_items, swap_sides, vocabulary
 from matching.evaluate import (
     best_threshold,
     check_gold_pair,
@@ -55,14 +55,13 @@ def candidates_for_pair(settings: Settings, source_id: str, target_id: str, mode
     only the features, and must work even when the shipped weights predate a feature.
     The features are those ``match`` computes: read the way the model reads the pair
     (:func:`~matching.engine.fitted_the_other_way`), per source item whatever
-    ``PLAN_ALIGN_DIRECTION`` says, with quotas under the names the other plan gives
-    (``quotas_renamed``: 高新区 is 西安高新区's quota).
+    ``PLAN_ALIGN_DIRECTION`` says, with its items read as ``match`` reads them
+    (:func:`~matching.engine.pair_items`: 高新区 is 西安高新区's quota).
     """
     source_meta, target_meta = get_document(settings.data_dir, source_id), get_document(settings.data_dir, target_id)
     if fitted_the_other_way(source_meta, target_meta):
         return swap_sides(candidates_for_pair(settings, target_id, source_id, model))
-    source_items = quotas_renamed(load_items(settings, source_id), target_meta, source_meta)
-    target_items = quotas_renamed(load_items(settings, target_id), source_meta, target_meta)
+    source_items, target_items = pair_items(settings, source_meta, target_meta)
     return match_items(
         source_items,
         target_items,
