@@ -473,7 +473,7 @@ def compare_pair(
         "deadline_shift_months": deadline_shift(
             old.get("deadline"), new.get("deadline"), old_year=old_year, new_year=new_year,
             # a rate (GDP增长7.5%) is set for its year: still 推进中 at the report, it is not late next year
-            unfinished=old.get("status") == "in_progress" and not _yearly_rates(old, new),
+            unfinished=old.get("status") == "in_progress" and not _set_each_year(old, new),
             finished=old.get("status") == "done", reported=old.get("status") is not None,
         ),
         "wording_similarity": float(fuzz.ratio(old.get("text") or "", new.get("text") or "")),
@@ -841,7 +841,7 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅")
 
 
-def _yearly_rates(old: dict, new: dict) -> bool:
+def _set_each_year(old: dict, new: dict) -> bool:
     """Whether both tasks commit to each year's own figures alone: rates of change (增长7.5%以上 →
     增长7%左右), shares set anew (一网通办率达到95% → 98%) and the year's additions (新增“四上”企业30家 → 40家).
     Still under way at the first year's end, such a task is set again for the next, not 12 months late; a
@@ -1115,8 +1115,9 @@ def headline_series(settings: Settings, doc_ids: Sequence[str]) -> list[pl.DataF
     from align.registry import get_document
 
     metas = sorted((get_document(settings.data_dir, d) for d in doc_ids), key=lambda m: m.year)
-    return [headline_changes(load_indicators(settings, a.id), load_indicators(settings, b.id), old_doc=a.id, new_doc=b.id)
-            for a, b in zip(metas, metas[1:])]
+    stated = [load_indicators(settings, meta.id) for meta in metas]  # each plan's once, though most are in two pairs
+    return [headline_changes(old, new, old_doc=a.id, new_doc=b.id)
+            for a, b, old, new in zip(metas, metas[1:], stated, stated[1:])]
 
 
 def headlines_for_planners(table: pl.DataFrame) -> pl.DataFrame:
