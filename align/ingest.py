@@ -63,9 +63,11 @@ def _manifest(cache_dir: Path) -> dict:
 
 
 def _well_formed(entry: object) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
-            and isinstance(entry.get("items"), int) and not isinstance(entry.get("items"), bool)
-            and isinstance(entry.get("warnings", []), list) and all(isinstance(w, str) for w in entry.get("warnings", [])))
+    if not isinstance(entry, dict):
+        return False
+    items, warnings = entry.get("items"), entry.get("warnings", [])
+    return (isinstance(entry.get("key"), str) and isinstance(items, int) and not isinstance(items, bool)
+            and isinstance(warnings, list) and all(isinstance(w, str) for w in warnings))
 
 
 def _cache_key(path: Path, meta: DocumentMeta) -> str:

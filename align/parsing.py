@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import cn2an
@@ -764,6 +764,7 @@ def _row_units(row: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(split_units(row.get("units", "")) + split_units(row.get("co_units", "")) + named))
 
 
+@lru_cache(maxsize=256)  # asked twice a row (detail, units), of a few distinct words
 def _measure_word(cell: str) -> bool:
     """Whether a cell is a unit of measure (亿元, 万人, %, 个), as a quantity written with it reads."""
     cell = normalize_text(cell)
