@@ -331,6 +331,27 @@ def test_attachments_whose_titles_name_each_others_numbers_all_go_where_their_ti
     assert not parsed.warnings
 
 
+def test_an_attachment_goes_to_the_item_its_dated_title_or_the_items_text_names():
+    """A plan attaching three of its four items as 附件1–3: 2025年中小学建设任务分解表 (the year kept the title
+    from naming 中小学建设) and 公共充电桩建设任务分解表 (named in item 4's text, not its heading 充电设施建设)
+    stayed with items 1 and 3, hanging the charging piles' quotas on 老旧小区改造, silently."""
+    text = (SOME_ITEMS.replace("新建充电桩500个", "新建公共充电桩500个") + "附件1\n2025年中小学建设任务分解表\n其中，汉滨区2所。\n"
+            "附件2\n2024—2025年老旧小区改造实施方案\n其中，汉滨区4个。\n附件3\n公共充电桩建设任务分解表\n其中，汉滨区300个。\n")
+    parsed = parse_text(text, CITY)
+    assert [[q["value"] for q in quotas] for quotas in parsed.items["quotas"]] == [[], [2.0], [4.0], [300.0]]
+    assert not parsed.warnings
+
+
+@pytest.mark.parametrize("header", ["区", "县（市、区）", "县区名称", "区名"])
+def test_a_district_table_gives_its_quotas_whatever_its_place_column_is_called(header):
+    """序号 | 区 | 任务数（所）: a place column headed 区 (or 区名) was not known, and the table's quotas were
+    lost without a word; a row's place is its named district where the header names none."""
+    text = (SOME_ITEMS + f"附件2\n中小学建设任务分解表\n序号\t{header}\t任务数（所）\n1\t江宁区\t5\n2\t浦口区\t3\n"
+            "3\t合计\t8\n")
+    quotas = parse_text(text, CITY).items["quotas"][1]
+    assert [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas] == [("江宁区", 5.0, "所"), ("浦口区", 3.0, "所")]
+
+
 def test_an_attachment_whose_title_names_an_item_that_keeps_its_own_stays_and_is_named():
     """附件2's title names item 1, which has its own 附件1: 附件2 stays with item 2, and the planner is told."""
     text = SOME_ITEMS + "附件1\n幼儿园建设实施方案\n其中，汉滨区1所。\n附件2\n幼儿园建设工作方案\n其中，汉滨区2所。\n"
