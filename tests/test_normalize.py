@@ -298,6 +298,11 @@ def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_
         ("院前急救平均反应时间缩短至12分钟并保持稳定", [("院前急救平均反应时间缩短", 12.0, "分钟")]),
         ("实现30分钟车程内就医", [("实现车程内就医", 30.0, "分钟")]),
         ("打造15分钟便民生活圈", []),
+        # a span of time qualifying the count after it in its clause (24小时 was a target named 建成智慧)
+        ("建成24小时智慧阅读空间3处", [("建成24小时智慧阅读空间", 3.0, "处")]),
+        ("新建城市书房30家，其中24小时开放10家", [("新建城市书房", 30.0, "家"), ("24小时开放", 10.0, "家")]),
+        ("24小时内办结率达到95%", [("24小时内办结率", 95.0, "%")]),
+        ("每天开放12小时以上，服务群众1万人次", [("每天开放", 12.0, "小时"), ("服务群众", 10000.0, "人次")]),
     ],
 )
 def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
