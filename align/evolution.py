@@ -838,30 +838,33 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
 
 
 # A rate of change over the year (增长7.5%, 下降3%), set anew each year; not a share reached (完成率100%).
-_YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅")
+_YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")  # 提高到90% is a level: 到 leaves the name
 
 
 def _set_each_year(old: dict, new: dict) -> bool:
-    """Whether both tasks commit to each year's own figures alone: rates of change (增长7.5%以上 →
-    增长7%左右), shares set anew (一网通办率达到95% → 98%) and the year's additions (新增“四上”企业30家 → 40家).
-    Still under way at the first year's end, such a task is set again for the next, not 12 months late; a
-    project to finish (建成…学校) is."""
+    """Whether the later task sets the earlier one's commitment again for its own year rather than carrying
+    it unfinished: rates of change (增长7.5%以上 → 增长7%左右, 一般性支出压减5%以上 again), the year's additions
+    and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个), figures set anew (一网通办率达到95% → 98%,
+    完成产业投资650亿元 → 600亿元) and work that goes on without a figure (深化平安建设). Still under way at the
+    first year's end, such a task is set again for the next, not 12 months late; a project to finish (建成…学校)
+    is, and so is a figure set again unchanged (完成率100%)."""
     def of_its_year(target: dict) -> bool:
-        indicator = target.get("indicator") or ""
-        return bool(_YEARS_ADDITION.search(indicator)
-                    or unit_family(target.get("unit")) == "percent" and _YEARLY_CHANGE.search(indicator))
+        return bool(_YEARS_ADDITION.search(target.get("raw") or target.get("indicator") or "")
+                    or unit_family(target.get("unit")) == "percent" and _YEARLY_CHANGE.search(target.get("indicator") or ""))
 
-    def levels(targets: list[dict]) -> set[float]:  # shares to reach (达到95%), not rates of change
-        return {t["value"] for t in targets if unit_family(t.get("unit")) == "percent" and not of_its_year(t)}
+    def figures(targets: list[dict]) -> set[tuple[str | None, float]]:  # levels and totals, not the year's own
+        return {(unit_family(t.get("unit")), t["value"]) for t in targets if not of_its_year(t)}
 
     old_targets, new_targets = old.get("targets") or [], new.get("targets") or []
-    # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
-    reset = levels(old_targets) != levels(new_targets)
-    return bool(old_targets) and bool(new_targets) and all(
-        of_its_year(t) or unit_family(t.get("unit")) == "percent" and reset for t in [*old_targets, *new_targets])
+    if not old_targets:
+        return bool(_ONGOING_WORK.match(normalize_text(old.get("text") or "")))
+    return bool(new_targets) and not figures(old_targets) & figures(new_targets)
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")
+# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境 (not 建成…, 完成…).
+_ONGOING_WORK = re.compile(
+    r"^(?:要|将|坚持|始终)?(?:深化|深入|持续|加强|巩固|常态化|健全|完善|优化|强化|做好|抓好|落实|推进(?!.*(?:建成|完工|竣工|投用|开通)))")
 
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
@@ -1162,9 +1165,14 @@ class EvolutionEvaluation:
 
 
 
+_SHARE_OF_TOTAL = re.compile(r"[(（]合计([^()（）]+)[)）]")
+
+
 def gold_direction(change: str) -> tuple[str, list[dict], list[dict]]:
-    """The direction a gold ``change`` text (``7.5%以上 → 8%以上``) states, with both sides' targets."""
-    left, _, right = change.partition("→")
+    """The direction a gold ``change`` text (``7.5%以上 → 8%以上``) states, with both sides' targets; a side
+    written as the table writes a split's share, ``6所（合计9所）``, is judged on its total, as the table is."""
+    left, _, right = (total.group(1) if (total := _SHARE_OF_TOTAL.search(side)) else side
+                      for side in change.partition("→"))
     before, after = extract_targets(left), extract_targets(right)
     if {"家", "户"} <= {t.get("unit") for t in before + after}:  # 15家 → 18户: bare counts of the same firms
         before, after = ([{**t, "unit": "家"} if t.get("unit") == "户" and not t.get("indicator") else t for t in side]

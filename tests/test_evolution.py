@@ -274,6 +274,9 @@ def test_gold_evaluation(baqiao):
     # the table wrong: no_longer_quantified); 户 beside 人 stays households
     assert gold_direction("15家 → 18户")[0] == "raised"
     assert gold_direction("1200户 → 3600人")[0] != "raised"
+    # a split's share as the table writes it is judged on its total (read no_longer_quantified, so a right row scored wrong)
+    assert gold_direction("10所 → 6所（合计9所）")[0] == "lowered"
+    assert gold_direction("6所 → 4所（合计6所）")[0] == "unchanged"
 
 
 # ---------------------------------------------------------------- classes on hand-made documents
@@ -473,6 +476,17 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
     reset = compare_pair(item("政务服务事项“一网通办”率达到95%", "in_progress", "2022年12月底"),
                          item("政务服务事项“一网通办”率达到98%", None, "2023年12月底"), **years)
     assert additions["deadline_shift_months"] == reset["deadline_shift_months"] == 0
+    # … and so are a cut set again, a year's figures set anew beside a new project, and work that goes on
+    # (a tester's 江宁区 2024 → 2025: each read 推迟12个月 in the list of tasks now due later)
+    for old_text, new_text in [("一般性支出压减5%以上", "一般性支出压减5%以上"),
+                               ("实施重大产业项目120个，完成产业投资650亿元", "实施重大产业项目100个，完成产业投资600亿元"),
+                               ("新增普惠性托位600个", "新建公办托育机构2所，新增普惠性托位400个"),
+                               ("深化平安江宁建设，建设更高水平的平安江宁", "深化平安江宁建设，刑事警情同比下降5%")]:
+        again = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
+        assert again["deadline_shift_months"] == 0, old_text
+    for old_text, new_text in [("建成学校3所", "建成学校3所并投入使用"), ("推进地铁7号线建设，力争建成通车", "地铁7号线建成通车")]:
+        carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
+        assert carried["deadline_shift_months"] == 12, "a project to finish, still open, is a year late"
     next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
                               item("建成区人民医院新院区并投入使用", None, "2024年6月底"), **years)
     assert next_stage["deadline_shift_months"] is None, "its first stage was reported done: nothing slipped"
