@@ -142,6 +142,14 @@ def build_export_frame(
     links = store.confirmed_links(source_doc, target_doc, include_conflicts=include_conflicts)
     if links.is_empty():
         scope = f" from '{source_doc}' to '{target_doc}'" if pair is not None else ""
+        if held := 0 if include_conflicts else store.confirmed_links(source_doc, target_doc,
+                                                                     include_conflicts=True).height:
+            raise ExportError(  # as the Export page says: not "confirm some first", which they did
+                f"There are no agreed links{scope} to export: {held} confirmed link(s) are disputed by another "
+                "reviewer. Settle them (the Review page shows who decided what), or export them marked with "
+                "--include-conflicts.",
+                zh=f"另有 {held} 条已确认的链接审核意见不一，未列入；请先协调，或加 --include-conflicts 一并导出（标明分歧）",
+            )
         raise ExportError(
             f"There are no confirmed links{scope} to export. Confirm links in the review app or with "
             "'plan-align decide SOURCE_ID TARGET_ID --confirm --reviewer NAME' first.",

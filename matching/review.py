@@ -454,7 +454,7 @@ def coverage_table(
     A task the district reports on ends with its status (``〔已完成〕``, ``〔推进中〕``).
     ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item and no
     reviewer rejected it; ``disputed`` when one confirmed a task another rejected (or another
-    marked the item 无对应); ``proposed`` when the matcher links one that nobody rejected;
+    marked the item or the task 无对应, as the store's conflicts say); ``proposed`` when the matcher links one that nobody rejected;
     ``no_counterpart`` when a reviewer marked the item 无对应 in the district plan; else
     ``none``, nothing found. A task marked 无对应 in the city plan proposes nothing, a city
     item marked 无对应 is proposed nothing, and a confirmed task no longer in the district
@@ -476,7 +476,8 @@ def coverage_table(
     serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
     served_by_none = nones.filter(pl.col("source_id").is_null()).select("target_id").unique()
     disputed = pl.concat([confirmed.join(rejected, on=["source_id", "target_id"], how="semi"),
-                          confirmed.join(served_by_none, on="target_id", how="semi")]).unique()
+                          confirmed.join(served_by_none, on="target_id", how="semi"),
+                          confirmed.join(serves_none, on="source_id", how="semi")]).unique()
     confirmed = confirmed.join(disputed, on=["source_id", "target_id"], how="anti")
     proposed = (
         matches.filter(pl.col("linked"))

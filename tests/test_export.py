@@ -593,6 +593,34 @@ def test_cli_coverage_names_a_disputed_link_beside_a_confirmed_one(data_copy, tm
     assert "1 more have a disputed link beside a confirmed one: xian-2024:4" in capsys.readouterr().err
 
 
+def test_coverage_calls_a_link_disputed_when_another_reviewer_says_its_task_serves_no_city_item(
+        data_copy, tmp_path, monkeypatch, capsys):
+    """李's 无对应 on the district task against 王's confirmation is a conflict in the store, held back from the
+    export, but Coverage counted the city item confirmed."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "cov.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:54", "xian-2024:15", "--confirm", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "baqiao-2023:54", "xian-2024", "--none", "--reviewer", "李", *data]) == 0
+    row = coverage_rows(capsys, data)["xian-2024:15"]
+    assert row["status"] == "disputed"
+    assert DecisionStore(tmp_path / "cov.sqlite").conflicts().height == 1
+
+
+def test_cli_export_of_only_disputed_links_says_they_are_held_back_not_that_none_is_confirmed(
+        data_copy, tmp_path, monkeypatch, capsys):
+    """It told the planner to go and confirm links, which two had; the Export page names the dispute."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "held.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:54", "xian-2024:15", "--confirm", "--reviewer", "王", *data]) == 0
+    assert main(["decide", "baqiao-2023:54", "xian-2024:15", "--reject", "--reviewer", "李", *data]) == 0
+    capsys.readouterr()
+    out = tmp_path / "links.csv"
+    assert main(["export", "--out", str(out), *data]) != 0
+    err = capsys.readouterr().err
+    assert "1 confirmed link(s) are disputed" in err and "--include-conflicts" in err and not out.exists()
+    assert main(["export", "--out", str(out), "--include-conflicts", *data]) == 0 and out.exists()
+
+
 def coverage_rows(capsys, data: list[str]) -> dict[str, dict]:
     """`plan-align coverage xian-2024 baqiao-2023 --format json`: each city item's row, by its id."""
     capsys.readouterr()  # what an earlier command printed
