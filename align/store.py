@@ -840,12 +840,13 @@ class DecisionStore:
         return self._readable(self._query(f"{_LOG_SELECT} ORDER BY id"), HISTORY_SCHEMA)
 
     def history(self, source_id: str, target_id: str | None = None) -> pl.DataFrame:
-        """The log rows of one source item (all its targets), or of one pair when ``target_id`` is given."""
-        sql = f"{_LOG_SELECT} WHERE source_id = ?"
-        params: tuple = (source_id,)
-        if target_id is not None:
-            sql += " AND target_id = ?"
-            params += (target_id,)
+        """The log rows of one item (all its links, also those judged from the other document, as
+        written), or of one pair, either way round, when ``target_id`` is given."""
+        if target_id is None:
+            sql, params = f"{_LOG_SELECT} WHERE source_id = ? OR target_id = ?", (source_id, source_id)
+        else:
+            sql = f"{_LOG_SELECT} WHERE (source_id = ? AND target_id = ?) OR (source_id = ? AND target_id = ?)"
+            params = (source_id, target_id, target_id, source_id)
         return self._readable(self._query(sql + " ORDER BY id", params), HISTORY_SCHEMA)
 
     def current(self, *, overall: bool = False, reviewer: str | None = None) -> pl.DataFrame:

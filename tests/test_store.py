@@ -43,6 +43,17 @@ def test_later_decision_by_same_reviewer_becomes_current_and_earlier_stays_in_hi
     assert store.history("baqiao-2023:1", "xian-2024:3")["decision"].to_list() == ["unsure", "confirmed"]
 
 
+def test_an_items_history_holds_the_decisions_made_from_the_other_document(store):
+    """李 confirmed the link from the city item's side: the district task's history left it out, while the
+    Review page counted it among the task's decisions and conflicts."""
+    store.record("王", "baqiao-2023:54", "xian-2024:15", "confirmed")
+    store.record("李", "xian-2024:15", "baqiao-2023:54", "rejected")
+    assert store.history("baqiao-2023:54")["reviewer"].to_list() == ["王", "李"]
+    assert store.history("xian-2024:15", "baqiao-2023:54")["decision"].to_list() == ["confirmed", "rejected"]
+    turned = pair_decisions(store.history("baqiao-2023:54"), "baqiao-2023", "xian-2024")
+    assert turned.select("source_id", "target_id").unique().rows() == [("baqiao-2023:54", "xian-2024:15")]
+
+
 def test_undo_retracts_only_the_latest_decision_of_that_reviewer(store):
     store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
     store.record("李", "baqiao-2023:1", "xian-2024:3", "confirmed")
