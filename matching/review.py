@@ -260,7 +260,9 @@ def bulk_candidates(
 def labelled_scores(matches: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
     """Candidate scores with a label from the decisions: confirmed 1, rejected 0, else null.
 
-    A pair with both (reviewers disagree) takes the latest decision.
+    A pair with both (reviewers disagree) takes the latest decision. A link confirmed outside the
+    candidates (with ``decide``, or from Coverage) is a row with no score: a link the matcher never
+    proposes, which recall counts as missed at every cut-off.
     """
     labels = (
         decisions.filter(pl.col("decision").is_in(["confirmed", "rejected"]) & pl.col("target_id").is_not_null())
@@ -269,7 +271,11 @@ def labelled_scores(matches: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFr
         .agg(pl.col("decision").last())
         .select("source_id", "target_id", (pl.col("decision") == "confirmed").cast(pl.Int8).alias("label"))
     )
-    return matches.select("source_id", "target_id", "score").join(labels, on=["source_id", "target_id"], how="left")
+    scored = matches.select("source_id", "target_id", "score")
+    missed = labels.filter(pl.col("label") == 1).join(scored, on=["source_id", "target_id"], how="anti")
+    return pl.concat([scored.join(labels, on=["source_id", "target_id"], how="left"),
+                      missed.select("source_id", "target_id", pl.lit(None, dtype=scored.schema["score"]).alias("score"),
+                                    "label")])
 
 
 def threshold_curve(

@@ -1476,6 +1476,25 @@ def test_threshold_counts_confirmed_pairs_as_its_curve_does_when_reviewers_disag
     assert (at.metric[0].value, at.metric[1].value) == ("1", "0"), "one pair, its latest decision a rejection"
 
 
+def test_threshold_counts_a_link_confirmed_outside_the_candidates_as_one_the_matcher_misses(env):
+    """A link confirmed with decide (or from Coverage) beyond the task's candidates was left out of recall's
+    denominator and of the page's 'confirmed': recall read 1.0 where the matcher finds one link of two."""
+    from matching.review import threshold_curve
+
+    matches = match_documents(env, "baqiao-2023", "xian-2024")
+    candidates = matches.filter(pl.col("source_id") == "baqiao-2023:54").sort("rank")
+    beyond = next(f"xian-2024:{n}" for n in range(1, 31) if f"xian-2024:{n}" not in candidates["target_id"].to_list())
+    with DecisionStore(env.db_path) as store:
+        store.record("甲", "baqiao-2023:54", candidates["target_id"][0], "confirmed")
+        store.record("甲", "baqiao-2023:54", beyond, "confirmed")
+        decisions = store.current()
+    curve = threshold_curve(matches, decisions, cutoffs=[0.0])
+    assert curve.select("labelled", "true_positives", "recall").row(0) == (2, 1, 0.5)
+    at = open_page("threshold")
+    assert not at.exception
+    assert (at.metric[0].value, at.metric[1].value) == ("2", "2")
+
+
 def test_coverage_says_a_quota_item_judged_without_a_counterpart_is_decided_not_pending(env):
     """An item a reviewer ruled out was still listed as having "no district task yet" (还没有)."""
     with DecisionStore(env.db_path) as store:
