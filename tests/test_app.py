@@ -1425,6 +1425,18 @@ def test_the_export_page_says_a_disputed_link_is_held_back_not_that_nothing_is_c
     assert at.metric[0].value == "1" and not any("disputed" in w.value for w in at.warning)
 
 
+def test_the_export_page_asks_for_two_documents_not_says_nothing_is_confirmed(env):
+    """One plan chosen as source and target read 'No confirmed links yet' beside two confirmed links."""
+    with DecisionStore(env.db_path) as store:
+        store.record("甲", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    at = open_page("export")
+    at.selectbox(key="ex_export_target").set_value("baqiao-2023").run()
+    at.selectbox(key="ex_export_source").set_value("baqiao-2023").run()
+    assert not at.exception
+    assert any("Choose two different documents" in w.value for w in at.warning)
+    assert not any("No confirmed links yet" in i.value for i in at.info) and not at.metric
+
+
 def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     """With a keyword narrowing the queue, bulk-confirm at 0 confirmed 22 links across 19 items."""
     at = open_page("review")

@@ -71,6 +71,9 @@ with cols[1]:
 fmt = ui.bound(st.radio, "格式 Format", "fmt", "ex", list(FORMATS), horizontal=True, format_func=FORMAT_LABELS.get)
 include = ui.bound(st.checkbox, "包括有争议的链接 Include links reviewers disagree on", "with_conflicts", "ex")
 
+if scope == "pair" and source_doc == target_doc:  # as on every other page (it said "no confirmed links yet")
+    st.warning("请选择两个不同的文档 Choose two different documents.")
+    st.stop()
 chosen_pair = (source_doc, target_doc) if scope == "pair" else (None, None)
 links = ui.or_stop(ui.store).confirmed_links(*chosen_pair, include_conflicts=include)
 held = 0 if include else ui.store().confirmed_links(*chosen_pair, include_conflicts=True).height - links.height
