@@ -177,6 +177,11 @@ def test_xlsx_names_each_documents_edition_by_its_file_fingerprint(decided, tmp_
     about = dict(book["导出信息"].iter_rows(min_row=2, values_only=True))
     assert about["plan-align 版本"] == importlib.metadata.version("plan-align")
     assert about["审核记录库"] == str(settings.db_path.resolve()) and about["链接数"] == "3"
+    assert about["其中审核意见不一"] == "0", "the disputed link is held back"
+    disputed = export_links(build_export_frame(store, settings, include_conflicts=True), "xlsx", tmp_path, "all.xlsx",
+                            settings=settings)
+    about = dict(openpyxl.load_workbook(disputed)["导出信息"].iter_rows(min_row=2, values_only=True))
+    assert (about["链接数"], about["其中审核意见不一"]) == ("4", "1"), "the file says one of its links is not agreed"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(Asia/Shanghai\)", about["导出时间"])
     sheet = book["文档来源"]
     rows = {r[0]: dict(zip([c.value for c in sheet[1]], r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
