@@ -175,6 +175,15 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         raise PlanAlignError(f"{args.candidates}: no candidates to evaluate.", zh="候选文件里没有候选，无从评估")
     gold = load_gold(args.gold)
     source_doc, target_doc = doc_of(candidates["source_id"][0]), doc_of(candidates["target_id"][0])
+    pairs = candidates.select(pl.col("source_id").map_elements(doc_of, return_dtype=pl.String).alias("source_doc"),
+                              pl.col("target_id").map_elements(doc_of, return_dtype=pl.String).alias("target_doc")
+                              ).unique(maintain_order=True)
+    if pairs.height > 1:  # another pair's candidates would all count as false links
+        raise PlanAlignError(
+            f"{args.candidates}: holds the candidates of {pairs.height} document pairs "
+            f"({', '.join(f'{s} → {t}' for s, t in pairs.rows())}); evaluate one pair's file, as `match --out` writes it.",
+            zh="候选文件混有多个文档对的候选，请逐对评估",
+        )
     check_gold_pair(gold, source_doc, target_doc, args.gold)
     if gold["target_id"].drop_nulls().len() == 0:
         raise PlanAlignError(f"{args.gold}: the gold has no links, nothing to evaluate.", zh="标注文件里没有链接，无从评估")

@@ -700,6 +700,17 @@ def test_evaluate_refuses_candidates_it_would_misrank(tmp_path, capsys, problem)
     assert ("is a folder" if problem == "folder" else "rows repeat a candidate pair") in err
 
 
+def test_evaluate_refuses_candidates_of_two_document_pairs(tmp_path, capsys):
+    """Another pair's rows appended after the gold pair's all counted as false links (P 0.833 → 0.357), exit 0."""
+    for name, target in (("a.csv", "xian-2024"), ("b.csv", "xixian-2023")):
+        assert main(["match", "baqiao-2023", target, "--out", str(tmp_path / name)]) == 0
+    mixed = tmp_path / "mixed.csv"
+    pl.concat([pl.read_csv(tmp_path / "a.csv"), pl.read_csv(tmp_path / "b.csv")]).write_csv(mixed)
+    capsys.readouterr()
+    assert main(["evaluate", str(mixed), "data/gold/baqiao-2023__xian-2024.csv"]) == 2
+    assert "baqiao-2023 → xixian-2023" in capsys.readouterr().err
+
+
 def test_fit_weights_refuses_gold_too_small_to_cross_validate(tmp_path, capsys):
     """One direct link: a model with cut-off 0 was written, linking all 1103 candidates."""
     gold = tmp_path / "gold"
