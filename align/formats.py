@@ -741,10 +741,10 @@ def _shown_value(value: Any, number_format: str | None) -> Any:
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:
-    return ([_xls_value(cell, datemode) for cell in sheet.row(i)] for i in range(sheet.nrows))
+    return ([_xls_value(cell, datemode, (i, j)) for j, cell in enumerate(sheet.row(i))] for i in range(sheet.nrows))
 
 
-def _xls_value(cell: Any, datemode: int) -> Any:
+def _xls_value(cell: Any, datemode: int, at: tuple[int, int]) -> Any:
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -752,7 +752,9 @@ def _xls_value(cell: Any, datemode: int) -> Any:
             return xlrd.xldate_as_datetime(cell.value, datemode)
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return cell.value
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+    if cell.ctype == xlrd.XL_CELL_ERROR:  # #REF! read as an empty cell lost the task's target, silently
+        return ErrorValue(xlrd.cellname(*at), xlrd.error_text_from_code.get(cell.value, "#ERROR"))
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if cell.ctype == xlrd.XL_CELL_NUMBER:
         return general(cell.value)  # 420.29999999999995 as Excel's General shows it: 420.3

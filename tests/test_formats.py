@@ -610,8 +610,8 @@ def test_an_xls_number_reads_without_float_noise():
     def cell(value: object) -> SimpleNamespace:
         return SimpleNamespace(ctype=xlrd.XL_CELL_NUMBER, value=value, xf_index=0)
 
-    assert _xls_value(cell(110.1 + 310.2), 0) == 420.3
-    assert str(_xls_value(cell(200.0), 0)) == "200"
+    assert _xls_value(cell(110.1 + 310.2), 0, (0, 0)) == 420.3
+    assert str(_xls_value(cell(200.0), 0, (0, 0))) == "200"
 
 
 def test_units_merged_down_over_several_tasks(tmp_path):
@@ -1426,6 +1426,15 @@ def test_an_excel_error_in_a_read_column_is_refused_with_its_cell(tmp_path):
     with pytest.raises(DocumentParseError, match="cell C3 shows the Excel error #N/A") as caught:
         read_document_text(path)
     assert str(path) in str(caught.value) and "C3" in caught.value.zh
+
+
+def test_an_excel_error_in_a_legacy_xls_is_refused_with_its_cell_as_in_xlsx():
+    """A .xls whose 目标要求 showed #REF! was read with that cell empty (the task's target lost), exit 0, where
+    the same table as .xlsx is refused by cell. The fixture was written by xlwt: 序号 | 主要任务 | 目标要求 | …"""
+    path = Path(__file__).parent / "fixtures" / "excel_error.xls"
+    with pytest.raises(DocumentParseError, match="cell C3 shows the Excel error #REF!") as caught:
+        read_document_text(path)
+    assert "C3" in caught.value.zh
 
 
 @pytest.mark.parametrize(
