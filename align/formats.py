@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import operator
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -237,6 +238,8 @@ def parse_column_spec(spec: str) -> ColumnMap:
     for part in [p for p in spec.replace("，", ",").split(",") if p.strip()]:
         role, sep, column = part.partition("=")
         role, column = role.strip(), column.strip()
+        if (plain := unicodedata.normalize("NFKC", column)).isdecimal():  # ② and ２ are column 2 (int('②') fails)
+            column = plain
         if not sep or not column:
             problems.append((f"{part.strip()!r} is not ROLE=COLUMN", f"“{part.strip()}”不是“角色=列”的写法"))
         elif role not in ROLES:
@@ -244,10 +247,10 @@ def parse_column_spec(spec: str) -> ColumnMap:
                              f"没有 {role} 这个角色（可用 {'、'.join(ROLES)}）"))
         elif role in mapping:
             problems.append((f"the role {role} is given twice", f"角色 {role} 给了两次"))
-        elif (column.isdigit() and int(column) - 1 in mapping.values()) or column in mapping.values():
+        elif (column.isdecimal() and int(column) - 1 in mapping.values()) or column in mapping.values():
             problems.append((f"column {column} is given two roles",
-                             f"第 {column} 列被指定了两个角色" if column.isdigit() else f"“{column}”列被指定了两个角色"))
-        elif column.isdigit():
+                             f"第 {column} 列被指定了两个角色" if column.isdecimal() else f"“{column}”列被指定了两个角色"))
+        elif column.isdecimal():
             if int(column) < 1:
                 problems.append((f"column numbers count from 1; got {column}", f"列号从 1 数起，不能是 {column}"))
             else:

@@ -834,6 +834,8 @@ def test_bad_column_spec(spec, problem):
 
 def test_column_spec_counts_from_one():
     assert parse_column_spec("task=主要任务, units=3") == {"task": "主要任务", "units": 2}
+    # a circled or full-width digit, as a Chinese user writes one, is the column it numbers (② was a traceback)
+    assert parse_column_spec("task=②，units=３") == {"task": 1, "units": 2}
 
 
 # ---------------------------------------------------------------- broken files
