@@ -842,6 +842,7 @@ class DecisionStore:
     def history(self, source_id: str, target_id: str | None = None) -> pl.DataFrame:
         """The log rows of one item (all its links, also those judged from the other document, as
         written), or of one pair, either way round, when ``target_id`` is given."""
+        params: tuple[str, ...]
         if target_id is None:
             sql, params = f"{_LOG_SELECT} WHERE source_id = ? OR target_id = ?", (source_id, source_id)
         else:
