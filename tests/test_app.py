@@ -47,6 +47,11 @@ def env(data_copy, tmp_path, monkeypatch):
     return data_copy.with_changes(db_path=db)
 
 
+def decision_button(at: AppTest, name: str):
+    """The Review page's 确认/拒绝/无对应/不确定 button (``rv_confirm``…), keyed by the pair it decides."""
+    return next(b for b in at.button if b.key.startswith(f"{name}|"))
+
+
 def open_page(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page(PAGES[page]).run()
@@ -106,17 +111,17 @@ def test_review_confirm_reject_none_and_undo_are_exactly_the_stored_decisions(en
     first = at.session_state["current"]
     at.text_input(key="rv_note").set_value("同一任务").run()
     first_target = at.radio(key="rv_candidate").options[0].split()[1]  # "#1 xian-2024:26 …"
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     second = at.session_state["current"]
     assert second != first
     # said in a toast, which a page scrolled down to its buttons still shows; no line above them moves them
     assert any(t.value.startswith("已记录 recorded: 【确认】") for t in at.toast) and not at.success
-    at.button(key="rv_reject").click().run()
+    decision_button(at, "rv_reject").click().run()
     assert at.session_state["current"] == second and at.session_state["candidate"] == 1
-    at.button(key="rv_none").click().run()
+    decision_button(at, "rv_none").click().run()
     third = at.session_state["current"]
     assert third not in (first, second)
-    at.button(key="rv_none").click().run()  # a third item, undone below
+    decision_button(at, "rv_none").click().run()  # a third item, undone below
     at.button(key="rv_undo").click().run()
     assert not at.exception
     assert at.session_state["current"] == third
@@ -136,7 +141,7 @@ def test_the_history_of_an_item_shows_no_none_for_a_no_counterpart_without_a_not
     """A 无对应 names no target and carries no note or score: the history read None in all three cells."""
     at = open_page("review")
     first = at.session_state["current"]
-    at.button(key="rv_none").click().run()
+    decision_button(at, "rv_none").click().run()
     at.selectbox(key="rv_current").set_value(first).run()
     history = next(frame.value for frame in at.dataframe if "目标 target" in frame.value.columns)
     row = history.iloc[0]
@@ -150,11 +155,11 @@ def test_coming_back_to_an_item_opens_the_candidate_marked_unsure_and_the_histor
     first = at.session_state["current"]
     at.radio(key="rv_candidate").set_value(1).run()
     unsure_target = at.radio(key="rv_candidate").options[1].split()[1]
-    at.button(key="rv_unsure").click().run()
+    decision_button(at, "rv_unsure").click().run()
     assert at.session_state["current"] != first
     at.selectbox(key="rv_current").set_value(first).run()
     assert at.radio(key="rv_candidate").value == 1, "the candidate to settle"
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     assert decisions(env).filter(pl.col("decision") == "confirmed")["target_id"].to_list() == [unsure_target]
     at.selectbox(key="rv_current").set_value(first).run()
     at.button(key="rv_undo").click().run()
@@ -168,11 +173,11 @@ def test_a_second_window_does_not_overwrite_a_decision_it_never_showed(env):
     tab_a, tab_b = open_page("review"), open_page("review")
     item = tab_a.session_state["current"]
     assert tab_b.session_state["current"] == item
-    tab_a.button(key="rv_confirm").click().run()
-    tab_b.button(key="rv_reject").click().run()
+    decision_button(tab_a, "rv_confirm").click().run()
+    decision_button(tab_b, "rv_reject").click().run()
     assert decisions(env)["decision"].to_list() == ["confirmed"], "B's reject was not recorded"
     assert any("已在另一窗口更改" in t.value for t in [*tab_b.toast, *tab_b.warning]), "and B is told why"
-    tab_b.button(key="rv_reject").click().run()  # now B has shown the confirmation: its decision stands
+    decision_button(tab_b, "rv_reject").click().run()  # now B has shown the confirmation: its decision stands
     assert decisions(env)["decision"].to_list() == ["rejected"]
 
 
@@ -193,14 +198,14 @@ def test_bulk_confirm_and_undo_leave_what_another_window_decided(env):
     # tab A's Undo takes back what tab A did, never tab B's later decision
     other = next(s for s in found["source_id"].unique(maintain_order=True) if s != source)
     tab_b.selectbox(key="rv_current").set_value(other).run()
-    tab_b.button(key="rv_none").click().run()
+    decision_button(tab_b, "rv_none").click().run()
     tab_a.button(key="rv_undo").click().run()
     assert decisions(env).filter(pl.col("source_id") == other)["decision"].to_list() == ["no_counterpart"], "B's stays"
     assert any("来自另一窗口" in t.value for t in [*tab_a.toast, *tab_a.warning])
     # a decision on another pair in the same window does not block undoing this pair's own last one
     tab_b.selectbox(key="rv_source_doc").set_value("baqiao-2020").run()
     tab_b.selectbox(key="rv_target_doc").set_value("baqiao-2023").run()
-    tab_b.button(key="rv_none").click().run()
+    decision_button(tab_b, "rv_none").click().run()
     tab_b.selectbox(key="rv_source_doc").set_value("baqiao-2023").run()
     tab_b.selectbox(key="rv_target_doc").set_value("xian-2024").run()
     tab_b.button(key="rv_undo").click().run()
@@ -230,12 +235,12 @@ def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
     """A reject is not a verdict on the item: it stays first in the queue, unticked, on candidate #2."""
     at = open_page("review")
     first = at.session_state["current"]
-    at.button(key="rv_reject").click().run()
+    decision_button(at, "rv_reject").click().run()
     assert at.session_state["current"] == first
     assert at.radio(key="rv_candidate").index == 1
     assert at.selectbox(key="rv_current").label.startswith("当前条目 Current item (1 / 111")
     assert "0 / 111" in [m.value for m in at.metric], "nothing is reviewed until a confirm or 无对应"
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     assert "1 / 111" in [m.value for m in at.metric]
     assert at.session_state["current"] != first
 
@@ -243,7 +248,7 @@ def test_rejecting_one_candidate_keeps_the_item_open_on_the_next_candidate(env):
 def test_reviewer_name_from_the_sidebar_is_recorded(env):
     at = open_page("review")
     at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     assert decisions(env)["reviewer"].to_list() == ["王工"]
 
 
@@ -260,7 +265,7 @@ def test_reviewer_name_survives_a_reload_through_the_address(env):
     reloaded.run()
     reloaded.switch_page("views/review.py").run()
     assert reloaded.sidebar.text_input(key="rv_reviewer").value == "王工"
-    reloaded.button(key="rv_confirm").click().run()
+    decision_button(reloaded, "rv_confirm").click().run()
     assert decisions(env)["reviewer"].to_list() == ["王工"]
 
 
@@ -343,7 +348,7 @@ def test_another_reviewer_opens_an_item_on_the_first_candidate_they_have_not_jud
     at = open_page("review")
     at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
     item = at.session_state["current"]
-    at.button(key="rv_reject").click().run()
+    decision_button(at, "rv_reject").click().run()
     assert at.session_state["current"] == item and at.radio(key="rv_candidate").value == 1
     at.sidebar.text_input(key="rv_reviewer").set_value("李工").run()
     assert at.radio(key="rv_candidate").value == 0
@@ -355,7 +360,7 @@ def test_bulk_confirm_from_the_other_plan_leaves_a_no_counterpart_of_ones_own_al
     at = open_page("review")
     at.sidebar.text_input(key="rv_reviewer").set_value("王工").run()
     at.selectbox(key="rv_current").set_value("baqiao-2023:93").run()
-    at.button(key="rv_none").click().run()
+    decision_button(at, "rv_none").click().run()
     at.selectbox(key="rv_source_doc").set_value("xian-2024").run()
     at.selectbox(key="rv_target_doc").set_value("baqiao-2023").run()
     at.button(key="rv_bulk_go").click().run()
@@ -413,8 +418,8 @@ def test_bulk_confirm_writes_one_decision_per_proposed_link(env, rank):
 
 def test_threshold_page_measures_precision_from_decisions(env):
     at = open_page("review")
-    at.button(key="rv_confirm").click().run()
-    at.button(key="rv_reject").click().run()
+    decision_button(at, "rv_confirm").click().run()
+    decision_button(at, "rv_reject").click().run()
     at.switch_page(PAGES["threshold"]).run()
     assert not at.exception
     table = at.dataframe[0].value
@@ -434,7 +439,7 @@ def test_threshold_page_before_any_decision_shows_only_the_work_left_by_hand(env
 
 def test_an_undefined_precision_reads_as_a_dash(env):
     at = open_page("review")
-    at.button(key="rv_reject").click().run()  # one rejection: precision is defined where it is proposed
+    decision_button(at, "rv_reject").click().run()  # one rejection: precision is defined where it is proposed
     at.switch_page(PAGES["threshold"]).run()
     table = at.dataframe[0].value
     assert "None" not in set(table["精确率 precision"]) and "—" in set(table["召回率 recall"])
@@ -1180,13 +1185,26 @@ def test_a_pair_changed_on_the_threshold_page_opens_the_review_on_the_first_cand
     assert at.radio(key="rv_candidate").value == 0
 
 
+def test_each_deciding_button_is_named_by_the_pair_it_decides(env):
+    """So a second Y pressed before the page redrew clicks a button the next item's page does not have (it
+    confirmed the next item, never shown); see the browser test of the double press."""
+    at = open_page("review")
+    current = at.selectbox(key="rv_current").value.split()[0]
+    target = at.radio(key="rv_candidate").options[at.radio(key="rv_candidate").value].split()[1]
+    first = decision_button(at, "rv_confirm")
+    assert first.key == f"rv_confirm|{current}|{target}"
+    first.click().run()
+    assert decision_button(at, "rv_confirm").key != first.key
+    assert decision_button(at, "rv_none").key.startswith("rv_none|") and not at.exception
+
+
 def test_past_the_last_item_the_queue_says_it_is_done_and_y_records_nothing(env):
     at = open_page("review")
     items = at.selectbox(key="rv_current").options
     at.selectbox(key="rv_current").set_value(items[-1]).run()
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     assert any(s.value.startswith("已到队列末尾") for s in at.success)
-    assert not [b for b in at.button if b.key == "rv_confirm"]
+    assert not [b for b in at.button if b.key.startswith("rv_confirm|")]
     with DecisionStore(env.db_path) as store:
         assert store.log().height == 1
     at.button(key="rv_start_over").click().run()
@@ -1307,7 +1325,7 @@ def test_no_counterpart_in_one_city_plan_leaves_the_task_open_against_another(en
     """无对应 against xian-2024 says nothing of xianyang-2023: there the task is still to review."""
     at = open_page("review")
     task = at.session_state["current"]
-    at.button(key="rv_none").click().run()
+    decision_button(at, "rv_none").click().run()
     assert "1 / 111" in [m.value for m in at.metric]
     at.selectbox(key="rv_target_doc").set_value("xianyang-2023").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -1321,7 +1339,7 @@ def test_a_plan_reissued_after_a_confirm_is_flagged_on_review_and_export(env):
     at = open_page("review")
     task = at.session_state["current"]
     target = at.radio(key="rv_candidate").options[0].split()[1]  # "#1 xian-2024:26 …"
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     text = load_items(env, "xian-2024").filter(pl.col("item_id") == target)["text"].item()
     city = env.data_dir / "documents" / "xian-2024-livelihood-projects.txt"
     body = city.read_text(encoding="utf-8")
@@ -1383,7 +1401,7 @@ def test_confirming_through_a_filtered_queue_ends_it_and_never_adds_a_second_lin
     for _ in range(len(queue) + 2):
         if any("End of the queue" in s.value for s in at.success):
             break
-        at.button(key="rv_confirm").click().run()
+        decision_button(at, "rv_confirm").click().run()
         assert not at.exception
     assert any("End of the queue" in s.value for s in at.success)
     links = decisions(env).filter(pl.col("decision") == "confirmed")
@@ -1409,7 +1427,7 @@ def test_a_note_stays_with_the_item_it_was_written_on(env):
     at.text_input(key="rv_note").input("需核实数量").run()
     at.button(key="rv_skip").click().run()
     assert at.session_state["current"] != first and at.text_input(key="rv_note").value == ""
-    at.button(key="rv_confirm").click().run()
+    decision_button(at, "rv_confirm").click().run()
     assert decisions(env)["note"].to_list() == [None], "the note written on the skipped item is not stored here"
 
 

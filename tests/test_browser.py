@@ -165,3 +165,32 @@ def test_a_confirmed_decision_survives_the_server_being_killed(private_data):
         current = store.current()
     assert current.height == 1
     assert current["decision"].to_list() == ["confirmed"]
+
+
+def test_a_second_y_pressed_before_the_page_redraws_confirms_nothing_unseen(private_data):
+    """An impatient second Y, pressed while the first decision was still being drawn (a second or two on a busy
+    machine), confirmed the next item, which the page had never shown (a browser probe: 55 → xian-2024:1, then
+    106 → xian-2024:29). Here the server's answer to the first Y is held back until the second is pressed, so the
+    page still shows the first item, as it did on the probe's loaded machine."""
+    data_dir, db = private_data
+    held: list = []
+    holding = [False]
+
+    def hold_the_servers_answers(browser_side) -> None:
+        server = browser_side.connect_to_server()
+        browser_side.on_message(server.send)
+        server.on_message(lambda message: held.append(message) if holding[0] else browser_side.send(message))
+
+    with app_server(data_dir, db) as (url, _), browser_page() as page:
+        page.route_web_socket("**/_stcore/stream", hold_the_servers_answers)
+        page.goto(f"{url}/{quote('审核_Review')}")
+        page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
+        page.locator("h1").first.click()  # the page, not a text box, has the keyboard
+        holding[0] = True
+        page.keyboard.press("y")
+        page.wait_for_timeout(3000)  # the server has recorded it and drawn the next item; the page shows neither
+        page.keyboard.press("y")
+        page.wait_for_timeout(3000)
+        with DecisionStore(db) as store:
+            decided = store.log().select("source_id", "target_id", "decision").rows()
+    assert len(decided) == 1, decided

@@ -408,16 +408,20 @@ with toolbar:
                    "before confirming)")
     # 无对应 and 不确定 with their key hints need a third more room: at 1280 px they read 无… and 不…
     buttons = st.columns([1, 1, 1.35, 1.35, 1, 1, 2.3], vertical_alignment="bottom")
-    buttons[0].button("确认", help="Confirm", key="rv_confirm", shortcut="Y", type="primary", disabled=chosen is None,
+    # Each deciding button is named by the pair it decides: a second Y pressed before the page redrew (a
+    # decision takes a second or two) clicked the same button on the next item, and confirmed it unseen;
+    # now it clicks a button the page no longer has, and is ignored.
+    on_screen = f"|{current}|{target_id or ''}"
+    buttons[0].button("确认", help="Confirm", key="rv_confirm" + on_screen, shortcut="Y", type="primary", disabled=chosen is None,
                       on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue),
                       kwargs={"seen": seen})
-    buttons[1].button("拒绝", help="Reject", key="rv_reject", shortcut="N", disabled=chosen is None,
+    buttons[1].button("拒绝", help="Reject", key="rv_reject" + on_screen, shortcut="N", disabled=chosen is None,
                       on_click=_decide, args=("rejected", current, target_id, score, engine, next_id,
                                               after_reject, this_queue), kwargs={"seen": seen})
-    buttons[2].button("无对应", help="No counterpart", key="rv_none", shortcut="X",
+    buttons[2].button("无对应", help="No counterpart", key="rv_none" + on_screen, shortcut="X",
                       on_click=_decide, args=("no_counterpart", current, None, None, engine, next_id, None, this_queue,
                                               target_doc), kwargs={"seen": seen})
-    buttons[3].button("不确定", help="Unsure", key="rv_unsure", shortcut="U", disabled=chosen is None,
+    buttons[3].button("不确定", help="Unsure", key="rv_unsure" + on_screen, shortcut="U", disabled=chosen is None,
                       on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue),
                       kwargs={"seen": seen})
     buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id, this_queue))
