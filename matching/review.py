@@ -500,6 +500,7 @@ def coverage_table(
         pl.concat_str(pl.col("number"), pl.lit(" "), pl.col("text"),
                       pl.col("status").replace_strict(reported, default="").fill_null("")).alias("task"),
         joined_targets("targets").alias("task_targets"),
+        pl.int_range(pl.len()).alias("plan_order"),
     )
     nearest = (
         matches.select("source_id", "target_id", "score")
@@ -527,7 +528,8 @@ def coverage_table(
     ).with_columns(
         pl.when(pl.col("changed")).then(pl.col("task") + "（确认后文本已改，请复核）").otherwise(pl.col("task")).alias("task")
     )
-    per_city = links.group_by("target_id").agg(
+    # in the district plan's order (106 before 75 in one run and after it in the next, page and CLI apart)
+    per_city = links.sort("plan_order", "source_id", nulls_last=True).group_by("target_id", maintain_order=True).agg(
         pl.col("task").filter(pl.col("kind") == "confirmed").alias("confirmed_tasks"),
         pl.col("task").filter(pl.col("kind") == "disputed").alias("disputed_tasks"),
         pl.col("task").filter(pl.col("kind") == "proposed").alias("proposed_tasks"),

@@ -757,6 +757,15 @@ def test_coverage_puts_a_quota_no_district_task_serves_first(env):
     assert "xian-2024:4" not in uncovered(table)["item_id"].to_list(), "a confirmed task settles it"
 
 
+def test_coverage_lists_an_items_district_tasks_in_the_district_plans_order(env):
+    """106 before 75 in one run and after it in the next (the page's Excel and the CLI's differed)."""
+    decided = [("baqiao-2023:106", "xian-2024:4", "confirmed"), ("baqiao-2023:75", "xian-2024:4", "confirmed"),
+               ("baqiao-2023:58", "xian-2024:4", "confirmed")]
+    for _ in range(5):
+        tasks = bundled_coverage(env, decided).filter(pl.col("item_id") == "xian-2024:4")["confirmed_tasks"][0]
+        assert [task.split()[0] for task in tasks] == ["58", "75", "106"]
+
+
 def test_coverage_heatmap_counts_keep_every_status_and_the_plans_order(env):
     from matching.review import coverage_counts, status_counts
 
