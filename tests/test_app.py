@@ -1214,6 +1214,7 @@ def test_past_the_last_item_the_queue_says_it_is_done_and_y_records_nothing(env)
     decision_button(at, "rv_confirm").click().run()
     assert any(s.value.startswith("已到队列末尾") for s in at.success)
     assert not [b for b in at.button if b.key.startswith("rv_confirm|")]
+    assert "item" not in at.query_params, "a reload reopened the decided last item, ready for a second link"
     with DecisionStore(env.db_path) as store:
         assert store.log().height == 1
     at.button(key="rv_start_over").click().run()

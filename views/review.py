@@ -242,6 +242,8 @@ if st.session_state["queue_done"] == this_queue:
     done = st.columns(6)
     done[0].button("回到队首", help="Back to the start of the queue", key="rv_start_over", on_click=_reset_position)
     done[1].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
+    # the address no longer names the last item: a reload reopened it, decided, on a candidate Y would add
+    ui.keep_in_url("current")
     st.stop()
 
 ui.choose_default("current", queue_ids, None)
