@@ -1168,6 +1168,24 @@ def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_re
     assert any(h.value.startswith("源 baqiao-2023:75") for h in at.subheader)
 
 
+def test_from_coverage_a_planner_can_rule_a_city_item_out(env):
+    """The Review button opens the nearest district task, where 无对应 says the task serves nothing: the city
+    item stayed 未找到, with its quota warned of, and nothing on the page said how to rule it out."""
+    at = open_page("coverage")
+    at.selectbox(key="cov_pick_baqiao-2023").set_value("xian-2024:28").run()
+    at.button(key="cov_review_city").click().run()
+    assert not at.exception
+    assert (at.session_state["source_doc"], at.session_state["target_doc"]) == ("xian-2024", "baqiao-2023")
+    assert at.session_state["current"] == "xian-2024:28"
+    decision_button(at, "rv_none").click().run()
+    at.switch_page(PAGES["coverage"]).run()
+    assert not at.exception
+    with DecisionStore(env.db_path) as store:
+        assert store.current().select("source_id", "target_id", "decision").rows() == [
+            ("xian-2024:28", None, "no_counterpart")]
+    assert next(m.value for m in at.metric if m.label == "已判无对应 ruled out") == "1"
+
+
 def test_from_coverage_the_review_page_opens_on_the_picked_city_item_even_under_a_keyword_filter(env):
     """A keyword left on the Review page once opened a greening task; and the district task's
     first candidate, another city item, was the one chosen (pressing Y confirmed it)."""

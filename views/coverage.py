@@ -169,8 +169,15 @@ nearest = table.filter(pl.col("item_id") == picked)["nearest_id"].item()
 st.caption("在审核页打开与之最接近的区级任务，并选中此市级条目 (opens the district task nearest to it on the Review "
            "page, with this city item chosen)"
            if nearest else "没有候选区级任务 No district task is a candidate for it.")
-if st.button("审核 Review", key="cov_review", disabled=nearest is None):
+go = st.columns(2)
+if go[0].button("审核 Review", key="cov_review", disabled=nearest is None):
     ui.open_review(district_doc, city_doc, nearest, picked)
+# From the district task's side, 无对应 says the task serves no city item: to rule this city item out (no district
+# task serves it), the planner reviews it against the district plan's tasks.
+if go[1].button("从市级条目审核 Review from the city item", key="cov_review_city",
+                help="在审核页打开此市级条目及其候选区级任务；“无对应”即判它没有区级任务 Opens this city item with "
+                     "the district tasks as candidates: 无对应 there rules it out"):
+    ui.open_review(city_doc, district_doc, picked)
 
 under = plans_under(list(documents.values()), city)
 st.subheader(f"{city.jurisdiction}所辖各区的文档 Every district plan under {city.jurisdiction}")
