@@ -602,6 +602,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:  # any other is a bug to see, not the user's path to blame
+            raise
+        # a path the user gave (a name past the file system's 255 bytes: 86 Chinese characters) fails in pathlib's
+        # own checks (is_dir, exists) before any of ours can word it
+        print(error_line(PlanAlignError(
+            f"{exc.filename or 'a path given'}: the file name is too long for the file system (a name of 255 bytes "
+            "at most, about 85 Chinese characters); give a shorter one.",
+            zh="文件名太长（一级名称最多 255 字节，约 85 个汉字），请改短")), file=sys.stderr)
+        return EXIT_USER_ERROR
     except _OutputLost as lost:
         _discard_stdout(stdout)
         if isinstance(lost.error, BrokenPipeError):  # the reader took what it wanted (| head -1): no error, as Unix tools

@@ -989,3 +989,18 @@ def test_the_command_loads_its_heavy_libraries_only_inside_its_interrupt_guard()
     assert loaded == "False"
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["scripts"]["plan-align"] == "align.launch:main"
+
+
+@pytest.mark.parametrize("command", ["out", "add", "data"])
+def test_a_file_name_too_long_for_the_file_system_is_one_line(data, tmp_path, capsys, monkeypatch, command):
+    """90 Chinese characters (270 bytes) in one name: pathlib's exists/is_dir raised `OSError: [Errno 36] File name
+    too long` as a traceback, from --out, add and a data folder alike."""
+    long = tmp_path / ("灞" * 90)
+    argv = {"out": ["items", "baqiao-2023", "--out", f"{long}.csv"], "add": ["add", f"{long}.txt"],
+            "data": ["docs", "--data", str(long)]}[command]
+    if command == "data":
+        monkeypatch.delenv("PLAN_ALIGN_DATA", raising=False)
+    capsys.readouterr()
+    assert cli_main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "file name is too long" in err and err.count("\n") == 1
