@@ -26,7 +26,7 @@ import xlsxwriter
 
 from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError, UnknownDocumentError
-from align.files import file_digest, write_atomic
+from align.files import file_digest, write_atomic, write_atomic_pair
 from align.ingest import load_items
 from align.items import (
     Schema,
@@ -370,9 +370,11 @@ def export_links(
         "csv": _write_csv,
         "parquet": lambda data, tmp: _write_parquet(data, tmp, sources, about),
     }
-    write_atomic(path, lambda tmp: writers[fmt](frame, tmp))  # an unwritable file: OutputError, naming it
-    if fmt == "csv" and sources is not None:
-        write_atomic(csv_sources_path(path), lambda tmp: write_spreadsheet_csv(sources, tmp))
+    if fmt == "csv" and sources is not None:  # the links and their document list, both or neither
+        write_atomic_pair(path, lambda tmp: writers[fmt](frame, tmp),
+                          csv_sources_path(path), lambda tmp: write_spreadsheet_csv(sources, tmp))
+    else:
+        write_atomic(path, lambda tmp: writers[fmt](frame, tmp))  # an unwritable file: OutputError, naming it
     return path
 
 

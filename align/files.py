@@ -104,6 +104,50 @@ def _os_failure(exc: BaseException) -> str | None:
     return None
 
 
+def write_atomic_pair(main: Path, write_main: Callable[[Path], object], beside: Path,
+                      write_beside: Callable[[Path], object]) -> None:
+    """Two files that are read together (a CSV export and its list of documents): both replaced, or
+    neither. Both are written in full first; the main file is put in place, then the other, and should
+    that fail (a file held open by Excel, a folder in its place), the main file goes back to what it
+    was (a new export beside the old document list, the old export lost, was the alternative)."""
+    main = Path(main)
+    backup: Path | None = None
+    placed = False
+
+    def main_then_beside(tmp_beside: Path) -> None:
+        nonlocal backup, placed
+        write_beside(tmp_beside)
+        if main.is_file():
+            backup = _kept_copy(main)
+        write_atomic(main, write_main)
+        placed = True
+
+    try:
+        write_atomic(beside, main_then_beside)
+    except BaseException:
+        if placed and backup is not None:
+            os.replace(backup, main)
+            backup = None
+        elif placed:
+            main.unlink(missing_ok=True)
+        raise
+    finally:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _kept_copy(path: Path) -> Path:
+    """The file as it is now, under a hidden name beside it: a second link to it where the disk allows."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old")
+    os.close(fd)
+    os.unlink(name)
+    try:
+        os.link(path, name)
+    except OSError:
+        shutil.copy2(path, name)
+    return Path(name)
+
+
 def _write_via_temporary(path: Path, write: Callable[[Path], object], *, durable: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

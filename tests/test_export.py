@@ -226,6 +226,38 @@ def test_a_csv_export_names_each_documents_edition_in_a_second_csv_beside_it(dec
     assert pl.read_csv(path, encoding="utf8").height == frame.height, "the links file itself is unchanged"
 
 
+@pytest.mark.parametrize("blocked", ["folder", "held open"])
+def test_a_csv_export_whose_document_list_cannot_be_written_leaves_the_earlier_pair_whole(decided, tmp_path,
+                                                                                         monkeypatch, blocked):
+    """links.csv was replaced before links.sources.csv failed (held open by Excel, a folder in its place): the new
+    links beside the old document list, and the earlier export lost."""
+    import os
+
+    from align.exceptions import OutputError
+
+    store, settings = decided
+    frame = build_export_frame(store, settings)
+    path = export_links(frame.head(1), "csv", tmp_path, "links.csv", settings=settings)
+    sources = csv_sources_path(path)
+    earlier = path.read_bytes()
+    if blocked == "folder":
+        sources.unlink()
+        sources.mkdir()
+    else:  # renaming over a file another program holds open fails on Windows, as here
+        real_replace = os.replace
+
+        def held_open(src, dst):
+            if Path(dst) == sources:
+                raise PermissionError(13, "Permission denied", str(dst))
+            return real_replace(src, dst)
+
+        monkeypatch.setattr(os, "replace", held_open)
+    with pytest.raises(OutputError, match="links.sources.csv"):
+        export_links(frame, "csv", tmp_path, "links.csv", settings=settings)
+    assert path.read_bytes() == earlier, "the earlier export is whole"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [], "no temporary file is left"
+
+
 def test_a_full_disk_is_one_clear_error_and_the_earlier_export_stays(decided, tmp_path, monkeypatch):
     """The file is written beside and renamed over: a failed write leaves yesterday's export whole."""
     store, settings = decided
