@@ -8,7 +8,7 @@ renamed, so an interrupted ingest never leaves a half-written table behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -113,7 +113,7 @@ def parse_registered(settings: Settings, meta: DocumentMeta) -> ParsedDocument:
 
 def ingest(
     settings: Settings,
-    doc_ids: list[str] | None = None,
+    doc_ids: Sequence[str] | str | None = None,
     *,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[IngestReport]:
@@ -122,10 +122,11 @@ def ingest(
     A document that fails to parse is reported and leaves its previous cache entry
     (and every other document's) untouched.
     """
+    settings = _settings(settings)
     cache_dir = Path(settings.cache_dir)
     docs = load_registry(settings.data_dir)
-    if doc_ids:
-        docs = [get_document(settings.data_dir, doc_id) for doc_id in doc_ids]
+    if doc_ids is not None:  # one id, or a list: 'baqiao-2023' was read letter by letter (Unknown document id 'b')
+        docs = [get_document(settings.data_dir, doc_id) for doc_id in _ids(doc_ids)]
     manifest = _manifest(cache_dir)
     reports = []
     for index, meta in enumerate(docs, start=1):
@@ -164,6 +165,7 @@ def ingest(
 
 def load_items(settings: Settings, doc_id: str) -> pl.DataFrame:
     """The item table of one registered document, from the cache when it is current."""
+    settings = _settings(settings)
     meta = get_document(settings.data_dir, doc_id)
     cache_dir = Path(settings.cache_dir)
     path = document_path(settings.data_dir, meta)
@@ -208,7 +210,22 @@ def load_indicators(settings: Settings, doc_id: str) -> list[dict]:
     return frame["targets"][0].to_list() if frame.height else []
 
 
-def load_corpus(settings: Settings, doc_ids: list[str] | None = None) -> pl.DataFrame:
-    """Items of several documents stacked in one table."""
-    ids = doc_ids or [meta.id for meta in load_registry(settings.data_dir)]
-    return pl.concat([load_items(settings, doc_id) for doc_id in ids], how="vertical")
+def load_corpus(settings: Settings, doc_ids: Sequence[str] | str | None = None) -> pl.DataFrame:
+    """Items of several documents stacked in one table: those named (one id, or a list), or with ``None``
+    every registered document (an empty list is no document, not all of them)."""
+    settings = _settings(settings)
+    ids = [meta.id for meta in load_registry(settings.data_dir)] if doc_ids is None else _ids(doc_ids)
+    return pl.concat([pl.DataFrame(schema=ITEM_SCHEMA), *(load_items(settings, doc_id) for doc_id in ids)],
+                     how="vertical")
+
+
+def _ids(doc_ids: Sequence[str] | str) -> list[str]:
+    return [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
+
+
+def _settings(settings: Settings) -> Settings:
+    """The settings object itself: a data folder given in its place failed deep inside (AttributeError)."""
+    if not isinstance(settings, Settings):
+        raise TypeError(f"expected plan-align Settings, got {type(settings).__name__} {settings!r}; "
+                        "for a data folder, pass Settings(data_dir=...)")
+    return settings

@@ -50,6 +50,30 @@ def vocabulary(source_items: pl.DataFrame, target_items: pl.DataFrame, data_dir:
     return frozenset(base) | corpus_terms(texts)
 
 
+#: The columns of an item table the matcher reads (``align.ITEM_SCHEMA`` has them all).
+MATCHED_COLUMNS = ("item_id", "title", "text", "targets", "unit_keys")
+
+
+def check_item_tables(source_items: pl.DataFrame, target_items: pl.DataFrame) -> None:
+    """Two item tables the matcher can read, or a :class:`PlanAlignError` saying what is wrong with them: a
+    missing column, an empty target plan or one without text, ids repeated or shared (a plan matched with
+    itself), each of which failed deep inside polars or scikit-learn, or returned nothing, or too much."""
+    for side, items in (("source", source_items), ("target", target_items)):
+        if missing := [column for column in MATCHED_COLUMNS if column not in items.columns]:
+            raise PlanAlignError(f"The {side} item table lacks the column(s) {', '.join(missing)}: read plans with "
+                                 "align.load_items or align.parse_file, whose tables have every column.",
+                                 zh=f"{'源' if side == 'source' else '目标'}条目表缺少列 {'、'.join(missing)}")
+        if repeated := items.filter(pl.col("item_id").is_duplicated())["item_id"].unique().sort().to_list():
+            raise PlanAlignError(f"The {side} item table repeats item id(s) {', '.join(repeated[:5])}: a plan's "
+                                 "table stacked twice?", zh=f"条目编号重复：{'、'.join(repeated[:5])}")
+    if target_items.is_empty() or target_items["text"].fill_null("").str.strip_chars().eq("").all():
+        raise PlanAlignError("The target item table has no item with text: there is nothing to match against.",
+                             zh="目标文档没有含文字的条目，无从匹配")
+    if shared := source_items.join(target_items, on="item_id", how="semi")["item_id"].head(3).to_list():
+        raise PlanAlignError(f"Both item tables hold {', '.join(shared)}: a plan matched with itself? Match two "
+                             "documents.", zh="源与目标是同一文档，请选择两个不同的文档")
+
+
 def match_items(
     source_items: pl.DataFrame,
     target_items: pl.DataFrame,
@@ -68,6 +92,7 @@ def match_items(
     the same either way. Pure given ``words`` and ``model``; left out, they are read from
     ``settings``' data folder (its word list) and the shipped weights file.
     """
+    check_item_tables(source_items, target_items)
     settings = settings or Settings()
     model = model or default_model()
     words = words if words is not None else vocabulary(source_items, target_items, settings.data_dir)

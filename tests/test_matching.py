@@ -931,3 +931,39 @@ def test_two_processes_pruning_one_pairs_cache_at_once_raise_nothing(tmp_path):
         with ThreadPoolExecutor(6) as pool:
             list(pool.map(_prune, files[:6]))  # each raises here if it does
         assert len(list(folder.glob("a__b.*.parquet"))) <= CACHED_PER_PAIR
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (lambda a, b: (a, b.clear()), "target item table has no item with text"),  # sklearn: 0 samples
+        (lambda a, b: (a.clear(), b.clear()), "target item table has no item with text"),  # sklearn: empty vocabulary
+        (lambda a, b: (a, b.with_columns(text=pl.lit(None, dtype=pl.String))), "no item with text"),  # 0 rows, silently
+        (lambda a, b: (a.drop("text"), b), "source item table lacks the column(s) text"),  # polars ColumnNotFoundError
+        (lambda a, b: (pl.concat([a, a]), b), "repeats item id(s) baqiao-2023:1"),  # 4x the candidates, silently
+        (lambda a, b: (a, a), "Both item tables hold baqiao-2023:1"),  # a plan matched with itself, silently
+    ],
+)
+def test_match_items_says_what_is_wrong_with_the_tables_it_is_given(broken, message):
+    """A library caller's mistake failed deep inside scikit-learn or polars, or returned nothing or too much."""
+    from align.ingest import load_items
+    from align.settings import Settings
+
+    settings = Settings()
+    source, target = broken(load_items(settings, "baqiao-2023"), load_items(settings, "xian-2024"))
+    with pytest.raises(PlanAlignError, match=re.escape(message)):
+        match_items(source, target, settings=settings)
+
+
+def test_a_corpus_is_read_from_one_id_a_list_or_every_document():
+    """load_corpus(S, 'baqiao-2023') said Unknown document id 'b'; load_corpus(S, []) gave all 323 items."""
+    from align.ingest import load_corpus, load_items
+    from align.settings import Settings
+
+    settings = Settings()
+    one = load_items(settings, "baqiao-2023")
+    assert load_corpus(settings, "baqiao-2023").equals(one)
+    assert load_corpus(settings, ["baqiao-2023"]).equals(one)
+    assert load_corpus(settings, []).is_empty()
+    with pytest.raises(TypeError, match="Settings"):
+        load_items("data", "baqiao-2023")  # type: ignore[arg-type]
