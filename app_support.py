@@ -387,6 +387,19 @@ def fingerprints(*doc_ids: str) -> dict[str, str]:
     return found
 
 
+def readable_fingerprints() -> dict[str, str]:
+    """:func:`fingerprints` over every registered plan that reads (one that does not is left out, and the
+    decisions on it are taken as made): what the store's conflicts are judged against on the Home and Export
+    pages, as ``export`` judges them."""
+    found: dict[str, str] = {}
+    for doc_id in document_ids():
+        try:
+            found.update(fingerprints(doc_id))
+        except PlanAlignError:
+            continue
+    return found
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _warnings(key: str, doc_id: str, digest: str) -> list[str]:
     value = _from_key(key)

@@ -27,7 +27,7 @@ import xlsxwriter
 from align.evolution import READABLE_WIDE, for_planners
 from align.exceptions import ExportError, UnknownDocumentError
 from align.files import file_digest, write_atomic, write_atomic_pair
-from align.ingest import load_items
+from align.ingest import current_digests, load_items
 from align.items import (
     Schema,
     doc_of_column,
@@ -139,7 +139,8 @@ def build_export_frame(
     source_doc, target_doc = pair if pair is not None else (None, None)
     for doc_id in pair or ():  # a mistyped id is named as such, not reported as "no links"
         get_document(settings.data_dir, doc_id)
-    links = store.confirmed_links(source_doc, target_doc, include_conflicts=include_conflicts)
+    now = current_digests(settings)  # a rejection of a re-issued plan's old text disputes nothing
+    links = store.confirmed_links(source_doc, target_doc, include_conflicts=include_conflicts, digests=now)
     if links.is_empty():
         scope = f" from '{source_doc}' to '{target_doc}'" if pair is not None else ""
         if held := 0 if include_conflicts else store.confirmed_links(source_doc, target_doc,
@@ -176,7 +177,7 @@ def build_export_frame(
             pl.col(f"{side}_text").fill_null(MISSING_ITEM)
         )
     if include_conflicts:  # else no disputed link is in the frame
-        disputed = store.conflicts().select(*link_key(), pl.col("summary").alias("disputed")) \
+        disputed = store.conflicts(now).select(*link_key(), pl.col("summary").alias("disputed")) \
             .group_by("low", "high").agg(pl.col("disputed").str.join(" | "))
         frame = frame.with_columns(link_key()).join(disputed, on=["low", "high"], how="left").drop("low", "high")
     else:

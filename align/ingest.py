@@ -17,7 +17,7 @@ import polars as pl
 
 from align.exceptions import PlanAlignError
 from align.files import file_digest, source_digest, write_atomic
-from align.items import ITEM_SCHEMA, TARGET_STRUCT
+from align.items import ITEM_SCHEMA, TARGET_STRUCT, text_digests
 from align.parsing import ParsedDocument, parse_text
 from align.readers import read_document_text
 from align.registry import DocumentMeta, document_path, get_document, load_registry
@@ -217,6 +217,19 @@ def load_corpus(settings: Settings, doc_ids: Sequence[str] | str | None = None) 
     ids = [meta.id for meta in load_registry(settings.data_dir)] if doc_ids is None else _ids(doc_ids)
     return pl.concat([pl.DataFrame(schema=ITEM_SCHEMA), *(load_items(settings, doc_id) for doc_id in ids)],
                      how="vertical")
+
+
+def current_digests(settings: Settings) -> dict[str, str]:
+    """Each item's text fingerprint (``align.items.text_digests``) over every registered plan that reads now:
+    what tells a decision made on a re-issued plan's old text. A plan that does not read is left out, and the
+    decisions on it are taken as they were made."""
+    found: dict[str, str] = {}
+    for meta in load_registry(_settings(settings).data_dir):
+        try:
+            found.update(text_digests(load_items(settings, meta.id)))
+        except PlanAlignError:
+            continue
+    return found
 
 
 def _ids(doc_ids: Sequence[str] | str) -> list[str]:

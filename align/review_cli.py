@@ -24,7 +24,7 @@ from align.cli import (
 from align.exceptions import ExportError, PlanAlignError, StoreError, UnknownItemError
 from align.export import FORMATS, build_export_frame, csv_sources_path, export_links, write_workbook
 from align.files import write_atomic
-from align.ingest import load_items
+from align.ingest import current_digests, load_items
 from align.items import doc_of, plan_digest, text_digests
 from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta, get_document, load_registry
 from align.settings import Settings
@@ -121,7 +121,10 @@ def cmd_decide(args: argparse.Namespace) -> None:
         print(f"#{decision_id}: {reviewer_name(args.reviewer)} recorded {action} on {pair}")
         # the link read from either end: a colleague may have judged it from the other plan
         ends = [args.source, target_id] if target_id else [args.source]
-        conflicts = store.conflicts().filter(
+        # judged on the plans as they read now: a colleague's reject of a re-issued plan's old text disputes nothing
+        now = {item: digest for doc in {doc_of(end) for end in ends} | ({target_doc} if target_doc else set())
+               for item, digest in text_digests(load_items(settings, doc)).items()}
+        conflicts = store.conflicts(now).filter(
             pl.col("source_id").is_in(ends) & (pl.col("target_id").is_in(ends) if target_id else pl.lit(True)))
         for row in conflicts.iter_rows(named=True):
             print(f"warning: reviewers disagree on {pair_label(row['source_id'], row['target_id'])}: {row['summary']}",
@@ -304,8 +307,9 @@ def cmd_export(args: argparse.Namespace) -> None:
             store, settings, tuple(args.pair) if args.pair else None, include_conflicts=args.include_conflicts
         )
         chosen = tuple(args.pair) if args.pair else (None, None)
-        held = 0 if args.include_conflicts else \
-            store.confirmed_links(*chosen, include_conflicts=True).height - store.confirmed_links(*chosen).height
+        now = current_digests(settings)
+        held = 0 if args.include_conflicts else store.confirmed_links(*chosen, include_conflicts=True).height \
+            - store.confirmed_links(*chosen, digests=now).height
     path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]
                         settings=settings)
     print(f"wrote {frame.height} confirmed link(s) to {path}")

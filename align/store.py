@@ -196,6 +196,16 @@ def on_current_text(decisions: pl.DataFrame, digests: Mapping[str, str]) -> pl.D
     return with_text_changes(decisions, digests).filter(pl.col("text_changed").is_null()).drop("text_changed")
 
 
+def standing(decisions: pl.DataFrame, digests: Mapping[str, str] | None) -> pl.DataFrame:
+    """The decisions that still take a position: a rejection or 无对应 judged on text a re-issued plan no
+    longer holds (``digests``: ``text_digests`` of the plans now) says nothing of the new text, while a
+    confirmation on old text stands, marked for a second look. All of them, without ``digests``."""
+    if digests is None or decisions.is_empty():
+        return decisions
+    stale = pl.col("text_changed").is_not_null() & pl.col("decision").is_in(["rejected", "no_counterpart"])
+    return with_text_changes(decisions, digests).filter(~stale).drop("text_changed")
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
@@ -995,16 +1005,18 @@ class DecisionStore:
                                 met.filter(pl.col("id") > pl.col("none_id"))["none_id"], taken_back])
         return current.filter(~pl.col("id").is_in(superseded.implode()))
 
-    def conflicts(self) -> pl.DataFrame:
+    def conflicts(self, digests: Mapping[str, str] | None = None) -> pl.DataFrame:
         """Disagreements among current decisions, shown side by side and never resolved here.
 
         ``kind`` is ``pair`` when reviewers' current decisions on one link differ (one
         confirmed, another rejected), or ``no_counterpart_vs_link`` when a source item is
         marked as having no counterpart while a link from it is confirmed (one row per such
         link), by another reviewer: one reviewer's later decision replaces their own earlier one.
-        ``unsure`` takes no position and never conflicts.
+        ``unsure`` takes no position and never conflicts; given ``digests`` (``text_digests`` of the
+        plans now), nor does a rejection or 无对应 judged on text a re-issued plan no longer holds,
+        which rules nothing out (as on the Coverage, Evolution and Threshold pages).
         """
-        return self._conflicts(self.current())
+        return self._conflicts(standing(self.current(), digests))
 
     @staticmethod
     def _confirmed_either_way(current: pl.DataFrame) -> pl.DataFrame:
@@ -1113,11 +1125,12 @@ class DecisionStore:
         target_doc: str | None = None,
         *,
         include_conflicts: bool = False,
+        digests: Mapping[str, str] | None = None,
     ) -> pl.DataFrame:
         """Links some reviewer currently confirms, one row per pair, optionally for one document pair.
 
-        A link listed by :meth:`conflicts` is left out unless ``include_conflicts``: an export
-        should not present a disputed link as agreed. ``reviewer`` joins every confirming
+        A link listed by :meth:`conflicts` (given ``digests``, as it reads them) is left out unless
+        ``include_conflicts``: an export should not present a disputed link as agreed. ``reviewer`` joins every confirming
         reviewer; ``decided_at`` is the latest confirmation's, ``score`` and ``engine_version`` the
         latest given (a colleague's "me too" from the CLI gives none), and ``note`` every reviewer's
         note, each named (王：…；李：…) when several reviewers confirmed. A link confirmed from the other document counts once, read the
@@ -1126,7 +1139,7 @@ class DecisionStore:
         current = self.current()
         confirmed = current.filter(pl.col("decision") == "confirmed")
         if not include_conflicts:
-            disputed = self._conflicts(current).select(link_key()).unique()
+            disputed = self._conflicts(standing(current, digests)).select(link_key()).unique()
             confirmed = confirmed.with_columns(link_key()).join(disputed, on=["low", "high"], how="anti").drop(
                 "low", "high")
         confirmed = self._read_one_way(confirmed.with_columns(

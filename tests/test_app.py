@@ -532,6 +532,34 @@ def test_the_threshold_page_leaves_out_a_decision_on_text_a_reissued_plan_no_lon
     assert any(c.value.startswith("1 个决定所依据的文本已改") for c in at.caption)
 
 
+def test_a_rejection_of_a_reissued_plans_old_text_disputes_no_confirmation_of_the_new(env, tmp_path):
+    """李 rejected 75 → 4; the district re-issued its table (15处 → 25处) and 王 confirmed the new text. Coverage
+    counted it confirmed, as the README says such a rejection rules nothing out, while the store called it a
+    conflict: held back from the export, 1 conflict on Home, a dispute on Review and under `decide`."""
+    from align.export import build_export_frame
+    from align.items import text_digests
+
+    def digest(item_id: str) -> str:
+        return text_digests(load_items(env, item_id.split(":")[0]))[item_id]
+
+    source, target = "baqiao-2023:75", "xian-2024:4"
+    with DecisionStore(env.db_path) as store:
+        store.record("李", source, target, "rejected", source_digest=digest(source), target_digest=digest(target))
+        district = Path(env.data_dir) / "documents" / "baqiao-2023-task-progress.txt"
+        district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于25处"),
+                            encoding="utf-8")
+        store.record("王", source, target, "confirmed", source_digest=digest(source), target_digest=digest(target))
+        assert store.conflicts().height == 1, "without the plans' texts, as written"
+        frame = build_export_frame(store, env)
+    assert frame.select("source_id", "target_id").rows() == [(source, target)] and frame["disputed"].is_null().all()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert next(m.value for m in at.metric if m.label.startswith("审核冲突")) == "0"
+    assert next(m.value for m in at.metric if m.label.startswith("已确认链接")) == "1"
+    at = open_page("export")
+    assert at.metric[0].value == "1" and not any("disputed" in w.value for w in at.warning)
+
+
 def test_too_few_decisions_to_refit_is_a_message_not_a_traceback(env):
     at = open_page("threshold")
     at.button(key="th_refit").click().run()

@@ -658,6 +658,24 @@ def test_cli_export_of_only_disputed_links_says_they_are_held_back_not_that_none
     assert main(["export", "--out", str(out), "--include-conflicts", *data]) == 0 and out.exists()
 
 
+def test_cli_a_rejection_of_a_reissued_plans_old_text_disputes_no_confirmation(data_copy, tmp_path, monkeypatch,
+                                                                               capsys):
+    """`decide` warned that reviewers disagree and `export` held the link back, over a rejection of the old text."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "stale.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--reject", "--reviewer", "李", *data]) == 0
+    district = Path(data_copy.data_dir) / "documents" / "baqiao-2023-task-progress.txt"
+    district.write_text(district.read_text(encoding="utf-8").replace("新建汽车充电站不少于15处", "新建汽车充电站不少于25处"),
+                        encoding="utf-8")
+    capsys.readouterr()
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "王", *data]) == 0
+    assert "disagree" not in capsys.readouterr().err
+    out = tmp_path / "links.csv"
+    assert main(["export", "--out", str(out), *data]) == 0
+    assert pl.read_csv(out)["源条目"].to_list() == ["baqiao-2023:75"]
+    assert "disputed" not in capsys.readouterr().err
+
+
 def coverage_rows(capsys, data: list[str]) -> dict[str, dict]:
     """`plan-align coverage xian-2024 baqiao-2023 --format json`: each city item's row, by its id."""
     capsys.readouterr()  # what an earlier command printed

@@ -434,7 +434,7 @@ with toolbar:
 
 # ------------------------------------------------------------------ history and conflicts
 
-conflicts = pair_decisions(store.conflicts(), source_doc, target_doc)
+conflicts = pair_decisions(store.conflicts(digests), source_doc, target_doc)
 here = conflicts.filter(pl.col("source_id") == current)
 if here.height:
     st.warning("审核人意见不一 Reviewers disagree on this item: " + " | ".join(
