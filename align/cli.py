@@ -359,11 +359,10 @@ def _meta_for_add(args: argparse.Namespace, settings: Settings, source: Path, ma
         title, year = document_heading(text)
     registered = load_registry(settings.data_dir) if registry_path(settings.data_dir).exists() else []
     taken = {d.id for d in registered}
-    heading = heading_metadata(title, year if args.year is None else args.year, taken, jurisdiction=args.jurisdiction)
+    heading = heading_metadata(title, year if args.year is None else args.year, taken, jurisdiction=args.jurisdiction,
+                               parent=args.parent, cities={d.jurisdiction for d in registered if d.level == "city"})
     jurisdiction, level, year = heading.jurisdiction, args.level or heading.level, heading.year
-    parent = args.parent or heading.parent or ""
-    if not args.level and level == "city" and parent in {d.jurisdiction for d in registered if d.level == "city"}:
-        level = "county"  # a 市 under a registered city (神木市 under 榆林市) is a county-level city
+    parent = heading.parent or ""
     if not (jurisdiction and level and year is not None):
         missing = [option for option, value in (("--jurisdiction", jurisdiction), ("--level", level), ("--year", year))
                    if not value and value != 0]

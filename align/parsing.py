@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -302,21 +302,24 @@ class HeadingMetadata:
 
 
 def heading_metadata(
-    title: str | None, year: int | None, taken: set[str], *, jurisdiction: str | None = None
+    title: str | None, year: int | None, taken: set[str], *, jurisdiction: str | None = None,
+    parent: str | None = None, cities: Collection[str] = (),
 ) -> HeadingMetadata:
     """The registration a heading (:func:`document_heading`) suggests: ``西咸新区2023年工作要点``
     gives 西咸新区, new-area, 2023, work_points, ``xixian-2023``.
 
-    A ``jurisdiction`` the planner gives wins over the heading's, and the level and id follow
-    from it, so ``plan-align add`` and the Add page fill a registration the same way.
+    A ``jurisdiction`` or ``parent`` the planner gives wins over the heading's, and the level and id
+    follow from them, so ``plan-align add`` and the Add page fill a registration the same way: a 市 under
+    one of the registered city plans' ``cities`` (神木市 under 榆林市) is a county-level city.
     """
     written = heading_jurisdiction(title)[0]
     place = jurisdiction or written
+    # the heading's parent is of the heading's place, not of another the planner gave
+    above = parent or (heading_parent(title) if place == written else None)
+    level = jurisdiction_level(place)
     return HeadingMetadata(
-        title=title, jurisdiction=place, level=jurisdiction_level(place), year=year, kind=heading_kind(title),
-        id=suggest_id(place, year, taken) if place and year else None,
-        # the heading's parent is of the heading's place, not of another the planner gave
-        parent=heading_parent(title) if place == written else None,
+        title=title, jurisdiction=place, level="county" if level == "city" and above in cities else level, year=year,
+        kind=heading_kind(title), id=suggest_id(place, year, taken) if place and year else None, parent=above,
     )
 
 

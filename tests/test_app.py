@@ -847,6 +847,16 @@ def test_upload_over_the_size_limit_is_refused(env):
     assert any("MB" in e.value for e in at.error)
 
 
+def test_the_add_page_reads_a_city_under_a_registered_city_as_a_county_level_city(env):
+    """`plan-align add` registered 周至市 under 西安市 as county, the Add page as city (from the same file), and
+    Coverage then refused it as 'both city plans'."""
+    at = open_page("add_document")
+    at.file_uploader(key="add_file").upload("zhouzhi.txt", "西安市周至市2024年重点工作任务\n1. 新建学校5所。\n".encode()).run()
+    assert not at.exception
+    assert (at.session_state["new_jurisdiction"], at.session_state["new_parent"]) == ("周至市", "西安市")
+    assert at.session_state["new_level"] == "county"
+
+
 def test_upload_parse_register_and_align(env):
     text = "序号\t主要任务\t责任单位\n1\t新建公共充电桩200个\t区发改委\n2\t改造老旧小区30个\t区住建局\n"
     at = open_page("add_document")

@@ -136,7 +136,8 @@ elif parsed is not None:
     if st.session_state["prefilled_for"] != upload_key:
         # A new file: what its own heading says (西安市莲湖区… names its parent too), else the blank form;
         # never the previous file's place, year or parent, which a planner changing only the id would register unseen.
-        heading = heading_metadata(heading_title, heading_year, set(ui.document_ids()))
+        heading = heading_metadata(heading_title, heading_year, set(ui.document_ids()),  # 神木市 under 榆林市: county
+                                   cities={d.jurisdiction for d in ui.documents().values() if d.level == "city"})
         found = {"new_title": heading.title, "new_year": heading.year, "new_jurisdiction": heading.jurisdiction,
                  "new_level": heading.level, "new_kind": heading.kind, "new_id": heading.id, "new_parent": heading.parent}
         st.session_state.update({name: value or ui.DEFAULTS[name] for name, value in found.items()})
