@@ -1163,4 +1163,5 @@ class DecisionStore:
                 pl.col("target_digest").last(),
             )
         )
+        links = links.with_columns(pl.col("note").replace("", None))  # two reviewers, no note: none, as for one (was "")
         return links.select(list(LINK_SCHEMA)).cast(pl.Schema(LINK_SCHEMA)).sort("source_doc", "target_doc", "source_id", "target_id")

@@ -145,6 +145,12 @@ def test_a_second_confirmation_keeps_the_first_reviewers_note_and_score(store):
     assert link["note"] == "王：需与市发改委核对充电桩数量"
     store.record("李", "baqiao-2023:75", "xian-2024:4", "confirmed", note="数量已核对")
     assert store.confirmed_links()["note"].to_list() == ["王：需与市发改委核对充电桩数量；李：数量已核对"]
+    # two reviewers without a note leave none, as one does (an empty text in CSV and Parquet, null elsewhere)
+    store.record("王", "baqiao-2023:93", "xian-2024:14", "confirmed")
+    store.record("李", "baqiao-2023:93", "xian-2024:14", "confirmed")
+    store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    notes = dict(store.confirmed_links().select("source_id", "note").rows())
+    assert notes["baqiao-2023:93"] is None and notes["baqiao-2023:1"] is None
 
 
 def test_decision_survives_reopen(tmp_path):
