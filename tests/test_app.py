@@ -583,8 +583,9 @@ def test_export_to_excel_is_read_back(env):
     at = open_page("export")
     assert at.radio(key="ex_fmt").value == "xlsx"
     preview = at.dataframe[0].value
-    assert list(preview.columns)[:5] == ["源条目 source id", "源任务 source text", "目标条目 target id",
-                                         "目标任务 target text", "得分 score"], "English only before; ids only before"
+    assert list(preview.columns) == ["源条目 source id", "目标条目 target id", "审核人 reviewer", "审核时间 decided at",
+                                     "得分 score", "备注 note", "决定后文本已改 text changed", "源任务 source text",
+                                     "目标任务 target text"], "English only after; who and when before the long texts"
     assert preview["源任务 source text"][0].startswith("完成纺三南院等7个老旧小区改造") and preview["目标任务 target text"][0]
     assert preview["决定后文本已改 text changed"].to_list() == [""], "None read as a word"
     at.button(key="ex_prepare").click().run()
@@ -1507,6 +1508,10 @@ def test_the_export_page_says_a_disputed_link_is_held_back_not_that_nothing_is_c
     assert not any("No confirmed links yet" in i.value for i in at.info)
     at.checkbox(key="ex_with_conflicts").check().run()
     assert at.metric[0].value == "1" and not any("disputed" in w.value for w in at.warning)
+    row = at.dataframe[0].value.iloc[0]  # the preview marks it, as the file does
+    assert "甲: 确认" in row["审核意见不一 disputed"] and "乙: 拒绝" in row["审核意见不一 disputed"]
+    assert list(at.dataframe[0].value.columns[:4]) == [
+        "源条目 source id", "目标条目 target id", "审核人 reviewer", "审核时间 decided at"], "who and when first"
 
 
 def test_the_export_page_asks_for_two_documents_not_says_nothing_is_confirmed(env):

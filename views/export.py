@@ -96,10 +96,14 @@ if preview is not None:
         st.warning(f"{changed} 条链接确认之后，其任务文本已改或已删（文档重新发布？）请在审核页复核；导出文件的“决定后文本已改”列标出它们。 "
                    f"{changed} link(s) were confirmed on text that has since changed or gone (a plan re-issued?): "
                    "check them again on the Review page; the export marks them.")
-    st.dataframe(preview.select("source_id", "source_text", "target_id", "target_text", pl.col("score").round(3), "reviewer",
-                                "decided_at", pl.col("note").fill_null(""), pl.col("text_changed").fill_null(""))
-                 .rename(lambda name: f"{HEADERS[name]} {name.replace('_', ' ')}"),
-                 hide_index=True, width="stretch", key="ex_preview")
+    # who decided, when and whether reviewers disagree before the long texts: at 1366 px they were off-screen
+    shown = preview.select("source_id", "target_id", "reviewer", "decided_at", pl.col("score").round(3),
+                           *([pl.col("disputed").fill_null("")] if include else []), pl.col("note").fill_null(""),
+                           pl.col("text_changed").fill_null(""), "source_text", "target_text") \
+        .rename(lambda name: f"{HEADERS[name]} {name.replace('_', ' ')}")
+    st.dataframe(shown, hide_index=True, width="stretch", key="ex_preview", column_config={
+        f"{HEADERS[name]} {name.replace('_', ' ')}": st.column_config.TextColumn(width="medium")
+        for name in ("source_text", "target_text")})
 # What the file would hold: a prepared file for another choice, or from before new
 # decisions, must not be handed over under the current one.
 request = [scope, source_doc, target_doc, fmt, include,
