@@ -1532,6 +1532,8 @@ def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     at.text_input(key="rv_keywords").input("养老").run()
     queue = {option.split()[0] for option in at.selectbox(key="rv_current").options}
     at.slider(key="rv_bulk_min").set_value(0.0).run()
+    sample = next(d.value for d in at.dataframe if "源任务 source task" in d.value.columns)
+    assert list(sample.columns)[:2] == ["得分 score", "源条目 source"], "the score first: off-screen at 1366 px"
     at.button(key="rv_bulk_go").click().run()
     assert not at.exception
     confirmed = decisions(env).filter(pl.col("decision") == "confirmed")

@@ -486,11 +486,15 @@ with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=F
             sample = bulk.head(10).join(texts.rename({"text": "source_text"}), left_on="source_id", right_on="item_id",
                                         how="left").join(texts.rename({"text": "target_text"}), left_on="target_id",
                                                          right_on="item_id", how="left")
-            st.dataframe(sample.select(  # the tasks themselves, to judge the sample before confirming
+            st.dataframe(sample.select(  # the tasks themselves, to judge the sample before confirming; the score
+                # first and each text in a medium column (at 1366 px the score and reasons were off-screen)
+                pl.col("score").round(2).alias("得分 score"),
                 pl.col("source_id").alias("源条目 source"), pl.col("source_text").alias("源任务 source task"),
                 pl.col("target_id").alias("目标条目 target"), pl.col("target_text").alias("目标任务 target task"),
-                pl.col("score").round(2).alias("得分 score"), pl.col("reasons").alias("理由 reasons")),
-                hide_index=True, width="stretch", key="rv_bulk_sample")
+                pl.col("reasons").alias("理由 reasons")),
+                hide_index=True, width="stretch", key="rv_bulk_sample", column_config={
+                    name: st.column_config.TextColumn(width="medium")
+                    for name in ("源任务 source task", "目标任务 target task", "理由 reasons")})
             rows = bulk.select("source_id", "target_id", "score", "engine_version").to_dicts()
             st.button(f"批量确认 {bulk.height} 条 Confirm {bulk.height}", key="rv_bulk_go",
                       on_click=_bulk_confirm, args=(rows,))
