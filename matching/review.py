@@ -504,7 +504,7 @@ def coverage_table(
     )
     nearest = (
         matches.select("source_id", "target_id", "score")
-        .filter(pl.col("score") > 0)  # a task sharing nothing with the item is no lead
+        .filter(pl.col("score") >= 0.005)  # a task sharing nothing with the item (shown 0.00) is no lead
         .join(rejected, on=["source_id", "target_id"], how="anti")
         .join(serves_none, on="source_id", how="anti")
         .sort("score", descending=True)

@@ -814,6 +814,8 @@ def test_coverage_names_the_nearest_district_task_even_below_the_threshold(env):
     table = bundled_coverage(env)
     charging = table.filter(pl.col("item_id") == "xian-2024:4").row(0, named=True)
     assert charging["nearest_task"].startswith("75 新建汽车充电站")  # the district's own 15 charging stations
+    # a task sharing next to nothing with an item, shown (0.00), is no lead (one was offered for an item)
+    assert not table["nearest_task"].drop_nulls().str.ends_with("(0.00)").any()
     table = bundled_coverage(env, [("baqiao-2023:75", "xian-2024:4", "rejected")])
     assert not table.filter(pl.col("item_id") == "xian-2024:4")["nearest_task"][0].startswith("75 ")
     at = open_page("coverage")
