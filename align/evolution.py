@@ -963,14 +963,18 @@ def describe_chains(chain_table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def chain_overview(chain_table: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
+def chain_overview(chain_table: pl.DataFrame, tasks: pl.DataFrame,
+                   steps: Sequence[pl.DataFrame] = ()) -> pl.DataFrame:
     """One row per chain for a planner: its line in words (→不再出现→, not →dropped→), the relations on
-    it, and the task it starts from (``tasks``: ``item_id`` and ``task`` of every document of the series)."""
+    it, the task it starts from (``tasks``: ``item_id`` and ``task`` of every document of the series) and,
+    given the ``steps`` (:func:`evolve` tables, one per pair of years), how its targets changed on the way
+    (``changes``: 增长: 8%以上 → 7%左右 (降低 lowered), one per line), so a planner reads the raised and lowered
+    in the list, not one line at a time."""
     lines = describe_chains(chain_table).with_columns(
         pl.col("line").str.replace_many([f"→{code}→" for code in RELATION_LABELS],
                                         [f"→{label.split()[0]}→" for label in RELATION_LABELS.values()])
     )
-    return (
+    overview = (
         chain_table.group_by("chain_id", maintain_order=True)
         .agg(pl.col("old_id").first().fill_null(pl.col("new_id").first()).alias("start"),
              pl.col("relation").alias("relations"))
@@ -978,6 +982,23 @@ def chain_overview(chain_table: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFra
         .join(lines, on="chain_id", how="left", maintain_order="left")
         .join(tasks, left_on="start", right_on="item_id", how="left", maintain_order="left")
     )
+    if not steps:
+        return overview
+    changed = pl.concat([
+        step.select(pl.lit(i, dtype=chain_table.schema["step"]).alias("step"), "old_id", "new_id",
+                    pl.col("target_changes").map_elements(
+                        lambda changes: format_target_changes(
+                            # what the line itself does not say: not a target gone or come with its task
+                            [c for c in changes if c["direction"] not in ("unchanged", "dropped_with_task",
+                                                                          "new_with_task", None)]),
+                        return_dtype=pl.String).alias("changes"))
+        for i, step in enumerate(steps)
+    ])
+    per_chain = (chain_table.join(changed, on=["step", "old_id", "new_id"], how="left", nulls_equal=True)
+                 .sort("step").group_by("chain_id", maintain_order=True)
+                 .agg(pl.col("changes").filter(pl.col("changes") != "").str.join("\n"))
+                 .with_columns(pl.col("chain_id").cast(pl.Int64)))
+    return overview.join(per_chain, on="chain_id", how="left", maintain_order="left")
 
 
 # ---------------------------------------------------------------- documents

@@ -1060,7 +1060,10 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     at = open_page("evolution")
     assert not at.exception
     chains = next(d.value for d in at.dataframe if "任务线 line" in d.value.columns)
-    assert list(chains.columns) == ["任务线 line", "起始任务 first task"]
+    assert list(chains.columns) == ["任务线 line", "起始任务 first task", "目标变化 target changes"]
+    # what was raised or lowered is read in the list (it took picking each line in turn)
+    lowered = chains[chains["任务线 line"].str.startswith("baqiao-2020:4 ")]["目标变化 target changes"].item()
+    assert lowered == "地区生产总值增长: 7.5%以上 → 7%左右 (降低 lowered)"
     lines = " ".join(chains["任务线 line"])
     assert "→不再出现→" in lines and "→dropped→" not in lines
     counts = next(d.value for d in at.dataframe if "变化 relation" in d.value.columns)

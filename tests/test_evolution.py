@@ -652,6 +652,10 @@ def test_the_chain_overview_reads_each_line_in_words_beside_the_task_it_starts_f
     rows = {row["line"]: row["task"] for row in overview.iter_rows(named=True)}
     assert rows == {"jia-2021:1 →降低→ jia-2022:1": "地区生产总值增长8%以上", "jia-2021:2 →不再出现→ ∅": "做好人口普查",
                     "∅ →新增→ jia-2022:2": "投放汽车消费券"}, rows
+    # with the steps, each line says how its targets changed (the page showed it one line at a time)
+    changes = dict(chain_overview(chains([step]), tasks, [step]).select("line", "changes").rows())
+    assert changes["jia-2021:1 →降低→ jia-2022:1"] == "地区生产总值增长: 8%以上 → 7%左右 (降低 lowered)"
+    assert changes["jia-2021:2 →不再出现→ ∅"] == ""
 
 
 def test_the_places_to_follow_across_years_and_one_plan_of_each_year():

@@ -82,7 +82,7 @@ st.download_button(
 )
 
 first_ids = chain_overview(chain_table, pl.concat([ui.items(d).select("item_id", shown_text().alias("task"))
-                                                    for d in doc_ids]))
+                                                    for d in doc_ids]), steps)
 relations = sorted({r for rs in first_ids["relations"].to_list() for r in rs})
 st.session_state["relations"] = [r for r in st.session_state["relations"] if r in relations]
 chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations, placeholder="全部 all",
@@ -90,9 +90,11 @@ chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "ev
 if chosen_relations:
     first_ids = first_ids.filter(pl.col("relations").list.eval(pl.element().is_in(chosen_relations)).list.any())
 st.dataframe(
-    first_ids.select(pl.col("line").alias("任务线 line"), pl.col("task").alias("起始任务 first task")),
+    first_ids.select(pl.col("line").alias("任务线 line"), pl.col("task").alias("起始任务 first task"),
+                     pl.col("changes").fill_null("").alias("目标变化 target changes")),
     hide_index=True, width="stretch", key="evo_chains",
-    column_config={"起始任务 first task": st.column_config.TextColumn(width="large")},
+    column_config={"起始任务 first task": st.column_config.TextColumn(width="large"),
+                   "目标变化 target changes": st.column_config.TextColumn(width="medium")},
 )
 if first_ids.is_empty():
     st.stop()
