@@ -341,6 +341,17 @@ def _own_number(cells: list[str], merged: set[int], roles: dict[int, str] | None
     return column is not None and column not in merged and column < len(cells) and bool(cells[column])
 
 
+def _say_merged_once(cells: list[str], merged: set[int], roles: dict[int, str] | None) -> None:
+    """Empty, in place, the cells of a row merged down from the row above (``merged``: their columns)
+    where the value is said once: a title or header above the table (``roles`` None), or a row that
+    continues the task above (its 序号 or task merged, no 序号 of its own). A value merged down over
+    several tasks (a 牵头单位) stays in each of them."""
+    if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)) \
+            and not _own_number(cells, merged, roles):
+        for i in merged:
+            cells[i] = ""
+
+
 # How the two errors of a sheet without a task table begin: a workbook's other sheets are read on.
 _NO_HEADER = "no header row found"
 _NOT_AS_NAMED = "the columns named by hand do not match the table"
@@ -381,10 +392,7 @@ def table_rows_to_text(
         unreadable = {i: v for i, v in enumerate(values) if isinstance(v, UncachedFormula | ErrorValue)}
         cells = [_cell_text(None if i in unreadable else v.value if isinstance(v, MergedFromAbove) else v,
                             hard_breaks=roles is not None) for i, v in enumerate(values)]  # titles above the header wrap
-        if merged and (roles is None or any(roles.get(i) in ("number", "task") for i in merged)) \
-                and not _own_number(cells, merged, roles):
-            for i in merged:  # a title or header said once, or a row continuing the task above
-                cells[i] = ""
+        _say_merged_once(cells, merged, roles)
         while cells and not cells[-1]:
             cells.pop()
         if not cells:  # borders formatted down to row 300,000 of a 10-task sheet, or trailing ,, lines of a CSV
@@ -958,10 +966,19 @@ def _distinct_cells(row: Any) -> list[Any]:
 
 
 def _docx_table_lines(table: Any, text: Callable[[Any], str]) -> list[str]:
+    """A Word table's rows as tab-separated lines.
+
+    python-docx gives a cell merged down from the row above (``w:vMerge`` continuing) the top
+    cell's text, so a 序号 and task merged over two rows read as task 1 twice; those cells are
+    said once as the spreadsheet readers say ``MergedFromAbove`` (see ``_say_merged_once``).
+    """
     rows: list[list[str] | str] = []  # a str is a row that is one merged cell: a section heading
+    merged_rows: list[set[int]] = []  # per row, the columns merged down from the row above
     for row in table.rows:
         cells = []
         previous = None
+        own = [tc for tc in row._tr.tc_lst for _ in range(tc.grid_span)]  # row.cells gives the top cell's
+        merged = {at for at, tc in enumerate(own) if tc.vMerge == "continue"}
         for cell in row.cells:
             cells.append("" if cell._tc is previous else text(cell))
             previous = cell._tc
@@ -969,20 +986,31 @@ def _docx_table_lines(table: Any, text: Callable[[Any], str]) -> list[str]:
             rows.append(next((c for c in cells if c), ""))
         else:
             rows.append(cells)
-    _number_an_empty_number_column(rows)
+        merged_rows.append(merged)
+    at, roles = _docx_table_header(rows)
+    for index, (written, merged) in enumerate(zip(rows, merged_rows)):
+        # a task table's only (another table is read as before); a header row merged down (序号 over a
+        # second header row of 牵头单位 | 配合单位) stays a header, as the parser reads it
+        if roles is not None and isinstance(written, list) and merged and _resolve_header(written, None)[0] is None:
+            _say_merged_once(written, {i for i in merged if i < len(written)}, roles if index > at else None)
+    _number_an_empty_number_column(rows, at, roles)
     return [row if isinstance(row, str) else "\t".join(row).rstrip("\t") for row in rows]
 
 
-def _number_an_empty_number_column(rows: list[list[str] | str]) -> None:
-    """Number the task rows in order when the 序号 column under the header is empty in every row.
+def _docx_table_header(rows: list[list[str] | str]) -> tuple[int, dict[int, str] | None]:
+    """The index of a Word table's header row and its columns' roles; (row count, None) without one."""
+    headers = ((at, found) for at, row in enumerate(rows)
+               if isinstance(row, list) and (found := _resolve_header(row, None)[0]) is not None)
+    return next(headers, (len(rows), None))
+
+
+def _number_an_empty_number_column(rows: list[list[str] | str], at: int, roles: dict[int, str] | None) -> None:
+    """Number the task rows in order when the 序号 column under the header (row ``at``) is empty in every row.
 
     Such a column was numbered by Word in a way not rendered (a list definition missing
     from the file); the reader sees 1, 2, 3 there, and the parser needs a number to open
     an item.
     """
-    headers = ((at, found) for at, row in enumerate(rows)
-               if isinstance(row, list) and (found := _resolve_header(row, None)[0]) is not None)
-    at, roles = next(headers, (0, None))
     if roles is None or "number" not in roles.values():
         return
     column = {role: index for index, role in roles.items()}

@@ -649,6 +649,46 @@ def test_a_task_merged_over_rows_numbered_apart_is_each_rows_task(tmp_path):
     assert parsed.warnings == []
 
 
+def write_merged_docx(path: Path, rows: list[list], merged: list[str]) -> Path:
+    """The table ``write_merged_xlsx`` writes, as a Word table under the same title; ``merged`` names
+    the ranges as in the sheet (A3:A4, the title in row 1), each merged as Word's Merge Cells does."""
+    import docx
+    from openpyxl.utils.cell import range_boundaries
+
+    document = docx.Document()
+    document.add_paragraph("雁塔区2024年重点工作任务分解表")
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = "" if value is None else str(value)
+    for cells in merged:
+        min_col, min_row, max_col, max_row = range_boundaries(cells)
+        top = table.cell(min_row - 2, min_col - 1)
+        text = top.text
+        top.merge(table.cell(max_row - 2, max_col - 1)).text = text
+    document.save(path)
+    return path
+
+
+MERGED_TASK = [["序号", "主要任务", "目标要求", "责任单位"], [1, "新建充电桩", "新建充电桩200个", "区发改委"],
+               [None, None, "新建换电站10座", "区工信局"], [2, "改造老旧小区", "改造小区30个", "区住建局"],
+               [3, "新增就业", "新增就业5000人", None]]
+
+
+def test_a_task_merged_over_rows_in_word_is_one_item_as_in_excel(tmp_path):
+    """python-docx gives each row under a vertical merge the top cell's text: a 序号 and task merged over two
+    rows read as task 1 twice, and the Word table was refused (task numbers repeat without a new section)
+    while the same table in Excel read as 3 tasks. A unit merged over two tasks stays each task's."""
+    merged = ["A3:A4", "B3:B4", "D5:D6"]
+    word = parse_text(read_document_text(write_merged_docx(tmp_path / "t.docx", MERGED_TASK, merged)), META)
+    excel = parse_text(read_document_text(write_merged_xlsx(tmp_path / "t.xlsx", MERGED_TASK, merged)), META)
+    assert word.items.select(COMPARED).equals(excel.items.select(COMPARED))
+    assert word.items["number"].to_list() == ["1", "2", "3"]
+    assert word.items["text"][0].count("新建充电桩200个") == 1 and "新建换电站10座" in word.items["text"][0]
+    assert word.items["units"].to_list() == [["区发改委", "区工信局"], ["区住建局"], ["区住建局"]]
+    assert word.warnings == excel.warnings == []
+
+
 EMPTY_TASK = [["序号", "主要任务", "责任单位"], ["1", "新建学校2所", "区教育局"], ["2", "", "区城管局"],
               ["3", "新建公园5个", "区城管局"]]
 
@@ -698,6 +738,15 @@ def test_two_row_header_in_a_csv(tmp_path):
     path = write_csv(tmp_path / "two.csv", [[c or "" for c in row] for row in TWO_ROW_HEADER])
     items = parse_text(read_document_text(path), META).items
     assert items["units"].to_list() == [["区城管局", "区住建局", "各街道办事处"], ["区交通局", "区城管局"]]
+
+
+def test_a_word_header_merged_down_over_a_second_header_row_still_names_the_units(tmp_path):
+    """The 序号 and 工作任务 merged down beside 牵头单位 | 配合单位 are a header said twice, not a task continued."""
+    path = write_merged_docx(tmp_path / "two.docx", TWO_ROW_HEADER, merged=["A2:A3", "B2:B3", "C2:D2", "E2:E3"])
+    items = parse_text(read_document_text(path), META).items
+    assert items["number"].to_list() == ["1", "2"]
+    assert items["units"].to_list() == [["区城管局", "区住建局", "各街道办事处"], ["区交通局", "区城管局"]]
+    assert items["deadline"].to_list() == ["2024年12月底", "2024年10月底"]
 
 
 def test_empty_number_column_in_a_spreadsheet_is_numbered_in_row_order(tmp_path):
