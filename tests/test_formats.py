@@ -1068,6 +1068,33 @@ def test_quoted_cells_over_several_lines_close_and_read_as_written(tmp_path):
     assert items["units"].to_list() == [["区教育局"], ["区教育局", "区财政局"]]
 
 
+COMMAS_IN_CELLS = [["序号", "主要任务", "责任单位", "完成时限"],
+                   ["1", "新建充电桩200个", "区发改委,区住建局,区城管局,区交通局,区供电分局", "2024年底"],
+                   ["2", "改造老旧小区30个", "区住建局,区城管局,区财政局,区发改委,各街道", "2024年10月底"],
+                   ["3", "新增就业5000人", "区人社局,区财政局,区商务局,区发改委,各街道", "2024年底"]]
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_a_csv_split_by_tabs_or_semicolons_reads_its_columns_though_its_cells_hold_commas(tmp_path, delimiter):
+    """Non-regression: the delimiter was the character counted most in the first lines; the commas between a
+    task's units outnumbered the tabs, the file read as one column and was refused (no header row found)."""
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(delimiter.join(row) for row in COMMAS_IN_CELLS) + "\n", encoding="utf-8")
+    items = parse_text(read_document_text(path), META).items
+    assert items.select("number", "text", "deadline").rows() == [
+        ("1", "新建充电桩200个", "2024年底"), ("2", "改造老旧小区30个", "2024年10月底"), ("3", "新增就业5000人", "2024年底")]
+    assert items["units"].to_list() == [row[2].split(",") for row in COMMAS_IN_CELLS[1:]]
+
+
+def test_a_comma_csv_whose_cells_hold_tabs_and_semicolons_still_splits_at_commas(tmp_path):
+    """The other way round: quoted cells full of tabs and semicolons leave the commas the table's delimiter."""
+    rows = [[cell.replace(",", ";") if i == 2 else cell for i, cell in enumerate(row)] for row in COMMAS_IN_CELLS]
+    rows[1][1] = "新建充电桩200个\t（含;快充;桩）"
+    items = parse_text(read_document_text(write_csv(tmp_path / "c.csv", rows)), META).items
+    assert items["number"].to_list() == ["1", "2", "3"]
+    assert items["deadline"].to_list() == ["2024年底", "2024年10月底", "2024年底"]
+
+
 def test_row_limit(tmp_path, monkeypatch):
     import align.formats
 
