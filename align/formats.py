@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import cn2an
 
-from align.exceptions import DocumentParseError, Problem
+from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
 from align.numfmt import general, shown_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns
@@ -518,9 +518,12 @@ def read_table_file(
     )
 
 
-def _table_sheets(
-    sheets: Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]], path: Path, column_map: ColumnMap | None
-) -> DocumentText:
+# A sheet as the workbook readers give it: its name, whether the sheet is hidden, its rows, and which
+# of its rows holding values are hidden (a filter, Hide Rows); its rows give those empty.
+_Sheet = tuple[str, bool, Callable[[], Iterable[list[Any]]], list[int]]
+
+
+def _table_sheets(sheets: Iterator[_Sheet], path: Path, column_map: ColumnMap | None) -> DocumentText:
     """Every visible sheet that holds a task table, as one text; the first sheet's error if none does.
 
     A workbook often keeps one table per area (经济发展, 民生保障) on its own sheet: with more
@@ -529,13 +532,16 @@ def _table_sheets(
     per unit under 任务数) is a summary, not tasks, and is left out. So are a hidden sheet (an old
     draft kept out of sight; ``sheets`` yields it with ``hidden`` true) and a sheet holding the
     same tasks as one before it (Excel's copy "Sheet1 (2)"), else every task would count twice;
-    both are named in the notes, so the planner knows.
+    both are named in the notes, so the planner knows. So are the hidden rows of a sheet read (its rows
+    give them empty): neither the screen nor a print shows them (a filter on 责任单位 left on shows one
+    district's tasks, and those are what the planner reads); rows all hidden are an error saying so.
     """
     first_error: DocumentParseError | None = None
     tables: list[tuple[str, str]] = []
     hidden: list[str] = []
     notes: list[str] = []
-    for name, is_hidden, rows in sheets:
+    hidden_rows: dict[str, list[int]] = {}
+    for name, is_hidden, rows, rows_hidden in sheets:
         if is_hidden:
             hidden.append(name)
             continue
@@ -551,6 +557,8 @@ def _table_sheets(
                          f"sheet '{original}' and was not read.")
             continue
         tables.append((name, text))
+        if rows_hidden:
+            hidden_rows[name] = rows_hidden
     if hidden:
         notes.insert(0, f"隐藏的工作表 {'、'.join(hidden)} 未读取 hidden sheet(s) {', '.join(map(repr, hidden))} "
                         "not read (unhide a sheet in Excel or WPS to have its tasks read).")
@@ -569,16 +577,42 @@ def _table_sheets(
             ) from first_error
         raise first_error
     tables = [table for table in tables if _has_task_words(table[1])] or tables[:1]
+    if not any(_has_rows(text) for _, text in tables) \
+            and (shut := [(name, hidden_rows[name][0]) for name, _ in tables if name in hidden_rows]):
+        name, first = shut[0]  # every row under the header hidden: the planner would be told no items, not why
+        raise DocumentParseError(
+            f"every row under the header of sheet '{name}' is hidden (by a filter or by hand), so no task is read; "
+            "clear the filter or unhide the rows in Excel or WPS and add the file again.", path=path, line=first,
+            zh=f"工作表 {name} 表头以下的行都已隐藏（筛选或隐藏所致），读不到任务，请取消筛选或取消隐藏后重新添加",
+        )
+    after = 1 if hidden else 0  # after the hidden sheets' note, before the copies'
+    notes[after:after] = [_hidden_rows_note(name, hidden_rows[name]) for name, _ in tables if name in hidden_rows]
     if len(tables) == 1:
         return DocumentText(tables[0][1], notes)
     return DocumentText("".join(_under_section(text, order, name) for order, (name, text) in enumerate(tables, start=1)),
                         notes)
 
 
+def _hidden_rows_note(sheet: str, rows: list[int]) -> str:
+    """The note naming the hidden rows of a sheet (holding values) that were not read."""
+    listed = [str(row) for row in rows[:PROBLEMS_LISTED]]
+    more_en = f" and {len(rows) - len(listed)} more" if len(rows) > len(listed) else ""
+    more_zh = f"等 {len(rows)} 行" if len(rows) > len(listed) else "行"
+    return (f"工作表 {sheet} 中隐藏的第 {'、'.join(listed)} {more_zh}未读取（筛选或隐藏所致，取消筛选或取消隐藏后可读取） "
+            f"hidden row{'s' if len(rows) > 1 else ''} {', '.join(listed)}{more_en} of sheet '{sheet}' not read "
+            "(hidden by a filter or by hand; clear the filter or unhide the rows in Excel or WPS to have them read).")
+
+
 def _table_lines(text: str) -> tuple[int, list[str]]:
     """The index of a table text's header line (the first with a tab), and its lines."""
     lines = text.split("\n")
     return next((i for i, line in enumerate(lines) if "\t" in line), len(lines)), lines
+
+
+def _has_rows(text: str) -> bool:
+    """Whether a table text has a line with text under its header."""
+    header, lines = _table_lines(text)
+    return any(line.strip() for line in lines[header + 1:])
 
 
 def _has_task_words(text: str) -> bool:
@@ -602,14 +636,16 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            def sheets() -> Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]]:
+            def sheets() -> Iterator[_Sheet]:
                 for sheet in book.worksheets:
                     if not hasattr(sheet, "iter_rows"):
                         continue  # a chart sheet
                     if sheet.sheet_state != "visible":  # hidden or very hidden
-                        yield sheet.title, True, lambda: iter(())
+                        yield sheet.title, True, lambda: iter(()), []
                         continue
-                    yield sheet.title, False, partial(_xlsx_rows, sheet, *_sheet_layout(path, sheet))
+                    merged, uncached, hidden = _sheet_layout(path, sheet)
+                    yield (sheet.title, False, partial(_xlsx_rows, sheet, merged, uncached, set(hidden)),
+                           [row for row, holds_values in hidden.items() if holds_values])
 
             return _table_sheets(sheets(), path, column_map)
         finally:
@@ -634,13 +670,14 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
         # slower; a float's noise is still removed (420.29999999999995 reads 420.3), its format not drawn
         book = xlrd.open_workbook(str(path), on_demand=True)
         try:
-            def sheets() -> Iterator[tuple[str, bool, Callable[[], Iterable[list[Any]]]]]:
+            def sheets() -> Iterator[_Sheet]:
                 for index in range(book.nsheets):
                     sheet = book.sheet_by_index(index)
                     if sheet.visibility:  # 1 hidden, 2 very hidden
-                        yield sheet.name, True, lambda: iter(())
+                        yield sheet.name, True, lambda: iter(()), []
                         continue
-                    yield sheet.name, False, partial(_xls_rows, sheet, book.datemode)
+                    # hidden rows are not known: xlrd reads them only with formatting_info, 70 times slower
+                    yield sheet.name, False, partial(_xls_rows, sheet, book.datemode), []
 
             return _table_sheets(sheets(), path, column_map)
         finally:
@@ -651,29 +688,35 @@ def _read_xls(path: Path, column_map: ColumnMap | None) -> str:
 
 def _sheet_layout(
     path: Path, sheet: Any
-) -> tuple[list[tuple[int, int, int, int]], dict[int, list[int]]]:
-    """A sheet's merged ranges as (min_col, min_row, max_col, max_row), and its formula cells
-    without a calculated value as {row: [columns]}, read from its XML.
+) -> tuple[list[tuple[int, int, int, int]], dict[int, list[int]], dict[int, bool]]:
+    """A sheet's merged ranges as (min_col, min_row, max_col, max_row), its formula cells
+    without a calculated value as {row: [columns]}, and its hidden rows (a filter's, or hidden
+    by hand) as {row: whether it holds a value}, read from its XML.
 
     openpyxl's read-only mode, which keeps memory bounded on large sheets, leaves merges
-    out and reads an uncalculated formula as an empty cell; the sheet XML is streamed once
-    more and only ``mergeCell`` refs and formula cells without a value are kept.
+    and hidden rows out and reads an uncalculated formula as an empty cell; the sheet XML is
+    streamed once more and only ``mergeCell`` refs, formula cells without a value and hidden
+    rows are kept.
     """
     from lxml import etree
     from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
     sheet_path = getattr(sheet, "_worksheet_path", None)
     if not sheet_path:
-        return [], {}
+        return [], {}, {}
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ranges: list[tuple[int, int, int, int]] = []
     uncached: dict[int, list[int]] = {}
+    hidden: dict[int, bool] = {}
     row_number = 0
     with zipfile.ZipFile(path) as package, package.open(sheet_path.lstrip("/")) as xml:
         for _, element in etree.iterparse(xml, tag=(f"{main}row", f"{main}mergeCell"), resolve_entities=False,
                                           no_network=True, huge_tree=False):
             if element.tag == f"{main}row":
                 row_number = int(element.get("r") or row_number + 1)
+                if element.get("hidden") in ("1", "true"):
+                    hidden[row_number] = any(cell.find(f"{main}is") is not None or cell.findtext(f"{main}v")
+                                             for cell in element.iterchildren(f"{main}c"))
                 for position, cell in enumerate(element.iterchildren(f"{main}c"), start=1):
                     value = cell.find(f"{main}v")
                     # openpyxl writes an empty <v/>; Excel writes one only for a text result of "" (t="str")
@@ -695,14 +738,15 @@ def _sheet_layout(
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
-    return ranges, uncached
+    return ranges, uncached, hidden
 
 
 def _xlsx_rows(
-    sheet: Any, merged: list[tuple[int, int, int, int]], uncached: dict[int, list[int]]
+    sheet: Any, merged: list[tuple[int, int, int, int]], uncached: dict[int, list[int]], hidden: set[int]
 ) -> Iterator[list[Any]]:
     """Rows of cell values; under the top of a vertically merged range, ``MergedFromAbove`` of
-    its value; an uncalculated formula as ``UncachedFormula``."""
+    its value; an uncalculated formula as ``UncachedFormula``; a row in ``hidden`` empty (a value
+    merged down from it still reaches the rows below)."""
     from openpyxl.utils.cell import get_column_letter
 
     starts = sorted((r for r in merged if r[3] > r[1] and r[0] <= MAX_TABLE_COLUMNS), key=lambda r: r[1])
@@ -728,7 +772,7 @@ def _xlsx_rows(
                 value = row[min_col - 1] if min_col - 1 < len(row) else None
                 open_ranges.append((min_col - 1, max_row, value))
             next_start += 1
-        yield row
+        yield [] if row_number in hidden else row
 
 
 def _stored_cells(cells: tuple[Any, ...]) -> tuple[Any, ...]:
