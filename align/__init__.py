@@ -11,21 +11,19 @@ from align.exceptions import (
     UnknownDocumentError,
     UnknownItemError,
 )
+from align.ingest import ingest, load_corpus, load_indicators, load_items
+from align.items import ITEM_SCHEMA, SCHEMA_FIELDS
+from align.normalize import convert_numerals, normalize_text, parse_number
+from align.parsing import ParsedDocument, parse_document, parse_file, parse_text
+from align.registry import DocumentMeta, add_document, get_document, load_registry
+from align.settings import Settings
+from align.targets import extract_quotas, extract_targets
+from align.units import department_key, split_units
 
-# Everything else loads on first use (``from align import load_items`` works as ever), so importing the
-# package is quick: `plan-align` can take a Ctrl-C from its first moment (align.launch), and `docs` starts fast.
+# Heavier modules (matching engine, SQLite, Excel) load on first use, so `plan-align docs` starts fast.
 _LAZY = {
-    **dict.fromkeys(["ingest", "load_corpus", "load_indicators", "load_items"], "align.ingest"),
-    **dict.fromkeys(["ITEM_SCHEMA", "SCHEMA_FIELDS"], "align.items"),
-    **dict.fromkeys(["convert_numerals", "normalize_text", "parse_number"], "align.normalize"),
-    **dict.fromkeys(["ParsedDocument", "parse_document", "parse_file", "parse_text"], "align.parsing"),
-    **dict.fromkeys(["DocumentMeta", "add_document", "get_document", "load_registry"], "align.registry"),
-    "Settings": "align.settings",
-    **dict.fromkeys(["extract_quotas", "extract_targets"], "align.targets"),
-    **dict.fromkeys(["department_key", "split_units"], "align.units"),
-    **dict.fromkeys(["evolve", "evolve_documents", "evolve_series"], "align.evolution"),
-    **dict.fromkeys(["build_export_frame", "export_links"], "align.export"),
-    "DecisionStore": "align.store",
+    "evolve": "align.evolution", "evolve_documents": "align.evolution", "evolve_series": "align.evolution",
+    "build_export_frame": "align.export", "export_links": "align.export", "DecisionStore": "align.store",
 }
 
 

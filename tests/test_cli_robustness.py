@@ -959,38 +959,6 @@ def test_a_score_or_time_typed_into_the_store_by_hand_is_read_as_missing_and_sai
     assert "decision #2" not in err and time_said in err
 
 
-def test_a_ctrl_c_while_the_command_still_loads_says_interrupted(monkeypatch, capsys):
-    """Ctrl-C in the command's first second (its libraries loading) printed 20–30 lines of traceback ending in
-    KeyboardInterrupt; later it said `interrupted`, exit 130, as it now does from the start."""
-    import sys
-    import types
-
-    from align import launch
-
-    class StillLoading(types.ModuleType):
-        def __getattr__(self, name: str):
-            raise KeyboardInterrupt
-
-    monkeypatch.setitem(sys.modules, "align.cli", StillLoading("align.cli"))
-    assert launch.main() == 130
-    assert capsys.readouterr().err == "interrupted\n"
-
-
-def test_the_command_loads_its_heavy_libraries_only_inside_its_interrupt_guard():
-    """`import align` (which the entry point's module needs first) no longer loads polars and the parser, so
-    a Ctrl-C then has next to nothing to interrupt; the installed command is the guarded entry point."""
-    import subprocess
-    import sys
-    import tomllib
-    from pathlib import Path
-
-    loaded = subprocess.run([sys.executable, "-c", "import sys, align.launch; print('polars' in sys.modules)"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    assert loaded == "False"
-    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["scripts"]["plan-align"] == "align.launch:main"
-
-
 @pytest.mark.parametrize("command", ["out", "add", "data"])
 def test_a_file_name_too_long_for_the_file_system_is_one_line(data, tmp_path, capsys, monkeypatch, command):
     """90 Chinese characters (270 bytes) in one name: pathlib's exists/is_dir raised `OSError: [Errno 36] File name
