@@ -1353,6 +1353,7 @@ _PLAN_SUFFIX = re.compile(r"(?:的)?(?:实施|工作|建设|行动)?(?:方案|�
 _YEAR_IN_TITLE = re.compile(r"\d{4}\s*[-—~至]\s*\d{4}\s*年度?|\d{4}\s*年度?")  # 2025年中小学建设…: the year names no item
 _TITLE_MATCH = 80  # a title this close to an item's names it (rapidfuzz partial ratio, 0–100)
 _TITLE_MARGIN = 15  # … when no other item comes this close
+_TITLE_UNLIKE = 50  # an item's text this far from a title does not hold what it details
 
 
 def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[str, bool]:
@@ -1363,28 +1364,34 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[st
     only four of its twenty items numbers them 附件1–4: the title (城镇老旧小区改造实施方案) then
     names item 11, and the number alone hung its quotas on item 1. The number stands unless the
     title plainly names another item and not this one; it is in doubt where the title names some other
-    item about as well as a third. A title names an item by its heading or by its text (公共充电桩 names
-    充电设施建设。新建公共充电桩8000个), whatever year it carries (2025年中小学建设任务分解表).
+    item about as well as a third. A title names an item by its heading, or where no heading comes close by
+    its text (公共充电桩 names 充电设施建设。新建公共充电桩8000个), whatever year it carries (2025年中小学建设…).
     """
     about = _PLAN_SUFFIX.sub("", _YEAR_IN_TITLE.sub("", normalize_text(title))).strip("《》“”")
     if len(about) < 3:
         return number, False
-    closeness = {d.number: max(fuzz.partial_ratio(about, d.title or _title(d.task)),
-                               fuzz.partial_ratio(about, normalize_text(d.task))) for d in drafts}
+    closeness = {d.number: fuzz.partial_ratio(about, d.title or _title(d.task)) for d in drafts}
+    unlike = _TITLE_MATCH
+    if max(closeness.values(), default=0.0) < _TITLE_MATCH:  # no heading comes close: the items' texts, and
+        # then only from an item of the number the title has next to nothing in common with (老旧小区综合整治
+        # stays with 城镇老旧小区改造, though another item's text mentions it in passing)
+        closeness = {d.number: max(closeness[d.number], fuzz.partial_ratio(about, normalize_text(d.task)))
+                     for d in drafts}
+        unlike = _TITLE_UNLIKE
     own = closeness.get(number, 0.0)
     ranked = sorted(closeness.items(), key=lambda pair: -pair[1])
     best_number, best = ranked[0] if ranked else (number, 0.0)
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if own < _TITLE_MATCH <= best and best - max(own, second) >= _TITLE_MARGIN:
+    if own < unlike and _TITLE_MATCH <= best and best - max(own, second) >= _TITLE_MARGIN:
         return best_number, False
     # in doubt only where another item comes as close as a title can (两个条目都像) and this one does
     # not: a title naming no item (各县区目标任务分配表) leaves the number to say
-    return number, own < _TITLE_MATCH <= best
+    return number, own < unlike and _TITLE_MATCH <= best
 
 
 # A district table in an attachment: the column naming the places, and a count's unit in its header.
-_PLACE_COLUMN = re.compile(r"^(?:各?(?:区县|县区|县市区|区县市)(?:名称)?|[区县市](?:\([区县市、]+\))?|区县\(市\)|县\(市、?区\)"
-                           r"|地区|区域|辖区)$")
+_PLACE_COLUMN = re.compile(r"^(?:各?(?:区县|县区|县市区|区县市)(?:名称)?|[区县市](?:名|名称|\([区县市、]+\))?|区县\(市\)"
+                           r"|县\(市、?区\)|地区|区域|辖区)$")
 _HEADER_UNIT = re.compile(r"[(（]\s*(" + "|".join(re.escape(u) for u in MEASURE_UNITS) + r")\s*[)）]$")
 
 
@@ -1394,19 +1401,18 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     how the city plan would say it in words. A table with a column per place is read across."""
     if (across := _row_across_places(attachment, cells)) is not None:
         return across
-    places = next((i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)), None)
+    # the most local of several (序号 | 市 | 县（区） | 任务数: the county's, not its city's)
+    places = next((i for i, cell in reversed(list(enumerate(cells))) if _PLACE_COLUMN.match(cell)), None)
     # the first count is the quota; columns after it split it up (其中：新建（所）) or look back (2023年已完成)
     units = dict([next(((i, m.group(1)) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))), (0, ""))])
     units = {i: unit for i, unit in units.items() if unit}
-    if units and (places is not None or not any(re.fullmatch(r"\d+(?:\.\d+)?", cell) for cell in cells)):
+    if places is not None and units:
         attachment["table"] = (places, units)
         attachment.pop("across", None)  # a new table
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total
     if attachment.get("table"):
         places, units = attachment["table"]
-        place = cells[places] if places is not None and places < len(cells) else ""
-        if places is None:  # a header naming the places otherwise (区名, 单位): the row's named district
-            place = next((cell for i, cell in enumerate(cells) if i not in units and named_jurisdiction(cell)), "")
+        place = cells[places] if places < len(cells) else ""
         given = [f"{place}{cells[i]}{unit}" for i, unit in units.items()
                  if place and i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
         if given:

@@ -342,6 +342,28 @@ def test_an_attachment_goes_to_the_item_its_dated_title_or_the_items_text_names(
     assert not parsed.warnings
 
 
+def test_an_attachment_stays_with_its_item_when_another_item_only_mentions_its_title():
+    """附件3 老旧小区综合整治实施方案 went to item 4, whose text says 结合老旧小区综合整治 in passing, though item 3
+    (城镇老旧小区改造) is what it details."""
+    text = ("1.幼儿园建设。新建公办幼儿园2所。\n2.中小学建设。新建中小学3所。\n3.城镇老旧小区改造。改造老旧小区10个。\n"
+            "4.充电设施建设。结合老旧小区综合整治，新建充电桩500个。\n附件3\n老旧小区综合整治实施方案\n其中，汉滨区4个、旬阳市6个。\n")
+    parsed = parse_text(text, CITY)
+    assert [[q["value"] for q in quotas] for quotas in parsed.items["quotas"]] == [[], [], [4.0, 6.0], []]
+    assert not parsed.warnings
+
+
+def test_a_table_by_city_and_county_gives_the_counties_quotas_and_a_project_list_gives_none():
+    """序号 | 市 | 县（区） | 任务数: the city column was taken for the places (西安市2所 for two counties); a list of
+    projects with the district each is in (所在区县) is no district's quota."""
+    by_county = (SOME_ITEMS + "附件2\n中小学建设任务分解表\n序号\t市\t县（区）\t任务数（所）\n1\t西安市\t周至县\t2\n"
+                 "2\t西安市\t蓝田县\t2\n3\t咸阳市\t礼泉县\t1\n")
+    assert [(q["jurisdiction"], q["value"]) for q in parse_text(by_county, CITY).items["quotas"][1]] == [
+        ("周至县", 2.0), ("蓝田县", 2.0), ("礼泉县", 1.0)]
+    projects = (SOME_ITEMS + "附件2\n中小学建设项目表\n序号\t项目名称\t所在区县\t建设规模（所）\n1\t甲小学\t新城区\t1\n"
+                "2\t乙小学\t新城区\t1\n3\t丙中学\t碑林区\t1\n")
+    assert parse_text(projects, CITY).items["quotas"][1].to_list() == []
+
+
 @pytest.mark.parametrize("header", ["区", "县（市、区）", "县区名称", "区名"])
 def test_a_district_table_gives_its_quotas_whatever_its_place_column_is_called(header):
     """序号 | 区 | 任务数（所）: a place column headed 区 (or 区名) was not known, and the table's quotas were
