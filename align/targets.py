@@ -82,7 +82,8 @@ _FIXED_NAME = re.compile(
     # (a time to keep within stays a target: 缩短至12分钟并保持稳定, 30分钟车程内就医, 培训40小时每人)
     r"|\d+\s*(?:小时|分钟)(?=[\u4e00-\u9fff]{0,6}?(?:圈|区|站|点|店|厅|室|馆|中心|窗口|服务|热线|门诊|书房))"
     # … or is followed, in its clause, by the count it qualifies (建成24小时智慧阅读空间3处, 2小时送达率90%)
-    r"|\d+\s*(?:小时|分钟)(?=(?!以)[\u4e00-\u9fff][^,，;；。:：!！?？]*?\d)"
+    # (not a time to reach, 压缩至2小时并…, nor past 并/和/及/、, where another commitment begins)
+    r"|(?<![\d.至到在为])\d+\s*(?:小时|分钟)(?=(?!以)[\u4e00-\u9fff][^,，;；。:：!！?？并和及、]*?\d)"
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause does not stop at.

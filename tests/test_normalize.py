@@ -303,6 +303,9 @@ def test_a_range_with_its_unit_on_both_ends_is_one_target_and_a_bare_rate_keeps_
         ("新建城市书房30家，其中24小时开放10家", [("新建城市书房", 30.0, "家"), ("24小时开放", 10.0, "家")]),
         ("24小时内办结率达到95%", [("24小时内办结率", 95.0, "%")]),
         ("每天开放12小时以上，服务群众1万人次", [("每天开放", 12.0, "小时"), ("服务群众", 10000.0, "人次")]),
+        # … but a time to reach, or one whose clause goes on to another commitment, stays a target (a review)
+        ("公交高峰发车间隔缩短至5分钟并新增线路3条", [("公交高峰发车间隔缩短", 5.0, "分钟"), ("新增线路", 3.0, "条")]),
+        ("开办企业时间压缩至2小时并免费发放印章5000套", [("开办企业时间压缩", 2.0, "小时"), ("免费发放印章", 5000.0, "套")]),
     ],
 )
 def test_a_numeral_inside_a_fixed_policy_term_is_no_target(text, targets):
