@@ -838,33 +838,45 @@ def relation_counts(table: pl.DataFrame) -> pl.DataFrame:
 
 
 # A rate of change over the year (增长7.5%, 下降3%), set anew each year; not a share reached (完成率100%).
-_YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")  # 提高到90% is a level: 到 leaves the name
-
-
 def _set_each_year(old: dict, new: dict) -> bool:
     """Whether the later task sets the earlier one's commitment again for its own year rather than carrying
     it unfinished: rates of change (增长7.5%以上 → 增长7%左右, 一般性支出压减5%以上 again), the year's additions
-    and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个), figures set anew (一网通办率达到95% → 98%,
-    完成产业投资650亿元 → 600亿元) and work that goes on without a figure (深化平安建设). Still under way at the
-    first year's end, such a task is set again for the next, not 12 months late; a project to finish (建成…学校)
-    is, and so is a figure set again unchanged (完成率100%)."""
+    and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个; the later year may add a project beside
+    them), shares set anew (一网通办率达到95% → 98%) and work that goes on without a figure (深化平安建设) and is
+    not finished the next year. Still under way at the first year's end, such a task is set again for the
+    next, not 12 months late; a project to finish (建成…学校, 推进…建设 → 建成投运) is, and so is a figure set
+    again unchanged (完成率100%, 普及率提高至90%)."""
     def of_its_year(target: dict) -> bool:
-        return bool(_YEARS_ADDITION.search(target.get("raw") or target.get("indicator") or "")
-                    or unit_family(target.get("unit")) == "percent" and _YEARLY_CHANGE.search(target.get("indicator") or ""))
+        raw, indicator = target.get("raw") or "", target.get("indicator") or ""
+        return bool(_YEARS_ADDITION.search(raw or indicator)
+                    or unit_family(target.get("unit")) == "percent" and _YEARLY_CHANGE.search(indicator)
+                    and not _TO_A_LEVEL.search(raw))
 
-    def figures(targets: list[dict]) -> set[tuple[str | None, float]]:  # levels and totals, not the year's own
-        return {(unit_family(t.get("unit")), t["value"]) for t in targets if not of_its_year(t)}
+    def levels(targets: list[dict]) -> set[float]:  # shares to reach (达到95%), not rates of change
+        return {t["value"] for t in targets if unit_family(t.get("unit")) == "percent" and not of_its_year(t)}
 
     old_targets, new_targets = old.get("targets") or [], new.get("targets") or []
     if not old_targets:
-        return bool(_ONGOING_WORK.match(normalize_text(old.get("text") or "")))
-    return bool(new_targets) and not figures(old_targets) & figures(new_targets)
+        return bool(_ONGOING_WORK.match(normalize_text(old.get("text") or ""))) \
+            and not _FINISHED_WORK.search(new.get("text") or "")
+    # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
+    reset = levels(old_targets) != levels(new_targets)
+
+    def yearly(target: dict) -> bool:
+        return of_its_year(target) or unit_family(target.get("unit")) == "percent" and reset
+
+    return all(yearly(t) for t in old_targets) and any(yearly(t) for t in new_targets)
+
+
+_YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
+_TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change
+# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境; not once the next
+# year finishes it (建成投运), nor 推进…建设, a project under way.
+_ONGOING_WORK = re.compile(r"^(?:要|将|坚持|始终)?(?:深化|深入|持续(?!推进)|加强|巩固|常态化|健全|完善|优化|强化|做好|抓好|落实)")
+_FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|完工|竣工|开通|通车|交付")
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")
-# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境 (not 建成…, 完成…).
-_ONGOING_WORK = re.compile(
-    r"^(?:要|将|坚持|始终)?(?:深化|深入|持续|加强|巩固|常态化|健全|完善|优化|强化|做好|抓好|落实|推进(?!.*(?:建成|完工|竣工|投用|开通)))")
 
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
