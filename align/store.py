@@ -197,13 +197,28 @@ def on_current_text(decisions: pl.DataFrame, digests: Mapping[str, str]) -> pl.D
 
 
 def standing(decisions: pl.DataFrame, digests: Mapping[str, str] | None) -> pl.DataFrame:
-    """The decisions that still take a position: a rejection or 无对应 judged on text a re-issued plan no
-    longer holds (``digests``: ``text_digests`` of the plans now) says nothing of the new text, while a
-    confirmation on old text stands, marked for a second look. All of them, without ``digests``."""
+    """The decisions that still take a position against a confirmation: a rejection or 无对应 judged on text
+    a re-issued plan no longer holds (``digests``: ``text_digests`` of the plans now) says nothing of a
+    confirmation made after it, on the new text. Against one made before (the two reviewers disagreed on
+    one edition; another item of the plan changed since), it stands. All of them, without ``digests``."""
     if digests is None or decisions.is_empty():
         return decisions
-    stale = pl.col("text_changed").is_not_null() & pl.col("decision").is_in(["rejected", "no_counterpart"])
-    return with_text_changes(decisions, digests).filter(~stale).drop("text_changed")
+    marked = with_text_changes(decisions, digests).with_row_index("row")
+    stale = marked.filter(pl.col("text_changed").is_not_null()
+                          & pl.col("decision").is_in(["rejected", "no_counterpart"]))
+    if stale.is_empty():
+        return decisions
+    confirmed = decisions.filter((pl.col("decision") == "confirmed") & pl.col("target_id").is_not_null())
+    ends = pl.concat([  # each confirmation from both its items
+        confirmed.select(pl.col("source_id").alias("item"), pl.col("target_id").alias("other"), "decided_at"),
+        confirmed.select(pl.col("target_id").alias("item"), pl.col("source_id").alias("other"), "decided_at"),
+    ]).rename({"decided_at": "confirmed_at"})
+    answered = stale.join(ends, left_on="source_id", right_on="item").filter(
+        (pl.col("confirmed_at") > pl.col("decided_at"))
+        & pl.when(pl.col("target_id").is_null()).then(doc_of_column("other") == pl.col("target_doc"))
+        .otherwise(pl.col("other") == pl.col("target_id"))
+    )["row"].unique()
+    return marked.filter(~pl.col("row").is_in(answered.implode())).drop("row", "text_changed")
 
 
 def _now() -> str:

@@ -27,7 +27,7 @@ from align.items import (
 from align.normalize import normalize_text
 from align.registry import LEVEL_NAMES_ZH, DocumentMeta
 from align.settings import Settings
-from align.store import flipped, on_current_text, reviewer_name, with_text_changes
+from align.store import flipped, on_current_text, reviewer_name, standing, with_text_changes
 from align.targets import describe_quantity
 from align.units import department_key
 
@@ -425,13 +425,15 @@ def plan_coverage(
     # a city item's 无对应 judged the district plan as it then was: read before it is turned district → city
     digests = text_digests(city_items) | text_digests(district_items)
     confirmed = pl.col("decision") == "confirmed"  # a confirmation on changed text is kept, and marked
-    standing = on_current_text(current.filter(~confirmed), digests)
+    on_this_text = on_current_text(current.filter(~confirmed), digests)
     # a city item ruled out against an earlier edition of the district plan: no longer applied, but said
-    stale = pair_decisions(current.filter(~confirmed).join(standing, on="id", how="anti"), city.id, district.id)
+    stale = pair_decisions(current.filter(~confirmed).join(on_this_text, on="id", how="anti"), city.id, district.id)
     rechecked = stale.filter((pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())["source_id"]
-    decisions = coverage_decisions(pl.concat([current.filter(confirmed), standing]), district.id, city.id)
+    decisions = coverage_decisions(pl.concat([current.filter(confirmed), on_this_text]), district.id, city.id)
+    disputing = coverage_decisions(standing(current, digests).filter(~confirmed), district.id, city.id)
     city_items = quotas_renamed(city_items, district, city)  # 高新区 is 宝鸡高新区, in 宝鸡市's plans
-    table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction)
+    table = coverage_table(city_items, district_items, matches, decisions, district_jurisdiction=district.jurisdiction,
+                           disputing=disputing)
     return table.with_columns(
         pl.when(pl.col("item_id").is_in(rechecked.implode()))
         .then(pl.concat_str(pl.col("nearest_task").fill_null(""), pl.lit("（曾判无对应，其后区级文档已改，请复核）")))
@@ -446,6 +448,7 @@ def coverage_table(
     decisions: pl.DataFrame,
     *,
     district_jurisdiction: str,
+    disputing: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Each city item with the district tasks that serve it, the quota it gives the district,
     and the district tasks' own targets.
@@ -456,6 +459,9 @@ def coverage_table(
         (``match_documents`` district → city, best with ``direction="target_to_source"``).
     decisions : decisions in effect on district → city pairs (``source_id`` district), and
         无对应 decisions (:func:`coverage_decisions`).
+    disputing : the rejections and 无对应 that dispute a confirmation, where they are not those of
+        ``decisions`` on the items' current text (:func:`plan_coverage`: also one on an earlier edition,
+        made before the confirmation, as :meth:`DecisionStore.conflicts` counts it).
 
     A task the district reports on ends with its status (``〔已完成〕``, ``〔推进中〕``).
     ``status`` is ``confirmed`` when a reviewer confirmed a district task for the item and no
@@ -476,14 +482,21 @@ def coverage_table(
     changed = (with_text_changes(confirmed_on, digests)
                .filter(pl.col("text_changed").is_not_null()).select("source_id", "target_id").unique())
     confirmed = confirmed_on.select("source_id", "target_id").unique()
-    standing = on_current_text(decisions, digests)  # a rejection or 无对应 of old text rules nothing out
-    rejected = standing.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
-    nones = standing.filter(pl.col("decision") == "no_counterpart")
+    on_this_text = on_current_text(decisions, digests)  # a rejection or 无对应 of old text rules nothing out
+    rejected = on_this_text.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
+    nones = on_this_text.filter(pl.col("decision") == "no_counterpart")
     serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
     served_by_none = nones.filter(pl.col("source_id").is_null()).select("target_id").unique()
-    disputed = pl.concat([confirmed.join(rejected, on=["source_id", "target_id"], how="semi"),
-                          confirmed.join(served_by_none, on="target_id", how="semi"),
-                          confirmed.join(serves_none, on="source_id", how="semi")]).unique()
+    # what disputes a confirmation: as given, or these (a stale one made before it disputes it still, as the store says)
+    against = on_this_text if disputing is None else disputing
+    disputed = pl.concat([
+        confirmed.join(against.filter(pl.col("decision") == "rejected").select("source_id", "target_id"),
+                       on=["source_id", "target_id"], how="semi"),
+        confirmed.join(against.filter((pl.col("decision") == "no_counterpart") & pl.col("source_id").is_null())
+                       .select("target_id"), on="target_id", how="semi"),
+        confirmed.join(against.filter((pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())
+                       .select("source_id"), on="source_id", how="semi"),
+    ]).unique()
     confirmed = confirmed.join(disputed, on=["source_id", "target_id"], how="anti")
     proposed = (
         matches.filter(pl.col("linked"))

@@ -676,6 +676,24 @@ def test_cli_a_rejection_of_a_reissued_plans_old_text_disputes_no_confirmation(d
     assert "disputed" not in capsys.readouterr().err
 
 
+def test_cli_a_dispute_on_one_edition_stands_when_another_item_of_the_plan_changes(data_copy, tmp_path, monkeypatch,
+                                                                                  capsys):
+    """A confirmed 75 → 4 and B judged 75 无对应 in xian-2024, on one edition; the city then re-issued another item:
+    B's 无对应 went stale, and the link was exported as agreed, unmarked (a review of this session's change)."""
+    monkeypatch.setenv("PLAN_ALIGN_DB", str(tmp_path / "one-edition.sqlite"))
+    data = ["--data", str(data_copy.data_dir)]
+    assert main(["decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--reviewer", "A", *data]) == 0
+    assert main(["decide", "baqiao-2023:75", "xian-2024", "--none", "--reviewer", "B", *data]) == 0
+    city = Path(data_copy.data_dir) / get_document(data_copy.data_dir, "xian-2024").file
+    text = city.read_text(encoding="utf-8")
+    first_line = next(line for line in text.splitlines() if "地铁" in line)
+    city.write_text(text.replace(first_line, first_line + "（修订）", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", "--out", str(tmp_path / "links.csv"), *data]) == 2
+    assert "1 confirmed link(s) are disputed" in capsys.readouterr().err
+    assert coverage_rows(capsys, data)["xian-2024:4"]["status"] == "disputed", "Coverage says it as the export does"
+
+
 def coverage_rows(capsys, data: list[str]) -> dict[str, dict]:
     """`plan-align coverage xian-2024 baqiao-2023 --format json`: each city item's row, by its id."""
     capsys.readouterr()  # what an earlier command printed
