@@ -45,7 +45,7 @@ def home() -> None:
     store = ui.or_stop(ui.store)
     cols = st.columns(3)
     cols[0].metric("文档 documents", registry.height)
-    now = ui.readable_fingerprints()  # a rejection of a re-issued plan's old text disputes nothing
+    now = ui.readable_fingerprints(store.current())  # a reject of a re-issued plan's old text disputes nothing
     cols[1].metric("已确认链接 confirmed links", store.confirmed_links(digests=now).height)
     cols[2].metric("审核冲突 conflicts", store.conflicts(now).height)
 

@@ -37,7 +37,7 @@ from align.items import (
 from align.readers import read_document_text
 from align.registry import DocumentMeta, document_path, get_document, registry_frame, registry_path
 from align.settings import Settings
-from align.store import DecisionStore, reviewer_name
+from align.store import DecisionStore, judged_documents, reviewer_name
 
 DEFAULT_SOURCE = "baqiao-2023"
 DEFAULT_TARGET = "xian-2024"
@@ -387,12 +387,14 @@ def fingerprints(*doc_ids: str) -> dict[str, str]:
     return found
 
 
-def readable_fingerprints() -> dict[str, str]:
-    """:func:`fingerprints` over every registered plan that reads (one that does not is left out, and the
-    decisions on it are taken as made): what the store's conflicts are judged against on the Home and Export
-    pages, as ``export`` judges them."""
+def readable_fingerprints(decisions: pl.DataFrame) -> dict[str, str]:
+    """:func:`fingerprints` over the plans the rejections and 无对应 among ``decisions`` judged
+    (``align.store.judged_documents``; one that no longer reads is left out, and the decisions on it are
+    taken as made): what the store's conflicts are judged against on the Home and Export pages, as
+    ``export`` judges them. No plan is read for a store of confirmations alone."""
     found: dict[str, str] = {}
-    for doc_id in document_ids():
+    registered = set(document_ids())
+    for doc_id in (d for d in judged_documents(decisions) if d in registered):
         try:
             found.update(fingerprints(doc_id))
         except PlanAlignError:

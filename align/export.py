@@ -39,7 +39,7 @@ from align.items import (
 )
 from align.registry import DocumentMeta, document_path, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore, link_key, local_time, with_text_changes
+from align.store import DecisionStore, judged_documents, link_key, local_time, with_text_changes
 
 ExportFormat = Literal["xlsx", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "parquet")
@@ -139,7 +139,8 @@ def build_export_frame(
     source_doc, target_doc = pair if pair is not None else (None, None)
     for doc_id in pair or ():  # a mistyped id is named as such, not reported as "no links"
         get_document(settings.data_dir, doc_id)
-    now = current_digests(settings)  # a rejection of a re-issued plan's old text disputes nothing
+    # a rejection of a re-issued plan's old text disputes no confirmation made since
+    now = current_digests(settings, judged_documents(store.current()))
     links = store.confirmed_links(source_doc, target_doc, include_conflicts=include_conflicts, digests=now)
     if links.is_empty():
         scope = f" from '{source_doc}' to '{target_doc}'" if pair is not None else ""

@@ -219,14 +219,15 @@ def load_corpus(settings: Settings, doc_ids: Sequence[str] | str | None = None) 
                      how="vertical")
 
 
-def current_digests(settings: Settings) -> dict[str, str]:
-    """Each item's text fingerprint (``align.items.text_digests``) over every registered plan that reads now:
-    what tells a decision made on a re-issued plan's old text. A plan that does not read is left out, and the
-    decisions on it are taken as they were made."""
+def current_digests(settings: Settings, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
+    """Each item's text fingerprint (``align.items.text_digests``) over the plans named (every registered plan
+    with ``None``) that read now: what tells a decision made on a re-issued plan's old text. A plan that does
+    not read, or is no longer registered, is left out, and the decisions on it are taken as they were made."""
+    registered = {meta.id for meta in load_registry(_settings(settings).data_dir)}
     found: dict[str, str] = {}
-    for meta in load_registry(_settings(settings).data_dir):
+    for doc_id in registered if doc_ids is None else [d for d in doc_ids if d in registered]:
         try:
-            found.update(text_digests(load_items(settings, meta.id)))
+            found.update(text_digests(load_items(settings, doc_id)))
         except PlanAlignError:
             continue
     return found

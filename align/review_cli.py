@@ -28,7 +28,13 @@ from align.ingest import current_digests, load_items
 from align.items import doc_of, plan_digest, text_digests
 from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta, get_document, load_registry
 from align.settings import Settings
-from align.store import DecisionStore, pair_label, reviewer_name, validate_decision
+from align.store import (
+    DecisionStore,
+    judged_documents,
+    pair_label,
+    reviewer_name,
+    validate_decision,
+)
 
 _DOC_LIKE = re.compile(r"^[a-z][a-z0-9-]*-\d{4}(?:-\d+)?$")
 
@@ -307,7 +313,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             store, settings, tuple(args.pair) if args.pair else None, include_conflicts=args.include_conflicts
         )
         chosen = tuple(args.pair) if args.pair else (None, None)
-        now = current_digests(settings)
+        now = current_digests(settings, judged_documents(store.current()))
         held = 0 if args.include_conflicts else store.confirmed_links(*chosen, include_conflicts=True).height \
             - store.confirmed_links(*chosen, digests=now).height
     path = export_links(frame, fmt, out.parent if str(out.parent) else Path("."), out.name,  # type: ignore[arg-type]

@@ -196,6 +196,16 @@ def on_current_text(decisions: pl.DataFrame, digests: Mapping[str, str]) -> pl.D
     return with_text_changes(decisions, digests).filter(pl.col("text_changed").is_null()).drop("text_changed")
 
 
+def judged_documents(decisions: pl.DataFrame) -> list[str]:
+    """The documents whose current text :func:`standing` needs: those a rejection or 无对应 judged (its own
+    item's and the other's, or the plan it looked in). None without such a decision, so a store of
+    confirmations alone reads no plan."""
+    against = decisions.filter(pl.col("decision").is_in(["rejected", "no_counterpart"]))
+    return sorted(set(against.select(doc_of_column("source_id")).to_series().drop_nulls().to_list())
+                  | set(against.select(doc_of_column("target_id")).to_series().drop_nulls().to_list())
+                  | set(against["target_doc"].drop_nulls().to_list()))
+
+
 def standing(decisions: pl.DataFrame, digests: Mapping[str, str] | None) -> pl.DataFrame:
     """The decisions that still take a position against a confirmation: a rejection or 无对应 judged on text
     a re-issued plan no longer holds (``digests``: ``text_digests`` of the plans now) says nothing of a

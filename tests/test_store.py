@@ -608,3 +608,15 @@ def test_a_time_typed_with_z_or_a_space_is_a_time(tmp_path, caplog):
     with DecisionStore(path) as store, caplog.at_level("WARNING", logger="align.store"):
         shown = store.log().select(local_time("decided_at", "Asia/Shanghai"))["decided_at"].to_list()
     assert shown[1:] == ["2024-05-01 18:00:00", "2024-05-01 18:00:00"] and not caplog.records
+
+
+def test_only_the_plans_a_rejection_or_no_counterpart_judged_are_read_to_settle_conflicts(store):
+    """Home read and hashed every registered plan on each render (2–4 s with a hundred plans), though only a
+    rejection or 无对应 judged on a re-issued plan's old text changes what disputes a confirmation."""
+    from align.store import judged_documents
+
+    store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+    assert judged_documents(store.current()) == [], "confirmations alone: no plan to read"
+    store.record("李", "baqiao-2020:3", "baqiao-2023:9", "rejected")
+    store.record("李", "xixian-2023:1", None, "no_counterpart", target_doc="xian-2024")
+    assert judged_documents(store.current()) == ["baqiao-2020", "baqiao-2023", "xian-2024", "xixian-2023"]

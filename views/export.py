@@ -75,7 +75,7 @@ if scope == "pair" and source_doc == target_doc:  # as on every other page (it s
     st.warning("请选择两个不同的文档 Choose two different documents.")
     st.stop()
 chosen_pair = (source_doc, target_doc) if scope == "pair" else (None, None)
-now = ui.readable_fingerprints()  # as the export judges them: a reject of a re-issued plan's old text disputes nothing
+now = ui.readable_fingerprints(ui.or_stop(ui.store).current())  # as the export judges a reject of old text
 links = ui.or_stop(ui.store).confirmed_links(*chosen_pair, include_conflicts=include, digests=now)
 held = 0 if include else ui.store().confirmed_links(*chosen_pair, include_conflicts=True).height - links.height
 st.metric("已确认链接 confirmed links", links.height)
