@@ -106,10 +106,11 @@ def _os_failure(exc: BaseException) -> str | None:
 
 def write_atomic_pair(main: Path, write_main: Callable[[Path], object], beside: Path,
                       write_beside: Callable[[Path], object]) -> None:
-    """Two files that are read together (a CSV export and its list of documents): both replaced, or
-    neither. Both are written in full first; the main file is put in place, then the other, and should
-    that fail (a file held open by Excel, a folder in its place), the main file goes back to what it
-    was (a new export beside the old document list, the old export lost, was the alternative)."""
+    """Two files that are read together (a CSV export and its list of documents): both replaced, or, when
+    writing fails, neither. Both are written in full first; the main file is put in place, then the other,
+    and should that fail (a file held open by Excel, a folder in its place), the main file goes back to
+    what it was (a new export beside the old document list, the old export lost, was the alternative).
+    A kill between the two renames, a moment, can still leave the new main file beside the old list."""
     main = Path(main)
     backup: Path | None = None
     placed = False

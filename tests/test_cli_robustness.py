@@ -972,3 +972,14 @@ def test_a_file_name_too_long_for_the_file_system_is_one_line(data, tmp_path, ca
     assert cli_main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "file name is too long" in err and err.count("\n") == 1
+
+
+def test_align_ingest_is_the_function_whoever_loaded_its_module_first():
+    """A lazily loaded package let the submodule align.ingest replace the function of that name once anything had
+    imported the module (`align.ingest(settings)`: 'module' object is not callable)."""
+    import subprocess
+    import sys
+
+    code = "import align.ingest, align; from align import ingest; print(callable(ingest))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "True"
