@@ -87,7 +87,7 @@ _FIXED_NAME = re.compile(
 )
 _CLAUSE_SPLIT = re.compile(r"[,，;；。:：!！?？()（）]")
 # A short aside inside a word (公(专)用充电桩), which a target's clause does not stop at.
-_INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）]{1,4}[)）]$")
+_INNER_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][^()（）:：;；,，。]{1,8}[)）]$")
 _UNIT_ON_BOTH_ENDS = re.compile(rf"(\d(?:\.\d+)?)\s*({_UNITS})\s*([-~—至到]\s*)(?=\d+(?:\.\d+)?\s*\2)")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,2}是|[(（]\d{1,3}[)）])\s*")
 _LEADING_FILLER = re.compile(
@@ -551,7 +551,7 @@ def _clause_start(text: str, at: int, marks: _Marks | None = None) -> int:
     word written with a short aside (新建公(专)用充电桩, 众创空间(孵化器)10家: the bracket is no clause mark)."""
     marks = marks or _Marks(_CLAUSE_SPLIT, text)
     start = marks.end_before(at)
-    while start > 0 and (_CJK_CHAR.match(text, start) or start == at) and (aside := _search_tail(_INNER_ASIDE, text, start, 6)):
+    while start > 0 and (_CJK_CHAR.match(text, start) or start == at) and (aside := _search_tail(_INNER_ASIDE, text, start, 10)):
         start = marks.end_before(aside.start())
     return start
 
