@@ -501,13 +501,34 @@ _STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在
 _UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
 
 
-def _progress_status(text: str) -> str | None:
+def _progress_status(text: str, task: str = "") -> str | None:
     """The status a progress cell gives its task: done, under way, or None when it says neither
     (a table that reports progress then counts the task as under way). The first word that
     says either wins: 已完成，正在验收 is done; 已完成前期手续，正在推进施工 is under way; but a
     part done and the rest said to go on is under way (主体工程已完成，附属工程加快推进; 提升改造已完成，
-    4A创建正在推进 read as done)."""
+    4A创建正在推进 read as done). A cell that opens by reporting amounts done is done when they reach
+    each of the ``task``'s targets in their units (已完成312户 of 改造300户; 已完成5所 of 5所 read under way)."""
     clean = normalize_text(text)
+    if (status := _worded_status(clean)) is not None:
+        return status
+    return "done" if task and _DONE_AMOUNT.match(clean) and _amounts_reach(clean, task) else None
+
+
+# A progress cell that opens by reporting what was done, in amounts: 已完成5所, 已建成312户, 累计新增1050个.
+_DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新建|新增|改造|实现|开展|举办|培训|服务)")
+
+
+def _amounts_reach(progress: str, task: str) -> bool:
+    """Whether every target of ``task`` whose unit the progress reports an amount in is reached by it, and
+    there is one."""
+    done = {}
+    for target in extract_targets(progress):
+        done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
+    measured = [t for t in extract_targets(task) if t["unit"] in done]
+    return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)
+
+
+def _worded_status(clean: str) -> str | None:
     done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _NOT_YET.search(_clause_before(clean, m.start()))),
                 None)
     # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
@@ -665,7 +686,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 units=_row_units(row),
                 progress=progress.strip(),
                 deadline=row.get("deadline", "").strip(),
-                status=section_status or _progress_status(progress),
+                status=section_status or _progress_status(progress, task_cell),
             )
         )
     if any(d.status for d in drafts):

@@ -638,6 +638,15 @@ def test_a_districts_share_written_with_each_or_its_city_is_no_target_of_the_cit
     assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == quotas
 
 
+def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
+    """已完成5所 of a task to build 5 schools (or 已完成312户 of 300户) read under way: the later year's table then
+    listed it as 推迟, and the counts of done tasks disagreed with the report's own (a tester's 南海区 2024)."""
+    text = ("序号\t重点任务\t牵头单位\t完成时限\t完成情况\n1\t新建公办幼儿园5所\t区教育局\t2024年12月底\t已完成5所。\n"
+            "2\t改造老旧小区300户\t区住建局\t2024年12月底\t已完成312户\n3\t新建学校4所\t区教育局\t2024年12月底\t已完成3所\n"
+            "4\t完成投资10亿元\t区发改委\t2024年12月底\t已完成投资5亿元\n")
+    assert parse_text(text, TABLE).items["status"].to_list() == ["done", "done", "in_progress", "in_progress"]
+
+
 def test_an_attachment_without_a_number_is_glued_to_no_item_and_named():
     """附件 alone, then a table of district quotas by item: its rows were glued onto the last item's text
     (新增公共停车泊位3万个。附件重点民生实事区县任务分解表项目单位金水区…), without a word."""
