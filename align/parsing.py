@@ -521,7 +521,7 @@ _DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新�
 def _amounts_reach(progress: str, task: str) -> bool:
     """Whether every target of ``task`` whose unit the progress reports an amount in is reached by it, and
     there is one."""
-    done = {}
+    done: dict[str, float] = {}
     for target in extract_targets(progress):
         done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
     measured = [t for t in extract_targets(task) if t["unit"] in done]
