@@ -1203,7 +1203,13 @@ _SHARE_OF_TOTAL = re.compile(r"[(（]合计([^()（）]+)[)）]")
 
 def gold_direction(change: str) -> tuple[str, list[dict], list[dict]]:
     """The direction a gold ``change`` text (``7.5%以上 → 8%以上``) states, with both sides' targets; a side
-    written as the table writes a split's share, ``6所（合计9所）``, is judged on its total, as the table is."""
+    written as the table writes a split's share, ``6所（合计9所）``, is judged on its total, as the table is;
+    several changes, ``6所 → 8所；6000个 → 7500个``, are judged together, each side by side (the two were one
+    change, 6所 → 8所 6000个, read no longer quantified)."""
+    if len(parts := [part for part in re.split(r"[；;\n]", change) if "→" in part]) > 1:
+        each = [gold_direction(part) for part in parts]
+        return (overall_direction([direction for direction, _, _ in each]) or "missing",
+                [t for _, before, _ in each for t in before], [t for _, _, after in each for t in after])
     left, _, right = (total.group(1) if (total := _SHARE_OF_TOTAL.search(side)) else side
                       for side in change.partition("→"))
     before, after = extract_targets(left), extract_targets(right)

@@ -277,6 +277,9 @@ def test_gold_evaluation(baqiao):
     # a split's share as the table writes it is judged on its total (read no_longer_quantified, so a right row scored wrong)
     assert gold_direction("10所 → 6所（合计9所）")[0] == "lowered"
     assert gold_direction("6所 → 4所（合计6所）")[0] == "unchanged"
+    # a labeller's two changes on one task, side by side (read as one, 6所 → 8所 6000个: no longer quantified)
+    assert gold_direction("6所 → 8所；6000个 → 7500个")[0] == "raised"
+    assert gold_direction("6所 → 8所；6000个 → 5000个")[0] == "lowered"
 
 
 # ---------------------------------------------------------------- classes on hand-made documents
