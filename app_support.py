@@ -535,9 +535,13 @@ def targets_text(targets: list[dict] | None) -> str:
     return written_targets(targets) or "—"
 
 
-def quotas_text(quotas: list[dict] | None) -> str:
-    column = pl.DataFrame({"quotas": [quotas or []]}, schema={"quotas": pl.List(QUOTA_STRUCT)})
-    return column.select(written_quotas()).item() or "—"
+def quotas_text(quotas: list[dict] | None, first: str | None = None, shown: int | None = None) -> str:
+    """The quotas as written; those of the place ``first`` (the plan under review) ahead of the others, and
+    past ``shown`` the rest counted (灞桥区's share was buried in the middle of 38)."""
+    quotas = sorted(quotas or [], key=lambda quota: quota.get("jurisdiction") != first) if first else quotas or []
+    more = len(quotas) - shown if shown is not None and len(quotas) > shown else 0
+    column = pl.DataFrame({"quotas": [quotas[:len(quotas) - more]]}, schema={"quotas": pl.List(QUOTA_STRUCT)})
+    return (column.select(written_quotas()).item() or "—") + (f"；另有 {more} 个 ({more} more)" if more else "")
 
 
 def markdown_literal(text: str) -> str:

@@ -987,6 +987,9 @@ def test_quotas_read_as_written_without_the_district_twice():
 
     quotas = [{"jurisdiction": "灞桥区", "raw": "灞桥区200个"}, {"jurisdiction": "雁塔区", "raw": "7个"}]
     assert ui.quotas_text(quotas) == "灞桥区200个；雁塔区 7个"
+    # under review for 雁塔区, its own share first, and of many the rest counted (灞桥区's was buried among 38)
+    many = [{"jurisdiction": f"{n}区", "raw": f"{n}区{n}个"} for n in "甲乙丙丁戊己庚"] + [quotas[1]]
+    assert ui.quotas_text(many, first="雁塔区", shown=3) == "雁塔区 7个；甲区甲个；乙区乙个；另有 5 个 (5 more)"
     items = pl.DataFrame({"item_id": ["c:1"], "number": ["1"], "section_path": [["一"]], "text": ["充电桩"],
                           "title": [""], "units": [[]], "status": [None], "deadline": [None], "targets": [[]],
                           "quotas": [quotas]},

@@ -178,6 +178,7 @@ except PlanAlignError as exc:
     ui.error_box(exc)
     st.stop()
 intercept, threshold, _version = ui.model_info()
+source_place = ui.documents()[source_doc].jurisdiction  # its quotas are read first under a city item
 store = ui.or_stop(ui.store)
 me = ui.reviewer()
 in_effect = store.current()  # read once per run
@@ -361,7 +362,8 @@ else:
         st.markdown(ui.highlight_html(target_text, spans), unsafe_allow_html=True)
         st.caption(ui.markdown_literal(
             f"责任单位 units: {'、'.join(target.get('units') or []) or '—'} · "
-            f"目标 targets: {ui.targets_text(target.get('targets'))} · 配额 quotas: {ui.quotas_text(target.get('quotas'))}"
+            f"目标 targets: {ui.targets_text(target.get('targets'))} · 配额 quotas: "
+            f"{ui.quotas_text(target.get('quotas'), first=source_place, shown=5)}"
             f"{ui.deadline_text(target)}"
         ))
         if not blind:  # the reasons are the model's: 检索排名第一 1.00 says which it prefers
