@@ -715,6 +715,7 @@ def test_coverage_compares_a_city_plan_with_every_district_plan_under_it(env):
     at = open_page("coverage")
     tables = len(at.dataframe)  # off by default: the other districts are matched only when asked
     at.toggle(key="cov_coverage_all").set_value(True).run()
+    assert at.query_params["all"] in ("1", ["1"]), "a reload keeps it on (it was lost)"
     at.switch_page(PAGES["review"]).run()
     at.switch_page(PAGES["coverage"]).run()
     assert at.toggle(key="cov_coverage_all").value

@@ -192,7 +192,8 @@ if orphans := plans_without_parent(list(documents.values()), city):
 if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
 elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans",
-              "coverage_all", "cov", help="每个辖区取最新一年的文档 (the latest plan of each place)"):
+              "coverage_all", "cov", help="每个辖区取最新一年的文档 (the latest plan of each place)",
+              on_change=lambda: ui.keep_in_url("coverage_all")):  # a reload keeps the overview open
     tables = {}
     for meta in under:  # a plan whose file cannot be read is named; the others are still compared
         try:
