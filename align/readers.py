@@ -86,8 +86,10 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         return _checked_lines(text, path)
     if (text := _decode_utf16_without_bom(data)) is not None:
         return _checked_lines(text, path)
-    if b"\x00" in data[:65536]:
-        raise DocumentParseError("this is a binary file, not text (it contains NUL bytes).", path=path, line=1, zh="这不是文本文件")
+    if (nul := data.find(b"\x00", 0, 65536)) != -1:  # the line of the first: a stray one in a text file is findable
+        line = data[:nul].count(b"\n") + 1
+        raise DocumentParseError(f"this is a binary file, not text (it contains NUL bytes, the first on line {line}).",
+                                 path=path, line=line, zh=f"这不是文本文件（第 {line} 行起含空字符 NUL）")
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)

@@ -193,6 +193,10 @@ def test_binary_file(warm, capsys):
     path = register(warm, "binary", bytes(range(256)) * 8)
     err = items_error(warm, "binary", capsys)
     assert f"{path}, line 1: this is a binary file" in err
+    # a stray NUL in a text file is named where it is (it was "line 1", whatever line held it)
+    path = register(warm, "stray", (GOOD + "3\t建成学校\x00\t区教育局\t已完成\n").encode("utf-8"))
+    assert f"{path}, line 4: this is a binary file, not text (it contains NUL bytes, the first on line 4)" in \
+        items_error(warm, "stray", capsys)
 
 
 def test_wrong_column_count_names_file_and_line(warm, capsys):
