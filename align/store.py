@@ -669,6 +669,12 @@ class DecisionStore:
                 ) from None
             if disk_nearly_full(self.path.parent):
                 raise self._disk_full(f"Could not {action}", "nothing was recorded", "刚才的操作没有记录") from None
+            if "readonly" in str(exc):  # made read-only since it was opened (or immutable, which root's access() misses)
+                raise StoreError(
+                    f"Could not {action}: the decision store {self.path} is read-only. Make it and its folder "
+                    "writable, or set PLAN_ALIGN_DB to a writable file; nothing was recorded.",
+                    zh="审核记录库是只读的，刚才的操作没有记录；请让它和所在文件夹可写，或用 PLAN_ALIGN_DB 指定一个可写的文件",
+                ) from None
             raise StoreError(
                 f"Could not {action} in {self.path}: {exc}. Check the disk and try again.",
                 zh="审核记录库读写失败，请检查磁盘后重试",

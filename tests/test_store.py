@@ -382,6 +382,16 @@ def test_a_read_only_store_is_called_read_only_not_damaged(tmp_path, monkeypatch
     assert "move it aside" not in str(error.value)
 
 
+def test_a_store_made_read_only_after_it_opened_says_so_when_a_decision_is_recorded(tmp_path):
+    """`decide` on an immutable store said "attempt to write a readonly database. Check the disk and try again"."""
+    with DecisionStore(tmp_path / "decisions.sqlite") as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+        store._connection.execute("PRAGMA query_only = ON")  # as SQLite answers a file it may no longer write
+        with pytest.raises(StoreError, match="is read-only.*nothing was recorded") as error:
+            store.record("王", "baqiao-2023:2", "xian-2024:3", "confirmed")
+        assert "Check the disk" not in str(error.value)
+
+
 def _delete_store_files(path):
     for suffix in ("", "-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
