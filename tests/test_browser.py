@@ -168,10 +168,10 @@ def test_a_confirmed_decision_survives_the_server_being_killed(private_data):
 
 
 def test_a_second_y_pressed_before_the_page_redraws_confirms_nothing_unseen(private_data):
-    """An impatient second Y, pressed while the first decision was still being drawn (a second or two on a busy
-    machine), confirmed the next item, which the page had never shown (a browser probe: 55 → xian-2024:1, then
-    106 → xian-2024:29). Here the server's answer to the first Y is held back until the second is pressed, so the
-    page still shows the first item, as it did on the probe's loaded machine."""
+    """An impatient second Y (or click), pressed while the first decision was still being drawn (a second or two
+    on a busy machine), confirmed the next item, which the page had never shown (a browser probe: 55 →
+    xian-2024:1, then 106 → xian-2024:29). Here the server's answer to the first press is held back until the
+    second, so the page still shows the first item, as it did on the probe's loaded machine."""
     data_dir, db = private_data
     held: list = []
     holding = [False]
@@ -185,12 +185,41 @@ def test_a_second_y_pressed_before_the_page_redraws_confirms_nothing_unseen(priv
         page.route_web_socket("**/_stcore/stream", hold_the_servers_answers)
         page.goto(f"{url}/{quote('审核_Review')}")
         page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
-        page.locator("h1").first.click()  # the page, not a text box, has the keyboard
+        page.get_by_role("button", name="确认", exact=False).first.wait_for()
+        _wait_until_idle(page)  # a press while the page still draws finds no button to press
+        confirm = page.get_by_role("button", name="确认", exact=False).first
         holding[0] = True
-        page.keyboard.press("y")
-        page.wait_for_timeout(3000)  # the server has recorded it and drawn the next item; the page shows neither
-        page.keyboard.press("y")
+        confirm.click()
+        first = _decisions_within(db, 1, seconds=60)  # recorded, and the next item drawn; the page shows neither
+        assert len(first) == 1, "the first press was not recorded"
+        page.wait_for_timeout(1000)
+        confirm.click()  # Y or a click: the button on screen, the first item's
         page.wait_for_timeout(3000)
         with DecisionStore(db) as store:
             decided = store.log().select("source_id", "target_id", "decision").rows()
-    assert len(decided) == 1, decided
+    assert decided == first, decided
+
+
+def _wait_until_idle(page, seconds: float = 60) -> None:
+    """Until the app has finished its run: no running indicator, the page's text unchanged twice over."""
+    deadline, last, steady = time.monotonic() + seconds, None, 0
+    while time.monotonic() < deadline and steady < 2:
+        running = page.locator('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stSpinner"]').count()
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        steady = steady + 1 if not running and text == last else 0
+        last = text
+        page.wait_for_timeout(300)
+
+
+def _decisions_within(db: Path, count: int, *, seconds: float) -> list[tuple]:
+    """The store's log rows once it holds ``count`` of them (or what it holds after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if db.exists():
+            with DecisionStore(db) as store:
+                rows = store.log().select("source_id", "target_id", "decision").rows()
+            if len(rows) >= count or time.monotonic() > deadline:
+                return rows
+        elif time.monotonic() > deadline:
+            return []
+        time.sleep(0.3)
