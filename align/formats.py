@@ -519,7 +519,7 @@ def read_table_file(
 
 
 # A sheet as the workbook readers give it: its name, whether the sheet is hidden, its rows, and which
-# of its rows holding values are hidden (a filter, Hide Rows); its rows give those empty.
+# of its rows holding values are hidden (a filter, an outline, Hide Rows), which are read all the same.
 _Sheet = tuple[str, bool, Callable[[], Iterable[list[Any]]], list[int]]
 
 
@@ -532,9 +532,9 @@ def _table_sheets(sheets: Iterator[_Sheet], path: Path, column_map: ColumnMap | 
     per unit under 任务数) is a summary, not tasks, and is left out. So are a hidden sheet (an old
     draft kept out of sight; ``sheets`` yields it with ``hidden`` true) and a sheet holding the
     same tasks as one before it (Excel's copy "Sheet1 (2)"), else every task would count twice;
-    both are named in the notes, so the planner knows. So are the hidden rows of a sheet read (its rows
-    give them empty): neither the screen nor a print shows them (a filter on 责任单位 left on shows one
-    district's tasks, and those are what the planner reads); rows all hidden are an error saying so.
+    both are named in the notes, so the planner knows. The hidden rows of a sheet read (a filter left on,
+    an outline collapsed) are named too but read: a filter also hides section rows and the second row of a
+    merged task, and leaving them out misfiled what was shown.
     """
     first_error: DocumentParseError | None = None
     tables: list[tuple[str, str]] = []
@@ -577,14 +577,6 @@ def _table_sheets(sheets: Iterator[_Sheet], path: Path, column_map: ColumnMap | 
             ) from first_error
         raise first_error
     tables = [table for table in tables if _has_task_words(table[1])] or tables[:1]
-    if not any(_has_rows(text) for _, text in tables) \
-            and (shut := [(name, hidden_rows[name][0]) for name, _ in tables if name in hidden_rows]):
-        name, first = shut[0]  # every row under the header hidden: the planner would be told no items, not why
-        raise DocumentParseError(
-            f"every row under the header of sheet '{name}' is hidden (by a filter or by hand), so no task is read; "
-            "clear the filter or unhide the rows in Excel or WPS and add the file again.", path=path, line=first,
-            zh=f"工作表 {name} 表头以下的行都已隐藏（筛选或隐藏所致），读不到任务，请取消筛选或取消隐藏后重新添加",
-        )
     after = 1 if hidden else 0  # after the hidden sheets' note, before the copies'
     notes[after:after] = [_hidden_rows_note(name, hidden_rows[name]) for name, _ in tables if name in hidden_rows]
     if len(tables) == 1:
@@ -594,25 +586,19 @@ def _table_sheets(sheets: Iterator[_Sheet], path: Path, column_map: ColumnMap | 
 
 
 def _hidden_rows_note(sheet: str, rows: list[int]) -> str:
-    """The note naming the hidden rows of a sheet (holding values) that were not read."""
+    """The note naming the hidden rows of a sheet (holding values), which are read all the same."""
     listed = [str(row) for row in rows[:PROBLEMS_LISTED]]
     more_en = f" and {len(rows) - len(listed)} more" if len(rows) > len(listed) else ""
     more_zh = f"等 {len(rows)} 行" if len(rows) > len(listed) else "行"
-    return (f"工作表 {sheet} 中隐藏的第 {'、'.join(listed)} {more_zh}未读取（筛选或隐藏所致，取消筛选或取消隐藏后可读取） "
-            f"hidden row{'s' if len(rows) > 1 else ''} {', '.join(listed)}{more_en} of sheet '{sheet}' not read "
-            "(hidden by a filter or by hand; clear the filter or unhide the rows in Excel or WPS to have them read).")
+    return (f"工作表 {sheet} 中隐藏的第 {'、'.join(listed)} {more_zh}也已读取（筛选或隐藏所致，请核对它们是否属于本文档） "
+            f"hidden row{'s' if len(rows) > 1 else ''} {', '.join(listed)}{more_en} of sheet '{sheet}' read as well "
+            "(hidden by a filter, an outline or by hand: check that they belong to the plan).")
 
 
 def _table_lines(text: str) -> tuple[int, list[str]]:
     """The index of a table text's header line (the first with a tab), and its lines."""
     lines = text.split("\n")
     return next((i for i, line in enumerate(lines) if "\t" in line), len(lines)), lines
-
-
-def _has_rows(text: str) -> bool:
-    """Whether a table text has a line with text under its header."""
-    header, lines = _table_lines(text)
-    return any(line.strip() for line in lines[header + 1:])
 
 
 def _has_task_words(text: str) -> bool:
@@ -644,7 +630,7 @@ def _read_xlsx(path: Path, column_map: ColumnMap | None) -> str:
                         yield sheet.title, True, lambda: iter(()), []
                         continue
                     merged, uncached, hidden = _sheet_layout(path, sheet)
-                    yield (sheet.title, False, partial(_xlsx_rows, sheet, merged, uncached, set(hidden)),
+                    yield (sheet.title, False, partial(_xlsx_rows, sheet, merged, uncached),
                            [row for row, holds_values in hidden.items() if holds_values])
 
             return _table_sheets(sheets(), path, column_map)
@@ -742,11 +728,10 @@ def _sheet_layout(
 
 
 def _xlsx_rows(
-    sheet: Any, merged: list[tuple[int, int, int, int]], uncached: dict[int, list[int]], hidden: set[int]
+    sheet: Any, merged: list[tuple[int, int, int, int]], uncached: dict[int, list[int]]
 ) -> Iterator[list[Any]]:
     """Rows of cell values; under the top of a vertically merged range, ``MergedFromAbove`` of
-    its value; an uncalculated formula as ``UncachedFormula``; a row in ``hidden`` empty (a value
-    merged down from it still reaches the rows below)."""
+    its value; an uncalculated formula as ``UncachedFormula``."""
     from openpyxl.utils.cell import get_column_letter
 
     starts = sorted((r for r in merged if r[3] > r[1] and r[0] <= MAX_TABLE_COLUMNS), key=lambda r: r[1])
@@ -772,7 +757,7 @@ def _xlsx_rows(
                 value = row[min_col - 1] if min_col - 1 < len(row) else None
                 open_ranges.append((min_col - 1, max_row, value))
             next_start += 1
-        yield [] if row_number in hidden else row
+        yield row
 
 
 def _stored_cells(cells: tuple[Any, ...]) -> tuple[Any, ...]:
