@@ -839,7 +839,7 @@ def _read_csv(path: Path, column_map: ColumnMap | None) -> str:
 
 def _csv_delimiter(sample: list[str]) -> str:
     """The delimiter (tab, comma or semicolon) that splits the most of the sample's rows into one
-    number of cells (more than one): a table's rows all have its columns. Counted in all, a tab-separated
+    number of cells (three or more): a table's rows all have its columns. Counted in all, a tab-separated
     file's commas inside its unit cells (区发改委,区住建局) outnumbered its tabs, and it read as a
     comma CSV with no header. Where rows agree as often, the one used most, then the comma."""
     def consistent(delimiter: str) -> int:
@@ -847,7 +847,9 @@ def _csv_delimiter(sample: list[str]) -> str:
             widths = Counter(len(row) for row in csv.reader(sample, delimiter=delimiter))
         except csv.Error:  # a cell too large, a stray NUL: not this delimiter's fault alone, so no vote
             return 0
-        return max((rows for width, rows in widths.items() if width > 1), default=0)
+        # of three cells or more, as a task table's rows are (序号 | 任务 | 单位): notes split at a comma into two
+        # (说明：…，…) or tasks holding one ; do not outvote the table's own rows
+        return max((rows for width, rows in widths.items() if width > 2), default=0)
 
     return max(("\t", ",", ";"),
                key=lambda d: (consistent(d), sum(line.count(d) for line in sample), d == ","))

@@ -1112,6 +1112,18 @@ def test_a_csv_split_by_tabs_or_semicolons_reads_its_columns_though_its_cells_ho
     assert items["units"].to_list() == [row[2].split(",") for row in COMMAS_IN_CELLS[1:]]
 
 
+def test_a_tab_csv_after_notes_holding_commas_reads_its_table(tmp_path):
+    """Notes above the table, each split at a comma into two, with rows whose one unit cell holds a comma, counted
+    more rows of one width than the table's own rows at its tabs: refused, no header row (a second probe)."""
+    notes = [f"说明{n}：本表由区政府办编制,请各单位核对" for n in range(6)]
+    rows = [["序号", "主要任务", "责任单位", "完成时限"]] + [[str(n), f"新建项目{n}个", "区发改委,区住建局", "2024年底"]
+                                                          for n in range(1, 9)]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(notes + ["\t".join(row) for row in rows]) + "\n", encoding="utf-8")
+    items = parse_text(read_document_text(path), META).items
+    assert items.height == 8 and items["units"][0].to_list() == ["区发改委", "区住建局"]
+
+
 def test_a_comma_csv_whose_cells_hold_tabs_and_semicolons_still_splits_at_commas(tmp_path):
     """The other way round: quoted cells full of tabs and semicolons leave the commas the table's delimiter."""
     rows = [[cell.replace(",", ";") if i == 2 else cell for i, cell in enumerate(row)] for row in COMMAS_IN_CELLS]
