@@ -1422,8 +1422,9 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     how the city plan would say it in words. A table with a column per place is read across."""
     if (across := _row_across_places(attachment, cells)) is not None:
         return across
-    # the most local of several (序号 | 市 | 县（区） | 任务数: the county's, not its city's)
-    places = next((i for i, cell in reversed(list(enumerate(cells))) if _PLACE_COLUMN.match(cell)), None)
+    # the most local of several (序号 | 市 | 县（区） | 任务数, or 区县 | 市: the county's, not its city's)
+    named = [i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)]
+    places = next((i for i in reversed(named) if re.search(r"[区县]", cells[i])), named[-1] if named else None)
     # the first count is the quota; columns after it split it up (其中：新建（所）) or look back (2023年已完成)
     units = dict([next(((i, m.group(1)) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))), (0, ""))])
     units = {i: unit for i, unit in units.items() if unit}

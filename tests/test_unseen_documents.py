@@ -359,6 +359,10 @@ def test_a_table_by_city_and_county_gives_the_counties_quotas_and_a_project_list
                  "2\t西安市\t蓝田县\t2\n3\t咸阳市\t礼泉县\t1\n")
     assert [(q["jurisdiction"], q["value"]) for q in parse_text(by_county, CITY).items["quotas"][1]] == [
         ("周至县", 2.0), ("蓝田县", 2.0), ("礼泉县", 1.0)]
+    county_first = by_county.replace("序号\t市\t县（区）", "序号\t区县\t市").replace("\t西安市\t周至县", "\t周至县\t西安市") \
+        .replace("\t西安市\t蓝田县", "\t蓝田县\t西安市").replace("\t咸阳市\t礼泉县", "\t礼泉县\t咸阳市")
+    assert [(q["jurisdiction"], q["value"]) for q in parse_text(county_first, CITY).items["quotas"][1]] == [
+        ("周至县", 2.0), ("蓝田县", 2.0), ("礼泉县", 1.0)], "the county's column, wherever it stands"
     projects = (SOME_ITEMS + "附件2\n中小学建设项目表\n序号\t项目名称\t所在区县\t建设规模（所）\n1\t甲小学\t新城区\t1\n"
                 "2\t乙小学\t新城区\t1\n3\t丙中学\t碑林区\t1\n")
     assert parse_text(projects, CITY).items["quotas"][1].to_list() == []
