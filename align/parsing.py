@@ -818,7 +818,8 @@ def _with_detail(task: str, detail: str) -> str:
 
 
 def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str, lineno: int) -> None:
-    """A row without a number continues the task before it (a row broken across lines)."""
+    """A row without a number continues the task before it (a row broken across lines, even mid-word, or a
+    task merged down over rows, whose deadline is the stage due last: 3月底, 6月底, then 12月底 is due 12月底)."""
     if task_cell.strip() or row.get("detail", "").strip():
         draft.task = _with_detail(draft.task + task_cell.strip(), _row_detail(row))
     for unit in _row_units(row):
@@ -827,7 +828,7 @@ def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str,
     if row.get("progress", "").strip():
         separator = "" if not draft.progress or draft.progress[-1] in "。；;，," else " "
         draft.progress += separator + row["progress"].strip()
-    draft.deadline = draft.deadline or row.get("deadline", "").strip()
+    draft.deadline = row.get("deadline", "").strip() or draft.deadline
     draft.raw_lines.append(line)
     draft.last_line = lineno
 

@@ -1112,6 +1112,17 @@ def test_a_csv_split_by_tabs_or_semicolons_reads_its_columns_though_its_cells_ho
     assert items["units"].to_list() == [row[2].split(",") for row in COMMAS_IN_CELLS[1:]]
 
 
+def test_a_task_merged_down_over_stages_is_due_when_its_last_stage_is(tmp_path):
+    """序号 and task merged over three rows due 3月底, 6月底 and 12月底: the task read due in March, and evolve would
+    have compared the wrong deadline (a second bad-input probe)."""
+    rows = [["序号", "主要任务", "牵头单位", "完成时限"], ["1", "新建公园3个，分三批建成", "区林业局", "2024年3月底"],
+            ["", "", "区林业局", "2024年6月底"], ["", "", "区林业局", "2024年12月底"], ["2", "新建学校2所", "区教育局", "2024年8月底"]]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join("\t".join(row) for row in rows) + "\n", encoding="utf-8")
+    items = parse_text(read_document_text(path), META).items
+    assert items.select("number", "deadline").rows() == [("1", "2024年12月底"), ("2", "2024年8月底")]
+
+
 def test_a_tab_csv_after_notes_holding_commas_reads_its_table(tmp_path):
     """Notes above the table, each split at a comma into two, with rows whose one unit cell holds a comma, counted
     more rows of one width than the table's own rows at its tabs: refused, no header row (a second probe)."""
