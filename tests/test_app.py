@@ -1273,6 +1273,16 @@ def test_each_deciding_button_is_named_by_the_pair_it_decides(env):
     assert decision_button(at, "rv_none").key.startswith("rv_none|") and not at.exception
 
 
+def test_a_radio_label_handed_back_by_a_page_not_yet_redrawn_opens_the_item_afresh(env):
+    """A fast second press sent the old radio's label, not an index, and the page fell over:
+    TypeError: '>=' not supported between instances of 'str' and 'int' (a browser probe, 13 times)."""
+    at = open_page("review")
+    at.session_state["candidate"] = "#2 xian-2024:15 老旧小区改造。"
+    at.run()
+    assert not at.exception
+    assert isinstance(at.radio(key="rv_candidate").value, int)
+
+
 def test_past_the_last_item_the_queue_says_it_is_done_and_y_records_nothing(env):
     at = open_page("review")
     items = at.selectbox(key="rv_current").options

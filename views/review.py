@@ -330,7 +330,10 @@ with right:
             st.warning(f"{wanted} 不在此条目的候选中 is not among this item's candidates.")
         elif wanted is not None and st.session_state["candidate"] is None:
             st.session_state["candidate"] = shown_ids.index(wanted)
-        if st.session_state["candidate"] is None or st.session_state["candidate"] >= candidates.height:
+        chosen_index = st.session_state["candidate"]
+        # a press from a page not yet redrawn can hand back the old radio's label, not an index (a TypeError
+        # on '>=' took the page down): like none, it opens the item afresh
+        if not isinstance(chosen_index, int) or not 0 <= chosen_index < candidates.height:
             # Entering an item: its 不确定 candidate, else the first this reviewer has not decided on yet.
             st.session_state["candidate"] = entry
 
