@@ -189,11 +189,11 @@ if orphans := plans_without_parent(list(documents.values()), city):
         st.button(f"把 {orphan.jurisdiction} {orphan.id} 归入{city.jurisdiction} Count it under {city.jurisdiction}",
                   key=f"cov_place_{orphan.id}", on_click=place_under, args=(orphan.id, city.jurisdiction),
                   icon=":material/subdirectory_arrow_right:")
+ui.keep_in_url("coverage_all")  # on every run (coming back from another page too): a reload keeps the overview
 if not under:
     st.caption(f"没有登记上级为{city.jurisdiction}的文档 No registered plan names {city.jurisdiction} as its parent.")
 elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare with all {len(under)} district plans",
-              "coverage_all", "cov", help="每个辖区取最新一年的文档 (the latest plan of each place)",
-              on_change=lambda: ui.keep_in_url("coverage_all")):  # a reload keeps the overview open
+              "coverage_all", "cov", help="每个辖区取最新一年的文档 (the latest plan of each place)"):
     tables = {}
     for meta in under:  # a plan whose file cannot be read is named; the others are still compared
         try:
