@@ -744,7 +744,22 @@ class DecisionStore:
         row = self._row(reviewer, source_id, target_id, target_doc, decision, note, score, engine_version,
                         source_digest, target_digest)
         with self._errors("record the decision"), self._transaction() as conn:
+            if (same := self._in_effect_already(conn, row)) is not None:
+                return same
             return self._insert(conn, row)
+
+    @staticmethod
+    def _in_effect_already(conn: sqlite3.Connection, row: tuple) -> int | None:
+        """The id of this reviewer's decision in effect on the pair when it says what ``row`` says (decision, note,
+        the texts judged): a key pressed three times wrote one confirmation twice, and one Undo then left it."""
+        reviewer, _, source_id, target_id, decision, note, _, _, _, target_doc, source_digest, target_digest = row
+        found = conn.execute(
+            "SELECT d.id, d.decision, d.note, d.source_digest, d.target_digest FROM decisions d "
+            f"WHERE d.reviewer = ? AND d.source_id = ? AND d.target_id IS ? AND d.target_doc IS ? AND {_EFFECTIVE} "
+            "ORDER BY d.id DESC LIMIT 1",
+            (reviewer, source_id, target_id, target_doc),
+        ).fetchone()
+        return found[0] if found and found[1:] == (decision, note, source_digest, target_digest) else None
 
     def bulk_record(self, rows: Iterable[Mapping[str, Any]] | pl.DataFrame) -> list[int]:
         """Append many decisions (bulk-confirm), one log row each, and return their ids.

@@ -630,3 +630,16 @@ def test_only_the_plans_a_rejection_or_no_counterpart_judged_are_read_to_settle_
     store.record("李", "baqiao-2020:3", "baqiao-2023:9", "rejected")
     store.record("李", "xixian-2023:1", None, "no_counterpart", target_doc="xian-2024")
     assert judged_documents(store.current()) == ["baqiao-2020", "baqiao-2023", "xian-2024", "xixian-2023"]
+
+
+def test_a_decision_said_again_as_it_stands_is_not_written_twice(store):
+    """Y pressed three times fast wrote one confirmation twice, 1 ms apart, and one Undo then left the link
+    confirmed (a browser probe); said again after an Undo, or with another note, it is a decision of its own."""
+    first = store.record("王", "baqiao-2023:55", "xian-2024:1", "confirmed")
+    assert store.record("王", "baqiao-2023:55", "xian-2024:1", "confirmed") == first
+    assert store.log().height == 1
+    store.undo("王", "baqiao-2023:55", "xian-2024:1")
+    assert store.current().is_empty(), "one Undo takes it back"
+    again = store.record("王", "baqiao-2023:55", "xian-2024:1", "confirmed")
+    assert again != first and store.record("王", "baqiao-2023:55", "xian-2024:1", "confirmed", note="已核对") != again
+    assert store.record("李", "baqiao-2023:55", "xian-2024:1", "confirmed") not in (first, again), "a colleague's me too"
