@@ -67,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "current": None,
     "recorded": [],  # (source, target, decision) this window recorded, latest last: what its Undo takes back
     "queue_done": False,  # (source doc, target doc, reviewer) of the queue whose last item the reviewer went past
+    "queue_opened": False,  # whether this window has opened a review queue yet (a reload opens one afresh)
     "city_doc": None,
     "district_doc": None,
     "coverage_all": False,  # the Coverage page's every-district overview: matching them takes seconds

@@ -1283,6 +1283,26 @@ def test_a_radio_label_handed_back_by_a_page_not_yet_redrawn_opens_the_item_afre
     assert isinstance(at.radio(key="rv_candidate").value, int)
 
 
+def test_a_reload_of_a_queue_whose_every_item_is_decided_opens_on_its_end(env):
+    """A 2-item 停车 queue decided, then reloaded: it opened its first item, decided, with candidate #2 chosen,
+    where Y would add a second link (a browser probe)."""
+    at = open_page("review")
+    at.text_input(key="rv_keywords").input("停车").run()
+    queue = [option.split()[0] for option in at.selectbox(key="rv_current").options]
+    with DecisionStore(env.db_path) as store:
+        for item in queue:
+            store.record("planner", item, None, "no_counterpart", target_doc="xian-2024")
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    reloaded.query_params["q"] = "停车"
+    reloaded.run()
+    reloaded.switch_page(PAGES["review"]).run()
+    assert not reloaded.exception
+    assert any(s.value.startswith("已到队列末尾") for s in reloaded.success)
+    assert not [b for b in reloaded.button if b.key.startswith("rv_confirm|")]
+    reloaded.button(key="rv_start_over").click().run()  # 回到队首 still opens the queue
+    assert [b for b in reloaded.button if b.key.startswith("rv_confirm|")]
+
+
 def test_past_the_last_item_the_queue_says_it_is_done_and_y_records_nothing(env):
     at = open_page("review")
     items = at.selectbox(key="rv_current").options

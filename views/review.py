@@ -235,6 +235,11 @@ if queue.is_empty():
 queue_ids = queue["item_id"].to_list()
 reviewed_ids = set(mine.filter(pl.col("reviewed"))["source_id"].to_list())
 this_queue = (source_doc, target_doc, me)  # the end reached in another pair, or by another name, is not this one's
+if not st.session_state["queue_opened"] and st.session_state["current"] is None and reviewed_ids >= set(queue_ids):
+    # a reload past the end of a queue whose every item is decided: the end again, not its first item, decided,
+    # on a candidate where Y would add a second link (回到队首 still opens it)
+    st.session_state["queue_done"] = this_queue
+st.session_state["queue_opened"] = True
 if st.session_state["queue_done"] == this_queue:
     left_open = [i for i in queue_ids if i not in reviewed_ids]
     st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items."
