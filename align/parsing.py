@@ -1414,6 +1414,9 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[st
 # A district table in an attachment: the column naming the places, and a count's unit in its header.
 _PLACE_COLUMN = re.compile(r"^(?:各?(?:区县|县区|县市区|区县市)(?:名称)?|[区县市](?:名|名称|\([区县市、]+\))?|区县\(市\)"
                            r"|县\(市、?区\)|地区|区域|辖区)$")
+# A column naming each row's project, school or site: a list of them by place (项目名称 | 区县 | 建设规模（所）), whose
+# rows are projects, not a district's share (two 1-school rows of one district read as its quota of 1所).
+_LISTED_THING = re.compile(r"^(?:(?:建设|重点)?项目|(?:项目|工程|学校|单位|站点|点位)?名称)$")
 _HEADER_UNIT = re.compile(r"[(（]\s*(" + "|".join(re.escape(u) for u in MEASURE_UNITS) + r")\s*[)）]$")
 
 
@@ -1429,7 +1432,7 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     # the first count is the quota; columns after it split it up (其中：新建（所）) or look back (2023年已完成)
     units = dict([next(((i, m.group(1)) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))), (0, ""))])
     units = {i: unit for i, unit in units.items() if unit}
-    if places is not None and units:
+    if places is not None and units and not any(_LISTED_THING.match(cell) for cell in cells):
         attachment["table"] = (places, units)
         attachment.pop("across", None)  # a new table
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total

@@ -366,6 +366,10 @@ def test_a_table_by_city_and_county_gives_the_counties_quotas_and_a_project_list
     projects = (SOME_ITEMS + "附件2\n中小学建设项目表\n序号\t项目名称\t所在区县\t建设规模（所）\n1\t甲小学\t新城区\t1\n"
                 "2\t乙小学\t新城区\t1\n3\t丙中学\t碑林区\t1\n")
     assert parse_text(projects, CITY).items["quotas"][1].to_list() == []
+    # … nor one with a plain 区 column beside the projects' names (two 1-school rows of 汉滨区 read as its quota 1所)
+    named = (SOME_ITEMS + "附件2\n中小学建设项目表\n序号\t项目名称\t区\t建设规模（所）\n1\t甲小学\t汉滨区\t1\n"
+             "2\t乙小学\t汉滨区\t1\n")
+    assert parse_text(named, CITY).items["quotas"][1].to_list() == []
 
 
 @pytest.mark.parametrize("header", ["区", "县（市、区）", "县区名称", "区名"])
