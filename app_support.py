@@ -24,7 +24,7 @@ import streamlit as st
 
 from align.exceptions import PlanAlignError
 from align.files import file_digest
-from align.ingest import document_warnings, load_items
+from align.ingest import current_digests, document_warnings, load_items
 from align.items import (
     QUOTA_STRUCT,
     STATUS_LABELS,
@@ -389,18 +389,10 @@ def fingerprints(*doc_ids: str) -> dict[str, str]:
 
 
 def readable_fingerprints(decisions: pl.DataFrame) -> dict[str, str]:
-    """:func:`fingerprints` over the plans the rejections and 无对应 among ``decisions`` judged
-    (``align.store.judged_documents``; one that no longer reads is left out, and the decisions on it are
-    taken as made): what the store's conflicts are judged against on the Home and Export pages, as
-    ``export`` judges them. No plan is read for a store of confirmations alone."""
-    found: dict[str, str] = {}
-    registered = set(document_ids())
-    for doc_id in (d for d in judged_documents(decisions) if d in registered):
-        try:
-            found.update(fingerprints(doc_id))
-        except PlanAlignError:
-            continue
-    return found
+    """The current text fingerprints of the plans the rejections and 无对应 among ``decisions`` judged, as
+    ``export`` reads them (``align.ingest.current_digests``): what the store's conflicts are judged against on
+    the Home and Export pages. No plan is read for a store of confirmations alone."""
+    return current_digests(settings(), judged_documents(decisions))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
