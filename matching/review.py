@@ -410,6 +410,15 @@ def coverage_match_settings(settings: Settings) -> Settings:
     return settings.with_changes(direction="target_to_source")
 
 
+def _ruled_out(decisions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """District → city pairs rejected (``source_id, target_id``), district tasks judged 无对应 in the city plan
+    (``source_id``) and city items judged 无对应 in the district plan (``target_id``)."""
+    rejected = decisions.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
+    nones = decisions.filter(pl.col("decision") == "no_counterpart")
+    return (rejected, nones.filter(pl.col("target_id").is_null()).select("source_id").unique(),
+            nones.filter(pl.col("source_id").is_null()).select("target_id").unique())
+
+
 def plan_coverage(
     city_items: pl.DataFrame,
     district_items: pl.DataFrame,
@@ -482,21 +491,13 @@ def coverage_table(
     changed = (with_text_changes(confirmed_on, digests)
                .filter(pl.col("text_changed").is_not_null()).select("source_id", "target_id").unique())
     confirmed = confirmed_on.select("source_id", "target_id").unique()
-    on_this_text = on_current_text(decisions, digests)  # a rejection or 无对应 of old text rules nothing out
-    rejected = on_this_text.filter(pl.col("decision") == "rejected").select("source_id", "target_id").unique()
-    nones = on_this_text.filter(pl.col("decision") == "no_counterpart")
-    serves_none = nones.filter(pl.col("target_id").is_null()).select("source_id").unique()
-    served_by_none = nones.filter(pl.col("source_id").is_null()).select("target_id").unique()
-    # what disputes a confirmation: as given, or these (a stale one made before it disputes it still, as the store says)
-    against = on_this_text if disputing is None else disputing
-    disputed = pl.concat([
-        confirmed.join(against.filter(pl.col("decision") == "rejected").select("source_id", "target_id"),
-                       on=["source_id", "target_id"], how="semi"),
-        confirmed.join(against.filter((pl.col("decision") == "no_counterpart") & pl.col("source_id").is_null())
-                       .select("target_id"), on="target_id", how="semi"),
-        confirmed.join(against.filter((pl.col("decision") == "no_counterpart") & pl.col("target_id").is_null())
-                       .select("source_id"), on="source_id", how="semi"),
-    ]).unique()
+    # a rejection or 无对应 of old text rules nothing out
+    rejected, serves_none, served_by_none = _ruled_out(on_current_text(decisions, digests))
+    # what disputes a confirmation: those, or as given (a stale one made before it disputes it still, as the store says)
+    against = (rejected, serves_none, served_by_none) if disputing is None else _ruled_out(disputing)
+    disputed = pl.concat([confirmed.join(against[0], on=["source_id", "target_id"], how="semi"),
+                          confirmed.join(against[1], on="source_id", how="semi"),
+                          confirmed.join(against[2], on="target_id", how="semi")]).unique()
     confirmed = confirmed.join(disputed, on=["source_id", "target_id"], how="anti")
     proposed = (
         matches.filter(pl.col("linked"))
