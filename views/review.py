@@ -422,7 +422,8 @@ with toolbar:
     buttons = st.columns([1, 1, 1.35, 1.35, 1, 1, 2.3], vertical_alignment="bottom")
     # Each deciding button is named by the pair it decides: a second Y pressed before the page redrew (a
     # decision takes a second or two) clicked the same button on the next item, and confirmed it unseen;
-    # now it clicks a button the page no longer has, and is ignored.
+    # now, while the old page alone is shown, it clicks a button the page no longer has, and is ignored
+    # (for the moment the browser shows the next item's button beside the old one, it is not).
     on_screen = f"|{current}|{target_id or ''}"
     buttons[0].button("确认", help="Confirm", key="rv_confirm" + on_screen, shortcut="Y", type="primary", disabled=chosen is None,
                       on_click=_decide, args=("confirmed", current, target_id, score, engine, next_id, None, this_queue),
