@@ -1429,21 +1429,36 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     # the most local of several (序号 | 市 | 县（区） | 任务数, or 区县 | 市: the county's, not its city's)
     named = [i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)]
     places = next((i for i in reversed(named) if re.search(r"[区县]", cells[i])), named[-1] if named else None)
-    # the first count is the quota; columns after it split it up (其中：新建（所）) or look back (2023年已完成)
-    units = dict([next(((i, m.group(1)) for i, cell in enumerate(cells) if (m := _HEADER_UNIT.search(cell))), (0, ""))])
-    units = {i: unit for i, unit in units.items() if unit}
-    if places is not None and units and not any(_LISTED_THING.match(cell) for cell in cells):
+    if places is not None and (units := _quota_columns(cells)) and not any(_LISTED_THING.match(cell) for cell in cells):
         attachment["table"] = (places, units)
         attachment.pop("across", None)  # a new table
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total
     if attachment.get("table"):
         places, units = attachment["table"]
         place = cells[places] if places < len(cells) else ""
-        given = [f"{place}{cells[i]}{unit}" for i, unit in units.items()
+        given = [f"{name}：{place}{cells[i]}{unit}" if name else f"{place}{cells[i]}{unit}"
+                 for i, (unit, name) in units.items()
                  if place and i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
         if given:
             return "；".join(given) + "。"
     return " ".join(cell for cell in cells if cell)
+
+
+def _quota_columns(header: list[str]) -> dict[int, tuple[str, str]]:
+    """The columns of a district table's header that give quotas: each column's unit, and the thing a second one
+    counts. The first count is the quota; a later column in the same measure word splits it up (其中：新建（所）)
+    or looks back (2023年已完成), but one in a measure word of its own counts a second thing the city allots
+    (区 | 公共充电桩（个） | 超充站（座）: 超充站10座 is the district's too), unless it is a split or a look back."""
+    columns: dict[int, tuple[str, str]] = {}
+    for i, cell in enumerate(header):
+        if not (match := _HEADER_UNIT.search(cell)) or match.group(1) in {unit for unit, _ in columns.values()}:
+            continue
+        name = cell[:match.start()].strip()
+        if not columns:
+            columns[i] = (match.group(1), "")
+        elif not re.search(r"^其中|\d{4}\s*年|已|累计|合计|小计", name):
+            columns[i] = (match.group(1), name)
+    return columns
 
 
 def _row_across_places(attachment: dict, cells: list[str]) -> str | None:

@@ -485,6 +485,19 @@ def test_a_district_tables_quota_is_its_first_count_and_a_task_cells_wrap_takes_
     assert parse_text(table, TABLE).items["text"].to_list() == ["实施重点项目120个,", "新建学校3所、"]
 
 
+def test_a_district_tables_count_in_a_measure_word_of_its_own_is_a_second_quota_of_what_it_names():
+    """区 | 公共充电桩（个） | 超充站（座）: only the first count was read, so 洪山区's 10 超充站 were lost, also from the
+    item's text (a tester's 武汉 plan); a later column in the first one's measure word still splits it up."""
+    text = ("1.充电设施建设。新建公共充电桩8000个、超充站50座。\n2.公园建设。新建口袋公园30个、绿道100公里。\n"
+            "附件1\n充电设施建设任务分解表\n序号\t区\t公共充电桩（个）\t超充站（座）\t其中：新建（座）\n"
+            "1\t洪山区\t1200\t10\t4\n2\t江岸区\t800\t6\t2\n"
+            "附件2\n公园建设任务分解表\n序号\t区\t口袋公园（个）\t绿道（公里）\t2024年已完成（公里）\n1\t洪山区\t10\t8\t5\n")
+    quotas = parse_text(text, CITY).items["quotas"]
+    assert [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas[0]] == [
+        ("洪山区", 1200.0, "个"), ("洪山区", 10.0, "座"), ("江岸区", 800.0, "个"), ("江岸区", 6.0, "座")]
+    assert [q["raw"] for q in quotas[1]] == ["新建口袋公园：洪山区10个", "绿道：洪山区8公里"]
+
+
 def test_a_table_with_a_column_per_district_gives_each_district_its_quota_from_each_row():
     """项目 | 单位 | 新城区 | 碑林区 | 灞桥区 | 合计: read down the 区县 column only, it gave no quota at all."""
     with_unit_column = ("序号\t项目\t单位\t新城区\t碑林区\t灞桥区\t合计\n1\t新建充电桩\t个\t200\t150\t200\t550\n"
