@@ -842,8 +842,8 @@ def _set_each_year(old: dict, new: dict) -> bool:
     """Whether the later task sets the earlier one's commitment again for its own year rather than carrying
     it unfinished: rates of change (增长7.5%以上 → 增长7%左右, 一般性支出压减5%以上 again), the year's additions
     and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个; the later year may add a project beside
-    them), shares set anew (一网通办率达到95% → 98%) and work that goes on without a figure (深化平安建设) and is
-    not finished the next year. Still under way at the first year's end, such a task is set again for the
+    them), shares set anew (一网通办率达到95% → 98%) and work that goes on without a figure (深化平安建设, 推进…保护)
+    and is not finished the next year. Still under way at the first year's end, such a task is set again for the
     next, not 12 months late; a project to finish (建成…学校, 推进…建设 → 建成投运) is, and so is a figure set
     again unchanged (完成率100%, 普及率提高至90%)."""
     def of_its_year(target: dict) -> bool:
@@ -870,9 +870,11 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
 _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change
-# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境; not once the next
-# year finishes it (建成投运), nor 推进…建设, a project under way.
-_ONGOING_WORK = re.compile(r"^(?:要|将|坚持|始终)?(?:深化|深入|持续(?!推进)|加强|巩固|常态化|健全|完善|优化|强化|做好|抓好|落实)")
+# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境, 推进东湖绿心生态保护
+# (a year's 推进 is done by pushing on: 推进…建设 again the next year is the project's next stage); not once the next
+# year finishes it (推进…建设 → 建成投运: the project a year late).
+_ONGOING_WORK = re.compile(r"^(?:要|将|坚持|始终)?(?:(?:持续|有序|稳步|加快|扎实|全力)?推进|深化|深入|持续|加强|巩固|常态化|健全"
+                           r"|完善|优化|强化|做好|抓好|落实)")
 _FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|完工|竣工|开通|通车|交付")
 
 
