@@ -748,10 +748,11 @@ class DecisionStore:
                 return same
             return self._insert(conn, row)
 
-    @staticmethod
-    def _in_effect_already(conn: sqlite3.Connection, row: tuple) -> int | None:
+    def _in_effect_already(self, conn: sqlite3.Connection, row: tuple) -> int | None:
         """The id of this reviewer's decision in effect on the pair when it says what ``row`` says (decision, note,
-        the texts judged): a key pressed three times wrote one confirmation twice, and one Undo then left it."""
+        the texts judged): a key pressed three times wrote one confirmation twice, and one Undo then left it. Only
+        while it is in effect: a later decision that replaced it (the link judged from the other document, a
+        confirmation after a 无对应) makes saying it again a decision of its own."""
         reviewer, _, source_id, target_id, decision, note, _, _, _, target_doc, source_digest, target_digest = row
         found = conn.execute(
             "SELECT d.id, d.decision, d.note, d.source_digest, d.target_digest FROM decisions d "
@@ -759,7 +760,9 @@ class DecisionStore:
             "ORDER BY d.id DESC LIMIT 1",
             (reviewer, source_id, target_id, target_doc),
         ).fetchone()
-        return found[0] if found and found[1:] == (decision, note, source_digest, target_digest) else None
+        if not found or found[1:] != (decision, note, source_digest, target_digest):
+            return None
+        return found[0] if self._current()["id"].is_in([found[0]]).any() else None
 
     def bulk_record(self, rows: Iterable[Mapping[str, Any]] | pl.DataFrame) -> list[int]:
         """Append many decisions (bulk-confirm), one log row each, and return their ids.

@@ -643,3 +643,23 @@ def test_a_decision_said_again_as_it_stands_is_not_written_twice(store):
     again = store.record("王", "baqiao-2023:55", "xian-2024:1", "confirmed")
     assert again != first and store.record("王", "baqiao-2023:55", "xian-2024:1", "confirmed", note="已核对") != again
     assert store.record("李", "baqiao-2023:55", "xian-2024:1", "confirmed") not in (first, again), "a colleague's me too"
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("baqiao-2023:12", None, "no_counterpart"), ("baqiao-2023:12", "xian-2024:4", "confirmed"),
+         ("baqiao-2023:12", None, "no_counterpart")],
+        [("baqiao-2023:12", "xian-2024:4", "confirmed"), ("baqiao-2023:12", None, "no_counterpart"),
+         ("baqiao-2023:12", "xian-2024:4", "confirmed")],
+        [("baqiao-2023:12", "xian-2024:4", "confirmed"), ("xian-2024:4", "baqiao-2023:12", "rejected"),
+         ("baqiao-2023:12", "xian-2024:4", "confirmed")],
+    ],
+)
+def test_a_decision_changed_back_to_is_recorded_and_in_effect(store, steps):
+    """无对应, confirmed, 无对应 again: the third was taken for the first said again and not written, so the
+    confirmation stayed in effect while the CLI and the Review page said 'recorded' (a code review)."""
+    for source_id, target_id, decision in steps:
+        store.record("王", source_id, target_id, decision, target_doc="xian-2024" if target_id is None else None)
+    assert store.log().height == 3
+    assert store.current()["decision"].to_list() == [steps[-1][2]]
