@@ -1429,9 +1429,11 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     # the most local of several (序号 | 市 | 县（区） | 任务数, or 区县 | 市: the county's, not its city's)
     named = [i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)]
     places = next((i for i in reversed(named) if re.search(r"[区县]", cells[i])), named[-1] if named else None)
-    if places is not None and (units := _quota_columns(cells)) and not any(_LISTED_THING.match(cell) for cell in cells):
-        attachment["table"] = (places, units)
-        attachment.pop("across", None)  # a new table
+    if places is not None and (units := _quota_columns(cells)):
+        attachment.pop("across", None)  # a new table: of quotas, or a list of projects, which gives none
+        attachment.pop("table", None)
+        if not any(_LISTED_THING.match(cell) for cell in cells):
+            attachment["table"] = (places, units)
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total
     if attachment.get("table"):
         places, units = attachment["table"]

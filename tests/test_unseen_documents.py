@@ -370,6 +370,11 @@ def test_a_table_by_city_and_county_gives_the_counties_quotas_and_a_project_list
     named = (SOME_ITEMS + "附件2\n中小学建设项目表\n序号\t项目名称\t区\t建设规模（所）\n1\t甲小学\t汉滨区\t1\n"
              "2\t乙小学\t汉滨区\t1\n")
     assert parse_text(named, CITY).items["quotas"][1].to_list() == []
+    # … nor after a table of quotas, whose columns it was read by (项目名称汉滨区1 and 旬阳市1所 added; a code review)
+    after_quotas = (SOME_ITEMS + "附件2\n中小学建设任务分解表\n一、任务分配\n序号\t区\t任务数（所）\n1\t汉滨区\t2\n2\t旬阳市\t1\n"
+                    "二、项目清单\n序号\t区\t建设规模（所）\t项目名称\n1\t汉滨区\t1\t甲小学\n2\t旬阳市\t1\t乙中学\n")
+    assert [(q["jurisdiction"], q["value"]) for q in parse_text(after_quotas, CITY).items["quotas"][1]] == [
+        ("汉滨区", 2.0), ("旬阳市", 1.0)]
 
 
 @pytest.mark.parametrize("header", ["区", "县（市、区）", "县区名称", "区名"])
