@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError
 from align.items import items_frame
-from align.normalize import normalize_text, parse_number, spaced_out
+from align.normalize import CN_DIGITS, normalize_text, parse_number, spaced_out
 from align.readers import DEFAULT_MAX_BYTES, read_document_text, simplified
 from align.registry import LEVELS, DocumentMeta, suggest_id
 from align.targets import (
@@ -498,7 +498,7 @@ _DONE_PROGRESS = re.compile(
 _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|计划于|力争|争取|拟")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
 _STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在建设|尚未|未完成|加快推进")
-_UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
+_UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:主体|仍|尚)?在建|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
 
 
 def _progress_status(text: str, task: str = "") -> str | None:
@@ -520,9 +520,15 @@ _DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新�
 
 def _amounts_reach(progress: str, task: str) -> bool:
     """Whether every target of ``task`` whose unit the progress reports an amount in is reached by it, and
-    there is one."""
+    there is one. An amount counts only of the task's own thing: what follows it is nothing or the task's words
+    (已建成5所学校), not a step of its own (完成5所学校前期手续, 新增5所学校的选址工作 read done)."""
+    task_text = normalize_text(task)
     done: dict[str, float] = {}
     for target in extract_targets(progress):
+        amount = re.search(rf"[\d{CN_DIGITS}][\d{CN_DIGITS}.]*\s*(?:[万亿千百]\s*)?(?:余|多)?\s*{re.escape(target['unit'])}",
+                           target["raw"])
+        if amount and (after := target["raw"][amount.end():].strip()) and after not in task_text:
+            continue
         done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
     measured = [t for t in extract_targets(task) if t["unit"] in done]
     return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)
