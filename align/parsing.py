@@ -28,6 +28,7 @@ import cn2an
 import polars as pl
 from rapidfuzz import fuzz
 
+from align.deadlines import read_deadline
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError
 from align.items import items_frame
 from align.normalize import CN_DIGITS, normalize_text, parse_number, spaced_out
@@ -825,7 +826,8 @@ def _with_detail(task: str, detail: str) -> str:
 
 def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str, lineno: int) -> None:
     """A row without a number continues the task before it (a row broken across lines, even mid-word, or a
-    task merged down over rows, whose deadline is the stage due last: 3月底, 6月底, then 12月底 is due 12月底)."""
+    task merged down over rows, whose deadline is the stage due last: 3月底, 6月底, then 12月底 is due 12月底; a
+    deadline cell broken across lines, 2023年12月 then 底前, is one)."""
     if task_cell.strip() or row.get("detail", "").strip():
         draft.task = _with_detail(draft.task + task_cell.strip(), _row_detail(row))
     for unit in _row_units(row):
@@ -834,7 +836,8 @@ def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str,
     if row.get("progress", "").strip():
         separator = "" if not draft.progress or draft.progress[-1] in "。；;，," else " "
         draft.progress += separator + row["progress"].strip()
-    draft.deadline = row.get("deadline", "").strip() or draft.deadline
+    if deadline := row.get("deadline", "").strip():  # a stage's date replaces; a cell's wrap (…12月 | 底前) goes on
+        draft.deadline = deadline if read_deadline(deadline) is not None or not draft.deadline else draft.deadline + deadline
     draft.raw_lines.append(line)
     draft.last_line = lineno
 

@@ -1121,6 +1121,12 @@ def test_a_task_merged_down_over_stages_is_due_when_its_last_stage_is(tmp_path):
     path.write_text("\n".join("\t".join(row) for row in rows) + "\n", encoding="utf-8")
     items = parse_text(read_document_text(path), META).items
     assert items.select("number", "deadline").rows() == [("1", "2024年12月底"), ("2", "2024年8月底")]
+    # … and a deadline cell wrapped onto the next line is one deadline (it was its fragment 底前, no date at all)
+    wrapped = [["序号", "主要任务", "牵头单位", "完成时限"], ["1", "新建公园3个，改造道路", "区住建局", "2023年12月"],
+               ["", "5条", "", "底前"]]
+    path.write_text("\n".join("\t".join(row) for row in wrapped) + "\n", encoding="utf-8")
+    items = parse_text(read_document_text(path), META).items
+    assert items.select("text", "deadline").rows() == [("新建公园3个,改造道路5条", "2023年12月底前")]
 
 
 def test_a_tab_csv_after_notes_holding_commas_reads_its_table(tmp_path):
