@@ -465,7 +465,12 @@ def extract_targets(text: str | None) -> list[dict]:
         if value is None:
             continue
         clause_start = _clause_start(text, start, clause_marks)
-        if found and previous_end > clause_start:  # the previous number is in this clause: its noun
+        # the previous number was in an aside that closes just before this one (新建学校（含幼儿园2所）10所):
+        # this one's name is the words before the aside, not its closing bracket
+        aside = -1
+        if found and previous_end > clause_start and re.fullmatch(r"\s*[)）]\s*", text[previous_end:start]):
+            aside = max(text.rfind("(", clause_start, previous_end), text.rfind("（", clause_start, previous_end))
+        if found and previous_end > clause_start and aside <= clause_start:  # the previous number is in this clause: its noun
             # runs to the first 、 (16所三级医院、27所二级医院 → 二级医院 27所, not 三级医院、二级医院)
             tail_end = text.find("、", previous_end, start)
             clause_start = previous_end if tail_end == -1 else tail_end
@@ -493,7 +498,7 @@ def extract_targets(text: str | None) -> list[dict]:
         qualifier = before if before in _BOUND_BEFORE else (after or before)
         if _is_size_class(text, end, clause_end, unit, qualifier, ranged=upper is not None and upper > value):
             continue  # 10亿元以上项目2个: the sum says which projects count; the count is the target
-        indicator = _indicator(text[clause_start:start], text[end:raw_end])
+        indicator = _indicator(text[clause_start:aside if aside > clause_start else start], text[end:raw_end])
         size_class = _SIZE_CLASS_OF.match(text, clause_start)
         if size_class and size_class.end() <= start and found and found[-1]["indicator"]:
             indicator = f"{found[-1]['indicator']}({indicator})"  # 其中10亿元以上不少于2个: of the last target's

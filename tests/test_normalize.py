@@ -231,6 +231,19 @@ def test_target_examples(text, target):
     assert (found[0]["indicator"], found[0]["value"], found[0]["unit"], found[0]["qualifier"]) == target
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("新建学校（含幼儿园2所）10所", ["含幼儿园", "新建学校"]),
+        ("改造老旧小区（涉及3000户）50个", ["涉及", "改造老旧小区"]),
+        ("建设充电站（含超充站2座）15座", ["含超充站", "建设充电站"]),
+    ],
+)
+def test_a_target_after_an_aside_holding_a_count_is_named_by_the_words_before_the_aside(text, names):
+    """The aside's count ended in this one's name: ')' (a task table showed 含幼儿园2所；)10所; a code review)."""
+    assert [target["indicator"] for target in extract_targets(text)] == names
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=80), st.integers(min_value=1, max_value=20), st.integers(1, 9999),
        st.sampled_from(["岁", "周岁"]), st.sampled_from(["—", "-", "至"]), st.booleans(),
