@@ -86,10 +86,8 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
         return _checked_lines(text, path)
     if (text := _decode_utf16_without_bom(data)) is not None:
         return _checked_lines(text, path)
-    if (nul := data.find(b"\x00", 0, 65536)) != -1:  # the line of the first: a stray one in a text file is findable
-        line = data[:nul].count(b"\n") + 1
-        raise DocumentParseError(f"this is a binary file, not text (it contains NUL bytes, the first on line {line}).",
-                                 path=path, line=line, zh=f"这不是文本文件（第 {line} 行起含空字符 NUL）")
+    if (nul := data.find(b"\x00")) != -1:  # before decoding: a binary file is no GB18030 text
+        raise _nul_error(data[:nul].count(b"\n") + 1, path)
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -181,9 +179,18 @@ def _decode_utf16_without_bom(data: bytes) -> str | None:
 
 
 def _checked_lines(text: str, path: str | Path) -> str:
-    """Decoded text, refused if it holds control characters, with every line ending as ``\\n``."""
+    """Decoded text, refused if it holds control characters or a NUL anywhere (in UTF-16 too: it reached the
+    items' text and a CSV export), with every line ending as ``\\n``."""
     _refuse_control_characters(text, path)
+    if (nul := text.find("\x00")) != -1:
+        raise _nul_error(text.count("\n", 0, nul) + 1, path)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _nul_error(line: int, path: str | Path) -> DocumentParseError:
+    """A NUL byte, named at its line: a stray one in a text file is findable."""
+    return DocumentParseError(f"this is a binary file, not text (it contains NUL bytes, the first on line {line}).",
+                              path=path, line=line, zh=f"这不是文本文件（第 {line} 行起含空字符 NUL）")
 
 
 def _control_characters(sample: str) -> int:

@@ -197,6 +197,12 @@ def test_binary_file(warm, capsys):
     path = register(warm, "stray", (GOOD + "3\t建成学校\x00\t区教育局\t已完成\n").encode("utf-8"))
     assert f"{path}, line 4: this is a binary file, not text (it contains NUL bytes, the first on line 4)" in \
         items_error(warm, "stray", capsys)
+    # … past the first 64 KB too, and in UTF-16 (both were read, the NUL kept in the task's text and a CSV export)
+    far = GOOD + "".join(f"{n}\t建成学校{n}所\t区教育局\t已完成\n" for n in range(3, 3003)) + "3003\t建成\x00学校\t区教育局\t已完成\n"
+    path = register(warm, "far", far.encode("utf-8"))
+    assert f"{path}, line 3004: this is a binary file" in items_error(warm, "far", capsys)
+    path = register(warm, "wide16", (GOOD + "3\t建成学校\x00\t区教育局\t已完成\n").encode("utf-16"))
+    assert f"{path}, line 4: this is a binary file" in items_error(warm, "wide16", capsys)
 
 
 def test_wrong_column_count_names_file_and_line(warm, capsys):
