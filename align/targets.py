@@ -317,8 +317,8 @@ def _indicator(clause_before: str, clause_after: str) -> str:
         whom = age.group(0) if (age := _AGE_OF_WHOM.match(after)) else ""
         rest = after[len(whom):]  # searched for the first end, not split at every one (a line may be long)
         after = whom + (rest[:name_end.start()] if (name_end := _NAME_END.search(rest)) else rest)
-    # a long name after a bare verb is what it does (完成300户特殊困难老年人家庭适老化改造 was 完成)
-    if before and after and (len(after) <= 12 or _LEAD_VERB.fullmatch(before)):
+    # a long name after a bare verb (any of two characters) is what it does (完成300户特殊困难老年人家庭适老化改造 was 完成)
+    if before and after and (len(after) <= 12 or len(before) <= 2 or _LEAD_VERB.fullmatch(before)):
         return f"{before}{after}"
     return before or after
 

@@ -224,6 +224,8 @@ def test_units_ending_in_a_suffix_are_never_merged(names):
         ("服务10万居民", ("服务居民", 100000.0, "人", "")),
         ("为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查", ("适龄妇女免费开展宫颈癌、乳腺癌筛查", 30000.0, "名", "")),
         ("完成300户特殊困难老年人家庭适老化改造", ("完成特殊困难老年人家庭适老化改造", 300.0, "户", "")),
+        # … after any verb of two characters (a tester's 洪山区: 推动, and 推出, 创造 in xixian-2023)
+        ("推动200所中小学校体育场地设施向社会开放", ("推动中小学校体育场地设施向社会开放", 200.0, "所", "")),
     ],
 )
 def test_target_examples(text, target):
