@@ -31,7 +31,7 @@ import cn2an
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
 from align.numfmt import general, shown_text
-from align.parsing import HEADER_ROLES, header_key, recognise_columns
+from align.parsing import HEADER_ROLES, header_key, recognise_columns, row_by_role
 from align.readers import DEFAULT_MAX_BYTES, DocumentText, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
@@ -446,7 +446,7 @@ def table_rows_to_text(
         if len(filled) == 1 and filled[0] not in content:
             lines.append(cells[filled[0]])
             continue
-        row = {role: (cells[i] if i < len(cells) else "") for i, role in roles.items()}
+        row = row_by_role(cells, roles, header_cells)
         row["number"] = row.get("number", "")
         if row["number"]:
             numbered = True

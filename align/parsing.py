@@ -454,6 +454,21 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
     return roles
 
 
+def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> dict[str, str]:
+    """A table row's cells by role. A column without a header of its own after a named one is that one's too: a
+    header cell merged across two columns (主要任务 over 新建学校 | 3所) leaves the second unnamed, and its text
+    (the target) was dropped without a word."""
+    row = {role: cells[i] if i < len(cells) else "" for i, role in roles.items()}
+    owner = None
+    for i, name in enumerate(header):
+        if name.strip():
+            owner = roles.get(i) if roles.get(i) != "number" else None
+        elif owner is not None and i < len(cells) and (more := cells[i].strip()):
+            joiner = "、" if owner in ("units", "co_units") else "；" if owner == "progress" else ""
+            row[owner] = joiner.join(part for part in (row[owner].strip(), more) if part) if joiner else row[owner] + more
+    return row
+
+
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
     """Column roles if this row is a header row (short cells naming the columns), else None."""
     if any(len(cell.strip()) > 16 for cell in cells):
@@ -566,6 +581,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     drafts: list[_Draft] = []
     warnings: list[str] = []
     roles: dict[int, str] = {}
+    header_cells: list[str] = []
     header_width = 0
     header_at = 0
     section: list[str] = []
@@ -617,6 +633,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     warnings.append(f"{path}, line {lineno}: 未读取的列 column(s) {'、'.join(unread)} not read "
                                     "(plan-align reads the task, its units, targets, deadline and progress).")
             roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
+            header_cells = cells
             continue
         if not table_started:
             continue
@@ -633,7 +650,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 zh=f"这一行有 {len(cells)} 列，表头（第 {header_at} 行）有 {header_width} 列，请检查多余的制表符",
             )
         cells += [""] * (header_width - len(cells))
-        row = {role: cells[index] for index, role in roles.items()}
+        row = row_by_role(cells, roles, header_cells)
         task_cell = row.get("task", "")
         number = None
         chinese_number = _chinese_task_number(row.get("number", ""), cells, roles, drafts=drafts,

@@ -1613,3 +1613,34 @@ def test_a_unit_of_measure_in_a_column_of_its_own_joins_its_number(tmp_path):
     assert items["units"].to_list() == [["区发改委"], ["区人社局"]]
     text = "序号\t主要任务\t单位\t完成时限\n1\t新建公园5个\t区林业局\t年底前\n2\t改造道路10条\t区住建局、区交通局\t6月底前\n"
     assert parse_text(text, META).items["units"].to_list() == [["区林业局"], ["区住建局", "区交通局"]]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "txt"])
+def test_a_header_merged_across_two_columns_reads_both_into_its_column(tmp_path, kind):
+    """主要任务 over 新建学校 | 3所: the column without a header of its own was dropped, and every target with it,
+    without a word (a bad-input probe); the units beside it stay units."""
+    rows = [["序号", "主要任务", "", "责任单位"], ["1", "新建学校", "3所", "区教育局"], ["2", "新建公园", "5个", "区住建局"]]
+    path = tmp_path / f"t.{kind}"
+    if kind == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append([cell or None for cell in row])
+        book.active.merge_cells("B1:C1")
+        book.save(path)
+    elif kind == "docx":
+        import docx
+
+        document = docx.Document()
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                table.cell(i, j).text = value
+        table.cell(0, 1).merge(table.cell(0, 2)).text = "主要任务"
+        document.save(path)
+    else:
+        path.write_text("\n".join("\t".join(row) for row in rows) + "\n", encoding="utf-8")
+    items = parse_text(read_document_text(path), META).items
+    assert items.select("text", "units").rows() == [("新建学校3所", ["区教育局"]), ("新建公园5个", ["区住建局"])]
+    assert [[target["value"] for target in targets] for targets in items["targets"]] == [[3.0], [5.0]]
