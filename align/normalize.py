@@ -52,6 +52,11 @@ _SUPERSCRIPT_UNIT = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])(?:km²|m²|m³)")
 # (the targets read 000套). Only an ASCII comma, and only in groups of three.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 _COMMA_BETWEEN_NUMBERS = re.compile(r"(?<=\d)[，﹐](?=\d)")
+# … but a full-width comma groups digits where no list could be meant: after a single digit (1，500个), before a
+# group opening with 0 (2，000个 read 0个), or between full-width digits (１，２００个).
+_FULL_WIDTH_THOUSANDS = re.compile(
+    r"(?<![\d.,，﹐])(?:\d(?:[，﹐]\d{3})+|\d{1,3}(?:[，﹐]0\d{2})+|[０-９]{1,3}(?:[，﹐][０-９]{3})+)(?![\d,，﹐])"
+)
 
 
 def _nfkc(text: str) -> str:
@@ -114,7 +119,8 @@ def _normalize_once(text: str) -> str:
     """One pass of :func:`normalize_text`."""
     text = strip_html(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-    # a full-width comma between numbers (300，200户) is a list: NFKC makes it ASCII, and a later pass
+    text = _FULL_WIDTH_THOUSANDS.sub(lambda m: re.sub("[，﹐]", "", m.group(0)), text)
+    # another full-width comma between numbers (300，200户) is a list: NFKC makes it ASCII, and a later pass
     # would read 300,200 as thousands, so it keeps a space
     text = _nfkc(_COMMA_BETWEEN_NUMBERS.sub(", ", text))
     if spaced_out(_MULTISPACE.sub(" ", text)):  # 1 2 0 个 from a PDF that spaces every character

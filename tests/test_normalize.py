@@ -68,6 +68,17 @@ def test_text_with_every_character_spaced_apart_reads_as_written():
     assert normalize_text("GDP增长6% and CPI 3%") == "GDP增长6% and CPI 3%", "ordinary spaces stay"
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [("改造老旧小区１，２００个。", [1200.0]), ("新建停车位1，500个、充电桩2，000个。", [1500.0, 2000.0]),
+     ("完成投资12，050万元", [1.205e8])],
+)
+def test_a_full_width_comma_that_can_only_group_digits_groups_them(text, values):
+    """2，000个 read 0个 and 1，500个 500个 (a bad-input probe): after a single digit, before a group opening with 0, or
+    between full-width digits, a full-width comma is no list."""
+    assert [target["value"] for target in extract_targets(text)] == values
+
+
 @pytest.mark.parametrize("text", ["两批分别安置群众300，200户", "分别改造100，120个"])
 def test_a_full_width_comma_between_numbers_stays_a_list_when_normalised_twice(text):
     """NFKC made ， ASCII, and a second pass read 300,200 as thousands: 300200户."""
