@@ -933,8 +933,9 @@ def read_docx(path: Path) -> str:
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_docx_table_lines(block, cell_text))
-            else:
-                lines.append(_cell_text(text(block)))
+            else:  # a line break typed in a paragraph (Shift+Enter) ends a line, as in a text file: it ran two
+                # numbered tasks, or a heading and its first task, into one
+                lines.extend(_cell_text(line) for line in re.split(r"[\r\n\x0b\u2028]+", text(block)) or [""])
         if not any(line.strip() for line in lines):
             raise DocumentParseError("the Word file holds no text.", path=path, zh="Word 文件里没有文字")
         return "\n".join(lines) + "\n"

@@ -1644,3 +1644,21 @@ def test_a_header_merged_across_two_columns_reads_both_into_its_column(tmp_path,
     items = parse_text(read_document_text(path), META).items
     assert items.select("text", "units").rows() == [("新建学校3所", ["区教育局"]), ("新建公园5个", ["区住建局"])]
     assert [[target["value"] for target in targets] for targets in items["targets"]] == [[3.0], [5.0]]
+
+
+def test_a_line_break_typed_in_a_word_paragraph_ends_a_line(tmp_path):
+    """Shift+Enter between 1.新建学校3所 and 2.新建公园5个 ran them into one task (indicator 新建学校2.新建公园), and
+    a heading's first task was swallowed into the heading (a bad-input probe)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("莲湖区2024年工作要点")
+    for heading, tasks in (("一、民生保障", ["1.新建学校3所", "2.新建公园5个"]), ("二、城市建设", ["1.新建道路8条。"])):
+        paragraph = document.add_paragraph(heading)
+        for task in tasks:
+            paragraph.add_run().add_break()
+            paragraph.add_run(task)
+    path = tmp_path / "t.docx"
+    document.save(path)
+    items = parse_text(read_document_text(path), META).items
+    assert items.select("number", "text").rows() == [("1.1", "新建学校3所"), ("1.2", "新建公园5个"), ("2.1", "新建道路8条。")]
