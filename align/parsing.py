@@ -74,6 +74,10 @@ _LEVEL3 = re.compile(r"^(\d{1,6})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
 _LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1）
 # 1.1 / 2.3.1: an outline number, then a space or a mark
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
+_DOTTED_CLOSE_UP = re.compile(
+    r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?=[\u4e00-\u9fff])(?![万亿千百倍"
+    + "".join(sorted({unit[0] for unit in MEASURE_UNITS if "\u4e00" <= unit[0] <= "\u9fff"})) + r"])(.*)$"
+)
 # 第一章 … 第一节 … 第一条 …, as rules and some plans number themselves: a chapter is a 一、
 # section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
 _ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十百零〇]+|\d{1,3})\s*(条|章|节)(?:\s+|\s*[、:：,，.．])\s*(.*)$")
@@ -164,11 +168,15 @@ def _numbered_line(text: str, previous: str | None) -> re.Match[str] | None:
     return match
 
 
-def _dotted_line(raw: str) -> tuple[str, str] | None:
-    """(number, text) of a line that opens with an outline number (``2.1 新建公厕15座``), read from
-    the line as written (normalising drops the space after the number)."""
-    match = _DOTTED.match(raw)
-    return (match.group(1), normalize_text(match.group(2))) if match else None
+def _dotted_line(raw: str, previous: str | None) -> tuple[str, str, bool] | None:
+    """(number, text, whether it continues the outline) of a line that opens with an outline number (``2.1 新建公厕15座``),
+    read from the line as written (normalising drops the space after the number). Written close up (1.1新建学校3所),
+    only where it continues the outline and no quantity opens the line (1.5万人次, a line wrapped in a sentence)."""
+    if match := _DOTTED.match(raw):
+        return match.group(1), normalize_text(match.group(2)), _next_in_outline(match.group(1), previous)
+    if (match := _DOTTED_CLOSE_UP.match(raw)) and _next_in_outline(match.group(1), previous):
+        return match.group(1), normalize_text(match.group(2)), True
+    return None
 
 
 def _next_in_outline(number: str, previous: str | None) -> bool:
@@ -1112,8 +1120,8 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             current = None
             continue
         previous = numbered[-1].number if numbered else None
-        if dotted := _dotted_line(raw):
-            if _next_in_outline(dotted[0], previous):
+        if dotted := _dotted_line(raw, previous):
+            if dotted[2]:
                 current = _Draft(number=dotted[0], section_path=section_path, first_line=lineno,
                                  last_line=lineno, task=dotted[1], raw_lines=[raw], outline=outline)
                 numbered.append(current)
@@ -1157,6 +1165,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
     # （1） lines under a numbered task were read into it; any others are tasks of their own.
     # A section with no numbered task or lead paragraph below it is an item of its own
     # (五、加强自身建设 and its paragraph), numbered by its heading: its text would be lost otherwise.
+    numbered = _dotted_parents_as_sections(numbered)
     tasks = _qualify_restarted_numbers(sorted(numbered + listed, key=lambda d: d.first_line))
     if not tasks and paragraphs and unread:
         shown = "、".join(map(str, unread[:PROBLEMS_LISTED])) + ("等" if len(unread) > PROBLEMS_LISTED else "")
@@ -1195,6 +1204,29 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
     _check_duplicates(drafts, path)
     return drafts, indicators, warnings
+
+
+def _dotted_parents_as_sections(numbered: list[_Draft]) -> list[_Draft]:
+    """1.民生保障 over 1.1 and 1.2: a numbered line whose outline children follow it is their section, not a task
+    (it was an item without a target, and its children items without a section), unless it commits to something of
+    its own (a target, or more than a heading's words)."""
+    latest: dict[str, _Draft] = {}
+    parent_of: dict[int, _Draft] = {}
+    for draft in numbered:
+        if "." in draft.number and (parent := latest.get(draft.number.rsplit(".", 1)[0])) is not None:
+            parent_of[id(draft)] = parent
+        latest[draft.number] = draft
+    heads = {id(parent): parent for parent in parent_of.values()
+             if len(normalize_text(parent.task)) <= 30 and not extract_targets(parent.task)}
+    if not heads:
+        return numbered
+    for draft in numbered:
+        above, parent = [], parent_of.get(id(draft))
+        while parent is not None and id(parent) in heads:
+            above.insert(0, normalize_text(parent.task).rstrip("。:："))
+            parent = parent_of.get(id(parent))
+        draft.section_path = [*draft.section_path, *above]
+    return [draft for draft in numbered if id(draft) not in heads]
 
 
 # What follows a sign-off, never the rest of a sentence: （此件公开发布）, 抄送：…, 印发.

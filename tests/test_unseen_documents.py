@@ -687,3 +687,20 @@ def test_an_attachment_without_a_number_is_glued_to_no_item_and_named():
     parsed = parse_text(text, CITY)
     assert parsed.items["text"].to_list() == ["打通断头路。打通断头路30条。", "新增公共停车泊位。新增公共停车泊位3万个。"]
     assert any("第 5 行的附件没有编号" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize("gap", [" ", ""])
+def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
+    """1.民生保障 over 1.1 and 1.2 read as an item without a target, its tasks without a section; written close up
+    (1.1新建学校3所) the tasks were glued onto 1 and 2 (a bad-input probe). A numbered line that commits to
+    something of its own stays a task, and a quantity opening a wrapped line (1.5万个) is no outline number."""
+    text = (f"1.民生保障\n1.1{gap}新建学校3所。\n1.2{gap}新建公园5个。\n2.城市建设\n2.1{gap}新建道路8条。\n"
+            f"2.2{gap}改造老旧小区10个。\n")
+    items = parse_text(text, TABLE).items
+    assert items.select("number", "text", "section_path").rows() == [
+        ("1.1", "新建学校3所。", ["民生保障"]), ("1.2", "新建公园5个。", ["民生保障"]),
+        ("2.1", "新建道路8条。", ["城市建设"]), ("2.2", "改造老旧小区10个。", ["城市建设"])]
+    own = parse_text(f"1.新建学校3所，分两批：\n1.1{gap}一批2所。\n1.2{gap}二批1所。\n", TABLE).items
+    assert own["number"].to_list() == ["1", "1.1", "1.2"]
+    wrapped = parse_text("1.扩大就业，新增就业岗位\n1.5万个。\n2.新建公园3个。\n", TABLE).items
+    assert wrapped["text"].to_list() == ["扩大就业,新增就业岗位1.5万个。", "新建公园3个。"]
