@@ -1247,10 +1247,19 @@ def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
     )
 
 
+_HEADING_THEN_TASK = re.compile(
+    rf"^(\s*(?:[{_CN_NUM}]{{1,3}}、|[(（][{_CN_NUM}]{{1,3}}[)）])[^。；;:：\d\s]{{2,20}})(?:\s*[:：]\s*|\s+)"
+    r"(?=1[.．、](?![\d%])|[(（]1[)）])"
+)
+
+
 def _run_on_split(lines: list[str]) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, a run-on list (一、…。二、…) cut into one line per item;
     an item's own sub-list (3.实施老旧小区改造。重点做好：1.…；2.…) stays in it."""
     for lineno, raw in enumerate(lines, start=1):
+        if heading := _HEADING_THEN_TASK.match(raw):  # 一、民生保障：1.新建学校3所。 is a heading, then its first task
+            yield lineno, heading.group(1)
+            raw = raw[heading.end():]
         markers = [m.group(1) for m in _LIST_MARKER.finditer(raw)]
         numbers = [int(parse_number(m) or 0) for m in markers if m.isdigit() == markers[0].isdigit()]
         if len(numbers) > 1 and _LIST_MARKER.match(raw) and min(numbers[1:]) <= numbers[0]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from align.settings import DEFAULT_MAX_FILE_MB
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 DEFAULT_MAX_BYTES = int(DEFAULT_MAX_FILE_MB * 2**20)
-_CONTROL_OK = {"\t", "\n", "\r", "\f"}
+_CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
 # Byte order marks of Notepad's "Unicode" saves, longest first (UTF-32 LE starts as UTF-16 LE does).
 _UNICODE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -184,7 +185,11 @@ def _checked_lines(text: str, path: str | Path) -> str:
     _refuse_control_characters(text, path)
     if (nul := text.find("\x00")) != -1:
         raise _nul_error(text.count("\n", 0, nul) + 1, path)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Word's line break (\v) and Unicode's line and paragraph separators end a line, as \r does
+    return _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n"))
+
+
+_LINE_BREAKS = re.compile("[\r\v\u2028\u2029]")
 
 
 def _nul_error(line: int, path: str | Path) -> DocumentParseError:

@@ -704,3 +704,14 @@ def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
     assert own["number"].to_list() == ["1", "1.1", "1.2"]
     wrapped = parse_text("1.扩大就业，新增就业岗位\n1.5万个。\n2.新建公园3个。\n", TABLE).items
     assert wrapped["text"].to_list() == ["扩大就业,新增就业岗位1.5万个。", "新建公园3个。"]
+
+
+@pytest.mark.parametrize("between", ["：", " ", "\u2028", "\v"])
+def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_path, between):
+    """一、民生保障：1.新建学校3所。 swallowed task 1 into the heading, and a line or paragraph separator (Word's
+    \\v, U+2028) did the same in a text file (a bad-input probe)."""
+    path = tmp_path / "t.txt"
+    path.write_text(f"某区2024年工作要点\n一、民生保障{between}1.新建学校3所。\n2.新建公园5个。\n"
+                    f"二、城市建设{between}1.新建道路8条。\n", encoding="utf-8")
+    items = parse_text(read_document_text(path), TABLE).items
+    assert items.select("number", "text").rows() == [("1.1", "新建学校3所。"), ("1.2", "新建公园5个。"), ("2.1", "新建道路8条。")]
