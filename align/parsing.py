@@ -50,9 +50,9 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "task": ("主要任务", "工作任务", "目标任务", "重点任务", "任务内容", "任务名称", "任务", "工作内容", "事项", "重点工作",
              "具体工作", "工作事项", "工作要点", "项目名称", "实事项目", "民生实事", "项目内容"),
     "units": ("责任单位", "牵头单位", "责任部门", "牵头部门", "承办单位", "主办单位", "负责单位", "实施单位",
-              "责任主体"),
+              "责任主体", "承办部门", "主办部门", "负责部门", "实施部门"),
     # Read after the lead units: they serve the task too, and a department key may only appear here.
-    "co_units": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位"),
+    "co_units": ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "协办部门"),
     # What the task commits to, when a table writes it beside the task: part of the task's text.
     "detail": ("目标要求", "工作目标", "具体目标", "目标", "工作措施", "具体措施", "主要内容", "建设内容", "实施内容",
                "工作要求", "年度目标", "主要目标", "预期目标", "量化指标", "目标值"),
@@ -590,6 +590,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     warnings: list[str] = []
     roles: dict[int, str] = {}
     header_cells: list[str] = []
+    unread_said: set[str] = set()
     header_width = 0
     header_at = 0
     section: list[str] = []
@@ -635,11 +636,13 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         cells = line.split("\t")
         candidate_roles = _header_roles(cells)
         if candidate_roles is not None:
-            if not table_started:
-                unread = [c.strip() for i, c in enumerate(cells) if c.strip() and i not in candidate_roles]
-                if unread:
-                    warnings.append(f"{path}, line {lineno}: 未读取的列 column(s) {'、'.join(unread)} not read "
-                                    "(plan-align reads the task, its units, targets, deadline and progress).")
+            # each sheet of a workbook has its header: its own unread columns are said too (承办部门 on sheet 2)
+            unread = [c.strip() for i, c in enumerate(cells) if c.strip() and i not in candidate_roles
+                      and c.strip() not in unread_said]
+            if unread:
+                unread_said.update(unread)
+                warnings.append(f"{path}, line {lineno}: 未读取的列 column(s) {'、'.join(unread)} not read "
+                                "(plan-align reads the task, its units, targets, deadline and progress).")
             roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
             header_cells = cells
             continue

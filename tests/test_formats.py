@@ -1662,3 +1662,20 @@ def test_a_line_break_typed_in_a_word_paragraph_ends_a_line(tmp_path):
     document.save(path)
     items = parse_text(read_document_text(path), META).items
     assert items.select("number", "text").rows() == [("1.1", "新建学校3所"), ("1.2", "新建公园5个"), ("2.1", "新建道路8条。")]
+
+
+def test_each_sheet_of_a_workbook_names_its_own_unread_columns(tmp_path):
+    """Sheet 2's unread column was said nowhere, only sheet 1's (a bad-input probe); 承办部门 is a units column."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "主要任务", "责任单位", "完成时限"])
+    book.active.append([1, "新建学校3所", "区教育局", "2024年底"])
+    second = book.create_sheet("二")
+    second.append(["序号", "主要任务", "承办部门", "经办人", "完成时限"])
+    second.append([2, "新建公园5个", "区住建局", "张三", "2024年底"])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    parsed = parse_text(read_document_text(path), META)
+    assert parsed.items["units"].to_list() == [["区教育局"], ["区住建局"]]
+    assert [w for w in parsed.warnings if "未读取的列" in w and "经办人" in w]
