@@ -463,10 +463,14 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
 
 
 def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> dict[str, str]:
-    """A table row's cells by role. A column without a header of its own after a named one is that one's too: a
-    header cell merged across two columns (主要任务 over 新建学校 | 3所) leaves the second unnamed, and its text
-    (the target) was dropped without a word."""
+    """A table row's cells by role, a bare number under a header naming its unit (目标（个）) with that unit. A
+    column without a header of its own after a named one is that one's too: a header cell merged across two columns
+    (主要任务 over 新建学校 | 3所) leaves the second unnamed, and its text (the target) was dropped without a word."""
     row = {role: cells[i] if i < len(cells) else "" for i, role in roles.items()}
+    for i, role in roles.items():  # 目标（个） | 5: the count's unit is in the header (5 alone gave no target)
+        if role == "detail" and i < len(header) and (unit := _HEADER_UNIT.search(normalize_text(header[i]))) \
+                and re.fullmatch(r"\d+(?:\.\d+)?", row[role].strip()):
+            row[role] = row[role].strip() + unit.group(1)
     owner = None
     for i, name in enumerate(header):
         if name.strip():

@@ -1679,3 +1679,19 @@ def test_each_sheet_of_a_workbook_names_its_own_unread_columns(tmp_path):
     parsed = parse_text(read_document_text(path), META)
     assert parsed.items["units"].to_list() == [["区教育局"], ["区住建局"]]
     assert [w for w in parsed.warnings if "未读取的列" in w and "经办人" in w]
+
+
+@pytest.mark.parametrize("header", ["目标（个）", "目标值（个）", "目标任务（个）"])
+def test_a_bare_number_under_a_header_naming_its_unit_is_a_target_in_that_unit(tmp_path, header):
+    """主要任务 新建公园 | 目标（个） 5 read 新建公园。5, no target (a bad-input probe)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "主要任务", "责任单位", header])
+    book.active.append([1, "新建公园", "区住建局", 5])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    for text in (read_document_text(path), f"序号\t主要任务\t责任单位\t{header}\n1\t新建公园\t区住建局\t5\n"):
+        items = parse_text(text, META).items
+        assert items["text"].to_list() == ["新建公园5个"]
+        assert [(t["value"], t["unit"]) for t in items["targets"][0]] == [(5.0, "个")]
