@@ -205,8 +205,8 @@ def jurisdiction_level(place: str | None) -> str | None:
 _PARENT_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)?(?=[\u4e00-\u9fff]{2,})")
 
 
-# How a notice's title opens before the plan it issues: 关于印发…的通知.
-_NOTICE_LEAD = re.compile(r"^(?:关于)?(?:印发|转发|下达)")
+# How a notice's title opens before the plan it issues (关于印发…的通知), or a plan's own 关于 (关于莲湖区…的实施方案).
+_NOTICE_LEAD = re.compile(r"^(?:关于(?:印发|转发|下达)?|印发|转发|下达)")
 
 
 def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
@@ -264,7 +264,8 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     for at, line in enumerate(heading_lines):
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
-        year = _TITLE_YEAR.search(line)
+        # 2023年工作总结暨2024年工作计划 is the plan for 2024: the year after 暨
+        year = _TITLE_YEAR.search(line.rsplit("暨", 1)[-1]) or _TITLE_YEAR.search(line)
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
             # the plan a notice issues is the document's title, when it names its place
             if (notice := _NOTICE_OF.fullmatch(line)) and heading_jurisdiction(notice.group("title"))[0]:

@@ -250,6 +250,17 @@ def test_a_report_titled_without_its_place_takes_it_from_the_congress_line_below
     assert (heading.jurisdiction, heading.year, heading.kind, heading.parent) == (place, year, "work_report", parent)
 
 
+@pytest.mark.parametrize(
+    ("text", "year", "place"),
+    [("关于莲湖区2024年重点工作的实施方案\n", 2024, "莲湖区"), ("莲湖区2023年工作总结暨2024年工作计划\n", 2024, "莲湖区")],
+)
+def test_a_plan_titled_about_its_place_or_after_a_review_of_last_year_gives_its_own_place_and_year(text, year, place):
+    """`add` registered 关于莲湖区 (id guanyulianhu-2024), and the plan for 2024 as lianhu-2023 (a bad-input probe)."""
+    title, found_year = document_heading(text)
+    heading = heading_metadata(title, found_year, set())
+    assert (heading.jurisdiction, heading.year) == (place, year)
+
+
 def test_a_congress_line_far_below_the_title_or_a_title_with_a_place_is_left_as_written():
     """Only the two lines right under the title speak for it, and a title naming its place keeps it."""
     assert document_heading("政府工作报告\n各位代表：\n现在，我代表区政府向大会报告工作。\n在灞桥区第十八届人民代表大会上") == (
