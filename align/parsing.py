@@ -1229,7 +1229,8 @@ def _dotted_parents_as_sections(numbered: list[_Draft]) -> list[_Draft]:
     if not heads:
         return numbered
     for draft in numbered:
-        above, parent = [], parent_of.get(id(draft))
+        above: list[str] = []
+        parent = parent_of.get(id(draft))
         while parent is not None and id(parent) in heads:
             above.insert(0, normalize_text(parent.task).rstrip("。:："))
             parent = parent_of.get(id(parent))

@@ -7,6 +7,8 @@ inside the core.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import math
 import os
 from dataclasses import asdict, dataclass, fields, replace
@@ -18,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import polars as pl
 
 from align.exceptions import Problem, SettingsError
+
+logger = logging.getLogger(__name__)
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DATA = PACKAGE_ROOT / "data"
@@ -170,6 +174,7 @@ class Settings:
 
         Explicit overrides win; ``None`` overrides are ignored so CLI flags left unset fall through.
         """
+        _say_unknown_variables()
         values: dict[str, Any] = {name: _from_text(name, os.environ[variable]) for name, variable in ENVIRONMENT.items()
                                   if name not in ("data_dir", "db_path") and os.environ.get(variable, "").strip()}
         if os.environ.get("PLAN_ALIGN_DATA"):
@@ -228,3 +233,16 @@ ENVIRONMENT: dict[str, str] = {
     f.name: {"data_dir": "PLAN_ALIGN_DATA", "db_path": "PLAN_ALIGN_DB"}.get(f.name, f"PLAN_ALIGN_{f.name.upper()}")
     for f in fields(Settings)
 }
+#: Variables of the test suite (README, Tests), which no setting reads.
+TEST_VARIABLES = ("PLAN_ALIGN_FUZZ_SCALE", "PLAN_ALIGN_SCREENSHOT")
+
+
+def _say_unknown_variables() -> None:
+    """A PLAN_ALIGN_ variable no setting reads is said, with the setting it most looks like: PLAN_ALIGN_TOPK=20
+    was ignored without a word, and the planner took the 10 candidates shown for 20. A warning, not a refusal: it
+    changes nothing that was asked for."""
+    known = {*ENVIRONMENT.values(), *TEST_VARIABLES}
+    for variable in sorted(v for v in os.environ if v.startswith("PLAN_ALIGN_") and v not in known):
+        like = difflib.get_close_matches(variable, sorted(ENVIRONMENT.values()), n=1, cutoff=0.6)
+        logger.warning(f"the environment variable {variable} is no setting of plan-align and is ignored"
+                       + (f"; did you mean {like[0]}?" if like else f" (the settings are {', '.join(sorted(ENVIRONMENT.values()))})."))

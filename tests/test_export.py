@@ -552,6 +552,19 @@ def test_every_setting_the_messages_name_can_be_given_in_the_environment(monkeyp
     assert Settings.from_env(top_k=5).top_k == 5, "an option given overrides the bad variable"
 
 
+def test_a_misspelt_setting_in_the_environment_is_said_with_the_one_it_looks_like(monkeypatch, data_copy, capsys):
+    """PLAN_ALIGN_TOPK=20 was ignored without a word, and the planner took 10 candidates per item for 20 (a bad-input
+    probe); the variables of the test suite are not said."""
+    from align.cli import main
+
+    monkeypatch.setenv("PLAN_ALIGN_TOPK", "20")
+    monkeypatch.setenv("PLAN_ALIGN_FUZZ_SCALE", "2")
+    assert main(["items", "xian-2024", "--data", str(data_copy.data_dir)]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: the environment")]
+    assert said == ["warning: the environment variable PLAN_ALIGN_TOPK is no setting of plan-align and is ignored; "
+                    "did you mean PLAN_ALIGN_TOP_K?"]
+
+
 def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, data_copy, capsys):
     """A task written as =HYPERLINK(…) must not run when the planner opens the file in Excel;
     `items --format csv` and `match --out x.csv` wrote it unguarded while `export` guarded it."""
