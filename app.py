@@ -50,8 +50,9 @@ def home() -> None:
     cols[2].metric("审核冲突 conflicts", store.conflicts(now).height)
 
 
-st.navigation(
-    [st.Page(home, title="首页 Home", icon=":material/home:", default=True)]
-    + [st.Page(path, title=label, icon=icon, url_path=url) for path, (label, _, icon, url) in PAGES.items()]
-).run()
+with ui.address_written_once():
+    st.navigation(
+        [st.Page(home, title="首页 Home", icon=":material/home:", default=True)]
+        + [st.Page(path, title=label, icon=icon, url_path=url) for path, (label, _, icon, url) in PAGES.items()]
+    ).run()
 ui.import_matcher_in_background()  # after the page is drawn: the first page that matches finds it loaded

@@ -7,6 +7,7 @@ decision store per database file (``st.cache_resource``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
@@ -15,9 +16,9 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import polars as pl
 import streamlit as st
@@ -142,27 +143,53 @@ def init_state() -> None:
                                      else given)
 
 
+_URL_KEPT = "_url_kept"  # the session keys a run keeps in the address, written once when it ends
+
+
 def keep_in_url(*keys: str) -> None:
-    """Write these session values into the address (see :data:`URL_PARAMS`); a default is left out."""
+    """Keep these session values in the address (see :data:`URL_PARAMS`); a default is left out. Under
+    :func:`address_written_once` (the app's navigation) they are written when the run ends, else at once."""
+    if (kept := st.session_state.get(_URL_KEPT)) is not None:
+        kept.update(keys)
+    else:
+        _write_address(keys)
+
+
+@contextlib.contextmanager
+def address_written_once() -> Iterator[None]:
+    """Write the address once, when the page run ends: the browser makes each new address a step of its history,
+    and a run that wrote the reviewer, then the document pair, then the item took Back three presses to leave
+    a page (a browser probe). Every page keeps every value, so a reload on any page keeps the pair and the item."""
+    st.session_state[_URL_KEPT] = set(URL_PARAMS)
+    try:
+        yield
+    finally:
+        _write_address(st.session_state.pop(_URL_KEPT, set()))
+
+
+def stop() -> NoReturn:
+    """``st.stop``, the address written first: once a stop is asked for, Streamlit sends nothing more, and the queue's
+    end kept naming the decided last item (a reload reopened it)."""
+    if (kept := st.session_state.get(_URL_KEPT)) is not None:
+        _write_address(kept)
+    st.stop()
+
+
+def _write_address(keys: Iterable[str]) -> None:
+    """The address with these session values, written only where it changes (one message, one history step)."""
+    address = st.query_params.to_dict()
+    wanted = dict(address)
     for key in keys:
-        value, param = st.session_state[key], URL_PARAMS[key]
-        if value == DEFAULTS[key]:
-            st.query_params.pop(param, None)
+        value, param = st.session_state.get(key, DEFAULTS[key]), URL_PARAMS[key]
+        if isinstance(value, str):
+            value = value.strip()  # a name typed with a space is the name
+        if value == DEFAULTS[key] or value in ("", None):
+            wanted.pop(param, None)
         else:
-            st.query_params[param] = ("1" if value is True else LIST_SEPARATOR.join(value) if isinstance(value, list)
-                                      else str(value))
-
-
-def _keep_reviewer_in_url() -> None:
-    """Put the name in the address (``?reviewer=王``), so a reload or a bookmark keeps who decides.
-
-    Set on every run: moving to another page starts from an address without it.
-    """
-    name = (st.session_state.get("reviewer") or "").strip()
-    if name:
-        st.query_params[REVIEWER_PARAM] = name
-    elif REVIEWER_PARAM in st.query_params:
-        del st.query_params[REVIEWER_PARAM]
+            wanted[param] = ("1" if value is True else LIST_SEPARATOR.join(value) if isinstance(value, list)
+                             else str(value))
+    if wanted != address:
+        st.query_params.from_dict(wanted)
 
 
 def bound(widget: Callable[..., Any], label: str, name: str, prefix: str, *args: Any,
@@ -213,7 +240,7 @@ def document_pair(
     """Two documents chosen side by side; the page stops with a warning if they are the same."""
     if len(ids) < 2:
         st.info("需要至少两个已登记的文档 Two registered documents are needed: add one on the 添加文档 Add document page.")
-        st.stop()
+        stop()
     for key, default, fallback in zip(keys, defaults, fallbacks):
         choose_default(key, ids, default, fallback)
     chosen = []
@@ -223,7 +250,7 @@ def document_pair(
     keep_in_url(*keys)
     if chosen[0] == chosen[1]:
         st.warning("请选择两个不同的文档 Choose two different documents.")
-        st.stop()
+        stop()
     return chosen[0], chosen[1]
 
 
@@ -242,7 +269,7 @@ def page(title: str, prefix: str) -> None:
         if not (st.session_state["reviewer"] or "").strip():
             st.warning(f"未填写审核人：决定将记在“{current.reviewer}”名下 (no name: decisions are recorded as "
                        f"'{current.reviewer}')", icon=":material/warning:")
-        _keep_reviewer_in_url()
+        keep_in_url("reviewer")  # on every run: a page opened from the sidebar starts from an address without it
         st.caption(f"数据 data: `{short_path(current.data_dir)}`  \n决定库 store: `{short_path(current.db_path)}`")
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)
@@ -619,7 +646,7 @@ def or_stop(function, *args):
         return function(*args)
     except PlanAlignError as exc:
         error_box(exc)
-        st.stop()
+        stop()
 
 
 def data_dir() -> Path:

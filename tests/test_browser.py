@@ -120,11 +120,23 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         page.wait_for_url("**reviewer=*")
         page.reload()  # a reload must not hand the next decision to the default reviewer
         page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
-        assert page.get_by_role("textbox", name="审核人 Reviewer").input_value() == "王工"
+        # the sidebar may draw its box a moment after the page (the session is taken up again): wait for the name
+        sync_api.expect(page.get_by_role("textbox", name="审核人 Reviewer")).to_have_value("王工", timeout=10_000)
         _confirm_first_link(page, page.url.split("?")[0].rsplit("/", 1)[0], keep_query=page.url.split("?", 1)[1])
         nav = page.get_by_test_id("stSidebarNav")
         assert nav.get_by_text("首页 Home").is_visible(), "the first sidebar entry names the home page, not app.py"
         assert nav.get_by_text("审核 Review").is_visible()
+        # another page keeps the pair and the name in its address, written once: a reload on Evolution opened the
+        # default pair again, and each value written apart was a step of the browser's history (Back took 3 presses)
+        before = page.evaluate("history.length")
+        nav.get_by_text("覆盖 Coverage").click()
+        page.wait_for_function("() => decodeURIComponent(location.pathname).endsWith('覆盖_Coverage')"
+                               " && location.search.includes('source=baqiao-2023') && location.search.includes('reviewer=')")
+        page.get_by_text("市级条目", exact=False).first.wait_for()
+        page.wait_for_timeout(1000)  # whatever the page's run writes into the address, it has written
+        assert page.evaluate("history.length") - before <= 2, "Streamlit's own step to the page, then one address"
+        nav.get_by_text("审核 Review").click()
+        page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
         page.mouse.move(800, 500)
         page.mouse.wheel(0, -5000)  # the screenshot shows the page from its top
         page.wait_for_timeout(500)  # let charts settle for the screenshot

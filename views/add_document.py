@@ -178,7 +178,7 @@ if added and added in ids:
         found = ui.matches(added, target)
     except PlanAlignError as exc:
         ui.error_box(exc)
-        st.stop()
+        ui.stop()
     proposed = found.filter(pl.col("linked"))
     st.write(f"{found['source_id'].n_unique()} 个条目, {proposed.height} 条建议链接 proposed links.")
     if st.button("去审核 Review these links", key="add_review"):

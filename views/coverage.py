@@ -64,7 +64,7 @@ except PlanAlignError as exc:
     ui.error_box(exc)
     if isinstance(exc, CoveragePairSwapped):  # a district plan in the city's place: one click puts them right
         st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
-    st.stop()
+    ui.stop()
 if pair_note := coverage_pair_note(city, district):
     st.caption(f"注意 {pair_note}")
 
@@ -82,7 +82,7 @@ def coverage_of(plan: DocumentMeta) -> pl.DataFrame:
         return coverage_by(plan)
     except PlanAlignError as exc:
         ui.error_box(exc)
-        st.stop()
+        ui.stop()
 
 
 current = ui.or_stop(ui.store).current()  # the decisions in effect, read once for every district plan on the page
@@ -201,7 +201,7 @@ elif ui.bound(st.toggle, f"对照全部 {len(under)} 个区级文档 Compare wit
         except PlanAlignError as exc:
             ui.error_box(exc)
     if not tables:
-        st.stop()
+        ui.stop()
     under = [meta for meta in under if meta.id in tables]
     overview = coverage_overview(tables)
     nobody = int((overview["served"] == 0).sum())

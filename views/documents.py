@@ -21,7 +21,7 @@ st.dataframe(ui.plain_registry(registry), hide_index=True, width="stretch", key=
 ids = registry["id"].to_list()
 if not ids:
     st.info("还没有登记文档 No documents are registered yet: add one on the 添加文档 Add document page.")
-    st.stop()
+    ui.stop()
 ui.choose_default("doc", ids, ui.DEFAULT_SOURCE)
 doc_id = ui.bound(
     st.selectbox, "文档 Document", "doc", "doc", ids,

@@ -27,7 +27,7 @@ registry = ui.or_stop(ui.registry)
 names = places_with_series(registry)
 if not names:
     st.info("没有同一辖区的多年文档 No jurisdiction has documents of two or more years. Add one first.")
-    st.stop()
+    ui.stop()
 ui.choose_default("place", names, "灞桥区")
 place = ui.bound(st.selectbox, "辖区 Jurisdiction", "place", "evo", names)
 docs = registry.filter(pl.col("jurisdiction") == place).sort("year", maintain_order=True)
@@ -44,14 +44,14 @@ if len(doc_ids) < docs.height:  # two documents of one year (a report and its ta
     doc_ids = sorted(chosen, key=lambda d: (years[d], list(years).index(d)))
     if len(doc_ids) < 2:
         st.info("请至少选两个年份的文档 Choose documents of at least two years.")
-        st.stop()
+        ui.stop()
 st.caption("文档 documents: " + " → ".join(f"{d} ({years[d]})" for d in doc_ids))
 
 try:
     steps, chain_table, workbook, headlines = ui.evolution(doc_ids)
 except PlanAlignError as exc:
     ui.error_box(exc)
-    st.stop()
+    ui.stop()
 
 stated = [table for table in headlines if not table.is_empty()]
 if stated:  # a report's 主要预期目标 are no task of it: the task lines below never show them
@@ -97,7 +97,7 @@ st.dataframe(
                    "目标变化 target changes": st.column_config.TextColumn(width="medium")},
 )
 if first_ids.is_empty():
-    st.stop()
+    ui.stop()
 
 chain_ids = first_ids["chain_id"].to_list()
 ui.choose_default("chain", chain_ids, None)

@@ -73,7 +73,7 @@ include = ui.bound(st.checkbox, "包括有争议的链接 Include links reviewer
 
 if scope == "pair" and source_doc == target_doc:  # as on every other page (it said "no confirmed links yet")
     st.warning("请选择两个不同的文档 Choose two different documents.")
-    st.stop()
+    ui.stop()
 chosen_pair = (source_doc, target_doc) if scope == "pair" else (None, None)
 now = ui.readable_fingerprints(ui.or_stop(ui.store).current())  # as the export judges a reject of old text
 links = ui.or_stop(ui.store).confirmed_links(*chosen_pair, include_conflicts=include, digests=now)

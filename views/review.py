@@ -176,7 +176,7 @@ try:
     matches = ui.matches(source_doc, target_doc)
 except PlanAlignError as exc:
     ui.error_box(exc)
-    st.stop()
+    ui.stop()
 intercept, threshold, _version = ui.model_info()
 source_place = ui.documents()[source_doc].jurisdiction  # its quotas are read first under a city item
 store = ui.or_stop(ui.store)
@@ -230,7 +230,7 @@ queue = review_queue(
 )
 if queue.is_empty():
     st.info("筛选后没有条目 No items match the filters.")
-    st.stop()
+    ui.stop()
 
 queue_ids = queue["item_id"].to_list()
 reviewed_ids = set(mine.filter(pl.col("reviewed"))["source_id"].to_list())
@@ -250,7 +250,7 @@ if st.session_state["queue_done"] == this_queue:
     done[1].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
     # the address no longer names the last item: a reload reopened it, decided, on a candidate Y would add
     ui.keep_in_url("current")
-    st.stop()
+    ui.stop()
 
 ui.choose_default("current", queue_ids, None)
 ui.keep_in_url("current")

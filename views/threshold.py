@@ -84,7 +84,7 @@ except PlanAlignError as exc:  # a damaged adopted model: offer the way back bef
     ui.error_box(exc)
     if adopted_weights(ui.settings().data_dir).exists():
         st.button("恢复随附模型 Restore the shipped model", key="th_restore_damaged", on_click=_restore)
-    st.stop()
+    ui.stop()
 
 source_doc, target_doc = ui.document_pair("th", ui.or_stop(ui.document_ids))
 matches = ui.or_stop(ui.matches, source_doc, target_doc)
