@@ -857,8 +857,9 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
     old_targets, new_targets = old.get("targets") or [], new.get("targets") or []
     if not old_targets:
-        return bool(_ONGOING_WORK.match(normalize_text(old.get("text") or ""))) \
-            and not _FINISHED_WORK.search(new.get("text") or "")
+        old_text = normalize_text(old.get("text") or "")
+        return bool(_ONGOING_WORK.match(old_text)) and not _PUSHED_PROJECT.match(old_text) \
+            and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new.get("text") or "")
     # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
     reset = levels(old_targets) != levels(new_targets)
 
@@ -870,12 +871,13 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
 _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change
-# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境, 推进东湖绿心生态保护
-# (a year's 推进 is done by pushing on: 推进…建设 again the next year is the project's next stage); not once the next
-# year finishes it (推进…建设 → 建成投运: the project a year late).
+# Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境, 推进东湖绿心生态保护;
+# not a project pushed on (推进…污水处理厂建设, still building a year later, is a year late), nor work either year
+# says it finishes (力争年底建成, 建成投运).
 _ONGOING_WORK = re.compile(r"^(?:要|将|坚持|始终)?(?:(?:持续|有序|稳步|加快|扎实|全力)?推进|深化|深入|持续|加强|巩固|常态化|健全"
                            r"|完善|优化|强化|做好|抓好|落实)")
-_FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|完工|竣工|开通|通车|交付")
+_FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|投入运行|投入运营|完工|竣工|开通|通车|交付")
+_PUSHED_PROJECT = re.compile(r"^(?:要|将)?(?:持续|有序|稳步|加快|扎实|全力)?推进[^,，;；。]{0,30}?(?:建设|工程|项目)")
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")

@@ -547,16 +547,19 @@ def _progress_status(text: str, task: str = "") -> str | None:
 _DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新建|新增|改造|实现|开展|举办|培训|服务)")
 
 
+# The stages of a project before it is built: an amount of these is no amount of the work done.
+_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约")
+
+
 def _amounts_reach(progress: str, task: str) -> bool:
     """Whether every target of ``task`` whose unit the progress reports an amount in is reached by it, and
-    there is one. An amount counts only of the task's own thing: what follows it is nothing or the task's words
-    (已建成5所学校), not a step of its own (完成5所学校前期手续, 新增5所学校的选址工作 read done)."""
-    task_text = normalize_text(task)
+    there is one. An amount of an early step of the work (完成5所学校前期手续, 新增5所学校的选址工作 read done) is not
+    the work done; 已建成5所学校并投入使用 is."""
     done: dict[str, float] = {}
     for target in extract_targets(progress):
         amount = re.search(rf"[\d{CN_DIGITS}][\d{CN_DIGITS}.]*\s*(?:[万亿千百]\s*)?(?:余|多)?\s*{re.escape(target['unit'])}",
                            target["raw"])
-        if amount and (after := target["raw"][amount.end():].strip()) and after not in task_text:
+        if amount and _EARLY_STEP.search(target["raw"][amount.end():]):
             continue
         done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
     measured = [t for t in extract_targets(task) if t["unit"] in done]

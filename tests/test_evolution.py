@@ -498,6 +498,11 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进地铁7号线建设，力争建成通车", "地铁7号线建成通车"),
                                ("推进城东污水处理厂建设", "城东污水处理厂建成投运"),
                                ("持续推进第二小学建设", "第二小学建成并投入使用"),
+                               # a project pushed on, and still building the next year (read on time once 推进 was
+                               # ongoing work; a review), or said to finish in the first year
+                               ("推进城东污水处理厂建设", "推进城东污水处理厂建设"),
+                               ("推进地铁7号线建设，力争年底建成通车", "全力推进地铁7号线建设"),
+                               ("推进城东污水处理厂建设", "推进城东污水处理厂建设，年底前投入运行"),
                                ("学前教育普及率提高至90%", "学前教育普及率提高至90%")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
