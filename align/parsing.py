@@ -465,8 +465,8 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
 
 def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> dict[str, str]:
     """A table row's cells by role, a bare number under a header naming its unit (目标（个）) with that unit. A
-    column without a header of its own after a named one is that one's too: a header cell merged across two columns
-    (主要任务 over 新建学校 | 3所) leaves the second unnamed, and its text (the target) was dropped without a word."""
+    quantity in a column without a header of its own after the task is the task's: a header cell merged across two
+    columns (主要任务 over 新建学校 | 3所) leaves the second unnamed, and the target was dropped without a word."""
     row = {role: cells[i] if i < len(cells) else "" for i, role in roles.items()}
     for i, role in roles.items():  # 目标（个） | 5: the count's unit is in the header (5 alone gave no target)
         if role == "detail" and i < len(header) and (unit := _HEADER_UNIT.search(normalize_text(header[i]))) \
@@ -475,10 +475,9 @@ def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> d
     owner = None
     for i, name in enumerate(header):
         if name.strip():
-            owner = roles.get(i) if roles.get(i) != "number" else None
-        elif owner is not None and i < len(cells) and (more := cells[i].strip()):
-            joiner = "、" if owner in ("units", "co_units") else "；" if owner == "progress" else ""
-            row[owner] = joiner.join(part for part in (row[owner].strip(), more) if part) if joiner else row[owner] + more
+            owner = roles.get(i) if roles.get(i) in ("task", "detail") else None
+        elif owner is not None and i < len(cells) and (more := cells[i].strip()) and extract_targets(more):
+            row[owner] += more  # a quantity only: a contact (张三 138…) or a note in a blank column is no part of the task
     return row
 
 

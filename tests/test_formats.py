@@ -1695,3 +1695,11 @@ def test_a_bare_number_under_a_header_naming_its_unit_is_a_target_in_that_unit(t
         items = parse_text(text, META).items
         assert items["text"].to_list() == ["新建公园5个"]
         assert [(t["value"], t["unit"]) for t in items["targets"][0]] == [(5.0, "个")]
+
+
+def test_a_blank_column_holding_no_quantity_stays_out_of_the_task_and_the_units():
+    """A contact beside the units, a name beside the task, 已完成 beside the deadline: merged into them once blank
+    columns were read as merged headers (a review)."""
+    text = ("序号\t主要任务\t\t责任单位\t\t完成时限\t\n1\t新建学校3所\t张三\t区教育局\t张三 13800138000\t2024年12月底\t已完成\n")
+    items = parse_text(text, META).items
+    assert items.select("text", "units", "deadline").rows() == [("新建学校3所", ["区教育局"], "2024年12月底")]
