@@ -31,7 +31,7 @@ import cn2an
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
 from align.numfmt import general, shown_text
-from align.parsing import HEADER_ROLES, header_key, recognise_columns, row_by_role
+from align.parsing import HEADER_ROLES, header_key, recognise_columns, row_by_role, soft_lines
 from align.readers import DEFAULT_MAX_BYTES, DocumentText, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
@@ -933,9 +933,9 @@ def read_docx(path: Path) -> str:
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_docx_table_lines(block, cell_text))
-            else:  # a line break typed in a paragraph (Shift+Enter) ends a line, as in a text file: it ran two
-                # numbered tasks, or a heading and its first task, into one
-                lines.extend(_cell_text(line) for line in re.split(r"[\r\n\x0b\u2028]+", text(block)) or [""])
+            else:  # a line break typed in a paragraph (Shift+Enter) before a numbered task or a heading ends a
+                # line: it ran two numbered tasks, or a heading and its first task, into one
+                lines.extend(_cell_text(line) for line in soft_lines(re.split(r"[\r\n\x0b\u2028]+", text(block))))
         if not any(line.strip() for line in lines):
             raise DocumentParseError("the Word file holds no text.", path=path, zh="Word 文件里没有文字")
         return "\n".join(lines) + "\n"

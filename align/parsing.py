@@ -158,6 +158,23 @@ _TITLE_PLACE = re.compile(
 )
 
 
+def soft_lines(parts: list[str]) -> list[str]:
+    """The lines of a paragraph broken by typed line breaks (Word's Shift+Enter): a part opening with a number or a
+    heading mark (1.新建学校3所, 二、城市建设), or after one that ends a sentence, starts a line; any other continues
+    the one before, as a title wrapped by hand (莲湖区2024年⏎重点工作任务分解方案 lost its place and year)."""
+    lines: list[str] = []
+    for part in parts:
+        clean = normalize_text(part)
+        starts = not lines or not lines[-1].strip() or lines[-1].rstrip().endswith((*_SENTENCE_END, "：", ":")) or bool(
+            _LEVEL1.match(clean) or _LEVEL2.match(clean) or _LEVEL4.match(clean) or _numbered_line(clean, None)
+            or _DOTTED.match(part) or _ATTACHMENT_START.match(clean))
+        if starts:
+            lines.append(part)
+        else:
+            lines[-1] += part
+    return lines
+
+
 def _numbered_line(text: str, previous: str | None) -> re.Match[str] | None:
     """A ``12.`` or ``12、`` task line. Four or more digits count only where they continue the
     list (``1000.`` right after ``999.``): a line that opens with a year (``2023.``) is text."""

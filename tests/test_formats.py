@@ -1703,3 +1703,19 @@ def test_a_blank_column_holding_no_quantity_stays_out_of_the_task_and_the_units(
     text = ("序号\t主要任务\t\t责任单位\t\t完成时限\t\n1\t新建学校3所\t张三\t区教育局\t张三 13800138000\t2024年12月底\t已完成\n")
     items = parse_text(text, META).items
     assert items.select("text", "units", "deadline").rows() == [("新建学校3所", ["区教育局"], "2024年12月底")]
+
+
+def test_a_title_wrapped_by_hand_in_word_stays_one_title(tmp_path):
+    """莲湖区2024年⏎重点工作任务分解方案 (Shift+Enter) lost its place and year once a typed break ended a line (a review)."""
+    import docx
+
+    from align.parsing import document_heading
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("莲湖区2024年")
+    paragraph.add_run().add_break()
+    paragraph.add_run("重点工作任务分解方案")
+    document.add_paragraph("1.新建学校3所。")
+    path = tmp_path / "t.docx"
+    document.save(path)
+    assert document_heading(read_document_text(path)) == ("莲湖区2024年重点工作任务分解方案", 2024)
