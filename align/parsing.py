@@ -40,6 +40,7 @@ from align.targets import (
     extract_quotas,
     extract_targets,
     named_jurisdiction,
+    unit_family,
 )
 from align.units import department_keys, split_units
 
@@ -1545,7 +1546,8 @@ def _quota_columns(header: list[str]) -> dict[int, tuple[str, str]]:
     """The columns of a district table's header that give quotas: each column's unit, and the thing a second one
     counts. The first count is the quota; a later column in the same measure word splits it up (其中：新建（所）)
     or looks back (2023年已完成), but one in a measure word of its own counts a second thing the city allots
-    (区 | 公共充电桩（个） | 超充站（座）: 超充站10座 is the district's too), unless it is a split or a look back."""
+    (区 | 公共充电桩（个） | 超充站（座）: 超充站10座 is the district's too), unless it is a split, a look back, a
+    total, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米）)."""
     columns: dict[int, tuple[str, str]] = {}
     for i, cell in enumerate(header):
         if not (match := _HEADER_UNIT.search(cell)) or match.group(1) in {unit for unit, _ in columns.values()}:
@@ -1553,8 +1555,9 @@ def _quota_columns(header: list[str]) -> dict[int, tuple[str, str]]:
         name = cell[:match.start()].strip()
         if not columns:
             columns[i] = (match.group(1), "")
-        elif not re.search(r"^其中|\d{4}\s*年|已|累计|合计|小计", name):
-            columns[i] = (match.group(1), name)
+        elif not re.search(r"^其中|\d{4}\s*年|已|累计|合计|小计|总数|总计|占比|比例", name) \
+                and unit_family(match.group(1)) not in ("percent", "money", "area"):
+            columns[i] = (match.group(1), name)  # a share, a sum of money or a floor area sizes the count: no quota
     return columns
 
 
