@@ -59,6 +59,13 @@ _FULL_WIDTH_THOUSANDS = re.compile(
 )
 
 
+def _grouped_unless_listed(match: re.Match[str]) -> str:
+    """The digits without their full-width commas, unless the clause lists by 分别 or 各 (一期、二期分别建成安置房5，300套
+    is 5 and 300)."""
+    clause = re.split(r"[。；;:：,，]", match.string[:match.start()])[-1]
+    return match.group(0) if re.search(r"分别|各", clause) else re.sub("[，﹐]", "", match.group(0))
+
+
 def _nfkc(text: str) -> str:
     """NFKC, after list markers and unit signs are given the spelling the parser reads."""
     text = _SUPERSCRIPT_UNIT.sub(lambda m: _SUPERSCRIPT_UNITS[m.group(0)], text.translate(_BEFORE_NFKC))
@@ -119,7 +126,7 @@ def _normalize_once(text: str) -> str:
     """One pass of :func:`normalize_text`."""
     text = strip_html(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-    text = _FULL_WIDTH_THOUSANDS.sub(lambda m: re.sub("[，﹐]", "", m.group(0)), text)
+    text = _FULL_WIDTH_THOUSANDS.sub(_grouped_unless_listed, text)
     # another full-width comma between numbers (300，200户) is a list: NFKC makes it ASCII, and a later pass
     # would read 300,200 as thousands, so it keeps a space
     text = _nfkc(_COMMA_BETWEEN_NUMBERS.sub(", ", text))

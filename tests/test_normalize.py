@@ -79,7 +79,8 @@ def test_a_full_width_comma_that_can_only_group_digits_groups_them(text, values)
     assert [target["value"] for target in extract_targets(text)] == values
 
 
-@pytest.mark.parametrize("text", ["两批分别安置群众300，200户", "分别改造100，120个"])
+@pytest.mark.parametrize("text", ["两批分别安置群众300，200户", "分别改造100，120个", "一期、二期分别建成安置房5，300套",
+                                  "城区、农村各新建学校1，100所"])
 def test_a_full_width_comma_between_numbers_stays_a_list_when_normalised_twice(text):
     """NFKC made ， ASCII, and a second pass read 300,200 as thousands: 300200户."""
     once = normalize_text(text)
