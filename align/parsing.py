@@ -223,8 +223,9 @@ def jurisdiction_level(place: str | None) -> str | None:
 _PARENT_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)?(?=[\u4e00-\u9fff]{2,})")
 
 
-# How a notice's title opens before the plan it issues (关于印发…的通知), or a plan's own 关于 (关于莲湖区…的实施方案).
-_NOTICE_LEAD = re.compile(r"^(?:关于(?:印发|转发|下达)?|印发|转发|下达)")
+# How a notice's title opens before the plan it issues (关于印发…的通知), or a plan's own 关于 before its place
+# (关于莲湖区…的实施方案; 关于加快推进莲湖区… names no place first).
+_NOTICE_LEAD = re.compile(r"^(?:关于(?:印发|转发|下达|(?=[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)))|印发|转发|下达)")
 
 
 def heading_jurisdiction(title: str | None) -> tuple[str | None, str | None]:
@@ -282,8 +283,9 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     for at, line in enumerate(heading_lines):
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
-        # 2023年工作总结暨2024年工作计划 is the plan for 2024: the year after 暨
-        year = _TITLE_YEAR.search(line.rsplit("暨", 1)[-1]) or _TITLE_YEAR.search(line)
+        # 2023年工作总结暨2024年工作计划 is the plan for 2024: the year of the part that is no review of a year
+        parts = [part for part in line.split("暨") if not re.search(r"总结|回顾", part)]
+        year = next((found for part in parts if (found := _TITLE_YEAR.search(part))), None) or _TITLE_YEAR.search(line)
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
             # the plan a notice issues is the document's title, when it names its place
             if (notice := _NOTICE_OF.fullmatch(line)) and heading_jurisdiction(notice.group("title"))[0]:
