@@ -762,7 +762,19 @@ class DecisionStore:
         ).fetchone()
         if not found or found[1:] != (decision, note, source_digest, target_digest):
             return None
-        return found[0] if self._current()["id"].is_in([found[0]]).any() else None
+        # replaced since by this reviewer: the link judged from its other end, a 无对应 from either end of it, or,
+        # for a 无对应, a link confirmed between the item and that plan (one query: reading every decision in
+        # effect made a repeated press cost 0.3 s with 20,000 decisions)
+        replaced = conn.execute(
+            f"SELECT 1 FROM decisions d WHERE d.reviewer = ? AND d.id > ? AND {_EFFECTIVE} AND ("
+            "(d.source_id = ? AND d.target_id = ?)"
+            " OR (d.decision = 'no_counterpart' AND d.source_id IN (?, ?))"
+            " OR (? IS NULL AND d.decision = 'confirmed' AND ((d.source_id = ? AND d.target_id LIKE ?)"
+            " OR (d.target_id = ? AND d.source_id LIKE ?)))) LIMIT 1",
+            (reviewer, found[0], target_id, source_id, source_id, target_id, target_id,
+             source_id, f"{target_doc}:%", source_id, f"{target_doc}:%"),
+        ).fetchone()
+        return None if replaced else found[0]
 
     def bulk_record(self, rows: Iterable[Mapping[str, Any]] | pl.DataFrame) -> list[int]:
         """Append many decisions (bulk-confirm), one log row each, and return their ids.
