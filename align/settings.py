@@ -242,7 +242,11 @@ def _say_unknown_variables() -> None:
     was ignored without a word, and the planner took the 10 candidates shown for 20. A warning, not a refusal: it
     changes nothing that was asked for."""
     known = {*ENVIRONMENT.values(), *TEST_VARIABLES}
+    # a setting's own name spelt as a variable (PLAN_ALIGN_DB_PATH) points to the variable it is read from
+    spellings = {**{f"PLAN_ALIGN_{name.upper()}": variable for name, variable in ENVIRONMENT.items()},
+                 **{variable: variable for variable in ENVIRONMENT.values()}}
     for variable in sorted(v for v in os.environ if v.startswith("PLAN_ALIGN_") and v not in known):
-        like = difflib.get_close_matches(variable, sorted(ENVIRONMENT.values()), n=1, cutoff=0.6)
+        like = difflib.get_close_matches(variable, sorted(spellings), n=1, cutoff=0.6)
         logger.warning(f"the environment variable {variable} is no setting of plan-align and is ignored"
-                       + (f"; did you mean {like[0]}?" if like else f" (the settings are {', '.join(sorted(ENVIRONMENT.values()))})."))
+                       + (f"; did you mean {spellings[like[0]]}?" if like
+                          else f" (the settings are {', '.join(sorted(ENVIRONMENT.values()))})."))

@@ -563,6 +563,10 @@ def test_a_misspelt_setting_in_the_environment_is_said_with_the_one_it_looks_lik
     said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: the environment")]
     assert said == ["warning: the environment variable PLAN_ALIGN_TOPK is no setting of plan-align and is ignored; "
                     "did you mean PLAN_ALIGN_TOP_K?"]
+    monkeypatch.delenv("PLAN_ALIGN_TOPK")
+    monkeypatch.setenv("PLAN_ALIGN_DB_PATH", "x.sqlite")  # the setting's name, not its variable (PLAN_ALIGN_DATA was said)
+    assert main(["items", "xian-2024", "--data", str(data_copy.data_dir)]) == 0
+    assert "did you mean PLAN_ALIGN_DB?" in capsys.readouterr().err
 
 
 def test_every_csv_file_quotes_formula_like_text_and_stdout_stays_raw(tmp_path, data_copy, capsys):
