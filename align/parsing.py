@@ -891,10 +891,19 @@ def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str,
     if row.get("progress", "").strip():
         separator = "" if not draft.progress or draft.progress[-1] in "。；;，," else " "
         draft.progress += separator + row["progress"].strip()
-    if deadline := row.get("deadline", "").strip():  # a stage's date replaces; a cell's wrap (…12月 | 底前) goes on
-        draft.deadline = deadline if read_deadline(deadline) is not None or not draft.deadline else draft.deadline + deadline
+    if deadline := row.get("deadline", "").strip():
+        draft.deadline = _deadline_continued(draft.deadline, deadline)
     draft.raw_lines.append(line)
     draft.last_line = lineno
+
+
+def _deadline_continued(before: str, cell: str) -> str:
+    """A task's deadline with the next row's cell: a date cut short goes on (2023年12月 | 底前, 2024年 | 12月底前,
+    2024年1 | 2月底前); a later stage's date replaces it (3月底, then 12月底: due when the last stage is); words
+    without a date are added after it (2024年12月底；长期)."""
+    if not before or before.endswith(("年", "月")) or before[-1].isdigit() or cell.startswith(("底", "前", "日", "止")):
+        return before + cell
+    return cell if read_deadline(cell) is not None else f"{before}；{cell}"
 
 
 def _section_prefix(status: str | None, used: set[str]) -> str:
