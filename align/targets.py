@@ -468,8 +468,9 @@ def extract_targets(text: str | None) -> list[dict]:
         # the previous number was in an aside that closes just before this one (新建学校（含幼儿园2所）10所):
         # this one's name is the words before the aside, not its closing bracket
         aside = -1
-        if found and previous_end > clause_start and re.fullmatch(r"\s*[)）]\s*", text[previous_end:start]):
-            aside = max(text.rfind("(", clause_start, previous_end), text.rfind("（", clause_start, previous_end))
+        if found and re.fullmatch(r"\s*[)）]\s*", text[previous_end:start]):  # a long aside's bracket is a clause mark
+            aside = max(text.rfind("(", 0, previous_end), text.rfind("（", 0, previous_end))
+            clause_start = _clause_start(text, aside, clause_marks) if aside > 0 else clause_start
         if found and previous_end > clause_start and aside <= clause_start:  # the previous number is in this clause: its noun
             # runs to the first 、 (16所三级医院、27所二级医院 → 二级医院 27所, not 三级医院、二级医院)
             tail_end = text.find("、", previous_end, start)

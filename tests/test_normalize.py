@@ -251,6 +251,7 @@ def test_target_examples(text, target):
         ("新建学校（含幼儿园2所）10所", ["含幼儿园", "新建学校"]),
         ("改造老旧小区（涉及3000户）50个", ["涉及", "改造老旧小区"]),
         ("建设充电站（含超充站2座）15座", ["含超充站", "建设充电站"]),
+        ("新建停车位（含充电车位200个）1000个", ["含充电车位", "新建停车位"]),  # an aside past 8 characters
     ],
 )
 def test_a_target_after_an_aside_holding_a_count_is_named_by_the_words_before_the_aside(text, names):
