@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from align.cli import main as cli_main
+from align.evolution import RELATION_LABELS
 from align.ingest import load_items
 from align.items import text_digests
 from align.registry import document_path, get_document, load_registry
 from align.store import DecisionStore
 from matching.engine import match_documents
-from matching.review import unit_choices
+from matching.review import COVERAGE_LABELS, unit_choices
 from matching.scoring import LinkModel, adopted_weights, default_model, model_for
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -671,6 +672,11 @@ def test_coverage_shows_the_quota_the_city_gives_the_district(env):
     assert charging[quota_column].startswith("灞桥区200个（新建公(专)用充电桩）；灞桥区800个（")
     download = at.get("download_button")[0].proto  # its workbook: test_export's coverage workbook test
     assert download.label.startswith("下载 Excel（覆盖情况与无对应条目）") and download.url.endswith(".xlsx")
+    # an empty cell reads —, not None; the counts' labels are the Chinese words a laptop's column holds (审核意见不一
+    # dis… was cut), the English in their help (a browser probe)
+    for shown in (table, next(d.value for d in at.dataframe if "最接近的区级任务 nearest district task (score)" in d.value.columns)):
+        assert not (shown.astype(str) == "None").any().any()
+    assert [m.label for m in at.metric][1:] == [label.split()[0] for label in COVERAGE_LABELS.values()]
 
 
 def test_coverage_says_when_a_confirmed_city_item_also_has_a_disputed_link(env):
@@ -1064,7 +1070,11 @@ def test_evolution_lines_are_in_words_beside_the_task_they_start_from(env):
     at = open_page("evolution")
     assert not at.exception
     chains = next(d.value for d in at.dataframe if "任务线 line" in d.value.columns)
-    assert list(chains.columns) == ["任务线 line", "起始任务 first task", "目标变化 target changes"]
+    # the changes before the long first task (cut at the table's right edge at 1280 px), and the choices to show only
+    # some in the counts' order (they were in the order of their English codes)
+    assert list(chains.columns) == ["任务线 line", "目标变化 target changes", "起始任务 first task"]
+    assert at.multiselect(key="evo_relations").options == [
+        label for label in RELATION_LABELS.values() if label in at.multiselect(key="evo_relations").options]
     # what was raised or lowered is read in the list (it took picking each line in turn)
     lowered = chains[chains["任务线 line"].str.startswith("baqiao-2020:4 ")]["目标变化 target changes"].item()
     assert lowered == "地区生产总值增长: 7.5%以上 → 7%左右 (降低 lowered)"
@@ -1231,7 +1241,7 @@ def test_from_coverage_a_planner_can_rule_a_city_item_out(env):
     with DecisionStore(env.db_path) as store:
         assert store.current().select("source_id", "target_id", "decision").rows() == [
             ("xian-2024:28", None, "no_counterpart")]
-    assert next(m.value for m in at.metric if m.label == "已判无对应 ruled out") == "1"
+    assert next(m.value for m in at.metric if m.label == "已判无对应") == "1"
 
 
 def test_from_coverage_the_review_page_opens_on_the_picked_city_item_even_under_a_keyword_filter(env):
@@ -1514,6 +1524,31 @@ def test_confirming_through_a_filtered_queue_ends_it_and_never_adds_a_second_lin
     assert links.height == len(queue) and links["source_id"].n_unique() == len(queue), "one link per item"
 
 
+def test_a_queue_opens_and_moves_on_to_items_still_open_and_its_filtered_end_says_so(env):
+    """Least certain first opened on an item already decided, ready for a second link; X on a decided item gone back
+    to said the queue was at its end with 94 still open; a filtered queue's end did not say a filter was on (a
+    browser probe)."""
+    at = open_page("review")
+    first = at.session_state["current"]
+    decision_button(at, "rv_confirm").click().run()
+    gone_back = next(o for o in at.selectbox(key="rv_current").options if o.lstrip("✔ ").startswith(f"{first} "))
+    at.selectbox(key="rv_current").set_value(gone_back).run()  # decided, so last under "unreviewed first"
+    at.button(key="rv_skip").click().run()
+    assert not any("End of the queue" in s.value for s in at.success)
+    assert at.session_state["current"] != first
+    for order in ("uncertain", "document"):
+        at.radio(key="rv_order").set_value(order).run()
+        assert at.session_state["current"] != first, f"{order}: the decided item is not where the queue opens"
+    at.text_input(key="rv_keywords").input("公园").run()
+    for _ in range(len(at.selectbox(key="rv_current").options) + 1):
+        if any("End of the queue" in s.value for s in at.success):
+            break
+        at.button(key="rv_skip").click().run()
+    assert any("筛选只显示" in i.value for i in at.info)
+    at.button(key="rv_clear_filters").click().run()
+    assert at.session_state["keywords"] == "" and not any("End of the queue" in s.value for s in at.success)
+
+
 def test_the_end_of_one_queue_is_not_the_end_of_another_pairs(env):
     at = open_page("review")
     at.text_input(key="rv_keywords").input("公园").run()
@@ -1573,6 +1608,7 @@ def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     at.slider(key="rv_bulk_min").set_value(0.0).run()
     sample = next(d.value for d in at.dataframe if "源任务 source task" in d.value.columns)
     assert list(sample.columns)[:2] == ["得分 score", "源条目 source"], "the score first: off-screen at 1366 px"
+    assert any(round(score, 2) != score for score in sample["得分 score"]), "not rounded: 0.997 read 1, certain"
     at.button(key="rv_bulk_go").click().run()
     assert not at.exception
     confirmed = decisions(env).filter(pl.col("decision") == "confirmed")

@@ -91,8 +91,8 @@ table = coverage_of(district)
 
 m = st.columns(len(COVERAGE_STATUSES) + 1)
 m[0].metric("市级条目 city items", table.height)
-for col, (status, count) in zip(m[1:], status_counts(table).items()):
-    col.metric(COVERAGE_LABELS[status], count)
+for col, (status, count) in zip(m[1:], status_counts(table).items()):  # the Chinese word alone fits a laptop's column
+    col.metric(COVERAGE_LABELS[status].split()[0], count, help=COVERAGE_LABELS[status])
 if (beside := disputed_beside_status(table)).height:
     st.info(f"另有 {beside.height} 个市级条目的某条区级任务链接审核意见不一（该条目已由其他任务确认）；"
             f"{beside.height} more city items have a disputed link beside a confirmed one: "
@@ -110,6 +110,7 @@ shown = shown.with_columns(table["quota_amount"].alias("配额数量 amount"),
                            quotas_place_first(pl.col(f"{quota} quota"), district))
 front = ["市级条目 city item", "任务 task", "状态 status", "配额数量 amount", f"{quota} quota"]
 shown = shown.select(front + [name for name in shown.columns if name not in front])
+shown = shown.with_columns(pl.col(pl.String).fill_null("—"))  # an empty cell read "None"
 WIDE = st.column_config.TextColumn(width="large")
 st.dataframe(shown, hide_index=True, width="stretch", key="cov_table",
              column_config={"已确认区级任务 confirmed": st.column_config.TextColumn(width="medium"),
@@ -151,6 +152,7 @@ missing = without.rename({"市级条目": "市级条目 city item", "分类": "�
                           quota: "配额 quota",
                           "最接近的区级任务（得分）": "最接近的区级任务 nearest district task (score)"}
                          ).with_columns(quotas_place_first(pl.col("配额 quota"), district))
+missing = missing.with_columns(pl.col(pl.String).fill_null("—"))
 if missing.is_empty():
     st.caption("全部有对应 Every city item has a district task.")
 else:

@@ -83,15 +83,17 @@ st.download_button(
 
 first_ids = chain_overview(chain_table, pl.concat([ui.items(d).select("item_id", shown_text().alias("task"))
                                                     for d in doc_ids]), steps)
-relations = sorted({r for rs in first_ids["relations"].to_list() for r in rs})
+present = {r for rs in first_ids["relations"].to_list() for r in rs}
+relations = [r for r in RELATION_LABELS if r in present] + sorted(present - set(RELATION_LABELS))  # the counts' order
 st.session_state["relations"] = [r for r in st.session_state["relations"] if r in relations]
 chosen_relations = ui.bound(st.multiselect, "只看 Show only", "relations", "evo", relations, placeholder="全部 all",
                             format_func=lambda r: RELATION_LABELS.get(r, r))
 if chosen_relations:
     first_ids = first_ids.filter(pl.col("relations").list.eval(pl.element().is_in(chosen_relations)).list.any())
 st.dataframe(
-    first_ids.select(pl.col("line").alias("任务线 line"), pl.col("task").alias("起始任务 first task"),
-                     pl.col("changes").fill_null("").alias("目标变化 target changes")),
+    # how the targets changed before the long first task: at 1280 px it was cut at the table's right edge
+    first_ids.select(pl.col("line").alias("任务线 line"), pl.col("changes").fill_null("").alias("目标变化 target changes"),
+                     pl.col("task").alias("起始任务 first task")),
     hide_index=True, width="stretch", key="evo_chains",
     column_config={"起始任务 first task": st.column_config.TextColumn(width="large"),
                    "目标变化 target changes": st.column_config.TextColumn(width="medium")},

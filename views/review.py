@@ -50,6 +50,12 @@ def _reset_position() -> None:
     st.session_state.update(current=None, candidate=None, queue_done=False, note="")
 
 
+def _clear_filters() -> None:
+    """The whole plan's queue again, from its first item still open."""
+    st.session_state.update(keywords="", units=[], sections=[], band=(0.0, 1.0))
+    _reset_position()
+
+
 def _first_candidate() -> None:
     """Another item chosen by hand: its first open candidate, and no note carried over."""
     st.session_state.update(candidate=None, note="")
@@ -245,22 +251,31 @@ if st.session_state["queue_done"] == this_queue:
     st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items."
                + (f" 队列前面还有 {len(left_open)} 条未审核 {len(left_open)} items earlier in the queue are still "
                   "to review." if left_open else ""))
+    if len(queue_ids) < total:  # a filter on: the end of what it shows, not of the plan (it said nothing of it)
+        st.info(f"筛选只显示 {len(queue_ids)} / {total} 条，“清除筛选”可看全部 The filters show {len(queue_ids)} of "
+                f"{total} items; 清除筛选 (clear the filters) shows them all.")
     done = st.columns(6)
     done[0].button("回到队首", help="Back to the start of the queue", key="rv_start_over", on_click=_reset_position)
     done[1].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
+    if len(queue_ids) < total:
+        done[2].button("清除筛选", help="Clear the filters", key="rv_clear_filters", on_click=_clear_filters)
     # the address no longer names the last item: a reload reopened it, decided, on a candidate Y would add
     ui.keep_in_url("current")
     ui.stop()
 
-ui.choose_default("current", queue_ids, None)
+# a queue opens on its first item not yet decided (least certain first put a decided one first, ready for a
+# second link)
+ui.choose_default("current", queue_ids, next((i for i in queue_ids if i not in reviewed_ids), None))
 ui.keep_in_url("current")
 current = st.session_state["current"]
 here = (source_doc, target_doc, current, me)
 if st.session_state["candidate_of"] != here:  # another item or reviewer, or the pair changed on another page
     st.session_state.update(candidate=None, candidate_of=here, note="")
 position = queue_ids.index(current)
-# The next item this reviewer has not decided: "unreviewed first" puts decided items at the end.
-next_id = next((i for i in queue_ids[position + 1:] if i not in reviewed_ids), None)
+# The next item this reviewer has not decided: "unreviewed first" puts decided items at the end. From an item
+# decided before (gone back to), the first one still open, wherever it is (it said the queue was at its end).
+next_id = next((i for i in queue_ids[position + 1:] if i not in reviewed_ids),
+               next((i for i in queue_ids if i not in reviewed_ids), None) if current in reviewed_ids else None)
 item_rows = {row["item_id"]: row for row in source_items.to_dicts()}
 ui.bound(
     st.selectbox, f"当前条目 Current item ({position + 1} / {len(queue_ids)} in queue)", "current", "rv", queue_ids,
@@ -499,13 +514,15 @@ with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=F
                                                          right_on="item_id", how="left")
             st.dataframe(sample.select(  # the tasks themselves, to judge the sample before confirming; the score
                 # first and each text in a medium column (at 1366 px the score and reasons were off-screen)
-                pl.col("score").round(2).alias("得分 score"),
+                pl.col("score").alias("得分 score"),
                 pl.col("source_id").alias("源条目 source"), pl.col("source_text").alias("源任务 source task"),
                 pl.col("target_id").alias("目标条目 target"), pl.col("target_text").alias("目标任务 target task"),
                 pl.col("reasons").alias("理由 reasons")),
                 hide_index=True, width="stretch", key="rv_bulk_sample", column_config={
-                    name: st.column_config.TextColumn(width="medium")
-                    for name in ("源任务 source task", "目标任务 target task", "理由 reasons")})
+                    # three decimals: 0.997 rounded to 1 read as certain beside 0.97
+                    "得分 score": st.column_config.NumberColumn(format="%.3f"),
+                    **{name: st.column_config.TextColumn(width="medium")
+                       for name in ("源任务 source task", "目标任务 target task", "理由 reasons")}})
             rows = bulk.select("source_id", "target_id", "score", "engine_version").to_dicts()
             st.button(f"批量确认 {bulk.height} 条 Confirm {bulk.height}", key="rv_bulk_go",
                       on_click=_bulk_confirm, args=(rows,))
