@@ -1454,7 +1454,8 @@ def _attachments_by_item(attachments: dict[str, dict], index_units: dict[str, li
     doubtful: list[str] = []
     for number in numbers:
         title = attachments[number]["title"] if number in attachments else ""
-        wanted[number], doubt = _attachment_owner(number, title or index_titles.get(number, ""), drafts)
+        wanted[number], doubt = _attachment_owner(number, title or index_titles.get(number, ""), drafts,
+                                                  attachments.get(number, {}).get("counted", ()))
         doubtful += [number] if doubt and number in attachments else []
     owner_of = dict(wanted)
     while clash := next((n for n in numbers if owner_of[n] != n
@@ -1480,12 +1481,14 @@ def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]], index_
 # What an attachment's title adds to the item it details: 老旧小区改造实施方案 is about 老旧小区改造.
 _PLAN_SUFFIX = re.compile(r"(?:的)?(?:实施|工作|建设|行动)?(?:方案|计划|细则|清单|任务分解表?|分解表)$")
 _YEAR_IN_TITLE = re.compile(r"\d{4}\s*[-—~至]\s*\d{4}\s*年度?|\d{4}\s*年度?")  # 2025年中小学建设…: the year names no item
+# Words for where and how a thing is built, which headings share whatever they build: compared without them.
+_COMMON_WORDS = re.compile(r"全市|全区|全县|本市|本区|新建|改扩建|改建|扩建|建设")
 _TITLE_MATCH = 80  # a title this close to an item's names it (rapidfuzz partial ratio, 0–100)
 _TITLE_MARGIN = 15  # … when no other item comes this close
 _TITLE_UNLIKE = 50  # an item's text this far from a title does not hold what it details
 
 
-def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[str, bool]:
+def _attachment_owner(number: str, title: str, drafts: list[_Draft], counted: Collection[str] = ()) -> tuple[str, bool]:
     """The number of the item an attachment (or an entry of the 附件 index) details, and whether
     its title leaves that in doubt.
 
@@ -1494,18 +1497,25 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft]) -> tuple[st
     names item 11, and the number alone hung its quotas on item 1. The number stands unless the
     title plainly names another item and not this one; it is in doubt where the title names some other
     item about as well as a third. A title names an item by its heading, or where no heading comes close by
-    its text (公共充电桩 names 充电设施建设。新建公共充电桩8000个), whatever year it carries (2025年中小学建设…).
+    its text (公共充电桩 names 充电设施建设。新建公共充电桩8000个), whatever year it carries (2025年中小学建设…), and
+    without the words most headings share (全市新建改扩建中小学 named 新建改扩建公办幼儿园, not 中小学学位建设). What the
+    attachment's table counts (``counted``: 公共充电桩（个）) names its item as well as its title.
     """
-    about = _PLAN_SUFFIX.sub("", _YEAR_IN_TITLE.sub("", normalize_text(title))).strip("《》“”")
-    if len(about) < 3:
+    names = [about for name in (title, *counted)
+             if len(about := _COMMON_WORDS.sub("", _PLAN_SUFFIX.sub("", _YEAR_IN_TITLE.sub("", normalize_text(name))))
+                    .strip("《》“”")) >= 3]
+    if not names:
         return number, False
-    closeness = {d.number: fuzz.partial_ratio(about, d.title or _title(d.task)) for d in drafts}
+
+    def close(text: str) -> float:
+        return max(fuzz.partial_ratio(name, _COMMON_WORDS.sub("", text)) for name in names)
+
+    closeness = {d.number: close(d.title or _title(d.task)) for d in drafts}
     unlike = _TITLE_MATCH
     if max(closeness.values(), default=0.0) < _TITLE_MATCH:  # no heading comes close: the items' texts, and
         # then only from an item of the number the title has next to nothing in common with (老旧小区综合整治
         # stays with 城镇老旧小区改造, though another item's text mentions it in passing)
-        closeness = {d.number: max(closeness[d.number], fuzz.partial_ratio(about, normalize_text(d.task)))
-                     for d in drafts}
+        closeness = {d.number: max(closeness[d.number], close(normalize_text(d.task))) for d in drafts}
         unlike = _TITLE_UNLIKE
     own = closeness.get(number, 0.0)
     ranked = sorted(closeness.items(), key=lambda pair: -pair[1])
@@ -1541,6 +1551,7 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
         attachment.pop("table", None)
         if not any(_LISTED_THING.match(cell) for cell in cells):
             attachment["table"] = (places, units)
+            attachment.setdefault("counted", []).extend(_HEADER_UNIT.sub("", cells[i]) for i in units)  # names its item
         return " ".join(cell for cell in cells if cell) + "。"  # a clause of its own, no quota's total
     if attachment.get("table"):
         places, units = attachment["table"]
@@ -1555,21 +1566,27 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
 
 def _quota_columns(header: list[str]) -> dict[int, tuple[str, str]]:
     """The columns of a district table's header that give quotas: each column's unit, and the thing a second one
-    counts. The first count is the quota; a later column in the same measure word splits it up (其中：新建（所）)
-    or looks back (2023年已完成), but one in a measure word of its own counts a second thing the city allots
+    counts. The quota is the first count that neither looks back (2024年已完成), splits (其中：新建（所）) nor sums
+    a span of years (2024—2025年改造任务 beside 2025年改造任务, the plan's own year); a later column in its measure
+    word splits it up or looks back, but one in a measure word of its own counts a second thing the city allots
     (区 | 公共充电桩（个） | 超充站（座）: 超充站10座 is the district's too), unless it is a split, a look back, a
-    total, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米）)."""
-    columns: dict[int, tuple[str, str]] = {}
-    for i, cell in enumerate(header):
-        if not (match := _HEADER_UNIT.search(cell)) or match.group(1) in {unit for unit, _ in columns.values()}:
-            continue
-        name = cell[:match.start()].strip()
-        if not columns:
-            columns[i] = (match.group(1), "")
-        elif not re.search(r"^其中|\d{4}\s*年|已|累计|合计|小计|总数|总计|占比|比例", name) \
-                and unit_family(match.group(1)) not in ("percent", "money", "area"):
-            columns[i] = (match.group(1), name)  # a share, a sum of money or a floor area sizes the count: no quota
+    total, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米））."""
+    counts = [(i, match.group(1), cell[:match.start()].strip())
+              for i, cell in enumerate(header) if (match := _HEADER_UNIT.search(cell))]
+    if not counts:
+        return {}
+    apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]
+    first = next((count for count in apart if not _SPAN_OF_YEARS.search(count[2])), apart[0] if apart else counts[0])
+    columns: dict[int, tuple[str, str]] = {first[0]: (first[1], "")}
+    for i, unit, name in apart:
+        if unit not in {taken for taken, _ in columns.values()} and not _SPAN_OF_YEARS.search(name) \
+                and unit_family(unit) not in ("percent", "money", "area"):
+            columns[i] = (unit, name)  # a share, a sum of money or a floor area sizes the count: no quota
     return columns
+
+
+_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|合计|小计|总数|总计|占比|比例")
+_SPAN_OF_YEARS = re.compile(r"\d{4}\s*[-—–~至到]\s*\d{4}")
 
 
 def _row_across_places(attachment: dict, cells: list[str]) -> str | None:

@@ -724,3 +724,20 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                     f"二、城市建设{between}1.新建道路8条。\n", encoding="utf-8")
     items = parse_text(read_document_text(path), TABLE).items
     assert items.select("number", "text").rows() == [("1.1", "新建学校3所。"), ("1.2", "新建公园5个。"), ("2.1", "新建道路8条。")]
+
+
+def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
+    """A tester's 长沙市 plan: 全市新建改扩建中小学… stayed with item 1 (新建改扩建公办幼儿园: the words every heading
+    shares decided), 全市公共充电基础设施… with item 2 (no heading close, though its table counts 公共充电桩), and of
+    2024—2025年改造任务 | 2024年已完成 | 2025年改造任务 | 2025年加装电梯 the two years' total was the quota, the lifts lost."""
+    text = ("1.新建改扩建公办幼儿园。新建、改扩建公办幼儿园15所。\n2.中小学学位建设。新建、改扩建中小学20所，新增学位3.2万个。\n"
+            "3.新能源汽车充电设施建设。新建公共充电桩8000个、超充站100座。\n4.城镇老旧小区改造。改造城镇老旧小区150个，"
+            "完成既有住宅加装电梯300台。\n"
+            "附件1\n2025年全市新建改扩建中小学任务分解表\n序号\t区\t学校（所）\t新增学位（个）\n1\t岳麓区\t4\t6000\n"
+            "附件2\n2025年全市公共充电基础设施建设任务分解表\n序号\t区\t公共充电桩（个）\t超充站（座）\n1\t岳麓区\t1200\t15\n"
+            "附件3\n2024—2025年城镇老旧小区改造任务分解表\n序号\t区\t2024—2025年改造任务（个）\t2024年已完成（个）\t"
+            "2025年改造任务（个）\t2025年加装电梯（台）\n1\t岳麓区\t40\t18\t22\t60\n")
+    parsed = parse_text(text, CITY)
+    assert [[(q["value"], q["unit"]) for q in quotas] for quotas in parsed.items["quotas"]] == [
+        [], [(4.0, "所"), (6000.0, "个")], [(1200.0, "个"), (15.0, "座")], [(22.0, "个"), (60.0, "台")]]
+    assert not parsed.warnings
