@@ -1233,8 +1233,8 @@ def evaluate_evolution(
     """Precision and recall of the links, and direction accuracy on gold pairs with a ``change``.
 
     Only old items the gold labels count (an unlabelled item is neither right nor wrong).
-    The direction is read from the items' own targets on each gold pair, whether or not
-    the alignment found the pair, restricted to the targets the gold change names.
+    The direction of a gold pair the table links is the table's (a split's share judged on its total), else it is
+    read from the items' own targets; either way restricted to the targets the gold change names.
     """
     labelled = set(gold["source_id"].to_list())
     links = gold.filter(pl.col("target_id").is_not_null())
@@ -1252,18 +1252,25 @@ def evaluate_evolution(
     targets_of = {
         row["item_id"]: row["targets"] or [] for row in pl.concat([old_items, new_items]).select("item_id", "targets").to_dicts()
     }
+    # a pair the table holds is judged as the table judged it (a split's share on its total); any other on the two
+    # items' own targets
+    judged = {(o, n): changes or [] for o, n, changes in linked.select("old_id", "new_id", "target_changes").iter_rows()}
     details = []
     changes = gold.filter(pl.col("change").is_not_null() & (pl.col("change").str.strip_chars() != ""))
     for source, target, change in changes.select("source_id", "target_id", "change").iter_rows():
         expected, before, after = gold_direction(change)
-        pair_changes = compare_targets(targets_of.get(source, []), targets_of.get(target, []))
         old_targets, new_targets = targets_of.get(source, []), targets_of.get(target, [])
         chosen = []
-        for record, (i, j) in zip(pair_changes, pair_targets(old_targets, new_targets)):
-            old = old_targets[i] if i is not None else None
-            new = new_targets[j] if j is not None else None
-            if (old and any(_same_target(old, b) for b in before)) or (new and any(_same_target(new, a) for a in after)):
-                chosen.append(record["direction"])
+        if (source, target) in judged:
+            chosen = [record["direction"] for record in judged[(source, target)]
+                      if any(record["old_value"] is not None and math.isclose(record["old_value"], b["value"]) for b in before)
+                      or any(record["new_value"] is not None and math.isclose(record["new_value"], a["value"]) for a in after)]
+        else:
+            for record, (i, j) in zip(compare_targets(old_targets, new_targets), pair_targets(old_targets, new_targets)):
+                old = old_targets[i] if i is not None else None
+                new = new_targets[j] if j is not None else None
+                if (old and any(_same_target(old, b) for b in before)) or (new and any(_same_target(new, a) for a in after)):
+                    chosen.append(record["direction"])
         found = overall_direction(chosen) or "missing"
         details.append(
             {

@@ -282,6 +282,18 @@ def test_gold_evaluation(baqiao):
     assert gold_direction("6所 → 8所；6000个 → 5000个")[0] == "lowered"
 
 
+def test_the_evaluation_judges_a_split_as_the_table_does_on_its_total():
+    """6所 split into 3所 and 4所 (合计7所) is raised in the table; `evolve --evaluate` compared each pair's own targets
+    (6 → 3, 6 → 4) and scored both rows lowered, wrong (a tester's 岳麓区 2024 → 2025)."""
+    old = _doc("wu-2023", 2023, [("新建改扩建中小学6所", "区教育局", "")])
+    new = _doc("wu-2024", 2024, [("新建改扩建小学3所", "区教育局", ""), ("新建改扩建中学4所", "区教育局", "")])
+    table = evolve(old, new, _candidates([("wu-2023:1", "wu-2024:1", 0.9, True), ("wu-2023:1", "wu-2024:2", 0.85, False)]))
+    assert set(table["direction"]) == {"raised"}
+    gold = pl.DataFrame({"source_id": ["wu-2023:1", "wu-2023:1"], "target_id": ["wu-2024:1", "wu-2024:2"],
+                         "grade": [2, 2], "change": ["6所 → 3所（合计7所）", "6所 → 4所（合计7所）"]})
+    assert evaluate_evolution(table, gold, old, new).direction_accuracy == 1.0
+
+
 # ---------------------------------------------------------------- classes on hand-made documents
 
 
