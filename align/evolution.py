@@ -842,7 +842,8 @@ def _set_each_year(old: dict, new: dict) -> bool:
     """Whether the later task sets the earlier one's commitment again for its own year rather than carrying
     it unfinished: rates of change (增长7.5%以上 → 增长7%左右, 一般性支出压减5%以上 again), the year's additions
     and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个; the later year may add a project beside
-    them), shares set anew (一网通办率达到95% → 98%) and work that goes on without a figure (深化平安建设, 推进…保护)
+    them), shares set anew (一网通办率达到95% → 98%), ceilings and yearly averages (PM2.5年均浓度控制在35以内) and
+    work that goes on without a figure (深化平安建设, 推进…保护)
     and is not finished the next year. Still under way at the first year's end, such a task is set again for the
     next, not 12 months late; a project to finish (建成…学校, 推进…建设 → 建成投运) is, and so is a figure set
     again unchanged (完成率100%, 普及率提高至90%)."""
@@ -850,7 +851,9 @@ def _set_each_year(old: dict, new: dict) -> bool:
         raw, indicator = target.get("raw") or "", target.get("indicator") or ""
         return bool(_YEARS_ADDITION.search(raw or indicator)
                     or unit_family(target.get("unit")) == "percent" and _YEARLY_CHANGE.search(indicator)
-                    and not _TO_A_LEVEL.search(raw))
+                    and not _TO_A_LEVEL.search(raw)
+                    # a ceiling kept, or a yearly average (PM2.5年均浓度控制在35以内): met or missed in each year
+                    or target.get("qualifier") in _CEILINGS or "年均" in indicator)
 
     def levels(targets: list[dict]) -> set[float]:  # shares to reach (达到95%), not rates of change
         return {t["value"] for t in targets if unit_family(t.get("unit")) == "percent" and not of_its_year(t)}
@@ -881,6 +884,7 @@ _PUSHED_PROJECT = re.compile(r"^(?:要|将)?(?:持续|有序|稳步|加快|扎�
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")
+_CEILINGS = ("以内", "以下", "不超过", "不高于", "之内")
 
 
 def later_deadlines(table: pl.DataFrame) -> pl.DataFrame:
