@@ -1653,7 +1653,8 @@ def _title(task: str) -> str:
 
 
 _PLACE_LIST_SPLIT = re.compile(r"[、,，和及与]")
-_PLACE_LIST_END = re.compile(r"(?:(?:各|分别)[\u4e00-\u9fff]{0,4}|均为|为)$")  # 各新建, 分别建设: a verb may follow
+# 各新建, 分别建设, 各新建体育公园: a verb, and what it builds, may follow
+_PLACE_LIST_END = re.compile(r"(?:(?:各|分别)[\u4e00-\u9fff]{0,10}|均为|为)$")
 
 
 def _own_targets(text: str, quotas: list[dict]) -> list[dict]:

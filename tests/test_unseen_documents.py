@@ -658,6 +658,10 @@ def test_a_plan_numbered_by_its_headings_keeps_a_project_that_states_no_number()
         ("新建公办幼儿园12所，南海区、顺德区各新建3所。", ("新建公办幼儿园", 12.0), [("南海区", 3.0), ("顺德区", 3.0)]),
         ("新建社区体育公园40个，其中南海区、顺德区分别建设15个、12个。", ("新建社区体育公园", 40.0),
          [("南海区", 15.0), ("顺德区", 12.0)]),
+        # … and what it builds (a tester's 长沙市 plan: each share was a target of the city item too)
+        ("新建体育公园10个，其中岳麓区、开福区各新建体育公园2个。", ("新建体育公园", 10.0), [("岳麓区", 2.0), ("开福区", 2.0)]),
+        ("新建口袋公园50个，其中芙蓉区、岳麓区、雨花区分别新建口袋公园5个、8个、6个。", ("新建口袋公园", 50.0),
+         [("芙蓉区", 5.0), ("岳麓区", 8.0), ("雨花区", 6.0)]),
     ],
 )
 def test_a_districts_share_written_with_each_or_its_city_is_no_target_of_the_city_item(written, target, quotas):
