@@ -256,7 +256,7 @@ def _heading_places(title: str | None) -> tuple[str, str | None]:
 # What kind of plan a title names, first match wins: a table of a 政府工作报告's tasks (分解表,
 # 落实情况) is a task table, not a report.
 _TITLE_KINDS = (
-    (re.compile(r"分解表|统计表|任务表|清单|台账|落实情况"), "task_table"),
+    (re.compile(r"分解表|分解及|统计表|任务表|情况表|清单|台账|落实情况"), "task_table"),  # …任务分解及推进情况表
     (re.compile(r"实事"), "livelihood_plan"),
     (re.compile(r"要点|工作任务|工作安排|重点任务"), "work_points"),
     (re.compile(r"工作报告"), "work_report"),

@@ -729,6 +729,13 @@ def test_a_county_named_in_one_character_opens_its_title(name, rest):
     assert heading_jurisdiction(f"{name}县{rest}") == (f"{name}县", "county")
 
 
+@pytest.mark.parametrize("title", ["岳麓区2025年重点工作任务分解及推进情况表", "某区2024年目标任务落实情况统计表",
+                                   "某区2024年重点工作完成情况表"])
+def test_a_table_of_tasks_and_their_progress_is_a_task_table(title):
+    """…重点工作任务分解及推进情况表 registered as work_points: 工作任务 was read before a table (a tester's 岳麓区)."""
+    assert heading_kind(title) == "task_table"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_heading_kind_is_a_registry_kind_or_none(title):
