@@ -185,11 +185,13 @@ def _checked_lines(text: str, path: str | Path) -> str:
     _refuse_control_characters(text, path)
     if (nul := text.find("\x00")) != -1:
         raise _nul_error(text.count("\n", 0, nul) + 1, path)
-    # Word's line break (\v) and Unicode's line and paragraph separators end a line, as \r does
-    return _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n"))
+    # Word's line break (\v) and Unicode's line and paragraph separators end a line of text, as \r does; in a
+    # table's row (cells apart by tabs) they break a cell's text and leave the row whole (新建学校\v3所 | 区教育局)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line if "\t" in line else _LINE_BREAKS.sub("\n", line) for line in lines)
 
 
-_LINE_BREAKS = re.compile("[\r\v\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\v\u2028\u2029]")
 
 
 def _nul_error(line: int, path: str | Path) -> DocumentParseError:
