@@ -188,7 +188,7 @@ def _checked_lines(text: str, path: str | Path) -> str:
     # Word's line break (\v) and Unicode's line and paragraph separators end a line of text, as \r does; in a
     # table's row (cells apart by tabs) they break a cell's text and leave the row whole (新建学校\v3所 | 区教育局)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line if "\t" in line else _LINE_BREAKS.sub("\n", line) for line in lines)
+    return "\n".join(_LINE_BREAKS.sub("" if "\t" in line else "\n", line) for line in lines)
 
 
 _LINE_BREAKS = re.compile("[\v\u2028\u2029]")
