@@ -75,9 +75,11 @@ _LEVEL3 = re.compile(r"^(\d{1,6})\s*[.、．](?:(?!\d)|(?=\d{4}年))\s*(.*)$")
 _LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1）
 # 1.1 / 2.3.1: an outline number, then a space or a mark
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
+# … written close up (1.1新建学校3所), where no quantity opens the line: a magnitude (1.5万人次), or a measure word
+# standing alone (3.5公里。, 1.2个百分点), not the first character of a word (1.3人才公寓, 1.2公共充电桩)
 _DOTTED_CLOSE_UP = re.compile(
-    r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?=[\u4e00-\u9fff])(?![万亿千百倍"
-    + "".join(sorted({unit[0] for unit in MEASURE_UNITS if "\u4e00" <= unit[0] <= "\u9fff"})) + r"])(.*)$"
+    r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?=[\u4e00-\u9fff])(?![万亿千百倍]|(?:"
+    + "|".join(re.escape(unit) for unit in MEASURE_UNITS) + r")(?![\u4e00-\u9fff]))(.*)$"
 )
 # 第一章 … 第一节 … 第一条 …, as rules and some plans number themselves: a chapter is a 一、
 # section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
@@ -899,9 +901,11 @@ def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str,
 
 def _deadline_continued(before: str, cell: str) -> str:
     """A task's deadline with the next row's cell: a date cut short goes on (2023年12月 | 底前, 2024年 | 12月底前,
-    2024年1 | 2月底前); a later stage's date replaces it (3月底, then 12月底: due when the last stage is); words
-    without a date are added after it (2024年12月底；长期)."""
-    if not before or before.endswith(("年", "月")) or before[-1].isdigit() or cell.startswith(("底", "前", "日", "止")):
+    2024年1 | 2月底前); a later stage's date replaces it (3月底, then 12月底, or 2024年9月 then 2024年12月: due when
+    the last stage is); words without a date are added after it (2024年12月底；长期坚持)."""
+    if not before or re.search(r"\d{4}", cell) and read_deadline(cell) is not None:
+        return cell
+    if (before.endswith(("年", "月")) or before[-1].isdigit()) and re.match(r"[\d底前日止号]", cell):
         return before + cell
     return cell if read_deadline(cell) is not None else f"{before}；{cell}"
 

@@ -717,6 +717,11 @@ def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
     assert own["number"].to_list() == ["1", "1.1", "1.2"]
     wrapped = parse_text("1.扩大就业，新增就业岗位\n1.5万个。\n2.新建公园3个。\n", TABLE).items
     assert wrapped["text"].to_list() == ["扩大就业,新增就业岗位1.5万个。", "新建公园3个。"]
+    # close up, a task opening with a measure word's first character is a task (公共, 人才, 家庭, 小区: all four were
+    # glued onto 1.1, with targets 1.3人 and 1.4家; a probe)
+    close = parse_text("1.民生保障\n1.1新建学校3所。\n1.2公共充电桩建设，新建充电桩500个。\n1.3人才公寓建设，筹集房源200套。\n"
+                       "1.4家庭医生签约服务覆盖率达到75%。\n", TABLE).items
+    assert close["number"].to_list() == ["1.1", "1.2", "1.3", "1.4"]
 
 
 @pytest.mark.parametrize("between", ["：", " ", "\u2028", "\v"])
