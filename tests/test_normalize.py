@@ -71,7 +71,9 @@ def test_text_with_every_character_spaced_apart_reads_as_written():
 @pytest.mark.parametrize(
     ("text", "values"),
     [("改造老旧小区１，２００个。", [1200.0]), ("新建停车位1，500个、充电桩2，000个。", [1500.0, 2000.0]),
-     ("完成投资12，050万元", [1.205e8])],
+     ("完成投资12，050万元", [1.205e8]),
+     # 各 or 分别 sharing out no names listed (each read 500 and 200; a probe)
+     ("在各街道新建充电桩1，500个", [1500.0]), ("筹集各类保障性住房1，200套", [1200.0])],
 )
 def test_a_full_width_comma_that_can_only_group_digits_groups_them(text, values):
     """2，000个 read 0个 and 1，500个 500个 (a bad-input probe): after a single digit, before a group opening with 0, or
