@@ -1291,9 +1291,11 @@ def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
     )
 
 
+# After a colon any task number (numbering may run on across sections: 二、城市建设：3.新建道路10条。), after a space
+# only the first; the heading may count its tasks (一、民生保障（3项）：1.…).
 _HEADING_THEN_TASK = re.compile(
-    rf"^(\s*(?:[{_CN_NUM}]{{1,3}}、|[(（][{_CN_NUM}]{{1,3}}[)）])[^。；;:：\d\s]{{2,20}})(?:\s*[:：]\s*|\s+)"
-    r"(?=1[.．、](?![\d%])|[(（]1[)）])"
+    rf"^(\s*(?:[{_CN_NUM}]{{1,3}}、|[(（][{_CN_NUM}]{{1,3}}[)）])[^。；;:：\d\s]{{2,20}}(?:[(（]\s*\d{{1,3}}\s*[项条个]\s*[)）])?)"
+    r"(?:\s*[:：]\s*(?=\d{1,3}[.．、](?![\d%])|[(（]\d{1,3}[)）])|\s+(?=1[.．、](?![\d%])|[(（]1[)）]))"
 )
 
 

@@ -733,6 +733,10 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                     f"二、城市建设{between}1.新建道路8条。\n", encoding="utf-8")
     items = parse_text(read_document_text(path), TABLE).items
     assert items.select("number", "text").rows() == [("1.1", "新建学校3所。"), ("1.2", "新建公园5个。"), ("2.1", "新建道路8条。")]
+    # numbering run on across sections, and a heading counting its tasks (task 3 went into the heading; a probe)
+    run_on = parse_text("某区2024年工作要点\n一、民生保障（2项）：1.新建学校3所。\n2.新建公园5个。\n"
+                        "二、城市建设：3.新建道路10条。\n", TABLE).items
+    assert run_on.select("number", "text").rows() == [("1", "新建学校3所。"), ("2", "新建公园5个。"), ("3", "新建道路10条。")]
     # … but inside a table's row a break is part of a cell (a Word table copied as text: the row was cut in two)
     path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t新建学校\v3所\t区教育局\t2024年\u20286月底前\n", encoding="utf-8")
     assert parse_text(read_document_text(path), TABLE).items.select("text", "deadline").rows() == [("新建学校3所", "2024年6月底前")]
