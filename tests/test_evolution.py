@@ -503,6 +503,7 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                # pushed on again, with a step of its own (a tester's 洪山区: read 推迟12个月)
                                ("推进东湖绿心生态保护", "推进东湖绿心生态保护，完成东湖绿道洪山段提档升级"),
                                ("持续推进城市更新", "持续推进城市更新，实施更新项目10个"),
+                               ("推进法治政府建设", "推进法治政府建设"), ("加快推进智慧城市建设", "加快推进智慧城市建设"),
                                # a ceiling and a share set again (a tester's 岳麓区: read 推迟12个月)
                                ("PM2.5年均浓度控制在35微克/立方米以内，优良天数比例达到83%",
                                 "PM2.5年均浓度控制在35微克/立方米以内，优良天数比例达到85%")]:
