@@ -140,7 +140,7 @@ _MD_HEADING = re.compile(r"^#+\s*")
 _LEAD_MAX = 20
 
 
-_TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报")
+_TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报|实施意见")
 # Words that name a list of tasks only beside a year (未央区2024年重点工作任务), not in a body line.
 _DATED_TITLE_WORDS = re.compile(r"任务|安排")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -156,7 +156,7 @@ _LEVEL_ENDING = re.compile(f"({_PLACE_ENDING})$")
 # A place opens the title when a year, a government body or a quoted name follows it; a county's name
 # may be one character (眉县, 礼县), unless it is a word for a county (全县, 我县, 区县).
 _TITLE_PLACE = re.compile(
-    rf"^[《“]?\s*([\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING})|(?![全本我该各每区市某])[\u4e00-\u9fff]县)"
+    rf"^[《“]?\s*((?!关于)[\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_ENDING})|(?![全本我该各每区市某])[\u4e00-\u9fff]县)"
     rf"(?=\s*(?:\d|人民政府|政府|委|《|“))"
 )
 
@@ -285,8 +285,8 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     for at, line in enumerate(heading_lines):
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
-        # 2023年工作总结暨2024年工作计划 is the plan for 2024: the year of the part that is no review of a year
-        parts = [part for part in line.split("暨") if not re.search(r"总结|回顾", part)]
+        # 2023年工作总结暨（和）2024年工作计划 is the plan for 2024: the year of the part that is no review of a year
+        parts = [part for part in re.split(r"暨|[和及](?=\d{4}\s*年)", line) if not re.search(r"总结|回顾", part)]
         year = next((found for part in parts if (found := _TITLE_YEAR.search(part))), None) or _TITLE_YEAR.search(line)
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
             # the plan a notice issues is the document's title, when it names its place

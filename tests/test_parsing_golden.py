@@ -253,7 +253,8 @@ def test_a_report_titled_without_its_place_takes_it_from_the_congress_line_below
 @pytest.mark.parametrize(
     ("text", "year", "place"),
     [("关于莲湖区2024年重点工作的实施方案\n", 2024, "莲湖区"), ("莲湖区2023年工作总结暨2024年工作计划\n", 2024, "莲湖区"),
-     ("莲湖区2024年工作要点暨2023年工作总结\n", 2024, "莲湖区"), ("关于西安市莲湖区2024年重点工作的实施方案\n", 2024, "莲湖区")],
+     ("莲湖区2024年工作要点暨2023年工作总结\n", 2024, "莲湖区"), ("关于西安市莲湖区2024年重点工作的实施方案\n", 2024, "莲湖区"),
+     ("莲湖区2023年工作总结和2024年工作计划\n", 2024, "莲湖区"), ("关于西安市莲湖区2024年重点工作的实施意见\n", 2024, "莲湖区")],
 )
 def test_a_plan_titled_about_its_place_or_after_a_review_of_last_year_gives_its_own_place_and_year(text, year, place):
     """`add` registered 关于莲湖区 (id guanyulianhu-2024), and the plan for 2024 as lianhu-2023 (a bad-input probe)."""
@@ -267,6 +268,7 @@ def test_a_title_about_work_on_a_place_names_no_place_first():
     from align.parsing import heading_jurisdiction
 
     assert heading_jurisdiction("关于加快推进莲湖区2024年重点项目建设的实施方案") == (None, None)
+    assert heading_jurisdiction("关于全区2024年重点工作的实施方案") == (None, None), "registered as 关于全区 (a probe)"
 
 
 def test_a_congress_line_far_below_the_title_or_a_title_with_a_place_is_left_as_written():
