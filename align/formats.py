@@ -217,12 +217,16 @@ def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
     if hard_breaks and any(c in text for c in "\r\n\x0b"):
         lines = [" ".join(line.replace("\t", " ").split()) for line in re.split(r"[\r\n\x0b]+", text)]
         lines = [line for line in lines if line]
-        return "".join(line + ("；" if i < len(lines) - 1 and line[-1] not in _CLAUSE_END else "")
+        # … but a line that goes on into a quantity (新建学校 | 3所, 完成投资 | 1.5亿元) runs on: the break split a phrase
+        return "".join(line + ("；" if i < len(lines) - 1 and line[-1] not in _CLAUSE_END
+                               and not _QUANTITY_GOES_ON.match(lines[i + 1]) else "")
                        for i, line in enumerate(lines))
     return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
 
 
 _CLAUSE_END = set("。；;，,、：:！!？?")
+# 3所, 1.5亿元; not a list's 2. or 2、, nor a date (2025年底前完成 is a clause of its own)
+_QUANTITY_GOES_ON = re.compile(r"(?!\d{4}\s*[年.\-/])\d+(?:\.\d+)?\s*(?![.．、)）]|\d)")
 
 
 # ---------------------------------------------------------------- tables (xlsx, xls, csv)

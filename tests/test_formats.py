@@ -1494,13 +1494,14 @@ def test_an_uncalculated_formula_in_a_column_not_read_does_not_stop_the_file(tmp
 def test_a_line_break_typed_in_a_cell_ends_a_clause_and_keeps_the_indicators_apart(tmp_path):
     """Alt+Enter in Excel: 实施重点项目50个 | 完成投资80亿元 read as one indicator 实施重点项目完成投资."""
     rows = [["序号", "主要\n任务", "责任\n单位"], [1, "实施重点项目50个\n完成投资80亿元", "区发改委"],
-            [2, "新增城镇就业5000人，\n其中高校毕业生1000人", "区人社局"]]
+            [2, "新增城镇就业5000人，\n其中高校毕业生1000人", "区人社局"],
+            [3, "新建学校\n3所", "区教育局"]]  # … but a break before the quantity it names runs on (read 新建学校;3所: no name)
     path = write_xlsx(tmp_path / "breaks.xlsx", rows, title=None)
     items = parse_text(read_document_text(path), META).items
-    assert items["text"].to_list() == ["实施重点项目50个;完成投资80亿元", "新增城镇就业5000人,其中高校毕业生1000人"]
+    assert items["text"].to_list() == ["实施重点项目50个;完成投资80亿元", "新增城镇就业5000人,其中高校毕业生1000人", "新建学校3所"]
     indicators = [t["indicator"] for t in items["targets"][0]]
     assert len(indicators) == 2 and not any("项目完成" in i for i in indicators)
-    assert items["units"].to_list() == [["区发改委"], ["区人社局"]], "a header cell broken over two lines still names it"
+    assert items["units"].to_list() == [["区发改委"], ["区人社局"], ["区教育局"]], "a header cell broken over two lines names it"
 
 
 def test_a_word_file_whose_zip_header_asks_for_an_unknown_version_is_called_damaged(tmp_path):
