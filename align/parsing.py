@@ -127,7 +127,7 @@ _CLAUSE_GOES_ON = tuple("，,、：:")
 _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2}})是")
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-_REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
+_REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去|存在的问题|问题和不足|完成情况")
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
@@ -1161,6 +1161,10 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             body = _HEADLINE.split(clean, maxsplit=1)[-1]
             indicators.extend(extract_targets(body))
             current = None
+            continue
+        if review_section and (_dotted_line(raw, None) or _numbered_line(clean, None)):
+            current = None  # 一、2023年工作总结 then 1.新建学校3所，已全部建成: what was done, not a task of the plan
+            _extend_body(heading, clean, raw, lineno)
             continue
         previous = numbered[-1].number if numbered else None
         if dotted := _dotted_line(raw, previous):

@@ -757,3 +757,11 @@ def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_
     assert [[(q["value"], q["unit"]) for q in quotas] for quotas in parsed.items["quotas"]] == [
         [], [(4.0, "所"), (6000.0, "个")], [(1200.0, "个"), (15.0, "座")], [(22.0, "个"), (60.0, "台")]]
     assert not parsed.warnings
+
+
+def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
+    """一、2023年工作总结 / 1.新建学校3所，已全部建成投用 and 二、存在的问题和不足 / 1.财政收支矛盾突出 were items of the
+    2024 plan beside its own tasks (a probe)."""
+    text = ("莲湖区2023年工作总结暨2024年工作计划\n一、2023年工作总结\n1.新建学校3所，已全部建成投用。\n二、存在的问题和不足\n"
+            "1.财政收支矛盾突出。\n三、2024年工作计划\n1.新建学校5所。\n2.新建公园2个。\n")
+    assert parse_text(text, TABLE).items["text"].to_list() == ["新建学校5所。", "新建公园2个。"]
