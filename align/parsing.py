@@ -414,7 +414,7 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
         drafts, warnings = _parse_table(lines, path)
         indicators: list[dict] = []
     else:
-        drafts, indicators, warnings = _parse_outline(lines, path)
+        drafts, indicators, warnings = _parse_outline(lines, path, year=meta.year)
     if not drafts:
         raise DocumentParseError(
             "no plan items found: expected numbered tasks (1. …), a task table with a header row "
@@ -1031,7 +1031,8 @@ def _commits_to_a_quantity(text: str) -> bool:
     return len(text) >= _LEAD_MAX and bool(extract_targets(normalize_text(text)))
 
 
-def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], list[dict], list[str]]:
+def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = None
+                   ) -> tuple[list[_Draft], list[dict], list[str]]:
     warnings: list[str] = []
     counts = Counter(line.strip() for line in lines if line.strip())
     watermark = {line for line, n in counts.items() if n >= 2 and _URL.search(line)}
@@ -1081,7 +1082,7 @@ def _parse_outline(lines: list[str], path: str | Path) -> tuple[list[_Draft], li
             in_attachments = True
             current = None
             number = _ordinal(start_match.group(1))
-            current_attachment = {"number": number, "title": "", "units": [], "sections": [],
+            current_attachment = {"number": number, "year": year, "title": "", "units": [], "sections": [],
                                   "lines": [lineno, lineno], "text": []}
             attachments[number] = current_attachment
             if start_match.group(2).strip():  # 附件1：老旧小区改造实施方案
@@ -1556,7 +1557,7 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     # the most local of several (序号 | 市 | 县（区） | 任务数, or 区县 | 市: the county's, not its city's)
     named = [i for i, cell in enumerate(cells) if _PLACE_COLUMN.match(cell)]
     places = next((i for i in reversed(named) if re.search(r"[区县]", cells[i])), named[-1] if named else None)
-    if places is not None and (units := _quota_columns(cells)):
+    if places is not None and (units := _quota_columns(cells, attachment.get("year"))):
         attachment.pop("across", None)  # a new table: of quotas, or a list of projects, which gives none
         attachment.pop("table", None)
         if not any(_LISTED_THING.match(cell) for cell in cells):
@@ -1574,28 +1575,33 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     return " ".join(cell for cell in cells if cell)
 
 
-def _quota_columns(header: list[str]) -> dict[int, tuple[str, str]]:
+def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tuple[str, str]]:
     """The columns of a district table's header that give quotas: each column's unit, and the thing a second one
-    counts. The quota is the first count that neither looks back (2024年已完成), splits (其中：新建（所）) nor sums
-    a span of years (2024—2025年改造任务 beside 2025年改造任务, the plan's own year); a later column in its measure
-    word splits it up or looks back, but one in a measure word of its own counts a second thing the city allots
-    (区 | 公共充电桩（个） | 超充站（座）: 超充站10座 is the district's too), unless it is a split, a look back, a
-    total, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米））."""
+    counts. Of the counts in one measure word the quota is the total where parts are summed (新建 | 改造 | 合计), else
+    the plan's own year's (2024年任务 | 2025年任务 in a 2025 plan), else the first that neither looks back (2024年已完成),
+    splits (其中：新建（所）) nor sums a span of years (2024—2025年改造任务); one in a measure word of its own counts a
+    second thing the city allots (区 | 公共充电桩（个） | 超充站（座）: 超充站10座 is the district's too), unless it is a
+    split, a look back, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米））."""
     counts = [(i, match.group(1), cell[:match.start()].strip())
               for i, cell in enumerate(header) if (match := _HEADER_UNIT.search(cell))]
     if not counts:
         return {}
     apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]
-    first = next((count for count in apart if not _SPAN_OF_YEARS.search(count[2])), apart[0] if apart else counts[0])
+    usable = [count for count in apart if not _SPAN_OF_YEARS.search(count[2])] or apart or counts
+    first = usable[0]
+    alike = [count for count in usable if count[1] == first[1]]
+    first = next((count for count in alike if len(alike) > 1 and _TOTAL_HEADER.search(count[2])), None) or next(
+        (count for count in alike if year and re.search(rf"{year}\s*年", count[2])), first)
     columns: dict[int, tuple[str, str]] = {first[0]: (first[1], "")}
-    for i, unit, name in apart:
-        if unit not in {taken for taken, _ in columns.values()} and not _SPAN_OF_YEARS.search(name) \
+    for i, unit, name in usable:
+        if unit not in {taken for taken, _ in columns.values()} and not _TOTAL_HEADER.search(name) \
                 and unit_family(unit) not in ("percent", "money", "area"):
             columns[i] = (unit, name)  # a share, a sum of money or a floor area sizes the count: no quota
     return columns
 
 
-_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|合计|小计|总数|总计|占比|比例")
+_TOTAL_HEADER = re.compile(r"合计|小计|总计|总数")
+_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例")
 _SPAN_OF_YEARS = re.compile(r"\d{4}\s*[-—–~至到]\s*\d{4}")
 
 

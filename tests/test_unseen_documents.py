@@ -757,6 +757,11 @@ def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_
     assert [[(q["value"], q["unit"]) for q in quotas] for quotas in parsed.items["quotas"]] == [
         [], [(4.0, "所"), (6000.0, "个")], [(1200.0, "个"), (15.0, "座")], [(22.0, "个"), (60.0, "台")]]
     assert not parsed.warnings
+    # of one measure word, the plan's own year's column, or the total of parts (2024年's and 新建 alone were taken)
+    for header, row, quota in (("2024年任务（个）\t2025年任务（个）", "1200\t1500", 1500.0), ("新建（个）\t改造（个）\t合计（个）", "3\t5\t8", 8.0),
+                               ("合计（个）\t新建（个）\t改造（个）", "8\t3\t5", 8.0)):
+        table = f"1.充电设施建设。新建公共充电桩8000个。\n附件1\n充电设施建设任务分解表\n序号\t区\t{header}\n1\t岳麓区\t{row}\n"
+        assert [q["value"] for q in parse_text(table, CITY).items["quotas"][0]] == [quota], header
 
 
 def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
