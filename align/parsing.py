@@ -492,8 +492,10 @@ def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> d
     row = {role: cells[i] if i < len(cells) else "" for i, role in roles.items()}
     for i, role in roles.items():  # 目标（个） | 5: the count's unit is in the header (5 alone gave no target)
         if role == "detail" and i < len(header) and (unit := _HEADER_UNIT.search(normalize_text(header[i]))) \
-                and re.fullmatch(r"\d+(?:\.\d+)?", row[role].strip()):
-            row[role] = row[role].strip() + unit.group(1)
+                and re.fullmatch(r"\d+(?:\.\d+)?[万亿]?", number := normalize_text(row[role])):  # 1,500 or 1，500 too
+            # said again beside a task that states it (新建学校5所 | 5) it is no second target
+            row[role] = "" if re.search(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit.group(1))}",
+                                        normalize_text(row.get("task", ""))) else number + unit.group(1)
     owner = None
     for i, name in enumerate(header):
         if name.strip():

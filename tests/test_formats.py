@@ -1703,6 +1703,11 @@ def test_a_bare_number_under_a_header_naming_its_unit_is_a_target_in_that_unit(t
         items = parse_text(text, META).items
         assert items["text"].to_list() == ["新建公园5个"]
         assert [(t["value"], t["unit"]) for t in items["targets"][0]] == [(5.0, "个")]
+    # written with a thousands comma (read 新建公园。1500, no target), and said again beside a task that states it
+    for task, cell, text in (("新建充电桩", "1,500", "新建充电桩1500个"), ("新建充电桩", "1，500", "新建充电桩1500个"),
+                             ("新建公园5个", "5", "新建公园5个")):  # was 新建公园5个5个: two targets, one no longer quantified
+        items = parse_text(f"序号\t主要任务\t责任单位\t{header}\n1\t{task}\t区住建局\t{cell}\n", META).items
+        assert items["text"].to_list() == [text]
 
 
 def test_a_blank_column_holding_no_quantity_stays_out_of_the_task_and_the_units():
