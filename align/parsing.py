@@ -571,7 +571,7 @@ _DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新�
 
 
 # The stages of a project before it is built: an amount of these is no amount of the work done.
-_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约")
+_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约|主体|封顶|土建|施工")
 
 
 def _amounts_reach(progress: str, task: str) -> bool:
@@ -582,8 +582,8 @@ def _amounts_reach(progress: str, task: str) -> bool:
     for target in extract_targets(progress):
         amount = re.search(rf"[\d{CN_DIGITS}][\d{CN_DIGITS}.]*\s*(?:[万亿千百]\s*)?(?:余|多)?\s*{re.escape(target['unit'])}",
                            target["raw"])
-        if amount and _EARLY_STEP.search(target["raw"][amount.end():]):
-            continue
+        if amount and (_EARLY_STEP.search(target["raw"]) or target["raw"][amount.end():].lstrip().startswith("中的")):
+            continue  # 已完成选址5所, 完成5所学校主体施工, 已完成5所中的3所
         done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
     measured = [t for t in extract_targets(task) if t["unit"] in done]
     return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)
