@@ -377,7 +377,7 @@ def test_a_table_by_city_and_county_gives_the_counties_quotas_and_a_project_list
         ("汉滨区", 2.0), ("旬阳市", 1.0)]
 
 
-@pytest.mark.parametrize("header", ["区", "县（市、区）", "县区名称", "区名"])
+@pytest.mark.parametrize("header", ["区", "县（市、区）", "县区名称", "区名", "县（市）区"])  # 县（市）区: Anhui's (a probe)
 def test_a_district_table_gives_its_quotas_whatever_its_place_column_is_called(header):
     """序号 | 区 | 任务数（所）: a place column headed 区 (or 区名) was not known, and the table's quotas were
     lost without a word; a row's place is its named district where the header names none."""
