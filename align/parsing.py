@@ -97,7 +97,8 @@ _RUN_ON_ITEM = re.compile(rf"(?<=[。；;:：）)])\s*(?=[{_CN_NUM}]{{1,3}}、)|
 _UNIT_ROLES = r"(?:责任|牵头|配合|协办|主办|承办)(?:单位|部门)"
 _LABEL = r"[\u4e00-\u9fff]{2,6}"  # 牵头单位, 完成时限: the label of a part written 标签：内容
 _UNITS_LINE = re.compile(rf"^{_UNIT_ROLES}\s*[:：].+$")
-_INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：][^()（）]*)[)）]")
+# … holding one level of brackets of its own (责任单位：各县（市）区政府: the units were lost and the note left in the text)
+_INLINE_UNITS = re.compile(rf"[(（]\s*({_UNIT_ROLES}\s*[:：](?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
 # The same named at the end of a task without brackets: 新建学校3所，责任单位：区教育局。
 # The deadline among the labelled parts a task's units are written with (完成时限：2024年6月底前).
 _DEADLINE_WORDS = r"(?:完成|截止|办结)?(?:时限|时间|期限|时间节点)(?:要求)?"

@@ -773,3 +773,13 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
     text = ("莲湖区2023年工作总结暨2024年工作计划\n一、2023年工作总结\n1.新建学校3所，已全部建成投用。\n二、存在的问题和不足\n"
             "1.财政收支矛盾突出。\n三、2024年工作计划\n1.新建学校5所。\n2.新建公园2个。\n")
     assert parse_text(text, TABLE).items["text"].to_list() == ["新建学校5所。", "新建公园2个。"]
+
+
+def test_units_written_after_a_task_may_hold_brackets_of_their_own():
+    """（牵头单位：市教育局；责任单位：各县（市）区政府、开发区管委会）: no unit was read and the note stayed in the task's
+    text (a tester's 合肥市 plan)."""
+    text = ("1.新建学校。新建学校10所。（牵头单位：市教育局；责任单位：各县（市）区政府、开发区管委会）\n"
+            "2.新建公园。新建公园5个。（牵头单位：市林园局）\n")
+    items = parse_text(text, CITY).items
+    assert items.select("text", "units").rows() == [("新建学校。新建学校10所。", ["市教育局", "各县(市)区政府", "开发区管委会"]),
+                                                    ("新建公园。新建公园5个。", ["市林园局"])]
