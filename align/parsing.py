@@ -1078,8 +1078,12 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         index_match = _ATTACHMENT_INDEX.match(clean)
         start_match = _ATTACHMENT_START.match(clean)
-        if clean == "附件" and not in_attachments:  # an attachment without a number: no item to file it under
+        if clean == "附件" and current_attachment is None:  # a plan's one attachment, without a number (after its
+            # index, 附件：标题, too): filed under the item its title names, else under none, and named
             in_attachments, current, bare_attachment = True, None, [lineno, 0]
+            current_attachment = attachments[_UNNUMBERED] = {
+                "number": _UNNUMBERED, "year": year, "title": "", "units": [], "sections": [], "lines": [lineno, lineno],
+                "text": []}
             continue
         if start_match:
             in_attachments = True
@@ -1231,6 +1235,9 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
     else:
         drafts = _qualify_restarted_numbers(_committed(headings[2]) or _committed(headings[1]))
     attachments, index_units, doubtful = _attachments_by_item(attachments, index_units, index_titles, drafts)
+    doubtful = [number for number in doubtful if number != _UNNUMBERED]
+    if (unfiled := attachments.pop(_UNNUMBERED, None)) is not None:  # its title named no item
+        bare_attachment[1] = len(unfiled["text"]) + sum(1 for section in unfiled["sections"] if section["heading"])
     if bare_attachment and bare_attachment[1]:
         warnings.append(f"{path}: 第 {bare_attachment[0]} 行的附件没有编号，其 {bare_attachment[1]} 行未归入任何条目、未读取"
                         f"（如各区县任务分解表的配额），请核对 the attachment at line {bare_attachment[0]} has no number, so its "
@@ -1491,6 +1498,8 @@ def _index_entry(entry: re.Match[str], index_units: dict[str, list[str]], index_
     if units:
         index_units[entry.group(1)] = [u for u in re.split(r"[、,，]", units.group(1)) if u.strip()]
 
+
+_UNNUMBERED = "附件"  # the key of an attachment without a number: no item is numbered so
 
 # What an attachment's title adds to the item it details: 老旧小区改造实施方案 is about 老旧小区改造.
 _PLAN_SUFFIX = re.compile(r"(?:的)?(?:实施|工作|建设|行动)?(?:方案|计划|细则|清单|任务分解表?|分解表)$")

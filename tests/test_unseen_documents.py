@@ -783,3 +783,15 @@ def test_units_written_after_a_task_may_hold_brackets_of_their_own():
     items = parse_text(text, CITY).items
     assert items.select("text", "units").rows() == [("新建学校。新建学校10所。", ["市教育局", "各县(市)区政府", "开发区管委会"]),
                                                     ("新建公园。新建公园5个。", ["市林园局"])]
+
+
+def test_a_plans_one_attachment_without_a_number_goes_to_the_item_its_title_names():
+    """附件：标题 in the index, then 附件 alone over the table, as a document with one attachment is laid out: the table
+    was dropped without a word, and 老旧小区改造's district quotas with it (a tester's 合肥市 plan)."""
+    text = ("合肥市2025年民生实事\n1.新建学校。新建学校10所。\n2.老旧小区改造。改造老旧小区100个。\n"
+            "附件：合肥市2025年老旧小区改造任务分解表\n\n附件\n合肥市2025年老旧小区改造任务分解表\n序号\t区县\t任务数（个）\n"
+            "1\t蜀山区\t20\n2\t包河区\t30\n")
+    parsed = parse_text(text, CITY)
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in parsed.items["quotas"]] == [
+        [], [("蜀山区", 20.0), ("包河区", 30.0)]]
+    assert not parsed.warnings
