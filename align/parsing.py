@@ -1123,6 +1123,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
                 owner.units.extend(u for u in _units_in(clean) if u not in owner.units)
             if owner is not None:
                 owner.deadline = owner.deadline or _deadline_in(clean)
+                owner.task = re.sub(r"\s*[(（]\s*$", "", owner.task)  # its bracket opened at the end of the line before
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""

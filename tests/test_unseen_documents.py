@@ -783,6 +783,9 @@ def test_units_written_after_a_task_may_hold_brackets_of_their_own():
     items = parse_text(text, CITY).items
     assert items.select("text", "units").rows() == [("新建学校。新建学校10所。", ["市教育局", "各县(市)区政府", "开发区管委会"]),
                                                     ("新建公园。新建公园5个。", ["市林园局"])]
+    # … or open their bracket at the end of the line before (the task kept a stray '(')
+    wrapped = parse_text("1.新建学校。新建学校10所。（\n牵头单位：市教育局）\n2.新建公园。新建公园5个。\n", CITY).items
+    assert wrapped.select("text", "units").rows()[0] == ("新建学校。新建学校10所。", ["市教育局"])
 
 
 def test_a_plans_one_attachment_without_a_number_goes_to_the_item_its_title_names():
