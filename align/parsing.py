@@ -290,6 +290,13 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
         parts = [part for part in re.split(r"暨|[和及](?=\d{4}\s*年)", line) if not re.search(r"总结|回顾", part)]
         year = next((found for part in parts if (found := _TITLE_YEAR.search(part))), None) or _TITLE_YEAR.search(line)
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
+            before = heading_lines[at - 1] if at else ""
+            if not heading_jurisdiction(line)[0] and before and not before.endswith(_SENTENCE_END + ("：", ":", "，", ",")) \
+                    and len(before + line) <= 80 and heading_jurisdiction(
+                        (found.group("title") if (found := _NOTICE_OF.fullmatch(before + line)) else before + line))[0]:
+                # a title wrapped over two lines (…关于印发合肥市2025年 / 民生实事项目实施方案的通知): both
+                line = before + line
+                year = _TITLE_YEAR.search(line)
             # the plan a notice issues is the document's title, when it names its place
             if (notice := _NOTICE_OF.fullmatch(line)) and heading_jurisdiction(notice.group("title"))[0]:
                 line = notice.group("title")

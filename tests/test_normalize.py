@@ -699,7 +699,7 @@ def test_clauses_are_pieces_of_the_text_and_never_empty(text):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(max_size=80), max_size=30))
 def test_document_heading_is_one_of_the_documents_own_lines_and_a_plausible_year(lines):
-    """Whatever the upload, the prefilled title is a line of it (spaces collapsed), or a line led by the
+    """Whatever the upload, the prefilled title is a line of it or two wrapped (spaces collapsed), or a line led by the
     place (and year) of the congress a line below it names; the year a year in it."""
     text = "\n".join(lines)
     title, year = document_heading(text)
@@ -707,6 +707,7 @@ def test_document_heading_is_one_of_the_documents_own_lines_and_a_plausible_year
         assert year is None
         return
     flat = ["".join(line.split()) for line in lines]
+    flat += [a + b for a, b in zip(flat, flat[1:])]  # or two lines, a title wrapped over them
     own_line = any("".join(title.split()) in line for line in flat)
     led_by_congress = any("".join(title.split()).endswith(line.lstrip("《").replace("》", "", 1)) for line in flat) and any(
         "届人" in line and heading_jurisdiction(title)[0] in line for line in flat)

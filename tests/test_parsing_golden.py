@@ -263,6 +263,13 @@ def test_a_plan_titled_about_its_place_or_after_a_review_of_last_year_gives_its_
     assert (heading.jurisdiction, heading.year) == (place, year)
 
 
+def test_a_notice_title_wrapped_over_two_lines_gives_the_plans_title():
+    """…关于印发合肥市2025年 / 民生实事项目实施方案的通知: `add` asked for the place, level and year, and registered the
+    title 民生实事项目实施方案的通知 (a tester's 合肥市 plan)."""
+    text = "合肥市人民政府办公室关于印发合肥市2025年\n民生实事项目实施方案的通知\n各县（市）区人民政府：\n"
+    assert document_heading(text) == ("合肥市2025年民生实事项目实施方案", 2025)
+
+
 def test_a_title_about_work_on_a_place_names_no_place_first():
     """关于加快推进莲湖区… gave the place 加快推进莲湖区 once 关于 alone was taken for a notice's lead (a review)."""
     from align.parsing import heading_jurisdiction
