@@ -1014,6 +1014,10 @@ def _heading_text(text: str) -> str:
     return text.split("。")[0][:60]
 
 
+# A lead of two short phrases (坚持创新驱动，加快发展新质生产力): as reports write them, without a number
+_TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2,14}")
+
+
 def _lead_phrase(text: str) -> str | None:
     """The lead phrase of a paragraph (``扩大投资稳增长``), or None if it has none.
 
@@ -1025,7 +1029,8 @@ def _lead_phrase(text: str) -> str | None:
     if ordinal:
         return ordinal.group(0).rstrip("。")
     sentence, stop, rest = text.partition("。")
-    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and not re.search(r"[,，:：;；]", sentence):
+    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and (
+            not re.search(r"[,，:：;；]", sentence) or _TWO_PHRASE_LEAD.fullmatch(sentence)):
         return sentence
     return None
 
