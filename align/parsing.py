@@ -1595,8 +1595,8 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
         given = [f"{name}：{place}{cells[i]}{unit}" if name else f"{place}{cells[i]}{unit}"
                  for i, (unit, name) in units.items()
                  if place and i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
-        if given:
-            return "；".join(given) + "。"
+        if given:  # a sentence each: a second count's own name labels it (超充站：洪山区10座, not 充电桩's)
+            return "。".join(given) + "。"
     return " ".join(cell for cell in cells if cell)
 
 

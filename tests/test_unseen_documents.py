@@ -501,6 +501,9 @@ def test_a_district_tables_count_in_a_measure_word_of_its_own_is_a_second_quota_
     assert [(q["jurisdiction"], q["value"], q["unit"]) for q in quotas[0]] == [
         ("洪山区", 1200.0, "个"), ("洪山区", 10.0, "座"), ("江岸区", 800.0, "个"), ("江岸区", 6.0, "座")]
     assert [q["raw"] for q in quotas[1]] == ["新建口袋公园：洪山区10个", "绿道：洪山区8公里"]
+    # named by its own column where the city item counts no such thing (labelled 新建公共充电桩：洪山区10座; a probe)
+    alone = text.replace("、超充站50座", "")
+    assert [q["raw"] for q in parse_text(alone, CITY).items["quotas"][0]][:2] == ["新建公共充电桩：洪山区1200个", "超充站：洪山区10座"]
     # a share, a sum of money, an area or a total beside the count is none (each read as a quota; a review)
     sizes = ("1.学校建设。新建学校10所，新增学位9000个，完成投资3亿元。\n附件1\n学校建设任务分解表\n"
              "序号\t区\t新建学校（所）\t占比（%）\t投资（万元）\t面积（平方米）\t总数（个）\n1\t洪山区\t3\t30\t9000\t12000\t4\n")
