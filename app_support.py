@@ -107,7 +107,10 @@ REVIEWER_PARAM = "reviewer"
 #: item 66 of all 111): {session key: URL parameter}.
 URL_PARAMS = {"reviewer": REVIEWER_PARAM, "source_doc": "source", "target_doc": "target",
               "city_doc": "city", "district_doc": "district", "blind": "blind", "order": "order",
-              "current": "item", "keywords": "q", "units": "units", "sections": "areas", "coverage_all": "all"}
+              "current": "item", "keywords": "q", "units": "units", "sections": "areas", "coverage_all": "all",
+              # the Documents page's plan and item, Evolution's place and task line, Export's pair (a reload lost them)
+              "doc": "doc", "doc_item": "doc_item", "place": "place", "chain": "line",
+              "export_source": "export_source", "export_target": "export_target"}
 #: Between the choices of a list kept in the address (units=区卫健局|区教育局): no unit or area name holds it.
 LIST_SEPARATOR = "|"
 

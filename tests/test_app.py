@@ -333,6 +333,26 @@ def test_the_document_pair_and_blind_mode_survive_a_reload_through_the_address(e
     assert not stale.exception and stale.selectbox(key="rv_source_doc").value == "baqiao-2023"
 
 
+def test_the_export_pair_and_the_documents_item_survive_a_reload_through_the_address(env):
+    """A reload took Export back to baqiao-2023 → xian-2024 and Documents back to the first plan's first item, and a
+    bookmark of the Export page opened another pair than it named (a browser probe)."""
+    at = open_page("export")
+    at.selectbox(key="ex_export_source").set_value("baqiao-2020").run()
+    at.selectbox(key="ex_export_target").set_value("baqiao-2023").run()
+    at.switch_page(PAGES["documents"]).run()
+    at.selectbox(key="doc_doc").set_value("xian-2024").run()
+    at.selectbox(key="doc_doc_item").set_value("xian-2024:7").run()
+    params = {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    reloaded.query_params.update(params)
+    reloaded.run()
+    reloaded.switch_page(PAGES["export"]).run()
+    assert (reloaded.selectbox(key="ex_export_source").value, reloaded.selectbox(key="ex_export_target").value) == (
+        "baqiao-2020", "baqiao-2023")
+    reloaded.switch_page(PAGES["documents"]).run()
+    assert reloaded.selectbox(key="doc_doc_item").value == "xian-2024:7"
+
+
 def test_a_reviewer_name_cleared_on_purpose_stays_cleared(env):
     """Cleared, the name came back from the address on the next run: on a shared PC the next
     planner's decisions went on being credited to the one before."""
@@ -1549,6 +1569,20 @@ def test_a_queue_opens_and_moves_on_to_items_still_open_and_its_filtered_end_say
     assert at.session_state["keywords"] == "" and not any("End of the queue" in s.value for s in at.success)
 
 
+def test_a_second_window_moves_on_past_an_item_the_first_decided_meanwhile(env):
+    """Tab B, still on item 1 while tab A confirmed item 2, pressed Y and moved onto item 2, decided, with its second
+    candidate chosen: the next Y added a second, wrong link (a browser probe)."""
+    first, second = open_page("review"), open_page("review")
+    for window in (first, second):
+        window.radio(key="rv_order").set_value("document").run()
+    items = [option.split()[0].lstrip("✔") for option in first.selectbox(key="rv_current").options]
+    first.selectbox(key="rv_current").set_value(first.selectbox(key="rv_current").options[1]).run()
+    decision_button(first, "rv_confirm").click().run()
+    decision_button(second, "rv_confirm").click().run()
+    assert second.session_state["current"] == items[2], "past item 2, decided in the other window"
+    assert sorted(decisions(env)["source_id"].to_list()) == sorted([items[0], items[1]]), "one link each"
+
+
 def test_the_end_of_one_queue_is_not_the_end_of_another_pairs(env):
     at = open_page("review")
     at.text_input(key="rv_keywords").input("公园").run()
@@ -1609,6 +1643,8 @@ def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     sample = next(d.value for d in at.dataframe if "源任务 source task" in d.value.columns)
     assert list(sample.columns)[:2] == ["得分 score", "源条目 source"], "the score first: off-screen at 1366 px"
     assert any(round(score, 2) != score for score in sample["得分 score"]), "not rounded: 0.997 read 1, certain"
+    assert all(score < 1 for score in sample["得分 score"]), "cut, not rounded up to 1.000"
+    assert any(c.value.startswith("样例：前 10 / ") for c in at.caption) == (len(sample) == 10)
     at.button(key="rv_bulk_go").click().run()
     assert not at.exception
     confirmed = decisions(env).filter(pl.col("decision") == "confirmed")

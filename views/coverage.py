@@ -90,7 +90,7 @@ district_place = district.jurisdiction
 table = coverage_of(district)
 
 m = st.columns(len(COVERAGE_STATUSES) + 1)
-m[0].metric("市级条目 city items", table.height)
+m[0].metric("市级条目", table.height, help="city items")
 for col, (status, count) in zip(m[1:], status_counts(table).items()):  # the Chinese word alone fits a laptop's column
     col.metric(COVERAGE_LABELS[status].split()[0], count, help=COVERAGE_LABELS[status])
 if (beside := disputed_beside_status(table)).height:

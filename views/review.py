@@ -104,7 +104,8 @@ def _fingerprints(source_id: str, target_id: str | None, target_doc: str | None 
 def _skip(next_id: str | None, queue: tuple) -> None:
     """Move to the next item not yet decided; past the last one the queue says it is done, for
     this queue only (it never wraps round to a decided item, where Y would add a second link)."""
-    st.session_state.update(current=next_id, candidate=None, note="", queue_done=queue if next_id is None else False)
+    st.session_state.update(current=next_id, candidate=None, note="", queue_done=queue if next_id is None else False,
+                            moved_on=True)
 
 
 def _undo(source_doc: str, target_doc: str) -> None:
@@ -246,9 +247,15 @@ if not st.session_state["queue_opened"] and st.session_state["current"] is None 
     # on a candidate where Y would add a second link (回到队首 still opens it)
     st.session_state["queue_done"] = this_queue
 st.session_state["queue_opened"] = True
+if st.session_state.pop("moved_on", False) and st.session_state["current"] in reviewed_ids and \
+        st.session_state["current"] in queue_ids:
+    # moved on to an item decided meanwhile in another window (where Y added a second link): the next one still open
+    following = queue_ids[queue_ids.index(st.session_state["current"]) + 1:] + queue_ids
+    still_open = next((i for i in following if i not in reviewed_ids), None)
+    st.session_state.update(current=still_open, candidate=None, queue_done=this_queue if still_open is None else False)
 if st.session_state["queue_done"] == this_queue:
     left_open = [i for i in queue_ids if i not in reviewed_ids]
-    st.success(f"已到队列末尾 End of the queue: you have reviewed {reviewed} of {total} items."
+    st.success(f"已到队列末尾，已审核 {reviewed} / {total} 条 End of the queue: you have reviewed {reviewed} of {total} items."
                + (f" 队列前面还有 {len(left_open)} 条未审核 {len(left_open)} items earlier in the queue are still "
                   "to review." if left_open else ""))
     if len(queue_ids) < total:  # a filter on: the end of what it shows, not of the plan (it said nothing of it)
@@ -273,7 +280,7 @@ if st.session_state["candidate_of"] != here:  # another item or reviewer, or the
     st.session_state.update(candidate=None, candidate_of=here, note="")
 position = queue_ids.index(current)
 # The next item this reviewer has not decided: "unreviewed first" puts decided items at the end. From an item
-# decided before (gone back to), the first one still open, wherever it is (it said the queue was at its end).
+# decided before (gone back to), the next one still open after it, else the first (it said the queue had ended).
 next_id = next((i for i in queue_ids[position + 1:] if i not in reviewed_ids),
                next((i for i in queue_ids if i not in reviewed_ids), None) if current in reviewed_ids else None)
 item_rows = {row["item_id"]: row for row in source_items.to_dicts()}
@@ -512,9 +519,11 @@ with st.expander("批量确认 Bulk-confirm proposals above a score", expanded=F
             sample = bulk.head(10).join(texts.rename({"text": "source_text"}), left_on="source_id", right_on="item_id",
                                         how="left").join(texts.rename({"text": "target_text"}), left_on="target_id",
                                                          right_on="item_id", how="left")
+            if bulk.height > sample.height:
+                st.caption(f"样例：前 {sample.height} / {bulk.height} 条 A sample: the first {sample.height} of {bulk.height}.")
             st.dataframe(sample.select(  # the tasks themselves, to judge the sample before confirming; the score
                 # first and each text in a medium column (at 1366 px the score and reasons were off-screen)
-                pl.col("score").alias("得分 score"),
+                ((pl.col("score") * 1000).floor() / 1000).alias("得分 score"),  # cut, not rounded: 0.9997 is no 1.000
                 pl.col("source_id").alias("源条目 source"), pl.col("source_text").alias("源任务 source task"),
                 pl.col("target_id").alias("目标条目 target"), pl.col("target_text").alias("目标任务 target task"),
                 pl.col("reasons").alias("理由 reasons")),
