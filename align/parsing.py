@@ -76,10 +76,10 @@ _LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1�
 # 1.1 / 2.3.1: an outline number, then a space or a mark
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
 # … written close up (1.1新建学校3所), where no quantity opens the line: a magnitude (1.5万人次), or a measure word
-# standing alone (3.5公里。, 1.2个百分点), not the first character of a word (1.3人才公寓, 1.2公共充电桩)
+# standing alone or qualified (3.5公里。, 2.1米以上, 1.2公里的道路), not the first character of a word (1.3人才公寓)
 _DOTTED_CLOSE_UP = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?=[\u4e00-\u9fff])(?![万亿千百倍]|(?:"
-    + "|".join(re.escape(unit) for unit in MEASURE_UNITS) + r")(?![\u4e00-\u9fff]))(.*)$"
+    + "|".join(re.escape(unit) for unit in MEASURE_UNITS) + r")(?:(?![\u4e00-\u9fff])|[以的左余多内之]))(.*)$"
 )
 # 第一章 … 第一节 … 第一条 …, as rules and some plans number themselves: a chapter is a 一、
 # section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
@@ -128,7 +128,10 @@ _CLAUSE_GOES_ON = tuple("，,、：:")
 _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2}})是")
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-_REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去|存在的问题|问题和不足|完成情况")
+_REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
+# A heading that is itself a look back, its numbered lines what was done or found, not tasks: 一、2023年工作总结,
+# 二、存在的问题和不足 (not 针对存在的问题逐项整改, nor 总结推广典型经验, nor 重点任务完成情况, a progress report's tasks)
+_LOOKING_BACK = re.compile(r"(?:工作|发展)?(?:总结|回顾)$|存在的(?:主要)?问题(?:和|与|及)?(?:不足)?$|主要成绩$")
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
@@ -500,7 +503,8 @@ def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> d
     row = {role: cells[i] if i < len(cells) else "" for i, role in roles.items()}
     for i, role in roles.items():  # 目标（个） | 5: the count's unit is in the header (5 alone gave no target)
         if role == "detail" and i < len(header) and (unit := _HEADER_UNIT.search(normalize_text(header[i]))) \
-                and re.fullmatch(r"\d+(?:\.\d+)?[万亿]?", number := normalize_text(row[role])):  # 1,500 or 1，500 too
+                and re.fullmatch(r"\d+(?:\.\d+)?[万亿]?", number := normalize_text(row[role])) \
+                and not (number[-1] in "万亿" and unit.group(1)[0] in "万亿"):  # 1,500 or 1，500 too; not 1.5亿 | 万元
             # said again beside a task that states it (新建学校5所 | 5) it is no second target
             row[role] = "" if re.search(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit.group(1))}",
                                         normalize_text(row.get("task", ""))) else number + unit.group(1)
@@ -915,7 +919,8 @@ def _deadline_continued(before: str, cell: str) -> str:
     the last stage is); words without a date are added after it (2024年12月底；长期坚持)."""
     if not before or re.search(r"\d{4}", cell) and read_deadline(cell) is not None:
         return cell
-    if (before.endswith(("年", "月")) or before[-1].isdigit()) and re.match(r"[\d底前日止号]", cell):
+    if (before.endswith(("年", "月")) or before[-1].isdigit()) and re.match(r"[\d底前日止号]", cell) \
+            or cell.startswith(("底", "前", "日", "止")):  # 2024年6月底 | 前
         return before + cell
     return cell if read_deadline(cell) is not None else f"{before}；{cell}"
 
@@ -1139,7 +1144,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
-            review_section = bool(_REVIEW_HEADING.search(level1))
+            review_section = bool(_REVIEW_HEADING.search(level1) or _LOOKING_BACK.search(level1.rstrip("。:：")))
             ordinals = [_ordinal(match.group(1)), ""]
             section_starts.append(lineno)
             heading = _Draft(number=ordinals[0], section_path=[], first_line=lineno, last_line=lineno,
@@ -1183,7 +1188,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             indicators.extend(extract_targets(body))
             current = None
             continue
-        if review_section and (_dotted_line(raw, None) or _numbered_line(clean, None)):
+        if _LOOKING_BACK.search(level1.rstrip("。:：")) and (_dotted_line(raw, None) or _numbered_line(clean, None)):
             current = None  # 一、2023年工作总结 then 1.新建学校3所，已全部建成: what was done, not a task of the plan
             _extend_body(heading, clean, raw, lineno)
             continue
@@ -1625,8 +1630,8 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
     return columns
 
 
-_TOTAL_HEADER = re.compile(r"合计|小计|总计|总数")
-_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例")
+_TOTAL_HEADER = re.compile(r"合计|小计|总计")
+_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例|总数|现有|存量")  # 老旧小区总数: what there is
 _SPAN_OF_YEARS = re.compile(r"\d{4}\s*[-—–~至到]\s*\d{4}")
 
 

@@ -1130,7 +1130,8 @@ def test_a_task_merged_down_over_stages_is_due_when_its_last_stage_is(tmp_path):
     for first, second, deadline in (("2024年", "12月底前", "2024年12月底前"), ("2024年1", "2月底前", "2024年12月底前"),
                                      ("2024年12月底", "长期", "2024年12月底;长期"),  # 2月底前 and 12月底前 replaced them
                                      ("2024年9月", "2024年12月", "2024年12月"), ("2024.6", "2024.12", "2024.12"),
-                                     ("2024年3月", "长期坚持", "2024年3月;长期坚持")):  # a stage's date, then words (glued)
+                                     ("2024年3月", "长期坚持", "2024年3月;长期坚持"),  # a stage's date, then words (glued)
+                                     ("2024年6月底", "前", "2024年6月底前")):  # …;前 (a review)
         wrapped[1][3], wrapped[2][3] = first, second
         path.write_text("\n".join("\t".join(row) for row in wrapped) + "\n", encoding="utf-8")
         assert parse_text(read_document_text(path), META).items["deadline"].to_list() == [deadline]
@@ -1705,7 +1706,8 @@ def test_a_bare_number_under_a_header_naming_its_unit_is_a_target_in_that_unit(t
         assert [(t["value"], t["unit"]) for t in items["targets"][0]] == [(5.0, "个")]
     # written with a thousands comma (read 新建公园。1500, no target), and said again beside a task that states it
     for task, cell, text in (("新建充电桩", "1,500", "新建充电桩1500个"), ("新建充电桩", "1，500", "新建充电桩1500个"),
-                             ("新建公园5个", "5", "新建公园5个")):  # was 新建公园5个5个: two targets, one no longer quantified
+                             ("新建公园5个", "5", "新建公园5个"),  # was 新建公园5个5个: two targets, one no longer quantified
+                             ("新建公园", "1.5万", "新建公园1.5万个")):
         items = parse_text(f"序号\t主要任务\t责任单位\t{header}\n1\t{task}\t区住建局\t{cell}\n", META).items
         assert items["text"].to_list() == [text]
 
@@ -1732,3 +1734,9 @@ def test_a_title_wrapped_by_hand_in_word_stays_one_title(tmp_path):
     path = tmp_path / "t.docx"
     document.save(path)
     assert document_heading(read_document_text(path)) == ("莲湖区2024年重点工作任务分解方案", 2024)
+
+
+def test_a_magnitude_in_the_cell_is_not_doubled_by_the_headers():
+    """目标（万元） over 1.5亿 read 1.5亿万元, 1.5e8 万元 (a review)."""
+    items = parse_text("序号\t主要任务\t责任单位\t目标（万元）\n1\t完成投资\t区发改委\t1.5亿\n", META).items
+    assert "亿万元" not in items["text"][0]

@@ -728,6 +728,10 @@ def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
     close = parse_text("1.民生保障\n1.1新建学校3所。\n1.2公共充电桩建设，新建充电桩500个。\n1.3人才公寓建设，筹集房源200套。\n"
                        "1.4家庭医生签约服务覆盖率达到75%。\n", TABLE).items
     assert close["number"].to_list() == ["1.1", "1.2", "1.3", "1.4"]
+    # … while a line wrapped before a qualified quantity (2.1米以上, 1.2公里的) stays in its sentence (tasks 2.1; a review)
+    for wrapped_line in ("1.改造背街小巷，人行道宽度不低于\n2.1米以上，完成改造20条。\n", "1.推动工业增速高于全市\n2.1个百分点以上。\n",
+                         "1.道路建设，新建全长约\n1.2公里的主干道路3条。\n"):
+        assert parse_text(wrapped_line + "2.新建公园3个。\n", TABLE).items["number"].to_list() == ["1", "2"], wrapped_line
 
 
 @pytest.mark.parametrize("between", ["：", " ", "\u2028", "\v"])
@@ -765,7 +769,8 @@ def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_
     assert not parsed.warnings
     # of one measure word, the plan's own year's column, or the total of parts (2024年's and 新建 alone were taken)
     for header, row, quota in (("2024年任务（个）\t2025年任务（个）", "1200\t1500", 1500.0), ("新建（个）\t改造（个）\t合计（个）", "3\t5\t8", 8.0),
-                               ("合计（个）\t新建（个）\t改造（个）", "8\t3\t5", 8.0)):
+                               ("合计（个）\t新建（个）\t改造（个）", "8\t3\t5", 8.0),
+                               ("老旧小区总数（个）\t2025年改造任务（个）", "120\t30", 30.0)):  # what there is: 120 (a review)
         table = f"1.充电设施建设。新建公共充电桩8000个。\n附件1\n充电设施建设任务分解表\n序号\t区\t{header}\n1\t岳麓区\t{row}\n"
         assert [q["value"] for q in parse_text(table, CITY).items["quotas"][0]] == [quota], header
 
@@ -776,6 +781,10 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
     text = ("莲湖区2023年工作总结暨2024年工作计划\n一、2023年工作总结\n1.新建学校3所，已全部建成投用。\n二、存在的问题和不足\n"
             "1.财政收支矛盾突出。\n三、2024年工作计划\n1.新建学校5所。\n2.新建公园2个。\n")
     assert parse_text(text, TABLE).items["text"].to_list() == ["新建学校5所。", "新建公园2个。"]
+    # … but a heading that only mentions a look back, or a progress report's tasks, keeps its tasks (lost; a review)
+    for heading in ("二、针对存在的问题逐项整改", "二、深化课程改革，总结推广典型经验", "一、重点任务完成情况"):
+        kept = parse_text(f"某区2024年工作要点\n{heading}\n1.完成散煤治理1000户。\n2.新建污水管网5公里。\n", TABLE).items
+        assert kept["text"].to_list() == ["完成散煤治理1000户。", "新建污水管网5公里。"], heading
 
 
 def test_units_written_after_a_task_may_hold_brackets_of_their_own():
