@@ -583,7 +583,10 @@ _DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新�
 
 
 # The stages of a project before it is built: an amount of these is no amount of the work done.
-_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约|主体|封顶|土建|施工")
+_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约|主体|封顶")
+# … named right before the amount (已完成选址5所; not 已建成规划的5所, 启动区5所), and a stage the work ends with
+_EARLY_STEP_BEFORE = re.compile(r"(?:前期手续|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|开工)\s*$")
+_HANDED_OVER = re.compile(r"交付|投用|投入使用|验收|竣工|建成")
 
 
 def _amounts_reach(progress: str, task: str) -> bool:
@@ -594,8 +597,10 @@ def _amounts_reach(progress: str, task: str) -> bool:
     for target in extract_targets(progress):
         amount = re.search(rf"[\d{CN_DIGITS}][\d{CN_DIGITS}.]*\s*(?:[万亿千百]\s*)?(?:余|多)?\s*{re.escape(target['unit'])}",
                            target["raw"])
-        if amount and (_EARLY_STEP.search(target["raw"]) or target["raw"][amount.end():].lstrip().startswith("中的")):
-            continue  # 已完成选址5所, 完成5所学校主体施工, 已完成5所中的3所
+        before, after = target["raw"][:amount.start()], target["raw"][amount.end():]
+        if _EARLY_STEP.search(after) and not _HANDED_OVER.search(after) or _EARLY_STEP_BEFORE.search(before) \
+                or after.lstrip().startswith("中的"):
+            continue  # 完成5所学校主体施工, 已完成选址5所, 已完成5所中的3所; not …施工并交付使用
         done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
     measured = [t for t in extract_targets(task) if t["unit"] in done]
     return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)

@@ -694,7 +694,9 @@ def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
     # … while the whole amount done, said in words of its own, is done (a review of the rule above read these under way)
     whole = "".join(f"{n}\t{task}\t区教育局\t2024年12月底\t{progress}\n" for n, (task, progress) in enumerate(
         [("新建学校5所", "已建成5所学校并投入使用"), ("新建学校5所", "完成5所学校建设"),
-         ("改造老旧小区300户", "已完成300户老旧小区改造"), ("新建学校5所", "已完成5所学校建设任务")], start=1))
+         ("改造老旧小区300户", "已完成300户老旧小区改造"), ("新建学校5所", "已完成5所学校建设任务"),
+         ("新建学校5所", "已完成5所学校施工并交付使用"), ("新建学校5所", "已建成规划的5所学校"),
+         ("新建学校5所", "已建成启动区5所学校")], start=1))  # the last three read under way (a review)
     assert set(parse_text("序号\t重点任务\t牵头单位\t完成时限\t完成情况\n" + whole, TABLE).items["status"]) == {"done"}
 
 
