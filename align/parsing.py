@@ -276,6 +276,13 @@ def heading_kind(title: str | None) -> str | None:
     return next((kind for pattern, kind in _TITLE_KINDS if pattern.search(title or "")), None)
 
 
+def _plan_year(title: str) -> re.Match[str] | None:
+    """The year a title's plan is for: 2023年工作总结暨（和）2024年工作计划 is the plan for 2024, the year of the part
+    that is no review of a year."""
+    parts = [part for part in re.split(r"暨|[和及](?=\d{4}\s*年)", title) if not re.search(r"总结|回顾", part)]
+    return next((found for part in parts if (found := _TITLE_YEAR.search(part))), None) or _TITLE_YEAR.search(title)
+
+
 def document_heading(text: str) -> tuple[str | None, int | None]:
     """The title a document gives itself and the year in it, to prefill its registration.
 
@@ -289,9 +296,7 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
     for at, line in enumerate(heading_lines):
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
-        # 2023年工作总结暨（和）2024年工作计划 is the plan for 2024: the year of the part that is no review of a year
-        parts = [part for part in re.split(r"暨|[和及](?=\d{4}\s*年)", line) if not re.search(r"总结|回顾", part)]
-        year = next((found for part in parts if (found := _TITLE_YEAR.search(part))), None) or _TITLE_YEAR.search(line)
+        year = _plan_year(line)
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
             before = heading_lines[at - 1] if at else ""
             if not heading_jurisdiction(line)[0] and before and not before.endswith(_SENTENCE_END + ("：", ":", "，", ",")) \
@@ -299,7 +304,7 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
                         (found.group("title") if (found := _NOTICE_OF.fullmatch(before + line)) else before + line))[0]:
                 # a title wrapped over two lines (…关于印发合肥市2025年 / 民生实事项目实施方案的通知): both
                 line = before + line
-                year = _TITLE_YEAR.search(line)
+                year = _plan_year(line)
             # the plan a notice issues is the document's title, when it names its place
             if (notice := _NOTICE_OF.fullmatch(line)) and heading_jurisdiction(notice.group("title"))[0]:
                 line = notice.group("title")
@@ -1040,8 +1045,9 @@ def _lead_phrase(text: str) -> str | None:
         return ordinal.group(0).rstrip("。")
     sentence, stop, rest = text.partition("。")
     if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and (
-            not re.search(r"[,，:：;；]", sentence) or _TWO_PHRASE_LEAD.fullmatch(sentence)):
-        return sentence
+            not re.search(r"[,，:：;；]", sentence) or _TWO_PHRASE_LEAD.fullmatch(sentence)
+            and not sentence.startswith(("同志们", "各位代表")) and not rest.lstrip().startswith("让我们")):
+        return sentence  # a report's closing words (各位代表，奋斗创造历史。让我们…) lead nothing
     return None
 
 

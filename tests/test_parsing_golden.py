@@ -268,6 +268,7 @@ def test_a_notice_title_wrapped_over_two_lines_gives_the_plans_title():
     title 民生实事项目实施方案的通知 (a tester's 合肥市 plan)."""
     text = "合肥市人民政府办公室关于印发合肥市2025年\n民生实事项目实施方案的通知\n各县（市）区人民政府：\n"
     assert document_heading(text) == ("合肥市2025年民生实事项目实施方案", 2025)
+    assert document_heading("莲湖区2023年工作总结暨\n2024年工作计划\n") == ("莲湖区2023年工作总结暨2024年工作计划", 2024)
 
 
 def test_a_title_about_work_on_a_place_names_no_place_first():

@@ -820,7 +820,7 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     meta = DocumentMeta(id="r", title="t", jurisdiction="某区", level="district", year=2025, kind="work_report", file="r.txt")
     text = ("某区2025年政府工作报告\n一、2025年重点工作\n坚持创新驱动，加快发展新质生产力。全年新增高新技术企业50家，建设孵化器3个。\n"
             "扩大有效投资。实施重点项目120个，完成投资300亿元。\n")
-    parsed = parse_text(text, meta)
+    parsed = parse_text(text + "各位代表，奋斗创造历史。让我们团结一心，谱写新篇章！\n新征程催人奋进，新使命呼唤担当。让我们携手并进。\n", meta)
     assert parsed.items["text"].to_list() == ["坚持创新驱动,加快发展新质生产力。全年新增高新技术企业50家,建设孵化器3个。",
-                                              "扩大有效投资。实施重点项目120个,完成投资300亿元。"]
+                                              "扩大有效投资。实施重点项目120个,完成投资300亿元。"], "the closing words lead nothing"
     assert not parsed.warnings
