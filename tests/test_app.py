@@ -351,6 +351,15 @@ def test_the_export_pair_and_the_documents_item_survive_a_reload_through_the_add
         "baqiao-2020", "baqiao-2023")
     reloaded.switch_page(PAGES["documents"]).run()
     assert reloaded.selectbox(key="doc_doc_item").value == "xian-2024:7"
+    # and Evolution's task line (its number came back as text and the page opened line 1)
+    at.switch_page(PAGES["evolution"]).run()
+    at.selectbox(key="evo_chain").select_index(2).run()
+    params = {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.query_params.update(params)
+    again.run()
+    again.switch_page(PAGES["evolution"]).run()
+    assert again.selectbox(key="evo_chain").value == at.selectbox(key="evo_chain").value != at.selectbox(key="evo_chain").options[0]
 
 
 def test_a_reviewer_name_cleared_on_purpose_stays_cleared(env):
