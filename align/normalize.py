@@ -60,10 +60,11 @@ _FULL_WIDTH_THOUSANDS = re.compile(
 
 
 def _grouped_unless_listed(match: re.Match[str]) -> str:
-    """The digits without their full-width commas, unless the clause shares them out over names it lists (一期、二期
-    分别建成安置房5，300套 is 5 and 300; 在各街道新建充电桩1，500个 and 分别建成1，200套、3，500套 list no names)."""
+    """The digits without their full-width commas, unless the clause shares them out respectively over names it lists
+    (一期、二期分别建成安置房5，300套 or 一期和二期分别… is 5 and 300; 在各街道新建充电桩1，500个, 城区、农村各新建1，100所
+    (each the same) and 分别建成1，200套、3，500套 list no names)."""
     clause = re.split(r"[。；;:：,，]", match.string[:match.start()])[-1]
-    return match.group(0) if re.search(r"、[^、]*(?:分别|各)", clause) else re.sub("[，﹐]", "", match.group(0))
+    return match.group(0) if re.search(r"[、和及与][^、]*分别", clause) else re.sub("[，﹐]", "", match.group(0))
 
 
 def _nfkc(text: str) -> str:
