@@ -32,7 +32,7 @@ from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
 from align.numfmt import general, shown_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns, row_by_role, soft_lines
-from align.readers import DEFAULT_MAX_BYTES, DocumentText, check_size, decode_text
+from align.readers import DEFAULT_MAX_BYTES, QUANTITY_GOES_ON, DocumentText, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
 MAX_TABLE_COLUMNS = 100
@@ -219,14 +219,13 @@ def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
         lines = [line for line in lines if line]
         # … but a line that goes on into a quantity (新建学校 | 3所, 完成投资 | 1.5亿元) runs on: the break split a phrase
         return "".join(line + ("；" if i < len(lines) - 1 and line[-1] not in _CLAUSE_END
-                               and not _QUANTITY_GOES_ON.match(lines[i + 1]) else "")
+                               and not QUANTITY_GOES_ON.match(lines[i + 1]) else "")
                        for i, line in enumerate(lines))
     return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
 
 
 _CLAUSE_END = set("。；;，,、：:！!？?")
-# 3所, 1.5亿元; not a list's 2. or 2、, nor a date (2025年底前完成 is a clause of its own)
-_QUANTITY_GOES_ON = re.compile(r"(?!\d{4}\s*[年.\-/])\d+(?:\.\d+)?\s*(?![.．、)）]|\d)")
+
 
 
 # ---------------------------------------------------------------- tables (xlsx, xls, csv)

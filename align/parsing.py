@@ -602,7 +602,8 @@ def _amounts_reach(progress: str, task: str) -> bool:
     for target in extract_targets(progress):
         amount = re.search(rf"[\d{CN_DIGITS}][\d{CN_DIGITS}.]*\s*(?:[万亿千百]\s*)?(?:余|多)?\s*{re.escape(target['unit'])}",
                            target["raw"])
-        before, after = target["raw"][:amount.start()], target["raw"][amount.end():]
+        # (an amount written apart from its unit, 5万农村人口, has no stage around it to read)
+        before, after = (target["raw"][:amount.start()], target["raw"][amount.end():]) if amount else ("", "")
         if _EARLY_STEP.search(after) and not _HANDED_OVER.search(after) or _EARLY_STEP_BEFORE.search(before) \
                 or after.lstrip().startswith("中的"):
             continue  # 完成5所学校主体施工, 已完成选址5所, 已完成5所中的3所; not …施工并交付使用

@@ -188,10 +188,22 @@ def _checked_lines(text: str, path: str | Path) -> str:
     # Word's line break (\v) and Unicode's line and paragraph separators end a line of text, as \r does; in a
     # table's row (cells apart by tabs) they break a cell's text and leave the row whole (新建学校\v3所 | 区教育局)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(_LINE_BREAKS.sub("" if "\t" in line else "\n", line) for line in lines)
+    return "\n".join(_LINE_BREAKS.sub(_break_in_a_cell, line) if "\t" in line else _LINE_BREAKS.sub("\n", line)
+                     for line in lines)
 
 
-_LINE_BREAKS = re.compile("[\v\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\v\u2028\u2029]+")
+# A line that goes on into a quantity (新建学校 | 3所, 完成投资 | 1.5亿元); not a list's 2. or 2、, nor a date
+QUANTITY_GOES_ON = re.compile(r"(?!\d{4}\s*[年.\-/])\d+(?:\.\d+)?\s*(?![.．、)）]|\d)")
+
+
+def _break_in_a_cell(found: re.Match[str]) -> str:
+    """A line break typed in a cell ends a clause (区教育局 | 区财政局 are two units), unless the cell's text runs on
+    into a quantity (新建学校 | 3所) or a clause already ended."""
+    before, after = found.string[:found.start()], found.string[found.end():]
+    if not before or before[-1] in "\t。；;，,、：:" or not after or after[0] == "\t" or QUANTITY_GOES_ON.match(after):
+        return ""
+    return "；"
 
 
 def _nul_error(line: int, path: str | Path) -> DocumentParseError:

@@ -696,7 +696,8 @@ def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
         [("新建学校5所", "已建成5所学校并投入使用"), ("新建学校5所", "完成5所学校建设"),
          ("改造老旧小区300户", "已完成300户老旧小区改造"), ("新建学校5所", "已完成5所学校建设任务"),
          ("新建学校5所", "已完成5所学校施工并交付使用"), ("新建学校5所", "已建成规划的5所学校"),
-         ("新建学校5所", "已建成启动区5所学校")], start=1))  # the last three read under way (a review)
+         ("新建学校5所", "已建成启动区5所学校"),  # the last three read under way (a review)
+         ("提升5万农村人口饮水质量", "已完成5万农村人口饮水提升")], start=1))  # its amount apart from its unit
     assert set(parse_text("序号\t重点任务\t牵头单位\t完成时限\t完成情况\n" + whole, TABLE).items["status"]) == {"done"}
 
 
@@ -750,8 +751,9 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                         "二、城市建设：3.新建道路10条。\n", TABLE).items
     assert run_on.select("number", "text").rows() == [("1", "新建学校3所。"), ("2", "新建公园5个。"), ("3", "新建道路10条。")]
     # … but inside a table's row a break is part of a cell (a Word table copied as text: the row was cut in two)
-    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t新建学校\v3所\t区教育局\t2024年\u20286月底前\n", encoding="utf-8")
-    assert parse_text(read_document_text(path), TABLE).items.select("text", "deadline").rows() == [("新建学校3所", "2024年6月底前")]
+    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t新建学校\v3所\t区教育局\v区财政局\t2024年\u20286月底前\n", encoding="utf-8")
+    assert parse_text(read_document_text(path), TABLE).items.select("text", "units", "deadline").rows() == [
+        ("新建学校3所", ["区教育局", "区财政局"], "2024年6月底前")]  # two units, not 区教育局区财政局 (a review)
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
