@@ -862,7 +862,9 @@ def _set_each_year(old: dict, new: dict) -> bool:
     if not old_targets:
         old_text = normalize_text(old.get("text") or "")
         project = _PUSHED_PROJECT.match(old_text)
-        return bool(_ONGOING_WORK.match(old_text)) and not (project and not _POLICY_WORK.search(project.group("what"))) \
+        policy = project and project.group("kind") == "建设" and _POLICY_WORK.search(project.group("what")) \
+            and not _FACILITY_END.search(project.group("what"))
+        return bool(_ONGOING_WORK.match(old_text)) and not (project and not policy) \
             and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new.get("text") or "")
     # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
     reset = levels(old_targets) != levels(new_targets)
@@ -882,8 +884,10 @@ _ONGOING_WORK = re.compile(r"^(?:要|将|坚持|始终)?(?:(?:持续|有序|稳�
                            r"|完善|优化|强化|做好|抓好|落实)")
 _FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|投入运行|投入运营|完工|竣工|开通|通车|交付")
 # a project built (推进城东污水处理厂建设, 水库建设, 综合管廊建设), not policy work named 建设 (法治政府建设, 平安莲湖建设)
-_PUSHED_PROJECT = re.compile(r"^(?:要|将)?(?:持续|有序|稳步|加快|扎实|全力)?推进(?P<what>[^,，;；。]{0,30}?)(?:建设|工程|项目)")
+_PUSHED_PROJECT = re.compile(r"^(?:要|将)?(?:持续|有序|稳步|加快|扎实|全力)?推进(?P<what>[^,，;；。]{0,30}?)(?P<kind>建设|工程|项目)")
+# … is policy work when it names a policy and no facility (法治政府建设; not 文明实践中心建设, 智慧停车场建设, 投资项目)
 _POLICY_WORK = re.compile(r"法治|平安|文明|智慧|数字|信用|诚信|廉洁|廉政|作风|党风|队伍|体系|机制|制度|能力|营商环境|品牌|政府")
+_FACILITY_END = re.compile(r"(?:中心|园|场|站|厂|馆|院|楼|路|桥|线|库|廊|网|基地|设施|学校|医院|工程|项目)$")
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")

@@ -79,7 +79,7 @@ _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![
 # standing alone or qualified (3.5公里。, 2.1米以上, 1.2公里的道路), not the first character of a word (1.3人才公寓)
 _DOTTED_CLOSE_UP = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?=[\u4e00-\u9fff])(?![万亿千百倍]|(?:"
-    + "|".join(re.escape(unit) for unit in MEASURE_UNITS) + r")(?:(?![\u4e00-\u9fff])|[以的左余多内之]))(.*)$"
+    + "|".join(re.escape(unit) for unit in MEASURE_UNITS) + r")(?:(?![\u4e00-\u9fff])|以上|以内|以下|左右|的))(.*)$"
 )
 # 第一章 … 第一节 … 第一条 …, as rules and some plans number themselves: a chapter is a 一、
 # section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
@@ -129,9 +129,18 @@ _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
-# A heading that is itself a look back, its numbered lines what was done or found, not tasks: 一、2023年工作总结,
-# 二、存在的问题和不足 (not 针对存在的问题逐项整改, nor 总结推广典型经验, nor 重点任务完成情况, a progress report's tasks)
-_LOOKING_BACK = re.compile(r"(?:工作|发展)?(?:总结|回顾)$|存在的(?:主要)?问题(?:和|与|及)?(?:不足)?$|主要成绩$")
+# A heading that is itself a look back, its numbered lines what was done or found, not tasks: 一、2023年工作总结（摘要）,
+# 回顾2023年工作, 2023年取得的成绩, 二、存在的问题和不足 (not 针对存在的问题逐项整改, nor 深化课程改革，总结推广典型经验,
+# nor 重点任务完成情况, a progress report's tasks)
+_LOOKING_BACK = re.compile(r"(?:总结|回顾|成绩)$|^回顾|(?:\d{4}年|过去|去年|上年).{0,10}(?:总结|回顾|成绩)"
+                           r"|问题(?:和|与|及)(?:不足|短板|困难)|存在的?(?:主要)?问题")
+
+
+def _looks_back(heading: str) -> bool:
+    """Whether a section heading is a look back (see :data:`_LOOKING_BACK`); a heading that does something about
+    it (针对…, 整改…) or goes on past a comma is not."""
+    heading = re.sub(rf"^(?:[{_CN_NUM}]+、|[(（][{_CN_NUM}]+[)）])|[(（][^()（）]*[)）]$", "", heading).strip("。:： ")
+    return not re.search(r"[,，]|^(?:针对|解决|整改|聚焦|围绕|深化|推动)", heading) and bool(_LOOKING_BACK.search(heading))
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
@@ -588,9 +597,11 @@ _DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新�
 
 
 # The stages of a project before it is built: an amount of these is no amount of the work done.
-_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约|主体|封顶")
-# … named right before the amount (已完成选址5所; not 已建成规划的5所, 启动区5所), and a stage the work ends with
-_EARLY_STEP_BEFORE = re.compile(r"(?:前期手续|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|开工)\s*$")
+_EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|规划|方案|开工|启动|签约|主体|封顶|土建")
+# … named right before the amount (已完成选址工作5所, 开工建设5所, 立项的5个; not 已建成规划的5所, 启动区5所), and a
+# stage the work ends with
+_EARLY_STEP_BEFORE = re.compile(r"(?:前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|开工|签约|封顶)"
+                                r"(?:工作|建设|方案|手续|项目)?的?\s*$")
 _HANDED_OVER = re.compile(r"交付|投用|投入使用|验收|竣工|建成")
 
 
@@ -604,9 +615,11 @@ def _amounts_reach(progress: str, task: str) -> bool:
                            target["raw"])
         # (an amount written apart from its unit, 5万农村人口, has no stage around it to read)
         before, after = (target["raw"][:amount.start()], target["raw"][amount.end():]) if amount else ("", "")
-        if _EARLY_STEP.search(after) and not _HANDED_OVER.search(after) or _EARLY_STEP_BEFORE.search(before) \
+        handed = _HANDED_OVER.search(after)
+        handed = handed if handed and not _NOT_YET.search(after[:handed.start()]) else None  # 力争年底交付: not yet
+        if _EARLY_STEP.search(after) and not handed or _EARLY_STEP_BEFORE.search(before) \
                 or after.lstrip().startswith("中的"):
-            continue  # 完成5所学校主体施工, 已完成选址5所, 已完成5所中的3所; not …施工并交付使用
+            continue  # 完成5所学校主体施工, 已完成选址工作5所, 已完成5所中的3所; not …施工并交付使用
         done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
     measured = [t for t in extract_targets(task) if t["unit"] in done]
     return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)
@@ -1156,7 +1169,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
-            review_section = bool(_REVIEW_HEADING.search(level1) or _LOOKING_BACK.search(level1.rstrip("。:：")))
+            review_section = bool(_REVIEW_HEADING.search(level1)) or _looks_back(level1)
             ordinals = [_ordinal(match.group(1)), ""]
             section_starts.append(lineno)
             heading = _Draft(number=ordinals[0], section_path=[], first_line=lineno, last_line=lineno,
@@ -1200,7 +1213,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             indicators.extend(extract_targets(body))
             current = None
             continue
-        if _LOOKING_BACK.search(level1.rstrip("。:：")) and (_dotted_line(raw, None) or _numbered_line(clean, None)):
+        if _looks_back(level1) and (_dotted_line(raw, None) or _numbered_line(clean, None)):
             current = None  # 一、2023年工作总结 then 1.新建学校3所，已全部建成: what was done, not a task of the plan
             _extend_body(heading, clean, raw, lineno)
             continue
@@ -1642,8 +1655,8 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
     return columns
 
 
-_TOTAL_HEADER = re.compile(r"合计|小计|总计")
-_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例|总数|现有|存量")  # 老旧小区总数: what there is
+_TOTAL_HEADER = re.compile(r"合计|小计|总计|^(?:任务)?总数$")  # 总数 alone sums the parts; 老旧小区总数 is what there is
+_NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例|现有|存量|.(?<!任务)总数")
 _SPAN_OF_YEARS = re.compile(r"\d{4}\s*[-—–~至到]\s*\d{4}")
 
 

@@ -520,6 +520,8 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进地铁7号线建设，力争年底建成通车", "全力推进地铁7号线建设"),
                                ("推进城东污水处理厂建设", "推进城东污水处理厂建设，年底前投入运行"),
                                ("推进龙王港水库建设", "推进龙王港水库建设"), ("推进城市综合管廊建设", "推进城市综合管廊建设"),
+                               ("推进新时代文明实践中心建设", "推进新时代文明实践中心建设"),  # a facility named with a
+                               ("加快推进政府投资项目建设", "加快推进政府投资项目建设"),  # policy word (a last review)
                                ("学前教育普及率提高至90%", "学前教育普及率提高至90%")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text

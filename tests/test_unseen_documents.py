@@ -691,6 +691,10 @@ def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
              "7\t新建学校5所\t区教育局\t2024年12月底\t已完成5所中的3所\n")  # 5–7 read done too (a probe)
     assert parse_text(steps, TABLE).items["status"].to_list() == ["in_progress", "in_progress", "in_progress", "done",
                                                                    "in_progress", "in_progress", "in_progress"]
+    for early in ("已完成开工建设5所", "已完成选址工作5所", "已完成立项的5所", "已完成主体封顶5所", "完成5所学校土建施工",
+                  "完成5所学校主体封顶并力争年底交付使用"):  # each read done after a mend (a last review)
+        row = f"序号\t重点任务\t牵头单位\t完成时限\t完成情况\n1\t新建学校5所\t区教育局\t2024年12月底\t{early}\n"
+        assert parse_text(row, TABLE).items["status"].to_list() != ["done"], early
     # … while the whole amount done, said in words of its own, is done (a review of the rule above read these under way)
     whole = "".join(f"{n}\t{task}\t区教育局\t2024年12月底\t{progress}\n" for n, (task, progress) in enumerate(
         [("新建学校5所", "已建成5所学校并投入使用"), ("新建学校5所", "完成5所学校建设"),
@@ -731,6 +735,8 @@ def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
     close = parse_text("1.民生保障\n1.1新建学校3所。\n1.2公共充电桩建设，新建充电桩500个。\n1.3人才公寓建设，筹集房源200套。\n"
                        "1.4家庭医生签约服务覆盖率达到75%。\n", TABLE).items
     assert close["number"].to_list() == ["1.1", "1.2", "1.3", "1.4"]
+    inside = parse_text("1.燃气改造\n1.1户内燃气设施改造。\n1.2场内交通组织优化。\n", TABLE).items  # 户内, 场内: words
+    assert inside["number"].to_list() == ["1.1", "1.2"]
     # … while a line wrapped before a qualified quantity (2.1米以上, 1.2公里的) stays in its sentence (tasks 2.1; a review)
     for wrapped_line in ("1.改造背街小巷，人行道宽度不低于\n2.1米以上，完成改造20条。\n", "1.推动工业增速高于全市\n2.1个百分点以上。\n",
                          "1.道路建设，新建全长约\n1.2公里的主干道路3条。\n"):
@@ -754,6 +760,11 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
     path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t新建学校\v3所\t区教育局\v区财政局\t2024年\u20286月底前\n", encoding="utf-8")
     assert parse_text(read_document_text(path), TABLE).items.select("text", "units", "deadline").rows() == [
         ("新建学校3所", ["区教育局", "区财政局"], "2024年6月底前")]  # two units, not 区教育局区财政局 (a review)
+    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t覆盖率达到\v百分之九十\t区卫健局\t2024年6月\v底前\n"
+                    "2\t推进城东污水处理厂\v二期工程建设\t区住建局\t2024年\n3\t实施项目50个\v完成投资80亿元\t区发改委\t2024年\n",
+                    encoding="utf-8")  # runs on, but after a quantity a clause ends (each read with ; once; a last review)
+    assert parse_text(read_document_text(path), TABLE).items.select("text", "deadline").rows() == [
+        ("覆盖率达到百分之九十", "2024年6月底前"), ("推进城东污水处理厂二期工程建设", "2024年"), ("实施项目50个;完成投资80亿元", "2024年")]
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
@@ -774,7 +785,8 @@ def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_
     # of one measure word, the plan's own year's column, or the total of parts (2024年's and 新建 alone were taken)
     for header, row, quota in (("2024年任务（个）\t2025年任务（个）", "1200\t1500", 1500.0), ("新建（个）\t改造（个）\t合计（个）", "3\t5\t8", 8.0),
                                ("合计（个）\t新建（个）\t改造（个）", "8\t3\t5", 8.0),
-                               ("老旧小区总数（个）\t2025年改造任务（个）", "120\t30", 30.0)):  # what there is: 120 (a review)
+                               ("老旧小区总数（个）\t2025年改造任务（个）", "120\t30", 30.0),  # what there is: 120 (a review)
+                               ("新建（个）\t改造（个）\t总数（个）", "2\t3\t5", 5.0)):  # 总数 alone sums the parts
         table = f"1.充电设施建设。新建公共充电桩8000个。\n附件1\n充电设施建设任务分解表\n序号\t区\t{header}\n1\t岳麓区\t{row}\n"
         assert [q["value"] for q in parse_text(table, CITY).items["quotas"][0]] == [quota], header
 
@@ -789,6 +801,11 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
     for heading in ("二、针对存在的问题逐项整改", "二、深化课程改革，总结推广典型经验", "一、重点任务完成情况"):
         kept = parse_text(f"某区2024年工作要点\n{heading}\n1.完成散煤治理1000户。\n2.新建污水管网5公里。\n", TABLE).items
         assert kept["text"].to_list() == ["完成散煤治理1000户。", "新建污水管网5公里。"], heading
+    # … and a look back written otherwise is one too (each read as tasks; a last review)
+    for heading in ("2023年取得的成绩", "回顾2023年工作", "2023年工作总结（摘要）", "2023年工作回顾及存在问题", "存在的问题与短板"):
+        plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年工作安排\n1.新建学校5所。\n"
+                          "2.新建公园2个。\n", TABLE).items
+        assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
 
 
 def test_units_written_after_a_task_may_hold_brackets_of_their_own():
