@@ -382,6 +382,8 @@ def table_rows_to_text(
     roles: dict[int, str] | None = None
     written: list[str] = []  # the roles written out, in the header's order
     header_cells: list[str] = []
+    header_line = 0  # the header's place among the lines written
+    unnamed_text: set[int] = set()  # columns without a header whose text is not read: named in the header written
     width = 0
     header_row = 0
     mapping_problems: list[Problem] = []
@@ -419,6 +421,7 @@ def table_rows_to_text(
                 if found is not None:
                     roles, width, header_row = found, max(len(cells), max(found) + 1), row_number
                     written, header_cells = _written_roles(roles), cells
+                    header_line = len(lines)
                     lines.append(_header_line(written, header_cells, roles))
                     continue
                 if problems and not mapping_problems and len([c for c in cells if c]) >= 2:
@@ -449,7 +452,7 @@ def table_rows_to_text(
         if len(filled) == 1 and filled[0] not in content:
             lines.append(cells[filled[0]])
             continue
-        row = row_by_role(cells, roles, header_cells)
+        row = row_by_role(cells, roles, header_cells, unnamed_text)
         row["number"] = row.get("number", "")
         if row["number"]:
             numbered = True
@@ -475,6 +478,9 @@ def table_rows_to_text(
             path=label,
             zh=f"前 {HEADER_SEARCH_ROWS} 行里没有表头（如 序号 / 主要任务 / 责任单位 / 进展情况）",
         )
+    if unnamed_text:  # named among the columns not read, so the parser says so (their text was dropped unsaid)
+        lines[header_line] = _header_line(written, [name or (f"第{i + 1}列（无表头）" if i in unnamed_text else "")
+                                                    for i, name in enumerate(header_cells)], roles)
     if wide_rows:
         raise DocumentParseError(
             f"{'; '.join(wide_rows[:5])}{' …' if len(wide_rows) > 5 else ''}, but the header at row "

@@ -510,10 +510,12 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
     return roles
 
 
-def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> dict[str, str]:
+def row_by_role(cells: list[str], roles: dict[int, str], header: list[str], left_out: set[int] | None = None
+                ) -> dict[str, str]:
     """A table row's cells by role, a bare number under a header naming its unit (目标（个）) with that unit. A
     quantity in a column without a header of its own after the task is the task's: a header cell merged across two
-    columns (主要任务 over 新建学校 | 3所) leaves the second unnamed, and the target was dropped without a word."""
+    columns (主要任务 over 新建学校 | 3所) leaves the second unnamed, and the target was dropped without a word. Any
+    other text in a column without a header is not read: its column goes into ``left_out``, to be named."""
     row = {role: cells[i] if i < len(cells) else "" for i, role in roles.items()}
     for i, role in roles.items():  # 目标（个） | 5: the count's unit is in the header (5 alone gave no target)
         if role == "detail" and i < len(header) and (unit := _HEADER_UNIT.search(normalize_text(header[i]))) \
@@ -526,9 +528,20 @@ def row_by_role(cells: list[str], roles: dict[int, str], header: list[str]) -> d
     for i, name in enumerate(header):
         if name.strip():
             owner = roles.get(i) if roles.get(i) in ("task", "detail") else None
-        elif owner is not None and i < len(cells) and (more := cells[i].strip()) and extract_targets(more):
-            row[owner] += more  # a quantity only: a contact (张三 138…) or a note in a blank column is no part of the task
+        elif i < len(cells) and (more := cells[i].strip()):
+            if owner is not None and extract_targets(more):
+                row[owner] += more  # a quantity only: a contact (张三 138…) or a note is no part of the task
+            elif left_out is not None and i not in roles:
+                left_out.add(i)
     return row
+
+
+def unnamed_columns_note(columns: set[int]) -> str:
+    """The warning for columns without a header whose text was not read (改造提升公园绿地 beside 新建公园, co-units
+    beside the units: left out without a word)."""
+    shown = "、".join(str(i + 1) for i in sorted(columns))
+    return (f"第 {shown} 列没有表头，其中的文字未读取，请给这些列加上表头 column(s) {shown} have no header, so their text "
+            "was not read; give them a header (such as 具体内容 or 配合单位).")
 
 
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
@@ -658,6 +671,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     roles: dict[int, str] = {}
     header_cells: list[str] = []
     unread_said: set[str] = set()
+    unnamed_text: set[int] = set()  # columns without a header whose text was not read
     header_width = 0
     header_at = 0
     section: list[str] = []
@@ -728,7 +742,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 zh=f"这一行有 {len(cells)} 列，表头（第 {header_at} 行）有 {header_width} 列，请检查多余的制表符",
             )
         cells += [""] * (header_width - len(cells))
-        row = row_by_role(cells, roles, header_cells)
+        row = row_by_role(cells, roles, header_cells, unnamed_text)
         task_cell = row.get("task", "")
         number = None
         chinese_number = _chinese_task_number(row.get("number", ""), cells, roles, drafts=drafts,
@@ -797,6 +811,8 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             draft.status = draft.status or "in_progress"
     if drafts:
         warnings.extend(_check_counts(preamble, drafts, path))
+    if unnamed_text:
+        warnings.append(f"{path}: {unnamed_columns_note(unnamed_text)}")
     warnings.extend(_without_task_text(drafts, path))
     _check_duplicates(drafts, path)
     return drafts, warnings

@@ -1716,8 +1716,25 @@ def test_a_blank_column_holding_no_quantity_stays_out_of_the_task_and_the_units(
     """A contact beside the units, a name beside the task, 已完成 beside the deadline: merged into them once blank
     columns were read as merged headers (a review)."""
     text = ("序号\t主要任务\t\t责任单位\t\t完成时限\t\n1\t新建学校3所\t张三\t区教育局\t张三 13800138000\t2024年12月底\t已完成\n")
-    items = parse_text(text, META).items
-    assert items.select("text", "units", "deadline").rows() == [("新建学校3所", ["区教育局"], "2024年12月底")]
+    parsed = parse_text(text, META)
+    assert parsed.items.select("text", "units", "deadline").rows() == [("新建学校3所", ["区教育局"], "2024年12月底")]
+    # … and said: their text was dropped without a word (a probe)
+    assert any("第 3、5、7 列没有表头" in warning for warning in parsed.warnings)
+
+
+def test_a_spreadsheet_column_under_a_merged_header_holding_text_is_named_not_dropped_unsaid(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "主要任务", None, "责任单位"])
+    book.active.merge_cells("B1:C1")
+    book.active.append([1, "新建公园", "改造提升公园绿地", "区住建局"])
+    book.active.append([2, "新建学校", "3所", "区教育局"])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    parsed = parse_text(read_document_text(path), META)
+    assert parsed.items["text"].to_list() == ["新建公园", "新建学校3所"]
+    assert any("第3列（无表头）" in warning for warning in parsed.warnings)
 
 
 def test_a_title_wrapped_by_hand_in_word_stays_one_title(tmp_path):
