@@ -536,7 +536,7 @@ def row_by_role(cells: list[str], roles: dict[int, str], header: list[str], left
     return row
 
 
-def unnamed_columns_note(columns: set[int]) -> str:
+def _unnamed_columns_note(columns: set[int]) -> str:
     """The warning for columns without a header whose text was not read (改造提升公园绿地 beside 新建公园, co-units
     beside the units: left out without a word)."""
     shown = "、".join(str(i + 1) for i in sorted(columns))
@@ -812,7 +812,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     if drafts:
         warnings.extend(_check_counts(preamble, drafts, path))
     if unnamed_text:
-        warnings.append(f"{path}: {unnamed_columns_note(unnamed_text)}")
+        warnings.append(f"{path}: {_unnamed_columns_note(unnamed_text)}")
     warnings.extend(_without_task_text(drafts, path))
     _check_duplicates(drafts, path)
     return drafts, warnings
@@ -1109,10 +1109,9 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
     index_units: dict[str, list[str]] = {}
     index_titles: dict[str, str] = {}
     level1 = level2 = ""
-    review_section = False
+    review_section = looking_back = False  # a section reviewing last year; one whose heading is only a look back
     in_attachments = False
     current_attachment: dict | None = None
-    bare_attachment: list[int] = []  # [line, lines not read] of a 附件 written without a number
     current: _Draft | None = None
 
     headings: dict[int, list[_Draft]] = {1: [], 2: []}  # 一、 and （一） lines, items where nothing is numbered below
@@ -1138,7 +1137,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
         start_match = _ATTACHMENT_START.match(clean)
         if clean == "附件" and current_attachment is None:  # a plan's one attachment, without a number (after its
             # index, 附件：标题, too): filed under the item its title names, else under none, and named
-            in_attachments, current, bare_attachment = True, None, [lineno, 0]
+            in_attachments, current = True, None
             current_attachment = attachments[_UNNUMBERED] = {
                 "number": _UNNUMBERED, "year": year, "title": "", "units": [], "sections": [], "lines": [lineno, lineno],
                 "text": []}
@@ -1165,8 +1164,6 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
                 entry = _numbered_line(clean, None)
                 if entry:
                     _index_entry(entry, index_units, index_titles)
-                elif bare_attachment:
-                    bare_attachment[1] += 1
                 continue
             if "\t" in raw:  # a table in the attachment: its cells apart, and its rows by district as quotas
                 clean = _attachment_row(current_attachment, [normalize_text(cell) for cell in raw.split("\t")])
@@ -1185,7 +1182,8 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
-            review_section = bool(_REVIEW_HEADING.search(level1)) or _looks_back(level1)
+            looking_back = _looks_back(level1)
+            review_section = bool(_REVIEW_HEADING.search(level1)) or looking_back
             ordinals = [_ordinal(match.group(1)), ""]
             section_starts.append(lineno)
             heading = _Draft(number=ordinals[0], section_path=[], first_line=lineno, last_line=lineno,
@@ -1229,7 +1227,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             indicators.extend(extract_targets(body))
             current = None
             continue
-        if _looks_back(level1) and (_dotted_line(raw, None) or _numbered_line(clean, None)):
+        if looking_back and (_dotted_line(raw, None) or _numbered_line(clean, None)):
             current = None  # 一、2023年工作总结 then 1.新建学校3所，已全部建成: what was done, not a task of the plan
             _extend_body(heading, clean, raw, lineno)
             continue
@@ -1295,12 +1293,12 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
         drafts = _qualify_restarted_numbers(_committed(headings[2]) or _committed(headings[1]))
     attachments, index_units, doubtful = _attachments_by_item(attachments, index_units, index_titles, drafts)
     doubtful = [number for number in doubtful if number != _UNNUMBERED]
-    if (unfiled := attachments.pop(_UNNUMBERED, None)) is not None:  # its title named no item
-        bare_attachment[1] = len(unfiled["text"]) + sum(1 for section in unfiled["sections"] if section["heading"])
-    if bare_attachment and bare_attachment[1]:
-        warnings.append(f"{path}: 第 {bare_attachment[0]} 行的附件没有编号，其 {bare_attachment[1]} 行未归入任何条目、未读取"
-                        f"（如各区县任务分解表的配额），请核对 the attachment at line {bare_attachment[0]} has no number, so its "
-                        f"{bare_attachment[1]} line(s) were filed under no item and not read (a table of district quotas, "
+    unfiled = attachments.pop(_UNNUMBERED, None)  # its title named no item
+    if unfiled and (lost := len(unfiled["text"]) + sum(1 for section in unfiled["sections"] if section["heading"])):
+        at = unfiled["lines"][0]
+        warnings.append(f"{path}: 第 {at} 行的附件没有编号，其 {lost} 行未归入任何条目、未读取"
+                        f"（如各区县任务分解表的配额），请核对 the attachment at line {at} has no number, so its "
+                        f"{lost} line(s) were filed under no item and not read (a table of district quotas, "
                         "say); number it 附件1, 附件2 … as its item.")
     for draft in drafts:
         attachment = attachments.get(draft.number)
