@@ -880,11 +880,12 @@ _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|�
 # Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境, 推进东湖绿心生态保护;
 # not a project pushed on (推进…污水处理厂建设, still building a year later, is a year late), nor work either year
 # says it finishes (力争年底建成, 建成投运).
-_ONGOING_WORK = re.compile(r"^(?:要|将|坚持|始终)?(?:(?:持续|有序|稳步|加快|扎实|全力)?推进|深化|深入|持续|加强|巩固|常态化|健全"
+_PUSHED_ON = r"(?:持续|有序|稳步|加快|扎实|全力)?推进"
+_ONGOING_WORK = re.compile(rf"^(?:要|将|坚持|始终)?(?:{_PUSHED_ON}|深化|深入|持续|加强|巩固|常态化|健全"
                            r"|完善|优化|强化|做好|抓好|落实)")
 _FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|投入运行|投入运营|完工|竣工|开通|通车|交付")
 # a project built (推进城东污水处理厂建设, 水库建设, 综合管廊建设), not policy work named 建设 (法治政府建设, 平安莲湖建设)
-_PUSHED_PROJECT = re.compile(r"^(?:要|将)?(?:持续|有序|稳步|加快|扎实|全力)?推进(?P<what>[^,，;；。]{0,30}?)(?P<kind>建设|工程|项目)")
+_PUSHED_PROJECT = re.compile(rf"^(?:要|将)?{_PUSHED_ON}(?P<what>[^,，;；。]{{0,30}}?)(?P<kind>建设|工程|项目)")
 # … is policy work when it names a policy and no facility (法治政府建设; not 文明实践中心建设, 智慧停车场建设, 投资项目)
 _POLICY_WORK = re.compile(r"法治|平安|文明|智慧|数字|信用|诚信|廉洁|廉政|作风|党风|队伍|体系|机制|制度|能力|营商环境|品牌|政府")
 _FACILITY_END = re.compile(r"(?:中心|园|场|站|厂|馆|院|楼|路|桥|线|库|廊|网|基地|设施|学校|医院|工程|项目)$")
