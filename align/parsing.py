@@ -129,18 +129,20 @@ _ORDINAL_CLAUSE = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*([{_CN_NUM}]{{1,2
 _ORDINAL_LEAD = re.compile(rf"^[{_CN_NUM}]是[^。]{{1,20}}。")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _REVIEW_HEADING = re.compile(r"回顾|总结|成绩|过去")
-# A heading that is itself a look back, its numbered lines what was done or found, not tasks: 一、2023年工作总结（摘要）,
-# 回顾2023年工作, 2023年取得的成绩, 二、存在的问题和不足 (not 针对存在的问题逐项整改, nor 深化课程改革，总结推广典型经验,
-# nor 重点任务完成情况, a progress report's tasks)
-_LOOKING_BACK = re.compile(r"(?:总结|回顾|成绩)$|^回顾|(?:\d{4}年|过去|去年|上年).{0,10}(?:总结|回顾|成绩)"
-                           r"|问题(?:和|与|及)(?:不足|短板|困难)|存在的?(?:主要)?问题")
+# A heading that is itself a look back, its numbered lines what was done or found, not tasks: a noun phrase naming the
+# review and nothing else (一、2023年工作总结（摘要）, 回顾2023年工作, 2023年取得的成绩, 二、存在的问题和不足,
+# 2023年工作回顾及存在问题), not a task about one (认真查摆存在问题, 着力解决存在问题, 做好经验总结, 巩固提升2023年创建成绩,
+# 针对存在的问题逐项整改, 深化课程改革，总结推广典型经验), nor 重点任务完成情况, a progress report's tasks
+_LOOKING_BACK = re.compile(
+    r"回顾.*|(?:[\u4e00-\u9fff]{1,8}?(?:省|市|区|县))?(?:\d{4}年度?|过去(?:的)?(?:一|五)?年|去年|上年|今年以来|一年来)?(?:以来)?的?"
+    r"(?:(?:主要)?(?:工作)?(?:总结|回顾)(?:(?:及|和|与)存在的?(?:主要)?问题)?|(?:取得的|主要)(?:工作)?成[绩效](?:(?:和|与|及)(?:经验|不足))?"
+    r"|存在的?(?:主要)?问题(?:(?:和|与|及)(?:不足|短板|困难))?)")
 
 
 def _looks_back(heading: str) -> bool:
-    """Whether a section heading is a look back (see :data:`_LOOKING_BACK`); a heading that does something about
-    it (针对…, 整改…) or goes on past a comma is not."""
+    """Whether a section heading is a look back (see :data:`_LOOKING_BACK`)."""
     heading = re.sub(rf"^(?:[{_CN_NUM}]+、|[(（][{_CN_NUM}]+[)）])|[(（][^()（）]*[)）]$", "", heading).strip("。:： ")
-    return not re.search(r"[,，]|^(?:针对|解决|整改|聚焦|围绕|深化|推动)", heading) and bool(_LOOKING_BACK.search(heading))
+    return bool(_LOOKING_BACK.fullmatch(heading))
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
@@ -1110,6 +1112,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
     index_titles: dict[str, str] = {}
     level1 = level2 = ""
     review_section = looking_back = False  # a section reviewing last year; one whose heading is only a look back
+    looked_back: dict[int, int] = {}  # a look-back heading's line → its numbered lines, read as no tasks
     in_attachments = False
     current_attachment: dict | None = None
     current: _Draft | None = None
@@ -1230,6 +1233,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
         if looking_back and (_dotted_line(raw, None) or _numbered_line(clean, None)):
             current = None  # 一、2023年工作总结 then 1.新建学校3所，已全部建成: what was done, not a task of the plan
             _extend_body(heading, clean, raw, lineno)
+            looked_back[section_starts[-1]] = looked_back.get(section_starts[-1], 0) + 1
             continue
         previous = numbered[-1].number if numbered else None
         if dotted := _dotted_line(raw, previous):
@@ -1285,6 +1289,11 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
                         f"请核对 {len(unread)} paragraph(s) state a quantity but open with no lead phrase, so they "
                         f"were not read as tasks (lines {', '.join(map(str, unread[:PROBLEMS_LISTED]))}"
                         f"{' …' if len(unread) > PROBLEMS_LISTED else ''}); give each a short lead sentence to read it.")
+    if looked_back:
+        shown = "、".join(f"第 {at} 行（{n} 条）" for at, n in looked_back.items())
+        warnings.append(f"{path}: {shown}的标题是回顾，其下编号行按已做的工作读、未作为任务读入 the numbered lines under a "
+                        f"heading that looks back (line(s) {', '.join(map(str, looked_back))}) were read as work done, "
+                        "not as tasks of the plan.")
     tasks = tasks or _qualify_restarted_numbers(paragraphs)
     if tasks:
         drafts = sorted(tasks + _sections_without_tasks(headings, tasks, section_starts, subsection_starts),

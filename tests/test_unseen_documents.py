@@ -806,6 +806,19 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
         plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年工作安排\n1.新建学校5所。\n"
                           "2.新建公园2个。\n", TABLE).items
         assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
+    # … and the warnings say which lines were read as work done
+    assert any("第 2 行（1 条）、第 4 行（1 条）" in w for w in parse_text(text, TABLE).warnings)
+
+
+def test_a_task_heading_naming_a_review_word_keeps_its_tasks():
+    """二、认真查摆存在问题, 三、做好宣传和总结: a heading that does something about problems or a summary is a task
+    heading; its numbered tasks were dropped without a word as a look back (a code review)."""
+    for heading in ("认真查摆存在问题", "做好宣传和总结", "着力解决存在问题", "全面整改存在问题", "梳理存在问题",
+                    "切实解决群众反映的问题和困难", "做好经验总结", "巩固提升2023年创建成绩", "2023年工作回顾和2024年工作安排"):
+        parsed = parse_text(f"碑林区2024年重点工作任务\n一、推进城市更新\n1.改造老旧小区30个。\n二、{heading}\n"
+                            "2.完成审计发现问题整改20项。\n3.化解信访积案15件。\n", TABLE)
+        assert parsed.items["text"].to_list() == ["改造老旧小区30个。", "完成审计发现问题整改20项。", "化解信访积案15件。"], heading
+        assert not parsed.warnings, heading
 
 
 def test_units_written_after_a_task_may_hold_brackets_of_their_own():
