@@ -1063,6 +1063,8 @@ def _heading_text(text: str) -> str:
 
 # A lead of two short phrases (坚持创新驱动，加快发展新质生产力): as reports write them, without a number
 _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2,14}")
+# … unless it frames the year's work rather than opening a task (做好今年工作，要把握好以下几点。今年是关键之年，意义重大。)
+_FRAMING_LEAD = re.compile(r"以下|如下|几点|几个方面|意义|之年|把握|必须|关键在于|总体要求|指导思想|做好今年|做好全年")
 
 
 def _lead_phrase(text: str) -> str | None:
@@ -1077,7 +1079,8 @@ def _lead_phrase(text: str) -> str | None:
         return ordinal.group(0).rstrip("。")
     sentence, stop, rest = text.partition("。")
     if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and (
-            not re.search(r"[,，:：;；]", sentence) or _TWO_PHRASE_LEAD.fullmatch(sentence)
+            not re.search(r"[,，:：;；]", sentence)
+            or _TWO_PHRASE_LEAD.fullmatch(sentence) and not _FRAMING_LEAD.search(sentence)
             and not sentence.startswith(("同志们", "各位代表")) and not rest.lstrip().startswith("让我们")):
         return sentence  # a report's closing words (各位代表，奋斗创造历史。让我们…) lead nothing
     return None

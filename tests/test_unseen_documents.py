@@ -856,3 +856,16 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     assert parsed.items["text"].to_list() == ["坚持创新驱动,加快发展新质生产力。全年新增高新技术企业50家,建设孵化器3个。",
                                               "扩大有效投资。实施重点项目120个,完成投资300亿元。"], "the closing words lead nothing"
     assert not parsed.warnings
+
+
+def test_a_sentence_framing_the_years_work_leads_no_task():
+    """做好今年工作，要把握好以下几点。 and 今年是关键之年，做好工作意义重大。 were read as two-phrase leads: a task
+    without a commitment came first and every later item was renumbered, so decisions on them pointed elsewhere (a code
+    review)."""
+    meta = DocumentMeta(id="r", title="t", jurisdiction="某市", level="city", year=2024, kind="work_report", file="r.txt")
+    tasks = "坚持创新驱动，加快发展新质生产力。新建创新平台10个。\n扩大有效投资。实施重点项目300个，完成投资1500亿元。\n"
+    for frame in ("做好今年工作，要把握好以下几点。必须坚持稳中求进，必须坚持以进促稳。",
+                  "今年是关键之年，做好工作意义重大。我们要奋发有为。"):
+        parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{frame}\n{tasks}", meta).items
+        assert parsed.select("number", "text").rows() == [("1", "坚持创新驱动,加快发展新质生产力。新建创新平台10个。"),
+                                                          ("2", "扩大有效投资。实施重点项目300个,完成投资1500亿元。")], frame
