@@ -588,7 +588,7 @@ _DONE_PROGRESS = re.compile(
     r"|^(?:完成|办结|已办结|完成(?:全年|年度)(?:目标)?任务)(?=$|[,，。;；!！])"
 )
 # A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成.
-_NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|计划于|力争|争取|拟")
+_NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<!按)计划(?![内外])|力争|争取|拟|待")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
 _STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在建设|尚未|未完成|加快推进")
 _UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:主体|仍|尚)?在建|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
@@ -617,7 +617,8 @@ _EARLY_STEP = re.compile(r"前期|手续|选址|立项|可研|设计|招标|审�
 # stage the work ends with
 _EARLY_STEP_BEFORE = re.compile(r"(?:前期|手续|选址|立项|可研|设计|招标|审批|征地|拆迁|开工|签约|封顶)"
                                 r"(?:工作|建设|方案|手续|项目)?的?\s*$")
-_HANDED_OVER = re.compile(r"交付|投用|投入使用|验收|竣工|建成")
+# (itself done, not what is prepared for: 竣工验收前准备工作)
+_HANDED_OVER = re.compile(r"(?:交付|投用|投入使用|验收|竣工|建成)++(?!前|准备)")
 
 
 def _amounts_reach(progress: str, task: str) -> bool:

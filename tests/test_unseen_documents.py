@@ -692,7 +692,9 @@ def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
     assert parse_text(steps, TABLE).items["status"].to_list() == ["in_progress", "in_progress", "in_progress", "done",
                                                                    "in_progress", "in_progress", "in_progress"]
     for early in ("已完成开工建设5所", "已完成选址工作5所", "已完成立项的5所", "已完成主体封顶5所", "完成5所学校土建施工",
-                  "完成5所学校主体封顶并力争年底交付使用"):  # each read done after a mend (a last review)
+                  "完成5所学校主体封顶并力争年底交付使用",  # each read done after a mend (a last review)
+                  "已完成5所学校主体施工并计划年底交付", "已完成5所学校主体施工待竣工验收",
+                  "已完成5所学校主体施工和竣工验收前准备工作"):  # a hand-over planned, pending or prepared for (a review)
         row = f"序号\t重点任务\t牵头单位\t完成时限\t完成情况\n1\t新建学校5所\t区教育局\t2024年12月底\t{early}\n"
         assert parse_text(row, TABLE).items["status"].to_list() != ["done"], early
     # … while the whole amount done, said in words of its own, is done (a review of the rule above read these under way)
@@ -701,7 +703,8 @@ def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
          ("改造老旧小区300户", "已完成300户老旧小区改造"), ("新建学校5所", "已完成5所学校建设任务"),
          ("新建学校5所", "已完成5所学校施工并交付使用"), ("新建学校5所", "已建成规划的5所学校"),
          ("新建学校5所", "已建成启动区5所学校"),  # the last three read under way (a review)
-         ("提升5万农村人口饮水质量", "已完成5万农村人口饮水提升")], start=1))  # its amount apart from its unit
+         ("提升5万农村人口饮水质量", "已完成5万农村人口饮水提升"),  # its amount apart from its unit
+         ("新建学校5所", "已完成5所学校主体施工和竣工验收"), ("新建学校5所", "计划内5所已全部建成")], start=1))
     assert set(parse_text("序号\t重点任务\t牵头单位\t完成时限\t完成情况\n" + whole, TABLE).items["status"]) == {"done"}
 
 
