@@ -61,10 +61,23 @@ _FULL_WIDTH_THOUSANDS = re.compile(
 
 def _grouped_unless_listed(match: re.Match[str]) -> str:
     """The digits without their full-width commas, unless the clause shares them out respectively over names it lists
-    (一期、二期分别建成安置房5，300套 or 一期和二期分别… is 5 and 300; 在各街道新建充电桩1，500个, 城区、农村各新建1，100所
-    (each the same) and 分别建成1，200套、3，500套 list no names)."""
+    and only the list gives each name its number (一期、二期分别建成安置房5，300套 is 5 and 300; 一期和二期分别建成
+    1，200套、3，500套 and 城镇和农村居民收入分别达到52，000元、18，000元 are two numbers grouped, one per name;
+    在各街道新建充电桩1，500个, 城区、农村各新建1，100所 (each the same) and 分别建成1，200套、3，500套 list no names)."""
     clause = re.split(r"[。；;:：,，]", match.string[:match.start()])[-1]
-    return match.group(0) if re.search(r"[、和及与][^、]*分别", clause) else re.sub("[，﹐]", "", match.group(0))
+    if not (listed_names := re.search(r"[、和及与][^、]*分别", clause)):
+        return re.sub("[，﹐]", "", match.group(0))
+    names = len(re.split(r"[、和及与]", clause[:listed_names.end() - 2]))
+    run = _RESPECTIVE_NUMBERS.match(match.string, match.start())
+    numbers = run.group(0) if run else match.group(0)
+    as_list = len(_NUMBER.findall(numbers))
+    as_groups = len(_NUMBER.findall(_FULL_WIDTH_THOUSANDS.sub(lambda m: re.sub("[，﹐]", "", m.group(0)), numbers)))
+    return re.sub("[，﹐]", "", match.group(0)) if as_groups == names != as_list else match.group(0)
+
+
+# The numbers a 分别 clause gives out, over the commas between them (52，000元、18，000元), up to a clause of words
+_RESPECTIVE_NUMBERS = re.compile(r"[^。；;，,﹐]*(?:[，,﹐](?=\d)[^。；;，,﹐]*)*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _nfkc(text: str) -> str:

@@ -74,7 +74,10 @@ def test_text_with_every_character_spaced_apart_reads_as_written():
      ("完成投资12，050万元", [1.205e8]),
      # 各 or 分别 sharing out no names listed (each read 500 and 200; a probe)
      ("在各街道新建充电桩1，500个", [1500.0]), ("筹集各类保障性住房1，200套", [1200.0]),
-     ("城区、农村各新建学校1，100所", [1100.0])],  # 各: each the same number, no list of numbers
+     ("城区、农村各新建学校1，100所", [1100.0]),  # 各: each the same number, no list of numbers
+     # 分别 over as many names as there are grouped numbers (read 0元 and 18000元, 200套 and 3500套; a code review)
+     ("城镇和农村居民人均可支配收入分别达到52，000元、18，000元，增长6%", [52000.0, 18000.0, 6.0]),
+     ("一期和二期分别建成安置房1，200套、3，500套", [1200.0, 3500.0])],
 )
 def test_a_full_width_comma_that_can_only_group_digits_groups_them(text, values):
     """2，000个 read 0个 and 1，500个 500个 (a bad-input probe): after a single digit, before a group opening with 0, or
