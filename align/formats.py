@@ -32,7 +32,7 @@ from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
 from align.numfmt import general, shown_text
 from align.parsing import HEADER_ROLES, header_key, recognise_columns, row_by_role, soft_lines
-from align.readers import DEFAULT_MAX_BYTES, QUANTITY_GOES_ON, DocumentText, check_size, decode_text
+from align.readers import DEFAULT_MAX_BYTES, DocumentText, cell_break, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
 MAX_TABLE_COLUMNS = 100
@@ -199,9 +199,8 @@ def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
     """One cell as a single line: numbers without '.0', newlines and tabs as spaces.
 
     ``hard_breaks``: a line break typed in the cell (Alt+Enter in Excel, a second paragraph in a
-    Word cell) ends a clause, so it becomes ``；`` where the line does not end in punctuation
-    already (实施重点项目50个 | 完成投资80亿元 read as one indicator, 实施重点项目完成投资). A PDF's
-    breaks are where the text wrapped, and stay spaces.
+    Word cell) ends a clause as :func:`align.readers.cell_break` reads it (实施重点项目50个 | 完成投资80亿元 read as
+    one indicator, 实施重点项目完成投资). A PDF's breaks are where the text wrapped, and stay spaces.
     """
     if value is None:
         return ""
@@ -217,15 +216,9 @@ def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
     if hard_breaks and any(c in text for c in "\r\n\x0b"):
         lines = [" ".join(line.replace("\t", " ").split()) for line in re.split(r"[\r\n\x0b]+", text)]
         lines = [line for line in lines if line]
-        # … but a line that goes on into a quantity (新建学校 | 3所, 完成投资 | 1.5亿元) runs on: the break split a phrase
-        return "".join(line + ("；" if i < len(lines) - 1 and line[-1] not in _CLAUSE_END
-                               and not QUANTITY_GOES_ON.match(lines[i + 1]) else "")
+        return "".join(line + (cell_break(line, lines[i + 1]) if i < len(lines) - 1 else "")
                        for i, line in enumerate(lines))
     return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
-
-
-_CLAUSE_END = set("。；;，,、：:！!？?")
-
 
 
 # ---------------------------------------------------------------- tables (xlsx, xls, csv)

@@ -198,18 +198,22 @@ QUANTITY_GOES_ON = re.compile(r"(?!\d{4}\s*[年.\-/])\d+(?:\.\d+)?\s*(?![.．、
 
 
 def _break_in_a_cell(found: re.Match[str]) -> str:
-    """A line break typed in a cell: the cell's text runs on (新建学校 | 3所 or 三所, 覆盖率达到 | 百分之九十, 2024年6月 |
-    底前, 污水处理厂 | 二期工程), unless what comes before is whole: a department (区教育局 | 区财政局 are two units) or a
-    quantity (实施项目50个 | 完成投资80亿元), which the break ends as a clause."""
-    before, after = found.string[:found.start()], found.string[found.end():]
-    if not before or before[-1] in "\t。；;，,、：:" or not after or after[0] == "\t" or QUANTITY_GOES_ON.match(after) \
+    return cell_break(found.string[:found.start()], found.string[found.end():])
+
+
+def cell_break(before: str, after: str) -> str:
+    """What a line break typed in a table cell (Word's Shift+Enter or \\v, Excel's Alt+Enter) becomes between the text
+    before and after it: ``；``, as it ends a clause (区教育局 | 区财政局 are two units, 实施项目50个 | 完成投资80亿元
+    two targets), unless the text runs on over it (新建学校 | 3所 or 三所, 覆盖率达到 | 百分之九十, 2024年6月 | 底前,
+    污水处理厂 | 二期工程) or a mark already ends the clause."""
+    if not before or before[-1] in "\t" + _CLAUSE_ENDS or not after or after[0] == "\t" or QUANTITY_GOES_ON.match(after) \
             or _RUNS_ON.match(after) or re.search(r"[年月\d]$", before):
         return ""
-    return "；" if _WHOLE_BEFORE_A_BREAK.search(before) else ""
+    return "；"
 
 
+_CLAUSE_ENDS = "。；;，,、：:！!？?"
 _RUNS_ON = re.compile(r"[零〇一二两三四五六七八九十百千万]|百分之|[底前止日]")
-_WHOLE_BEFORE_A_BREAK = re.compile(r"(?:局|委|办|中心|政府|管委会|院|会|部|处|组|队|公司|集团)$|\d\s*[\u4e00-\u9fff]{0,3}$")
 
 
 def _nul_error(line: int, path: str | Path) -> DocumentParseError:

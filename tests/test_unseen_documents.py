@@ -768,6 +768,12 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                     encoding="utf-8")  # runs on, but after a quantity a clause ends (each read with ; once; a last review)
     assert parse_text(read_document_text(path), TABLE).items.select("text", "deadline").rows() == [
         ("覆盖率达到百分之九十", "2024年6月底前"), ("推进城东污水处理厂二期工程建设", "2024年"), ("实施项目50个;完成投资80亿元", "2024年")]
+    # … and a break after a unit not named like a department, or after 牵头, still parts two units (read 各街道区教育局;
+    # a code review), as the same cell typed in Excel reads
+    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t新建学校3所\t各街道\v区教育局\t2024年\n"
+                    "2\t新建公园5个\t区住建局牵头\v区财政局配合\t2024年\n", encoding="utf-8")
+    assert parse_text(read_document_text(path), TABLE).items["units"].to_list() == [["各街道", "区教育局"],
+                                                                                   ["区住建局", "区财政局"]]
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
