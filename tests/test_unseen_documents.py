@@ -744,6 +744,12 @@ def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
     for wrapped_line in ("1.改造背街小巷，人行道宽度不低于\n2.1米以上，完成改造20条。\n", "1.推动工业增速高于全市\n2.1个百分点以上。\n",
                          "1.道路建设，新建全长约\n1.2公里的主干道路3条。\n"):
         assert parse_text(wrapped_line + "2.新建公园3个。\n", TABLE).items["number"].to_list() == ["1", "2"], wrapped_line
+    # … and before a quantity in a measure word of two characters, whatever follows it (1.2公里及…: task 1.2 took the
+    # wrapped line and swallowed the real 1.2; a code review)
+    wrapped = parse_text("一、城市建设\n1.1新建道路5条，其中纺织城路改造\n1.2公里及配套管网同步实施。\n1.2新建公园3个。\n"
+                         "1.3改造管网，更换\n1.4米至2米管道。\n", TABLE).items
+    assert wrapped.select("number", "text").rows() == [("1.1", "新建道路5条,其中纺织城路改造1.2公里及配套管网同步实施。"),
+                                                       ("1.2", "新建公园3个。"), ("1.3", "改造管网,更换1.4米至2米管道。")]
 
 
 @pytest.mark.parametrize("between", ["：", " ", "\u2028", "\v"])
