@@ -886,9 +886,13 @@ _ONGOING_WORK = re.compile(rf"^(?:要|将|坚持|始终)?(?:{_PUSHED_ON}|深化|
 _FINISHED_WORK = re.compile(r"建成|投运|投用|投入使用|投入运行|投入运营|完工|竣工|开通|通车|交付")
 # a project built (推进城东污水处理厂建设, 水库建设, 综合管廊建设), not policy work named 建设 (法治政府建设, 平安莲湖建设)
 _PUSHED_PROJECT = re.compile(rf"^(?:要|将)?{_PUSHED_ON}(?P<what>[^,，;；。]{{0,30}}?)(?P<kind>建设|工程|项目)")
-# … is policy work when it names a policy and no facility (法治政府建设; not 文明实践中心建设, 智慧停车场建设, 投资项目)
-_POLICY_WORK = re.compile(r"法治|平安|文明|智慧|数字|信用|诚信|廉洁|廉政|作风|党风|队伍|体系|机制|制度|能力|营商环境|品牌|政府")
-_FACILITY_END = re.compile(r"(?:中心|园|场|站|厂|馆|院|楼|路|桥|线|库|廊|网|基地|设施|学校|医院|工程|项目)$")
+# … is policy work when it names a policy and no facility (法治政府建设, 平安校园建设, 健康灞桥建设; not 文明实践中心建设,
+# 智慧停车场建设, 投资项目)
+_POLICY_WORK = re.compile(r"法治|平安|文明|智慧|数字|信用|诚信|廉洁|廉政|作风|党风|队伍|体系|机制|制度|能力|营商环境|品牌|政府"
+                          r"|健康|书香|美丽|和美|宜居")
+# (a campus or a place is no facility: 平安校园, 健康灞桥; a bridge is named so: 灞河大桥, 立交桥, 人行天桥)
+_FACILITY_END = re.compile(r"(?:中心|(?<![校家田])园|场|站|厂|馆|院|楼|路|(?:大|立交|天|跨线)桥|线|库|廊|网|基地|设施|学校"
+                           r"|医院|工程|项目)$")
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")

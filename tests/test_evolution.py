@@ -504,6 +504,8 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进东湖绿心生态保护", "推进东湖绿心生态保护，完成东湖绿道洪山段提档升级"),
                                ("持续推进城市更新", "持续推进城市更新，实施更新项目10个"),
                                ("推进法治政府建设", "推进法治政府建设"), ("加快推进智慧城市建设", "加快推进智慧城市建设"),
+                               # policy work ending like a facility, or naming a place (read 推迟12个月; a review)
+                               ("推进平安校园建设", "推进平安校园建设"), ("推进健康灞桥建设", "推进健康灞桥建设"),
                                # a ceiling and a share set again (a tester's 岳麓区: read 推迟12个月)
                                ("PM2.5年均浓度控制在35微克/立方米以内，优良天数比例达到83%",
                                 "PM2.5年均浓度控制在35微克/立方米以内，优良天数比例达到85%")]:
@@ -522,6 +524,7 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进龙王港水库建设", "推进龙王港水库建设"), ("推进城市综合管廊建设", "推进城市综合管廊建设"),
                                ("推进新时代文明实践中心建设", "推进新时代文明实践中心建设"),  # a facility named with a
                                ("加快推进政府投资项目建设", "加快推进政府投资项目建设"),  # policy word (a last review)
+                               ("推进城东产业园建设", "推进城东产业园建设"), ("推进灞河大桥建设", "推进灞河大桥建设"),
                                ("学前教育普及率提高至90%", "学前教育普及率提高至90%")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
