@@ -962,13 +962,18 @@ def _continue_row(draft: _Draft, task_cell: str, row: dict[str, str], line: str,
 def _deadline_continued(before: str, cell: str) -> str:
     """A task's deadline with the next row's cell: a date cut short goes on (2023年12月 | 底前, 2024年 | 12月底前,
     2024年1 | 2月底前); a later stage's date replaces it (3月底, then 12月底, or 2024年9月 then 2024年12月: due when
-    the last stage is); words without a date are added after it (2024年12月底；长期坚持)."""
-    if not before or re.search(r"\d{4}", cell) and read_deadline(cell) is not None:
+    the last stage is), an earlier one does not (2024年12月底前, then a stage due 2024年6月底前); words without a date
+    are added after it (2024年12月底；长期坚持)."""
+    if not before:
         return cell
     if (before.endswith(("年", "月")) or before[-1].isdigit()) and re.match(r"[\d底前日止号]", cell) \
+            and not (re.search(r"\d{4}", cell) and read_deadline(cell) is not None) \
             or cell.startswith(("底", "前", "日", "止")):  # 2024年6月底 | 前
         return before + cell
-    return cell if read_deadline(cell) is not None else f"{before}；{cell}"
+    if (dated := read_deadline(cell)) is None:
+        return f"{before}；{cell}"
+    last = read_deadline(f"{before}；{cell}")
+    return before if last == read_deadline(before) != dated else cell
 
 
 def _section_prefix(status: str | None, used: set[str]) -> str:
