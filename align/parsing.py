@@ -1155,11 +1155,15 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             in_attachments, current = True, None
             current_attachment = attachments[_UNNUMBERED] = {
                 "number": _UNNUMBERED, "year": year, "title": "", "units": [], "sections": [], "lines": [lineno, lineno],
-                "text": []}
+                "text": [], "entries": []}
             continue
         if start_match:
             in_attachments = True
             current = None
+            if (bare := attachments.get(_UNNUMBERED)) is current_attachment and bare and bare["entries"]:
+                del attachments[_UNNUMBERED]  # 附件 over 1.标题 2.标题, then 附件1: it was the index of them
+                for entry in bare["entries"]:
+                    _index_entry(entry, index_units, index_titles)
             number = _ordinal(start_match.group(1))
             current_attachment = {"number": number, "year": year, "title": "", "units": [], "sections": [],
                                   "lines": [lineno, lineno], "text": []}
@@ -1180,6 +1184,9 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
                 if entry:
                     _index_entry(entry, index_units, index_titles)
                 continue
+            if current_attachment.get("entries") is not None:  # an index so far while every line is numbered
+                entry = None if "\t" in raw else _numbered_line(clean, None)
+                current_attachment["entries"] = current_attachment["entries"] + [entry] if entry else None
             if "\t" in raw:  # a table in the attachment: its cells apart, and its rows by district as quotas
                 clean = _attachment_row(current_attachment, [normalize_text(cell) for cell in raw.split("\t")])
             _attachment_line(current_attachment, clean, lineno)

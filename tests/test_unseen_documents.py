@@ -861,6 +861,18 @@ def test_a_plans_one_attachment_without_a_number_goes_to_the_item_its_title_name
     assert not parsed.warnings
 
 
+def test_a_bare_attachment_line_over_numbered_titles_then_numbered_attachments_is_their_index():
+    """附件 on its own line, 1.标题 and 2.标题 under it, then 附件1 and 附件2 with their tables: the quotas were read, but
+    a warning said the unnumbered attachment's 2 lines were not read (a code review)."""
+    text = ("某市2025年民生实事\n1.老旧小区改造。改造老旧小区300个。\n2.充电设施建设。新建公共充电桩8000个。\n附件\n"
+            "1.某市老旧小区改造任务分配表\n2.某市充电设施建设任务分配表\n附件1\n某市老旧小区改造任务分配表\n区县\t改造任务（个）\n"
+            "灞桥区\t40\n莲湖区\t60\n附件2\n某市充电设施建设任务分配表\n区县\t公共充电桩（个）\n灞桥区\t200\n莲湖区\t300\n")
+    parsed = parse_text(text, CITY)
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in parsed.items["quotas"]] == [
+        [("灞桥区", 40.0), ("莲湖区", 60.0)], [("灞桥区", 200.0), ("莲湖区", 300.0)]]
+    assert not parsed.warnings
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
