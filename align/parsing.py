@@ -582,18 +582,22 @@ def _find_table_header(lines: list[str]) -> int | None:
 
 # What a progress cell says of its task as a whole: 已完成, 全部建成, 超额完成任务, 完成率100% are
 # done; 已完成前期手续 or 已完成投资5亿元 is one step of it, and 已完成80% is not all of it.
-_WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按计划|顺利|提前)"
+_WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按计划|顺利|提前|圆满)"
 _AT_LEAST_ALL = r"(?:[1-9]\d{2,}(?:\.\d+)?|一百)\s*%"  # 100% or more: 完成年度目标的105%
 _DONE_PROGRESS = re.compile(
     rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|办结)(?:全年|年度|既定|建设|目标)*(?:任务)?"
-    r"(?:并?(?:投入使用|投用|投运|通车|开放|运营|验收))?(?=$|[,，。;；!！、)）])"
+    r"(?:并?(?:投入使用|投用|投运|通车|开放|运营|验收))?(?=$|[,，。;；!！、)）(（])"
+    # a hand-over done said alone (已交付使用, 已开通运营, 已通过验收; each read neither, so the task read 推进中), not of
+    # an amount (其中2所已投用: a part)
+    rf"|(?<!\d.)(?<!\d)(?:已经?|均已){_WHOLLY}?(?:交付使用|交付|投入使用|投入运营|投用|投运|开通运营|开通|通车|通过验收|验收|开业|落地)"
+    r"(?=$|[,，。;；!！、)）(（])"
     rf"|完成(?:率|进度)?\s*{_AT_LEAST_ALL}|完成(?:全年|年度)?(?:目标|任务|计划)+的\s*{_AT_LEAST_ALL}"
     r"|^(?:完成|办结|已办结|完成(?:全年|年度)(?:目标)?任务)(?=$|[,，。;；!！])"
 )
 # A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成.
 _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<!按)计划(?![内外])|力争|争取|拟|待")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
-_STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在建设|尚未|未完成|加快推进")
+_STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在建设|在建|尚未|未完成|加快推进")
 _UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:主体|仍|尚)?在建|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
 
 

@@ -675,6 +675,20 @@ def test_a_districts_share_written_with_each_or_its_city_is_no_target_of_the_cit
     assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == quotas
 
 
+def test_a_progress_cell_saying_done_in_other_words_is_done():
+    """已完成（2023年10月投入使用）, 已开通运营, 已交付使用 read neither done nor under way, so a progress table counted
+    them 推进中 and the next year's plan listed them as 推迟 (a bad-input probe)."""
+    said = ["已完成（2023年10月投入使用）", "已完成(6月底)", "已开通运营", "已交付使用", "已投入使用", "已通车", "已通过验收",
+            "已验收", "已圆满完成", "已开业"]
+    rows = "".join(f"{n}\t建成区文化中心\t区文旅局\t2023年12月底前\t{progress}\n" for n, progress in enumerate(said, start=1))
+    items = parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n" + rows, TABLE).items
+    assert items["status"].to_list() == ["done"] * len(said)
+    # … but not a part handed over with the rest still building, nor a hand-over to come
+    later = parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n1\t新建学校5所\t区教育局\t2023年12月底前\t"
+                       "已交付使用3所，其余正在建设\n2\t新建学校5所\t区教育局\t2023年12月底前\t将于年底交付使用\n", TABLE).items
+    assert later["status"].to_list() == ["in_progress", "in_progress"]
+
+
 def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
     """已完成5所 of a task to build 5 schools (or 已完成312户 of 300户) read under way: the later year's table then
     listed it as 推迟, and the counts of done tasks disagreed with the report's own (a tester's 南海区 2024)."""
