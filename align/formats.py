@@ -40,7 +40,7 @@ MAX_PDF_PAGES = 2_000
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 HEADER_SEARCH_ROWS = 50
 
-ROLES = ("number", "task", "units", "co_units", "detail", "measure", "status", "deadline", "progress")
+ROLES = ("number", "task", "units", "co_units", "detail", "measure", "status", "deadline", "progress", "remarks")
 # Headers each role is recognised by (the parser's, plus a status column); a header matches
 # a word exactly or starts with it.
 COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
@@ -51,7 +51,7 @@ COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
 # The header written out: a name the parser recognises for each role the table has.
 _OUTPUT_NAMES = {"number": "序号", "task": "主要任务", "units": "责任单位", "co_units": "配合单位", "detail": "目标要求",
                  "measure": "计量单位",
-                 "deadline": "完成时限", "progress": "进展情况"}
+                 "deadline": "完成时限", "progress": "进展情况", "remarks": "备注"}
 _DONE_WORDS = {"已完成", "完成", "是", "√", "✓", "done", "yes", "y"}
 _PENDING_WORDS = {"未完成", "否", "推进中", "进行中", "正在推进", "持续推进", "×", "in progress", "no", "n"}
 

@@ -63,7 +63,10 @@ HEADER_ROLES: dict[str, tuple[str, ...]] = {
     # When the task is due, as the table writes it (2023年12月底前, 长期坚持): kept as written.
     "deadline": ("完成时限", "完成时间", "时限要求", "完成期限", "时间节点", "截止时间", "时限", "时间要求", "目标时限",
                  "目标时间", "任务时限"),
-    "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展", "备注"),
+    "progress": ("进展情况", "完成情况", "落实情况", "推进情况", "进展"),
+    # A plan's remarks (市考核指标, 一期已完成): shown with the progress, never read as the task's status (one remark
+    # made a plan a progress report, every other task 推进中)
+    "remarks": ("备注",),
 }
 STATUS_WORDS = (("已完成", "done"), ("已经完成", "done"), ("完成情况", None), ("持续推进", "in_progress"),
                 ("正在推进", "in_progress"), ("推进中", "in_progress"), ("未完成", "in_progress"))
@@ -801,6 +804,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         section_first = False
         max_number = max(max_number, value)
         progress = row.get("progress", "")
+        remarks = f"备注：{row['remarks'].strip()}" if row.get("remarks", "").strip() else ""
         drafts.append(
             _Draft(
                 number=f"{section_prefix}{number}",
@@ -810,7 +814,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 task=_with_detail(task_cell.strip(), _row_detail(row)),
                 raw_lines=[line],
                 units=_row_units(row),
-                progress=progress.strip(),
+                progress="；".join(text for text in (progress.strip(), remarks) if text),
                 deadline=row.get("deadline", "").strip(),
                 status=section_status or _progress_status(progress, task_cell),
             )

@@ -1759,3 +1759,21 @@ def test_a_magnitude_in_the_cell_is_not_doubled_by_the_headers():
     """目标（万元） over 1.5亿 read 1.5亿万元, 1.5e8 万元 (a review)."""
     items = parse_text("序号\t主要任务\t责任单位\t目标（万元）\n1\t完成投资\t区发改委\t1.5亿\n", META).items
     assert "亿万元" not in items["text"][0]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_a_remarks_column_is_shown_with_the_progress_and_gives_no_status(tmp_path, writer):
+    """备注 was read as progress: one remark (一期已完成) read its task done, and made the plan a progress report, every
+    other task 推进中 and listed as 推迟 in the next year's (a bad-input probe)."""
+    rows = [["序号", "重点任务", "牵头单位", "完成时限", "备注"], ["1", "新建口袋公园5个", "区住建局", "年内", ""],
+            ["2", "新增城镇就业8000人", "区人社局", "年内", "市考核指标"],
+            ["3", "建成区人民医院新院区二期", "区卫健局", "2023年12月底前", "一期已完成"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+    assert items["status"].to_list() == [None, None, None]
+    assert items["progress"].to_list() == [None, "备注:市考核指标", "备注:一期已完成"]
+    # … beside a progress column, the status is the progress column's
+    rows = [[*row[:4], "进展情况", row[4]] for row in rows]
+    rows[1:] = [[*rows[1][:4], "已完成", ""], [*rows[2][:4], "", "市考核指标"], [*rows[3][:4], "正在建设", "一期已完成"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"p.{writer.__name__[6:]}", rows)), META).items
+    assert items["status"].to_list() == ["done", "in_progress", "in_progress"]
+    assert items["progress"].to_list() == ["已完成", "备注:市考核指标", "正在建设;备注:一期已完成"]
