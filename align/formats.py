@@ -31,7 +31,14 @@ import cn2an
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
 from align.numfmt import general, shown_text
-from align.parsing import HEADER_ROLES, header_key, recognise_columns, row_by_role, soft_lines
+from align.parsing import (
+    HEADER_ROLES,
+    PAGE_NUMBER,
+    header_key,
+    recognise_columns,
+    row_by_role,
+    soft_lines,
+)
 from align.readers import DEFAULT_MAX_BYTES, DocumentText, cell_break, check_size, decode_text
 
 MAX_TABLE_ROWS = 200_000
@@ -1156,6 +1163,11 @@ def _pdf_page_lines(page: Any) -> list[str]:
             top = table.rows[index].bbox[1] if index < len(table.rows) else table.bbox[1]
             blocks.append((top, "\t".join(cells).rstrip("\t"), False))
     text_lines = rest.extract_text_lines(return_chars=True)
+    # a page number in the top or bottom margin (12, — 12 —, 第12页) is no text: it was joined onto the line it
+    # followed (…新增学位12 | 540个 read 12540个)
+    text_lines = [line for line in text_lines if not (
+        (PAGE_NUMBER.match(line["text"]) or re.fullmatch(r"\s*\d{1,4}\s*", line["text"]))
+        and (line["bottom"] > 0.88 * page.height or line["top"] < 0.08 * page.height))]
     if text_lines:
         right = max(line["x1"] for line in text_lines)
         for line in text_lines:

@@ -123,7 +123,7 @@ _CLOSING_LINE = re.compile(
     r"|各位代表[,，].*(?:奋斗|奋进|前进|贡献|进军)[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
-_PAGE_NUMBER = re.compile(
+PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，、/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*$"
 )
@@ -441,7 +441,8 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
             )
     if not any(line.strip() for line in lines):
         raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
-    lines = ["" if _PAGE_NUMBER.match(line) else line for line in lines]  # blank, so line numbers stay
+    lines = ["" if PAGE_NUMBER.match(line) or _bare_page_number(lines, number) else line
+             for number, line in enumerate(lines)]  # blank, so line numbers stay
     header_line = _find_table_header(lines)
     if header_line is not None:
         drafts, warnings = _parse_table(lines, path)
@@ -459,6 +460,13 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
     notes = [f"{path}: {note}" for note in getattr(text, "notes", ())]  # what the file's reader left out
     return ParsedDocument(meta=meta, items=items, indicators=indicators,
                           warnings=[*notes, *warnings, *_run_together(lines, path)])
+
+
+def _bare_page_number(lines: list[str], at: int) -> bool:
+    """Whether line ``at`` is a page number standing alone, a number between blank lines (…新增学位 | 12 | 540个。
+    read 新增学位12540个): a quantity wrapped onto a line of its own keeps its unit, and a table's row its tabs."""
+    return bool(re.fullmatch(r"\s*\d{1,3}\s*", lines[at])) and all(
+        not lines[near].strip() for near in (at - 1, at + 1) if 0 <= near < len(lines))
 
 
 # A task's opening inside a running line: after a full stop, an outline number (（三）, 四、, 5.) or

@@ -1777,3 +1777,30 @@ def test_a_remarks_column_is_shown_with_the_progress_and_gives_no_status(tmp_pat
     items = parse_text(read_document_text(writer(tmp_path / f"p.{writer.__name__[6:]}", rows)), META).items
     assert items["status"].to_list() == ["done", "in_progress", "in_progress"]
     assert items["progress"].to_list() == ["已完成", "备注:市考核指标", "正在建设;备注:一期已完成"]
+
+
+def test_a_page_number_is_no_part_of_the_text_it_falls_in(tmp_path):
+    """A bare page number in a PDF's footer was joined onto the line wrapped over the page break (…新增学位12 | 540个
+    read 新增学位12540个) and ended the next page's last task (改造老旧小区20个。13); the same number between blank
+    lines of a text file was glued the same way (a bad-input probe)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "p.pdf"
+    pages = [["灞桥区2023年重点工作任务", "1.新建城市书房3个。", "2.新建公办幼儿园2所，新增公办幼儿园学位，新增学位"],
+             ["540个。", "3.改造老旧小区20个。"]]
+    sheet = canvas.Canvas(str(path))
+    for number, lines in enumerate(pages, start=12):
+        sheet.setFont("STSong-Light", 12)
+        for row, line in enumerate(lines):
+            sheet.drawString(72, 760 - 20 * row, line)
+        sheet.drawString(290, 40, str(number))
+        sheet.showPage()
+    sheet.save()
+    items = parse_text(read_document_text(path), META).items
+    assert items["text"].to_list() == ["新建城市书房3个。", "新建公办幼儿园2所,新增公办幼儿园学位,新增学位540个。",
+                                       "改造老旧小区20个。"]
+    text = "灞桥区2023年重点工作任务\n1.新建城市书房3个。\n2.新建公办幼儿园2所，新增学位\n\n12\n\n540个。\n3.改造老旧小区20个。\n"
+    assert [t["value"] for t in parse_text(text, META).items["targets"][1]] == [2.0, 540.0]
