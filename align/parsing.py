@@ -767,7 +767,8 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         task_cell = row.get("task", "")
         number = None
         chinese_number = _chinese_task_number(row.get("number", ""), cells, roles, drafts=drafts,
-                                              following=partial(_next_arabic_number, lines, lineno, roles))
+                                              following=partial(_next_arabic_number, lines, lineno, roles),
+                                              section_opened=section_first and bool(section))
         if chinese_number is None and (section_name := _section_row(row.get("number", ""), cells, roles)) is not None:
             section = [section_name]
             section_status, section_prefix, section_first = _status_of(section_name), "", True
@@ -886,13 +887,13 @@ def _fills_task_cells(cells: list[str], roles: dict[int, str]) -> bool:
 
 
 def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, str], *, drafts: list[_Draft],
-                         following: Callable[[], int | None]) -> str | None:
+                         following: Callable[[], int | None], section_opened: bool = False) -> str | None:
     """五 → 5 in the 序号 cell of a task's row written in Chinese numerals, else None.
 
     The row fills a task's other cells (区水务局 | 2024年底前) and continues the numbering: the task
-    before it is one less (五 after 4), or it opens the table, and the next row numbered in digits is
-    one more (6). A heading names its lead unit too in many tables (一 | 稳增长促发展 | 区发改委, then
-    tasks 1, 2 under it, or 2, 3 going on): read as a task it made the numbers repeat and the plan
+    before it is one less (五 after 4), or it opens the table or, as （一）, a section just opened, and the next
+    row numbered in digits is one more (6). A heading names its lead unit too in many tables (一 | 稳增长促发展 |
+    区发改委, then tasks 1, 2 under it, or 2, 3 going on): read as a task it made the numbers repeat and the plan
     was refused.
     """
     found = _CN_NUMBER_CELL.fullmatch(number_cell.strip())
@@ -902,8 +903,8 @@ def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, st
     if not number.isdigit():
         return None
     previous = drafts[-1].number if drafts else ""
-    if previous.isdigit() and int(number) != int(previous) + 1:
-        return None
+    if previous.isdigit() and int(number) != int(previous) + 1 and not (section_opened and number == "1"):
+        return None  # (（一） under a second section restarts: 新建口袋公园 was lost, 新建公厕 read as a section)
     after = following()
     return number if after is None or after == int(number) + 1 else None
 

@@ -1804,3 +1804,17 @@ def test_a_page_number_is_no_part_of_the_text_it_falls_in(tmp_path):
                                        "改造老旧小区20个。"]
     text = "灞桥区2023年重点工作任务\n1.新建城市书房3个。\n2.新建公办幼儿园2所，新增学位\n\n12\n\n540个。\n3.改造老旧小区20个。\n"
     assert [t["value"] for t in parse_text(text, META).items["targets"][1]] == [2.0, 540.0]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_tasks_numbered_in_chinese_that_restart_in_each_section_are_all_read(tmp_path, writer):
+    """（一）（二） under 一、经济发展, then （一）（二）（三） under 二、民生保障: 新建口袋公园 was lost and 新建公厕5座
+    read as a section heading, without a word (a bad-input probe)."""
+    rows = [["序号", "重点任务", "牵头单位", "完成时限"], ["一", "经济发展", "", ""],
+            ["（一）", "新建学校2所", "区教育局", "9月底前"], ["（二）", "改造老旧小区40个", "区住建局", "年底前"],
+            ["二", "民生保障", "", ""], ["（一）", "新建口袋公园5个", "区城管局", "年底前"],
+            ["（二）", "新建公厕5座", "区城管局", "年底前"], ["（三）", "新建绿道5公里", "区城管局", "年底前"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+    assert [(path[-1], text) for path, text in items.select("section_path", "text").rows()] == [
+        ("经济发展", "新建学校2所"), ("经济发展", "改造老旧小区40个"), ("民生保障", "新建口袋公园5个"),
+        ("民生保障", "新建公厕5座"), ("民生保障", "新建绿道5公里")]
