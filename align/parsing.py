@@ -797,6 +797,12 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             lead = _numbered_line(task_cell.strip(), drafts[-1].number if drafts else None)
             if lead:
                 number, task_cell = lead.group(1), lead.group(2)
+        if number is None and _ROW_OF_SUMS_OR_NOTES.match(normalize_text(task_cell)):
+            # 小计 | 5所, 合计 | 6项 or 说明：… in the task column: the table's sums and notes (glued onto the task above,
+            # 小计 its indicator's name and 5所 a unit)
+            warnings.append(f"{path}, line {lineno}: 合计、说明等行未读取 a total or note row was not read: "
+                            f"{normalize_text(line)[:40]}")
+            continue
         if number is None:
             if not drafts:
                 warnings.append(
@@ -849,6 +855,8 @@ def _header_like(cells: list[str]) -> bool:
 
 # A table's foot: a total or a note in the 序号 column, not a task.
 _TABLE_FOOT = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|备\s*注|注|说\s*明)\s*[:：]?")
+# … in the task column of an unnumbered row (not 注重实效, 说明书 going on from the task above)
+_ROW_OF_SUMS_OR_NOTES = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)(?![\u4e00-\u9fff])|^(?:备\s*注|注|说\s*明)\s*[:：]")
 
 
 def _table_section(text: str) -> re.Match[str] | None:
@@ -870,11 +878,17 @@ def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> s
         name = found.group(1)
     elif not others and (found := _table_section(normalize_text(number_cell))):  # 一、经济发展 in the 序号 cell
         name = found.group(1)
+    elif not number_cell and len(others) == 1 and _SECTION_LABEL.fullmatch(name := normalize_text(others[0])):
+        pass  # 民生保障类（2项） alone in the task cell (the first was dropped, the next glued onto a task)
     else:
         return None
     return _COUNT_SUFFIX.sub("", name).strip() or None
 
 
+# A section's name without a numeral: a kind of task with or without their count (民生保障类（2项）, 城市建设类), or any
+# short name with it (重点项目（3项）)
+_SECTION_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}类(?:\s*[(（]\s*(?:共\s*)?\d+\s*项\s*[)）])?"
+                            r"|[\u4e00-\u9fff]{2,14}\s*[(（]\s*(?:共\s*)?\d+\s*项\s*[)）]")
 # 五, 五、 or （五） alone in the 序号 cell: a section's numeral, or a task's written in Chinese.
 _CN_NUMBER_CELL = re.compile(rf"[(（]?\s*([{_CN_NUM}]+)\s*[)）、.．]?")
 

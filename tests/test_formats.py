@@ -1818,3 +1818,21 @@ def test_tasks_numbered_in_chinese_that_restart_in_each_section_are_all_read(tmp
     assert [(path[-1], text) for path, text in items.select("section_path", "text").rows()] == [
         ("经济发展", "新建学校2所"), ("经济发展", "改造老旧小区40个"), ("民生保障", "新建口袋公园5个"),
         ("民生保障", "新建公厕5座"), ("民生保障", "新建绿道5公里")]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_sums_notes_and_section_labels_in_the_task_column_are_no_part_of_a_task(tmp_path, writer):
+    """小计 | 5所, 合计 | 6项 and 说明：… in the task column of an unnumbered row were glued onto the task above (its
+    indicator 新建学校小计, 5所 a unit, 新增就业3000人 a target of 改造老旧小区), and 民生保障类（2项） was dropped
+    first and glued on after (a bad-input probe)."""
+    rows = [["序号", "重点任务", "牵头单位", "完成时限"], ["", "民生保障类（2项）", "", ""],
+            ["1", "新建幼儿园3所", "区教育局", "年底前"], ["2", "新建学校2所，注重", "区教育局", "年底前"],
+            ["", "实效", "", ""], ["", "小计", "5所", ""], ["", "城市建设类（1项）", "", ""],
+            ["3", "改造老旧小区40个", "区住建局", "年底前"], ["", "合计", "3项", ""],
+            ["", "说明：新增就业3000人以上的按季度调度", "", ""]]
+    parsed = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META)
+    assert [(path[-1], text, units, [t["value"] for t in targets]) for path, text, units, targets in
+            parsed.items.select("section_path", "text", "units", "targets").rows()] == [
+        ("民生保障类", "新建幼儿园3所", ["区教育局"], [3.0]), ("民生保障类", "新建学校2所,注重实效", ["区教育局"], [2.0]),
+        ("城市建设类", "改造老旧小区40个", ["区住建局"], [40.0])]
+    assert sum("合计、说明等行未读取" in warning for warning in parsed.warnings) == 3
