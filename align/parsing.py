@@ -1668,8 +1668,9 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft], counted: Co
 
 
 # A district table in an attachment: the column naming the places, and a count's unit in its header.
-_PLACE_COLUMN = re.compile(r"^(?:各?(?:区县|县区|县市区|区县市)(?:名称)?|[区县市](?:名|名称|\([区县市、]+\))?|区县\(市\)"
-                           r"|县\(市、?区\)|县\(市\)区|市\(县、?区\)|地区|区域|辖区)$")
+# (区县, 各区县（市）, 区、县（市、区）, 县（市）区, 区县（含功能区）, 区县、功能区, 县（市、区）名称, as plans head it)
+_PLACE_COLUMN = re.compile(r"^(?:各?[区县市](?:、?[区县市]){0,2}(?:\((?:含)?(?:[区县市、]|功能区|开发区|新区)+\)[区县市]?)?"
+                           r"(?:、(?:功能区|开发区))?(?:名|名称)?|地区|区域|辖区)$")
 # A column naming each row's project, school or site: a list of them by place (项目名称 | 区县 | 建设规模（所）), whose
 # rows are projects, not a district's share (two 1-school rows of one district read as its quota of 1所).
 _LISTED_THING = re.compile(r"^(?:(?:建设|重点)?项目|(?:项目|工程|学校|单位|站点|点位)?名称)$")

@@ -887,6 +887,17 @@ def test_a_bare_attachment_line_over_numbered_titles_then_numbered_attachments_i
     assert not parsed.warnings
 
 
+@pytest.mark.parametrize("header", ["区、县（市）", "区、县（市、区）", "区县（市、区）", "县（市、区）名称", "区县（功能区）",
+                                    "各区县（市）", "区县（含功能区）", "区县、功能区"])
+def test_an_attachments_place_column_is_read_as_plans_head_it(header):
+    """区、县（市）, the header of Zhejiang's plans, and 区县（功能区）, 济南's, were no place column: every district's quota
+    of the table was lost without a word (two testers' 杭州市 and 济南市 plans)."""
+    text = (f"某市2025年为民办实事项目\n1.建设公共充电设施。新建公共充电桩5000个。\n附件1\n公共充电桩建设任务分解表\n"
+            f"{header}\t公共充电桩（个）\n历下区\t400\n高新区\t600\n合计\t1000\n")
+    assert [(q["jurisdiction"], q["value"]) for q in parse_text(text, CITY).items["quotas"][0]] == [
+        ("历下区", 400.0), ("高新区", 600.0)]
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
