@@ -596,7 +596,7 @@ def _find_table_header(lines: list[str]) -> int | None:
 _WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按计划|顺利|提前|圆满)"
 _AT_LEAST_ALL = r"(?:[1-9]\d{2,}(?:\.\d+)?|一百)\s*%"  # 100% or more: 完成年度目标的105%
 _DONE_PROGRESS = re.compile(
-    rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|办结)(?:全年|年度|既定|建设|目标)*(?:任务)?"
+    rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|完工|办结)(?:全年|年度|既定|建设|目标)*(?:任务)?"
     r"(?:并?(?:投入使用|投用|投运|通车|开放|运营|验收))?(?=$|[,，。;；!！、)）(（])"
     # a hand-over done said alone (已交付使用, 已开通运营, 已通过验收; each read neither, so the task read 推进中), not of
     # an amount (其中2所已投用: a part)
