@@ -898,6 +898,18 @@ def test_an_attachments_place_column_is_read_as_plans_head_it(header):
         ("历下区", 400.0), ("高新区", 600.0)]
 
 
+def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
+    """各区县、各部门要切实加强组织领导…。 after the last item was read into its text, and so into exports (a tester's
+    济南市 plan); a task's own words about the districts stay."""
+    for closing in ("各区县、各部门要切实加强组织领导，压实工作责任，确保各项实事按期完成。", "请各区县结合实际认真组织实施。"):
+        text = (f"某市2025年为民办实事项目\n1.新建学校。新建学校10所。\n2.新建改造城市公厕。新建改造城市公厕100座。\n{closing}\n"
+                "附件：公厕建设任务分解表\n")
+        assert parse_text(text, CITY).items["text"].to_list() == ["新建学校。新建学校10所。",
+                                                                  "新建改造城市公厕。新建改造城市公厕100座。"], closing
+    kept = parse_text("某市2025年为民办实事项目\n1.新建学校。新建学校10所，\n各区要于6月底前完成选址。\n", CITY).items
+    assert kept["text"].to_list() == ["新建学校。新建学校10所,各区要于6月底前完成选址。"]
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
