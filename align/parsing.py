@@ -1840,7 +1840,23 @@ def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
                 return True
         return names_only_places(target)
 
-    return [target for target in extract_targets(text) if not given_as_a_quota(target)]
+    targets = [target for target in extract_targets(text) if not given_as_a_quota(target)]
+    return [target for n, target in enumerate(targets) if not _share_of_an_earlier_total(target, targets[:n])]
+
+
+# The words of a count that only say where a part of a total goes: an area or a place within (其中主城区30个,
+# 含三墩镇50个; not 城镇, a kind of people: 新增就业5000人，其中城镇3000人; nor 示范县1个, a thing counted), the rest
+# (其余18个由长清区、章丘区结合实际建设) or each place's floor (各区县（功能区）至少建设1处)
+_SHARE_NAME = re.compile(r"(?:其中|含|包括)(?![城乡村]镇\d)[\u4e00-\u9fff]{1,8}?(?:区|县|市|镇|乡|街道|片区|城区|新城|园区)\s*\d"
+                         r"|其余|各(?:区县|县区|区|县|市|镇|乡|街道|镇街|县\(市\)区|区县\([^)]*\))")
+
+
+def _share_of_an_earlier_total(target: dict, before: list[dict]) -> bool:
+    """Whether ``target`` is a part of a larger count in its unit written before it, named by where it goes (not by
+    what: 新建学校10所，其中小学6所 is a target of its own); it was a second target of the city item, compared in
+    matching and evolution."""
+    return bool(_SHARE_NAME.match(target["raw"] or "")) and any(
+        earlier["unit"] == target["unit"] and earlier["value"] > target["value"] for earlier in before)
 
 
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:

@@ -910,6 +910,19 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
     assert kept["text"].to_list() == ["新建学校。新建学校10所,各区要于6月底前完成选址。"]
 
 
+@pytest.mark.parametrize(("written", "targets"), [
+    ("建设口袋公园50个，其中主城区30个、西湖区5个。", [50.0]), ("新建口袋公园400个，其中西湖区350个（含三墩镇50个）。", [400.0]),
+    ("新建口袋公园50个，历下区、市中区、槐荫区各5个，其余18个由长清区、章丘区结合实际建设。", [50.0]),
+    ("新建泉城书房20处，各区县（功能区）至少建设1处。", [20.0]),
+    # … while a part named by what it is, or by whom it counts, is a target
+    ("新建学校10所，其中小学6所。", [10.0, 6.0]), ("新增城镇就业5000人，其中城镇3000人。", [5000.0, 3000.0])])
+def test_a_part_of_a_city_total_named_by_where_it_goes_is_no_target_of_its_own(written, targets):
+    """其中主城区30个, 含三墩镇50个, 其余18个由…建设 and 各区县至少建设1处 were second targets of the city item beside
+    its total, compared in matching and evolution (testers' 杭州市 and 济南市 plans)."""
+    items = parse_text(f"某市2025年民生实事\n1.民生实事。{written}\n", CITY).items
+    assert [t["value"] for t in items["targets"][0]] == targets
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
