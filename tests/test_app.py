@@ -1726,3 +1726,17 @@ def test_coverage_says_a_quota_item_judged_without_a_counterpart_is_decided_not_
     pending = " ".join(w.value for w in at.warning if "配额" in w.value)
     assert "xian-2024:4 " not in pending
     assert any("已判无对应" in i.value and "xian-2024:4" in i.value for i in at.info)
+
+
+def test_the_conflicts_table_names_each_kind_of_disagreement_in_chinese(env):
+    """One reviewer judged an item 无对应 while another confirmed a link from it: the conflicts table's 类型 read the
+    store's code no_counterpart_vs_link (a browser probe)."""
+    with DecisionStore(env.db_path) as store:
+        store.record("王", "baqiao-2023:54", None, "no_counterpart", target_doc="xian-2024")
+        store.record("李", "baqiao-2023:54", "xian-2024:26", "confirmed")
+        store.record("王", "baqiao-2023:75", "xian-2024:4", "confirmed")
+        store.record("李", "baqiao-2023:75", "xian-2024:4", "rejected")
+    at = open_page("review")
+    table = next(frame.value for frame in at.dataframe if "类型 kind" in frame.value.columns)
+    assert sorted(table["类型 kind"]) == ["同一链接意见不一 link confirmed and rejected",
+                                          "无对应与链接冲突 no counterpart, yet a link confirmed"]

@@ -41,6 +41,9 @@ ORDER_HELP = {
 }
 CHANGED_TEXT = {"source": "源条目已改 source changed", "target": "候选已改 target changed", "both": "两者均已改 both changed"}
 DECISION_LABELS = {"confirmed": "【确认】", "rejected": "【拒绝】", "no_counterpart": "【无对应】", "unsure": "【不确定】"}
+# The store's kinds of disagreement (align.store.DecisionStore.conflicts), as the conflicts table names them
+CONFLICT_KINDS = {"pair": "同一链接意见不一 link confirmed and rejected",
+                  "no_counterpart_vs_link": "无对应与链接冲突 no counterpart, yet a link confirmed"}
 HISTORY_LABELS = {**DECISION_LABELS, "undo": "【撤销】"}  # the history also lists each retraction
 
 # ------------------------------------------------------------------ callbacks
@@ -495,7 +498,7 @@ with st.expander(f"审核冲突 Conflicts between reviewers ({conflicts.height})
         st.caption("没有冲突 No conflicts.")
     else:
         st.dataframe(conflicts.select(
-            pl.col("kind").replace({"pair": "链接 link", "no_counterpart": "无对应 no counterpart"}).alias("类型 kind"),
+            pl.col("kind").replace_strict(CONFLICT_KINDS, default=pl.col("kind")).alias("类型 kind"),
             pl.col("source_id").alias("源条目 source"), pl.col("target_id").alias("目标条目 target"),
             pl.col("summary").alias("各人意见 who decided what"),
             local_time("last_decided_at", ui.settings().timezone).alias("最近审核 last decided")),
