@@ -144,6 +144,10 @@ def init_state() -> None:
             st.session_state[key] = (given == "1" if isinstance(default, bool)
                                      else [part for part in given.split(LIST_SEPARATOR) if part] if isinstance(default, list)
                                      else given)
+            st.session_state.setdefault(_FROM_ADDRESS, {})[key] = st.session_state[key]
+
+
+_FROM_ADDRESS = "_from_address"  # the values a session started with from the address, until a page has used them
 
 
 _URL_KEPT = "_url_kept"  # the session keys a run keeps in the address, written once when it ends
@@ -292,9 +296,16 @@ _CSS = "<style>.pa-text{line-height:1.7;font-size:1rem}.pa-text mark{background:
 
 
 def choose_default(name: str, options: list, preferred: Any, fallback: int = 0) -> None:
-    """Make the plain state ``name`` one of ``options`` (``preferred`` if present) before drawing."""
+    """Make the plain state ``name`` one of ``options`` (``preferred`` if present) before drawing. A value the address
+    asked for and not among them is said: a link to an item since removed quietly opened another, whose Y was ready
+    (a browser probe)."""
+    asked = st.session_state.get(_FROM_ADDRESS, {}).pop(name, None) if options else None
     if st.session_state[name] not in options and options:
         st.session_state[name] = preferred if preferred in options else options[fallback]
+        if asked is not None:
+            st.warning(f"链接中的“{asked}”不在此处（已移除，或不属于这对文档、这个筛选），已打开“{st.session_state[name]}” "
+                       f"The address asked for {asked}, which is not here (removed, or not in this pair or filter); "
+                       f"{st.session_state[name]} is open instead.")
 
 
 def reviewer() -> str:
