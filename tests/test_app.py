@@ -1153,6 +1153,20 @@ def test_evolution_says_how_far_a_carried_forward_tasks_deadline_moved(env, tmp_
     assert "推迟6个月" in warning and "幼儿园" not in warning
 
 
+def test_evolution_says_in_words_which_units_a_task_gained_and_lost(env, tmp_path):
+    """The units' change read 责任单位 units: +— −区文旅体育局: nothing on screen said that meant none added and these
+    dropped, the one place a planner learns a department left a task (a browser probe)."""
+    for year, units in ((2023, "区发改委、区住建局"), (2024, "区住建局、区城管局")):
+        plan = tmp_path / f"yanta-{year}.txt"
+        plan.write_text(f"雁塔区{year}年重点任务分解表\n序号\t主要任务\t责任单位\t完成时限\n"
+                        f"1\t新建汽车充电站不少于15处\t{units}\t{year}年底前\n", encoding="utf-8")
+        assert cli_main(["add", str(plan), "--data", str(env.data_dir)]) == 0
+    at = open_page("evolution")
+    at.selectbox(key="evo_place").set_value("雁塔区").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "责任单位 units: 新增 added：区城管局；不再列为责任单位 no longer named：区发改委" in [t.value for t in at.text]
+
+
 def test_evolution_of_two_reports_shows_how_their_headline_targets_moved(env, tmp_path):
     """A report's 主要预期目标 are no task of it: 地区生产总值增长7.5%以上 → 7%左右 was on no line of the page."""
     for year, gdp in ((2024, "7.5%以上"), (2025, "7%左右")):

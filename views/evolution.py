@@ -133,4 +133,7 @@ for step, old_id, new_id, relation in (
             st.text(f"完成时限 deadline: {row['old_deadline'] or '—'} → {row['new_deadline'] or '—'}"
                     + (f" ({shift})" if shift else ""))
         if row["units_added"] or row["units_removed"]:
-            st.text(f"责任单位 units: +{'、'.join(row['units_added']) or '—'}  −{'、'.join(row['units_removed']) or '—'}")
+            st.text("责任单位 units: " + "；".join(
+                f"{label}：{'、'.join(units)}" for label, units in (("新增 added", row["units_added"]),
+                                                                  ("不再列为责任单位 no longer named", row["units_removed"]))
+                if units))
