@@ -264,7 +264,8 @@ def read_document_text(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     same parser; traditional Chinese, in any of them, comes back simplified (``as_simplified``).
     """
     path = Path(path)
-    check_size(path, max_bytes)
+    if check_size(path, max_bytes) == 0:  # a failed download or copy: said so, not "this is no Word file"
+        raise DocumentParseError("the file is empty (0 bytes).", path=path, zh="文件是空的（0 字节）")
     suffix = path.suffix.lower()
     if suffix in READERS:
         return as_simplified(READERS[suffix](path))

@@ -495,3 +495,13 @@ def test_a_paragraph_pasted_into_the_word_list_is_named_and_matching_goes_on(dat
     assert f"warning: {words}, line {line}: 词表第 {line} 行的词超过 40 个字，未采用" in err
     assert f"the word list's line {line} (1,000 characters) holds a name longer than 40 characters, skipped" in err
     assert "links proposed" in out
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".xls", ".pdf", ".txt"])
+def test_a_file_of_no_bytes_is_said_to_be_empty_whatever_its_name(data_copy, tmp_path, capsys, suffix):
+    """A 0-byte 空文件.docx (a failed download or copy from a share) was told it is no Word file and to save it in the
+    new format (a browser probe)."""
+    path = tmp_path / f"空文件{suffix}"
+    path.write_bytes(b"")
+    assert main(["add", str(path), "--data", str(data_copy.data_dir)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {path}: the file is empty (0 bytes). （文件无法解析：文件是空的（0 字节））"
