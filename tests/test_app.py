@@ -1776,3 +1776,17 @@ def test_a_link_to_an_item_or_plan_not_here_says_so_and_names_what_opened(env):
     at.switch_page(PAGES["review"]).run()
     assert at.selectbox(key="rv_current").value == "baqiao-2023:17"
     assert not [w for w in at.warning if w.value.startswith("链接中的")]
+
+
+def test_a_note_typed_before_skipping_is_said_not_to_be_kept(env):
+    """A note typed, then 跳过: the next item opened with an empty note box and nothing said the note was gone
+    (a browser probe); skipping without a note says nothing."""
+    at = open_page("review")
+    at.button(key="rv_skip").click().run()
+    assert not [w for w in at.warning if w.value.startswith("已跳过")]
+    at.text_input(key="rv_note").input("备注五：然后点了跳过").run()
+    at.button(key="rv_skip").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning if w.value.startswith("已跳过")] == [
+        "已跳过，未记录决定，备注“备注五：然后点了跳过”未保存 Skipped: nothing was decided, so the note was not kept."]
+    assert decisions(env).is_empty()

@@ -106,7 +106,11 @@ def _fingerprints(source_id: str, target_id: str | None, target_doc: str | None 
 
 def _skip(next_id: str | None, queue: tuple) -> None:
     """Move to the next item not yet decided; past the last one the queue says it is done, for
-    this queue only (it never wraps round to a decided item, where Y would add a second link)."""
+    this queue only (it never wraps round to a decided item, where Y would add a second link). A note typed is
+    not kept, as nothing is decided, and that is said (it went without a word)."""
+    if (note := (st.session_state.get("rv_note") or st.session_state.get("note") or "").strip()):
+        ui.flash("warning", f"已跳过，未记录决定，备注“{note[:30]}{'…' if len(note) > 30 else ''}”未保存 Skipped: "
+                            "nothing was decided, so the note was not kept.")
     st.session_state.update(current=next_id, candidate=None, note="", queue_done=queue if next_id is None else False,
                             moved_on=True)
 
