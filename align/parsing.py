@@ -1730,7 +1730,18 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
         if unit not in {taken for taken, _ in columns.values()} and not _TOTAL_HEADER.search(name) \
                 and unit_family(unit) not in ("percent", "money", "area"):
             columns[i] = (unit, name)  # a share, a sum of money or a floor area sizes the count: no quota
+    # two things counted in one measure word (公共停车泊位（个） | 公共充电桩（个）): a quota each, labelled by its
+    # column, not stages or years of one count (新建（所） | 改扩建（所）, 2024年任务 | 2025年任务); the second was lost
+    things = [count for count in alike if _names_a_thing(count[2])]
+    if len(things) > 1 and first in things:
+        columns.update({i: (unit, name) for i, unit, name in things})
     return columns
+
+
+def _names_a_thing(name: str) -> bool:
+    """Whether a count column's name says what it counts (公共充电桩), not only how (新建, 改扩建) or when (2025年任务)."""
+    return not re.search(r"\d{4}\s*年", name) and not _TOTAL_HEADER.search(name) and len(re.sub(
+        r"^(?:新建|改建|扩建|改扩建|改造|提升|新增|续建|完成|建设|年度|任务|目标)+|(?:任务|目标|数量|数)+$", "", name)) >= 2
 
 
 _TOTAL_HEADER = re.compile(r"合计|小计|总计|^(?:任务)?总数$")  # 总数 alone sums the parts; 老旧小区总数 is what there is

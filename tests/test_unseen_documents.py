@@ -923,6 +923,17 @@ def test_a_part_of_a_city_total_named_by_where_it_goes_is_no_target_of_its_own(w
     assert [t["value"] for t in items["targets"][0]] == targets
 
 
+def test_two_things_counted_in_one_measure_word_are_a_quota_each():
+    """区县 | 公共停车泊位（个） | 公共充电桩（个）: the chargers were dropped and the parking spaces labelled as chargers,
+    the item's last target in 个 (a tester's 杭州市 plan); stages or years of one count stay one quota."""
+    item = "1.缓解停车充电难。新建公共充电桩5000个，新增公共停车泊位1.2万个。\n附件1\n停车泊位和充电桩任务分解表\n"
+    quotas = parse_text(item + "区县\t公共停车泊位（个）\t公共充电桩（个）\n西湖区\t1200\t600\n", CITY).items["quotas"][0]
+    assert [(q["raw"], q["value"]) for q in quotas] == [("公共停车泊位：西湖区1200个", 1200.0), ("公共充电桩：西湖区600个", 600.0)]
+    for header, row, value in (("新建（个）\t改扩建（个）", "10\t20", 10.0), ("2024年任务（个）\t2025年任务（个）", "10\t20", 20.0)):
+        quotas = parse_text(item + f"区县\t{header}\n西湖区\t{row}\n", CITY).items["quotas"][0]
+        assert [q["value"] for q in quotas] == [value], header
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
