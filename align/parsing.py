@@ -1700,6 +1700,8 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     if attachment.get("table"):
         places, units = attachment["table"]
         place = cells[places] if places < len(cells) else ""
+        if _PLACES_SUM.fullmatch(place):
+            return ""  # 合计 | 10 or 全市 | 1000: the places' sum, no quota (its word labelled every quota: 合计：渭滨区3所)
         given = [f"{name}：{place}{cells[i]}{unit}" if name else f"{place}{cells[i]}{unit}"
                  for i, (unit, name) in units.items()
                  if place and i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
@@ -1735,6 +1737,13 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
     things = [count for count in alike if _names_a_thing(count[2])]
     if len(things) > 1 and first in things:
         columns.update({i: (unit, name) for i, unit, name in things})
+    # a part in a measure word of its own (2024年任务（个） | 其中：超充站（座）): a second thing the district builds
+    taken = {unit for unit, _ in columns.values()}
+    for i, unit, name in counts:
+        if (part := re.match(r"其中\s*[:：]?\s*", name)) and unit not in taken and _names_a_thing(name[part.end():]) \
+                and unit_family(unit) not in ("percent", "money", "area"):
+            columns[i] = (unit, name[part.end():])
+            taken.add(unit)
     return columns
 
 
@@ -1744,6 +1753,7 @@ def _names_a_thing(name: str) -> bool:
         r"^(?:新建|改建|扩建|改扩建|改造|提升|新增|续建|完成|建设|年度|任务|目标)+|(?:任务|目标|数量|数)+$", "", name)) >= 2
 
 
+_PLACES_SUM = re.compile(r"(?:合\s*计|总\s*计|小\s*计|全市|全区|全县|全省)(?:[(（].*)?")
 _TOTAL_HEADER = re.compile(r"合计|小计|总计|^(?:任务)?总数$")  # 总数 alone sums the parts; 老旧小区总数 is what there is
 _NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例|现有|存量|.(?<!任务)总数")
 _SPAN_OF_YEARS = re.compile(r"\d{4}\s*[-—–~至到]\s*\d{4}")

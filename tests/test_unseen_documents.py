@@ -934,6 +934,16 @@ def test_two_things_counted_in_one_measure_word_are_a_quota_each():
         assert [q["value"] for q in quotas] == [value], header
 
 
+def test_a_sum_row_labels_no_quota_and_a_part_in_its_own_measure_word_is_one():
+    """A district table opening with 合计 | 10 or 全市 | 1000 labelled every quota 合计：渭滨区3所, and 其中：超充站（座）
+    was dropped without a word (a bad-input probe)."""
+    text = ("1.幼儿园建设。新建、改扩建公办幼儿园10所。\n2.公共充电桩建设。新建公共充电桩1000个。\n附件1\n幼儿园建设任务分解表\n"
+            "序号\t区县\t任务数（所）\n\t合计\t10\n1\t渭滨区\t3\n附件2\n公共充电桩建设任务分解表\n"
+            "区县\t2024年任务（个）\t其中：超充站（座）\n全市\t1000\t20\n渭滨区\t300\t5\n")
+    assert [[q["raw"] for q in quotas] for quotas in parse_text(text, CITY).items["quotas"]] == [
+        ["新建、改扩建公办幼儿园：渭滨区3所"], ["新建公共充电桩：渭滨区300个", "超充站：渭滨区5座"]]
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
