@@ -597,20 +597,23 @@ def _find_table_header(lines: list[str]) -> int | None:
 
 # What a progress cell says of its task as a whole: 已完成, 全部建成, 超额完成任务, 完成率100% are
 # done; 已完成前期手续 or 已完成投资5亿元 is one step of it, and 已完成80% is not all of it.
-_WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按计划|顺利|提前|圆满)"
+_WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按(?:照|年度|序时)?计划|超计划|顺利|提前|圆满)"
 _AT_LEAST_ALL = r"(?:[1-9]\d{2,}(?:\.\d+)?|一百)\s*%"  # 100% or more: 完成年度目标的105%
+_HAND_OVER = r"(?:交付使用|交付|投入使用|投入运营|投用|投运|开通运营|开通|通车|试运营|运营|通过(?:竣工)?验收|验收|开业|落地)"
 _DONE_PROGRESS = re.compile(
-    rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|完工|办结)(?:全年|年度|既定|建设|目标)*(?:任务)?"
-    r"(?:并?(?:投入使用|投用|投运|通车|开放|运营|验收))?(?=$|[,，。;；!！、)）(（])"
-    # a hand-over done said alone (已交付使用, 已开通运营, 已通过验收; each read neither, so the task read 推进中), not of
-    # an amount (其中2所已投用: a part)
-    rf"|(?<!\d.)(?<!\d)(?:已经?|均已){_WHOLLY}?(?:交付使用|交付|投入使用|投入运营|投用|投运|开通运营|开通|通车|通过验收|验收|开业|落地)"
-    r"(?=$|[,，。;；!！、)）(（])"
+    rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|完工|办结)(?:全年|年度|既定|建设|目标|计划)*(?:任务)?"
+    rf"(?:并?{_HAND_OVER})?(?=$|[,，。;；!！、)）(（])"
+    # a hand-over done said alone (已交付使用, 已开通运营, 已通过验收; each read neither, so the task read 推进中)
+    rf"|(?:已经?|均已){_WHOLLY}?{_HAND_OVER}(?=$|[,，。;；!！、)）(（])"
     rf"|完成(?:率|进度)?\s*{_AT_LEAST_ALL}|完成(?:全年|年度)?(?:目标|任务|计划)+的\s*{_AT_LEAST_ALL}"
     r"|^(?:完成|办结|已办结|完成(?:全年|年度)(?:目标)?任务)(?=$|[,，。;；!！])"
 )
-# A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成.
-_NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<!按)计划(?![内外])|力争|争取|拟|待")
+# A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成, 计划年底交付 (not
+# 按序时计划已完成, 按照计划已全部建成).
+_NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照时超度])计划(?=于|在|年|今|明|下半|上半|\d|[一二三四五六七八九十]{1,2}月)"
+                      r"|力争|争取|拟|待")
+# Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
+_PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
 _STILL_GOING = re.compile(r"正在推进|推进中|进行中|正在实施|正在建设|在建|尚未|未完成|加快推进")
 _UNDER_WAY_PROGRESS = re.compile(r"未完成|尚未|正在|推进中|进行中|(?:主体|仍|尚)?在建|(?:持续|加快|有序|稳步)推进|已完成\d{1,2}(?:\.\d+)?%")
@@ -624,7 +627,7 @@ def _progress_status(text: str, task: str = "") -> str | None:
     4A创建正在推进 read as done). A cell that opens by reporting amounts done is done when they reach
     each of the ``task``'s targets in their units (已完成312户 of 改造300户; 已完成5所 of 5所 read under way)."""
     clean = normalize_text(text)
-    if (status := _worded_status(clean)) is not None:
+    if (status := _worded_status(clean, task)) is not None:
         return status
     return "done" if task and _DONE_AMOUNT.match(clean) and _amounts_reach(clean, task) else None
 
@@ -663,15 +666,21 @@ def _amounts_reach(progress: str, task: str) -> bool:
     return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)
 
 
-def _worded_status(clean: str) -> str | None:
-    done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _NOT_YET.search(_clause_before(clean, m.start()))),
-                None)
+def _worded_status(clean: str, task: str = "") -> str | None:
+    done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _NOT_YET.search(_clause_before(clean, m.start()))
+                 and not _a_part_before(_clause_before(clean, m.start()), task)), None)
     # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
     if done and _STILL_GOING.search(clean, done.end(), _sentence_end(clean, done.end())):
         return "in_progress"
     found = [(m.start(), status) for m, status in ((done, "done"), (_UNDER_WAY_PROGRESS.search(clean), "in_progress"))
              if m]
     return min(found)[1] if found else None
+
+
+def _a_part_before(before: str, task: str) -> bool:
+    """Whether the words before a done word say only a part was done: a part named (一期, 主体, 东段) or an amount short
+    of the task's (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
+    return bool(_PART_DONE.search(before)) or bool(extract_targets(before)) and not (task and _amounts_reach(before, task))
 
 
 def _sentence_end(text: str, at: int) -> int:

@@ -687,6 +687,19 @@ def test_a_progress_cell_saying_done_in_other_words_is_done():
     later = parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n1\t新建学校5所\t区教育局\t2023年12月底前\t"
                        "已交付使用3所，其余正在建设\n2\t新建学校5所\t区教育局\t2023年12月底前\t将于年底交付使用\n", TABLE).items
     assert later["status"].to_list() == ["in_progress", "in_progress"]
+    # … nor a part, named or short of the task's amount (each read done once hand-overs were read; a review), while
+    # the whole amount, or done as planned in other words, is done
+    for task, progress, status in (
+            ("新建学校3所", "其中2所已完工，其余正在装修", "in_progress"), ("新开公交线路5条", "2条线路已开通运营", "in_progress"),
+            ("改造老旧小区10个", "6个小区已通过验收", "in_progress"), ("新建城市道路1条", "部分路段已通车", "in_progress"),
+            ("新建公厕3座", "主体已完工，正在进行附属工程", "in_progress"), ("新建学校3所", "两所已投用，一所正在装修", "in_progress"),
+            ("新建学校2所", "一期已交付使用", "in_progress"), ("新建学校5所", "5所学校已全部建成", "done"),
+            ("新建学校2所", "按序时计划已完成", "done"), ("新建学校2所", "按照计划已全部建成", "done"),
+            ("新建学校2所", "已建成并交付使用", "done"), ("新建学校2所", "已超计划完成", "done"),
+            ("新建学校2所", "提前完成计划任务", "done"), ("新建学校2所", "项目已通过竣工验收", "done"),
+            ("新建学校2所", "已试运营", "done")):
+        row = f"1\t{task}\t区教育局\t2023年12月底前\t{progress}\n2\t新建公园2个\t区城管局\t2023年12月底前\t已完成\n"
+        assert parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n" + row, TABLE).items["status"][0] == status, progress
 
 
 def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
