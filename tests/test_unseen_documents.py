@@ -844,7 +844,11 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
         kept = parse_text(f"某区2024年工作要点\n{heading}\n1.完成散煤治理1000户。\n2.新建污水管网5公里。\n", TABLE).items
         assert kept["text"].to_list() == ["完成散煤治理1000户。", "新建污水管网5公里。"], heading
     # … and a look back written otherwise is one too (each read as tasks; a last review)
-    for heading in ("2023年取得的成绩", "回顾2023年工作", "2023年工作总结（摘要）", "2023年工作回顾及存在问题", "存在的问题与短板"):
+    for heading in ("2023年取得的成绩", "回顾2023年工作", "2023年工作总结（摘要）", "2023年工作回顾及存在问题", "存在的问题与短板",
+                    # … and as offices write them too (each read as tasks once a look back had to be a noun phrase;
+                    # a review)
+                    "2023年上半年工作总结", "区政府2023年工作总结", "2023年工作情况回顾", "工作中存在的问题", "问题与不足",
+                    "近三年工作总结", "“十四五”以来工作回顾", "面临的困难和问题", "2023年工作成绩"):
         plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年工作安排\n1.新建学校5所。\n"
                           "2.新建公园2个。\n", TABLE).items
         assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
@@ -921,6 +925,11 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
                                                                   "新建改造城市公厕。新建改造城市公厕100座。"], closing
     kept = parse_text("某市2025年为民办实事项目\n1.新建学校。新建学校10所，\n各区要于6月底前完成选址。\n", CITY).items
     assert kept["text"].to_list() == ["新建学校。新建学校10所,各区要于6月底前完成选址。"]
+    # … nor a charge giving the districts their numbers (each ended its item, and its quotas were lost; a review)
+    charged = parse_text("某市2025年为民办实事项目\n1.老旧小区改造。改造老旧小区300个。\n各区县要结合实际制定改造计划，"
+                         "其中灞桥区40个、莲湖区60个。\n2.充电设施建设。新建公共充电桩8000个。\n各区县要进一步加大推进力度，"
+                         "灞桥区、莲湖区分别建设200个、300个。\n", CITY).items
+    assert [[q["value"] for q in quotas] for quotas in charged["quotas"]] == [[40.0, 60.0], [200.0, 300.0]]
 
 
 @pytest.mark.parametrize(("written", "targets"), [
