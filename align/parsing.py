@@ -603,7 +603,7 @@ def _find_table_header(lines: list[str]) -> int | None:
 # done; 已完成前期手续 or 已完成投资5亿元 is one step of it, and 已完成80% is not all of it.
 _WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按(?:照|年度|序时)?计划|超计划|顺利|提前|圆满)"
 _AT_LEAST_ALL = r"(?:[1-9]\d{2,}(?:\.\d+)?|一百)\s*%"  # 100% or more: 完成年度目标的105%
-_HAND_OVER = r"(?:交付使用|交付|投入使用|投入运营|投用|投运|开通运营|开通|通车|试运营|运营|通过(?:竣工)?验收|验收|开业|落地)"
+_HAND_OVER = r"(?:交付使用|交付|投入使用|投入运营|投用|投运|开通运营|开通|通车|开放|试运营|运营|通过(?:竣工)?验收|验收|开业|落地)"
 _DONE_PROGRESS = re.compile(
     rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|完工|办结)(?:全年|年度|既定|建设|目标|计划)*(?:任务)?"
     rf"(?:并?{_HAND_OVER})?(?=$|[,，。;；!！、)）(（])"
@@ -683,8 +683,11 @@ def _worded_status(clean: str, task: str = "") -> str | None:
 
 def _a_part_before(before: str, task: str) -> bool:
     """Whether the words before a done word say only a part was done: a part named (一期, 主体, 东段) or an amount short
-    of the task's (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
-    return bool(_PART_DONE.search(before)) or bool(extract_targets(before)) and not (task and _amounts_reach(before, task))
+    of the task's in its unit (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
+    if _PART_DONE.search(before):
+        return True
+    units = {target["unit"] for target in extract_targets(before)}
+    return any(target["unit"] in units for target in extract_targets(task)) and not _amounts_reach(before, task)
 
 
 def _sentence_end(text: str, at: int) -> int:
