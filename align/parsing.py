@@ -1882,9 +1882,10 @@ def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
 
 
 # The words of a count that only say where a part of a total goes: an area or a place within (其中主城区30个,
-# 含三墩镇50个; not 城镇, a kind of people: 新增就业5000人，其中城镇3000人; nor 示范县1个, a thing counted), the rest
+# 含三墩镇50个; not 城镇, a kind of people: 新增就业5000人，其中城镇3000人; nor a kind of place counted: 示范县1个,
+# 其中住宅小区2000个, 旅游景区, 特色小镇, 产业园区, 绿色社区, 超市; a district's own share is a quota), the rest
 # (其余18个由长清区、章丘区结合实际建设) or each place's floor (各区县（功能区）至少建设1处)
-_SHARE_NAME = re.compile(r"(?:其中|含|包括)(?![城乡村]镇\d)[\u4e00-\u9fff]{1,8}?(?:区|县|市|镇|乡|街道|片区|城区|新城|园区)\s*\d"
+_SHARE_NAME = re.compile(r"(?:其中|含|包括)(?![城乡村]镇\d)[\u4e00-\u9fff]{0,8}?(?:城区|片区|新区|新城|街道|(?<![小集城乡村])镇|乡)\s*\d"
                          r"|其余|各(?:区县|县区|区|县|市|镇|乡|街道|镇街|县\(市\)区|区县\([^)]*\))")
 
 

@@ -937,7 +937,11 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
     ("新建口袋公园50个，历下区、市中区、槐荫区各5个，其余18个由长清区、章丘区结合实际建设。", [50.0]),
     ("新建泉城书房20处，各区县（功能区）至少建设1处。", [20.0]),
     # … while a part named by what it is, or by whom it counts, is a target
-    ("新建学校10所，其中小学6所。", [10.0, 6.0]), ("新增城镇就业5000人，其中城镇3000人。", [5000.0, 3000.0])])
+    ("新建学校10所，其中小学6所。", [10.0, 6.0]), ("新增城镇就业5000人，其中城镇3000人。", [5000.0, 3000.0]),
+    # … and a kind of place counted (each dropped as a share by place; a review)
+    ("新建公共充电桩8000个，其中住宅小区2000个。", [8000.0, 2000.0]), ("新建公厕100座，其中旅游景区30座。", [100.0, 30.0]),
+    ("创建示范社区30个，其中绿色社区10个。", [30.0, 10.0]), ("改造提升农贸市场20个，其中超市5个。", [20.0, 5.0]),
+    ("培育小镇10个，其中特色小镇3个。", [10.0, 3.0])])
 def test_a_part_of_a_city_total_named_by_where_it_goes_is_no_target_of_its_own(written, targets):
     """其中主城区30个, 含三墩镇50个, 其余18个由…建设 and 各区县至少建设1处 were second targets of the city item beside
     its total, compared in matching and evolution (testers' 杭州市 and 济南市 plans)."""
