@@ -890,9 +890,10 @@ _PUSHED_PROJECT = re.compile(rf"^(?:要|将)?{_PUSHED_ON}(?P<what>[^,，;；。]
 # 智慧停车场建设, 投资项目)
 _POLICY_WORK = re.compile(r"法治|平安|文明|智慧|数字|信用|诚信|廉洁|廉政|作风|党风|队伍|体系|机制|制度|能力|营商环境|品牌|政府"
                           r"|健康|书香|美丽|和美|宜居")
-# (a campus or a place is no facility: 平安校园, 健康灞桥; a bridge is named so: 灞河大桥, 立交桥, 人行天桥)
-_FACILITY_END = re.compile(r"(?:中心|(?<![校家田])园|场|站|厂|馆|院|楼|路|(?:大|立交|天|跨线)桥|线|库|廊|网|基地|设施|学校"
-                           r"|医院|工程|项目)$")
+# (a campus or a place is no facility: 平安校园, 健康灞桥; a bridge is named so: 灞河大桥, 立交桥, 人行天桥; 健康步道,
+# 健康小屋, 宜居住房, 美丽河道, 大数据平台 are built)
+_FACILITY_END = re.compile(r"(?:中心|(?<![校家田])园|场|站|厂|馆|院|楼|路|道|(?:大|立交|天|跨线)桥|线|库|廊|网|基地|设施|学校"
+                           r"|医院|工程|项目|综合体|屋|房|平台|河|湖|渠)$")
 
 
 _YEARS_ADDITION = re.compile(r"新增|新培育|新引进|新认定|全年")

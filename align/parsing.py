@@ -1124,7 +1124,9 @@ def _heading_text(text: str) -> str:
 # A lead of two short phrases (坚持创新驱动，加快发展新质生产力): as reports write them, without a number
 _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2,14}")
 # … unless it frames the year's work rather than opening a task (做好今年工作，要把握好以下几点。今年是关键之年，意义重大。)
-_FRAMING_LEAD = re.compile(r"以下|如下|几点|几个方面|意义|之年|把握|必须|关键在于|总体要求|指导思想|做好今年|做好全年")
+# (not 牢牢把握首要任务，全力推动…, a task's lead)
+_FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
+                           r"|做好全年")
 
 
 def _lead_phrase(text: str) -> str | None:

@@ -525,6 +525,10 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进新时代文明实践中心建设", "推进新时代文明实践中心建设"),  # a facility named with a
                                ("加快推进政府投资项目建设", "加快推进政府投资项目建设"),  # policy word (a last review)
                                ("推进城东产业园建设", "推进城东产业园建设"), ("推进灞河大桥建设", "推进灞河大桥建设"),
+                               # a facility named with a policy word of this session (read ongoing; a review)
+                               ("推进健康步道建设", "推进健康步道建设"), ("推进医养健康综合体建设", "推进医养健康综合体建设"),
+                               ("推进健康小屋建设", "推进健康小屋建设"), ("推进宜居住房建设", "推进宜居住房建设"),
+                               ("推进美丽河道建设", "推进美丽河道建设"),
                                ("学前教育普及率提高至90%", "学前教育普及率提高至90%")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
