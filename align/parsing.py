@@ -424,6 +424,7 @@ class _Draft:
     title: str = ""
     attachment_lines: list[int] = field(default_factory=list)  # [first, last] of its 附件, far below the item
     outline: list[str] = field(default_factory=list)  # the 一、/（一） ordinals it sits under, as digits
+    remarks: str = ""  # a 备注 cell, read as progress only where the column reports it
 
 
 def parse_document(path: str | Path, meta: DocumentMeta, *, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
@@ -525,6 +526,8 @@ def recognise_columns(cells: list[str], vocabulary: dict[str, tuple[str, ...]] =
                    for word in words if name and (name == word or (len(word) > 1 and name.startswith(word)))]
         if matches and not name.startswith(("任务数", "任务量")):  # 任务数（所）: a count, not the task
             role = max(matches)[2]
+            if role == "remarks" and any(word in name for word in vocabulary.get("progress", ())):
+                role = "progress"  # 备注（进展情况）: the progress, headed as a remark
             if role == "task" and "task" in roles.values() and "detail" in vocabulary:
                 role = "detail"  # 工作任务 | 目标任务: the second says what the first commits to
             if role == "detail" and re.search("目标|指标", name):  # 工作措施 | 年度目标: the targets win
@@ -839,7 +842,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         section_first = False
         max_number = max(max_number, value)
         progress = row.get("progress", "")
-        remarks = f"备注：{row['remarks'].strip()}" if row.get("remarks", "").strip() else ""
+        remarks = row.get("remarks", "").strip()
         drafts.append(
             _Draft(
                 number=f"{section_prefix}{number}",
@@ -849,11 +852,14 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 task=_with_detail(task_cell.strip(), _row_detail(row)),
                 raw_lines=[line],
                 units=_row_units(row),
-                progress="；".join(text for text in (progress.strip(), remarks) if text),
+                progress="；".join(text for text in (progress.strip(), f"备注：{remarks}" if remarks else "") if text),
                 deadline=row.get("deadline", "").strip(),
                 status=section_status or _progress_status(progress, task_cell),
+                remarks=remarks,
             )
         )
+    if not any(draft.progress and not draft.progress.startswith("备注：") for draft in drafts):
+        _remarks_as_progress(drafts)  # no progress column, or an empty one (a spreadsheet is written with one)
     if any(d.status for d in drafts):
         # In a progress report a task not reported as done is still under way.
         for draft in drafts:
@@ -1025,6 +1031,16 @@ def _deadline_continued(before: str, cell: str) -> str:
         return f"{before}；{cell}"
     last = read_deadline(f"{before}；{cell}")
     return before if last == read_deadline(before) != dated else cell
+
+
+def _remarks_as_progress(drafts: list[_Draft]) -> None:
+    """A 备注 column that reports progress (已完成, 正在推进 in at least half its cells) is the table's progress column;
+    a plan's remarks (市考核指标) are not (one remark made a plan a progress report)."""
+    remarked = [draft for draft in drafts if draft.remarks]
+    read = [_progress_status(draft.remarks, draft.task) for draft in remarked]
+    if remarked and 2 * sum(status is not None for status in read) >= len(remarked):
+        for draft, status in zip(remarked, read):
+            draft.status, draft.progress = draft.status or status, draft.remarks
 
 
 def _section_prefix(status: str | None, used: set[str]) -> str:

@@ -1836,3 +1836,15 @@ def test_sums_notes_and_section_labels_in_the_task_column_are_no_part_of_a_task(
         ("民生保障类", "新建幼儿园3所", ["区教育局"], [3.0]), ("民生保障类", "新建学校2所,注重实效", ["区教育局"], [2.0]),
         ("城市建设类", "改造老旧小区40个", ["区住建局"], [40.0])]
     assert sum("合计、说明等行未读取" in warning for warning in parsed.warnings) == 3
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_a_remarks_column_that_reports_progress_is_the_progress(tmp_path, writer):
+    """备注（进展情况）, or a 备注 column whose cells say 已完成 and 正在推进, read as remarks once 备注 was: every status was
+    lost from a 落实情况统计表 (a review)."""
+    for header in ("备注（进展情况）", "备注"):
+        rows = [["序号", "重点任务", "牵头单位", "完成时限", header], ["1", "新建口袋公园5个", "区住建局", "年内", "已完成"],
+                ["2", "新增城镇就业8000人", "区人社局", "年内", "正在推进"], ["3", "改造老旧小区40个", "区住建局", "年内", "已完成"]]
+        items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+        assert items["status"].to_list() == ["done", "in_progress", "done"], header
+        assert items["progress"].to_list() == ["已完成", "正在推进", "已完成"], header
