@@ -198,22 +198,28 @@ QUANTITY_GOES_ON = re.compile(r"(?!\d{4}\s*[年.\-/])\d+(?:\.\d+)?\s*(?![.．、
 
 
 def _break_in_a_cell(found: re.Match[str]) -> str:
-    return cell_break(found.string[:found.start()], found.string[found.end():])
+    return cell_break(found.string[:found.start()], found.string[found.end():], clause_by_default=False)
 
 
-def cell_break(before: str, after: str) -> str:
-    """What a line break typed in a table cell (Word's Shift+Enter or \\v, Excel's Alt+Enter) becomes between the text
-    before and after it: ``；``, as it ends a clause (区教育局 | 区财政局 are two units, 实施项目50个 | 完成投资80亿元
-    two targets), unless the text runs on over it (新建学校 | 3所 or 三所, 覆盖率达到 | 百分之九十, 2024年6月 | 底前,
-    污水处理厂 | 二期工程) or a mark already ends the clause."""
+def cell_break(before: str, after: str, *, clause_by_default: bool = True) -> str:
+    """What a line break typed in a table cell becomes between the text before and after it: nothing where the text
+    runs on over it (新建学校 | 3所 or 三所, 覆盖率达到 | 百分之九十, 2024年6月 | 底前, 污水处理厂 | 二期工程) or a mark
+    already ends the clause; ``；`` where what comes before is whole, a department or a quantity (区教育局 | 区财政局,
+    实施项目50个 | 完成投资80亿元), or a department comes after (各街道 | 区教育局, 区住建局牵头 | 区财政局配合). Else
+    ``clause_by_default`` decides: Excel's Alt+Enter ends a clause as a rule, a Word or text cell's \\v mostly wraps a
+    phrase (完成老旧小区 | 改造30个 read 改造 30个 once it ended one)."""
     if not before or before[-1] in "\t" + _CLAUSE_ENDS or not after or after[0] == "\t" or QUANTITY_GOES_ON.match(after) \
             or _RUNS_ON.match(after) or re.search(r"[年月\d]$", before):
         return ""
-    return "；"
+    whole = _WHOLE_BEFORE_A_BREAK.search(before) or _DEPARTMENT_AFTER_A_BREAK.match(after)
+    return "；" if whole or clause_by_default else ""
 
 
 _CLAUSE_ENDS = "。；;，,、：:！!？?"
 _RUNS_ON = re.compile(r"[零〇一二两三四五六七八九十百千万]|百分之|[底前止日]")
+_DEPARTMENTS = r"(?:局|委|办|中心|政府|管委会|院|会|部|处|组|队|公司|集团)"
+_WHOLE_BEFORE_A_BREAK = re.compile(rf"{_DEPARTMENTS}$|\d\s*[\u4e00-\u9fff]{{0,3}}$")
+_DEPARTMENT_AFTER_A_BREAK = re.compile(rf"[\u4e00-\u9fff]{{1,12}}?{_DEPARTMENTS}(?:牵头|配合|负责)?(?:$|[、,，;；\t])")
 
 
 def _nul_error(line: int, path: str | Path) -> DocumentParseError:
