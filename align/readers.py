@@ -206,8 +206,9 @@ def cell_break(before: str, after: str, *, clause_by_default: bool = True) -> st
     runs on over it (新建学校 | 3所 or 三所, 覆盖率达到 | 百分之九十, 2024年6月 | 底前, 污水处理厂 | 二期工程) or a mark
     already ends the clause; ``；`` where what comes before is whole, a department or a quantity (区教育局 | 区财政局,
     实施项目50个 | 完成投资80亿元), or a department comes after (各街道 | 区教育局, 区住建局牵头 | 区财政局配合). Else
-    ``clause_by_default`` decides: Excel's Alt+Enter ends a clause as a rule, a Word or text cell's \\v mostly wraps a
-    phrase (完成老旧小区 | 改造30个 read 改造 30个 once it ended one)."""
+    ``clause_by_default`` decides: Excel's Alt+Enter and a Word cell's second paragraph end a clause as a rule, a
+    text table's \\v (Word's Shift+Enter, copied out) mostly wraps a phrase (完成老旧小区 | 改造30个 read 改造 30个 once it
+    ended one)."""
     if not before or before[-1] in "\t" + _CLAUSE_ENDS or not after or after[0] == "\t" or QUANTITY_GOES_ON.match(after) \
             or _RUNS_ON.match(after) or re.search(r"[年月\d]$", before):
         return ""
