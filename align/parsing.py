@@ -1706,9 +1706,11 @@ def _attachment_owner(number: str, title: str, drafts: list[_Draft], counted: Co
 
 
 # A district table in an attachment: the column naming the places, and a count's unit in its header.
-# (区县, 各区县（市）, 区、县（市、区）, 县（市）区, 区县（含功能区）, 区县、功能区, 县（市、区）名称, as plans head it)
-_PLACE_COLUMN = re.compile(r"^(?:各?[区县市](?:、?[区县市]){0,2}(?:\((?:含)?(?:[区县市、]|功能区|开发区|新区)+\)[区县市]?)?"
-                           r"(?:、(?:功能区|开发区))?(?:名|名称)?|地区|区域|辖区)$")
+# (区县, 各区县（市）, 区、县（市、区）, 县（市）区, 区县（含功能区）, 区县、功能区, 县（市、区）名称, 区县及开发区,
+# 各区县（含西咸新区）, 区县（管委会）, 市（州）, as plans head it)
+_PLACE_COLUMN = re.compile(r"^(?:各?[区县市州](?:、?[区县市州]){0,2}"
+                           r"(?:\((?:含)?(?:[区县市州、]|功能区|开发区|新区|园区|管委会|[\u4e00-\u9fff]{2,6}(?:新区|开发区))+\)[区县市]?)?"
+                           r"(?:[、/及和](?:功能区|开发区|高新区|园区|新区|管委会))?(?:名|名称)?|地区|区域|辖区)$")
 # A column naming each row's project, school or site: a list of them by place (项目名称 | 区县 | 建设规模（所）), whose
 # rows are projects, not a district's share (two 1-school rows of one district read as its quota of 1所).
 _LISTED_THING = re.compile(r"^(?:(?:建设|重点)?项目|(?:项目|工程|学校|单位|站点|点位)?名称)$")

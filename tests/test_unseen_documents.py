@@ -910,7 +910,10 @@ def test_a_bare_attachment_line_over_numbered_titles_then_numbered_attachments_i
 
 
 @pytest.mark.parametrize("header", ["区、县（市）", "区、县（市、区）", "区县（市、区）", "县（市、区）名称", "区县（功能区）",
-                                    "各区县（市）", "区县（含功能区）", "区县、功能区"])
+                                    "各区县（市）", "区县（含功能区）", "区县、功能区",
+                                    # (each still read no quota; a review)
+                                    "区县、高新区", "各区县（含西咸新区）", "区县及开发区", "区县/开发区", "区县（园区）",
+                                    "区县（管委会）", "区县（市）、高新区", "市（州）", "市州"])
 def test_an_attachments_place_column_is_read_as_plans_head_it(header):
     """区、县（市）, the header of Zhejiang's plans, and 区县（功能区）, 济南's, were no place column: every district's quota
     of the table was lost without a word (two testers' 杭州市 and 济南市 plans)."""
