@@ -734,10 +734,11 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         if "\t" not in line:
             text_since_row = bool(drafts)
             clean = normalize_text(_MD_HEADING.sub("", line))
-            heading = _SECTION_LINE.match(clean) or _table_section(clean)
+            # (or a kind of task merged across a row: 民生保障类（2项）)
+            heading = _SECTION_LINE.match(clean) or _table_section(clean) or _SECTION_LABEL.fullmatch(clean)
             is_section = bool(heading) and len(clean) <= 30
             if is_section and heading:
-                name = _COUNT_SUFFIX.sub("", heading.group(1)).strip()
+                name = _COUNT_SUFFIX.sub("", heading.group(1) if heading.re is not _SECTION_LABEL else clean).strip()
                 section = [name]
                 section_status = _status_of(name)
                 section_prefix = ""
@@ -906,6 +907,8 @@ def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> s
         name = found.group(1)
     elif not number_cell and len(others) == 1 and _SECTION_LABEL.fullmatch(name := normalize_text(others[0])):
         pass  # 民生保障类（2项） alone in the task cell (the first was dropped, the next glued onto a task)
+    elif not others and _SECTION_LABEL.fullmatch(name := normalize_text(number_cell)):
+        pass  # … or in the 序号 cell, a row merged across (the plan was refused: no task number)
     else:
         return None
     return _COUNT_SUFFIX.sub("", name).strip() or None
@@ -913,7 +916,7 @@ def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> s
 
 # A section's name without a numeral: a kind of task with or without their count (民生保障类（2项）, 城市建设类), or any
 # short name with it (重点项目（3项）)
-_SECTION_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}类(?:\s*[(（]\s*(?:共\s*)?\d+\s*项\s*[)）])?"
+_SECTION_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}类(?:\s*[(（]?\s*(?:共\s*)?\d+\s*项\s*[)）]?)?"
                             r"|[\u4e00-\u9fff]{2,14}\s*[(（]\s*(?:共\s*)?\d+\s*项\s*[)）]")
 # 五, 五、 or （五） alone in the 序号 cell: a section's numeral, or a task's written in Chinese.
 _CN_NUMBER_CELL = re.compile(rf"[(（]?\s*([{_CN_NUM}]+)\s*[)）、.．]?")

@@ -1848,3 +1848,30 @@ def test_a_remarks_column_that_reports_progress_is_the_progress(tmp_path, writer
         items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
         assert items["status"].to_list() == ["done", "in_progress", "done"], header
         assert items["progress"].to_list() == ["已完成", "正在推进", "已完成"], header
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_a_section_label_in_the_number_column_opens_a_section(tmp_path, writer):
+    """经济发展类（2项） in the 序号 column of a row of its own refused a text table (no task number) and, merged across
+    an .xlsx row, dropped every section; 城市建设类 2项 without brackets was glued onto the task above (a review)."""
+    rows = [["序号", "重点任务", "牵头单位", "完成时限"], ["经济发展类（2项）", "", "", ""],
+            ["1", "新建学校2所", "区教育局", "年底前"], ["2", "改造老旧小区40个", "区住建局", "年底前"],
+            ["城市建设类 1项", "", "", ""], ["3", "新建绿道5公里", "区城管局", "年底前"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+    assert [(path[-1] if path else None, text) for path, text in items.select("section_path", "text").rows()] == [
+        ("经济发展类", "新建学校2所"), ("经济发展类", "改造老旧小区40个"), ("城市建设类", "新建绿道5公里")]
+
+
+def test_a_section_label_merged_across_an_xlsx_row_opens_a_section(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [["序号", "重点任务", "牵头单位", "完成时限"], ["民生保障类（2项）"], [1, "新建学校2所", "区教育局", "年底前"],
+                [2, "改造老旧小区40个", "区住建局", "年底前"], ["城市建设类（1项）"], [3, "新建绿道5公里", "区城管局", "年底前"]]:
+        sheet.append(row)
+    sheet.merge_cells("A2:D2")
+    sheet.merge_cells("A5:D5")
+    book.save(tmp_path / "m.xlsx")
+    items = parse_text(read_document_text(tmp_path / "m.xlsx"), META).items
+    assert [path[-1] if path else None for path in items["section_path"].to_list()] == ["民生保障类", "民生保障类", "城市建设类"]
