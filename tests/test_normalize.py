@@ -77,7 +77,11 @@ def test_text_with_every_character_spaced_apart_reads_as_written():
      ("城区、农村各新建学校1，100所", [1100.0]),  # 各: each the same number, no list of numbers
      # 分别 over as many names as there are grouped numbers (read 0元 and 18000元, 200套 and 3500套; a code review)
      ("城镇和农村居民人均可支配收入分别达到52，000元、18，000元，增长6%", [52000.0, 18000.0, 6.0]),
-     ("一期和二期分别建成安置房1，200套、3，500套", [1200.0, 3500.0])],
+     ("一期和二期分别建成安置房1，200套、3，500套", [1200.0, 3500.0]),
+     # … and a year's clause after them, asides, and 和 inside a name (each read 0元 or 200个; a review)
+     ("城镇和农村居民人均可支配收入分别达到52，000元、18，000元，2025年分别达到6万元", [52000.0, 18000.0, 60000.0]),
+     ("城镇和农村居民人均可支配收入分别为52，000元（增长6%）、18，000元（增长7%）", [52000.0, 6.0, 18000.0, 7.0]),
+     ("和美乡村、美丽庭院分别创建1，200个、3，500户", [1200.0, 3500.0])],
 )
 def test_a_full_width_comma_that_can_only_group_digits_groups_them(text, values):
     """2，000个 read 0个 and 1，500个 500个 (a bad-input probe): after a single digit, before a group opening with 0, or
