@@ -472,10 +472,22 @@ def parse_text(text: str, meta: DocumentMeta, *, path: str | Path = "<text>") ->
 
 
 def _bare_page_number(lines: list[str], at: int) -> bool:
-    """Whether line ``at`` is a page number standing alone, a number between blank lines (…新增学位 | 12 | 540个。
-    read 新增学位12540个): a quantity wrapped onto a line of its own keeps its unit, and a table's row its tabs."""
-    return bool(re.fullmatch(r"\s*\d{1,3}\s*", lines[at])) and all(
-        not lines[near].strip() for near in (at - 1, at + 1) if 0 <= near < len(lines))
+    """Whether line ``at`` is a page number standing alone (…新增学位 | 12 | 540个。 read 新增学位12540个): a number
+    between blank lines, at a page break (\\f), after a sentence, or inside one that goes on over it. A quantity
+    wrapped onto a line of its own keeps its unit, and a table's row its tabs."""
+    if not re.fullmatch(r"\s*\d{1,3}\s*", lines[at].replace("\f", "")):
+        return False
+    before, after = (lines[at - 1] if at else ""), (lines[at + 1] if at + 1 < len(lines) else "")
+    if "\f" in lines[at] or after.startswith("\f") or before.endswith("\f") or not before.strip() and not after.strip():
+        return True
+    if before.rstrip().endswith(_SENTENCE_END):
+        return True  # a sentence ended above it: no quantity of it (…改造老旧小区20个。 | 13 read 。13)
+    return bool(before.strip() and after.strip()) and not before.rstrip().endswith(_CLAUSE_GOES_ON) \
+        and not _OPENS_A_LINE_OF_ITS_OWN.match(after.strip())
+
+
+# A line that opens an item or heading of its own (1. 一、 （一） 附件): no sentence runs on into it
+_OPENS_A_LINE_OF_ITS_OWN = re.compile(rf"\d{{1,3}}\s*[.、．]|[{_CN_NUM}]+、|[(（]|附\s*件")
 
 
 # A task's opening inside a running line: after a full stop, an outline number (（三）, 四、, 5.) or

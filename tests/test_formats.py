@@ -1802,8 +1802,11 @@ def test_a_page_number_is_no_part_of_the_text_it_falls_in(tmp_path):
     items = parse_text(read_document_text(path), META).items
     assert items["text"].to_list() == ["新建城市书房3个。", "新建公办幼儿园2所,新增公办幼儿园学位,新增学位540个。",
                                        "改造老旧小区20个。"]
-    text = "灞桥区2023年重点工作任务\n1.新建城市书房3个。\n2.新建公办幼儿园2所，新增学位\n\n12\n\n540个。\n3.改造老旧小区20个。\n"
-    assert [t["value"] for t in parse_text(text, META).items["targets"][1]] == [2.0, 540.0]
+    for between in ("\n\n12\n\n", "\n12\n", "\n\n12\n\f"):  # without blank lines, or before pdftotext's \f (a review)
+        text = f"灞桥区2023年重点工作任务\n1.新建城市书房3个。\n2.新建公办幼儿园2所，新增学位{between}540个。\n3.改造老旧小区20个。\n13\n"
+        items = parse_text(text, META).items
+        assert [t["value"] for t in items["targets"][1]] == [2.0, 540.0], repr(between)
+        assert items["text"][2] == "改造老旧小区20个。", "the last page's number after the sentence"
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_csv])
