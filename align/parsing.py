@@ -79,13 +79,13 @@ _LEVEL4 = re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*(.*)$")  # （1） and 1�
 # 1.1 / 2.3.1: an outline number, then a space or a mark
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?:\s+|\s*[、．]\s*)(?![\d%])(.*)$")
 # … written close up (1.1新建学校3所), where no quantity opens the line: a magnitude (1.5万人次), a measure word of
-# two characters or more (1.2公里及配套管网, 3.5平方米), or one of one standing alone or qualified (2.1米以上, 1.5米至2米),
-# not the first character of a word (1.3人才公寓, 1.2户内改造)
+# two characters or more (1.2公里及配套管网, 3.5平方米), or one of one standing alone or qualified (2.1米以上, 1.5米至2米,
+# 1.2米宽), not the first character of a word (1.3人才公寓, 1.2户内改造)
 _DOTTED_CLOSE_UP = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3}){1,3})(?=[\u4e00-\u9fff])(?![万亿千百倍]|"
     + "|".join(re.escape(unit) for unit in MEASURE_UNITS if len(unit) > 1) + "|(?:"
     + "|".join(re.escape(unit) for unit in MEASURE_UNITS if len(unit) == 1)
-    + r")(?:(?![\u4e00-\u9fff])|以上|以内|以下|左右|的|及|至|到|余|多))(.*)$"
+    + r")(?:(?![\u4e00-\u9fff])|以上|以内|以下|左右|的|及|至|到|余|多|宽|高|长|深|厚))(.*)$"
 )
 # 第一章 … 第一节 … 第一条 …, as rules and some plans number themselves: a chapter is a 一、
 # section, a 节 a （一） one and an article a numbered task. A space or mark must follow (第一条道路 opening a sentence is text).
@@ -1045,7 +1045,10 @@ def _deadline_continued(before: str, cell: str) -> str:
     if (dated := read_deadline(cell)) is None:
         return f"{before}；{cell}"
     last = read_deadline(f"{before}；{cell}")
-    return before if last == read_deadline(before) != dated else cell
+    if last == read_deadline(before) != dated:
+        return before
+    year = re.search(r"\d{4}\s*年", before)  # 2024年6月底前, then 12月底前: of the same year
+    return f"{year.group(0)}{cell}" if year and not re.search(r"\d{4}", cell) else cell
 
 
 def _remarks_as_progress(drafts: list[_Draft]) -> None:

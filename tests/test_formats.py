@@ -1133,7 +1133,8 @@ def test_a_task_merged_down_over_stages_is_due_when_its_last_stage_is(tmp_path):
                                      ("2024年3月", "长期坚持", "2024年3月;长期坚持"),  # a stage's date, then words (glued)
                                      ("2024年6月底", "前", "2024年6月底前"),  # …;前 (a review)
                                      # an earlier stage's date is no later deadline (it replaced 12月; a code review)
-                                     ("2024年12月底前", "2024年6月底前", "2024年12月底前"), ("12月底", "3月底", "12月底")):
+                                     ("2024年12月底前", "2024年6月底前", "2024年12月底前"), ("12月底", "3月底", "12月底"),
+                                     ("2024年6月底前", "12月底前", "2024年12月底前")):  # its year kept (a review)
         wrapped[1][3], wrapped[2][3] = first, second
         path.write_text("\n".join("\t".join(row) for row in wrapped) + "\n", encoding="utf-8")
         assert parse_text(read_document_text(path), META).items["deadline"].to_list() == [deadline]

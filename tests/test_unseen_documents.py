@@ -774,9 +774,10 @@ def test_numbered_headings_over_a_decimal_outline_are_its_sections(gap):
     # … and before a quantity in a measure word of two characters, whatever follows it (1.2公里及…: task 1.2 took the
     # wrapped line and swallowed the real 1.2; a code review)
     wrapped = parse_text("一、城市建设\n1.1新建道路5条，其中纺织城路改造\n1.2公里及配套管网同步实施。\n1.2新建公园3个。\n"
-                         "1.3改造管网，更换\n1.4米至2米管道。\n", TABLE).items
+                         "1.3改造管网，更换\n1.4米至2米管道。\n1.4拓宽人行道至\n1.5米宽。\n", TABLE).items
     assert wrapped.select("number", "text").rows() == [("1.1", "新建道路5条,其中纺织城路改造1.2公里及配套管网同步实施。"),
-                                                       ("1.2", "新建公园3个。"), ("1.3", "改造管网,更换1.4米至2米管道。")]
+                                                       ("1.2", "新建公园3个。"), ("1.3", "改造管网,更换1.4米至2米管道。"),
+                                                       ("1.4", "拓宽人行道至1.5米宽。")]
 
 
 @pytest.mark.parametrize("between", ["：", " ", "\u2028", "\v"])
