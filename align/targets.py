@@ -49,7 +49,8 @@ QUALIFIERS_AFTER = ("以上", "左右", "以内", "以下", "以里", "之内", 
 _AFTER = "|".join(q if q != "内" else r"(?<=[日月天时钟周])内" for q in QUALIFIERS_AFTER)
 # Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
 QUALIFIERS_INNER = ("余", "多")
-_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?\s*(?:千(?![米瓦克])|[万亿])?"  # 3千个 is 3000, 3千米 three kilometres
+_NUMBER = (rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?"
+           r"\s*(?:(?:余|多)?\s*(?:千(?![米瓦克])|[万亿]))?")  # 3千个 is 3000, 3千米 three km; 20余万平方米 over 200000  # 3千个 is 3000, 3千米 three kilometres
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 # A count of people written as 人口, 群众 or 居民 (提升25万农村人口供水保障水平, 解决5万农村群众饮水安全问题):
 # persons, and whom (农村人口) stays in the name; read before 人 alone, which left 口 as the name (覆盖口).
@@ -291,7 +292,7 @@ def _number_value(raw: str) -> float | None:
 def _number_bounds(raw: str) -> tuple[float | None, float | None]:
     """A number's value and, for a range (``1-2``, ``5至8``, ``两至三``), its upper bound (else None),
     万/亿 applied to both."""
-    raw = raw.replace(" ", "")
+    raw = re.sub(r"\s|(?<=\d)[余多](?=[千万亿])", "", raw)  # 20余万: the 余 is the target's qualifier
     multiplier = ""
     if raw and raw[-1] in "千万亿":
         raw, multiplier = raw[:-1], raw[-1]
@@ -492,6 +493,8 @@ def extract_targets(text: str | None) -> list[dict]:
             enumeration = -1  # 为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查: one name
         raw_end = enumeration if enumeration != -1 else clause_end
         before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
+        if not after and (approx := re.search(r"(?<=\d)\s*([余多])\s*[千万亿]", number)):
+            after = approx.group(1)  # 20余万平方米: over 200000, as 1000余个 is over 1000
         if not before and (about := _search_tail(_ABOUT_BEFORE, text, start, 1)):
             if about.group(0).startswith("近") and unit_family(unit) == "time":
                 continue  # 近5个月: a span of time, not a quantity

@@ -99,6 +99,15 @@ def test_a_full_width_comma_between_numbers_stays_a_list_when_normalised_twice(t
     assert all(t["value"] < 1000 for t in extract_targets(once))
 
 
+@pytest.mark.parametrize(("text", "target"), [("改造老旧小区20余万平方米", ("改造老旧小区", 200000.0, "平方米", "余")),
+                                             ("改造20多万平方米", ("改造", 200000.0, "平方米", "多")),
+                                             ("服务群众30余万人次", ("服务群众", 300000.0, "人次", "余"))])
+def test_a_number_over_a_magnitude_is_read_with_its_magnitude(text, target):
+    """20余万平方米 gave no target, and 30余万人次 read 服务次 in 万人 (a bad-input probe): over 200000, as 1000余个 is
+    over 1000."""
+    assert [(t["indicator"], t["value"], t["unit"], t["qualifier"]) for t in extract_targets(text)] == [target]
+
+
 @pytest.mark.parametrize(
     "text", ["会同十八部门开展联合执法", "覆盖十二类特殊困难群体", "最近3天内办结", "附近3公里范围内"],
 )
