@@ -427,6 +427,7 @@ def extract_targets(text: str | None) -> list[dict]:
     ``A、B分别不少于8家、5家`` gives one target per name.
     """
     text = _UNIT_ON_BOTH_ENDS.sub(r"\1\3", normalize_text(text))  # 6%-6.5% is the range 6-6.5%
+    text = text.replace("≥", "不低于").replace("≤", "不超过")  # 覆盖率≥90% read 覆盖率≥ with no bound
     found: list[dict] = []
     # where each target's number is written (None: a group's), to share a qualifier along a list
     spans: list[tuple[int, int, str, str] | None] = []
@@ -458,8 +459,8 @@ def extract_targets(text: str | None) -> list[dict]:
             or unit == "部" and len(number.strip()) == 1
         ):
             continue  # 一部, 一路, 两类, 十二类, 一次办: words, not quantities (加装电梯五十部 is one)
-        if _search_tail(_NOT_A_QUANTITY_BEFORE, text, start, 5):
-            continue
+        if _search_tail(_NOT_A_QUANTITY_BEFORE, text, start, 5) or number[0] in "十百千" and text[:start].endswith("数"):
+            continue  # (数十个, 数百家: some tens or hundreds, no figure; 参训人数500人 is one)
         if start and _search_tail(_TOKEN_END, text, start, 1):
             continue  # part of a longer token such as 5G or 4+7
         value, upper = _number_bounds(number)

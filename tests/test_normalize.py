@@ -101,7 +101,10 @@ def test_a_full_width_comma_between_numbers_stays_a_list_when_normalised_twice(t
 
 @pytest.mark.parametrize(("text", "target"), [("改造老旧小区20余万平方米", ("改造老旧小区", 200000.0, "平方米", "余")),
                                              ("改造20多万平方米", ("改造", 200000.0, "平方米", "多")),
-                                             ("服务群众30余万人次", ("服务群众", 300000.0, "人次", "余"))])
+                                             ("服务群众30余万人次", ("服务群众", 300000.0, "人次", "余")),
+                                             # ≥ and ≤ are bounds (覆盖率≥ read as the name; a probe)
+                                             ("覆盖率≥90%", ("覆盖率", 90.0, "%", "不低于")),
+                                             ("参训人数500人", ("参训人数", 500.0, "人", ""))])
 def test_a_number_over_a_magnitude_is_read_with_its_magnitude(text, target):
     """20余万平方米 gave no target, and 30余万人次 read 服务次 in 万人 (a bad-input probe): over 200000, as 1000余个 is
     over 1000."""
@@ -109,7 +112,8 @@ def test_a_number_over_a_magnitude_is_read_with_its_magnitude(text, target):
 
 
 @pytest.mark.parametrize(
-    "text", ["会同十八部门开展联合执法", "覆盖十二类特殊困难群体", "最近3天内办结", "附近3公里范围内"],
+    "text", ["会同十八部门开展联合执法", "覆盖十二类特殊困难群体", "最近3天内办结", "附近3公里范围内",
+             "新建数十个口袋公园", "培育数百家企业"],  # some tens: 新建数 10个 (a probe)
 )
 def test_departments_categories_and_nearby_are_no_targets(text):
     assert extract_targets(text) == []
