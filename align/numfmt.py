@@ -6,13 +6,15 @@ The task text is what the planner sees, so the common number formats are rendere
 digits the format keeps (``0``, ``0.0``, ``#,##0.00``), its percent sign, its literal text
 (``"万人"``, ``\\个``, ``[$¥-804]``) and its sections for negative numbers, zero and text. What
 is not rendered (scientific notation, fractions, conditions such as ``[>100]``) reads as the
-General format does: the number with float noise removed. Dates are read as dates before this.
+General format does: the number with float noise removed. A date under a Chinese date format
+(``m"月"d"日"``) is shown as it; under another it stays a date.
 
 No installed library renders number formats (openpyxl and xlrd only tell a date format apart).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -201,6 +203,8 @@ def shown_text(value: Any, number_format: str | None) -> Any:
     """
     if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, dt.date) and number_format and re.search("[年月日]", number_format):
+        return _render_date(value, number_format)
     if isinstance(value, str):
         return _render_text(value, number_format) if number_format and "@" in number_format else value
     if not isinstance(value, int | float) or not math.isfinite(value):
@@ -243,3 +247,27 @@ def _render_text(value: str, number_format: str) -> str:
     if tokens is None:
         return value
     return "".join(value if kind == "@" else text for kind, text in tokens if kind in ("lit", "@"))
+
+
+_DATE_TOKEN = re.compile(r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[[^\]]*\]?|(?P<year>[yY]+)|(?P<month>[mM]+)|(?P<day>[dD]+)'
+                         r"|(?P<other>[hHsSaA]+|[^yYmMdD])", re.DOTALL)
+
+
+def _render_date(value: dt.date, number_format: str) -> str:
+    """A date as a Chinese date format shows it (yyyy"年"m"月"d"日" → 2024年6月30日, m"月"d"日" → 12月31日): the cell's
+    stored year is no part of what a planner typed under a format without one (12月31日, typed in December for next
+    year's plan, read 2023-12-31)."""
+    shown = []
+    for token in _DATE_TOKEN.finditer(number_format.split(";")[0]):
+        if token.group("quoted") is not None or token.group("escaped") is not None:
+            shown.append(token.group("quoted") if token.group("quoted") is not None else token.group("escaped"))
+        elif year := token.group("year"):
+            shown.append(f"{value.year % 100:02d}" if len(year) <= 2 else str(value.year))
+        elif month := token.group("month"):
+            shown.append(f"{value.month:02d}" if len(month) == 2 else str(value.month))
+        elif day := token.group("day"):
+            shown.append(f"{value.day:02d}" if len(day) == 2 else str(value.day))
+        elif (other := token.group("other")) and not re.fullmatch(r"[hHsSaA]+", other):
+            shown.append(other)
+    return "".join(shown).strip()
+

@@ -592,13 +592,14 @@ def test_a_general_number_reads_without_float_noise_or_point_zero(tmp_path, valu
 
 
 def test_date_and_percent_cells_read_as_before(tmp_path):
-    """A date cell reads as its ISO date, a percentage as Excel shows it; neither goes through General."""
+    """A date cell reads as its ISO date, or as a Chinese date format shows it, a percentage as Excel shows it; neither
+    goes through General."""
     import datetime
 
     path = write_target_xlsx(tmp_path / "t.xlsx", [(datetime.datetime(2024, 6, 30), "yyyy-mm-dd"),
                                                     (datetime.datetime(2024, 12, 31), "yyyy\"年\"m\"月\"d\"日\""),
                                                     (0.06, "0%"), (0.065, "0.0%"), (95, '0"%"')])
-    assert target_cells(path) == ["2024-06-30", "2024-12-31", "6%", "6.5%", "95%"]
+    assert target_cells(path) == ["2024-06-30", "2024年12月31日", "6%", "6.5%", "95%"]
 
 
 @given(st.floats(min_value=-1e11, max_value=1e11, allow_nan=False, allow_infinity=False))
@@ -1879,3 +1880,24 @@ def test_a_section_label_merged_across_an_xlsx_row_opens_a_section(tmp_path):
     book.save(tmp_path / "m.xlsx")
     items = parse_text(read_document_text(tmp_path / "m.xlsx"), META).items
     assert [path[-1] if path else None for path in items["section_path"].to_list()] == ["民生保障类", "民生保障类", "城市建设类"]
+
+
+def test_a_date_cell_is_read_as_its_chinese_date_format_shows_it(tmp_path):
+    """A 完成时限 cell showing 12月31日 (format m"月"d"日", stored 2023-12-31 as typed in December for next year's plan)
+    was read 2023-12-31: the export showed another deadline than the sheet and evolution put it in the wrong year (a
+    bad-input probe)."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "主要任务", "责任单位", "完成时限"])
+    for number, (date, shown) in enumerate([(dt.datetime(2023, 12, 31), 'm"月"d"日"'),
+                                            (dt.datetime(2024, 6, 30), 'yyyy"年"m"月"'),
+                                            (dt.datetime(2024, 6, 30), "yyyy-mm-dd")], start=1):
+        sheet.append([number, f"新建学校{number}所", "区教育局", date])
+        sheet.cell(row=number + 1, column=4).number_format = shown
+    book.save(tmp_path / "d.xlsx")
+    items = parse_text(read_document_text(tmp_path / "d.xlsx"), META).items
+    assert items["deadline"].to_list() == ["12月31日", "2024年6月", "2024-06-30"]
