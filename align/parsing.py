@@ -737,6 +737,8 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
     section_first = True
     used_prefixes: set[str] = set()
     preamble: list[tuple[int, str]] = []
+    parent_number: str | None = None  # the last task numbered 1, 2, 3: ① ② under it are its sub-tasks
+    in_sub_list = False
     table_started = False
     text_since_row = False  # a line of text after the last row: the task table may have ended
 
@@ -829,6 +831,11 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     zh="序号列里不是任务编号",
                 )
             number = re.sub(r"\s+", "", number_match.group(1))  # 1-1 or 4.5: a sub-task keeps its number as written
+            if re.fullmatch(r"\s*\(\s*\d{1,2}\s*\)\s*", written) and parent_number and (number == "1" or in_sub_list):
+                number, in_sub_list = f"{parent_number}-{number}", True  # 2, then ① ②: sub-tasks 2-1, 2-2 (refused as
+                # numbers repeating)
+            elif "-" not in number:
+                parent_number, in_sub_list = number if "(" not in written else None, False
         else:
             lead = _numbered_line(task_cell.strip(), drafts[-1].number if drafts else None)
             if lead:

@@ -69,7 +69,7 @@ def write_xlsx(path: Path, rows: list[list], title: str | None = TITLE) -> Path:
     if title:
         sheet.append([title])
     for row in rows:
-        sheet.append([int(v) if isinstance(v, str) and v.isdigit() else v for v in row])
+        sheet.append([int(v) if isinstance(v, str) and v.isdecimal() else v for v in row])
     book.save(path)
     return path
 
@@ -1901,3 +1901,18 @@ def test_a_date_cell_is_read_as_its_chinese_date_format_shows_it(tmp_path):
     book.save(tmp_path / "d.xlsx")
     items = parse_text(read_document_text(tmp_path / "d.xlsx"), META).items
     assert items["deadline"].to_list() == ["12月31日", "2024年6月", "2024-06-30"]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_circled_numbers_under_a_task_are_its_sub_tasks(tmp_path, writer):
+    """2 | 城市更新, then ① | 改造老旧小区40个 and ② | 新建口袋公园5个: the plan was refused, task numbers 1 and 2
+    repeating without a new section (a bad-input probe); a table numbered （1）（2） throughout keeps its numbers."""
+    rows = [["序号", "重点任务", "牵头单位", "完成时限"], ["1", "新建学校2所", "区教育局", "年底前"],
+            ["2", "城市更新", "区住建局", "年底前"], ["①", "改造老旧小区40个", "区住建局", "年底前"],
+            ["②", "新建口袋公园5个", "区城管局", "年底前"], ["3", "新建绿道5公里", "区城管局", "年底前"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+    assert items.select("number", "text").rows() == [("1", "新建学校2所"), ("2", "城市更新"), ("2-1", "改造老旧小区40个"),
+                                                     ("2-2", "新建口袋公园5个"), ("3", "新建绿道5公里")]
+    rows = [rows[0]] + [[f"（{n}）", *row[1:]] for n, row in enumerate(rows[1:3], start=1)]
+    items = parse_text(read_document_text(writer(tmp_path / f"p.{writer.__name__[6:]}", rows)), META).items
+    assert items["number"].to_list() == ["1", "2"]
