@@ -842,7 +842,7 @@ def _set_each_year(old: dict, new: dict) -> bool:
     """Whether the later task sets the earlier one's commitment again for its own year rather than carrying
     it unfinished: rates of change (增长7.5%以上 → 增长7%左右, 一般性支出压减5%以上 again), the year's additions
     and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个; the later year may add a project beside
-    them), shares set anew (一网通办率达到95% → 98%), ceilings and yearly averages (PM2.5年均浓度控制在35以内) and
+    them), shares and running totals set anew (一网通办率达到95% → 98%, 亿元楼宇达到28座 → 30座), ceilings and yearly averages (PM2.5年均浓度控制在35以内) and
     work that goes on without a figure (深化平安建设, 推进…保护)
     and is not finished the next year. Still under way at the first year's end, such a task is set again for the
     next, not 12 months late; a project to finish (建成…学校, 推进…建设 → 建成投运) is, and so is a figure set
@@ -855,8 +855,13 @@ def _set_each_year(old: dict, new: dict) -> bool:
                     # a ceiling kept, or a yearly average (PM2.5年均浓度控制在35以内): met or missed in each year
                     or target.get("qualifier") in _CEILINGS or "年均" in indicator)
 
-    def levels(targets: list[dict]) -> set[float]:  # shares to reach (达到95%), not rates of change
-        return {t["value"] for t in targets if unit_family(t.get("unit")) == "percent" and not of_its_year(t)}
+    def a_level(target: dict) -> bool:  # a share to reach (达到95%), not a rate of change, or a running total
+        # (税收过亿元楼宇达到30座: the count there is, not what the year builds)
+        return unit_family(target.get("unit")) == "percent" and not of_its_year(target) \
+            or target.get("qualifier") == "达到" and unit_family(target.get("unit")) != "percent"
+
+    def levels(targets: list[dict]) -> set[tuple[str, float]]:
+        return {(unit_family(t.get("unit")), t["value"]) for t in targets if a_level(t)}
 
     old_targets, new_targets = old.get("targets") or [], new.get("targets") or []
     if not old_targets:
@@ -870,7 +875,7 @@ def _set_each_year(old: dict, new: dict) -> bool:
     reset = levels(old_targets) != levels(new_targets)
 
     def yearly(target: dict) -> bool:
-        return of_its_year(target) or unit_family(target.get("unit")) == "percent" and reset
+        return of_its_year(target) or a_level(target) and reset
 
     return all(yearly(t) for t in old_targets) and any(yearly(t) for t in new_targets)
 
