@@ -633,7 +633,7 @@ def extract_quotas(text: str | None) -> list[dict]:
             return  # 阎良区500个(含航空基地200个): part of another place's quota, not one of its own
         for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
-            if value is not None and jurisdiction is not None:
+            if value and jurisdiction is not None:  # (钢城区0所 in a table by district: none given, no quota to serve)
                 # a list (莲湖区、灞桥区各2个) gives each place its own words: 灞桥区2个, 灞桥区体育公园2个
                 own = raw if len(names) == 1 else f"{jurisdiction}{what or ''}{format_number(value)}{unit}"
                 if what:

@@ -979,6 +979,12 @@ def test_a_sum_row_labels_no_quota_and_a_part_in_its_own_measure_word_is_one():
         ["新建、改扩建公办幼儿园：渭滨区3所"], ["新建公共充电桩：渭滨区300个", "超充站：渭滨区5座"]]
 
 
+def test_a_zero_in_a_table_by_district_is_no_quota():
+    """中小学 | 历下区 2 | 钢城区 0: 钢城区's 0所 was a quota, shown as one no task served (a tester's 济南市 plan)."""
+    text = ("1.中小学建设。新建中小学10所。\n附件1\n中小学建设任务表\n项目\t单位\t历下区\t钢城区\n中小学\t所\t2\t0\n")
+    assert [(q["jurisdiction"], q["value"]) for q in parse_text(text, CITY).items["quotas"][0]] == [("历下区", 2.0)]
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
