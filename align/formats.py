@@ -221,10 +221,13 @@ def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
         value = value.isoformat()
     text = str(value)
     if hard_breaks and any(c in text for c in "\r\n\x0b"):
-        lines = [" ".join(line.replace("\t", " ").split()) for line in re.split(r"[\r\n\x0b]+", text)]
-        lines = [line for line in lines if line]
-        return "".join(line + (cell_break(line, lines[i + 1]) if i < len(lines) - 1 else "")
-                       for i, line in enumerate(lines))
+        # (a typed break, \v, mostly wraps a phrase; a new line or paragraph ends a clause as a rule)
+        pieces = re.split(r"([\r\n\x0b]+)", text)
+        lines = [(" ".join(line.replace("\t", " ").split()), "\x0b" not in (pieces[i + 1] if i + 1 < len(pieces) else ""))
+                 for i, line in enumerate(pieces) if i % 2 == 0]
+        lines = [(line, clause) for line, clause in lines if line]
+        return "".join(line + (cell_break(line, lines[i + 1][0], clause_by_default=clause) if i < len(lines) - 1 else "")
+                       for i, (line, clause) in enumerate(lines))
     return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
 
 
@@ -924,7 +927,8 @@ def read_docx(path: Path) -> str:
             shown = [run for run in runs if not hidden(run, paragraph._p)]
             if runs and not shown:
                 return ""
-            return labels.get(paragraph._p, "") + "".join(run.text for run in shown)
+            # a break typed in the paragraph (Shift+Enter, w:br) is \v, apart from a new paragraph's \n
+            return labels.get(paragraph._p, "") + "".join(run.text for run in shown).replace("\n", "\v")
 
         def cell_text(cell: Any) -> str:
             """A cell's paragraphs are its clauses; so is each row of a table nested in it (its

@@ -1677,6 +1677,34 @@ def test_a_line_break_typed_in_a_word_paragraph_ends_a_line(tmp_path):
     assert items.select("number", "text").rows() == [("1.1", "新建学校3所"), ("1.2", "新建公园5个"), ("2.1", "新建道路8条。")]
 
 
+
+def test_a_line_break_typed_in_a_word_cell_wraps_a_phrase_and_a_paragraph_ends_a_clause(tmp_path):
+    """完成老旧小区 Shift+Enter 改造30个 in a Word table cell read 完成老旧小区；改造30个 (the target named 改造; a probe),
+    while a second paragraph in the cell, or a break before a department, still ends a clause."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("莲湖区2024年重点任务分解表")
+    table = document.add_table(rows=3, cols=3)
+    for cell, value in zip(table.rows[0].cells, ["序号", "主要任务", "责任单位"]):
+        cell.text = value
+    for number, row, (first, second, units) in zip("12", table.rows[1:], [("完成老旧小区", "改造30个", ("各街道", "区住建局")),
+                                                                       ("实施项目50个", "完成投资80亿元", ("区发改委", ""))]):
+        row.cells[0].text = number
+        paragraph = row.cells[1].paragraphs[0]
+        paragraph.add_run(first).add_break()
+        paragraph.add_run(second)
+        row.cells[2].paragraphs[0].add_run(units[0])
+        if units[1]:
+            row.cells[2].paragraphs[0].add_run().add_break()
+            row.cells[2].paragraphs[0].add_run(units[1])
+    path = tmp_path / "t.docx"
+    document.save(path)
+    items = parse_text(read_document_text(path), META).items
+    assert items.select("text", "units").rows() == [("完成老旧小区改造30个", ["各街道", "区住建局"]),
+                                                    ("实施项目50个;完成投资80亿元", ["区发改委"])]
+
+
 def test_each_sheet_of_a_workbook_names_its_own_unread_columns(tmp_path):
     """Sheet 2's unread column was said nowhere, only sheet 1's (a bad-input probe); 承办部门 is a units column."""
     import openpyxl
