@@ -949,7 +949,7 @@ def _fills_task_cells(cells: list[str], roles: dict[int, str]) -> bool:
 
 
 def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, str], *, drafts: list[_Draft],
-                         following: Callable[[], int | None], section_opened: bool = False) -> str | None:
+                         following: Callable[..., int | str | None], section_opened: bool = False) -> str | None:
     """五 → 5 in the 序号 cell of a task's row written in Chinese numerals, else None.
 
     The row fills a task's other cells (区水务局 | 2024年底前) and continues the numbering: the task
@@ -961,6 +961,9 @@ def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, st
     found = _CN_NUMBER_CELL.fullmatch(number_cell.strip())
     if not found or not _fills_task_cells(cells, roles):
         return None
+    if not re.match(r"[(（]", number_cell.strip()) and re.fullmatch(rf"[(（]\s*[{_CN_NUM}]+\s*[)）]",
+                                                                    str(following(raw=True) or "")):
+        return None  # 一 | 经济发展 | 区发改委, then （一） rows: a section naming its lead unit (its tasks were lost)
     number = _ordinal(found.group(1))
     if not number.isdigit():
         return None
@@ -968,11 +971,12 @@ def _chinese_task_number(number_cell: str, cells: list[str], roles: dict[int, st
     if previous.isdigit() and int(number) != int(previous) + 1 and not (section_opened and number == "1"):
         return None  # (（一） under a second section restarts: 新建口袋公园 was lost, 新建公厕 read as a section)
     after = following()
-    return number if after is None or after == int(number) + 1 else None
+    return number if after is None or not isinstance(after, int) or after == int(number) + 1 else None
 
 
-def _next_arabic_number(lines: list[str], lineno: int, roles: dict[int, str]) -> int | None:
-    """The number of the next numbered row after line ``lineno`` (1-based) when written in Arabic digits."""
+def _next_arabic_number(lines: list[str], lineno: int, roles: dict[int, str], *, raw: bool = False) -> int | str | None:
+    """The number of the next numbered row after line ``lineno`` (1-based) when written in Arabic digits; with
+    ``raw``, that row's number cell as written."""
     column = next((index for index, role in roles.items() if role == "number"), None)
     if column is None:
         return None
@@ -980,6 +984,8 @@ def _next_arabic_number(lines: list[str], lineno: int, roles: dict[int, str]) ->
         cells = line.split("\t")
         cell = cells[column].strip() if "\t" in line and len(cells) > column else ""
         if cell:
+            if raw:
+                return cell
             found = re.fullmatch(r"\(?\s*(\d{1,6})\s*\)?\s*[.、]?", normalize_text(cell))
             return int(found.group(1)) if found else None
     return None

@@ -1944,3 +1944,15 @@ def test_circled_numbers_under_a_task_are_its_sub_tasks(tmp_path, writer):
     rows = [rows[0]] + [[f"（{n}）", *row[1:]] for n, row in enumerate(rows[1:3], start=1)]
     items = parse_text(read_document_text(writer(tmp_path / f"p.{writer.__name__[6:]}", rows)), META).items
     assert items["number"].to_list() == ["1", "2"]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_a_section_row_naming_its_lead_unit_over_bracketed_tasks_is_a_section(tmp_path, writer):
+    """一 | 经济发展 | 区发改委, then （一） | 地区生产总值增长6%左右: the section rows became tasks 1, 2, 3 and the tasks
+    under them were lost or made headings, without a word (a second bad-input probe)."""
+    rows = [["序号", "重点任务", "牵头单位", "完成时限"], ["一", "经济发展", "区发改委", ""],
+            ["（一）", "地区生产总值增长6%左右", "区发改委", "2024年12月底"], ["二", "民生保障", "区民政局", ""],
+            ["（一）", "新建公办幼儿园3所", "区教育局", "2024年8月底"], ["（二）", "改造老旧小区30个", "区住建局", "2024年11月底"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+    assert [(path[-1], text) for path, text in items.select("section_path", "text").rows()] == [
+        ("经济发展", "地区生产总值增长6%左右"), ("民生保障", "新建公办幼儿园3所"), ("民生保障", "改造老旧小区30个")]
