@@ -869,8 +869,12 @@ def _set_each_year(old: dict, new: dict) -> bool:
         project = _PUSHED_PROJECT.match(old_text)
         policy = project and project.group("kind") == "建设" and _POLICY_WORK.search(project.group("what")) \
             and not _FACILITY_END.search(project.group("what"))
-        return bool(_ONGOING_WORK.match(old_text)) and not (project and not policy) \
-            and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new.get("text") or "")
+        new_text = normalize_text(new.get("text") or "")
+        pushed = re.sub(rf"^(?:要|将)?{_PUSHED_ON}", "", old_text)
+        # 推进东街口地下空间提升改造 → 完成东街口…: the work pushed on the year before finishes now (read 提前7个月)
+        finishes = new_text.startswith("完成") and len(pushed) >= 4 and pushed[:4] in new_text
+        return bool(_ONGOING_WORK.match(old_text)) and not (project and not policy) and not finishes \
+            and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new_text)
     # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
     reset = levels(old_targets) != levels(new_targets)
 

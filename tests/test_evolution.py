@@ -531,7 +531,9 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进健康步道建设", "推进健康步道建设"), ("推进医养健康综合体建设", "推进医养健康综合体建设"),
                                ("推进健康小屋建设", "推进健康小屋建设"), ("推进宜居住房建设", "推进宜居住房建设"),
                                ("推进美丽河道建设", "推进美丽河道建设"),
-                               ("学前教育普及率提高至90%", "学前教育普及率提高至90%")]:
+                               ("学前教育普及率提高至90%", "学前教育普及率提高至90%"),
+                               # work pushed on, finished the next year (read 提前: a tester's 鼓楼区)
+                               ("推进东街口地下空间提升改造", "完成东街口地下空间提升改造")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
     next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
