@@ -153,10 +153,17 @@ _LOOKING_BACK = re.compile(
     r"|(?:当前|目前|工作中)?(?:存在|面临)?的?(?:主要)?(?:困难(?:和|与|及))?问题(?:(?:和|与|及)(?:不足|短板|困难))?)")
 
 
-def _looks_back(heading: str) -> bool:
-    """Whether a section heading is a look back (see :data:`_LOOKING_BACK`)."""
+def _looks_back(heading: str, year: int | None = None) -> bool:
+    """Whether a section heading is a look back (see :data:`_LOOKING_BACK`), or one at an earlier year's work (in a
+    2024 plan: 2023年工作情况, 2023年重点工作完成情况, 2023年主要工作及成效, 上年度工作完成情况; not 2023年工作总结及
+    2024年工作打算, which holds the plan's own)."""
     heading = re.sub(rf"^(?:[{_CN_NUM}]+、|[(（][{_CN_NUM}]+[)）])|[(（][^()（）]*[)）]$", "", heading).strip("。:： ")
-    return bool(_LOOKING_BACK.fullmatch(heading))
+    if _LOOKING_BACK.fullmatch(heading):
+        return True
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", heading)]
+    opens_with_a_year = re.match(r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|政府))?(?:\d{4}\s*年|上年|去年)", heading)
+    earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
+    return earlier and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
@@ -1224,6 +1231,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
     index_titles: dict[str, str] = {}
     level1 = level2 = ""
     review_section = looking_back = False  # a section reviewing last year; one whose heading is only a look back
+    back_at = 0  # the line of the heading that looks back
     looked_back: dict[int, int] = {}  # a look-back heading's line → its numbered lines, read as no tasks
     in_attachments = False
     current_attachment: dict | None = None
@@ -1304,7 +1312,8 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
-            looking_back = _looks_back(level1)
+            looking_back = _looks_back(level1, year)
+            back_at = lineno
             review_section = bool(_REVIEW_HEADING.search(level1)) or looking_back
             ordinals = [_ordinal(match.group(1)), ""]
             section_starts.append(lineno)
@@ -1318,9 +1327,14 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             level2 = _heading_text(clean)
             ordinals[1] = _ordinal(match.group(1))
             subsection_starts.append(lineno)
+            sub_back = _looks_back(level2, year)  # 一、总体情况 / （一）2023年工作回顾: its lines, and it, no tasks
+            if _looks_back(level1, year) or sub_back:
+                looking_back, back_at = True, (lineno if sub_back else back_at)
+            else:
+                looking_back = False
             heading = _Draft(number=ordinals[1], section_path=[level1] if level1 else [], first_line=lineno,
                              last_line=lineno, task=match.group(2), raw_lines=[raw], outline=ordinals[:1])
-            if not review_section:
+            if not review_section and not sub_back:
                 headings[2].append(heading)
             current = None
             continue
@@ -1352,7 +1366,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
         if looking_back and (_dotted_line(raw, None) or _numbered_line(clean, None)):
             current = None  # 一、2023年工作总结 then 1.新建学校3所，已全部建成: what was done, not a task of the plan
             _extend_body(heading, clean, raw, lineno)
-            looked_back[section_starts[-1]] = looked_back.get(section_starts[-1], 0) + 1
+            looked_back[back_at] = looked_back.get(back_at, 0) + 1
             continue
         previous = numbered[-1].number if numbered else None
         if dotted := _dotted_line(raw, previous):

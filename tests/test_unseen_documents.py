@@ -858,6 +858,19 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
         plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年工作安排\n1.新建学校5所。\n"
                           "2.新建公园2个。\n", TABLE).items
         assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
+    # … and so is a heading at an earlier year's work, or a （一） one under a heading of both (each read as tasks; a
+    # second bad-input probe), while a heading of the plan's own year is not
+    for heading in ("2023年工作情况", "2023年重点工作完成情况", "上年度工作完成情况", "2023年主要工作及成效"):
+        plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年重点工作\n"
+                          "1.新建学校5所。\n2.新建公园2个。\n", TABLE).items
+        assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
+    nested = parse_text("某区2024年工作要点\n一、总体情况\n（一）2023年工作回顾\n1.新建学校3所，已全部建成。\n（二）存在的问题\n"
+                        "1.项目推进缓慢。\n（三）2024年重点工作\n1.新建学校5所。\n", TABLE).items
+    assert nested["text"].to_list() == ["新建学校5所。"]
+    report = DocumentMeta(id="r", title="t", jurisdiction="某区", level="district", year=2023, kind="task_table",
+                          file="r.txt")
+    own = parse_text("某区2023年重点任务落实情况\n一、2023年重点任务完成情况\n1.新建学校3所，已全部建成。\n", report).items
+    assert own["text"].to_list() == ["新建学校3所,已全部建成。"]
     # … and the warnings say which lines were read as work done
     assert any("第 2 行（1 条）、第 4 行（1 条）" in w for w in parse_text(text, TABLE).warnings)
 
