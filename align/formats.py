@@ -461,7 +461,8 @@ def table_rows_to_text(
             numbered = True
         elif row.get("task"):
             unnumbered.append(len(lines))
-        row["progress"] = "；".join(p for p in (_status_word(row.get("status", "")), row.get("progress", "")) if p)
+        # the status column's word a sentence of its own: 已完成；…正在推进验收工作 read under way, its later words winning
+        row["progress"] = "。".join(p for p in (_status_word(row.get("status", "")), row.get("progress", "")) if p)
         lines.append("\t".join(row.get(r, "") for r in written))
     if not numbered:
         for number, index in enumerate(unnumbered, start=1):

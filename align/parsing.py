@@ -627,17 +627,21 @@ _WHOLLY = r"(?:全部|全面|超额|按期|如期|按时|按(?:照|年度|序时
 _AT_LEAST_ALL = r"(?:[1-9]\d{2,}(?:\.\d+)?|一百)\s*%"  # 100% or more: 完成年度目标的105%
 _HAND_OVER = r"(?:交付使用|交付|投入使用|投入运营|投用|投运|开通运营|开通|通车|开放|试运营|运营|通过(?:竣工)?验收|验收|开业|落地)"
 _DONE_PROGRESS = re.compile(
-    rf"(?:(?:已经?|均已){_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|完工|办结)(?:全年|年度|既定|建设|目标|计划)*(?:任务)?"
+    rf"(?:(?:已经?|均已)(?:于[^,，。;；]{{1,12}}?)?{_WHOLLY}?|{_WHOLLY})(?:完成|建成|竣工|完工|办结)"
+    r"(?:全年|年度|既定|建设|目标|计划|改造|提升|整治|施工|安装)*(?:任务)?"
     rf"(?:并?{_HAND_OVER})?(?=$|[,，。;；!！、)）(（])"
-    # a hand-over done said alone (已交付使用, 已开通运营, 已通过验收; each read neither, so the task read 推进中)
-    rf"|(?:已经?|均已){_WHOLLY}?{_HAND_OVER}(?=$|[,，。;；!！、)）(（])"
-    rf"|完成(?:率|进度)?\s*{_AT_LEAST_ALL}|完成(?:全年|年度)?(?:目标|任务|计划)+的\s*{_AT_LEAST_ALL}"
+    # a hand-over done said alone (已交付使用, 已开通运营, 已通过验收, 已于8月交付使用; each read neither, so the task
+    # read 推进中)
+    rf"|(?:已经?|均已)(?:于[^,，。;；]{{1,12}}?)?{_WHOLLY}?{_HAND_OVER}(?=$|[,，。;；!！、)）(（])"
+    rf"|完成(?:率|进度)?(?:达到?|为)?\s*{_AT_LEAST_ALL}|完成(?:全年|年度)?(?:目标|任务|计划)+的\s*{_AT_LEAST_ALL}"
     r"|^(?:完成|办结|已办结|完成(?:全年|年度)(?:目标)?任务)(?=$|[,，。;；!！])"
 )
 # A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成, 计划年底交付 (not
 # 按序时计划已完成, 按照计划已全部建成).
 _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照时超度])计划(?=于|在|年|今|明|下半|上半|\d|[一二三四五六七八九十]{1,2}月)"
-                      r"|力争|争取|拟|待")
+                      r"|力争|争取|拟|待|确保|目标")
+# … or sets a time still to come without saying it is done (年底前全部完工; not 已于6月底前全部完成)
+_BY_A_TIME = re.compile(r"(?:年底|年内|月底?|日|季度)前")
 # Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
 _PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
@@ -659,7 +663,8 @@ def _progress_status(text: str, task: str = "") -> str | None:
 
 
 # A progress cell that opens by reporting what was done, in amounts: 已完成5所, 已建成312户, 累计新增1050个.
-_DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新建|新增|改造|实现|开展|举办|培训|服务)")
+_DONE_AMOUNT = re.compile(r"^(?:已经?|均已|累计|共)?(?:完成|建成|新建|新增|改造|实现|开展|举办|培训|服务|开通|交付使用|交付"
+                          r"|投入使用|投用)")
 
 
 # The stages of a project before it is built: an amount of these is no amount of the work done.
@@ -693,7 +698,7 @@ def _amounts_reach(progress: str, task: str) -> bool:
 
 
 def _worded_status(clean: str, task: str = "") -> str | None:
-    done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _NOT_YET.search(_clause_before(clean, m.start()))
+    done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _not_yet(_clause_before(clean, m.start()))
                  and not _a_part_before(_clause_before(clean, m.start()), task)), None)
     # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
     if done and _STILL_GOING.search(clean, done.end(), _sentence_end(clean, done.end())):
@@ -703,10 +708,15 @@ def _worded_status(clean: str, task: str = "") -> str | None:
     return min(found)[1] if found else None
 
 
+def _not_yet(before: str) -> bool:
+    """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底; 年底前 without 已)."""
+    return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and "已" not in before
+
+
 def _a_part_before(before: str, task: str) -> bool:
     """Whether the words before a done word say only a part was done: a part named (一期, 主体, 东段) or an amount short
     of the task's in its unit (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
-    if _PART_DONE.search(before):
+    if (part := _PART_DONE.search(before)) and part.group(0) not in task:  # (一期 of 开通地铁10号线一期: all of it)
         return True
     units = {target["unit"] for target in extract_targets(before)}
     return any(target["unit"] in units for target in extract_targets(task)) and not _amounts_reach(before, task)

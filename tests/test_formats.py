@@ -864,7 +864,7 @@ def test_columns_mapped_by_hand(tmp_path):
     assert items["text"].to_list() == ["建成口袋公园10个", "新增停车位2000个"]
     assert items["units"].to_list() == [["区城管局", "区住建局"], ["区交通局"]]
     assert items["status"].to_list() == ["done", "in_progress"], "完成状态 is recognised as the status column"
-    assert items["progress"].to_list() == ["已完成;已建成10个", "推进中;建成1200个"]
+    assert items["progress"].to_list() == ["已完成。已建成10个", "推进中。建成1200个"]
 
 
 def test_a_mapped_header_that_is_missing_is_named(tmp_path):
@@ -1956,3 +1956,12 @@ def test_a_section_row_naming_its_lead_unit_over_bracketed_tasks_is_a_section(tm
     items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
     assert [(path[-1], text) for path, text in items.select("section_path", "text").rows()] == [
         ("经济发展", "地区生产总值增长6%左右"), ("民生保障", "新建公办幼儿园3所"), ("民生保障", "改造老旧小区30个")]
+
+
+def test_a_status_column_is_not_overruled_by_the_progress_beside_it(tmp_path):
+    """完成状态 已完成 beside 3所幼儿园已建成，正在推进验收工作 read under way: the status word was joined to the progress
+    with ；, and 正在推进 later in that sentence won (a second bad-input probe)."""
+    rows = [["序号", "重点任务", "责任单位", "进展情况", "完成状态"],
+            ["1", "新建公办幼儿园3所", "区教育局", "3所幼儿园已建成，正在推进验收工作", "已完成"]]
+    items = parse_text(read_document_text(write_xlsx(tmp_path / "s.xlsx", rows)), META).items
+    assert items["status"].to_list() == ["done"]
