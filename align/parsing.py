@@ -117,14 +117,16 @@ _TRAILING_UNITS = re.compile(  # each part's value stops at ；: text after the 
 # A document's sign-off after its last item: a date, the issuing office, a closing exhortation.
 _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
-    r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|人民政府|管委会|委员会|领导小组)(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
-    r"|各(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
+    r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|办公厅|人民政府|管委会|委员会|领导小组)"
+    r"(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
+    # 各部门要…, 各地各部门要高度重视… (not a task's own words with its dates: 各街道要于6月底前完成选址)
+    r"|各(?![^。]*于\s*\d)(?:地|级)?各?(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
     # task's own words about them (各区要于6月底前完成选址, 各区县要进一步加大推进力度，灞桥区、莲湖区分别建设200个、300个)
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
     r"(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须).*"
     # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
-    r"|各位代表[,，].*(?:奋斗|奋进|前进|贡献|进军)[!！])$"
+    r"|各位代表[,，].*[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 PAGE_NUMBER = re.compile(

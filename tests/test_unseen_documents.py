@@ -947,13 +947,16 @@ def test_an_attachments_place_column_is_read_as_plans_head_it(header):
 def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
     """各区县、各部门要切实加强组织领导…。 after the last item was read into its text, and so into exports (a tester's
     济南市 plan); a task's own words about the districts stay."""
-    for closing in ("各区县、各部门要切实加强组织领导，压实工作责任，确保各项实事按期完成。", "请各区县结合实际认真组织实施。"):
+    for closing in ("各区县、各部门要切实加强组织领导，压实工作责任，确保各项实事按期完成。", "请各区县结合实际认真组织实施。",
+                    # (a tester's 福州市 plan: each joined the last item)
+                    "各地各部门要高度重视，细化工作方案，倒排工期，确保按时保质完成。\n福州市人民政府办公厅"):
         text = (f"某市2025年为民办实事项目\n1.新建学校。新建学校10所。\n2.新建改造城市公厕。新建改造城市公厕100座。\n{closing}\n"
                 "附件：公厕建设任务分解表\n")
         assert parse_text(text, CITY).items["text"].to_list() == ["新建学校。新建学校10所。",
                                                                   "新建改造城市公厕。新建改造城市公厕100座。"], closing
-    kept = parse_text("某市2025年为民办实事项目\n1.新建学校。新建学校10所，\n各区要于6月底前完成选址。\n", CITY).items
-    assert kept["text"].to_list() == ["新建学校。新建学校10所,各区要于6月底前完成选址。"]
+    for own in ("各区要于6月底前完成选址。", "各街道要于6月底前完成选址，9月底前全部开工建设。"):  # (the second dropped; a probe)
+        kept = parse_text(f"某市2025年为民办实事项目\n1.新建学校。新建学校10所，\n{own}\n", CITY).items
+        assert kept["text"].to_list() == [f"新建学校。新建学校10所,{own.replace('，', ',')}"], own
     # … nor a charge giving the districts their numbers (each ended its item, and its quotas were lost; a review)
     charged = parse_text("某市2025年为民办实事项目\n1.老旧小区改造。改造老旧小区300个。\n各区县要结合实际制定改造计划，"
                          "其中灞桥区40个、莲湖区60个。\n2.充电设施建设。新建公共充电桩8000个。\n各区县要进一步加大推进力度，"
