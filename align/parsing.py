@@ -1947,7 +1947,7 @@ def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
         return bool(places) and None not in places and any(target["value"] in values_by_place[p] for p in places if p)
 
     def given_as_a_quota(target: dict) -> bool:
-        name = target["indicator"] or ""
+        name = re.sub(r"^(?:分别为|分别是)", "", target["indicator"] or "")  # 分别为鼓楼区4个
         for place in (name[:length] for length in lengths if length <= len(name)):
             if place in lines_by_place and (lines_by_place[place].holds(target["raw"]) if "\n" not in target["raw"]
                                             else any(target["raw"] in words for words in words_by_place[place])):

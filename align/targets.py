@@ -848,17 +848,18 @@ _QUOTA_VERBS = ("新建", "建设", "建成", "改造", "完成", "实施", "新
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never
 # a real name's first character (向阳区 and 于都县 exist, so 向 and 于 are not listed).
 _VERB_BEFORE_PLACE = re.compile(
-    r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|按照|依照|指导|督促|推动|引导|鼓励|带动|在|对|由|为)+")
+    r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|按照|依照|指导|督促|推动|引导|鼓励|带动|整治|治理|提升"
+    r"|在|对|由|为)+")
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
 # city a place may be written under (西安市灞桥区 is 灞桥区).
-_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
+_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|分别为|分别是|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
 # Characters that make 城市 a kind or a count of cities (大城市, 新城市, 两城市), not a city's name (韩城市, 聊城市).
 _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
 _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余|周边|周围|附近)|每|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
-    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区"
+    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区|^城区$"
     # a mountain area (山区, 秦巴山区), not a district named after one mountain (横山区)
     r"|^(?:[\u4e00-\u9fff]{2,})?山区$"
     # half of a bracket a list split (其余县（市、区）各1个 gave a place 区))

@@ -1008,6 +1008,16 @@ def test_a_zero_in_a_table_by_district_is_no_quota():
     assert [(q["jurisdiction"], q["value"]) for q in parse_text(text, CITY).items["quotas"][0]] == [("历下区", 2.0)]
 
 
+def test_a_total_before_a_bracketed_district_list_and_a_list_after_fen_bie_wei_give_named_quotas():
+    """整治城区易涝点20处（鼓楼区3处、…） gave a place 整治城区 a quota of 20处 and the item no target, and 分别为鼓楼区4个 a place
+    分别为鼓楼区, which coverage matched to no district (a tester's 福州市 plan)."""
+    items = parse_text("某市2025年民生实事\n1.排水防涝。整治城区易涝点20处（鼓楼区3处、仓山区5处）。\n"
+                       "2.口袋公园。新建口袋公园30个，分别为鼓楼区4个、仓山区6个。\n", CITY).items
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
+        [("鼓楼区", 3.0), ("仓山区", 5.0)], [("鼓楼区", 4.0), ("仓山区", 6.0)]]
+    assert [[t["value"] for t in targets] for targets in items["targets"]] == [[20.0], [30.0]]
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
