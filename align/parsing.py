@@ -1795,12 +1795,21 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
         place = cells[places] if places < len(cells) else ""
         if _PLACES_SUM.fullmatch(place):
             return ""  # 合计 | 10 or 全市 | 1000: the places' sum, no quota (its word labelled every quota: 合计：渭滨区3所)
-        given = [f"{name}：{place}{cells[i]}{unit}" if name else f"{place}{cells[i]}{unit}"
+        given = [f"{name}：{place}{number}{unit}" if name else f"{place}{number}{unit}"
                  for i, (unit, name) in units.items()
-                 if place and i < len(cells) and re.fullmatch(r"\d+(?:\.\d+)?", cells[i])]
+                 if place and i < len(cells) and (number := _quota_number(cells[i], unit))]
         if given:  # a sentence each: a second count's own name labels it (超充站：洪山区10座, not 充电桩's)
             return "。".join(given) + "。"
+        return " ".join(cell for cell in cells if cell) + "。"  # a row of the table read as none: no part of the next
     return " ".join(cell for cell in cells if cell)
+
+
+def _quota_number(cell: str, unit: str) -> str | None:
+    """The count a district table's cell gives, as the quota is written: 5, or written 5个, 约1200, 1.2万, 各5,
+    500（其中超充站5座） (each read as no quota at all, without a word)."""
+    found = re.fullmatch(rf"(各)?\s*(?:约|近|超过|不少于)?\s*(\d+(?:\.\d+)?\s*[万亿]?)\s*(?:{re.escape(unit)})?\s*"
+                         r"(?:[(（][^()（）]*[)）])?", normalize_text(cell))
+    return f"{found.group(1) or ''}{found.group(2)}" if found and float(re.sub(r"[^\d.]", "", found.group(2))) else None
 
 
 def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tuple[str, str]]:

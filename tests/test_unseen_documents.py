@@ -1018,6 +1018,17 @@ def test_a_total_before_a_bracketed_district_list_and_a_list_after_fen_bie_wei_g
     assert [[t["value"] for t in targets] for targets in items["targets"]] == [[20.0], [30.0]]
 
 
+def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_quota():
+    """5个, 约120, 1.2万, 50（其中超充站5座） and 各5 in a table by district gave no quota, without a word, and a row read
+    as none was glued onto the next, losing its quota too (a second bad-input probe)."""
+    text = ("1.口袋公园。新建口袋公园20000个。\n附件1\n口袋公园建设任务分解表\n序号\t区县\t任务数（个）\n1\t新城区\t5个\n"
+            "2\t灞桥区\t约120\n3\t碑林区\t1.2万\n4\t莲湖区\t50（其中超充站5座）\n5\t雁塔区、未央区\t各5\n6\t长安区\t3\n")
+    quotas = parse_text(text, CITY).items["quotas"][0]
+    assert sorted((q["jurisdiction"], q["value"]) for q in quotas) == sorted([
+        ("新城区", 5.0), ("灞桥区", 120.0), ("碑林区", 12000.0), ("莲湖区", 50.0), ("雁塔区", 5.0), ("未央区", 5.0),
+        ("长安区", 3.0)])
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
