@@ -118,7 +118,7 @@ _QUOTA_START = r"(?:^|(?<=[,，、;；:：。()（）\s]))"  # also an opening b
 # A verb between the place and its number (灞桥区新建200个, 各建设2个, 分别建设1所).
 _QUOTA_VERB = r"(?:新建|建设|建成|改造|完成|实施|新增|增加|打造|创建|培育|开工|提供|安排|布局|设置|推广)?"
 _QUOTA_NUMBER = (
-    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
+    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?:约|近)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?P<unit>{_UNITS})"
 )
 _QUOTA_DIRECT = re.compile(rf"{_QUOTA_START}(?P<jur>{JURISDICTION})\s*[:：]?\s*{_QUOTA_VERB}\s*{_QUOTA_NUMBER}")

@@ -1016,6 +1016,10 @@ def test_a_total_before_a_bracketed_district_list_and_a_list_after_fen_bie_wei_g
     assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
         [("鼓楼区", 3.0), ("仓山区", 5.0)], [("鼓楼区", 4.0), ("仓山区", 6.0)]]
     assert [[t["value"] for t in targets] for targets in items["targets"]] == [[20.0], [30.0]]
+    # … and a district's share said to be about a number (no quota, and a second target of the city item; a probe)
+    about = parse_text("某市2025年民生实事\n1.充电桩。新建公共充电桩5000个，其中灞桥区约1200个。\n", CITY).items
+    assert [(q["jurisdiction"], q["value"]) for q in about["quotas"][0]] == [("灞桥区", 1200.0)]
+    assert [t["value"] for t in about["targets"][0]] == [5000.0]
 
 
 def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_quota():
