@@ -1460,6 +1460,11 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             draft.attachment = attachment["sections"]
             draft.units = attachment["units"] or index_units.get(draft.number, [])
             draft.quota_text = " ".join(attachment["text"])
+            if _ITEM_UNIT in draft.quota_text:
+                unit = _count_unit(draft.task) or ""
+                draft.quota_text = draft.quota_text.replace(_ITEM_UNIT, unit)
+                draft.attachment = [{**section, "text": section["text"].replace(_ITEM_UNIT, unit)}
+                                    for section in draft.attachment]
             draft.attachment_lines = list(attachment["lines"])
         elif draft.number in index_units:
             draft.units = index_units[draft.number]
@@ -1804,6 +1809,12 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     return " ".join(cell for cell in cells if cell)
 
 
+def _count_unit(task: str) -> str | None:
+    """The unit of the first count an item states (建设社区食堂40个: 个), for its attachment's columns that name none."""
+    return next((target["unit"] for target in extract_targets(normalize_text(task))
+                 if unit_family(target["unit"]) not in ("percent", "money", "area")), None)
+
+
 def _quota_number(cell: str, unit: str) -> str | None:
     """The count a district table's cell gives, as the quota is written: 5, or written 5个, 约1200, 1.2万, 各5,
     500（其中超充站5座） (each read as no quota at all, without a word)."""
@@ -1821,6 +1832,9 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
     split, a look back, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米））."""
     counts = [(i, match.group(1), cell[:match.start()].strip())
               for i, cell in enumerate(header) if (match := _HEADER_UNIT.search(cell))]
+    if not counts:  # 区县 | 任务数, 2025年任务: counted in the item's unit, set when the attachment is filed under it
+        counts = [(i, _ITEM_UNIT, cell.strip()) for i, cell in enumerate(header)
+                  if _UNITLESS_COUNT.search(cell) and not _PLACE_COLUMN.match(cell)]
     if not counts:
         return {}
     apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]
@@ -1856,6 +1870,8 @@ def _names_a_thing(name: str) -> bool:
 
 
 _PLACES_SUM = re.compile(r"(?:合\s*计|总\s*计|小\s*计|全市|全区|全县|全省)(?:[(（].*)?")
+_ITEM_UNIT = "〔单位〕"  # a count column without its unit: the item's, written in when the attachment is filed
+_UNITLESS_COUNT = re.compile(r"任务|数量|目标|计划数|合计|累计|已完成|已建成|新建|新增")
 _TOTAL_HEADER = re.compile(r"合计|小计|总计|^(?:任务)?总数$")  # 总数 alone sums the parts; 老旧小区总数 is what there is
 _NO_QUOTA_HEADER = re.compile(r"^其中|已|累计|占比|比例|现有|存量|.(?<!任务)总数")
 _SPAN_OF_YEARS = re.compile(r"\d{4}\s*[-—–~至到]\s*\d{4}")

@@ -1033,6 +1033,18 @@ def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_q
         ("长安区", 3.0)])
 
 
+@pytest.mark.parametrize(("header", "row"), [("县（市）区\t任务数", "6"), ("县（市）区\t2025年任务", "6"),
+                                           ("地区\t2024年已建成\t2025年新建任务\t累计", "3\t6\t9"),
+                                           ("县（市）区\t2024—2025年任务\t2024年已完成\t2025年任务", "10\t4\t6")])
+def test_a_district_tables_count_without_a_unit_is_counted_in_the_items(header, row):
+    """县（市）区 | 任务数, or the README's 2024—2025年任务 | 2024年已完成 | 2025年任务 without （个）: no quota at all and
+    no word of it (a tester's 福州市 plan); the count is in the unit of the item it is filed under."""
+    text = f"1.社区食堂。建设社区食堂40个。\n附件1\n社区食堂建设任务分解表\n{header}\n鼓楼区\t{row}\n"
+    parsed = parse_text(text, CITY)
+    assert [q["raw"] for q in parsed.items["quotas"][0]] == ["建设社区食堂：鼓楼区6个"]
+    assert "〔" not in str(parsed.items["attachment"][0])
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
