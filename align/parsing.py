@@ -954,8 +954,8 @@ def _section_row(number_cell: str, cells: list[str], roles: dict[int, str]) -> s
 
 # A section's name without a numeral: a kind of task with or without their count (民生保障类（2项）, 城市建设类), or any
 # short name with it (重点项目（3项）)
-_SECTION_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}类(?:\s*[(（]?\s*(?:共\s*)?\d+\s*项\s*[)）]?)?"
-                            r"|[\u4e00-\u9fff]{2,14}\s*[(（]\s*(?:共\s*)?\d+\s*项\s*[)）]")
+_SECTION_LABEL = re.compile(r"(?!其中|含|包括)[\u4e00-\u9fff]{2,14}类(?:\s*[(（]?\s*(?:共\s*)?\d+\s*项\s*[)）]?)?"
+                            r"|(?!其中|含|包括)[\u4e00-\u9fff]{2,14}\s*[(（]\s*(?:共\s*)?\d+\s*项\s*[)）]")
 # 五, 五、 or （五） alone in the 序号 cell: a section's numeral, or a task's written in Chinese.
 _CN_NUMBER_CELL = re.compile(rf"[(（]?\s*([{_CN_NUM}]+)\s*[)）、.．]?")
 
@@ -1189,7 +1189,8 @@ def _heading_text(text: str) -> str:
 
 # A lead of two short phrases (坚持创新驱动，加快发展新质生产力): as reports write them, without a number
 _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2,14}")
-# … unless it frames the year's work rather than opening a task (做好今年工作，要把握好以下几点。今年是关键之年，意义重大。)
+# A lead, of one phrase or two, frames the year's work rather than opening a task (做好今年工作，要把握好以下几点。
+# 今年是关键之年，意义重大。今年是全面贯彻党的二十大精神的关键之年。)
 # (not 牢牢把握首要任务，全力推动…, a task's lead)
 _FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
                            r"|做好全年")
@@ -1206,9 +1207,9 @@ def _lead_phrase(text: str) -> str | None:
     if ordinal:
         return ordinal.group(0).rstrip("。")
     sentence, stop, rest = text.partition("。")
-    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and (
+    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and not _FRAMING_LEAD.search(sentence) and (
             not re.search(r"[,，:：;；]", sentence)
-            or _TWO_PHRASE_LEAD.fullmatch(sentence) and not _FRAMING_LEAD.search(sentence)
+            or _TWO_PHRASE_LEAD.fullmatch(sentence)
             and not sentence.startswith(("同志们", "各位代表")) and not rest.lstrip().startswith("让我们")):
         return sentence  # a report's closing words (各位代表，奋斗创造历史。让我们…) lead nothing
     return None

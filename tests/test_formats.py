@@ -1965,3 +1965,14 @@ def test_a_status_column_is_not_overruled_by_the_progress_beside_it(tmp_path):
             ["1", "新建公办幼儿园3所", "区教育局", "3所幼儿园已建成，正在推进验收工作", "已完成"]]
     items = parse_text(read_document_text(write_xlsx(tmp_path / "s.xlsx", rows)), META).items
     assert items["status"].to_list() == ["done"]
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv])
+def test_a_continuation_row_counting_its_items_is_no_section(tmp_path, writer):
+    """实施重点项目60个，… then an unnumbered 其中省市重点项目（12项）: the task lost its clause and every later task was
+    filed under a section of that name (a second bad-input probe)."""
+    rows = [["序号", "重点任务", "责任单位", "完成时限"], ["1", "实施重点项目60个，完成投资120亿元，", "区发改委", "2024年12月底"],
+            ["", "其中省市重点项目（12项）", "", ""], ["2", "新建公办幼儿园3所", "区教育局", "2024年8月底"]]
+    items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
+    assert items.select("text", "section_path").rows() == [("实施重点项目60个,完成投资120亿元,其中省市重点项目(12项)", []),
+                                                           ("新建公办幼儿园3所", [])]

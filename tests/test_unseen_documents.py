@@ -1064,7 +1064,8 @@ def test_a_sentence_framing_the_years_work_leads_no_task():
     meta = DocumentMeta(id="r", title="t", jurisdiction="某市", level="city", year=2024, kind="work_report", file="r.txt")
     tasks = "坚持创新驱动，加快发展新质生产力。新建创新平台10个。\n扩大有效投资。实施重点项目300个，完成投资1500亿元。\n"
     for frame in ("做好今年工作，要把握好以下几点。必须坚持稳中求进，必须坚持以进促稳。",
-                  "今年是关键之年，做好工作意义重大。我们要奋发有为。", "面对新形势新任务，重点抓好八个方面工作。我们要奋发有为。"):
+                  "今年是关键之年，做好工作意义重大。我们要奋发有为。", "面对新形势新任务，重点抓好八个方面工作。我们要奋发有为。",
+                  "今年是全面贯彻党的二十大精神的关键之年。做好今年工作意义重大。"):  # one phrase too (a probe)
         parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{frame}\n{tasks}", meta).items
         assert parsed.select("number", "text").rows() == [("1", "坚持创新驱动,加快发展新质生产力。新建创新平台10个。"),
                                                           ("2", "扩大有效投资。实施重点项目300个,完成投资1500亿元。")], frame
