@@ -38,6 +38,10 @@ _DATE = re.compile(
 )
 
 
+_CHINESE_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
+_CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
 class Deadline(NamedTuple):
     """The latest month a deadline names; ``year`` is None when it names none (within the plan's year,
     or ``ahead`` years after it: 次年 1)."""
@@ -52,6 +56,8 @@ def read_deadline(text: str | None) -> Deadline | None:
     if not text:
         return None
     text = unicodedata.normalize("NFKC", text)
+    # a year written in Chinese digits (二〇二四年十二月 lost its year, a slipped project then read 推迟12个月)
+    text = _CHINESE_YEAR.sub(lambda m: m.group(1).translate(_CHINESE_DIGITS) + "年", text)
     found: list[Deadline] = []
     for match in _DATE.finditer(text):
         parts = match.groupdict()

@@ -21,6 +21,7 @@ from align.deadlines import Deadline, deadline_shift, describe_shift, read_deadl
         ("2024-06-30", Deadline(2024, 6)),
         ("2024.6", Deadline(2024, 6)),
         ("２０２４年６月", Deadline(2024, 6)),  # full-width digits, as some tables write them
+        ("二〇二四年十二月", Deadline(2024, 12)),  # a year in Chinese digits (it lost its year; a bad-input probe)
         ("2024—2025年", Deadline(2025, 12)),
         ("2024年底前完成主体，2025年6月底前竣工", Deadline(2025, 6)),  # the latest month named
         ("2024年完成主体，6月底前验收", Deadline(2024, 12)),  # a month without a year follows the year named
