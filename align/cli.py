@@ -202,7 +202,12 @@ def write_frame(frame: pl.DataFrame, fmt: str | None, out: str | None) -> None:
     A CSV file is written for a spreadsheet (BOM, formula-like cells quoted); CSV on stdout is
     left as it is, for the program it is piped to. A table written to a file is written whole.
     """
-    fmt = output_format(fmt, out)
+    _write_frame(frame, output_format(fmt, out), out)
+    if out:  # said, as evolve and export say it (a file in a folder made for it appeared without a word)
+        print(f"wrote {frame.height} rows to {out}")
+
+
+def _write_frame(frame: pl.DataFrame, fmt: str, out: str | None) -> None:
     if fmt == "xlsx":
         if not out:
             raise PlanAlignError("Excel output needs --out FILE.xlsx.", zh="Excel 格式须用 --out 指定输出文件")

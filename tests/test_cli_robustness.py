@@ -470,6 +470,9 @@ def test_items_written_to_a_file_take_the_format_of_its_name_and_keep_every_row(
     assert sheet.max_row == 112 and sheet["B1"].value == "item_id"
     assert "…" not in (tmp_path / "items.txt").read_text(encoding="utf-8"), "the whole table, nothing elided"
     capsys.readouterr()
+    # … and each file written is said, also in a folder made for it (it appeared without a word; a probe)
+    assert run("items", "baqiao-2023", "--out", str(tmp_path / "new" / "items.csv"), "--data", str(data)) == 0
+    assert capsys.readouterr().out.strip() == f"wrote 111 rows to {tmp_path / 'new' / 'items.csv'}"
 
 
 def test_add_with_year_0_is_refused_not_replaced_by_the_headings_year(tmp_path, data, capsys):
