@@ -1353,6 +1353,10 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         section_path = [s for s in (level1, level2) if s]
         outline = [o for o in ordinals if o]
+        if (match := _LEVEL4.match(clean)) and not clean.startswith(("(", "（")) and numbered \
+                and numbered[-1].number.isdigit() and int(match.group(1)) == int(numbered[-1].number) + 1 \
+                and not re.search(r"(?<!\d)1\s*[)）]", numbered[-1].task):  # (not 1．… 1)… 2)…, its own list)
+            clean, match = f"{match.group(1)}.{match.group(2)}", None  # 4．… then 5)…: task 5 with a stray mark
         if match := _LEVEL4.match(clean):
             if current is not None and numbered and current is numbered[-1]:
                 current.task += clean  # （1）… under a numbered item is part of it

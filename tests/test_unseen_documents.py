@@ -1045,6 +1045,15 @@ def test_a_district_tables_count_without_a_unit_is_counted_in_the_items(header, 
     assert "〔" not in str(parsed.items["attachment"][0])
 
 
+def test_a_task_numbered_with_a_stray_mark_that_goes_on_with_the_list_is_a_task():
+    """4．… then 5)新建停车位500个。: task 5 was glued into task 4, its unit with it (a bad-input probe); a list of 1) 2)
+    inside a task stays its own."""
+    text = "某区2024年工作要点\n1．新建学校3所。\n2．新建公园2个。\n3．新建绿道8公里。\n4)新建停车位500个。\n5．新建公厕10座。\n"
+    assert parse_text(text, TABLE).items["number"].to_list() == ["1", "2", "3", "4", "5"]
+    inner = parse_text("某区2024年工作要点\n1．新建学校3所：\n1)小学2所；\n2)中学1所。\n2．新建公园2个。\n", TABLE).items
+    assert inner.select("number", "text").rows() == [("1", "新建学校3所:1)小学2所;2)中学1所。"), ("2", "新建公园2个。")]
+
+
 def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     """坚持创新驱动，加快发展新质生产力。 and its commitments were left out (with a warning): a lead held no comma, though
     reports write them so four times in six (a tester's 蜀山区 report)."""
