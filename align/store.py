@@ -451,6 +451,7 @@ class DecisionStore:
         self._read: tuple[tuple[int, int], pl.DataFrame] | None = None  # the decisions in effect, by log state
         self._file: tuple[int, int] | None = None  # (device, inode) of the file the connection holds
         self._warned: set[tuple[int, str]] = set()  # (row id, column) read as missing and said so
+        self._read_only = False  # opened to read only: the store or its folder cannot be written
         if self.path.is_dir():
             raise StoreError(
                 f"The decision store {self.path} is a folder. Set PLAN_ALIGN_DB to a file path.",
@@ -503,7 +504,12 @@ class DecisionStore:
     # ------------------------------------------------------------ connection
 
     def _connect(self) -> None:
-        self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        # a store on a read-only mount (an auditor's copy) is opened to read: coverage, evolve and export work, and a
+        # decision is refused as a write to a read-only store (every command was refused)
+        self._read_only = self.path.is_file() and not self._writable()
+        target = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1" if self._read_only else str(self.path)
+        self._conn = sqlite3.connect(target, uri=self._read_only, timeout=self.timeout, isolation_level=None,
+                                     check_same_thread=False)
         self._file = self._file_id()  # connect has created the file when it was missing
         self._read = None
         self._setup()
@@ -569,6 +575,10 @@ class DecisionStore:
     def _setup(self) -> None:
         conn = self._connection
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        if self._read_only:
+            if self._state() != "current":  # an older or another program's store cannot be made current here
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            return
         self._check_ours()  # before anything is written: another program's database is left as it was
         # Switching to WAL needs a moment of exclusive access; the busy handler does not
         # always cover it, so several processes opening a new store at once retry here.

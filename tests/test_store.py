@@ -382,6 +382,20 @@ def test_a_read_only_store_is_called_read_only_not_damaged(tmp_path, monkeypatch
     assert "move it aside" not in str(error.value)
 
 
+def test_a_store_on_a_read_only_mount_is_read_and_refuses_only_a_decision(tmp_path, monkeypatch):
+    """An auditor's read-only copy: coverage, evolve and export were refused as well as decide (a bad-input probe)."""
+    path = tmp_path / "decisions.sqlite"
+    with DecisionStore(path) as store:
+        store.record("王", "baqiao-2023:1", "xian-2024:3", "confirmed")
+    monkeypatch.setattr(DecisionStore, "_writable", lambda self: False)  # as a read-only mount answers (not root)
+    with DecisionStore(path) as store:
+        assert store.current()[["source_id", "decision"]].rows() == [("baqiao-2023:1", "confirmed")]
+        with pytest.raises(StoreError, match="is read-only.*nothing was recorded"):
+            store.record("王", "baqiao-2023:2", "xian-2024:3", "confirmed")
+    with DecisionStore(path) as store:
+        assert store.current().height == 1, "nothing was written"
+
+
 def test_a_store_made_read_only_after_it_opened_says_so_when_a_decision_is_recorded(tmp_path):
     """`decide` on an immutable store said "attempt to write a readonly database. Check the disk and try again"."""
     with DecisionStore(tmp_path / "decisions.sqlite") as store:
