@@ -165,7 +165,8 @@ def _looks_back(heading: str, year: int | None = None) -> bool:
     years = [int(y) for y in re.findall(r"(\d{4})\s*年", heading)]
     opens_with_a_year = re.match(r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|政府))?(?:\d{4}\s*年|上年|去年)", heading)
     earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
-    return earlier and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
+    ahead = re.search(r"下一步|下步|明年|打算|计划|安排|思路", heading)  # 2023年工作总结及下一步工作打算: the plan's too
+    return earlier and not ahead and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
@@ -641,9 +642,11 @@ _DONE_PROGRESS = re.compile(
 # A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成, 计划年底交付 (not
 # 按序时计划已完成, 按照计划已全部建成).
 _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照时超度])计划(?=于|在|年|今|明|下半|上半|\d|[一二三四五六七八九十]{1,2}月)"
-                      r"|力争|争取|拟|待|确保|目标")
-# … or sets a time still to come without saying it is done (年底前全部完工; not 已于6月底前全部完成)
-_BY_A_TIME = re.compile(r"(?:年底|年内|月底?|日|季度)前")
+                      r"|力争|争取|拟|待|确保|目标(?=\s*(?:年底|年内|今年|本年|\d))")
+# … or sets a time still to come after a stage is reported (主体结构已封顶，年底前全部完工; not 6月底前已全部完成,
+# 截至11月底前全部完工, 年底前如期建成)
+_BY_A_TIME = re.compile(r"(?:年底|年内|月底?|\d日|季度)前")
+_STAGE_REPORTED = re.compile(r"主体|封顶|前期|施工|在建|正在|基础")
 # Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
 _PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
@@ -700,7 +703,8 @@ def _amounts_reach(progress: str, task: str) -> bool:
 
 
 def _worded_status(clean: str, task: str = "") -> str | None:
-    done = next((m for m in _DONE_PROGRESS.finditer(clean) if not _not_yet(_clause_before(clean, m.start()))
+    done = next((m for m in _DONE_PROGRESS.finditer(clean)
+                 if not _not_yet(_clause_before(clean, m.start()), m.group(0), clean)
                  and not _a_part_before(_clause_before(clean, m.start()), task)), None)
     # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
     if done and _STILL_GOING.search(clean, done.end(), _sentence_end(clean, done.end())):
@@ -710,15 +714,25 @@ def _worded_status(clean: str, task: str = "") -> str | None:
     return min(found)[1] if found else None
 
 
-def _not_yet(before: str) -> bool:
-    """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底; 年底前 without 已)."""
-    return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and "已" not in before
+def _the_whole_task(parts: set[str], task: str) -> bool:
+    """Whether the parts named in progress are all the task is (一期 of 开通地铁10号线一期, 一期、二期 of 建成灞河公园
+    一期、二期), not some of the parts it names (一期 of 建设地铁8号线一期、二期, 主体 of 主体工程及附属设施, 首批 of
+    分三批交付)."""
+    return "其中" not in parts and parts >= set(_PART_DONE.findall(task)) > set() \
+        and not re.search(r"分[两二三四五]?[批期段]", task)
+
+
+def _not_yet(before: str, done: str = "", cell: str = "") -> bool:
+    """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底), or a time to come after a stage the
+    cell reports (主体结构已封顶，年底前全部完工)."""
+    return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and not re.search(
+        r"已|于|截至|截止", before + done) and bool(_STAGE_REPORTED.search(cell))
 
 
 def _a_part_before(before: str, task: str) -> bool:
     """Whether the words before a done word say only a part was done: a part named (一期, 主体, 东段) or an amount short
     of the task's in its unit (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
-    if (part := _PART_DONE.search(before)) and part.group(0) not in task:  # (一期 of 开通地铁10号线一期: all of it)
+    if _PART_DONE.search(before) and not _the_whole_task(set(_PART_DONE.findall(before)), task):
         return True
     units = {target["unit"] for target in extract_targets(before)}
     return any(target["unit"] in units for target in extract_targets(task)) and not _amounts_reach(before, task)

@@ -704,7 +704,15 @@ def test_a_progress_cell_saying_done_in_other_words_is_done():
             ("新开公交线路80条", "已开通80条", "done"), ("新建学校3所", "完成率达100%", "done"),
             ("新建学校3所", "主体已封顶，确保年底前全部建成", "in_progress"),
             ("新建学校3所", "主体结构已封顶，年底前全部完工", "in_progress"), ("新建学校3所", "目标年底前全部建成", "in_progress"),
-            ("新建学校3所", "已于6月底前全部完成", "done")):
+            ("新建学校3所", "已于6月底前全部完成", "done"),
+            # (a review of the rules above: each read the other way)
+            ("新建公办幼儿园3所", "年度目标任务已全部完成。", "done"), ("新建学校3所", "按目标全部建成", "done"),
+            ("新建学校3所", "6月底前已全部完成。", "done"), ("新建学校3所", "截至11月底前全部完工。", "done"),
+            ("新建学校3所", "年底前如期建成", "done"), ("新建学校3所", "日前全部完工并投入使用", "done"),
+            ("建设地铁8号线一期、二期工程", "一期已开通运营。", "in_progress"),
+            ("完成主体工程及附属设施建设", "主体已完工", "in_progress"),
+            ("新建学校5所，其中小学3所", "其中小学已完工", "in_progress"),
+            ("分三批交付安置房2000套，首批500套", "首批已交付", "in_progress")):
         row = f"1\t{task}\t区教育局\t2023年12月底前\t{progress}\n2\t新建公园2个\t区城管局\t2023年12月底前\t已完成\n"
         assert parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n" + row, TABLE).items["status"][0] == status, progress
 
@@ -867,6 +875,8 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
         assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
     # … and so is a heading at an earlier year's work, or a （一） one under a heading of both (each read as tasks; a
     # second bad-input probe), while a heading of the plan's own year is not
+    ahead = parse_text("某区2024年工作要点\n一、2023年工作总结及下一步工作打算\n1.新建学校5所。\n", TABLE).items
+    assert ahead["text"].to_list() == ["新建学校5所。"], "a heading looking back and ahead keeps its tasks (a review)"
     for heading in ("2023年工作情况", "2023年重点工作完成情况", "上年度工作完成情况", "2023年主要工作及成效"):
         plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年重点工作\n"
                           "1.新建学校5所。\n2.新建公园2个。\n", TABLE).items
