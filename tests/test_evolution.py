@@ -506,6 +506,9 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进法治政府建设", "推进法治政府建设"), ("加快推进智慧城市建设", "加快推进智慧城市建设"),
                                # a running total set anew (a tester's 历下区: read 推迟12个月)
                                ("税收过亿元楼宇达到28座", "税收过亿元楼宇达到30座"),
+                               # the next year's batch of work pushed on (each read 推迟12个月 once work finished was;
+                               # a review)
+                               ("推进老旧小区改造", "完成老旧小区改造30个"), ("推进农村人居环境整治", "完成农村人居环境整治年度任务"),
                                # policy work ending like a facility, or naming a place (read 推迟12个月; a review)
                                ("推进平安校园建设", "推进平安校园建设"), ("推进健康灞桥建设", "推进健康灞桥建设"),
                                # a ceiling and a share set again (a tester's 岳麓区: read 推迟12个月)
@@ -533,7 +536,10 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("推进美丽河道建设", "推进美丽河道建设"),
                                ("学前教育普及率提高至90%", "学前教育普及率提高至90%"),
                                # work pushed on, finished the next year (read 提前: a tester's 鼓楼区)
-                               ("推进东街口地下空间提升改造", "完成东街口地下空间提升改造")]:
+                               ("推进东街口地下空间提升改造", "完成东街口地下空间提升改造"),
+                               # a project's figure set anew is no running total (each read on time; a review)
+                               ("区人民医院新院区床位达到500张", "区人民医院新院区建成投用，床位达到600张"),
+                               ("区体育中心项目完成投资达到5亿元", "区体育中心项目完成投资达到8亿元")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
     next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
