@@ -126,7 +126,7 @@ _CLOSING_LINE = re.compile(
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
     r"(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须).*"
     # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
-    r"|各位代表[,，].*[!！])$"
+    r"|各位代表[,，].*(?:奋斗|奋进|前进|贡献|进军|篇章|让我们)[^。]*[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 PAGE_NUMBER = re.compile(
@@ -1206,6 +1206,9 @@ _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2
 # A lead, of one phrase or two, frames the year's work rather than opening a task (做好今年工作，要把握好以下几点。
 # 今年是关键之年，意义重大。今年是全面贯彻党的二十大精神的关键之年。)
 # (not 牢牢把握首要任务，全力推动…, a task's lead)
+# … and a sentence of one phrase only when it speaks of the year itself (今年是…之年, 做好今年工作…; not 打好收官之年攻坚战,
+# 办好具有标志意义的重大活动, 把人口自然增长率控制在5‰以下)
+_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|新的一年|做好今年|做好全年|面对)|以下几|如下|[几一二三四五六七八九十]个方面")
 _FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
                            r"|做好全年")
 
@@ -1221,9 +1224,9 @@ def _lead_phrase(text: str) -> str | None:
     if ordinal:
         return ordinal.group(0).rstrip("。")
     sentence, stop, rest = text.partition("。")
-    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and not _FRAMING_LEAD.search(sentence) and (
+    if stop and rest.strip() and 2 <= len(sentence) <= _LEAD_MAX and not _FRAMING_SENTENCE.search(sentence) and (
             not re.search(r"[,，:：;；]", sentence)
-            or _TWO_PHRASE_LEAD.fullmatch(sentence)
+            or _TWO_PHRASE_LEAD.fullmatch(sentence) and not _FRAMING_LEAD.search(sentence)
             and not sentence.startswith(("同志们", "各位代表")) and not rest.lstrip().startswith("让我们")):
         return sentence  # a report's closing words (各位代表，奋斗创造历史。让我们…) lead nothing
     return None

@@ -1071,6 +1071,10 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     text = ("某区2025年政府工作报告\n一、2025年重点工作\n坚持创新驱动，加快发展新质生产力。全年新增高新技术企业50家，建设孵化器3个。\n"
             "扩大有效投资。实施重点项目120个，完成投资300亿元。\n")
     parsed = parse_text(text + "各位代表，奋斗创造历史。让我们团结一心，谱写新篇章！\n新征程催人奋进，新使命呼唤担当。让我们携手并进。\n", meta)
+    # … and an exclamation to the deputies inside a section ends no item (the paragraph after it was lost; a review)
+    inside = parse_text("某区2025年政府工作报告\n一、2025年重点工作\n（二）坚持民生优先，办好民生实事。新建学校5所。\n"
+                        "各位代表，民生无小事，枝叶总关情！\n我们将新建社区食堂10个。\n", meta).items
+    assert inside["text"][0].endswith("我们将新建社区食堂10个。")
     assert parsed.items["text"].to_list() == ["坚持创新驱动,加快发展新质生产力。全年新增高新技术企业50家,建设孵化器3个。",
                                               "扩大有效投资。实施重点项目120个,完成投资300亿元。"], "the closing words lead nothing"
     assert not parsed.warnings
@@ -1088,7 +1092,9 @@ def test_a_sentence_framing_the_years_work_leads_no_task():
         parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{frame}\n{tasks}", meta).items
         assert parsed.select("number", "text").rows() == [("1", "坚持创新驱动,加快发展新质生产力。新建创新平台10个。"),
                                                           ("2", "扩大有效投资。实施重点项目300个,完成投资1500亿元。")], frame
-    # … while a task's lead holding 把握 or 必须 leads its task (lost with its targets once they framed; a review)
-    for lead in ("牢牢把握首要任务，全力推动经济高质量发展。", "办好民生实事，必须尽力而为量力而行。"):
+    # … while a task's lead holding 把握 or 必须, or 之年, 意义, 以下 of its own, leads its task (lost with its targets once
+    # they framed; two reviews)
+    for lead in ("牢牢把握首要任务，全力推动经济高质量发展。", "办好民生实事，必须尽力而为量力而行。", "打好收官之年攻坚战。",
+                 "办好具有标志意义的重大活动。", "把人口自然增长率控制在5‰以下。"):
         parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{lead}全年实施重点项目120个。\n{tasks}", meta).items
         assert parsed["text"][0].startswith(lead.replace("，", ",")), lead
