@@ -205,14 +205,16 @@ def cell_break(before: str, after: str, *, clause_by_default: bool = True) -> st
     """What a line break typed in a table cell becomes between the text before and after it: nothing where the text
     runs on over it (新建学校 | 3所 or 三所, 覆盖率达到 | 百分之九十, 2024年6月 | 底前, 污水处理厂 | 二期工程) or a mark
     already ends the clause; ``；`` where what comes before is whole, a department or a quantity (区教育局 | 区财政局,
-    实施项目50个 | 完成投资80亿元), or a department comes after (各街道 | 区教育局, 区住建局牵头 | 区财政局配合). Else
+    实施项目50个 | 完成投资80亿元), or a department or a clause of its own comes after (各街道 | 区教育局, 区住建局牵头 |
+    区财政局配合, 完善社区养老服务体系 | 新建社区食堂10个). Else
     ``clause_by_default`` decides: Excel's Alt+Enter and a Word cell's second paragraph end a clause as a rule, a
     text table's \\v (Word's Shift+Enter, copied out) mostly wraps a phrase (完成老旧小区 | 改造30个 read 改造 30个 once it
     ended one)."""
     if not before or before[-1] in "\t" + _CLAUSE_ENDS or not after or after[0] == "\t" or QUANTITY_GOES_ON.match(after) \
             or _RUNS_ON.match(after) or re.search(r"[年月\d]$", before):
         return ""
-    whole = _WHOLE_BEFORE_A_BREAK.search(before) or _DEPARTMENT_AFTER_A_BREAK.match(after)
+    whole = _WHOLE_BEFORE_A_BREAK.search(before) or _DEPARTMENT_AFTER_A_BREAK.match(after) \
+        or _CLAUSE_AFTER_A_BREAK.match(after)
     return "；" if whole or clause_by_default else ""
 
 
@@ -220,6 +222,10 @@ _CLAUSE_ENDS = "。；;，,、：:！!？?"
 _RUNS_ON = re.compile(r"[零〇一二两三四五六七八九十百千万]|百分之|[底前止日]")
 _DEPARTMENTS = r"(?:局|委|办|中心|政府|管委会|院|会|部|处|组|队|公司|集团)"
 _WHOLE_BEFORE_A_BREAK = re.compile(rf"{_DEPARTMENTS}$|\d\s*[\u4e00-\u9fff]{{0,3}}$")
+# A clause of its own after the break: a task's verb and its object (完善社区养老服务体系 | 新建社区食堂10个), not a verb
+# naming what the words before it count (完成老旧小区 | 改造30个)
+_CLAUSE_AFTER_A_BREAK = re.compile(r"(?:新建|建设|建成|推进|打造|加强|完善|实施|开展|改造|提升|完成|新增|创建|培育|深化|优化|强化"
+                                   r"|做好|落实|推动|加快|持续|全面|健全|组织|举办)[\u4e00-\u9fff]{2}")
 _DEPARTMENT_AFTER_A_BREAK = re.compile(rf"[\u4e00-\u9fff]{{1,12}}?{_DEPARTMENTS}(?:牵头|配合|负责)?(?:$|[、,，;；\t])")
 
 

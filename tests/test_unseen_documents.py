@@ -825,9 +825,10 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                                                                                    ["区住建局", "区财政局"]]
     # … while a phrase wrapped by hand runs on (改造 30个 and 书房 5个 once every break ended a clause; a review)
     path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t完成老旧小区\v改造30个\t区住建局\t2024年\n"
-                    "2\t新建城市\v书房5个\t区文旅局\t2024年\n", encoding="utf-8")
-    assert [[t["indicator"] for t in targets] for targets in
-            parse_text(read_document_text(path), TABLE).items["targets"]] == [["完成老旧小区改造"], ["新建城市书房"]]
+                    "2\t新建城市\v书房5个\t区文旅局\t2024年\n3\t完善社区养老服务体系\v新建社区食堂10个\t区民政局\t2024年\n",
+                    encoding="utf-8")  # … but a task's verb and object after it is a clause of its own (glued; a review)
+    assert [[t["indicator"] for t in targets] for targets in parse_text(read_document_text(path), TABLE).items[
+        "targets"]] == [["完成老旧小区改造"], ["新建城市书房"], ["新建社区食堂"]]
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
