@@ -118,7 +118,7 @@ _QUOTA_START = r"(?:^|(?<=[,，、;；:：。()（）\s]))"  # also an opening b
 # A verb between the place and its number (灞桥区新建200个, 各建设2个, 分别建设1所).
 _QUOTA_VERB = r"(?:新建|建设|建成|改造|完成|实施|新增|增加|打造|创建|培育|开工|提供|安排|布局|设置|推广)?"
 _QUOTA_NUMBER = (
-    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?:约|近)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
+    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?:约)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?P<unit>{_UNITS})"
 )
 _QUOTA_DIRECT = re.compile(rf"{_QUOTA_START}(?P<jur>{JURISDICTION})\s*[:：]?\s*{_QUOTA_VERB}\s*{_QUOTA_NUMBER}")
@@ -292,7 +292,7 @@ def _number_value(raw: str) -> float | None:
 def _number_bounds(raw: str) -> tuple[float | None, float | None]:
     """A number's value and, for a range (``1-2``, ``5至8``, ``两至三``), its upper bound (else None),
     万/亿 applied to both."""
-    raw = re.sub(r"\s|(?<=\d)[余多](?=[千万亿])", "", raw)  # 20余万: the 余 is the target's qualifier
+    raw = re.sub(rf"\s|(?<=[\d{CN_DIGITS}])[余多](?=[千万亿])", "", raw)  # 20余万: the 余 is the target's qualifier
     multiplier = ""
     if raw and raw[-1] in "千万亿":
         raw, multiplier = raw[:-1], raw[-1]
@@ -494,7 +494,7 @@ def extract_targets(text: str | None) -> list[dict]:
             enumeration = -1  # 为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查: one name
         raw_end = enumeration if enumeration != -1 else clause_end
         before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
-        if not after and (approx := re.search(r"(?<=\d)\s*([余多])\s*[千万亿]", number)):
+        if not after and (approx := re.search(rf"(?<=[\d{CN_DIGITS}])\s*([余多])\s*[千万亿]", number)):
             after = approx.group(1)  # 20余万平方米: over 200000, as 1000余个 is over 1000
         if not before and (about := _search_tail(_ABOUT_BEFORE, text, start, 1)):
             if about.group(0).startswith("近") and unit_family(unit) == "time":
@@ -852,7 +852,7 @@ _VERB_BEFORE_PLACE = re.compile(
     r"|在|对|由|为)+")
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
 # city a place may be written under (西安市灞桥区 is 灞桥区).
-_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|分别为|分别是|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
+_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|分别为|分别是|约为|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
 # Characters that make 城市 a kind or a count of cities (大城市, 新城市, 两城市), not a city's name (韩城市, 聊城市).
 _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.
@@ -882,9 +882,11 @@ def named_jurisdiction(text: str) -> str | None:
 def _clean_jurisdiction(name: str) -> str | None:
     """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
     name = re.sub(r"\(.*?\)$", "", name.strip())
-    previous = None
+    previous, written = None, name
     while name != previous:  # 其中西安市灞桥区: both come off
         previous, name = name, _FILLER_BEFORE_PLACE.sub("", _VERB_BEFORE_PLACE.sub("", name))
+    if name != written and re.fullmatch(r"[老旧主]城区", name):
+        return None  # 治理老城区积水点15处: the old town, not 洛阳市老城区 (a verb stood before it)
     return None if not name or _NOT_A_NAMED_PLACE.search(name) else name
 
 

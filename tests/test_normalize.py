@@ -104,7 +104,8 @@ def test_a_full_width_comma_between_numbers_stays_a_list_when_normalised_twice(t
                                              ("服务群众30余万人次", ("服务群众", 300000.0, "人次", "余")),
                                              # ≥ and ≤ are bounds (覆盖率≥ read as the name; a probe)
                                              ("覆盖率≥90%", ("覆盖率", 90.0, "%", "不低于")),
-                                             ("参训人数500人", ("参训人数", 500.0, "人", ""))])
+                                             ("参训人数500人", ("参训人数", 500.0, "人", "")),
+                                             ("改造二十余万平方米", ("改造", 200000.0, "平方米", "余"))])  # (a review)
 def test_a_number_over_a_magnitude_is_read_with_its_magnitude(text, target):
     """20余万平方米 gave no target, and 30余万人次 read 服务次 in 万人 (a bad-input probe): over 200000, as 1000余个 is
     over 1000."""

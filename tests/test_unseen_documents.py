@@ -1027,6 +1027,11 @@ def test_a_total_before_a_bracketed_district_list_and_a_list_after_fen_bie_wei_g
     assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
         [("鼓楼区", 3.0), ("仓山区", 5.0)], [("鼓楼区", 4.0), ("仓山区", 6.0)]]
     assert [[t["value"] for t in targets] for targets in items["targets"]] == [[20.0], [30.0]]
+    # … nor an old town after a verb (治理老城区积水点15处 gave 老城区 the city's total; a review), while 约为 names no place
+    old_town = parse_text("某市2025年民生实事\n1.排水。治理老城区积水点15处，其中鼓楼区5处。\n2.住房。筹集房源3000套，"
+                          "约为灞桥区1200套。\n3.改造。其中灞桥区近2个月完成100户。\n", CITY).items
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in old_town["quotas"]] == [
+        [("鼓楼区", 5.0)], [("灞桥区", 1200.0)], []]
     # … and a district's share said to be about a number (no quota, and a second target of the city item; a probe)
     about = parse_text("某市2025年民生实事\n1.充电桩。新建公共充电桩5000个，其中灞桥区约1200个。\n", CITY).items
     assert [(q["jurisdiction"], q["value"]) for q in about["quotas"][0]] == [("灞桥区", 1200.0)]
