@@ -1483,7 +1483,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             draft.units = attachment["units"] or index_units.get(draft.number, [])
             draft.quota_text = " ".join(attachment["text"])
             if _ITEM_UNIT in draft.quota_text:
-                unit = _count_unit(draft.task) or ""
+                unit = _count_unit(draft.task, attachment["title"] + " ".join(attachment.get("counted", []))) or ""
                 draft.quota_text = draft.quota_text.replace(_ITEM_UNIT, unit)
                 draft.attachment = [{**section, "text": section["text"].replace(_ITEM_UNIT, unit)}
                                     for section in draft.attachment]
@@ -1831,10 +1831,14 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     return " ".join(cell for cell in cells if cell)
 
 
-def _count_unit(task: str) -> str | None:
-    """The unit of the first count an item states (建设社区食堂40个: 个), for its attachment's columns that name none."""
-    return next((target["unit"] for target in extract_targets(normalize_text(task))
-                 if unit_family(target["unit"]) not in ("percent", "money", "area")), None)
+def _count_unit(task: str, about: str) -> str | None:
+    """The unit of the count an item states that its attachment's table is about (老旧小区改造任务分解表 | 任务数 of
+    惠及居民3万户，改造老旧小区300个: 个, not 户; 学校数量 of 新增学位1.2万个，新建学校10所: 所), for columns naming none;
+    of counts alike, the first."""
+    counts = [target for target in extract_targets(normalize_text(task))
+              if unit_family(target["unit"]) not in ("percent", "money", "area")]
+    shared = [len(set(target["indicator"] or "") & set(about)) for target in counts]
+    return counts[shared.index(max(shared))]["unit"] if counts else None
 
 
 def _quota_number(cell: str, unit: str) -> str | None:

@@ -1059,6 +1059,11 @@ def test_a_district_tables_count_without_a_unit_is_counted_in_the_items(header, 
     parsed = parse_text(text, CITY)
     assert [q["raw"] for q in parsed.items["quotas"][0]] == ["建设社区食堂：鼓楼区6个"]
     assert "〔" not in str(parsed.items["attachment"][0])
+    # … the count the table is about, by its title or column (惠及居民 户 was taken, the item's first; a review)
+    for item, title, column, quota in (("惠及居民3万户，改造老旧小区300个", "老旧小区改造任务分解表", "任务数", "改造老旧小区：鼓楼区6个"),
+                                       ("新增学位1.2万个，新建学校10所", "学校建设任务表", "学校数量", "新建学校：鼓楼区6所")):
+        text = f"1.民生实事。{item}。\n附件1\n{title}\n区县\t{column}\n鼓楼区\t6\n"
+        assert [q["raw"] for q in parse_text(text, CITY).items["quotas"][0]] == [quota], item
 
 
 def test_a_task_numbered_with_a_stray_mark_that_goes_on_with_the_list_is_a_task():
