@@ -790,6 +790,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 section_status = _status_of(name)
                 section_prefix = ""
                 section_first = True
+                parent_number = None
                 preamble.append((lineno, clean))
             elif not table_started or not drafts:
                 preamble.append((lineno, clean))
@@ -817,7 +818,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                 warnings.append(f"{path}, line {lineno}: 未读取的列 column(s) {'、'.join(unread)} not read "
                                 "(plan-align reads the task, its units, targets, deadline and progress).")
             roles, header_width, header_at, table_started = candidate_roles, len(cells), lineno, True
-            header_cells = cells
+            header_cells, parent_number = cells, None
             continue
         if not table_started:
             continue
@@ -843,6 +844,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
         if chinese_number is None and (section_name := _section_row(row.get("number", ""), cells, roles)) is not None:
             section = [section_name]
             section_status, section_prefix, section_first = _status_of(section_name), "", True
+            parent_number = None  # （1）（2） under a new section are its tasks, no sub-tasks of the last one
             continue
         table_ended, text_since_row = text_since_row, False
         if row.get("number", "").strip():
@@ -864,7 +866,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     zh="序号列里不是任务编号",
                 )
             number = re.sub(r"\s+", "", number_match.group(1))  # 1-1 or 4.5: a sub-task keeps its number as written
-            if re.fullmatch(r"\s*\(\s*\d{1,2}\s*\)\s*", written) and parent_number and (number == "1" or in_sub_list):
+            if re.fullmatch(r"\s*\(?\s*\d{1,2}\s*\)\s*", written) and parent_number and (number == "1" or in_sub_list):
                 number, in_sub_list = f"{parent_number}-{number}", True  # 2, then ① ②: sub-tasks 2-1, 2-2 (refused as
                 # numbers repeating)
             elif "-" not in number:

@@ -1941,6 +1941,15 @@ def test_circled_numbers_under_a_task_are_its_sub_tasks(tmp_path, writer):
     items = parse_text(read_document_text(writer(tmp_path / f"t.{writer.__name__[6:]}", rows)), META).items
     assert items.select("number", "text").rows() == [("1", "新建学校2所"), ("2", "城市更新"), ("2-1", "改造老旧小区40个"),
                                                      ("2-2", "新建口袋公园5个"), ("3", "新建绿道5公里")]
+    # … written 1) 2) too; and under a new section, （1）（2） are its own tasks (b2-1 under the last section's task 2;
+    # a review)
+    written = [rows[0], *rows[1:3], ["1)", *rows[3][1:]], ["2)", *rows[4][1:]], rows[5]]
+    items = parse_text(read_document_text(writer(tmp_path / f"w.{writer.__name__[6:]}", written)), META).items
+    assert items["number"].to_list() == ["1", "2", "2-1", "2-2", "3"]
+    sections = [rows[0], ["一", "稳增长", "", ""], *rows[1:3], ["二", "惠民生", "", ""], ["（1）", *rows[3][1:]],
+                ["（2）", *rows[4][1:]]]
+    items = parse_text(read_document_text(writer(tmp_path / f"s.{writer.__name__[6:]}", sections)), META).items
+    assert items["number"].to_list() == ["1", "2", "b1", "b2"]
     rows = [rows[0]] + [[f"（{n}）", *row[1:]] for n, row in enumerate(rows[1:3], start=1)]
     items = parse_text(read_document_text(writer(tmp_path / f"p.{writer.__name__[6:]}", rows)), META).items
     assert items["number"].to_list() == ["1", "2"]
