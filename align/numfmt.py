@@ -249,8 +249,8 @@ def _render_text(value: str, number_format: str) -> str:
     return "".join(value if kind == "@" else text for kind, text in tokens if kind in ("lit", "@"))
 
 
-_DATE_TOKEN = re.compile(r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[[^\]]*\]?|(?P<year>[yY]+)|(?P<month>[mM]+)|(?P<day>[dD]+)'
-                         r"|(?P<other>[hHsSaA]+|[^yYmMdD])", re.DOTALL)
+_DATE_TOKEN = re.compile(r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[[^\]]*\]?|(?P<year>[yYeE]+)|(?P<month>[mM]+)|(?P<day>[dD]+)'
+                         r"|(?P<other>[^yYmMdD])", re.DOTALL)
 
 
 def _render_date(value: dt.date, number_format: str) -> str:
@@ -258,16 +258,17 @@ def _render_date(value: dt.date, number_format: str) -> str:
     stored year is no part of what a planner typed under a format without one (12月31日, typed in December for next
     year's plan, read 2023-12-31)."""
     shown = []
-    for token in _DATE_TOKEN.finditer(number_format.split(";")[0]):
+    date_part = re.split(r"\s*[hHsS]", number_format.split(";")[0])[0]  # a time after the date is no part of a deadline
+    for token in _DATE_TOKEN.finditer(date_part):
         if token.group("quoted") is not None or token.group("escaped") is not None:
             shown.append(token.group("quoted") if token.group("quoted") is not None else token.group("escaped"))
-        elif year := token.group("year"):
-            shown.append(f"{value.year % 100:02d}" if len(year) <= 2 else str(value.year))
+        elif token.group("year"):
+            shown.append(str(value.year))  # yy"年" too: a deadline's year read whole (25年6月30日 read no year)
         elif month := token.group("month"):
             shown.append(f"{value.month:02d}" if len(month) == 2 else str(value.month))
         elif day := token.group("day"):
             shown.append(f"{value.day:02d}" if len(day) == 2 else str(value.day))
-        elif (other := token.group("other")) and not re.fullmatch(r"[hHsSaA]+", other):
+        elif other := token.group("other"):
             shown.append(other)
     return "".join(shown).strip()
 
