@@ -120,7 +120,8 @@ _CLOSING_LINE = re.compile(
     r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|办公厅|人民政府|管委会|委员会|领导小组)"
     r"(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
     # 各部门要…, 各地各部门要高度重视… (not a task's own words with its dates: 各街道要于6月底前完成选址)
-    r"|各(?![^。]*于\s*\d)(?:地|级)?各?(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
+    r"|各(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))(?:地|级)?各?"
+    r"(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
     # task's own words about them (各区要于6月底前完成选址, 各区县要进一步加大推进力度，灞桥区、莲湖区分别建设200个、300个)
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
@@ -1846,8 +1847,8 @@ def _count_unit(task: str, about: str) -> str | None:
 def _quota_number(cell: str, unit: str) -> str | None:
     """The count a district table's cell gives, as the quota is written: 5, or written 5个, 约1200, 1.2万, 各5,
     500（其中超充站5座） (each read as no quota at all, without a word)."""
-    found = re.fullmatch(rf"(各)?\s*(?:约|近|超过|不少于)?\s*(\d+(?:\.\d+)?\s*[万亿]?)\s*(?:{re.escape(unit)})?\s*"
-                         r"(?:[(（][^()（）]*[)）])?", normalize_text(cell))
+    found = re.fullmatch(rf"(各)?\s*(?:约|近|超过|不少于|不低于|≥)?\s*(\d+(?:\.\d+)?\s*[万亿]?)\s*(?:{re.escape(unit)})?\s*"
+                         r"(?:以上|左右)?\s*(?:[(（][^()（）]*[)）])?", normalize_text(cell))
     return f"{found.group(1) or ''}{found.group(2)}" if found and float(re.sub(r"[^\d.]", "", found.group(2))) else None
 
 
@@ -1860,7 +1861,9 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
     split, a look back, or a share, a sum of money or an area sizing the count (占比（%）, 投资（万元）, 面积（平方米））."""
     counts = [(i, match.group(1), cell[:match.start()].strip())
               for i, cell in enumerate(header) if (match := _HEADER_UNIT.search(cell))]
-    if not counts:  # 区县 | 任务数, 2025年任务: counted in the item's unit, set when the attachment is filed under it
+    if not any(unit_family(unit) not in ("percent", "money", "area") for _, unit, _ in counts):
+        # 区县 | 任务数, 2025年任务 (beside 补助资金（万元） too): counted in the item's unit, set when the attachment is
+        # filed under it
         counts = [(i, _ITEM_UNIT, cell.strip()) for i, cell in enumerate(header)
                   if _UNITLESS_COUNT.search(cell) and not _PLACE_COLUMN.match(cell)]
     if not counts:

@@ -965,7 +965,8 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
                 "附件：公厕建设任务分解表\n")
         assert parse_text(text, CITY).items["text"].to_list() == ["新建学校。新建学校10所。",
                                                                   "新建改造城市公厕。新建改造城市公厕100座。"], closing
-    for own in ("各区要于6月底前完成选址。", "各街道要于6月底前完成选址，9月底前全部开工建设。"):  # (the second dropped; a probe)
+    for own in ("各区要于6月底前完成选址。", "各街道要于6月底前完成选址，9月底前全部开工建设。",  # (dropped; a probe)
+                "各街道要于年底前完成选址并启动建设。", "各街道要在6月底前完成选址。"):  # (dropped; a review)
         kept = parse_text(f"某市2025年为民办实事项目\n1.新建学校。新建学校10所，\n{own}\n", CITY).items
         assert kept["text"].to_list() == [f"新建学校。新建学校10所,{own.replace('，', ',')}"], own
     # … nor a charge giving the districts their numbers (each ended its item, and its quotas were lost; a review)
@@ -1043,6 +1044,10 @@ def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_q
     as none was glued onto the next, losing its quota too (a second bad-input probe)."""
     text = ("1.口袋公园。新建口袋公园20000个。\n附件1\n口袋公园建设任务分解表\n序号\t区县\t任务数（个）\n1\t新城区\t5个\n"
             "2\t灞桥区\t约120\n3\t碑林区\t1.2万\n4\t莲湖区\t50（其中超充站5座）\n5\t雁塔区、未央区\t各5\n6\t长安区\t3\n")
+    bounded = ("1.社区食堂。建设社区食堂40个。\n附件1\n社区食堂建设任务分解表\n区县\t任务数\t补助资金（万元）\n灞桥区\t4\t200\n"
+               "莲湖区\t5个以上\t100\n雁塔区\t≥6\t100\n")  # a bound, and a count beside money (a review)
+    assert [q["raw"] for q in parse_text(bounded, CITY).items["quotas"][0]] == [
+        "建设社区食堂：灞桥区4个", "建设社区食堂：莲湖区5个", "建设社区食堂：雁塔区6个"]
     quotas = parse_text(text, CITY).items["quotas"][0]
     assert sorted((q["jurisdiction"], q["value"]) for q in quotas) == sorted([
         ("新城区", 5.0), ("灞桥区", 120.0), ("碑林区", 12000.0), ("莲湖区", 50.0), ("雁塔区", 5.0), ("未央区", 5.0),
