@@ -1790,3 +1790,8 @@ def test_a_note_typed_before_skipping_is_said_not_to_be_kept(env):
     assert [w.value for w in at.warning if w.value.startswith("已跳过")] == [
         "已跳过，未记录决定，备注“备注五：然后点了跳过”未保存 Skipped: nothing was decided, so the note was not kept."]
     assert decisions(env).is_empty()
+    # … while a decision with a note says only that it was recorded (every one said skipped too; a browser probe)
+    at.text_input(key="rv_note").input("王确认").run()
+    decision_button(at, "rv_confirm").click().run()
+    assert not [w for w in at.warning if w.value.startswith("已跳过")]
+    assert decisions(env)["note"].to_list() == ["王确认"]

@@ -104,13 +104,17 @@ def _fingerprints(source_id: str, target_id: str | None, target_doc: str | None 
             "target_digest": found.get(target_id) if target_id else plan_digest(found, target_doc) if target_doc else None}
 
 
-def _skip(next_id: str | None, queue: tuple) -> None:
-    """Move to the next item not yet decided; past the last one the queue says it is done, for
-    this queue only (it never wraps round to a decided item, where Y would add a second link). A note typed is
-    not kept, as nothing is decided, and that is said (it went without a word)."""
+def _skip_pressed(next_id: str | None, queue: tuple) -> None:
+    """跳过: a note typed is not kept, as nothing is decided, and that is said (it went without a word)."""
     if (note := (st.session_state.get("rv_note") or st.session_state.get("note") or "").strip()):
         ui.flash("warning", f"已跳过，未记录决定，备注“{note[:30]}{'…' if len(note) > 30 else ''}”未保存 Skipped: "
                             "nothing was decided, so the note was not kept.")
+    _skip(next_id, queue)
+
+
+def _skip(next_id: str | None, queue: tuple) -> None:
+    """Move to the next item not yet decided; past the last one the queue says it is done, for
+    this queue only (it never wraps round to a decided item, where Y would add a second link)."""
     st.session_state.update(current=next_id, candidate=None, note="", queue_done=queue if next_id is None else False,
                             moved_on=True)
 
@@ -466,7 +470,7 @@ with toolbar:
     buttons[3].button("不确定", help="Unsure", key="rv_unsure" + on_screen, shortcut="U", disabled=chosen is None,
                       on_click=_decide, args=("unsure", current, target_id, score, engine, next_id, None, this_queue),
                       kwargs={"seen": seen})
-    buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip, args=(next_id, this_queue))
+    buttons[4].button("跳过", help="Skip", key="rv_skip", shortcut="S", on_click=_skip_pressed, args=(next_id, this_queue))
     buttons[5].button("撤销", help="Undo", key="rv_undo", shortcut="Z", on_click=_undo, args=(source_doc, target_doc))
     with buttons[6]:
         ui.bound(st.text_input, "备注 Note", "note", "rv", placeholder="备注（可选）note, optional",
