@@ -1485,11 +1485,15 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             draft.attachment = attachment["sections"]
             draft.units = attachment["units"] or index_units.get(draft.number, [])
             draft.quota_text = " ".join(attachment["text"])
-            if _ITEM_UNIT in draft.quota_text:
-                unit = _count_unit(draft.task, attachment["title"] + " ".join(attachment.get("counted", []))) or ""
-                draft.quota_text = draft.quota_text.replace(_ITEM_UNIT, unit)
-                draft.attachment = [{**section, "text": section["text"].replace(_ITEM_UNIT, unit)}
-                                    for section in draft.attachment]
+            if _ITEM_UNIT in draft.quota_text or _ITEM_TARGET in draft.quota_text:
+                # the item's count the table is about: its unit where the table names none, its name as the label
+                # where the item counts more than one thing (公(专)用充电桩…分解表 of 充电桩5000个，停车位2万个)
+                counts, about = _table_target(draft.task, attachment["title"] + " ".join(attachment.get("counted", [])))
+                unit = counts[0]["unit"] if counts else ""
+                label = f"{counts[0]['indicator']}：" if len(counts) > 1 and counts[0]["indicator"] else ""
+                draft.quota_text = draft.quota_text.replace(_ITEM_UNIT, unit).replace(_ITEM_TARGET, label)
+                draft.attachment = [{**section, "text": section["text"].replace(_ITEM_UNIT, unit)
+                                     .replace(_ITEM_TARGET, "")} for section in draft.attachment]
             draft.attachment_lines = list(attachment["lines"])
         elif draft.number in index_units:
             draft.units = index_units[draft.number]
@@ -1825,7 +1829,7 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
         place = cells[places] if places < len(cells) else ""
         if _PLACES_SUM.fullmatch(place):
             return ""  # 合计 | 10 or 全市 | 1000: the places' sum, no quota (its word labelled every quota: 合计：渭滨区3所)
-        given = [f"{name}：{place}{number}{unit}" if name else f"{place}{number}{unit}"
+        given = [f"{name}：{place}{number}{unit}" if name else f"{_ITEM_TARGET}{place}{number}{unit}"
                  for i, (unit, name) in units.items()
                  if place and i < len(cells) and (number := _quota_number(cells[i], unit))]
         if given:  # a sentence each: a second count's own name labels it (超充站：洪山区10座, not 充电桩's)
@@ -1834,14 +1838,17 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     return " ".join(cell for cell in cells if cell)
 
 
-def _count_unit(task: str, about: str) -> str | None:
-    """The unit of the count an item states that its attachment's table is about (老旧小区改造任务分解表 | 任务数 of
-    惠及居民3万户，改造老旧小区300个: 个, not 户; 学校数量 of 新增学位1.2万个，新建学校10所: 所), for columns naming none;
-    of counts alike, the first."""
+def _table_target(task: str, about: str) -> tuple[list[dict], str]:
+    """The item's counts, the one its attachment's table is about first (老旧小区改造任务分解表 | 任务数 of 惠及居民3万户，
+    改造老旧小区300个: 改造老旧小区, not 惠及居民; 学校数量 of 新增学位1.2万个，新建学校10所: 新建学校); of counts alike,
+    the first."""
     counts = [target for target in extract_targets(normalize_text(task))
               if unit_family(target["unit"]) not in ("percent", "money", "area")]
+    if not counts:
+        return [], about
     shared = [len(set(target["indicator"] or "") & set(about)) for target in counts]
-    return counts[shared.index(max(shared))]["unit"] if counts else None
+    best = shared.index(max(shared))
+    return [counts[best], *counts[:best], *counts[best + 1:]], about
 
 
 def _quota_number(cell: str, unit: str) -> str | None:
@@ -1901,6 +1908,7 @@ def _names_a_thing(name: str) -> bool:
 
 
 _PLACES_SUM = re.compile(r"(?:合\s*计|总\s*计|小\s*计|全市|全区|全县|全省)(?:[(（].*)?")
+_ITEM_TARGET = "〔条目〕"  # the item's count a table's first column gives quotas of, named when the item is filed
 _ITEM_UNIT = "〔单位〕"  # a count column without its unit: the item's, written in when the attachment is filed
 _UNITLESS_COUNT = re.compile(r"任务|数量|目标|计划数|合计|累计|已完成|已建成|新建|新增")
 _TOTAL_HEADER = re.compile(r"合计|小计|总计|^(?:任务)?总数$")  # 总数 alone sums the parts; 老旧小区总数 is what there is

@@ -1054,6 +1054,15 @@ def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_q
         ("长安区", 3.0)])
 
 
+@pytest.mark.parametrize("column", ["任务数", "任务数（个）"])
+def test_a_district_table_of_one_of_its_items_counts_is_labelled_by_the_one_its_title_names(column):
+    """公(专)用充电桩建设任务分解表 under 建成投运充电桩5000个，开工建设公共停车位2万个 gave 开工建设公共停车位：灞桥区350个,
+    the item's last count in 个, hiding the chargers' shortfall (a browser probe)."""
+    text = ("1.充电停车。建成投运充电桩5000个，开工建设公共停车位2万个。\n附件1\n公(专)用充电桩建设任务分解表\n"
+            f"区、县（市）\t{column}\n灞桥区\t350\n")
+    assert [q["raw"] for q in parse_text(text, CITY).items["quotas"][0]] == ["建成投运充电桩：灞桥区350个"]
+
+
 @pytest.mark.parametrize(("header", "row"), [("县（市）区\t任务数", "6"), ("县（市）区\t2025年任务", "6"),
                                            ("地区\t2024年已建成\t2025年新建任务\t累计", "3\t6\t9"),
                                            ("县（市）区\t2024—2025年任务\t2024年已完成\t2025年任务", "10\t4\t6")])
