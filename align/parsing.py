@@ -1488,9 +1488,9 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             if _ITEM_UNIT in draft.quota_text or _ITEM_TARGET in draft.quota_text:
                 # the item's count the table is about: its unit where the table names none, its name as the label
                 # where the item counts more than one thing (公(专)用充电桩…分解表 of 充电桩5000个，停车位2万个)
-                counts, about = _table_target(draft.task, attachment["title"] + " ".join(attachment.get("counted", [])))
-                unit = counts[0]["unit"] if counts else ""
-                label = f"{counts[0]['indicator']}：" if len(counts) > 1 and counts[0]["indicator"] else ""
+                by_table = _table_target(draft.task, attachment["title"] + " ".join(attachment.get("counted", [])))
+                unit = by_table[0]["unit"] if by_table else ""
+                label = f"{by_table[0]['indicator']}：" if len(by_table) > 1 and by_table[0]["indicator"] else ""
                 draft.quota_text = draft.quota_text.replace(_ITEM_UNIT, unit).replace(_ITEM_TARGET, label)
                 draft.attachment = [{**section, "text": section["text"].replace(_ITEM_UNIT, unit)
                                      .replace(_ITEM_TARGET, "")} for section in draft.attachment]
@@ -1838,17 +1838,17 @@ def _attachment_row(attachment: dict, cells: list[str]) -> str:
     return " ".join(cell for cell in cells if cell)
 
 
-def _table_target(task: str, about: str) -> tuple[list[dict], str]:
+def _table_target(task: str, about: str) -> list[dict]:
     """The item's counts, the one its attachment's table is about first (老旧小区改造任务分解表 | 任务数 of 惠及居民3万户，
     改造老旧小区300个: 改造老旧小区, not 惠及居民; 学校数量 of 新增学位1.2万个，新建学校10所: 新建学校); of counts alike,
     the first."""
     counts = [target for target in extract_targets(normalize_text(task))
               if unit_family(target["unit"]) not in ("percent", "money", "area")]
     if not counts:
-        return [], about
+        return []
     shared = [len(set(target["indicator"] or "") & set(about)) for target in counts]
     best = shared.index(max(shared))
-    return [counts[best], *counts[:best], *counts[best + 1:]], about
+    return [counts[best], *counts[:best], *counts[best + 1:]]
 
 
 def _quota_number(cell: str, unit: str) -> str | None:
