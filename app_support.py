@@ -67,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "open_target": None,  # (item, target): a candidate to judge, when another page sends the reviewer here
     "current": None,
     "recorded": [],  # (source, target, decision) this window recorded, latest last: what its Undo takes back
+    "undone": [],  # the decisions this window's Undo took back: once they are all it made, it takes back no other's
     "queue_done": False,  # (source doc, target doc, reviewer) of the queue whose last item the reviewer went past
     "queue_opened": False,  # whether this window has opened a review queue yet (a reload opens one afresh)
     "city_doc": None,

@@ -1795,3 +1795,18 @@ def test_a_note_typed_before_skipping_is_said_not_to_be_kept(env):
     decision_button(at, "rv_confirm").click().run()
     assert not [w for w in at.warning if w.value.startswith("已跳过")]
     assert decisions(env)["note"].to_list() == ["王确认"]
+
+
+def test_undo_in_a_window_whose_own_decisions_are_all_undone_takes_back_no_other_windows(env):
+    """Window 2 undid its own 无对应, then Undo again retracted window 1's reject, with only a toast (a browser
+    probe): once a window's own decisions are all undone, a later Undo takes back nothing."""
+    first, second = open_page("review"), open_page("review")
+    items = first.selectbox(key="rv_current").options
+    first.selectbox(key="rv_current").set_value(items[1]).run()
+    decision_button(first, "rv_reject").click().run()
+    decision_button(second, "rv_none").click().run()
+    second.button(key="rv_undo").click().run()
+    assert decisions(env)["decision"].to_list() == ["rejected"], "its own 无对应 taken back"
+    second.button(key="rv_undo").click().run()
+    assert decisions(env)["decision"].to_list() == ["rejected"], "window 1's reject stays"
+    assert any("来自另一窗口" in t.value for t in [*second.toast, *second.warning])

@@ -121,7 +121,7 @@ def _skip(next_id: str | None, queue: tuple) -> None:
 
 def _undo(source_doc: str, target_doc: str) -> None:
     """Retract this reviewer's latest decision in effect between the two documents, when it is the one
-    this window made last on them (after a reload, whatever it was)."""
+    this window made last on them (after a reload, whatever it was; once this window's own are all undone, none)."""
     me = ui.reviewer()
     store = ui.store()
     mine = st.session_state["recorded"]
@@ -131,7 +131,9 @@ def _undo(source_doc: str, target_doc: str) -> None:
         if last is None:
             ui.flash("warning", "没有可撤销的决定 Nothing to undo.")
             return
-        if here and mine[here[-1]] != (last["source_id"], last["target_id"], last["decision"]):
+        from_elsewhere = mine[here[-1]] != (last["source_id"], last["target_id"], last["decision"]) if here else \
+            any(doc_of(source_id) in (source_doc, target_doc) for source_id, _, _ in st.session_state["undone"])
+        if from_elsewhere:
             # the latest decision was taken in another window: this one's Undo retracted it unseen
             ui.flash("warning", f"最近的决定（{DECISION_LABELS[last['decision']]} {last['source_id']}）来自另一窗口，"
                                 "本窗口未撤销，请在该窗口或决定历史中核对 The latest decision was made in another window; "
@@ -142,6 +144,8 @@ def _undo(source_doc: str, target_doc: str) -> None:
         ui.flash("error", ui.problem_text(exc))
         return
     st.session_state["recorded"] = [m for i, m in enumerate(mine) if not here or i != here[-1]]
+    if here:  # every decision this window made undone, a later Undo would take another window's (a browser probe)
+        st.session_state["undone"] = [*st.session_state["undone"], mine[here[-1]]]
     st.session_state.update(current=last["source_id"], candidate=None, queue_done=False)
     ui.flash("info", f"已撤销 undone: {DECISION_LABELS[last['decision']]} {last['source_id']} → "
                      f"{last['target_id'] or '∅ ' + (last['target_doc'] or target_doc)}")
