@@ -855,9 +855,11 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
             number_match = re.fullmatch(r"\s*\(?\s*(\d{1,6}(?:\s*[-.]\s*\d{1,3})*)\s*\)?\s*[.、]?\s*", written)
             another_table = table_ended and _header_like(cells)
             if not number_match and (_TABLE_FOOT.match(normalize_text(row["number"])) or another_table):
-                # 合计 | 3项, 备注：…, or a second table after the task table (附：主要预期指标 | 指标 | 目标)
-                warnings.append(f"{path}, line {lineno}: 任务表之后的行未读取 a row after the task table was not read: "
-                                f"{normalize_text(line)[:40]}")
+                # 合计 | 3项, 备注：…, or a second table after the task table (附：主要预期指标 | 指标 | 目标); a 小计 between
+                # sections is no row "after the table" (an ordinary table read as losing rows)
+                said = "任务表之后的行未读取 a row after the task table was not read" if another_table else \
+                    "合计、说明等行未读取 a total or note row was not read"
+                warnings.append(f"{path}, line {lineno}: {said}: {normalize_text(line)[:40]}")
                 if another_table:
                     break
                 continue
