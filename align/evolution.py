@@ -444,8 +444,11 @@ def wording_diff(old: str | None, new: str | None) -> tuple[str, list[dict]]:
 
 
 def unit_changes(old_units: Sequence[str] | None, new_units: Sequence[str] | None) -> tuple[list[str], list[str]]:
-    """Units added and removed, compared by department key so 区卫生健康局 and 区卫健局 are one."""
+    """Units added and removed, compared by department key so 区卫生健康局 and 区卫健局 are one; none where either task
+    names no unit (a plan that names none read as every department dropping every task; a browser probe)."""
     old_units, new_units = list(old_units or []), list(new_units or [])
+    if not old_units or not new_units:
+        return [], []
     old_keys = {department_key(u) for u in old_units}
     new_keys = {department_key(u) for u in new_units}
     added = [u for u in new_units if department_key(u) not in old_keys]

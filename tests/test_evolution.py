@@ -977,3 +977,13 @@ def test_headline_changes_pair_each_indicator_with_its_own_next_year():
     assert found["粮食产量"][1] is None and found["单位GDP能耗下降"][0] is None
     # beside a plan that states none (a task table), nothing is "newly quantified": no rows at all
     assert headline_changes([], new).is_empty() and headline_changes(old, []).is_empty()
+
+
+def test_units_are_compared_only_where_both_tasks_name_them():
+    """A later plan naming no 责任单位 read as every department dropping every task (不再列为责任单位：市轨道集团 …;
+    a browser probe); where both name units, a change is said."""
+    from align.evolution import unit_changes
+
+    assert unit_changes(["市轨道集团", "市交通局"], []) == ([], [])
+    assert unit_changes([], ["区住建局"]) == ([], [])
+    assert unit_changes(["区发改委", "区住建局"], ["区住建局", "区城管局"]) == (["区城管局"], ["区发改委"])
