@@ -296,7 +296,8 @@ def short_path(path: str | Path) -> str:
 _CSS = "<style>.pa-text{line-height:1.7;font-size:1rem}.pa-text mark{background:#ffe08a;padding:0 1px}</style>"
 
 
-def choose_default(name: str, options: list, preferred: Any, fallback: int = 0) -> None:
+def choose_default(name: str, options: list, preferred: Any, fallback: int = 0,
+                   shown: Callable[[Any], str] = str) -> None:
     """Make the plain state ``name`` one of ``options`` (``preferred`` if present) before drawing. A value the address
     asked for and not among them is said: a link to an item since removed quietly opened another, whose Y was ready
     (a browser probe)."""
@@ -304,9 +305,10 @@ def choose_default(name: str, options: list, preferred: Any, fallback: int = 0) 
     if st.session_state[name] not in options and options:
         st.session_state[name] = preferred if preferred in options else options[fallback]
         if asked is not None:
-            st.warning(f"链接中的“{asked}”不在此处（已移除，或不属于这对文档、这个筛选），已打开“{st.session_state[name]}” "
+            opened = shown(st.session_state[name])  # as the page names it (排序 未审核优先, not unreviewed)
+            st.warning(f"链接中的“{asked}”不在此处（已移除，或不属于这对文档、这个筛选），已打开“{opened}” "
                        f"The address asked for {asked}, which is not here (removed, or not in this pair or filter); "
-                       f"{st.session_state[name]} is open instead.")
+                       f"{opened} is open instead.")
 
 
 def reviewer() -> str:

@@ -1759,7 +1759,8 @@ def test_the_conflicts_table_names_each_kind_of_disagreement_in_chinese(env):
 def test_a_link_to_an_item_or_plan_not_here_says_so_and_names_what_opened(env):
     """?item=baqiao-2023:9999 (removed) or ?source=nope-2024 opened another item, or another pair, without a word,
     its Y ready: a colleague's "please check this item" was decided on the wrong one (a browser probe)."""
-    for params, asked in (({"item": "baqiao-2023:9999"}, "baqiao-2023:9999"), ({"source": "nope-2024"}, "nope-2024")):
+    for params, asked in (({"item": "baqiao-2023:9999"}, "baqiao-2023:9999"), ({"source": "nope-2024"}, "nope-2024"),
+                          ({"order": "bogus"}, "bogus")):
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         for name, value in {"reviewer": "王", **params}.items():
             at.query_params[name] = value
@@ -1768,6 +1769,7 @@ def test_a_link_to_an_item_or_plan_not_here_says_so_and_names_what_opened(env):
         assert not at.exception
         said = [w.value for w in at.warning if w.value.startswith(f"链接中的“{asked}”不在此处")]
         assert len(said) == 1 and "已打开" in said[0], [w.value for w in at.warning]
+        assert "“unreviewed”" not in said[0], "what opened is named as the page names it (a second browser probe)"
         at.run()
         assert not [w for w in at.warning if w.value.startswith("链接中的")], "said once, not on every run"
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)

@@ -104,8 +104,8 @@ if first_ids.is_empty():
 chain_ids = first_ids["chain_id"].to_list()
 if isinstance(st.session_state["chain"], str):  # the address's text for the line's number (a reload opened line 1)
     st.session_state["chain"] = next((c for c in chain_ids if str(c) == st.session_state["chain"]), None)
-ui.choose_default("chain", chain_ids, None)
 lookup = {c: f"{line} {(task or '')[:30]}" for c, line, task in first_ids.select("chain_id", "line", "task").iter_rows()}
+ui.choose_default("chain", chain_ids, None, shown=lookup.get)
 chain_id = ui.bound(st.selectbox, "任务线 Task line", "chain", "evo", chain_ids, format_func=lambda c: lookup[c])
 
 st.subheader("逐年变化 Year by year")

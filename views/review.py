@@ -181,7 +181,7 @@ def _bulk_confirm(rows: list[dict]) -> None:
 
 ui.page("审核 Review", "rv")
 
-ui.choose_default("order", list(ORDER_LABELS), "unreviewed")  # an address may hold any word
+ui.choose_default("order", list(ORDER_LABELS), "unreviewed", shown=ORDER_LABELS.get)  # an address may hold any word
 top = st.columns([2, 2, 1, 1])
 with top[2]:
     # the candidates change order (the plan's, not the model's): the one chosen is the first open again
