@@ -168,6 +168,8 @@ def _looks_back(heading: str, year: int | None = None) -> bool:
     earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
     ahead = re.search(r"下一步|下步|明年|打算|计划|安排|思路", heading)  # 2023年工作总结及下一步工作打算: the plan's too
     return earlier and not ahead and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
+
+
 # Sections that frame the tasks rather than commit to one (二、工作要求, 保障措施): never items
 _FRAMEWORK_HEADING = re.compile(r"(?:工作|有关|总体)要求|保障措施|组织保障|组织领导|组织实施|指导思想|基本原则|总体思路|"
                                 r"工作机制|实施步骤|职责分工")
