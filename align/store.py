@@ -507,12 +507,35 @@ class DecisionStore:
         # a store on a read-only mount (an auditor's copy) is opened to read: coverage, evolve and export work, and a
         # decision is refused as a write to a read-only store (every command was refused)
         self._read_only = self.path.is_file() and not self._writable()
-        target = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1" if self._read_only else str(self.path)
-        self._conn = sqlite3.connect(target, uri=self._read_only, timeout=self.timeout, isolation_level=None,
-                                     check_same_thread=False)
+        if self._read_only:
+            self._conn = self._open_to_read()
+        else:
+            self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         self._file = self._file_id()  # connect has created the file when it was missing
         self._read = None
         self._setup()
+
+    def _open_to_read(self) -> sqlite3.Connection:
+        """A read-only connection, with the decisions still in the -wal file beside the store (immutable, SQLite would
+        read the main file alone: decisions not yet checkpointed were silently missing). Where the -wal cannot be read
+        without writing its index, a store whose -wal holds decisions is refused rather than read stale."""
+        uri = self.path.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=self.timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error:
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.is_file() and wal.stat().st_size:
+                raise StoreError(
+                    f"The decision store {self.path} is read-only, and its latest decisions are still in "
+                    f"{wal.name}, which a read-only copy cannot read. Open it once where it can be written (that "
+                    "folds them in), or copy the store and its -wal file to a writable folder.",
+                    zh="审核记录库是只读的，最新的决定还在 -wal 文件中，只读时无法读取；请先在可写的位置打开一次，"
+                       "或把记录库连同 -wal 文件复制到可写的文件夹") from None
+            return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=self.timeout,
+                                   isolation_level=None, check_same_thread=False)
 
     def _writable(self) -> bool:
         """Whether the store and its folder can be written (SQLite's WAL needs files beside the store)."""

@@ -394,6 +394,16 @@ def test_a_store_on_a_read_only_mount_is_read_and_refuses_only_a_decision(tmp_pa
             store.record("王", "baqiao-2023:2", "xian-2024:3", "confirmed")
     with DecisionStore(path) as store:
         assert store.current().height == 1, "nothing was written"
+    # … and reads the decisions still in the -wal file beside it (read stale, without a word, once; a review)
+    monkeypatch.undo()
+    writer = DecisionStore(path)
+    try:
+        writer.record("王", "baqiao-2023:1", "xian-2024:3", "rejected")
+        monkeypatch.setattr(DecisionStore, "_writable", lambda self: False)
+        with DecisionStore(path) as reader:
+            assert reader.current()[["source_id", "decision"]].rows() == [("baqiao-2023:1", "rejected")]
+    finally:
+        writer.close()
 
 
 def test_a_store_made_read_only_after_it_opened_says_so_when_a_decision_is_recorded(tmp_path):
