@@ -250,7 +250,7 @@ def _render_text(value: str, number_format: str) -> str:
 
 
 _DATE_TOKEN = re.compile(r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[[^\]]*\]?|(?P<year>[yYeE]+)|(?P<month>[mM]+)|(?P<day>[dD]+)'
-                         r"|(?P<other>[^yYmMdD])", re.DOTALL)
+                         r"|(?P<time>[hHsS])|(?P<weekday>[aA]{3,4})|(?P<other>[^yYmMdD])", re.DOTALL)
 
 
 def _render_date(value: dt.date, number_format: str) -> str:
@@ -258,8 +258,9 @@ def _render_date(value: dt.date, number_format: str) -> str:
     stored year is no part of what a planner typed under a format without one (12月31日, typed in December for next
     year's plan, read 2023-12-31)."""
     shown = []
-    date_part = re.split(r"\s*[hHsS]", number_format.split(";")[0])[0]  # a time after the date is no part of a deadline
-    for token in _DATE_TOKEN.finditer(date_part):
+    for token in _DATE_TOKEN.finditer(number_format.split(";")[0]):
+        if token.group("time"):
+            break  # a time after the date is no part of a deadline (its minutes read as the month)
         if token.group("quoted") is not None or token.group("escaped") is not None:
             shown.append(token.group("quoted") if token.group("quoted") is not None else token.group("escaped"))
         elif token.group("year"):
@@ -268,7 +269,7 @@ def _render_date(value: dt.date, number_format: str) -> str:
             shown.append(f"{value.month:02d}" if len(month) == 2 else str(value.month))
         elif day := token.group("day"):
             shown.append(f"{value.day:02d}" if len(day) == 2 else str(value.day))
-        elif other := token.group("other"):
+        elif (other := token.group("other")) and not token.group("weekday"):
             shown.append(other)
-    return "".join(shown).strip()
+    return re.sub(r"[（(]\s*[)）]", "", "".join(shown)).strip()  # a weekday's brackets, emptied
 

@@ -1926,12 +1926,13 @@ def test_a_date_cell_is_read_as_its_chinese_date_format_shows_it(tmp_path):
                                             (dt.datetime(2024, 6, 30), "yyyy-mm-dd"),
                                             # a year of two digits, a time after it (25年6月30日 read no year, and
                                             # minutes as the month; a review)
-                                            (dt.datetime(2025, 6, 30, 9, 15), 'yy"年"m"月"d"日" hh:mm')], start=1):
+                                            (dt.datetime(2025, 6, 30, 9, 15), 'yy"年"m"月"d"日" hh:mm'),
+                                            (dt.datetime(2025, 6, 30), '[$-zh-CN]m"月"d"日"')], start=1):  # (empty)
         sheet.append([number, f"新建学校{number}所", "区教育局", date])
         sheet.cell(row=number + 1, column=4).number_format = shown
     book.save(tmp_path / "d.xlsx")
     items = parse_text(read_document_text(tmp_path / "d.xlsx"), META).items
-    assert items["deadline"].to_list() == ["12月31日", "2024年6月", "2024-06-30", "2025年6月30日"]
+    assert items["deadline"].to_list() == ["12月31日", "2024年6月", "2024-06-30", "2025年6月30日", "6月30日"]
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_csv])
