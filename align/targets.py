@@ -118,7 +118,7 @@ _QUOTA_START = r"(?:^|(?<=[,，、;；:：。()（）\s]))"  # also an opening b
 # A verb between the place and its number (灞桥区新建200个, 各建设2个, 分别建设1所).
 _QUOTA_VERB = r"(?:新建|建设|建成|改造|完成|实施|新增|增加|打造|创建|培育|开工|提供|安排|布局|设置|推广)?"
 _QUOTA_NUMBER = (
-    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?:约)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
+    rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?:约|近)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?P<unit>{_UNITS})"
 )
 _QUOTA_DIRECT = re.compile(rf"{_QUOTA_START}(?P<jur>{JURISDICTION})\s*[:：]?\s*{_QUOTA_VERB}\s*{_QUOTA_NUMBER}")
@@ -633,7 +633,7 @@ def extract_quotas(text: str | None) -> list[dict]:
             return  # 阎良区500个(含航空基地200个): part of another place's quota, not one of its own
         for name, value, unit in zip(names, values, units, strict=True):
             jurisdiction = _clean_jurisdiction(name)
-            if value and jurisdiction is not None:  # (钢城区0所 in a table by district: none given, no quota to serve)
+            if value and jurisdiction is not None and unit_family(unit) != "time":  # (钢城区0所: none given; 近2个月: when)
                 # a list (莲湖区、灞桥区各2个) gives each place its own words: 灞桥区2个, 灞桥区体育公园2个
                 own = raw if len(names) == 1 else f"{jurisdiction}{what or ''}{format_number(value)}{unit}"
                 if what:
@@ -882,11 +882,12 @@ def named_jurisdiction(text: str) -> str | None:
 def _clean_jurisdiction(name: str) -> str | None:
     """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
     name = re.sub(r"\(.*?\)$", "", name.strip())
-    previous, written = None, name
+    previous, verb = None, False
     while name != previous:  # 其中西安市灞桥区: both come off
+        verb = verb or bool(_VERB_BEFORE_PLACE.match(name))
         previous, name = name, _FILLER_BEFORE_PLACE.sub("", _VERB_BEFORE_PLACE.sub("", name))
-    if name != written and re.fullmatch(r"[老旧主]城区", name):
-        return None  # 治理老城区积水点15处: the old town, not 洛阳市老城区 (a verb stood before it)
+    if verb and re.fullmatch(r"[老旧主]城区", name):
+        return None  # 治理老城区积水点15处: the old town, not 洛阳市老城区 (其中老城区5个)
     return None if not name or _NOT_A_NAMED_PLACE.search(name) else name
 
 

@@ -713,7 +713,12 @@ def test_a_progress_cell_saying_done_in_other_words_is_done():
             ("建设地铁8号线一期、二期工程", "一期已开通运营。", "in_progress"),
             ("完成主体工程及附属设施建设", "主体已完工", "in_progress"),
             ("新建学校5所，其中小学3所", "其中小学已完工", "in_progress"),
-            ("分三批交付安置房2000套，首批500套", "首批已交付", "in_progress")):
+            ("分三批交付安置房2000套，首批500套", "首批已交付", "in_progress"),
+            # (a third review: each read the other way)
+            ("新建学校3所", "目标：年底全部建成", "in_progress"), ("新建学校3所", "目标是全部建成投用", "in_progress"),
+            ("新建学校3所", "已开工，年底前全部建成", "in_progress"), ("新建学校3所", "装修中，年底前全部完工", "in_progress"),
+            ("新建学校3所", "主体已封顶，定于年底前全部完工", "in_progress"),
+            ("开通地铁10号线一期，其中高架段5公里", "10号线一期已开通运营", "done")):
         row = f"1\t{task}\t区教育局\t2023年12月底前\t{progress}\n2\t新建公园2个\t区城管局\t2023年12月底前\t已完成\n"
         assert parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n" + row, TABLE).items["status"][0] == status, progress
 
@@ -830,6 +835,8 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                     encoding="utf-8")  # … but a task's verb and object after it is a clause of its own (glued; a review)
     assert [[t["indicator"] for t in targets] for targets in parse_text(read_document_text(path), TABLE).items[
         "targets"]] == [["完成老旧小区改造"], ["新建城市书房"], ["新建社区食堂"]]
+    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t完成老旧小区\v改造提升30个\t区住建局\t2024年\n", encoding="utf-8")
+    assert parse_text(read_document_text(path), TABLE).items["targets"][0][0]["indicator"] == "完成老旧小区改造提升"
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
@@ -879,7 +886,8 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
     # second bad-input probe), while a heading of the plan's own year is not
     ahead = parse_text("某区2024年工作要点\n一、2023年工作总结及下一步工作打算\n1.新建学校5所。\n", TABLE).items
     assert ahead["text"].to_list() == ["新建学校5所。"], "a heading looking back and ahead keeps its tasks (a review)"
-    for heading in ("2023年工作情况", "2023年重点工作完成情况", "上年度工作完成情况", "2023年主要工作及成效"):
+    for heading in ("2023年工作情况", "2023年重点工作完成情况", "上年度工作完成情况", "2023年主要工作及成效",
+                    "2023年计划完成情况", "2023年民生实事安排完成情况"):  # (计划, 安排 read as looking ahead; a review)
         plan = parse_text(f"某区2024年工作要点\n一、{heading}\n1.新建学校3所，已全部建成。\n二、2024年重点工作\n"
                           "1.新建学校5所。\n2.新建公园2个。\n", TABLE).items
         assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
@@ -966,6 +974,9 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
                 "附件：公厕建设任务分解表\n")
         assert parse_text(text, CITY).items["text"].to_list() == ["新建学校。新建学校10所。",
                                                                   "新建改造城市公厕。新建改造城市公厕100座。"], closing
+    reports = parse_text("某市2025年为民办实事项目\n1.新建学校。新建学校10所。\n各部门要在年底前将全年工作完成情况报区政府办公室。\n",
+                         CITY).items  # … while an instruction to report to an office closes the plan (glued; a review)
+    assert reports["text"].to_list() == ["新建学校。新建学校10所。"]
     for own in ("各区要于6月底前完成选址。", "各街道要于6月底前完成选址，9月底前全部开工建设。",  # (dropped; a probe)
                 "各街道要于年底前完成选址并启动建设。", "各街道要在6月底前完成选址。"):  # (dropped; a review)
         kept = parse_text(f"某市2025年为民办实事项目\n1.新建学校。新建学校10所，\n{own}\n", CITY).items
@@ -1034,6 +1045,10 @@ def test_a_total_before_a_bracketed_district_list_and_a_list_after_fen_bie_wei_g
                           "约为灞桥区1200套。\n3.改造。其中灞桥区近2个月完成100户。\n", CITY).items
     assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in old_town["quotas"]] == [
         [("鼓楼区", 5.0)], [("灞桥区", 1200.0)], []]
+    luoyang = parse_text("某市2025年民生实事\n1.公园。新建口袋公园20个，其中老城区5个、西工区3个。\n2.充电。新建充电桩2000个，"
+                         "其中灞桥区近500个、莲湖区约300个。\n", CITY).items  # (a real 老城区 and 近500个 lost; a review)
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in luoyang["quotas"]] == [
+        [("老城区", 5.0), ("西工区", 3.0)], [("灞桥区", 500.0), ("莲湖区", 300.0)]]
     # … and a district's share said to be about a number (no quota, and a second target of the city item; a probe)
     about = parse_text("某市2025年民生实事\n1.充电桩。新建公共充电桩5000个，其中灞桥区约1200个。\n", CITY).items
     assert [(q["jurisdiction"], q["value"]) for q in about["quotas"][0]] == [("灞桥区", 1200.0)]
@@ -1045,6 +1060,11 @@ def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_q
     as none was glued onto the next, losing its quota too (a second bad-input probe)."""
     text = ("1.口袋公园。新建口袋公园20000个。\n附件1\n口袋公园建设任务分解表\n序号\t区县\t任务数（个）\n1\t新城区\t5个\n"
             "2\t灞桥区\t约120\n3\t碑林区\t1.2万\n4\t莲湖区\t50（其中超充站5座）\n5\t雁塔区、未央区\t各5\n6\t长安区\t3\n")
+    for item, header, row, quota in (("1.绿化。新增绿地面积100万平方米，建设口袋公园20个。", "新增绿地（平方米）", "50000",
+                                       "新增绿地面积：灞桥区50000平方米"),
+                                      ("1.垃圾分类。生活垃圾回收利用率达到40%。", "目标值（%）", "40", "生活垃圾回收利用率：灞桥区40%")):
+        table = f"{item}\n附件1\n任务分解表\n区县\t{header}\n灞桥区\t{row}\n"  # (read as 个 or lost; a review)
+        assert [q["raw"] for q in parse_text(table, CITY).items["quotas"][0]] == [quota], header
     bounded = ("1.社区食堂。建设社区食堂40个。\n附件1\n社区食堂建设任务分解表\n区县\t任务数\t补助资金（万元）\n灞桥区\t4\t200\n"
                "莲湖区\t5个以上\t100\n雁塔区\t≥6\t100\n")  # a bound, and a count beside money (a review)
     assert [q["raw"] for q in parse_text(bounded, CITY).items["quotas"][0]] == [
@@ -1098,6 +1118,10 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
             "扩大有效投资。实施重点项目120个，完成投资300亿元。\n")
     parsed = parse_text(text + "各位代表，奋斗创造历史。让我们团结一心，谱写新篇章！\n新征程催人奋进，新使命呼唤担当。让我们携手并进。\n", meta)
     # … and an exclamation to the deputies inside a section ends no item (the paragraph after it was lost; a review)
+    for closing in ("各位代表，让我们努力创造无愧于时代、无愧于人民的新业绩！", "各位代表，让我们坚定信心、勇毅前行！",
+                    "各位代表，我们要续写榆阳高质量发展新辉煌！"):  # (each glued into the last item; a review)
+        ended = parse_text(text + closing + "\n", meta).items
+        assert ended["text"][-1] == "扩大有效投资。实施重点项目120个,完成投资300亿元。", closing
     inside = parse_text("某区2025年政府工作报告\n一、2025年重点工作\n（二）坚持民生优先，办好民生实事。新建学校5所。\n"
                         "各位代表，民生无小事，枝叶总关情！\n我们将新建社区食堂10个。\n", meta).items
     assert inside["text"][0].endswith("我们将新建社区食堂10个。")
@@ -1114,7 +1138,8 @@ def test_a_sentence_framing_the_years_work_leads_no_task():
     tasks = "坚持创新驱动，加快发展新质生产力。新建创新平台10个。\n扩大有效投资。实施重点项目300个，完成投资1500亿元。\n"
     for frame in ("做好今年工作，要把握好以下几点。必须坚持稳中求进，必须坚持以进促稳。",
                   "今年是关键之年，做好工作意义重大。我们要奋发有为。", "面对新形势新任务，重点抓好八个方面工作。我们要奋发有为。",
-                  "今年是全面贯彻党的二十大精神的关键之年。做好今年工作意义重大。"):  # one phrase too (a probe)
+                  "今年是全面贯彻党的二十大精神的关键之年。做好今年工作意义重大。",  # one phrase too (a probe)
+                  "2025年是“十四五”规划收官之年。做好政府工作，要坚持稳中求进。", "做好2024年工作意义重大。我们要奋发有为。"):
         parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{frame}\n{tasks}", meta).items
         assert parsed.select("number", "text").rows() == [("1", "坚持创新驱动,加快发展新质生产力。新建创新平台10个。"),
                                                           ("2", "扩大有效投资。实施重点项目300个,完成投资1500亿元。")], frame
