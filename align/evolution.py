@@ -858,18 +858,25 @@ def _set_each_year(old: dict, new: dict) -> bool:
                     # a ceiling kept, or a yearly average (PM2.5年均浓度控制在35以内): met or missed in each year
                     or target.get("qualifier") in _CEILINGS or "年均" in indicator)
 
-    # a project finishing, said outside any target (区人民医院新院区建成投用，床位达到600张; not 累计建成5G基站达到3000个)
+    # a project finishing, said outside any target (区人民医院新院区建成投用，床位达到600张) or before its figure
+    # (城东水厂建成投运后日供水能力达到10万吨; not 累计建成5G基站达到3000个)
     outside = normalize_text(f"{old.get('text') or ''} {new.get('text') or ''}")
     for target in (old.get("targets") or []) + (new.get("targets") or []):
         outside = outside.replace(target.get("raw") or "\0", " ")
     finishing = bool(_FINISHED_WORK.search(outside))
 
+    def a_project(target: dict) -> bool:
+        """A named project's figure (地铁14号线里程, 新院区床位, 供热工程管网长度, 项目完成投资), not a count of things
+        (企业技术中心达到55家, 重点项目达到25个)."""
+        indicator, before = target.get("indicator") or "", (target.get("raw") or "").split("达到")[0]
+        return bool(_A_PROJECT.search(indicator)) or bool(_BUILT.search(indicator)) \
+            and target.get("unit") not in _COUNTS_OF_THINGS or bool(_FINISHED_WORK.search(before)) and "累计" not in before
+
     def a_level(target: dict) -> bool:  # a share to reach (达到95%), not a rate of change, or a running total
-        # (税收过亿元楼宇达到30座, 企业技术中心达到55家: the count there is, not what the year builds; not a project's,
-        # 新院区床位达到600张, 地铁14号线里程达到30公里, 项目完成投资达到8亿元, still to finish)
+        # (税收过亿元楼宇达到30座, 地区生产总值达到1080亿元: the figure there is, not what the year builds)
         return unit_family(target.get("unit")) == "percent" and not of_its_year(target) \
-            or target.get("qualifier") == "达到" and unit_family(target.get("unit")) not in ("percent", "money") \
-            and not finishing and not _A_PROJECT.search(target.get("indicator") or "")
+            or target.get("qualifier") == "达到" and unit_family(target.get("unit")) != "percent" \
+            and not finishing and not a_project(target)
 
     def levels(targets: list[dict]) -> set[tuple[str, float]]:
         return {(unit_family(t.get("unit")), t["value"]) for t in targets if a_level(t)}
@@ -884,9 +891,9 @@ def _set_each_year(old: dict, new: dict) -> bool:
         pushed = re.sub(rf"^(?:要|将)?{_PUSHED_ON}", "", old_text)
         # 推进东街口地下空间提升改造 → 完成东街口…: the work pushed on the year before finishes now (read 提前7个月)
         # (not 完成老旧小区改造30个, 完成…年度任务: the next year's batch)
-        finished = re.split(r"[,，;；。]", new_text)[0]  # (完成…改造，新增停车位200个: the work's own clause)
-        finishes = finished.startswith("完成") and len(pushed) >= 4 and pushed[:4] in finished \
-            and not re.search(r"\d|年度|任务|目标", finished)
+        # (not 完成老旧小区改造30个, …，惠及居民1.2万户, …年度任务: the next year's batch)
+        finishes = new_text.startswith("完成") and len(pushed) >= 4 and pushed[:4] in new_text \
+            and not re.search(r"\d|年度|任务|目标", new_text)
         return bool(_ONGOING_WORK.match(old_text)) and not (project and not policy) and not finishes \
             and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new_text)
     # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
@@ -899,6 +906,8 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
 
 _A_PROJECT = re.compile(r"号线|院区")  # one named project's figure
+_BUILT = re.compile(r"项目|工程|厂|馆|中心|水库|管网")  # … or a built thing's, unless it counts such things
+_COUNTS_OF_THINGS = {"个", "家", "座", "条", "所", "项", "处"}
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
 _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change
 # Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境, 推进东湖绿心生态保护;
