@@ -121,7 +121,8 @@ _CLOSING_LINE = re.compile(
     r"(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
     # 各部门要…, 各地各部门要高度重视… (not a task's own words with its dates: 各街道要于6月底前完成选址)
     # (unless it reports to an office: 各部门要在年底前将全年工作完成情况报区政府办公室)
-    r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))|(?=[^。]*(?:报送|报区|报市|报县|抓好落实)))"
+    r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))"
+    r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单)))"
     r"(?:地|级)?各?"
     r"(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
@@ -129,7 +130,7 @@ _CLOSING_LINE = re.compile(
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
     r"(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须).*"
     # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
-    r"|各位代表[,，].*(?:奋斗|奋进|前进|前行|贡献|进军|篇章|让我们|业绩|辉煌|拼搏|胜利|努力)[^。]*[!！])$"
+    r"|各位代表[,，](?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|贡献|进军|篇章|业绩|辉煌|拼搏|胜利))[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 PAGE_NUMBER = re.compile(
@@ -168,7 +169,8 @@ def _looks_back(heading: str, year: int | None = None) -> bool:
     years = [int(y) for y in re.findall(r"(\d{4})\s*年", heading)]
     opens_with_a_year = re.match(r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|政府))?(?:\d{4}\s*年|上年|去年)", heading)
     earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
-    ahead = re.search(r"下一步|下步|明年|今后|打算|思路", heading)  # 2023年工作总结及下一步工作打算: the plan's too
+    # 2023年工作总结及下一步工作打算, …及今年工作安排: the plan's own work too
+    ahead = re.search(r"下一步|下步|明年|今后|今年|本年|打算|思路", heading)
     return earlier and not ahead and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
 
 
@@ -644,14 +646,18 @@ _DONE_PROGRESS = re.compile(
     rf"|完成(?:率|进度)?(?:达到?|为)?\s*{_AT_LEAST_ALL}|完成(?:全年|年度)?(?:目标|任务|计划)+的\s*{_AT_LEAST_ALL}"
     r"|^(?:完成|办结|已办结|完成(?:全年|年度)(?:目标)?任务)(?=$|[,，。;；!！])"
 )
+_TIME_TO_COME = r"(?:今年|本年|明年|\d{4}年)?(?:年?底前?|年内|\d{1,2}月(?:底|\d{1,2}日)?前?)"
 # A 完成 its clause denies or puts ahead: 未按计划完成, 没有按时完成, 将按计划完成, 预计9月底全部建成, 计划年底交付 (not
 # 按序时计划已完成, 按照计划已全部建成).
 _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照时超度])计划(?=于|在|年|今|明|下半|上半|\d|[一二三四五六七八九十]{1,2}月)"
-                      r"|力争|争取|拟|待|确保|(?<![按照])目标(?:\s*[:：]|是|为)?\s*(?:年底前?|年内|今年|本年|\d{1,2}月底?前?)?\s*$")
+                      r"|力争|争取|拟|待|确保"
+                      # 目标：…, 目标是…, 目标今年年底前… (not 年度目标已全部完成)
+                      rf"|(?<![按照])目标(?:(?:\s*[:：]|是|为)\s*(?:{_TIME_TO_COME})?|\s*{_TIME_TO_COME})\s*$")
 # … or sets a time still to come after a stage is reported (主体结构已封顶，年底前全部完工; not 6月底前已全部完成,
 # 截至11月底前全部完工, 年底前如期建成)
 _BY_A_TIME = re.compile(r"(?:年底|年内|月底?|\d日|季度)前")
-_STAGE_REPORTED = re.compile(r"主体|封顶|前期|施工|在建|正在|基础|选址|开工|招标|装修|调试|收尾|中(?=[,，])")
+# (a stage said done with 已, or going on: 主体结构已封顶, 已开工, 装修中; not 6月开工, a timeline)
+_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中(?=[,，])|已[^,，。]{0,6}?(?:前期|施工|基础|选址|开工|招标)")
 # Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
 _PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
@@ -723,15 +729,15 @@ def _the_whole_task(parts: set[str], task: str) -> bool:
     """Whether the parts named in progress are all the task is (一期 of 开通地铁10号线一期, 一期、二期 of 建成灞河公园
     一期、二期), not some of the parts it names (一期 of 建设地铁8号线一期、二期, 主体 of 主体工程及附属设施, 首批 of
     分三批交付)."""
-    return "其中" not in parts and parts >= set(_PART_DONE.findall(task)) - {"其中"} > set() \
-        and not re.search(r"分[两二三四五]?[批期段]", task)
+    own = set(_PART_DONE.findall(task.split("其中")[0]))  # (其中一期1000套: a part of the task, not all it is)
+    return "其中" not in parts and parts >= own > set() and not re.search(r"分[两二三四五]?[批期段]", task)
 
 
 def _not_yet(before: str, done: str = "", cell: str = "") -> bool:
     """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底), or a time to come after a stage the
     cell reports (主体结构已封顶，年底前全部完工)."""
     return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and not re.search(
-        r"已|截至|截止", before + done) and bool(_STAGE_REPORTED.search(cell))
+        r"已|截至|截止|如期|按期|(?<![定拟求划])于", before + done) and bool(_STAGE_REPORTED.search(cell))
 
 
 def _a_part_before(before: str, task: str) -> bool:
@@ -1218,7 +1224,8 @@ _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2
 # … and a sentence of one phrase only when it speaks of the year itself (今年是…之年, 2025年是…, 做好2024年工作…; not
 # 打好收官之年攻坚战,
 # 办好具有标志意义的重大活动, 把人口自然增长率控制在5‰以下)
-_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)|面对)|以下几|如下"
+_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)的?(?:政府|各项)?工作"
+                               r"|面对)|以下几|如下"
                                r"|[几一二三四五六七八九十]个方面")
 _FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
                            r"|做好全年")
@@ -1881,7 +1888,7 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
         # filed under it; a table of areas or shares alone (新增绿地（平方米）, 目标值（%）) is read as before
         counts = [(i, _ITEM_UNIT, cell.strip()) for i, cell in enumerate(header)
                   if _UNITLESS_COUNT.search(cell) and not _HEADER_UNIT.search(cell)
-                  and not _PLACE_COLUMN.match(cell)] or counts
+                  and not _PLACE_COLUMN.match(cell)] or [count for count in counts if unit_family(count[1]) != "money"]
     if not counts:
         return {}
     apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]

@@ -859,7 +859,7 @@ _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两�
 _NOT_A_NAMED_PLACE = re.compile(
     r"^(?:各|全|每|本|该|相关|有关|其他|其余|周边|周围|附近)|每|^(?:区县|县区|新区|开发区|国际港|基地|区|县)$|等"
     # a kind of area, not a jurisdiction (启动片区16条, 主城区20公里, 示范县1个); 新城区 is one
-    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区|^城区$"
+    r"|(?:片区|主城区|中心城区|社区|园区|景区|小区|街区|示范区|示范县|先行区|试验区|集聚区|棚户区)$|片区|^(?:旧)?城区$"
     # a mountain area (山区, 秦巴山区), not a district named after one mountain (横山区)
     r"|^(?:[\u4e00-\u9fff]{2,})?山区$"
     # half of a bracket a list split (其余县（市、区）各1个 gave a place 区))
