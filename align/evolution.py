@@ -866,11 +866,12 @@ def _set_each_year(old: dict, new: dict) -> bool:
     finishing = bool(_FINISHED_WORK.search(outside))
 
     def a_project(target: dict) -> bool:
-        """A named project's figure (地铁14号线里程, 新院区床位, 供热工程管网长度, 项目完成投资), not a count of things
-        (企业技术中心达到55家, 重点项目达到25个)."""
-        indicator, before = target.get("indicator") or "", (target.get("raw") or "").split("达到")[0]
+        """A named project's figure (地铁14号线里程, 新院区床位, 供热工程管网长度, 体育公园完成投资, 水厂建成投运后日供水
+        能力), not a count or a measure of what there is (企业技术中心达到55家, 建成区面积, 污水管网长度, 藏书量)."""
+        indicator, raw = target.get("indicator") or "", target.get("raw") or ""
         return bool(_A_PROJECT.search(indicator)) or bool(_BUILT.search(indicator)) \
-            and target.get("unit") not in _COUNTS_OF_THINGS or bool(_FINISHED_WORK.search(before)) and "累计" not in before
+            and target.get("unit") not in _COUNTS_OF_THINGS \
+            or unit_family(target.get("unit")) == "money" and "投资" in indicator or bool(_BUILT_BEFORE.search(raw))
 
     def a_level(target: dict) -> bool:  # a share to reach (达到95%), not a rate of change, or a running total
         # (税收过亿元楼宇达到30座, 地区生产总值达到1080亿元: the figure there is, not what the year builds)
@@ -891,9 +892,10 @@ def _set_each_year(old: dict, new: dict) -> bool:
         pushed = re.sub(rf"^(?:要|将)?{_PUSHED_ON}", "", old_text)
         # 推进东街口地下空间提升改造 → 完成东街口…: the work pushed on the year before finishes now (read 提前7个月)
         # (not 完成老旧小区改造30个, 完成…年度任务: the next year's batch)
-        # (not 完成老旧小区改造30个, …，惠及居民1.2万户, …年度任务: the next year's batch)
-        finishes = new_text.startswith("完成") and len(pushed) >= 4 and pushed[:4] in new_text \
-            and not re.search(r"\d|年度|任务|目标", new_text)
+        # (not 完成老旧小区改造30个, …，惠及居民1.2万户, …年度任务: the next year's batch; 完成…改造，新增停车位200个 is)
+        finished = re.split(r"[,，;；。]", new_text)[0]
+        finishes = finished.startswith("完成") and len(pushed) >= 4 and pushed[:4] in finished \
+            and not re.search(r"\d|年度|任务|目标", finished) and not re.search(r"年度|任务|目标|惠及|涉及|受益|覆盖", new_text)
         return bool(_ONGOING_WORK.match(old_text)) and not (project and not policy) and not finishes \
             and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new_text)
     # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late
@@ -906,7 +908,8 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
 
 _A_PROJECT = re.compile(r"号线|院区")  # one named project's figure
-_BUILT = re.compile(r"项目|工程|厂|馆|中心|水库|管网")  # … or a built thing's, unless it counts such things
+_BUILT = re.compile(r"项目|工程")  # … or a built thing's, unless it counts such things
+_BUILT_BEFORE = re.compile(r"(?:建成|投运|投用|通车|竣工)(?:投运|投用)?后")  # 水厂建成投运后日供水能力达到
 _COUNTS_OF_THINGS = {"个", "家", "座", "条", "所", "项", "处"}
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
 _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change

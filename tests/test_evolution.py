@@ -514,6 +514,8 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("累计建成5G基站达到3000个", "累计建成5G基站达到5000个"),
                                ("城市公交线路达到120条", "城市公交线路达到130条，开通定制公交线路5条"),
                                ("地区生产总值达到1000亿元", "地区生产总值达到1080亿元"),  # money, set anew (a review)
+                               ("城市建成区绿化覆盖面积达到2000公顷", "城市建成区绿化覆盖面积达到2100公顷"),  # (reviews)
+                               ("城市污水管网长度达到1200公里", "城市污水管网长度达到1300公里"),
                                ("推进老旧小区改造", "完成老旧小区改造，惠及居民1.2万户"),
                                # policy work ending like a facility, or naming a place (read 推迟12个月; a review)
                                ("推进平安校园建设", "推进平安校园建设"), ("推进健康灞桥建设", "推进健康灞桥建设"),
@@ -548,7 +550,9 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("区体育中心项目完成投资达到5亿元", "区体育中心项目完成投资达到8亿元"),
                                # a built thing's figure, or one after it is built (each read on time; a review)
                                ("东区集中供热工程管网长度达到30公里", "东区集中供热工程管网长度达到50公里"),
-                               ("城东水厂日供水能力达到5万吨", "城东水厂建成投运后日供水能力达到10万吨")]:
+                               ("城东水厂日供水能力达到5万吨", "城东水厂建成投运后日供水能力达到10万吨"),
+                               ("区体育公园完成投资达到2亿元", "区体育公园完成投资达到3亿元"),
+                               ("推进东街口地下空间提升改造", "完成东街口地下空间提升改造，新增停车位200个")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
     next_stage = compare_pair(item("启动区人民医院新院区建设", "done", "2022年12月底"),
