@@ -122,7 +122,7 @@ _CLOSING_LINE = re.compile(
     # 各部门要…, 各地各部门要高度重视… (not a task's own words with its dates: 各街道要于6月底前完成选址)
     # (unless it reports to an office: 各部门要在年底前将全年工作完成情况报区政府办公室)
     r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))"
-    r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单)))"
+    r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单))|(?=[^。,，]{0,16}(?:抓好|狠抓)落实[。!！]?$))"
     r"(?:地|级)?各?"
     r"(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
@@ -130,7 +130,9 @@ _CLOSING_LINE = re.compile(
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
     r"(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须).*"
     # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
-    r"|各位代表[,，](?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|贡献|进军|篇章|业绩|辉煌|拼搏|胜利))[!！])$"
+    # (not 各位代表，我们将努力办好每一件实事！ inside a section)
+    r"|各位代表[,，].*(?:让我们|奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
+    r"|而(?:努力)?(?:拼搏|奋斗)).*[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 PAGE_NUMBER = re.compile(
@@ -170,7 +172,7 @@ def _looks_back(heading: str, year: int | None = None) -> bool:
     opens_with_a_year = re.match(r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|政府))?(?:\d{4}\s*年|上年|去年)", heading)
     earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
     # 2023年工作总结及下一步工作打算, …及今年工作安排: the plan's own work too
-    ahead = re.search(r"下一步|下步|明年|今后|今年|本年|打算|思路", heading)
+    ahead = re.search(r"下一步|下步|明年|今后|(?:今年|本年)度?(?:工作|安排|任务|打算|计划|重点)|打算|思路", heading)
     return earlier and not ahead and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
 
 
@@ -656,8 +658,9 @@ _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照�
 # … or sets a time still to come after a stage is reported (主体结构已封顶，年底前全部完工; not 6月底前已全部完成,
 # 截至11月底前全部完工, 年底前如期建成)
 _BY_A_TIME = re.compile(r"(?:年底|年内|月底?|\d日|季度)前")
-# (a stage said done with 已, or going on: 主体结构已封顶, 已开工, 装修中; not 6月开工, a timeline)
-_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中(?=[,，])|已[^,，。]{0,6}?(?:前期|施工|基础|选址|开工|招标)")
+# (a stage reported: 主体结构已封顶, 已开工, 施工进度过半, 完成选址和招标, 装修中; not one dated in a timeline, 6月开工)
+_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中$|前期|施工|基础|选址|开工|招标")
+_DATED = re.compile(r"\d{1,2}\s*月|年初|年中|上半年|下半年")
 # Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
 _PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
@@ -730,14 +733,19 @@ def _the_whole_task(parts: set[str], task: str) -> bool:
     一期、二期), not some of the parts it names (一期 of 建设地铁8号线一期、二期, 主体 of 主体工程及附属设施, 首批 of
     分三批交付)."""
     own = set(_PART_DONE.findall(task.split("其中")[0]))  # (其中一期1000套: a part of the task, not all it is)
-    return "其中" not in parts and parts >= own > set() and not re.search(r"分[两二三四五]?[批期段]", task)
+    listed = set(_PART_DONE.findall(task.partition("其中")[2])) - {"其中"}  # 其中一期800套、二期1200套: all its parts
+    whole = own or (listed if len(listed) > 1 else set())
+    return "其中" not in parts and parts >= whole > set() and not re.search(r"分[两二三四五]?[批期段]", task)
 
 
 def _not_yet(before: str, done: str = "", cell: str = "") -> bool:
     """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底), or a time to come after a stage the
     cell reports (主体结构已封顶，年底前全部完工)."""
-    return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and not re.search(
-        r"已|截至|截止|如期|按期|(?<![定拟求划])于", before + done) and bool(_STAGE_REPORTED.search(cell))
+    said_done = re.search(r"已|截至|截止", before + done) or not re.search(r"有望|可以?|需要?|要求|预期|定于|拟于", before) \
+        and re.search(r"如期|按期|于", before + done)  # (于10月底前全部建成; not 有望于年底前, 年底前可如期建成)
+    return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and not said_done and any(
+        (stage := _STAGE_REPORTED.search(clause)) and not _DATED.search(clause, 0, stage.start())
+        for clause in re.split(r"[,，。;；]", cell))
 
 
 def _a_part_before(before: str, task: str) -> bool:
@@ -1224,7 +1232,7 @@ _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2
 # … and a sentence of one phrase only when it speaks of the year itself (今年是…之年, 2025年是…, 做好2024年工作…; not
 # 打好收官之年攻坚战,
 # 办好具有标志意义的重大活动, 把人口自然增长率控制在5‰以下)
-_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)的?(?:政府|各项)?工作"
+_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)[^。]{0,10}工作"
                                r"|面对)|以下几|如下"
                                r"|[几一二三四五六七八九十]个方面")
 _FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
@@ -1888,7 +1896,7 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
         # filed under it; a table of areas or shares alone (新增绿地（平方米）, 目标值（%）) is read as before
         counts = [(i, _ITEM_UNIT, cell.strip()) for i, cell in enumerate(header)
                   if _UNITLESS_COUNT.search(cell) and not _HEADER_UNIT.search(cell)
-                  and not _PLACE_COLUMN.match(cell)] or [count for count in counts if unit_family(count[1]) != "money"]
+                  and not _PLACE_COLUMN.match(cell)] or counts
     if not counts:
         return {}
     apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]
@@ -2084,8 +2092,10 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
                 "status": draft.status,
                 "progress": normalize_text(draft.progress) or None,
                 "deadline": normalize_text(draft.deadline) or None,
-                "targets": _own_targets(text, quotas),
-                "quotas": quotas,
+                "targets": (targets := _own_targets(text, quotas)),
+                # a sum of money by district only where the item states one (补助资金 under 建设社区食堂40个 is none)
+                "quotas": [q for q in quotas if unit_family(q["unit"]) != "money"
+                           or any(unit_family(t["unit"]) == "money" for t in targets)],
                 "source_lines": [draft.first_line, draft.last_line, *draft.attachment_lines],
                 "attachment": draft.attachment,
                 "unit_keys": department_keys(draft.units),

@@ -725,7 +725,13 @@ def test_a_progress_cell_saying_done_in_other_words_is_done():
             ("新建学校3所", "项目于3月开工，于10月底前全部完工并投入使用", "done"),
             ("新建学校3所", "9月开工，年底前如期建成", "done"),
             ("新建学校3所", "年初完成选址，6月开工，11月底前全部建成并交付使用", "done"),
-            ("建设安置房3000套，其中一期1000套", "一期已交付使用", "in_progress")):
+            ("建设安置房3000套，其中一期1000套", "一期已交付使用", "in_progress"),
+            # (a fifth review: each read the other way)
+            ("新建学校3所", "施工进度过半，年底前全部完工", "in_progress"),
+            ("新建学校3所", "完成选址和招标，年底前全部建成", "in_progress"),
+            ("新建学校3所", "主体已封顶，有望于年底前全部完工", "in_progress"),
+            ("新建学校3所", "主体已封顶，年底前可如期建成", "in_progress"),
+            ("建设保障性租赁住房2000套，其中一期800套、二期1200套", "一期、二期均已交付使用", "done")):
         row = f"1\t{task}\t区教育局\t2023年12月底前\t{progress}\n2\t新建公园2个\t区城管局\t2023年12月底前\t已完成\n"
         assert parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n" + row, TABLE).items["status"][0] == status, progress
 
@@ -847,6 +853,9 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                     encoding="utf-8")  # (the last two glued once 改造 after a verb ran on; a review)
     assert [targets[0]["indicator"] for targets in parse_text(read_document_text(path), TABLE).items["targets"]] == [
         "完成老旧小区改造提升", "建设安置房", "实施改造提升主干道"]
+    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t完成城镇老旧小区\v改造项目30个\t区住建局\t2024年\n",
+                    encoding="utf-8")  # (改造项目 split off; a review)
+    assert parse_text(read_document_text(path), TABLE).items["targets"][0][0]["indicator"] == "完成城镇老旧小区改造项目"
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
@@ -894,6 +903,9 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
         assert plan["text"].to_list() == ["新建学校5所。", "新建公园2个。"], heading
     # … and so is a heading at an earlier year's work, or a （一） one under a heading of both (each read as tasks; a
     # second bad-input probe), while a heading of the plan's own year is not
+    since = parse_text("某区2024年工作要点\n一、2023年及今年以来工作开展情况\n1.新建学校3所，已全部建成。\n"
+                       "二、2024年重点工作\n1.新建学校5所。\n", TABLE).items  # (今年以来 read as looking ahead; a review)
+    assert since["text"].to_list() == ["新建学校5所。"]
     for both in ("2023年工作总结及下一步工作打算", "2023年工作总结及今年工作安排", "上年工作总结及本年度工作安排"):
         ahead = parse_text(f"某区2024年工作要点\n一、{both}\n1.新建学校5所。\n", TABLE).items
         assert ahead["text"].to_list() == ["新建学校5所。"], both  # looking back and ahead: its tasks kept (reviews)
@@ -985,9 +997,9 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
                 "附件：公厕建设任务分解表\n")
         assert parse_text(text, CITY).items["text"].to_list() == ["新建学校。新建学校10所。",
                                                                   "新建改造城市公厕。新建改造城市公厕100座。"], closing
-    reports = parse_text("某市2025年为民办实事项目\n1.新建学校。新建学校10所。\n各部门要在年底前将全年工作完成情况报区政府办公室。\n",
-                         CITY).items  # … while an instruction to report to an office closes the plan (glued; a review)
-    assert reports["text"].to_list() == ["新建学校。新建学校10所。"]
+    for closing in ("各部门要在年底前将全年工作完成情况报区政府办公室。", "各部门要在年底前抓好落实。"):
+        reports = parse_text(f"某市2025年为民办实事项目\n1.新建学校。新建学校10所。\n{closing}\n", CITY).items
+        assert reports["text"].to_list() == ["新建学校。新建学校10所。"], closing  # closes the plan (glued; reviews)
     for own in ("各区要于6月底前完成选址。", "各街道要于6月底前完成选址，9月底前全部开工建设。",  # (dropped; a probe)
                 "各街道要于年底前完成选址并启动建设。", "各街道要在6月底前完成选址。",  # (dropped; a review)
                 "各街道要于6月底前完成选址，并将选址结果报区教育局备案。"):
@@ -1081,6 +1093,8 @@ def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_q
         assert [q["raw"] for q in parse_text(table, CITY).items["quotas"][0]] == [quota], header
     money = "1.社区食堂。建设社区食堂40个。\n附件1\n补助资金分配表\n区县\t补助资金（万元）\n灞桥区\t200\n"
     assert parse_text(money, CITY).items["quotas"].to_list() == [[]], "a sum of money is no quota (a review)"
+    loans = "1.创业担保贷款。发放创业担保贷款5亿元。\n附件1\n贷款任务分解表\n区县\t贷款任务（万元）\n灞桥区\t2000\n"
+    assert [q["value"] for q in parse_text(loans, CITY).items["quotas"][0]] == [2e7], "… but of an item of money"
     bounded = ("1.社区食堂。建设社区食堂40个。\n附件1\n社区食堂建设任务分解表\n区县\t任务数\t补助资金（万元）\n灞桥区\t4\t200\n"
                "莲湖区\t5个以上\t100\n雁塔区\t≥6\t100\n")  # a bound, and a count beside money (a review)
     assert [q["raw"] for q in parse_text(bounded, CITY).items["quotas"][0]] == [
@@ -1135,7 +1149,8 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     parsed = parse_text(text + "各位代表，奋斗创造历史。让我们团结一心，谱写新篇章！\n新征程催人奋进，新使命呼唤担当。让我们携手并进。\n", meta)
     # … and an exclamation to the deputies inside a section ends no item (the paragraph after it was lost; a review)
     for closing in ("各位代表，让我们努力创造无愧于时代、无愧于人民的新业绩！", "各位代表，让我们坚定信心、勇毅前行！",
-                    "各位代表，我们要续写榆阳高质量发展新辉煌！", "各位代表，我们要为建设美丽榆阳而努力拼搏！"):  # (glued; a review)
+                    "各位代表，我们要续写榆阳高质量发展新辉煌！", "各位代表，我们要为建设美丽榆阳而努力拼搏！",  # (glued; reviews)
+                    "各位代表，蓝图已经绘就，奋斗正当其时！", "各位代表，我们要以时不我待的紧迫感，努力开创高质量发展新局面！"):
         ended = parse_text(text + closing + "\n", meta).items
         assert ended["text"][-1] == "扩大有效投资。实施重点项目120个,完成投资300亿元。", closing
     for exclaimed in ("各位代表，民生无小事，枝叶总关情！", "各位代表，民生无小事，我们将努力办好每一件实事！"):
@@ -1156,7 +1171,8 @@ def test_a_sentence_framing_the_years_work_leads_no_task():
     for frame in ("做好今年工作，要把握好以下几点。必须坚持稳中求进，必须坚持以进促稳。",
                   "今年是关键之年，做好工作意义重大。我们要奋发有为。", "面对新形势新任务，重点抓好八个方面工作。我们要奋发有为。",
                   "今年是全面贯彻党的二十大精神的关键之年。做好今年工作意义重大。",  # one phrase too (a probe)
-                  "2025年是“十四五”规划收官之年。做好政府工作，要坚持稳中求进。", "做好2024年工作意义重大。我们要奋发有为。"):
+                  "2025年是“十四五”规划收官之年。做好政府工作，要坚持稳中求进。", "做好2024年工作意义重大。我们要奋发有为。",
+                  "做好2024年经济社会发展工作意义重大。我们要奋发有为。"):  # (a review)
         parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{frame}\n{tasks}", meta).items
         assert parsed.select("number", "text").rows() == [("1", "坚持创新驱动,加快发展新质生产力。新建创新平台10个。"),
                                                           ("2", "扩大有效投资。实施重点项目300个,完成投资1500亿元。")], frame
