@@ -871,7 +871,8 @@ def _set_each_year(old: dict, new: dict) -> bool:
         indicator, raw = target.get("indicator") or "", target.get("raw") or ""
         return bool(_A_PROJECT.search(indicator)) or bool(_BUILT.search(indicator)) \
             and target.get("unit") not in _COUNTS_OF_THINGS \
-            or unit_family(target.get("unit")) == "money" and "投资" in indicator or bool(_BUILT_BEFORE.search(raw))
+            or unit_family(target.get("unit")) == "money" and "投资" in indicator and bool(_A_FACILITY.search(indicator)) \
+            or bool(_BUILT_BEFORE.search(raw))
 
     def a_level(target: dict) -> bool:  # a share to reach (达到95%), not a rate of change, or a running total
         # (税收过亿元楼宇达到30座, 地区生产总值达到1080亿元: the figure there is, not what the year builds)
@@ -908,8 +909,11 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
 
 _A_PROJECT = re.compile(r"号线|院区")  # one named project's figure
-_BUILT = re.compile(r"项目|工程")  # … or a built thing's, unless it counts such things
-_BUILT_BEFORE = re.compile(r"(?:建成|投运|投用|通车|竣工)(?:投运|投用)?后")  # 水厂建成投运后日供水能力达到
+# … or a built thing's, unless it counts such things (城东污水处理厂日处理能力; not 全区污水处理厂's)
+_BUILT = re.compile(r"项目|工程|(?<!全区)(?<!全市)(?<!城市)(?<!全县)(?:污水处理厂|水厂)|水库|会展中心")
+_BUILT_BEFORE = re.compile(r"(?:建成|竣工)(?:投运|投用)|(?:建成|投运|投用|通车|竣工)后")  # 水厂建成投运(后)日供水能力达到
+# a facility's investment (体育公园完成投资), not a city's (全社会固定资产投资, 工业投资)
+_A_FACILITY = re.compile(r"项目|工程|公园|场|馆|学校|中学|小学|医院|大道|道路|桥|站|厂|中心(?!城区)")
 _COUNTS_OF_THINGS = {"个", "家", "座", "条", "所", "项", "处"}
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
 _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change

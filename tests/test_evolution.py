@@ -516,6 +516,7 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("地区生产总值达到1000亿元", "地区生产总值达到1080亿元"),  # money, set anew (a review)
                                ("城市建成区绿化覆盖面积达到2000公顷", "城市建成区绿化覆盖面积达到2100公顷"),  # (reviews)
                                ("城市污水管网长度达到1200公里", "城市污水管网长度达到1300公里"),
+                               ("全社会固定资产投资达到1000亿元", "全社会固定资产投资达到1100亿元"),  # (a sixth review)
                                ("推进老旧小区改造", "完成老旧小区改造，惠及居民1.2万户"),
                                # policy work ending like a facility, or naming a place (read 推迟12个月; a review)
                                ("推进平安校园建设", "推进平安校园建设"), ("推进健康灞桥建设", "推进健康灞桥建设"),
@@ -552,6 +553,7 @@ def test_a_yearly_rate_still_under_way_at_the_report_is_not_postponed_a_year():
                                ("东区集中供热工程管网长度达到30公里", "东区集中供热工程管网长度达到50公里"),
                                ("城东水厂日供水能力达到5万吨", "城东水厂建成投运后日供水能力达到10万吨"),
                                ("区体育公园完成投资达到2亿元", "区体育公园完成投资达到3亿元"),
+                               ("城北水库库容达到1200万立方米", "城北水库库容达到1500万立方米"),
                                ("推进东街口地下空间提升改造", "完成东街口地下空间提升改造，新增停车位200个")]:
         carried = compare_pair(item(old_text, "in_progress", "2022年12月底"), item(new_text, None, "2023年12月底"), **years)
         assert carried["deadline_shift_months"] == 12, old_text
