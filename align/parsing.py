@@ -131,8 +131,8 @@ _CLOSING_LINE = re.compile(
     r"(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须).*"
     # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
     # (not 各位代表，我们将努力办好每一件实事！ inside a section)
-    r"|各位代表[,，].*(?:让我们|奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
-    r"|而(?:努力)?(?:拼搏|奋斗)).*[!！])$"
+    r"|各位代表[,，](?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
+    r"|而(?:努力)?(?:拼搏|奋斗))(?!的?(?:目标|方向))[^。!！]{0,4})[!！])$"
 )
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 PAGE_NUMBER = re.compile(
@@ -172,7 +172,8 @@ def _looks_back(heading: str, year: int | None = None) -> bool:
     opens_with_a_year = re.match(r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|政府))?(?:\d{4}\s*年|上年|去年)", heading)
     earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
     # 2023年工作总结及下一步工作打算, …及今年工作安排: the plan's own work too
-    ahead = re.search(r"下一步|下步|明年|今后|(?:今年|本年)度?(?:工作|安排|任务|打算|计划|重点)|打算|思路", heading)
+    ahead = re.search(r"下一步|下步|明年|今后|(?:今年|本年)(?!以来|[一二三四]季度|上半年)度?[^,，。]{0,6}?"
+                      r"(?:工作|安排|任务|打算|计划|重点|目标|方向)|打算|思路", heading)
     return earlier and not ahead and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
 
 
@@ -659,8 +660,8 @@ _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照�
 # 截至11月底前全部完工, 年底前如期建成)
 _BY_A_TIME = re.compile(r"(?:年底|年内|月底?|\d日|季度)前")
 # (a stage reported: 主体结构已封顶, 已开工, 施工进度过半, 完成选址和招标, 装修中; not one dated in a timeline, 6月开工)
-_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中$|前期|施工|基础|选址|开工|招标")
-_DATED = re.compile(r"\d{1,2}\s*月|年初|年中|上半年|下半年")
+_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中$|前期|施工|选址|开工|招标")
+_DATED = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|[一二三四]季度|\d{4}年|今年|去年|年初|年中|上半年|下半年|春节|节后")
 # Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
 _PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
@@ -718,7 +719,7 @@ def _amounts_reach(progress: str, task: str) -> bool:
 
 def _worded_status(clean: str, task: str = "") -> str | None:
     done = next((m for m in _DONE_PROGRESS.finditer(clean)
-                 if not _not_yet(_clause_before(clean, m.start()), m.group(0), clean)
+                 if not _not_yet(_clause_before(clean, m.start()), m.group(0), clean[:m.start()])
                  and not _a_part_before(_clause_before(clean, m.start()), task)), None)
     # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
     if done and _STILL_GOING.search(clean, done.end(), _sentence_end(clean, done.end())):
@@ -733,8 +734,11 @@ def _the_whole_task(parts: set[str], task: str) -> bool:
     一期、二期), not some of the parts it names (一期 of 建设地铁8号线一期、二期, 主体 of 主体工程及附属设施, 首批 of
     分三批交付)."""
     own = set(_PART_DONE.findall(task.split("其中")[0]))  # (其中一期1000套: a part of the task, not all it is)
-    listed = set(_PART_DONE.findall(task.partition("其中")[2])) - {"其中"}  # 其中一期800套、二期1200套: all its parts
-    whole = own or (listed if len(listed) > 1 else set())
+    listed_text = task.partition("其中")[2]  # 其中一期800套、二期1200套: all its parts, where they add up to it
+    listed = set(_PART_DONE.findall(listed_text)) - {"其中"}
+    totals, parts_of = extract_targets(normalize_text(task.partition("其中")[0])), extract_targets(normalize_text(listed_text))
+    adds_up = bool(totals) and sum(t["value"] for t in parts_of if t["unit"] == totals[0]["unit"]) >= totals[0]["value"]
+    whole = own or (listed if len(listed) > 1 and adds_up else set())
     return "其中" not in parts and parts >= whole > set() and not re.search(r"分[两二三四五]?[批期段]", task)
 
 
@@ -745,7 +749,7 @@ def _not_yet(before: str, done: str = "", cell: str = "") -> bool:
         and re.search(r"如期|按期|于", before + done)  # (于10月底前全部建成; not 有望于年底前, 年底前可如期建成)
     return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and not said_done and any(
         (stage := _STAGE_REPORTED.search(clause)) and not _DATED.search(clause, 0, stage.start())
-        for clause in re.split(r"[,，。;；]", cell))
+        and not clause.endswith("后") for clause in re.split(r"[,，。;；]", cell))
 
 
 def _a_part_before(before: str, task: str) -> bool:
@@ -1232,7 +1236,8 @@ _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2
 # … and a sentence of one phrase only when it speaks of the year itself (今年是…之年, 2025年是…, 做好2024年工作…; not
 # 打好收官之年攻坚战,
 # 办好具有标志意义的重大活动, 把人口自然增长率控制在5‰以下)
-_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)[^。]{0,10}工作"
+_FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)的?"
+                               r"(?:经济社会发展|经济|政府|各项|全区|全市|全县)?工作"
                                r"|面对)|以下几|如下"
                                r"|[几一二三四五六七八九十]个方面")
 _FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
@@ -1899,6 +1904,8 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
                   and not _PLACE_COLUMN.match(cell)] or counts
     if not counts:
         return {}
+    counts = sorted(counts, key=lambda count: unit_family(count[1]) == "money")  # a sum of money last: 投资（万元） |
+    # 新增绿地（公顷） is a quota of green space
     apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]
     usable = [count for count in apart if not _SPAN_OF_YEARS.search(count[2])] or apart or counts
     first = usable[0]
