@@ -870,7 +870,7 @@ def _set_each_year(old: dict, new: dict) -> bool:
         能力), not a count or a measure of what there is (企业技术中心达到55家, 建成区面积, 污水管网长度, 藏书量)."""
         indicator, raw = target.get("indicator") or "", target.get("raw") or ""
         return bool(_A_PROJECT.search(indicator)) or bool(_BUILT.search(indicator)) \
-            and target.get("unit") not in _COUNTS_OF_THINGS \
+            and target.get("unit") not in _COUNTS_OF_THINGS and not _CITY_WIDE.match(indicator) \
             or unit_family(target.get("unit")) == "money" and "投资" in indicator and bool(_A_FACILITY.search(indicator)) \
             or bool(_BUILT_BEFORE.search(raw))
 
@@ -910,11 +910,13 @@ def _set_each_year(old: dict, new: dict) -> bool:
 
 _A_PROJECT = re.compile(r"号线|院区")  # one named project's figure
 # … or a built thing's, unless it counts such things (城东污水处理厂日处理能力; not 全区污水处理厂's)
-_BUILT = re.compile(r"项目|工程|(?<!全区)(?<!全市)(?<!城市)(?<!全县)(?:污水处理厂|水厂)|水库|会展中心")
-_BUILT_BEFORE = re.compile(r"(?:建成|竣工)(?:投运|投用)|(?:建成|投运|投用|通车|竣工)后")  # 水厂建成投运(后)日供水能力达到
+_BUILT = re.compile(r"项目|工程|污水处理厂|水厂|水库|会展中心")
+_CITY_WIDE = re.compile(r"全区|全市|全县|全镇|全省|城市|各|县城|乡镇")  # 全区城镇污水处理厂处理能力: all there is
+# a facility built, then its figure (城东水厂建成投运日供水能力达到; not 累计建成投运充电桩达到3000个)
+_BUILT_BEFORE = re.compile(r"[厂馆库站院场桥路](?:建成|竣工)(?:投运|投用)|(?:建成|投运|投用|通车|竣工)后")
 # a facility's investment (体育公园完成投资), not a city's (全社会固定资产投资, 工业投资)
 _A_FACILITY = re.compile(r"项目|工程|公园|场|馆|学校|中学|小学|医院|大道|道路|桥|站|厂|中心(?!城区)")
-_COUNTS_OF_THINGS = {"个", "家", "座", "条", "所", "项", "处"}
+_COUNTS_OF_THINGS = {"个", "家", "座", "条", "所", "项", "处", "场", "次", "人次", "人"}  # (or of its yearly activity)
 _YEARLY_CHANGE = re.compile(r"增长|增速|增幅|下降|降幅|提高|降低|减少|压减|压降")
 _TO_A_LEVEL = re.compile(r"(?:提高|提升|降低|下降|增长|增加|减少|压减|压降)(?:至|到)")  # 提高至90%: a level, not a change
 # Work that goes on from year to year, with no figure to reach: 深化平安建设, 持续优化营商环境, 推进东湖绿心生态保护;
