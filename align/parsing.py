@@ -172,8 +172,8 @@ def _looks_back(heading: str, year: int | None = None) -> bool:
     opens_with_a_year = re.match(r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|政府))?(?:\d{4}\s*年|上年|去年)", heading)
     earlier = bool(opens_with_a_year) and (not years or year is not None and max(years) < year)
     # 2023年工作总结及下一步工作打算, …及今年工作安排: the plan's own work too
-    ahead = re.search(r"下一步|下步|明年|今后|(?:今年|本年)(?!以来|[一二三四]季度|上半年)度?[^,，。]{0,6}?"
-                      r"(?:工作|安排|任务|打算|计划|重点|目标|方向)|打算|思路", heading)
+    ahead = re.search(r"下一步|下步|明年|今后|(?:今年|本年)度?的?(?:主要|重点)?(?:目标)?(?:工作|安排|任务|打算|计划|重点|目标"
+                      r"|努力方向|方向)|打算|思路", heading)  # (not 今年1—2月工作情况, 今年已完成工作: this year's so far)
     return earlier and not ahead and bool(re.search(r"(?:工作|完成|开展|进展)情况|成效|成绩|总结|回顾$", heading))
 
 
@@ -660,8 +660,9 @@ _NOT_YET = re.compile(r"未|没有|没能|不能|无法|将|预计|(?<![按照�
 # 截至11月底前全部完工, 年底前如期建成)
 _BY_A_TIME = re.compile(r"(?:年底|年内|月底?|\d日|季度)前")
 # (a stage reported: 主体结构已封顶, 已开工, 施工进度过半, 完成选址和招标, 装修中; not one dated in a timeline, 6月开工)
-_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中$|前期|施工|选址|开工|招标")
-_DATED = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|[一二三四]季度|\d{4}年|今年|去年|年初|年中|上半年|下半年|春节|节后")
+_STAGE_REPORTED = re.compile(r"主体|封顶|在建|正在|收尾|中$|前期|施工|选址|开工|招标|(?:桩|地)基础")
+_DATED = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|[一二三四]季度|\d{4}年|今年(?!以来)|去年|年初|年中|上半年|下半年|春节"
+                    r"|节后")
 # Said before a done word, a part of the task, not all of it: 其中2所已完工, 一期已交付使用, 主体已完工, 东段已通车
 _PART_DONE = re.compile(r"其中|部分|[一二三]期|首批|首期|主体|土建|[东西南北中]段|路段|附属|局部|分期|第[一二三]批")
 # Said after a part done, the task goes on (not 正在验收, a done task's last step, nor 持续推进, a yearly task's going on).
@@ -719,7 +720,7 @@ def _amounts_reach(progress: str, task: str) -> bool:
 
 def _worded_status(clean: str, task: str = "") -> str | None:
     done = next((m for m in _DONE_PROGRESS.finditer(clean)
-                 if not _not_yet(_clause_before(clean, m.start()), m.group(0), clean[:m.start()])
+                 if not _not_yet(_clause_before(clean, m.start()), m, clean)
                  and not _a_part_before(_clause_before(clean, m.start()), task)), None)
     # in the same sentence only: 已完成。…其余6个项目正在加快推进中 is the table's verdict, then detail
     if done and _STILL_GOING.search(clean, done.end(), _sentence_end(clean, done.end())):
@@ -737,19 +738,32 @@ def _the_whole_task(parts: set[str], task: str) -> bool:
     listed_text = task.partition("其中")[2]  # 其中一期800套、二期1200套: all its parts, where they add up to it
     listed = set(_PART_DONE.findall(listed_text)) - {"其中"}
     totals, parts_of = extract_targets(normalize_text(task.partition("其中")[0])), extract_targets(normalize_text(listed_text))
-    adds_up = bool(totals) and sum(t["value"] for t in parts_of if t["unit"] == totals[0]["unit"]) >= totals[0]["value"]
+    alike = [t["value"] for t in parts_of if totals and t["unit"] == totals[0]["unit"]]
+    adds_up = not alike or sum(alike) >= totals[0]["value"]  # (no total, or parts in another unit: not judged short)
     whole = own or (listed if len(listed) > 1 and adds_up else set())
     return "其中" not in parts and parts >= whole > set() and not re.search(r"分[两二三四五]?[批期段]", task)
 
 
-def _not_yet(before: str, done: str = "", cell: str = "") -> bool:
-    """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底), or a time to come after a stage the
-    cell reports (主体结构已封顶，年底前全部完工)."""
-    said_done = re.search(r"已|截至|截止", before + done) or not re.search(r"有望|可以?|需要?|要求|预期|定于|拟于", before) \
-        and re.search(r"如期|按期|于", before + done)  # (于10月底前全部建成; not 有望于年底前, 年底前可如期建成)
+def _not_yet(before: str, done: re.Match[str], cell: str) -> bool:
+    """Whether the words before a done word put it ahead (将, 力争, 确保, 计划年底), or a time to come beside a stage the
+    cell reports (主体结构已封顶，年底前全部完工; 年底前全部完工，目前正在进行主体施工)."""
+    said = before + done.group(0)
+    said_done = re.search(r"已|截至|截止", said) or not re.search(r"有望|可以?|需要?|要求|预期|定于|拟于", before) \
+        and re.search(r"如期|按期|于", said)  # (于10月底前全部建成; not 有望于年底前, 年底前可如期建成)
     return bool(_NOT_YET.search(before)) or bool(_BY_A_TIME.search(before)) and not said_done and any(
-        (stage := _STAGE_REPORTED.search(clause)) and not _DATED.search(clause, 0, stage.start())
-        and not clause.endswith("后") for clause in re.split(r"[,，。;；]", cell))
+        _stage_reported(clause.group(0), after=clause.start() >= done.end())
+        for clause in re.finditer(r"[^,，。;；]+", cell) if not clause.start() <= done.start() < clause.end())
+
+
+def _stage_reported(clause: str, *, after: bool) -> bool:
+    """Whether a clause of a progress cell reports a stage the work is at: before the done word undated (施工进度过半,
+    主体已封顶; not 6月开工, a timeline, nor 开工后), after it as the present (目前正在进行主体施工; not 施工期间未发生
+    安全事故)."""
+    if not (stage := _STAGE_REPORTED.search(clause)):
+        return False
+    if after:
+        return bool(re.search(r"目前|现|正在|已|处于", clause))
+    return "已" in clause or not _DATED.search(clause, 0, stage.start()) and not clause.endswith("后")
 
 
 def _a_part_before(before: str, task: str) -> bool:
@@ -1904,8 +1918,6 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
                   and not _PLACE_COLUMN.match(cell)] or counts
     if not counts:
         return {}
-    counts = sorted(counts, key=lambda count: unit_family(count[1]) == "money")  # a sum of money last: 投资（万元） |
-    # 新增绿地（公顷） is a quota of green space
     apart = [count for count in counts if not _NO_QUOTA_HEADER.search(count[2])]
     usable = [count for count in apart if not _SPAN_OF_YEARS.search(count[2])] or apart or counts
     first = usable[0]
@@ -1913,9 +1925,9 @@ def _quota_columns(header: list[str], year: int | None = None) -> dict[int, tupl
     first = next((count for count in alike if len(alike) > 1 and _TOTAL_HEADER.search(count[2])), None) or next(
         (count for count in alike if year and re.search(rf"{year}\s*年", count[2])), first)
     columns: dict[int, tuple[str, str]] = {first[0]: (first[1], "")}
-    for i, unit, name in usable:
+    for i, unit, name in usable:  # (after a sum of money, an area or a share too: 投资（万元） | 新增绿地（公顷）)
         if unit not in {taken for taken, _ in columns.values()} and not _TOTAL_HEADER.search(name) \
-                and unit_family(unit) not in ("percent", "money", "area"):
+                and (unit_family(unit) not in ("percent", "money", "area") or unit_family(first[1]) == "money"):
             columns[i] = (unit, name)  # a share, a sum of money or a floor area sizes the count: no quota
     # two things counted in one measure word (公共停车泊位（个） | 公共充电桩（个）): a quota each, labelled by its
     # column, not stages or years of one count (新建（所） | 改扩建（所）, 2024年任务 | 2025年任务); the second was lost

@@ -735,7 +735,12 @@ def test_a_progress_cell_saying_done_in_other_words_is_done():
             # (a sixth review: each read the other way)
             ("新建学校3所", "一季度开工，年底前全部完工", "done"), ("新建学校3所", "开工后，年底前全部完工", "done"),
             ("新建学校3所", "年底前全部完成施工", "done"), ("新建学校3所", "年底前全部建成投用，施工期间未发生安全事故", "done"),
-            ("实施城市更新项目12个，其中一期工程3个、二期工程4个", "一期、二期已全部完工", "in_progress")):
+            ("实施城市更新项目12个，其中一期工程3个、二期工程4个", "一期、二期已全部完工", "in_progress"),
+            # (a seventh review: each read the other way)
+            ("新建学校3所", "年底前全部完工，目前正在进行主体施工", "in_progress"),
+            ("新建学校3所", "今年主体已封顶，年底前全部完工", "in_progress"),
+            ("新建学校3所", "已完成桩基础，年底前全部建成", "in_progress"),
+            ("新建道路5公里，其中东段3000米、西段2000米", "东段、西段均已通车", "done")):
         row = f"1\t{task}\t区教育局\t2023年12月底前\t{progress}\n2\t新建公园2个\t区城管局\t2023年12月底前\t已完成\n"
         assert parse_text("序号\t重点任务\t牵头单位\t完成时限\t进展情况\n" + row, TABLE).items["status"][0] == status, progress
 
@@ -861,6 +866,8 @@ def test_a_heading_and_its_first_task_on_one_line_are_a_heading_and_a_task(tmp_p
                     "2\t实施老旧小区\v完成改造30个\t区住建局\t2024年\n", encoding="utf-8")  # (split off; reviews)
     assert [targets[0]["indicator"] for targets in parse_text(read_document_text(path), TABLE).items["targets"]] == [
         "完成城镇老旧小区改造项目", "实施老旧小区完成改造"]
+    path.write_text("序号\t主要任务\t责任单位\t完成时限\n1\t实施城市更新\v建设项目20个\t区住建局\t2024年\n", encoding="utf-8")
+    assert parse_text(read_document_text(path), TABLE).items["targets"][0][0]["indicator"] == "实施城市更新建设项目"
 
 
 def test_attachments_go_to_the_item_their_title_or_their_table_names_and_a_span_of_years_is_no_quota():
@@ -911,6 +918,10 @@ def test_numbered_lines_under_a_review_of_last_year_are_no_tasks_of_the_plan():
     since = parse_text("某区2024年工作要点\n一、2023年及今年以来工作开展情况\n1.新建学校3所，已全部建成。\n"
                        "二、2024年重点工作\n1.新建学校5所。\n", TABLE).items  # (今年以来 read as looking ahead; a review)
     assert since["text"].to_list() == ["新建学校5所。"]
+    for so_far in ("2023年工作完成情况及今年1—2月工作进展情况", "2023年工作成效及今年已完成工作"):  # (a seventh review)
+        plan = parse_text(f"某区2024年工作要点\n一、{so_far}\n1.新建学校3所，已全部建成。\n二、2024年重点工作\n"
+                          "1.新建学校5所。\n", TABLE).items
+        assert plan["text"].to_list() == ["新建学校5所。"], so_far
     for both in ("2023年工作总结及下一步工作打算", "2023年工作总结及今年工作安排", "上年工作总结及本年度工作安排",
                  "2023年工作完成情况及今年主要任务", "2023年工作开展情况和今年的工作安排"):
         ahead = parse_text(f"某区2024年工作要点\n一、{both}\n1.新建学校5所。\n", TABLE).items
@@ -1100,7 +1111,11 @@ def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_q
     money = "1.社区食堂。建设社区食堂40个。\n附件1\n补助资金分配表\n区县\t补助资金（万元）\n灞桥区\t200\n"
     assert parse_text(money, CITY).items["quotas"].to_list() == [[]], "a sum of money is no quota (a review)"
     green = "1.绿地。新增城市绿地100公顷。\n附件1\n城市绿地建设任务分解表\n区县\t投资（万元）\t新增绿地（公顷）\n鼓楼区\t3000\t20\n"
-    assert [q["raw"] for q in parse_text(green, CITY).items["quotas"][0]] == ["新增城市绿地：鼓楼区20公顷"]  # (lost; a review)
+    assert [q["raw"] for q in parse_text(green, CITY).items["quotas"][0]] == ["新增绿地：鼓楼区20公顷"]  # (lost; a review)
+    subsidy = ("1.就业补贴。安排就业补贴资金5000万元。\n附件1\n就业补贴分配表\n区县\t补贴资金（万元）\t补贴人数（人）\n"
+               "鼓楼区\t2000\t4000\n")  # (the money lost once money came last; a seventh review)
+    assert [q["raw"] for q in parse_text(subsidy, CITY).items["quotas"][0]] == ["安排就业补贴资金：鼓楼区2000万元",
+                                                                                 "补贴人数：鼓楼区4000人"]
     loans = "1.创业担保贷款。发放创业担保贷款5亿元。\n附件1\n贷款任务分解表\n区县\t贷款任务（万元）\n灞桥区\t2000\n"
     assert [q["value"] for q in parse_text(loans, CITY).items["quotas"][0]] == [2e7], "… but of an item of money"
     bounded = ("1.社区食堂。建设社区食堂40个。\n附件1\n社区食堂建设任务分解表\n区县\t任务数\t补助资金（万元）\n灞桥区\t4\t200\n"
