@@ -169,10 +169,16 @@ def address_written_once() -> Iterator[None]:
     and a run that wrote the reviewer, then the document pair, then the item took Back three presses to leave
     a page (a browser probe). Every page keeps every value, so a reload on any page keeps the pair and the item."""
     st.session_state[_URL_KEPT] = set(URL_PARAMS)
+    interrupted = False
     try:
         yield
+    except BaseException as exc:  # a run a newer one interrupts writes nothing: the newer one writes (a loaded machine
+        interrupted = type(exc).__name__ == "RerunException"  # wrote both, a third step of Back; CI's browser test)
+        raise
     finally:
-        _write_address(st.session_state.pop(_URL_KEPT, set()))
+        kept = st.session_state.pop(_URL_KEPT, set())
+        if not interrupted:
+            _write_address(kept)
 
 
 def stop() -> NoReturn:
