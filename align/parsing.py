@@ -1307,6 +1307,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
     level1 = level2 = ""
     review_section = looking_back = False  # a section reviewing last year; one whose heading is only a look back
     back_at = 0  # the line of the heading that looks back
+    section_back, section_at = False, 0  # whether the 一、 heading over the lines looks back, and its line
     looked_back: dict[int, int] = {}  # a look-back heading's line → its numbered lines, read as no tasks
     in_attachments = False
     current_attachment: dict | None = None
@@ -1387,8 +1388,8 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if match := _LEVEL1.match(clean):
             level1, level2 = _heading_text(clean), ""
-            looking_back = _looks_back(level1, year)
-            back_at = lineno
+            section_back, section_at = _looks_back(level1, year), lineno
+            looking_back, back_at = section_back, lineno
             review_section = bool(_REVIEW_HEADING.search(level1)) or looking_back
             ordinals = [_ordinal(match.group(1)), ""]
             section_starts.append(lineno)
@@ -1403,10 +1404,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             ordinals[1] = _ordinal(match.group(1))
             subsection_starts.append(lineno)
             sub_back = _looks_back(level2, year)  # 一、总体情况 / （一）2023年工作回顾: its lines, and it, no tasks
-            if _looks_back(level1, year) or sub_back:
-                looking_back, back_at = True, (lineno if sub_back else back_at)
-            else:
-                looking_back = False
+            looking_back, back_at = section_back or sub_back, section_at if section_back else lineno
             heading = _Draft(number=ordinals[1], section_path=[level1] if level1 else [], first_line=lineno,
                              last_line=lineno, task=match.group(2), raw_lines=[raw], outline=ordinals[:1])
             if not review_section and not sub_back:
