@@ -845,8 +845,8 @@ def _set_each_year(old: dict, new: dict) -> bool:
     """Whether the later task sets the earlier one's commitment again for its own year rather than carrying
     it unfinished: rates of change (增长7.5%以上 → 增长7%左右, 一般性支出压减5%以上 again), the year's additions
     and wholes (新增“四上”企业30家 → 40家, 全年实施项目120个 → 100个; the later year may add a project beside
-    them), shares and running totals set anew (一网通办率达到95% → 98%, 亿元楼宇达到28座 → 30座), ceilings and yearly averages (PM2.5年均浓度控制在35以内) and
-    work that goes on without a figure (深化平安建设, 推进…保护)
+    them), shares and running totals set anew (一网通办率达到95% → 98%, 亿元楼宇达到28座 → 30座), ceilings and yearly
+    averages (PM2.5年均浓度控制在35以内) and work that goes on without a figure (深化平安建设, 推进…保护)
     and is not finished the next year. Still under way at the first year's end, such a task is set again for the
     next, not 12 months late; a project to finish (建成…学校, 推进…建设 → 建成投运) is, and so is a figure set
     again unchanged (完成率100%, 普及率提高至90%)."""
@@ -891,12 +891,12 @@ def _set_each_year(old: dict, new: dict) -> bool:
             and not _FACILITY_END.search(project.group("what"))
         new_text = normalize_text(new.get("text") or "")
         pushed = re.sub(rf"^(?:要|将)?{_PUSHED_ON}", "", old_text)
-        # 推进东街口地下空间提升改造 → 完成东街口…: the work pushed on the year before finishes now (read 提前7个月)
-        # (not 完成老旧小区改造30个, 完成…年度任务: the next year's batch)
-        # (not 完成老旧小区改造30个, …，惠及居民1.2万户, …年度任务: the next year's batch; 完成…改造，新增停车位200个 is)
+        # 推进东街口地下空间提升改造 → 完成东街口…: the work pushed on the year before finishes now (read 提前7个月),
+        # also beside a deliverable (…，新增停车位200个); not the next year's batch (完成老旧小区改造30个, …，惠及居民
+        # 1.2万户, …年度任务)
         finished = re.split(r"[,，;；。]", new_text)[0]
         finishes = finished.startswith("完成") and len(pushed) >= 4 and pushed[:4] in finished \
-            and not re.search(r"\d|年度|任务|目标", finished) and not re.search(r"年度|任务|目标|惠及|涉及|受益|覆盖", new_text)
+            and not re.search(r"\d", finished) and not re.search(r"年度|任务|目标|惠及|涉及|受益|覆盖", new_text)
         return bool(_ONGOING_WORK.match(old_text)) and not (project and not policy) and not finishes \
             and not _FINISHED_WORK.search(old_text) and not _FINISHED_WORK.search(new_text)
     # a share set anew (95% → 98%) is the next year's; one set again unchanged (完成率100%) is the same task late

@@ -66,13 +66,13 @@ def _grouped_unless_listed(match: re.Match[str]) -> str:
     在各街道新建充电桩1，500个, 城区、农村各新建1，100所 (each the same) and 分别建成1，200套、3，500套 list no names)."""
     clause = re.split(r"[。；;:：,，]", match.string[:match.start()])[-1]
     if not (listed_names := re.search(r"[、和及与][^、]*分别", clause)):
-        return re.sub("[，﹐]", "", match.group(0))
+        return _GROUPING_COMMA.sub("", match.group(0))
     names = len(_NAMES_APART.split(clause[:listed_names.end() - 2]))
     run = _RESPECTIVE_NUMBERS.match(match.string, match.start())
     numbers = _ASIDE.sub("", run.group(0) if run else match.group(0))  # 52，000元（增长6%）: not one of them
     as_list = len(_NUMBER.findall(numbers))
-    as_groups = len(_NUMBER.findall(_FULL_WIDTH_THOUSANDS.sub(lambda m: re.sub("[，﹐]", "", m.group(0)), numbers)))
-    return re.sub("[，﹐]", "", match.group(0)) if as_groups == names != as_list else match.group(0)
+    as_groups = len(_NUMBER.findall(_FULL_WIDTH_THOUSANDS.sub(lambda m: _GROUPING_COMMA.sub("", m.group(0)), numbers)))
+    return _GROUPING_COMMA.sub("", match.group(0)) if as_groups == names != as_list else match.group(0)
 
 
 # The numbers a 分别 clause gives out, over the commas between them (52，000元、18，000元), up to a clause of words or
@@ -82,6 +82,7 @@ _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 # Between two names a list shares out: 、, or 和 / 与 / 及 standing between words (not inside 参与, 和美, 及时)
 _NAMES_APART = re.compile(r"、|(?<=[\u4e00-\u9fff]{2})(?<!参)(?:和|与|及)(?![美谐时])(?=[\u4e00-\u9fff]{2})")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_GROUPING_COMMA = re.compile("[，﹐]")
 
 
 def _nfkc(text: str) -> str:

@@ -269,7 +269,7 @@ def _render_date(value: dt.date, number_format: str) -> str:
             shown.append(f"{value.month:02d}" if len(month) == 2 else str(value.month))
         elif day := token.group("day"):
             shown.append(f"{value.day:02d}" if len(day) == 2 else str(value.day))
-        elif (other := token.group("other")) and not token.group("weekday"):
+        elif other := token.group("other"):  # (a weekday, aaa, is left out)
             shown.append(other)
     return re.sub(r"[（(]\s*[)）]", "", "".join(shown)).strip()  # a weekday's brackets, emptied
 

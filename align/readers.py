@@ -222,10 +222,8 @@ _CLAUSE_ENDS = "。；;，,、：:！!？?"
 _RUNS_ON = re.compile(r"[零〇一二两三四五六七八九十百千万]|百分之|[底前止日]")
 _DEPARTMENTS = r"(?:局|委|办|中心|政府|管委会|院|会|部|处|组|队|公司|集团)"
 _WHOLE_BEFORE_A_BREAK = re.compile(rf"{_DEPARTMENTS}$|\d\s*[\u4e00-\u9fff]{{0,3}}$")
-# A clause of its own after the break: a task's verb and its object (完善社区养老服务体系 | 新建社区食堂10个), not a verb
-# naming what the words before it count (完成老旧小区 | 改造30个)
-# (an action's verbs, then an object: 加快建设社区食堂10个, 建设安置房2000套, 开展整治行动5次; not 完成改造30个, 改造项目30个,
-# 整治行动: verbs naming what the words before them count)
+# A clause of its own after the break: an action's verbs, then an object (加快建设社区食堂10个, 建设安置房2000套,
+# 开展整治行动5次); not 完成改造30个, 改造项目30个, 整治行动: verbs naming what the words before them count
 _ACTION = r"(?:新建|建设(?!工程|项目)|建成|推进|打造|加强|完善|实施|开展|完成|新增|创建|培育|深化|优化|强化|做好|落实|推动|加快|持续|全面|健全|组织|举办)"
 _VERBS = rf"(?:{_ACTION}|改造|提升|整治|治理|修复|更新)"
 _CLAUSE_AFTER_A_BREAK = re.compile(rf"{_ACTION}{_VERBS}*+[\u4e00-\u9fff]{{2}}")

@@ -50,7 +50,7 @@ _AFTER = "|".join(q if q != "内" else r"(?<=[日月天时钟周])内" for q in 
 # Written between the number and its unit (1000余个, 130多名), as a planner also writes them.
 QUALIFIERS_INNER = ("余", "多")
 _NUMBER = (rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)(?:\s*[-~至到—]\s*(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+))?"
-           r"\s*(?:(?:余|多)?\s*(?:千(?![米瓦克])|[万亿]))?")  # 3千个 is 3000, 3千米 three km; 20余万平方米 over 200000  # 3千个 is 3000, 3千米 three kilometres
+           r"\s*(?:(?:余|多)?\s*(?:千(?![米瓦克])|[万亿]))?")  # 3千个 is 3000, 3千米 three km; 20余万平方米 over 200000
 _UNITS = "|".join(re.escape(u) for u in MEASURE_UNITS)
 # A count of people written as 人口, 群众 or 居民 (提升25万农村人口供水保障水平, 解决5万农村群众饮水安全问题):
 # persons, and whom (农村人口) stays in the name; read before 人 alone, which left 口 as the name (覆盖口).
