@@ -734,13 +734,15 @@ def _the_whole_task(parts: set[str], task: str) -> bool:
     """Whether the parts named in progress are all the task is (一期 of 开通地铁10号线一期, 一期、二期 of 建成灞河公园
     一期、二期), not some of the parts it names (一期 of 建设地铁8号线一期、二期, 主体 of 主体工程及附属设施, 首批 of
     分三批交付)."""
-    own = set(_PART_DONE.findall(task.split("其中")[0]))  # (其中一期1000套: a part of the task, not all it is)
-    listed_text = task.partition("其中")[2]  # 其中一期800套、二期1200套: all its parts, where they add up to it
-    listed = set(_PART_DONE.findall(listed_text)) - {"其中"}
-    totals, parts_of = extract_targets(normalize_text(task.partition("其中")[0])), extract_targets(normalize_text(listed_text))
-    alike = [t["value"] for t in parts_of if totals and t["unit"] == totals[0]["unit"]]
-    adds_up = not alike or sum(alike) >= totals[0]["value"]  # (no total, or parts in another unit: not judged short)
-    whole = own or (listed if len(listed) > 1 and adds_up else set())
+    head, _, listed_text = task.partition("其中")  # (其中一期1000套: a part of the task, not all it is)
+    whole = set(_PART_DONE.findall(head))
+    if not whole and len(listed := set(_PART_DONE.findall(listed_text)) - {"其中"}) > 1:
+        # 其中一期800套、二期1200套: all its parts, where they add up to it (no total, or parts in another unit: not
+        # judged short)
+        totals = extract_targets(normalize_text(head))
+        alike = [t["value"] for t in extract_targets(normalize_text(listed_text))
+                 if totals and t["unit"] == totals[0]["unit"]]
+        whole = listed if not alike or sum(alike) >= totals[0]["value"] else set()
     return "其中" not in parts and parts >= whole > set() and not re.search(r"分[两二三四五]?[批期段]", task)
 
 
@@ -1245,11 +1247,9 @@ def _heading_text(text: str) -> str:
 # A lead of two short phrases (坚持创新驱动，加快发展新质生产力): as reports write them, without a number
 _TWO_PHRASE_LEAD = re.compile(r"[^\d,，:：;；]{2,12}[,，][^\d,，:：;；]{2,14}")
 # A lead, of one phrase or two, frames the year's work rather than opening a task (做好今年工作，要把握好以下几点。
-# 今年是关键之年，意义重大。今年是全面贯彻党的二十大精神的关键之年。)
-# (not 牢牢把握首要任务，全力推动…, a task's lead)
-# … and a sentence of one phrase only when it speaks of the year itself (今年是…之年, 2025年是…, 做好2024年工作…; not
-# 打好收官之年攻坚战,
-# 办好具有标志意义的重大活动, 把人口自然增长率控制在5‰以下)
+# 今年是关键之年，意义重大。今年是全面贯彻党的二十大精神的关键之年。; not 牢牢把握首要任务，全力推动…, a task's lead):
+# a sentence of one phrase only when it speaks of the year itself (今年是…之年, 2025年是…, 做好2024年工作…; not
+# 打好收官之年攻坚战, 办好具有标志意义的重大活动, 把人口自然增长率控制在5‰以下)
 _FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一年|做好(?:今年|全年|明年|新一年|\d{4}年)的?"
                                r"(?:经济社会发展|经济|政府|各项|全区|全市|全县)?工作"
                                r"|面对)|以下几|如下"
