@@ -12,7 +12,7 @@ _MODULES = {
     "match_documents": "engine", "match_items": "engine",
     "cross_validate": "evaluate", "load_gold": "evaluate", "metrics": "evaluate",
     "reasons": "explain", "shared_spans": "explain", "waterfall": "explain",
-    "EVIDENCE": "features", "FEATURES": "features", "VETOES": "features", "pair_features": "features",
+    "EVIDENCE": "features", "FEATURES": "features", "RULES": "features", "pair_features": "features",
     "LinkModel": "scoring", "default_model": "scoring", "fit_model": "scoring",
 }
 

@@ -12,9 +12,12 @@ from matching.features import (
     FEATURE_LABELS,
     FEATURES,
     PAIR_PRIORS,
+    RULES,
     STRUCTURED,
-    VETOES,
+    amount_key,
     headline_rates,
+    quota_counts,
+    quota_met,
     shared_entities,
 )
 from matching.text import tokenize
@@ -94,6 +97,10 @@ def reasons(
         if row.get("indicator_conflict", 0.0) > 0:
             rates = (headline_rates(s.get("text"), s.get("targets")), headline_rates(t.get("text"), t.get("targets")))
             parts.append(f"{FEATURE_LABELS['indicator_conflict']}: {'、'.join(rates[0])} ≠ {'、'.join(rates[1])}")
+        if row.get("quota_matches_task", 0.0) > 0:
+            met = _quota_met(s, t, source_jurisdiction)
+            parts.append(f"{FEATURE_LABELS['quota_matches_task']}: {met}" if met else FEATURE_LABELS["quota_matches_task"])
+        ruled = len(parts)  # a rule's reason comes first and leaves the three weighed ones their room
         ranked = sorted(FEATURES, key=lambda f: row.get(f"contrib_{f}", 0.0), reverse=True)
         for feature in ranked:
             if row.get(f"contrib_{feature}", 0.0) < _MIN_CONTRIBUTION:
@@ -107,10 +114,20 @@ def reasons(
                 parts.append(f"{FEATURE_LABELS[feature]}: {'、'.join(shared)}")
             else:
                 parts.append(f"{FEATURE_LABELS[feature]} {row.get(feature, 0.0):.2f}")
-            if len(parts) >= 3:
+            if len(parts) >= ruled + 3:
                 break
         out.append("; ".join(parts) if parts else "证据不足 (weak evidence)")
     return out
+
+
+def _quota_met(s: dict, t: dict, jurisdiction: str) -> str:
+    """``历下区25个 = 改造老旧小区25个``: the quota and the amount that meets it, as written."""
+    raw = {amount_key(a): a["raw"] for a in s.get("targets") or []}
+    met = quota_met(quota_counts(t.get("quotas"), t.get("targets")), list(raw), jurisdiction)
+    if met is None:
+        return ""
+    place, value, unit, _ = met[0].split("|", 3)
+    return f"{place}{value}{unit} = {raw[met[1]]}"
 
 
 def _structured_reasons(row: dict, s: dict, t: dict, words: frozenset[str], jurisdiction: str) -> list[str]:
@@ -132,9 +149,9 @@ def _structured_reasons(row: dict, s: dict, t: dict, words: frozenset[str], juri
 
 
 def waterfall(row: dict, intercept: float) -> pl.DataFrame:
-    """One candidate's score as steps: intercept, each feature's contribution (log-odds), then any veto that fired."""
+    """One candidate's score as steps: intercept, each feature's contribution (log-odds), then any rule that fired."""
     steps = [("intercept", FEATURE_LABELS["intercept"], intercept)]
     steps += [(f, FEATURE_LABELS[f], float(row.get(f"contrib_{f}", 0.0))) for f in FEATURES]
-    steps += [(f, FEATURE_LABELS[f], float(row[f"contrib_{f}"])) for f in VETOES if row.get(f"contrib_{f}")]
+    steps += [(f, FEATURE_LABELS[f], float(row[f"contrib_{f}"])) for f in RULES if row.get(f"contrib_{f}")]
     frame = pl.DataFrame(steps, schema=["feature", "label", "contribution"], orient="row")
     return frame.with_columns(pl.col("contribution").cum_sum().alias("cumulative"))

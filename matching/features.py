@@ -38,6 +38,7 @@ EVIDENCE: tuple[str, ...] = (
     "quota_for_source",
     "shared_entities",
     "indicator_conflict",
+    "quota_matches_task",
 )
 # Not evidence about the two texts but a prior of the document pair: two years of one
 # government carry most tasks forward, so any link between them is likelier (reasons skip it).
@@ -51,13 +52,15 @@ STRUCTURED: tuple[str, ...] = ("quantity_family", "indicator_match", "quota_for_
 # and raised F1 by two points. The figures, and the model they were measured against, are in the
 # README's Measured quality.
 SHOWN_ONLY: tuple[str, ...] = ("fuzz_token_set", "fuzz_partial", "clause_cosine")
-# Evidence against a link that no amount of similar wording outweighs: not weighed but a
-# fixed veto in the score (see matching.scoring.VETO_LOGIT). Two headline rates about
-# different indicators (服务业增加值 vs 规模以上工业增加值) read alike and are never one task.
-VETOES: tuple[str, ...] = ("indicator_conflict",)
-# What the link model weighs: the evidence less what is pooled, only shown or a veto, plus the pool.
+# Rules, not weighed but a fixed number of log-odds in the score (matching.scoring.RULE_LOGITS),
+# for evidence the dev gold cannot weigh. Against a link: two headline rates about different
+# indicators (服务业增加值 vs 规模以上工业增加值) read alike and are never one task. For one: the
+# upper plan's quota for the lower plan's jurisdiction is the very number the lower plan commits
+# to (历下区25个 and 改造老旧小区25个), which the dev gold's one city plan never shows.
+RULES: tuple[str, ...] = ("indicator_conflict", "quota_matches_task")
+# What the link model weighs: the evidence less what is pooled, only shown or a rule, plus the pool.
 FEATURES: tuple[str, ...] = (
-    *(f for f in EVIDENCE if f not in STRUCTURED and f not in SHOWN_ONLY and f not in VETOES),
+    *(f for f in EVIDENCE if f not in STRUCTURED and f not in SHOWN_ONLY and f not in RULES),
     "structured_evidence",
 )
 
@@ -81,6 +84,7 @@ FEATURE_LABELS: dict[str, str] = {
     "shared_entities": "共同专名 (项目/工程/品牌)",
     "structured_evidence": "结构化证据 (数量/指标/配额/专名)",
     "indicator_conflict": "指标不同 (different headline indicators)",
+    "quota_matches_task": "配额与任务数相符 (quota = the task's number)",
     "intercept": "基线 (intercept)",
 }
 
@@ -103,13 +107,59 @@ def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.Da
                 [f"{unit_family(t['unit'])}|{t['indicator']}" for t in ts or [] if t.get("indicator")] for ts in targets
             ],
             "quota_places": [sorted({q["jurisdiction"] for q in qs or []}) for qs in quotas],
+            "quota_counts": [quota_counts(qs, ts) for qs, ts in zip(quotas, targets)],
+            "amounts": [sorted({amount_key(t) for t in ts or [] if unit_family(t["unit"]) != "percent"}) for ts in targets],
             "entities": [sorted(entities(t, words)) for t in texts],
             "rates": [headline_rates(t, ts) for t, ts in zip(texts, targets)],
         },
         schema_overrides={"unit_keys": pl.List(pl.String), "families": pl.List(pl.String),
                           "indicators": pl.List(pl.String), "quota_places": pl.List(pl.String),
+                          "quota_counts": pl.List(pl.String), "amounts": pl.List(pl.String),
                           "entities": pl.List(pl.String), "rates": pl.List(pl.String)},
     ).rename(lambda c: c if c == "item_id" else f"{prefix}{c}")
+
+
+def amount_key(target: dict) -> str:
+    """``25|个|改造老旧小区``: a number, its measure word and what it counts."""
+    return f"{target['value']:g}|{target['unit']}|{target.get('indicator') or ''}"
+
+
+def quota_counts(quotas: list[dict] | None, targets: list[dict] | None) -> list[str]:
+    """``历下区|25|个|…``: each quota with what it counts, told by the quota's own words and by the
+    item's targets in its measure word (历下区3处 of 新建、改造提升农贸市场30处)."""
+    out = set()
+    for quota in quotas or []:
+        counted = [quota["raw"].replace(quota["jurisdiction"], " ")]
+        counted += [t.get("indicator") or "" for t in targets or [] if t["unit"] == quota["unit"]]
+        out.add(f"{quota['jurisdiction']}|{amount_key(quota | {'indicator': ' '.join(counted)})}")
+    return sorted(out)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -> tuple[str, str] | None:
+    """The quota for ``place`` (``历下区|25|个|…``) and the amount (``25|个|…``) that meets it, if any.
+
+    A quota meets an amount in the same number and measure word that counts a like thing (a two-
+    character word in common: 市场 in 菜市场 and 农贸市场), so that 新增创新平台5个 does not meet a
+    district's five pocket parks.
+    """
+    if not place:
+        return None
+    for quota in quotas or []:
+        quota_place, value, unit, counted = quota.split("|", 3)
+        if quota_place != place:
+            continue
+        for amount in amounts or []:
+            amount_value, amount_unit, indicator = amount.split("|", 2)
+            if (amount_value, amount_unit) == (value, unit) and _bigrams(indicator) & _bigrams(counted):
+                return quota, amount
+    return None
 
 
 def _indicator_similarity(left: list[list[str]], right: list[list[str]]) -> np.ndarray:
@@ -235,12 +285,26 @@ def pair_features(
         (pl.col("t_quota_places").list.contains(pl.lit(source_jurisdiction)).fill_null(False)
          | pl.col("s_quota_places").list.contains(pl.lit(target_jurisdiction)).fill_null(False))
         .cast(pl.Float64).alias("quota_for_source"),
+        # the quota a plan gives the other plan's jurisdiction, in the other plan's own number and measure word
+        pl.Series("quota_matches_task", _quotas_met(pairs, source_jurisdiction, target_jurisdiction)),
         (pl.col("s_entities").list.set_intersection(pl.col("t_entities")).list.len().clip(0, 3) / 3.0)
         .cast(pl.Float64).alias("shared_entities"),
     )
     helper_columns = [c for c in pairs.columns if c.startswith(("s_", "t_", "best_"))]
     pairs = pairs.drop(helper_columns).with_columns([pl.col(f).fill_null(0.0) for f in EVIDENCE])
     return pairs.with_columns((pl.sum_horizontal(STRUCTURED) / len(STRUCTURED)).alias("structured_evidence"))
+
+
+def _quotas_met(pairs: pl.DataFrame, source_jurisdiction: str, target_jurisdiction: str) -> np.ndarray:
+    """1 where one plan's quota for the other plan's jurisdiction is an amount that plan commits to."""
+    if source_jurisdiction == target_jurisdiction:
+        return np.zeros(pairs.height)
+    columns = ("s_quota_counts", "s_amounts", "t_quota_counts", "t_amounts")
+    rows = zip(*(pairs[c].to_list() for c in columns))
+    return np.array([
+        float(bool(quota_met(t_quotas, s_amounts, source_jurisdiction) or quota_met(s_quotas, t_amounts, target_jurisdiction)))
+        for s_quotas, s_amounts, t_quotas, t_amounts in rows
+    ], dtype=np.float64)
 
 
 def shared_entities(source_text: str, target_text: str, words: frozenset[str]) -> list[str]:

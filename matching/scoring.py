@@ -22,12 +22,18 @@ from scipy.special import expit
 from align.exceptions import PlanAlignError
 from align.files import write_atomic
 from align.settings import ADOPTED_WEIGHTS_FILE, SHIPPED_WEIGHTS, finite_number
-from matching.features import FEATURES, VETOES
+from matching.features import FEATURES, RULES
 
-ENGINE_VERSION = "plan-align-match/6"  # 6: single characters among the n-grams; a measure word opening a word stays (5: numbers leave with their unit)
-# The fixed log-odds of a veto (see matching.features.VETOES): not learned, since a few
-# labelled pairs cannot weigh a rule, and large enough that no similarity outweighs it.
+ENGINE_VERSION = "plan-align-match/7"  # 7: a quota equal to the task's number is a rule; 6: single characters among the n-grams; a measure word opening a word stays (5: numbers leave with their unit)
+# The fixed log-odds of each rule (matching.features.RULES): not learned, since the dev gold holds
+# too few pairs where one fires to weigh it. A veto is large enough that no similarity outweighs
+# it. A quota matching the task's number was weighed on the labelled pairs of eleven district →
+# city plans from six regions that testers wrote (README): fitted with the model's own log-odds
+# as an offset it comes out 4.8–5.4, whichever region is left out; 4 stays under that, since
+# small numbers coincide more often in a city of many districts.
 VETO_LOGIT = -20.0
+QUOTA_MATCH_LOGIT = 4.0
+RULE_LOGITS: dict[str, float] = {"indicator_conflict": VETO_LOGIT, "quota_matches_task": QUOTA_MATCH_LOGIT}
 # A weight or intercept in a model file past this many log-odds (fitted ones are under 30, on features of
 # 0–1) saturates every score to 0 or 1: a file written by hand or by another tool, not by fit-weights.
 MAX_WEIGHT = 1000.0
@@ -98,25 +104,25 @@ class LinkModel:
         return json.dumps([self.coefficients, self.intercept, self.trained_on], sort_keys=True)
 
     @staticmethod
-    def _vetoes(frame: pl.DataFrame) -> np.ndarray:
-        """Each veto's contribution (0 or :data:`VETO_LOGIT`); a frame without the column has none."""
-        fired = np.zeros((frame.height, len(VETOES)))
-        for i, f in enumerate(VETOES):
+    def _rules(frame: pl.DataFrame) -> np.ndarray:
+        """Each rule's contribution (0 or its :data:`RULE_LOGITS`); a frame without the column has none."""
+        fired = np.zeros((frame.height, len(RULES)))
+        for i, f in enumerate(RULES):
             if f in frame.columns:
                 fired[:, i] = frame[f].cast(pl.Float64).fill_null(0.0).to_numpy()
-        return fired * VETO_LOGIT
+        return fired * np.array([RULE_LOGITS[f] for f in RULES])
 
     def score(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Add ``score`` (probability 0–1) and one ``contrib_<feature>`` column per feature.
 
-        A contribution is the feature's value times its weight, in log-odds (a veto's is
+        A contribution is the feature's value times its weight, in log-odds (a rule's is
         fixed); the contributions plus the intercept add up to the score's log-odds.
         """
         weights = np.array([self.coefficients[f] for f in FEATURES])
-        contributions = np.hstack([feature_matrix(frame) * weights, self._vetoes(frame)])
+        contributions = np.hstack([feature_matrix(frame) * weights, self._rules(frame)])
         return frame.with_columns(
             pl.Series("score", expit(contributions.sum(axis=1) + self.intercept)),
-            *[pl.Series(f"contrib_{f}", contributions[:, i]) for i, f in enumerate((*FEATURES, *VETOES))],
+            *[pl.Series(f"contrib_{f}", contributions[:, i]) for i, f in enumerate((*FEATURES, *RULES))],
         )
 
     def to_json(self) -> str:

@@ -27,8 +27,8 @@ from matching.candidates import (
 )
 from matching.engine import match_documents, match_items, vocabulary
 from matching.explain import shared_spans, waterfall
-from matching.features import FEATURES, VETOES, pair_features
-from matching.scoring import VETO_LOGIT, default_model
+from matching.features import FEATURES, RULES, pair_features
+from matching.scoring import QUOTA_MATCH_LOGIT, VETO_LOGIT, default_model
 from matching.text import clauses, general_idf
 
 
@@ -111,7 +111,7 @@ def test_scores_are_probabilities_and_contributions_add_up(cross_level):
     model = default_model()
     assert cross_level["score"].is_between(0, 1).all()
     row = cross_level.row(0, named=True)
-    logit = model.intercept + sum(row[f"contrib_{f}"] for f in (*FEATURES, *VETOES))
+    logit = model.intercept + sum(row[f"contrib_{f}"] for f in (*FEATURES, *RULES))
     assert 1 / (1 + np.exp(-logit)) == pytest.approx(row["score"])
     steps = waterfall(row, model.intercept)
     assert steps["cumulative"][-1] == pytest.approx(logit)
@@ -457,6 +457,52 @@ def test_quota_naming_the_source_district():
     target = parse_text(target_text, meta).items
     f = features_of(source, target, source_jurisdiction="灞桥区")
     assert f["quota_for_source"] == {"c:1": 1.0, "c:2": 0.0}, "the other attachment's quota names another district"
+
+
+CITY_WITH_QUOTAS = (
+    "一、任务\n1.新建改造农贸市场。新建、改造提升农贸市场30处,其中历下区3处、市中区4处。\n"
+    "2.公园城市建设。新建口袋公园50个,其中历下区5个、市中区5个。\n3.整治提升背街小巷。整治提升背街小巷100条。"
+)
+
+
+def city(text: str = CITY_WITH_QUOTAS) -> pl.DataFrame:
+    meta = DocumentMeta(id="c", title="c", jurisdiction="济南市", level="city", year=2025, kind="plan", file="c.txt")
+    return parse_text(text, meta).items
+
+
+def test_a_quota_that_is_the_districts_own_number_for_a_like_thing_is_a_rule_for_the_link():
+    """A paraphrasing district (菜市场 for the city's 农贸市场) was ranked first and left under the threshold,
+    though the city's quota for it, 历下区3处, is the very number it commits to. 新增创新平台5个 meets the
+    five pocket parks in number only, and a year pair has no quota for itself."""
+    market_task = table("d", [("完成3处菜市场标准化升级改造,打造便民消费场景", "区商务局")], jurisdiction="历下区")
+    target = city()
+    f = features_of(market_task, target, source_jurisdiction="历下区", target_jurisdiction="济南市")
+    assert f["quota_matches_task"] == {"c:1": 1.0, "c:2": 0.0, "c:3": 0.0}
+    other = features_of(market_task, target, source_jurisdiction="市中区", target_jurisdiction="济南市")
+    assert set(other["quota_matches_task"].values()) == {0.0}, "市中区's quota is 4处"
+    same = features_of(market_task, target, source_jurisdiction="历下区", target_jurisdiction="历下区")
+    assert set(same["quota_matches_task"].values()) == {0.0}
+    platforms = table("d", [("新增国家级创新平台5个", "区科技局")], jurisdiction="历下区")
+    unlike = features_of(platforms, target, source_jurisdiction="历下区", target_jurisdiction="济南市")
+    assert set(unlike["quota_matches_task"].values()) == {0.0}, "5个 of platforms is not 5个 of parks"
+    source = pl.concat([market_task, platforms.with_columns(pl.lit("d:2").alias("item_id"))], how="vertical_relaxed")
+    model = default_model()
+    scored = match_items(source, target, source_jurisdiction="历下区", target_jurisdiction="济南市", model=model)
+    market = scored.filter(pl.col("source_id") == "d:1", pl.col("target_id") == "c:1").row(0, named=True)
+    assert market["linked"] and market["contrib_quota_matches_task"] == QUOTA_MATCH_LOGIT
+    assert market["reasons"].startswith("配额与任务数相符 (quota = the task's number): 历下区3处 = 完成3处菜市场标准化升级改造")
+    steps = waterfall(market, model.intercept)
+    assert steps["feature"][-1] == "quota_matches_task"
+    assert 1 / (1 + np.exp(-steps["cumulative"][-1])) == pytest.approx(market["score"])
+    platform = scored.filter(pl.col("source_id") == "d:2")
+    assert not platform["linked"].any() and set(platform["contrib_quota_matches_task"]) == {0.0}
+
+
+def test_the_quota_rule_reads_the_same_when_the_city_plan_is_the_source():
+    district = table("d", [("完成3处菜市场标准化升级改造", "区商务局"), ("新建幼儿园4所", "区教育局")], jurisdiction="历下区")
+    market = city().filter(pl.col("item_id") == "c:1")
+    f = features_of(market, district, source_jurisdiction="济南市", target_jurisdiction="历下区")
+    assert f["quota_matches_task"] == {"d:1": 1.0, "d:2": 0.0}
 
 
 def test_shared_named_entity():
