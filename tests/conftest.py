@@ -7,7 +7,7 @@ import pytest
 
 from align.parsing import parse_file
 from align.registry import document_path, get_document
-from align.settings import BUNDLED_DATA, Settings
+from align.settings import BUNDLED_DATA, ENVIRONMENT, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,10 +27,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def private_default_data(tmp_path_factory):
-    """Commands run without --data use a private copy, so no test writes into the repo's data/."""
+    """Commands run without --data use a private copy, so no test writes into the repo's data/; and none
+    reads the planner's own settings (a PLAN_ALIGN_CACHE_DIR of theirs failed twelve tests and took
+    the tests' throwaway documents into their cache)."""
     target = tmp_path_factory.mktemp("default") / "data"
     shutil.copytree(BUNDLED_DATA, target, ignore=shutil.ignore_patterns(".cache", "decisions.sqlite*"))
     with pytest.MonkeyPatch.context() as patch:
+        for variable in ENVIRONMENT.values():
+            patch.delenv(variable, raising=False)
         patch.setenv("PLAN_ALIGN_DATA", str(target))
         patch.setenv("PLAN_ALIGN_DB", str(target / "decisions.sqlite"))
         yield target

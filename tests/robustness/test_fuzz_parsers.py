@@ -3,7 +3,8 @@
 Random bytes and text, random bytes saved under every supported suffix, real files
 with bytes flipped or cut, and the bundled documents mutated the way real files go
 wrong (lines dropped, repeated or shuffled, stray tabs, HTML, a cut mid-line, GB18030).
-Hypothesis deadlines catch a parse that runs away; sizes are bounded so each case is quick.
+Sizes are bounded so each case is quick; no case is timed (a parse that runs away hangs the run,
+which the CI's own time limit ends), so a loaded machine fails nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import io
 import os
 import random
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ PLAN_ALPHABET = "一二三四五六七八九十、.．（）()①②\t\n 0123456
 SCALE = max(1, int(os.environ.get("PLAN_ALIGN_FUZZ_SCALE", "1")))
 FUZZ = settings(
     max_examples=300 * SCALE,
-    deadline=timedelta(seconds=3),
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

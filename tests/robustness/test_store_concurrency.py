@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +28,6 @@ def _concurrent(tmp_path: Path, per_writer: int, counters) -> None:
     for proc in procs:  # every writer has opened the store before any writes
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
     go.touch()
-    started = time.monotonic()
     outputs = [proc.communicate(timeout=120) for proc in procs]
     for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, f"a writer failed: {err[-2000:]}"
@@ -45,7 +43,6 @@ def _concurrent(tmp_path: Path, per_writer: int, counters) -> None:
     assert per_reviewer == {f"p{k}": per_writer for k in range(WRITERS)}
     assert log["id"].n_unique() == log.height == WRITERS * per_writer
     assert lost == 0
-    assert time.monotonic() - started < 120
 
 
 def test_four_writers_at_once_lose_nothing(tmp_path, robustness_report):
