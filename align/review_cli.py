@@ -7,6 +7,7 @@ decision store is ``Settings.db_path`` (``PLAN_ALIGN_DB`` overrides it).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from align.files import write_atomic
 from align.ingest import current_digests, load_items
 from align.items import doc_of, plan_digest, text_digests
 from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta, get_document, load_registry
-from align.settings import Settings
+from align.settings import ENVIRONMENT, Settings
 from align.store import (
     DecisionStore,
     judged_documents,
@@ -68,6 +69,8 @@ def require_items(settings: Settings, item_ids: list[str]) -> dict[str, str]:
 
 def cmd_decide(args: argparse.Namespace) -> None:
     settings = settings_from_args(args)
+    # --reviewer, else PLAN_ALIGN_REVIEWER (the parser requires one of them), as the app reads it
+    args.reviewer = args.reviewer if args.reviewer is not None else settings.reviewer
     action: str = args.action
     # With --none (and its --undo) the second argument is the document without a counterpart.
     names_document = action in ("no_counterpart", "undo") and args.target is not None and ":" not in args.target
@@ -351,7 +354,8 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
         ("--undo", "undo", "retract your latest decision on this pair"),
     ):
         action.add_argument(flag, dest="action", action="store_const", const=const, help=text)
-    p.add_argument("--reviewer", required=True, help="who decides (recorded in the log)")
+    p.add_argument("--reviewer", required=ENVIRONMENT["reviewer"] not in os.environ,
+                   help="who decides (recorded in the log); default: PLAN_ALIGN_REVIEWER, when it is set")
     p.add_argument("--note", help="a short reason, kept with the decision")
     p.add_argument("--score", type=float, help="the matcher's score for the pair, if known")
     p.add_argument("--engine-version", help="the matcher version that proposed the pair, if known")

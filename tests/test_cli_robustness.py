@@ -992,3 +992,16 @@ def test_align_ingest_is_the_function_whoever_loaded_its_module_first():
     code = "import align.ingest, align; from align import ingest; print(callable(ingest))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "True"
+
+
+def test_decide_records_under_the_reviewer_the_environment_names_as_the_app_does(data, capsys, monkeypatch):
+    """`PLAN_ALIGN_REVIEWER=王 plan-align decide … --confirm` stopped at "required: --reviewer", though the
+    README says the settings are read alike by the app and the CLI."""
+    with pytest.raises(SystemExit) as stopped:  # neither given: who decides is never guessed
+        run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--data", str(data))
+    assert stopped.value.code == 2 and "--reviewer" in capsys.readouterr().err
+    monkeypatch.setenv("PLAN_ALIGN_REVIEWER", "王")
+    assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--data", str(data)) == 0
+    assert "王 recorded confirmed on baqiao-2023:75 → xian-2024:4" in capsys.readouterr().out
+    assert run("decide", "baqiao-2023:75", "xian-2024:4", "--reject", "--reviewer", "李", "--data", str(data)) == 0
+    assert "李 recorded rejected" in capsys.readouterr().out, "--reviewer wins over the environment"
