@@ -30,7 +30,7 @@ import cn2an
 
 from align.exceptions import PROBLEMS_LISTED, DocumentParseError, Problem
 from align.normalize import normalize_text
-from align.numfmt import general, shown_text
+from align.numfmt import general, render_number_format
 from align.parsing import (
     HEADER_ROLES,
     PAGE_NUMBER,
@@ -791,7 +791,7 @@ def _shown_value(value: Any, number_format: str | None) -> Any:
     """A cell's value as Excel shows it (see ``align.numfmt``): a cached 420.29999999999995 as 420.3,
     1.2 under 0.0"万人" as 1.2万人, 0.06 under 0% as 6% (read as 0.06 it was 地区生产总值增长0.06, with
     no target); a % written into the format as text (0.0"%", 0.0\\%) follows the number unscaled."""
-    return shown_text(value, number_format)
+    return render_number_format(value, number_format)
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:

@@ -194,7 +194,7 @@ def _render_number(value: float, tokens: tuple[tuple[str, str], ...]) -> str:
     return "".join(shown)
 
 
-def shown_text(value: Any, number_format: str | None) -> Any:
+def render_number_format(value: Any, number_format: str | None) -> Any:
     """``value`` as Excel shows it under ``number_format``: text where the format changes what is
     read (decimals, a percent, literal text); otherwise the value itself, a float noise-free.
 

@@ -1594,9 +1594,9 @@ def test_an_excel_error_in_a_legacy_xls_is_refused_with_its_cell_as_in_xlsx():
     ],
 )
 def test_a_format_never_rounds_away_digits_the_cell_holds(value, number_format, shown):
-    from align.numfmt import shown_text
+    from align.numfmt import render_number_format
 
-    assert shown_text(value, number_format) == shown
+    assert render_number_format(value, number_format) == shown
 
 
 @pytest.mark.parametrize(
@@ -1604,9 +1604,9 @@ def test_a_format_never_rounds_away_digits_the_cell_holds(value, number_format, 
 )
 def test_a_negative_number_keeps_its_sign_under_a_format_not_drawn(number_format):
     """A conditional or scientific negative section fell back to the number it had negated: -5 read 5."""
-    from align.numfmt import shown_text
+    from align.numfmt import render_number_format
 
-    assert float(str(shown_text(-5, number_format)).rstrip("%")) < 0
+    assert float(str(render_number_format(-5, number_format)).rstrip("%")) < 0
 
 
 def test_a_unit_of_measure_in_a_column_of_its_own_joins_its_number(tmp_path):
