@@ -116,7 +116,9 @@ _JURISDICTIONS = rf"{_LISTED_PLACE}(?:\s*[、,，和及与]\s*{_LISTED_PLACE})*"
 # 全市, or the city's own name before the place, is taken off by _clean_jurisdiction).
 _QUOTA_START = r"(?:^|(?<=[,，、;；:：。()（）\s]))"  # also an opening bracket: 300个（其中莲湖区40个、…）
 # A verb between the place and its number (灞桥区新建200个, 各建设2个, 分别建设1所).
-_QUOTA_VERB = r"(?:新建|建设|建成|改造|完成|实施|新增|增加|打造|创建|培育|开工|提供|安排|布局|设置|推广)?"
+_QUOTA_VERB_WORDS = ("新建", "建设", "建成", "改造", "完成", "实施", "新增", "增加", "打造", "创建", "培育", "开工", "提供",
+                     "安排", "布局", "设置", "推广")
+_QUOTA_VERB = rf"(?:{'|'.join(_QUOTA_VERB_WORDS)})?"
 _QUOTA_NUMBER = (
     rf"(?:(?P<before>{'|'.join(QUALIFIERS_BEFORE)})\s*)?(?:约|近)?(?P<number>{_NUMBER})\s*(?:{'|'.join(QUALIFIERS_INNER)})?\s*"
     rf"(?P<unit>{_UNITS})"
@@ -800,7 +802,7 @@ def _name_what_each_is_a_share_of(
             quota["raw"] = f"{row.group('label')}：{quota['raw']}"
             continue
         named_after = _NAMED_AFTER.match(text, end)  # 分别建设1所公办托育机构: the thing is named right after
-        if named_after and not named_after.group(0).startswith(_QUOTA_VERBS):
+        if named_after and not named_after.group(0).startswith(_NOT_NAMED_AFTER):
             quota["raw"] = f"{named_after.group(0)}：{quota['raw']}"
             continue
         shares.append((quota, start))
@@ -842,7 +844,8 @@ _ROW_LABEL = re.compile(r"\s*(?P<label>[\u4e00-\u9fff“”()（）]{2,20})\s*[:
 _NOT_A_LABEL = {"其中", "包括", "具体", "分别", "任务分配", "分配", "任务", "目标任务", "分解", "任务分解"}
 # The noun a quota's number counts, when written right after it (各建设1所公办托育机构).
 _NAMED_AFTER = re.compile(r"[\u4e00-\u9fff“”]{2,16}(?=[,，;；。、:：]|$)")
-_QUOTA_VERBS = ("新建", "建设", "建成", "改造", "完成", "实施", "新增", "开工", "提供", "其中", "以上", "左右")
+# A noun after the number that opens with one of these is no name of what is counted.
+_NOT_NAMED_AFTER = (*_QUOTA_VERB_WORDS, "其中", "以上", "左右")
 
 
 # What the pattern can take in before a place name (完成高陵区40个 → 高陵区); a verb, never

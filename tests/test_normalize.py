@@ -539,6 +539,9 @@ def test_a_quota_named_right_after_it_is_labelled_with_that_name_and_each_place_
     assert [(q["jurisdiction"], q["raw"]) for q in extract_quotas(text)] == [
         ("新城区", "公办托育机构：新城区1所"), ("灞桥区", "公办托育机构：灞桥区1所"), ("高新区", "公办托育机构：高新区1所"),
         ("莲湖区", "新增托育机构：莲湖区2个"), ("灞桥区", "新增托育机构：灞桥区2个")]
+    # a verb after the number opens the next clause, whichever of the quota verbs it is (打造 was read as a name)
+    for verb in ("新建", "打造", "创建", "布局"):
+        assert [q["raw"] for q in extract_quotas(f"灞桥区、莲湖区分别1所{verb}托育机构")] == ["灞桥区1所", "莲湖区1所"], verb
 
 
 def test_a_county_level_citys_quota_is_labelled_with_the_city_target_not_with_the_city_before_it():
