@@ -56,6 +56,8 @@ def test_each_item_carries_its_best_candidate_and_a_blank_text_shows_the_title()
     assert queue.select("top_target", "top_score").row(0) == ("c:4", 0.95)
     assert queue["text"][2] == ""  # d:3 has neither: nothing invented
     assert queue["text"][0] == "新建汽车充电站不少于15处"
+    titled = ITEMS.with_columns(pl.when(pl.col("item_id") == "d:3").then(pl.lit("民生保障")).otherwise("title").alias("title"))
+    assert review_queue(titled, MATCHES, states(), order="document")["text"][2] == "民生保障", "a blank text shows its title"
 
 
 def test_filters_keep_only_matching_items():
