@@ -918,6 +918,8 @@ def read_docx(path: Path) -> str:
         from align.word_numbering import ListNumbers
 
         document = docx.Document(str(path))
+        _unwrap_content_controls(document.element.body)
+        _place_text_boxes(document.element.body)
         labels = ListNumbers(document).labels(document.element.body)
         hidden = _HiddenText(document)
 
@@ -958,6 +960,41 @@ def read_docx(path: Path) -> str:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # WordprocessingML's namespace
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _unwrap_content_controls(body: Any) -> None:
+    """Put what each content control (``w:sdt``) shows in its place: a 督查 template's fill-in
+    fields (its 进展情况 cells, a block of tasks, a run inside a paragraph) hold text Word shows as
+    any other, which python-docx skips. A control still showing its placeholder prompt
+    (单击或点击此处输入文字) holds nothing yet."""
+    for control in reversed(list(body.iter(_W + "sdt"))):  # innermost first
+        properties, content = control.find(_W + "sdtPr"), control.find(_W + "sdtContent")
+        shows_prompt = properties.find(_W + "showingPlcHdr") if properties is not None else None
+        prompt = shows_prompt is not None and _on(shows_prompt.get(_W + "val"))
+        parent = control.getparent()
+        at = parent.index(control)
+        for child in [] if content is None or prompt else list(content):
+            parent.insert(at, child)
+            at += 1
+        parent.remove(control)
+
+
+def _place_text_boxes(body: Any) -> None:
+    """Read each text box's paragraphs and tables (a 专栏 of tasks) right after the paragraph it
+    is anchored in, where a reader meets it; python-docx reads no text inside a drawing. A box
+    written twice for older Word (``mc:Fallback``) is read once."""
+    for box in list(body.iter(_W + "txbxContent")):
+        if any(ancestor.tag == _MC + "Fallback" for ancestor in box.iterancestors()):
+            continue
+        anchor = next((a for a in box.iterancestors(_W + "p") if a.getparent().tag in (_W + "body", _W + "tc")), None)
+        if anchor is None:
+            continue
+        after = anchor.getparent().index(anchor) + 1
+        for offset, child in enumerate([c for c in box if c.tag in (_W + "p", _W + "tbl")]):
+            anchor.getparent().insert(after + offset, child)
 
 
 def _on(value: str | None) -> bool:

@@ -427,6 +427,68 @@ def test_tracked_changes_in_word_read_as_the_document_shows_them(tmp_path):
     assert read_document_text(tmp_path / "tracked.docx") == "1. 新建学校5所，由区教育局牵头\n"
 
 
+def test_text_in_word_content_controls_is_read_as_word_shows_it(tmp_path):
+    """A 督查 template's fill-in fields (content controls, w:sdt) were skipped: every 进展情况 cell read
+    empty, tasks inside a block control vanished without a word, and a plan all in controls had no items."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def control(inner: str, prompt: str = "") -> str:
+        return f'<w:sdt {nsdecls("w")}><w:sdtPr>{prompt}</w:sdtPr><w:sdtContent>{inner}</w:sdtContent></w:sdt>'
+
+    document = docx.Document()
+    document.add_paragraph("1. 全年新建5G基站300个。")
+    body = document.element.body
+    block = parse_xml(control('<w:p><w:r><w:t>2. 新建汽车充电站15处。</w:t></w:r></w:p>'
+                              '<w:p><w:r><w:t>3. 改造老旧小区40个。</w:t></w:r></w:p>'))
+    body.insert(body.index(document.paragraphs[-1]._p) + 1, block)
+    document.add_paragraph("4. 新建口袋公园4个。")
+    table = document.add_table(rows=3, cols=3)
+    for cell, value in zip(table.rows[0].cells, ["序号", "主要任务", "进展情况"]):
+        cell.text = value
+    for number, (row, (task, progress, prompt)) in enumerate(zip(table.rows[1:], [
+        ("新建公办幼儿园3所", "已完成。建成3所。", '<w:showingPlcHdr w:val="0"/>'),
+        ("改造老旧小区40个", "单击或点击此处输入文字。", "<w:showingPlcHdr/>"),  # a prompt, not yet filled in
+    ]), start=1):
+        row.cells[0].text = str(number)
+        row.cells[1].paragraphs[0]._p.append(parse_xml(control(f"<w:r><w:t>{task}</w:t></w:r>")))  # inline
+        row.cells[2].paragraphs[0]._p.append(parse_xml(control(f"<w:r><w:t>{progress}</w:t></w:r>", prompt)))
+    document.save(tmp_path / "controls.docx")
+    text = read_document_text(tmp_path / "controls.docx")
+    assert text.split("\n")[:4] == ["1. 全年新建5G基站300个。", "2. 新建汽车充电站15处。", "3. 改造老旧小区40个。",
+                                    "4. 新建口袋公园4个。"]
+    assert "1\t新建公办幼儿园3所\t已完成。建成3所。" in text
+    assert "2\t改造老旧小区40个" in text and "单击" not in text
+
+
+def test_a_text_box_is_read_after_the_paragraph_it_is_anchored_in(tmp_path):
+    """A 专栏 of tasks 3 and 4 in a text box was dropped without a word (python-docx reads no text in a
+    drawing); a box Word writes twice for older versions (mc:Fallback) is read once."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    for line in ("一、稳增长", "1.全年新建5G基站300个。", "2.新增规上工业企业10家。", "二、惠民生"):
+        document.add_paragraph(line)
+    box = ("<w:p><w:r><w:t>专栏1 民生实事</w:t></w:r></w:p><w:p><w:r><w:t>3.新建公办幼儿园3所。</w:t></w:r></w:p>"
+           "<w:p><w:r><w:t>4.改造老旧小区40个。</w:t></w:r></w:p>")
+    namespaces = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                  'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                  'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+                  'xmlns:v="urn:schemas-microsoft-com:vml"')
+    document.paragraphs[-1]._p.append(parse_xml(
+        f"<w:r {namespaces}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx><w:txbxContent>{box}"
+        f"</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{box}"
+        "</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>"))
+    document.add_paragraph("5.新建口袋公园4个。")
+    document.save(tmp_path / "box.docx")
+    text = read_document_text(tmp_path / "box.docx")
+    assert [line for line in text.split("\n") if line] == [
+        "一、稳增长", "1.全年新建5G基站300个。", "2.新增规上工业企业10家。", "二、惠民生", "专栏1 民生实事",
+        "3.新建公办幼儿园3所。", "4.改造老旧小区40个。", "5.新建口袋公园4个。"]
+
+
 def test_word_outline_numbered_automatically(tmp_path):
     """Non-regression: paragraph.text leaves out the 一、/（一）/1. that Word draws, so the outline was lost."""
     import docx
