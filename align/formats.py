@@ -1153,9 +1153,10 @@ def read_pdf(path: Path) -> str:
                     f"the PDF has {len(pdf.pages)} pages, over the {MAX_PDF_PAGES} limit; split it.", path=path,
                     zh=f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PDF_PAGES} 页的上限，请拆分",
                 )
+            running = _running_heads(pdf.pages)
             lines: list[str] = []
-            for page in pdf.pages:
-                lines.extend(_pdf_page_lines(page))
+            for number, page in enumerate(pdf.pages):
+                lines.extend(_pdf_page_lines(page, {text for text, first in running.items() if first < number}))
                 page.close()
         if not any(line.strip() for line in lines):
             raise DocumentParseError(
@@ -1194,7 +1195,37 @@ def _glyph_code_notes(text: str, path: Path) -> list[str]:
             f"could not be extracted and read as glyph codes such as {codes[0]}; check the items that hold them."]
 
 
-def _pdf_page_lines(page: Any) -> list[str]:
+# The top and bottom margins of a page, as shares of its height: where page numbers and running heads go.
+_TOP_MARGIN, _BOTTOM_MARGIN = 0.08, 0.88
+
+
+def _in_margin(line: dict, page: Any) -> bool:
+    return bool(line["bottom"] > _BOTTOM_MARGIN * page.height or line["top"] < _TOP_MARGIN * page.height)
+
+
+def _page_free(text: str) -> str:
+    """A margin line with its numbers masked: — 1 — 第 1 页 and — 2 — 第 2 页 are one running foot."""
+    return re.sub(r"\d+", "#", "".join(text.split()))
+
+
+def _running_heads(pages: list[Any]) -> dict[str, int]:
+    """Margin lines repeated on at least half the pages, two at least (灞桥区人民政府办公室文件 over each
+    page, — 1 — 第 1 页 共 2 页 under it), each with the page it first appears on: a wrapped line was
+    joined with the next page's head (高校毕业生就灞桥区2024年工作要点业率). A head's first appearance
+    stays (-1 for a foot: none does), since a plan's title is often its running head too."""
+    seen: dict[str, list[int]] = {}
+    feet: set[str] = set()
+    for number, page in enumerate(pages):
+        for line in page.extract_text_lines():
+            if _in_margin(line, page):
+                seen.setdefault(_page_free(line["text"]), []).append(number)
+                if line["top"] >= _TOP_MARGIN * page.height:
+                    feet.add(_page_free(line["text"]))
+    needed = max(2, (len(pages) + 1) // 2)
+    return {text: -1 if text in feet else on[0] for text, on in seen.items() if len(set(on)) >= needed}
+
+
+def _pdf_page_lines(page: Any, running: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     tables = page.find_tables()
     blocks: list[tuple[float, str, bool]] = []  # (top, text, wraps)
     rest = page
@@ -1207,9 +1238,9 @@ def _pdf_page_lines(page: Any) -> list[str]:
     text_lines = rest.extract_text_lines(return_chars=True)
     # a page number in the top or bottom margin (12, — 12 —, 第12页) is no text: it was joined onto the line it
     # followed (…新增学位12 | 540个 read 12540个)
-    text_lines = [line for line in text_lines if not (
-        (PAGE_NUMBER.match(line["text"]) or re.fullmatch(r"\s*\d{1,4}\s*", line["text"]))
-        and (line["bottom"] > 0.88 * page.height or line["top"] < 0.08 * page.height))]
+    text_lines = [line for line in text_lines if not (_in_margin(line, page) and (
+        PAGE_NUMBER.match(line["text"]) or re.fullmatch(r"\s*\d{1,4}\s*", line["text"])
+        or _page_free(line["text"]) in running))]
     if text_lines:
         right = max(line["x1"] for line in text_lines)
         for line in text_lines:

@@ -1901,6 +1901,34 @@ def test_a_page_number_is_no_part_of_the_text_it_falls_in(tmp_path):
         assert items["text"][2] == "改造老旧小区20个。", "the last page's number after the sentence"
 
 
+def test_a_pdfs_running_head_and_foot_are_no_part_of_the_text(tmp_path):
+    """A head repeated over every page (the plan's title) and a foot (— 1 — 第 1 页 共 2 页) were read into the
+    task wrapped over the page break: 高校毕业生就灞桥区2024年工作要点业率, its indicator too (a bad-input probe).
+    The head's first appearance is the plan's title and stays."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "p.pdf"
+    pages = [["1.新建城市书房3个。", "2.全年新增城镇就业1.2万人，城镇调查失业率控制在5.5%以内，高校毕业生就"],
+             ["业率保持在90%以上。", "3.改造老旧小区20个。"]]
+    sheet = canvas.Canvas(str(path))
+    for number, lines in enumerate(pages, start=1):
+        sheet.setFont("STSong-Light", 12)
+        sheet.drawString(200, 810, "灞桥区2024年工作要点")
+        for row, line in enumerate(lines):
+            sheet.drawString(72, 740 - 20 * row, line)
+        sheet.drawString(230, 30, f"— {number} — 第 {number} 页 共 2 页")
+        sheet.showPage()
+    sheet.save()
+    text = read_document_text(path)
+    assert text.startswith("灞桥区2024年工作要点\n") and text.count("工作要点") == 1 and "页" not in text
+    items = parse_text(text, META).items
+    assert items["text"].to_list() == ["新建城市书房3个。", "全年新增城镇就业1.2万人,城镇调查失业率控制在5.5%以内,高校毕业生就业率保持在90%以上。",
+                                       "改造老旧小区20个。"]
+
+
 @pytest.mark.parametrize("writer", [write_xlsx, write_csv])
 def test_tasks_numbered_in_chinese_that_restart_in_each_section_are_all_read(tmp_path, writer):
     """（一）（二） under 一、经济发展, then （一）（二）（三） under 二、民生保障: 新建口袋公园 was lost and 新建公厕5座
