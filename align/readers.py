@@ -90,8 +90,8 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
     if (nul := data.find(b"\x00")) != -1:  # before decoding: a binary file is no GB18030 text
         raise _nul_error(data[:nul].count(b"\n") + 1, path)
     for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
+        try:  # GB18030's byte-order mark (84 31 95 33) decodes to U+FEFF, as UTF-8's did before it was cut
+            text = data.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError:
             continue
         if encoding == "gb18030" and _rare_in_gb2312(text) > _BIG5_SIGN:

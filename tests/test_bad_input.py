@@ -238,6 +238,20 @@ def test_gb_encoded_file_gives_the_same_items_as_utf8(warm, capsys, encoding):
     assert results["gb"][0] == ("1", "新建口袋公园10个", ["区城管局"], "done")
 
 
+def test_a_gb18030_files_byte_order_mark_is_no_part_of_its_heading(data_copy, tmp_path, capsys):
+    """Its mark (84 31 95 33) decoded to an invisible U+FEFF before the heading: `add` said the heading named no
+    jurisdiction, and with --jurisdiction the registered title kept the mark (a bad-input probe)."""
+    text = "灞桥区2024年工作要点\n1.新建口袋公园4个。\n2.改造老旧小区40个。\n"
+    assert decode_text(b"\x841\x953" + text.encode("gb18030")) == text
+    path = tmp_path / "要点.txt"
+    path.write_bytes(b"\x841\x953" + text.encode("gb18030"))
+    assert main(["add", str(path), "--id", "bq-2024", "--parent", "西安市", "--data", str(data_copy.data_dir)]) == 0
+    capsys.readouterr()
+    assert main(["docs", "--data", str(data_copy.data_dir)]) == 0
+    listed = capsys.readouterr().out
+    assert "灞桥区2024年工作要点" in listed and "\ufeff" not in listed
+
+
 TRADITIONAL = "1. 新建公共充電樁200個，完成年度目標。\n2. 改造老舊小區80個，惠及居民1.2萬戶。\n"
 
 
