@@ -123,6 +123,8 @@ def deadline_shift(
 def _shift(old: str | None, new: str | None, *, old_year: int | None, new_year: int | None, unfinished: bool,
            reported: bool) -> int | None:
     before, after = read_deadline(old), read_deadline(new)
+    if before is None and after is None and _open_ended(old) and _open_ended(new):
+        return 0  # 长期坚持 → 长期坚持: carried forward as open as it was (the change read blank)
     if before is None or after is None:
         return None
     within_years = (before.year in (None, old_year) and after.year in (None, new_year)
@@ -137,6 +139,14 @@ def _shift(old: str | None, new: str | None, *, old_year: int | None, new_year: 
     if before is None or after is None:
         return None
     return _months(after) - _months(before)
+
+
+# A deadline that names no month because the work has none (长期坚持, 持续推进, 常态化开展).
+_OPEN_ENDED = re.compile(r"长期|持续|常态|长效")
+
+
+def _open_ended(text: str | None) -> bool:
+    return bool(text and _OPEN_ENDED.search(text))
 
 
 def _on_calendar(deadline: Deadline, plan_year: int | None) -> Deadline | None:

@@ -42,6 +42,15 @@ def test_open_ended_deadlines_and_spans_of_time_name_no_month(text):
     assert read_deadline(text) is None
 
 
+def test_an_open_ended_deadline_carried_forward_is_unchanged():
+    """长期坚持 → 长期坚持 left 时限变化 blank, where every other task carried forward said 不变 (a matcher probe)."""
+    years = {"old_year": 2024, "new_year": 2025}
+    assert describe_shift(deadline_shift("长期坚持", "长期坚持", **years)) == "不变"
+    assert describe_shift(deadline_shift("长期坚持", "持续推进", **years)) == "不变"
+    assert deadline_shift("长期坚持", "2025年12月底前", **years) is None, "a month set where none was: no shift to tell"
+    assert deadline_shift("按计划推进", "按计划推进", **years) is None
+
+
 def test_the_shift_compares_like_with_like():
     years = {"old_year": 2023, "new_year": 2024}
     assert deadline_shift("年底前", "年底前", **years) == 0  # the same point in each plan's year, not a year late

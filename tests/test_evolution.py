@@ -280,6 +280,12 @@ def test_gold_evaluation(baqiao):
     # a labeller's two changes on one task, side by side (read as one, 6所 → 8所 6000个: no longer quantified)
     assert gold_direction("6所 → 8所；6000个 → 7500个")[0] == "raised"
     assert gold_direction("6所 → 8所；6000个 → 5000个")[0] == "lowered"
+    # two bare counts in different measure words of one family (所 and 个 both count things) paired by their words:
+    # they read no longer quantified, and a right table row was scored wrong (a matcher probe)
+    assert gold_direction("3所、900个 → 2所、600个")[0] == "lowered"
+    assert gold_direction("2所、3000个 → 3所、4000个")[0] == "raised"
+    assert [(c["old"], c["new"]) for c in compare_targets(extract_targets("3所、900个"), extract_targets("2所、600个"))] \
+        == [("3所", "2所"), ("900个", "600个")]
 
 
 def test_the_evaluation_judges_a_split_as_the_table_does_on_its_total():
