@@ -19,7 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat, zip_longest
@@ -1225,7 +1225,7 @@ def _running_heads(pages: list[Any]) -> dict[str, int]:
     return {text: -1 if text in feet else on[0] for text, on in seen.items() if len(set(on)) >= needed}
 
 
-def _pdf_page_lines(page: Any, running: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+def _pdf_page_lines(page: Any, running: Collection[str] = ()) -> list[str]:
     tables = page.find_tables()
     blocks: list[tuple[float, str, bool]] = []  # (top, text, wraps)
     rest = page
