@@ -2073,10 +2073,15 @@ _SHARE_NAME = re.compile(r"(?:其中|含|包括)(?![城乡村]镇\d)[\u4e00-\u9f
 
 def _share_of_an_earlier_total(target: dict, before: list[dict]) -> bool:
     """Whether ``target`` is a part of a larger count in its unit written before it, named by where it goes (not by
-    what: 新建学校10所，其中小学6所 is a target of its own); it was a second target of the city item, compared in
-    matching and evolution."""
-    return bool(_SHARE_NAME.match(target["raw"] or "")) and any(
+    what: 新建学校10所，其中小学6所 is a target of its own), or what it includes (新建中小学4所（含九年一贯制学校1所）:
+    a count it holds, read as a target of its own and listed beside the 4所 in coverage); it was a second target of
+    the city item, compared in matching and evolution."""
+    raw = target["raw"] or ""
+    return bool(_SHARE_NAME.match(raw) or raw.startswith(_INCLUDES)) and any(
         earlier["unit"] == target["unit"] and earlier["value"] > target["value"] for earlier in before)
+
+
+_INCLUDES = ("含", "包括", "包含")
 
 
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:

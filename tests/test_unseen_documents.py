@@ -1033,6 +1033,9 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
     ("建设口袋公园50个，其中主城区30个、西湖区5个。", [50.0]), ("新建口袋公园400个，其中西湖区350个（含三墩镇50个）。", [400.0]),
     ("新建口袋公园50个，历下区、市中区、槐荫区各5个，其余18个由长清区、章丘区结合实际建设。", [50.0]),
     ("新建泉城书房20处，各区县（功能区）至少建设1处。", [20.0]),
+    # … or by what the total includes, in an aside (a matcher probe: listed in coverage beside the 4所)
+    ("新建中小学4所（含九年一贯制学校1所），新增学位6000个。", [4.0, 6000.0]),
+    ("改造老旧小区30个（包括加装电梯小区5个）。", [30.0]),
     # … while a part named by what it is, or by whom it counts, is a target
     ("新建学校10所，其中小学6所。", [10.0, 6.0]), ("新增城镇就业5000人，其中城镇3000人。", [5000.0, 3000.0]),
     # … and a kind of place counted (each dropped as a share by place; a review)
