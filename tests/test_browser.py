@@ -110,6 +110,19 @@ def private_data(data_copy, tmp_path):
     return Path(data_copy.data_dir), tmp_path / "decisions.sqlite"
 
 
+def _settled_history_length(page, *, quiet_ms: int = 1500, limit_ms: int = 15_000) -> int:
+    """The browser history's length once it has not changed for ``quiet_ms``: a fixed wait was too short on a
+    loaded machine, where the page's run ends later."""
+    length, quiet, waited = page.evaluate("history.length"), 0, 0
+    while quiet < quiet_ms and waited < limit_ms:
+        page.wait_for_timeout(250)
+        waited += 250
+        now = page.evaluate("history.length")
+        quiet = quiet + 250 if now == length else 0
+        length = now
+    return length
+
+
 def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
     data_dir, db = private_data
     with app_server(data_dir, db) as (url, _), browser_page() as page:
@@ -133,8 +146,8 @@ def test_confirm_a_link_and_leave_with_an_excel_table(private_data, tmp_path):
         page.wait_for_function("() => decodeURIComponent(location.pathname).endsWith('覆盖_Coverage')"
                                " && location.search.includes('source=baqiao-2023') && location.search.includes('reviewer=')")
         page.get_by_text("市级条目", exact=False).first.wait_for()
-        page.wait_for_timeout(1000)  # whatever the page's run writes into the address, it has written
-        assert page.evaluate("history.length") - before <= 2, "Streamlit's own step to the page, then one address"
+        steps = _settled_history_length(page)  # whatever the page's runs write into the address, they have written
+        assert steps - before <= 2, "Streamlit's own step to the page, then one address"
         nav.get_by_text("审核 Review").click()
         page.get_by_text("候选 xian-2024:", exact=False).first.wait_for()
         page.mouse.move(800, 500)
