@@ -934,13 +934,13 @@ def read_docx(path: Path) -> str:
             return labels.get(paragraph._p, "") + "".join(run.text for run in shown).replace("\n", "\v")
 
         def cell_text(cell: Any) -> str:
-            """A cell's paragraphs are its clauses; so is each row of a table nested in it (its
-            cells joined by spaces), which python-docx's ``cell.paragraphs`` leaves out."""
+            """A cell's paragraphs are its clauses; so is each row of a table nested in it, which python-docx's
+            ``cell.paragraphs`` leaves out: its cells run on (新建公办幼儿园 | 3所) or end a clause (新建公办幼儿园3所 |
+            新增学位1080个) as a break typed in a cell does (joined by a space, the two read 新建公办幼儿园新增学位)."""
             parts: list[str] = []
             for inner in cell.iter_inner_content():
                 if isinstance(inner, Table):
-                    parts.extend(" ".join(filter(None, (cell_text(c) for c in _distinct_cells(row))))
-                                 for row in inner.rows)
+                    parts.extend(_run_on([cell_text(c) for c in _distinct_cells(row)]) for row in inner.rows)
                 else:
                     parts.append(text(inner))
             return _cell_text("\n".join(parts), hard_breaks=True)
@@ -1052,6 +1052,14 @@ def _val(element: Any, tag: str) -> str | None:
     """The ``w:val`` of ``element``'s child ``tag`` (a style id), if both are there."""
     child = element.find(_W + tag) if element is not None else None
     return child.get(_W + "val") if child is not None else None
+
+
+def _run_on(cells: list[str]) -> str:
+    """A nested table row's cells as one clause or several, as :func:`align.readers.cell_break` joins a cell's lines."""
+    joined = ""
+    for cell in filter(None, cells):
+        joined += (cell_break(joined, cell, clause_by_default=False) if joined else "") + cell
+    return joined
 
 
 def _distinct_cells(row: Any) -> list[Any]:

@@ -373,6 +373,13 @@ def test_a_table_nested_in_a_word_cell_is_part_of_its_task(tmp_path):
     item = parse_text(read_document_text(tmp_path / "nested.docx"), META).items.row(0, named=True)
     assert item["text"] == "实施重点项目:丝路欢乐世界投资50亿元;灞河左岸道路投资3亿元"
     assert [t["value"] for t in item["targets"]] == [5e9, 3e8] and item["units"] == ["区发改委"]
+    # two quantities in one nested row are two clauses (joined by a space, they read 新建公办幼儿园新增学位 1080个)
+    for row, (first, second) in enumerate([("新建公办幼儿园3所", "新增学位1080个"), ("改造老旧小区40个", "惠及居民1.2万户")]):
+        inner.cell(row, 0).text, inner.cell(row, 1).text = first, second
+    document.save(tmp_path / "nested.docx")
+    item = parse_text(read_document_text(tmp_path / "nested.docx"), META).items.row(0, named=True)
+    assert [(t["indicator"], t["value"]) for t in item["targets"]] == [
+        ("新建公办幼儿园", 3), ("新增学位", 1080), ("改造老旧小区", 40), ("惠及居民", 12000)]
 
 
 def test_hidden_text_in_word_is_not_read(tmp_path):
