@@ -945,8 +945,21 @@ def read_docx(path: Path) -> str:
                     parts.append(text(inner))
             return _cell_text("\n".join(parts), hard_breaks=True)
 
+        def blocks(container: Any) -> Iterator[Any]:
+            """The paragraphs and tables in reading order, a one-column table framing a table (a layout box
+            round the task table, its caption in the row above) opened: read as a cell, its tasks ran into one
+            line and none was found. A task table has two columns at least."""
+            for block in container.iter_inner_content():
+                frame = [_distinct_cells(row) for row in block.rows] if isinstance(block, Table) else []
+                if frame and all(len(cells) == 1 for cells in frame) and any(
+                        isinstance(inner, Table) for cells in frame for inner in cells[0].iter_inner_content()):
+                    for cells in frame:
+                        yield from blocks(cells[0])
+                else:
+                    yield block
+
         lines: list[str] = []
-        for block in document.iter_inner_content():
+        for block in blocks(document):
             if isinstance(block, Table):
                 lines.extend(_docx_table_lines(block, cell_text))
             else:  # a line break typed in a paragraph (Shift+Enter) before a numbered task or a heading ends a

@@ -382,6 +382,25 @@ def test_a_table_nested_in_a_word_cell_is_part_of_its_task(tmp_path):
         ("新建公办幼儿园", 3), ("新增学位", 1080), ("改造老旧小区", 40), ("惠及居民", 12000)]
 
 
+def test_a_task_table_framed_by_a_one_column_layout_table_is_read_as_a_table(tmp_path):
+    """A layout box round the task table (a caption row, then the table in the next row's cell) was read as one
+    cell: every task ran into one line and the plan had no items (a bad-input probe)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("灞桥区2024年重点工作任务分解表")
+    frame = document.add_table(rows=2, cols=1)
+    frame.cell(0, 0).text = "任务分解如下"
+    inner = frame.cell(1, 0).add_table(rows=3, cols=3)
+    for row, values in enumerate([("序号", "主要任务", "责任单位"), ("1", "新建汽车充电站15处", "区发改委"),
+                                  ("2", "改造老旧小区40个", "区住建局")]):
+        for column, value in enumerate(values):
+            inner.cell(row, column).text = value
+    document.save(tmp_path / "framed.docx")
+    items = parse_text(read_document_text(tmp_path / "framed.docx"), META).items
+    assert items.select("text", "units").rows() == [("新建汽车充电站15处", ["区发改委"]), ("改造老旧小区40个", ["区住建局"])]
+
+
 def test_hidden_text_in_word_is_not_read(tmp_path):
     """Hidden text (Font ▸ Hidden, <w:vanish/>) shows neither on screen nor in print: a hidden task was an item."""
     import docx
