@@ -12,6 +12,8 @@ parser's words (序号, 个, 工作要点) and the other plans are simplified.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -84,7 +86,7 @@ def decode_text(data: bytes, *, path: str | Path = "<input>") -> str:
     if (text := _decode_with_bom(data)) is not None:
         if not text.strip():
             raise DocumentParseError("the file is empty.", path=path, zh="文件是空的")
-        return _checked_lines(text, path)
+        return _checked_lines(_unquoted_tab_table(text), path)
     if (text := _decode_utf16_without_bom(data)) is not None:
         return _checked_lines(text, path)
     if (nul := data.find(b"\x00")) != -1:  # before decoding: a binary file is no GB18030 text
@@ -155,6 +157,30 @@ def _decode_with_bom(data: bytes) -> str | None:
                 return None
             return text if not text.strip() or _TEXT_MARKS.intersection(text) else None
     return None
+
+
+def _unquoted_tab_table(text: str) -> str:
+    """A sheet Excel saved as Unicode 文本 (UTF-16, tab-separated) quotes a cell holding a quote or a line
+    break as CSV does (\"打造\"\"红色物业\"\"…\"): its quotes are undone and each break in a cell joins as an
+    Alt+Enter does (:func:`cell_break`). Read as written, the quote marks hid the cell's targets and a
+    break cut its row in two. Text that is not such a table comes back as it was."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or sum("\t" in line for line in lines) < 0.8 * len(lines) \
+            or not any(cell.startswith('"') for line in lines for cell in line.split("\t")):
+        return text
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", strict=True))
+    except csv.Error:
+        return text
+    joined = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            parts = re.split(r"\r?\n", cell)
+            cells.append("".join(part + (cell_break(part, parts[i + 1]) if i < len(parts) - 1 else "")
+                                 for i, part in enumerate(parts)))
+        joined.append("\t".join(cells))
+    return "\n".join(joined) + "\n"
 
 
 def _decode_utf16_without_bom(data: bytes) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -250,6 +251,22 @@ def test_a_gb18030_files_byte_order_mark_is_no_part_of_its_heading(data_copy, tm
     assert main(["docs", "--data", str(data_copy.data_dir)]) == 0
     listed = capsys.readouterr().out
     assert "灞桥区2024年工作要点" in listed and "\ufeff" not in listed
+
+
+def test_a_sheet_excel_saved_as_unicode_text_reads_as_the_sheet():
+    """Excel's Unicode 文本 (UTF-16, tab-separated) quotes a cell holding a quote or a line break as CSV does: the
+    quote marks hid 示范小区5个 from the targets, and a break in a cell cut its row, refused as 'the number column
+    holds 新增学位1080个' (a bad-input probe). Prose in UTF-16 keeps its quotes."""
+    sheet = ("灞桥区2024年重点工作任务分解表\t\t\t\r\n序号\t主要任务\t责任单位\t完成时限\r\n"
+             "1\t\"新建公办幼儿园3所\r\n新增学位1080个\"\t区教育局\t2024年8月底前\r\n"
+             "2\t\"改造老旧小区40个，打造\"\"红色物业\"\"示范小区5个\"\t\"区住建局\r\n各街道\"\t2024年10月底前\r\n")
+    meta = DocumentMeta(id="t", title="t", jurisdiction="灞桥区", level="district", year=2024, kind="plan", file="t")
+    items = parse_text(decode_text(codecs.BOM_UTF16_LE + sheet.encode("utf-16-le")), meta).items
+    assert items.select("text", "units").rows() == [
+        ("新建公办幼儿园3所;新增学位1080个", ["区教育局"]), ('改造老旧小区40个,打造"红色物业"示范小区5个', ["区住建局", "各街道"])]
+    assert [t["value"] for t in items["targets"][1]] == [40.0, 5.0]
+    prose = '1. 打造"红色物业"示范小区5个。\n"2. 新建学校3所。\n'
+    assert decode_text(codecs.BOM_UTF16_LE + prose.encode("utf-16-le")) == prose
 
 
 TRADITIONAL = "1. 新建公共充電樁200個，完成年度目標。\n2. 改造老舊小區80個，惠及居民1.2萬戶。\n"
