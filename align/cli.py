@@ -61,7 +61,11 @@ FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".xls
 def check_out_names_a_file(out: str) -> None:
     """Refuse an ``--out`` that names a folder (``Path("exports/")`` is ``exports``, and a file was
     written beside the folder instead of in it), ``-``, or a device or pipe (``/dev/stdout``): an
-    export writes ``-.csv`` and ``-.sources.csv``, or a file ``/dev/stdout.csv``, not the screen."""
+    export writes ``-.csv`` and ``-.sources.csv``, or a file ``/dev/stdout.csv``, not the screen; nor an empty
+    one (``--out ""`` read as the current folder)."""
+    if not out.strip():
+        raise PlanAlignError("--out is empty. Give a file name such as links.xlsx.",
+                             zh="--out 为空，请给出文件名，如 links.xlsx")
     if out.endswith(("/", "\\", os.sep)) or Path(out).is_dir():
         raise PlanAlignError(
             f"--out {out} is a folder. Give a file in it, such as {Path(out) / 'links.xlsx'}.",

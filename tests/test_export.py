@@ -459,6 +459,7 @@ def test_a_link_confirmed_before_its_plan_was_reissued_is_marked_in_the_export(d
         (["export", "--out", "links.dat"], "Cannot tell the export format"),
         (["export", "--format", "xlsx", "--out", "exports/"], "--out exports/ is a folder"),  # wrote exports.xlsx
         (["items", "baqiao-2023", "--out", "exports/"], "--out exports/ is a folder"),
+        (["export", "--format", "csv", "--out", ""], "--out is empty"),  # said "--out  is a folder"
         (["export", "--format", "csv", "--out", "-"], "--out - is not a file"),  # wrote -.csv and -.sources.csv
         (["export", "--format", "csv", "--out", "/dev/stdout"], "--out /dev/stdout is not a file"),  # /dev/stdout.csv
         (["items", "baqiao-2023", "--format", "csv", "--out", "/dev/null"], "--out /dev/null is not a file"),
