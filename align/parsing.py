@@ -1212,16 +1212,22 @@ def _without_task_text(drafts: list[_Draft], path: str | Path) -> list[str]:
 
 
 def _check_duplicates(drafts: list[_Draft], path: str | Path) -> None:
-    seen: dict[str, int] = {}
-    problems = []
+    seen: dict[str, _Draft] = {}
+    problems, in_one_section = [], []  # a repeat within one section is the one to fix: named first, alone if any
     first_repeat: int | None = None
+    first_in_section: int | None = None
     one_line = True  # every repeat within one line: tasks run together, not numbered twice
     for draft in drafts:
-        if draft.number in seen:
-            problems.append(f"number {draft.number} at lines {seen[draft.number]} and {draft.first_line}")
+        if (before := seen.get(draft.number)) is not None:
+            problem = f"number {draft.number} at lines {before.first_line} and {draft.first_line}"
+            problems.append(problem)
+            if before.section_path == draft.section_path:
+                in_one_section.append(problem)
+                first_in_section = first_in_section or draft.first_line
             first_repeat = first_repeat or draft.first_line
-            one_line = one_line and seen[draft.number] == draft.first_line
-        seen[draft.number] = draft.first_line
+            one_line = one_line and before.first_line == draft.first_line
+        seen[draft.number] = draft
+    problems, first_repeat = (in_one_section, first_in_section) if in_one_section else (problems, first_repeat)
     if problems and one_line:
         raise DocumentParseError(
             "the line holds many tasks numbered alike, as text whose line breaks were lost does. Read the original "

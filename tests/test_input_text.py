@@ -405,3 +405,15 @@ def test_a_long_progress_cell_in_a_task_table_is_no_run_together_text():
     assert len(text.split("\n")[1]) > 2000
     parsed = parse_text(text, META)
     assert parsed.items.height == 2 and not any("丢失了换行" in w for w in parsed.warnings)
+
+
+def test_repeated_task_numbers_are_named_within_their_section():
+    """The refusal named 'number 1 at lines 3 and 6', though 二、 starts a new section between them; the repeats
+    to fix are 6/8 and 7/9 (a bad-input probe)."""
+    text = ("灞桥区2024年工作要点\n一、稳增长促发展\n1.全年新建5G基站300个。\n2.新增规上工业企业10家。\n二、惠民生补短板\n"
+            "1.新建公办幼儿园3所。\n2.改造老旧小区40个。\n1.新建汽车充电站15处。\n2.新建口袋公园4个。\n")
+    with pytest.raises(DocumentParseError) as raised:
+        parse_text(text, META)
+    assert raised.value.line == 8
+    assert str(raised.value).endswith("task numbers repeat without a new section: number 1 at lines 6 and 8; "
+                                      "number 2 at lines 7 and 9")
