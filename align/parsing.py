@@ -1516,6 +1516,16 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
                         key=lambda d: d.first_line)
     else:
         drafts = _qualify_restarted_numbers(_committed(headings[2]) or _committed(headings[1]))
+    warnings += _file_attachments(drafts, attachments, index_units, index_titles, path, numbered=bool(numbered))
+    _check_duplicates(drafts, path)
+    return drafts, indicators, warnings
+
+
+def _file_attachments(drafts: list[_Draft], attachments: dict[str, dict], index_units: dict[str, list[str]],
+                      index_titles: dict[str, str], path: str | Path, *, numbered: bool) -> list[str]:
+    """Give each item its 附件 (sections, units, quota text, lines), and the warnings about attachments that
+    could not be filed: one without a number, one whose title names another item, one matching no item."""
+    warnings: list[str] = []
     attachments, index_units, doubtful = _attachments_by_item(attachments, index_units, index_titles, drafts)
     doubtful = [number for number in doubtful if number != _UNNUMBERED]
     unfiled = attachments.pop(_UNNUMBERED, None)  # its title named no item
@@ -1551,8 +1561,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
         orphan = sorted(set(attachments) - {d.number for d in drafts}, key=_number_order)
         if orphan:
             warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
-    _check_duplicates(drafts, path)
-    return drafts, indicators, warnings
+    return warnings
 
 
 def _dotted_parents_as_sections(numbered: list[_Draft]) -> list[_Draft]:
