@@ -982,14 +982,21 @@ def _unwrap_content_controls(body: Any) -> None:
     """Put what each content control (``w:sdt``) shows in its place: a 督查 template's fill-in
     fields (its 进展情况 cells, a block of tasks, a run inside a paragraph) hold text Word shows as
     any other, which python-docx skips. A control still showing its placeholder prompt
-    (单击或点击此处输入文字) holds nothing yet."""
+    (单击或点击此处输入文字) holds nothing yet; Word's automatic 目录 is no part of the plan."""
     for control in reversed(list(body.iter(_W + "sdt"))):  # innermost first
         properties, content = control.find(_W + "sdtPr"), control.find(_W + "sdtContent")
         shows_prompt = properties.find(_W + "showingPlcHdr") if properties is not None else None
         prompt = shows_prompt is not None and _on(shows_prompt.get(_W + "val"))
         parent = control.getparent()
+        if properties is not None and any(gallery.get(_W + "val", "").startswith("Table of Contents")
+                                          for gallery in properties.iter(_W + "docPartGallery")):
+            parent.remove(control)  # Word's 目录: the headings again, with page numbers; read, they repeated the tasks
+            continue
         at = parent.index(control)
-        for child in [] if content is None or prompt else list(content):
+        for child in [] if content is None else list(content):
+            if prompt:  # a cell or paragraph still showing its prompt stays, empty: the cells after it keep their columns
+                for text in child.iter(_W + "t"):
+                    text.text = ""
             parent.insert(at, child)
             at += 1
         parent.remove(control)
@@ -999,15 +1006,17 @@ def _place_text_boxes(body: Any) -> None:
     """Read each text box's paragraphs and tables (a 专栏 of tasks) right after the paragraph it
     is anchored in, where a reader meets it; python-docx reads no text inside a drawing. A box
     written twice for older Word (``mc:Fallback``) is read once."""
+    placed: dict[int, Any] = {}  # per anchor, the last block placed after it: two boxes read in their order
     for box in list(body.iter(_W + "txbxContent")):
         if any(ancestor.tag == _MC + "Fallback" for ancestor in box.iterancestors()):
             continue
         anchor = next((a for a in box.iterancestors(_W + "p") if a.getparent().tag in (_W + "body", _W + "tc")), None)
         if anchor is None:
             continue
-        after = anchor.getparent().index(anchor) + 1
-        for offset, child in enumerate([c for c in box if c.tag in (_W + "p", _W + "tbl")]):
-            anchor.getparent().insert(after + offset, child)
+        for child in [c for c in box if c.tag in (_W + "p", _W + "tbl")]:
+            previous = placed.get(id(anchor), anchor)
+            previous.addnext(child)
+            placed[id(anchor)] = child
 
 
 def _on(value: str | None) -> bool:
@@ -1216,8 +1225,10 @@ def _glyph_code_notes(text: str, path: Path) -> list[str]:
             f"could not be extracted and read as glyph codes such as {codes[0]}; check the items that hold them."]
 
 
-# The top and bottom margins of a page, as shares of its height: where page numbers and running heads go.
-_TOP_MARGIN, _BOTTOM_MARGIN = 0.08, 0.88
+# The top and bottom margins of a page, as shares of its height: where page numbers go; a running head or foot,
+# text that could be the body's, only in the outer 6 %.
+_TOP_MARGIN, _BOTTOM_MARGIN, _RUNNING_MARGIN = 0.08, 0.88, 0.06
+_SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 
 
 def _in_margin(line: dict, page: Any) -> bool:
@@ -1232,18 +1243,24 @@ def _page_free(text: str) -> str:
 def _running_heads(pages: list[Any]) -> dict[str, int]:
     """Margin lines repeated on at least half the pages, two at least (灞桥区人民政府办公室文件 over each
     page, — 1 — 第 1 页 共 2 页 under it), each with the page it first appears on: a wrapped line was
-    joined with the next page's head (高校毕业生就灞桥区2024年工作要点业率). A head's first appearance
-    stays (-1 for a foot: none does), since a plan's title is often its running head too."""
+    joined with the next page's head (高校毕业生就灞桥区2024年工作要点业率). A head's first appearance on the
+    first page stays (-1: none does), since a plan's title is often its running head too."""
     seen: dict[str, list[int]] = {}
     feet: set[str] = set()
     for number, page in enumerate(pages):
         for line in page.extract_text_lines():
-            if _in_margin(line, page):
+            # a page's own margin, where body text never runs (its last line sat at 0.90 with Word's 2.54 cm), and
+            # no sentence: 完成时限：2025年6月底前。 on two pages' last lines is no running foot
+            head = line["top"] < _RUNNING_MARGIN * page.height
+            if (head or line["bottom"] > (1 - _RUNNING_MARGIN) * page.height) and not _SENTENCE_END.search(line["text"]):
                 seen.setdefault(_page_free(line["text"]), []).append(number)
-                if line["top"] >= _TOP_MARGIN * page.height:
+                if not head:
                     feet.add(_page_free(line["text"]))
     needed = max(2, (len(pages) + 1) // 2)
-    return {text: -1 if text in feet else on[0] for text, on in seen.items() if len(set(on)) >= needed}
+    # a head first met on the first page may be the plan's title, and stays there; one from the second page on
+    # (the first page's 红头 differs) is a running head throughout
+    return {text: on[0] if on[0] == 0 and text not in feet else -1
+            for text, on in seen.items() if len(set(on)) >= needed}
 
 
 def _pdf_page_lines(page: Any, running: Collection[str] = ()) -> list[str]:

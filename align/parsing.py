@@ -1434,6 +1434,9 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             listed.append(current)
             heading = None
             continue
+        if _BOX_LABEL.match(clean):  # 专栏1 民生实事: a box's label over its tasks, no part of the task before it
+            current = None
+            continue
         if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
             owner = current or heading
             running = not re.search(r"[。，,；;\d]", clean)  # an office's name: no exhortation, no date
@@ -1562,6 +1565,10 @@ def _file_attachments(drafts: list[_Draft], attachments: dict[str, dict], index_
         if orphan:
             warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
     return warnings
+
+
+# The label of a box of tasks set apart (a Word text box or a framed table): 专栏1 民生实事, 专栏二：重大项目.
+_BOX_LABEL = re.compile(rf"^专栏\s*[\d{CN_DIGITS}]+\s*[:：]?\s*[\u4e00-\u9fff]{{0,12}}$")
 
 
 def _dotted_parents_as_sections(numbered: list[_Draft]) -> list[_Draft]:

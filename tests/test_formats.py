@@ -488,6 +488,43 @@ def test_text_in_word_content_controls_is_read_as_word_shows_it(tmp_path):
     assert "2\t改造老旧小区40个" in text and "单击" not in text
 
 
+def test_words_automatic_table_of_contents_is_no_part_of_the_plan_and_an_empty_cell_control_keeps_its_column(tmp_path):
+    """Unwrapping content controls read Word's 目录 (headings and tasks again, with page numbers) and the plan was
+    refused for repeated numbers; a whole cell in a control still showing its prompt was dropped, and the cells
+    after it moved left (deadline = 区教育局) — a review of this session's change."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("灞桥区2024年工作要点")
+    toc = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in ("一、教育提质\t1", "1.新建幼儿园3所\t1", "2.新增学位1080个\t2"))
+    document.element.body.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj>'
+        f"</w:sdtPr><w:sdtContent>{toc}</w:sdtContent></w:sdt>"))
+    for line in ("一、教育提质", "1.新建幼儿园3所。", "2.新增学位1080个。"):
+        document.add_paragraph(line)
+    document.save(tmp_path / "toc.docx")
+    items = parse_text(read_document_text(tmp_path / "toc.docx"), META).items
+    assert items["text"].to_list() == ["新建幼儿园3所。", "新增学位1080个。"]
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    for cell, value in zip(table.rows[0].cells, ["序号", "主要任务", "完成时限", "责任单位"]):
+        cell.text = value
+    for cell, value in zip(table.rows[1].cells, ["1", "新建幼儿园3所", "", "区教育局"]):
+        cell.text = value
+    row = table.rows[1]._tr
+    blank = row.tc_lst[2]
+    control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent/></w:sdt>')
+    row.replace(blank, control)
+    blank.append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>单击或点击此处输入日期。</w:t></w:r></w:p>'))
+    control[1].append(blank)
+    document.save(tmp_path / "cell.docx")
+    text = read_document_text(tmp_path / "cell.docx")
+    assert "1\t新建幼儿园3所\t\t区教育局" in text and "单击" not in text
+
+
 def test_a_text_box_is_read_after_the_paragraph_it_is_anchored_in(tmp_path):
     """A 专栏 of tasks 3 and 4 in a text box was dropped without a word (python-docx reads no text in a
     drawing); a box Word writes twice for older versions (mc:Fallback) is read once."""
@@ -513,6 +550,16 @@ def test_a_text_box_is_read_after_the_paragraph_it_is_anchored_in(tmp_path):
     assert [line for line in text.split("\n") if line] == [
         "一、稳增长", "1.全年新建5G基站300个。", "2.新增规上工业企业10家。", "二、惠民生", "专栏1 民生实事",
         "3.新建公办幼儿园3所。", "4.改造老旧小区40个。", "5.新建口袋公园4个。"]
+    # two boxes anchored in one task's paragraph read in their order, and a box's label joins no task (a review)
+    document = docx.Document()
+    task = document.add_paragraph("1.新建幼儿园3所。")
+    for label, line in (("专栏1 教育", "2.新增学位1080个。"), ("专栏2 养老", "3.新建社区食堂10个。")):
+        task._p.append(parse_xml(
+            f"<w:r {namespaces}><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>{label}</w:t></w:r></w:p>"
+            f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></w:r>"))
+    document.save(tmp_path / "boxes.docx")
+    items = parse_text(read_document_text(tmp_path / "boxes.docx"), META).items
+    assert items["text"].to_list() == ["新建幼儿园3所。", "新增学位1080个。", "新建社区食堂10个。"]
 
 
 def test_word_outline_numbered_automatically(tmp_path):
@@ -1953,6 +2000,23 @@ def test_a_pdfs_running_head_and_foot_are_no_part_of_the_text(tmp_path):
     items = parse_text(text, META).items
     assert items["text"].to_list() == ["新建城市书房3个。", "全年新增城镇就业1.2万人,城镇调查失业率控制在5.5%以内,高校毕业生就业率保持在90%以上。",
                                        "改造老旧小区20个。"]
+    # body lines low on each page that differ only in their numbers are no foot (both deadlines were lost), and a
+    # head first met on the second page (the first page's 红头 differs) goes everywhere (a review)
+    sheet = canvas.Canvas(str(path))
+    for number, (task, deadline) in enumerate([("1.新建城市书房3个，新增学位", "540个。完成时限：2025年6月底前。"),
+                                                ("2.改造老旧小区20个。", "完成时限：2025年12月底前。"),
+                                                ("3.新建口袋公园4个。", "完成时限：2025年9月底前。")]):
+        sheet.setFont("STSong-Light", 12)
+        if number:
+            sheet.drawString(200, 815, "灞桥区人民政府办公室")
+        else:
+            sheet.drawString(200, 780, "灞桥区2024年工作要点")
+        sheet.drawString(72, 740, task)
+        sheet.drawString(72, 85, deadline)  # the last body line, 0.90 down the page
+        sheet.showPage()
+    sheet.save()
+    text = read_document_text(path)
+    assert "人民政府办公室" not in text and text.count("完成时限") == 3
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_csv])
