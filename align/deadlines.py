@@ -141,12 +141,13 @@ def _shift(old: str | None, new: str | None, *, old_year: int | None, new_year: 
     return _months(after) - _months(before)
 
 
-# A deadline that names no month because the work has none (长期坚持, 持续推进, 常态化开展).
-_OPEN_ENDED = re.compile(r"长期|持续|常态|长效")
+# A deadline that names no month because the work has none, and says nothing else (长期坚持, 持续推进, 常态化开展;
+# not “十四五”期间持续推进, a period that moves, nor 暂停实施（持续关注）).
+_OPEN_ENDED = re.compile(r"(?:长期|持续|常态化?|长效)[\u4e00-\u9fff]{0,4}")
 
 
 def _open_ended(text: str | None) -> bool:
-    return bool(text and _OPEN_ENDED.search(text))
+    return bool(text and _OPEN_ENDED.fullmatch(text.strip()))
 
 
 def _on_calendar(deadline: Deadline, plan_year: int | None) -> Deadline | None:

@@ -298,9 +298,10 @@ def pair_targets(
                 continue
             similarity = indicator_similarity(old.get("indicator"), new.get("indicator"))
             sole = old_families.count(old_families[i]) == 1 and new_families.count(new_families[j]) == 1
-            # two bare counts (3所、900个 → 2所、600个) name no indicator: their measure word says what each counts
+            # two bare counts (3所、900个 → 2所、600个) name no indicator: their measure word says what each counts,
+            # and of several in one word the same number first (3个、5个 → 5个 is 5个 kept, not 3个 raised)
             if not old.get("indicator") and not new.get("indicator") and old.get("unit") == new.get("unit"):
-                similarity = 100.0
+                similarity = 100.0 if old.get("value") == new.get("value") else 99.0
             if similarity >= min_similarity or sole:
                 options.append((-similarity, abs(i - j), i, j))
     pairs: list[tuple[int | None, int | None]] = []

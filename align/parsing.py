@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -2082,7 +2082,8 @@ def _own_targets(text: str, quotas: list[dict]) -> list[dict]:
         return names_only_places(target)
 
     targets = [target for target in extract_targets(text) if not given_as_a_quota(target)]
-    return [target for n, target in enumerate(targets) if not _share_of_an_earlier_total(target, targets[:n])]
+    asides = [aside.group(0) for aside in _INCLUDED_ASIDE.finditer(text)]
+    return [target for n, target in enumerate(targets) if not _share_of_an_earlier_total(target, targets[:n], asides)]
 
 
 # The words of a count that only say where a part of a total goes: an area or a place within (其中主城区30个,
@@ -2093,17 +2094,18 @@ _SHARE_NAME = re.compile(r"(?:其中|含|包括)(?![城乡村]镇\d)[\u4e00-\u9f
                          r"|其余|各(?:区县|县区|区|县|市|镇|乡|街道|镇街|县\(市\)区|区县\([^)]*\))")
 
 
-def _share_of_an_earlier_total(target: dict, before: list[dict]) -> bool:
+def _share_of_an_earlier_total(target: dict, before: list[dict], asides: Sequence[str] = ()) -> bool:
     """Whether ``target`` is a part of a larger count in its unit written before it, named by where it goes (not by
-    what: 新建学校10所，其中小学6所 is a target of its own), or what it includes (新建中小学4所（含九年一贯制学校1所）:
-    a count it holds, read as a target of its own and listed beside the 4所 in coverage); it was a second target of
-    the city item, compared in matching and evolution."""
+    what: 新建学校10所，其中小学6所 is a target of its own), or one of what an aside says it includes (新建中小学4所
+    （含九年一贯制学校1所、高中1所）: counts it holds, each read as a target of its own and listed beside the 4所 in
+    coverage); it was a second target of the city item, compared in matching and evolution."""
     raw = target["raw"] or ""
-    return bool(_SHARE_NAME.match(raw) or raw.startswith(_INCLUDES)) and any(
+    return bool(_SHARE_NAME.match(raw) or any(raw in aside for aside in asides)) and any(
         earlier["unit"] == target["unit"] and earlier["value"] > target["value"] for earlier in before)
 
 
-_INCLUDES = ("含", "包括", "包含")
+# An aside in brackets naming what a total includes: （含九年一贯制学校1所、高中1所）.
+_INCLUDED_ASIDE = re.compile(r"[(（](?:含|包括|包含)[^()（）]*[)）]")
 
 
 def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:

@@ -354,7 +354,7 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
         ("--undo", "undo", "retract your latest decision on this pair"),
     ):
         action.add_argument(flag, dest="action", action="store_const", const=const, help=text)
-    p.add_argument("--reviewer", required=ENVIRONMENT["reviewer"] not in os.environ,
+    p.add_argument("--reviewer", required=not os.environ.get(ENVIRONMENT["reviewer"], "").strip(),
                    help="who decides (recorded in the log); default: PLAN_ALIGN_REVIEWER, when it is set")
     p.add_argument("--note", help="a short reason, kept with the decision")
     p.add_argument("--score", type=float, help="the matcher's score for the pair, if known")

@@ -1000,6 +1000,10 @@ def test_decide_records_under_the_reviewer_the_environment_names_as_the_app_does
     with pytest.raises(SystemExit) as stopped:  # neither given: who decides is never guessed
         run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--data", str(data))
     assert stopped.value.code == 2 and "--reviewer" in capsys.readouterr().err
+    monkeypatch.setenv("PLAN_ALIGN_REVIEWER", " ")  # set but blank names no one (it recorded "planner"; a review)
+    with pytest.raises(SystemExit):
+        run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--data", str(data))
+    capsys.readouterr()
     monkeypatch.setenv("PLAN_ALIGN_REVIEWER", "王")
     assert run("decide", "baqiao-2023:75", "xian-2024:4", "--confirm", "--data", str(data)) == 0
     assert "王 recorded confirmed on baqiao-2023:75 → xian-2024:4" in capsys.readouterr().out

@@ -49,6 +49,9 @@ def test_an_open_ended_deadline_carried_forward_is_unchanged():
     assert describe_shift(deadline_shift("长期坚持", "持续推进", **years)) == "不变"
     assert deadline_shift("长期坚持", "2025年12月底前", **years) is None, "a month set where none was: no shift to tell"
     assert deadline_shift("按计划推进", "按计划推进", **years) is None
+    # … only where the deadline says nothing else: a plan period moved, or work paused (a review)
+    assert deadline_shift("“十四五”期间持续推进", "“十五五”期间持续推进", **years) is None
+    assert deadline_shift("持续推进", "暂停实施（持续关注）", **years) is None
 
 
 def test_the_shift_compares_like_with_like():

@@ -286,6 +286,8 @@ def test_gold_evaluation(baqiao):
     assert gold_direction("2所、3000个 → 3所、4000个")[0] == "raised"
     assert [(c["old"], c["new"]) for c in compare_targets(extract_targets("3所、900个"), extract_targets("2所、600个"))] \
         == [("3所", "2所"), ("900个", "600个")]
+    assert [(c["old"], c["new"]) for c in compare_targets(extract_targets("3个、5个"), extract_targets("5个"))] \
+        == [("5个", "5个"), ("3个", None)], "of several in one measure word, the same number first (a review)"
 
 
 def test_the_evaluation_judges_a_split_as_the_table_does_on_its_total():

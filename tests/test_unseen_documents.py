@@ -1036,6 +1036,8 @@ def test_a_closing_charge_to_the_places_is_no_part_of_the_last_item():
     # … or by what the total includes, in an aside (a matcher probe: listed in coverage beside the 4所)
     ("新建中小学4所（含九年一贯制学校1所），新增学位6000个。", [4.0, 6000.0]),
     ("改造老旧小区30个（包括加装电梯小区5个）。", [30.0]),
+    ("新建中小学3所（含九年一贯制学校1所、高中1所）。", [3.0]),  # every part the aside lists (a review)
+    ("新建学校10所，包括小学6所、初中4所。", [10.0, 6.0, 4.0]),  # as 其中小学6所: parts by what, outside an aside
     # … while a part named by what it is, or by whom it counts, is a target
     ("新建学校10所，其中小学6所。", [10.0, 6.0]), ("新增城镇就业5000人，其中城镇3000人。", [5000.0, 3000.0]),
     # … and a kind of place counted (each dropped as a share by place; a review)
