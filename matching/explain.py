@@ -127,7 +127,9 @@ def _quota_met(s: dict, t: dict, jurisdiction: str) -> str:
     if met is None:
         return ""
     place, value, unit, _ = met[0].split("|", 3)
-    return f"{place}{value}{unit} = {raw[met[1]]}"
+    written = next((q["raw"] for q in t.get("quotas") or [] if q["jurisdiction"] == place and q["unit"] == unit
+                    and amount_key(q).split("|")[0] == value), f"{place}{value}{unit}")
+    return f"{written} = {raw[met[1]]}"
 
 
 def _structured_reasons(row: dict, s: dict, t: dict, words: frozenset[str], jurisdiction: str) -> list[str]:

@@ -121,7 +121,7 @@ def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.Da
 
 def amount_key(target: dict) -> str:
     """``25|个|改造老旧小区``: a number, its measure word and what it counts."""
-    return f"{target['value']:g}|{target['unit']}|{target.get('indicator') or ''}"
+    return f"{target['value']:.12g}|{target['unit']}|{target.get('indicator') or ''}"
 
 
 def quota_counts(quotas: list[dict] | None, targets: list[dict] | None) -> list[str]:
@@ -129,25 +129,59 @@ def quota_counts(quotas: list[dict] | None, targets: list[dict] | None) -> list[
     item's targets in its measure word (历下区3处 of 新建、改造提升农贸市场30处)."""
     out = set()
     for quota in quotas or []:
-        counted = [quota["raw"].replace(quota["jurisdiction"], " ")]
+        counted = [_without_place(quota["raw"], quota["jurisdiction"])]
         counted += [t.get("indicator") or "" for t in targets or [] if t["unit"] == quota["unit"]]
         out.add(f"{quota['jurisdiction']}|{amount_key(quota | {'indicator': ' '.join(counted)})}")
     return sorted(out)
 
 
+def _without_place(text: str, place: str) -> str:
+    """``text`` less the place, as the plan wrote it: 高新区 in a quota renamed 咸阳高新区 (its 高新 met 高新技术企业)."""
+    for cut in range(len(place) - 2):
+        if place[cut:] in text:
+            return text.replace(place[cut:], " ")
+    return text
+
+
+# What a count's words say beside the thing counted: the action (新建, 改造提升), and heads and modifiers any
+# facility has (服务中心, 标准化, 公共). Left in, 新建 made 新建2所公办托育机构 meet a city's kindergartens, and
+# 服务中心 made 街道党群服务中心 meet 社区卫生服务中心; where a facility is (社区, 城市) is no more the thing.
+_NOT_THE_THING = re.compile(
+    r"新建|新增|建设|建成|改扩建|扩建|改造|提升|提质|升级|完成|实施|整治|治理|打造|推进|开展|创建|培育|开工|启动|加快|"
+    r"推动|落实|实现|达到|累计|全年|年内|其中|含|各|服务中心|中心|服务|设施|项目|工程|平台|标准化|示范|综合|智慧|公共|"
+    r"城市|城区|社区|街道|全区|全市|区级|市级|省级|国家级|"
+    r"\d[\d.,]*\s*[\u4e00-\u9fff]?")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _bigrams(text: str) -> set[str]:
-    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+def _thing(text: str) -> list[str]:
+    """The runs of a count's words that name the thing counted (菜市场 of 完成3处菜市场标准化升级改造)."""
+    return _CJK_RUN.findall(_NOT_THE_THING.sub(" ", text))
+
+
+def _alike(one: str, other: str) -> bool:
+    """Whether two counts' words name a like thing: a two-character word in common (市场 of 菜市场 and 农贸市场), or
+    one name inside the other, gaps allowed (街巷 in 背街小巷)."""
+    first, second = _thing(one), _thing(other)
+    bigrams = [{run[i:i + 2] for run in runs for i in range(len(run) - 1)} for runs in (first, second)]
+    if bigrams[0] & bigrams[1]:
+        return True
+    return any(_within(short, long) or _within(long, short) for short in first for long in second)
+
+
+def _within(short: str, long: str) -> bool:
+    """``short`` (two characters at least) written in ``long`` in its order, other characters between."""
+    if len(short) < 2 or len(short) > len(long):
+        return False
+    rest = iter(long)
+    return all(char in rest for char in short)
 
 
 def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -> tuple[str, str] | None:
     """The quota for ``place`` (``历下区|25|个|…``) and the amount (``25|个|…``) that meets it, if any.
 
-    A quota meets an amount in the same number and measure word that counts a like thing (a two-
-    character word in common: 市场 in 菜市场 and 农贸市场), so that 新增创新平台5个 does not meet a
-    district's five pocket parks.
+    A quota meets an amount in the same number and measure word that counts a like thing (:func:`_alike`), so
+    that 新建创新平台5个 does not meet a district's five pocket parks, nor 完成3处老旧小区改造提升 its three markets.
     """
     if not place:
         return None
@@ -157,7 +191,7 @@ def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -
             continue
         for amount in amounts or []:
             amount_value, amount_unit, indicator = amount.split("|", 2)
-            if (amount_value, amount_unit) == (value, unit) and _bigrams(indicator) & _bigrams(counted):
+            if (amount_value, amount_unit) == (value, unit) and _alike(indicator, counted):
                 return quota, amount
     return None
 

@@ -490,12 +490,44 @@ def test_a_quota_that_is_the_districts_own_number_for_a_like_thing_is_a_rule_for
     scored = match_items(source, target, source_jurisdiction="历下区", target_jurisdiction="济南市", model=model)
     market = scored.filter(pl.col("source_id") == "d:1", pl.col("target_id") == "c:1").row(0, named=True)
     assert market["linked"] and market["contrib_quota_matches_task"] == QUOTA_MATCH_LOGIT
-    assert market["reasons"].startswith("配额与任务数相符 (quota = the task's number): 历下区3处 = 完成3处菜市场标准化升级改造")
+    assert market["reasons"].startswith(
+        "配额与任务数相符 (quota = the task's number): 新建、改造提升农贸市场：其中历下区3处 = 完成3处菜市场标准化升级改造")
     steps = waterfall(market, model.intercept)
     assert steps["feature"][-1] == "quota_matches_task"
     assert 1 / (1 + np.exp(-steps["cumulative"][-1])) == pytest.approx(market["score"])
     platform = scored.filter(pl.col("source_id") == "d:2")
     assert not platform["linked"].any() and set(platform["contrib_quota_matches_task"]) == {0.0}
+
+
+@pytest.mark.parametrize(("task", "city_item", "meets"), [
+    ("提升改造街巷12条", "整治提升背街小巷。整治提升背街小巷100条,其中历下区12条。", True),  # 街巷 within 背街小巷
+    ("新增停车位1500个", "停车设施建设。新增公共停车泊位2万个,其中历下区1500个。", True),
+    # the same number for another thing, however alike the verbs or the facility's head (a review, a tester's 郑州市)
+    ("完成3处老旧小区改造提升", "新建改造农贸市场。新建、改造提升农贸市场30处,其中历下区3处。", False),
+    ("新建2所公办托育机构", "幼儿园建设。新建幼儿园20所,其中历下区2所。", False),
+    ("新建街道党群服务中心2个", "社区卫生服务中心建设。新建改造社区卫生服务中心20个,其中历下区2个。", False),
+    ("建设1个智慧停车信息平台", "城市运行管理。各区分别建设区级城市运行管理中心,其中历下区1个。", False),
+    ("完成招商引资到位资金10亿元", "扩大有效投资。完成固定资产投资1000亿元,其中历下区10亿元。", False),
+])
+def test_a_quota_meets_a_task_counting_a_like_thing_not_one_sharing_a_verb(task, city_item, meets):
+    source = table("d", [(task, "区住建局")], jurisdiction="历下区")
+    f = features_of(source, city(f"一、任务\n1.{city_item}"), source_jurisdiction="历下区", target_jurisdiction="济南市")
+    assert f["quota_matches_task"]["c:1"] == float(meets)
+
+
+def test_a_renamed_zones_quota_does_not_meet_a_task_by_its_old_name():
+    """高新区, renamed 咸阳高新区 to match the registry, stayed in the quota's words: 新增高新技术企业4个 met four
+    pocket parks on 高新 (a review)."""
+    from align.targets import extract_quotas
+    from matching.features import amount_key, quota_counts, quota_met
+
+    quotas = [{**q, "jurisdiction": "咸阳高新区"} for q in extract_quotas("新建口袋公园40个,其中高新区4个。")]
+    counts = quota_counts(quotas, [{"indicator": "新建口袋公园", "value": 40.0, "unit": "个"}])
+    firms = amount_key({"indicator": "新增高新技术企业", "value": 4.0, "unit": "个"})
+    parks = amount_key({"indicator": "新建街头口袋公园", "value": 4.0, "unit": "个"})
+    assert quota_met(counts, [firms], "咸阳高新区") is None
+    assert quota_met(counts, [parks], "咸阳高新区") is not None
+    assert amount_key({"indicator": "投资", "value": 1e9, "unit": "元"}) == "1000000000|元|投资", "no 1e+09"
 
 
 def test_the_quota_rule_reads_the_same_when_the_city_plan_is_the_source():
