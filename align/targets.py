@@ -444,6 +444,11 @@ def extract_targets(text: str | None) -> list[dict]:
         start, end = match.span()
         number = match.group("number") or match.group("percent")  # 百分之八 is 8%
         unit = _unit_of(match)
+        per_time_after = ""
+        if match.group("unit") and unit != "%" and not match.group("after") and (per := _PER_TIME.match(text, end)):
+            unit, end = f"{unit}/{_PER_TIME_NAMES.get(per.group(1), per.group(1))}", per.end()  # 10万吨/日: a daily capacity
+            if qualified := _AFTER_PER_TIME.match(text, end):  # 5万吨/日以上
+                per_time_after, end = qualified.group(1), qualified.end()
         inside = bisect_right(group_ends, start)  # the first group that ends after the number
         if inside < len(groups) and groups[inside][0] <= start:  # the group's own targets, once, where its first number is
             if inside not in emitted:
@@ -495,7 +500,7 @@ def extract_targets(text: str | None) -> list[dict]:
         if enumeration > end and _lists_inside_the_name(text, start, enumeration, clause_end, list_marks):
             enumeration = -1  # 为3万名适龄妇女免费开展宫颈癌、乳腺癌筛查: one name
         raw_end = enumeration if enumeration != -1 else clause_end
-        before, after = match.group("before") or "", match.group("after") or match.group("inner") or ""
+        before, after = match.group("before") or "", match.group("after") or match.group("inner") or per_time_after
         if not after and (approx := re.search(rf"(?<=[\d{CN_DIGITS}])\s*([余多])\s*[千万亿]", number)):
             after = approx.group(1)  # 20余万平方米: over 200000, as 1000余个 is over 1000
         if not before and (about := _search_tail(_ABOUT_BEFORE, text, start, 1)):
@@ -530,6 +535,12 @@ def extract_targets(text: str | None) -> list[dict]:
         spans.append((start, end, match.group("before") or "", match.group("after") or match.group("inner") or ""))
     _share_qualifiers_along_lists(text, found, spans)
     return found
+
+
+# A unit per span of time written after it (10万吨/日, 20万吨/天): the capacity's unit, no part of its name.
+_PER_TIME = re.compile(r"\s*[/／]\s*(日|天|年|月|小时|时)(?![\u4e00-\u9fff]{0,1}[\d])")
+_PER_TIME_NAMES = {"天": "日", "时": "小时"}
+_AFTER_PER_TIME = re.compile(rf"\s*({_AFTER})")
 
 
 def _lists_inside_the_name(text: str, start: int, mark: int, clause_end: int, marks: _Marks | None = None) -> bool:

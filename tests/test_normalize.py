@@ -869,3 +869,10 @@ def test_residents_counted_as_households_or_buildings_are_not_persons():
 def test_within_a_length_of_time_is_a_bound_and_nothing_else_is(text, target):
     [found] = extract_targets(text)
     assert (found["indicator"], found["value"], found["unit"], found["qualifier"]) == target
+
+
+def test_a_unit_per_day_is_the_capacitys_unit_not_part_of_its_name():
+    """污水处理能力新增10万吨/日 was named 污水处理能力新增/日 in 吨 (a tester's 郑州高新区 plan)."""
+    found = [(t["indicator"], t["value"], t["unit"], t["qualifier"])
+             for t in extract_targets("污水处理能力新增10万吨/日，供水能力达到20万吨/天以上。")]
+    assert found == [("污水处理能力新增", 100000.0, "吨/日", ""), ("供水能力", 200000.0, "吨/日", "以上")]
