@@ -119,12 +119,12 @@ _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
     r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|办公厅|人民政府|管委会|委员会|领导小组)"
     r"(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
-    # 各部门要…, 各地各部门要高度重视… (not a task's own words with its dates: 各街道要于6月底前完成选址)
+    # 各部门要…, 各地各部门要高度重视…, 各牵头单位要… (not a task's own words with its dates: 各街道要于6月底前完成选址)
     # (unless it reports to an office: 各部门要在年底前将全年工作完成情况报区政府办公室)
     r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))"
     r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单))|(?=[^。,，]{0,16}(?:抓好|狠抓)落实[。!！]?$))"
     r"(?:地|级)?各?"
-    r"(?:部门|单位|街道|镇街|有关单位|级各部门)(?:[、,，]|要|务必|必须).*"
+    r"(?:(?:牵头|责任|承办|配合|相关|有关|成员)?(?:部门|单位)|街道|镇街|级各部门)(?:[、,，]|要|务必|必须).*"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
     # task's own words about them (各区要于6月底前完成选址, 各区县要进一步加大推进力度，灞桥区、莲湖区分别建设200个、300个)
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
@@ -190,8 +190,8 @@ _LEAD_MAX = 20
 
 
 _TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报|实施意见")
-# Words that name a list of tasks only beside a year (未央区2024年重点工作任务), not in a body line.
-_DATED_TITLE_WORDS = re.compile(r"任务|安排")
+# Words that name a list of tasks only beside a year (未央区2024年重点工作任务, 天河区2025年重点工作), not in a body line.
+_DATED_TITLE_WORDS = re.compile(r"任务|安排|重点工作")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
 
@@ -309,7 +309,7 @@ def _heading_places(title: str | None) -> tuple[str, str | None]:
 _TITLE_KINDS = (
     (re.compile(r"分解表|分解及|统计表|任务表|情况表|清单|台账|落实情况"), "task_table"),  # …任务分解及推进情况表
     (re.compile(r"实事"), "livelihood_plan"),
-    (re.compile(r"要点|工作任务|工作安排|重点任务"), "work_points"),
+    (re.compile(r"要点|工作任务|工作安排|重点任务|重点工作$"), "work_points"),
     (re.compile(r"工作报告"), "work_report"),
     (re.compile(r"规划|方案|计划|意见"), "plan"),
 )

@@ -417,3 +417,11 @@ def test_repeated_task_numbers_are_named_within_their_section():
     assert raised.value.line == 8
     assert str(raised.value).endswith("task numbers repeat without a new section: number 1 at lines 6 and 8; "
                                       "number 2 at lines 7 and 9")
+
+
+@pytest.mark.parametrize("charged", ["各牵头单位", "各责任单位", "各相关部门", "各部门"])
+def test_a_closing_charge_to_the_lead_units_joins_no_item(charged):
+    """各牵头单位要… after the last task was read into it (各部门要… was not; a tester's 郑州市 plan)."""
+    text = (f"某区2025年工作要点\n一、教育\n1.新建学校3所。\n2.新增一件事重点事项13项。\n{charged}要高度重视，"
+            "确保按期完成，每月向区政府督查室报送进展情况。\n某区人民政府\n2025年2月20日\n")
+    assert parse_text(text, META).items["text"].to_list() == ["新建学校3所。", "新增一件事重点事项13项。"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from align.parsing import document_heading, heading_jurisdiction, heading_metadata
+from align.parsing import document_heading, heading_jurisdiction, heading_kind, heading_metadata
 from align.readers import read_document_text
 from align.registry import document_path, get_document
 from align.settings import BUNDLED_DATA
@@ -227,6 +227,13 @@ def test_each_bundled_document_names_its_own_title_and_year(doc_id, title, year)
 def test_a_notice_issuing_a_plan_gives_the_plans_title(text, title):
     """`add` registered 宝鸡市…关于印发…的通知 as the plan's title, which the registry then warned of."""
     assert document_heading(text) == (title, 2024)
+
+
+def test_a_years_重点工作_is_a_title_and_a_sections_is_not():
+    """`add` refused 天河区2025年重点工作.xlsx: its heading 'does not say its jurisdiction, level and year' (a tester)."""
+    assert document_heading("天河区2025年重点工作\n1.新建公园3个。") == ("天河区2025年重点工作", 2025)
+    assert heading_kind("天河区2025年重点工作") == "work_points"
+    assert document_heading("一、重点工作\n1.新建公园3个。") == (None, None)
 
 
 @pytest.mark.parametrize(
