@@ -1248,14 +1248,15 @@ def _running_heads(pages: list[Any]) -> dict[str, int]:
     seen: dict[str, list[int]] = {}
     feet: set[str] = set()
     for number, page in enumerate(pages):
-        for line in page.extract_text_lines():
-            # a page's own margin, where body text never runs (its last line sat at 0.90 with Word's 2.54 cm), and
-            # no sentence: 完成时限：2025年6月底前。 on two pages' last lines is no running foot
-            head = line["top"] < _RUNNING_MARGIN * page.height
-            if (head or line["bottom"] > (1 - _RUNNING_MARGIN) * page.height) and not _SENTENCE_END.search(line["text"]):
-                seen.setdefault(_page_free(line["text"]), []).append(number)
-                if not head:
-                    feet.add(_page_free(line["text"]))
+        # a page's own margin, where body text never runs (its last line sat at 0.90 with Word's 2.54 cm), and no
+        # sentence: 完成时限：2025年6月底前。 on two pages' last lines is no running foot. Only the margins are read.
+        edge = _RUNNING_MARGIN * page.height
+        for head, margin in ((True, (0, 0, page.width, edge)), (False, (0, page.height - edge, page.width, page.height))):
+            for line in page.within_bbox(margin).extract_text_lines():
+                if not _SENTENCE_END.search(line["text"]):
+                    seen.setdefault(_page_free(line["text"]), []).append(number)
+                    if not head:
+                        feet.add(_page_free(line["text"]))
     needed = max(2, (len(pages) + 1) // 2)
     # a head first met on the first page may be the plan's title, and stays there; one from the second page on
     # (the first page's 红头 differs) is a running head throughout
