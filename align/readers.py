@@ -161,7 +161,7 @@ def _decode_with_bom(data: bytes) -> str | None:
 
 def _unquoted_tab_table(text: str) -> str:
     """A sheet Excel saved as Unicode 文本 (UTF-16, tab-separated) quotes a cell holding a quote or a line
-    break as CSV does (\"打造\"\"红色物业\"\"…\"): its quotes are undone and each break in a cell joins as an
+    break as CSV does ("打造""红色物业""示范小区"): its quotes are undone and each break in a cell joins as an
     Alt+Enter does (:func:`cell_break`). Read as written, the quote marks hid the cell's targets and a
     break cut its row in two. Text that is not such a table comes back as it was."""
     lines = [line for line in text.splitlines() if line.strip()]

@@ -538,7 +538,7 @@ def extract_targets(text: str | None) -> list[dict]:
 
 
 # A unit per span of time written after it (10万吨/日, 20万吨/天): the capacity's unit, no part of its name.
-_PER_TIME = re.compile(r"\s*[/／]\s*(日|天|年|月|小时|时)(?![\u4e00-\u9fff]{0,1}[\d])")
+_PER_TIME = re.compile(r"\s*[/／]\s*(日|天|年|月|小时|时)")
 _PER_TIME_NAMES = {"天": "日", "时": "小时"}
 _AFTER_PER_TIME = re.compile(rf"\s*({_AFTER})")
 
