@@ -137,7 +137,7 @@ def quota_counts(quotas: list[dict] | None, targets: list[dict] | None) -> list[
 
 def _without_place(text: str, place: str) -> str:
     """``text`` less the place, as the plan wrote it: 高新区 in a quota renamed 咸阳高新区 (its 高新 met 高新技术企业)."""
-    for cut in range(len(place) - 2):
+    for cut in range(max(1, len(place) - 2)):  # 乾县 whole; 咸阳高新区, 阳高新区, 高新区
         if place[cut:] in text:
             return text.replace(place[cut:], " ")
     return text
