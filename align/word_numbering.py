@@ -123,13 +123,18 @@ class ListNumbers:
     document : a ``docx.Document``. Its numbering definitions are read once; a document
         without them numbers nothing.
 
-    Counters run per list (``numId``) and level; a level restarts at its start value when
-    a shallower level of the same list advances, and a ``%1`` for a level not yet reached
-    shows that level's start value, as Word shows it.
+    Counters run per list definition (``abstractNum``) and level, as Word keeps them: two lists
+    (``numId``) over one definition continue one count (1, 2 | 3, 4), and a list that restarts a level
+    (``w:startOverride``) starts it again where the list is first used at that level, then goes on
+    counting for all. A level restarts at its start value when a shallower level advances, and a
+    ``%1`` for a level not yet reached shows that level's start value, as Word shows it.
     """
 
     def __init__(self, document: Any) -> None:
         self._lists: dict[str, dict[int, _Level]] = {}
+        self._definition: dict[str, str] = {}  # numId → the abstractNum whose counters it shares
+        self._restarts: dict[str, set[int]] = {}  # numId → the levels its w:startOverride restarts
+        self._entered: set[tuple[str, int]] = set()  # (numId, level) already counted once
         self._level_of_style: dict[tuple[str, str], int] = {}  # (numId, styleId) → the level a style is bound to
         self._style_lists: dict[str, tuple[str, int | None]] = {}
         self._counters: dict[str, list[int | None]] = {}
@@ -152,6 +157,7 @@ class ListNumbers:
             if abstract is None:
                 continue
             num_id = num.get(qn("w:numId"))
+            self._definition[num_id] = abstract.get(qn("w:abstractNumId")) or num_id
             levels = {}
             for lvl in abstract.iter(qn("w:lvl")):
                 if (ilvl := _ilvl(lvl.get(qn("w:ilvl")))) is not None:
@@ -167,6 +173,7 @@ class ListNumbers:
                 start = _val(override, "w:startOverride")
                 if start is not None and start.isdigit() and ilvl in levels:
                     levels[ilvl] = replace(levels[ilvl], start=int(start))
+                    self._restarts.setdefault(num_id, set()).add(ilvl)
             self._lists[num_id] = levels
 
     @staticmethod
@@ -193,7 +200,11 @@ class ListNumbers:
             return ""
         num_id, ilvl = found
         levels = self._lists[num_id]
-        counters = self._counters.setdefault(num_id, [None] * _LEVELS)
+        counters = self._counters.setdefault(self._definition[num_id], [None] * _LEVELS)
+        if (num_id, ilvl) not in self._entered:
+            self._entered.add((num_id, ilvl))
+            if ilvl in self._restarts.get(num_id, ()):
+                counters[ilvl] = None  # the list's own start, here where it is first used
         current = counters[ilvl]
         counters[ilvl] = levels[ilvl].start if current is None else current + 1
         for deeper in range(ilvl + 1, _LEVELS):

@@ -584,6 +584,35 @@ def test_word_outline_numbered_automatically(tmp_path):
     assert items["units"].to_list() == [["区科技局"], ["区投资合作局"], ["区科技局"], ["区发改委"]]
 
 
+def test_two_word_lists_over_one_definition_count_on_as_word_does(tmp_path):
+    """Counters ran per list (numId): two lists over one definition read 1, 2 | 1, 2 where Word shows 1, 2 | 3, 4,
+    so `decide t:3` named no task the clerk could see; a list restarting its first level (w:startOverride) then a
+    list going on read 1, 2 | 1, 2 | 1, 2 and the plan was refused for repeated numbers (a bad-input probe;
+    Word's counting per abstractNum as ECMA-376 §17.9 has it and other readers were mended to)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("灞桥区2024年工作要点")
+    first = define_list(document, [("decimal", "%1.")])
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="92"><w:abstractNumId w:val="90"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    paragraphs = [("一、稳增长", None), ("新建5G基站300个。", first), ("新增规上企业10家。", first),
+                  ("二、惠民生", None), ("新建幼儿园3所。", "91"), ("改造老旧小区40个。", "91"),
+                  ("三、重点项目", None), ("新建学校2所。", "92"), ("新建公园4个。", "92"), ("新建书房5个。", first)]
+    for text, num_id in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if num_id:
+            number_paragraph(paragraph, num_id)
+    document.save(tmp_path / "lists.docx")
+    lines = [line for line in read_document_text(tmp_path / "lists.docx").split("\n") if line[:1].isdigit()]
+    assert lines == ["1.新建5G基站300个。", "2.新增规上企业10家。", "3.新建幼儿园3所。", "4.改造老旧小区40个。",
+                     "1.新建学校2所。", "2.新建公园4个。", "3.新建书房5个。"]
+
+
 @pytest.mark.parametrize(
     "number_format, text, position, label",
     [("chineseCountingThousand", "%1、", 11, "十一、"), ("ideographTraditional", "%1.", 2, "乙."),
