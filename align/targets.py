@@ -864,9 +864,10 @@ _NOT_NAMED_AFTER = (*_QUOTA_VERB_WORDS, "其中", "以上", "左右")
 _VERB_BEFORE_PLACE = re.compile(
     r"^(?:完成|建成|新建|建设|改造|实施|推进|开展|给予|支持|实现|覆盖|惠及|按照|依照|指导|督促|推动|引导|鼓励|带动|整治|治理|提升"
     r"|在|对|由|为)+")
-# Words before a place that are no part of its name (其中灞桥区, 全市灞桥区), and the province or
-# city a place may be written under (西安市灞桥区 is 灞桥区).
-_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|即|含|以及|分别为|分别是|约为|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
+# Words before a place that are no part of its name (其中灞桥区, 全市灞桥区; 即 and 含 only before a name of three
+# characters at least: 即墨区 and 含山县 are names), and the province or city a place may be written under (西安市灞桥区
+# is 灞桥区).
+_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|(?:即|含)(?=[\u4e00-\u9fff]{3})|以及|分别为|分别是|约为|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
 # Characters that make 城市 a kind or a count of cities (大城市, 新城市, 两城市), not a city's name (韩城市, 聊城市).
 _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.

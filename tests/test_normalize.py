@@ -876,3 +876,12 @@ def test_a_unit_per_day_is_the_capacitys_unit_not_part_of_its_name():
     found = [(t["indicator"], t["value"], t["unit"], t["qualifier"])
              for t in extract_targets("污水处理能力新增10万吨/日，供水能力达到20万吨/天以上。")]
     assert found == [("污水处理能力新增", 100000.0, "吨/日", ""), ("供水能力", 200000.0, "吨/日", "以上")]
+
+
+def test_a_place_named_with_即_or_含_keeps_its_first_character():
+    """即墨区's quotas were 墨区's, and 含山县's 山县's (即 and 含 taken as words before a place), so a 即墨区 plan met
+    none of its city's quotas (a tester's 青岛市 plan)."""
+    assert [(q["jurisdiction"], q["value"]) for q in extract_quotas("新建公园10个，其中即墨区4个、城阳区6个。")] == [
+        ("即墨区", 4.0), ("城阳区", 6.0)]
+    assert [q["jurisdiction"] for q in extract_quotas("新建公园10个，其中含山县4个。")] == ["含山县"]
+    assert [q["jurisdiction"] for q in extract_quotas("新建公园5个，即灞桥区2个、莲湖区3个。")] == ["灞桥区", "莲湖区"]
