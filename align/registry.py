@@ -320,7 +320,7 @@ def entry_warnings(docs: Sequence[DocumentMeta], meta: DocumentMeta, *, same_fil
                          + (f" (registered above it: {', '.join(places)})" if places else "")
                          + "; until one is, its city's coverage does not count it.",
                          f"没有登记{meta.parent}的文档（{meta.id} 所填的上级），在此之前它不计入任何市的覆盖情况"))
-    elif not meta.parent and meta.level in ("district", "county") and places:
+    elif not meta.parent and meta.level in ("new-area", "district", "county") and places:
         warnings.append((f"{meta.id} names no parent, so no city's coverage counts it; if it is under one of "
                          f"{', '.join(places)}" + (f": plan-align edit {meta.id} --parent NAME" if registered
                                                    else ", fill in its parent"),

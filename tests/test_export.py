@@ -28,7 +28,7 @@ from align.export import (
 )
 from align.ingest import load_items
 from align.items import text_digests
-from align.registry import get_document
+from align.registry import DocumentMeta, entry_warnings, get_document, load_registry
 from align.settings import Settings
 from align.store import DecisionStore, on_current_text
 from matching.review import item_states, pair_decisions
@@ -940,6 +940,10 @@ def test_add_warns_of_a_district_plan_with_no_parent_and_of_an_entry_its_title_c
                  "--parent", "西安市", *data]) == 0
     err = capsys.readouterr().err
     assert "names another place or year than its entry (碑林区, 2023)" in err and "no parent" not in err
+    # a new area under a city is warned of the same way (青岛西海岸新区 dropped out of 青岛市's coverage unsaid; a tester)
+    area = DocumentMeta(id="xhs-2025", title="西海岸新区2025年工作要点", jurisdiction="青岛西海岸新区", level="new-area",
+                        year=2025, kind="work_points", file="x.txt")
+    assert any("names no parent" in english for english, _ in entry_warnings(load_registry(data_copy.data_dir), area))
 
     # a title naming two years, or opening with 关于印发, names the entry's: no warning
     for title, place in (("雁塔区2023年工作总结和2024年工作计划", "雁塔区"), ("关于印发雁塔区2024年重点工作任务分解的通知", None)):
