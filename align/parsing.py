@@ -124,7 +124,9 @@ _CLOSING_LINE = re.compile(
     r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))"
     r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单))|(?=[^。,，]{0,16}(?:抓好|狠抓)落实[。!！]?$))"
     r"(?:地|级)?各?"
-    r"(?:(?:牵头|责任|承办|配合|相关|有关|成员)?(?:部门|单位)|街道|镇街|级各部门)(?:[、,，]|要|务必|必须).*"
+    r"(?:(?:部门|单位|街道|镇街|级各部门)(?:[、,，]|要|务必|必须).*"
+    # … 各牵头单位要…, 各相关部门要… too, where it gives no number (各责任单位要加快推进，新开工安置房3000套 is the task's)
+    r"|(?:牵头|责任|承办|配合|相关|有关|成员)(?:部门|单位)(?:[、,，]|要|务必|必须)(?!.*\d).*)"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
     # task's own words about them (各区要于6月底前完成选址, 各区县要进一步加大推进力度，灞桥区、莲湖区分别建设200个、300个)
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
@@ -190,8 +192,12 @@ _LEAD_MAX = 20
 
 
 _TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规划|清单|实事|通报|实施意见")
-# Words that name a list of tasks only beside a year (未央区2024年重点工作任务, 天河区2025年重点工作), not in a body line.
-_DATED_TITLE_WORDS = re.compile(r"任务|安排|重点工作")
+# Words that name a list of tasks only beside a year (未央区2024年重点工作任务), not in a body line; and beside a year
+# and a place (天河区2025年重点工作, not a report's section 2025年重点工作).
+_DATED_TITLE_WORDS = re.compile(r"任务|安排")
+_PLACED_TITLE_WORDS = re.compile(r"重点工作")
+# A line that opens with an outline number (一、, （一）, 1.): a section or a task, never the document's title.
+_OUTLINE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十]+[)）]|\d+\s*[.、．])")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
 
@@ -342,7 +348,10 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
         year = _plan_year(line)
-        if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)):
+        if _OUTLINE_NUMBER.match(line):  # 二、2025年重点工作: a section of the document, not its title
+            continue
+        if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)) or (
+                year and _PLACED_TITLE_WORDS.search(line) and heading_jurisdiction(line)[0]):
             before = heading_lines[at - 1] if at else ""
             if not heading_jurisdiction(line)[0] and before and not before.endswith(_SENTENCE_END + ("：", ":", "，", ",")) \
                     and len(before + line) <= 80 and heading_jurisdiction(
@@ -1434,9 +1443,8 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             listed.append(current)
             heading = None
             continue
-        if _BOX_LABEL.match(clean):  # 专栏1 民生实事: a box's label over its tasks, no part of the task before it
-            current = None
-            continue
+        if _BOX_LABEL.match(clean):  # 专栏1 民生实事: a box's label, no part of the task before it (what the box
+            continue  # holds is: its numbered tasks are items, a line of its own goes on the task it is set beside)
         if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
             owner = current or heading
             running = not re.search(r"[。，,；;\d]", clean)  # an office's name: no exhortation, no date

@@ -234,6 +234,9 @@ def test_a_years_重点工作_is_a_title_and_a_sections_is_not():
     assert document_heading("天河区2025年重点工作\n1.新建公园3个。") == ("天河区2025年重点工作", 2025)
     assert heading_kind("天河区2025年重点工作") == "work_points"
     assert document_heading("一、重点工作\n1.新建公园3个。") == (None, None)
+    # a report's section is no title, numbered or not (both prefilled the Add page; a review)
+    assert document_heading("历下区城市更新三年行动\n一、2024年工作回顾\n二、2025年重点工作\n1.新建幼儿园3所。") == (None, None)
+    assert document_heading("关于2024年工作情况的汇报\n2025年重点工作\n1.新建幼儿园3所。") == (None, None)
 
 
 @pytest.mark.parametrize(
