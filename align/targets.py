@@ -446,7 +446,7 @@ def extract_targets(text: str | None) -> list[dict]:
         unit = _unit_of(match)
         per_time_after = ""
         if match.group("unit") and unit != "%" and not match.group("after") and (per := _PER_TIME.match(text, end)):
-            unit, end = f"{unit}/{_PER_TIME_NAMES.get(per.group(1), per.group(1))}", per.end()  # 10万吨/日: a daily capacity
+            end = per.end()  # 10万吨/日: a rate, in the count's own unit (as its quota and last year's figure are written)
             if qualified := _AFTER_PER_TIME.match(text, end):  # 5万吨/日以上
                 per_time_after, end = qualified.group(1), qualified.end()
         inside = bisect_right(group_ends, start)  # the first group that ends after the number
@@ -537,10 +537,10 @@ def extract_targets(text: str | None) -> list[dict]:
     return found
 
 
-# A unit per span of time written after it (10万吨/日, 20万吨/天): the capacity's unit, no part of its name.
-_PER_TIME = re.compile(r"\s*[/／]\s*(日|天|年|月|小时|时)")
-_PER_TIME_NAMES = {"天": "日", "时": "小时"}
+# Per a span of time after a unit (10万吨/日, 20万吨/天, 2次/年): no part of the count's name. Not a slash before more
+# words (200个/年底前完成, 3个/日间照料中心2个, 2所/年度: the name goes on).
 _AFTER_PER_TIME = re.compile(rf"\s*({_AFTER})")
+_PER_TIME = re.compile(rf"\s*[/／]\s*(?:日|天|年|月|小时|时|d)(?=$|[^\u4e00-\u9fffA-Za-z]|\s*(?:{_AFTER}))")
 
 
 def _lists_inside_the_name(text: str, start: int, mark: int, clause_end: int, marks: _Marks | None = None) -> bool:

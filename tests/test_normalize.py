@@ -871,11 +871,15 @@ def test_within_a_length_of_time_is_a_bound_and_nothing_else_is(text, target):
     assert (found["indicator"], found["value"], found["unit"], found["qualifier"]) == target
 
 
-def test_a_unit_per_day_is_the_capacitys_unit_not_part_of_its_name():
-    """污水处理能力新增10万吨/日 was named 污水处理能力新增/日 in 吨 (a tester's 郑州高新区 plan)."""
+def test_a_rate_per_day_is_no_part_of_the_counts_name():
+    """污水处理能力新增10万吨/日 was named 污水处理能力新增/日 (a tester's 郑州高新区 plan). The count keeps its own unit, as
+    its quota (其中历下区5万吨) and last year's figure (10万吨) are written: read as 吨/日 they met neither (a review)."""
     found = [(t["indicator"], t["value"], t["unit"], t["qualifier"])
-             for t in extract_targets("污水处理能力新增10万吨/日，供水能力达到20万吨/天以上。")]
-    assert found == [("污水处理能力新增", 100000.0, "吨/日", ""), ("供水能力", 200000.0, "吨/日", "以上")]
+             for t in extract_targets("污水处理能力新增10万吨/日，供水能力达到20万吨/天以上，开展培训2次/年。")]
+    assert found == [("污水处理能力新增", 100000.0, "吨", ""), ("供水能力", 200000.0, "吨", "以上"), ("开展培训", 2.0, "次", "")]
+    # a slash before more words is no rate: the name goes on as written
+    for written, name in (("新建充电桩200个/年底前完成", "新建充电桩/年底前完成"), ("新建学校2所/年度", "新建学校/年度")):
+        assert extract_targets(written)[0]["indicator"] == name
 
 
 def test_a_place_named_with_即_or_含_keeps_its_first_character():
