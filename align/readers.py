@@ -164,14 +164,15 @@ def _unquoted_tab_table(text: str) -> str:
     break as CSV does ("打造""红色物业""示范小区"): its quotes are undone and each break in a cell joins as an
     Alt+Enter does (:func:`cell_break`). Read as written, the quote marks hid the cell's targets and a
     break cut its row in two. Text that is not such a table comes back as it was."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or sum("\t" in line for line in lines) < 0.8 * len(lines) \
-            or not any(cell.startswith('"') for line in lines for cell in line.split("\t")):
+    if not any(cell.startswith('"') for line in text.splitlines() for cell in line.split("\t")):
         return text
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", strict=True))
     except csv.Error:
         return text
+    filled = [row for row in rows if any(cell.strip() for cell in row)]
+    if not filled or sum(len(row) > 1 for row in filled) < 0.8 * len(filled):  # a table's rows, told once its
+        return text  # quoted cells are read (a cell's four paragraphs are one row's, not four lines without a tab)
     joined = []
     for row in rows:
         cells = []

@@ -267,6 +267,12 @@ def test_a_sheet_excel_saved_as_unicode_text_reads_as_the_sheet():
     assert [t["value"] for t in items["targets"][1]] == [40.0, 5.0]
     prose = '1. 打造"红色物业"示范小区5个。\n"2. 新建学校3所。\n'
     assert decode_text(codecs.BOM_UTF16_LE + prose.encode("utf-16-le")) == prose
+    # a progress cell of four paragraphs in every row: its lines without a tab outnumbered the rows (a review)
+    rows = "".join(f'{n}\t"新建幼儿园{n}所\r\n新增学位100个"\t区教育局\t"一是…；\r\n二是…；\r\n三是…；\r\n四是…。"\r\n'
+                   for n in range(1, 6))
+    table = "灞桥区2024年重点任务落实情况\t\t\t\r\n序号\t主要任务\t责任单位\t进展情况\r\n" + rows
+    items = parse_text(decode_text(codecs.BOM_UTF16_LE + table.encode("utf-16-le")), meta).items
+    assert items.height == 5 and items["progress"][0] == "一是...;二是...;三是...;四是...。"  # NFKC: … is ...
 
 
 TRADITIONAL = "1. 新建公共充電樁200個，完成年度目標。\n2. 改造老舊小區80個，惠及居民1.2萬戶。\n"
