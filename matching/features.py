@@ -146,23 +146,28 @@ def _without_place(text: str, place: str) -> str:
 # What a count's words say beside the thing counted: the action (新建, 改造提升), and heads and modifiers any
 # facility has (服务中心, 标准化, 公共). Left in, 新建 made 新建2所公办托育机构 meet a city's kindergartens, and
 # 服务中心 made 街道党群服务中心 meet 社区卫生服务中心; where a facility is (社区, 城市) is no more the thing.
+_ACTION_OR_NUMBER = (r"新建|新增|建设|建成|改扩建|扩建|改造|提升|提质|升级|完成|实施|整治|治理|打造|推进|开展|创建|培育|开工|"
+                     r"启动|加快|推动|落实|实现|达到|累计|全年|年内|其中|含|各|\d[\d.,]*\s*[\u4e00-\u9fff]?")
 _NOT_THE_THING = re.compile(
-    r"新建|新增|建设|建成|改扩建|扩建|改造|提升|提质|升级|完成|实施|整治|治理|打造|推进|开展|创建|培育|开工|启动|加快|"
-    r"推动|落实|实现|达到|累计|全年|年内|其中|含|各|服务中心|中心|服务|设施|项目|工程|平台|标准化|示范|综合|智慧|公共|"
-    r"城市|城区|社区|街道|全区|全市|区级|市级|省级|国家级|"
-    r"\d[\d.,]*\s*[\u4e00-\u9fff]?")
+    _ACTION_OR_NUMBER + r"|服务中心|中心|服务|设施|项目|工程|平台|标准化|示范|综合|智慧|公共|城市|城区|社区|街道|全区|全市|"
+    r"区级|市级|省级|国家级|机构|企业|管网|管道|活动|赛事|场所|基地|载体|主体|单位")
+_ONLY_THE_ACTION = re.compile(_ACTION_OR_NUMBER)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _thing(text: str) -> list[str]:
-    """The runs of a count's words that name the thing counted (菜市场 of 完成3处菜市场标准化升级改造)."""
-    return _CJK_RUN.findall(_NOT_THE_THING.sub(" ", text))
+def _thing(text: str, *, plain: bool = False) -> list[str]:
+    """The runs of a count's words that name the thing counted (菜市场 of 完成3处菜市场标准化升级改造); ``plain``:
+    only the action and number set aside, for a name that is nothing but such words (社区服务中心)."""
+    return _CJK_RUN.findall((_ONLY_THE_ACTION if plain else _NOT_THE_THING).sub(" ", text))
 
 
 def _alike(one: str, other: str) -> bool:
     """Whether two counts' words name a like thing: a two-character word in common (市场 of 菜市场 and 农贸市场), or
-    one name inside the other, gaps allowed (街巷 in 背街小巷)."""
+    one name inside the other with a character between at most (街巷 in 背街小巷, not 公园 in 公办幼儿园). A name
+    made only of words any facility has (社区服务中心) is compared as written."""
     first, second = _thing(one), _thing(other)
+    if not first or not second:
+        first, second = _thing(one, plain=True), _thing(other, plain=True)
     bigrams = [{run[i:i + 2] for run in runs for i in range(len(run) - 1)} for runs in (first, second)]
     if bigrams[0] & bigrams[1]:
         return True
@@ -170,11 +175,11 @@ def _alike(one: str, other: str) -> bool:
 
 
 def _within(short: str, long: str) -> bool:
-    """``short`` (two characters at least) written in ``long`` in its order, other characters between."""
+    """``short`` (two characters at least) written in ``long`` in its order, a character between at most each time."""
     if len(short) < 2 or len(short) > len(long):
         return False
-    rest = iter(long)
-    return all(char in rest for char in short)
+    gaps = "".join(re.escape(char) + "." + "?" for char in short[:-1]) + re.escape(short[-1])
+    return re.search(gaps, long) is not None
 
 
 def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -> tuple[str, str] | None:

@@ -508,6 +508,12 @@ def test_a_quota_that_is_the_districts_own_number_for_a_like_thing_is_a_rule_for
     ("新建街道党群服务中心2个", "社区卫生服务中心建设。新建改造社区卫生服务中心20个,其中历下区2个。", False),
     ("建设1个智慧停车信息平台", "城市运行管理。各区分别建设区级城市运行管理中心,其中历下区1个。", False),
     ("完成招商引资到位资金10亿元", "扩大有效投资。完成固定资产投资1000亿元,其中历下区10亿元。", False),
+    # … nor through other words any count has, nor a name scattered in a longer one (公园 in 公办幼儿园; a review)
+    ("新增托育机构5家", "基层医疗。新增基层医疗机构50家,其中历下区5家。", False),
+    ("新建雨水管网10公里", "燃气管网改造。改造燃气管网200公里,其中历下区10公里。", False),
+    ("新建公办幼儿园2个", "公园建设。新建城市公园20个,其中历下区2个。", False),
+    # … while a name made only of such words is compared as written (智慧社区 went from met to not; a review)
+    ("新建智慧社区5个", "智慧社区建设。打造智慧社区50个,其中历下区5个。", True),
 ])
 def test_a_quota_meets_a_task_counting_a_like_thing_not_one_sharing_a_verb(task, city_item, meets):
     source = table("d", [(task, "区住建局")], jurisdiction="历下区")
