@@ -178,8 +178,7 @@ def _within(short: str, long: str) -> bool:
     """``short`` (two characters at least) written in ``long`` in its order, a character between at most each time."""
     if len(short) < 2 or len(short) > len(long):
         return False
-    gaps = "".join(re.escape(char) + "." + "?" for char in short[:-1]) + re.escape(short[-1])
-    return re.search(gaps, long) is not None
+    return re.search(".?".join(map(re.escape, short)), long) is not None
 
 
 def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -> tuple[str, str] | None:
