@@ -119,14 +119,13 @@ _CLOSING_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*印发)?"
     r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|办公厅|人民政府|管委会|委员会|领导小组)"
     r"(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
-    # 各部门要…, 各地各部门要高度重视…, 各牵头单位要… (not a task's own words with its dates: 各街道要于6月底前完成选址)
+    # 各部门要…, 各地各部门要高度重视…, 各牵头单位要… (not a task's own words with its dates: 各街道要于6月底前完成选址;
+    # nor one stating work to do, see _closing)
     # (unless it reports to an office: 各部门要在年底前将全年工作完成情况报区政府办公室)
     r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))"
     r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单))|(?=[^。,，]{0,16}(?:抓好|狠抓)落实[。!！]?$))"
     r"(?:地|级)?各?"
-    r"(?:(?:部门|单位|街道|镇街|级各部门)(?:[、,，]|要|务必|必须).*"
-    # … 各牵头单位要…, 各相关部门要… too, where it gives no number (各责任单位要加快推进，新开工安置房3000套 is the task's)
-    r"|(?:牵头|责任|承办|配合|相关|有关|成员)(?:部门|单位)(?:[、,，]|要|务必|必须)(?!.*\d).*)"
+    r"(?:(?:牵头|责任|承办|配合|相关|有关|成员)?(?:部门|单位)|街道|镇街|级各部门)(?:[、,，]|要|务必|必须).*"
     # … and the places charged with the plan (各区县、各部门要切实加强组织领导…, 请各区县结合实际认真组织实施), not a
     # task's own words about them (各区要于6月底前完成选址, 各区县要进一步加大推进力度，灞桥区、莲湖区分别建设200个、300个)
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|区|县|市|功能区|开发区)(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
@@ -136,6 +135,16 @@ _CLOSING_LINE = re.compile(
     r"|各位代表[,，](?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
     r"|而(?:努力)?(?:拼搏|奋斗))(?!的?(?:目标|方向))[^。!！]{0,4})[!！])$"
 )
+def _closing(line: str) -> bool:
+    """Whether ``line`` is the document's sign-off (:data:`_CLOSING_LINE`); a charge to the units that states work
+    to do (各责任单位要加快推进，新开工安置房3000套) is its task's, not one (12项重点任务, 每月5日前 are no such work)."""
+    if not _CLOSING_LINE.match(line):
+        return False
+    return not (line.startswith(("各", "请各")) and any(
+        unit_family(target["unit"]) != "time" and not re.search(r"任务|事项|工作", target["indicator"] or "")
+        for target in extract_targets(line)))
+
+
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，、/]?\s*共\s*\d{1,4}\s*页)?"
@@ -351,7 +360,8 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
         if _OUTLINE_NUMBER.match(line):  # 二、2025年重点工作: a section of the document, not its title
             continue
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)) or (
-                year and _PLACED_TITLE_WORDS.search(line) and heading_jurisdiction(line)[0]):
+                year and _PLACED_TITLE_WORDS.search(line) and (re.search(r"全[区市县]", line) or any(
+                    heading_jurisdiction(placed)[0] for placed in (line, (heading_lines[at - 1] if at else "") + line)))):
             before = heading_lines[at - 1] if at else ""
             if not heading_jurisdiction(line)[0] and before and not before.endswith(_SENTENCE_END + ("：", ":", "，", ",")) \
                     and len(before + line) <= 80 and heading_jurisdiction(
@@ -850,7 +860,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     f"{clean[:40]}"
                 )
             elif not is_section and drafts and drafts[-1].task.rstrip().endswith(_CLAUSE_GOES_ON) \
-                    and not _CLOSING_LINE.match(clean) and not _TABLE_FOOT.match(clean):
+                    and not _closing(clean) and not _TABLE_FOOT.match(clean):
                 drafts[-1].task += clean  # a task cell wrapped onto a line of its own (…完成投资35亿元，| 惠及…)
                 drafts[-1].raw_lines.append(line)
                 drafts[-1].last_line = lineno
@@ -1445,7 +1455,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if _BOX_LABEL.match(clean):  # 专栏1 民生实事: a box's label, no part of the task before it (what the box
             continue  # holds is: its numbered tasks are items, a line of its own goes on the task it is set beside)
-        if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
+        if _closing(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
             owner = current or heading
             running = not re.search(r"[。，,；;\d]", clean)  # an office's name: no exhortation, no date
             if running and (counts[line] > 1 or owner is not None and _sentence_goes_on(owner.task, lines, lineno)):
@@ -1576,7 +1586,7 @@ def _file_attachments(drafts: list[_Draft], attachments: dict[str, dict], index_
 
 
 # The label of a box of tasks set apart (a Word text box or a framed table): 专栏1 民生实事, 专栏二：重大项目.
-_BOX_LABEL = re.compile(rf"^专栏\s*[\d{CN_DIGITS}]+\s*[:：]?\s*[\u4e00-\u9fff]{{0,12}}$")
+_BOX_LABEL = re.compile(rf"^专栏\s*[\d{CN_DIGITS}]+\s*[:：]?\s*[\u4e00-\u9fff\d()（）]{{0,20}}$")
 
 
 def _dotted_parents_as_sections(numbered: list[_Draft]) -> list[_Draft]:
@@ -1616,7 +1626,7 @@ def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
     following = next((normalize_text(line) for line in lines[lineno:] if line.strip()), "")
     return bool(following) and not (
         _LEVEL1.match(following) or _LEVEL2.match(following) or _LEVEL4.match(following)
-        or _numbered_line(following, None) or _CLOSING_LINE.match(following) or _ATTACHMENT_START.match(following)
+        or _numbered_line(following, None) or _closing(following) or _ATTACHMENT_START.match(following)
         or _AFTER_SIGN_OFF.match(following)
     )
 

@@ -419,11 +419,15 @@ def test_repeated_task_numbers_are_named_within_their_section():
                                       "number 2 at lines 7 and 9")
 
 
-@pytest.mark.parametrize("charged", ["各牵头单位", "各责任单位", "各相关部门", "各部门"])
-def test_a_closing_charge_to_the_lead_units_joins_no_item(charged):
+@pytest.mark.parametrize("charge", [
+    "各牵头单位要高度重视，确保按期完成，每月向区政府督查室报送进展情况。", "各责任单位要高度重视，确保按期完成。",
+    "各相关部门要高度重视，确保按期完成。", "各部门要高度重视，确保按期完成。",
+    # dates, and a count of the plan's own tasks, are no work of their own (a review: the charge, and 12项, joined item 2)
+    "各牵头单位要倒排工期、挂图作战，确保全年12项重点任务全部完成。", "各牵头单位要高度重视，每月5日前向区政府督查室报送进展情况。",
+])
+def test_a_closing_charge_to_the_lead_units_joins_no_item(charge):
     """各牵头单位要… after the last task was read into it (各部门要… was not; a tester's 郑州市 plan)."""
-    text = (f"某区2025年工作要点\n一、教育\n1.新建学校3所。\n2.新增一件事重点事项13项。\n{charged}要高度重视，"
-            "确保按期完成，每月向区政府督查室报送进展情况。\n某区人民政府\n2025年2月20日\n")
+    text = f"某区2025年工作要点\n一、教育\n1.新建学校3所。\n2.新增一件事重点事项13项。\n{charge}\n某区人民政府\n2025年2月20日\n"
     assert parse_text(text, META).items["text"].to_list() == ["新建学校3所。", "新增一件事重点事项13项。"]
 
 
@@ -431,7 +435,8 @@ def test_a_charge_to_the_units_that_gives_numbers_stays_with_its_task_and_a_boxs
     """各责任单位要加快推进，新开工安置房3000套 after a task was dropped as a closing line with its targets, and the line
     under a 专栏 label was in no item (a review of this session's rules)."""
     text = ("历下区2025年重点工作任务\n一、城市更新\n1.推进城中村改造。\n各责任单位要加快推进，2025年新开工安置房3000套。\n"
-            "2.推进学前教育扩容。新建幼儿园3所。\n专栏1 教育项目\n实验幼儿园新建工程，新增学位360个。\n")
+            "2.推进学前教育扩容。新建幼儿园3所。\n专栏1 2025年教育重点项目\n实验幼儿园新建工程，新增学位360个。\n"
+            "3.推进棚户区改造。\n各部门要加快推进，新开工安置房2000套。\n")
     items = parse_text(text, META).items
-    assert [[t["value"] for t in targets] for targets in items["targets"]] == [[3000.0], [3.0, 360.0]]
+    assert [[t["value"] for t in targets] for targets in items["targets"]] == [[3000.0], [3.0, 360.0], [2000.0]]
     assert "专栏" not in " ".join(items["text"])
