@@ -446,7 +446,8 @@ def extract_targets(text: str | None) -> list[dict]:
         unit = _unit_of(match)
         per_time_after = ""
         if match.group("unit") and unit != "%" and not match.group("after") and (per := _PER_TIME.match(text, end)):
-            end = per.end()  # 10万吨/日: a rate, in the count's own unit (as its quota and last year's figure are written)
+            # 10万吨/日, 4次/月: a rate, its span part of the unit (4次/月 is no 4次/年), none of the name
+            unit, end = f"{unit}/{_PER_TIME_NAMES.get(per.group(1), per.group(1))}", per.end()
             if qualified := _AFTER_PER_TIME.match(text, end):  # 5万吨/日以上
                 per_time_after, end = qualified.group(1), qualified.end()
         inside = bisect_right(group_ends, start)  # the first group that ends after the number
@@ -537,10 +538,11 @@ def extract_targets(text: str | None) -> list[dict]:
     return found
 
 
-# Per a span of time after a unit (10万吨/日, 20万吨/天, 2次/年): no part of the count's name. Not a slash before more
-# words (200个/年底前完成, 3个/日间照料中心2个, 2所/年度: the name goes on).
+# Per a span of time after a unit (10万吨/日, 20万吨/天, 2次/年): part of the unit, no part of the count's name. Not a
+# slash before more words (200个/年底前完成, 3个/日间照料中心2个, 2所/年度: the name goes on).
 _AFTER_PER_TIME = re.compile(rf"\s*({_AFTER})")
-_PER_TIME = re.compile(rf"\s*[/／]\s*(?:日|天|年|月|小时|时|d)(?=$|[^\u4e00-\u9fffA-Za-z]|\s*(?:{_AFTER}))")
+_PER_TIME = re.compile(rf"\s*[/／]\s*(日|天|年|月|小时|时|d)(?=$|[^\u4e00-\u9fffA-Za-z]|\s*(?:{_AFTER}))")
+_PER_TIME_NAMES = {"天": "日", "d": "日", "时": "小时"}
 
 
 def _lists_inside_the_name(text: str, start: int, mark: int, clause_end: int, marks: _Marks | None = None) -> bool:
@@ -838,8 +840,9 @@ def _shares_of(totals: list[tuple[int, dict]], shares: list[tuple[dict, int]]) -
         quota, start = shares[which]
         while filed < len(by_value) and totals[by_value[filed]][1]["value"] >= quota["value"]:
             at, target = totals[by_value[filed]]
-            insort(by_unit.setdefault(target["unit"], []), (at, -by_value[filed]))
-            insort(by_family.setdefault(unit_family(target["unit"]), []), (at, -by_value[filed]))
+            unit = target["unit"].split("/")[0]  # a rate's total (50万吨/日) is shared out in its unit (历下区5万吨)
+            insort(by_unit.setdefault(unit, []), (at, -by_value[filed]))
+            insort(by_family.setdefault(unit_family(unit), []), (at, -by_value[filed]))
             filed += 1
         for pool in (by_unit.get(quota["unit"]), by_family.get(unit_family(quota["unit"]))):
             before = bisect_left(pool, (start, -len(totals))) if pool else 0
@@ -867,7 +870,7 @@ _VERB_BEFORE_PLACE = re.compile(
 # Words before a place that are no part of its name (其中灞桥区, 全市灞桥区; 即 and 含 only before a name of three
 # characters at least: 即墨区 and 含山县 are names), and the province or city a place may be written under (西安市灞桥区
 # is 灞桥区).
-_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|(?:即|含)(?=[\u4e00-\u9fff]{3})|以及|分别为|分别是|约为|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
+_FILLER_BEFORE_PLACE = re.compile(r"^(?:其中|包括|(?:即|含)(?=[\u4e00-\u9fff]{3}|城区|郊区|矿区)|以及|分别为|分别是|约为|全市|全省|年内|今年|全年)+|^(?:[\u4e00-\u9fff]{2,3}?省)?(?:[\u4e00-\u9fff]{2,3}?市)(?=[\u4e00-\u9fff]{2,})")
 # Characters that make 城市 a kind or a count of cities (大城市, 新城市, 两城市), not a city's name (韩城市, 聊城市).
 _CITY_MODIFIERS = "大小中新老旧古名主副省县多此各该本一二两三四五六七八九十百千万"
 # A kind of place, not a named one (区县、开发区10万元; 各区, 全县): no quota of one jurisdiction.

@@ -120,8 +120,9 @@ def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.Da
 
 
 def amount_key(target: dict) -> str:
-    """``25|个|改造老旧小区``: a number, its measure word and what it counts."""
-    return f"{target['value']:.12g}|{target['unit']}|{target.get('indicator') or ''}"
+    """``25|个|改造老旧小区``: a number, its measure word and what it counts; a rate's span left out (the district's
+    5万吨/日 of capacity meets its quota 历下区5万吨, which names none)."""
+    return f"{target['value']:.12g}|{target['unit'].split('/')[0]}|{target.get('indicator') or ''}"
 
 
 def quota_counts(quotas: list[dict] | None, targets: list[dict] | None) -> list[str]:
@@ -164,10 +165,11 @@ def _thing(text: str, *, plain: bool = False) -> list[str]:
 def _alike(one: str, other: str) -> bool:
     """Whether two counts' words name a like thing: a two-character word in common (市场 of 菜市场 and 农贸市场), or
     one name inside the other with a character between at most (街巷 in 背街小巷, not 公园 in 公办幼儿园). A name
-    made only of words any facility has (社区服务中心) is compared as written."""
+    made only of words any facility has (智慧社区) meets only a name holding it whole, as written."""
     first, second = _thing(one), _thing(other)
-    if not first or not second:
-        first, second = _thing(one, plain=True), _thing(other, plain=True)
+    if not first or not second:  # the whole name as written, within the other's (智慧社区 ~ 打造智慧社区; not 社区食堂)
+        plain = _thing(one, plain=True), _thing(other, plain=True)
+        return any(len(a) >= 2 and (a in b or b in a) for a in plain[0] for b in plain[1] if len(b) >= 2)
     bigrams = [{run[i:i + 2] for run in runs for i in range(len(run) - 1)} for runs in (first, second)]
     if bigrams[0] & bigrams[1]:
         return True

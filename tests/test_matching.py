@@ -512,8 +512,12 @@ def test_a_quota_that_is_the_districts_own_number_for_a_like_thing_is_a_rule_for
     ("新增托育机构5家", "基层医疗。新增基层医疗机构50家,其中历下区5家。", False),
     ("新建雨水管网10公里", "燃气管网改造。改造燃气管网200公里,其中历下区10公里。", False),
     ("新建公办幼儿园2个", "公园建设。新建城市公园20个,其中历下区2个。", False),
-    # … while a name made only of such words is compared as written (智慧社区 went from met to not; a review)
+    # … while a name made only of such words is compared as written (智慧社区 went from met to not; a review), whole
     ("新建智慧社区5个", "智慧社区建设。打造智慧社区50个,其中历下区5个。", True),
+    ("新建社区食堂3个", "智慧社区建设。创建智慧社区30个,其中历下区3个。", False),
+    ("新建社区卫生服务中心2个", "社区服务设施。新建社区综合服务设施20个,其中历下区2个。", False),
+    # … and a rate's quota written without its span (a review)
+    ("新增污水处理能力5万吨/日", "污水处理。新增污水处理能力50万吨/日,其中历下区5万吨。", True),
 ])
 def test_a_quota_meets_a_task_counting_a_like_thing_not_one_sharing_a_verb(task, city_item, meets):
     source = table("d", [(task, "区住建局")], jurisdiction="历下区")

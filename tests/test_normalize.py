@@ -872,11 +872,16 @@ def test_within_a_length_of_time_is_a_bound_and_nothing_else_is(text, target):
 
 
 def test_a_rate_per_day_is_no_part_of_the_counts_name():
-    """污水处理能力新增10万吨/日 was named 污水处理能力新增/日 (a tester's 郑州高新区 plan). The count keeps its own unit, as
-    its quota (其中历下区5万吨) and last year's figure (10万吨) are written: read as 吨/日 they met neither (a review)."""
+    """污水处理能力新增10万吨/日 was named 污水处理能力新增/日 (a tester's 郑州高新区 plan). The span is the unit's: 4次/月
+    is no 4次/年 (read in 次, evolution said unchanged; a review), and the quota it is shared out in names none."""
     found = [(t["indicator"], t["value"], t["unit"], t["qualifier"])
              for t in extract_targets("污水处理能力新增10万吨/日，供水能力达到20万吨/天以上，开展培训2次/年。")]
-    assert found == [("污水处理能力新增", 100000.0, "吨", ""), ("供水能力", 200000.0, "吨", "以上"), ("开展培训", 2.0, "次", "")]
+    assert found == [("污水处理能力新增", 100000.0, "吨/日", ""), ("供水能力", 200000.0, "吨/日", "以上"),
+                     ("开展培训", 2.0, "次/年", "")]
+    from align.evolution import compare_targets
+    directions = [c["direction"] for c in compare_targets(extract_targets("开展河道巡查4次/月"), extract_targets("开展河道巡查4次/年"))]
+    assert directions == ["no_longer_quantified", "newly_quantified"]
+    assert [q["raw"] for q in extract_quotas("新增污水处理能力50万吨/日,其中历下区5万吨/日。")] == ["新增污水处理能力：其中历下区5万吨"]
     # a slash before more words is no rate: the name goes on as written
     for written, name in (("新建充电桩200个/年底前完成", "新建充电桩/年底前完成"), ("新建学校2所/年度", "新建学校/年度")):
         assert extract_targets(written)[0]["indicator"] == name
