@@ -1228,6 +1228,7 @@ def _glyph_code_notes(text: str, path: Path) -> list[str]:
 # The top and bottom margins of a page, as shares of its height: where page numbers go; a running head or foot,
 # text that could be the body's, only in the outer 6 %.
 _TOP_MARGIN, _BOTTOM_MARGIN, _RUNNING_MARGIN = 0.08, 0.88, 0.06
+_RUNNING_EDGE_POINTS = 56  # 2 cm: Word's header (1.5 cm) and footer (1.75 cm) lie within it, a body (2.54 cm) never
 _SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 
 
@@ -1251,7 +1252,8 @@ def _running_heads(pages: list[Any]) -> dict[str, int]:
         # a page's own margin, where body text never runs (its last line sat at 0.90 with Word's 2.54 cm), and no
         # sentence: 完成时限：2025年6月底前。 on two pages' last lines is no running foot. Only bands round the
         # margins are read, a line counted where it starts or ends in the margin (Word's header at 1.5 cm spans 5.4–6.6 %).
-        edge, band = _RUNNING_MARGIN * page.height, 2 * _RUNNING_MARGIN * page.height
+        edge = max(_RUNNING_MARGIN * page.height, _RUNNING_EDGE_POINTS)  # a landscape page's header sits at 7 %
+        band = 2 * edge
         for head, margin in ((True, (0, 0, page.width, band)), (False, (0, page.height - band, page.width, page.height))):
             for line in page.crop(margin).extract_text_lines():
                 if (line["top"] < edge if head else line["bottom"] > page.height - edge) \

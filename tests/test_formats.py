@@ -2059,6 +2059,18 @@ def test_a_pdfs_running_head_and_foot_are_no_part_of_the_text(tmp_path):
     sheet.save()
     text = read_document_text(path)
     assert text.count("人民政府办公室文件") == 1 and "印制" not in text
+    # … and on a landscape page, where 1.5 cm from the top is 7 % of it (task tables are often landscape; a review)
+    sheet = canvas.Canvas(str(path), pagesize=(841.9, 595.3))
+    for number in range(3):
+        sheet.setFont("STSong-Light", 10.5)
+        sheet.drawString(300, 595.3 - 53, "历下区人民政府办公室文件")
+        sheet.drawString(300, 49.6, "历下区发展和改革委员会印制")
+        sheet.setFont("STSong-Light", 12)
+        sheet.drawString(72, 450, f"{number + 1}.改造老旧小区20个。")
+        sheet.showPage()
+    sheet.save()
+    text = read_document_text(path)
+    assert text.count("人民政府办公室文件") == 1 and "印制" not in text
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_csv])
