@@ -120,7 +120,7 @@ _CLOSING_LINE = re.compile(
     r"|[\u4e00-\u9fff()（）]{2,30}(?:办公室|办公厅|人民政府|管委会|委员会|领导小组)"
     r"(?:\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发)?)?"
     # 各部门要…, 各地各部门要高度重视…, 各牵头单位要… (not a task's own words with its dates: 各街道要于6月底前完成选址;
-    # nor one stating work to do, see _closing)
+    # one naming amounts is warned of, see _charge_with_numbers)
     # (unless it reports to an office: 各部门要在年底前将全年工作完成情况报区政府办公室)
     r"|各(?:(?![^。]*(?:于|在)\s*(?:\d|年底|年内|今年|本年|[一二三四五六七八九十]+月))"
     r"|(?=[^。]*(?:全年|各项任务|工作完成情况|任务完成情况|任务清单))|(?=[^。,，]{0,16}(?:抓好|狠抓)落实[。!！]?$))"
@@ -136,13 +136,16 @@ _CLOSING_LINE = re.compile(
     r"|而(?:努力)?(?:拼搏|奋斗))(?!的?(?:目标|方向))[^。!！]{0,4})[!！])$"
 )
 def _closing(line: str) -> bool:
-    """Whether ``line`` is the document's sign-off (:data:`_CLOSING_LINE`); a charge to the units that states work
-    to do (各责任单位要加快推进，新开工安置房3000套) is its task's, not one (12项重点任务, 每月5日前 are no such work)."""
-    if not _CLOSING_LINE.match(line):
-        return False
-    return not (line.startswith(("各", "请各")) and any(
-        unit_family(target["unit"]) != "time" and not re.search(r"任务|事项|工作", target["indicator"] or "")
-        for target in extract_targets(line)))
+    """Whether ``line`` is the document's sign-off (:data:`_CLOSING_LINE`)."""
+    return bool(_CLOSING_LINE.match(line))
+
+
+def _charge_with_numbers(line: str) -> list[str]:
+    """The amounts a closing charge to the units names (各责任单位要加快推进，新开工安置房3000套; 确保满意度达到90%):
+    such a line joins no task, as a charge mostly only exhorts, and is named in a warning so nothing goes unread."""
+    if not line.startswith(("各", "请各")):
+        return []
+    return [target["raw"] for target in extract_targets(line) if unit_family(target["unit"]) != "time"]
 
 
 # Page furniture a PDF or print leaves between the lines of a task: — 5 —, - 6 -, 第 7 页 共 12 页, 3/12.
@@ -205,6 +208,8 @@ _TITLE_WORDS = re.compile(r"报告|要点|分解表|统计表|方案|计划|规�
 # and a place (天河区2025年重点工作, not a report's section 2025年重点工作).
 _DATED_TITLE_WORDS = re.compile(r"任务|安排")
 _PLACED_TITLE_WORDS = re.compile(r"重点工作")
+# A line that is a place's name and nothing else: the first half of a title wrapped after it (碑林区 / 2025年重点工作).
+_ONLY_A_PLACE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|新区|新城)(?:人民政府)?")
 # A line that opens with an outline number (一、, （一）, 1.): a section or a task, never the document's title.
 _OUTLINE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十]+[)）]|\d+\s*[.、．])")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -360,8 +365,8 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
         if _OUTLINE_NUMBER.match(line):  # 二、2025年重点工作: a section of the document, not its title
             continue
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)) or (
-                year and _PLACED_TITLE_WORDS.search(line) and (re.search(r"全[区市县]", line) or any(
-                    heading_jurisdiction(placed)[0] for placed in (line, (heading_lines[at - 1] if at else "") + line)))):
+                year and _PLACED_TITLE_WORDS.search(line) and (heading_jurisdiction(line)[0] or at and _ONLY_A_PLACE.fullmatch(
+                    heading_lines[at - 1]) and heading_jurisdiction(heading_lines[at - 1] + line)[0])):
             before = heading_lines[at - 1] if at else ""
             if not heading_jurisdiction(line)[0] and before and not before.endswith(_SENTENCE_END + ("：", ":", "，", ",")) \
                     and len(before + line) <= 80 and heading_jurisdiction(
@@ -732,9 +737,14 @@ def _amounts_reach(progress: str, task: str) -> bool:
         if _EARLY_STEP.search(after) and not handed or _EARLY_STEP_BEFORE.search(before) \
                 or after.lstrip().startswith("中的"):
             continue  # 完成5所学校主体施工, 已完成选址工作5所, 已完成5所中的3所; not …施工并交付使用
-        done[target["unit"]] = max(done.get(target["unit"], 0.0), target["value"])
-    measured = [t for t in extract_targets(task) if t["unit"] in done]
-    return bool(measured) and all(done[t["unit"]] >= (t.get("upper") or t["value"]) for t in measured)
+        done[_bare_unit(target)] = max(done.get(_bare_unit(target), 0.0), target["value"])
+    measured = [t for t in extract_targets(task) if _bare_unit(t) in done]
+    return bool(measured) and all(done[_bare_unit(t)] >= (t.get("upper") or t["value"]) for t in measured)
+
+
+def _bare_unit(target: dict) -> str:
+    """A target's unit less a rate's span: progress reports 5万吨 of a task's 10万吨/日 (and it read done)."""
+    return target["unit"].split("/")[0]
 
 
 def _worded_status(clean: str, task: str = "") -> str | None:
@@ -792,8 +802,8 @@ def _a_part_before(before: str, task: str) -> bool:
     of the task's in its unit (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
     if _PART_DONE.search(before) and not _the_whole_task(set(_PART_DONE.findall(before)), task):
         return True
-    units = {target["unit"] for target in extract_targets(before)}
-    return any(target["unit"] in units for target in extract_targets(task)) and not _amounts_reach(before, task)
+    units = {_bare_unit(target) for target in extract_targets(before)}
+    return any(_bare_unit(target) in units for target in extract_targets(task)) and not _amounts_reach(before, task)
 
 
 def _sentence_end(text: str, at: int) -> int:
@@ -1456,6 +1466,10 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
         if _BOX_LABEL.match(clean):  # 专栏1 民生实事: a box's label, no part of the task before it (what the box
             continue  # holds is: its numbered tasks are items, a line of its own goes on the task it is set beside)
         if _closing(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
+            if counted := _charge_with_numbers(clean):
+                warnings.append(f"{path}, line {lineno}: 第 {lineno} 行是对各单位的要求，未归入任何条目，但写有数量"
+                                f"（{'、'.join(counted[:3])}），请核对 line {lineno} charges the units and was read into no "
+                                f"item, though it names amounts ({', '.join(counted[:3])}); check it.")
             owner = current or heading
             running = not re.search(r"[。，,；;\d]", clean)  # an office's name: no exhortation, no date
             if running and (counts[line] > 1 or owner is not None and _sentence_goes_on(owner.task, lines, lineno)):

@@ -237,9 +237,10 @@ def test_a_years_重点工作_is_a_title_and_a_sections_is_not():
     # a report's section is no title, numbered or not (both prefilled the Add page; a review)
     assert document_heading("历下区城市更新三年行动\n一、2024年工作回顾\n二、2025年重点工作\n1.新建幼儿园3所。") == (None, None)
     assert document_heading("关于2024年工作情况的汇报\n2025年重点工作\n1.新建幼儿园3所。") == (None, None)
-    # … while a title wrapped after its place, or naming the whole district, still is one (a review)
+    # … while a title wrapped after its place still is one (a review), not a report's title before a section (another)
     assert document_heading("碑林区\n2025年重点工作\n1.新建学校3所。") == ("碑林区2025年重点工作", 2025)
-    assert document_heading("2025年全区重点工作\n1.新建学校3所。") == ("2025年全区重点工作", 2025)
+    assert document_heading("碑林区人民政府\n2025年重点工作\n1.新建学校3所。") == ("碑林区人民政府2025年重点工作", 2025)
+    assert document_heading("关于碑林区2024年工作情况的汇报\n2025年重点工作\n1.新建学校3所。") == (None, None)
 
 
 @pytest.mark.parametrize(

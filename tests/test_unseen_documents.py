@@ -750,8 +750,9 @@ def test_a_progress_cell_reporting_the_whole_amount_done_is_done():
     listed it as 推迟, and the counts of done tasks disagreed with the report's own (a tester's 南海区 2024)."""
     text = ("序号\t重点任务\t牵头单位\t完成时限\t完成情况\n1\t新建公办幼儿园5所\t区教育局\t2024年12月底\t已完成5所。\n"
             "2\t改造老旧小区300户\t区住建局\t2024年12月底\t已完成312户\n3\t新建学校4所\t区教育局\t2024年12月底\t已完成3所\n"
-            "4\t完成投资10亿元\t区发改委\t2024年12月底\t已完成投资5亿元\n")
-    assert parse_text(text, TABLE).items["status"].to_list() == ["done", "done", "in_progress", "in_progress"]
+            "4\t完成投资10亿元\t区发改委\t2024年12月底\t已完成投资5亿元\n"
+            "5\t新增污水处理能力10万吨/日\t区水务局\t2024年12月底\t5万吨已建成投用\n")  # half a rate's amount (a review)
+    assert parse_text(text, TABLE).items["status"].to_list() == ["done", "done", "in_progress", "in_progress", "in_progress"]
     # … but only an amount of the task's own thing: a step of its own, or part built and part still being built, is
     # under way (each read done, and a slipped task left the list of those now due later; a code review)
     steps = ("序号\t重点任务\t牵头单位\t完成时限\t完成情况\n1\t新建学校5所\t区教育局\t2024年12月底\t完成5所学校前期手续\n"
