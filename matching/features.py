@@ -167,20 +167,20 @@ def _alike(one: str, other: str) -> bool:
     one name inside the other with a character between at most (街巷 in 背街小巷, not 公园 in 公办幼儿园). A name
     made only of words any facility has (智慧社区) meets only a name holding it whole, as written."""
     first, second = _thing(one), _thing(other)
-    if not first or not second:  # the whole name as written, within the other's (智慧社区 ~ 打造智慧社区; not 社区食堂)
-        plain = _thing(one, plain=True), _thing(other, plain=True)
-        return any(len(a) >= 2 and (a in b or b in a) for a in plain[0] for b in plain[1] if len(b) >= 2)
+    if not first or not second:  # the whole name as written within the other's, a word added (智慧社区 ~ 智慧化社区,
+        plain = _thing(one, plain=True), _thing(other, plain=True)  # 社区服务中心 ~ 社区综合服务中心; not 社区食堂)
+        return any(_within(a, b, gap=2) or _within(b, a, gap=2) for a in plain[0] for b in plain[1])
     bigrams = [{run[i:i + 2] for run in runs for i in range(len(run) - 1)} for runs in (first, second)]
     if bigrams[0] & bigrams[1]:
         return True
     return any(_within(short, long) or _within(long, short) for short in first for long in second)
 
 
-def _within(short: str, long: str) -> bool:
-    """``short`` (two characters at least) written in ``long`` in its order, a character between at most each time."""
+def _within(short: str, long: str, *, gap: int = 1) -> bool:
+    """``short`` (two characters at least) written in ``long`` in its order, ``gap`` characters between at most each time."""
     if len(short) < 2 or len(short) > len(long):
         return False
-    return re.search(".?".join(map(re.escape, short)), long) is not None
+    return re.search(f".{{0,{gap}}}".join(map(re.escape, short)), long) is not None
 
 
 def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -> tuple[str, str] | None:

@@ -516,6 +516,7 @@ def test_a_quota_that_is_the_districts_own_number_for_a_like_thing_is_a_rule_for
     ("新建智慧社区5个", "智慧社区建设。打造智慧社区50个,其中历下区5个。", True),
     ("新建社区食堂3个", "智慧社区建设。创建智慧社区30个,其中历下区3个。", False),
     ("新建社区卫生服务中心2个", "社区服务设施。新建社区综合服务设施20个,其中历下区2个。", False),
+    ("建成社区服务中心2个", "社区服务中心。新建社区综合服务中心20个,其中历下区2个。", True),  # a word added (a review)
     # … and a rate's quota written without its span (a review)
     ("新增污水处理能力5万吨/日", "污水处理。新增污水处理能力50万吨/日,其中历下区5万吨。", True),
 ])
