@@ -39,7 +39,13 @@ from align.parsing import (
     row_by_role,
     soft_lines,
 )
-from align.readers import DEFAULT_MAX_BYTES, DocumentText, cell_break, check_size, decode_text
+from align.readers import (
+    DEFAULT_MAX_BYTES,
+    DocumentText,
+    check_size,
+    decode_text,
+    join_broken_lines,
+)
 
 MAX_TABLE_ROWS = 200_000
 MAX_TABLE_COLUMNS = 100
@@ -225,9 +231,7 @@ def _cell_text(value: Any, *, hard_breaks: bool = False) -> str:
         pieces = re.split(r"([\r\n\x0b]+)", text)
         lines = [(" ".join(line.replace("\t", " ").split()), "\x0b" not in (pieces[i + 1] if i + 1 < len(pieces) else ""))
                  for i, line in enumerate(pieces) if i % 2 == 0]
-        lines = [(line, clause) for line, clause in lines if line]
-        return "".join(line + (cell_break(line, lines[i + 1][0], clause_by_default=clause) if i < len(lines) - 1 else "")
-                       for i, (line, clause) in enumerate(lines))
+        return join_broken_lines(lines)
     return " ".join(text.replace("\t", " ").split()) if any(c in text for c in "\t\r\n\x0b\x0c") else text.strip()
 
 
@@ -1078,10 +1082,7 @@ def _val(element: Any, tag: str) -> str | None:
 
 def _run_on(cells: list[str]) -> str:
     """A nested table row's cells as one clause or several, as :func:`align.readers.cell_break` joins a cell's lines."""
-    joined = ""
-    for cell in filter(None, cells):
-        joined += (cell_break(joined, cell, clause_by_default=False) if joined else "") + cell
-    return joined
+    return join_broken_lines([(cell, False) for cell in cells])
 
 
 def _distinct_cells(row: Any) -> list[Any]:

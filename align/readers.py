@@ -16,7 +16,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -173,15 +173,8 @@ def _unquoted_tab_table(text: str) -> str:
     filled = [row for row in rows if any(cell.strip() for cell in row)]
     if not filled or sum(len(row) > 1 for row in filled) < 0.8 * len(filled):  # a table's rows, told once its
         return text  # quoted cells are read (a cell's four paragraphs are one row's, not four lines without a tab)
-    joined = []
-    for row in rows:
-        cells = []
-        for cell in row:
-            parts = re.split(r"\r?\n", cell)
-            cells.append("".join(part + (cell_break(part, parts[i + 1]) if i < len(parts) - 1 else "")
-                                 for i, part in enumerate(parts)))
-        joined.append("\t".join(cells))
-    return "\n".join(joined) + "\n"
+    return "".join("\t".join(join_broken_lines([(part, True) for part in re.split(r"\r?\n", cell)]) for cell in row) + "\n"
+                   for row in rows)
 
 
 def _decode_utf16_without_bom(data: bytes) -> str | None:
@@ -243,6 +236,14 @@ def cell_break(before: str, after: str, *, clause_by_default: bool = True) -> st
     whole = _WHOLE_BEFORE_A_BREAK.search(before) or _DEPARTMENT_AFTER_A_BREAK.match(after) \
         or _CLAUSE_AFTER_A_BREAK.match(after)
     return "；" if whole or clause_by_default else ""
+
+
+def join_broken_lines(lines: Sequence[tuple[str, bool]]) -> str:
+    """The lines of one cell, each with whether a break after it ends a clause by default (``clause_by_default`` of
+    :func:`cell_break`), joined as each break reads; empty lines drop out."""
+    kept = [(line, clause) for line, clause in lines if line]
+    return "".join(line + (cell_break(line, kept[i + 1][0], clause_by_default=clause) if i < len(kept) - 1 else "")
+                   for i, (line, clause) in enumerate(kept))
 
 
 _CLAUSE_ENDS = "。；;，,、：:！!？?"
