@@ -265,6 +265,12 @@ class SubstringIndex:
                 after = at + len(words)
 
 
+def unit_without_span(target: dict) -> str:
+    """A target's unit less a rate's span (吨 of 10万吨/日): what its parts and shares are written in (其中历下区5万吨,
+    已建成5万吨), which name no span."""
+    return target["unit"].split("/")[0]
+
+
 def unit_family(unit: str | None) -> str:
     """The family of a measure unit (``所`` → facility); unknown units are their own family."""
     if not unit:
@@ -840,7 +846,7 @@ def _shares_of(totals: list[tuple[int, dict]], shares: list[tuple[dict, int]]) -
         quota, start = shares[which]
         while filed < len(by_value) and totals[by_value[filed]][1]["value"] >= quota["value"]:
             at, target = totals[by_value[filed]]
-            unit = target["unit"].split("/")[0]  # a rate's total (50万吨/日) is shared out in its unit (历下区5万吨)
+            unit = unit_without_span(target)  # a rate's total (50万吨/日) is shared out in its unit (历下区5万吨)
             insort(by_unit.setdefault(unit, []), (at, -by_value[filed]))
             insort(by_family.setdefault(unit_family(unit), []), (at, -by_value[filed]))
             filed += 1

@@ -15,7 +15,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from align.targets import indicator_key, unit_family
+from align.targets import indicator_key, unit_family, unit_without_span
 from matching.text import entities, tokenize, topical_text
 
 # Evidence computed for every candidate (shown to the planner).
@@ -122,7 +122,7 @@ def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.Da
 def amount_key(target: dict) -> str:
     """``25|个|改造老旧小区``: a number, its measure word and what it counts; a rate's span left out (the district's
     5万吨/日 of capacity meets its quota 历下区5万吨, which names none)."""
-    return f"{target['value']:.12g}|{target['unit'].split('/')[0]}|{target.get('indicator') or ''}"
+    return f"{target['value']:.12g}|{unit_without_span(target)}|{target.get('indicator') or ''}"
 
 
 def quota_counts(quotas: list[dict] | None, targets: list[dict] | None) -> list[str]:
