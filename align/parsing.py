@@ -41,6 +41,7 @@ from align.targets import (
     extract_targets,
     named_jurisdiction,
     unit_family,
+    unit_without_span,
 )
 from align.units import department_keys, split_units
 
@@ -135,11 +136,6 @@ _CLOSING_LINE = re.compile(
     r"|各位代表[,，](?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
     r"|而(?:努力)?(?:拼搏|奋斗))(?!的?(?:目标|方向))[^。!！]{0,4})[!！])$"
 )
-def _closing(line: str) -> bool:
-    """Whether ``line`` is the document's sign-off (:data:`_CLOSING_LINE`)."""
-    return bool(_CLOSING_LINE.match(line))
-
-
 def _charge_with_numbers(line: str) -> list[str]:
     """The amounts a closing charge to the units names (各责任单位要加快推进，新开工安置房3000套; 确保满意度达到90%):
     such a line joins no task, as a charge mostly only exhorts, and is named in a warning so nothing goes unread."""
@@ -210,8 +206,6 @@ _DATED_TITLE_WORDS = re.compile(r"任务|安排")
 _PLACED_TITLE_WORDS = re.compile(r"重点工作")
 # A line that is a place's name and nothing else: the first half of a title wrapped after it (碑林区 / 2025年重点工作).
 _ONLY_A_PLACE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|新区|新城)(?:人民政府)?")
-# A line that opens with an outline number (一、, （一）, 1.): a section or a task, never the document's title.
-_OUTLINE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+\s*、|[(（][一二三四五六七八九十]+[)）]|\d+\s*[.、．])")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_LINES = 15
 
@@ -362,7 +356,7 @@ def document_heading(text: str) -> tuple[str | None, int | None]:
         if len(line) > 60 or line.endswith(("：", ":", "，", ",")):
             continue
         year = _plan_year(line)
-        if _OUTLINE_NUMBER.match(line):  # 二、2025年重点工作: a section of the document, not its title
+        if any(level.match(line) for level in (_LEVEL1, _LEVEL2, _LEVEL3)):  # 二、2025年重点工作: a section, no title
             continue
         if _TITLE_WORDS.search(line) or (year and _DATED_TITLE_WORDS.search(line)) or (
                 year and _PLACED_TITLE_WORDS.search(line) and (heading_jurisdiction(line)[0] or at and _ONLY_A_PLACE.fullmatch(
@@ -737,14 +731,10 @@ def _amounts_reach(progress: str, task: str) -> bool:
         if _EARLY_STEP.search(after) and not handed or _EARLY_STEP_BEFORE.search(before) \
                 or after.lstrip().startswith("中的"):
             continue  # 完成5所学校主体施工, 已完成选址工作5所, 已完成5所中的3所; not …施工并交付使用
-        done[_bare_unit(target)] = max(done.get(_bare_unit(target), 0.0), target["value"])
-    measured = [t for t in extract_targets(task) if _bare_unit(t) in done]
-    return bool(measured) and all(done[_bare_unit(t)] >= (t.get("upper") or t["value"]) for t in measured)
+        done[unit_without_span(target)] = max(done.get(unit_without_span(target), 0.0), target["value"])
+    measured = [t for t in extract_targets(task) if unit_without_span(t) in done]
+    return bool(measured) and all(done[unit_without_span(t)] >= (t.get("upper") or t["value"]) for t in measured)
 
-
-def _bare_unit(target: dict) -> str:
-    """A target's unit less a rate's span: progress reports 5万吨 of a task's 10万吨/日 (and it read done)."""
-    return target["unit"].split("/")[0]
 
 
 def _worded_status(clean: str, task: str = "") -> str | None:
@@ -802,8 +792,8 @@ def _a_part_before(before: str, task: str) -> bool:
     of the task's in its unit (2条线路已开通运营 of 5条, 两所已投用 of 3所); 5所学校已全部建成 of 5所 is all of it."""
     if _PART_DONE.search(before) and not _the_whole_task(set(_PART_DONE.findall(before)), task):
         return True
-    units = {_bare_unit(target) for target in extract_targets(before)}
-    return any(_bare_unit(target) in units for target in extract_targets(task)) and not _amounts_reach(before, task)
+    units = {unit_without_span(target) for target in extract_targets(before)}
+    return any(unit_without_span(target) in units for target in extract_targets(task)) and not _amounts_reach(before, task)
 
 
 def _sentence_end(text: str, at: int) -> int:
@@ -870,7 +860,7 @@ def _parse_table(lines: list[str], path: str | Path) -> tuple[list[_Draft], list
                     f"{clean[:40]}"
                 )
             elif not is_section and drafts and drafts[-1].task.rstrip().endswith(_CLAUSE_GOES_ON) \
-                    and not _closing(clean) and not _TABLE_FOOT.match(clean):
+                    and not _CLOSING_LINE.match(clean) and not _TABLE_FOOT.match(clean):
                 drafts[-1].task += clean  # a task cell wrapped onto a line of its own (…完成投资35亿元，| 惠及…)
                 drafts[-1].raw_lines.append(line)
                 drafts[-1].last_line = lineno
@@ -1465,7 +1455,7 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if _BOX_LABEL.match(clean):  # 专栏1 民生实事: a box's label, no part of the task before it (what the box
             continue  # holds is: its numbered tasks are items, a line of its own goes on the task it is set beside)
-        if _closing(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
+        if _CLOSING_LINE.match(clean):  # 2024年3月5日, 某某领导小组办公室: the document's sign-off
             if counted := _charge_with_numbers(clean):
                 warnings.append(f"{path}, line {lineno}: 第 {lineno} 行是对各单位的要求，未归入任何条目，但写有数量"
                                 f"（{'、'.join(counted[:3])}），请核对 line {lineno} charges the units and was read into no "
@@ -1640,7 +1630,7 @@ def _sentence_goes_on(text: str, lines: list[str], lineno: int) -> bool:
     following = next((normalize_text(line) for line in lines[lineno:] if line.strip()), "")
     return bool(following) and not (
         _LEVEL1.match(following) or _LEVEL2.match(following) or _LEVEL4.match(following)
-        or _numbered_line(following, None) or _closing(following) or _ATTACHMENT_START.match(following)
+        or _numbered_line(following, None) or _CLOSING_LINE.match(following) or _ATTACHMENT_START.match(following)
         or _AFTER_SIGN_OFF.match(following)
     )
 
