@@ -2048,29 +2048,19 @@ def test_a_pdfs_running_head_and_foot_are_no_part_of_the_text(tmp_path):
     assert "人民政府办公室" not in text and text.count("完成时限") == 3
     # Word's own header and footer places on A4 (10.5 pt, 1.5 cm from the top, 1.75 cm from the bottom) straddle the
     # outer 6 %: they are running lines still (read wholly inside it only, both were read into the tasks; a review)
-    sheet = canvas.Canvas(str(path), pagesize=(595.3, 841.9))
-    for number in range(3):
-        sheet.setFont("STSong-Light", 10.5)
-        sheet.drawString(200, 841.9 - 53, "历下区人民政府办公室文件")
-        sheet.drawString(200, 49.6, "历下区发展和改革委员会印制")
-        sheet.setFont("STSong-Light", 12)
-        sheet.drawString(72, 700, f"{number + 1}.改造老旧小区20个。")
-        sheet.showPage()
-    sheet.save()
-    text = read_document_text(path)
-    assert text.count("人民政府办公室文件") == 1 and "印制" not in text
     # … and on a landscape page, where 1.5 cm from the top is 7 % of it (task tables are often landscape; a review)
-    sheet = canvas.Canvas(str(path), pagesize=(841.9, 595.3))
-    for number in range(3):
-        sheet.setFont("STSong-Light", 10.5)
-        sheet.drawString(300, 595.3 - 53, "历下区人民政府办公室文件")
-        sheet.drawString(300, 49.6, "历下区发展和改革委员会印制")
-        sheet.setFont("STSong-Light", 12)
-        sheet.drawString(72, 450, f"{number + 1}.改造老旧小区20个。")
-        sheet.showPage()
-    sheet.save()
-    text = read_document_text(path)
-    assert text.count("人民政府办公室文件") == 1 and "印制" not in text
+    for width, height in ((595.3, 841.9), (841.9, 595.3)):
+        sheet = canvas.Canvas(str(path), pagesize=(width, height))
+        for number in range(3):
+            sheet.setFont("STSong-Light", 10.5)
+            sheet.drawString(width / 2 - 100, height - 53, "历下区人民政府办公室文件")
+            sheet.drawString(width / 2 - 100, 49.6, "历下区发展和改革委员会印制")
+            sheet.setFont("STSong-Light", 12)
+            sheet.drawString(72, height - 150, f"{number + 1}.改造老旧小区20个。")
+            sheet.showPage()
+        sheet.save()
+        text = read_document_text(path)
+        assert text.count("人民政府办公室文件") == 1 and "印制" not in text, (width, height)
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_csv])
