@@ -527,10 +527,14 @@ def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl
 
 
 def words_digest(value: Settings) -> str:
-    """The cache key of the word list jieba keeps whole: a name the planner adds counts at once."""
-    from matching.text import dictionary_path  # (jieba: loaded by a page that matches, as above)
+    """The cache key of the word list jieba keeps whole and of the synonym list: a name or a synonym
+    the planner adds counts at once."""
+    from matching.text import (  # (jieba: loaded by a page that matches, as above)
+        dictionary_path,
+        synonyms_path,
+    )
 
-    return file_digest(dictionary_path(value.data_dir))
+    return file_digest(dictionary_path(value.data_dir)) + file_digest(synonyms_path(value.data_dir))
 
 
 # ------------------------------------------------------------------ text

@@ -103,7 +103,7 @@ def _same_file(path: Path, other: Path) -> bool:
 def _own_files(settings: Settings, *, writes_weights: bool) -> list[tuple[Path, str, str]]:
     """The files plan-align reads or keeps, each resolved and with what it is, in English and Chinese."""
     from align.registry import document_path, load_registry, registry_lock_path, registry_path
-    from align.settings import ADOPTED_WEIGHTS_FILE, DICTIONARY_FILE, SHIPPED_WEIGHTS
+    from align.settings import ADOPTED_WEIGHTS_FILE, DICTIONARY_FILE, SHIPPED_WEIGHTS, SYNONYMS_FILE
 
     data_dir = Path(settings.data_dir)
     registry = registry_path(data_dir)
@@ -111,6 +111,7 @@ def _own_files(settings: Settings, *, writes_weights: bool) -> list[tuple[Path, 
         (registry, f"the document registry of {data_dir}", "文档登记表"),
         (registry_lock_path(data_dir), "the registry's lock file", "登记表的锁文件"),
         (data_dir / DICTIONARY_FILE, "the data folder's word list", "数据文件夹的词表"),
+        (data_dir / SYNONYMS_FILE, "the data folder's synonym list", "数据文件夹的同义词表"),
     ]
     if not writes_weights:  # fit-weights writes the models, and only there are they an --out
         own += [(data_dir / ADOPTED_WEIGHTS_FILE, "the link model adopted for the data folder", "数据文件夹采用的匹配模型"),

@@ -25,10 +25,11 @@ logger = logging.getLogger(__name__)
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DATA = PACKAGE_ROOT / "data"
-#: A data folder's files besides its registry and documents: the word list jieba keeps whole
-#: (``matching.text``) and the link model its planners adopted (``matching.scoring``); named here
+#: A data folder's files besides its registry and documents: the word list jieba keeps whole and the
+#: synonyms the matcher reads as one term (``matching.text``), and the link model its planners adopted (``matching.scoring``); named here
 #: so that what reads a path (the CLI's ``--out`` check) need not load the matcher.
 DICTIONARY_FILE = "dictionary.txt"
+SYNONYMS_FILE = "synonyms.txt"
 ADOPTED_WEIGHTS_FILE = "weights.json"
 #: The link model plan-align ships, refit by ``plan-align fit-weights`` on the bundled gold.
 SHIPPED_WEIGHTS = PACKAGE_ROOT / "matching" / "weights.json"

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from matching.text import clauses, general_idf, tokenize, topical_text
+from matching.text import NO_SYNONYMS, Synonyms, char_text, clauses, general_idf, tokenize
 
 try:  # optional fast kernel; plain SciPy is the reference and the fallback
     from sparse_dot_topn import sp_matmul_topn
@@ -99,10 +99,10 @@ def context_texts(items: pl.DataFrame) -> list[str]:
     ]
 
 
-def _word_analyzer(words: frozenset[str]) -> functools.partial:
+def _word_analyzer(words: frozenset[str], synonyms: Synonyms) -> functools.partial:
     """The word vectorizer's analyzer: a partial of a module function, not a closure, so a fitted
     index pickles (to ship to the workers of a distributed engine)."""
-    return functools.partial(tokenize, words=words)
+    return functools.partial(tokenize, words=words, synonyms=synonyms)
 
 
 def fit_index(
@@ -110,6 +110,7 @@ def fit_index(
     target_items: pl.DataFrame,
     *,
     words: frozenset[str] = frozenset(),
+    synonyms: Synonyms = NO_SYNONYMS,
     weights: RetrievalWeights | None = None,
     use_words: bool = True,
     max_df: float = 1.0,
@@ -117,8 +118,9 @@ def fit_index(
 ) -> TargetIndex:
     """Fit TF-IDF on the union of both sides' texts and encode the targets.
 
-    ``max_df`` below 1 drops the most common n-grams, which speeds up search on large
-    corpora at a small cost in recall (measured in benchmarks/).
+    Both vectorizers read ``synonyms`` as one term (街角游园 as 口袋公园), and so every cosine and
+    containment built on them. ``max_df`` below 1 drops the most common n-grams, which speeds up
+    search on large corpora at a small cost in recall (measured in benchmarks/).
     """
     weights = weights or (RetrievalWeights() if use_words else RetrievalWeights(char=0.8, word=0.0, context=0.2))
     source_texts, target_texts = item_texts(source_items), item_texts(target_items)
@@ -131,7 +133,7 @@ def fit_index(
     n_targets = len(target_texts)
     char_vectorizer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, max_df=max_df, min_df=min_df,
-        dtype=np.float32, preprocessor=topical_text,
+        dtype=np.float32, preprocessor=functools.partial(char_text, synonyms=synonyms),
     )
     encoded = char_vectorizer.fit_transform(corpus).tocsr()
     target_char = encoded[:n_targets]
@@ -140,7 +142,7 @@ def fit_index(
     if use_words and weights.word > 0:
         # the vocabulary comes from both sides, the weights from Chinese at large (see general_idf)
         word_vectorizer = TfidfVectorizer(
-            analyzer=_word_analyzer(words), sublinear_tf=True, min_df=1, dtype=np.float32
+            analyzer=_word_analyzer(words, synonyms), sublinear_tf=True, min_df=1, dtype=np.float32
         ).fit(corpus)
         word_vectorizer.idf_ = general_idf(word_vectorizer.get_feature_names_out())
         target_word = word_vectorizer.transform(target_texts).tocsr()

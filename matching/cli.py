@@ -39,11 +39,11 @@ def cmd_match(args: argparse.Namespace) -> None:
     from matching.engine import match_documents
     from matching.features import EVIDENCE
     from matching.review import proposed_links
-    from matching.text import dictionary_warnings
+    from matching.text import dictionary_warnings, synonym_warnings
 
     settings = settings_from_args(args, top_k=args.top_k, direction=args.direction)
     model = _model(args, settings)
-    for warning in dictionary_warnings(settings.data_dir):  # a name of the planner's own list that is not used
+    for warning in dictionary_warnings(settings.data_dir) + synonym_warnings(settings.data_dir):  # lines not used
         print(f"warning: {warning}", file=sys.stderr)
     result = match_documents(settings, args.source, args.target, model=model)
     columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]

@@ -33,7 +33,7 @@ from matching.candidates import (
 from matching.explain import reasons
 from matching.features import EVIDENCE, pair_features
 from matching.scoring import LinkModel, default_model, model_for
-from matching.text import corpus_terms, load_dictionary
+from matching.text import Synonyms, corpus_terms, load_dictionary, load_synonyms
 
 #: The code that matches (and the parsing helpers it calls): a cached result is never served to
 #: another release, whose features or rules may score the same pair differently.
@@ -84,19 +84,21 @@ def match_items(
     model: LinkModel | None = None,
     one_to_one_pairs: bool = False,
     words: frozenset[str] | None = None,
+    synonyms: Synonyms | None = None,
 ) -> pl.DataFrame:
     """Candidates, features, scores and reasons for two item tables.
 
     With ``settings.direction == "target_to_source"`` the top-k is taken per target item
     (a city item lists every district task that serves it); features and scores are
-    the same either way. Pure given ``words`` and ``model``; left out, they are read from
-    ``settings``' data folder (its word list) and the shipped weights file.
+    the same either way. Pure given ``words``, ``synonyms`` and ``model``; left out, they are read
+    from ``settings``' data folder (its word and synonym lists) and the shipped weights file.
     """
     check_item_tables(source_items, target_items)
     settings = settings or Settings()
     model = model or default_model()
     words = words if words is not None else vocabulary(source_items, target_items, settings.data_dir)
-    index = fit_index(source_items, target_items, words=words)
+    synonyms = synonyms if synonyms is not None else load_synonyms(settings.data_dir)
+    index = fit_index(source_items, target_items, words=words, synonyms=synonyms)
     source_best = None
     if settings.direction == "source_to_target":
         candidates = search_in_blocks(source_items, index, top_k=settings.top_k, block_size=settings.block_size)
@@ -104,7 +106,7 @@ def match_items(
                   else search_in_blocks(source_items, index, top_k=CLAUSE_RIVALS, block_size=settings.block_size))
         group = "source_id"
     else:
-        reverse = fit_index(target_items, source_items, words=words)
+        reverse = fit_index(target_items, source_items, words=words, synonyms=synonyms)
         found = search_in_blocks(target_items, reverse, top_k=settings.top_k, block_size=settings.block_size)
         pairs = found.select(pl.col("target_id").alias("source_id"), pl.col("source_id").alias("target_id"))
         candidates = pair_cosines(pairs, source_items, index)
@@ -118,7 +120,7 @@ def match_items(
     )
     features = pair_features(
         candidates, source_items, target_items, source_jurisdiction=source_jurisdiction,
-        target_jurisdiction=target_jurisdiction, words=words,
+        target_jurisdiction=target_jurisdiction, words=words, synonyms=synonyms,
         source_best=source_best,
     )
     scored = model.score(features).with_columns(
@@ -130,7 +132,8 @@ def match_items(
     if one_to_one_pairs:
         scored = one_to_one(scored, threshold=settings.one_to_one_threshold)
     scored = scored.with_columns(
-        pl.Series("reasons", reasons(scored, source_items, target_items, words=words, source_jurisdiction=source_jurisdiction), dtype=pl.String),
+        pl.Series("reasons", reasons(scored, source_items, target_items, words=words, synonyms=synonyms,
+                                     source_jurisdiction=source_jurisdiction), dtype=pl.String),
         pl.lit(model.version).alias("engine_version"),
     )
     order = {item_id: i for i, item_id in enumerate((source_items if group == "source_id" else target_items)["item_id"].to_list())}
@@ -261,6 +264,7 @@ def _matched(
     if one_to_one_pairs is None:
         one_to_one_pairs = source_meta.jurisdiction == target_meta.jurisdiction
     words = vocabulary(source_items, target_items, settings.data_dir)
+    synonyms = load_synonyms(settings.data_dir)
     key_parts = [  # what the result depends on besides settings and model
         hashlib.sha256(source_items.write_ipc(None).getvalue()).hexdigest()[:12],
         hashlib.sha256(target_items.write_ipc(None).getvalue()).hexdigest()[:12],
@@ -270,6 +274,7 @@ def _matched(
         target_meta.jurisdiction,
         # and the words jieba keeps whole (the planner's word list and both documents' quoted terms)
         hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:12],
+        synonyms.digest(),  # and the synonyms it reads as one term
     ]
     cache = Path(settings.cache_dir) / "matches" / f"{source_id}__{target_id}.{_result_key(settings, model, source_id, target_id, key_parts)}.parquet"
     if use_cache and (cached := _read_cached_result(cache)) is not None:
@@ -285,6 +290,7 @@ def _matched(
         model=model,
         one_to_one_pairs=one_to_one_pairs,
         words=words,
+        synonyms=synonyms,
     )
     if use_cache:
         write_atomic(cache, result.write_parquet)

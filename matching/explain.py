@@ -20,7 +20,7 @@ from matching.features import (
     quota_met,
     shared_entities,
 )
-from matching.text import tokenize
+from matching.text import NO_SYNONYMS, Synonyms, tokenize
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Below this contribution (log-odds) a feature is not worth a reason.
@@ -82,9 +82,12 @@ def reasons(
     target_items: pl.DataFrame,
     *,
     words: frozenset[str],
+    synonyms: Synonyms = NO_SYNONYMS,
     source_jurisdiction: str = "",
 ) -> list[str]:
-    """One line per candidate naming its strongest evidence, e.g. ``责任部门一致: 住建; 共同专名: 保交楼``."""
+    """One line per candidate naming its strongest evidence, e.g. ``责任部门一致: 住建; 共同专名: 保交楼``,
+    and the synonyms its text evidence read as one term (``同义词: 街角游园 = 口袋公园``), which no
+    highlighted span shows."""
     if scored.height == 0:
         return []
     source = {r["item_id"]: r for r in source_items.select("item_id", "text", "unit_keys", "targets").to_dicts()}
@@ -116,6 +119,8 @@ def reasons(
                 parts.append(f"{FEATURE_LABELS[feature]} {row.get(feature, 0.0):.2f}")
             if len(parts) >= ruled + 3:
                 break
+        if same := synonyms.between(s.get("text") or "", t.get("text") or ""):
+            parts.append(f"同义词: {'、'.join(same[:3])}")
         out.append("; ".join(parts) if parts else "证据不足 (weak evidence)")
     return out
 

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from align.targets import indicator_key, unit_family, unit_without_span
-from matching.text import entities, tokenize, topical_text
+from matching.text import NO_SYNONYMS, Synonyms, entities, tokenize, topical_text
 
 # Evidence computed for every candidate (shown to the planner).
 EVIDENCE: tuple[str, ...] = (
@@ -183,11 +183,13 @@ def _within(short: str, long: str, *, gap: int = 1) -> bool:
     return re.search(f".{{0,{gap}}}".join(map(re.escape, short)), long) is not None
 
 
-def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -> tuple[str, str] | None:
+def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str,
+              synonyms: Synonyms = NO_SYNONYMS) -> tuple[str, str] | None:
     """The quota for ``place`` (``历下区|25|个|…``) and the amount (``25|个|…``) that meets it, if any.
 
-    A quota meets an amount in the same number and measure word that counts a like thing (:func:`_alike`), so
-    that 新建创新平台5个 does not meet a district's five pocket parks, nor 完成3处老旧小区改造提升 its three markets.
+    A quota meets an amount in the same number and measure word that counts a like thing (:func:`_alike`, with
+    ``synonyms`` read as one term: 长者餐厅 is a 老年食堂), so that 新建创新平台5个 does not meet a district's
+    five pocket parks, nor 完成3处老旧小区改造提升 its three markets.
     """
     if not place:
         return None
@@ -197,7 +199,7 @@ def quota_met(quotas: list[str] | None, amounts: list[str] | None, place: str) -
             continue
         for amount in amounts or []:
             amount_value, amount_unit, indicator = amount.split("|", 2)
-            if (amount_value, amount_unit) == (value, unit) and _alike(indicator, counted):
+            if (amount_value, amount_unit) == (value, unit) and _alike(synonyms.read(indicator), synonyms.read(counted)):
                 return quota, amount
     return None
 
@@ -269,6 +271,7 @@ def pair_features(
     source_jurisdiction: str = "",
     target_jurisdiction: str = "",
     words: frozenset[str] = frozenset(),
+    synonyms: Synonyms = NO_SYNONYMS,
     source_best: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Add every column of :data:`EVIDENCE` and ``structured_evidence`` to a candidate table.
@@ -278,7 +281,8 @@ def pair_features(
     ``best_containment``), ``clause_cosine`` and ``own_clause_cosine``.
     ``source_jurisdiction`` is the source document's jurisdiction,
     looked for among the target's district quotas; with ``target_jurisdiction`` it also
-    sets ``same_jurisdiction`` (1 for two plans of one government). ``source_best`` (``source_id,
+    sets ``same_jurisdiction`` (1 for two plans of one government); ``synonyms`` are read as one
+    term where a quota is compared with a task's count. ``source_best`` (``source_id,
     best_retrieval, best_target``) gives each source's best target over all targets;
     by default it is read from the candidates, which is right whenever each source's
     top-1 is among them (search from the source side).
@@ -326,7 +330,7 @@ def pair_features(
          | pl.col("s_quota_places").list.contains(pl.lit(target_jurisdiction)).fill_null(False))
         .cast(pl.Float64).alias("quota_for_source"),
         # the quota a plan gives the other plan's jurisdiction, in the other plan's own number and measure word
-        pl.Series("quota_matches_task", _quotas_met(pairs, source_jurisdiction, target_jurisdiction)),
+        pl.Series("quota_matches_task", _quotas_met(pairs, source_jurisdiction, target_jurisdiction, synonyms)),
         (pl.col("s_entities").list.set_intersection(pl.col("t_entities")).list.len().clip(0, 3) / 3.0)
         .cast(pl.Float64).alias("shared_entities"),
     )
@@ -335,14 +339,15 @@ def pair_features(
     return pairs.with_columns((pl.sum_horizontal(STRUCTURED) / len(STRUCTURED)).alias("structured_evidence"))
 
 
-def _quotas_met(pairs: pl.DataFrame, source_jurisdiction: str, target_jurisdiction: str) -> np.ndarray:
+def _quotas_met(pairs: pl.DataFrame, source_jurisdiction: str, target_jurisdiction: str, synonyms: Synonyms) -> np.ndarray:
     """1 where one plan's quota for the other plan's jurisdiction is an amount that plan commits to."""
     if source_jurisdiction == target_jurisdiction:
         return np.zeros(pairs.height)
     columns = ("s_quota_counts", "s_amounts", "t_quota_counts", "t_amounts")
     rows = zip(*(pairs[c].to_list() for c in columns))
     return np.array([
-        float(bool(quota_met(t_quotas, s_amounts, source_jurisdiction) or quota_met(s_quotas, t_amounts, target_jurisdiction)))
+        float(bool(quota_met(t_quotas, s_amounts, source_jurisdiction, synonyms)
+                   or quota_met(s_quotas, t_amounts, target_jurisdiction, synonyms)))
         for s_quotas, s_amounts, t_quotas, t_amounts in rows
     ], dtype=np.float64)
 

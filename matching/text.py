@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import hashlib
 import logging
 import re
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ import polars as pl
 from align.exceptions import PlanAlignError
 from align.normalize import normalize_text
 from align.readers import decode_text
-from align.settings import BUNDLED_DATA, DICTIONARY_FILE
+from align.settings import BUNDLED_DATA, DICTIONARY_FILE, SYNONYMS_FILE
 from align.targets import MEASURE_UNITS
 
 jieba.setLogLevel(logging.WARNING)
@@ -98,16 +99,40 @@ def _quoted_terms(text: str) -> frozenset[str]:
 
 
 def dictionary_path(data_dir: Path = BUNDLED_DATA) -> Path:
-    """The data folder's word list, else the bundled one. A folder of its name is an error (it was an
+    """The data folder's word list, else the bundled one."""
+    return _list_path(data_dir, DICTIONARY_FILE, "word list", "词表", "one name a line")
+
+
+def synonyms_path(data_dir: Path = BUNDLED_DATA) -> Path:
+    """The data folder's synonym list, else the bundled one."""
+    return _list_path(data_dir, SYNONYMS_FILE, "synonym list", "同义词表", "one group of synonyms a line")
+
+
+def _list_path(data_dir: Path, name: str, what: str, what_zh: str, layout: str) -> Path:
+    """A list the data folder may hold of its own, else the bundled one. A folder of its name is an error (it was an
     IsADirectoryError traceback when the list was read, or its digest taken for the app's cache key)."""
-    path = Path(data_dir) / DICTIONARY_FILE
+    path = Path(data_dir) / name
     if path.is_dir():
         raise PlanAlignError(
-            f"{path}: a folder, not a file. The word list is a text file, one name a line; move the folder away "
-            "(the bundled list is then used).",
-            zh=f"词表 {path} 是一个文件夹，不是文件；请移走它（之后使用内置词表）",
+            f"{path}: a folder, not a file. The {what} is a text file, {layout}; move the folder away "
+            f"(the bundled {what} is then used).",
+            zh=f"{what_zh} {path} 是一个文件夹，不是文件；请移走它（之后使用内置{what_zh}）",
         )
-    return path if path.exists() else BUNDLED_DATA / DICTIONARY_FILE
+    return path if path.exists() else BUNDLED_DATA / name
+
+
+def _listed_lines(path: Path, what: str, what_zh: str) -> list[tuple[int, str]]:
+    """The numbered lines of a planner's list that say something: UTF-8 or GBK, with or without a BOM (however
+    Notepad saved it), no blank or ``#`` comment lines; an unreadable or binary file is one clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a file the planner may not read
+        raise PlanAlignError(f"{path}: cannot read the {what} ({exc.strerror or exc}).",
+                             zh=f"无法读取{what_zh} {path.name}，请检查它是否可读") from exc
+    if not data.removeprefix(codecs.BOM_UTF8).strip():  # an emptied list: none of the planner's own, not an error
+        return []
+    lines = (line.strip() for line in decode_text(data, path=path).splitlines())
+    return [(number, line) for number, line in enumerate(lines, start=1) if line and not line.startswith("#")]
 
 
 #: The longest name the word list keeps. A programme, project or place name is short (the bundled list's
@@ -135,20 +160,9 @@ def read_dictionary(data_dir: Path = BUNDLED_DATA) -> tuple[tuple[str, ...], lis
     """The word list's names, and a warning naming the lines whose names are longer than
     :data:`MAX_WORD_CHARS` (skipped: jieba would exhaust memory on them)."""
     path = dictionary_path(data_dir)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:  # a file the planner may not read
-        raise PlanAlignError(f"{path}: cannot read the word list ({exc.strerror or exc}).",
-                             zh=f"无法读取词表 {path.name}，请检查它是否可读") from exc
-    if not data.removeprefix(codecs.BOM_UTF8).strip():  # an emptied dictionary: no words of the planner's own, not an error
-        return (), []
     words: list[str] = []
     too_long: list[tuple[int, int]] = []  # (line, characters)
-    # UTF-8 or GBK, with or without a BOM: however Notepad saved it; a binary file is one clear error
-    for number, line in enumerate(decode_text(data, path=path).splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
+    for number, line in _listed_lines(path, "word list", "词表"):
         first, *rest = line.split()
         fields = [first, *(field for field in rest if not _JIEBA_FIELD.fullmatch(field))]
         for name in (name for field in fields for name in _WORD_SEPARATORS.split(field) if name):
@@ -171,6 +185,115 @@ def _long_word_warnings(path: Path, too_long: list[tuple[int, int]]) -> list[str
             f" the word list's {'line' if one else 'lines'} {said}{more} {'holds a name' if one else 'hold names'} "
             f"longer than {MAX_WORD_CHARS} characters, skipped: a project or place name is shorter (a paragraph "
             "pasted in?); write one name a line."]
+
+
+#: A term longer than this in the synonym list is a sentence pasted in, not a name for a thing.
+MAX_SYNONYM_CHARS = 16
+
+
+class Synonyms:
+    """Terms the matcher reads as one: each written form and the term it is read as (its group's first).
+
+    Built once per list: the alternation of every written form, longest first (so 停车位 is not read as
+    停 + 车位), is compiled here, and the hash taken once, for the caches keyed by it.
+    """
+
+    __slots__ = ("pairs", "_pattern", "_read_as", "_hash")
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self.pairs: tuple[tuple[str, str], ...] = tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
+        self._read_as = dict(self.pairs)
+        self._pattern = re.compile("|".join(re.escape(term) for term, _ in self.pairs)) if self.pairs else None
+        self._hash = hash(self.pairs)
+
+    def read(self, text: str) -> str:
+        """``text`` with each synonym written as its group's first term (街角游园8个 → 口袋公园8个)."""
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(lambda found: self._read_as[found.group(0)], text)
+
+    def between(self, source_text: str, target_text: str) -> list[str]:
+        """``街角游园 = 口袋公园``: each term of one text that the other writes as a different synonym."""
+        if self._pattern is None:
+            return []
+        target_terms: dict[str, str] = {}
+        for found in self._pattern.findall(target_text):
+            target_terms.setdefault(self._read_as[found], found)
+        pairs = []
+        for found in dict.fromkeys(self._pattern.findall(source_text)):
+            other = target_terms.get(self._read_as[found])
+            if other is not None and other != found and other not in source_text and found not in target_text:
+                pairs.append(f"{found} = {other}")
+        return pairs
+
+    def digest(self) -> str:
+        """What a cached match depends on: a changed list rematches."""
+        return hashlib.sha256("\n".join(f"{a}\t{b}" for a, b in self.pairs).encode()).hexdigest()[:12]
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Synonyms) and self.pairs == other.pairs
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple:  # pickles as its pairs (a fitted index ships to a distributed engine's workers)
+        return (Synonyms, (self.pairs,))
+
+    def __repr__(self) -> str:
+        return f"Synonyms({len(self.pairs)} terms)"
+
+
+NO_SYNONYMS = Synonyms()
+
+
+def load_synonyms(data_dir: Path = BUNDLED_DATA) -> Synonyms:
+    """The data folder's synonyms (:func:`read_synonyms` says what it skipped)."""
+    return read_synonyms(data_dir)[0]
+
+
+def synonym_warnings(data_dir: Path = BUNDLED_DATA) -> list[str]:
+    """What the synonym list holds that is not used, in Chinese and English."""
+    return read_synonyms(data_dir)[1]
+
+
+def read_synonyms(data_dir: Path = BUNDLED_DATA) -> tuple[Synonyms, list[str]]:
+    """The synonym list: one group a line, its first term the one the others are read as
+    (``口袋公园 街角游园 小微游园``: a district's 街角游园 meets the city's 口袋公园).
+
+    Two plans name one deliverable in words that share no character (长者餐厅 and 老年食堂, 积水点 and
+    易涝点), and n-grams cannot see it; reading both as one term can. A term already in an earlier group
+    keeps that group (said in a warning), and a line of one term, or a term of more than
+    :data:`MAX_SYNONYM_CHARS` characters, is skipped with a warning.
+    """
+    path = synonyms_path(data_dir)
+    read_as: dict[str, str] = {}
+    skipped: list[str] = []
+    for number, line in _listed_lines(path, "synonym list", "同义词表"):
+        terms = [normalize_text(term) for term in _WORD_SEPARATORS.split(line) if term]
+        if too_long := [term for term in terms if len(term) > MAX_SYNONYM_CHARS]:
+            skipped.append(f"line {number}: {too_long[0][:20]}… is longer than {MAX_SYNONYM_CHARS} characters "
+                           f"(第 {number} 行的词过长，未采用)")
+            continue
+        if len(terms) < 2:
+            skipped.append(f"line {number}: {terms[0]} alone, no synonym to read as it (第 {number} 行只有一个词)")
+            continue
+        canonical = read_as.get(terms[0], terms[0])
+        for term in terms:
+            if read_as.setdefault(term, canonical) != canonical:
+                skipped.append(f"line {number}: {term} is already read as {read_as[term]} "
+                               f"(第 {number} 行的 {term} 已在前面的同义词组中)")
+    warnings = [f"{path}: the synonym list's {'; '.join(skipped[:10])}"
+                + (f"; and {len(skipped) - 10} more" if len(skipped) > 10 else "")] if skipped else []
+    return Synonyms(read_as.items()), warnings
+
+
+def char_text(text: str, synonyms: Synonyms = NO_SYNONYMS) -> str:
+    """The text char n-grams are taken from: synonyms read as one term, then :func:`topical_text`.
+    A module function (with :func:`functools.partial`), so a fitted index pickles."""
+    return topical_text(synonyms.read(text))
 
 
 @lru_cache(maxsize=1)
@@ -200,9 +323,9 @@ def tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
     return cutter
 
 
-def tokenize(text: str, words: frozenset[str] = frozenset()) -> list[str]:
-    """Content words of ``text``: no punctuation, no stopwords, no bare numbers."""
-    return list(_tokenize(text, words))
+def tokenize(text: str, words: frozenset[str] = frozenset(), synonyms: Synonyms = NO_SYNONYMS) -> list[str]:
+    """Content words of ``text``: no punctuation, no stopwords, no bare numbers; synonyms read as one term."""
+    return list(_tokenize(synonyms.read(text), words))
 
 
 @lru_cache(maxsize=262_144)

@@ -804,8 +804,14 @@ def bundled_coverage(env, decided: list[tuple[str, str, str]] = ()) -> pl.DataFr
                           match_documents(env, "baqiao-2023", "xian-2024"), decisions, district_jurisdiction="灞桥区")
 
 
+def nearest_task(env, city_item: str) -> str:
+    """The district task the Coverage table names nearest to a city item (its number first: 82 办好…)."""
+    row = bundled_coverage(env).filter(pl.col("item_id") == city_item).row(0, named=True)
+    return f"baqiao-2023:{row['nearest_task'].split()[0]}"
+
+
 def test_coverage_puts_a_quota_no_district_task_serves_first(env):
-    """灞桥区 200 charging piles with no district task proposed for them: the gap a 督查办 chases."""
+    """灞桥区's 1 公办托育机构 with no district task proposed for it: the gap a 督查办 chases."""
     from matching.review import uncovered
 
     table = bundled_coverage(env)
@@ -813,13 +819,14 @@ def test_coverage_puts_a_quota_no_district_task_serves_first(env):
     assert set(missing["status"]) == {"none"} and missing.height == (table["status"] == "none").sum()
     with_quota = (missing["quota"] != "").to_list()
     assert with_quota == sorted(with_quota, reverse=True), "items with a quota come first"
-    assert "xian-2024:4" in missing.filter(pl.col("quota") != "")["item_id"].to_list()
+    assert "xian-2024:5" in missing.filter(pl.col("quota") != "")["item_id"].to_list()
+    assert "xian-2024:4" not in missing["item_id"].to_list(), "its 200 charging piles: 新建汽车充电站 is proposed"
     at = open_page("coverage")
     warning = next(w.value for w in at.warning if "配额" in w.value)
-    assert "xian-2024:4" in warning and "灞桥区200个" in warning
+    assert "xian-2024:5" in warning and "灞桥区1所" in warning
     assert at.dataframe[-1].value.iloc[0]["市级条目 city item"] in missing.filter(pl.col("quota") != "")["item_id"]
-    table = bundled_coverage(env, [("baqiao-2023:75", "xian-2024:4", "confirmed")])
-    assert "xian-2024:4" not in uncovered(table)["item_id"].to_list(), "a confirmed task settles it"
+    table = bundled_coverage(env, [("baqiao-2023:92", "xian-2024:5", "confirmed")])
+    assert "xian-2024:5" not in uncovered(table)["item_id"].to_list(), "a confirmed task settles it"
 
 
 def test_coverage_lists_an_items_district_tasks_in_the_district_plans_order(env):
@@ -1261,12 +1268,13 @@ def test_streamlit_config_matches_the_file_limit_and_sends_nothing_home():
 
 def test_from_coverage_a_planner_opens_a_city_items_nearest_district_task_for_review(env):
     at = open_page("coverage")
-    assert at.selectbox(key="cov_pick_baqiao-2023").value == "xian-2024:4", "opens on the quota no district task serves"
-    at.button(key="cov_review").click().run()  # charging piles, 灞桥区200个
+    assert at.selectbox(key="cov_pick_baqiao-2023").value == "xian-2024:5", "opens on the quota no district task serves"
+    at.button(key="cov_review").click().run()  # 公办托育机构, 灞桥区1所
     assert not at.exception
-    assert at.session_state["current"] == "baqiao-2023:75", "新建汽车充电站不少于15处, its nearest task"
+    task = nearest_task(env, "xian-2024:5")
+    assert at.session_state["current"] == task, "its nearest task"
     assert (at.session_state["source_doc"], at.session_state["target_doc"]) == ("baqiao-2023", "xian-2024")
-    assert any(h.value.startswith("源 baqiao-2023:75") for h in at.subheader)
+    assert any(h.value.startswith(f"源 {task}") for h in at.subheader)
 
 
 def test_from_coverage_a_planner_can_rule_a_city_item_out(env):
@@ -1660,7 +1668,7 @@ def test_the_export_page_asks_for_two_documents_not_says_nothing_is_confirmed(en
 def test_bulk_confirm_keeps_to_the_filtered_queue(env):
     """With a keyword narrowing the queue, bulk-confirm at 0 confirmed 22 links across 19 items."""
     at = open_page("review")
-    at.text_input(key="rv_keywords").input("养老").run()
+    at.text_input(key="rv_keywords").input("就业").run()
     queue = {option.split()[0] for option in at.selectbox(key="rv_current").options}
     at.slider(key="rv_bulk_min").set_value(0.0).run()
     sample = next(d.value for d in at.dataframe if "源任务 source task" in d.value.columns)

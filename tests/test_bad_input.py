@@ -534,6 +534,17 @@ def test_a_paragraph_pasted_into_the_word_list_is_named_and_matching_goes_on(dat
     assert "links proposed" in out
 
 
+def test_a_synonym_line_that_equates_nothing_is_named_and_matching_goes_on(data_copy, capsys):
+    """A planner's synonym list with a line of one term, or a sentence pasted in: skipped and named, the rest read."""
+    synonyms = data_copy.data_dir / "synonyms.txt"
+    synonyms.write_text("口袋公园 街角游园\n菜市场\n" + "词" * 100 + " 农贸市场\n", encoding="utf-8")
+    assert main(["match", "baqiao-2023", "xian-2024", "--data", str(data_copy.data_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert f"warning: {synonyms}: the synonym list's line 2: 菜市场 alone, no synonym to read as it" in err
+    assert "line 3: " + "词" * 20 + "… is longer than 16 characters" in err and "Traceback" not in err
+    assert "links proposed" in out
+
+
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".xls", ".pdf", ".txt"])
 def test_a_file_of_no_bytes_is_said_to_be_empty_whatever_its_name(data_copy, tmp_path, capsys, suffix):
     """A 0-byte 空文件.docx (a failed download or copy from a share) was told it is no Word file and to save it in the

@@ -614,6 +614,7 @@ def _own_file(data, name: str):
     (["coverage", "xian-2024", "baqiao-2023", "--format", "json"], "registry.toml", "the document registry"),
     (["fit-weights"], "registry.toml", "the document registry"),
     (["match", "baqiao-2023", "xian-2024"], "dictionary.txt", "the data folder's word list"),
+    (["match", "baqiao-2023", "xian-2024"], "synonyms.txt", "the data folder's synonym list"),
     (["items", "baqiao-2023", "--format", "json"], "weights.json", "the link model adopted for the data folder"),
     (["evolve", "baqiao-2020", "baqiao-2023"], ".cache/baqiao-2023.parquet", "in the cache folder"),
     (["export", "--format", "csv"], "documents/xian-2024-livelihood-projects.txt", "the file of the registered document xian-2024"),

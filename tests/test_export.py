@@ -602,13 +602,14 @@ def test_cli_coverage_answers_which_city_items_no_district_task_serves(data_copy
     assert main(["coverage", "xian-2024", "baqiao-2023", "--format", "json", *data]) == 0
     captured = capsys.readouterr()
     rows = {row["item_id"]: row for row in json.loads(captured.out)}
-    assert len(rows) == 30 and rows["xian-2024:4"]["status"] == "none"
-    assert rows["xian-2024:4"]["nearest_task"].startswith("75 新建汽车充电站")
+    assert len(rows) == 30 and rows["xian-2024:4"]["status"] == "proposed"
+    assert rows["xian-2024:4"]["proposed_tasks"].startswith("75 新建汽车充电站"), "a 充电站 read as a 充电桩 (synonyms)"
+    assert rows["xian-2024:5"]["status"] == "none" and rows["xian-2024:5"]["quota"] == "公办托育机构：灞桥区1所"
     import re
 
     scores = [re.search(r"\((\d\.\d+)\)$", row["nearest_task"]) for row in rows.values() if row["nearest_task"]]
     assert scores and all(score and len(score.group(1)) == 4 for score in scores), "0.00, not 0.0 beside 0.04"
-    assert "give 灞桥区 a quota and no district task serves them yet: xian-2024:4" in captured.err
+    assert "give 灞桥区 a quota and no district task serves them yet: xian-2024:5, xian-2024:28" in captured.err
     # reviewed from the city side: xian-2024:4 → baqiao-2023:75
     assert main(["decide", "xian-2024:4", "baqiao-2023:75", "--confirm", "--reviewer", "王", *data]) == 0
     capsys.readouterr()

@@ -541,6 +541,22 @@ def test_a_renamed_zones_quota_does_not_meet_a_task_by_its_old_name():
     assert amount_key({"indicator": "投资", "value": 1e9, "unit": "元"}) == "1000000000|元|投资", "no 1e+09"
 
 
+def test_a_quota_meets_a_task_that_names_its_thing_by_a_synonym():
+    """长者餐厅 shares no character with 老年食堂: the district's own 15 met the city's 历下区15个 only once the
+    synonyms were read as one term, as the n-grams read them."""
+    from align.targets import extract_quotas
+    from matching.features import amount_key, quota_counts, quota_met
+    from matching.text import load_synonyms
+
+    quotas = [{**q, "jurisdiction": "历下区"} for q in extract_quotas("新建社区老年食堂120个,其中历下区15个。")]
+    counts = quota_counts(quotas, [{"indicator": "新建社区老年食堂", "value": 120.0, "unit": "个"}])
+    canteens = amount_key({"indicator": "新建长者餐厅", "value": 15.0, "unit": "个"})
+    assert quota_met(counts, [canteens], "历下区") is None
+    assert quota_met(counts, [canteens], "历下区", load_synonyms()) is not None
+    markets = amount_key({"indicator": "新建菜市场", "value": 15.0, "unit": "个"})
+    assert quota_met(counts, [markets], "历下区", load_synonyms()) is None, "a synonym of another thing meets nothing"
+
+
 def test_the_quota_rule_reads_the_same_when_the_city_plan_is_the_source():
     district = table("d", [("完成3处菜市场标准化升级改造", "区商务局"), ("新建幼儿园4所", "区教育局")], jurisdiction="历下区")
     market = city().filter(pl.col("item_id") == "c:1")
@@ -609,6 +625,73 @@ def test_shared_spans_leave_out_words_every_plan_uses():
     target = "推动重点人群就业。统筹做好失业人员就业工作,确保“零就业家庭”动态清零。"
     assert shared_spans(source, target) == ["动态清零"]
     assert shared_spans("新建汽车充电站不少于15处", "建成投运充电桩4700个") == ["充电"]
+
+
+# ------------------------------------------------------------------ synonyms
+
+PARKS = ("新建街角游园8个,构建公园绿地服务圈", "区园林绿化局")
+CITY_PARKS_AND_CANTEENS = [("建设口袋公园。新建口袋公园60个", "市城管局"), ("社区老年食堂建设。新建社区老年食堂120个", "市民政局"),
+                           ("整治背街小巷。整治提升背街小巷100条", "市城管局"), ("幼儿园建设。新建、改扩建幼儿园20所", "市教育局"),
+                           ("全民健身。新建体育公园10个、健身步道100公里", "市体育局"), ("农贸市场改造。改造农贸市场40个", "市商务局")]
+
+
+def test_a_district_that_names_the_city_item_by_a_synonym_is_linked_and_told_why():
+    """街角游园 is the city's 口袋公园 and shares no character with it: ranked first on 新建 and 园 alone and left
+    far under the threshold (a tester's 金水区, 济南高新区, 蜀山区 each lost a link so)."""
+    from matching.text import NO_SYNONYMS, load_synonyms
+
+    source, target = table("d", [PARKS]), table("c", CITY_PARKS_AND_CANTEENS, jurisdiction="金水区")
+    read = match_items(source, target, model=default_model())
+    blind = match_items(source, target, model=default_model(), synonyms=NO_SYNONYMS)
+    best = read.filter(pl.col("rank") == 1).row(0, named=True)
+    assert best["target_id"] == "c:1" and best["linked"] and "同义词: 街角游园 = 口袋公园" in best["reasons"]
+    assert blind.filter(pl.col("target_id") == "c:1")["score"][0] < 0.5 * best["score"]
+    assert not blind.filter(pl.col("target_id") == "c:1")["linked"][0]
+    canteen = table("d", [("新建社区长者餐厅16个,为老年人提供助餐服务", "区民政局")])
+    assert match_items(canteen, target, synonyms=load_synonyms()).filter(pl.col("rank") == 1)["target_id"][0] == "c:2"
+
+
+def test_the_synonym_list_reads_groups_and_says_what_it_skips(tmp_path):
+    from matching.text import read_synonyms
+
+    (tmp_path / "synonyms.txt").write_bytes(
+        "# 注释\n口袋公园 街角游园、小微游园\n\n停车位 停车泊位 车位\n菜市场\n街角游园 街心公园\n"
+        f"老年食堂 {'长' * 17}\n".encode("gbk"))  # Notepad's ANSI on a Chinese Windows
+    synonyms, warnings = read_synonyms(tmp_path)
+    assert synonyms.read("新建街角游园、小微游园各1个,停车泊位200个,充电车位") == "新建口袋公园、口袋公园各1个,停车位200个,充电停车位"
+    assert synonyms.read("停车位") == "停车位", "the longest written form first: not 停 + 车位 read as 停停车位"
+    assert synonyms.read("街心公园") == "口袋公园", "a group naming an earlier term joins that term's group"
+    assert synonyms.read("老年食堂") == "老年食堂", "a line with a sentence-long term is skipped whole"
+    assert len(warnings) == 1 and "line 5: 菜市场 alone" in warnings[0] and "line 7:" in warnings[0]
+    (tmp_path / "synonyms.txt").write_text("", encoding="utf-8")
+    assert read_synonyms(tmp_path) == (read_synonyms(tmp_path)[0], []) and not read_synonyms(tmp_path)[0]
+
+
+def test_a_changed_synonym_list_is_not_answered_from_the_cache(data_copy):
+    before = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    charging = before.filter(pl.col("source_id") == "baqiao-2023:75", pl.col("target_id") == "xian-2024:4")
+    assert charging["linked"][0], "新建汽车充电站 read as the city's 充电桩"
+    (data_copy.data_dir / "synonyms.txt").write_text("", encoding="utf-8")  # an empty list turns synonyms off
+    after = match_documents(data_copy, "baqiao-2023", "xian-2024")
+    assert after.equals(match_documents(data_copy, "baqiao-2023", "xian-2024", use_cache=False))
+    assert after.filter(pl.col("source_id") == "baqiao-2023:75", pl.col("target_id") == "xian-2024:4")["score"][0] \
+        < charging["score"][0]
+
+
+_SYNONYM_CHARS = "".join(sorted({ch for term, canonical in __import__("matching.text", fromlist=["x"]).load_synonyms().pairs
+                                 for ch in term + canonical}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_SYNONYM_CHARS + "新建个,。", max_size=30))
+def test_reading_synonyms_is_idempotent_and_leaves_other_text_alone(text):
+    from matching.text import load_synonyms
+
+    synonyms = load_synonyms()
+    once = synonyms.read(text)
+    assert synonyms.read(once) == once
+    if not any(term in text for term, _ in synonyms.pairs):
+        assert once == text
 
 
 # ------------------------------------------------------------------ kernel
