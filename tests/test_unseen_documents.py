@@ -1104,6 +1104,24 @@ def test_a_total_before_a_bracketed_district_list_and_a_list_after_fen_bie_wei_g
     assert [t["value"] for t in about["targets"][0]] == [5000.0]
 
 
+def test_a_citys_industrial_park_zone_gets_its_quota_and_its_registered_name():
+    """其中姑苏区30个、工业园区6个: every 工业园区 quota of a tester's 苏州市 plan was lost (a name ending in 园区 read as a
+    kind of area), so 苏州工业园区's plan had no quota evidence at all, nor a line on the Coverage page."""
+    items = parse_text("某市2025年民生实事\n1.老旧小区。改造老旧小区120个，其中姑苏区30个、工业园区6个。\n"
+                       "2.园区。新建工业园区2个，其中姑苏区1个、省级工业园区1个。\n", CITY).items
+    assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
+        [("姑苏区", 30.0), ("工业园区", 6.0)], [("姑苏区", 1.0)]], "parks counted, or a kind of park, are no zone"
+    from align.items import quotas_renamed
+    from align.registry import DocumentMeta
+
+    zone = DocumentMeta(id="sip-2025", title="t", jurisdiction="苏州工业园区", level="district", year=2025,
+                        kind="work_points", file="x.txt", parent="苏州市")
+    suzhou = DocumentMeta(id="suzhou-2025", title="t", jurisdiction="苏州市", level="city", year=2025, kind="plan",
+                          file="x.txt", parent="江苏省")
+    renamed = quotas_renamed(items, zone, suzhou)["quotas"][0]
+    assert [q["jurisdiction"] for q in renamed] == ["姑苏区", "苏州工业园区"]
+
+
 def test_a_district_tables_cell_written_with_its_unit_or_a_qualifier_gives_its_quota():
     """5个, 约120, 1.2万, 50（其中超充站5座） and 各5 in a table by district gave no quota, without a word, and a row read
     as none was glued onto the next, losing its quota too (a second bad-input probe)."""
