@@ -1668,7 +1668,7 @@ def _ordinal(numeral: str) -> str:
 def _units_in(text: str) -> list[str]:
     """Units named as 牵头单位：A；配合单位：B、C, lead units first (a 完成时限：… beside them is no unit)."""
     found = [value for label, value in _labelled_parts(text) if re.fullmatch(_UNIT_ROLES, label)]
-    return list(dict.fromkeys(u for part in found for u in split_units(re.sub(r"[、,，]", " ", part))))
+    return list(dict.fromkeys(u for part in found for u in split_units(part)))
 
 
 def _labelled_parts(text: str) -> list[tuple[str, str]]:
@@ -1677,7 +1677,10 @@ def _labelled_parts(text: str) -> list[tuple[str, str]]:
     parts = []
     for here, after in zip(starts, [*starts[1:], None]):
         value = re.split(r"[;；]", text[here.end():after.start() if after else len(text)])[0]  # a part ends at ；
-        parts.append((here.group(1), value.strip(" ,，。)）")))
+        value = value.strip(" ,，。")
+        while value.endswith((")", "）")) and value.count("(") + value.count("（") < value.count(")") + value.count("）"):
+            value = value[:-1].rstrip(" ,，。")  # the bracket closing the aside, not 组织部（人才办）'s own
+        parts.append((here.group(1), value))
     return parts
 
 

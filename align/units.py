@@ -25,7 +25,9 @@ _SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + r")(?:\([^()]{1,8
 _ROLE_MARK = re.compile(
     r"\(\s*(?:牵头|配合|负责|协办|主责|主办)(?:单位|部门)?\s*\)|(?<=[局委办室心司道镇府队])(?:牵头|配合|负责)+$"
 )
-_SPLIT = re.compile(r"[\s,，、;；/]+")
+# Marks a planner writes between units, which never break one name (港华燃气、各街道 are two: a company's name
+# has no office suffix); extraction's spaces may (资源规划 灞桥分局).
+_LIST_MARK = re.compile(r"[,，、;；/]+")
 
 # Place and level prefixes that do not change which department a unit is.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|市|区|县)(?=[\u4e00-\u9fff]{2})")
@@ -64,27 +66,27 @@ def split_units(cell: str | None) -> list[str]:
     ``"区发改委 区财政局"`` → ``["区发改委", "区财政局"]``;
     ``"资源规划 灞桥分局"`` → ``["资源规划灞桥分局"]``; ``"区发改委（牵头）、区财政局"`` →
     ``["区发改委", "区财政局"]`` (a role is no part of a name); ``"区财政局 (区国资局)"`` →
-    ``["区财政局(区国资局)"]``, as it is written without the space. Empty cells give ``[]``.
+    ``["区财政局(区国资局)"]``, as it is written without the space; ``"港华燃气、各街道"`` → two, for a
+    list mark never breaks a name. Empty cells give ``[]``.
     """
-    pieces = [_ROLE_MARK.sub("", normalize_text(p)) for p in _SPLIT.split(cell or "")]
-    pieces = [p for p in pieces if p]
-    if not pieces:
-        return []
     units: list[str] = []
-    pending = ""
-    for piece in pieces:
-        if piece.startswith("(") and units and not pending:  # 区财政局 (区国资局): one office's other name
-            units[-1] += piece
-            continue
-        pending += piece
-        if _SUFFIX_PATTERN.search(pending):
-            units.append(pending)
-            pending = ""
-    if pending:
-        if units and not _looks_like_unit_start(pending):
-            units[-1] += pending
-        else:
-            units.append(pending)
+    for listed in _LIST_MARK.split(cell or ""):  # split before normalising, which drops spaces between Chinese
+        pieces = [piece for piece in (_ROLE_MARK.sub("", normalize_text(p)) for p in listed.split()) if piece]
+        whole = len(units)  # where this listed name's units start
+        pending = ""
+        for piece in pieces:
+            if piece.startswith("(") and units and not pending:  # 区财政局 (区国资局): one office's other name
+                units[-1] += piece
+                continue
+            pending += piece
+            if _SUFFIX_PATTERN.search(pending):
+                units.append(pending)
+                pending = ""
+        if pending:
+            if len(units) > whole and not _looks_like_unit_start(pending):
+                units[-1] += pending
+            else:
+                units.append(pending)
     return list(dict.fromkeys(units))
 
 

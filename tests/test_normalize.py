@@ -197,6 +197,8 @@ def test_fullwidth_percent_sign_in_target():
         ("区财政局 (区国资局)", ["区财政局(区国资局)"]), ("区委宣传部 （区文产办）、区教育局", ["区委宣传部(区文产办)", "区教育局"]),
         # 各镇街 (each town and subdistrict) is a unit of its own, not the end of the office before it
         ("区发改局 各镇街", ["区发改局", "各镇街"]), ("区农业农村局 各街镇 区水务局", ["区农业农村局", "各街镇", "区水务局"]),
+        # a list mark never breaks a name: a company without an office suffix is a unit (港华燃气各街道 was one; a probe)
+        ("港华燃气、各街道", ["港华燃气", "各街道"]), ("区城管局，中国铁塔", ["区城管局", "中国铁塔"]),
         ("", []),
     ],
 )

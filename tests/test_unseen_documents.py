@@ -965,6 +965,11 @@ def test_units_written_after_a_task_may_hold_brackets_of_their_own():
     # … or open their bracket at the end of the line before (the task kept a stray '(')
     wrapped = parse_text("1.新建学校。新建学校10所。（\n牵头单位：市教育局）\n2.新建公园。新建公园5个。\n", CITY).items
     assert wrapped.select("text", "units").rows()[0] == ("新建学校。新建学校10所。", ["市教育局"])
+    # … a unit's own other name last (组织部(人才办 lost its bracket), and a company named beside offices (港华燃气各街道
+    # was one unit; a tester's 苏州工业园区 and 姑苏区 plans)
+    own = parse_text("1.人才。新增人才5万人。（牵头单位：园区党工委组织部（人才办））\n2.燃气。改造燃气管道25公里。"
+                     "（责任单位：港华燃气、各街道）\n", CITY).items
+    assert own["units"].to_list() == [["园区党工委组织部(人才办)"], ["港华燃气", "各街道"]]
 
 
 def test_a_plans_one_attachment_without_a_number_goes_to_the_item_its_title_names():
