@@ -36,9 +36,10 @@ def write_candidates(result: pl.DataFrame, out: Path) -> None:
 
 def cmd_match(args: argparse.Namespace) -> None:
     from align.ingest import load_items
+    from align.registry import get_document
     from matching.engine import match_documents
     from matching.features import EVIDENCE
-    from matching.review import proposed_links
+    from matching.review import match_pair_note, proposed_links
     from matching.text import dictionary_warnings, synonym_warnings
 
     settings = settings_from_args(args, top_k=args.top_k, direction=args.direction)
@@ -46,6 +47,8 @@ def cmd_match(args: argparse.Namespace) -> None:
     for warning in dictionary_warnings(settings.data_dir) + synonym_warnings(settings.data_dir):  # lines not used
         print(f"warning: {warning}", file=sys.stderr)
     result = match_documents(settings, args.source, args.target, model=model)
+    if note := match_pair_note(get_document(settings.data_dir, args.source), get_document(settings.data_dir, args.target)):
+        print(f"note: {note}", file=sys.stderr)
     columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]
     result = result.select([c for c in columns if c in result.columns] + (["assigned"] if "assigned" in result.columns else []))
     if not args.out:

@@ -404,6 +404,20 @@ def coverage_pair_note(city: DocumentMeta, district: DocumentMeta) -> str | None
     return None
 
 
+def match_pair_note(one: DocumentMeta, other: DocumentMeta) -> str | None:
+    """A word when a lower plan is matched with a higher one it is not registered under (姑苏区's tasks against
+    厦门市's 实事): livelihood plans read alike from city to city, so such links are proposed with high scores
+    (a tester's 姑苏区 → 厦门市 gave 17), and they say the tasks read alike, not that one serves the other."""
+    if one.level_rank == other.level_rank:
+        return None
+    lower, upper = (one, other) if one.level_rank < other.level_rank else (other, one)
+    if not lower.parent or lower.parent == upper.jurisdiction:
+        return None
+    return (f"{lower.id} 登记在{lower.parent}之下，不属{upper.jurisdiction}：链接只说明文字相近，不说明承接关系 "
+            f"{lower.id} is registered under {lower.parent}, not {upper.jurisdiction}: its links say the tasks read "
+            f"alike, not that one serves the other.")
+
+
 def coverage_match_settings(settings: Settings) -> Settings:
     """The settings coverage matches with: the top-k district tasks per city item, as district →
     city rows (``match_documents(..., district, city)``), so each city item lists every task serving it."""

@@ -214,6 +214,14 @@ def test_bulk_confirm_and_undo_leave_what_another_window_decided(env):
         "B's own 无对应 on this pair taken back"
 
 
+def test_the_review_page_says_when_a_district_is_matched_with_a_city_it_is_not_under(env):
+    at = open_page("review")
+    assert not [i for i in at.info if "登记在" in i.value], "灞桥区 → 西安市: its own city"
+    at.selectbox(key="rv_target_doc").set_value("xianyang-2023").run()
+    assert not at.exception
+    assert any(i.value.startswith("baqiao-2023 登记在西安市之下，不属咸阳市") for i in at.info)
+
+
 def test_policy_areas_are_offered_in_the_plans_order_and_a_dispute_names_its_link(env):
     """The areas read (一)(七)(三)(九)…, sorted by character; the banner of a disputed item named no target."""
     at = open_page("review")

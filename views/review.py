@@ -23,6 +23,7 @@ from matching.review import (
     item_decisions,
     item_states,
     latest_decision,
+    match_pair_note,
     pair_decisions,
     review_queue,
     ruled_out_targets,
@@ -200,6 +201,8 @@ except PlanAlignError as exc:
     ui.error_box(exc)
     ui.stop()
 intercept, threshold, _version = ui.model_info()
+if pair_note := match_pair_note(ui.documents()[source_doc], ui.documents()[target_doc]):
+    st.info(pair_note)  # a district matched with another city's plan: likeness, not service
 source_place = ui.documents()[source_doc].jurisdiction  # its quotas are read first under a city item
 store = ui.or_stop(ui.store)
 me = ui.reviewer()
