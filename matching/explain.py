@@ -120,7 +120,7 @@ def reasons(
             if len(parts) >= ruled + 3:
                 break
         if same := synonyms.between(s.get("text") or "", t.get("text") or ""):
-            parts.append(f"同义词: {'、'.join(same[:3])}")
+            parts.append("同义词: " + "、".join(f"{one} = {other}" for one, other in same[:3]))
         out.append("; ".join(parts) if parts else "证据不足 (weak evidence)")
     return out
 

@@ -212,8 +212,9 @@ class Synonyms:
             return text
         return self._pattern.sub(lambda found: self._read_as[found.group(0)], text)
 
-    def between(self, source_text: str, target_text: str) -> list[str]:
-        """``街角游园 = 口袋公园``: each term of one text that the other writes as a different synonym."""
+    def between(self, source_text: str, target_text: str) -> list[tuple[str, str]]:
+        """``(街角游园, 口袋公园)``: each term of the source that the target writes as a different synonym
+        (for the reasons, and the highlight, which shared spans alone leave blank)."""
         if self._pattern is None:
             return []
         target_terms: dict[str, str] = {}
@@ -223,7 +224,7 @@ class Synonyms:
         for found in dict.fromkeys(self._pattern.findall(source_text)):
             other = target_terms.get(self._read_as[found])
             if other is not None and other != found and other not in source_text and found not in target_text:
-                pairs.append(f"{found} = {other}")
+                pairs.append((found, other))
         return pairs
 
     def digest(self) -> str:

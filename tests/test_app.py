@@ -1263,6 +1263,18 @@ def test_the_source_text_is_shown_once_highlighted_against_the_chosen_candidate(
     assert "<mark>" in shown[0] and any("<mark>" in m.value and "保租房" in m.value for m in at.markdown)
 
 
+def test_the_synonyms_a_link_rests_on_are_highlighted_on_both_sides(env):
+    """新建汽车充电站 serves the city's 充电桩 item through the synonym list: the two words share only 充电, and the
+    panel highlighted that alone, hiding what the link rests on."""
+    at = open_page("review")
+    at.radio(key="rv_order").set_value("document").run()
+    at.selectbox(key="rv_current").set_value("baqiao-2023:75").run()
+    assert at.radio(key="rv_candidate").options[0].split()[1] == "xian-2024:4"
+    marked = [m.value for m in at.markdown if "<mark>" in m.value]
+    assert any("<mark>充电站</mark>" in m for m in marked) and any("<mark>充电桩</mark>" in m for m in marked)
+    assert any("同义词: 充电站 = 充电桩" in t.value for t in at.text), "and the reasons say so"
+
+
 def test_streamlit_config_matches_the_file_limit_and_sends_nothing_home():
     """The upload widget's limit is the reader's, and plans under review send no usage statistics."""
     import tomllib

@@ -29,6 +29,7 @@ from matching.review import (
     ruled_out_targets,
     unit_choices,
 )
+from matching.text import load_synonyms
 
 SHOWN_CANDIDATES = 5
 ORDER_LABELS = {"unreviewed": "未审核优先 unreviewed first", "uncertain": "最不确定优先 least certain first",
@@ -197,6 +198,7 @@ try:
     source_items = ui.items(source_doc)
     target_items = ui.items(target_doc)
     matches = ui.matches(source_doc, target_doc)
+    synonyms = load_synonyms(ui.data_dir())  # to highlight what the matcher read as one term
 except PlanAlignError as exc:
     ui.error_box(exc)
     ui.stop()
@@ -401,7 +403,9 @@ if chosen is None:
 else:
     target = target_rows.get(chosen["target_id"], {})
     target_text = target.get("text") or target.get("title") or ""
-    spans = shared_spans(source_text, target_text)
+    # shared text, and the synonyms the matcher read as one term (街角游园 and 口袋公园), which share none
+    spans = shared_spans(source_text, target_text) + [form for pair in synonyms.between(source_text, target_text)
+                                                       for form in pair]
     source_box.markdown(ui.highlight_html(source_text, spans), unsafe_allow_html=True)
     st.subheader(f"候选 {chosen['target_id']}")
     c1, c2 = st.columns([3, 2])
