@@ -25,9 +25,29 @@ _SUFFIX_PATTERN = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + r")(?:\([^()]{1,8
 _ROLE_MARK = re.compile(
     r"\(\s*(?:牵头|配合|负责|协办|主责|主办)(?:单位|部门)?\s*\)|(?<=[局委办室心司道镇府队])(?:牵头|配合|负责)+$"
 )
-# Marks a planner writes between units, which never break one name (港华燃气、各街道 are two: a company's name
-# has no office suffix); extraction's spaces may (资源规划 灞桥分局).
-_LIST_MARK = re.compile(r"[,，、;；/]+")
+# Marks a planner writes between units, which never break one name outside brackets (港华燃气、各街道 are two: a
+# company's name has no office suffix; 各镇（街道、社区） is one); extraction's spaces may (资源规划 灞桥分局).
+_LIST_MARKS = frozenset(",，、;；/")
+_OPENING, _CLOSING = frozenset("(（[【"), frozenset(")）]】")
+
+
+_LEVEL_ONLY = re.compile(r"各?[省市区县镇乡村](?:\([^()]*\))?")
+_LEVEL_OFFICE = re.compile(r"[省市区县镇乡村](?:\([^()]*\))?(?:(?:人民)?政府)?")  # 县（市）人民政府, 县
+
+
+def _listed(cell: str) -> list[str]:
+    """``cell`` split at the list marks outside brackets."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in cell:
+        depth += (char in _OPENING) - (char in _CLOSING and depth > 0)
+        if char in _LIST_MARKS and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    return [*parts, "".join(current)]
 
 # Place and level prefixes that do not change which department a unit is.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|市|区|县)(?=[\u4e00-\u9fff]{2})")
@@ -70,8 +90,15 @@ def split_units(cell: str | None) -> list[str]:
     list mark never breaks a name. Empty cells give ``[]``.
     """
     units: list[str] = []
-    for listed in _LIST_MARK.split(cell or ""):  # split before normalising, which drops spaces between Chinese
+    carried = ""  # 各区、县（市）人民政府: a level listed before another level's office is that office's
+    listed_names = _listed(cell or "")  # split before normalising, which drops spaces between Chinese
+    for listed, following in zip(listed_names, [*listed_names[1:], ""]):
+        if _LEVEL_ONLY.fullmatch(normalize_text(listed)) and _LEVEL_OFFICE.fullmatch(normalize_text(following)):
+            carried += normalize_text(listed)
+            continue
         pieces = [piece for piece in (_ROLE_MARK.sub("", normalize_text(p)) for p in listed.split()) if piece]
+        if carried and pieces:
+            pieces[0], carried = carried + pieces[0], ""
         whole = len(units)  # where this listed name's units start
         pending = ""
         for piece in pieces:
@@ -87,6 +114,8 @@ def split_units(cell: str | None) -> list[str]:
                 units[-1] += pending
             else:
                 units.append(pending)
+    if carried:
+        units.append(carried)
     return list(dict.fromkeys(units))
 
 

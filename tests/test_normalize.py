@@ -199,6 +199,8 @@ def test_fullwidth_percent_sign_in_target():
         ("区发改局 各镇街", ["区发改局", "各镇街"]), ("区农业农村局 各街镇 区水务局", ["区农业农村局", "各街镇", "区水务局"]),
         # a list mark never breaks a name: a company without an office suffix is a unit (港华燃气各街道 was one; a probe)
         ("港华燃气、各街道", ["港华燃气", "各街道"]), ("区城管局，中国铁塔", ["区城管局", "中国铁塔"]),
+        # … outside brackets: 各镇（街道、社区） is one unit (a review)
+        ("各镇（街道、社区）", ["各镇(街道、社区)"]), ("各区、县（市）人民政府", ["各区县(市)人民政府"]), ("各区（市、县）政府、市农业农村局", ["各区(市、县)政府", "市农业农村局"]),
         ("", []),
     ],
 )
