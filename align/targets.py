@@ -896,9 +896,9 @@ _NOT_A_NAMED_PLACE = re.compile(
 )
 
 
-# 工业园区 names a zone as 高新区 does (苏州市 writes its 苏州工业园区 so: 其中姑苏区30个、工业园区6个), unless a verb
-# counts such parks (新建工业园区2个) or a word before it makes it a kind (省级工业园区, 重点工业园区).
-_INDUSTRIAL_PARK = re.compile(r"(?:[\u4e00-\u9fff]{1,2}[^\W\d_级类点色])?工业园区")
+# 工业园区 named alone in a list of shares names a zone as 高新区 does (苏州市 writes its 苏州工业园区 so: 其中姑苏区30个、
+# 工业园区6个); a word before it makes it parks of a kind or a count (新建, 省级, 入驻, 全市工业园区: a review).
+_INDUSTRIAL_PARK = re.compile(r"(?:其中|包括|以及|分别为|分别是)?工业园区")
 
 
 def named_jurisdiction(text: str) -> str | None:
@@ -911,14 +911,14 @@ def named_jurisdiction(text: str) -> str | None:
 def _clean_jurisdiction(name: str) -> str | None:
     """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
     name = re.sub(r"\(.*?\)$", "", name.strip())
+    if _INDUSTRIAL_PARK.fullmatch(name):
+        return "工业园区"
     previous, verb = None, False
     while name != previous:  # 其中西安市灞桥区: both come off
         verb = verb or bool(_VERB_BEFORE_PLACE.match(name))
         previous, name = name, _FILLER_BEFORE_PLACE.sub("", _VERB_BEFORE_PLACE.sub("", name))
     if verb and re.fullmatch(r"[老旧主]城区", name):
         return None  # 治理老城区积水点15处: the old town, not 洛阳市老城区 (其中老城区5个)
-    if not verb and _INDUSTRIAL_PARK.fullmatch(name):
-        return name
     return None if not name or _NOT_A_NAMED_PLACE.search(name) else name
 
 

@@ -1113,9 +1113,11 @@ def test_a_citys_industrial_park_zone_gets_its_quota_and_its_registered_name():
     """其中姑苏区30个、工业园区6个: every 工业园区 quota of a tester's 苏州市 plan was lost (a name ending in 园区 read as a
     kind of area), so 苏州工业园区's plan had no quota evidence at all, nor a line on the Coverage page."""
     items = parse_text("某市2025年民生实事\n1.老旧小区。改造老旧小区120个，其中姑苏区30个、工业园区6个。\n"
-                       "2.园区。新建工业园区2个，其中姑苏区1个、省级工业园区1个。\n", CITY).items
+                       "2.园区。新建工业园区2个，其中姑苏区1个、省级工业园区1个。\n"
+                       "3.企业。新增企业100家，其中入驻工业园区60家、全市工业园区20家、苏州高新区10家。\n", CITY).items
     assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
-        [("姑苏区", 30.0), ("工业园区", 6.0)], [("姑苏区", 1.0)]], "parks counted, or a kind of park, are no zone"
+        [("姑苏区", 30.0), ("工业园区", 6.0)], [("姑苏区", 1.0)], [("苏州高新区", 10.0)]], \
+        "parks counted, of a kind, or where firms settle are no zone (a review)"
     from align.items import quotas_renamed
     from align.registry import DocumentMeta
 
