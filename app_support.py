@@ -523,18 +523,20 @@ def matches(source_id: str, target_id: str, value: Settings | None = None) -> pl
     """Candidates of a document pair, computed once per both documents' state, settings and model."""
     value = value or settings()
     states = (document_state(source_id, value), document_state(target_id, value))
-    return _matches(settings_key(value), source_id, target_id, states, words_digest(value), model_info(value)[2])
+    return _matches(settings_key(value), source_id, target_id, states, lists_digest(value), model_info(value)[2])
 
 
-def words_digest(value: Settings) -> str:
-    """The cache key of the word list jieba keeps whole and of the synonym list: a name or a synonym
-    the planner adds counts at once."""
+def lists_digest(value: Settings) -> str:
+    """The cache key of the word list jieba keeps whole and of the synonym list, as the matcher reads them:
+    a name or a synonym the planner adds counts at once, and an unreadable list is the matcher's own error
+    (a PermissionError traceback when its bytes were hashed here)."""
     from matching.text import (  # (jieba: loaded by a page that matches, as above)
-        dictionary_path,
-        synonyms_path,
+        load_dictionary,
+        load_synonyms,
     )
 
-    return file_digest(dictionary_path(value.data_dir)) + file_digest(synonyms_path(value.data_dir))
+    words = "\n".join(load_dictionary(value.data_dir)).encode()
+    return hashlib.sha256(words).hexdigest()[:16] + load_synonyms(value.data_dir).digest()
 
 
 # ------------------------------------------------------------------ text
@@ -709,4 +711,4 @@ def evolution(doc_ids: list[str], value: Settings | None = None
     value = value or settings()
     states = tuple(document_state(d, value) for d in doc_ids)
     decided = hashlib.sha256(store().current().write_csv().encode()).hexdigest()
-    return _evolution(settings_key(value), tuple(doc_ids), states, words_digest(value), model_info(value)[2], decided)
+    return _evolution(settings_key(value), tuple(doc_ids), states, lists_digest(value), model_info(value)[2], decided)

@@ -257,7 +257,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
     district = get_document(settings.data_dir, args.district)
     place = district.jurisdiction
     table = _coverage(settings, current, city, district)
-    if note := coverage_pair_note(city, district):
+    if note := coverage_pair_note(city, district, load_registry(settings.data_dir)):
         print(f"note: {note}", file=sys.stderr)
     if _xlsx_out(args):
         sheets = coverage_sheets(table, place)

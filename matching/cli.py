@@ -36,7 +36,7 @@ def write_candidates(result: pl.DataFrame, out: Path) -> None:
 
 def cmd_match(args: argparse.Namespace) -> None:
     from align.ingest import load_items
-    from align.registry import get_document
+    from align.registry import load_registry
     from matching.engine import match_documents
     from matching.features import EVIDENCE
     from matching.review import match_pair_note, proposed_links
@@ -47,7 +47,8 @@ def cmd_match(args: argparse.Namespace) -> None:
     for warning in dictionary_warnings(settings.data_dir) + synonym_warnings(settings.data_dir):  # lines not used
         print(f"warning: {warning}", file=sys.stderr)
     result = match_documents(settings, args.source, args.target, model=model)
-    if note := match_pair_note(get_document(settings.data_dir, args.source), get_document(settings.data_dir, args.target)):
+    docs = {doc.id: doc for doc in load_registry(settings.data_dir)}
+    if note := match_pair_note(docs[args.source], docs[args.target], list(docs.values())):
         print(f"note: {note}", file=sys.stderr)
     columns = MATCH_COLUMNS + ["retrieval", *EVIDENCE, "structured_evidence", "reasons", "engine_version"]
     result = result.select([c for c in columns if c in result.columns] + (["assigned"] if "assigned" in result.columns else []))

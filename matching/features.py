@@ -89,7 +89,7 @@ FEATURE_LABELS: dict[str, str] = {
 }
 
 
-def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.DataFrame:
+def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str], synonyms: Synonyms) -> pl.DataFrame:
     """Per-item attributes the pair features need, computed once per item (not per pair)."""
     texts = items["text"].fill_null("").to_list()
     titles = items["title"].fill_null("").to_list()
@@ -98,7 +98,7 @@ def _item_side(items: pl.DataFrame, prefix: str, words: frozenset[str]) -> pl.Da
     return pl.DataFrame(
         {
             "item_id": items["item_id"].to_list(),
-            "tokens": [" ".join(sorted(set(tokenize(t, words)))) for t in texts],
+            "tokens": [" ".join(sorted(set(tokenize(t, words, synonyms)))) for t in texts],
             "title": titles,
             "text": texts,
             "unit_keys": items["unit_keys"].to_list() if "unit_keys" in items.columns else [[] for _ in texts],
@@ -291,8 +291,8 @@ def pair_features(
         return candidates.with_columns(
             [pl.lit(0.0).alias(f) for f in (*EVIDENCE, "structured_evidence") if f not in candidates.columns]
         )
-    source = _item_side(source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), "s_", words)
-    target = _item_side(target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), "t_", words)
+    source = _item_side(source_items.filter(pl.col("item_id").is_in(candidates["source_id"].unique().implode())), "s_", words, synonyms)
+    target = _item_side(target_items.filter(pl.col("item_id").is_in(candidates["target_id"].unique().implode())), "t_", words, synonyms)
     if source_best is None:
         source_best = (
             candidates.sort("retrieval", descending=True)

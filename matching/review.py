@@ -8,7 +8,7 @@ state, so the review app only calls these and renders what they return.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -25,7 +25,7 @@ from align.items import (
     text_digests,
 )
 from align.normalize import normalize_text
-from align.registry import LEVEL_NAMES_ZH, DocumentMeta
+from align.registry import LEVEL_NAMES_ZH, LEVELS, DocumentMeta
 from align.settings import Settings
 from align.store import flipped, on_current_text, reviewer_name, standing, with_text_changes
 from align.targets import describe_quantity
@@ -394,25 +394,43 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
     )
 
 
-def coverage_pair_note(city: DocumentMeta, district: DocumentMeta) -> str | None:
+def under_another_government(lower: DocumentMeta, upper: DocumentMeta, docs: Sequence[DocumentMeta]) -> bool:
+    """Whether ``lower`` is registered under a government that is not ``upper`` nor, up the registry's chain of
+    parents, under it (姑苏区 → 苏州市 → 江苏省). Only as high as the chain is known: with 苏州市 unregistered,
+    姑苏区 is known to be under no other city, but whether 江苏省 is above it cannot be told, and is not said."""
+    if not lower.parent or lower.parent == upper.jurisdiction:
+        return False
+    by_place = {doc.jurisdiction: doc for doc in docs}
+    known = LEVELS.index("city") if lower.level_rank < LEVELS.index("city") else lower.level_rank + 1
+    place, seen = lower.parent, set()
+    while place in by_place and place not in seen:  # 苏州市 (city), then 江苏省 (province)
+        seen.add(place)
+        known = max(known, by_place[place].level_rank)
+        place = by_place[place].parent
+        if place == upper.jurisdiction:
+            return False
+    return upper.level_rank <= known
+
+
+def coverage_pair_note(city: DocumentMeta, district: DocumentMeta, docs: Sequence[DocumentMeta]) -> str | None:
     """A word when the lower plan is registered under another government than the higher one
-    (西咸新区's plan against 灞桥区's, whose parent is 西安市): it can be asked, but is seldom meant."""
-    if district.parent and district.parent != city.jurisdiction:
+    (西咸新区's plan against 咸阳市's): it can be asked, but is seldom meant."""
+    if under_another_government(district, city, docs):
         return (f"{district.id} 登记在{district.parent}之下，不属{city.jurisdiction}，{city.jurisdiction}的配额可能没有它的 "
                 f"{district.id} is registered under {district.parent}, not {city.jurisdiction}; its quotas from "
                 f"{city.jurisdiction} may be none.")
     return None
 
 
-def match_pair_note(one: DocumentMeta, other: DocumentMeta) -> str | None:
+def match_pair_note(one: DocumentMeta, other: DocumentMeta, docs: Sequence[DocumentMeta]) -> str | None:
     """A word when a lower plan is matched with a higher one it is not registered under (姑苏区's tasks against
     厦门市's 实事): livelihood plans read alike from city to city, so such links are proposed with high scores
     (a tester's 姑苏区 → 厦门市 gave 17), and they say the tasks read alike, not that one serves the other."""
     if one.level_rank == other.level_rank:
         return None
     lower, upper = (one, other) if one.level_rank < other.level_rank else (other, one)
-    if not lower.parent or lower.parent == upper.jurisdiction:
-        return None
+    if lower.parent == upper.parent or not under_another_government(lower, upper, docs):
+        return None  # peers under one city (灞桥区, 西咸新区): neither is the other's higher plan
     return (f"{lower.id} 登记在{lower.parent}之下，不属{upper.jurisdiction}：链接只说明文字相近，不说明承接关系 "
             f"{lower.id} is registered under {lower.parent}, not {upper.jurisdiction}: its links say the tasks read "
             f"alike, not that one serves the other.")

@@ -121,6 +121,10 @@ def _list_path(data_dir: Path, name: str, what: str, what_zh: str, layout: str) 
     return path if path.exists() else BUNDLED_DATA / name
 
 
+# A comment: a line opening with #, or # after a space (口袋公园 街角游园 # 城管 gave 城管 as a synonym).
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
 def _listed_lines(path: Path, what: str, what_zh: str) -> list[tuple[int, str]]:
     """The numbered lines of a planner's list that say something: UTF-8 or GBK, with or without a BOM (however
     Notepad saved it), no blank or ``#`` comment lines; an unreadable or binary file is one clear error."""
@@ -132,7 +136,8 @@ def _listed_lines(path: Path, what: str, what_zh: str) -> list[tuple[int, str]]:
     if not data.removeprefix(codecs.BOM_UTF8).strip():  # an emptied list: none of the planner's own, not an error
         return []
     lines = (line.strip() for line in decode_text(data, path=path).splitlines())
-    return [(number, line) for number, line in enumerate(lines, start=1) if line and not line.startswith("#")]
+    lines = (_COMMENT.sub("", line).strip() for line in lines)
+    return [(number, line) for number, line in enumerate(lines, start=1) if line]
 
 
 #: The longest name the word list keeps. A programme, project or place name is short (the bundled list's
@@ -265,26 +270,31 @@ def read_synonyms(data_dir: Path = BUNDLED_DATA) -> tuple[Synonyms, list[str]]:
     (``口袋公园 街角游园 小微游园``: a district's 街角游园 meets the city's 口袋公园).
 
     Two plans name one deliverable in words that share no character (长者餐厅 and 老年食堂, 积水点 and
-    易涝点), and n-grams cannot see it; reading both as one term can. A term already in an earlier group
-    keeps that group (said in a warning), and a line of one term, or a term of more than
-    :data:`MAX_SYNONYM_CHARS` characters, is skipped with a warning.
+    易涝点), and n-grams cannot see it; reading both as one term can. A line naming a term of an earlier
+    group joins that group; a term of another earlier group keeps its own (said in a warning). A term
+    of one character (园 would rewrite every 园; a stray zero-width space normalises to nothing and
+    matched everywhere) or of more than :data:`MAX_SYNONYM_CHARS` (a sentence pasted in), and a line
+    left with one term, are skipped with a warning. Text after `` #`` is a comment.
     """
     path = synonyms_path(data_dir)
     read_as: dict[str, str] = {}
     skipped: list[str] = []
     for number, line in _listed_lines(path, "synonym list", "同义词表"):
         terms = [normalize_text(term) for term in _WORD_SEPARATORS.split(line) if term]
-        if too_long := [term for term in terms if len(term) > MAX_SYNONYM_CHARS]:
-            skipped.append(f"line {number}: {too_long[0][:20]}… is longer than {MAX_SYNONYM_CHARS} characters "
-                           f"(第 {number} 行的词过长，未采用)")
+        if unusable := [term for term in terms if not 2 <= len(term) <= MAX_SYNONYM_CHARS]:
+            shown = "、".join(f"“{term[:20]}{'…' if len(term) > 20 else ''}”" for term in unusable)
+            skipped.append(f"line {number}: {shown} skipped, a term is 2 to {MAX_SYNONYM_CHARS} characters "
+                           f"(第 {number} 行的词过短或过长，未采用)")
+            terms = [term for term in terms if term not in unusable]
+        if len(set(terms)) < 2:
+            if terms:
+                skipped.append(f"line {number}: {terms[0]} alone, no synonym to read as it (第 {number} 行只有一个词)")
             continue
-        if len(terms) < 2:
-            skipped.append(f"line {number}: {terms[0]} alone, no synonym to read as it (第 {number} 行只有一个词)")
-            continue
-        canonical = read_as.get(terms[0], terms[0])
+        known = [read_as[term] for term in terms if term in read_as]
+        canonical = known[0] if known else terms[0]  # 街角游园 街心公园 after 口袋公园 街角游园 joins 口袋公园's group
         for term in terms:
             if read_as.setdefault(term, canonical) != canonical:
-                skipped.append(f"line {number}: {term} is already read as {read_as[term]} "
+                skipped.append(f"line {number}: {term} is already read as {read_as[term]}, and stays so "
                                f"(第 {number} 行的 {term} 已在前面的同义词组中)")
     warnings = [f"{path}: the synonym list's {'; '.join(skipped[:10])}"
                 + (f"; and {len(skipped) - 10} more" if len(skipped) > 10 else "")] if skipped else []

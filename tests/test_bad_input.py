@@ -534,6 +534,23 @@ def test_a_paragraph_pasted_into_the_word_list_is_named_and_matching_goes_on(dat
     assert "links proposed" in out
 
 
+def test_an_unreadable_synonym_list_is_the_matchers_own_error_in_the_app_too(data_copy, monkeypatch):
+    """The app hashed the list's bytes for its cache key: a file it may not read was a PermissionError traceback
+    on the Review page (a review), where the command line said "cannot read the synonym list"."""
+    from align.exceptions import PlanAlignError
+    from app_support import lists_digest
+
+    synonyms = data_copy.data_dir / "synonyms.txt"
+    before = lists_digest(data_copy)
+    synonyms.write_text("口袋公园 街角游园\n", encoding="utf-8")
+    assert lists_digest(data_copy) != before, "a changed list is a new key"
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                        if path.name == "synonyms.txt" else real(path))
+    with pytest.raises(PlanAlignError, match="cannot read the synonym list"):
+        lists_digest(data_copy)
+
+
 def test_a_synonym_line_that_equates_nothing_is_named_and_matching_goes_on(data_copy, capsys):
     """A planner's synonym list with a line of one term, or a sentence pasted in: skipped and named, the rest read."""
     synonyms = data_copy.data_dir / "synonyms.txt"
@@ -541,7 +558,7 @@ def test_a_synonym_line_that_equates_nothing_is_named_and_matching_goes_on(data_
     assert main(["match", "baqiao-2023", "xian-2024", "--data", str(data_copy.data_dir)]) == 0
     out, err = capsys.readouterr()
     assert f"warning: {synonyms}: the synonym list's line 2: 菜市场 alone, no synonym to read as it" in err
-    assert "line 3: " + "词" * 20 + "… is longer than 16 characters" in err and "Traceback" not in err
+    assert "line 3: “" + "词" * 20 + "…” skipped, a term is 2 to 16 characters" in err and "Traceback" not in err
     assert "links proposed" in out
 
 

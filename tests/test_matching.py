@@ -655,16 +655,24 @@ def test_the_synonym_list_reads_groups_and_says_what_it_skips(tmp_path):
     from matching.text import read_synonyms
 
     (tmp_path / "synonyms.txt").write_bytes(
-        "# 注释\n口袋公园 街角游园、小微游园\n\n停车位 停车泊位 车位\n菜市场\n街角游园 街心公园\n"
-        f"老年食堂 {'长' * 17}\n".encode("gbk"))  # Notepad's ANSI on a Chinese Windows
+        "# 注释\n口袋公园 街角游园、小微游园 # 城管\n\n停车位 停车泊位 车位\n菜市场\n街心花园 街角游园\n"
+        f"老年食堂 {'长' * 17}\n易涝点 积水点 园\n".encode("gbk"))  # Notepad's ANSI on a Chinese Windows
     synonyms, warnings = read_synonyms(tmp_path)
     assert synonyms.read("新建街角游园、小微游园各1个,停车泊位200个,充电车位") == "新建口袋公园、口袋公园各1个,停车位200个,充电停车位"
     assert synonyms.read("停车位") == "停车位", "the longest written form first: not 停 + 车位 read as 停停车位"
-    assert synonyms.read("街心公园") == "口袋公园", "a group naming an earlier term joins that term's group"
-    assert synonyms.read("老年食堂") == "老年食堂", "a line with a sentence-long term is skipped whole"
-    assert len(warnings) == 1 and "line 5: 菜市场 alone" in warnings[0] and "line 7:" in warnings[0]
+    assert synonyms.read("街心花园") == "口袋公园", "a line naming a term of an earlier group joins that group"
+    assert synonyms.read("区城管局,公园") == "区城管局,公园", "a comment is no synonym, nor one character"
+    assert synonyms.read("老年食堂 积水点") == "老年食堂 易涝点", "a sentence-long term is dropped, and its line with it"
+    assert len(warnings) == 1 and "line 5: 菜市场 alone" in warnings[0]
+    assert "line 7: “" + "长" * 17 + "” skipped, a term is 2 to 16 characters" in warnings[0]
+    assert "line 8: “园” skipped" in warnings[0] and "line 7: 老年食堂 alone" in warnings[0]
+    # a zero-width space copied from a web page normalises to nothing: it matched everywhere (407 links, no word)
+    (tmp_path / "synonyms.txt").write_text("口袋公园 街角游园 \u200b\n", encoding="utf-8")
+    synonyms, warnings = read_synonyms(tmp_path)
+    assert synonyms.read("新建公园2个") == "新建公园2个" and "skipped" in warnings[0]
     (tmp_path / "synonyms.txt").write_text("", encoding="utf-8")
-    assert read_synonyms(tmp_path) == (read_synonyms(tmp_path)[0], []) and not read_synonyms(tmp_path)[0]
+    synonyms, warnings = read_synonyms(tmp_path)
+    assert not synonyms and warnings == []
 
 
 def test_a_changed_synonym_list_is_not_answered_from_the_cache(data_copy):
@@ -798,9 +806,27 @@ def test_matching_a_district_with_a_city_it_is_not_under_says_what_its_links_mea
     err = capsys.readouterr().err
     assert "note: baqiao-2023 登记在西安市之下，不属咸阳市" in err and "not that one serves the other" in err
     for pair in (["baqiao-2023", "xian-2024"], ["xixian-2023", "xian-2024"], ["xianyang-2023", "xian-2024"],
-                 ["baqiao-2020", "baqiao-2023"]):
+                 ["baqiao-2020", "baqiao-2023"], ["baqiao-2023", "xixian-2023"]):  # the last two are peers under 西安市
         assert main(["match", *pair, "--out", str(out)]) == 0
         assert "note:" not in capsys.readouterr().err, pair
+
+
+def test_a_plan_is_under_its_province_through_the_registrys_chain_of_parents():
+    """姑苏区 against 江苏省's plan was told it is registered under 苏州市, not 江苏省 (a review)."""
+    from align.registry import DocumentMeta
+    from matching.review import match_pair_note
+
+    def plan(doc_id, place, level, parent):
+        return DocumentMeta(id=doc_id, title=doc_id, jurisdiction=place, level=level, year=2025, kind="plan",
+                            file="x.txt", parent=parent)
+
+    gusu, suzhou = plan("gusu", "姑苏区", "district", "苏州市"), plan("suzhou", "苏州市", "city", "江苏省")
+    jiangsu, xiamen = plan("jiangsu", "江苏省", "province", ""), plan("xiamen", "厦门市", "city", "福建省")
+    fujian = plan("fujian", "福建省", "province", "")
+    assert match_pair_note(gusu, jiangsu, [gusu, suzhou, jiangsu, xiamen]) is None
+    assert match_pair_note(gusu, jiangsu, [gusu, jiangsu]) is None, "苏州市 unregistered: nothing to say"
+    assert match_pair_note(gusu, xiamen, [gusu, xiamen]).startswith("gusu 登记在苏州市之下，不属厦门市")
+    assert match_pair_note(gusu, fujian, [gusu, suzhou, jiangsu, fujian]).startswith("gusu 登记在苏州市之下，不属福建省")
 
 
 def test_match_on_the_terminal_shows_the_proposed_links_with_their_texts(capsys):

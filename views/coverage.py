@@ -65,7 +65,7 @@ except PlanAlignError as exc:
     if isinstance(exc, CoveragePairSwapped):  # a district plan in the city's place: one click puts them right
         st.button("交换两个文档 Swap the two", key="cov_swap", on_click=swap_documents, icon=":material/swap_horiz:")
     ui.stop()
-if pair_note := coverage_pair_note(city, district):
+if pair_note := coverage_pair_note(city, district, list(documents.values())):
     st.caption(f"注意 {pair_note}")
 
 

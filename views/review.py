@@ -203,9 +203,10 @@ except PlanAlignError as exc:
     ui.error_box(exc)
     ui.stop()
 intercept, threshold, _version = ui.model_info()
-if pair_note := match_pair_note(ui.documents()[source_doc], ui.documents()[target_doc]):
+documents = ui.documents()
+if pair_note := match_pair_note(documents[source_doc], documents[target_doc], list(documents.values())):
     st.info(pair_note)  # a district matched with another city's plan: likeness, not service
-source_place = ui.documents()[source_doc].jurisdiction  # its quotas are read first under a city item
+source_place = documents[source_doc].jurisdiction  # its quotas are read first under a city item
 store = ui.or_stop(ui.store)
 me = ui.reviewer()
 in_effect = store.current()  # read once per run
