@@ -1279,6 +1279,7 @@ _FRAMING_SENTENCE = re.compile(r"^(?:今年是|明年是|\d{4}年是|新的一�
                                r"(?:经济社会发展|经济|政府|各项|全区|全市|全县)?工作"
                                r"|面对)|以下几|如下"
                                r"|[几一二三四五六七八九十]个方面")
+_COUNTS_THE_PARTS = re.compile(r"以下|如下|[几一二三四五六七八九十\d]+个?方面|[几一二三四五六七八九十\d]+(?:项|点)(?:重点)?工作")
 _FRAMING_LEAD = re.compile(r"以下|如下|几点|[几一二三四五六七八九十]个方面|意义|之年|把握好|关键在于|总体要求|指导思想|做好今年"
                            r"|做好全年")
 
@@ -1468,7 +1469,8 @@ def _parse_outline(lines: list[str], path: str | Path, *, year: int | None = Non
             continue
         if _HEADLINE.search(clean) and not numbered:
             body = _HEADLINE.split(clean, maxsplit=1)[-1]
-            indicators.extend(extract_targets(body))
+            # …城乡居民收入增长与经济增长同步。重点抓好以下六个方面工作: the count of the report's parts, no target
+            indicators.extend(t for t in extract_targets(body) if not _COUNTS_THE_PARTS.search(t["raw"]))
             current = None
             continue
         if looking_back and (_dotted_line(raw, None) or _numbered_line(clean, None)):

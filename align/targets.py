@@ -101,7 +101,9 @@ _TRAILING_LINK = re.compile(
 # 约 or 大约 right before a number, not the end of 签约, 节约, 制约 or 条约; 近 (nearly), not 最近 or 附近.
 _ABOUT_BEFORE = re.compile(r"(?:(?<![签节制条预公])约|(?<![最附])近)\s*$")
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年|最近|附近)$")
-_ENUM_END = re.compile(r"^.*等")
+# A list before the name ends at its 等, and the means it names with it (通过新建停车场、错时共享等方式新增停车位:
+# 新增停车位, not 方式新增停车位; a tester's 五华区 plan).
+_ENUM_END = re.compile(r"^.*等(?:(?:多种|多项)?(?:方式|方法|途径|渠道|形式|措施|手段|举措)(?!多样))?")
 # Whom a number of people serves, written right after it: part of the name, no number of its own
 # (1500名0—17岁残疾儿童, 1.2万名13—14岁在校女生, 28万名65岁及以上老年人).
 _AGE_OF_WHOM = re.compile(rf"^{_NUMBER}\s*周?岁(?:及?以[上下])?")

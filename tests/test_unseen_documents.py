@@ -1238,3 +1238,15 @@ def test_a_sentence_framing_the_years_work_leads_no_task():
                  "做好全年安全生产工作。"):
         parsed = parse_text(f"某市2024年政府工作报告\n二、2024年工作安排\n{lead}全年实施重点项目120个。\n{tasks}", meta).items
         assert parsed["text"][0].startswith(lead.replace("，", ",")), lead
+
+
+def test_the_count_of_a_reports_parts_is_no_headline_target_and_a_means_is_no_name():
+    """主要预期目标是：…。重点抓好以下六个方面工作 gave a headline target 重点抓好以下方面工作 = 6个, and 通过新建停车场、错时共享等
+    方式新增停车位1200个 a target named 方式新增停车位 (a tester's 东湖区 and 五华区 plans)."""
+    meta = DocumentMeta(id="r", title="t", jurisdiction="东湖区", level="district", year=2025, kind="work_report",
+                        file="r.txt")
+    parsed = parse_text("东湖区2025年政府工作报告\n今年经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，一般公共预算收入"
+                        "增长3%。重点抓好以下六个方面工作。\n一、完善城市功能\n通过新建停车场、挖潜错时共享等方式新增停车位1200个。\n",
+                        meta)
+    assert [(t["indicator"], t["value"]) for t in parsed.indicators] == [("地区生产总值增长", 5.5), ("一般公共预算收入增长", 3.0)]
+    assert [t["indicator"] for t in parsed.items["targets"][0]] == ["新增停车位"]
