@@ -103,7 +103,8 @@ _ABOUT_BEFORE = re.compile(r"(?:(?<![签节制条预公])约|(?<![最附])近)\s
 _NOT_A_QUANTITY_BEFORE = re.compile(r"(?:第|前|约\d|\d{4}年|最近|附近)$")
 # A list before the name ends at its 等, and the means it names with it (通过新建停车场、错时共享等方式新增停车位:
 # 新增停车位, not 方式新增停车位; a tester's 五华区 plan).
-_ENUM_END = re.compile(r"^.*等(?:(?:多种|多项)?(?:方式|方法|途径|渠道|形式|措施|手段|举措)(?!多样))?")
+_ENUM_END = re.compile(
+    r"^.*等(?:(?:多种|多项)?(?:方式方法|方式|方法|办法|模式|途径|渠道|形式|措施|手段|举措|方面|领域|载体)(?!多样)(?=\S))?")
 # Whom a number of people serves, written right after it: part of the name, no number of its own
 # (1500名0—17岁残疾儿童, 1.2万名13—14岁在校女生, 28万名65岁及以上老年人).
 _AGE_OF_WHOM = re.compile(rf"^{_NUMBER}\s*周?岁(?:及?以[上下])?")
@@ -898,9 +899,10 @@ _NOT_A_NAMED_PLACE = re.compile(
 )
 
 
-# 工业园区 named alone in a list of shares names a zone as 高新区 does (苏州市 writes its 苏州工业园区 so: 其中姑苏区30个、
-# 工业园区6个); a word before it makes it parks of a kind or a count (新建, 省级, 入驻, 全市工业园区: a review).
-_INDUSTRIAL_PARK = re.compile(r"(?:其中|包括|以及|分别为|分别是)?工业园区")
+# 工业园区 names a zone as 高新区 does, alone in a list of shares (苏州市 writes its 苏州工业园区 so: 其中姑苏区30个、
+# 工业园区6个) or after a place's name (苏州工业园区6个: jieba tags 苏州 a place); after any other word it is parks of a
+# kind or a count (新建, 省级, 入驻, 全市工业园区: two reviews).
+_INDUSTRIAL_PARK = re.compile(r"(?:其中|包括|以及|分别为|分别是)?(?P<place>[\u4e00-\u9fff]{2,3}?)?工业园区")
 
 
 def named_jurisdiction(text: str) -> str | None:
@@ -913,8 +915,12 @@ def named_jurisdiction(text: str) -> str | None:
 def _clean_jurisdiction(name: str) -> str | None:
     """The named jurisdiction in a quota's lead, or None where it names a kind of place."""
     name = re.sub(r"\(.*?\)$", "", name.strip())
-    if _INDUSTRIAL_PARK.fullmatch(name):
-        return "工业园区"
+    if park := _INDUSTRIAL_PARK.fullmatch(name):
+        place = park["place"]
+        if not place:
+            return "工业园区"
+        named = not _VERB_BEFORE_PLACE.match(place) and _pos_tags(place) == [(place, "ns")]
+        return f"{place}工业园区" if named else None
     previous, verb = None, False
     while name != previous:  # 其中西安市灞桥区: both come off
         verb = verb or bool(_VERB_BEFORE_PLACE.match(name))

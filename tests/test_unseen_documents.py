@@ -1114,10 +1114,12 @@ def test_a_citys_industrial_park_zone_gets_its_quota_and_its_registered_name():
     kind of area), so 苏州工业园区's plan had no quota evidence at all, nor a line on the Coverage page."""
     items = parse_text("某市2025年民生实事\n1.老旧小区。改造老旧小区120个，其中姑苏区30个、工业园区6个。\n"
                        "2.园区。新建工业园区2个，其中姑苏区1个、省级工业园区1个。\n"
-                       "3.企业。新增企业100家，其中入驻工业园区60家、全市工业园区20家、苏州高新区10家。\n", CITY).items
+                       "3.企业。新增企业100家，其中入驻工业园区60家、全市工业园区20家、苏州高新区10家。\n"
+                       "4.托育。新增托位800个，其中姑苏区200个、苏州工业园区300个。\n", CITY).items
     assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == [
-        [("姑苏区", 30.0), ("工业园区", 6.0)], [("姑苏区", 1.0)], [("苏州高新区", 10.0)]], \
-        "parks counted, of a kind, or where firms settle are no zone (a review)"
+        [("姑苏区", 30.0), ("工业园区", 6.0)], [("姑苏区", 1.0)], [("苏州高新区", 10.0)],
+        [("姑苏区", 200.0), ("苏州工业园区", 300.0)]], \
+        "parks counted, of a kind, or where firms settle are no zone, a place's own is (two reviews)"
     from align.items import quotas_renamed
     from align.registry import DocumentMeta
 
@@ -1245,8 +1247,9 @@ def test_the_count_of_a_reports_parts_is_no_headline_target_and_a_means_is_no_na
     方式新增停车位1200个 a target named 方式新增停车位 (a tester's 东湖区 and 五华区 plans)."""
     meta = DocumentMeta(id="r", title="t", jurisdiction="东湖区", level="district", year=2025, kind="work_report",
                         file="r.txt")
-    parsed = parse_text("东湖区2025年政府工作报告\n今年经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，一般公共预算收入"
-                        "增长3%。重点抓好以下六个方面工作。\n一、完善城市功能\n通过新建停车场、挖潜错时共享等方式新增停车位1200个。\n",
-                        meta)
-    assert [(t["indicator"], t["value"]) for t in parsed.indicators] == [("地区生产总值增长", 5.5), ("一般公共预算收入增长", 3.0)]
+    parsed = parse_text("东湖区2025年政府工作报告\n今年经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，城镇登记失业率"
+                        "4.5%以下，完成省下达的10项重点工作任务。重点抓好以下六个方面工作。\n一、完善城市功能\n"
+                        "通过新建停车场、挖潜错时共享等方式新增停车位1200个。\n", meta)
+    assert [(t["indicator"], t["value"]) for t in parsed.indicators] == [
+        ("地区生产总值增长", 5.5), ("城镇登记失业率", 4.5), ("完成省下达的重点工作任务", 10.0)], "a ceiling is a target (a review)"
     assert [t["indicator"] for t in parsed.items["targets"][0]] == ["新增停车位"]
