@@ -28,7 +28,7 @@ _ROLE_MARK = re.compile(
 # Marks a planner writes between units, which never break one name outside brackets (港华燃气、各街道 are two: a
 # company's name has no office suffix; 各镇（街道、社区） is one); extraction's spaces may (资源规划 灞桥分局).
 _LIST_MARKS = frozenset(",，、;；/")
-_OPENING, _CLOSING = frozenset("(（[【"), frozenset(")）]】")
+_OPENING, _CLOSING = frozenset("(（[【［〔"), frozenset(")）]】］〕")
 
 
 _LEVEL_ONLY = re.compile(r"各?[省市区县镇乡村](?:\([^()]*\))?")
@@ -36,7 +36,8 @@ _LEVEL_OFFICE = re.compile(r"[省市区县镇乡村](?:\([^()]*\))?(?:(?:人民)
 
 
 def _listed(cell: str) -> list[str]:
-    """``cell`` split at the list marks outside brackets."""
+    """``cell`` split at the list marks outside brackets; a bracket never closed (区发改委（牵头、区财政局) holds no
+    list, and the cell is split at every mark."""
     parts: list[str] = []
     current: list[str] = []
     depth = 0
@@ -47,6 +48,8 @@ def _listed(cell: str) -> list[str]:
             current = []
         else:
             current.append(char)
+    if depth > 0:
+        return re.split(r"[,，、;；/]", cell)
     return [*parts, "".join(current)]
 
 # Place and level prefixes that do not change which department a unit is.
