@@ -396,19 +396,23 @@ def check_coverage_pair(city: DocumentMeta, district: DocumentMeta) -> None:
 
 def under_another_government(lower: DocumentMeta, upper: DocumentMeta, docs: Sequence[DocumentMeta]) -> bool:
     """Whether ``lower`` is registered under a government that is not ``upper`` nor, up the registry's chain of
-    parents, under it (姑苏区 → 苏州市 → 江苏省). Only as high as the chain is known: with 苏州市 unregistered,
-    姑苏区 is known to be under no other city, but whether 江苏省 is above it cannot be told, and is not said."""
+    parents, under it (姑苏区 → 苏州市 → 江苏省), said only as high as the chain is known: a registered place's
+    parent is a level above it, and an unregistered parent named …市 of a district or county is a city. So 姑苏区
+    against 厦门市's plan is said to be elsewhere, and against 浙江省's only when 苏州市 names 江苏省."""
     if not lower.parent or lower.parent == upper.jurisdiction:
         return False
     by_place = {doc.jurisdiction: doc for doc in docs}
-    known = LEVELS.index("city") if lower.level_rank < LEVELS.index("city") else lower.level_rank + 1
-    place, seen = lower.parent, set()
-    while place in by_place and place not in seen:  # 苏州市 (city), then 江苏省 (province)
-        seen.add(place)
-        known = max(known, by_place[place].level_rank)
-        place = by_place[place].parent
-        if place == upper.jurisdiction:
-            return False
+    names, known, place = [lower.parent], None, lower.parent
+    while place in by_place and by_place[place].parent and by_place[place].parent not in names:
+        known, place = by_place[place].level_rank + 1, by_place[place].parent  # its parent: a level above it
+        names.append(place)
+    if place in by_place:  # registered, naming no parent (or naming one already met)
+        known = by_place[place].level_rank
+    if upper.jurisdiction in names:
+        return False
+    if known is None:  # the parent unregistered: only a city's name under it is read
+        return (lower.parent.endswith("市") and lower.level_rank < LEVELS.index("city")
+                and upper.level == "city")
     return upper.level_rank <= known
 
 

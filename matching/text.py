@@ -122,7 +122,7 @@ def _list_path(data_dir: Path, name: str, what: str, what_zh: str, layout: str) 
 
 
 # A comment: a line opening with #, or # after a space (口袋公园 街角游园 # 城管 gave 城管 as a synonym).
-_COMMENT = re.compile(r"(?:^|\s)#.*$")
+_COMMENT = re.compile(r"(?:^|\s)[#＃].*$")  # ＃: a Chinese input method's full-width mark
 
 
 def _listed_lines(path: Path, what: str, what_zh: str) -> list[tuple[int, str]]:
