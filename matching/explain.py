@@ -112,6 +112,8 @@ def reasons(
                 continue
             if feature == "structured_evidence":
                 parts.extend(_structured_reasons(row, s, t, words, source_jurisdiction))
+            elif feature == "top_candidate":  # yes or no: a 1.00 beside it read as certainty (a tester)
+                parts.append(FEATURE_LABELS[feature])
             elif feature == "unit_agreement":
                 shared = sorted(set(s.get("unit_keys") or []) & set(t.get("unit_keys") or []))
                 parts.append(f"{FEATURE_LABELS[feature]}: {'、'.join(shared)}")

@@ -418,9 +418,9 @@ def test_blind_mode_hides_scores(env):
     assert "得分 score" not in [m.label for m in at.metric]
     assert not any("[0." in option or "[1." in option for option in at.radio(key="rv_candidate").options)
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
-    # nor does anything else say which candidate the model prefers: its reasons (检索排名第一 1.00), the
+    # nor does anything else say which candidate the model prefers: its reasons (是最相近的候选), the
     # rank, the best-first order, or a filter by score
-    assert not any(text.value.startswith("检索") or "1.00" in text.value for text in at.text)
+    assert not any("最相近" in text.value or "1.00" in text.value for text in at.text)
     options = at.radio(key="rv_candidate").options
     assert not any(re.match(r"(?:【\w+】)?\s*#", option) for option in options)
     positions = [int(option.split(":")[1].split()[0]) for option in options]

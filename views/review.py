@@ -419,7 +419,7 @@ else:
             f"{ui.quotas_text(target.get('quotas'), first=source_place, shown=5)}"
             f"{ui.deadline_text(target)}"
         ))
-        if not blind:  # the reasons are the model's: 检索排名第一 1.00 says which it prefers
+        if not blind:  # the reasons are the model's: 是最相近的候选 says which it prefers
             st.markdown("**理由 Reasons**")
             st.text(chosen["reasons"])
     with c2:
