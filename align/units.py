@@ -32,6 +32,7 @@ _OPENING, _CLOSING = frozenset("(（[【［〔"), frozenset(")）]】］〕")
 
 
 _LEVEL_ONLY = re.compile(r"各?[省市区县镇乡村](?:\([^()]*\))?")
+_LEVELS_TOGETHER = re.compile(r"[省市区县镇乡村]+[两三各]级")
 _LEVEL_OFFICE = re.compile(r"[省市区县镇乡村](?:\([^()]*\))?(?:(?:人民)?政府)?")  # 县（市）人民政府, 县
 
 
@@ -93,11 +94,16 @@ def split_units(cell: str | None) -> list[str]:
     list mark never breaks a name. Empty cells give ``[]``.
     """
     units: list[str] = []
-    carried = ""  # 各区、县（市）人民政府: a level listed before another level's office is that office's
+    carried = ""  # a level listed alone before another level's office or both levels' (各区、县（市）人民政府)
     listed_names = _listed(cell or "")  # split before normalising, which drops spaces between Chinese
     for listed, following in zip(listed_names, [*listed_names[1:], ""]):
-        if _LEVEL_ONLY.fullmatch(normalize_text(listed)) and _LEVEL_OFFICE.fullmatch(normalize_text(following)):
-            carried += normalize_text(listed)
+        level, office = normalize_text(listed), normalize_text(following)
+        if _LEVEL_ONLY.fullmatch(level) and (_LEVEL_OFFICE.fullmatch(office) or _LEVELS_TOGETHER.match(office)):
+            carried += level  # 各区、县（市）人民政府, 市、县两级政府: one office of each level
+            continue
+        if (len(level) == 1 and _LEVEL_ONLY.fullmatch(level) and re.match(r"[省市区县镇乡][\u4e00-\u9fff]{2,}", office)
+                and not re.search(r"[两三各]级", office)):
+            units.append(level + office[1:])  # 市、区住建局: 市住建局 and 区住建局 (not 市、县两级政府)
             continue
         pieces = [piece for piece in (_ROLE_MARK.sub("", normalize_text(p)) for p in listed.split()) if piece]
         if carried and pieces:
