@@ -123,8 +123,6 @@ def split_units(cell: str | None) -> list[str]:
                 units[-1] += pending
             else:
                 units.append(pending)
-    if carried:
-        units.append(carried)
     return list(dict.fromkeys(units))
 
 
