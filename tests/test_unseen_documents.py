@@ -1206,7 +1206,9 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
     # … and an exclamation to the deputies inside a section ends no item (the paragraph after it was lost; a review)
     for closing in ("各位代表，让我们努力创造无愧于时代、无愧于人民的新业绩！", "各位代表，让我们坚定信心、勇毅前行！",
                     "各位代表，我们要续写榆阳高质量发展新辉煌！", "各位代表，我们要为建设美丽榆阳而努力拼搏！",  # (glued; reviews)
-                    "各位代表，蓝图已经绘就，奋斗正当其时！", "各位代表，我们要以时不我待的紧迫感，努力开创高质量发展新局面！"):
+                    "各位代表，蓝图已经绘就，奋斗正当其时！", "各位代表，我们要以时不我待的紧迫感，努力开创高质量发展新局面！",
+                    "各位代表！新征程催人奋进。让我们勇毅前行，为加快建设现代化中心城区而努力奋斗！",  # (a tester's 小店区)
+                    "各县(市、区)政府、各责任单位要对照目标任务，细化工作措施，确保年底前全部完成。"):  # (a tester's 太原市)
         ended = parse_text(text + closing + "\n", meta).items
         assert ended["text"][-1] == "扩大有效投资。实施重点项目120个,完成投资300亿元。", closing
     for exclaimed in ("各位代表，民生无小事，枝叶总关情！", "各位代表，民生无小事，我们将努力办好每一件实事！",
