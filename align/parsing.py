@@ -1581,6 +1581,7 @@ def _file_attachments(drafts: list[_Draft], attachments: dict[str, dict], index_
             draft.attachment_lines = list(attachment["lines"])
         elif draft.number in index_units:
             draft.units = index_units[draft.number]
+    _quotas_to_the_items_they_name(drafts)
     if doubtful:
         warnings.append(f"{path}: 附件 {'、'.join(doubtful)} 的标题像是另一条目的，仍按编号归入，请核对 the title of "
                         f"attachment(s) {', '.join(doubtful)} names another item than the one of its number, but "
@@ -1590,6 +1591,43 @@ def _file_attachments(drafts: list[_Draft], attachments: dict[str, dict], index_
         if orphan:
             warnings.append(f"{path}: 附件 {'、'.join(orphan)} 没有对应的编号条目 attachment(s) {', '.join(orphan)} match no numbered item.")
     return warnings
+
+
+def _said_once(quotas: list[dict]) -> list[dict]:
+    """An item's quotas less those its text and its table both give (改造老旧小区：其中和平区42个 and 老旧小区改造：和平区42个,
+    shown twice on the Coverage page): the same place, number and measure word for a like thing (a word in common)."""
+    kept: list[dict] = []
+    for quota in quotas:
+        label = quota["raw"].split("：")[0] if "：" in quota["raw"] else ""
+        words = {label[i:i + 2] for i in range(len(label) - 1)}
+        if not any((q["jurisdiction"], q["value"], q["unit"]) == (quota["jurisdiction"], quota["value"], quota["unit"])
+                   and (not words or words & {q["raw"][i:i + 2] for i in range(len(q["raw"]) - 1)}) for q in kept):
+            kept.append(quota)
+    return kept
+
+
+_LABELLED_QUOTA = re.compile(r"([^。：]{2,20})：[^。]*。?")
+
+
+def _quotas_to_the_items_they_name(drafts: list[_Draft]) -> None:
+    """A district table of several items' counts filed under one (附件1 任务分解表 | 老旧小区改造（个） | 既有住宅加装电梯（部）
+    | 口袋公园（个）: every column went to item 1, a tester's 沈阳市 plan): a column's quota whose name the item's own
+    text does not hold, and exactly one other item's does, goes to that item."""
+    texts = [normalize_text(draft.task) for draft in drafts]
+    moved: dict[int, list[str]] = {}
+    for at, draft in enumerate(drafts):
+        kept = []
+        for quota in _LABELLED_QUOTA.finditer(draft.quota_text):
+            name = normalize_text(quota.group(1)).strip()
+            owners = [i for i, text in enumerate(texts) if i != at and name in text]
+            if name not in texts[at] and len(owners) == 1:
+                moved.setdefault(owners[0], []).append(quota.group(0))
+            else:
+                kept.append(quota.group(0))
+        if len(kept) < len(_LABELLED_QUOTA.findall(draft.quota_text)):
+            draft.quota_text = _LABELLED_QUOTA.sub("", draft.quota_text) + "".join(kept)
+    for at, quotas in moved.items():
+        drafts[at].quota_text = f"{drafts[at].quota_text} {''.join(quotas)}".strip()
 
 
 # The label of a box of tasks set apart (a Word text box or a framed table): 专栏1 民生实事, 专栏二：重大项目.
@@ -2152,7 +2190,7 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
         title = draft.title or _title(text)
         # a city plan writes quotas in the item or its 附件; below it, an item's own text names
         # no district it gives a share to (为全区500个, 实现全区42个 read as quotas)
-        quotas = extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text)
+        quotas = _said_once(extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text))
         rows.append(
             {
                 "doc_id": meta.id,

@@ -516,15 +516,17 @@ def test_a_table_with_a_column_per_district_gives_each_district_its_quota_from_e
     with_unit_column = ("序号\t项目\t单位\t新城区\t碑林区\t灞桥区\t合计\n1\t新建充电桩\t个\t200\t150\t200\t550\n"
                         "2\t口袋公园（个）\t\t3\t\t4\t7\n3\t备注\t\t—\t—\t—\t\n4\t合计\t个\t203\t150\t204\t\n")
     unit_in_label = "项目\t新城区\t兴平市\n充电桩（个）\t200\t150\n说明\t以下为参考\n往年\t50\t60\n"
-    for table, expected in ((with_unit_column, [("新城区", 200.0), ("碑林区", 150.0), ("灞桥区", 200.0),
-                                                ("新城区", 3.0), ("灞桥区", 4.0)]),
-                            (unit_in_label, [("新城区", 200.0), ("兴平市", 150.0)])):
+    # (filed under 附件1's item 1, a row of 充电桩 gives item 2's quotas: that item names it, item 1 does not)
+    for table, expected in ((with_unit_column, [[("新城区", 3.0), ("灞桥区", 4.0)],
+                                                [("新城区", 200.0), ("碑林区", 150.0), ("灞桥区", 200.0)]]),
+                            (unit_in_label, [[], [("新城区", 200.0), ("兴平市", 150.0)]])):
         items = parse_text(CITY_ITEMS + "附件1\n任务分配表\n" + table, CITY).items
-        assert [(q["jurisdiction"], q["value"]) for q in items["quotas"][0]] == expected, "no 合计, nor a later table"
+        assert [[(q["jurisdiction"], q["value"]) for q in quotas] for quotas in items["quotas"]] == expected, \
+            "no 合计, nor a later table"
     # each quota says what its row counts (a review found every row labelled with the item's own total)
     items = parse_text(CITY_ITEMS + "附件1\n任务分配表\n" + with_unit_column, CITY).items
-    assert [q["raw"] for q in items["quotas"][0]] == [
-        "新建充电桩：新城区200个", "新建充电桩：碑林区150个", "新建充电桩：灞桥区200个", "口袋公园：新城区3个", "口袋公园：灞桥区4个"]
+    assert [[q["raw"] for q in quotas] for quotas in items["quotas"]] == [
+        ["口袋公园：新城区3个", "口袋公园：灞桥区4个"], ["新建充电桩：新城区200个", "新建充电桩：碑林区150个", "新建充电桩：灞桥区200个"]]
 
 
 def test_a_city_ending_in_cheng_shi_is_a_row_or_a_column_of_a_table_by_district():
@@ -1255,3 +1257,16 @@ def test_the_count_of_a_reports_parts_is_no_headline_target_and_a_means_is_no_na
     assert [(t["indicator"], t["value"]) for t in parsed.indicators] == [
         ("地区生产总值增长", 5.5), ("城镇登记失业率", 4.5), ("完成省下达的重点工作任务", 10.0)], "a ceiling is a target (a review)"
     assert [t["indicator"] for t in parsed.items["targets"][0]] == ["新增停车位"]
+
+
+def test_a_district_table_of_several_items_gives_each_item_its_own_column():
+    """附件1 任务分解表 | 老旧小区改造（个） | 既有住宅加装电梯（部） | 口袋公园（个）: every column's quotas went to item 1, which
+    a district's lift task then met by its number (a wrong link at 0.43), and 和平区42个 was its quota twice (a tester's
+    沈阳市 plan)."""
+    text = ("沈阳市2025年民生实事\n1.老旧小区改造。改造老旧小区300个，其中和平区42个。\n2.加装电梯。新开工既有住宅加装电梯200部。\n"
+            "3.公园。新建口袋公园50个。\n附件1\n民生实事部分项目任务分解表\n区县\t老旧小区改造（个）\t既有住宅加装电梯（部）\t口袋公园（个）\n"
+            "和平区\t42\t30\t6\n沈河区\t40\t25\t5\n")
+    items = parse_text(text, CITY).items
+    assert [sorted((q["jurisdiction"], q["value"], q["unit"]) for q in quotas) for quotas in items["quotas"]] == [
+        [("和平区", 42.0, "个"), ("沈河区", 40.0, "个")], [("和平区", 30.0, "部"), ("沈河区", 25.0, "部")],
+        [("和平区", 6.0, "个"), ("沈河区", 5.0, "个")]]
