@@ -74,7 +74,8 @@ def cmd_evolve(args: argparse.Namespace) -> None:
     if args.summary:
         print(f"{args.old} → {args.new}: items per class")
         print_table(relation_counts(table))
-        print("items per policy area (top section, or the lead unit's department where a document has none)")
+        print("items per policy area (top section, or the lead unit's department where a document has none); a task "
+              "carried forward counts twice, its old item and its new one (a tester read 'raised 12' as twelve tasks)")
         print_table(area_counts(table))
         later = later_deadlines(table)
         if not later.is_empty():
