@@ -2,7 +2,9 @@
 
 jieba cuts Chinese text into words; its user dictionary (``data/dictionary.txt``) keeps
 programme, project and place names whole, and every quoted term in the corpus
-(``“保交楼”``, ``《…》``) is added on top, so a new document brings its own names.
+(``“保交楼”``, ``《…》``) is added on top, so a new document brings its own names. The synonym
+list (``data/synonyms.txt``) names one deliverable's different names (街角游园, 口袋公园), read as one
+term wherever the matcher compares text.
 """
 
 from __future__ import annotations
