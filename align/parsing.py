@@ -131,10 +131,10 @@ _CLOSING_LINE = re.compile(
     # task's own words about them (各区要于6月底前完成选址, 各区县要进一步加大推进力度，灞桥区、莲湖区分别建设200个、300个)
     r"|请?各(?!.*\d)(?:区县|县区|县\(?市\)?区|县\(市[、,，]区\)|区\(县[、,，]市\)|区|县|市|功能区|开发区)(?:人民)?(?:政府)?"
     r"(?:[、,，]各[\u4e00-\u9fff()（）]{1,8}?)*"
-    r"(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须|对照目标|对照任务).*"
+    r"(?:(?:要|务必|必须)?(?:切实|认真|高度重视|加强组织领导|结合实际|进一步|抓好落实|务必|必须)|要对照(?:目标|任务)).*"
     # a report's closing call to its deputies (各位代表，新征程催人奋进……而努力奋斗！): it joined the last item
     # (not 各位代表，我们将努力办好每一件实事！ inside a section)
-    r"|各位代表[,，!！](?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
+    r"|各位代表(?:[,，]|[!！](?!.*\d))(?:.*让我们.*|.*(?:奋斗|奋进|前进|前行|进军|篇章|业绩|辉煌|胜利|新局面|新时代|贡献|正当其时|成就未来"
     r"|而(?:努力)?(?:拼搏|奋斗))(?!的?(?:目标|方向))[^。!！]{0,4})[!！])$"
 )
 def _charge_with_numbers(line: str) -> list[str]:
@@ -1593,17 +1593,33 @@ def _file_attachments(drafts: list[_Draft], attachments: dict[str, dict], index_
     return warnings
 
 
-def _said_once(quotas: list[dict]) -> list[dict]:
-    """An item's quotas less those its text and its table both give (改造老旧小区：其中和平区42个 and 老旧小区改造：和平区42个,
-    shown twice on the Coverage page): the same place, number and measure word for a like thing (a word in common)."""
-    kept: list[dict] = []
+# What a quota's words say besides the thing it counts: the action, 其中, the number (改造老旧小区：其中和平区42个 and
+# 老旧小区改造：和平区42个 both count 老旧小区).
+_NOT_THE_COUNTED = re.compile(r"新建|新增|改扩建|扩建|改建|改造|提升|建设|建成|完成|开工|实施|其中|各|[\d.]+|[:：,，、。\s]")
+
+
+def _said_once(quotas: list[dict], in_text: list[dict]) -> list[dict]:
+    """An item's quotas (read from its text and its table together, so a table's quota is labelled by the item's
+    count), less those of its table its own text gives already (和平区42个 was shown twice on the Coverage page):
+    the same place, number and measure word for the same thing, one name holding the other. Never two of one
+    source: two things counted alike for one district (社区食堂3个、养老服务站3个) are two."""
+    left = Counter((q["jurisdiction"], q["value"], q["unit"]) for q in in_text)
+    from_text: list[dict] = []
+    from_table: list[dict] = []
     for quota in quotas:
-        label = quota["raw"].split("：")[0] if "：" in quota["raw"] else ""
-        words = {label[i:i + 2] for i in range(len(label) - 1)}
-        if not any((q["jurisdiction"], q["value"], q["unit"]) == (quota["jurisdiction"], quota["value"], quota["unit"])
-                   and (not words or words & {q["raw"][i:i + 2] for i in range(len(q["raw"]) - 1)}) for q in kept):
-            kept.append(quota)
-    return kept
+        key = (quota["jurisdiction"], quota["value"], quota["unit"])
+        (from_text if left[key] > 0 else from_table).append(quota)
+        left[key] -= 1
+
+    def thing(quota: dict) -> str:
+        return _NOT_THE_COUNTED.sub("", quota["raw"].replace(quota["jurisdiction"], "").replace(quota["unit"], ""))
+
+    def said(quota: dict) -> bool:  # one name within the other: 既有住宅加装电梯 in 新开工既有住宅加装电梯
+        return any((q["jurisdiction"], q["value"], q["unit"]) == (quota["jurisdiction"], quota["value"], quota["unit"])
+                   and (thing(q) in thing(quota) or thing(quota) in thing(q)) for q in from_text)
+
+    dropped = [id(q) for q in from_table if said(q)]
+    return [quota for quota in quotas if id(quota) not in dropped]
 
 
 _LABELLED_QUOTA = re.compile(r"([^。：]{2,20})：[^。]*。?")
@@ -1611,19 +1627,23 @@ _LABELLED_QUOTA = re.compile(r"([^。：]{2,20})：[^。]*。?")
 
 def _quotas_to_the_items_they_name(drafts: list[_Draft]) -> None:
     """A district table of several items' counts filed under one (附件1 任务分解表 | 老旧小区改造（个） | 既有住宅加装电梯（部）
-    | 口袋公园（个）: every column went to item 1, a tester's 沈阳市 plan): a column's quota whose name the item's own
-    text does not hold, and exactly one other item's does, goes to that item."""
-    texts = [normalize_text(draft.task) for draft in drafts]
+    | 口袋公园（个）: every column went to item 1, a tester's 沈阳市 plan): a column's quota goes to the one other item
+    that counts what it names in its measure word (新开工既有住宅加装电梯200部), unless its own item counts a like thing in
+    that measure word (改造老旧小区 for 老旧小区改造) — an item naming it in passing (结合老旧小区改造，加装电梯) takes nothing."""
+    counts = [[(t["unit"], t["indicator"] or "") for t in extract_targets(normalize_text(draft.task))] for draft in drafts]
     moved: dict[int, list[str]] = {}
     for at, draft in enumerate(drafts):
         kept = []
-        for quota in _LABELLED_QUOTA.finditer(draft.quota_text):
-            name = normalize_text(quota.group(1)).strip()
-            owners = [i for i, text in enumerate(texts) if i != at and name in text]
-            if name not in texts[at] and len(owners) == 1:
-                moved.setdefault(owners[0], []).append(quota.group(0))
+        for written in _LABELLED_QUOTA.finditer(draft.quota_text):
+            name = normalize_text(written.group(1)).strip()
+            unit = next((q["unit"] for q in extract_quotas(written.group(0))), None)
+            own = any(u == unit and len(set(name) & set(indicator)) * 2 >= len(set(name)) for u, indicator in counts[at])
+            owners = [i for i, theirs in enumerate(counts) if i != at and any(u == unit and name in indicator
+                                                                                for u, indicator in theirs)]
+            if unit and not own and len(owners) == 1:
+                moved.setdefault(owners[0], []).append(written.group(0))
             else:
-                kept.append(quota.group(0))
+                kept.append(written.group(0))
         if len(kept) < len(_LABELLED_QUOTA.findall(draft.quota_text)):
             draft.quota_text = _LABELLED_QUOTA.sub("", draft.quota_text) + "".join(kept)
     for at, quotas in moved.items():
@@ -2190,7 +2210,9 @@ def _to_frame(drafts: list[_Draft], meta: DocumentMeta) -> pl.DataFrame:
         title = draft.title or _title(text)
         # a city plan writes quotas in the item or its 附件; below it, an item's own text names
         # no district it gives a share to (为全区500个, 实现全区42个 read as quotas)
-        quotas = _said_once(extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text))
+        quotas = extract_quotas(f"{text} {draft.quota_text}" if gives_quotas else draft.quota_text)
+        if gives_quotas and draft.quota_text:
+            quotas = _said_once(quotas, extract_quotas(text))
         rows.append(
             {
                 "doc_id": meta.id,

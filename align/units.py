@@ -32,6 +32,9 @@ _OPENING, _CLOSING = frozenset("(（[【［〔"), frozenset(")）]】］〕")
 
 
 _LEVEL_ONLY = re.compile(r"各?[省市区县镇乡村](?:\([^()]*\))?")
+# An office of one level, its name after the level (区住建局, 区（县）民政局): not of several levels (乡镇政府, 县区政府,
+# 两级), nor a word that opens with a level's character (市场监管局, 市政, 区域).
+_ONE_LEVELS_OFFICE = re.compile(r"[省市区县镇乡](?:\([^()]*\))?(?![省市区县镇乡村]|场|政|域|[两三各]级)(?=[\u4e00-\u9fff]{2,})")
 _LEVELS_TOGETHER = re.compile(r"[省市区县镇乡村]+[两三各]级")
 _LEVEL_OFFICE = re.compile(r"[省市区县镇乡村](?:\([^()]*\))?(?:(?:人民)?政府)?")  # 县（市）人民政府, 县
 
@@ -101,9 +104,8 @@ def split_units(cell: str | None) -> list[str]:
         if _LEVEL_ONLY.fullmatch(level) and (_LEVEL_OFFICE.fullmatch(office) or _LEVELS_TOGETHER.match(office)):
             carried += level  # 各区、县（市）人民政府, 市、县两级政府: one office of each level
             continue
-        if (len(level) == 1 and _LEVEL_ONLY.fullmatch(level) and re.match(r"[省市区县镇乡][\u4e00-\u9fff]{2,}", office)
-                and not re.search(r"[两三各]级", office)):
-            units.append(level + office[1:])  # 市、区住建局: 市住建局 and 区住建局 (not 市、县两级政府)
+        if len(level) == 1 and _LEVEL_ONLY.fullmatch(level) and (own := _ONE_LEVELS_OFFICE.match(office)):
+            units.append(level + office[own.end():])  # 市、区住建局: 市住建局 and 区住建局 (not 市、县两级政府)
             continue
         pieces = [piece for piece in (_ROLE_MARK.sub("", normalize_text(p)) for p in listed.split()) if piece]
         if carried and pieces:

@@ -1218,6 +1218,11 @@ def test_a_report_paragraph_led_by_two_short_phrases_is_a_task():
         inside = parse_text("某区2025年政府工作报告\n一、2025年重点工作\n（二）坚持民生优先，办好民生实事。新建学校5所。\n"
                             f"{exclaimed}\n我们将新建社区食堂10个。\n", meta).items
         assert inside["text"][0].endswith("我们将新建社区食堂10个。"), exclaimed
+    # … nor a district's own charge, nor a commitment said to the deputies (both lost, with their numbers; a review)
+    for own, end in (("各区县对照目标任务建设口袋公园，确保年底前全部建成开放。", "全部建成开放。"),
+                     ("各位代表！今年我们将新建口袋公园8个、改造背街小巷15条！", "改造背街小巷15条!")):
+        kept = parse_text(f"某区2025年政府工作报告\n一、2025年重点工作\n（一）办好民生实事。新建学校5所。\n{own}\n", meta).items
+        assert kept["text"][0].endswith(end), own
     assert parsed.items["text"].to_list() == ["坚持创新驱动,加快发展新质生产力。全年新增高新技术企业50家,建设孵化器3个。",
                                               "扩大有效投资。实施重点项目120个,完成投资300亿元。"], "the closing words lead nothing"
     assert not parsed.warnings
@@ -1270,3 +1275,16 @@ def test_a_district_table_of_several_items_gives_each_item_its_own_column():
     assert [sorted((q["jurisdiction"], q["value"], q["unit"]) for q in quotas) for quotas in items["quotas"]] == [
         [("和平区", 42.0, "个"), ("沈河区", 40.0, "个")], [("和平区", 30.0, "部"), ("沈河区", 25.0, "部")],
         [("和平区", 6.0, "个"), ("沈河区", 5.0, "个")]]
+    # … not to an item naming it in passing, nor through a word in common, and two things counted alike are two (a review)
+    passing = parse_text("某市2025年民生实事\n1.改造老旧小区120个。\n2.结合老旧小区改造，推进既有住宅加装电梯300部。\n"
+                         "3.新建口袋公园20个。\n附件1\n任务分解表\n序号\t地区\t老旧小区改造（个）\t口袋公园（个）\n1\t和平区\t42\t6\n",
+                         CITY).items
+    assert [[q["raw"] for q in quotas] for quotas in passing["quotas"]] == [["老旧小区改造：和平区42个"], [],
+                                                                           ["口袋公园：和平区6个"]]
+    toilets = parse_text("某市2025年民生实事\n1.新建改造公共厕所200座。\n2.推进农村生活污水治理，完成治理行政村50个。\n附件1\n"
+                         "任务分解表\n地区\t城区（座）\t农村（座）\n和平区\t5\t5\n", CITY).items
+    assert [len(quotas) for quotas in toilets["quotas"]] == [2, 0]
+    alike = parse_text("某市2025年民生实事\n1.养老。新建社区食堂10个、养老服务站10个，其中和平区社区食堂3个、养老服务站3个。\n"
+                       "2.幼儿园。新建幼儿园10所、改扩建幼儿园8所。\n附件2\n任务分解表\n序号\t地区\t新建幼儿园（所）\t改扩建幼儿园（所）\n"
+                       "1\t和平区\t1\t1\n", CITY).items
+    assert [len(quotas) for quotas in alike["quotas"]] == [2, 2]
