@@ -1630,10 +1630,12 @@ def _quotas_to_the_items_they_name(drafts: list[_Draft]) -> None:
     | 口袋公园（个）: every column went to item 1, a tester's 沈阳市 plan): a column's quota goes to the one other item
     that counts what it names in its measure word (新开工既有住宅加装电梯200部), unless its own item counts a like thing in
     that measure word (改造老旧小区 for 老旧小区改造) — an item naming it in passing (结合老旧小区改造，加装电梯) takes nothing."""
+    if not any(_LABELLED_QUOTA.search(draft.quota_text) for draft in drafts):
+        return  # no table's labelled quota: every item's counts need not be read
     counts = [[(t["unit"], t["indicator"] or "") for t in extract_targets(normalize_text(draft.task))] for draft in drafts]
     moved: dict[int, list[str]] = {}
     for at, draft in enumerate(drafts):
-        kept = []
+        kept, gone = [], False
         for written in _LABELLED_QUOTA.finditer(draft.quota_text):
             name = normalize_text(written.group(1)).strip()
             unit = next((q["unit"] for q in extract_quotas(written.group(0))), None)
@@ -1642,9 +1644,10 @@ def _quotas_to_the_items_they_name(drafts: list[_Draft]) -> None:
                                                                                 for u, indicator in theirs)]
             if unit and not own and len(owners) == 1:
                 moved.setdefault(owners[0], []).append(written.group(0))
+                gone = True
             else:
                 kept.append(written.group(0))
-        if len(kept) < len(_LABELLED_QUOTA.findall(draft.quota_text)):
+        if gone:
             draft.quota_text = _LABELLED_QUOTA.sub("", draft.quota_text) + "".join(kept)
     for at, quotas in moved.items():
         drafts[at].quota_text = f"{drafts[at].quota_text} {''.join(quotas)}".strip()

@@ -28,6 +28,7 @@ _ROLE_MARK = re.compile(
 # Marks a planner writes between units, which never break one name outside brackets (港华燃气、各街道 are two: a
 # company's name has no office suffix; 各镇（街道、社区） is one); extraction's spaces may (资源规划 灞桥分局).
 _LIST_MARKS = frozenset(",，、;；/")
+_LIST_MARK = re.compile(f"[{re.escape(''.join(sorted(_LIST_MARKS)))}]")
 _OPENING, _CLOSING = frozenset("(（[【［〔"), frozenset(")）]】］〕")
 
 
@@ -53,7 +54,7 @@ def _listed(cell: str) -> list[str]:
         else:
             current.append(char)
     if depth > 0:
-        return re.split(r"[,，、;；/]", cell)
+        return _LIST_MARK.split(cell)
     return [*parts, "".join(current)]
 
 # Place and level prefixes that do not change which department a unit is.
